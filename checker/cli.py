@@ -1,0 +1,231 @@
+"""The command line: argument parsing and wiring only. Every decision lives in the stages it calls.
+
+Start-up is a feature: nothing beyond argparse is imported until a command runs, and ``--version`` answers
+before argparse is even imported.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Sequence
+
+from checker import __version__
+
+_FORMATS = ("text", "json", "markdown")
+
+
+def _parser():  # type: ignore[no-untyped-def]
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="lockgate",
+        description="A supply-chain gate for dependency changes: pinning, hashes, sources, known-bad releases and review.",
+    )
+    parser.add_argument("--version", action="version", version=f"lockgate {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def revisions(sub, with_all: bool) -> None:  # type: ignore[no-untyped-def]
+        sub.add_argument("--base", metavar="REV", help="the revision to compare against (default: HEAD, or the parent of --head)")
+        heads = sub.add_mutually_exclusive_group()
+        heads.add_argument("--head", metavar="REV", help="judge this commit")
+        heads.add_argument("--staged", action="store_true", help="judge the staged index (what git commit would record)")
+        heads.add_argument("--worktree", action="store_true", help="judge the files on disk (the default)")
+        if with_all:
+            sub.add_argument("--all", action="store_true", dest="judge_all", help="judge every dependency of the head, not only changes")
+        sub.add_argument("--policy", metavar="FILE", help="policy file (default: .github/lockgate.yml on the base revision)")
+        sub.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run as if started in DIR")
+        sub.add_argument("paths", nargs="*", metavar="PATH", help="only manifests under these paths")
+
+    check = commands.add_parser("check", help="judge dependency changes (or, with --all, every dependency)")
+    revisions(check, with_all=True)
+    check.add_argument("--format", choices=_FORMATS, default="text")
+    check.add_argument("--offline", action="store_true", help="ask no registry; facts become unknown")
+    check.add_argument("--now", metavar="ISO-TIME", help="pin the clock (for reproducible runs)")
+
+    diff = commands.add_parser("diff", help="print dependency changes without judging them")
+    revisions(diff, with_all=False)
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = commands.add_parser("explain", help="explain a rule: why it exists, how to fix its findings")
+    explain.add_argument("rule", nargs="?", help="rule id (omit to list the rules)")
+
+    init = commands.add_parser("init", help="write a starter policy to .github/lockgate.yml")
+    init.add_argument("--path", default=".github/lockgate.yml")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    commands.add_parser("schema", help="print the policy file's JSON Schema")
+
+    review = commands.add_parser("review", help="record a reviewed dependency change in the review ledger")
+    review.add_argument("package", metavar="PACKAGE", help="ecosystem:name (the ecosystem is inferred when unambiguous)")
+    review.add_argument("from_version", metavar="FROM", help="the version before the change (- for a new dependency)")
+    review.add_argument("to_version", metavar="TO", help="the version after the change (- for a removal)")
+    review.add_argument("--reason", required=True, help="what was reviewed and why it is acceptable")
+    review.add_argument("--reviewer", help="who reviewed it (default: git config github.user or user.name)")
+    review.add_argument("--ledger", help="ledger file (default: the policy's review.ledger)")
+    review.add_argument("--policy", metavar="FILE", help="policy file (default: .github/lockgate.yml in the work tree)")
+    review.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run as if started in DIR")
+
+    demo = commands.add_parser("demo", help="run the embedded example, fully offline")
+    demo.add_argument("--format", choices=_FORMATS, default="text")
+    return parser
+
+
+def _now(text: str | None):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from checker.errors import UsageError
+
+    if text is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now {text!r} is not an ISO 8601 time (e.g. 2026-03-24T10:00:00Z)") from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _request(args):  # type: ignore[no-untyped-def]
+    from checker.run import CheckRequest
+
+    mode = "staged" if args.staged else "rev" if args.head else "worktree"
+    return CheckRequest(
+        directory=args.directory,
+        base=args.base,
+        head=args.head,
+        head_mode=mode,
+        judge_all=getattr(args, "judge_all", False),
+        policy_file=args.policy,
+        offline=getattr(args, "offline", False),
+        now=_now(getattr(args, "now", None)),
+        paths=tuple(args.paths),
+    )
+
+
+def _use_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _cmd_check(args) -> int:  # type: ignore[no-untyped-def]
+    from checker.report import render
+    from checker.run import exit_code, run_check
+
+    report = run_check(_request(args))
+    _emit(render(report, args.format, color=args.format == "text" and _use_color()))
+    return exit_code(report)
+
+
+def _cmd_diff(args) -> int:  # type: ignore[no-untyped-def]
+    from checker.report import render
+    from checker.run import run_diff
+
+    report = run_diff(_request(args))
+    if args.format == "json":
+        from checker.report.json_format import change_record
+
+        import json
+
+        doc = {
+            "schema": "lockgate/v1",
+            "base": report.base,
+            "head": report.head,
+            "changes": [change_record(c, r) for c, r in zip(report.changes, report.reviews)],
+        }
+        _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from checker.report.text import describe_change
+        from checker.report.escape import terminal
+
+        lines = [f"{terminal(c.manifest)}: {c.kind} {describe_change(c)}" for c in report.changes]
+        _emit("\n".join(lines) + "\n" if lines else "no dependency changes\n")
+    return 0
+
+
+def _cmd_explain(args) -> int:  # type: ignore[no-untyped-def]
+    from checker.explain import explain, list_rules
+
+    _emit(explain(args.rule) if args.rule else list_rules())
+    return 0
+
+
+def _cmd_init(args) -> int:  # type: ignore[no-untyped-def]
+    from checker.policy.starter import write_starter
+
+    written = write_starter(args.path, force=args.force)
+    _emit(f"wrote {written}: edit the reviewers, then commit it\n")
+    return 0
+
+
+def _cmd_schema(args) -> int:  # type: ignore[no-untyped-def]
+    import json
+
+    from checker.policy.schema import policy_schema
+
+    _emit(json.dumps(policy_schema(), indent=2) + "\n")
+    return 0
+
+
+def _cmd_review(args) -> int:  # type: ignore[no-untyped-def]
+    from checker.record_review import record_review
+
+    path, line, package = record_review(
+        args.directory, args.package, args.from_version, args.to_version, args.reason,
+        reviewer=args.reviewer, ledger=args.ledger, policy_file=args.policy,
+    )
+    _emit(f"{path}:{line}: recorded review of {package} {args.from_version} -> {args.to_version}\n")
+    return 0
+
+
+def _cmd_demo(args) -> int:  # type: ignore[no-untyped-def]
+    from checker.demo.run import run_demo
+
+    return run_demo(args.format, color=args.format == "text" and _use_color(), emit=_emit)
+
+
+_COMMANDS = {
+    "check": _cmd_check,
+    "diff": _cmd_diff,
+    "explain": _cmd_explain,
+    "init": _cmd_init,
+    "schema": _cmd_schema,
+    "review": _cmd_review,
+    "demo": _cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:
+        _emit(f"lockgate {__version__}\n")
+        return 0
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    from checker.errors import LockgateError
+
+    try:
+        return _COMMANDS[args.command](args)
+    except LockgateError as exc:
+        sys.stderr.write(f"lockgate: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("lockgate: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback for the user; LOCKGATE_DEBUG=1 shows it
+        if os.environ.get("LOCKGATE_DEBUG"):
+            raise
+        sys.stderr.write(f"lockgate: internal error: {type(exc).__name__}: {exc} (set LOCKGATE_DEBUG=1 for details)\n")
+        return 2

@@ -1,0 +1,1 @@
+"""The embedded example that `lockgate demo` runs."""

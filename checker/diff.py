@@ -1,0 +1,135 @@
+"""What changed between two lists of manifests: one Change per dependency version that moved.
+
+Manifests are paired by path; dependencies by (ecosystem, canonical name) within a manifest, so a package
+present in several manifests is reported once per manifest. The same package at several versions in one
+lockfile is several entries: equal versions pair first, the rest pair by closeness.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, Sequence
+
+from checker.model import Change, Dependency, Manifest
+from checker.versions import bump, compare, lower_bound, parse_version
+
+
+def diff(base: Sequence[Manifest], head: Sequence[Manifest]) -> list[Change]:
+    """Every change from base to head, ordered by manifest path, then name."""
+    before_by_path = {m.path: m for m in base}
+    after_by_path = {m.path: m for m in head}
+    changes: list[Change] = []
+    for path in sorted(before_by_path.keys() | after_by_path.keys()):
+        before = before_by_path.get(path)
+        after = after_by_path.get(path)
+        changes.extend(
+            diff_dependencies(before.dependencies if before else (), after.dependencies if after else ())
+        )
+    return changes
+
+
+def _group(deps: Iterable[Dependency]) -> dict[tuple[str, str], list[Dependency]]:
+    groups: dict[tuple[str, str], list[Dependency]] = defaultdict(list)
+    for dep in deps:
+        groups[(dep.ecosystem, dep.name)].append(dep)
+    return groups
+
+
+def diff_dependencies(before: Iterable[Dependency], after: Iterable[Dependency]) -> list[Change]:
+    """Changes between the dependencies of one manifest at two revisions."""
+    old, new = _group(before), _group(after)
+    changes: list[Change] = []
+    for key in sorted(old.keys() | new.keys()):
+        changes.extend(_diff_one_name(old.get(key, []), new.get(key, [])))
+    return changes
+
+
+def _identity(dep: Dependency) -> str:
+    """What makes two entries of one name "the same version": the version, or for ranges the specifier."""
+    return dep.version if dep.version is not None else f"spec:{dep.specifier}"
+
+
+def _diff_one_name(old: list[Dependency], new: list[Dependency]) -> list[Change]:
+    changes: list[Change] = []
+    unmatched_old: list[Dependency] = []
+    remaining_new = list(new)
+    for dep in old:
+        twin = _take_same_version(dep, remaining_new)
+        if twin is None:
+            unmatched_old.append(dep)
+            continue
+        same = _same_version_change(dep, twin)
+        if same is not None:
+            changes.append(same)
+    for before, after in _pair_by_closeness(unmatched_old, remaining_new):
+        if before is None:
+            changes.append(Change("added", None, after))
+        elif after is None:
+            changes.append(Change("removed", before, None))
+        else:
+            changes.append(_version_change(before, after))
+    return changes
+
+
+def _take_same_version(dep: Dependency, candidates: list[Dependency]) -> Dependency | None:
+    """Remove and return the entry of the same version, preferring one with the same markers."""
+    identity = _identity(dep)
+    matches = [i for i, other in enumerate(candidates) if _identity(other) == identity]
+    if not matches:
+        return None
+    best = next((i for i in matches if candidates[i].markers == dep.markers), matches[0])
+    return candidates.pop(best)
+
+
+def _same_version_change(before: Dependency, after: Dependency) -> Change | None:
+    if before.source != after.source:
+        return Change("source-changed", before, after, "other")
+    if before.hashes != after.hashes:
+        return Change("hashes-changed", before, after, "other")
+    return None
+
+
+def _comparable(dep: Dependency) -> str | None:
+    return dep.version if dep.version is not None else lower_bound(dep.specifier)
+
+
+def _version_change(before: Dependency, after: Dependency) -> Change:
+    """upgraded / downgraded by version order; source-changed when the versions cannot be ordered."""
+    a, b = _comparable(before), _comparable(after)
+    order = compare(after.ecosystem, a, b) if a is not None and b is not None else None
+    if order is None:
+        if before.version is None and after.version is None:
+            return Change("upgraded", before, after, "other")  # a range changed without a comparable bound
+        return Change("source-changed", before, after, "other")
+    kind = "downgraded" if order > 0 else "upgraded"
+    if order == 0:
+        # Same version written differently (1.0 vs 1.0.0) or same lower bound of a changed range.
+        kind = "upgraded" if before.source == after.source else "source-changed"
+    return Change(kind, before, after, bump(after.ecosystem, a, b))  # type: ignore[arg-type]
+
+
+def _distance(before: Dependency, after: Dependency) -> tuple[int, float]:
+    """How alike two versions are, for pairing: same major first, then numeric closeness."""
+    va, vb = parse_version(_comparable(before) or ""), parse_version(_comparable(after) or "")
+    if va is None or vb is None:
+        return (1, float("inf"))
+    ra, rb = va.release + (0, 0, 0), vb.release + (0, 0, 0)
+    gap = sum(abs(x - y) / (1000.0**i) for i, (x, y) in enumerate(zip(ra[:3], rb[:3])))
+    return (0 if ra[0] == rb[0] else 1, gap)
+
+
+def _pair_by_closeness(
+    old: list[Dependency], new: list[Dependency]
+) -> list[tuple[Dependency | None, Dependency | None]]:
+    if len(old) == 1 and len(new) == 1:
+        return [(old[0], new[0])]
+    pairs: list[tuple[Dependency | None, Dependency | None]] = []
+    old = list(old)
+    for after in new:
+        if not old:
+            pairs.append((None, after))
+            continue
+        best = min(range(len(old)), key=lambda i: _distance(old[i], after))
+        pairs.append((old.pop(best), after))
+    pairs.extend((before, None) for before in old)
+    return pairs

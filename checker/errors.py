@@ -1,0 +1,48 @@
+"""Exceptions that end a run with a clear one-line message and exit code 2 (or 3).
+
+Every error a user can cause (a malformed manifest, a bad policy, a missing revision) is one of these,
+carrying the file and, when known, the line, so the command line can print ``path:line: message`` and never a
+traceback.
+"""
+
+from __future__ import annotations
+
+
+class LockgateError(Exception):
+    """Base of every error that is the input's fault, not lockgate's. Exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ManifestError(LockgateError):
+    """A manifest or lockfile that cannot be read as its format requires."""
+
+
+class PolicyError(LockgateError):
+    """A policy file with an unknown key, a bad value, or a broken ``extends`` chain."""
+
+
+class SnapshotError(LockgateError):
+    """A revision, index or tree that cannot be read (unknown revision, not a git repository, ...)."""
+
+
+class UsageError(LockgateError):
+    """Command-line arguments that do not fit together."""
+
+
+class FactsUnavailable(LockgateError):
+    """A fact could not be obtained and the policy says an unknown fact blocks. Exit code 3."""
+
+    exit_code = 3

@@ -1,0 +1,158 @@
+"""The review ledger: a YAML file in the repository that records reviewed dependency changes.
+
+Read (``parse_ledger``) as evidence, and appended to (``append_entry``) by ``lockgate review`` without
+rewriting the rest of the file: ruamel.yaml's round-trip mode keeps comments, order and formatting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from checker.errors import PolicyError, UsageError
+from checker.model import Change
+from checker.patterns import PackagePattern
+
+_ENTRY_KEYS = ("package", "from", "to", "reviewer", "date", "reason", "manifest")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One reviewed change: ``package`` went from ``from_version`` (None for a new dependency) to ``to_version``."""
+
+    package: PackagePattern
+    from_version: str | None
+    to_version: str
+    reviewer: str
+    date: str
+    reason: str
+    manifest: str | None
+    path: str
+    line: int | None
+
+    @property
+    def origin(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def covers(self, change: Change) -> bool:
+        dep = change.dependency
+        if not self.package.matches(dep.ecosystem, dep.name):
+            return False
+        if self.manifest is not None and self.manifest != dep.manifest:
+            return False
+        before = change.before.display_version() if change.before is not None else None
+        after = change.after.display_version() if change.after is not None else None
+        if change.kind == "removed":
+            return self.from_version == before and self.to_version == "-"
+        return self.to_version == after and self.from_version in (before, "*")
+
+
+def _version(value: Any, what: str, path: str, line: int | None) -> str | None:
+    """A version field: a string; ``-`` or null for "none" (the side of an added or removed dependency)."""
+    if value is None or value in ("", "-"):
+        return None
+    if not isinstance(value, str):
+        raise PolicyError(f"{what} must be a quoted string (YAML reads {value!r} as a {type(value).__name__})", path, line)
+    return value
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def parse_ledger(text: str, path: str) -> tuple[LedgerEntry, ...]:
+    """Entries of a review ledger; a malformed ledger is an error (a silently ignored ledger would block all)."""
+    from checker.policy.load import _line, _Reader, _yaml_load
+
+    document = _yaml_load(text, path)
+    if document is None:
+        return ()
+    reader = _Reader(path)
+    top = reader.mapping(document, "the review ledger", 1, ("reviews",))
+    items = top.get("reviews") or []
+    if not isinstance(items, list):
+        raise PolicyError("`reviews` must be a list of entries", path, _line(top, "reviews"))
+    entries = []
+    for index, item in enumerate(items):
+        line = _line(items, index=index)
+        what = f"reviews[{index}]"
+        item = reader.mapping(item, what, line, _ENTRY_KEYS)
+        for required in ("package", "to", "reviewer", "reason"):
+            if item.get(required) in (None, ""):
+                raise PolicyError(f"{what} needs `{required}`", path, line)
+        package = reader.package(str(item["package"]), f"{what}.package", line)
+        if package.ecosystem == "*":
+            raise PolicyError(f"{what}.package must name its ecosystem (pypi:name, npm:name, ...)", path, line)
+        entries.append(
+            LedgerEntry(
+                package=package,
+                from_version=_version(item.get("from"), f"{what}.from", path, line),
+                to_version=_version(item["to"], f"{what}.to", path, line) or "-",
+                reviewer=str(item["reviewer"]),
+                date=_text(item.get("date")) or "",
+                reason=str(item["reason"]),
+                manifest=_text(item.get("manifest")),
+                path=path,
+                line=line,
+            )
+        )
+    return tuple(entries)
+
+
+LEDGER_HEADER = """\
+# lockgate review ledger: each entry records that a person reviewed one dependency change.
+# Pull requests are judged against this file as it stands on their base branch, so an entry takes effect once
+# it has itself been reviewed and merged. Add entries with: lockgate review PACKAGE FROM TO --reason TEXT
+reviews: []
+"""
+
+
+def append_entry(path: str, package: str, from_version: str | None, to_version: str, reviewer: str,
+                 reason: str, today: dt.date) -> int:
+    """Append one entry to the ledger file (created when missing); returns the entry's line number."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from checker.policy.load import _yaml_load
+
+    if not reason.strip():
+        raise UsageError("--reason must say what was reviewed and why it is acceptable")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        text = LEDGER_HEADER
+    parse_ledger(text, path)  # refuse to append to a ledger that is already malformed
+    document = _yaml_load(text, path)
+    if document is None:
+        document = _yaml_load(LEDGER_HEADER, path)
+    reviews = document.get("reviews")
+    if reviews is None:
+        reviews = CommentedSeq()
+        document["reviews"] = reviews
+    if isinstance(reviews, CommentedSeq) and reviews.fa.flow_style():
+        reviews.fa.set_block_style()
+    entry = CommentedMap()
+    entry["package"] = package
+    entry["from"] = from_version
+    entry["to"] = to_version
+    entry["reviewer"] = reviewer
+    entry["date"] = today.isoformat()
+    entry["reason"] = reason.strip()
+    reviews.append(entry)
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    directory = os.path.dirname(path)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        yaml.dump(document, handle)
+    with open(path, encoding="utf-8") as handle:
+        return parse_ledger(handle.read(), path)[-1].line or 0

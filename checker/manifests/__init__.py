@@ -1,0 +1,75 @@
+"""Manifest formats: which files lockgate reads, and the parser for each.
+
+Each format is one module with ``parse(text, path, read) -> Manifest``. Modules are imported only when a file
+of their format is actually read, so a run that touches no lockfile imports no parser.
+"""
+
+from __future__ import annotations
+
+import importlib
+import posixpath
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Callable
+
+from checker.model import Manifest, Reader
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    ecosystem: str
+    module: str
+    matches: Callable[[str, str], bool]  # (basename, parent directory name) -> bool
+
+    def parse(self, text: str, path: str, read: Reader) -> Manifest:
+        module = importlib.import_module(f"checker.manifests.{self.module}")
+        return module.parse(text, path, read)
+
+
+_REQUIREMENT_DIRS = frozenset({"requirements", "reqs", "requirements.d"})
+
+
+def _is_requirements(base: str, parent: str) -> bool:
+    """requirements*.txt, *requirements.txt, constraints*.txt, *.in (pip-tools inputs) and every .txt or .in in
+    a ``requirements/`` folder. ``MANIFEST.in`` and other ``.in`` templates are not requirements."""
+    lower = base.lower()
+    if not (lower.endswith(".txt") or lower.endswith(".in")):
+        return False
+    if parent.lower() in _REQUIREMENT_DIRS:
+        return True
+    stem = lower.rsplit(".", 1)[0]
+    if "requirements" in stem or stem.startswith("constraints") or stem.endswith("constraints"):
+        return True
+    return lower.endswith(".in") and fnmatchcase(lower, "*req*.in")
+
+
+def _named(*names: str) -> Callable[[str, str], bool]:
+    wanted = frozenset(names)
+    return lambda base, parent: base in wanted
+
+
+def _is_pylock(base: str, parent: str) -> bool:
+    return base == "pylock.toml" or (base.startswith("pylock.") and base.endswith(".toml"))
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("requirements", "pypi", "requirements", _is_requirements),
+    Format("pyproject", "pypi", "pyproject", _named("pyproject.toml")),
+    Format("poetry-lock", "pypi", "poetry_lock", _named("poetry.lock")),
+    Format("uv-lock", "pypi", "uv_lock", _named("uv.lock")),
+    Format("pipfile-lock", "pypi", "pipfile_lock", _named("Pipfile.lock")),
+    Format("pylock", "pypi", "pylock", _is_pylock),
+)
+
+FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
+
+
+def format_for(path: str) -> Format | None:
+    """The format of a repository path by its name, or None when lockgate does not read such a file."""
+    parent, base = posixpath.split(path)
+    parent_name = posixpath.basename(parent)
+    for fmt in FORMATS:
+        if fmt.matches(base, parent_name):
+            return fmt
+    return None

@@ -1,0 +1,75 @@
+"""Small helpers every manifest parser shares: canonical names, hash strings, TOML loading with clean errors."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from checker.errors import ManifestError
+
+_PEP503 = re.compile(r"[-_.]+")
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+# pip accepts only these for --hash; anything else is refused by pip's hash-checking mode.
+STRONG_HASHES = frozenset({"sha256", "sha384", "sha512"})
+
+
+def canonical_pypi_name(name: str) -> str:
+    """PEP 503 normalised project name: ``Foo_Bar.baz`` -> ``foo-bar-baz``."""
+    return _PEP503.sub("-", name).lower()
+
+
+def hash_string(algorithm: str, digest: str) -> str:
+    """``algo:hex`` with the algorithm lower-cased and the hex digest lower-cased."""
+    return f"{algorithm.strip().lower()}:{digest.strip().lower()}"
+
+
+def parse_hash(text: str) -> str | None:
+    """Turn ``sha256:abc``, ``sha256=abc`` or ``sha256-abc`` into ``sha256:abc``; None if not a hash."""
+    for sep in (":", "=", "-"):
+        algorithm, found, digest = text.partition(sep)
+        if found and algorithm and digest and algorithm.isalnum():
+            return hash_string(algorithm, digest)
+    return None
+
+
+def load_toml(text: str, path: str) -> dict:
+    """Parse TOML, turning a decode error into a ManifestError that names the file and line."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_POSITION.search(message)
+        line = int(found.group(1)) if found else None
+        if line is None and "end of document" in message:
+            line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+        message = _TOML_POSITION.sub("", message).replace("(at end of document)", "at end of file")
+        message = message.strip().rstrip(".")
+        raise ManifestError(f"not valid TOML: {message}", path, line) from None
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, offset) + 1
+
+
+def expect_table(value: object, what: str, path: str, line: int | None = None) -> dict:
+    """The value as a mapping, or a ManifestError saying what was expected."""
+    if not isinstance(value, dict):
+        raise ManifestError(f"{what} must be a table, found {type(value).__name__}", path, line)
+    return value
+
+
+def expect_list(value: object, what: str, path: str, line: int | None = None) -> list:
+    if not isinstance(value, list):
+        raise ManifestError(f"{what} must be an array, found {type(value).__name__}", path, line)
+    return value
+
+
+def expect_str(value: object, what: str, path: str, line: int | None = None) -> str:
+    if not isinstance(value, str):
+        raise ManifestError(f"{what} must be a string, found {type(value).__name__}", path, line)
+    return value

@@ -1,0 +1,245 @@
+"""The plain data that flows through the pipeline: snapshot -> manifests -> diff -> facts -> policy -> report.
+
+Every stage takes and returns these frozen dataclasses and nothing else, so a stage can be tested on its own
+and no stage reaches back into another. Nothing here imports anything heavy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+ECOSYSTEMS = ("pypi", "npm", "actions", "docker")
+SCOPES = ("prod", "dev", "optional", "build")
+CHANGE_KINDS = ("added", "removed", "upgraded", "downgraded", "source-changed", "hashes-changed")
+BUMPS = ("major", "minor", "patch", "other")
+LEVELS = ("off", "info", "warn", "block")
+LEVEL_RANK = {"off": 0, "info": 1, "warn": 2, "block": 3}
+
+# A manifest that lists exact, resolved versions (a lockfile, a pip-compile output) is a "lock"; one that
+# declares what is wanted (pyproject.toml, requirements.in, package.json) is "declared". Rules that demand
+# hashes and exact pins look at locks only.
+MANIFEST_KINDS = ("lock", "declared")
+
+# Reads another file of the same snapshot (a requirements include, a sibling pyproject.toml).
+# Returns None when the file does not exist; raises ManifestError when it exists but cannot be read.
+Reader = Callable[[str], Optional[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a dependency comes from.
+
+    kind: ``registry`` (url: the index or registry URL, None for the ecosystem's default), ``git`` (url: the
+    repository, ref: the ref as written, commit: the full commit when known), ``url`` (url: the archive),
+    or ``path`` (url: the local path as written).
+    """
+
+    kind: str = "registry"
+    url: str | None = None
+    ref: str | None = None
+    commit: str | None = None
+
+    def describe(self) -> str:
+        if self.kind == "registry":
+            return self.url or "default registry"
+        if self.kind == "git":
+            at = self.commit or self.ref
+            return f"git+{self.url}" + (f"@{at}" if at else "")
+        return f"{self.kind}:{self.url}"
+
+
+DEFAULT_SOURCE = Source()
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """One dependency as one manifest states it.
+
+    name is canonical (PEP 503 for PyPI: lower case, runs of ``-_.`` as ``-``). version is the exact version,
+    commit, tag or digest, or None when only a range is declared. specifier is the constraint as written
+    (``==1.2.3``, ``>=2,<3``, ``^1.2``). hashes are ``algo:hex`` strings. line is 1-based, None when unknown.
+    """
+
+    ecosystem: str
+    name: str
+    version: str | None
+    specifier: str = ""
+    source: Source = DEFAULT_SOURCE
+    hashes: frozenset[str] = frozenset()
+    scope: str = "prod"
+    direct: bool = True
+    manifest: str = ""
+    line: int | None = None
+    label: str | None = None
+    # Environment markers as written (PEP 508), or None. Two entries of one name that differ only here are
+    # different dependencies (``numpy==1.24; python_version<'3.9'`` and ``numpy==2.0; python_version>='3.9'``).
+    markers: str | None = None
+    # True for an entry of a pip constraints file (``-c``): it pins, but installs nothing by itself.
+    constraint: bool = False
+    # True for an editable install (``-e``): the code is used in place, never from a registry.
+    editable: bool = False
+    # npm: whether the package runs install scripts; None where the manifest does not say.
+    install_script: bool | None = None
+
+    @property
+    def key(self) -> str:
+        """``ecosystem:name``: how policies name a package."""
+        return f"{self.ecosystem}:{self.name}"
+
+    def display_version(self) -> str:
+        return self.version if self.version is not None else (self.specifier or "*")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexOption:
+    """A package source a manifest configures for all its dependencies.
+
+    kind: ``index-url``, ``extra-index-url``, ``find-links``, ``trusted-host`` (pip options), or ``index``
+    (a named index of uv, Poetry or Pipenv). value: the URL or host as written (``${VAR}`` left unexpanded).
+    """
+
+    kind: str
+    value: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The dependencies one file declares or locks.
+
+    includes: files this one reads in (pip ``-r``/``-c``), as repository paths.
+    indexes: package indexes the file itself names (``--index-url``, ``[[tool.uv.index]]``, ...).
+    """
+
+    path: str
+    format: str
+    ecosystem: str
+    dependencies: tuple[Dependency, ...]
+    kind: str = "lock"
+    includes: tuple[str, ...] = ()
+    indexes: tuple[IndexOption, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What happened to one dependency of one manifest between base and head."""
+
+    kind: str
+    before: Dependency | None
+    after: Dependency | None
+    bump: str | None = None
+
+    @property
+    def dependency(self) -> Dependency:
+        """The dependency as it stands after the change (before it, for a removal)."""
+        dep = self.after if self.after is not None else self.before
+        assert dep is not None
+        return dep
+
+    @property
+    def ecosystem(self) -> str:
+        return self.dependency.ecosystem
+
+    @property
+    def name(self) -> str:
+        return self.dependency.name
+
+    @property
+    def manifest(self) -> str:
+        return self.dependency.manifest
+
+    @property
+    def line(self) -> int | None:
+        return self.dependency.line
+
+
+class _Unknown:
+    """The answer "we could not find out". Distinct from None ("the registry says: none")."""
+
+    _instance: "_Unknown | None" = None
+
+    def __new__(cls) -> "_Unknown":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the registries said about one version. Every field may be UNKNOWN; ``reason`` says why."""
+
+    ecosystem: str
+    name: str
+    version: str
+    release_time: object = UNKNOWN  # datetime (UTC) | UNKNOWN
+    yanked: object = UNKNOWN  # bool | UNKNOWN
+    hashes: object = UNKNOWN  # frozenset[str] | UNKNOWN
+    provenance: object = UNKNOWN  # Provenance-like mapping | None (none published) | UNKNOWN
+    install_script: object = UNKNOWN  # bool | UNKNOWN
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's judgement on one dependency or change.
+
+    ``excepted_by`` holds the reason of the policy exception that waived it (the finding is then shown but
+    does not count towards the verdict).
+    """
+
+    rule: str
+    level: str
+    message: str
+    dependency: Dependency | None = None
+    change: Change | None = None
+    manifest: str | None = None
+    line: int | None = None
+    hint: str | None = None
+    excepted_by: str | None = None
+    # True when the finding says "could not find out" rather than "found a problem"; its level then comes
+    # from the policy's ``on-unknown``.
+    unknown: bool = False
+
+    @property
+    def counts(self) -> bool:
+        return self.excepted_by is None and self.level != "off"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewStatus:
+    """Whether one change needs review and what, if anything, reviewed it.
+
+    state: ``not-required``, ``required`` (no evidence yet) or ``reviewed``. evidence: a short description
+    of what counted (``ledger .github/lockgate-reviews.yml:12 by alice``).
+    """
+
+    state: str
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a renderer needs; renderers decide nothing, they only lay this out."""
+
+    base: str
+    head: str
+    changes: tuple[Change, ...]
+    findings: tuple[Finding, ...]
+    reviews: tuple[ReviewStatus, ...]  # one per change, same order
+    verdict: str
+    policy: str | None = None
+    judged_all: bool = False
+    version: str = field(default="")

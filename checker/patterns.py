@@ -1,0 +1,98 @@
+"""Glob patterns for paths (``docs/**``) and packages (``pypi:internal-*``, ``npm:@acme/*@>=2``).
+
+Patterns are compiled once per policy; matching is then a regular-expression call.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@lru_cache(maxsize=512)
+def path_regex(glob: str) -> re.Pattern[str]:
+    """A path glob as a regex: ``**`` spans directories, ``*`` and ``?`` stay within one, a trailing ``/``
+    or a pattern without ``/`` matches at any depth (as in .gitignore)."""
+    anchored = "/" in glob.rstrip("/")
+    glob = glob.strip("/") if anchored else glob.rstrip("/")
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        char = glob[i]
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(char))
+        i += 1
+    body = "".join(out)
+    prefix = "" if anchored else "(?:.*/)?"
+    # A pattern naming a directory matches everything under it too.
+    return re.compile(f"{prefix}{body}(?:/.*)?")
+
+
+def path_matches(path: str, globs: tuple[str, ...] | list[str]) -> bool:
+    return any(path_regex(glob).fullmatch(path) for glob in globs)
+
+
+@dataclass(frozen=True, slots=True)
+class PackagePattern:
+    """``ecosystem:name-glob`` with an optional ``@version-or-range``.
+
+    The ecosystem may itself be ``*``. Scoped npm names keep their ``@``: ``npm:@scope/pkg@1.0``
+    splits at the last ``@`` that is not the first character of the name.
+    """
+
+    ecosystem: str
+    name: str
+    version: str | None
+    text: str
+
+    @classmethod
+    def parse(cls, text: str) -> "PackagePattern":
+        ecosystem, sep, rest = text.partition(":")
+        if not sep:
+            ecosystem, rest = "*", text
+        at = rest.rfind("@")
+        if at > 0:
+            name, version = rest[:at], rest[at + 1 :]
+        else:
+            name, version = rest, None
+        return cls(ecosystem.strip().lower(), name.strip(), (version or "").strip() or None, text)
+
+    def matches(self, ecosystem: str, name: str, version: str | None = None) -> bool:
+        if self.ecosystem != "*" and self.ecosystem != ecosystem:
+            return False
+        if not _name_regex(self.name, ecosystem).fullmatch(name):
+            return False
+        if self.version is None:
+            return True
+        if version is None:
+            return False
+        from checker.versions import version_matches
+
+        return version_matches(ecosystem, version, self.version)
+
+
+@lru_cache(maxsize=1024)
+def _name_regex(glob: str, ecosystem: str) -> re.Pattern[str]:
+    if ecosystem == "pypi":
+        from checker.manifests.common import canonical_pypi_name
+
+        glob = canonical_pypi_name(glob).replace("-", "\0")
+    parts = [".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob]
+    body = "".join(parts)
+    if ecosystem == "pypi":
+        body = body.replace(re.escape("\0"), "-").replace("\0", "-")
+    flags = re.IGNORECASE if ecosystem in ("pypi", "docker") else 0
+    return re.compile(body, flags)

@@ -1,0 +1,204 @@
+"""The policy engine: run every enabled rule over the subjects, apply exceptions and review, and decide.
+
+Pure: it takes manifests, changes, facts and review evidence, and returns findings and a verdict. Levels come
+from the policy; a rule may only lower its level for a milder sub-case, never raise it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from checker.model import LEVEL_RANK, Change, Facts, Finding, Manifest, ReviewStatus
+from checker.policy.load import Policy, known_bad
+from checker.review import LedgerEntry, review_statuses
+from checker.rules import all_rules
+from checker.rules.base import Issue, Rule, Subject
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    findings: tuple[Finding, ...]
+    reviews: tuple[ReviewStatus, ...]
+    verdict: str
+
+
+def _rule_options(rule: Rule, policy: Policy) -> Mapping[str, Any]:
+    options = policy.rules[rule.id].options
+    if rule.id == "deny" and options.get("known-bad"):
+        return {**options, "packages": tuple(options["packages"]) + known_bad()}
+    return options
+
+
+def _level(configured: str, issue: Issue, on_unknown: str) -> str:
+    if issue.unknown:
+        wanted = on_unknown
+    elif issue.level is not None:
+        wanted = issue.level
+    else:
+        return configured
+    return wanted if LEVEL_RANK[wanted] < LEVEL_RANK[configured] else configured
+
+
+def subjects_for_changes(
+    changes: Sequence[Change], head: Sequence[Manifest], facts: Mapping[tuple[str, str, str], Facts]
+) -> list[Subject]:
+    by_path = {m.path: m for m in head}
+    out = []
+    for change in changes:
+        dep = change.after
+        if dep is None or dep.manifest not in by_path:
+            continue
+        out.append(Subject(dep, by_path[dep.manifest], change, facts.get((dep.ecosystem, dep.name, dep.version or ""))))
+    return out
+
+
+def subjects_for_all(head: Sequence[Manifest], facts: Mapping[tuple[str, str, str], Facts]) -> list[Subject]:
+    return [
+        Subject(dep, manifest, None, facts.get((dep.ecosystem, dep.name, dep.version or "")))
+        for manifest in head
+        for dep in manifest.dependencies
+    ]
+
+
+def _run_rules(
+    subjects: Sequence[Subject],
+    manifest_pairs: Sequence[tuple[Manifest, Manifest | None]],
+    policy: Policy,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in all_rules().values():
+        configured = policy.rules[rule.id].level
+        if configured == "off" or (rule.check_dependency is None and rule.check_manifest is None):
+            continue
+        options = _rule_options(rule, policy)
+        if rule.check_dependency is not None:
+            for subject in subjects:
+                for issue in rule.check_dependency(subject, options):
+                    level = _level(configured, issue, policy.on_unknown)
+                    if level == "off":
+                        continue
+                    dep = subject.dependency
+                    findings.append(
+                        Finding(
+                            rule.id, level, issue.message, dep, subject.change, dep.manifest,
+                            issue.line or dep.line, issue.hint, unknown=issue.unknown,
+                        )
+                    )
+        if rule.check_manifest is not None:
+            for head, base in manifest_pairs:
+                for issue in rule.check_manifest(head, base, options):
+                    level = _level(configured, issue, policy.on_unknown)
+                    if level != "off":
+                        findings.append(
+                            Finding(rule.id, level, issue.message, None, None, head.path, issue.line, issue.hint,
+                                    unknown=issue.unknown)
+                        )
+    return findings
+
+
+def _apply_exceptions(findings: list[Finding], policy: Policy, today: dt.date) -> list[Finding]:
+    """Waive findings an unexpired exception covers; report every expired exception once."""
+    out: list[Finding] = []
+    expired_level = policy.rules["exception-expired"].level
+    for exception in policy.exceptions:
+        if exception.expires < today and expired_level != "off":
+            out.append(
+                Finding(
+                    "exception-expired",
+                    expired_level,
+                    f"exception for {exception.rule} on {exception.package.text} expired on "
+                    f"{exception.expires.isoformat()} ({exception.reason})",
+                    manifest=exception.path,
+                    line=exception.line,
+                    hint="renew it with a new expiry date and reason, or remove it",
+                )
+            )
+    active = [e for e in policy.exceptions if e.expires >= today]
+    for finding in findings:
+        dep = finding.dependency
+        waiver = None
+        if dep is not None:
+            waiver = next(
+                (
+                    e
+                    for e in active
+                    if (e.rule == "*" or e.rule == finding.rule) and e.package.matches(dep.ecosystem, dep.name, dep.version)
+                ),
+                None,
+            )
+        if waiver is not None:
+            finding = Finding(
+                finding.rule, finding.level, finding.message, finding.dependency, finding.change, finding.manifest,
+                finding.line, finding.hint, f"{waiver.reason} (until {waiver.expires.isoformat()}, {waiver.origin})",
+                finding.unknown,
+            )
+        out.append(finding)
+    return out
+
+
+def _review_findings(
+    changes: Sequence[Change], statuses: Sequence[ReviewStatus], policy: Policy
+) -> Iterable[Finding]:
+    level = policy.rules["review"].level
+    if level == "off":
+        return
+    who = ", ".join(policy.review.reviewers) if policy.review.reviewers else "a maintainer"
+    for change, status in zip(changes, statuses):
+        if status.state != "required":
+            continue
+        dep = change.dependency
+        before = change.before.display_version() if change.before else None
+        after = change.after.display_version() if change.after else None
+        if change.kind == "added":
+            what = f"new dependency {dep.name} {after}"
+        elif change.kind == "removed":
+            what = f"removal of {dep.name} {before}"
+        else:
+            what = f"{change.kind} {dep.name} {before} -> {after}"
+        ledger_cmd = f"lockgate review {dep.key} {before or '-'} {after or '-'} --reason \"...\""
+        yield Finding(
+            "review",
+            level,
+            f"{what} needs a review by {who}",
+            change.after or change.before,
+            change,
+            dep.manifest,
+            dep.line,
+            f"approve the pull request as {who}, or record the review on the base branch: {ledger_cmd}",
+        )
+
+
+def verdict_of(findings: Iterable[Finding]) -> str:
+    worst = max((LEVEL_RANK[f.level] for f in findings if f.counts), default=0)
+    return "block" if worst >= LEVEL_RANK["block"] else "warn" if worst >= LEVEL_RANK["warn"] else "pass"
+
+
+def judge(
+    changes: Sequence[Change],
+    base: Sequence[Manifest],
+    head: Sequence[Manifest],
+    policy: Policy,
+    *,
+    today: dt.date,
+    facts: Mapping[tuple[str, str, str], Facts] | None = None,
+    ledger: Sequence[LedgerEntry] = (),
+    pull_request_evidence: str | None = None,
+    judge_all: bool = False,
+) -> Judgement:
+    """Findings, review states and the verdict for a set of changes (or, with judge_all, for all of head)."""
+    facts = facts or {}
+    if judge_all:
+        subjects = subjects_for_all(head, facts)
+        pairs: list[tuple[Manifest, Manifest | None]] = [(m, None) for m in head]
+    else:
+        subjects = subjects_for_changes(changes, head, facts)
+        base_by_path = {m.path: m for m in base}
+        pairs = [(m, base_by_path.get(m.path)) for m in head]
+    findings = _run_rules(subjects, pairs, policy)
+    statuses = review_statuses(changes, policy.review, ledger, pull_request_evidence)
+    findings.extend(_review_findings(changes, statuses, policy))
+    findings = _apply_exceptions(findings, policy, today)
+    findings.sort(key=lambda f: (f.manifest or "", f.line or 0, -LEVEL_RANK[f.level], f.rule))
+    return Judgement(tuple(findings), statuses, verdict_of(findings))

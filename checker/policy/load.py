@@ -1,0 +1,477 @@
+"""Load a policy file: YAML through ruamel.yaml (which keeps line numbers), ``extends`` chains, validation.
+
+Every mistake is reported with the file, the line, and what would have been valid. The result is a frozen
+Policy: plain data the engine reads and never changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+from checker.errors import PolicyError
+from checker.model import CHANGE_KINDS, LEVELS
+from checker.patterns import PackagePattern
+from checker.rules import all_rules
+from checker.rules.base import Option, Rule
+
+DEFAULT_POLICY_PATH = ".github/lockgate.yml"
+ON_UNKNOWN = ("info", "warn", "block")
+BUMP_CHOICES = ("major", "minor", "patch", "other")
+SCOPE_CHOICES = ("prod", "dev", "optional", "build")
+_TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions")
+_REVIEW_KEYS = ("required-for", "skip", "reviewers", "label", "ledger", "allow-stale-approvals")
+_SKIP_KEYS = ("scope", "bump", "kind", "package", "direct")
+_EXCEPTION_KEYS = ("rule", "package", "reason", "expires")
+MAX_EXTENDS_DEPTH = 10
+
+# Reads a policy file named by ``extends`` (a path relative to the repository or the working directory).
+PolicyReader = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetting:
+    level: str
+    options: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SkipEntry:
+    """Changes that need no review: every field that is set must match."""
+
+    scope: str | None = None
+    bump: str | None = None
+    kind: str | None = None
+    package: PackagePattern | None = None
+    direct: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPolicy:
+    required_for: tuple[str, ...] = ("added", "upgraded", "downgraded", "source-changed", "hashes-changed")
+    skip: tuple[SkipEntry, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    label: str | None = None
+    ledger: str | None = None
+    allow_stale_approvals: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyException:
+    rule: str
+    package: PackagePattern
+    reason: str
+    expires: dt.date
+    path: str
+    line: int | None
+
+    @property
+    def origin(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class DenyEntry:
+    pattern: PackagePattern
+    reason: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    source: str
+    on_unknown: str
+    ignore: tuple[str, ...]
+    rules: Mapping[str, RuleSetting]
+    review: ReviewPolicy
+    exceptions: tuple[PolicyException, ...] = ()
+    chain: tuple[str, ...] = field(default=())
+
+
+def presets_dir() -> str:
+    import checker.policies
+
+    return os.path.dirname(checker.policies.__file__)
+
+
+def preset_names() -> list[str]:
+    return sorted(
+        name[:-4] for name in os.listdir(presets_dir()) if name.endswith(".yml") and name != "known-bad.yml"
+    )
+
+
+def _yaml_load(text: str, path: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise PolicyError(f"not valid YAML: {exc.problem or exc.context}", path, line) from None
+    except YAMLError as exc:
+        raise PolicyError(f"not valid YAML: {exc}", path) from None
+
+
+def _line(node: Any, key: Any = None, index: int | None = None) -> int | None:
+    """1-based line of a mapping key, a sequence item, or the node itself; None when unknown."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if key is not None:
+            return lc.key(key)[0] + 1
+        if index is not None:
+            return lc.item(index)[0] + 1
+        return lc.line + 1
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+
+
+class _Reader:
+    """Validation of one policy document, with its path for messages."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, message: str, line: int | None) -> PolicyError:
+        return PolicyError(message, self.path, line)
+
+    def mapping(self, value: Any, what: str, line: int | None, keys: tuple[str, ...]) -> Mapping[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise self.fail(f"{what} must be a mapping", line)
+        for key in value:
+            if key not in keys:
+                raise self.fail(f"unknown key {key!r} in {what}; valid keys: {', '.join(keys)}", _line(value, key))
+        return value
+
+    def choice(self, value: Any, what: str, line: int | None, choices: tuple[str, ...]) -> str:
+        if not isinstance(value, str) or value not in choices:
+            raise self.fail(f"{what} must be one of {', '.join(choices)}; found {value!r}", line)
+        return value
+
+    def string(self, value: Any, what: str, line: int | None) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{what} must be a non-empty string; found {value!r}", line)
+        return value
+
+    def string_list(self, value: Any, what: str, line: int | None) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list):
+            raise self.fail(f"{what} must be a list of strings", line)
+        out = []
+        for index, item in enumerate(value):
+            out.append(self.string(item, f"{what}[{index}]", _line(value, index=index) or line))
+        return out
+
+    def package(self, value: Any, what: str, line: int | None) -> PackagePattern:
+        text = self.string(value, what, line)
+        pattern = PackagePattern.parse(text)
+        if pattern.ecosystem not in ("*", "pypi", "npm", "actions", "docker"):
+            raise self.fail(
+                f"{what}: unknown ecosystem {pattern.ecosystem!r} in {text!r}; valid: pypi, npm, actions, docker", line
+            )
+        if not pattern.name:
+            raise self.fail(f"{what}: {text!r} names no package (expected ecosystem:name[@version])", line)
+        return pattern
+
+
+def _option_value(reader: _Reader, option: Option, value: Any, what: str, line: int | None) -> Any:
+    kind = option.kind
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise reader.fail(f"{what} must be a whole number of 0 or more; found {value!r}", line)
+        return int(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise reader.fail(f"{what} must be true or false; found {value!r}", line)
+        return value
+    if kind == "str":
+        return reader.string(value, what, line)
+    if kind == "choice":
+        return reader.choice(value, what, line, option.choices)
+    if kind == "str-list":
+        return tuple(reader.string_list(value, what, line))
+    if kind == "package-list":
+        items = value if isinstance(value, list) else [value]
+        return tuple(
+            reader.package(item, f"{what}[{i}]", _line(value, index=i) or line) for i, item in enumerate(items)
+        )
+    if kind == "str-map":
+        if not isinstance(value, Mapping):
+            raise reader.fail(f"{what} must be a mapping of strings", line)
+        return MappingProxyType(
+            {str(k): reader.string(v, f"{what}.{k}", _line(value, k) or line) for k, v in value.items()}
+        )
+    if kind == "deny-list":
+        return tuple(_deny_entries(reader, value, what, line))
+    raise AssertionError(f"unhandled option kind {kind}")
+
+
+def _deny_entries(reader: _Reader, value: Any, what: str, line: int | None) -> list[DenyEntry]:
+    if not isinstance(value, list):
+        raise reader.fail(f"{what} must be a list", line)
+    entries = []
+    for index, item in enumerate(value):
+        item_line = _line(value, index=index) or line
+        if isinstance(item, str):
+            entries.append(DenyEntry(reader.package(item, f"{what}[{index}]", item_line)))
+            continue
+        item = reader.mapping(item, f"{what}[{index}]", item_line, ("package", "reason", "url"))
+        if "package" not in item:
+            raise reader.fail(f"{what}[{index}] needs a `package`", item_line)
+        entries.append(
+            DenyEntry(
+                reader.package(item["package"], f"{what}[{index}].package", item_line),
+                reader.string(item["reason"], f"{what}[{index}].reason", item_line) if "reason" in item else None,
+                reader.string(item["url"], f"{what}[{index}].url", item_line) if "url" in item else None,
+            )
+        )
+    return entries
+
+
+def _rule_settings(
+    reader: _Reader, value: Any, line: int | None, rules: Mapping[str, Rule], inherited: dict[str, dict[str, Any]]
+) -> None:
+    """Merge the ``rules:`` section into ``inherited`` (rule id -> {"level": ..., option: value})."""
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        raise reader.fail("rules must be a mapping of rule id to settings", line)
+    for rule_id, setting in value.items():
+        key_line = _line(value, rule_id)
+        rule = rules.get(rule_id)
+        if rule is None:
+            raise reader.fail(f"unknown rule {rule_id!r}; valid rules: {', '.join(rules)}", key_line)
+        merged = inherited.setdefault(rule_id, {})
+        if isinstance(setting, str):
+            merged["level"] = reader.choice(setting, f"rules.{rule_id}", key_line, LEVELS)
+            continue
+        allowed = ("level",) + tuple(option.name for option in rule.options)
+        setting = reader.mapping(setting, f"rules.{rule_id}", key_line, allowed)
+        for key, item in setting.items():
+            item_line = _line(setting, key) or key_line
+            if key == "level":
+                merged["level"] = reader.choice(item, f"rules.{rule_id}.level", item_line, LEVELS)
+            else:
+                option = next(o for o in rule.options if o.name == key)
+                merged[key] = _option_value(reader, option, item, f"rules.{rule_id}.{key}", item_line)
+
+
+def _review_settings(reader: _Reader, value: Any, line: int | None, merged: dict[str, Any]) -> None:
+    section = reader.mapping(value, "review", line, _REVIEW_KEYS)
+    for key, item in section.items():
+        item_line = _line(section, key) or line
+        if key == "required-for":
+            kinds = reader.string_list(item, "review.required-for", item_line)
+            for kind in kinds:
+                reader.choice(kind, "review.required-for", item_line, CHANGE_KINDS)
+            merged["required_for"] = tuple(kinds)
+        elif key == "skip":
+            merged["skip"] = tuple(_skip_entries(reader, item, item_line))
+        elif key == "reviewers":
+            merged["reviewers"] = tuple(r.lstrip("@") if "/" not in r else r for r in reader.string_list(item, "review.reviewers", item_line))
+        elif key in ("label", "ledger"):
+            merged[key] = reader.string(item, f"review.{key}", item_line)
+        elif key == "allow-stale-approvals":
+            if not isinstance(item, bool):
+                raise reader.fail("review.allow-stale-approvals must be true or false", item_line)
+            merged["allow_stale_approvals"] = item
+
+
+def _skip_entries(reader: _Reader, value: Any, line: int | None) -> list[SkipEntry]:
+    if not isinstance(value, list):
+        raise reader.fail("review.skip must be a list of {scope, bump, kind, package, direct} entries", line)
+    out = []
+    for index, item in enumerate(value):
+        item_line = _line(value, index=index) or line
+        item = reader.mapping(item, f"review.skip[{index}]", item_line, _SKIP_KEYS)
+        what = f"review.skip[{index}]"
+        direct = item.get("direct")
+        if direct is not None and not isinstance(direct, bool):
+            raise reader.fail(f"{what}.direct must be true or false", item_line)
+        out.append(
+            SkipEntry(
+                scope=reader.choice(item["scope"], f"{what}.scope", item_line, SCOPE_CHOICES) if "scope" in item else None,
+                bump=reader.choice(item["bump"], f"{what}.bump", item_line, BUMP_CHOICES) if "bump" in item else None,
+                kind=reader.choice(item["kind"], f"{what}.kind", item_line, CHANGE_KINDS) if "kind" in item else None,
+                package=reader.package(item["package"], f"{what}.package", item_line) if "package" in item else None,
+                direct=direct,
+            )
+        )
+    return out
+
+
+def _exceptions(reader: _Reader, value: Any, line: int | None, rules: Mapping[str, Rule]) -> list[PolicyException]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise reader.fail("exceptions must be a list of {rule, package, reason, expires} entries", line)
+    out = []
+    for index, item in enumerate(value):
+        item_line = _line(value, index=index) or line
+        what = f"exceptions[{index}]"
+        item = reader.mapping(item, what, item_line, _EXCEPTION_KEYS)
+        for required in _EXCEPTION_KEYS:
+            if required not in item:
+                raise reader.fail(
+                    f"{what} needs `{required}` (every exception names a rule, a package, a reason and an expiry date)",
+                    item_line,
+                )
+        rule = reader.string(item["rule"], f"{what}.rule", item_line)
+        if rule != "*" and rule not in rules:
+            raise reader.fail(f"{what}.rule: unknown rule {rule!r}; valid rules: {', '.join(rules)}", item_line)
+        expires = item["expires"]
+        if isinstance(expires, dt.datetime):
+            expires = expires.date()
+        elif isinstance(expires, str):
+            try:
+                expires = dt.date.fromisoformat(expires)
+            except ValueError:
+                expires = None
+        if not isinstance(expires, dt.date):
+            raise reader.fail(f"{what}.expires must be a date such as 2027-01-31", _line(item, "expires") or item_line)
+        out.append(
+            PolicyException(
+                rule=rule,
+                package=reader.package(item["package"], f"{what}.package", item_line),
+                reason=reader.string(item["reason"], f"{what}.reason", item_line),
+                expires=expires,
+                path=reader.path,
+                line=item_line,
+            )
+        )
+    return out
+
+
+@dataclass
+class _Accumulated:
+    on_unknown: str = "warn"
+    ignore: list[str] = field(default_factory=list)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    review: dict[str, Any] = field(default_factory=dict)
+    exceptions: list[PolicyException] = field(default_factory=list)
+    chain: list[str] = field(default_factory=list)
+
+
+def _resolve_extends(name: str, current: str) -> tuple[str, bool]:
+    """A preset name -> its shipped file; anything else -> a path relative to the extending file."""
+    if "/" not in name and not name.endswith((".yml", ".yaml")):
+        return os.path.join(presets_dir(), f"{name}.yml"), True
+    if current.startswith("preset:"):
+        return name, False
+    return posixpath.normpath(posixpath.join(posixpath.dirname(current), name)), False
+
+
+def _apply(text: str, path: str, read: PolicyReader, acc: _Accumulated, rules: Mapping[str, Rule], depth: int) -> None:
+    reader = _Reader(path)
+    document = _yaml_load(text, path)
+    if document is None:
+        document = {}
+    top = reader.mapping(document, "the policy", 1, _TOP_KEYS)
+    if "extends" in top:
+        name = reader.string(top["extends"], "extends", _line(top, "extends"))
+        if depth >= MAX_EXTENDS_DEPTH:
+            raise reader.fail(f"extends chain deeper than {MAX_EXTENDS_DEPTH}: {' -> '.join(acc.chain + [name])}", _line(top, "extends"))
+        target, is_preset = _resolve_extends(name, path)
+        label = f"preset:{name}" if is_preset else target
+        if label in acc.chain or label == path:
+            raise reader.fail(f"extends cycle: {' -> '.join(acc.chain + [path, label])}", _line(top, "extends"))
+        if is_preset:
+            if not os.path.exists(target):
+                raise reader.fail(
+                    f"extends: unknown preset {name!r}; valid presets: {', '.join(preset_names())} (or a path)",
+                    _line(top, "extends"),
+                )
+            with open(target, encoding="utf-8") as handle:
+                parent_text: str | None = handle.read()
+        else:
+            parent_text = read(target)
+            if parent_text is None:
+                raise reader.fail(f"extends: {target} does not exist", _line(top, "extends"))
+        acc.chain.append(label)
+        _apply(parent_text, label, read, acc, rules, depth + 1)
+    acc.chain.append(path)
+    if "on-unknown" in top:
+        acc.on_unknown = reader.choice(top["on-unknown"], "on-unknown", _line(top, "on-unknown"), ON_UNKNOWN)
+    if "paths" in top:
+        paths = reader.mapping(top["paths"], "paths", _line(top, "paths"), ("ignore",))
+        if "ignore" in paths:
+            acc.ignore.extend(reader.string_list(paths["ignore"], "paths.ignore", _line(paths, "ignore")))
+    _rule_settings(reader, top.get("rules"), _line(top, "rules"), rules, acc.rules)
+    if "review" in top:
+        _review_settings(reader, top["review"], _line(top, "review"), acc.review)
+    acc.exceptions.extend(_exceptions(reader, top.get("exceptions"), _line(top, "exceptions"), rules))
+
+
+@lru_cache(maxsize=1)
+def known_bad() -> tuple[DenyEntry, ...]:
+    """The shipped list of publicly documented malicious releases (read only when the deny rule runs)."""
+    path = os.path.join(presets_dir(), "known-bad.yml")
+    with open(path, encoding="utf-8") as handle:
+        document = _yaml_load(handle.read(), "preset:known-bad")
+    reader = _Reader("preset:known-bad")
+    section = reader.mapping(document, "known-bad", 1, ("packages",))
+    return tuple(_deny_entries(reader, section.get("packages", []), "packages", 1))
+
+
+def load_policy(text: str | None, path: str, read: PolicyReader) -> Policy:
+    """Build a Policy from a policy document (or the default preset when ``text`` is None)."""
+    rules = all_rules()
+    acc = _Accumulated()
+    if text is None:
+        with open(os.path.join(presets_dir(), "default.yml"), encoding="utf-8") as handle:
+            text, path = handle.read(), "preset:default"
+    _apply(text, path, read, acc, rules, 0)
+    settings: dict[str, RuleSetting] = {}
+    for rule_id, rule in rules.items():
+        merged = acc.rules.get(rule_id, {})
+        options = rule.defaults()
+        for option in rule.options:
+            if option.name in merged:
+                options[option.name] = merged[option.name]
+            elif option.kind in ("package-list", "str-list", "deny-list"):
+                options[option.name] = _option_value(_Reader(f"rule {rule_id}"), option, option.default, option.name, None)
+        settings[rule_id] = RuleSetting(merged.get("level", rule.default_level), MappingProxyType(options))
+    return Policy(
+        source=path,
+        on_unknown=acc.on_unknown,
+        ignore=tuple(acc.ignore),
+        rules=MappingProxyType(settings),
+        review=ReviewPolicy(**acc.review),
+        exceptions=tuple(acc.exceptions),
+        chain=tuple(acc.chain),
+    )
+
+
+def load_policy_file(path: str) -> Policy:
+    """A policy from a file on disk (``--policy``); ``extends`` paths are read from disk too."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise PolicyError("policy file does not exist", path) from None
+    except UnicodeDecodeError:
+        raise PolicyError("policy file is not UTF-8 text", path) from None
+    except OSError as exc:
+        raise PolicyError(f"policy file cannot be read ({exc.strerror})", path) from None
+
+    def read(other: str) -> str | None:
+        try:
+            with open(other, encoding="utf-8") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+    return load_policy(text, path, read)

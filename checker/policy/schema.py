@@ -1,0 +1,114 @@
+"""The policy file's JSON Schema, generated from the rules' declared options (``lockgate schema``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checker.model import CHANGE_KINDS, LEVELS
+from checker.policy.load import BUMP_CHOICES, ON_UNKNOWN, SCOPE_CHOICES
+from checker.rules import all_rules
+from checker.rules.base import Option
+
+_PACKAGE = {"type": "string", "pattern": "^(\\*|pypi|npm|actions|docker):.+", "description": "ecosystem:name[@version-or-range]"}
+
+
+def _option_schema(option: Option) -> dict[str, Any]:
+    kind = option.kind
+    if kind == "int":
+        schema: dict[str, Any] = {"type": "integer", "minimum": 0}
+    elif kind == "bool":
+        schema = {"type": "boolean"}
+    elif kind == "str":
+        schema = {"type": "string"}
+    elif kind == "choice":
+        schema = {"enum": list(option.choices)}
+    elif kind == "str-list":
+        schema = {"type": "array", "items": {"type": "string"}}
+    elif kind == "package-list":
+        schema = {"type": "array", "items": _PACKAGE}
+    elif kind == "str-map":
+        schema = {"type": "object", "additionalProperties": {"type": "string"}}
+    else:  # deny-list
+        schema = {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    _PACKAGE,
+                    {
+                        "type": "object",
+                        "required": ["package"],
+                        "additionalProperties": False,
+                        "properties": {"package": _PACKAGE, "reason": {"type": "string"}, "url": {"type": "string"}},
+                    },
+                ]
+            },
+        }
+    schema["description"] = option.doc
+    return schema
+
+
+def policy_schema() -> dict[str, Any]:
+    rules: dict[str, Any] = {}
+    for rule in all_rules().values():
+        properties: dict[str, Any] = {"level": {"enum": list(LEVELS)}}
+        properties.update({option.name: _option_schema(option) for option in rule.options})
+        rules[rule.id] = {
+            "description": rule.summary,
+            "oneOf": [{"enum": list(LEVELS)}, {"type": "object", "additionalProperties": False, "properties": properties}],
+        }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://lockgate.dev/schema/policy-v1.json",
+        "title": "lockgate policy",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "extends": {"type": "string", "description": "a preset (default, strict) or a path"},
+            "on-unknown": {"enum": list(ON_UNKNOWN)},
+            "paths": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"ignore": {"type": "array", "items": {"type": "string"}}},
+            },
+            "rules": {"type": "object", "additionalProperties": False, "properties": rules},
+            "review": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "required-for": {"type": "array", "items": {"enum": list(CHANGE_KINDS)}},
+                    "skip": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {
+                                "scope": {"enum": list(SCOPE_CHOICES)},
+                                "bump": {"enum": list(BUMP_CHOICES)},
+                                "kind": {"enum": list(CHANGE_KINDS)},
+                                "package": _PACKAGE,
+                                "direct": {"type": "boolean"},
+                            },
+                        },
+                    },
+                    "reviewers": {"type": "array", "items": {"type": "string"}},
+                    "label": {"type": "string"},
+                    "ledger": {"type": "string"},
+                    "allow-stale-approvals": {"type": "boolean"},
+                },
+            },
+            "exceptions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["rule", "package", "reason", "expires"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "rule": {"type": "string"},
+                        "package": _PACKAGE,
+                        "reason": {"type": "string"},
+                        "expires": {"type": "string", "format": "date"},
+                    },
+                },
+            },
+        },
+    }

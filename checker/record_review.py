@@ -1,0 +1,80 @@
+"""``lockgate review``: record a reviewed change in the ledger, inferring what the user left out.
+
+The ecosystem is inferred from the work tree's manifests when the name is unambiguous; the reviewer comes from
+git configuration; the ledger path from the policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+
+from checker.errors import UsageError
+from checker.ledger import append_entry
+from checker.model import ECOSYSTEMS
+
+
+def _git_config(directory: str, key: str) -> str | None:
+    done = subprocess.run(["git", "-C", directory, "config", "--get", key], capture_output=True, text=True, check=False)
+    value = done.stdout.strip()
+    return value or None
+
+
+def _infer_ecosystem(directory: str, name: str) -> str:
+    from checker.collect import load_all
+    from checker.manifests.common import canonical_pypi_name
+    from checker.snapshot import WorktreeSnapshot, repository_root
+
+    root = repository_root(directory)
+    found = set()
+    for manifest in load_all(WorktreeSnapshot(root), ()):
+        for dep in manifest.dependencies:
+            if dep.name == name or (dep.ecosystem == "pypi" and dep.name == canonical_pypi_name(name)):
+                found.add(dep.ecosystem)
+    if len(found) == 1:
+        return found.pop()
+    if not found:
+        raise UsageError(f"no manifest in the work tree names {name!r}; write the package as ecosystem:name (pypi:{name})")
+    raise UsageError(f"{name!r} is in several ecosystems ({', '.join(sorted(found))}); write it as ecosystem:name")
+
+
+def record_review(
+    directory: str,
+    package: str,
+    from_version: str,
+    to_version: str,
+    reason: str,
+    *,
+    reviewer: str | None = None,
+    ledger: str | None = None,
+    policy_file: str | None = None,
+) -> tuple[str, int, str]:
+    """Append the entry; returns (ledger path, line of the entry, package as written)."""
+    from checker.manifests.common import canonical_pypi_name
+    from checker.policy.load import load_policy_file
+    from checker.run import POLICY_PATHS
+    from checker.snapshot import repository_root
+
+    root = repository_root(directory)
+    ecosystem, sep, name = package.partition(":")
+    if not sep or ecosystem not in ECOSYSTEMS:
+        name = package
+        ecosystem = _infer_ecosystem(directory, package)
+    if ecosystem == "pypi":
+        name = canonical_pypi_name(name)
+    if ledger is None:
+        policy_path = policy_file or next((os.path.join(root, p) for p in POLICY_PATHS if os.path.exists(os.path.join(root, p))), None)
+        ledger = load_policy_file(policy_path).review.ledger if policy_path else ".github/lockgate-reviews.yml"
+        if not ledger:
+            raise UsageError("the policy names no review ledger (review.ledger); pass --ledger")
+        ledger = os.path.join(root, ledger)
+    who = reviewer or _git_config(directory, "github.user") or _git_config(directory, "user.name")
+    if not who:
+        raise UsageError("cannot tell who reviewed: pass --reviewer or set git config user.name")
+    key = f"{ecosystem}:{name}"
+    line = append_entry(
+        ledger, key, None if from_version == "-" else from_version, "-" if to_version == "-" else to_version,
+        who, reason, dt.date.today(),
+    )
+    return os.path.relpath(ledger, os.getcwd()), line, key

@@ -1,0 +1,15 @@
+"""Renderers: a Report in, text out. Each format is its own module, imported only when asked for."""
+
+from __future__ import annotations
+
+import importlib
+
+from checker.model import Report
+
+FORMATS = ("text", "json", "markdown")
+_MODULES = {"text": "text", "json": "json_format", "markdown": "markdown"}
+
+
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    module = importlib.import_module(f"checker.report.{_MODULES[fmt]}")
+    return module.render(report, color=color)

@@ -1,0 +1,65 @@
+"""``--format json``: the ``lockgate/v1`` document. Stable: integrations parse it (the README documents it)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checker.model import Change, Finding, Report, ReviewStatus
+
+SCHEMA = "lockgate/v1"
+
+
+def change_record(change: Change, review: ReviewStatus) -> dict[str, Any]:
+    dep = change.dependency
+    return {
+        "ecosystem": dep.ecosystem,
+        "name": dep.name,
+        "manifest": dep.manifest,
+        "line": dep.line,
+        "kind": change.kind,
+        "from": change.before.display_version() if change.before else None,
+        "to": change.after.display_version() if change.after else None,
+        "bump": change.bump,
+        "from_label": change.before.label if change.before else None,
+        "to_label": change.after.label if change.after else None,
+        "scope": dep.scope,
+        "direct": dep.direct,
+        "review": review.state,
+        "review_evidence": review.evidence,
+    }
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    dep = finding.dependency
+    return {
+        "rule": finding.rule,
+        "level": finding.level,
+        "ecosystem": dep.ecosystem if dep else None,
+        "name": dep.name if dep else None,
+        "version": dep.display_version() if dep else None,
+        "manifest": finding.manifest,
+        "line": finding.line,
+        "message": finding.message,
+        "hint": finding.hint,
+        "unknown": finding.unknown,
+        "excepted": finding.excepted_by,
+    }
+
+
+def document(report: Report) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "lockgate": report.version,
+        "base": report.base,
+        "head": report.head,
+        "policy": report.policy,
+        "mode": "all" if report.judged_all else "changes",
+        "verdict": report.verdict,
+        "changes": [change_record(c, r) for c, r in zip(report.changes, report.reviews)],
+        "findings": [finding_record(f) for f in report.findings],
+    }
+
+
+def render(report: Report, color: bool = False) -> str:
+    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,132 @@
+"""``--format text``: for a terminal. Grouped by manifest, one line per change with its findings under it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from checker.model import Change, Finding, Report, ReviewStatus
+from checker.report.escape import terminal
+
+_COLORS = {"block": "31", "warn": "33", "info": "36", "pass": "32", "dim": "2", "bold": "1"}
+_VERDICT_WORDS = {"block": "BLOCKED", "warn": "PASSED WITH WARNINGS", "pass": "PASSED"}
+
+
+class _Painter:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, style: str, text: str) -> str:
+        if not self.enabled:
+            return text
+        return f"\x1b[{_COLORS[style]}m{text}\x1b[0m"
+
+
+def short(rev: str) -> str:
+    return rev[:12] if len(rev) == 40 and all(c in "0123456789abcdef" for c in rev) else rev
+
+
+def describe_change(change: Change) -> str:
+    dep = change.dependency
+    name = terminal(dep.name)
+    before = terminal(change.before.display_version()) if change.before else None
+    after = terminal(change.after.display_version()) if change.after else None
+    if change.before and change.before.label:
+        before = f"{before} ({terminal(change.before.label)})"
+    if change.after and change.after.label:
+        after = f"{after} ({terminal(change.after.label)})"
+    if change.kind == "added":
+        text = f"{name} {after}"
+    elif change.kind == "removed":
+        text = f"{name} {before}"
+    elif change.kind in ("hashes-changed", "source-changed") and before == after:
+        text = f"{name} {after}"
+    else:
+        text = f"{name} {before} -> {after}"
+    if change.bump and change.kind in ("upgraded", "downgraded"):
+        text += f" ({change.bump})"
+    if not dep.direct:
+        text += " [transitive]"
+    if dep.scope != "prod":
+        text += f" [{dep.scope}]"
+    return text
+
+
+def _finding_lines(finding: Finding, paint: _Painter, indent: str) -> list[str]:
+    level = paint(finding.level, finding.level.upper().ljust(5))
+    where = f"line {finding.line}: " if finding.line and finding.dependency is None else ""
+    lines = [f"{indent}{level} {finding.rule}: {where}{terminal(finding.message)}"]
+    if finding.excepted_by:
+        lines.append(f"{indent}      {paint('dim', 'waived: ' + terminal(finding.excepted_by))}")
+    elif finding.hint:
+        lines.append(f"{indent}      {paint('dim', 'fix: ' + terminal(finding.hint))}")
+    return lines
+
+
+def _review_word(status: ReviewStatus, paint: _Painter) -> str:
+    if status.state == "required":
+        return paint("block", "review required")
+    if status.state == "reviewed":
+        return paint("pass", f"reviewed ({terminal(status.evidence or '')})")
+    return ""
+
+
+def render(report: Report, color: bool = False) -> str:
+    paint = _Painter(color)
+    out = [
+        paint("bold", f"lockgate {report.version}")
+        + f"  base {terminal(short(report.base))}  head {terminal(short(report.head))}  policy {terminal(report.policy or '-')}"
+    ]
+    by_change: dict[int, list[Finding]] = defaultdict(list)
+    loose: dict[str, list[Finding]] = defaultdict(list)
+    change_index = {id(change): i for i, change in enumerate(report.changes)}
+    for finding in report.findings:
+        if finding.change is not None and id(finding.change) in change_index:
+            by_change[change_index[id(finding.change)]].append(finding)
+        else:
+            loose[finding.manifest or "(policy)"].append(finding)
+    manifests: dict[str, list[int]] = defaultdict(list)
+    for i, change in enumerate(report.changes):
+        manifests[change.manifest].append(i)
+    for path in sorted(manifests.keys() | loose.keys()):
+        out.append("")
+        out.append(paint("bold", terminal(path)))
+        for i in manifests.get(path, []):
+            change, status = report.changes[i], report.reviews[i]
+            worst = max((f for f in by_change[i] if f.counts), key=lambda f: ("info", "warn", "block").index(f.level), default=None)
+            mark = paint(worst.level, "x" if worst.level == "block" else "!") if worst else paint("pass", "+")
+            review = _review_word(status, paint)
+            out.append(f"  {mark} {change.kind:<14} {describe_change(change)}" + (f"   {review}" if review else ""))
+            for finding in by_change[i]:
+                out.extend(_finding_lines(finding, paint, "      "))
+        for finding in loose.get(path, []):
+            if finding.dependency is not None:
+                out.append(f"  - {terminal(finding.dependency.name)} {terminal(finding.dependency.display_version())}"
+                           + (f" (line {finding.line})" if finding.line else ""))
+                out.extend(_finding_lines(finding, paint, "      "))
+            else:
+                out.extend(_finding_lines(finding, paint, "  "))
+    out.append("")
+    out.append(summary_line(report, paint))
+    return "\n".join(out) + "\n"
+
+
+def summary_line(report: Report, paint: _Painter | None = None) -> str:
+    paint = paint or _Painter(False)
+    counting = [f for f in report.findings if f.counts]
+    blocks = sum(1 for f in counting if f.level == "block")
+    warns = sum(1 for f in counting if f.level == "warn")
+    waived = sum(1 for f in report.findings if f.excepted_by)
+    parts = []
+    if blocks:
+        parts.append(f"{blocks} blocking finding{'s' if blocks != 1 else ''}")
+    if warns:
+        parts.append(f"{warns} warning{'s' if warns != 1 else ''}")
+    if waived:
+        parts.append(f"{waived} waived")
+    if report.judged_all:
+        scope = "all dependencies"
+    else:
+        n = len(report.changes)
+        scope = f"{n} dependency change{'s' if n != 1 else ''}" if n else "no dependency changes"
+    detail = ", ".join(parts) if parts else "no findings"
+    return paint(report.verdict, _VERDICT_WORDS[report.verdict]) + f": {detail} ({scope})"

@@ -1,0 +1,25 @@
+"""The rules lockgate knows. Each lives in its own module and exposes ``RULE``."""
+
+from __future__ import annotations
+
+import importlib
+
+from checker.rules.base import Rule
+
+RULE_MODULES = (
+    "hash_pinning",
+    "exact_pinning",
+    "registry_source",
+    "deny",
+    "review",
+    "exception_expired",
+)
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule by id, in the order above."""
+    rules: dict[str, Rule] = {}
+    for name in RULE_MODULES:
+        rule = importlib.import_module(f"checker.rules.{name}").RULE
+        rules[rule.id] = rule
+    return rules

@@ -1,0 +1,68 @@
+"""What a rule is: an id, a default level, an explanation, its options, and pure check functions.
+
+A rule never reads files or the network. It is handed a Subject (one dependency of the head revision, the
+change that brought it, its manifest, and the registry facts) and its validated options, and yields Issues.
+The policy engine turns Issues into Findings at the level the policy sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from checker.model import Change, Dependency, Facts, Manifest
+
+# Option kinds the policy loader knows how to validate (and the JSON Schema describes).
+OPTION_KINDS = ("int", "bool", "str", "choice", "str-list", "package-list", "str-map", "deny-list")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    kind: str
+    default: Any
+    doc: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """One dependency of the head revision, judged with what is known about it."""
+
+    dependency: Dependency
+    manifest: Manifest
+    change: Change | None = None
+    facts: Facts | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A rule's complaint. level None means the level the policy sets for the rule; a rule may ask for a lower
+    one for a milder sub-case (the engine never raises a level above the policy's)."""
+
+    message: str
+    hint: str | None = None
+    level: str | None = None
+    unknown: bool = False
+    line: int | None = None
+
+
+DependencyCheck = Callable[[Subject, Mapping[str, Any]], Iterable[Issue]]
+# (head manifest, base manifest or None, options) -> issues about the manifest as a whole
+ManifestCheck = Callable[[Manifest, "Manifest | None", Mapping[str, Any]], Iterable[Issue]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    default_level: str
+    summary: str
+    explanation: str
+    fix: str
+    example: str
+    options: tuple[Option, ...] = ()
+    check_dependency: DependencyCheck | None = None
+    check_manifest: ManifestCheck | None = None
+
+    def defaults(self) -> dict[str, Any]:
+        return {option.name: option.default for option in self.options}

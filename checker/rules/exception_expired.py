@@ -1,0 +1,21 @@
+"""exception-expired: a policy exception past its expiry date no longer waives anything, and says so."""
+
+from __future__ import annotations
+
+from checker.rules.base import Rule
+
+RULE = Rule(
+    id="exception-expired",
+    default_level="warn",
+    summary="A policy exception whose expiry date has passed.",
+    explanation=(
+        "Exceptions are debts with a due date. When one expires it stops waiving findings, and lockgate reports "
+        "the expired entry itself so that it is renewed with a fresh reason or removed, instead of silently "
+        "turning a green check red."
+    ),
+    fix="Renew the exception with a new `expires` date and reason, or delete it and fix the finding.",
+    example=(
+        "exceptions:\n"
+        "  - {rule: release-age, package: \"pypi:internal-tool\", reason: \"we publish it\", expires: 2026-01-31}"
+    ),
+)

@@ -1,0 +1,81 @@
+"""hash-pinning: every artifact that will be downloaded is checked against a hash recorded in the repository."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+from checker.rules.base import Issue, Option, Rule, Subject
+
+_NO_ARTIFACT = ("path", "git")  # a local path has no artifact; a git source is pinned by its commit instead
+
+
+def _file_uses_hashes(subject: Subject) -> bool:
+    """pip's hash-checking mode: on as soon as any requirement of the file carries a ``--hash``."""
+    return any(dep.hashes for dep in subject.manifest.dependencies)
+
+
+def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
+    dep, manifest = subject.dependency, subject.manifest
+    if manifest.kind != "lock" or dep.source.kind in _NO_ARTIFACT or dep.editable or dep.constraint:
+        return
+    allowed = set(options["algorithms"])
+    weak = sorted({h.split(":", 1)[0] for h in dep.hashes} - allowed)
+    if weak:
+        yield Issue(
+            f"weak hash algorithm {', '.join(weak)}: only {', '.join(sorted(allowed))} are accepted",
+            hint="regenerate the hashes with a strong algorithm (pip-compile --generate-hashes writes sha256)",
+        )
+    if dep.hashes:
+        return
+    if manifest.format == "requirements":
+        if _file_uses_hashes(subject):
+            yield Issue(
+                "no --hash: the file is in pip's hash-checking mode, so pip will refuse to install it, "
+                "and nothing checks what would be downloaded",
+                hint=f"add --hash lines for {dep.name} (pip-compile --generate-hashes, or pip hash)",
+            )
+        else:
+            yield Issue(
+                "the requirements file pins no hashes: a republished or tampered artifact would install unnoticed",
+                hint="generate the file with hashes: pip-compile --generate-hashes (or uv pip compile --generate-hashes)",
+                level=options["files-without-hashes"],
+            )
+        return
+    yield Issue(
+        "lock entry carries no hash: the artifact that gets installed is not checked",
+        hint="regenerate the lockfile with the package manager so that it records hashes",
+    )
+
+
+RULE = Rule(
+    id="hash-pinning",
+    default_level="block",
+    summary="Every downloaded artifact must be checked against a hash recorded in the repository.",
+    explanation=(
+        "A version number names a release, not its bytes: a registry account that is taken over can upload a new "
+        "artifact under an old version (a new wheel for a new platform, a re-uploaded tarball), and a mirror or proxy "
+        "can serve something else. A hash in the lockfile or requirements file makes the installer refuse anything "
+        "but the reviewed bytes. For requirements files lockgate follows pip's hash-checking mode: once one "
+        "requirement carries --hash, every one must, and only sha256, sha384 and sha512 count. Lockfile entries "
+        "from a registry must carry hashes. Local paths and git sources pinned by commit carry none and are left "
+        "to registry-source."
+    ),
+    fix="Generate requirements with `pip-compile --generate-hashes`; regenerate lockfiles so entries carry hashes.",
+    example=(
+        "requirements.txt:\n"
+        "  litellm==1.82.6 \\\n"
+        "      --hash=sha256:5b3c…            # ok\n"
+        "  requests==2.32.3                  # finding: no --hash in a hash-checking file"
+    ),
+    options=(
+        Option("algorithms", "str-list", ["sha256", "sha384", "sha512"], "hash algorithms that count as strong"),
+        Option(
+            "files-without-hashes",
+            "choice",
+            "warn",
+            "level for entries of a requirements file that uses no hashes at all (capped at the rule's level)",
+            ("off", "info", "warn", "block"),
+        ),
+    ),
+    check_dependency=check,
+)

@@ -1,0 +1,156 @@
+"""registry-source: packages come from allowed registries over HTTPS; git, URL and path sources are allowed
+explicitly, and a git source is pinned to a full commit."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Mapping
+from urllib.parse import urlsplit
+
+from checker.model import Dependency, IndexOption, Manifest
+from checker.rules.base import Issue, Option, Rule, Subject
+
+_FULL_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+_ENV_REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*")
+
+
+def _host_allowed(host: str, allowed: list[str]) -> bool:
+    host = host.lower()
+    for entry in allowed:
+        entry = entry.lower()
+        if host == entry or (entry.startswith("*.") and host.endswith(entry[1:])):
+            return True
+    return False
+
+
+def _transport_problem(url: str) -> str | None:
+    """An unexpanded environment reference, a scheme that is not http(s)/file, or plain HTTP."""
+    if _ENV_REFERENCE.search(url):
+        return f"{url} holds an environment reference that lockgate leaves unexpanded: the real source is unknown"
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http", "file"):
+        return f"{url} is not an http(s) URL"
+    if parts.scheme == "http" and not _host_allowed(parts.hostname or "", ["localhost", "127.0.0.1"]):
+        return f"{url} is plain HTTP: anyone on the network path can swap the package"
+    return None
+
+
+def _url_problem(url: str, options: Mapping[str, Any]) -> str | None:
+    """What is wrong with an index URL, or None."""
+    problem = _transport_problem(url)
+    if problem is not None:
+        return problem
+    parts = urlsplit(url)
+    if parts.scheme != "file" and not _host_allowed(parts.hostname or "", options["hosts"]):
+        return f"host {parts.hostname} is not an allowed registry host ({', '.join(options['hosts'])})"
+    return None
+
+
+def _allowed(dep: Dependency, patterns: Any) -> bool:
+    return any(pattern.matches(dep.ecosystem, dep.name, dep.version) for pattern in patterns)
+
+
+def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
+    dep = subject.dependency
+    source = dep.source
+    kind = source.kind
+    if kind == "registry":
+        if source.url:
+            problem = _url_problem(source.url, options)
+            if problem:
+                yield Issue(problem, hint="use an allowed registry over HTTPS, or add the host to registry-source.hosts")
+        return
+    if kind == "git":
+        if not _allowed(dep, options["allow-git"]):
+            yield Issue(
+                f"comes from git ({source.url}), outside the package registry",
+                hint=f"add {dep.key} to registry-source.allow-git if this is intended",
+            )
+        commit = (source.commit or "").lower()
+        ref = (source.ref or "").lower()
+        if not (_FULL_SHA.fullmatch(commit) or _FULL_SHA.fullmatch(ref)):
+            yield Issue(
+                f"git ref {source.ref or '(default branch)'} is not a full commit: a branch or tag can be moved",
+                hint="pin the git dependency to a full 40-character commit",
+            )
+        if source.url and (source.url.startswith("http://") or source.url.startswith("git://")):
+            yield Issue(f"{source.url} is fetched without TLS", hint="use an https:// or ssh URL")
+        return
+    if kind == "url":
+        if not _allowed(dep, options["allow-url"]):
+            yield Issue(
+                f"comes from a direct URL ({source.url})",
+                hint=f"add {dep.key} to registry-source.allow-url if this is intended",
+            )
+        problem = _transport_problem(source.url or "")
+        if problem:
+            yield Issue(problem)
+        return
+    if kind == "path" and not _allowed(dep, options["allow-path"]):
+        yield Issue(
+            f"comes from a local path ({source.url})",
+            hint=f"add {dep.key} to registry-source.allow-path if this is intended",
+        )
+
+
+def _index_issue(option: IndexOption, options: Mapping[str, Any]) -> Issue | None:
+    if option.kind == "trusted-host":
+        return Issue(
+            f"--trusted-host {option.value} turns off TLS verification for that host",
+            hint="remove --trusted-host and serve the index over verified HTTPS",
+            line=option.line,
+        )
+    problem = _url_problem(option.value, options)
+    if problem is None:
+        return None
+    return Issue(
+        f"{option.kind}: {problem}",
+        hint="use an allowed index over HTTPS, or add its host to registry-source.hosts",
+        line=option.line,
+    )
+
+
+def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, Any]) -> Iterator[Issue]:
+    """Indexes, find-links and trusted hosts the manifest configures; in a pull request only the new ones."""
+    known = {(o.kind, o.value) for o in base.indexes} if base is not None else set()
+    for option in head.indexes:
+        if (option.kind, option.value) in known:
+            continue
+        issue = _index_issue(option, options)
+        if issue is not None:
+            yield issue
+
+
+RULE = Rule(
+    id="registry-source",
+    default_level="block",
+    summary="Packages come only from allowed registries over HTTPS; git, URL and path sources need an allowance.",
+    explanation=(
+        "Where a package comes from matters as much as which version it is. An extra index can shadow a private "
+        "package name (dependency confusion), plain HTTP or --trusted-host lets the network path swap artifacts, "
+        "and a git branch or tag can be moved after review, as the 76 force-pushed tags of trivy-action were in "
+        "March 2026. lockgate accepts registry packages from the hosts the policy allows, and git, direct-URL and "
+        "local-path sources only for packages the policy names; a git source must be pinned to a full commit. "
+        "Environment references such as ${INDEX_URL} are left unexpanded and reported, since the real source "
+        "cannot be known from the repository."
+    ),
+    fix="Use an allowed index over HTTPS, pin git sources to a commit, or allow the package in the policy.",
+    example=(
+        "requirements.txt:\n"
+        "  --extra-index-url http://pypi.internal/simple    # finding: plain HTTP, host not allowed\n"
+        "  mylib @ git+https://github.com/acme/mylib@main   # finding: not allowed; `main` is not a commit"
+    ),
+    options=(
+        Option(
+            "hosts",
+            "str-list",
+            ["pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com"],
+            "registry hosts packages may come from (`*.example.com` allowed)",
+        ),
+        Option("allow-git", "package-list", [], "packages that may come from git (`pypi:mylib`, `npm:@acme/*`)"),
+        Option("allow-url", "package-list", [], "packages that may come from a direct URL"),
+        Option("allow-path", "package-list", [], "packages that may come from a local path"),
+    ),
+    check_dependency=check,
+    check_manifest=check_manifest,
+)

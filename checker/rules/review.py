@@ -1,0 +1,28 @@
+"""review: a dependency change the policy names must be reviewed before it lands."""
+
+from __future__ import annotations
+
+from checker.rules.base import Rule
+
+RULE = Rule(
+    id="review",
+    default_level="block",
+    summary="Version bumps and new dependencies stay blocked until an allowed reviewer has looked at them.",
+    explanation=(
+        "Every attack of 2025 and 2026 on npm and PyPI arrived as an ordinary-looking version bump that nobody "
+        "looked at: a fresh version, a changed install script, merged by automation. lockgate blocks the changes "
+        "the policy's `review` section names (by kind, bump type, scope and package) until there is evidence of a "
+        "review for the current head: an approval by an allowed reviewer on the head commit, the review label "
+        "applied by an allowed reviewer after the last push, or an entry in the review ledger as it stands on the "
+        "base revision (a pull request cannot approve itself by adding ledger lines)."
+    ),
+    fix="Have an allowed reviewer approve the pull request, or record the review: "
+    "`lockgate review PACKAGE FROM TO --reason TEXT` in a separate, reviewed change.",
+    example=(
+        "review:\n"
+        "  required-for: [added, upgraded, downgraded, source-changed, hashes-changed]\n"
+        "  skip: [{scope: dev, bump: patch}]\n"
+        "  reviewers: [alice, \"@acme/security\"]\n"
+        "  ledger: .github/lockgate-reviews.yml"
+    ),
+)

@@ -1,0 +1,239 @@
+"""Wiring of the pipeline for one run: snapshots -> manifests -> diff -> policy -> Report.
+
+The command line parses arguments into a CheckRequest and hands it here; this module decides nothing about
+dependencies itself, it only calls the stages in order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from checker import __version__
+from checker.errors import UsageError
+from checker.model import Change, Manifest, Report
+from checker.snapshot import (
+    BlobReader,
+    EmptySnapshot,
+    IndexSnapshot,
+    RevisionSnapshot,
+    Snapshot,
+    WorktreeSnapshot,
+    has_commits,
+    repository_root,
+    resolve_commit,
+)
+
+POLICY_PATHS = (".github/lockgate.yml", ".github/lockgate.yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    """What to compare and how to judge it. ``head_mode``: ``rev``, ``staged`` or ``worktree``."""
+
+    directory: str = "."
+    base: str | None = None
+    head: str | None = None
+    head_mode: str = "worktree"
+    judge_all: bool = False
+    policy_file: str | None = None
+    offline: bool = False
+    now: dt.datetime | None = None
+    paths: tuple[str, ...] = ()
+
+
+@dataclass
+class Snapshots:
+    base: Snapshot
+    head: Snapshot
+    base_label: str
+    head_label: str
+    blobs: BlobReader | None
+
+    def close(self) -> None:
+        if self.blobs is not None:
+            self.blobs.close()
+
+
+def open_snapshots(request: CheckRequest) -> Snapshots:
+    """The two trees a request compares. Without --base: the parent of --head, or HEAD for staged/worktree."""
+    if request.head_mode not in ("rev", "staged", "worktree"):
+        raise UsageError(f"unknown head mode {request.head_mode!r}")
+    root = repository_root(request.directory)
+    blobs = BlobReader(root)
+    try:
+        head: Snapshot
+        if request.head_mode == "rev":
+            head_rev = request.head or "HEAD"
+            head_commit = resolve_commit(root, head_rev)
+            head = RevisionSnapshot(root, head_commit, blobs, head_commit)
+            head_label = head_commit
+            default_base = f"{head_commit}^"
+        elif request.head_mode == "staged":
+            head, head_label = IndexSnapshot(root, blobs), "index"
+            default_base = "HEAD"
+        else:
+            head, head_label = WorktreeSnapshot(root), "worktree"
+            default_base = "HEAD"
+        base: Snapshot
+        if request.base is not None:
+            base_commit = resolve_commit(root, request.base)
+            base, base_label = RevisionSnapshot(root, base_commit, blobs, base_commit), base_commit
+        elif request.judge_all:
+            base, base_label = EmptySnapshot(), "empty tree"
+        else:
+            base, base_label = _default_base(root, default_base, blobs)
+    except BaseException:
+        blobs.close()
+        raise
+    return Snapshots(base, head, base_label, head_label, blobs)
+
+
+def _default_base(root: str, rev: str, blobs: BlobReader) -> tuple[Snapshot, str]:
+    """HEAD, or the head commit's parent; the empty tree for a repository's first commit."""
+    if rev == "HEAD" and not has_commits(root):
+        return EmptySnapshot(), "empty tree"
+    try:
+        commit = resolve_commit(root, rev)
+    except Exception:
+        if rev.endswith("^"):
+            return EmptySnapshot(), "empty tree"
+        raise
+    return RevisionSnapshot(root, commit, blobs, commit), commit
+
+
+def _policy_from_snapshot(snapshot: Snapshot):  # type: ignore[no-untyped-def]
+    from checker.collect import decode
+    from checker.policy.load import load_policy
+
+    def read(path: str) -> str | None:
+        data = snapshot.read(path)
+        return None if data is None else decode(data, path)
+
+    for path in POLICY_PATHS:
+        text = read(path)
+        if text is not None:
+            return load_policy(text, path, read)
+    return load_policy(None, "preset:default", read)
+
+
+def load_request_policy(request: CheckRequest, snapshots: Snapshots):  # type: ignore[no-untyped-def]
+    """--policy from disk, else the repository's policy as it stands on the base (the head for --all)."""
+    from checker.policy.load import load_policy_file
+
+    if request.policy_file:
+        return load_policy_file(request.policy_file)
+    source = snapshots.head if request.judge_all or isinstance(snapshots.base, EmptySnapshot) else snapshots.base
+    return _policy_from_snapshot(source)
+
+
+def _restrict(manifests: list[Manifest], paths: tuple[str, ...]) -> list[Manifest]:
+    if not paths:
+        return manifests
+    prefixes = [p.strip("/").rstrip("/") for p in paths]
+    return [m for m in manifests if any(m.path == p or m.path.startswith(p + "/") or p in ("", ".") for p in prefixes)]
+
+
+def _relative_paths(request: CheckRequest, root_of: str) -> tuple[str, ...]:
+    """PATH arguments are relative to the working directory; manifests are named from the repository root."""
+    out = []
+    for path in request.paths:
+        full = os.path.realpath(os.path.join(request.directory, path))
+        rel = os.path.relpath(full, root_of)
+        if rel.startswith(".."):
+            raise UsageError(f"{path} is outside the repository")
+        out.append("" if rel == "." else rel.replace(os.sep, "/"))
+    return tuple(out)
+
+
+def compute_changes(request: CheckRequest, snapshots: Snapshots, ignore: tuple[str, ...]) -> tuple[list[Manifest], list[Manifest], list[Change]]:
+    from checker.collect import load_changed
+    from checker.diff import diff
+
+    base, head = load_changed(snapshots.base, snapshots.head, ignore)
+    root = repository_root(request.directory)
+    paths = _relative_paths(request, root)
+    base, head = _restrict(base, paths), _restrict(head, paths)
+    return base, head, diff(base, head)
+
+
+def _ledger(policy, snapshots: Snapshots):  # type: ignore[no-untyped-def]
+    from checker.collect import decode
+    from checker.ledger import parse_ledger
+
+    path = policy.review.ledger
+    if not path or isinstance(snapshots.base, EmptySnapshot):
+        return ()
+    data = snapshots.base.read(path)
+    if data is None:
+        return ()
+    return parse_ledger(decode(data, path), path)
+
+
+def empty_report(snapshots: Snapshots, policy_label: str | None) -> Report:
+    return Report(snapshots.base_label, snapshots.head_label, (), (), (), "pass", policy_label, False, __version__)
+
+
+def run_check(request: CheckRequest) -> Report:
+    """Judge a request and return the Report (the caller renders it and picks the exit code)."""
+    from checker.collect import nothing_to_compare
+
+    snapshots = open_snapshots(request)
+    try:
+        if not request.judge_all and not request.policy_file and nothing_to_compare(snapshots.base, snapshots.head):
+            return empty_report(snapshots, None)
+        policy = load_request_policy(request, snapshots)
+        now = request.now or dt.datetime.now(dt.timezone.utc)
+        from checker.policy.engine import judge
+
+        if request.judge_all:
+            from checker.collect import load_all
+
+            root = repository_root(request.directory)
+            head = _restrict(load_all(snapshots.head, policy.ignore), _relative_paths(request, root))
+            judgement = judge([], [], head, policy, today=now.date(), judge_all=True)
+            return Report(
+                snapshots.base_label, snapshots.head_label, (), judgement.findings, (), judgement.verdict,
+                policy.source, True, __version__,
+            )
+        base, head, changes = compute_changes(request, snapshots, policy.ignore)
+        ledger = _ledger(policy, snapshots) if changes else ()
+        judgement = judge(changes, base, head, policy, today=now.date(), ledger=ledger)
+        return Report(
+            snapshots.base_label, snapshots.head_label, tuple(changes), judgement.findings, judgement.reviews,
+            judgement.verdict, policy.source, False, __version__,
+        )
+    finally:
+        snapshots.close()
+
+
+def run_diff(request: CheckRequest) -> Report:
+    """Changes only, no judgement (``lockgate diff``)."""
+    from checker.collect import nothing_to_compare
+    from checker.model import ReviewStatus
+
+    snapshots = open_snapshots(request)
+    try:
+        if nothing_to_compare(snapshots.base, snapshots.head):
+            return empty_report(snapshots, None)
+        ignore: tuple[str, ...] = ()
+        policy_label = None
+        if request.policy_file or any(snapshots.base.read(p) is not None for p in POLICY_PATHS):
+            policy = load_request_policy(request, snapshots)
+            ignore, policy_label = policy.ignore, policy.source
+        _, _, changes = compute_changes(request, snapshots, ignore)
+        reviews = tuple(ReviewStatus("not-required") for _ in changes)
+        return Report(snapshots.base_label, snapshots.head_label, tuple(changes), (), reviews, "pass", policy_label, False, __version__)
+    finally:
+        snapshots.close()
+
+
+def exit_code(report: Report) -> int:
+    """0 pass or warn, 1 blocked, 3 blocked only because facts could not be obtained."""
+    if report.verdict != "block":
+        return 0
+    blocking = [f for f in report.findings if f.counts and f.level == "block"]
+    if blocking and all(f.unknown for f in blocking):
+        return 3
+    return 1

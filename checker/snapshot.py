@@ -1,0 +1,276 @@
+"""Read-only views of a tree: a git revision, the staged index, the worktree, or nothing (the empty tree).
+
+A snapshot lists its files with a content id (the git blob id when git knows it) and reads them. Git is used
+through plumbing only, and all blobs of one repository are read through a single ``git cat-file --batch``
+process, whatever the number of files: process start-up, not reading, is what costs on small files.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import subprocess
+from dataclasses import dataclass
+from typing import Iterator, Protocol
+
+from checker.errors import SnapshotError
+
+# A file larger than this is refused before it is read: lockfiles of real projects stay far below it, and a
+# pull request must not be able to make the gate read gigabytes.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_SYMLINK_MODE = "120000"
+_SYMLINK_HOPS = 8
+
+
+class Snapshot(Protocol):
+    """What the rest of lockgate needs from a tree."""
+
+    label: str
+
+    def entries(self) -> dict[str, str | None]:
+        """Every file path (repository-relative, POSIX) mapped to a content id, or None when unknown."""
+
+    def read(self, path: str) -> bytes | None:
+        """The file's bytes, or None when it does not exist."""
+
+
+def _git(repo: str, *args: str, stdin: bytes | None = None) -> bytes:
+    """Run one git plumbing command and return its output; a failure becomes a SnapshotError."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", repo, *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise SnapshotError("git is not installed or not on PATH") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SnapshotError(f"git {args[0]} failed: {message[-1] if message else 'exit ' + str(done.returncode)}")
+    return done.stdout
+
+
+def repository_root(start: str) -> str:
+    """The top of the git work tree that holds ``start``."""
+    try:
+        out = _git(start, "rev-parse", "--show-toplevel")
+    except SnapshotError:
+        raise SnapshotError(f"{start} is not inside a git repository") from None
+    return out.decode().strip()
+
+
+def resolve_commit(repo: str, rev: str) -> str:
+    """The full commit id a revision names, or a SnapshotError naming the revision."""
+    done = subprocess.run(
+        ["git", "-C", repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SnapshotError(f"unknown revision {rev!r}: not a commit in {repo}")
+    return done.stdout.decode().strip()
+
+
+def has_commits(repo: str) -> bool:
+    done = subprocess.run(
+        ["git", "-C", repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], capture_output=True, check=False
+    )
+    return done.returncode == 0
+
+
+class BlobReader:
+    """One long-lived ``git cat-file --batch`` process for a repository; reads any number of blobs.
+
+    It is closed explicitly (or by the ``with`` block); snapshots of one repository share one reader.
+    """
+
+    def __init__(self, repo: str) -> None:
+        self._repo = repo
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            self._process = subprocess.Popen(
+                ["git", "-C", self._repo, "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        return self._process
+
+    def read(self, blob_id: str, path: str) -> bytes:
+        process = self._start()
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(blob_id.encode() + b"\n")
+        process.stdin.flush()
+        header = process.stdout.readline().split()
+        if len(header) != 3:
+            raise SnapshotError(f"git cat-file cannot read {path} ({blob_id})")
+        size = int(header[2])
+        if size > MAX_FILE_BYTES:
+            # Drain the blob so the pipe stays usable, then refuse it.
+            remaining = size + 1
+            while remaining:
+                remaining -= len(process.stdout.read(min(remaining, 1 << 20)))
+            raise SnapshotError(
+                f"{path}: file is {size:,} bytes, larger than the {MAX_FILE_BYTES:,}-byte limit for a manifest"
+            )
+        data = process.stdout.read(size)
+        process.stdout.read(1)  # the newline after each blob
+        return data
+
+    def close(self) -> None:
+        if self._process is not None:
+            if self._process.stdin:
+                self._process.stdin.close()
+            self._process.wait()
+            if self._process.stdout:
+                self._process.stdout.close()
+            self._process = None
+
+    def __enter__(self) -> "BlobReader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class _GitEntry:
+    mode: str
+    blob_id: str
+
+
+class _GitTreeBase:
+    """Shared by the revision and the index snapshots: a listing of (mode, blob) entries read through git."""
+
+    label: str
+
+    def __init__(self, listing: dict[str, _GitEntry], blobs: BlobReader) -> None:
+        self._listing = listing
+        self._blobs = blobs
+
+    def entries(self) -> dict[str, str | None]:
+        return {path: entry.blob_id for path, entry in self._listing.items()}
+
+    def read(self, path: str) -> bytes | None:
+        for _ in range(_SYMLINK_HOPS):
+            entry = self._listing.get(path)
+            if entry is None:
+                return None
+            if entry.mode != _SYMLINK_MODE:
+                return self._blobs.read(entry.blob_id, path)
+            target = self._blobs.read(entry.blob_id, path).decode("utf-8", "replace")
+            path = _follow_link(path, target)
+        raise SnapshotError(f"{path}: too many levels of symbolic links")
+
+
+def _follow_link(link: str, target: str) -> str:
+    """The repository path a symlink points at; a link that leaves the repository is an error."""
+    if posixpath.isabs(target):
+        raise SnapshotError(f"{link}: symbolic link points outside the repository ({target})")
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
+    if joined == ".." or joined.startswith("../"):
+        raise SnapshotError(f"{link}: symbolic link points outside the repository ({target})")
+    return joined
+
+
+class RevisionSnapshot(_GitTreeBase):
+    """The tree of one commit."""
+
+    def __init__(self, repo: str, commit: str, blobs: BlobReader, label: str | None = None) -> None:
+        out = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit)
+        listing: dict[str, _GitEntry] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode, kind, blob_id = meta.decode().split(" ")
+            if kind != "blob":
+                continue  # submodules (commits) have no files of ours
+            listing[raw_path.decode("utf-8", "surrogateescape")] = _GitEntry(mode, blob_id)
+        super().__init__(listing, blobs)
+        self.commit = commit
+        self.label = label or commit
+
+
+class IndexSnapshot(_GitTreeBase):
+    """The staged index (what ``git commit`` would record)."""
+
+    def __init__(self, repo: str, blobs: BlobReader) -> None:
+        out = _git(repo, "ls-files", "-s", "-z")
+        listing: dict[str, _GitEntry] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, raw_path = record.partition(b"\t")
+            mode, blob_id, stage = meta.decode().split(" ")
+            path = raw_path.decode("utf-8", "surrogateescape")
+            if stage != "0":
+                raise SnapshotError(f"{path}: unresolved merge conflict in the index")
+            if mode == "160000":
+                continue  # a submodule
+            listing[path] = _GitEntry(mode, blob_id)
+        super().__init__(listing, blobs)
+        self.label = "index"
+
+
+class WorktreeSnapshot:
+    """Files on disk. In a git work tree, the files git would see (tracked and untracked, not ignored)."""
+
+    label = "worktree"
+
+    def __init__(self, root: str, in_git: bool = True) -> None:
+        self._root = os.path.realpath(root)
+        self._paths = list(self._list_git() if in_git else self._walk())
+
+    def _list_git(self) -> Iterator[str]:
+        out = _git(self._root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        seen: set[str] = set()
+        for raw in out.split(b"\0"):
+            if raw:
+                path = raw.decode("utf-8", "surrogateescape")
+                if path not in seen and os.path.lexists(os.path.join(self._root, path)):
+                    seen.add(path)
+                    yield path
+
+    def _walk(self) -> Iterator[str]:
+        skip = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+        for top, dirs, files in os.walk(self._root):
+            dirs[:] = sorted(d for d in dirs if d not in skip)
+            rel = os.path.relpath(top, self._root)
+            for name in sorted(files):
+                yield name if rel == "." else posixpath.join(rel.replace(os.sep, "/"), name)
+
+    def entries(self) -> dict[str, str | None]:
+        return dict.fromkeys(self._paths)
+
+    def read(self, path: str) -> bytes | None:
+        full = os.path.realpath(os.path.join(self._root, path))
+        if full != self._root and not full.startswith(self._root + os.sep):
+            raise SnapshotError(f"{path}: resolves outside the repository")
+        try:
+            size = os.path.getsize(full)
+            if size > MAX_FILE_BYTES:
+                raise SnapshotError(
+                    f"{path}: file is {size:,} bytes, larger than the {MAX_FILE_BYTES:,}-byte limit for a manifest"
+                )
+            with open(full, "rb") as handle:
+                return handle.read()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise SnapshotError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+class EmptySnapshot:
+    """The empty tree: the base of a repository's first commit."""
+
+    label = "empty tree"
+
+    def entries(self) -> dict[str, str | None]:
+        return {}
+
+    def read(self, path: str) -> bytes | None:
+        return None

@@ -1,0 +1,1 @@
+"""Policy presets shipped with lockgate (installed as ``checker.policies``)."""

@@ -1,0 +1,261 @@
+"""The command line end to end, in real temporary git repositories: verdicts, exit codes, formats, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from checker.cli import main
+
+HASH_A = "sha256:" + "a" * 64
+HASH_B = "sha256:" + "b" * 64
+HASH_C = "sha256:" + "c" * 64
+
+
+def pinned(name: str, version: str, *hashes: str) -> str:
+    lines = [f"{name}=={version}"] + [f"    --hash={h}" for h in hashes]
+    return " \\\n".join(lines) + "\n"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def check_json(capsys, repo, *extra: str) -> tuple[int, dict]:
+    code, out, err = run(capsys, "check", "-C", str(repo.path), "--format", "json", *extra)
+    assert err == "", err
+    return code, json.loads(out)
+
+
+def test_version_is_printed(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("lockgate ")
+
+
+def test_demo_blocks_litellm_and_explains(capsys):
+    code, out, err = run(capsys, "demo")
+    assert code == 1, err
+    assert "BLOCKED" in out
+    assert "pypi:litellm@1.82.8 is denied" in out
+    assert "exact-pinning" in out and "httpx" in out
+    code, out, _ = run(capsys, "demo", "--format", "json")
+    doc = json.loads(out)
+    assert doc["verdict"] == "block"
+    assert {(c["name"], c["kind"]) for c in doc["changes"]} == {("litellm", "upgraded"), ("httpx", "added")}
+
+
+def test_upgrade_is_reported_in_the_json_contract(capsys, repo):
+    base = repo.commit("base", {"requirements.txt": pinned("LiteLLM", "1.82.6", HASH_A)})
+    head = repo.commit("bump", {"requirements.txt": "# deps\n" + pinned("litellm", "1.82.9", HASH_B)})
+    code, doc = check_json(capsys, repo, "--base", base, "--head", head)
+    assert code == 1
+    assert doc["schema"] == "lockgate/v1" and doc["base"] == base and doc["head"] == head
+    assert doc["verdict"] == "block"
+    [change] = doc["changes"]
+    assert change == {
+        "ecosystem": "pypi", "name": "litellm", "manifest": "requirements.txt", "line": 2, "kind": "upgraded",
+        "from": "1.82.6", "to": "1.82.9", "bump": "patch", "from_label": None, "to_label": None, "scope": "prod",
+        "direct": True, "review": "required", "review_evidence": None,
+    }
+    [finding] = doc["findings"]
+    assert finding["rule"] == "review" and finding["level"] == "block" and finding["line"] == 2
+    assert finding["version"] == "1.82.9" and finding["manifest"] == "requirements.txt"
+
+
+def test_commit_without_manifest_changes_passes(capsys, repo):
+    base = repo.commit("base", {"requirements.txt": pinned("a", "1", HASH_A), "README.md": "x"})
+    head = repo.commit("docs", {"README.md": "y"})
+    code, out, _ = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
+    assert code == 0
+    assert "PASSED: no findings (no dependency changes)" in out
+
+
+def test_head_defaults_to_parent_and_worktree(capsys, repo):
+    repo.commit("base", {"requirements.txt": pinned("a", "1.0", HASH_A)})
+    repo.commit("bump", {"requirements.txt": pinned("a", "2.0", HASH_B)})
+    code, doc = check_json(capsys, repo, "--head", "HEAD")
+    assert [c["bump"] for c in doc["changes"]] == ["major"]
+    repo.write("requirements.txt", pinned("a", "2.1", HASH_C))
+    code, doc = check_json(capsys, repo)  # worktree against HEAD
+    assert [(c["from"], c["to"]) for c in doc["changes"]] == [("2.0", "2.1")]
+
+
+def test_staged_first_commit_compares_with_empty_tree(capsys, repo):
+    repo.write("requirements.txt", pinned("a", "1.0", HASH_A))
+    repo.git("add", "requirements.txt")
+    code, doc = check_json(capsys, repo, "--staged")
+    assert [(c["name"], c["kind"]) for c in doc["changes"]] == [("a", "added")]
+    assert doc["base"] == "empty tree" and doc["head"] == "index"
+
+
+def test_ledger_on_base_counts_but_ledger_added_by_the_change_does_not(capsys, repo):
+    ledger = (
+        "reviews:\n"
+        "  - {package: 'pypi:a', from: '1.0', to: '1.1', reviewer: alice, date: 2026-01-02, reason: diffed}\n"
+    )
+    base = repo.commit("base", {"requirements.txt": pinned("a", "1.0", HASH_A)})
+    head = repo.commit("bump+ledger", {"requirements.txt": pinned("a", "1.1", HASH_B), ".github/lockgate-reviews.yml": ledger})
+    code, doc = check_json(capsys, repo, "--base", base, "--head", head)
+    assert code == 1 and doc["changes"][0]["review"] == "required"
+    base2 = repo.commit("ledger first", {"requirements.txt": pinned("a", "1.0", HASH_A)})
+    head2 = repo.commit("bump", {"requirements.txt": pinned("a", "1.1", HASH_B)})
+    code, doc = check_json(capsys, repo, "--base", base2, "--head", head2)
+    assert code == 0, doc
+    assert doc["changes"][0]["review"] == "reviewed"
+    assert doc["changes"][0]["review_evidence"].startswith("ledger .github/lockgate-reviews.yml:2 by alice")
+
+
+def test_policy_is_read_from_base_and_ignores_paths(capsys, repo):
+    policy = "extends: default\npaths:\n  ignore: ['examples/**']\nrules:\n  review: off\n"
+    base = repo.commit("base", {".github/lockgate.yml": policy, "examples/requirements.txt": "x==1\n"})
+    head = repo.commit("ex", {"examples/requirements.txt": "x>=2\n", "requirements.txt": pinned("b", "1", HASH_A)})
+    code, doc = check_json(capsys, repo, "--base", base, "--head", head)
+    assert doc["policy"] == ".github/lockgate.yml"
+    assert [c["manifest"] for c in doc["changes"]] == ["requirements.txt"]
+    assert code == 0
+
+
+def test_a_pull_request_cannot_loosen_its_own_policy(capsys, repo):
+    base = repo.commit("base", {"requirements.txt": pinned("a", "1.0", HASH_A)})
+    head = repo.commit("loosen", {".github/lockgate.yml": "rules:\n  review: off\n", "requirements.txt": pinned("a", "1.1", HASH_B)})
+    code, doc = check_json(capsys, repo, "--base", base, "--head", head)
+    assert code == 1 and doc["policy"] == "preset:default"
+
+
+def test_include_with_unrecognised_name_is_followed(capsys, repo):
+    base = repo.commit("base", {"requirements.txt": "-r common.pip\n", "common.pip": pinned("c", "1.0", HASH_A)})
+    head = repo.commit("bump", {"common.pip": pinned("c", "1.5", HASH_B)})
+    code, doc = check_json(capsys, repo, "--base", base, "--head", head)
+    assert [(c["manifest"], c["name"], c["bump"]) for c in doc["changes"]] == [("common.pip", "c", "minor")]
+
+
+def test_exception_waives_and_expired_exception_reports(capsys, repo):
+    policy = (
+        "exceptions:\n"
+        "  - {rule: exact-pinning, package: 'pypi:loose', reason: 'migration', expires: 2030-01-01}\n"
+        "  - {rule: review, package: 'pypi:*', reason: 'old', expires: 2020-01-01}\n"
+    )
+    base = repo.commit("base", {".github/lockgate.yml": policy, "requirements.txt": "a==1\n"})
+    head = repo.commit("add", {"requirements.txt": "a==1\nloose>=1\n"})
+    code, doc = check_json(capsys, repo, "--base", base, "--head", head, "--now", "2026-06-01T00:00:00Z")
+    by_rule = {f["rule"]: f for f in doc["findings"]}
+    assert by_rule["exact-pinning"]["excepted"].startswith("migration (until 2030-01-01")
+    assert by_rule["exception-expired"]["level"] == "warn" and by_rule["exception-expired"]["line"] == 3
+    assert by_rule["review"]["excepted"] is None
+
+
+def test_check_all_judges_every_dependency(capsys, repo):
+    repo.commit("base", {"requirements.txt": "a==1\nb>=2\n", "sub/requirements.txt": pinned("c", "1", HASH_A)})
+    code, doc = check_json(capsys, repo, "--all", "--head", "HEAD")
+    assert code == 1
+    assert doc["mode"] == "all" and doc["changes"] == []
+    assert ("exact-pinning", "b") in {(f["rule"], f["name"]) for f in doc["findings"]}
+    code, doc = check_json(capsys, repo, "--all", "--head", "HEAD", "sub")
+    assert code == 0 and doc["findings"] == []
+
+
+def test_diff_command_prints_changes_only(capsys, repo):
+    base = repo.commit("base", {"requirements.txt": "a==1\nb==1\n"})
+    head = repo.commit("head", {"requirements.txt": "a==2\nc==1\n"})
+    code, out, _ = run(capsys, "diff", "-C", str(repo.path), "--base", base, "--head", head)
+    assert code == 0
+    assert out.splitlines() == [
+        "requirements.txt: upgraded a 1 -> 2 (major)",
+        "requirements.txt: removed b 1",
+        "requirements.txt: added c 1",
+    ]
+    code, out, _ = run(capsys, "diff", "-C", str(repo.path), "--base", base, "--head", head, "--format", "json")
+    assert [c["kind"] for c in json.loads(out)["changes"]] == ["upgraded", "removed", "added"]
+
+
+@pytest.mark.parametrize(
+    "path, content, expected",
+    [
+        ("pyproject.toml", "[project]\nname = 'x'\ndependencies = [\n", "pyproject.toml:"),
+        ("requirements.txt", b"\x00\x01\x02binary\xff", "requirements.txt:1: binary data, expected a text file"),
+        ("requirements.txt", "ok==1\n\xe9t\xe9\n".encode("latin-1"), "requirements.txt:2: not UTF-8 text"),
+        ("requirements.txt", "ok==1\nfoo==\n", "requirements.txt:2:"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(capsys, repo, path, content, expected):
+    base = repo.commit("base", {"README.md": "x"})
+    head = repo.commit("bad", {path: content})
+    code, out, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("lockgate: error: " + expected), err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_bad_policy_names_file_line_and_choices(capsys, repo):
+    base = repo.commit("base", {".github/lockgate.yml": "rules:\n  hash-pinning:\n    level: loud\n", "requirements.txt": "a==1\n"})
+    head = repo.commit("bump", {"requirements.txt": "a==2\n"})
+    code, _, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
+    assert code == 2
+    assert err.strip() == (
+        "lockgate: error: .github/lockgate.yml:3: rules.hash-pinning.level must be one of off, info, warn, block; "
+        "found 'loud'"
+    )
+
+
+def test_usage_errors_exit_2(capsys, repo):
+    repo.commit("base", {"a.txt": "x"})
+    code, _, err = run(capsys, "check", "-C", str(repo.path), "--base", "does-not-exist")
+    assert code == 2 and "unknown revision 'does-not-exist'" in err
+    code, _, err = run(capsys, "check", "-C", str(repo.path), "--now", "yesterday")
+    assert code == 2 and "--now 'yesterday' is not an ISO 8601 time" in err
+    code, _, err = run(capsys, "explain", "no-such-rule")
+    assert code == 2 and "valid rules: hash-pinning" in err
+
+
+def test_not_a_git_repository(capsys, tmp_path):
+    code, _, err = run(capsys, "check", "-C", str(tmp_path))
+    assert code == 2 and "is not inside a git repository" in err
+
+
+def test_explain_lists_and_explains(capsys):
+    code, out, _ = run(capsys, "explain")
+    assert code == 0 and "hash-pinning" in out and "registry-source" in out
+    code, out, _ = run(capsys, "explain", "deny")
+    assert code == 0 and "litellm 1.82.7 and 1.82.8" in out and "Example:" in out
+
+
+def test_init_writes_a_policy_that_loads(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "init")
+    assert code == 0 and (tmp_path / ".github/lockgate.yml").exists()
+    code, _, err = run(capsys, "init")
+    assert code == 2 and "--force" in err
+    from checker.policy.load import load_policy_file
+
+    policy = load_policy_file(str(tmp_path / ".github/lockgate.yml"))
+    assert policy.review.label == "dependencies-reviewed"
+
+
+def test_schema_is_json(capsys):
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0 and "hash-pinning" in schema["properties"]["rules"]["properties"]
+
+
+def test_review_command_appends_to_the_ledger(capsys, repo):
+    repo.commit("base", {"requirements.txt": "litellm==1.82.6\n"})
+    code, out, err = run(capsys, "review", "-C", str(repo.path), "LiteLLM", "1.82.6", "1.82.9", "--reason", "diffed", "--reviewer", "alice")
+    assert code == 0, err
+    text = (repo.path / ".github/lockgate-reviews.yml").read_text()
+    assert "package: pypi:litellm" in text and "to: 1.82.9" in text and "reviewer: alice" in text
+
+
+def test_installed_command_never_prints_a_traceback(repo):
+    base = repo.commit("base", {"README.md": "x"})
+    head = repo.commit("bad", {"uv.lock": "version = [\n"})
+    exe = os.path.join(os.path.dirname(sys.executable), "lockgate")
+    done = subprocess.run([exe, "check", "--base", base, "--head", head], cwd=repo.path, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("lockgate: error: uv.lock:1:") and "Traceback" not in done.stderr
