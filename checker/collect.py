@@ -17,7 +17,7 @@ from checker.model import Manifest
 from checker.patterns import path_matches
 from checker.snapshot import Snapshot
 
-_INCLUDE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+)(\S+)", re.MULTILINE)
+_INCLUDE = re.compile(r"^[ \t]*(?:-r|-c|--requirement|--constraint)(?:[ \t]*=[ \t]*|[ \t]+)(\S+)", re.MULTILINE)
 _REQUIREMENTS = FORMATS_BY_NAME["requirements"]
 MAX_INCLUDE_FILES = 200
 
@@ -146,18 +146,40 @@ def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tup
     return base_out, head_out
 
 
-def _has_unrecognised_change(
+def _unrecognised_changes(
     base_entries: dict[str, str | None], head_entries: dict[str, str | None], found: dict[str, Format]
-) -> bool:
-    """Whether some file that is not a manifest by name changed (it might be a requirements include)."""
+) -> list[str]:
+    """Files that are not manifests by name but changed (one might be a requirements include); none are
+    looked for when the tree has no requirements file at all."""
     if not any(fmt is _REQUIREMENTS for fmt in found.values()):
-        return False
+        return []
+    changed = []
     for path in base_entries.keys() | head_entries.keys():
         if path in found:
             continue
         before, after = base_entries.get(path), head_entries.get(path)
         if before is None or after is None or before != after:
-            return True
+            changed.append(path)
+    return changed
+
+
+def _has_unrecognised_change(
+    base_entries: dict[str, str | None], head_entries: dict[str, str | None], found: dict[str, Format]
+) -> bool:
+    return bool(_unrecognised_changes(base_entries, head_entries, found))
+
+
+def _named_by_requirements(loaders: list[SnapshotManifests], found: dict[str, Format], changed: list[str]) -> bool:
+    """Whether any requirements file mentions the name of a changed file at all: a substring test, far cheaper
+    than scanning includes, and a superset of them (an include names its target's file name)."""
+    names = {posixpath.basename(path) for path in changed}
+    for path, fmt in found.items():
+        if fmt is not _REQUIREMENTS:
+            continue
+        for loader in loaders:
+            text = loader.text(path) or ""
+            if any(name in text for name in names):
+                return True
     return False
 
 
@@ -172,7 +194,10 @@ def nothing_to_compare(base: Snapshot, head: Snapshot) -> bool:
         before, after = base_entries.get(path), head_entries.get(path)
         if before is None or before != after:
             return False
-    if not _has_unrecognised_change(base_entries, head_entries, found):
+    changed = _unrecognised_changes(base_entries, head_entries, found)
+    if not changed:
+        return True
+    if not _named_by_requirements([SnapshotManifests(base), SnapshotManifests(head)], found, changed):
         return True
     known = set(found)
     add_includes([SnapshotManifests(base), SnapshotManifests(head)], found, ())

@@ -5,14 +5,19 @@ physical lines are joined on a trailing backslash, comments are stripped with pi
 (so ``#egg=``, ``#sha256=`` and ``#subdirectory=`` inside a URL survive), each logical line is cut into a
 requirement part and an options part at the first space-separated token that starts with ``-``, and the
 options are read like pip's optparse parser reads them (``--opt=value``, ``--opt value``, ``-ovalue``,
-unambiguous abbreviations of long options). Anything pip would refuse is a ManifestError naming the file and
-the line, so a file lockgate accepts is a file pip accepts.
+unambiguous abbreviations of long options). A line pip would refuse is a ManifestError naming the file and
+the line; what pip ignores (words after the options, ``-r`` or ``-i`` written after a requirement), lockgate
+ignores too.
 
-A few deliberate differences from pip, each because lockgate must judge what a file says without running it:
-``${VAR}`` references are never expanded (the value is unknown here, and the registry-source rule reports
-them); ``--hash`` on a line without a requirement is an error (pip only warns and ignores it); hashes of any
-algorithm are kept (the hash-pinning rule judges weak ones); include cycles, includes that leave the
-repository and remote includes are errors.
+Deliberate differences from pip, each because lockgate must judge what a file says without running it:
+``${VAR}`` references are never expanded (the value is unknown here; the registry-source rule reports them);
+``--hash`` on a line without a requirement, or with an empty digest, is an error (pip warns, or fails only at
+install time); hashes of every algorithm are kept, md5 included, where pip refuses all but sha256/384/512
+(the hash-pinning rule judges weak ones); the long-removed ``-Z/--always-unzip`` is accepted and ignored;
+include cycles, includes that leave the repository and remote includes are errors, while a file included
+twice without a cycle (a diamond) is fine. pip looks at the file system to tell a local directory from a
+requirement; lockgate takes anything that looks like a path (a ``/``, a leading ``.``, an archive name) as
+one, and names a local directory after its pyproject.toml when it has one.
 
 Each file is parsed on its own: its dependencies are its own entries, and files named by ``-r``/``-c`` are
 only listed in ``Manifest.includes`` after the include graph has been checked (cycles, missing files).
@@ -24,12 +29,15 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field, replace
-from typing import Iterator, NamedTuple
-from urllib.parse import unquote, urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Iterator, NamedTuple
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from checker.errors import ManifestError
 from checker.manifests.common import canonical_pypi_name, hash_string, load_toml
 from checker.model import Dependency, IndexOption, Manifest, Reader, Source
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
 
 # pip's own patterns (pip/_internal/req/req_file.py).
 _COMMENT = re.compile(r"(^|\s+)#.*$")
@@ -419,11 +427,32 @@ def _pep508_requirement(text: str, path: str, line: int) -> _Requirement:
         raise ManifestError(_invalid_requirement_message(text, exc), path, line) from None
     name = canonical_pypi_name(requirement.name)
     if requirement.url:
+        _check_direct_url(text, requirement.url, path, line)
         source = _url_source(requirement.url, path, line)
         version = _archive_version(requirement.url, name)
         return _Requirement(name, version, "", source, hashes=_url_hashes(requirement.url))
     specifier = str(requirement.specifier)
     return _Requirement(name, _exact_version(requirement.specifier), specifier)
+
+
+def _check_direct_url(text: str, url: str, path: str, line: int) -> None:
+    """``name @ url`` needs a real URL (a scheme, and a host unless it is ``file:``), as pip's packaging
+    checks it; newer packaging releases accept any word (``foo@1.0``, ``foo @ ./dir``), pip does not."""
+    parts = _split_url(url, path, line)
+    if not parts.scheme or len(parts.scheme) == 1 or (parts.scheme.lower() != "file" and not parts.netloc):
+        raise ManifestError(
+            f"invalid requirement {text!r}: {url!r} is not a URL (expected scheme://host/..., or file:)",
+            path,
+            line,
+        )
+
+
+def _split_url(url: str, path: str, line: int) -> SplitResult:
+    """urlsplit, with a malformed URL (``https://[::1``) reported as the file's error."""
+    try:
+        return urlsplit(url)
+    except ValueError as exc:
+        raise ManifestError(f"invalid URL {url!r}: {exc}", path, line) from None
 
 
 def _invalid_requirement_message(text: str, exc: Exception) -> str:
@@ -434,9 +463,9 @@ def _invalid_requirement_message(text: str, exc: Exception) -> str:
     return message
 
 
-def _exact_version(specifier: object) -> str | None:
+def _exact_version(specifier: SpecifierSet) -> str | None:
     """The pinned version when the specifier is exactly one ``==X`` (not ``==X.*``) or ``===X``."""
-    specs = list(specifier)  # type: ignore[call-overload]
+    specs = list(specifier)
     if len(specs) != 1:
         return None
     spec = specs[0]
@@ -487,6 +516,7 @@ def _requirement_with_variables(text: str, path: str, line: int) -> _Requirement
 def _unnamed_url(url: str, path: str, line: int) -> _Requirement:
     """A bare URL line (``git+https://...#egg=name``, ``https://.../foo-1.0.tar.gz``): the name comes from
     a wheel filename, the ``#egg=`` fragment, an archive filename, or the last part of the URL path."""
+    _split_url(url, path, line)
     source = _url_source(url, path, line)
     hashes = _url_hashes(url)
     filename = _url_filename(url)
@@ -657,7 +687,8 @@ def _pyproject_name(directory: str, read: Reader) -> str | None:
         document = load_toml(text, target)
     except ManifestError:
         return None  # a broken pyproject.toml is reported when that file itself is parsed
-    for table in (document.get("project"), (document.get("tool") or {}).get("poetry")):
+    tool = document.get("tool")
+    for table in (document.get("project"), tool.get("poetry") if isinstance(tool, dict) else None):
         if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"].strip():
             return canonical_pypi_name(table["name"].strip())
     return None
@@ -670,6 +701,8 @@ def _editable(target: str, path: str, line: int, read: Reader) -> _Requirement:
         target = f"{_url_scheme(target)}+{target}"  # pip reads ``git://host/repo`` as ``git+git://...``
     bare = _strip_extras(target)
     scheme = _url_scheme(bare)
+    if scheme in _URL_SCHEMES:
+        _split_url(target, path, line)
     if scheme == "file":
         egg = _egg_name(bare, path, line)
         return _Requirement(egg or _name_from_url(bare), None, "", Source(kind="path", url=bare))

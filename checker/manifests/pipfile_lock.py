@@ -1,0 +1,284 @@
+"""Pipfile.lock: Pipenv's JSON lockfile (pipfile-spec 6).
+
+Layout: ``_meta`` (``pipfile-spec``, ``sources`` = the named indexes), then one object per package category:
+``default`` (scope prod), ``develop`` (scope dev) and, since Pipenv 2022.10, any custom category named in the
+Pipfile (scope dev: installed only on request). Each package entry is keyed by name and holds ``version``
+(``==X``), ``hashes``, ``index`` (a source name), ``markers``, ``extras``, or for non-registry packages ``git`` +
+``ref``, ``path``, ``file`` and ``editable``.
+
+Which packages are direct comes from the sibling ``Pipfile`` (``[packages]`` for ``default``, ``[dev-packages]``
+for ``develop``, a category's own table otherwise); without a Pipfile every package counts as direct, the safe
+side for rules that treat direct dependencies more strictly.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from urllib.parse import urlsplit
+
+from checker.errors import ManifestError
+from checker.manifests.common import canonical_pypi_name, line_of, load_toml, parse_hash
+from checker.manifests.pyproject import git_source, registry_source, source_from_url
+from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Reader, Source
+
+FORMAT = "pipfile-lock"
+SUPPORTED_SPECS = (6,)
+_SCOPES = {"default": "prod", "develop": "dev"}
+# The Pipfile table that declares each lock category.
+_PIPFILE_TABLES = {"default": "packages", "develop": "dev-packages"}
+# A JSON string or a bracket: enough to follow the nesting of the file and spot object keys with their lines.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def parse(text: str, path: str, read: Reader) -> Manifest:
+    """Parse a Pipfile.lock into its locked dependencies and the indexes it names."""
+    if not text.strip():
+        raise ManifestError("empty file, expected a Pipfile.lock lockfile (JSON)", path, None)
+    data = _load_json(text, path)
+    if "_meta" not in data:
+        raise ManifestError('no "_meta" object: expected a Pipfile.lock (pipfile-spec 6)', path, 1)
+    meta = _expect_object(data["_meta"], "_meta", path, _key_line(text, "_meta"))
+    _check_spec(meta, text, path)
+    sources = _sources(meta, text, path)
+    indexes = _index_options(sources, text)
+    lines = _package_lines(text)
+    pipfile = _pipfile_names(path, read)
+    deps: list[Dependency] = []
+    for category, packages in data.items():
+        if category == "_meta" or (category not in _SCOPES and not isinstance(packages, dict)):
+            continue
+        table = _expect_object(packages, f'"{category}"', path, _key_line(text, category))
+        direct = None if pipfile is None else pipfile.get(_PIPFILE_TABLES.get(category, category), frozenset())
+        for raw_name, entry in table.items():
+            line = lines.get((category, raw_name))
+            deps.append(_dependency(raw_name, entry, category, sources, direct, line, path))
+    return Manifest(
+        path=path,
+        format=FORMAT,
+        ecosystem="pypi",
+        dependencies=tuple(deps),
+        kind="lock",
+        indexes=tuple(indexes),
+    )
+
+
+def _load_json(text: str, path: str) -> dict:
+    """The top-level object; JSON errors carry their line."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
+    if not isinstance(data, dict):
+        raise ManifestError(f"expected a Pipfile.lock JSON object at the top level, found {_json_type(data)}", path, 1)
+    return data
+
+
+def _json_type(value: object) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {dict: "object", list: "array", str: "string"}.get(type(value), type(value).__name__)
+
+
+def _expect_object(value: object, what: str, path: str, line: int | None) -> dict:
+    if not isinstance(value, dict):
+        raise ManifestError(f"{what} must be an object, found {_json_type(value)}", path, line)
+    return value
+
+
+def _expect_array(value: object, what: str, path: str, line: int | None) -> list:
+    if not isinstance(value, list):
+        raise ManifestError(f"{what} must be an array, found {_json_type(value)}", path, line)
+    return value
+
+
+def _expect_string(value: object, what: str, path: str, line: int | None) -> str:
+    if not isinstance(value, str):
+        raise ManifestError(f"{what} must be a string, found {_json_type(value)}", path, line)
+    return value
+
+
+def _check_spec(meta: dict, text: str, path: str) -> None:
+    spec = meta.get("pipfile-spec")
+    supported = ", ".join(str(s) for s in SUPPORTED_SPECS)
+    if spec is None:
+        raise ManifestError(f'_meta has no "pipfile-spec" (supported: {supported})', path, _key_line(text, "_meta"))
+    if isinstance(spec, bool) or spec not in SUPPORTED_SPECS:
+        raise ManifestError(
+            f"unsupported pipfile-spec {spec!r} (supported: {supported})", path, _key_line(text, "pipfile-spec")
+        )
+
+
+def _sources(meta: dict, text: str, path: str) -> dict[str, dict]:
+    """``_meta.sources`` by name: each a table with ``url`` and ``verify_ssl``."""
+    entries = _expect_array(meta.get("sources", []), "_meta.sources", path, _key_line(text, "sources"))
+    sources = {}
+    for entry in entries:
+        table = _expect_object(entry, "each of _meta.sources", path, _key_line(text, "sources"))
+        name = _expect_string(table.get("name"), "_meta.sources name", path, _key_line(text, "sources"))
+        _expect_string(table.get("url"), f"_meta.sources {name} url", path, _key_line(text, "sources"))
+        sources[name] = table
+    return sources
+
+
+def _index_options(sources: dict[str, dict], text: str) -> list[IndexOption]:
+    """Every source as an ``index``; a source with ``verify_ssl: false`` also as a ``trusted-host``, because
+    Pipenv then fetches from it without checking its TLS certificate."""
+    options = []
+    for table in sources.values():
+        url = table["url"]
+        line = _string_line(text, url)
+        options.append(IndexOption("index", url, line))
+        if table.get("verify_ssl") is False:
+            options.append(IndexOption("trusted-host", urlsplit(url).hostname or url, line))
+    return options
+
+
+def _dependency(
+    raw_name: str,
+    entry: object,
+    category: str,
+    sources: dict[str, dict],
+    direct_names: frozenset[str] | None,
+    line: int | None,
+    path: str,
+) -> Dependency:
+    what = f'"{category}" package {raw_name!r}'
+    entry = _expect_object(entry, what, path, line)
+    name = canonical_pypi_name(raw_name)
+    specifier = entry.get("version")
+    specifier = "" if specifier is None else _expect_string(specifier, f"{what} version", path, line)
+    version = _exact(specifier)
+    source, url_hashes = _source(entry, what, sources, path, line)
+    if version is None and source.kind == "git" and source.commit:
+        version = source.commit
+    markers = entry.get("markers")
+    return Dependency(
+        ecosystem="pypi",
+        name=name,
+        version=version,
+        specifier=specifier,
+        source=source,
+        hashes=_hashes(entry, what, path, line) | url_hashes,
+        scope=_SCOPES.get(category, "dev"),
+        direct=True if direct_names is None else name in direct_names,
+        manifest=path,
+        line=line,
+        markers=None if markers is None else _expect_string(markers, f"{what} markers", path, line),
+        editable=entry.get("editable") is True,
+    )
+
+
+def _exact(specifier: str) -> str | None:
+    """``==1.2.3`` -> ``1.2.3``; anything else (a range, ``*``, nothing) -> None."""
+    for operator in ("===", "=="):
+        if specifier.startswith(operator):
+            version = specifier[len(operator) :].strip()
+            return version if version and "*" not in version else None
+    return None
+
+
+def _source(
+    entry: dict, what: str, sources: dict[str, dict], path: str, line: int | None
+) -> tuple[Source, frozenset[str]]:
+    """Where the package comes from: git + ref, a local path, a file URL, or a named index."""
+    if "git" in entry:
+        url = _expect_string(entry["git"], f"{what} git", path, line)
+        ref = entry.get("ref")
+        return git_source(url, None if ref is None else _expect_string(ref, f"{what} ref", path, line)), frozenset()
+    if "path" in entry:
+        return Source(kind="path", url=_expect_string(entry["path"], f"{what} path", path, line)), frozenset()
+    if "file" in entry:
+        location = _expect_string(entry["file"], f"{what} file", path, line)
+        if _URL_SCHEME.match(location) or location.lower().startswith("file:"):
+            return source_from_url(location)
+        return Source(kind="path", url=location), frozenset()
+    if "index" in entry:
+        index = _expect_string(entry["index"], f"{what} index", path, line)
+        if index not in sources:
+            known = ", ".join(sorted(sources)) or "none"
+            raise ManifestError(f"{what}: unknown index {index!r} (sources: {known})", path, line)
+        return registry_source(sources[index]["url"]), frozenset()
+    return DEFAULT_SOURCE, frozenset()
+
+
+def _hashes(entry: dict, what: str, path: str, line: int | None) -> frozenset[str]:
+    hashes = set()
+    for item in _expect_array(entry.get("hashes", []), f"{what} hashes", path, line):
+        text = _expect_string(item, f"each of {what} hashes", path, line)
+        parsed = parse_hash(text)
+        if parsed is None:
+            raise ManifestError(f"{what}: {text!r} is not a hash (expected algo:hex)", path, line)
+        hashes.add(parsed)
+    return frozenset(hashes)
+
+
+def _pipfile_names(path: str, read: Reader) -> dict[str, frozenset[str]] | None:
+    """Canonical package names of each table of the sibling Pipfile, or None when there is none."""
+    pipfile_path = posixpath.join(posixpath.dirname(path), "Pipfile")
+    text = read(pipfile_path)
+    if text is None:
+        return None
+    data = load_toml(text, pipfile_path)
+    names = {}
+    for table, packages in data.items():
+        if isinstance(packages, dict) and table not in ("source", "requires", "pipenv", "scripts"):
+            names[table] = frozenset(canonical_pypi_name(name) for name in packages)
+    return names
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lines
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _package_lines(text: str) -> dict[tuple[str, str], int]:
+    """(category, package key) -> line, from one pass over the JSON tokens: keys at depth 1 are categories, keys
+    at depth 2 are packages. Works for minified files too (everything is then on line 1)."""
+    lines: dict[tuple[str, str], int] = {}
+    depth, category = 0, None
+    for token in _TOKEN.finditer(text):
+        value = token.group()
+        if value in "{[":
+            depth += 1
+        elif value in "}]":
+            depth -= 1
+        elif _followed_by_colon(text, token.end()):
+            key = _decode(value)
+            if depth == 1:
+                category = key
+            elif depth == 2 and category is not None and category != "_meta":
+                lines.setdefault((category, key), line_of(text, token.start()))
+    return lines
+
+
+def _followed_by_colon(text: str, offset: int) -> bool:
+    while offset < len(text) and text[offset] in " \t\r\n":
+        offset += 1
+    return offset < len(text) and text[offset] == ":"
+
+
+def _decode(token: str) -> str:
+    try:
+        return json.loads(token)
+    except json.JSONDecodeError:  # pragma: no cover - the file already parsed as JSON
+        return token[1:-1]
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """Line of the first ``"key":`` in the text, or None."""
+    found = re.search(re.escape(json.dumps(key)) + r"\s*:", text)
+    return line_of(text, found.start()) if found else None
+
+
+def _string_line(text: str, value: str) -> int | None:
+    at = text.find(json.dumps(value))
+    return line_of(text, at) if at >= 0 else None
+
