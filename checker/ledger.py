@@ -54,7 +54,9 @@ def _version(value: Any, what: str, path: str, line: int | None) -> str | None:
     if value is None or value in ("", "-"):
         return None
     if not isinstance(value, str):
-        raise PolicyError(f"{what} must be a quoted string (YAML reads {value!r} as a {type(value).__name__})", path, line)
+        # ruamel's round-trip types (ScalarFloat, ...) would mean nothing to the reader: name the plain kind.
+        kind = "boolean" if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else type(value).__name__
+        raise PolicyError(f"{what} must be a quoted string (YAML reads {value} as a {kind})", path, line)
     return value
 
 
@@ -115,7 +117,13 @@ reviews: []
 
 def append_entry(path: str, package: str, from_version: str | None, to_version: str, reviewer: str,
                  reason: str, today: dt.date) -> int:
-    """Append one entry to the ledger file (created when missing); returns the entry's line number."""
+    """Append one entry to the ledger file (created when missing); returns the entry's line number.
+
+    Existing entries and comments stay byte for byte: when the file already lists entries in block style, the
+    new one is added as text below them. Only a ledger without entries (or with a flow-style list) is re-dumped.
+    """
+    import io
+
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -129,15 +137,14 @@ def append_entry(path: str, package: str, from_version: str | None, to_version: 
     except FileNotFoundError:
         text = LEDGER_HEADER
     parse_ledger(text, path)  # refuse to append to a ledger that is already malformed
+    if not text.strip():
+        text = LEDGER_HEADER
+    elif not text.endswith("\n"):
+        text += "\n"
     document = _yaml_load(text, path)
-    if document is None:
-        document = _yaml_load(LEDGER_HEADER, path)
-    reviews = document.get("reviews")
-    if reviews is None:
-        reviews = CommentedSeq()
-        document["reviews"] = reviews
-    if isinstance(reviews, CommentedSeq) and reviews.fa.flow_style():
-        reviews.fa.set_block_style()
+    if document is None:  # nothing but comments: keep them, and start the list below them
+        text += "reviews: []\n"
+        document = _yaml_load(text, path)
     entry = CommentedMap()
     entry["package"] = package
     entry["from"] = from_version
@@ -145,14 +152,30 @@ def append_entry(path: str, package: str, from_version: str | None, to_version: 
     entry["reviewer"] = reviewer
     entry["date"] = today.isoformat()
     entry["reason"] = reason.strip()
-    reviews.append(entry)
     yaml = YAML(typ="rt")
-    yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
+    stream = io.StringIO()
+    reviews = document.get("reviews")
+    if isinstance(reviews, CommentedSeq) and len(reviews) and not reviews.fa.flow_style():
+        # `reviews` is the ledger's only key, so its block list runs to the end of the file: append below it,
+        # with the dash in the column the existing entries use.
+        yaml.indent(mapping=2, sequence=reviews.lc.col + 2, offset=reviews.lc.col)
+        yaml.dump([entry], stream)
+        text += stream.getvalue()
+    else:
+        if reviews is None:
+            reviews = CommentedSeq()
+            document["reviews"] = reviews
+        if isinstance(reviews, CommentedSeq) and reviews.fa.flow_style():
+            reviews.fa.set_block_style()
+        reviews.append(entry)
+        yaml.indent(mapping=2, sequence=4, offset=2)
+        yaml.dump(document, stream)
+        text = stream.getvalue()
+    entries = parse_ledger(text, path)
     directory = os.path.dirname(path)
     if directory:
         os.makedirs(directory, exist_ok=True)
     with open(path, "w", encoding="utf-8") as handle:
-        yaml.dump(document, handle)
-    with open(path, encoding="utf-8") as handle:
-        return parse_ledger(handle.read(), path)[-1].line or 0
+        handle.write(text)
+    return entries[-1].line or 0

@@ -48,6 +48,20 @@ def is_range(spec: str) -> bool:
     return any(char in _RANGE_CHARS for char in spec)
 
 
+def is_valid_spec(spec: str) -> bool:
+    """Whether ``version_matches`` can use ``spec``: ``*``, an exact version, or a range PEP 440 accepts."""
+    spec = spec.strip()
+    if spec in ("*", "") or not is_range(spec):
+        return True
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        SpecifierSet(spec)
+    except InvalidSpecifier:
+        return False
+    return True
+
+
 def version_matches(ecosystem: str, version: str, spec: str) -> bool:
     """Whether an exact version falls in ``spec``: an exact version, a ``*`` glob, or a PEP 440 range."""
     spec = spec.strip()

@@ -259,3 +259,51 @@ def test_installed_command_never_prints_a_traceback(repo):
     done = subprocess.run([exe, "check", "--base", base, "--head", head], cwd=repo.path, capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.startswith("lockgate: error: uv.lock:1:") and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "path, content, expected",
+    [
+        ("uv.lock", "version = 7\n", "uv.lock:1: "),
+        ("poetry.lock", "[metadata]\nlock-version = \"9.0\"\n", "poetry.lock:"),
+        ("Pipfile.lock", "", "Pipfile.lock:"),
+        ("uv.lock", "", "uv.lock:"),
+        ("pylock.toml", "lock-version = \"2.0\"\n", "pylock.toml:"),
+    ],
+)
+def test_wrong_version_and_empty_lockfiles_are_clear_errors(capsys, repo, path, content, expected):
+    base = repo.commit("base", {"README.md": "x"})
+    head = repo.commit("bad", {path: content})
+    code, out, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
+    assert code == 2 and out == ""
+    assert err.startswith("lockgate: error: " + expected), err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_50_megabyte_file_is_one_clear_error(capsys, repo):
+    garbage = ("%" * 1023 + "\n").encode() * (50 * 1024)  # 50 MiB of lines pip would reject
+    base = repo.commit("base", {"README.md": "x"})
+    head = repo.commit("huge", {"requirements.txt": garbage})
+    code, out, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
+    assert code == 2 and out == ""
+    assert err.startswith("lockgate: error: requirements.txt:1: "), err[:300]
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(capsys, repo, monkeypatch):
+    import checker.snapshot
+
+    monkeypatch.setattr(checker.snapshot, "MAX_FILE_BYTES", 1024)
+    base = repo.commit("base", {"README.md": "x"})
+    head = repo.commit("big", {"requirements.txt": "a==1\n" * 1000})
+    code, _, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
+    assert code == 2
+    assert err.strip() == "lockgate: error: requirements.txt: file is 5,000 bytes, larger than the 1,024-byte limit for a manifest"
+
+
+def test_include_cycle_is_named(capsys, repo):
+    base = repo.commit("base", {"README.md": "x"})
+    head = repo.commit("cycle", {"requirements.txt": "-r other.txt\n", "other.txt": "-r requirements.txt\n"})
+    code, _, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
+    assert code == 2
+    assert "include cycle" in err and "requirements.txt" in err and "other.txt" in err

@@ -19,6 +19,7 @@ from checker.model import CHANGE_KINDS, LEVELS
 from checker.patterns import PackagePattern
 from checker.rules import all_rules
 from checker.rules.base import Option, Rule
+from checker.versions import is_valid_spec
 
 DEFAULT_POLICY_PATH = ".github/lockgate.yml"
 ON_UNKNOWN = ("info", "warn", "block")
@@ -105,12 +106,24 @@ def preset_names() -> list[str]:
     )
 
 
+def _timestamp(constructor: Any, node: Any) -> Any:
+    """A YAML date that names no real day (``2027-13-01``): a marked error with a line, not a ValueError."""
+    from ruamel.yaml.constructor import ConstructorError
+
+    try:
+        return type(constructor).construct_yaml_timestamp(constructor, node)
+    except ValueError as exc:
+        raise ConstructorError(None, None, f"{node.value} is not a valid date ({exc})", node.start_mark) from None
+
+
 def _yaml_load(text: str, path: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    constructors = yaml.constructor.yaml_constructors
+    yaml.constructor.yaml_constructors = {**constructors, "tag:yaml.org,2002:timestamp": _timestamp}
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
@@ -184,6 +197,12 @@ class _Reader:
             )
         if not pattern.name:
             raise self.fail(f"{what}: {text!r} names no package (expected ecosystem:name[@version])", line)
+        if pattern.version is not None and not is_valid_spec(pattern.version):
+            raise self.fail(
+                f"{what}: {pattern.version!r} in {text!r} is neither a version nor a PEP 440 range "
+                "(expected e.g. @1.2.3, @>=1.2,<2 or @==1.*)",
+                line,
+            )
         return pattern
 
 
@@ -231,11 +250,12 @@ def _deny_entries(reader: _Reader, value: Any, what: str, line: int | None) -> l
         item = reader.mapping(item, f"{what}[{index}]", item_line, ("package", "reason", "url"))
         if "package" not in item:
             raise reader.fail(f"{what}[{index}] needs a `package`", item_line)
+        lines = {key: _line(item, key) or item_line for key in item}
         entries.append(
             DenyEntry(
-                reader.package(item["package"], f"{what}[{index}].package", item_line),
-                reader.string(item["reason"], f"{what}[{index}].reason", item_line) if "reason" in item else None,
-                reader.string(item["url"], f"{what}[{index}].url", item_line) if "url" in item else None,
+                reader.package(item["package"], f"{what}[{index}].package", lines["package"]),
+                reader.string(item["reason"], f"{what}[{index}].reason", lines["reason"]) if "reason" in item else None,
+                reader.string(item["url"], f"{what}[{index}].url", lines["url"]) if "url" in item else None,
             )
         )
     return entries
@@ -255,7 +275,7 @@ def _rule_settings(
         if rule is None:
             raise reader.fail(f"unknown rule {rule_id!r}; valid rules: {', '.join(rules)}", key_line)
         merged = inherited.setdefault(rule_id, {})
-        if isinstance(setting, str):
+        if setting is not None and not isinstance(setting, Mapping):  # the shorthand `rule: level`
             merged["level"] = reader.choice(setting, f"rules.{rule_id}", key_line, LEVELS)
             continue
         allowed = ("level",) + tuple(option.name for option in rule.options)
@@ -275,8 +295,8 @@ def _review_settings(reader: _Reader, value: Any, line: int | None, merged: dict
         item_line = _line(section, key) or line
         if key == "required-for":
             kinds = reader.string_list(item, "review.required-for", item_line)
-            for kind in kinds:
-                reader.choice(kind, "review.required-for", item_line, CHANGE_KINDS)
+            for index, kind in enumerate(kinds):
+                reader.choice(kind, "review.required-for", _line(item, index=index) or item_line, CHANGE_KINDS)
             merged["required_for"] = tuple(kinds)
         elif key == "skip":
             merged["skip"] = tuple(_skip_entries(reader, item, item_line))
@@ -299,14 +319,15 @@ def _skip_entries(reader: _Reader, value: Any, line: int | None) -> list[SkipEnt
         item = reader.mapping(item, f"review.skip[{index}]", item_line, _SKIP_KEYS)
         what = f"review.skip[{index}]"
         direct = item.get("direct")
+        lines = {key: _line(item, key) or item_line for key in item}
         if direct is not None and not isinstance(direct, bool):
-            raise reader.fail(f"{what}.direct must be true or false", item_line)
+            raise reader.fail(f"{what}.direct must be true or false", lines["direct"])
         out.append(
             SkipEntry(
-                scope=reader.choice(item["scope"], f"{what}.scope", item_line, SCOPE_CHOICES) if "scope" in item else None,
-                bump=reader.choice(item["bump"], f"{what}.bump", item_line, BUMP_CHOICES) if "bump" in item else None,
-                kind=reader.choice(item["kind"], f"{what}.kind", item_line, CHANGE_KINDS) if "kind" in item else None,
-                package=reader.package(item["package"], f"{what}.package", item_line) if "package" in item else None,
+                scope=reader.choice(item["scope"], f"{what}.scope", lines.get("scope"), SCOPE_CHOICES) if "scope" in item else None,
+                bump=reader.choice(item["bump"], f"{what}.bump", lines.get("bump"), BUMP_CHOICES) if "bump" in item else None,
+                kind=reader.choice(item["kind"], f"{what}.kind", lines.get("kind"), CHANGE_KINDS) if "kind" in item else None,
+                package=reader.package(item["package"], f"{what}.package", lines.get("package")) if "package" in item else None,
                 direct=direct,
             )
         )
@@ -329,9 +350,10 @@ def _exceptions(reader: _Reader, value: Any, line: int | None, rules: Mapping[st
                     f"{what} needs `{required}` (every exception names a rule, a package, a reason and an expiry date)",
                     item_line,
                 )
-        rule = reader.string(item["rule"], f"{what}.rule", item_line)
+        lines = {key: _line(item, key) or item_line for key in item}
+        rule = reader.string(item["rule"], f"{what}.rule", lines["rule"])
         if rule != "*" and rule not in rules:
-            raise reader.fail(f"{what}.rule: unknown rule {rule!r}; valid rules: {', '.join(rules)}", item_line)
+            raise reader.fail(f"{what}.rule: unknown rule {rule!r}; valid rules: {', '.join(rules)}", lines["rule"])
         expires = item["expires"]
         if isinstance(expires, dt.datetime):
             expires = expires.date()
@@ -341,12 +363,12 @@ def _exceptions(reader: _Reader, value: Any, line: int | None, rules: Mapping[st
             except ValueError:
                 expires = None
         if not isinstance(expires, dt.date):
-            raise reader.fail(f"{what}.expires must be a date such as 2027-01-31", _line(item, "expires") or item_line)
+            raise reader.fail(f"{what}.expires must be a date such as 2027-01-31", lines["expires"])
         out.append(
             PolicyException(
                 rule=rule,
-                package=reader.package(item["package"], f"{what}.package", item_line),
-                reason=reader.string(item["reason"], f"{what}.reason", item_line),
+                package=reader.package(item["package"], f"{what}.package", lines["package"]),
+                reason=reader.string(item["reason"], f"{what}.reason", lines["reason"]),
                 expires=expires,
                 path=reader.path,
                 line=item_line,
@@ -374,22 +396,26 @@ def _resolve_extends(name: str, current: str) -> tuple[str, bool]:
     return posixpath.normpath(posixpath.join(posixpath.dirname(current), name)), False
 
 
-def _apply(text: str, path: str, read: PolicyReader, acc: _Accumulated, rules: Mapping[str, Rule], depth: int) -> None:
+def _apply(
+    text: str, path: str, read: PolicyReader, acc: _Accumulated, rules: Mapping[str, Rule], stack: tuple[str, ...]
+) -> None:
+    """Apply one policy document over its ``extends`` parents; ``stack`` holds the files extending this one."""
     reader = _Reader(path)
+    stack = stack + (path,)
     document = _yaml_load(text, path)
     if document is None:
         document = {}
     top = reader.mapping(document, "the policy", 1, _TOP_KEYS)
     if "extends" in top:
         name = reader.string(top["extends"], "extends", _line(top, "extends"))
-        if depth >= MAX_EXTENDS_DEPTH:
-            raise reader.fail(f"extends chain deeper than {MAX_EXTENDS_DEPTH}: {' -> '.join(acc.chain + [name])}", _line(top, "extends"))
+        if len(stack) > MAX_EXTENDS_DEPTH:
+            raise reader.fail(f"extends chain deeper than {MAX_EXTENDS_DEPTH}: {' -> '.join(stack + (name,))}", _line(top, "extends"))
         target, is_preset = _resolve_extends(name, path)
         label = f"preset:{name}" if is_preset else target
-        if label in acc.chain or label == path:
-            raise reader.fail(f"extends cycle: {' -> '.join(acc.chain + [path, label])}", _line(top, "extends"))
+        if label in stack:
+            raise reader.fail(f"extends cycle: {' -> '.join(stack + (label,))}", _line(top, "extends"))
         if is_preset:
-            if not os.path.exists(target):
+            if name not in preset_names():
                 raise reader.fail(
                     f"extends: unknown preset {name!r}; valid presets: {', '.join(preset_names())} (or a path)",
                     _line(top, "extends"),
@@ -400,8 +426,7 @@ def _apply(text: str, path: str, read: PolicyReader, acc: _Accumulated, rules: M
             parent_text = read(target)
             if parent_text is None:
                 raise reader.fail(f"extends: {target} does not exist", _line(top, "extends"))
-        acc.chain.append(label)
-        _apply(parent_text, label, read, acc, rules, depth + 1)
+        _apply(parent_text, label, read, acc, rules, stack)
     acc.chain.append(path)
     if "on-unknown" in top:
         acc.on_unknown = reader.choice(top["on-unknown"], "on-unknown", _line(top, "on-unknown"), ON_UNKNOWN)
@@ -433,7 +458,7 @@ def load_policy(text: str | None, path: str, read: PolicyReader) -> Policy:
     if text is None:
         with open(os.path.join(presets_dir(), "default.yml"), encoding="utf-8") as handle:
             text, path = handle.read(), "preset:default"
-    _apply(text, path, read, acc, rules, 0)
+    _apply(text, path, read, acc, rules, ())
     settings: dict[str, RuleSetting] = {}
     for rule_id, rule in rules.items():
         merged = acc.rules.get(rule_id, {})

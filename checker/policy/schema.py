@@ -9,7 +9,12 @@ from checker.policy.load import BUMP_CHOICES, ON_UNKNOWN, SCOPE_CHOICES
 from checker.rules import all_rules
 from checker.rules.base import Option
 
-_PACKAGE = {"type": "string", "pattern": "^(\\*|pypi|npm|actions|docker):.+", "description": "ecosystem:name[@version-or-range]"}
+# ``ecosystem:name[@version]``, or a bare name for any ecosystem (the presets allow paths with ``"*"``).
+_PACKAGE = {
+    "type": "string",
+    "pattern": "^((\\*|pypi|npm|actions|docker):.+|[^:]+)$",
+    "description": "ecosystem:name[@version-or-range], or a name in any ecosystem",
+}
 
 
 def _option_schema(option: Option) -> dict[str, Any]:

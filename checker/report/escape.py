@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls (ANSI escapes), zero-width and invisible characters, bidi controls (Trojan Source: LRM/RLM,
+# ALM, LRE..RLO, LRI..PDI) and the Unicode line/paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _ZERO_WIDTH_SPACE = "\u200b"
 
