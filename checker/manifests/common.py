@@ -40,6 +40,8 @@ def load_toml(text: str, path: str) -> dict:
         import tomli as tomllib
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise ManifestError("not valid TOML: nested too deeply", path) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
