@@ -41,7 +41,7 @@ def load_toml(text: str, path: str) -> dict:
     try:
         return tomllib.loads(text)
     except RecursionError:
-        raise ManifestError("not valid TOML: nested too deeply", path) from None
+        raise ManifestError("not valid TOML: values nested too deeply", path) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
