@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from checker import __version__
 
@@ -116,11 +116,22 @@ def _emit(text: str) -> None:
 
 
 def _cmd_check(args) -> int:  # type: ignore[no-untyped-def]
+    color = args.format == "text" and _use_color()
+    snapshots = None
+    if not args.judge_all and not args.policy:
+        from checker.quick import open_and_render_if_unchanged
+
+        _now(args.now)  # a bad --now is an error even when there is nothing to judge
+        mode = "staged" if args.staged else "rev" if args.head else "worktree"
+        output, snapshots = open_and_render_if_unchanged(args.directory, args.base, args.head, mode, args.format, color)
+        if output is not None:
+            _emit(output)
+            return 0
     from checker.report import render
     from checker.run import exit_code, run_check
 
-    report = run_check(_request(args))
-    _emit(render(report, args.format, color=args.format == "text" and _use_color()))
+    report = run_check(_request(args), snapshots)
+    _emit(render(report, args.format, color=color))
     return exit_code(report)
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
-
 from checker.errors import LockgateError, ManifestError
+from checker.globs import path_matches
 from checker.manifests import FORMATS_BY_NAME, Format, format_for
-from checker.model import Manifest
-from checker.patterns import path_matches
-from checker.snapshot import Snapshot
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from checker.model import Manifest
+    from checker.snapshot import Snapshot
 
 _INCLUDE = re.compile(r"^[ \t]*(?:-r|-c|--requirement|--constraint)(?:[ \t]*=[ \t]*|[ \t]+)(\S+)", re.MULTILINE)
 _REQUIREMENTS = FORMATS_BY_NAME["requirements"]
@@ -34,13 +35,19 @@ def decode(data: bytes, path: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-@dataclass
 class SnapshotManifests:
     """Parses manifests of one snapshot on demand, each at most once; includes are read from the same snapshot."""
 
-    snapshot: Snapshot
-    _texts: dict[str, str | None] = field(default_factory=dict)
-    _parsed: dict[str, Manifest] = field(default_factory=dict)
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._texts: dict[str, str | None] = {}
+        self._parsed: dict[str, Manifest] = {}
+
+    def prefetch(self, paths: list[str]) -> None:
+        """Read several files in one go (one cat-file round trip instead of one per file)."""
+        wanted = [p for p in paths if p not in self._texts]
+        for path, data in self.snapshot.read_many(wanted).items():
+            self._texts[path] = None if data is None else decode(data, path)
 
     def text(self, path: str) -> str | None:
         if path not in self._texts:
@@ -97,6 +104,8 @@ def add_includes(loaders: list[SnapshotManifests], found: dict[str, Format], ign
     """Add files reached through ``-r``/``-c`` from requirements files, whatever their names, transitively."""
     queue = [path for path, fmt in found.items() if fmt is _REQUIREMENTS]
     seen = set(queue)
+    for loader in loaders:
+        loader.prefetch([path for path in queue if path in loader.snapshot.entries()])
     while queue:
         path = queue.pop()
         for loader in loaders:
@@ -126,14 +135,18 @@ def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tup
     loaders = [SnapshotManifests(base), SnapshotManifests(head)]
     found = candidate_paths(base_entries, ignore)
     found.update(candidate_paths(head_entries, ignore))
-    if _has_unrecognised_change(base_entries, head_entries, found):
+    changed = _unrecognised_changes(base_entries, head_entries, found)
+    if changed and _named_by_requirements([base, head], found, changed):
         add_includes(loaders, found, ignore)
+    differing = sorted(
+        path for path in found if base_entries.get(path) is None or base_entries.get(path) != head_entries.get(path)
+    )
+    loaders[0].prefetch([p for p in differing if p in base_entries])
+    loaders[1].prefetch([p for p in differing if p in head_entries])
     base_out: list[Manifest] = []
     head_out: list[Manifest] = []
-    for path, fmt in sorted(found.items()):
-        before_id, after_id = base_entries.get(path), head_entries.get(path)
-        if before_id is not None and before_id == after_id:
-            continue
+    for path in differing:
+        fmt = found[path]
         before_text, after_text = loaders[0].text(path), loaders[1].text(path)
         if before_text == after_text:
             continue
@@ -163,22 +176,15 @@ def _unrecognised_changes(
     return changed
 
 
-def _has_unrecognised_change(
-    base_entries: dict[str, str | None], head_entries: dict[str, str | None], found: dict[str, Format]
-) -> bool:
-    return bool(_unrecognised_changes(base_entries, head_entries, found))
-
-
-def _named_by_requirements(loaders: list[SnapshotManifests], found: dict[str, Format], changed: list[str]) -> bool:
-    """Whether any requirements file mentions the name of a changed file at all: a substring test, far cheaper
-    than scanning includes, and a superset of them (an include names its target's file name)."""
-    names = {posixpath.basename(path) for path in changed}
-    for path, fmt in found.items():
-        if fmt is not _REQUIREMENTS:
-            continue
-        for loader in loaders:
-            text = loader.text(path) or ""
-            if any(name in text for name in names):
+def _named_by_requirements(snapshots: list[Snapshot], found: dict[str, Format], changed: list[str]) -> bool:
+    """Whether any requirements file mentions the name of a changed file at all: a byte-substring test, far
+    cheaper than scanning includes, and a superset of them (an include names its target's file name). Bytes,
+    not text: an unchanged file that is not valid UTF-8 is no reason to fail a check that does not judge it."""
+    names = [posixpath.basename(path).encode("utf-8", "surrogateescape") for path in changed]
+    requirements = [path for path, fmt in found.items() if fmt is _REQUIREMENTS]
+    for snapshot in snapshots:
+        for data in snapshot.read_many(requirements).values():
+            if data and any(name in data for name in names):
                 return True
     return False
 
@@ -197,7 +203,7 @@ def nothing_to_compare(base: Snapshot, head: Snapshot) -> bool:
     changed = _unrecognised_changes(base_entries, head_entries, found)
     if not changed:
         return True
-    if not _named_by_requirements([SnapshotManifests(base), SnapshotManifests(head)], found, changed):
+    if not _named_by_requirements([head], found, changed):
         return True
     known = set(found)
     add_includes([SnapshotManifests(base), SnapshotManifests(head)], found, ())

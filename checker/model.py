@@ -6,8 +6,8 @@ and no stage reaches back into another. Nothing here imports anything heavy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 ECOSYSTEMS = ("pypi", "npm", "actions", "docker")
 SCOPES = ("prod", "dev", "optional", "build")
@@ -23,7 +23,7 @@ MANIFEST_KINDS = ("lock", "declared")
 
 # Reads another file of the same snapshot (a requirements include, a sibling pyproject.toml).
 # Returns None when the file does not exist; raises ManifestError when it exists but cannot be read.
-Reader = Callable[[str], Optional[str]]
+Reader = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,17 +13,8 @@ from dataclasses import dataclass
 from checker import __version__
 from checker.errors import UsageError
 from checker.model import Change, Manifest, Report
-from checker.snapshot import (
-    BlobReader,
-    EmptySnapshot,
-    IndexSnapshot,
-    RevisionSnapshot,
-    Snapshot,
-    WorktreeSnapshot,
-    has_commits,
-    repository_root,
-    resolve_commit,
-)
+from checker.revisions import Snapshots, open_snapshots
+from checker.snapshot import EmptySnapshot, Snapshot
 
 POLICY_PATHS = (".github/lockgate.yml", ".github/lockgate.yaml")
 
@@ -41,66 +32,6 @@ class CheckRequest:
     offline: bool = False
     now: dt.datetime | None = None
     paths: tuple[str, ...] = ()
-
-
-@dataclass
-class Snapshots:
-    base: Snapshot
-    head: Snapshot
-    base_label: str
-    head_label: str
-    blobs: BlobReader | None
-
-    def close(self) -> None:
-        if self.blobs is not None:
-            self.blobs.close()
-
-
-def open_snapshots(request: CheckRequest) -> Snapshots:
-    """The two trees a request compares. Without --base: the parent of --head, or HEAD for staged/worktree."""
-    if request.head_mode not in ("rev", "staged", "worktree"):
-        raise UsageError(f"unknown head mode {request.head_mode!r}")
-    root = repository_root(request.directory)
-    blobs = BlobReader(root)
-    try:
-        head: Snapshot
-        if request.head_mode == "rev":
-            head_rev = request.head or "HEAD"
-            head_commit = resolve_commit(root, head_rev)
-            head = RevisionSnapshot(root, head_commit, blobs, head_commit)
-            head_label = head_commit
-            default_base = f"{head_commit}^"
-        elif request.head_mode == "staged":
-            head, head_label = IndexSnapshot(root, blobs), "index"
-            default_base = "HEAD"
-        else:
-            head, head_label = WorktreeSnapshot(root), "worktree"
-            default_base = "HEAD"
-        base: Snapshot
-        if request.base is not None:
-            base_commit = resolve_commit(root, request.base)
-            base, base_label = RevisionSnapshot(root, base_commit, blobs, base_commit), base_commit
-        elif request.judge_all:
-            base, base_label = EmptySnapshot(), "empty tree"
-        else:
-            base, base_label = _default_base(root, default_base, blobs)
-    except BaseException:
-        blobs.close()
-        raise
-    return Snapshots(base, head, base_label, head_label, blobs)
-
-
-def _default_base(root: str, rev: str, blobs: BlobReader) -> tuple[Snapshot, str]:
-    """HEAD, or the head commit's parent; the empty tree for a repository's first commit."""
-    if rev == "HEAD" and not has_commits(root):
-        return EmptySnapshot(), "empty tree"
-    try:
-        commit = resolve_commit(root, rev)
-    except Exception:
-        if rev.endswith("^"):
-            return EmptySnapshot(), "empty tree"
-        raise
-    return RevisionSnapshot(root, commit, blobs, commit), commit
 
 
 def _policy_from_snapshot(snapshot: Snapshot):  # type: ignore[no-untyped-def]
@@ -152,8 +83,7 @@ def compute_changes(request: CheckRequest, snapshots: Snapshots, ignore: tuple[s
     from checker.diff import diff
 
     base, head = load_changed(snapshots.base, snapshots.head, ignore)
-    root = repository_root(request.directory)
-    paths = _relative_paths(request, root)
+    paths = _relative_paths(request, snapshots.root)
     base, head = _restrict(base, paths), _restrict(head, paths)
     return base, head, diff(base, head)
 
@@ -175,11 +105,17 @@ def empty_report(snapshots: Snapshots, policy_label: str | None) -> Report:
     return Report(snapshots.base_label, snapshots.head_label, (), (), (), "pass", policy_label, False, __version__)
 
 
-def run_check(request: CheckRequest) -> Report:
-    """Judge a request and return the Report (the caller renders it and picks the exit code)."""
+def _open(request: CheckRequest) -> Snapshots:
+    return open_snapshots(request.directory, request.base, request.head, request.head_mode, request.judge_all)
+
+
+def run_check(request: CheckRequest, snapshots: Snapshots | None = None) -> Report:
+    """Judge a request and return the Report (the caller renders it and picks the exit code).
+
+    ``snapshots``: already opened by the caller (the start-up fast path); closed here either way."""
     from checker.collect import nothing_to_compare
 
-    snapshots = open_snapshots(request)
+    snapshots = snapshots or _open(request)
     try:
         if not request.judge_all and not request.policy_file and nothing_to_compare(snapshots.base, snapshots.head):
             return empty_report(snapshots, None)
@@ -190,8 +126,7 @@ def run_check(request: CheckRequest) -> Report:
         if request.judge_all:
             from checker.collect import load_all
 
-            root = repository_root(request.directory)
-            head = _restrict(load_all(snapshots.head, policy.ignore), _relative_paths(request, root))
+            head = _restrict(load_all(snapshots.head, policy.ignore), _relative_paths(request, snapshots.root))
             judgement = judge([], [], head, policy, today=now.date(), judge_all=True)
             return Report(
                 snapshots.base_label, snapshots.head_label, (), judgement.findings, (), judgement.verdict,
@@ -213,7 +148,7 @@ def run_diff(request: CheckRequest) -> Report:
     from checker.collect import nothing_to_compare
     from checker.model import ReviewStatus
 
-    snapshots = open_snapshots(request)
+    snapshots = _open(request)
     try:
         if nothing_to_compare(snapshots.base, snapshots.head):
             return empty_report(snapshots, None)

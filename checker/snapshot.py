@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import posixpath
 import subprocess
-from dataclasses import dataclass
-from typing import Iterator, Protocol
+from collections.abc import Iterator
 
 from checker.errors import SnapshotError
 
@@ -20,18 +19,26 @@ from checker.errors import SnapshotError
 MAX_FILE_BYTES = 64 * 1024 * 1024
 _SYMLINK_MODE = "120000"
 _SYMLINK_HOPS = 8
+_BATCH = 256  # blob ids per cat-file round trip: 256 * 41 bytes stays under any pipe buffer
 
 
-class Snapshot(Protocol):
-    """What the rest of lockgate needs from a tree."""
+class Snapshot:
+    """What the rest of lockgate needs from a tree. (A plain base class rather than a typing.Protocol: importing
+    typing costs start-up time that a check of a commit touching no manifest cannot afford.)"""
 
-    label: str
+    label: str = ""
 
     def entries(self) -> dict[str, str | None]:
         """Every file path (repository-relative, POSIX) mapped to a content id, or None when unknown."""
+        raise NotImplementedError
 
     def read(self, path: str) -> bytes | None:
         """The file's bytes, or None when it does not exist."""
+        raise NotImplementedError
+
+    def read_many(self, paths: list[str]) -> dict[str, bytes | None]:
+        """Several files at once; git snapshots answer them in one round trip to ``cat-file``."""
+        return {path: self.read(path) for path in paths}
 
 
 def _git(repo: str, *args: str, stdin: bytes | None = None) -> bytes:
@@ -72,6 +79,34 @@ def resolve_commit(repo: str, rev: str) -> str:
     return done.stdout.decode().strip()
 
 
+def locate(directory: str, required: list[str], optional: list[str]) -> tuple[str, dict[str, str | None]]:
+    """The repository root and the commit of each revision, in one git process when all of them exist.
+
+    ``required`` revisions must exist (a SnapshotError names the first that does not); ``optional`` ones map to
+    None when missing (HEAD of a repository without commits, the parent of a root commit).
+    """
+    revs = required + optional
+    for rev in revs:
+        if rev.startswith("-"):
+            raise SnapshotError(f"revision {rev!r} must not start with '-'")
+    done = subprocess.run(
+        ["git", "-C", directory, "rev-parse", "--show-toplevel", *(f"{rev}^{{commit}}" for rev in revs)],
+        capture_output=True,
+        check=False,
+    )
+    lines = done.stdout.decode().split("\n")
+    if done.returncode == 0 and len(lines) >= len(revs) + 1:
+        return lines[0], dict(zip(revs, lines[1 : len(revs) + 1]))
+    root = repository_root(directory)  # names a directory outside any repository
+    commits: dict[str, str | None] = {rev: resolve_commit(root, rev) for rev in required}
+    for rev in optional:
+        try:
+            commits[rev] = resolve_commit(root, rev)
+        except SnapshotError:
+            commits[rev] = None
+    return root, commits
+
+
 def has_commits(repo: str) -> bool:
     done = subprocess.run(
         ["git", "-C", repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], capture_output=True, check=False
@@ -96,14 +131,33 @@ class BlobReader:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
+                bufsize=1 << 16,
             )
         return self._process
 
     def read(self, blob_id: str, path: str) -> bytes:
         process = self._start()
-        assert process.stdin is not None and process.stdout is not None
+        assert process.stdin is not None
         process.stdin.write(blob_id.encode() + b"\n")
         process.stdin.flush()
+        return self._receive(blob_id, path)
+
+    def read_many(self, requests: list[tuple[str, str]]) -> list[bytes]:
+        """Blobs for (blob id, path) pairs, asked for in batches so the round trips overlap. A batch's ids
+        stay far below a pipe's buffer, so writing them all before reading cannot deadlock."""
+        process = self._start()
+        assert process.stdin is not None
+        out: list[bytes] = []
+        for start in range(0, len(requests), _BATCH):
+            batch = requests[start : start + _BATCH]
+            process.stdin.write(b"".join(blob_id.encode() + b"\n" for blob_id, _ in batch))
+            process.stdin.flush()
+            out.extend(self._receive(blob_id, path) for blob_id, path in batch)
+        return out
+
+    def _receive(self, blob_id: str, path: str) -> bytes:
+        process = self._start()
+        assert process.stdout is not None
         header = process.stdout.readline().split()
         if len(header) != 3:
             raise SnapshotError(f"git cat-file cannot read {path} ({blob_id})")
@@ -136,32 +190,38 @@ class BlobReader:
         self.close()
 
 
-@dataclass
-class _GitEntry:
-    mode: str
-    blob_id: str
-
-
-class _GitTreeBase:
+class _GitTreeBase(Snapshot):
     """Shared by the revision and the index snapshots: a listing of (mode, blob) entries read through git."""
 
     label: str
 
-    def __init__(self, listing: dict[str, _GitEntry], blobs: BlobReader) -> None:
+    def __init__(self, listing: dict[str, tuple[str, str]], blobs: BlobReader) -> None:
         self._listing = listing
         self._blobs = blobs
+        self._entries: dict[str, str | None] = {path: blob_id for path, (_, blob_id) in listing.items()}
 
     def entries(self) -> dict[str, str | None]:
-        return {path: entry.blob_id for path, entry in self._listing.items()}
+        return self._entries
+
+    def read_many(self, paths: list[str]) -> dict[str, bytes | None]:
+        plain = [(p, self._listing[p][1]) for p in paths if p in self._listing and self._listing[p][0] != _SYMLINK_MODE]
+        out: dict[str, bytes | None] = dict(
+            zip((p for p, _ in plain), self._blobs.read_many([(blob_id, p) for p, blob_id in plain]))
+        )
+        for path in paths:
+            if path not in out:
+                out[path] = self.read(path)  # missing files and symlinks, one by one
+        return out
 
     def read(self, path: str) -> bytes | None:
         for _ in range(_SYMLINK_HOPS):
             entry = self._listing.get(path)
             if entry is None:
                 return None
-            if entry.mode != _SYMLINK_MODE:
-                return self._blobs.read(entry.blob_id, path)
-            target = self._blobs.read(entry.blob_id, path).decode("utf-8", "replace")
+            mode, blob_id = entry
+            if mode != _SYMLINK_MODE:
+                return self._blobs.read(blob_id, path)
+            target = self._blobs.read(blob_id, path).decode("utf-8", "replace")
             path = _follow_link(path, target)
         raise SnapshotError(f"{path}: too many levels of symbolic links")
 
@@ -181,7 +241,7 @@ class RevisionSnapshot(_GitTreeBase):
 
     def __init__(self, repo: str, commit: str, blobs: BlobReader, label: str | None = None) -> None:
         out = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit)
-        listing: dict[str, _GitEntry] = {}
+        listing: dict[str, tuple[str, str]] = {}
         for record in out.split(b"\0"):
             if not record:
                 continue
@@ -189,7 +249,7 @@ class RevisionSnapshot(_GitTreeBase):
             mode, kind, blob_id = meta.decode().split(" ")
             if kind != "blob":
                 continue  # submodules (commits) have no files of ours
-            listing[raw_path.decode("utf-8", "surrogateescape")] = _GitEntry(mode, blob_id)
+            listing[raw_path.decode("utf-8", "surrogateescape")] = (mode, blob_id)
         super().__init__(listing, blobs)
         self.commit = commit
         self.label = label or commit
@@ -200,7 +260,7 @@ class IndexSnapshot(_GitTreeBase):
 
     def __init__(self, repo: str, blobs: BlobReader) -> None:
         out = _git(repo, "ls-files", "-s", "-z")
-        listing: dict[str, _GitEntry] = {}
+        listing: dict[str, tuple[str, str]] = {}
         for record in out.split(b"\0"):
             if not record:
                 continue
@@ -211,12 +271,12 @@ class IndexSnapshot(_GitTreeBase):
                 raise SnapshotError(f"{path}: unresolved merge conflict in the index")
             if mode == "160000":
                 continue  # a submodule
-            listing[path] = _GitEntry(mode, blob_id)
+            listing[path] = (mode, blob_id)
         super().__init__(listing, blobs)
         self.label = "index"
 
 
-class WorktreeSnapshot:
+class WorktreeSnapshot(Snapshot):
     """Files on disk. In a git work tree, the files git would see (tracked and untracked, not ignored)."""
 
     label = "worktree"
@@ -264,7 +324,7 @@ class WorktreeSnapshot:
             raise SnapshotError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
-class EmptySnapshot:
+class EmptySnapshot(Snapshot):
     """The empty tree: the base of a repository's first commit."""
 
     label = "empty tree"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker.patterns import PackagePattern, path_matches, path_regex
+from checker.globs import path_matches, path_regex
+from checker.patterns import PackagePattern
 from checker.versions import bump, compare, is_range, is_valid_spec, lower_bound, parse_version, version_matches
 
 

@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import importlib
 import posixpath
-from dataclasses import dataclass
-from fnmatch import fnmatchcase
-from typing import Callable
+from collections.abc import Callable
 
-from checker.model import Manifest, Reader
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from checker.model import Manifest, Reader
 
 
-@dataclass(frozen=True, slots=True)
 class Format:
-    name: str
-    ecosystem: str
-    module: str
-    matches: Callable[[str, str], bool]  # (basename, parent directory name) -> bool
+    """One file format: its name, ecosystem, parser module, and a matcher of (basename, parent folder name).
+
+    A plain class, not a dataclass: finding manifests is on the start-up path of a check that touches none,
+    which must not pay for importing ``dataclasses``.
+    """
+
+    __slots__ = ("name", "ecosystem", "module", "matches")
+
+    def __init__(self, name: str, ecosystem: str, module: str, matches: Callable[[str, str], bool]) -> None:
+        self.name = name
+        self.ecosystem = ecosystem
+        self.module = module
+        self.matches = matches
+
+    def __repr__(self) -> str:
+        return f"Format({self.name!r})"
 
     def parse(self, text: str, path: str, read: Reader) -> Manifest:
         module = importlib.import_module(f"checker.manifests.{self.module}")
@@ -41,7 +52,7 @@ def _is_requirements(base: str, parent: str) -> bool:
     stem = lower.rsplit(".", 1)[0]
     if "requirements" in stem or stem.startswith("constraints") or stem.endswith("constraints"):
         return True
-    return lower.endswith(".in") and fnmatchcase(lower, "*req*.in")
+    return lower.endswith(".in") and "req" in stem
 
 
 def _named(*names: str) -> Callable[[str, str], bool]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 
-from checker.model import Report
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from checker.model import Report
 
 FORMATS = ("text", "json", "markdown")
 _MODULES = {"text": "text", "json": "json_format", "markdown": "markdown"}

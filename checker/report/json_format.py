@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from checker.model import Change, Finding, Report, ReviewStatus
 
 SCHEMA = "lockgate/v1"
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: this module is on the start-up path, which imports neither
+    from typing import Any
+
+    from checker.model import Change, Finding, Report, ReviewStatus
 
 
 def change_record(change: Change, review: ReviewStatus) -> dict[str, Any]:
@@ -47,18 +50,32 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     }
 
 
-def document(report: Report) -> dict[str, Any]:
+def skeleton(version: str, base: str, head: str, policy: str | None, mode: str, verdict: str) -> dict[str, Any]:
+    """The document's top level, in its documented key order, with no changes or findings yet."""
     return {
         "schema": SCHEMA,
-        "lockgate": report.version,
-        "base": report.base,
-        "head": report.head,
-        "policy": report.policy,
-        "mode": "all" if report.judged_all else "changes",
-        "verdict": report.verdict,
-        "changes": [change_record(c, r) for c, r in zip(report.changes, report.reviews)],
-        "findings": [finding_record(f) for f in report.findings],
+        "lockgate": version,
+        "base": base,
+        "head": head,
+        "policy": policy,
+        "mode": mode,
+        "verdict": verdict,
+        "changes": [],
+        "findings": [],
     }
+
+
+def document(report: Report) -> dict[str, Any]:
+    doc = skeleton(report.version, report.base, report.head, report.policy,
+                   "all" if report.judged_all else "changes", report.verdict)
+    doc["changes"] = [change_record(c, r) for c, r in zip(report.changes, report.reviews)]
+    doc["findings"] = [finding_record(f) for f in report.findings]
+    return doc
+
+
+def render_unchanged(version: str, base: str, head: str, color: bool = False) -> str:
+    """The document of a run that found no manifest to compare (built without a Report: see checker.quick)."""
+    return json.dumps(skeleton(version, base, head, None, "changes", "pass"), indent=2, ensure_ascii=False) + "\n"
 
 
 def render(report: Report, color: bool = False) -> str:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from checker.model import Change, Finding, Report, ReviewStatus
 from checker.report.escape import terminal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from checker.model import Change, Finding, Report, ReviewStatus
 
 _COLORS = {"block": "31", "warn": "33", "info": "36", "pass": "32", "dim": "2", "bold": "1"}
 _VERDICT_WORDS = {"block": "BLOCKED", "warn": "PASSED WITH WARNINGS", "pass": "PASSED"}
@@ -72,10 +75,7 @@ def _review_word(status: ReviewStatus, paint: _Painter) -> str:
 
 def render(report: Report, color: bool = False) -> str:
     paint = _Painter(color)
-    out = [
-        paint("bold", f"lockgate {report.version}")
-        + f"  base {terminal(short(report.base))}  head {terminal(short(report.head))}  policy {terminal(report.policy or '-')}"
-    ]
+    out = [header(report.version, report.base, report.head, report.policy, paint)]
     by_change: dict[int, list[Finding]] = defaultdict(list)
     loose: dict[str, list[Finding]] = defaultdict(list)
     change_index = {id(change): i for i, change in enumerate(report.changes)}
@@ -110,12 +110,33 @@ def render(report: Report, color: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+def header(version: str, base: str, head: str, policy: str | None, paint: _Painter) -> str:
+    return (
+        paint("bold", f"lockgate {version}")
+        + f"  base {terminal(short(base))}  head {terminal(short(head))}  policy {terminal(policy or '-')}"
+    )
+
+
+def render_unchanged(version: str, base: str, head: str, color: bool = False) -> str:
+    """The whole output of a run that found no manifest to compare (built without a Report: see checker.quick)."""
+    paint = _Painter(color)
+    return f"{header(version, base, head, None, paint)}\n\n{_summary(paint, 'pass', 0, 0, 0, 'no dependency changes')}\n"
+
+
 def summary_line(report: Report, paint: _Painter | None = None) -> str:
-    paint = paint or _Painter(False)
     counting = [f for f in report.findings if f.counts]
     blocks = sum(1 for f in counting if f.level == "block")
     warns = sum(1 for f in counting if f.level == "warn")
     waived = sum(1 for f in report.findings if f.excepted_by)
+    if report.judged_all:
+        scope = "all dependencies"
+    else:
+        n = len(report.changes)
+        scope = f"{n} dependency change{'s' if n != 1 else ''}" if n else "no dependency changes"
+    return _summary(paint or _Painter(False), report.verdict, blocks, warns, waived, scope)
+
+
+def _summary(paint: _Painter, verdict: str, blocks: int, warns: int, waived: int, scope: str) -> str:
     parts = []
     if blocks:
         parts.append(f"{blocks} blocking finding{'s' if blocks != 1 else ''}")
@@ -123,10 +144,5 @@ def summary_line(report: Report, paint: _Painter | None = None) -> str:
         parts.append(f"{warns} warning{'s' if warns != 1 else ''}")
     if waived:
         parts.append(f"{waived} waived")
-    if report.judged_all:
-        scope = "all dependencies"
-    else:
-        n = len(report.changes)
-        scope = f"{n} dependency change{'s' if n != 1 else ''}" if n else "no dependency changes"
     detail = ", ".join(parts) if parts else "no findings"
-    return paint(report.verdict, _VERDICT_WORDS[report.verdict]) + f": {detail} ({scope})"
+    return paint(verdict, _VERDICT_WORDS[verdict]) + f": {detail} ({scope})"
