@@ -158,30 +158,33 @@ def test_on_unknown_sets_the_level_of_unknown_findings(
 RANGE_CHANGE = Change(
     "upgraded", dep("legacy", None, specifier=">=1"), dep("legacy", None, specifier=">=2", line=7), "major"
 )
+# The range sits in a file in pip's hash-checking mode, which hash-pinning also reports; these tests are about
+# exceptions, so they turn hash-pinning off (two lines, before the exceptions).
+NO_HASH_PINNING = "rules:\n  hash-pinning: 'off'\n"
 
 
 def test_an_exception_waives_a_finding() -> None:
-    text = (
+    text = NO_HASH_PINNING + (
         "exceptions:\n"
         "  - {rule: exact-pinning, package: 'pypi:legacy', reason: migrating to uv, expires: 2026-04-01}\n"
     )
     judgement = run([RANGE_CHANGE], text, pull_request_evidence="ok")
     [finding] = judgement.findings
     assert (finding.rule, finding.level) == ("exact-pinning", "block")
-    assert finding.excepted_by == f"migrating to uv (until 2026-04-01, {POLICY}:3)"  # valid through its expiry day
+    assert finding.excepted_by == f"migrating to uv (until 2026-04-01, {POLICY}:5)"  # valid through its expiry day
     assert finding.counts is False
     assert judgement.verdict == "pass"
 
 
 def test_an_exception_for_every_rule() -> None:
-    text = "exceptions:\n  - {rule: '*', package: 'pypi:leg*', reason: vendored, expires: 2027-01-31}\n"
+    text = NO_HASH_PINNING + "exceptions:\n  - {rule: '*', package: 'pypi:leg*', reason: vendored, expires: 2027-01-31}\n"
     judgement = run([RANGE_CHANGE], text)
     assert [(f.rule, f.excepted_by is not None) for f in judgement.findings] == [("exact-pinning", True), ("review", True)]
     assert judgement.verdict == "pass"
 
 
 def test_an_exception_only_covers_its_rule_package_and_version() -> None:
-    text = (
+    text = NO_HASH_PINNING + (
         "exceptions:\n"
         "  - {rule: hash-pinning, package: 'pypi:legacy', reason: r, expires: 2027-01-31}\n"
         "  - {rule: exact-pinning, package: 'pypi:other', reason: r, expires: 2027-01-31}\n"
@@ -195,7 +198,7 @@ def test_an_exception_only_covers_its_rule_package_and_version() -> None:
 
 
 def test_an_expired_exception_waives_nothing_and_is_reported() -> None:
-    text = (
+    text = NO_HASH_PINNING + (
         "\n"
         "exceptions:\n"
         "  - {rule: exact-pinning, package: 'pypi:legacy', reason: migrating, expires: 2026-03-31}\n"
@@ -205,7 +208,7 @@ def test_an_expired_exception_waives_nothing_and_is_reported() -> None:
         Finding(
             "exception-expired", "warn",
             "exception for exact-pinning on pypi:legacy expired on 2026-03-31 (migrating)",
-            manifest=POLICY, line=4, hint="renew it with a new expiry date and reason, or remove it",
+            manifest=POLICY, line=6, hint="renew it with a new expiry date and reason, or remove it",
         ),
         Finding(
             "exact-pinning", "block",
@@ -550,6 +553,7 @@ def test_judge_all_judges_every_dependency_of_head() -> None:
     assert [(f.rule, f.line, f.dependency.name if f.dependency else None) for f in judgement.findings] == [
         ("registry-source", 2, None),  # base is ignored: every index option counts
         ("exact-pinning", 4, "rich"),
+        ("hash-pinning", 4, "rich"),  # a range in a file in pip's hash-checking mode
         ("deny", 5, "litellm"),
     ]
     assert all(f.change is None for f in judgement.findings)

@@ -25,21 +25,32 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"weak hash algorithm {', '.join(weak)}: only {', '.join(sorted(allowed))} are accepted",
             hint="regenerate the hashes with a strong algorithm (pip-compile --generate-hashes writes sha256)",
         )
+    if manifest.format == "requirements" and _file_uses_hashes(subject):
+        # pip's hash-checking mode: every requirement pinned with == (or a URL) and carrying a --hash.
+        problems = []
+        if not dep.hashes:
+            problems.append("no --hash")
+        if dep.version is None and dep.source.kind == "registry":
+            problems.append(f"not pinned with == ({dep.specifier or 'any version'})")
+        if problems:
+            yield Issue(
+                f"{' and '.join(problems)}: the file is in pip's hash-checking mode, so pip will refuse to install "
+                "it, and nothing checks what would be downloaded",
+                hint=(
+                    f"add --hash lines for {dep.name} (pip-compile --generate-hashes, or pip hash)"
+                    if len(problems) == 1 and dep.version is not None
+                    else f"pin {dep.name}==X.Y.Z with its --hash lines (pip-compile --generate-hashes, or pip hash)"
+                ),
+            )
+        return
     if dep.hashes:
         return
     if manifest.format == "requirements":
-        if _file_uses_hashes(subject):
-            yield Issue(
-                "no --hash: the file is in pip's hash-checking mode, so pip will refuse to install it, "
-                "and nothing checks what would be downloaded",
-                hint=f"add --hash lines for {dep.name} (pip-compile --generate-hashes, or pip hash)",
-            )
-        else:
-            yield Issue(
-                "the requirements file pins no hashes: a republished or tampered artifact would install unnoticed",
-                hint="generate the file with hashes: pip-compile --generate-hashes (or uv pip compile --generate-hashes)",
-                level=options["files-without-hashes"],
-            )
+        yield Issue(
+            "the requirements file pins no hashes: a republished or tampered artifact would install unnoticed",
+            hint="generate the file with hashes: pip-compile --generate-hashes (or uv pip compile --generate-hashes)",
+            level=options["files-without-hashes"],
+        )
         return
     yield Issue(
         "lock entry carries no hash: the artifact that gets installed is not checked",
