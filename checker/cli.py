@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from checker import __version__
 
-_FORMATS = ("text", "json", "markdown")
+_FORMATS = ("text", "json", "markdown", "sarif", "github")
 
 
 def _parser():  # type: ignore[no-untyped-def]
@@ -41,6 +41,13 @@ def _parser():  # type: ignore[no-untyped-def]
     revisions(check, with_all=True)
     check.add_argument("--format", choices=_FORMATS, default="text")
     check.add_argument("--offline", action="store_true", help="ask no registry; facts become unknown")
+    check.add_argument(
+        "--hook",
+        action="store_true",
+        help="pre-commit mode: judge the index (unless --head/--worktree is given), one line per blocked change, "
+        "registries off unless --online or the policy's hook.online",
+    )
+    check.add_argument("--online", action="store_true", help="with --hook: ask the registries")
     check.add_argument("--now", metavar="ISO-TIME", help="pin the clock (for reproducible runs)")
 
     diff = commands.add_parser("diff", help="print dependency changes without judging them")
@@ -66,6 +73,21 @@ def _parser():  # type: ignore[no-untyped-def]
     review.add_argument("--policy", metavar="FILE", help="policy file (default: .github/lockgate.yml in the work tree)")
     review.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run as if started in DIR")
 
+    pr = commands.add_parser(
+        "pr", help="inside GitHub Actions: judge the event's change, comment, set the lockgate status, write outputs"
+    )
+    pr.add_argument("--policy", metavar="FILE", help="policy file (default: .github/lockgate.yml on the base revision)")
+    pr.add_argument("--comment", choices=("always", "on-change", "on-failure", "never"), default="on-change",
+                    help="when to create the sticky comment (an existing one is always kept up to date)")
+    pr.add_argument("--fail-on", dest="fail_on", choices=("block", "warn", "never"), default="block",
+                    help="which verdict fails the job and the status")
+    pr.add_argument("--offline", action="store_true", help="ask no package registry; facts become unknown")
+    pr.add_argument("--base", metavar="REV", help="base revision, for events that are not pull requests")
+    pr.add_argument("--head", metavar="REV", help="head revision, for events that are not pull requests")
+    pr.add_argument("--sarif", metavar="FILE", help="also write SARIF 2.1.0 to FILE")
+    pr.add_argument("--now", metavar="ISO-TIME", help="pin the clock (for reproducible runs)")
+    pr.add_argument("-C", dest="directory", default=".", metavar="DIR", help="the checkout (default: .)")
+
     demo = commands.add_parser("demo", help="run the embedded example, fully offline")
     demo.add_argument("--format", choices=_FORMATS, default="text")
     return parser
@@ -88,7 +110,7 @@ def _now(text: str | None):  # type: ignore[no-untyped-def]
 def _request(args):  # type: ignore[no-untyped-def]
     from checker.run import CheckRequest
 
-    mode = "staged" if args.staged else "rev" if args.head else "worktree"
+    mode = _head_mode(args)
     return CheckRequest(
         directory=args.directory,
         base=args.base,
@@ -99,7 +121,20 @@ def _request(args):  # type: ignore[no-untyped-def]
         offline=getattr(args, "offline", False),
         now=_now(getattr(args, "now", None)),
         paths=tuple(args.paths),
+        hook=getattr(args, "hook", False),
+        online=getattr(args, "online", False),
     )
+
+
+def _head_mode(args) -> str:  # type: ignore[no-untyped-def]
+    """--staged, --head REV, --worktree; the hook judges the index unless told otherwise."""
+    if args.staged:
+        return "staged"
+    if args.head:
+        return "rev"
+    if args.worktree or not getattr(args, "hook", False):
+        return "worktree"
+    return "staged"
 
 
 def _use_color() -> bool:
@@ -117,13 +152,16 @@ def _emit(text: str) -> None:
 
 def _cmd_check(args) -> int:  # type: ignore[no-untyped-def]
     color = args.format == "text" and _use_color()
+    if args.hook and args.format == "text":
+        args.format = "compact"
     snapshots = None
-    if not args.judge_all and not args.policy:
+    if not args.judge_all and not args.policy and args.format not in ("sarif", "github"):
         from checker.quick import open_and_render_if_unchanged
 
         _now(args.now)  # a bad --now is an error even when there is nothing to judge
-        mode = "staged" if args.staged else "rev" if args.head else "worktree"
-        output, snapshots = open_and_render_if_unchanged(args.directory, args.base, args.head, mode, args.format, color)
+        output, snapshots = open_and_render_if_unchanged(
+            args.directory, args.base, args.head, _head_mode(args), args.format, color
+        )
         if output is not None:
             _emit(output)
             return 0
@@ -136,7 +174,6 @@ def _cmd_check(args) -> int:  # type: ignore[no-untyped-def]
 
 
 def _cmd_diff(args) -> int:  # type: ignore[no-untyped-def]
-    from checker.report import render
     from checker.run import run_diff
 
     report = run_diff(_request(args))
@@ -196,6 +233,12 @@ def _cmd_review(args) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
+def _cmd_pr(args) -> int:  # type: ignore[no-untyped-def]
+    from checker.pr import main_pr
+
+    return main_pr(args)
+
+
 def _cmd_demo(args) -> int:  # type: ignore[no-untyped-def]
     from checker.demo.run import run_demo
 
@@ -210,6 +253,7 @@ _COMMANDS = {
     "schema": _cmd_schema,
     "review": _cmd_review,
     "demo": _cmd_demo,
+    "pr": _cmd_pr,
 }
 
 

@@ -90,7 +90,11 @@ def _same_version_change(before: Dependency, after: Dependency) -> Change | None
 
 
 def _comparable(dep: Dependency) -> str | None:
-    return dep.version if dep.version is not None else lower_bound(dep.specifier)
+    if dep.ecosystem in ("actions", "docker"):
+        from checker.ref_versions import comparable
+
+        return comparable(dep.ecosystem, dep.version, dep.label)  # a SHA pin orders by its comment
+    return dep.version if dep.version is not None else lower_bound(dep.specifier, dep.ecosystem)
 
 
 def _version_change(before: Dependency, after: Dependency) -> Change:
@@ -102,6 +106,10 @@ def _version_change(before: Dependency, after: Dependency) -> Change:
             return Change("upgraded", before, after, "other")  # a range changed without a comparable bound
         return Change("source-changed", before, after, "other")
     kind = "downgraded" if order > 0 else "upgraded"
+    if order == 0 and after.ecosystem in ("actions", "docker"):
+        # Another commit under the same version comment, another digest under the same tag: the code moved
+        # while the version it claims did not.
+        return Change("hashes-changed" if after.ecosystem == "docker" else "source-changed", before, after, "other")
     if order == 0:
         # Same version written differently (1.0 vs 1.0.0) or same lower bound of a changed range.
         kind = "upgraded" if before.source == after.source else "source-changed"

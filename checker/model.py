@@ -81,6 +81,13 @@ class Dependency:
     editable: bool = False
     # npm: whether the package runs install scripts; None where the manifest does not say.
     install_script: bool | None = None
+    # The exact URL a lockfile says the artifact is fetched from (npm ``resolved``), or None. Kept whole, beside
+    # the source's registry base, so that registry-source can check that it names this very package and version
+    # (a ``resolved`` pointing at another package or host is lockfile injection).
+    resolved: str | None = None
+    # True for a package shipped inside its parent's tarball (npm ``inBundle`` / ``bundled``): it is never
+    # fetched on its own, so it has no URL and no hash of its own; the parent's hash covers it.
+    bundled: bool = False
 
     @property
     def key(self) -> str:
@@ -189,6 +196,11 @@ class Facts:
     hashes: object = UNKNOWN  # frozenset[str] | UNKNOWN
     provenance: object = UNKNOWN  # Provenance-like mapping | None (none published) | UNKNOWN
     install_script: object = UNKNOWN  # bool | UNKNOWN
+    # GitHub Actions pinned by commit: the commit each tag named by a version comment points to (None: the
+    # repository has no such tag), and whether the pinned commit is reachable from a branch or tag of the named
+    # repository (False: an impostor commit that exists only in a fork's network).
+    tag_commits: object = UNKNOWN  # Mapping[str, str | None] | UNKNOWN
+    reachable: object = UNKNOWN  # bool | UNKNOWN
     reason: str | None = None
 
 

@@ -38,7 +38,10 @@ class PackagePattern:
     def matches(self, ecosystem: str, name: str, version: str | None = None) -> bool:
         if self.ecosystem != "*" and self.ecosystem != ecosystem:
             return False
-        if not _name_regex(self.name, ecosystem).fullmatch(name):
+        if ecosystem == "npm" and "*" not in self.name and "?" not in self.name:
+            if self.name != name:  # npm names are neither folded nor case-insensitive: a literal compares as is
+                return False
+        elif not _name_regex(self.name, ecosystem).fullmatch(name):
             return False
         if self.version is None:
             return True
@@ -55,9 +58,13 @@ def _name_regex(glob: str, ecosystem: str) -> re.Pattern[str]:
         from checker.manifests.common import canonical_pypi_name
 
         glob = canonical_pypi_name(glob).replace("-", "\0")
+    elif ecosystem == "docker":  # docker:library/python, docker:docker.io/library/python and docker:python agree
+        from checker.manifests.images import canonical_image_name
+
+        glob = canonical_image_name(glob)
     parts = [".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob]
     body = "".join(parts)
     if ecosystem == "pypi":
         body = body.replace(re.escape("\0"), "-").replace("\0", "-")
-    flags = re.IGNORECASE if ecosystem in ("pypi", "docker") else 0
+    flags = re.IGNORECASE if ecosystem in ("pypi", "docker", "actions") else 0  # GitHub names ignore case
     return re.compile(body, flags)

@@ -30,6 +30,10 @@ def open_and_render_if_unchanged(
     try:
         if fmt == "markdown" or not nothing_to_compare(snapshots.base, snapshots.head):
             return None, snapshots
+        if fmt == "compact":
+            output = "lockgate: no dependency changes\n"
+            snapshots.close()
+            return output, None
         if fmt == "json":
             from checker.report.json_format import render_unchanged
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from checker import __version__
 from checker.errors import UsageError
@@ -32,6 +33,11 @@ class CheckRequest:
     offline: bool = False
     now: dt.datetime | None = None
     paths: tuple[str, ...] = ()
+    # The pre-commit hook: registries off unless ``online`` (or the policy's hook.online), and an unknown fact
+    # costs what the policy's hook.on-unknown says (warn by default: a local commit is never blocked by a
+    # registry that could not be reached unless the policy wants it).
+    hook: bool = False
+    online: bool = False
 
 
 def _policy_from_snapshot(snapshot: Snapshot):  # type: ignore[no-untyped-def]
@@ -49,12 +55,15 @@ def _policy_from_snapshot(snapshot: Snapshot):  # type: ignore[no-untyped-def]
     return load_policy(None, "preset:default", read)
 
 
-def load_request_policy(request: CheckRequest, snapshots: Snapshots):  # type: ignore[no-untyped-def]
-    """--policy from disk, else the repository's policy as it stands on the base (the head for --all)."""
+def load_request_policy(request: CheckRequest, snapshots: Snapshots, policy_tree: Snapshot | None = None):  # type: ignore[no-untyped-def]
+    """--policy from disk, else the repository's policy as it stands on the base (the head for --all), or on
+    ``policy_tree`` when the caller names one (a pull request compared from its merge base: the base branch's tip)."""
     from checker.policy.load import load_policy_file
 
     if request.policy_file:
         return load_policy_file(request.policy_file)
+    if policy_tree is not None and not isinstance(policy_tree, EmptySnapshot):
+        return _policy_from_snapshot(policy_tree)
     source = snapshots.head if request.judge_all or isinstance(snapshots.base, EmptySnapshot) else snapshots.base
     return _policy_from_snapshot(source)
 
@@ -88,17 +97,41 @@ def compute_changes(request: CheckRequest, snapshots: Snapshots, ignore: tuple[s
     return base, head, diff(base, head)
 
 
-def _ledger(policy, snapshots: Snapshots):  # type: ignore[no-untyped-def]
+def _ledger(policy, snapshots: Snapshots, local: bool, tree: Snapshot | None = None):  # type: ignore[no-untyped-def]
+    """The review ledger as evidence. Judging revisions (a pull request), only the base's ledger counts: a
+    change cannot approve itself. Judging local work (the index or the work tree, before a commit), the
+    ledger being committed counts too: a developer may record the review in the same commit."""
     from checker.collect import decode
     from checker.ledger import parse_ledger
 
     path = policy.review.ledger
-    if not path or isinstance(snapshots.base, EmptySnapshot):
+    source = tree or (snapshots.head if local else snapshots.base)
+    if not path or isinstance(source, EmptySnapshot):
         return ()
-    data = snapshots.base.read(path)
+    data = source.read(path)
     if data is None:
         return ()
     return parse_ledger(decode(data, path), path)
+
+
+def network_allowed(request: CheckRequest, policy) -> bool:  # type: ignore[no-untyped-def]
+    """Whether registries may be asked: never with --offline; in the hook only with --online or the policy's
+    hook.online (a commit must not wait on the network by default)."""
+    if request.offline:
+        return False
+    if request.hook:
+        return request.online or policy.hook.online
+    return True
+
+
+def _facts(request: CheckRequest, policy, dependencies: list) -> dict:  # type: ignore[no-untyped-def]
+    """The facts stage for the dependencies a run judges (GitHub refs of commit-pinned actions, for
+    pin-comment); offline they are unknown. Nothing is looked up for a rule that is off."""
+    if not dependencies or policy.rules["pin-comment"].level == "off":
+        return {}
+    from checker.facts import gather_facts
+
+    return gather_facts(dependencies, offline=not network_allowed(request, policy))
 
 
 def empty_report(snapshots: Snapshots, policy_label: str | None) -> Report:
@@ -109,17 +142,42 @@ def _open(request: CheckRequest) -> Snapshots:
     return open_snapshots(request.directory, request.base, request.head, request.head_mode, request.judge_all)
 
 
-def run_check(request: CheckRequest, snapshots: Snapshots | None = None) -> Report:
+def _pull_request_evidence(provider, changes: list[Change], policy, ledger) -> str | None:  # type: ignore[no-untyped-def]
+    """Ask the GitHub layer for pull-request evidence, only when a change still waits for a review after the
+    ledger (most pull requests need no API call for it)."""
+    if provider is None or not changes or policy.rules["review"].level == "off":
+        return None
+    from checker.review import review_statuses
+
+    if not any(status.state == "required" for status in review_statuses(changes, policy.review, ledger)):
+        return None
+    return provider(policy.review)
+
+
+def run_check(
+    request: CheckRequest,
+    snapshots: Snapshots | None = None,
+    *,
+    review_evidence: Callable[[Any], str | None] | None = None,
+    policy_tree: Snapshot | None = None,
+) -> Report:
     """Judge a request and return the Report (the caller renders it and picks the exit code).
 
-    ``snapshots``: already opened by the caller (the start-up fast path); closed here either way."""
+    ``snapshots``: already opened by the caller (the start-up fast path); closed here either way.
+    ``review_evidence``: called with the policy's review section when a change needs a review that the ledger
+    does not give; returns what counts as the pull request's review (``lockgate pr``), or None.
+    ``policy_tree``: where the policy and the ledger are read, when not the base (``lockgate pr``)."""
     from checker.collect import nothing_to_compare
 
     snapshots = snapshots or _open(request)
     try:
         if not request.judge_all and not request.policy_file and nothing_to_compare(snapshots.base, snapshots.head):
             return empty_report(snapshots, None)
-        policy = load_request_policy(request, snapshots)
+        policy = load_request_policy(request, snapshots, policy_tree)
+        if request.hook:
+            import dataclasses
+
+            policy = dataclasses.replace(policy, on_unknown=policy.hook.on_unknown)
         now = request.now or dt.datetime.now(dt.timezone.utc)
         from checker.policy.engine import judge
 
@@ -127,14 +185,19 @@ def run_check(request: CheckRequest, snapshots: Snapshots | None = None) -> Repo
             from checker.collect import load_all
 
             head = _restrict(load_all(snapshots.head, policy.ignore), _relative_paths(request, snapshots.root))
-            judgement = judge([], [], head, policy, today=now.date(), judge_all=True)
+            facts = _facts(request, policy, [dep for manifest in head for dep in manifest.dependencies])
+            judgement = judge([], [], head, policy, today=now.date(), judge_all=True, facts=facts)
             return Report(
                 snapshots.base_label, snapshots.head_label, (), judgement.findings, (), judgement.verdict,
                 policy.source, True, __version__,
             )
         base, head, changes = compute_changes(request, snapshots, policy.ignore)
-        ledger = _ledger(policy, snapshots) if changes else ()
-        judgement = judge(changes, base, head, policy, today=now.date(), ledger=ledger)
+        ledger = _ledger(policy, snapshots, local=request.head_mode != "rev", tree=policy_tree) if changes else ()
+        pull_request = _pull_request_evidence(review_evidence, changes, policy, ledger)
+        facts = _facts(request, policy, [change.after for change in changes if change.after is not None])
+        judgement = judge(
+            changes, base, head, policy, today=now.date(), ledger=ledger, facts=facts, pull_request_evidence=pull_request
+        )
         return Report(
             snapshots.base_label, snapshots.head_label, tuple(changes), judgement.findings, judgement.reviews,
             judgement.verdict, policy.source, False, __version__,

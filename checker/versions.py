@@ -1,15 +1,19 @@
 """Comparing versions across ecosystems: ordering, bump type, and matching a version against a range.
 
-PyPI versions follow PEP 440 (through ``packaging``). Versions that do not parse (git commits, tags such as
-``v4``, image digests) cannot be ordered: their bump is ``other``.
+PyPI versions follow PEP 440 (through ``packaging``); npm versions and ranges follow node-semver (through
+``checker.npm_versions``). Versions that do not parse (git commits, tags such as ``v4``, image digests) cannot be
+ordered: their bump is ``other``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
 _RANGE_CHARS = frozenset("<>=!~^*, |")
+# An npm policy version that is no range at all (a git commit, a tag): matched by equality.
+_NPM_LITERAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 
 
 @lru_cache(maxsize=4096)
@@ -26,6 +30,15 @@ def parse_version(text: str) -> Any:
 
 def compare(ecosystem: str, a: str, b: str) -> int | None:
     """-1, 0 or 1 as a sorts before, with or after b; None when they cannot be ordered."""
+    if ecosystem == "npm":
+        from checker import npm_versions
+
+        order = npm_versions.compare(a, b)
+        return (0 if a == b else None) if order is None else order
+    if ecosystem == "docker":
+        from checker import ref_versions
+
+        return ref_versions.compare_tags(a, b)
     va, vb = parse_version(a), parse_version(b)
     if va is None or vb is None:
         return 0 if a == b else None
@@ -34,6 +47,14 @@ def compare(ecosystem: str, a: str, b: str) -> int | None:
 
 def bump(ecosystem: str, before: str, after: str) -> str:
     """``major``, ``minor``, ``patch`` or ``other``, from the first release component that differs."""
+    if ecosystem == "npm":
+        from checker import npm_versions
+
+        return npm_versions.bump(before, after)
+    if ecosystem == "docker":
+        from checker import ref_versions
+
+        return ref_versions.bump_tags(before, after)
     va, vb = parse_version(before), parse_version(after)
     if va is None or vb is None:
         return "other"
@@ -48,8 +69,13 @@ def is_range(spec: str) -> bool:
     return any(char in _RANGE_CHARS for char in spec)
 
 
-def is_valid_spec(spec: str) -> bool:
-    """Whether ``version_matches`` can use ``spec``: ``*``, an exact version, or a range PEP 440 accepts."""
+def is_valid_spec(spec: str, ecosystem: str = "pypi") -> bool:
+    """Whether ``version_matches`` can use ``spec``: ``*``, an exact version, or a range PEP 440 accepts (for
+    npm: a node-semver range; for a pattern of any ecosystem, ``*``: either)."""
+    if ecosystem == "npm":
+        return _is_valid_npm_spec(spec)
+    if ecosystem == "*" and _is_valid_npm_spec(spec):
+        return True
     spec = spec.strip()
     if spec in ("*", "") or not is_range(spec):
         return True
@@ -62,11 +88,28 @@ def is_valid_spec(spec: str) -> bool:
     return True
 
 
+def _is_valid_npm_spec(spec: str) -> bool:
+    """A node-semver range that loses no word when read (``^1.2``, ``>=1 <2 || 3.x``), or a single literal such
+    as a git commit, matched exactly."""
+    from checker import npm_versions
+
+    spec = spec.strip()
+    if spec in ("*", "") or _NPM_LITERAL.fullmatch(spec):
+        return True
+    parsed = npm_versions.parse_range(spec)
+    return parsed is not None and not parsed.dropped
+
+
 def version_matches(ecosystem: str, version: str, spec: str) -> bool:
-    """Whether an exact version falls in ``spec``: an exact version, a ``*`` glob, or a PEP 440 range."""
+    """Whether an exact version falls in ``spec``: an exact version, a ``*`` glob, or a PEP 440 range (npm: a
+    node-semver range, prereleases included, so that a denied ``<2.0.0`` also catches ``2.0.0-rc.1``)."""
     spec = spec.strip()
     if spec in ("*", ""):
         return True
+    if ecosystem == "npm":
+        from checker import npm_versions
+
+        return version == spec or npm_versions.satisfies(version, spec, include_prerelease=True)
     if not is_range(spec):
         if version == spec:
             return True
@@ -82,8 +125,13 @@ def version_matches(ecosystem: str, version: str, spec: str) -> bool:
     return parsed is not None and specifier.contains(parsed, prereleases=True)
 
 
-def lower_bound(specifier: str) -> str | None:
-    """The smallest version a declared range admits, as written (``>=2.1,<3`` -> ``2.1``), or None."""
+def lower_bound(specifier: str, ecosystem: str = "pypi") -> str | None:
+    """The smallest version a declared range admits, as written (``>=2.1,<3`` -> ``2.1``), or None. npm ranges
+    are read as node-semver reads them (``^1.2`` -> ``1.2.0``, ``1.x`` -> ``1.0.0``)."""
+    if ecosystem == "npm":
+        from checker import npm_versions
+
+        return npm_versions.lower_bound(specifier)
     best = None
     for part in specifier.split(","):
         part = part.strip()

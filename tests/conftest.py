@@ -19,6 +19,29 @@ def _corpus_dir() -> Path:
 CORPUS = _corpus_dir()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``live`` talk to the real registries: skipped unless LOCKGATE_LIVE=1 (the default run is
+    hermetic)."""
+    if os.environ.get("LOCKGATE_LIVE") == "1":
+        return
+    skip = pytest.mark.skip(reason="talks to the real registries; set LOCKGATE_LIVE=1 to run")
+    for item in items:
+        if "live" in item.keywords:
+            item.add_marker(skip)
+
+
+def corpus_dir() -> Path | None:
+    """The shared corpus of real files (``LOCKGATE_CORPUS`` or ``../shared/corpus``), None when absent."""
+    return CORPUS if CORPUS.is_dir() else None
+
+
+def corpus_file(*parts: str) -> Path:
+    """A file of the corpus; the calling test skips when the corpus is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip("the shared corpus is not present")
+    return CORPUS.joinpath(*parts)
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The shared corpus of real lockfiles; tests that need it skip when it is absent."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.pipfile_lock import parse
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Source
+from conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipfile_lock"
 MARKUPSAFE_FIRST = "sha256:0212a68688482dc52b2d45013df70d169f542b7394fc744c02a57374a4207003"
@@ -23,11 +23,7 @@ ITSDANGEROUS = frozenset(
 
 
 def _corpus() -> Path | None:
-    default = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    if default.is_dir():
-        return default
-    env = os.environ.get("LOCKGATE_CORPUS")
-    return Path(env) if env and Path(env).is_dir() else None
+    return corpus_dir()
 
 
 def _no_files(path: str) -> str | None:

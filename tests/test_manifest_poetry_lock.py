@@ -3,7 +3,6 @@ sibling pyproject.toml, and errors with their lines."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,13 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.poetry_lock import parse
 from checker.model import Dependency, Manifest, Source
+from conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "poetry_lock"
 
 
 def _corpus() -> Path | None:
-    candidate = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    if candidate.is_dir():
-        return candidate
-    env = os.environ.get("LOCKGATE_CORPUS")
-    return Path(env) if env and Path(env).is_dir() else None
+    return corpus_dir()
 
 
 CORPUS = _corpus()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,13 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.pyproject import direct_names, parse
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Source
+from conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pyproject"
 
 
 def _corpus() -> Path | None:
-    default = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    if default.is_dir():
-        return default
-    env = os.environ.get("LOCKGATE_CORPUS")
-    return Path(env) if env and Path(env).is_dir() else None
+    return corpus_dir()
 
 
 def _no_files(path: str) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,16 +10,13 @@ from checker.errors import ManifestError
 from checker.manifests import requirements
 from checker.manifests.requirements import parse, scope_for
 from checker.model import Dependency, IndexOption, Manifest, Source
+from conftest import corpus_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "requirements" / "repo"
 
 
 def _corpus() -> Path | None:
-    default = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    if default.is_dir():
-        return default
-    configured = os.environ.get("LOCKGATE_CORPUS")
-    return Path(configured) if configured and Path(configured).is_dir() else None
+    return corpus_dir()
 
 
 CORPUS = _corpus()

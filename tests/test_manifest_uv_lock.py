@@ -3,7 +3,6 @@ the fast reader and the tomllib path give the same Manifest for every input."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,14 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.uv_lock import parse, parse_lock, read_fast
 from checker.model import Manifest, Source
+from conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "uv_lock"
 PYPI = Source("registry", url="https://pypi.org/simple")
 
 
 def _corpus() -> Path | None:
-    candidate = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    if candidate.is_dir():
-        return candidate
-    env = os.environ.get("LOCKGATE_CORPUS")
-    return Path(env) if env and Path(env).is_dir() else None
+    return corpus_dir()
 
 
 CORPUS = _corpus()

@@ -157,7 +157,10 @@ def test_scoped_npm_pattern_matches_version() -> None:
     scoped = pattern("npm:@scope/pkg@1.0")
     assert scoped.matches("npm", "@scope/pkg", "1.0")
     assert scoped.matches("npm", "@scope/pkg", "1.0.0")
-    assert not scoped.matches("npm", "@scope/pkg", "1.0.1")
+    # npm reads "1.0" as node-semver does: the x-range 1.0.x
+    assert scoped.matches("npm", "@scope/pkg", "1.0.1")
+    assert not scoped.matches("npm", "@scope/pkg", "1.1.0")
+    assert not pattern("npm:@scope/pkg@1.0.0").matches("npm", "@scope/pkg", "1.0.1")
     assert not scoped.matches("npm", "@other/pkg", "1.0")
     assert not scoped.matches("npm", "pkg", "1.0")
     assert not scoped.matches("pypi", "@scope/pkg", "1.0")

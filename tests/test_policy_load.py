@@ -30,7 +30,10 @@ from checker.policy.starter import STARTER, write_starter
 from checker.rules import all_rules
 
 POLICY = ".github/lockgate.yml"
-RULE_IDS = "hash-pinning, exact-pinning, registry-source, deny, review, exception-expired"
+RULE_IDS = (
+    "hash-pinning, exact-pinning, registry-source, deny, install-scripts, action-pinning, pin-comment, image-pinning, "
+    "review, exception-expired"
+)
 DEFAULT_HOSTS = ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com")
 ALL_KINDS = "added, removed, upgraded, downgraded, source-changed, hashes-changed"
 
@@ -73,6 +76,8 @@ def test_no_policy_file_means_the_default_preset() -> None:
     assert {rule: setting.level for rule, setting in policy.rules.items()} == {
         "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
         "review": "block", "exception-expired": "warn",
+        "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
+        "install-scripts": "block",
     }
     assert dict(policy.rules["hash-pinning"].options) == {
         "algorithms": ("sha256", "sha384", "sha512"), "files-without-hashes": "warn",
@@ -206,7 +211,7 @@ def test_an_error_in_an_extended_file_names_that_file() -> None:
 def test_unknown_top_level_key() -> None:
     err = error("extends: default\n\nrulez: {}\n")
     assert (err.path, err.line) == (POLICY, 3)
-    assert err.message == "unknown key 'rulez' in the policy; valid keys: extends, on-unknown, paths, rules, review, exceptions"
+    assert err.message == "unknown key 'rulez' in the policy; valid keys: extends, on-unknown, paths, rules, review, exceptions, hook"
     assert str(err) == f"{POLICY}:3: {err.message}"
 
 
@@ -290,12 +295,19 @@ def test_bad_package_pattern_option() -> None:
 
 
 def test_a_range_the_matcher_cannot_read_is_an_error() -> None:
-    err = error("rules:\n  deny:\n    packages:\n      - npm:lodash@^4.17.0\n")
+    err = error("rules:\n  deny:\n    packages:\n      - pypi:lodash@^4.17.0\n")
     assert (err.line, err.message) == (
         4,
-        "rules.deny.packages[0]: '^4.17.0' in 'npm:lodash@^4.17.0' is neither a version nor a PEP 440 range "
+        "rules.deny.packages[0]: '^4.17.0' in 'pypi:lodash@^4.17.0' is neither a version nor a PEP 440 range "
         "(expected e.g. @1.2.3, @>=1.2,<2 or @==1.*)",
     )
+    err = error("rules:\n  deny:\n    packages:\n      - npm:lodash@>=4 <5 junk\n")
+    assert (err.line, err.message) == (
+        4,
+        "rules.deny.packages[0]: '>=4 <5 junk' in 'npm:lodash@>=4 <5 junk' is neither a version nor an npm range "
+        "(expected e.g. @1.2.3, @^1.2 or @>=1.2.0 <2)",
+    )
+    assert load("rules:\n  deny:\n    packages:\n      - npm:lodash@^4.17.0\n") is not None
 
 
 def test_deny_entries() -> None:
@@ -549,6 +561,8 @@ def test_starter_policy_loads() -> None:
     assert {rule: setting.level for rule, setting in policy.rules.items()} == {
         "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
         "review": "block", "exception-expired": "warn",
+        "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
+        "install-scripts": "block",
     }
     assert option(policy, "registry-source", "hosts") == ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org")
     assert option(policy, "registry-source", "allow-path") == (PackagePattern("*", "*", None, "*"),)
@@ -729,7 +743,7 @@ def test_schema_describes_every_rule_and_option() -> None:
         assert levels == {"enum": list(LEVELS)}
         assert list(settings["properties"]) == ["level"] + [o.name for o in rule.options]
     assert schema["properties"]["review"]["properties"]["required-for"]["items"] == {"enum": list(CHANGE_KINDS)}
-    assert list(schema["properties"]) == ["extends", "on-unknown", "paths", "rules", "review", "exceptions"]
+    assert list(schema["properties"]) == ["extends", "on-unknown", "paths", "rules", "review", "hook", "exceptions"]
 
 
 # --- errors inside block mappings name the line of the offending field ----------------------------------------
@@ -758,3 +772,16 @@ def test_deny_entry_field_errors_name_the_field_line() -> None:
     assert (err.line, err.message) == (5, "rules.deny.packages[0].reason must be a non-empty string; found ''")
     err = error("rules:\n  deny:\n    packages:\n      - reason: r\n        package: 'pypi:x@>=1,<<2'\n")
     assert err.line == 5
+
+
+def test_shipped_files_read_the_same_through_json_and_yaml() -> None:
+    import os
+
+    from checker.policy.load import _yaml_load, load_shipped_yaml, presets_dir
+
+    for name in sorted(os.listdir(presets_dir())):
+        if not name.endswith(".yml"):
+            continue
+        with open(os.path.join(presets_dir(), name), encoding="utf-8") as handle:
+            text = handle.read()
+        assert load_shipped_yaml(text, name) == _yaml_load(text, name), name

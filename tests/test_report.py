@@ -334,7 +334,7 @@ def test_markdown_headline_for_warnings() -> None:
 
 
 def test_formats() -> None:
-    assert FORMATS == ("text", "json", "markdown")
+    assert FORMATS == ("text", "json", "markdown", "sarif", "github")
 
 
 # --- hostile values --------------------------------------------------------------------------------------------

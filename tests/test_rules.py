@@ -98,6 +98,8 @@ def test_rules_and_their_default_levels() -> None:
     assert {rule_id: rule.default_level for rule_id, rule in all_rules().items()} == {
         "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
         "review": "block", "exception-expired": "warn",
+        "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
+        "install-scripts": "block",
     }
     for rule_id, rule in all_rules().items():
         assert rule.id == rule_id
@@ -115,8 +117,8 @@ def test_explain() -> None:
     with pytest.raises(UsageError) as caught:
         explain("release-age")
     assert caught.value.message == (
-        "unknown rule 'release-age'; valid rules: hash-pinning, exact-pinning, registry-source, deny, review, "
-        "exception-expired"
+        "unknown rule 'release-age'; valid rules: hash-pinning, exact-pinning, registry-source, deny, install-scripts, "
+        "action-pinning, pin-comment, image-pinning, review, exception-expired"
     )
 
 

@@ -64,6 +64,25 @@ def _is_pylock(base: str, parent: str) -> bool:
     return base == "pylock.toml" or (base.startswith("pylock.") and base.endswith(".toml"))
 
 
+def _is_dockerfile(base: str, parent: str) -> bool:
+    """Dockerfile, Containerfile, ``*.Dockerfile``, ``Dockerfile.*`` (not ``*.dockerignore``), any case."""
+    lower = base.lower()
+    if lower.endswith(".dockerignore"):
+        return False
+    for stem in ("dockerfile", "containerfile"):
+        if lower == stem or lower.endswith("." + stem) or lower.startswith(stem + "."):
+            return True
+    return False
+
+
+def _by_path_only(base: str, parent: str) -> bool:
+    """Formats that format_for recognises by their whole path, not by name."""
+    return False
+
+
+# GitHub reads workflows from this one folder at the repository root, and not from its subfolders.
+WORKFLOWS_DIR = ".github/workflows"
+
 FORMATS: tuple[Format, ...] = (
     Format("requirements", "pypi", "requirements", _is_requirements),
     Format("pyproject", "pypi", "pyproject", _named("pyproject.toml")),
@@ -71,6 +90,14 @@ FORMATS: tuple[Format, ...] = (
     Format("uv-lock", "pypi", "uv_lock", _named("uv.lock")),
     Format("pipfile-lock", "pypi", "pipfile_lock", _named("Pipfile.lock")),
     Format("pylock", "pypi", "pylock", _is_pylock),
+    Format("gha-workflow", "actions", "workflow", _by_path_only),
+    Format("gha-action", "actions", "action_yml", _named("action.yml", "action.yaml")),
+    Format("dockerfile", "docker", "dockerfile", _is_dockerfile),
+    Format("package-json", "npm", "package_json", _named("package.json")),
+    Format("package-lock", "npm", "package_lock", _named("package-lock.json")),
+    Format("npm-shrinkwrap", "npm", "package_lock", _named("npm-shrinkwrap.json")),
+    Format("yarn-lock", "npm", "yarn_lock", _named("yarn.lock")),  # classic v1 or Berry, by content
+    Format("pnpm-lock", "npm", "pnpm_lock", _named("pnpm-lock.yaml")),
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
@@ -79,6 +106,8 @@ FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 def format_for(path: str) -> Format | None:
     """The format of a repository path by its name, or None when lockgate does not read such a file."""
     parent, base = posixpath.split(path)
+    if parent == WORKFLOWS_DIR and (base.endswith(".yml") or base.endswith(".yaml")):
+        return FORMATS_BY_NAME["gha-workflow"]
     parent_name = posixpath.basename(parent)
     for fmt in FORMATS:
         if fmt.matches(base, parent_name):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
@@ -25,7 +26,8 @@ DEFAULT_POLICY_PATH = ".github/lockgate.yml"
 ON_UNKNOWN = ("info", "warn", "block")
 BUMP_CHOICES = ("major", "minor", "patch", "other")
 SCOPE_CHOICES = ("prod", "dev", "optional", "build")
-_TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions")
+_TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions", "hook")
+_HOOK_KEYS = ("online", "on-unknown")
 _REVIEW_KEYS = ("required-for", "skip", "reviewers", "label", "ledger", "allow-stale-approvals")
 _SKIP_KEYS = ("scope", "bump", "kind", "package", "direct")
 _EXCEPTION_KEYS = ("rule", "package", "reason", "expires")
@@ -84,6 +86,15 @@ class DenyEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class HookPolicy:
+    """How the pre-commit hook behaves: registries off unless ``online``; what an unknown fact costs locally
+    (never a block unless the policy says so: a developer's commit must not fail because a registry was slow)."""
+
+    online: bool = False
+    on_unknown: str = "warn"
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     source: str
     on_unknown: str
@@ -92,6 +103,7 @@ class Policy:
     review: ReviewPolicy
     exceptions: tuple[PolicyException, ...] = ()
     chain: tuple[str, ...] = field(default=())
+    hook: HookPolicy = field(default=HookPolicy())
 
 
 def presets_dir() -> str:
@@ -132,6 +144,22 @@ def _yaml_load(text: str, path: str) -> Any:
         raise PolicyError(f"not valid YAML: {exc.problem or exc.context}", path, line) from None
     except YAMLError as exc:
         raise PolicyError(f"not valid YAML: {exc}", path) from None
+
+
+def load_shipped_yaml(text: str, path: str) -> Any:
+    """A YAML file shipped with lockgate. Those written in YAML's JSON-compatible flow style (with full-line
+    comments only) are read by the json module: the same data in well under a millisecond, where the YAML
+    parser needs tens. Anything else goes through the YAML parser. Shipped files are tested to be valid, so
+    the line numbers only the YAML parser keeps are not needed here."""
+    import json
+
+    body = "".join(line for line in text.splitlines(True) if not line.lstrip().startswith("#"))
+    if body.lstrip().startswith("{"):
+        try:
+            return json.loads(body)
+        except ValueError:
+            pass
+    return _yaml_load(text, path)
 
 
 def _line(node: Any, key: Any = None, index: int | None = None) -> int | None:
@@ -197,7 +225,13 @@ class _Reader:
             )
         if not pattern.name:
             raise self.fail(f"{what}: {text!r} names no package (expected ecosystem:name[@version])", line)
-        if pattern.version is not None and not is_valid_spec(pattern.version):
+        if pattern.version is not None and not is_valid_spec(pattern.version, pattern.ecosystem):
+            if pattern.ecosystem == "npm":
+                raise self.fail(
+                    f"{what}: {pattern.version!r} in {text!r} is neither a version nor an npm range "
+                    "(expected e.g. @1.2.3, @^1.2 or @>=1.2.0 <2)",
+                    line,
+                )
             raise self.fail(
                 f"{what}: {pattern.version!r} in {text!r} is neither a version nor a PEP 440 range "
                 "(expected e.g. @1.2.3, @>=1.2,<2 or @==1.*)",
@@ -230,9 +264,16 @@ def _option_value(reader: _Reader, option: Option, value: Any, what: str, line: 
     if kind == "str-map":
         if not isinstance(value, Mapping):
             raise reader.fail(f"{what} must be a mapping of strings", line)
-        return MappingProxyType(
-            {str(k): reader.string(v, f"{what}.{k}", _line(value, k) or line) for k, v in value.items()}
-        )
+        out = {}
+        for k, v in value.items():
+            item_line = _line(value, k) or line
+            if option.key_pattern is not None and not re.fullmatch(option.key_pattern, str(k)):
+                raise reader.fail(f"{what}: {str(k)!r} is not {option.key_doc or 'a valid key'}", item_line)
+            if option.choices:
+                out[str(k)] = reader.choice(v, f"{what}.{k}", item_line, option.choices)
+            else:
+                out[str(k)] = reader.string(v, f"{what}.{k}", item_line)
+        return MappingProxyType(out)
     if kind == "deny-list":
         return tuple(_deny_entries(reader, value, what, line))
     raise AssertionError(f"unhandled option kind {kind}")
@@ -385,6 +426,7 @@ class _Accumulated:
     review: dict[str, Any] = field(default_factory=dict)
     exceptions: list[PolicyException] = field(default_factory=list)
     chain: list[str] = field(default_factory=list)
+    hook: dict[str, Any] = field(default_factory=dict)
 
 
 def _resolve_extends(name: str, current: str) -> tuple[str, bool]:
@@ -438,6 +480,14 @@ def _apply(
     if "review" in top:
         _review_settings(reader, top["review"], _line(top, "review"), acc.review)
     acc.exceptions.extend(_exceptions(reader, top.get("exceptions"), _line(top, "exceptions"), rules))
+    if "hook" in top:
+        hook = reader.mapping(top["hook"], "hook", _line(top, "hook"), _HOOK_KEYS)
+        if "online" in hook:
+            if not isinstance(hook["online"], bool):
+                raise reader.fail("hook.online must be true or false", _line(hook, "online"))
+            acc.hook["online"] = hook["online"]
+        if "on-unknown" in hook:
+            acc.hook["on_unknown"] = reader.choice(hook["on-unknown"], "hook.on-unknown", _line(hook, "on-unknown"), ON_UNKNOWN)
 
 
 @lru_cache(maxsize=1)
@@ -445,7 +495,7 @@ def known_bad() -> tuple[DenyEntry, ...]:
     """The shipped list of publicly documented malicious releases (read only when the deny rule runs)."""
     path = os.path.join(presets_dir(), "known-bad.yml")
     with open(path, encoding="utf-8") as handle:
-        document = _yaml_load(handle.read(), "preset:known-bad")
+        document = load_shipped_yaml(handle.read(), "preset:known-bad")
     reader = _Reader("preset:known-bad")
     section = reader.mapping(document, "known-bad", 1, ("packages",))
     return tuple(_deny_entries(reader, section.get("packages", []), "packages", 1))
@@ -477,6 +527,7 @@ def load_policy(text: str | None, path: str, read: PolicyReader) -> Policy:
         review=ReviewPolicy(**acc.review),
         exceptions=tuple(acc.exceptions),
         chain=tuple(acc.chain),
+        hook=HookPolicy(**acc.hook),
     )
 
 

@@ -32,7 +32,10 @@ def _option_schema(option: Option) -> dict[str, Any]:
     elif kind == "package-list":
         schema = {"type": "array", "items": _PACKAGE}
     elif kind == "str-map":
-        schema = {"type": "object", "additionalProperties": {"type": "string"}}
+        values: dict[str, Any] = {"enum": list(option.choices)} if option.choices else {"type": "string"}
+        schema = {"type": "object", "additionalProperties": values}
+        if option.key_pattern is not None:
+            schema["propertyNames"] = {"pattern": f"^(?:{option.key_pattern})$"}
     else:  # deny-list
         schema = {
             "type": "array",
@@ -100,6 +103,12 @@ def policy_schema() -> dict[str, Any]:
                     "ledger": {"type": "string"},
                     "allow-stale-approvals": {"type": "boolean"},
                 },
+            },
+            "hook": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "the pre-commit hook: registries off unless online; what an unknown fact costs locally",
+                "properties": {"online": {"type": "boolean"}, "on-unknown": {"enum": list(ON_UNKNOWN)}},
             },
             "exceptions": {
                 "type": "array",

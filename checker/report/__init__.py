@@ -8,8 +8,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from checker.model import Report
 
-FORMATS = ("text", "json", "markdown")
-_MODULES = {"text": "text", "json": "json_format", "markdown": "markdown"}
+FORMATS = ("text", "json", "markdown", "sarif", "github")
+_MODULES = {"text": "text", "json": "json_format", "markdown": "markdown", "compact": "compact", "sarif": "sarif", "github": "annotations"}
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:

@@ -11,6 +11,10 @@ RULE_MODULES = (
     "exact_pinning",
     "registry_source",
     "deny",
+    "install_scripts",
+    "action_pinning",
+    "pin_comment",
+    "image_pinning",
     "review",
     "exception_expired",
 )

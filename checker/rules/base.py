@@ -22,7 +22,9 @@ class Option:
     kind: str
     default: Any
     doc: str
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # for "choice"; for "str-map", the values allowed
+    key_pattern: str | None = None  # for "str-map": a regular expression every key must match in full
+    key_doc: str | None = None  # for "str-map": what a key looks like, for error messages
 
 
 @dataclass(frozen=True, slots=True)

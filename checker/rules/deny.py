@@ -2,14 +2,54 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from functools import lru_cache
+from typing import Any, Iterator, Mapping, Sequence
 
 from checker.rules.base import Issue, Option, Rule, Subject
 
 
+class _Same:
+    """A key that is the very list of entries (by identity), so that their index is built once per run, not
+    once per dependency, and is never confused with another list (the cache keeps the list alive)."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: Sequence[Any]) -> None:
+        self.entries = entries
+
+    def __hash__(self) -> int:
+        return id(self.entries)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.entries is self.entries
+
+
+def _literal_npm(entry: Any) -> str | None:
+    pattern = entry.pattern
+    if pattern.ecosystem == "npm" and "*" not in pattern.name and "?" not in pattern.name:
+        return pattern.name
+    return None
+
+
+@lru_cache(maxsize=8)
+def _index(key: _Same) -> tuple[dict[str, tuple[Any, ...]], tuple[Any, ...]]:
+    """The entries worth trying for an npm name (its literal entries and every other kind, in list order), and
+    those for any other name. The shipped list is mostly literal npm names, and a lockfile holds thousands of
+    packages: trying every entry on every package was most of a large check's time."""
+    entries = key.entries
+    others = tuple(e for e in entries if _literal_npm(e) is None)
+    names = {name for name in map(_literal_npm, entries) if name is not None}
+    by_name = {name: tuple(e for e in entries if _literal_npm(e) in (None, name)) for name in names}
+    return by_name, others
+
+
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
-    for entry in options["packages"]:
+    entries = options["packages"]
+    if dep.ecosystem == "npm" and len(entries) > 8:
+        by_name, others = _index(_Same(entries))
+        entries = by_name.get(dep.name, others)
+    for entry in entries:
         if entry.pattern.matches(dep.ecosystem, dep.name, dep.version):
             reason = f": {entry.reason}" if entry.reason else ""
             yield Issue(

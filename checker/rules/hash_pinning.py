@@ -14,9 +14,37 @@ def _file_uses_hashes(subject: Subject) -> bool:
     return any(dep.hashes for dep in subject.manifest.dependencies)
 
 
+def _check_npm(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
+    """npm lockfiles: every fetched artifact carries integrity, and a strong one. npm verifies the strongest
+    algorithm an SRI string lists, so a sha1 beside a sha512 is fine and a sha1 alone is weak. Bundled packages
+    (inside their parent's tarball), links, local folders and git commits fetch nothing of their own."""
+    dep = subject.dependency
+    if dep.bundled:
+        return
+    if not dep.hashes:
+        yield Issue(
+            "no integrity: npm installs whatever the registry serves for this version and checks nothing "
+            "(lockfile-lint skips entries without integrity; lockgate does not)",
+            hint="regenerate the entry with npm (`npm install --package-lock-only`) so that it records integrity",
+        )
+        return
+    allowed = set(options["algorithms"])
+    algorithms = sorted({h.split(":", 1)[0] for h in dep.hashes})
+    if not allowed.intersection(algorithms):
+        yield Issue(
+            f"integrity is {', '.join(algorithms)} only: SHA-1 collisions are practical, so the recorded hash no "
+            f"longer pins the tarball (accepted: {', '.join(sorted(allowed))})",
+            hint="refresh the entry so that npm records sha512 integrity (remove it from the lockfile, then "
+            "`npm install --package-lock-only`)",
+        )
+
+
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep, manifest = subject.dependency, subject.manifest
     if manifest.kind != "lock" or dep.source.kind in _NO_ARTIFACT or dep.editable or dep.constraint:
+        return
+    if dep.ecosystem == "npm":
+        yield from _check_npm(subject, options)
         return
     allowed = set(options["algorithms"])
     weak = sorted({h.split(":", 1)[0] for h in dep.hashes} - allowed)
@@ -69,14 +97,19 @@ RULE = Rule(
         "but the reviewed bytes. For requirements files lockgate follows pip's hash-checking mode: once one "
         "requirement carries --hash, every one must, and only sha256, sha384 and sha512 count. Lockfile entries "
         "from a registry must carry hashes. Local paths and git sources pinned by commit carry none and are left "
-        "to registry-source."
+        "to registry-source. npm lockfile entries must carry `integrity`, and a strong one: npm checks the "
+        "strongest algorithm listed, so sha1 alone is weak; an entry with no integrity at all is a finding too "
+        "(lockfile-lint silently skips those). Bundled packages, links and git commits are exempt."
     ),
     fix="Generate requirements with `pip-compile --generate-hashes`; regenerate lockfiles so entries carry hashes.",
     example=(
         "requirements.txt:\n"
         "  litellm==1.82.6 \\\n"
         "      --hash=sha256:5b3c…            # ok\n"
-        "  requests==2.32.3                  # finding: no --hash in a hash-checking file"
+        "  requests==2.32.3                  # finding: no --hash in a hash-checking file\n"
+        "package-lock.json:\n"
+        '  "node_modules/wrappy": {"version": "1.0.2", "integrity": "sha1-tSQ9…"}    # finding: sha1 only\n'
+        '  "node_modules/debug": {"version": "4.4.1", "resolved": "https://…"}       # finding: no integrity'
     ),
     options=(
         Option("algorithms", "str-list", ["sha256", "sha384", "sha512"], "hash algorithms that count as strong"),

@@ -8,6 +8,7 @@ from typing import Any, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from checker.model import Dependency, IndexOption, Manifest
+from checker.npm_tarball import own_registry
 from checker.rules.base import Issue, Option, Rule, Subject
 
 _FULL_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
@@ -46,19 +47,76 @@ def _url_problem(url: str, options: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _registry_url_problem(url: str, options: Mapping[str, Any]) -> str | None:
+    """``_url_problem`` with a fast path for the plain ``https://host/...`` URLs a large lockfile is made of."""
+    if url.startswith("https://") and "$" not in url:
+        host = url[8:].partition("/")[0]
+        if host and "@" not in host and ":" not in host and "%" not in host:
+            if _host_allowed(host, options["hosts"]):
+                return None
+    return _url_problem(url, options)
+
+
 def _allowed(dep: Dependency, patterns: Any) -> bool:
     return any(pattern.matches(dep.ecosystem, dep.name, dep.version) for pattern in patterns)
+
+
+def _fetched_url(dep: Dependency) -> str | None:
+    """The http(s) URL a lockfile says the artifact is fetched from (npm ``resolved``), or None."""
+    url = dep.resolved
+    if url and url[:8].lower().startswith(("https://", "http://")):
+        return url
+    return None
+
+
+def _injection(dep: Dependency, url: str) -> Issue | None:
+    """A registry tarball URL that names another package or version than its lockfile entry: ``npm ci`` would
+    install that other tarball (integrity is no help: an injected entry brings the matching hash along)."""
+    from checker.npm_tarball import parse_tarball_url
+
+    tarball = parse_tarball_url(url)
+    if tarball is None or dep.version is None:
+        return None
+    if tarball.name == dep.name and _same_version(tarball.version, dep.version):
+        return None
+    return Issue(
+        f"resolved URL {url} is the tarball of {tarball.name}@{tarball.version}, not {dep.name}@{dep.version}: "
+        "the lockfile installs something other than what it names (lockfile injection)",
+        hint="regenerate the entry with the package manager and find out how the lockfile came to say this",
+    )
+
+
+def _same_version(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    from checker import npm_versions
+
+    va, vb = npm_versions.parse(a), npm_versions.parse(b)
+    return va is not None and vb is not None and va == vb and va.build == vb.build
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
     source = dep.source
     kind = source.kind
+    fetched = _fetched_url(dep) if dep.ecosystem == "npm" else None
+    injection = None
+    if fetched is not None and own_registry(fetched, dep.name, dep.version) is None:
+        injection = _injection(dep, fetched)
+    if injection is not None:
+        yield injection
     if kind == "registry":
-        if source.url:
-            problem = _url_problem(source.url, options)
+        # npm: judge the URL actually fetched (its host and scheme), not only the registry it was filed under.
+        url = fetched or source.url
+        if url:
+            problem = _registry_url_problem(url, options)
             if problem:
                 yield Issue(problem, hint="use an allowed registry over HTTPS, or add the host to registry-source.hosts")
+        return
+    if kind == "url" and injection is not None:
+        problem = _transport_problem(source.url or "")
+        if problem:
+            yield Issue(problem)
         return
     if kind == "git":
         if not _allowed(dep, options["allow-git"]):
@@ -132,13 +190,20 @@ RULE = Rule(
         "March 2026. lockgate accepts registry packages from the hosts the policy allows, and git, direct-URL and "
         "local-path sources only for packages the policy names; a git source must be pinned to a full commit. "
         "Environment references such as ${INDEX_URL} are left unexpanded and reported, since the real source "
-        "cannot be known from the repository."
+        "cannot be known from the repository. For npm lockfiles the `resolved` URL itself is judged: its host "
+        "must be allowed and reached over HTTPS, and its path must be the tarball of the entry's own name and "
+        "version (`https://registry.npmjs.org/@scope/name/-/name-1.2.3.tgz`); a `resolved` that points at another "
+        "package, another version or another host is lockfile injection, which `npm ci` would install "
+        "without complaint (the injected entry brings its own matching integrity)."
     ),
     fix="Use an allowed index over HTTPS, pin git sources to a commit, or allow the package in the policy.",
     example=(
         "requirements.txt:\n"
         "  --extra-index-url http://pypi.internal/simple    # finding: plain HTTP, host not allowed\n"
-        "  mylib @ git+https://github.com/acme/mylib@main   # finding: not allowed; `main` is not a commit"
+        "  mylib @ git+https://github.com/acme/mylib@main   # finding: not allowed; `main` is not a commit\n"
+        "package-lock.json:\n"
+        '  "node_modules/lodash": {"version": "4.17.21",\n'
+        '    "resolved": "https://registry.npmjs.org/lodash-utils/-/lodash-utils-1.0.0.tgz"}   # finding: injection'
     ),
     options=(
         Option(

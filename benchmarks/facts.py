@@ -1,0 +1,144 @@
+"""Registry facts: 200 changed packages from a fake registry that answers every request after 50 ms.
+
+    python benchmarks/facts.py [--packages N] [--latency SECONDS] [--runs N] [--workers N]
+
+Half the packages are PyPI projects (a PEP 691 page each), half npm packages (a packument each); a third of them
+carry provenance. Each package is asked what the facts stage asks for a changed version: the version's facts
+and its provenance history (``FactsRequest(..., history=True)``), through the real clients, HTTP helper, cache
+and thread pool (tests/fakes/registry.py serves the documents on 127.0.0.1, from a separate process). Rows:
+- cold: an empty cache, the default pool (targets: under 1.5 s for 200 packages);
+- warm: a second run on the cache the cold run filled, entries still fresh (target: under 100 ms);
+- revalidated: the same cache after its TTL, every document answered 304 Not Modified;
+- cold + publishers: also the publisher identities of attested versions (one more request each);
+- serial cold: the same work on one thread, for comparison (run once: it takes packages x latency).
+Wall-clock medians over ``--runs`` runs, in process; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from checker.registries.cache import Cache  # noqa: E402
+from checker.registries.fetch import Fetcher  # noqa: E402
+from checker.registries.gather import WORKERS, FactsRequest, Registries  # noqa: E402
+from checker.registries.http import HttpClient  # noqa: E402
+from fakes.registry import FakeRegistry, at, github_publisher  # noqa: E402
+
+
+def populate(fake: FakeRegistry, packages: int) -> list[FactsRequest]:
+    """``packages`` packages with three versions each; the request is for the newest."""
+    requests = []
+    for n in range(packages):
+        attested = n % 3 == 0
+        if n % 2 == 0:
+            name = f"py-package-{n}"
+            publisher = github_publisher(f"acme/{name}") if attested else None
+            for day, version in ((1, "1.0"), (2, "1.1"), (3, "1.2")):
+                fake.add_pypi(name, version, at(day), publisher=publisher)
+            requests.append(FactsRequest("pypi", name, "1.2", fake.pypi_url, history=True))
+        else:
+            name = f"@bench/npm-package-{n}"
+            for day, version in ((1, "1.0.0"), (2, "1.1.0"), (3, "1.2.0")):
+                fake.add_npm(name, version, at(day), trusted=attested,
+                             repository=f"acme/npm-package-{n}" if attested else None)
+            requests.append(FactsRequest("npm", name, "1.2.0", fake.npm_url, history=True))
+    return requests
+
+
+def serve(packages: int, latency: float, pipe: Connection) -> None:
+    """The fake registry, in its own process (so that serving does not compete with the client for the GIL)."""
+    with FakeRegistry(latency=latency) as fake:
+        pipe.send(populate(fake, packages))
+        pipe.recv()  # until told to stop
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+def run(requests: list[FactsRequest], cache_dir: Path, workers: int, clock: Clock,
+        publishers: bool = False) -> tuple[float, int, int]:
+    """Seconds for one gather, how many answers have a known release time (a sanity check), requests made."""
+    if publishers:
+        requests = [FactsRequest(r.ecosystem, r.name, r.version, r.registry, publishers=True, history=True)
+                    for r in requests]
+    http = HttpClient(proxies={}, timeout=10.0, retries=1)
+    stack = Registries(Fetcher(http, Cache(cache_dir), clock=clock), workers=workers)
+    started = time.perf_counter()
+    answers = stack.gather(requests)
+    elapsed = time.perf_counter() - started
+    known = sum(1 for a in answers.values() if a.facts.release_time is not None and a.facts.exists is True)
+    return elapsed, known, http.requests
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--packages", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    args = parser.parse_args()
+
+    parent, child = multiprocessing.get_context("spawn").Pipe()
+    server = multiprocessing.get_context("spawn").Process(target=serve, args=(args.packages, args.latency, child))
+    server.start()
+    requests: list[FactsRequest] = parent.recv()
+    cold, warm, revalidated, with_publishers = [], [], [], []
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            for attempt in range(args.runs):
+                clock = Clock()
+                cache_dir = Path(scratch) / f"run{attempt}"
+                seconds, known, cold_requests = run(requests, cache_dir, args.workers, clock)
+                cold.append(seconds)
+                seconds, _, warm_requests = run(requests, cache_dir, args.workers, clock)
+                warm.append(seconds)
+                clock.offset += 7200  # past the TTL: every document is revalidated (304)
+                seconds, _, revalidated_requests = run(requests, cache_dir, args.workers, clock)
+                revalidated.append(seconds)
+                seconds, _, publisher_requests = run(requests, Path(scratch) / f"pub{attempt}", args.workers,
+                                                     Clock(), True)
+                with_publishers.append(seconds)
+            serial, _, serial_requests = run(requests, Path(scratch) / "serial", 1, Clock())
+    finally:
+        parent.send("stop")
+        server.join(10)
+
+    target_cold, target_warm = 1.5, 0.1
+    rows = [
+        (f"cold ({args.workers} workers)", median(cold), cold_requests, f"target < {target_cold:g} s"),
+        ("warm cache", median(warm), warm_requests, f"target < {target_warm * 1000:g} ms"),
+        ("revalidated (304)", median(revalidated), revalidated_requests, ""),
+        ("cold + publishers", median(with_publishers), publisher_requests, ""),
+        ("serial cold (1 worker)", serial, serial_requests, "1 run"),
+    ]
+    print(f"facts for {args.packages} packages ({known} with a release time), fake registry latency "
+          f"{args.latency * 1000:g} ms, median of {args.runs} runs")
+    print(f"{'case':<26} {'time':>10} {'requests':>9}  note")
+    for case, seconds, count, note in rows:
+        shown = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+        print(f"{case:<26} {shown:>10} {count:>9}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

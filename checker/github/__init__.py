@@ -1,0 +1,3 @@
+"""Everything lockgate does inside GitHub Actions: the event context, review evidence, the sticky comment, the
+commit status, step outputs and the job summary. The only package besides checker/registries that talks to the
+network, and imported only by ``lockgate pr`` (PyGithub is never loaded for ``lockgate check``)."""

@@ -1,0 +1,171 @@
+"""The GitHub REST API through PyGithub: one client per run, a timeout and bounded retries on every request, and
+every failure turned into a GitHubApiError that says which permission was missing and never shows the token.
+
+PyGithub's GithubRetry already retries 5xx and rate-limit responses, honouring ``Retry-After`` on a secondary
+rate limit; it is given a small total and a cap on the wait, so a run never sleeps for the reset of an hourly limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+from checker.errors import LockgateError
+
+T = TypeVar("T")
+
+DEFAULT_API_URL = "https://api.github.com"
+
+
+class GitHubApiError(LockgateError):
+    """A GitHub API call failed. ``status``: the HTTP status (None when GitHub was not reached); ``permission``:
+    the token permission that would have allowed it, in the words of a workflow's ``permissions:`` block."""
+
+    def __init__(self, message: str, status: int | None = None, permission: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.permission = permission
+
+    @property
+    def forbidden(self) -> bool:
+        return self.status in (401, 403)
+
+
+class Redactor:
+    """Replaces every secret it knows with ``***`` (the way the Actions runner masks secrets in the log). Every
+    string lockgate writes anywhere after it has a token passes through one."""
+
+    def __init__(self, *secrets: str | None) -> None:
+        self._secrets = tuple(sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True))
+
+    def __call__(self, text: object) -> str:
+        value = str(text)
+        for secret in self._secrets:
+            value = value.replace(secret, "***")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    """Where the API is and how hard to try. ``write_interval``: seconds between writes, as GitHub asks of
+    integrations to stay clear of secondary rate limits."""
+
+    token: str
+    repository: str
+    url: str = DEFAULT_API_URL
+    timeout: float = 15.0
+    retries: int = 3
+    write_interval: float = 1.0
+    max_wait: float = 60.0
+
+
+# Names in the X-Accepted-GitHub-Permissions header -> keys of a workflow's ``permissions:`` block.
+_PERMISSION_NAMES = {"pull_requests": "pull-requests", "security_events": "security-events", "id_token": "id-token"}
+
+
+def _accepted_permissions(headers: dict[str, Any] | None) -> str | None:
+    """GitHub's own statement of what a call needs: ``X-Accepted-GitHub-Permissions: pull_requests=write; issues=write``."""
+    if not headers:
+        return None
+    value = next((v for k, v in headers.items() if k.lower() == "x-accepted-github-permissions"), None)
+    if not value:
+        return None
+    options = []
+    for part in str(value).split(";"):
+        name, _, level = part.strip().partition("=")
+        if name:
+            options.append(f"{_PERMISSION_NAMES.get(name, name.replace('_', '-'))}: {level or 'read'}")
+    return " or ".join(options) or None
+
+
+class GitHubClient:
+    """A PyGithub ``Github`` for one repository, and ``call`` to run any PyGithub operation with errors translated."""
+
+    def __init__(self, settings: ApiSettings, redact: Redactor) -> None:
+        import logging
+
+        from github import Auth, Github, GithubRetry
+
+        # PyGithub logs every retried 403 at INFO on its own handler; lockgate reports failures itself, in words.
+        logging.getLogger("github").setLevel(logging.WARNING)
+        self.settings = settings
+        self.redact = redact
+        retry = GithubRetry(
+            total=settings.retries,
+            backoff_factor=0.5,
+            status_forcelist=[429, *range(500, 600)],  # GithubRetry adds 403, retried only for rate limits
+            allowed_methods=["GET", "POST", "PATCH", "DELETE"],  # a duplicate comment from a retried POST is cleaned up
+            secondary_rate_wait=min(30.0, settings.max_wait),
+            max_rate_limit_wait=settings.max_wait,
+        )
+        self.github = Github(
+            auth=Auth.Token(settings.token),
+            base_url=settings.url.rstrip("/"),
+            timeout=int(max(1, settings.timeout)),
+            retry=retry,
+            per_page=100,
+            user_agent="lockgate",
+            seconds_between_requests=None,
+            seconds_between_writes=settings.write_interval or None,
+        )
+        self._repo: Any = None
+        self._memo: dict[str, Any] = {}
+
+    def repo(self) -> Any:
+        """The repository (one GET, kept for the run)."""
+        if self._repo is None:
+            self._repo = self.call(
+                f"read repository {self.settings.repository}", "metadata: read", self.github.get_repo, self.settings.repository
+            )
+        return self._repo
+
+    def once(self, key: str, action: str, permission: str, fn: Callable[..., T], *args: Any) -> T:
+        """``call``, remembered for the run under ``key`` (the pull request and a commit are read once, not by
+        every step that needs them)."""
+        if key not in self._memo:
+            self._memo[key] = self.call(action, permission, fn, *args)
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def call(self, action: str, permission: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)``; any failure becomes a GitHubApiError saying what ``action`` failed and why."""
+        import requests
+        from github import GithubException
+
+        try:
+            return fn(*args, **kwargs)
+        except GithubException as exc:
+            raise self._translate(action, permission, exc) from None
+        except (requests.RequestException, OSError) as exc:
+            raise GitHubApiError(
+                f"cannot {action}: GitHub's API at {self.settings.url} did not answer ({self.redact(type(exc).__name__)}: "
+                f"{self.redact(exc)})"
+            ) from None
+
+    def _translate(self, action: str, permission: str, exc: Any) -> GitHubApiError:
+        from github import RateLimitExceededException
+
+        status = getattr(exc, "status", None)
+        data = getattr(exc, "data", None)
+        said = data.get("message") if isinstance(data, dict) else (data.decode("utf-8", "replace") if isinstance(data, bytes) else data)
+        said = self.redact(" ".join(str(said or "").split())[:300]) or "no message"
+        if isinstance(data, dict) and data.get("errors"):
+            said += f" ({self.redact(str(data['errors'])[:300])})"
+        accepted = _accepted_permissions(getattr(exc, "headers", None))
+        needed = accepted or permission
+        if isinstance(exc, RateLimitExceededException):
+            return GitHubApiError(f"cannot {action}: GitHub's rate limit was hit ({status}: {said})", status)
+        if status == 401:
+            return GitHubApiError(f"cannot {action}: GitHub refused the token (401: {said})", status, needed)
+        if status == 403:
+            return GitHubApiError(
+                f"cannot {action}: the token lacks the permission `{needed}` (403: {said})", status, needed
+            )
+        if status == 404:
+            return GitHubApiError(
+                f"cannot {action}: not found (404: {said}); GitHub also answers 404 when the token lacks `{needed}`",
+                status,
+                needed,
+            )
+        if status == 422:
+            return GitHubApiError(f"cannot {action}: GitHub rejected the request (422: {said})", status)
+        return GitHubApiError(f"cannot {action}: GitHub answered {status} ({said})", status)

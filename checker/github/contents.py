@@ -1,0 +1,104 @@
+"""A snapshot read through the GitHub API, for when git cannot give a revision (no checkout, a commit the
+checkout does not have and cannot fetch).
+
+The listing comes from the git trees API (one request for the whole tree, blob ids included, so unchanged files are
+recognised without being read, exactly as with a local git tree); file bytes come from the contents API, and from
+the git blobs API for files over the contents API's 1 MB limit. Every file read is checked against its blob id.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import posixpath
+from typing import Any
+
+from checker.errors import SnapshotError
+from checker.github.api import GitHubClient
+from checker.snapshot import MAX_FILE_BYTES, Snapshot
+
+_SYMLINK = "120000"
+_HOPS = 8
+_READ = "contents: read"
+
+
+def git_blob_id(data: bytes) -> str:
+    """The id git gives a blob with these bytes (SHA-1 of ``blob <size>\\0`` + data)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class ApiSnapshot(Snapshot):
+    """The tree of one commit (or ref) of the repository, read through the API."""
+
+    def __init__(self, client: GitHubClient, rev: str, label: str | None = None) -> None:
+        self._client = client
+        self.rev = rev
+        self.label = label or rev
+        tree = client.call(f"read the tree of {rev[:40]}", _READ, client.repo().get_git_tree, rev, recursive=True)
+        if tree.truncated:
+            raise SnapshotError(
+                f"the tree of {rev} is too large for GitHub's trees API; check the repository out with "
+                "actions/checkout so that git can read it"
+            )
+        self._listing: dict[str, tuple[str, str, int | None]] = {
+            e.path: (e.mode, e.sha, e.size) for e in tree.tree if e.type == "blob"
+        }
+
+    def entries(self) -> dict[str, str | None]:
+        return {path: sha for path, (_, sha, _) in self._listing.items()}
+
+    def read(self, path: str) -> bytes | None:
+        for _ in range(_HOPS):
+            entry = self._listing.get(path)
+            if entry is None:
+                return None
+            mode, sha, size = entry
+            if size is not None and size > MAX_FILE_BYTES:
+                raise SnapshotError(
+                    f"{path}: file is {size:,} bytes, larger than the {MAX_FILE_BYTES:,}-byte limit for a manifest"
+                )
+            if mode != _SYMLINK:
+                return self._bytes(path, sha)
+            path = _follow(path, self._blob(sha).decode("utf-8", "replace"))
+        raise SnapshotError(f"{path}: too many levels of symbolic links")
+
+    def _bytes(self, path: str, sha: str) -> bytes:
+        content = self._client.call(f"read {path} at {self.rev[:12]}", _READ, self._client.repo().get_contents, path, ref=self.rev)
+        if isinstance(content, list):
+            raise SnapshotError(f"{path}: the contents API lists a directory where the tree has a file")
+        data: bytes | None = None
+        if content.encoding == "base64" and content.content:
+            data = base64.b64decode(content.content)
+        if data is None or git_blob_id(data) != sha:
+            data = self._blob(sha)  # over 1 MB the contents API sends no content (encoding "none")
+        if git_blob_id(data) != sha:
+            raise SnapshotError(f"{path}: the GitHub API returned content that does not match blob {sha}")
+        return data
+
+    def _blob(self, sha: str) -> bytes:
+        blob = self._client.call(f"read blob {sha[:12]}", _READ, self._client.repo().get_git_blob, sha)
+        if blob.encoding != "base64":
+            return str(blob.content).encode("utf-8")
+        return base64.b64decode(blob.content)
+
+
+def _follow(link: str, target: str) -> str:
+    if posixpath.isabs(target):
+        raise SnapshotError(f"{link}: symbolic link points outside the repository ({target})")
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
+    if joined == ".." or joined.startswith("../"):
+        raise SnapshotError(f"{link}: symbolic link points outside the repository ({target})")
+    return joined
+
+
+def parent_of(client: GitHubClient, rev: str) -> str | None:
+    """The first parent of a commit, None for a root commit."""
+    commit: Any = client.call(f"read commit {rev[:40]}", _READ, client.repo().get_commit, rev)
+    parents = commit.parents
+    return parents[0].sha if parents else None
+
+
+def commit_of(client: GitHubClient, rev: str) -> str:
+    """The full commit id a ref or sha names."""
+    commit: Any = client.call(f"read commit {rev[:40]}", _READ, client.repo().get_commit, rev)
+    return str(commit.sha)

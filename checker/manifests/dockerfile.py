@@ -1,0 +1,245 @@
+"""Parser for Dockerfiles: ``Dockerfile``, ``*.Dockerfile``, ``Dockerfile.*`` and ``Containerfile``
+(format "dockerfile", ecosystem "docker").
+
+The images a build pulls: ``FROM [--platform=...] image[:tag][@digest] [AS name]``, ``COPY --from=image`` and
+``RUN --mount=...,from=image``. Stage names (case-insensitive) and ``scratch`` are not images, nor is a numeric
+``--from`` (a stage index). Global ``ARG``s (those before the first ``FROM``) are substituted into ``FROM``
+lines as BuildKit does (``$X``, ``${X}``, ``${X:-default}``, ``${X-default}``, ``${X:+alt}``, ``${X+alt}``); a
+reference to an ARG without a value is kept as written, and image-pinning reports the image as decided at
+build time. Lines follow BuildKit's reader: parser directives (``# escape=```), comment lines (also inside a
+continuation), line continuations, and heredocs (``RUN <<EOF``), whose bodies are not instructions.
+
+Kind ``declared``: images are pinned by digest, not by a hash list (image-pinning judges them).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from checker.errors import ManifestError
+from checker.manifests.images import parse_image
+from checker.model import Dependency, Manifest, Reader
+
+FORMAT = "dockerfile"
+SCOPE = "prod"
+_DIRECTIVE = re.compile(r"#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$")
+# ``<<EOF``, ``<<-EOF``, ``<<"EOF"``; not a here-string (``<<<word``).
+_HEREDOC = re.compile(r"(?<!<)<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_VARIABLE = re.compile(r"\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
+
+
+class Instruction:
+    __slots__ = ("keyword", "arguments", "line")
+
+    def __init__(self, keyword: str, arguments: str, line: int) -> None:
+        self.keyword = keyword
+        self.arguments = arguments
+        self.line = line
+
+
+def instructions(text: str, path: str) -> list[Instruction]:
+    """The logical instructions of a Dockerfile, each with the line it starts on."""
+    lines = text.split("\n")
+    escape = "\\"
+    index = 0
+    # Parser directives: only at the very top, before any instruction, comment or blank line.
+    while index < len(lines):
+        match = _DIRECTIVE.fullmatch(lines[index].strip())
+        if match is None:
+            break
+        if match.group(1).lower() == "escape":
+            if match.group(2) not in ("\\", "`"):
+                raise ManifestError(f"invalid escape directive {match.group(2)!r}: must be \\ or `", path, index + 1)
+            escape = match.group(2)
+        index += 1
+    out: list[Instruction] = []
+    while index < len(lines):
+        raw = lines[index].rstrip("\r")
+        stripped = raw.strip()
+        index += 1
+        if not stripped or stripped.startswith("#"):
+            continue
+        start = index
+        parts: list[str] = []
+        current = raw.rstrip()
+        while current.endswith(escape):
+            parts.append(current[: -len(escape)])
+            escaped_line = index
+            while True:
+                if index >= len(lines):
+                    raise ManifestError(
+                        f"the file ends inside a line continuation: the {escape} at the end of line {escaped_line} "
+                        "continues nothing",
+                        path,
+                        start,
+                    )
+                following = lines[index].rstrip("\r")
+                index += 1
+                if following.strip() and not following.strip().startswith("#"):
+                    break
+            current = following.rstrip()
+        parts.append(current)
+        logical = " ".join(part.strip() for part in parts).strip()
+        keyword, _, arguments = logical.partition(" ")
+        keyword = keyword.upper()
+        out.append(Instruction(keyword, arguments.strip(), start))
+        if keyword in _HEREDOC_INSTRUCTIONS:
+            index = _skip_heredocs(arguments, lines, index, path, start)
+    return out
+
+
+def _skip_heredocs(arguments: str, lines: list[str], index: int, path: str, start: int) -> int:
+    """Skip the bodies of the heredocs an instruction opens (``<<EOF`` ... ``EOF``)."""
+    for match in _HEREDOC.finditer(arguments):
+        strip_tabs, word = match.group(1) == "-", match.group(3)
+        while True:
+            if index >= len(lines):
+                raise ManifestError(f"heredoc <<{word} is not closed: expected a line {word}", path, start)
+            body = lines[index].rstrip("\r")
+            index += 1
+            if (body.lstrip("\t") if strip_tabs else body) == word:
+                break
+    return index
+
+
+def _split(arguments: str, path: str, line: int) -> list[str]:
+    try:
+        return shlex.split(arguments, comments=False, posix=True)
+    except ValueError as exc:
+        raise ManifestError(f"cannot split the arguments ({exc})", path, line) from None
+
+
+def _global_args(arguments: str, path: str, line: int, values: dict[str, str | None]) -> None:
+    """``ARG NAME[=value] ...``: a name without a value is declared but undefined (None)."""
+    tokens = _split(arguments, path, line)
+    if not tokens:
+        raise ManifestError("ARG needs a name", path, line)
+    for token in tokens:
+        name, eq, value = token.partition("=")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ManifestError(f"ARG {token!r}: {name!r} is not a valid argument name", path, line)
+        values[name] = _substitute(value, values)[0] if eq else values.get(name)
+
+
+def _substitute(text: str, values: dict[str, str | None]) -> tuple[str, list[str]]:
+    """BuildKit-style substitution of the global ARGs; returns the text and the names left unresolved."""
+    unresolved: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(0) == "\\$":
+            return "$"
+        name = match.group(1) or match.group(4)
+        operator, word = match.group(2), match.group(3) or ""
+        value = values.get(name)
+        is_set = name in values and value is not None
+        if operator in (":-", "-"):
+            if (operator == ":-" and not value) or (operator == "-" and not is_set):
+                return word
+            return value or ""
+        if operator in (":+", "+"):
+            return word if ((operator == ":+" and value) or (operator == "+" and is_set)) else ""
+        if value is None:
+            unresolved.append(name)
+            return match.group(0)
+        return value
+
+    return _VARIABLE.sub(replace, text), unresolved
+
+
+def _from(instruction: Instruction, path: str) -> tuple[str, str | None]:
+    """The image and the stage name of ``FROM [--flag=...] image [AS name]``."""
+    tokens = [t for t in _split(instruction.arguments, path, instruction.line) if not t.startswith("--")]
+    if len(tokens) == 3 and tokens[1].lower() == "as":
+        return tokens[0], tokens[2]
+    if len(tokens) == 1:
+        return tokens[0], None
+    raise ManifestError(
+        f"FROM {instruction.arguments!r}: expected FROM [--platform=...] image [AS name]", path, instruction.line
+    )
+
+
+def _flag_values(arguments: str, flag: str) -> list[str]:
+    """Values of ``--flag=value`` options at the start of an instruction's arguments."""
+    out = []
+    for token in arguments.split():
+        if not token.startswith("--"):
+            break
+        name, _, value = token[2:].partition("=")
+        if name == flag:
+            out.append(value)
+    return out
+
+
+def _mount_sources(arguments: str) -> list[str]:
+    """``from=`` of ``RUN --mount=type=bind,from=image,...``."""
+    out = []
+    for mount in _flag_values(arguments, "mount"):
+        for field in mount.split(","):
+            key, _, value = field.partition("=")
+            if key.strip() == "from" and value.strip():
+                out.append(value.strip())
+    return out
+
+
+class _Collector:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.dependencies: list[Dependency] = []
+
+    def add(self, reference: str, written: str, line: int) -> None:
+        image = parse_image(reference)
+        if not image.name:
+            raise ManifestError(f"{written!r} is not an image reference; expected name[:tag][@digest]", self.path, line)
+        self.dependencies.append(
+            Dependency(
+                ecosystem="docker",
+                name=image.name,
+                version=image.version,
+                specifier=written if written != reference else "",
+                scope=SCOPE,
+                direct=True,
+                manifest=self.path,
+                line=line,
+            )
+        )
+
+
+def parse(text: str, path: str, read: Reader) -> Manifest:
+    found = instructions(text, path)
+    if not found:
+        raise ManifestError("empty file, expected a Dockerfile (at least one FROM instruction)", path, 1)
+    values: dict[str, str | None] = {}
+    stages: set[str] = set()
+    all_stages = {
+        stage.lower()
+        for stage in (_from(i, path)[1] for i in found if i.keyword == "FROM")
+        if stage is not None
+    }
+    collector = _Collector(path)
+    seen_from = False
+    for instruction in found:
+        keyword = instruction.keyword
+        if keyword == "ARG" and not seen_from:
+            _global_args(instruction.arguments, path, instruction.line, values)
+        elif keyword == "FROM":
+            seen_from = True
+            written, stage = _from(instruction, path)
+            image, _ = _substitute(written, values)
+            if image.lower() not in stages and image != "scratch":
+                collector.add(image, written, instruction.line)
+            if stage is not None:
+                stages.add(stage.lower())
+        elif keyword == "COPY":
+            for source in _flag_values(instruction.arguments, "from"):
+                if source.lower() not in all_stages and not source.isdigit():
+                    collector.add(source, source, instruction.line)
+        elif keyword == "RUN":
+            for source in _mount_sources(instruction.arguments):
+                if source.lower() not in all_stages and not source.isdigit():
+                    collector.add(source, source, instruction.line)
+    if not seen_from:
+        raise ManifestError("no FROM instruction: expected a Dockerfile", path, found[0].line)
+    return Manifest(path=path, format=FORMAT, ecosystem="docker", dependencies=tuple(collector.dependencies),
+                    kind="declared")

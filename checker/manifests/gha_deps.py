@@ -1,0 +1,222 @@
+"""Turning ``uses:`` values and container images of workflow and action files into Dependencies.
+
+Shared by the workflow and action.yml parsers. Conventions (see DESIGN.md): an action's name is what ``uses:``
+says before the ``@`` (``owner/repo`` or ``owner/repo/path``) and its version is the ref as written; an image's
+name is its canonical short name (checker.manifests.images) and its version the tag, the digest, or
+``tag@digest``. The label is the comment at the end of the line (``# v4.2.0``). Local actions (``./path``) are
+part of the repository, reviewed with its code, and are not dependencies; their own ``action.yml`` is read as a
+manifest of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.errors import ManifestError
+from checker.gitrefs import trailing_comment
+from checker.manifests import gha_expr
+from checker.manifests.gha_yaml import Mapping, Node, Scalar, Sequence, describe
+from checker.manifests.images import parse_image
+from checker.model import Dependency
+
+_PLACEHOLDER = re.compile("\0(\\d+)\0")
+
+
+class DependencyBuilder:
+    """Collects the dependencies of one file, in file order, each ``uses:`` or ``image:`` node once."""
+
+    def __init__(self, path: str, text: str, scope: str) -> None:
+        self.path = path
+        self.lines = text.split("\n")
+        self.scope = scope
+        self.dependencies: list[Dependency] = []
+        self._seen: set[int] = set()
+
+    def first_visit(self, node: object) -> bool:
+        """False when this very node was handled already (a YAML alias of an anchor that was walked)."""
+        if id(node) in self._seen:
+            return False
+        self._seen.add(id(node))
+        return True
+
+    def fail(self, message: str, line: int | None) -> ManifestError:
+        return ManifestError(message, self.path, line)
+
+    def _label(self, scalar: Scalar) -> str | None:
+        """The comment after a one-line value: ``uses: x@sha  # v4.2.0`` -> ``v4.2.0``."""
+        if scalar.end_line != scalar.line - 1 or scalar.end_line >= len(self.lines):
+            return None
+        return trailing_comment(self.lines[scalar.end_line].rstrip("\r"), scalar.end_column)
+
+    def string(self, node: Node | None, what: str, line: int | None) -> Scalar | None:
+        """The scalar of a key that must hold a string; None when it is empty (null)."""
+        if node is None:
+            return None
+        if not isinstance(node, Scalar):
+            raise self.fail(f"{what} must be a string, found {describe(node)}", node.line)
+        return None if node.null else node
+
+    def add_uses(self, node: Node | None, what: str, key_line: int) -> None:
+        """A step's or job's ``uses:``: an action, a reusable workflow, or ``docker://image``."""
+        scalar = self.string(node, what, key_line)
+        if scalar is None or not self.first_visit(scalar):
+            return
+        text = scalar.text.strip()
+        label = self._label(scalar)
+        if not text:
+            raise self.fail(f"{what} is empty; expected owner/repo@ref, ./path or docker://image", key_line)
+        if text.startswith("./"):
+            return
+        if text.startswith("docker://"):
+            self._add_image(text[len("docker://") :], "", key_line, label, what)
+            return
+        name, at, ref = text.partition("@")
+        name = name.strip()
+        if not gha_expr.has_expression(text):
+            owner, slash, repo = name.partition("/")
+            if not (owner and slash and repo.split("/", 1)[0]):
+                raise self.fail(
+                    f"{what}: {text!r} is not an action reference; expected owner/repo[/path]@ref, ./path or "
+                    "docker://image",
+                    key_line,
+                )
+        self.dependencies.append(
+            Dependency(
+                ecosystem="actions",
+                name=name,
+                version=ref.strip() or None,
+                specifier=text if gha_expr.has_expression(text) else "",
+                scope=self.scope,
+                direct=True,
+                manifest=self.path,
+                line=key_line,
+                label=label,
+            )
+        )
+
+    def add_image(self, node: Node | None, what: str, key_line: int, matrix: Node | None = None) -> None:
+        """A container or service image; an expression yields each image it can evaluate to."""
+        scalar = self.string(node, what, key_line)
+        if scalar is None or not self.first_visit(scalar):
+            return
+        text = scalar.text.strip()
+        if not text:
+            return  # an empty image: no container
+        label = self._label(scalar)
+        for candidate in _image_candidates(text, matrix):
+            self._add_image(candidate, text if candidate != text else "", key_line, label, what)
+
+    def _add_image(self, reference: str, specifier: str, line: int, label: str | None, what: str) -> None:
+        """One image; ``specifier`` keeps the expression it came from, if any."""
+        reference = reference.strip()
+        name, version = _split_image(reference)
+        if not name or (not gha_expr.has_expression(name) and any(c.isspace() for c in name)):
+            raise self.fail(f"{what}: {reference!r} is not an image reference; expected name[:tag][@digest]", line)
+        self.dependencies.append(
+            Dependency(
+                ecosystem="docker",
+                name=name,
+                version=version,
+                specifier=specifier,
+                scope=self.scope,
+                direct=True,
+                manifest=self.path,
+                line=line,
+                label=label,
+            )
+        )
+
+    def add_steps(self, steps: Node | None, what: str) -> None:
+        """``steps:`` of a job or a composite action: each step's ``uses:``."""
+        if steps is None or (isinstance(steps, Scalar) and steps.null):
+            return
+        if not isinstance(steps, Sequence):
+            raise self.fail(f"{what} must be a list of steps, found {describe(steps)}", steps.line)
+        if not self.first_visit(steps):
+            return
+        for index, step in enumerate(steps.items):
+            if not isinstance(step, Mapping):
+                raise self.fail(f"{what}[{index}] must be a mapping, found {describe(step)}", step.line)
+            uses_line = step.key_line("uses")
+            if uses_line is not None:
+                self.add_uses(step.get("uses"), f"{what}[{index}].uses", uses_line)
+
+
+def _split_image(reference: str) -> tuple[str, str | None]:
+    """(name, version) of an image reference that may hold expressions: a whole expression is the name (what it
+    yields is unknown); the ``:``, ``/`` and ``@`` inside a partial one do not split the reference."""
+    if gha_expr.single_expression(reference) is not None:
+        return reference, None
+    expressions: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        expressions.append(match.group(0))
+        return f"\0{len(expressions) - 1}\0"
+
+    def show(text: str | None) -> str | None:
+        return None if text is None else _PLACEHOLDER.sub(lambda m: expressions[int(m.group(1))], text)
+
+    image = parse_image(gha_expr.EXPRESSION.sub(hide, reference))
+    return show(image.name) or "", show(image.version)
+
+
+def _matrix_values(matrix: Node | None, key: str) -> list[str] | None:
+    """Every value ``matrix.KEY`` takes (from the key's list and ``include`` entries); None when the matrix is
+    computed at run time or a value is itself an expression. Without a matrix, ``matrix.KEY`` is empty."""
+    if matrix is None:
+        return []
+    if not isinstance(matrix, Mapping):
+        return None
+    values: list[str] = []
+    nodes: list[Node] = []
+    direct = matrix.get(key)
+    if isinstance(direct, Sequence):
+        nodes.extend(direct.items)
+    elif direct is not None:
+        nodes.append(direct)
+    include = matrix.get("include")
+    if isinstance(include, Sequence):
+        for entry in include.items:
+            if isinstance(entry, Mapping) and entry.get(key) is not None:
+                nodes.append(entry.get(key))  # type: ignore[arg-type]
+    elif include is not None:
+        return None
+    for node in nodes:
+        if not isinstance(node, Scalar) or gha_expr.has_expression(node.text):
+            return None
+        if not node.null:
+            values.append(node.text)
+    return values
+
+
+def _image_candidates(text: str, matrix: Node | None) -> list[str]:
+    """The image references an ``image:`` value stands for. A value that is partly an expression
+    (``registry/app:${{ needs.build.outputs.tag }}``) or whose expression is opaque stays as written, and the
+    image-pinning rule reports it as decided at run time."""
+    if not gha_expr.has_expression(text):
+        return [text]
+    inner = gha_expr.single_expression(text)
+    if inner is None:
+        return [text]
+    leaves = gha_expr.leaves(inner)
+    candidates = [literal for literal in leaves.literals if literal.strip()]
+    for key in leaves.matrix_keys:
+        values = _matrix_values(matrix, key)
+        if values is None:
+            leaves.opaque = True
+        else:
+            candidates.extend(value for value in values if value.strip())
+    if leaves.opaque:
+        candidates.append(text)
+    return list(dict.fromkeys(candidates))
+
+
+def job_matrix(job: Mapping) -> Node | None:
+    """``strategy.matrix``: a mapping when written out, a scalar when computed (``${{ fromJSON(...) }}``),
+    None when the job has no matrix."""
+    strategy = job.get("strategy")
+    if strategy is None:
+        return None
+    if not isinstance(strategy, Mapping):
+        return strategy
+    return strategy.get("matrix")

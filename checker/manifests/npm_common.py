@@ -1,0 +1,312 @@
+"""What the npm parsers share: strict JSON reading, key lines, SRI integrity, and npm's dependency specifiers.
+
+JSON. npm reads its files with ``JSON.parse``, which keeps the *last* of two equal keys; a reviewer reading the
+diff sees the first. A duplicate key is therefore an error here (``resolved`` written twice is how one would hide
+an injected URL), found while decoding at the cost of one small hook per object.
+
+Specifiers follow npm-package-arg: ``npm:name@range`` aliases, git URLs and hosted shorthands
+(``github:user/repo#ref``, ``user/repo``, ``git+ssh://...``, ``git@host:user/repo``), tarball URLs, local paths
+(``file:``, ``link:``, ``./x``), the workspace and catalog protocols of pnpm and Yarn, and registry ranges,
+versions and tags.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from checker.errors import ManifestError
+from checker.model import DEFAULT_SOURCE, Source
+
+# A JSON string (group 1, with group 2 set when a colon follows: an object key) or a bracket.
+_TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")([ \t\r\n]*:)?|[{}\[\]]')
+_COMMIT = re.compile(r"[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?")
+_SRI = re.compile(r"^([A-Za-z0-9]+)-([A-Za-z0-9+/_-]+={0,2})(\?.*)?$")
+_HOSTED_PREFIXES = ("github:", "gitlab:", "bitbucket:", "gist:")
+_GIT_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
+_SCP_GIT = re.compile(r"^[^@/:]+@[^:/.]+\.[^:/]+:.+$")  # git@github.com:user/repo.git
+_GITHUB_SHORTHAND = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+(?:#.*)?$")
+_PATH_PROTOCOLS = ("file:", "link:", "workspace:", "portal:")
+_PATH_STARTS = ("./", "../", "/", "~/", ".\\", "..\\")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\dir or C:/dir
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# ``name`` or ``@scope/name``; never a second ``@``, a ``:``, a backslash or a space (npm would have to escape them).
+_NAME = re.compile(r"^(?:@[^/\s@:\\]+/)?[^/\s@:\\][^/\s@:\\]*$")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# JSON
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    table = dict(pairs)
+    if len(table) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return table
+
+
+def load_json(text: str, path: str, what: str) -> dict:
+    """The top-level JSON object of a file; errors name the file and line. ``what`` names the expected file
+    (``a package-lock.json``) for the messages."""
+    if not text.strip():
+        raise ManifestError(f"empty file, expected {what} (JSON)", path, None)
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        message = exc.msg
+        if text.lstrip().startswith(("{", "[")) and not text.rstrip().endswith(("}", "]")):
+            message = f"{message} (the file ends early: truncated?)"
+        raise ManifestError(f"not valid JSON: {message}", path, exc.lineno) from None
+    except _DuplicateKey as exc:
+        raise ManifestError(
+            f"duplicate key {exc.key!r}: npm would silently keep the last one", path, duplicate_key_line(text)
+        ) from None
+    except RecursionError:
+        raise ManifestError("nested too deeply to be read", path, None) from None
+    if not isinstance(data, dict):
+        raise ManifestError(f"expected {what}: a JSON object at the top level, found {json_type(data)}", path, 1)
+    return data
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {dict: "object", list: "array", str: "string"}.get(type(value), type(value).__name__)
+
+
+def expect_object(value: object, what: str, path: str, line: int | None) -> dict:
+    if not isinstance(value, dict):
+        raise ManifestError(f"{what} must be an object, found {json_type(value)}", path, line)
+    return value
+
+
+def expect_string(value: object, what: str, path: str, line: int | None) -> str:
+    if not isinstance(value, str):
+        raise ManifestError(f"{what} must be a string, found {json_type(value)}", path, line)
+    return value
+
+
+def expect_bool(value: object, what: str, path: str, line: int | None) -> bool:
+    if not isinstance(value, bool):
+        raise ManifestError(f"{what} must be true or false, found {json_type(value)}", path, line)
+    return value
+
+
+def string_map(value: object, what: str, path: str, line: int | None) -> dict[str, str]:
+    """An object whose values are all strings (a dependencies map)."""
+    table = expect_object(value, what, path, line)
+    for key, item in table.items():
+        if not isinstance(item, str):
+            raise ManifestError(f"{what}: {key!r} must be a string, found {json_type(item)}", path, line)
+    return table
+
+
+def _decode_key(token: str) -> str:
+    return json.loads(token) if "\\" in token else token[1:-1]
+
+
+def key_lines(text: str, wanted: Callable[[tuple[str, ...]], bool]) -> dict[tuple[str, ...], int]:
+    """Line of every object key whose parent path (the keys leading to its object; ``"[]"`` for an array
+    element) ``wanted`` accepts, keyed by the key's full path. One pass over the JSON tokens; the first
+    occurrence wins. Works for minified files too (everything is then on line 1)."""
+    lines: dict[tuple[str, ...], int] = {}
+    stack: list[tuple[str, ...]] = []
+    key: str | None = None
+    line, counted = 1, 0
+    for token in _TOKEN.finditer(text):
+        string = token.group(1)
+        if string is not None:
+            if token.group(2) is None:
+                continue
+            key = _decode_key(string)
+            parent = stack[-1] if stack else ()
+            if wanted(parent):
+                start = token.start()
+                line += text.count("\n", counted, start)
+                counted = start
+                lines.setdefault(parent + (key,), line)
+            continue
+        if token.group() in "{[":
+            if not stack:
+                stack.append(())
+            else:
+                stack.append(stack[-1] + ((key,) if key is not None else ("[]",)))
+            key = None
+        else:
+            if stack:
+                stack.pop()
+            key = None
+    return lines
+
+
+def duplicate_key_line(text: str) -> int | None:
+    """Line of the first key that repeats within one object (only called once a duplicate is known)."""
+    seen: list[set[str] | None] = []
+    for token in _TOKEN.finditer(text):
+        string = token.group(1)
+        if string is not None:
+            if token.group(2) is not None and seen and seen[-1] is not None:
+                key = _decode_key(string)
+                if key in seen[-1]:
+                    return text.count("\n", 0, token.start()) + 1
+                seen[-1].add(key)
+            continue
+        value = token.group()
+        if value == "{":
+            seen.append(set())
+        elif value == "[":
+            seen.append(None)
+        elif seen:
+            seen.pop()
+    return None
+
+
+def first_line_of(text: str, needle: str) -> int | None:
+    """Line of the first occurrence of ``needle``, or None."""
+    offset = text.find(needle)
+    return None if offset < 0 else text.count("\n", 0, offset) + 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Integrity (Subresource Integrity strings)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def sri_hashes(integrity: str, what: str, path: str, line: int | None) -> frozenset[str]:
+    """``sha512-<base64> sha1-<base64>`` -> ``{"sha512:<hex>", "sha1:<hex>"}``. The base64 is decoded exactly
+    (standard or URL-safe alphabet, padding optional); anything that is not an SRI hash is an error, since npm
+    would refuse the install."""
+    hashes = set()
+    for item in integrity.split():
+        found = _SRI.match(item)
+        if found is None:
+            raise ManifestError(f"{what}: integrity {item!r} is not algorithm-base64", path, line)
+        algorithm, digest = found.group(1).lower(), found.group(2).rstrip("=")
+        if "-" in digest or "_" in digest:
+            digest = digest.replace("-", "+").replace("_", "/")
+        try:
+            # The regex admitted only base64 characters, so the lenient decoder decodes exactly.
+            raw = binascii.a2b_base64(digest + "=" * (-len(digest) % 4))
+        except (binascii.Error, ValueError):
+            raise ManifestError(f"{what}: integrity {item!r} is not valid base64", path, line) from None
+        if not raw:
+            raise ManifestError(f"{what}: integrity {item!r} holds no digest", path, line)
+        hashes.add(f"{algorithm}:{raw.hex()}")
+    return frozenset(hashes)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Specifiers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """A dependency specifier read as npm reads it.
+
+    name: the package it installs (the real package for an ``npm:`` alias); version: the exact version when
+    the specifier pins one (registry), else None; source: registry / git / url / path.
+    """
+
+    name: str
+    version: str | None
+    source: Source
+
+
+def is_commit(ref: str | None) -> bool:
+    return ref is not None and _COMMIT.fullmatch(ref) is not None
+
+
+def git_source(url: str) -> Source:
+    """``git+ssh://git@host/u/r.git#ref`` -> Source(git, ``ssh://git@host/u/r.git``, ref, commit when full)."""
+    location, _, ref = url.partition("#")
+    if location.lower().startswith("git+"):
+        location = location[4:]
+    ref = ref or None
+    commit = ref.lower() if ref is not None and is_commit(ref) else None
+    return Source(kind="git", url=location, ref=ref, commit=commit)
+
+
+def is_git_url(spec: str) -> bool:
+    """Whether npm fetches ``spec`` with git: git URLs, hosted shorthands, scp-like remotes, and https URLs
+    of a repository on GitHub, GitLab or Bitbucket."""
+    lower = spec.lower()
+    if lower.startswith(("git+", "git:", "git://", "ssh://")) or lower.startswith(_HOSTED_PREFIXES):
+        return True
+    if _SCP_GIT.match(spec):
+        return True
+    if lower.startswith(("http://", "https://")):
+        rest = spec.split("://", 1)[1].split("#", 1)[0]
+        host, _, repo_path = rest.partition("/")
+        segments = [s for s in repo_path.split("/") if s]
+        return host.lower().rpartition("@")[2] in _GIT_HOSTS and len(segments) == 2 and not lower.endswith(
+            (".tgz", ".tar.gz", ".tar", ".zip")
+        )
+    return False
+
+
+def is_github_shorthand(spec: str) -> bool:
+    """``user/repo`` or ``user/repo#ref``: npm installs it from GitHub."""
+    return _GITHUB_SHORTHAND.match(spec) is not None and not spec.startswith(".")
+
+
+def is_valid_name(name: str) -> bool:
+    """Loosely, an npm package name: ``name`` or ``@scope/name``, no spaces."""
+    return bool(name) and len(name) <= 214 and _NAME.match(name) is not None
+
+
+def split_alias(spec: str) -> tuple[str, str] | None:
+    """``npm:@scope/real@^1.2`` -> (``@scope/real``, ``^1.2``); ``npm:real`` -> (``real``, ``*``); else None."""
+    if not spec.lower().startswith("npm:"):
+        return None
+    rest = spec[4:].strip()
+    at = rest.rfind("@")
+    if at > 0:
+        return rest[:at], rest[at + 1 :].strip() or "*"
+    return rest, "*"
+
+
+def classify(name: str, spec: str) -> Spec:
+    """How npm installs ``"name": "spec"`` of a package.json (or an override): the real package, whether the
+    specifier pins one version, and the source kind."""
+    spec = spec.strip()
+    alias = split_alias(spec)
+    if alias is not None:
+        real, inner = alias
+        inner_spec = classify(real, inner)
+        return Spec(real, inner_spec.version, inner_spec.source)
+    lower = spec.lower()
+    if lower.startswith(_PATH_PROTOCOLS) or spec.startswith(_PATH_STARTS) or spec in (".", "..") or _DRIVE.match(spec):
+        return Spec(name, None, Source(kind="path", url=spec))
+    if lower.startswith("catalog:"):
+        return Spec(name, None, DEFAULT_SOURCE)
+    if is_git_url(spec) or is_github_shorthand(spec):
+        if is_github_shorthand(spec):
+            spec = "github:" + spec
+        return Spec(name, None, git_source(spec))
+    if lower.startswith(("http://", "https://")):
+        return Spec(name, None, Source(kind="url", url=spec))
+    if _URL_SCHEME.match(spec):
+        return Spec(name, None, Source(kind="url", url=spec))  # another protocol (patch:, exec:, jsr:, ...)
+    from checker.npm_versions import exact_version
+
+    return Spec(name, exact_version(spec), DEFAULT_SOURCE)

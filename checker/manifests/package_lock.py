@@ -1,0 +1,508 @@
+"""package-lock.json and npm-shrinkwrap.json: npm's lockfiles (one format, two names), lockfileVersion 1, 2, 3.
+
+Versions 2 and 3 (npm 7+) describe the installed tree in ``packages``: one entry per folder, keyed by its path
+(``node_modules/a``, ``node_modules/a/node_modules/b``, ``packages/app/node_modules/c``), the project itself
+under ``""``. An entry holds ``version``, ``resolved`` (where the tarball comes from), ``integrity`` (SRI),
+``dev`` / ``optional`` / ``devOptional``, ``inBundle`` (shipped inside its parent's tarball), ``hasInstallScript``,
+``name`` (the real package when the folder is an alias), or ``link: true`` + ``resolved`` for a symlink to a
+folder (a workspace member or a ``file:`` directory), whose own entry is keyed by that folder's path. Version 2
+also carries the version-1 ``dependencies`` tree for old npm; npm 7+ reads ``packages`` and so does lockgate.
+Version 1 (npm 5 and 6) nests ``dependencies`` by name, with ``version`` holding the alias (``npm:real@1.0.0``),
+the git URL or the ``file:`` path for non-registry packages, and ``bundled`` for bundled ones.
+
+What is a dependency: every installed folder under a ``node_modules`` path, each version apart (two versions of
+one package at two paths are two dependencies), except links to workspace members. A link to any other folder
+(a ``file:`` directory) is a path dependency. Workspace members (link targets matching the root's
+``workspaces`` globs) are the project itself, not dependencies; what they declare is direct, like what the root
+declares (``dependencies``, ``devDependencies``, ``optionalDependencies``, ``peerDependencies``). Version 1 does
+not say what the root declares: the sibling package.json does; without it every top-level entry counts as
+direct, the safe side.
+
+Sources: a registry tarball URL whose path names this very package and version gives the registry (url None
+for registry.npmjs.org) and is kept whole in ``resolved``; any other http(s) URL is a url source (including a
+registry tarball of another package: lockfile injection, reported by registry-source); ``git+...#commit`` is
+git; ``file:`` is a local path. Hashes come from ``integrity`` (``sha512-<base64>`` -> ``sha512:<hex>``).
+
+Lines: one regular-expression scan for ``"...node_modules/...": {`` keys gives every entry's line without a
+second JSON parse; the 540 KB lockfile of pypi/warehouse parses in well under its 60 ms budget (see
+benchmarks/npm.py).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from typing import Any
+
+from checker.errors import ManifestError
+from checker.manifests.npm_common import (
+    expect_bool,
+    expect_object,
+    expect_string,
+    first_line_of,
+    git_source,
+    is_git_url,
+    is_valid_name,
+    key_lines,
+    load_json,
+    split_alias,
+    sri_hashes,
+)
+from checker.model import DEFAULT_SOURCE, Dependency, Manifest, Reader, Source
+from checker.npm_tarball import DEFAULT_REGISTRY, is_default_registry, own_registry, parse_tarball_url
+
+FORMATS = {"package-lock.json": "package-lock", "npm-shrinkwrap.json": "npm-shrinkwrap"}
+SUPPORTED_VERSIONS = (1, 2, 3)
+_ROOT_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+_FLAGS = ("dev", "optional", "devOptional", "inBundle", "hasInstallScript", "link", "peer", "extraneous", "bundled")
+_FLAG_SET = frozenset(_FLAGS)
+_STRING_FIELDS = ("version", "resolved", "integrity", "name")
+# The usual shape of an installed folder's key; others go through the full check.
+_PLAIN_KEY = re.compile(
+    r"node_modules/(?:@[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
+    r"(?:/node_modules/(?:@[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*"
+)
+# A ``packages`` key that starts with node_modules/ (nearly all of them), and the opening of its entry. A match
+# can only start right after a quote, so the scan stays linear whatever the file holds.
+_ENTRY_KEY = re.compile(r'"(node_modules/[^"\\\n]*)"[ \t\r\n]*:[ \t\r\n]*\{')
+# The end of any key whose value is an object, for the rarer keys (``packages/app/node_modules/x``).
+_OBJECT_KEY_END = re.compile(r'"[ \t\r\n]*:[ \t\r\n]*\{')
+_MAX_SEARCHES = 16
+
+
+def parse(text: str, path: str, read: Reader) -> Manifest:
+    """Parse an npm lockfile into one Dependency per installed package folder."""
+    base = posixpath.basename(path)
+    fmt = FORMATS.get(base, "package-lock")
+    if "node_modules" in path.split("/")[:-1]:
+        # A lockfile inside an installed package: npm ignores it (the root lockfile records that tree).
+        return Manifest(path=path, format=fmt, ecosystem="npm", dependencies=(), kind="lock")
+    data = load_json(text, path, f"an npm lockfile ({base})")
+    version = _lockfile_version(data, text, path)
+    if version >= 2 and "packages" in data:
+        deps = _Packages(data, text, path, read).dependencies()
+    elif version == 3:
+        raise ManifestError('lockfileVersion 3 needs a "packages" object', path, _top_key_line(text, "lockfileVersion"))
+    else:
+        deps = _legacy_dependencies(data, text, path, read)
+    return Manifest(path=path, format=fmt, ecosystem="npm", dependencies=tuple(deps), kind="lock")
+
+
+def _top_key_line(text: str, key: str) -> int | None:
+    return first_line_of(text, json.dumps(key))
+
+
+def _lockfile_version(data: dict, text: str, path: str) -> int:
+    supported = ", ".join(str(v) for v in SUPPORTED_VERSIONS)
+    if "lockfileVersion" not in data:
+        raise ManifestError(f'no "lockfileVersion" (supported: {supported})', path, 1)
+    version = data["lockfileVersion"]
+    if isinstance(version, bool) or version not in SUPPORTED_VERSIONS:
+        raise ManifestError(
+            f"unsupported lockfileVersion {version!r} (supported: {supported})",
+            path,
+            _top_key_line(text, "lockfileVersion"),
+        )
+    return int(version)
+
+
+def _flag(entry: dict, flag: str, what: str, path: str, line: int | None) -> bool:
+    value = entry.get(flag)
+    return False if value is None else expect_bool(value, f"{what} {flag}", path, line)
+
+
+def _optional_string(entry: dict, key: str, what: str, path: str, line: int | None) -> str | None:
+    value = entry.get(key)
+    return None if value is None else expect_string(value, f"{what} {key}", path, line)
+
+
+def _well_typed(entry: dict) -> bool:
+    """The quick check every entry passes: strings where strings belong, booleans for the flags."""
+    for key in _STRING_FIELDS:
+        value = entry.get(key)
+        if value is not None and type(value) is not str:
+            return False
+    for flag in _FLAG_SET.intersection(entry):
+        if type(entry[flag]) is not bool:
+            return False
+    return True
+
+
+def _type_errors(entry: dict, what: str, path: str, line: int | None) -> None:
+    """Raise the precise error for an entry that failed ``_well_typed``."""
+    for key in _STRING_FIELDS:
+        _optional_string(entry, key, what, path, line)
+    for flag in sorted(_FLAG_SET.intersection(entry)):
+        _flag(entry, flag, what, path, line)
+
+
+def _scope(dev: bool, optional: bool) -> str:
+    """npm's flags as a scope: dev, devOptional and dev+optional install only for development."""
+    if dev:
+        return "dev"
+    return "optional" if optional else "prod"
+
+
+def _hashes(entry: dict, what: str, path: str, line: int | None) -> frozenset[str]:
+    integrity = _optional_string(entry, "integrity", what, path, line)
+    return frozenset() if integrity is None else sri_hashes(integrity, what, path, line)
+
+
+def _same_version(a: str, b: str | None) -> bool:
+    if b is None:
+        return False
+    if a == b:
+        return True
+    from checker.npm_versions import parse as parse_version
+
+    va, vb = parse_version(a), parse_version(b)
+    return va is not None and vb is not None and va == vb and va.build == vb.build
+
+
+def source_of(resolved: str | None, name: str, version: str | None) -> Source:
+    """The Source a ``resolved`` value gives ``name@version`` (see the module docstring)."""
+    if resolved is None:
+        return DEFAULT_SOURCE
+    base = own_registry(resolved, name, version)
+    if base is not None:
+        return DEFAULT_SOURCE if base == DEFAULT_REGISTRY else Source(kind="registry", url=base)
+    lower = resolved.lower()
+    if lower.startswith("file:"):
+        return Source(kind="path", url=resolved)
+    if is_git_url(resolved):
+        return git_source(resolved)
+    if lower.startswith(("http://", "https://")):
+        tarball = parse_tarball_url(resolved)
+        if tarball is not None and tarball.name == name and _same_version(tarball.version, version):
+            if is_default_registry(tarball.registry):
+                return DEFAULT_SOURCE
+            return Source(kind="registry", url=tarball.registry)
+        return Source(kind="url", url=resolved)
+    return Source(kind="url", url=resolved)
+
+
+def _declared_names(entry: Any) -> set[str] | None:
+    """Names a package.json-like object declares in its dependency sections, or None when it is no object."""
+    if not isinstance(entry, dict):
+        return None
+    names: set[str] = set()
+    for section in _ROOT_SECTIONS:
+        table = entry.get(section)
+        if isinstance(table, dict):
+            names.update(table)
+    return names
+
+
+def _sibling_package_json(path: str, read: Reader) -> dict | None:
+    """The project's package.json beside the lockfile, for what the root declares; None when absent or broken
+    (the package.json parser reports a broken one itself)."""
+    text = read(posixpath.join(posixpath.dirname(path), "package.json"))
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# lockfileVersion 2 and 3: "packages"
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    """A workspaces glob (``packages/*``, ``apps/**``) as a regex over folder paths."""
+    glob = glob.strip()
+    while glob.startswith("./"):
+        glob = glob[2:]
+    glob = glob.rstrip("/")
+    out, i = [], 0
+    while i < len(glob):
+        if glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif glob[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif glob[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def _workspace_globs(root: Any) -> list[re.Pattern[str]]:
+    if not isinstance(root, dict):
+        return []
+    value = root.get("workspaces")
+    if isinstance(value, dict):
+        value = value.get("packages")
+    if not isinstance(value, list):
+        return []
+    return [_glob_regex(glob) for glob in value if isinstance(glob, str) and not glob.startswith("!")]
+
+
+def _is_installed(key: str) -> bool:
+    """Whether a ``packages`` key is a folder inside some node_modules (not the root, a link target or a
+    workspace member)."""
+    return key.startswith("node_modules/") or "/node_modules/" in key
+
+
+def _check_key(key: str, path: str, line: int | None) -> None:
+    """A ``packages`` key must be a plain relative folder path; one that is installed must end in
+    ``node_modules/<name>`` with nothing that climbs out (``..``, ``.``, empty segments, absolute paths)."""
+    if _PLAIN_KEY.fullmatch(key):
+        return
+    if key.startswith("/") or "\\" in key or re.match(r"^[A-Za-z]:", key):
+        raise ManifestError(f"package path {key!r} is absolute: npm paths are relative to the project", path, line)
+    parts = key.split("/")
+    first = parts.index("node_modules") if "node_modules" in parts else len(parts)
+    prefix = parts[:first]
+    leading = 0
+    while leading < len(prefix) and prefix[leading] == "..":
+        leading += 1  # a link target outside the project (a file:../dir dependency)
+    if any(part in ("", ".", "..") for part in prefix[leading:]) or (first == len(parts) and leading == len(parts)):
+        raise ManifestError(f"package path {key!r} is not a normalised folder path", path, line)
+    index = first
+    while index < len(parts):
+        if parts[index] != "node_modules" or index + 1 >= len(parts):
+            raise ManifestError(f"package path {key!r} escapes node_modules (expected node_modules/<name>)", path, line)
+        name = parts[index + 1]
+        step = 2
+        if name.startswith("@") and index + 2 < len(parts):
+            name = f"{name}/{parts[index + 2]}"
+            step = 3
+        if name in (".", "..") or not is_valid_name(name) or ".." in name.split("/"):
+            raise ManifestError(
+                f"package path {key!r} escapes node_modules: {name!r} is not a package name", path, line
+            )
+        index += step
+
+
+def _name_from_key(key: str) -> str:
+    """``node_modules/a/node_modules/@s/b`` -> ``@s/b``."""
+    return key.rsplit("node_modules/", 1)[1]
+
+
+def _entry_lines(text: str) -> dict[str, int]:
+    """Line of every ``"node_modules/...": {`` key, from one regular-expression scan (no second parse)."""
+    lines: dict[str, int] = {}
+    line, counted = 1, 0
+    for found in _ENTRY_KEY.finditer(text):
+        start = found.start()
+        line += text.count("\n", counted, start)
+        counted = start
+        lines.setdefault(found.group(1), line)
+    return lines
+
+
+def _object_key_lines(text: str) -> dict[str, int]:
+    """Line of every key whose value is an object: a slower, still linear scan, run only when a lockfile has
+    keys that ``_entry_lines`` does not see."""
+    lines: dict[str, int] = {}
+    line, counted = 1, 0
+    for found in _OBJECT_KEY_END.finditer(text):
+        end = found.start()
+        quote = text.rfind('"', 0, end)
+        if quote < 0:
+            continue
+        line += text.count("\n", counted, quote)
+        counted = quote
+        lines.setdefault(text[quote + 1 : end], line)
+    return lines
+
+
+class _Packages:
+    """Reads ``packages`` (lockfileVersion 2 and 3)."""
+
+    def __init__(self, data: dict, text: str, path: str, read: Reader) -> None:
+        self.text, self.path, self.read = text, path, read
+        self.packages = expect_object(data["packages"], '"packages"', path, _top_key_line(text, "packages"))
+        self.lines = _entry_lines(text)
+        self.scanned_all = False
+        self.searches = 0
+        self.root = self.packages.get("")
+        if self.root is not None:
+            expect_object(self.root, 'the root entry ("")', path, self.line_of(""))
+
+    def line_of(self, key: str) -> int | None:
+        line = self.lines.get(key)
+        if line is None and not self.scanned_all:
+            self.scanned_all = True
+            for other, found in _object_key_lines(self.text).items():
+                self.lines.setdefault(other, found)
+            line = self.lines.get(key)
+        if line is None and self.searches < _MAX_SEARCHES:
+            # A key whose value is no object (an error follows) or that is written with escapes: look it up,
+            # a bounded number of times so that a hostile file cannot make this quadratic.
+            self.searches += 1
+            line = first_line_of(self.text, json.dumps(key) + ":")
+        return line
+
+    def dependencies(self) -> list[Dependency]:
+        entries: dict[str, dict] = {}
+        for key, entry in self.packages.items():
+            if key == "":
+                continue
+            line = self.line_of(key)
+            _check_key(key, self.path, line)
+            entries[key] = expect_object(entry, f"package {key!r}", self.path, line)
+        members = self._members(entries)
+        direct = self._direct(entries, members)
+        deps = []
+        for key, entry in entries.items():
+            if not _is_installed(key):
+                continue
+            dep = self._dependency(key, entry, entries, members, key in direct)
+            if dep is not None:
+                deps.append(dep)
+        return deps
+
+    def _members(self, entries: dict[str, dict]) -> set[str]:
+        """Workspace members: link targets inside the project that match the root's ``workspaces`` globs."""
+        globs = _workspace_globs(self.root)
+        members = set()
+        for key, entry in entries.items():
+            if entry.get("link") is True and isinstance(entry.get("resolved"), str):
+                target = entry["resolved"]
+                if any(glob.fullmatch(target) for glob in globs):
+                    members.add(target)
+        return members
+
+    def _direct(self, entries: dict[str, dict], members: set[str]) -> set[str]:
+        """The folders the project's own edges resolve to: ``node_modules/<n>`` for what the root declares,
+        ``<member>/node_modules/<n>`` (else the hoisted ``node_modules/<n>``) for what a member declares."""
+        root_names = _declared_names(self.root)
+        if root_names is None:
+            root_names = _declared_names(_sibling_package_json(self.path, self.read))
+        if root_names is None:
+            return {key for key in entries if key.startswith("node_modules/") and "/node_modules/" not in key}
+        direct = {f"node_modules/{name}" for name in root_names}
+        for member in members:
+            for name in _declared_names(entries.get(member)) or ():
+                nested = f"{member}/node_modules/{name}"
+                direct.add(nested if nested in entries else f"node_modules/{name}")
+        return direct
+
+    def _dependency(
+        self, key: str, entry: dict, entries: dict[str, dict], members: set[str], direct: bool
+    ) -> Dependency | None:
+        path, line = self.path, self.lines.get(key)
+        if not _well_typed(entry):
+            _type_errors(entry, f"package {key!r}", path, line)
+        what = f"package {key!r}"
+        folder_name = _name_from_key(key)
+        version, resolved = entry.get("version"), entry.get("resolved")
+        scope = _scope(entry.get("dev") is True or entry.get("devOptional") is True, entry.get("optional") is True)
+        if entry.get("link") is True:
+            if resolved is None:
+                raise ManifestError(f"{what} is a link without a resolved target", path, line)
+            if resolved in members:
+                return None
+            target = entries.get(resolved, {})
+            target_version = target.get("version") if isinstance(target.get("version"), str) else None
+            return Dependency(
+                ecosystem="npm", name=folder_name, version=target_version, specifier=f"file:{resolved}",
+                source=Source(kind="path", url=resolved), scope=scope, direct=direct, manifest=path, line=line,
+            )
+        real = entry.get("name")
+        if real is not None and not is_valid_name(real):
+            raise ManifestError(f"{what}: name {real!r} is not a package name", path, line)
+        name = real or folder_name
+        source = source_of(resolved, name, version)
+        if version is None and source.kind == "git":
+            version = source.commit or source.ref
+        specifier = f"{folder_name}@npm:{name}@{version}" if name != folder_name else ""
+        integrity = entry.get("integrity")
+        return Dependency(
+            ecosystem="npm",
+            name=name,
+            version=version,
+            specifier=specifier,
+            source=source,
+            hashes=frozenset() if integrity is None else sri_hashes(integrity, what, path, line),
+            scope=scope,
+            direct=direct,
+            manifest=path,
+            line=line,
+            install_script=entry.get("hasInstallScript") is True,
+            resolved=resolved,
+            bundled=entry.get("inBundle") is True,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# lockfileVersion 1: nested "dependencies"
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _legacy_dependencies(data: dict, text: str, path: str, read: Reader) -> list[Dependency]:
+    if "dependencies" not in data:
+        return []
+    top = expect_object(data["dependencies"], '"dependencies"', path, _top_key_line(text, "dependencies"))
+    lines = key_lines(text, lambda parent: bool(parent) and parent[-1] == "dependencies" and len(parent) % 2 == 1)
+    root_names = _declared_names(_sibling_package_json(path, read))
+    deps: list[Dependency] = []
+    pending: list[tuple[tuple[str, ...], dict]] = [(("dependencies",), top)]
+    while pending:
+        key_path, table = pending.pop(0)
+        for key, entry in table.items():
+            here = key_path + (key,)
+            line = lines.get(here)
+            what = f"dependency {'/'.join(here[1::2])!r}"
+            if key in (".", "..") or not is_valid_name(key):
+                raise ManifestError(f"{what}: {key!r} is not a package name (it would escape node_modules)", path, line)
+            entry = expect_object(entry, what, path, line)
+            at_top = len(key_path) == 1
+            direct = at_top and (root_names is None or key in root_names)
+            deps.append(_legacy_dependency(key, entry, what, direct, path, line))
+            if "dependencies" in entry:
+                nested = expect_object(entry["dependencies"], f"{what} dependencies", path, line)
+                pending.append((here + ("dependencies",), nested))
+    deps.sort(key=lambda dep: (dep.line is None, dep.line or 0))  # file order, nested entries in place
+    return deps
+
+
+def _legacy_dependency(key: str, entry: dict, what: str, direct: bool, path: str, line: int | None) -> Dependency:
+    for flag in _FLAG_SET.intersection(entry):
+        _flag(entry, flag, what, path, line)
+    raw = _optional_string(entry, "version", what, path, line)
+    resolved = _optional_string(entry, "resolved", what, path, line)
+    name, version, specifier = key, raw, ""
+    source: Source
+    alias = split_alias(raw) if raw is not None else None
+    if alias is not None:
+        name, version = alias
+        if not is_valid_name(name):
+            raise ManifestError(f"{what}: alias {raw!r} names no package", path, line)
+        specifier = f"{key}@npm:{name}@{version}"
+        source = source_of(resolved, name, version)
+    elif raw is not None and raw.lower().startswith("file:"):
+        version, specifier, source = None, raw, Source(kind="path", url=raw)
+    elif raw is not None and is_git_url(raw):
+        source = git_source(raw)
+        version, specifier = source.commit or source.ref, raw
+    elif raw is not None and raw.lower().startswith(("http://", "https://")):
+        version, specifier, source = None, raw, Source(kind="url", url=raw)
+        resolved = resolved or raw
+    else:
+        source = source_of(resolved, name, version)
+    return Dependency(
+        ecosystem="npm",
+        name=name,
+        version=version,
+        specifier=specifier,
+        source=source,
+        hashes=_hashes(entry, what, path, line),
+        scope=_scope(entry.get("dev") is True, entry.get("optional") is True),
+        direct=direct,
+        manifest=path,
+        line=line,
+        resolved=resolved,
+        bundled=entry.get("bundled") is True,
+    )
+

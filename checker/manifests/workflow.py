@@ -1,0 +1,82 @@
+"""Parser for GitHub Actions workflows, ``.github/workflows/*.yml`` and ``*.yaml`` (format "gha-workflow").
+
+What a workflow pulls in from outside the repository: actions in steps (``uses: owner/repo@ref``,
+``owner/repo/path@ref``, ``docker://image``), reusable workflows called by jobs (``jobs.<id>.uses``), the job
+container (``jobs.<id>.container``, a string or a mapping with ``image``) and service containers
+(``jobs.<id>.services.<id>.image``). Actions are ecosystem ``actions``, images ecosystem ``docker``: one
+manifest holds both. Everything runs in CI with the workflow's token and secrets, so the scope is ``build``.
+
+The manifest kind is ``declared``: a workflow pins refs and digests, not hashes, so the lockfile rules
+(hash-pinning, exact-pinning) do not apply; action-pinning, pin-comment and image-pinning judge it instead.
+"""
+
+from __future__ import annotations
+
+from checker.errors import ManifestError
+from checker.manifests.gha_deps import DependencyBuilder, job_matrix
+from checker.manifests.gha_yaml import Mapping, Scalar, describe, load
+from checker.model import Manifest, Reader
+
+FORMAT = "gha-workflow"
+SCOPE = "build"
+
+
+def parse(text: str, path: str, read: Reader) -> Manifest:
+    root = load(text, path)
+    if root is None:
+        raise ManifestError("empty file, expected a workflow (a mapping with on: and jobs:)", path, 1)
+    if not isinstance(root, Mapping):
+        raise ManifestError(f"a workflow must be a mapping with on: and jobs:, found {describe(root)}", path, root.line)
+    builder = DependencyBuilder(path, text, SCOPE)
+    jobs = root.get("jobs")
+    if jobs is not None and not (isinstance(jobs, Scalar) and jobs.null):
+        if not isinstance(jobs, Mapping):
+            raise ManifestError(f"jobs must be a mapping of job ids to jobs, found {describe(jobs)}", path, jobs.line)
+        for job_id, _, job in jobs.items():
+            _job(builder, f"jobs.{job_id}", job)
+    return Manifest(path=path, format=FORMAT, ecosystem="actions", dependencies=tuple(builder.dependencies),
+                    kind="declared")
+
+
+def _job(builder: DependencyBuilder, what: str, job: object) -> None:
+    if not isinstance(job, Mapping):
+        line = getattr(job, "line", None)
+        raise builder.fail(f"{what} must be a mapping, found {describe(job)}", line)  # type: ignore[arg-type]
+    if not builder.first_visit(job):
+        return
+    uses_line = job.key_line("uses")
+    if uses_line is not None:
+        builder.add_uses(job.get("uses"), f"{what}.uses", uses_line)
+    matrix = job_matrix(job)
+    _container(builder, job, what, matrix)
+    _services(builder, job, what, matrix)
+    builder.add_steps(job.get("steps"), f"{what}.steps")
+
+
+def _container(builder: DependencyBuilder, job: Mapping, what: str, matrix: object) -> None:
+    container = job.get("container")
+    line = job.key_line("container")
+    if container is None or line is None:
+        return
+    if isinstance(container, Mapping):
+        image_line = container.key_line("image")
+        if image_line is not None:
+            builder.add_image(container.get("image"), f"{what}.container.image", image_line, matrix)  # type: ignore[arg-type]
+        return
+    builder.add_image(container, f"{what}.container", line, matrix)  # type: ignore[arg-type]
+
+
+def _services(builder: DependencyBuilder, job: Mapping, what: str, matrix: object) -> None:
+    services = job.get("services")
+    if services is None or (isinstance(services, Scalar) and services.null):
+        return
+    if not isinstance(services, Mapping):
+        raise builder.fail(f"{what}.services must be a mapping, found {describe(services)}", services.line)
+    for name, line, service in services.items():
+        where = f"{what}.services.{name}"
+        if isinstance(service, Mapping):
+            image_line = service.key_line("image")
+            if image_line is not None:
+                builder.add_image(service.get("image"), f"{where}.image", image_line, matrix)  # type: ignore[arg-type]
+        else:
+            builder.add_image(service, where, line, matrix)  # type: ignore[arg-type]

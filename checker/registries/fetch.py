@@ -1,0 +1,176 @@
+"""JSON documents from the registries through the cache: freshness, revalidation, offline mode, once per run.
+
+A Fetcher joins the HTTP helper and the on-disk cache:
+- a cached entry younger than its TTL is used as is (``origin="cache"``);
+- an older one is revalidated with ``If-None-Match`` / ``If-Modified-Since``; a 304 renews it
+  (``origin="revalidated"``), a 200 replaces it (``origin="network"``);
+- when the registry fails (after the HTTP helper's retries) and an old entry exists, that entry is served,
+  flagged ``origin="stale"`` with a ``note`` saying why and from when; a 404 is never papered over;
+- offline, only the cache answers: fresh entries as ``cache``, expired ones as ``stale``, and a URL never
+  cached is the RegistryError "offline, not cached";
+- ``refresh=True`` skips a fresh cache entry (still revalidating it): clients use it before concluding that a
+  version is missing, since a cached document can predate a version published a minute ago.
+
+Within a run each (URL, Accept) is fetched once: concurrent callers of the same document wait for the first
+one's answer (single flight), and errors are remembered too, so a dead registry costs its retries once.
+Only documents that parse as JSON are cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from checker.registries.cache import Cache, CacheEntry
+from checker.registries.http import HttpClient, NotFound, RegistryError, parse_json, redact_url
+
+LOG = logging.getLogger("lockgate.registries")
+DEFAULT_TTL = 3600.0  # seconds a cached document is used without asking the registry
+LIVE = frozenset({"network", "revalidated"})
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded JSON document. origin: ``network``, ``revalidated``, ``cache`` or ``stale``. fetched_at: epoch
+    seconds when its content was last confirmed by the registry. note: why a stale copy was served."""
+
+    url: str
+    data: object
+    origin: str
+    fetched_at: float
+    note: str | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.origin == "stale"
+
+    @property
+    def live(self) -> bool:
+        """Confirmed by the registry during this run."""
+        return self.origin in LIVE
+
+
+class Fetcher:
+    """Cached, single-flight JSON GETs. ``http`` may be None when ``offline``; ``cache`` None disables caching."""
+
+    def __init__(self, http: HttpClient | None, cache: Cache | None, *, offline: bool = False,
+                 ttl: float = DEFAULT_TTL, clock: Callable[[], float] = time.time) -> None:
+        if http is None and not offline:
+            raise ValueError("an online Fetcher needs an HttpClient")
+        self.http = http
+        self.cache = cache
+        self.offline = offline
+        self.ttl = ttl
+        self.clock = clock
+        self._memo: dict[tuple[str, str], Future[Document]] = {}
+        self._lock = threading.Lock()
+
+    def json(self, url: str, *, accept: str, max_bytes: int | None = None, ttl: float | None = None,
+             refresh: bool = False, content_types: tuple[str, ...] = ()) -> Document:
+        """The JSON document at ``url`` (see the module docstring). ``content_types``: the media types accepted
+        in the answer (empty: any). Raises NotFound (404/410) or RegistryError."""
+        key = (url, accept)
+        while True:
+            with self._lock:
+                future = self._memo.get(key)
+                owner = future is None or (refresh and future.done() and not _is_live(future))
+                if owner:
+                    future = Future()
+                    self._memo[key] = future
+            assert future is not None
+            if owner:
+                break
+            document = future.result()  # waits for the first caller; re-raises its error
+            if not refresh or document.live:
+                return document
+        try:
+            document = self._load(url, accept, max_bytes, self.ttl if ttl is None else ttl, refresh, content_types)
+        except BaseException as error:
+            future.set_exception(error)
+            raise
+        future.set_result(document)
+        return document
+
+    # -- plumbing -----------------------------------------------------------------------------------------------
+
+    def _load(self, url: str, accept: str, max_bytes: int | None, ttl: float, refresh: bool,
+              content_types: tuple[str, ...]) -> Document:
+        entry = self.cache.get(url, accept) if self.cache is not None else None
+        now = self.clock()
+        if self.offline:
+            if entry is None:
+                raise RegistryError(f"offline, not cached: {redact_url(url)}", url=url)
+            document = self._from_entry(entry, url, content_types, "cache")
+            if entry.age(now) > ttl:
+                return _stale(document, f"offline: using the cached copy from {_when(entry.stored_at)}")
+            return document
+        if entry is not None and not refresh and entry.age(now) <= ttl:
+            try:
+                return self._from_entry(entry, url, content_types, "cache")
+            except RegistryError:
+                entry = None  # a cached body we no longer accept: fetch anew
+        assert self.http is not None
+        headers = {"Accept": accept}
+        if entry is not None:
+            if entry.etag:
+                headers["If-None-Match"] = entry.etag
+            if entry.last_modified:
+                headers["If-Modified-Since"] = entry.last_modified
+        try:
+            response = self.http.get(url, headers=headers, max_bytes=max_bytes)
+        except NotFound:
+            raise
+        except RegistryError as error:
+            if entry is None:
+                raise
+            try:
+                document = self._from_entry(entry, url, content_types, "cache")
+            except RegistryError:
+                raise error from None
+            LOG.debug("serving a stale copy of %s: %s", redact_url(url), error.reason)
+            return _stale(document, f"{error.reason}; using the cached copy from {_when(entry.stored_at)}")
+        if response.status == 304 and entry is not None:
+            renewed = self.cache.touch(entry) if self.cache is not None else entry
+            try:
+                return self._from_entry(renewed, url, content_types, "revalidated")
+            except RegistryError:
+                response = self.http.get(url, headers={"Accept": accept}, max_bytes=max_bytes)
+        if response.status == 304:
+            raise RegistryError(f"{redact_url(url)} answered 304 Not Modified to a request that had no "
+                                "validators", status=304, url=url)
+        _check_type(response.content_type, content_types, url)
+        data = parse_json(response.body, url)
+        if self.cache is not None:
+            self.cache.put(url, accept, response.body, etag=response.header("etag"),
+                           last_modified=response.header("last-modified"), content_type=response.content_type,
+                           stored_at=now)
+        return Document(redact_url(url), data, "network", now)
+
+    @staticmethod
+    def _from_entry(entry: CacheEntry, url: str, content_types: tuple[str, ...], origin: str) -> Document:
+        _check_type(entry.content_type, content_types, url)
+        return Document(redact_url(url), parse_json(entry.body, url), origin, entry.stored_at)
+
+
+def _is_live(future: Future[Document]) -> bool:
+    return future.exception() is None and future.result().live
+
+
+def _stale(document: Document, note: str) -> Document:
+    return Document(document.url, document.data, "stale", document.fetched_at, note)
+
+
+def _check_type(content_type: str, accepted: tuple[str, ...], url: str) -> None:
+    if accepted and content_type not in accepted:
+        raise RegistryError(
+            f"{redact_url(url)} answered {content_type or 'without a content type'}, not {' or '.join(accepted)}",
+            url=url)
+
+
+def _when(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

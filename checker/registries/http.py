@@ -1,0 +1,485 @@
+"""The one small HTTP helper every registry request goes through (urllib, standard library only).
+
+Why its own helper: a supply-chain gate must never hang a CI job, never blow up its memory on a hostile answer,
+and never print a token. So every request here has
+- a timeout on every wait for data, the whole body within three timeouts (a server dripping bytes slowly cannot
+  hold the run), and an overall time budget for the run: when it is used up, requests fail at once instead of piling up;
+- bounded retries on 429, 5xx, connection errors and timeouts, with exponential backoff and jitter; a
+  ``Retry-After`` (seconds or an HTTP-date) is honoured up to ``max_retry_after`` seconds, and a server asking
+  for longer is an immediate failure rather than a stalled run;
+- a maximum body size, checked against ``Content-Length`` and while reading (gzip is decoded with the same
+  bound): a body larger than expected is an error, not a memory blow-up;
+- redirects followed by hand (at most five, never from https to http), so that credentials go only to the origin
+  they were configured for (urllib itself would forward an ``Authorization`` header to any host);
+- only http and https (urllib would also read ``file:`` and ``ftp:`` URLs).
+
+Credentials: ``credentials`` maps a URL prefix (``https://npm.example.com/`` or scheme-less
+``//npm.example.com/``, as ``.npmrc`` writes them) to an ``Authorization`` value (``Bearer …``, ``Basic …``);
+the longest matching prefix wins. ``user:password@`` in a URL becomes Basic authentication for that URL's origin,
+remembered for later requests to the same origin (as pip does), unless a configured prefix says otherwise.
+Every secret seen is redacted (``***``) from exception messages and log lines, and URLs in messages lose their
+user-info and their query values. Response bodies never appear in messages.
+
+Failures raise RegistryError (``reason``: short, safe to show; ``status``: the HTTP status or None); a 404 or 410
+raises its subclass NotFound, which clients turn into "the registry does not have it" rather than "unknown".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import http.client
+import json
+import logging
+import random
+import socket
+import ssl
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from base64 import b64decode, b64encode
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from checker import __version__
+
+LOG = logging.getLogger("lockgate.registries")
+USER_AGENT = f"lockgate/{__version__} (+https://github.com/lockgate/lockgate)"
+MiB = 1024 * 1024
+RETRY_STATUSES = frozenset({408, 425, 429})  # and every 5xx
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+BODY_TIMEOUTS = 3  # a whole body must arrive within this many timeouts (a server dripping bytes)
+
+
+class RegistryError(Exception):
+    """A registry request that did not give a usable answer. ``str()`` is the reason, already redacted."""
+
+    def __init__(self, reason: str, *, status: int | None = None, url: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.url = redact_url(url) if url else ""
+
+
+class NotFound(RegistryError):
+    """HTTP 404 or 410: the registry says it does not have this document."""
+
+
+class _Retry(Exception):
+    """A failure worth another try; ``retry_after`` is the server's wish in seconds, if it said one."""
+
+    def __init__(self, reason: str, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A successful answer: status 200 (or another 2xx), or 304 to a conditional request (empty body).
+    ``url`` is the final URL after redirects, without credentials; header names are lower-case."""
+
+    url: str
+    status: int
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower-case (``application/json``)."""
+        return (self.header("content-type") or "").split(";", 1)[0].strip().lower()
+
+
+def parse_json(body: bytes, url: str) -> object:
+    """Decode a JSON body; anything that is not JSON (truncated, another format, nested absurdly deep) is a
+    RegistryError saying so, with the position when known."""
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        text = body.strip()
+        cut = text[:1] in (b"{", b"[") and text[-1:] not in (b"}", b"]")
+        hint = "; the body ends early: truncated?" if cut else ""
+        raise RegistryError(
+            f"invalid JSON from {redact_url(url)}: {exc.msg} (line {exc.lineno}, column {exc.colno}{hint})", url=url
+        ) from None
+    except RecursionError:
+        raise RegistryError(f"invalid JSON from {redact_url(url)}: nested too deeply", url=url) from None
+    except ValueError as exc:  # bad UTF-8, an integer too long to convert
+        raise RegistryError(f"invalid JSON from {redact_url(url)}: {str(exc)[:80]}", url=url) from None
+
+
+def redact_url(url: str) -> str:
+    """The URL as it may be shown: no ``user:password@``, query values replaced by ``***``."""
+    if "@" not in url and "?" not in url and "#" not in url:
+        return url
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    netloc = parts.netloc.rpartition("@")[2]
+    query = parts.query
+    if query:
+        query = "&".join(item.split("=", 1)[0] + ("=***" if "=" in item else "") for item in query.split("&"))
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` in lower case, for comparing where a request goes."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme.lower()}://{host}{port}"
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Hand every redirect back as an HTTPError: HttpClient follows them itself, deciding about credentials."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        return None
+
+
+class HttpClient:
+    """GET requests with timeouts, retries, a time budget, size limits and redaction. Thread-safe; one per run.
+
+    ``sleep``, ``clock`` (monotonic), ``wall`` (epoch seconds, for HTTP-date ``Retry-After``) and ``rng`` are
+    injectable so that tests of retries never really wait. ``proxies``: None uses the environment's
+    ``HTTP(S)_PROXY`` / ``NO_PROXY`` as urllib does; ``{}`` disables proxies.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        max_retry_after: float = 30.0,
+        budget_seconds: float = 120.0,
+        max_bytes: int = 64 * MiB,
+        credentials: Mapping[str, str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+        user_agent: str = USER_AGENT,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.max_retry_after = max_retry_after
+        self.budget_seconds = budget_seconds
+        self.max_bytes = max_bytes
+        self.user_agent = user_agent
+        self.sleep = sleep
+        self.clock = clock
+        self.wall = wall
+        self._rng = rng or random.Random()
+        self._deadline = clock() + budget_seconds
+        self._credentials = {_prefix_key(k): v for k, v in (credentials or {}).items()}
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+        for value in self._credentials.values():
+            self._remember(value)
+        self.requests = 0  # attempts made, for tests and benchmarks
+        handlers: list[urllib.request.BaseHandler] = [
+            urllib.request.ProxyHandler(None if proxies is None else dict(proxies)),
+            urllib.request.HTTPHandler(),
+            urllib.request.HTTPSHandler(),
+            urllib.request.HTTPDefaultErrorHandler(),
+            _NoRedirects(),
+            urllib.request.HTTPErrorProcessor(),
+        ]
+        self._opener = urllib.request.OpenerDirector()
+        for handler in handlers:
+            self._opener.add_handler(handler)
+
+    # -- public -------------------------------------------------------------------------------------------------
+
+    def get(self, url: str, *, headers: Mapping[str, str] | None = None, max_bytes: int | None = None) -> Response:
+        """GET ``url``; a 2xx or 304 Response, else RegistryError / NotFound (after the retries it deserves)."""
+        url, basic = self._split_userinfo(url)
+        scheme = urllib.parse.urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise RegistryError(f"refusing to fetch {redact_url(url)!r}: only http and https URLs", url=url)
+        extra = dict(headers or {})
+        for name, value in extra.items():
+            if name.lower() in ("authorization", "proxy-authorization", "cookie"):
+                self._remember(value)
+        limit = self.max_bytes if max_bytes is None else max_bytes
+        try:
+            return self._with_retries(url, extra, basic, limit)
+        except RegistryError as error:
+            reason = self.redact(error.reason)
+            if reason == error.reason:
+                raise
+            raise type(error)(reason, status=error.status, url=url) from None
+
+    def add_secret(self, value: str) -> None:
+        """Register one more string to redact (a token embedded in an index URL's path, say)."""
+        self._remember(value)
+
+    def _with_retries(self, url: str, extra: dict[str, str], basic: str | None, limit: int) -> Response:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._follow(url, extra, basic, limit)
+            except _Retry as failure:
+                reason = self.redact(failure.reason)
+                if attempt > self.retries:
+                    tries = "1 try" if attempt == 1 else f"{attempt} tries"
+                    raise RegistryError(f"{reason} (gave up after {tries})", status=failure.status, url=url) from None
+                delay = self._delay(attempt, failure.retry_after)
+                if delay is None:
+                    raise RegistryError(
+                        f"{reason}: the server asks to wait {failure.retry_after:.0f} s, more than the "
+                        f"{self.max_retry_after:g} s lockgate waits", status=failure.status, url=url) from None
+                if self.clock() + delay >= self._deadline:
+                    raise RegistryError(
+                        f"{reason}; no time left to retry (registry time budget {self.budget_seconds:g} s)",
+                        status=failure.status, url=url) from None
+                LOG.debug("retrying %s in %.2f s: %s", redact_url(url), delay, reason)
+                self.sleep(delay)
+
+    def redact(self, text: str) -> str:
+        """``text`` with every known secret replaced by ``***``."""
+        with self._lock:
+            secrets = sorted(self._secrets, key=len, reverse=True)
+        for secret in secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def remaining(self) -> float:
+        """Seconds left of the run's time budget."""
+        return self._deadline - self.clock()
+
+    # -- plumbing -----------------------------------------------------------------------------------------------
+
+    def _remember(self, value: str) -> None:
+        """Register a secret for redaction: the whole header value and, for ``Bearer x`` / ``Basic x``, ``x``
+        (and the decoded ``user:password`` of Basic)."""
+        parts = {value.strip()}
+        scheme, _, token = value.strip().partition(" ")
+        if token:
+            parts.add(token.strip())
+            if scheme.lower() == "basic":
+                try:
+                    decoded = b64decode(token.strip(), validate=True).decode("utf-8")
+                    parts.add(decoded)
+                    parts.add(decoded.partition(":")[2])
+                except (ValueError, UnicodeDecodeError):
+                    pass
+        with self._lock:
+            self._secrets.update(p for p in parts if len(p) >= 4)
+
+    def _split_userinfo(self, url: str) -> tuple[str, str | None]:
+        """Move ``user:password@`` out of the URL into a Basic Authorization value (for that origin only)."""
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError:
+            raise RegistryError("unparsable URL", url="") from None
+        if "@" not in parts.netloc:
+            return url, None
+        userinfo, _, hostport = parts.netloc.rpartition("@")
+        user, _, password = userinfo.partition(":")
+        user, password = urllib.parse.unquote(user), urllib.parse.unquote(password)
+        for secret in (password, userinfo):
+            if len(secret) >= 4:
+                with self._lock:
+                    self._secrets.add(secret)
+        value = "Basic " + b64encode(f"{user}:{password}".encode()).decode("ascii")
+        self._remember(value)
+        with self._lock:  # like pip: later requests to the same origin (an Integrity API URL) use them too
+            self._credentials.setdefault(_prefix_key(f"{parts.scheme}://{hostport}/"), value)
+        return urllib.parse.urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment)), value
+
+    def _authorization(self, url: str, basic_origin: str | None, basic: str | None) -> str | None:
+        if basic is not None and basic_origin == origin(url):
+            return basic
+        key = _prefix_key(url)
+        best: tuple[int, str] | None = None
+        for prefix, value in self._credentials.items():
+            if key.startswith(prefix) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), value)
+        return best[1] if best else None
+
+    def _follow(self, url: str, headers: dict[str, str], basic: str | None, limit: int) -> Response:
+        basic_origin = origin(url) if basic else None
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            auth = self._authorization(current, basic_origin, basic)
+            result = self._once(current, headers, auth, limit)
+            if isinstance(result, Response):
+                return result
+            target = urllib.parse.urljoin(current, result)
+            if urllib.parse.urlsplit(current).scheme == "https" and urllib.parse.urlsplit(target).scheme != "https":
+                raise RegistryError(
+                    f"{redact_url(current)} redirects to {redact_url(target)}: refusing to leave https", url=url)
+            current = target
+        raise RegistryError(f"more than {MAX_REDIRECTS} redirects from {redact_url(url)}", url=url)
+
+    def _once(self, url: str, headers: Mapping[str, str], auth: str | None, limit: int) -> Response | str:
+        """One request. A Response, the Location of a redirect (str), or raises _Retry / RegistryError."""
+        shown = redact_url(url)
+        host = urllib.parse.urlsplit(url).hostname or "?"
+        remaining = self.remaining()
+        if remaining <= 0:
+            raise RegistryError(f"registry time budget of {self.budget_seconds:g} s used up before {shown}", url=url)
+        timeout = max(0.001, min(self.timeout, remaining))
+        request = urllib.request.Request(url, method="GET")
+        request.add_header("User-Agent", self.user_agent)
+        request.add_header("Accept-Encoding", "gzip")
+        for name, value in headers.items():
+            request.add_header(name, value)
+        if auth is not None:
+            request.add_header("Authorization", auth)
+        with self._lock:
+            self.requests += 1
+        started = self.clock()
+        try:
+            response = self._opener.open(request, timeout=timeout)
+        except urllib.error.HTTPError as error:
+            status = error.code
+            error_headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+            error.close()
+            LOG.debug("GET %s -> HTTP %s", shown, status)
+            if status in REDIRECT_STATUSES and error_headers.get("location"):
+                return error_headers["location"]
+            if status == 304:
+                return Response(url=redact_url(url), status=304, body=b"", headers=MappingProxyType(error_headers))
+            if status in (404, 410):
+                raise NotFound(f"HTTP {status} from {shown}", status=status, url=url) from None
+            if status in RETRY_STATUSES or status >= 500:
+                raise _Retry(f"HTTP {status} from {shown}", status,
+                             self._retry_after(error_headers.get("retry-after"))) from None
+            raise RegistryError(f"HTTP {status} from {shown}", status=status, url=url) from None
+        except (socket.timeout, TimeoutError):
+            raise _Retry(f"no answer from {host} within {timeout:g} s") from None
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, (socket.timeout, TimeoutError)):
+                raise _Retry(f"no answer from {host} within {timeout:g} s") from None
+            if isinstance(error.reason, ssl.SSLCertVerificationError):
+                raise RegistryError(f"TLS certificate of {host} not accepted: {_short(error.reason)}",
+                                    url=url) from None
+            raise _Retry(f"could not connect to {host}: {_short(error.reason)}") from None
+        except (http.client.HTTPException, OSError) as error:
+            raise _Retry(f"connection to {host} failed: {_short(error)}") from None
+        with response:
+            status = response.status
+            response_headers = {k.lower(): v for k, v in response.headers.items()}
+            body = self._read(response, response_headers, limit, shown, host, started, timeout)
+        LOG.debug("GET %s -> HTTP %s, %d bytes", shown, status, len(body))
+        return Response(url=redact_url(url), status=status, body=body, headers=MappingProxyType(response_headers))
+
+    def _read(self, response: http.client.HTTPResponse, headers: Mapping[str, str], limit: int, shown: str,
+              host: str, started: float, timeout: float) -> bytes:
+        length = headers.get("content-length", "")
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("identity", "gzip", "x-gzip", ""):
+            raise RegistryError(f"{shown} answered with unsupported content encoding {encoding!r}", url=shown)
+        if length.isdigit() and encoding in ("identity", "") and int(length) > limit:
+            raise RegistryError(f"response from {shown} is {int(length)} bytes, more than the {_size(limit)} "
+                                "lockgate accepts", url=shown)
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while True:
+                chunk = response.read(_CHUNK)
+                if self.clock() - started > BODY_TIMEOUTS * timeout:
+                    raise _Retry(f"{host} did not finish sending within {BODY_TIMEOUTS * timeout:g} s")
+                if not chunk:
+                    break
+                if decoder is not None:
+                    chunk = decoder.decompress(chunk, limit + 1 - size)
+                    if decoder.unconsumed_tail:
+                        size = limit + 1
+                size += len(chunk)
+                if size > limit:
+                    raise RegistryError(f"response from {shown} is larger than the {_size(limit)} lockgate accepts",
+                                        url=shown)
+                chunks.append(chunk)
+            if decoder is not None:
+                tail = decoder.flush()
+                size += len(tail)
+                if size > limit:
+                    raise RegistryError(f"response from {shown} is larger than the {_size(limit)} lockgate accepts",
+                                        url=shown)
+                if not decoder.eof:
+                    raise _Retry(f"gzip body from {host} ends early (truncated)")
+                chunks.append(tail)
+            elif length.isdigit() and size != int(length):
+                # http.client returns a short body quietly when the server closes the connection early
+                raise _Retry(f"connection to {host} closed after {size} of {int(length)} bytes")
+        except (socket.timeout, TimeoutError):
+            raise _Retry(f"{host} did not finish sending within {timeout:g} s") from None
+        except http.client.IncompleteRead:
+            raise _Retry(f"connection to {host} closed before the whole body arrived") from None
+        except zlib.error:
+            raise RegistryError(f"response from {shown} is not valid gzip", url=shown) from None
+        except (http.client.HTTPException, OSError) as error:
+            raise _Retry(f"connection to {host} failed while reading: {_short(error)}") from None
+        return b"".join(chunks)
+
+    def _retry_after(self, value: str | None) -> float | None:
+        """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date); None when absent/bad."""
+        if not value:
+            return None
+        value = value.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        return max(0.0, when.timestamp() - self.wall())
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float | None:
+        """The wait before retry number ``attempt``: the server's Retry-After when it gave one (None if over the
+        cap), else exponential backoff with jitter (between half and all of ``backoff * 2**(attempt-1)``)."""
+        if retry_after is not None:
+            return None if retry_after > self.max_retry_after else retry_after
+        ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
+        with self._lock:
+            return self._rng.uniform(ceiling / 2, ceiling)
+
+
+def _prefix_key(url: str) -> str:
+    """A URL (or an ``.npmrc``-style ``//host/path/``) as a lower-case ``//host[:port]/path`` for prefix matching
+    (a default port is dropped, so ``https://h:443/`` and ``https://h/`` are one key)."""
+    text = url.strip()
+    scheme = ""
+    if "://" in text:
+        scheme, text = text.split("://", 1)
+    elif text.startswith("//"):
+        text = text[2:]
+    host, slash, path = text.partition("/")
+    host = host.rpartition("@")[2].lower()
+    if (scheme.lower(), host.rpartition(":")[2]) in (("https", "443"), ("http", "80")):
+        host = host.rpartition(":")[0]
+    return f"//{host}{slash}{path}"
+
+
+def _short(error: object) -> str:
+    text = str(error) or type(error).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _size(limit: int) -> str:
+    return f"{limit / MiB:g} MiB" if limit >= MiB else f"{limit} bytes"

@@ -1,0 +1,400 @@
+"""PyPI (and any PEP 503/691 index): release times, yanks, published hashes and PEP 740 provenance of a version.
+
+Two endpoints, both standard:
+- the JSON simple API (PEP 691), ``GET {index}/{normalised-name}/`` with
+  ``Accept: application/vnd.pypi.simple.v1+json``: ``files`` (``filename``, ``url``, ``hashes``, ``yanked`` —
+  ``true`` or a reason string —, PEP 700 ``upload-time`` and PEP 740 ``provenance``) and PEP 700 ``versions``.
+  An index that answers HTML instead (no PEP 691) gives UNKNOWN facts, never "no".
+- the Integrity API (``GET /integrity/<project>/<version>/<filename>/provenance``, the URL a file's
+  ``provenance`` key gives) answering ``{"version": 1, "attestation_bundles": [{"publisher": {"kind": "GitHub",
+  "repository": "owner/repo", "workflow": "release.yml", "environment": …}, "attestations": […]}]}``.
+
+PEP 740's ``provenance`` key has three answers, kept apart: a URL (the file has provenance), ``null`` (it has
+none), and an absent key (the index does not say: a mirror that strips it) → UNKNOWN.
+
+A file's version comes from its name (wheel: ``{name}-{version}(-{build})?-{py}-{abi}-{platform}.whl``; sdist:
+``{name}-{version}.tar.gz`` or ``.zip``, where legacy names may contain dashes, so the split is where the prefix
+normalises to the project's name), must be a PEP 440 version (a file whose name does not carry one is left out),
+and is compared in canonical form (``1.0`` and ``1.0.0`` are one release, as PyPI itself holds).
+
+The index URL comes from the caller (manifest or policy); ``https://pypi.org/simple`` is only the default.
+
+API (for the facts stage):
+- ``PypiClient(fetcher, index_url=DEFAULT_INDEX, provenance_files=1)``
+- ``facts(name, version, hashes=(), publishers=True) -> VersionFacts``: never raises for registry trouble (it is
+  in ``reason``). ``hashes``: the lockfile's digests; files matching them are preferred for provenance lookups.
+  ``publishers``: look up the publisher identities (one Integrity API request for each of at most
+  ``provenance_files`` attested files; the evidence level itself needs no extra request).
+- ``history(name, version, before=None, publisher_limit=3) -> History``: the versions uploaded before ``before``
+  (default: the version's own release time) with their evidence, all from the one project page; the publisher
+  identities of the ``publisher_limit`` newest attested ones (one request each — PyPI serves provenance per
+  file, so an unbounded history would be one request per earlier release).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from checker.manifests.common import canonical_pypi_name, hash_string
+from checker.model import UNKNOWN
+from checker.registries.fetch import Document, Fetcher
+from checker.registries.http import MiB, NotFound, RegistryError, redact_url
+from checker.registries.types import (
+    NONE, TRUSTED_PUBLISHER, FileFacts, History, HistoryEntry, Publisher, VersionFacts, parse_time, stronger,
+    unknown_facts,
+)
+
+DEFAULT_INDEX = "https://pypi.org/simple"
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"
+PAGE_MAX_BYTES = 64 * MiB
+PROVENANCE_MAX_BYTES = 4 * MiB
+PROVENANCE_TTL = 7 * 24 * 3600.0  # provenance objects rarely change (PEP 740 lets an index add attestations)
+_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tbz", ".txz", ".tar")
+
+
+@lru_cache(maxsize=8192)
+def canonical_version(version: str) -> str:
+    """PEP 440 canonical form (``1.0.0`` -> ``1``, ``1.0-RC1`` -> ``1rc1``); the text itself when not PEP 440."""
+    from packaging.utils import canonicalize_version
+
+    try:
+        return str(canonicalize_version(version.strip()))
+    except Exception:  # packaging versions differ in what they raise for non-versions
+        return version.strip()
+
+
+def is_prerelease(version: str) -> bool:
+    from checker.versions import parse_version
+
+    parsed = parse_version(version)
+    return bool(parsed is not None and (parsed.is_prerelease or parsed.is_devrelease))
+
+
+def version_from_filename(filename: str, project: str) -> str | None:
+    """The version a distribution file's name carries, or None when the name is not one of ``project``'s
+    wheels, sdists or eggs."""
+    return _version_in_filename(filename, canonical_pypi_name(project))
+
+
+def _version_in_filename(filename: str, name: str) -> str | None:
+    from checker.versions import parse_version
+
+    lower = filename.lower()
+    if lower.endswith((".whl", ".egg")):
+        parts = filename[:-4].split("-")
+        valid = len(parts) in (5, 6) if lower.endswith(".whl") else len(parts) >= 2
+        if valid and canonical_pypi_name(parts[0]) == name and parse_version(parts[1]) is not None:
+            return parts[1]
+        return None
+    for suffix in _SDIST_SUFFIXES:
+        if lower.endswith(suffix):
+            stem = filename[: -len(suffix)]
+            for index, char in enumerate(stem):
+                if char == "-" and canonical_pypi_name(stem[:index]) == name:
+                    rest = stem[index + 1:]
+                    return rest if parse_version(rest) is not None else None
+            return None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectPage:
+    """One project's JSON simple page, decoded. files: (canonical version, file) pairs; versions: PEP 700's list
+    in canonical form, None for an API 1.0 index that has no ``versions`` key."""
+
+    name: str
+    url: str
+    api_version: str
+    files: tuple[tuple[str, FileFacts], ...]
+    versions: frozenset[str] | None
+    document: Document
+
+    def files_of(self, version: str) -> tuple[FileFacts, ...]:
+        key = canonical_version(version)
+        return tuple(f for v, f in self.files if v == key)
+
+
+class PypiClient:
+    """Facts about PyPI versions from one index. Thread-safe (all state is in the Fetcher)."""
+
+    ecosystem = "pypi"
+
+    def __init__(self, fetcher: Fetcher, index_url: str | None = None, *, provenance_files: int = 1,
+                 page_max_bytes: int = PAGE_MAX_BYTES) -> None:
+        self.fetcher = fetcher
+        self.index_url = (index_url or DEFAULT_INDEX).rstrip("/")
+        self.provenance_files = provenance_files
+        self.page_max_bytes = page_max_bytes
+        self._pages: dict[str, tuple[Document, ProjectPage]] = {}  # decoded once per fetched document
+        self._lock = threading.Lock()
+
+    @property
+    def registry(self) -> str:
+        return redact_url(self.index_url)
+
+    def project_url(self, name: str) -> str:
+        return f"{self.index_url}/{urllib.parse.quote(canonical_pypi_name(name), safe='')}/"
+
+    # -- documents ----------------------------------------------------------------------------------------------
+
+    def project(self, name: str, *, refresh: bool = False) -> ProjectPage:
+        """The project's page. Raises NotFound (the index has no such project) or RegistryError."""
+        url = self.project_url(name)
+        document = self.fetcher.json(url, accept=SIMPLE_JSON, max_bytes=self.page_max_bytes, refresh=refresh,
+                                     content_types=(SIMPLE_JSON,))
+        with self._lock:
+            known = self._pages.get(url)
+        if known is not None and known[0] is document:
+            return known[1]
+        page = _read_page(document, name, url)
+        with self._lock:
+            self._pages[url] = (document, page)
+        return page
+
+    def provenance(self, file: FileFacts) -> frozenset[Publisher]:
+        """The publishers named by one file's provenance object (Integrity API). Raises RegistryError."""
+        if not isinstance(file.provenance_url, str) or not file.provenance_url:
+            raise RegistryError(f"{file.filename} has no provenance URL")
+        try:
+            document = self.fetcher.json(file.provenance_url, accept=INTEGRITY_JSON,
+                                         max_bytes=PROVENANCE_MAX_BYTES, ttl=PROVENANCE_TTL)
+        except NotFound:
+            raise RegistryError(f"the index lists provenance for {file.filename}, but "
+                                f"{redact_url(file.provenance_url)} answered 404") from None
+        return _read_provenance(document.data, file.provenance_url)
+
+    # -- facts --------------------------------------------------------------------------------------------------
+
+    def facts(self, name: str, version: str, *, hashes: Iterable[str] = (), publishers: bool = True) -> VersionFacts:
+        name = canonical_pypi_name(name)
+        try:
+            page = self.project(name)
+        except NotFound:
+            return unknown_facts("pypi", name, version, self.registry,
+                                 f"{self.registry} has no project {name!r} (HTTP 404)", exists=False)
+        except RegistryError as error:
+            return unknown_facts("pypi", name, version, self.registry, error.reason)
+        files = page.files_of(version)
+        listed = page.versions is not None and canonical_version(version) in page.versions
+        if not files and not listed and not page.document.live and not self.fetcher.offline:
+            try:  # the cached page may predate this version: ask the index before calling it missing
+                page = self.project(name, refresh=True)
+            except NotFound:
+                return unknown_facts("pypi", name, version, self.registry,
+                                     f"{self.registry} has no project {name!r} (HTTP 404)", exists=False)
+            except RegistryError as error:
+                return unknown_facts("pypi", name, version, self.registry, error.reason)
+            files = page.files_of(version)
+            listed = page.versions is not None and canonical_version(version) in page.versions
+        reasons = [page.document.note] if page.document.note else []
+        if not files and not listed:
+            if not page.document.live:
+                reasons.append(f"version {version} is not in the cached copy of the index page, which may predate it")
+                return unknown_facts("pypi", name, version, self.registry, "; ".join(reasons))
+            reasons.append(f"{self.registry} lists no version {version} of {name}")
+            return VersionFacts("pypi", name, version, self.registry, exists=False, stale=page.document.stale,
+                                reason="; ".join(reasons))
+        return self._version_facts(page, name, version, files, frozenset(h.lower() for h in hashes), publishers,
+                                   reasons)
+
+    def _version_facts(self, page: ProjectPage, name: str, version: str, files: tuple[FileFacts, ...],
+                       hashes: frozenset[str], want_publishers: bool, reasons: list[str]) -> VersionFacts:
+        times = [f.upload_time for f in files if f.upload_time is not UNKNOWN]
+        release_time: object = min(times) if times else UNKNOWN  # type: ignore[type-var]
+        last_upload: object = max(times) if times else UNKNOWN  # type: ignore[type-var]
+        if files and not times:
+            reasons.append(f"{self.registry} gives no upload-time (PEP 700)")
+        if not files:
+            reasons.append(f"{self.registry} lists version {version} but no files of it")
+        yanked: object = bool(files) and all(f.yanked for f in files)
+        yanked_reason = next((f.yanked_reason for f in files if f.yanked and f.yanked_reason), None)
+        evidence: object = UNKNOWN
+        for file in files:
+            evidence = stronger(evidence, file.evidence)
+        if any(f.evidence is UNKNOWN for f in files):
+            if evidence is UNKNOWN:
+                reasons.append(f"{self.registry} does not say whether the files have provenance (no PEP 740 "
+                               "provenance key: a mirror that does not serve it?)")
+        publishers: object = UNKNOWN
+        if evidence == NONE:
+            publishers = frozenset()
+        elif evidence == TRUSTED_PUBLISHER and want_publishers:
+            publishers = self._publishers(files, hashes, reasons)
+        return VersionFacts(
+            "pypi", name, version, self.registry, exists=True, release_time=release_time,
+            last_upload_time=last_upload, yanked=yanked, yanked_reason=yanked_reason, deprecated=None,
+            hashes=frozenset(h for f in files for h in f.hashes), evidence=evidence, publishers=publishers,
+            files=files, stale=page.document.stale, reason="; ".join(reasons) or None,
+        )
+
+    def _publishers(self, files: tuple[FileFacts, ...], hashes: frozenset[str], reasons: list[str]) -> object:
+        attested = [f for f in files if isinstance(f.provenance_url, str) and f.provenance_url]
+        locked = [f for f in attested if f.hashes & hashes]
+        others = sorted((f for f in attested if f not in locked),
+                        key=lambda f: (not f.filename.lower().endswith(_SDIST_SUFFIXES), f.filename))
+        found: set[Publisher] = set()
+        for file in (locked + others)[: max(1, self.provenance_files)]:
+            try:
+                found |= self.provenance(file)
+            except RegistryError as error:
+                reasons.append(error.reason)
+                return UNKNOWN
+        return frozenset(found)
+
+    # -- history ------------------------------------------------------------------------------------------------
+
+    def history(self, name: str, version: str, *, before: dt.datetime | None = None,
+                publisher_limit: int = 3) -> History:
+        name = canonical_pypi_name(name)
+        prerelease = is_prerelease(version)
+        epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        try:
+            page = self.project(name)
+        except RegistryError as error:
+            return History("pypi", name, before or epoch, include_prereleases=prerelease, reason=error.reason)
+        if before is None:
+            times = [f.upload_time for f in page.files_of(version) if f.upload_time is not UNKNOWN]
+            if not times:
+                return History("pypi", name, epoch, include_prereleases=prerelease,
+                               reason=f"the release time of {name} {version} is unknown")
+            before = min(times)  # type: ignore[type-var]
+        target = canonical_version(version)
+        by_version: dict[str, list[FileFacts]] = {}
+        shown: dict[str, str] = {}
+        for key, file in page.files:
+            if key != target:
+                by_version.setdefault(key, []).append(file)
+                shown.setdefault(key, version_from_filename(file.filename, name) or key)
+        entries: list[HistoryEntry] = []
+        untimed = 0
+        for key, files in by_version.items():
+            times = [f.upload_time for f in files if f.upload_time is not UNKNOWN]
+            if not times:
+                untimed += 1
+                continue
+            released = min(times)  # type: ignore[type-var]
+            if released >= before or (is_prerelease(key) and not prerelease):
+                continue
+            evidence: object = UNKNOWN
+            for file in files:
+                evidence = stronger(evidence, file.evidence)
+            entries.append(HistoryEntry(shown[key], released, evidence, is_prerelease(key)))  # type: ignore[arg-type]
+        entries.sort(key=lambda e: e.release_time, reverse=True)
+        reasons = [page.document.note] if page.document.note else []
+        if untimed:
+            reasons.append(f"{untimed} earlier version(s) without upload-time left out")
+        looked = 0
+        for index, entry in enumerate(entries):
+            if looked >= publisher_limit:
+                break
+            if entry.evidence != TRUSTED_PUBLISHER:
+                continue
+            looked += 1
+            files = tuple(by_version[canonical_version(entry.version)])
+            publishers = self._publishers(files, frozenset(), reasons)
+            entries[index] = HistoryEntry(entry.version, entry.release_time, entry.evidence, entry.prerelease,
+                                          publishers)
+        return History("pypi", name, before, tuple(entries), prerelease, "; ".join(reasons) or None)
+
+
+# -- decoding ---------------------------------------------------------------------------------------------------
+
+
+def _read_page(document: Document, name: str, url: str) -> ProjectPage:
+    data = document.data
+    shown = redact_url(url)
+    if not isinstance(data, dict):
+        raise RegistryError(f"{shown}: expected a JSON object (PEP 691 project page)", url=url)
+    meta = data.get("meta", {})
+    api_version = meta.get("api-version", "1.0") if isinstance(meta, dict) else "1.0"
+    if not isinstance(api_version, str) or api_version.split(".", 1)[0] != "1":
+        raise RegistryError(f"{shown}: simple API version {api_version!r} is not supported (1.x expected)", url=url)
+    raw_files = data.get("files")
+    if not isinstance(raw_files, list):
+        raise RegistryError(f"{shown}: 'files' must be a list (PEP 691)", url=url)
+    files: list[tuple[str, FileFacts]] = []
+    canonical = canonical_pypi_name(name)
+    for index, item in enumerate(raw_files):
+        file = _read_file(item, index, url)
+        version = _version_in_filename(file.filename, canonical)
+        if version is not None:
+            files.append((canonical_version(version), file))
+    versions: frozenset[str] | None = None
+    raw_versions = data.get("versions")
+    if raw_versions is not None:
+        if not isinstance(raw_versions, list) or not all(isinstance(v, str) for v in raw_versions):
+            raise RegistryError(f"{shown}: 'versions' must be a list of strings (PEP 700)", url=url)
+        versions = frozenset(canonical_version(v) for v in raw_versions)
+    return ProjectPage(name, shown, api_version, tuple(files), versions, document)
+
+
+def _read_file(item: object, index: int, url: str) -> FileFacts:
+    where = f"{redact_url(url)}: files[{index}]"
+    if not isinstance(item, dict):
+        raise RegistryError(f"{where} must be an object", url=url)
+    filename, file_url, raw_hashes = item.get("filename"), item.get("url"), item.get("hashes")
+    if not isinstance(filename, str) or not isinstance(file_url, str):
+        raise RegistryError(f"{where}: 'filename' and 'url' must be strings", url=url)
+    if not isinstance(raw_hashes, dict) or not all(isinstance(v, str) for v in raw_hashes.values()):
+        raise RegistryError(f"{where}: 'hashes' must map algorithm names to hex digests", url=url)
+    hashes = frozenset(hash_string(k, v) for k, v in raw_hashes.items() if k and v)
+    upload_time: object = UNKNOWN
+    if "upload-time" in item:
+        parsed = parse_time(item["upload-time"])
+        if parsed is None:
+            raise RegistryError(f"{where}: 'upload-time' is not an ISO 8601 time", url=url)
+        upload_time = parsed
+    yanked_value = item.get("yanked", False)
+    yanked = bool(yanked_value)
+    reason = yanked_value if isinstance(yanked_value, str) and yanked_value else None
+    provenance: object = UNKNOWN
+    if "provenance" in item:
+        value = item["provenance"]
+        if value is None:
+            provenance = None
+        elif isinstance(value, str) and value:
+            provenance = _absolute(url, value)
+        else:
+            raise RegistryError(f"{where}: 'provenance' must be a URL or null (PEP 740)", url=url)
+    return FileFacts(filename, _absolute(url, file_url), hashes, upload_time, yanked, reason, provenance)
+
+
+def _absolute(base: str, url: str) -> str:
+    """``url`` resolved against the page's URL (PEP 691 allows relative URLs)."""
+    return url if url.startswith(("https://", "http://")) else urllib.parse.urljoin(base, url)
+
+
+def _read_provenance(data: object, url: str) -> frozenset[Publisher]:
+    shown = redact_url(url)
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise RegistryError(f"{shown}: not a PEP 740 provenance object (version 1)", url=url)
+    bundles = data.get("attestation_bundles")
+    if not isinstance(bundles, list) or not bundles:
+        raise RegistryError(f"{shown}: 'attestation_bundles' must be a non-empty list", url=url)
+    publishers = set()
+    for bundle in bundles:
+        publisher = bundle.get("publisher") if isinstance(bundle, dict) else None
+        if not isinstance(publisher, dict) or not isinstance(publisher.get("kind"), str):
+            raise RegistryError(f"{shown}: an attestation bundle without a publisher kind", url=url)
+        publishers.add(publisher_from_json(publisher))
+    return frozenset(publishers)
+
+
+def publisher_from_json(raw: dict) -> Publisher:
+    """A PEP 740 / PyPI publisher object as a Publisher (GitHub: ``workflow``; GitLab: ``workflow_filepath``;
+    Google: ``email``). Empty strings (PyPI's ``"environment": ""``) are None."""
+
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        return value.strip() or None if isinstance(value, str) else None
+
+    return Publisher(
+        kind=str(raw["kind"]), repository=text("repository"),
+        workflow=text("workflow") or text("workflow_filepath"), environment=text("environment"), email=text("email"),
+    )

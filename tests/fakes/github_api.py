@@ -1,0 +1,525 @@
+"""A fake GitHub REST API on 127.0.0.1, for the real PyGithub to talk to.
+
+It keeps one repository's pull requests, reviews, issue comments, issue events, commit statuses, teams and git
+trees in memory and answers the endpoints lockgate uses the way api.github.com does: the same JSON shapes (the
+fields PyGithub reads), URLs under a GitHub Enterprise-style ``/api/v3`` prefix (so ``GITHUB_API_URL`` must be
+honoured), pagination with ``Link`` headers (``per_page``, ``page``; 30 by default, 100 at most), 401 for an
+unknown token, 403 ``Resource not accessible by integration`` with ``X-Accepted-GitHub-Permissions`` for a token
+without the permission (a fork's read-only token), 404 ``Not Found``, 422 ``Validation Failed`` (a comment over
+65,536 characters, an unknown status state), and the secondary rate limit (403 with ``Retry-After``) on demand.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlparse
+
+DOCS = "https://docs.github.com/rest"
+BODY_LIMIT = 65536
+READ, WRITE = "read", "write"
+ALL_WRITE = {"contents": WRITE, "pull_requests": WRITE, "issues": WRITE, "statuses": WRITE, "metadata": READ}
+READ_ONLY = {"contents": READ, "pull_requests": READ, "issues": READ, "statuses": READ, "metadata": READ}
+
+
+@dataclass
+class Token:
+    """``kind``: ``installation`` (like the workflow's GITHUB_TOKEN: acts as github-actions[bot], cannot call
+    GET /user) or ``user`` (a personal access token). ``permissions``: GitHub App permission -> read|write."""
+
+    login: str = "github-actions[bot]"
+    kind: str = "installation"
+    permissions: dict[str, str] = field(default_factory=lambda: dict(ALL_WRITE))
+
+
+def blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class _Error(Exception):
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class FakeGitHub:
+    """The state and the server. Use as a context manager; ``api_url`` is what GITHUB_API_URL should be."""
+
+    def __init__(self, owner: str = "acme", name: str = "app") -> None:
+        self.owner, self.name = owner, name
+        self.full_name = f"{owner}/{name}"
+        self.lock = threading.RLock()
+        self.clock = dt.datetime(2026, 3, 20, 10, 0, 0, tzinfo=dt.timezone.utc)
+        self.tokens: dict[str, Token] = {}
+        self.users: dict[str, str] = {}  # login -> type (User | Bot)
+        self.pulls: dict[int, dict[str, Any]] = {}
+        self.reviews: dict[int, list[dict[str, Any]]] = {}
+        self.comments: dict[int, dict[str, Any]] = {}  # id -> comment (with "_issue")
+        self.events: dict[int, list[dict[str, Any]]] = {}
+        self.statuses: dict[str, list[dict[str, Any]]] = {}
+        self.commits: dict[str, list[str]] = {}  # sha -> parent shas
+        self.trees: dict[str, dict[str, bytes]] = {}  # commit sha or ref -> files
+        self.teams: dict[tuple[str, str], dict[str, str]] = {}  # (org, slug) -> login -> state
+        self.requests: list[tuple[str, str]] = []
+        self.secondary_limit_remaining = 0
+        self.secondary_limit_hits = 0
+        self.server_errors_remaining = 0
+        self.too_many_requests_remaining = 0
+        self.echo_token_in_errors = False
+        self.hooks: dict[str, Callable[[], None]] = {}
+        self._next_id = 1000
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- serving -----------------------------------------------------------------------------------------------
+
+    def __enter__(self) -> "FakeGitHub":
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._server is not None and self._thread is not None
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+    @property
+    def root(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.root}/api/v3"
+
+    @property
+    def repo_url(self) -> str:
+        return f"{self.api_url}/repos/{self.full_name}"
+
+    # --- building state ----------------------------------------------------------------------------------------
+
+    def new_id(self) -> int:
+        with self.lock:
+            self._next_id += 1
+            return self._next_id
+
+    def tick(self, seconds: float = 1) -> dt.datetime:
+        with self.lock:
+            self.clock += dt.timedelta(seconds=seconds)
+            return self.clock
+
+    def add_token(self, value: str, token: Token | None = None) -> Token:
+        token = token or Token()
+        self.tokens[value] = token
+        self.users.setdefault(token.login, "Bot" if token.kind == "installation" else "User")
+        return token
+
+    def user(self, login: str) -> dict[str, Any]:
+        kind = self.users.get(login, "Bot" if login.endswith("[bot]") else "User")
+        return {"login": login, "id": abs(hash(login)) % 10**8, "type": kind, "url": f"{self.api_url}/users/{quote(login)}",
+                "html_url": f"https://github.com/{quote(login)}"}
+
+    def add_pull(self, number: int, author: str, base: str, head: str, labels: tuple[str, ...] = (),
+                 fork: str | None = None) -> dict[str, Any]:
+        repo = {"full_name": self.full_name, "name": self.name, "owner": self.user(self.owner)}
+        head_repo = {"full_name": fork or self.full_name, "name": self.name,
+                     "owner": self.user((fork or self.full_name).split("/")[0])}
+        pull = {
+            "url": f"{self.repo_url}/pulls/{number}",
+            "issue_url": f"{self.repo_url}/issues/{number}",
+            "html_url": f"https://github.com/{self.full_name}/pull/{number}",
+            "id": self.new_id(), "number": number, "state": "open", "title": f"pull {number}",
+            "user": self.user(author),
+            "labels": [{"id": self.new_id(), "name": name, "color": "ededed"} for name in labels],
+            "head": {"sha": head, "ref": "feature", "label": "feature", "repo": head_repo},
+            "base": {"sha": base, "ref": "main", "label": "main", "repo": repo},
+            "created_at": _iso(self.clock), "updated_at": _iso(self.clock),
+        }
+        with self.lock:
+            self.pulls[number] = pull
+            self.reviews.setdefault(number, [])
+            self.events.setdefault(number, [])
+        return pull
+
+    def push(self, number: int, head: str) -> None:
+        """A new head for the pull request (the clock moves on)."""
+        with self.lock:
+            self.tick(60)
+            self.pulls[number]["head"]["sha"] = head
+
+    def add_review(self, number: int, login: str, state: str, commit: str, association: str = "MEMBER") -> dict[str, Any]:
+        with self.lock:
+            review = {
+                "id": self.new_id(), "user": self.user(login), "body": "", "state": state, "commit_id": commit,
+                "submitted_at": _iso(self.tick()), "author_association": association,
+                "html_url": f"https://github.com/{self.full_name}/pull/{number}#pullrequestreview-1",
+                "pull_request_url": f"{self.repo_url}/pulls/{number}",
+            }
+            self.reviews[number].append(review)
+            return review
+
+    def dismiss(self, review: dict[str, Any]) -> None:
+        review["state"] = "DISMISSED"
+
+    def label(self, number: int, name: str, actor: str) -> None:
+        with self.lock:
+            pull = self.pulls[number]
+            if not any(l["name"] == name for l in pull["labels"]):
+                pull["labels"].append({"id": self.new_id(), "name": name, "color": "ededed"})
+            self.events[number].append({
+                "id": self.new_id(), "event": "labeled", "actor": self.user(actor),
+                "label": {"name": name, "color": "ededed"}, "created_at": _iso(self.tick()),
+                "url": f"{self.repo_url}/issues/events/{self._next_id}",
+            })
+
+    def add_comment(self, number: int, login: str, body: str) -> dict[str, Any]:
+        with self.lock:
+            cid = self.new_id()
+            comment = {
+                "id": cid, "_issue": number, "url": f"{self.repo_url}/issues/comments/{cid}",
+                "html_url": f"https://github.com/{self.full_name}/pull/{number}#issuecomment-{cid}",
+                "issue_url": f"{self.repo_url}/issues/{number}", "body": body, "user": self.user(login),
+                "created_at": _iso(self.tick()), "updated_at": _iso(self.clock),
+            }
+            self.comments[cid] = comment
+            return comment
+
+    def comments_on(self, number: int) -> list[dict[str, Any]]:
+        with self.lock:
+            return sorted((c for c in self.comments.values() if c["_issue"] == number), key=lambda c: c["id"])
+
+    def add_status(self, sha: str, state: str, context: str = "lockgate", creator: str = "github-actions[bot]") -> None:
+        with self.lock:
+            self._status(sha, {"state": state, "context": context, "description": ""}, creator)
+
+    def add_tree(self, ref: str, files: dict[str, bytes], parents: tuple[str, ...] = ()) -> None:
+        self.trees[ref] = files
+        self.commits[ref] = list(parents)
+
+    # --- the API -----------------------------------------------------------------------------------------------
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]], headers: Any, body: bytes) -> tuple[int, Any, dict[str, str]]:
+        with self.lock:
+            self.requests.append((method, path))
+        token = self._token(headers.get("Authorization", ""))
+        if self.secondary_limit_remaining > 0:
+            with self.lock:
+                self.secondary_limit_remaining -= 1
+                self.secondary_limit_hits += 1
+            raise _Error(403, {
+                "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+                "If you reach out to GitHub Support for help, please include the request ID.",
+                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+            }, {"Retry-After": "1"})
+        if self.too_many_requests_remaining > 0:
+            with self.lock:
+                self.too_many_requests_remaining -= 1
+            raise _Error(429, {"message": "Too Many Requests"}, {"Retry-After": "1"})
+        if self.server_errors_remaining > 0:
+            with self.lock:
+                self.server_errors_remaining -= 1
+            raise _Error(502, {"message": "Server Error"})
+        prefix = "/api/v3"
+        if not path.startswith(prefix + "/"):
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        route = path[len(prefix):]
+        for pattern, verb, name in _ROUTES:
+            match = re.fullmatch(pattern, route)
+            if match and verb == method:
+                if name in self.hooks:
+                    self.hooks[name]()
+                data = json.loads(body) if body else None
+                with self.lock:
+                    return getattr(self, f"_api_{name}")(token, query, data, *[unquote(g) for g in match.groups()])
+        raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+
+    def _token(self, header: str) -> Token:
+        scheme, _, value = header.partition(" ")
+        token = self.tokens.get(value) if scheme.lower() in ("token", "bearer") else None
+        if token is None:
+            raise _Error(401, {"message": "Bad credentials", "documentation_url": DOCS})
+        token.value = value  # type: ignore[attr-defined]
+        return token
+
+    def _need(self, token: Token, *options: tuple[str, str]) -> None:
+        """403 unless the token has one of the (permission, level) options (write includes read)."""
+        for permission, level in options:
+            granted = token.permissions.get(permission)
+            if granted == WRITE or granted == level:
+                return
+        message = "Resource not accessible by integration"
+        if self.echo_token_in_errors:
+            message += f" (token {token.value})"  # type: ignore[attr-defined]
+        accepted = "; ".join(f"{p}={l}" for p, l in options)
+        raise _Error(403, {"message": message, "documentation_url": DOCS, "status": "403"},
+                     {"X-Accepted-GitHub-Permissions": accepted})
+
+    def _pull(self, number: str) -> dict[str, Any]:
+        pull = self.pulls.get(int(number))
+        if pull is None:
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        return pull
+
+    def _page(self, items: list[Any], query: dict[str, list[str]], url: str) -> tuple[int, Any, dict[str, str]]:
+        per_page = max(1, min(100, int(query.get("per_page", ["30"])[0])))
+        page = max(1, int(query.get("page", ["1"])[0]))
+        last = max(1, -(-len(items) // per_page))
+        chunk = items[(page - 1) * per_page: page * per_page]
+        links = []
+        keep = {k: v[0] for k, v in query.items() if k not in ("page", "per_page")}
+
+        def link(n: int, rel: str) -> str:
+            return f'<{url}?{urlencode({**keep, "per_page": per_page, "page": n})}>; rel="{rel}"'
+
+        if page > 1:
+            links += [link(page - 1, "prev"), link(1, "first")]
+        if page < last:
+            links += [link(page + 1, "next"), link(last, "last")]
+        return 200, chunk, ({"Link": ", ".join(links)} if links else {})
+
+    def _api_repo(self, token: Token, query: Any, data: Any, owner: str, name: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        return 200, {"id": 1, "name": self.name, "full_name": self.full_name, "owner": self.user(self.owner),
+                     "private": False, "url": self.repo_url, "default_branch": "main"}, {}
+
+    def _repo(self, owner: str, name: str) -> None:
+        if f"{owner}/{name}".lower() != self.full_name.lower():
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+
+    def _api_pull(self, token: Token, query: Any, data: Any, owner: str, name: str, number: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("pull_requests", READ))
+        return 200, self._pull(number), {}
+
+    def _api_reviews(self, token: Token, query: Any, data: Any, owner: str, name: str, number: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("pull_requests", READ))
+        self._pull(number)
+        return self._page(list(self.reviews[int(number)]), query, f"{self.repo_url}/pulls/{number}/reviews")
+
+    def _public_comment(self, comment: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in comment.items() if not k.startswith("_")}
+
+    def _api_list_comments(self, token: Token, query: Any, data: Any, owner: str, name: str, number: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("issues", READ), ("pull_requests", READ))
+        self._pull(number)
+        items = [self._public_comment(c) for c in self.comments_on(int(number))]
+        return self._page(items, query, f"{self.repo_url}/issues/{number}/comments")
+
+    def _check_body(self, data: Any) -> str:
+        body = data.get("body") if isinstance(data, dict) else None
+        if not isinstance(body, str):
+            raise _Error(422, {"message": "Invalid request.\n\n\"body\" wasn't supplied.", "documentation_url": DOCS})
+        if len(body) > BODY_LIMIT:
+            raise _Error(422, {"message": "Validation Failed", "errors": [
+                {"resource": "IssueComment", "code": "custom", "field": "body",
+                 "message": f"body is too long (maximum is {BODY_LIMIT} characters)"}], "documentation_url": DOCS})
+        return body
+
+    def _api_create_comment(self, token: Token, query: Any, data: Any, owner: str, name: str, number: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("issues", WRITE), ("pull_requests", WRITE))
+        self._pull(number)
+        comment = self.add_comment(int(number), token.login, self._check_body(data))
+        return 201, self._public_comment(comment), {}
+
+    def _comment(self, cid: str) -> dict[str, Any]:
+        comment = self.comments.get(int(cid))
+        if comment is None:
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        return comment
+
+    def _api_edit_comment(self, token: Token, query: Any, data: Any, owner: str, name: str, cid: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("issues", WRITE), ("pull_requests", WRITE))
+        comment = self._comment(cid)
+        comment["body"] = self._check_body(data)
+        comment["updated_at"] = _iso(self.tick())
+        return 200, self._public_comment(comment), {}
+
+    def _api_delete_comment(self, token: Token, query: Any, data: Any, owner: str, name: str, cid: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("issues", WRITE), ("pull_requests", WRITE))
+        self._comment(cid)
+        del self.comments[int(cid)]
+        return 204, None, {}
+
+    def _api_events(self, token: Token, query: Any, data: Any, owner: str, name: str, number: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("issues", READ), ("pull_requests", READ))
+        self._pull(number)
+        return self._page(list(self.events[int(number)]), query, f"{self.repo_url}/issues/{number}/events")
+
+    def _commit_json(self, sha: str) -> dict[str, Any]:
+        if sha not in self.commits and not re.fullmatch(r"[0-9a-f]{40}", sha):
+            raise _Error(422, {"message": f"No commit found for SHA: {sha}", "documentation_url": DOCS})
+        return {
+            "sha": sha, "url": f"{self.repo_url}/commits/{sha}", "html_url": f"https://github.com/{self.full_name}/commit/{sha}",
+            "parents": [{"sha": p, "url": f"{self.repo_url}/commits/{p}"} for p in self.commits.get(sha, [])],
+            "commit": {"message": "", "tree": {"sha": sha}},
+        }
+
+    def _api_commit(self, token: Token, query: Any, data: Any, owner: str, name: str, sha: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("contents", READ))
+        return 200, self._commit_json(sha), {}
+
+    def _api_list_statuses(self, token: Token, query: Any, data: Any, owner: str, name: str, sha: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("statuses", READ))
+        newest_first = list(reversed(self.statuses.get(sha, [])))
+        return self._page(newest_first, query, f"{self.repo_url}/commits/{sha}/statuses")
+
+    def _status(self, sha: str, data: dict[str, Any], creator: str) -> dict[str, Any]:
+        status = {
+            "id": self.new_id(), "url": f"{self.repo_url}/statuses/{sha}", "state": data["state"],
+            "description": data.get("description"), "target_url": data.get("target_url"),
+            "context": data.get("context") or "default", "created_at": _iso(self.tick()),
+            "updated_at": _iso(self.clock), "creator": self.user(creator),
+        }
+        self.statuses.setdefault(sha, []).append(status)
+        return status
+
+    def _api_create_status(self, token: Token, query: Any, data: Any, owner: str, name: str, sha: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("statuses", WRITE))
+        if not isinstance(data, dict) or data.get("state") not in ("error", "failure", "pending", "success"):
+            raise _Error(422, {"message": "Validation Failed", "errors": [
+                {"resource": "Status", "code": "custom", "field": "state",
+                 "message": "state is not included in the list"}], "documentation_url": DOCS})
+        return 201, self._status(sha, data, token.login), {}
+
+    def _api_me(self, token: Token, query: Any, data: Any) -> tuple[int, Any, dict[str, str]]:
+        if token.kind == "installation":
+            raise _Error(403, {"message": "Resource not accessible by integration", "documentation_url": DOCS})
+        return 200, self.user(token.login), {}
+
+    def _api_org(self, token: Token, query: Any, data: Any, org: str) -> tuple[int, Any, dict[str, str]]:
+        if not any(o == org for o, _ in self.teams):
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        return 200, {"login": org, "id": 7, "url": f"{self.api_url}/orgs/{org}"}, {}
+
+    def _team_id(self, org: str, slug: str) -> int:
+        return sorted(self.teams).index((org, slug)) + 1
+
+    def _api_team(self, token: Token, query: Any, data: Any, org: str, slug: str) -> tuple[int, Any, dict[str, str]]:
+        self._need(token, ("members", READ))
+        if (org, slug) not in self.teams:
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        tid = self._team_id(org, slug)
+        return 200, {"id": tid, "slug": slug, "name": slug, "url": f"{self.api_url}/organizations/7/team/{tid}"}, {}
+
+    def _api_membership(self, token: Token, query: Any, data: Any, oid: str, tid: str, login: str) -> tuple[int, Any, dict[str, str]]:
+        self._need(token, ("members", READ))
+        teams = sorted(self.teams)
+        index = int(tid) - 1
+        if not 0 <= index < len(teams) or login not in self.teams[teams[index]]:
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        return 200, {"url": f"{self.api_url}/organizations/{oid}/team/{tid}/memberships/{login}", "role": "member",
+                     "state": self.teams[teams[index]][login]}, {}
+
+    def _files(self, ref: str) -> dict[str, bytes]:
+        files = self.trees.get(ref)
+        if files is None:
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        return files
+
+    def _api_tree(self, token: Token, query: Any, data: Any, owner: str, name: str, ref: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("contents", READ))
+        files = self._files(ref)
+        entries = [{"path": p, "mode": "100644", "type": "blob", "sha": blob_id(b), "size": len(b),
+                    "url": f"{self.repo_url}/git/blobs/{blob_id(b)}"} for p, b in sorted(files.items())]
+        return 200, {"sha": ref, "url": f"{self.repo_url}/git/trees/{ref}", "tree": entries, "truncated": False}, {}
+
+    def _api_contents(self, token: Token, query: Any, data: Any, owner: str, name: str, path: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("contents", READ))
+        ref = query.get("ref", ["main"])[0]
+        content = self._files(ref).get(path)
+        if content is None:
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        large = len(content) > 1024 * 1024
+        encoded = base64.b64encode(content).decode()
+        wrapped = "\n".join(encoded[i:i + 60] for i in range(0, len(encoded), 60)) + "\n"
+        return 200, {"type": "file", "encoding": "none" if large else "base64", "size": len(content),
+                     "name": path.rsplit("/", 1)[-1], "path": path, "content": "" if large else wrapped,
+                     "sha": blob_id(content), "url": f"{self.repo_url}/contents/{quote(path)}?ref={ref}"}, {}
+
+    def _api_blob(self, token: Token, query: Any, data: Any, owner: str, name: str, sha: str) -> tuple[int, Any, dict[str, str]]:
+        self._repo(owner, name)
+        self._need(token, ("contents", READ))
+        for files in self.trees.values():
+            for content in files.values():
+                if blob_id(content) == sha:
+                    return 200, {"sha": sha, "size": len(content), "url": f"{self.repo_url}/git/blobs/{sha}",
+                                 "content": base64.b64encode(content).decode(), "encoding": "base64"}, {}
+        raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+
+
+_R = r"/repos/([^/]+)/([^/]+)"
+_ROUTES = [
+    (_R, "GET", "repo"),
+    (_R + r"/pulls/(\d+)", "GET", "pull"),
+    (_R + r"/pulls/(\d+)/reviews", "GET", "reviews"),
+    (_R + r"/issues/(\d+)/comments", "GET", "list_comments"),
+    (_R + r"/issues/(\d+)/comments", "POST", "create_comment"),
+    (_R + r"/issues/comments/(\d+)", "PATCH", "edit_comment"),
+    (_R + r"/issues/comments/(\d+)", "DELETE", "delete_comment"),
+    (_R + r"/issues/(\d+)/events", "GET", "events"),
+    (_R + r"/commits/([^/]+)", "GET", "commit"),
+    (_R + r"/commits/([^/]+)/statuses", "GET", "list_statuses"),
+    (_R + r"/statuses/([^/]+)", "GET", "list_statuses"),
+    (_R + r"/statuses/([^/]+)", "POST", "create_status"),
+    (r"/user", "GET", "me"),
+    (r"/orgs/([^/]+)", "GET", "org"),
+    (r"/orgs/([^/]+)/teams/([^/]+)", "GET", "team"),
+    (r"/organizations/(\d+)/team/(\d+)/memberships/([^/]+)", "GET", "membership"),
+    (_R + r"/git/trees/([^/]+)", "GET", "tree"),
+    (_R + r"/contents/(.+)", "GET", "contents"),
+    (_R + r"/git/blobs/([0-9a-f]+)", "GET", "blob"),
+]
+
+
+def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            url = urlparse(self.path)
+            try:
+                status, payload, headers = fake.handle(self.command, url.path, parse_qs(url.query), self.headers, body)
+            except _Error as exc:
+                status, payload, headers = exc.status, exc.body, exc.headers
+            raw = b"" if payload is None else json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.send_header("X-GitHub-Media-Type", "github.v3; format=json")
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(raw)
+
+        do_GET = do_POST = do_PATCH = do_DELETE = _serve
+
+    return Handler

@@ -1,0 +1,158 @@
+"""The real pre-commit framework runs lockgate's hook from this repository (``pre-commit try-repo``).
+
+pre-commit builds the hook's environment with pip. To keep the test run off the network, pip is pointed at a
+wheelhouse of lockgate's hash-pinned dependencies that ``.ci/run`` downloads before the tests
+(``LOCKGATE_WHEELHOUSE``); without it these tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+HASH_A = "sha256:" + "a" * 64
+HASH_B = "sha256:" + "b" * 64
+
+
+def _pre_commit() -> str:
+    exe = Path(sys.executable).with_name("pre-commit")
+    if not exe.exists():
+        pytest.skip("pre-commit is not installed (it is in the test extra)")
+    return str(exe)
+
+
+@pytest.fixture(scope="session")
+def hook_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for pre-commit: its own store, pip offline against the wheelhouse, a clean git."""
+    wheelhouse = os.environ.get("LOCKGATE_WHEELHOUSE")
+    if not wheelhouse or not Path(wheelhouse).is_dir():
+        pytest.skip("LOCKGATE_WHEELHOUSE is not set (.ci/run downloads the wheelhouse the hook environment needs)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PIP_", "PRE_COMMIT"))}
+    env.update(
+        PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")),
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=wheelhouse,
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.invalid",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.invalid",
+        NO_COLOR="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, hook_env: dict[str, str]) -> Path:
+    """This project's files (committed or not) as a fresh one-commit repository, so try-repo installs the code
+    under test once per session instead of once per shadow commit."""
+    target = tmp_path_factory.mktemp("lockgate-hook-repo")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT, capture_output=True, check=True,
+    ).stdout.split(b"\0")
+    for raw in listed:
+        if not raw:
+            continue
+        relative = raw.decode()
+        source = PROJECT / relative
+        if not source.is_file():
+            continue
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target / relative)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "lockgate under test"]):
+        subprocess.run(["git", *args], cwd=target, env=hook_env, check=True, capture_output=True)
+    return target
+
+
+class Project:
+    """A user's repository in which the hook runs."""
+
+    def __init__(self, path: Path, env: dict[str, str]) -> None:
+        self.path = path
+        self.env = env
+        path.mkdir()
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str) -> None:
+        subprocess.run(["git", *args], cwd=self.path, env=self.env, check=True, capture_output=True)
+
+    def stage(self, files: dict[str, str]) -> None:
+        for relative, content in files.items():
+            (self.path / relative).parent.mkdir(parents=True, exist_ok=True)
+            (self.path / relative).write_text(content)
+            self.git("add", relative)
+
+    def commit(self, files: dict[str, str]) -> None:
+        self.stage(files)
+        self.git("commit", "-q", "-m", "base")
+
+    def try_repo(self, repo: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [_pre_commit(), "try-repo", str(repo), "lockgate", "--verbose"],
+            cwd=self.path, env=self.env, capture_output=True, text=True, timeout=600,
+        )
+
+
+def requirement(version: str, digest: str) -> str:
+    return f"requests=={version} \\\n    --hash={digest}\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, hook_env: dict[str, str]) -> Project:
+    return Project(tmp_path / "project", hook_env)
+
+
+def test_a_staged_unreviewed_bump_fails_with_the_fix(project: Project, hook_repo: Path) -> None:
+    project.commit({"requirements.txt": requirement("2.32.3", HASH_A)})
+    project.stage({"requirements.txt": requirement("2.32.4", HASH_B)})
+    done = project.try_repo(hook_repo)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "lockgate (dependency changes)" in done.stdout and "Failed" in done.stdout
+    assert "lockgate: blocked: 1 of 1 dependency change" in done.stdout
+    assert (
+        "requirements.txt:1: requests 2.32.3 -> 2.32.4 (patch): review: approve the pull request as a maintainer, "
+        "or record the review on the base branch: lockgate review pypi:requests 2.32.3 2.32.4 --reason"
+    ) in done.stdout
+
+
+def test_the_same_bump_with_a_ledger_entry_in_the_index_passes(project: Project, hook_repo: Path) -> None:
+    project.commit({"requirements.txt": requirement("2.32.3", HASH_A)})
+    ledger = (
+        "reviews:\n"
+        "  - {package: 'pypi:requests', from: '2.32.3', to: '2.32.4', reviewer: alice, date: '2026-11-28',"
+        " reason: read the diff}\n"
+    )
+    project.stage({"requirements.txt": requirement("2.32.4", HASH_B), ".github/lockgate-reviews.yml": ledger})
+    done = project.try_repo(hook_repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
+    assert "lockgate: 1 dependency change pass" in done.stdout
+
+
+def test_a_commit_touching_no_manifest_does_not_start_lockgate(project: Project, hook_repo: Path) -> None:
+    project.commit({"requirements.txt": requirement("2.32.3", HASH_A)})
+    project.stage({"README.md": "docs only\n", "src/app.py": "print('hi')\n"})
+    done = project.try_repo(hook_repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "(no files to check)Skipped" in done.stdout
+    assert "lockgate:" not in done.stdout  # lockgate itself never ran
+
+
+def test_a_staged_file_that_is_not_toml_fails_clearly(project: Project, hook_repo: Path) -> None:
+    project.commit({"requirements.txt": requirement("2.32.3", HASH_A)})
+    project.stage({"pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['requests'\n"})
+    done = project.try_repo(hook_repo)
+    assert done.returncode == 1, done.stdout + done.stderr  # pre-commit's own code for a failed hook
+    assert "- exit code: 2" in done.stdout  # lockgate's: an input error, not a verdict
+    assert "lockgate: error: pyproject.toml:3: not valid TOML: Unclosed array at end of file" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr

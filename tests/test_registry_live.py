@@ -1,0 +1,29 @@
+"""Release times read from the real registries (pypi.org, registry.npmjs.org). Marked ``live``: skipped unless
+LOCKGATE_LIVE=1, since the default test run is hermetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from checker.registries.cache import Cache
+from checker.registries.gather import FactsRequest, Registries
+
+
+@pytest.mark.live
+def test_release_times_from_the_real_registries(tmp_path: Path) -> None:
+    stack = Registries.create(cache=Cache(tmp_path), retries=2, timeout=20)
+    pypi = FactsRequest("pypi", "requests", "2.31.0")
+    npm = FactsRequest("npm", "left-pad", "1.3.0")
+    answers = stack.gather([pypi, npm])
+    requests_facts = answers[pypi].facts
+    assert requests_facts.exists is True, requests_facts.reason
+    assert requests_facts.release_time == dt.datetime(2023, 5, 22, 15, 12, 42, 313790, tzinfo=dt.timezone.utc)
+    assert "sha256:942c5a758f98d790eaed1a29cb6eefc7ffb0d1cf7af05c3d2791656dbd6ad1e1" in requests_facts.hashes  # type: ignore[operator]
+    left_pad = answers[npm].facts
+    assert left_pad.exists is True, left_pad.reason
+    assert isinstance(left_pad.release_time, dt.datetime) and left_pad.release_time.tzinfo is not None
+    assert dt.datetime(2014, 1, 1, tzinfo=dt.timezone.utc) < left_pad.release_time < dt.datetime.now(dt.timezone.utc)
+    assert "sha1:5b8a3a7765dfe001261dde915589e782f8c94d1e" in left_pad.hashes  # type: ignore[operator]
