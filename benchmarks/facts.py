@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
+from checker.model import UNKNOWN  # noqa: E402
 from checker.registries.cache import Cache  # noqa: E402
 from checker.registries.fetch import Fetcher  # noqa: E402
 from checker.registries.gather import WORKERS, FactsRequest, Registries  # noqa: E402
@@ -82,7 +83,7 @@ def run(requests: list[FactsRequest], cache_dir: Path, workers: int, clock: Cloc
     started = time.perf_counter()
     answers = stack.gather(requests)
     elapsed = time.perf_counter() - started
-    known = sum(1 for a in answers.values() if a.facts.release_time is not None and a.facts.exists is True)
+    known = sum(1 for a in answers.values() if a.facts.release_time is not UNKNOWN and a.facts.exists is True)
     return elapsed, known, http.requests
 
 

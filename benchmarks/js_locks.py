@@ -7,8 +7,8 @@ classic yarn.lock) it prints the median (and fastest) wall time, in one warm pro
 - lockgate's whole parse: text -> Manifest (YAML reading, entries, sources, hashes, the scope walk);
 - lockgate's YAML reader alone (``lockyaml.read_fast``), and lockgate's parse forced onto the full loader;
 - the floors: ruamel.yaml's safe loader, pure Python and, when ruamel.yaml.clib is importable, its C parser
-  (``pip install --target DIR ruamel.yaml.clib`` and ``PYTHONPATH=DIR`` make it importable without touching the
-  environment).
+  (libyaml; a floor only: it rejects the `{tarball: https://...}` flow mappings pnpm writes, so lockgate's own
+  fallback uses the pure loader).
   Classic yarn.lock is not YAML and has no standard loader: its line gives lockgate's throughput instead.
 
 Each figure is the median wall time, the fastest wall time, and the median CPU time of the process. The target

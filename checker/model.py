@@ -255,3 +255,6 @@ class Report:
     policy: str | None = None
     judged_all: bool = False
     version: str = field(default="")
+    # What the registries said about the versions judged (one entry per ecosystem/name/version looked up;
+    # offline runs hold UNKNOWN facts). Renderers show ages and provenance from here.
+    facts: tuple[Facts, ...] = ()

@@ -43,11 +43,13 @@ def test_demo_blocks_litellm_and_explains(capsys):
     assert code == 1, err
     assert "BLOCKED" in out
     assert "pypi:litellm@1.82.8 is denied" in out
-    assert "exact-pinning" in out and "httpx" in out
+    assert "action-pinning: aquasecurity/trivy-action@0.33.1 is pinned to a tag" in out
+    assert "+ upgraded       pytest 8.3.4 -> 8.3.5 (patch) [dev]" in out  # the clean bump passes
     code, out, _ = run(capsys, "demo", "--format", "json")
     doc = json.loads(out)
     assert doc["verdict"] == "block"
-    assert {(c["name"], c["kind"]) for c in doc["changes"]} == {("litellm", "upgraded"), ("httpx", "added")}
+    assert {(c["name"], c["kind"]) for c in doc["changes"]} == {
+        ("litellm", "upgraded"), ("aquasecurity/trivy-action", "upgraded"), ("pytest", "upgraded")}
 
 
 def test_upgrade_is_reported_in_the_json_contract(capsys, repo):

@@ -151,9 +151,10 @@ def test_a_huge_comment_keeps_the_verdict_and_the_most_serious_changes() -> None
     report = big_report(3000)
     text = render_comment(report, ReviewState(waiting=60, reviewers=("alice",)))
     assert len(text.encode("utf-8")) <= COMMENT_LIMIT
-    assert text.startswith(f"{MARKER}\n### \u274c lockgate: Blocked\n")
-    rows = [line for line in text.splitlines() if line.startswith("| \u274c") or line.startswith("| \u2705")]
-    blocked = [row for row in rows if row.startswith("| \u274c")]
+    assert text.startswith(
+        f"{MARKER}\n### \u274c lockgate: Blocked · 60 of 3000 dependency changes blocked · 60 blocking findings\n")
+    rows = [line for line in text.splitlines() if line.startswith("| \U0001f534") or line.startswith("| \U0001f7e2")]
+    blocked = [row for row in rows if row.startswith("| \U0001f534 high")]
     assert len(blocked) == 60  # every blocked change made it in, before any passing one
     assert rows[:60] == blocked and len(rows) > 60
     shown = len(rows)
@@ -166,7 +167,7 @@ def test_a_comment_that_fits_is_left_whole() -> None:
     text = render_comment(report, ReviewState(evidence="approved by alice on cccccccccccc"))
     assert "leaves out" not in text
     assert "**Review:** \u2705 approved by alice on cccccccccccc" in text
-    assert text.count("| \u274c") + text.count("| \u2705") == 20
+    assert text.count("| \U0001f534 high |") + text.count("| \U0001f7e2 low |") == 20
 
 
 def test_review_state_and_what_blocks_are_spelt_out() -> None:
@@ -176,7 +177,10 @@ def test_review_state_and_what_blocks_are_spelt_out() -> None:
         ReviewState(notes=("approval by bob was given on 0d0d0d0d0d0d, before the latest push",),
                     reviewers=("alice", "@acme/security"), label="deps-ok", waiting=2),
     )
-    assert "**What blocks:**\n- <code>deny</code>: package\\-00007 1\\.1\n" in text
+    assert (
+        "**What unblocks this**\n- \u274c **package\\-00007** <code>1\\.0</code> \u2192 <code>1\\.1</code> in "
+        "<code>requirements\\.txt&#58;8</code>: **Move off this version**: package\\-00007 1\\.1 is denied"
+    ) in text
     assert (
         "**Review:** \u23f3 2 changes need a review: an approval of head cccccccccccc by alice, @\u200bacme/security, "
         "or the label deps\\-ok applied by alice, @\u200bacme/security after the latest push\n"

@@ -130,14 +130,18 @@ def test_first_run_creates_the_comment_and_blocks_an_unreviewed_bump(setup, fake
     assert result.code == 1, result.stdout + result.stderr
     assert result.stderr == ""
     comment = only_comment(fake)
-    assert comment["body"].startswith(f"{MARKER}\n### \u274c lockgate: Blocked\n")
+    assert comment["body"].startswith(
+        f"{MARKER}\n### \u23f3 lockgate: Needs review · 1 of 1 dependency change blocked · 1 blocking finding\n")
     assert comment["user"]["login"] == "github-actions[bot]"
-    assert "**What blocks:**\n- <code>review</code>: litellm 1\\.82\\.9\n" in comment["body"]
+    assert "**What unblocks this**\n- \u23f3 **litellm** <code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.9</code> in " \
+           f"<code>requirements\\.txt&#58;2</code>: **Get a review**: an approval by alice on the head commit {head[:12]}" \
+           in comment["body"]
     assert f"**Review:** \u23f3 1 change needs a review: an approval of head {head[:12]} by alice, or the label " \
            "deps\\-reviewed applied by alice after the latest push" in comment["body"]
-    assert "litellm 1\\.82\\.6 \\-&gt; 1\\.82\\.9 \\(patch\\) | upgraded | required |" in comment["body"]
+    assert "| <code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.9</code> | patch |" in comment["body"]
+    assert "| \u23f3 required |" in comment["body"]
     # the same summary in the job summary, annotations on the manifest line, the status, the outputs
-    assert "### \u274c lockgate: Blocked" in result.summary and "litellm 1\\.82\\.9" in result.summary
+    assert "### \u23f3 lockgate: Needs review" in result.summary and "<code>1\\.82\\.9</code>" in result.summary
     assert "::error file=requirements.txt,line=2,title=lockgate review::upgraded litellm 1.82.6 -> 1.82.9 needs a " \
            "review by alice%0AFix: " in result.stdout
     assert lockgate_statuses(fake, head) == ["failure"]
@@ -164,7 +168,7 @@ def test_a_second_run_edits_the_same_comment(setup, fake, repo) -> None:
     assert result.code == 1
     second = only_comment(fake)
     assert second["id"] == first["id"]
-    assert "litellm 1\\.82\\.6 \\-&gt; 1\\.83\\.0 \\(minor\\)" in second["body"]
+    assert "| <code>1\\.82\\.6</code> \u2192 <code>1\\.83\\.0</code> | minor |" in second["body"]
     assert "1\\.82\\.9" not in second["body"]
     assert f"comment updated: {first['html_url']}" in result.stdout
     assert lockgate_statuses(fake, head2) == ["failure"]
@@ -193,10 +197,10 @@ def test_an_approval_on_the_head_by_an_allowed_reviewer_unblocks(setup, fake) ->
     result = runner.run("pull_request_review", runner.pull_event(action="submitted", review={"state": "approved"}))
     assert result.code == 0, result.stdout
     body = only_comment(fake)["body"]
-    assert body.startswith(f"{MARKER}\n### \u2705 lockgate: Passes\n")
+    assert body.startswith(f"{MARKER}\n### \u2705 lockgate: Passes · 1 dependency change · no findings\n")
     assert f"**Review:** \u2705 approved by alice on {head[:12]}\n" in body
     assert "- approval by eve does not count&#58; not an allowed reviewer" in body
-    assert f"reviewed&#58; approved by alice on {head[:12]}" in body
+    assert f"| \u2705 approved by alice on {head[:12]} |" in body
     assert lockgate_statuses(fake, head) == ["failure", "success"]
     [change] = json.loads(result.outputs["changes"])
     assert change["review"] == "reviewed" and change["review_evidence"] == f"approved by alice on {head[:12]}"
@@ -217,7 +221,7 @@ def test_a_fork_token_degrades_cleanly(setup, fake) -> None:
     assert all("This pull request comes from a fork, which gets a read-only token under pull_request" in w
                for w in warnings)
     assert result.outputs["verdict"] == "block" and result.outputs["comment-url"] == ""
-    assert "### \u274c lockgate: Blocked" in result.summary  # the job summary needs no token
+    assert "### \u23f3 lockgate: Needs review" in result.summary  # the job summary needs no token
     # a fork can still be approved: the reviews are readable with a read-only token
     fake.add_review(5, "alice", "APPROVED", head)
     assert runner.run("pull_request_review", runner.pull_event(action="submitted"), token=FORK_TOKEN).code == 0
@@ -249,7 +253,7 @@ def test_a_later_push_that_removes_the_change_updates_the_comment(setup, fake, r
     result = runner.run("pull_request", runner.pull_event())
     assert result.code == 0
     body = only_comment(fake)["body"]
-    assert body.startswith(f"{MARKER}\n### \u2705 lockgate: Passes\n")
+    assert body.startswith(f"{MARKER}\n### \u2705 lockgate: Passes · no dependency changes · no findings\n")
     assert f"Updated for head <code>{head2[:12]}</code>: this pull request no longer changes any dependency." in body
     assert lockgate_statuses(fake, head2) == ["success"]
 

@@ -282,3 +282,19 @@ def test_errors_are_remembered_for_the_run(fake: FakeRegistry, tmp_path: Path) -
 def test_an_online_fetcher_needs_a_client(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         Fetcher(None, Cache(tmp_path))
+
+
+def test_peek_never_touches_the_network(fake: FakeRegistry, tmp_path: Path) -> None:
+    clock = Clock()
+    assert fetcher(tmp_path, clock).peek(fake.root + PAGE, accept=ACCEPT) is None  # not cached
+    fetcher(tmp_path, clock).json(fake.root + PAGE, accept=ACCEPT)
+    later = fetcher(tmp_path, clock)
+    peeked = later.peek(fake.root + PAGE, accept=ACCEPT)
+    assert peeked is not None and peeked.origin == "cache"
+    assert later.json(fake.root + PAGE, accept=ACCEPT) is peeked  # remembered for the run
+    clock.now += 601
+    assert fetcher(tmp_path, clock).peek(fake.root + PAGE, accept=ACCEPT) is None  # expired: needs the registry
+    offline = fetcher(tmp_path, clock, offline=True).peek(fake.root + PAGE, accept=ACCEPT)
+    assert offline is not None and offline.stale
+    assert fetcher(tmp_path, clock).peek(fake.root + PAGE, accept=ACCEPT, content_types=("text/html",)) is None
+    assert fake.count(PAGE) == 1

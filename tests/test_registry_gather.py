@@ -12,7 +12,7 @@ import pytest
 from checker.model import UNKNOWN, Facts
 from checker.registries.cache import Cache
 from checker.registries.gather import FactsRequest, Registries
-from checker.registries.types import NONE, TRUSTED_PUBLISHER
+from checker.registries.types import NONE, TRUSTED_PUBLISHER, Publisher
 from fakes.registry import Fault, FakeRegistry, at, standard_scenarios
 
 
@@ -124,3 +124,29 @@ def test_threads_are_bounded(fake: FakeRegistry, tmp_path: Path) -> None:
     stack.answer = spy.__get__(stack)  # type: ignore[method-assign]
     stack.gather(FactsRequest("npm", f"p{n}", "1.0.0", fake.npm_url) for n in range(30))
     assert 1 <= len(seen) <= 4
+
+
+def test_a_warm_cache_answers_without_the_network(fake: FakeRegistry, tmp_path: Path) -> None:
+    requests = [FactsRequest("pypi", "yanky", "1.1", fake.pypi_url, history=True),
+                FactsRequest("npm", "left-pad", "1.2.0", fake.npm_url, history=True)]
+    cold = registries(tmp_path).gather(requests)
+    fake.requests.clear()
+    warm = registries(tmp_path).gather(requests)
+    assert fake.requests == []
+    assert {r: a.facts for r, a in warm.items()} == {r: a.facts for r, a in cold.items()}
+
+
+def test_publisher_lookups_go_to_the_pool_even_when_the_page_is_cached(fake: FakeRegistry, tmp_path: Path) -> None:
+    registries(tmp_path).gather([FactsRequest("pypi", "moved", "2.1", fake.pypi_url)])
+    fake.requests.clear()
+    request = FactsRequest("pypi", "moved", "2.1", fake.pypi_url, publishers=True)
+    facts = registries(tmp_path).gather([request])[request].facts
+    assert facts.publishers == frozenset({Publisher("GitHub", "evil/moved", "publish.yml")})
+    assert fake.paths() == ["/integrity/moved/2.1/moved-2.1.tar.gz/provenance"]
+
+
+def test_a_mirror_can_be_declared_to_pass_provenance_through(fake: FakeRegistry, tmp_path: Path) -> None:
+    request = FactsRequest("npm", "left-pad", "1.2.0", fake.npm_url)
+    assert registries(tmp_path).gather([request])[request].facts.evidence is UNKNOWN
+    declared = registries(tmp_path, npm_serves_provenance={fake.npm_url + "/": True})
+    assert declared.gather([request])[request].facts.evidence == NONE

@@ -259,6 +259,7 @@ def test_a_token_embedded_in_the_path_is_redacted_once_registered(fake: FakeRegi
     with pytest.raises(NotFound) as caught:
         http.get(fake.root + "/pathT0ken42/simple/x/")
     assert str(caught.value) == f"HTTP 404 from {fake.root}/***/simple/x/"
+    assert caught.value.url == f"{fake.root}/***/simple/x/"
 
 
 def test_credentials_go_only_to_their_origin_even_across_redirects(fake: FakeRegistry) -> None:

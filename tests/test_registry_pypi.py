@@ -69,7 +69,7 @@ def test_versions_compare_in_canonical_form() -> None:
 
 
 def test_a_release_with_a_trusted_publisher(fake: FakeRegistry, pypi: PypiClient) -> None:
-    facts = pypi.facts("Tp_Then.Token", "1.0")  # any spelling of the name
+    facts = pypi.facts("Tp_Then.Token", "1.0", publishers=True)  # any spelling of the name
     assert (facts.ecosystem, facts.name, facts.version, facts.registry) == (
         "pypi", "tp-then-token", "1.0", fake.pypi_url)
     assert facts.exists is True and facts.yanked is False and facts.stale is False and facts.reason is None
@@ -100,7 +100,7 @@ def test_a_version_written_differently_finds_its_files(pypi: PypiClient) -> None
 
 def test_provenance_is_fetched_for_the_locked_file_first(fake: FakeRegistry, pypi: PypiClient) -> None:
     wheel_hash = "sha256:" + fake.pypi["tp-then-token"]["files"][1]["hashes"]["sha256"]
-    pypi.facts("tp-then-token", "1.0", hashes={wheel_hash.upper().replace("SHA256", "sha256")})
+    pypi.facts("tp-then-token", "1.0", hashes={wheel_hash.upper().replace("SHA256", "sha256")}, publishers=True)
     assert fake.paths()[-1] == "/integrity/tp-then-token/1.0/tp_then_token-1.0-py3-none-any.whl/provenance"
 
 
@@ -137,7 +137,7 @@ def test_history_before_a_given_time(pypi: PypiClient) -> None:
 
 
 def test_a_changed_publisher_repository(pypi: PypiClient) -> None:
-    facts = pypi.facts("moved", "2.1")
+    facts = pypi.facts("moved", "2.1", publishers=True)
     assert facts.publishers == frozenset({Publisher("GitHub", "evil/moved", "publish.yml")})
     history = pypi.history("moved", "2.1", publisher_limit=3)
     assert history.last_publishers() == frozenset({Publisher("GitHub", "acme/moved", "release.yml")})
@@ -189,14 +189,14 @@ def test_a_mirror_that_strips_provenance_gives_unknown_not_none(fake: FakeRegist
 def test_the_integrity_api_failing_leaves_publishers_unknown(fake: FakeRegistry, pypi: PypiClient) -> None:
     path = "/integrity/moved/2.1/moved-2.1.tar.gz/provenance"
     fake.fail(path, Fault("status", 500), Fault("status", 500))
-    facts = pypi.facts("moved", "2.1")
+    facts = pypi.facts("moved", "2.1", publishers=True)
     assert facts.evidence == TRUSTED_PUBLISHER and facts.publishers is UNKNOWN
     assert facts.reason == f"HTTP 500 from {fake.root}{path} (gave up after 2 tries)"
 
 
 def test_announced_provenance_that_is_missing(fake: FakeRegistry, pypi: PypiClient) -> None:
     del fake.provenance["/integrity/moved/2.1/moved-2.1.tar.gz/provenance"]
-    facts = pypi.facts("moved", "2.1")
+    facts = pypi.facts("moved", "2.1", publishers=True)
     assert facts.publishers is UNKNOWN
     assert facts.reason == (f"the index lists provenance for moved-2.1.tar.gz, but {fake.root}"
                             "/integrity/moved/2.1/moved-2.1.tar.gz/provenance answered 404")
@@ -204,7 +204,7 @@ def test_announced_provenance_that_is_missing(fake: FakeRegistry, pypi: PypiClie
 
 def test_a_malformed_provenance_object(fake: FakeRegistry, pypi: PypiClient) -> None:
     fake.provenance["/integrity/moved/2.1/moved-2.1.tar.gz/provenance"] = {"version": 1, "attestation_bundles": []}
-    facts = pypi.facts("moved", "2.1")
+    facts = pypi.facts("moved", "2.1", publishers=True)
     assert facts.publishers is UNKNOWN
     assert facts.reason == (f"{fake.root}/integrity/moved/2.1/moved-2.1.tar.gz/provenance: 'attestation_bundles' must "
                             "be a non-empty list")
@@ -273,11 +273,34 @@ def test_offline_and_not_cached_is_unknown(fake: FakeRegistry, tmp_path: Path) -
 def test_credentials_in_the_index_url(fake: FakeRegistry, tmp_path: Path) -> None:
     host = fake.root.removeprefix("http://")
     pypi = make_client(fake, tmp_path, index=f"http://ci:t0ken-value@{host}/simple/")
-    facts = pypi.facts("moved", "2.1")
+    facts = pypi.facts("moved", "2.1", publishers=True)
     assert facts.registry == fake.pypi_url and "t0ken-value" not in repr(facts)
+    assert len(fake.requests) == 2  # the page and, at the same origin, the Integrity API
     assert all(h["authorization"].startswith("Basic ") for _, h in fake.requests)
 
 
 def test_the_default_index_is_pypi(tmp_path: Path) -> None:
     fetcher = Fetcher(None, Cache(tmp_path), offline=True)
     assert PypiClient(fetcher).project_url("Foo.Bar") == "https://pypi.org/simple/foo-bar/"
+
+
+def test_a_failing_index_serves_a_stale_page_once_and_a_missing_version_stays_unknown(
+        fake: FakeRegistry, tmp_path: Path) -> None:
+    clock = [1_800_000_000.0]
+    http = HttpClient(proxies={}, sleep=lambda s: None, timeout=2.0, retries=1)
+    first = PypiClient(Fetcher(http, Cache(tmp_path / "c", clock=lambda: clock[0]), clock=lambda: clock[0]),
+                       fake.pypi_url)
+    assert first.facts("yanky", "1.0").exists is True
+    clock[0] += 7200
+    fake.fail("/simple/yanky/", *[Fault("status", 503)] * 10)
+    later = PypiClient(Fetcher(http, Cache(tmp_path / "c", clock=lambda: clock[0]), clock=lambda: clock[0]),
+                       fake.pypi_url)
+    old = later.facts("yanky", "1.0")
+    assert old.exists is True and old.stale is True
+    assert old.reason == (f"HTTP 503 from {fake.pypi_url}/yanky/ (gave up after 2 tries); using the cached copy "
+                          "from 2027-01-15 08:00 UTC")
+    missing = later.facts("yanky", "1.2")
+    assert missing.exists is UNKNOWN
+    assert missing.reason is not None and missing.reason.endswith(
+        "version 1.2 is not in the cached copy of the index page, which may predate it")
+    assert fake.count("/simple/yanky/") == 3  # one fetch, then one failed revalidation with its retry

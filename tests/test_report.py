@@ -12,7 +12,7 @@ import pytest
 
 from checker.model import Change, Dependency, Finding, Report, ReviewStatus
 from checker.report import FORMATS, render
-from checker.report.escape import code, markdown, terminal
+from checker.report.escape import code, html, html_code, link, link_code, markdown, terminal, trusted
 from checker.report.json_format import SCHEMA, document
 from checker.report.markdown import MARKER
 from checker.report.text import describe_change, short, summary_line
@@ -118,6 +118,39 @@ def test_markdown_escape() -> None:
 def test_code_escape() -> None:
     assert code("x`y|z") == "<code>x\\`y\\|z</code>"
     assert code("</code><script>") == "<code>&lt;/code&gt;&lt;script&gt;</code>"
+
+
+def test_github_references_are_defused() -> None:
+    assert markdown("see GH-123 and gh-7") == "see GH\u200b\\-123 and gh\u200b\\-7"
+    assert markdown("high-level GH-x") == "high\\-level GH\\-x"  # only GH- before a number links
+    assert markdown("a@b.example") == "a@\u200bb\\.example"  # no mailto autolink
+
+
+def test_html_escape_for_summary_lines() -> None:
+    """Inside a raw HTML block GitHub parses no Markdown: entities only, no backslashes that would show."""
+    assert html("a</summary></details><b>x</b>") == "a&lt;/summary&gt;&lt;/details&gt;&lt;b&gt;x&lt;/b&gt;"
+    # Markdown's characters as entities: they display the same, and parse as nothing
+    assert html("1.82.8 [x](y) *z* `c` \\ |") == "1.82.8 &#91;x&#93;&#40;y&#41; &#42;z&#42; &#96;c&#96; &#92; &#124;"
+    assert html("@org #1 GH-2 https://e.org 'q' \"d\"") == (
+        "@\u200borg #\u200b1 GH\u200b-2 https&#58;//e.org &apos;q&apos; &quot;d&quot;"
+    )
+    assert html("line\nbreak\x1b[31m\u202e") == "line break&#91;31m"
+    assert html_code("`x`") == "<code>&#96;x&#96;</code>"
+
+
+def test_links_only_to_urls_lockgate_builds() -> None:
+    assert link("litellm", "https://pypi.org/project/litellm/") == "[litellm](https://pypi.org/project/litellm/)"
+    assert link_code("a|b", "https://www.npmjs.com/package/@scope/x") == (
+        "[<code>a\\|b</code>](https://www.npmjs.com/package/@scope/x)"
+    )
+    for bad in ("javascript:alert(1)", "http://pypi.org/x", "https://e.org/a)b", "https://e.org/a b",
+                "https://e.org/<x>", "https://e.org/\"x", "https://E.ORG/x", None, ""):
+        assert link("t", bad) == "t"  # text only, never a link
+    assert link("[x](y)", None) == "\\[x\\]\\(y\\)"
+
+
+def test_trusted_prose_keeps_its_code_spans_and_nothing_else() -> None:
+    assert trusted("use `a|b` or <b>x</b> [l](u)") == "use <code>a\\|b</code> or &lt;b&gt;x&lt;/b&gt; \\[l\\]\\(u\\)"
 
 
 # --- text ------------------------------------------------------------------------------------------------------
@@ -227,7 +260,8 @@ DESIGN_FINDING_KEYS = ["rule", "level", "ecosystem", "name", "version", "manifes
 
 def test_json_document_shape() -> None:
     doc = json.loads(render(sample_report(), "json"))
-    assert list(doc) == ["schema", "lockgate", "base", "head", "policy", "mode", "verdict", "changes", "findings"]
+    assert list(doc) == ["schema", "lockgate", "base", "head", "policy", "mode", "verdict", "changes", "findings",
+                         "facts"]
     assert doc["schema"] == SCHEMA == "lockgate/v1"
     assert (doc["lockgate"], doc["base"], doc["head"], doc["policy"], doc["mode"], doc["verdict"]) == (
         "0.1.0", BASE, "a43e091", ".github/lockgate.yml", "changes", "block",
@@ -278,138 +312,109 @@ def test_json_of_a_baseline() -> None:
     assert (doc["mode"], doc["policy"], doc["changes"], doc["findings"]) == ("all", None, [], [])
 
 
-# --- markdown --------------------------------------------------------------------------------------------------
+# --- markdown ----------------------------------------------------------------------------------------------------
 
 
-MARKDOWN = f"""\
-{MARKER}
-### \u274c lockgate: Blocked
-
-BLOCKED&#58; 2 blocking findings, 2 warnings, 1 waived \\(4 dependency changes\\)
-
-| | Manifest | Change | Kind | Review |
-|---|---|---|---|---|
-| \u2705 | <code>\\.github/workflows/ci\\.yml</code> | actions/checkout {SHA_OLD} \\(v4\\.1\\.0\\) \\-&gt; {SHA_NEW} \\(v4\\.2\\.2\\) | source\\-changed | reviewed&#58; approved by alice |
-| \u274c | <code>requirements\\.txt</code> | litellm 1\\.82\\.6 \\-&gt; 1\\.82\\.8 \\(patch\\) | upgraded | required |
-| \u2705 | <code>requirements\\.txt</code> | httpx 0\\.28\\.1 \\[transitive\\] \\[dev\\] | added | reviewed&#58; ledger \\.github/lockgate\\-reviews\\.yml&#58;3 by alice |
-| \u2705 | <code>requirements\\.txt</code> | six 1\\.16\\.0 | removed | not\\-required |
-
-<details><summary>\u274c litellm 1\\.82\\.6 \\-&gt; 1\\.82\\.8 \\(patch\\)</summary>
-
-- **block** <code>deny</code>: litellm 1\\.82\\.8 is denied&#58; stolen token<br>Fix: move off this version
-- **block** <code>review</code>: upgraded litellm needs a review<br>Fix: approve it
-</details>
-
-<details><summary>\u2705 httpx 0\\.28\\.1 \\[transitive\\] \\[dev\\]</summary>
-
-- **warn** <code>hash\\-pinning</code>: the requirements file pins no hashes _(waived: vendored \\(until 2027\\-01\\-31, \\.github/lockgate\\.yml&#58;9\\))_
-</details>
-
-<details><summary>Other findings (3)</summary>
-
-- <code>requirements\\.txt&#58;1</code> **warn** <code>registry\\-source</code>: \\-\\-trusted\\-host pypi\\.internal turns off TLS verification<br>Fix: remove \\-\\-trusted\\-host
-- <code>\\.github/lockgate\\.yml&#58;9</code> **warn** <code>exception\\-expired</code>: exception for deny on pypi&#58;x expired on 2026\\-01\\-01 \\(r\\)<br>Fix: renew it
-- <code>requirements\\.txt&#58;20</code> **info** <code>exact\\-pinning</code>: rich &gt;=13: rich is a range
-</details>
-
-<sub>lockgate 0\\.1\\.0 · policy <code>\\.github/lockgate\\.yml</code> · base <code>4713fe7c0d2b</code> · head <code>a43e091</code></sub>
-"""
+RISK = {"high": "\U0001f534 high", "medium": "\U0001f7e0 medium", "low": "\U0001f7e2 low", "none": "\u26aa none"}
+TABLE_HEAD = (
+    "| Risk | Package | Ecosystem | From \u2192 to | Bump | Age | Provenance | Hashes | Install scripts | Review |\n"
+    "|---|---|---|---|---|---|---|---|---|---|\n"
+)
 
 
-def test_markdown() -> None:
-    assert render(sample_report(), "markdown") == MARKDOWN
+def test_markdown_opens_with_the_verdict_and_what_unblocks_it() -> None:
+    md = render(sample_report(), "markdown")
+    assert md.startswith(
+        f"{MARKER}\n"
+        "### \u274c lockgate: Blocked · 1 of 4 dependency changes blocked · 2 blocking findings · 2 warnings · 1 waived\n"
+        "\n"
+        "**What unblocks this**\n"
+        "- \u274c **litellm** <code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.8</code> in <code>requirements\\.txt&#58;12</code>: "
+        "**Move off this version**: litellm 1\\.82\\.8 is denied&#58; stolen token; move off this version "
+        "_(also blocked by review)_\n"
+        "\n"
+        "#### <code>requirements\\.txt</code>\n"
+    )
+
+
+def test_markdown_tables_group_by_manifest_riskiest_first() -> None:
+    md = render(sample_report(), "markdown")
+    requirements = (
+        "#### <code>requirements\\.txt</code>\n\n" + TABLE_HEAD
+        + f"| {RISK['high']} | [<code>litellm</code>](https://pypi.org/project/litellm/) | pypi | "
+        "<code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.8</code> | patch | unknown | unknown | missing | \u2014 | \u23f3 required |\n"
+        f"| {RISK['low']} | [<code>httpx</code>](https://pypi.org/project/httpx/) <sub>transitive, dev</sub> | pypi | "
+        "new \u2192 <code>0\\.28\\.1</code> | new | unknown | unknown | missing | \u2014 | "
+        "\u2705 ledger \\.github/lockgate\\-reviews\\.yml&#58;3 by alice |\n"
+        f"| {RISK['none']} | [<code>six</code>](https://pypi.org/project/six/) | pypi | <code>1\\.16\\.0</code> \u2192 removed | "
+        "removed | \u2014 | \u2014 | \u2014 | \u2014 | not required |\n"
+    )
+    workflow = (
+        "#### <code>\\.github/workflows/ci\\.yml</code>\n\n" + TABLE_HEAD
+        + f"| {RISK['low']} | [<code>actions/checkout</code>](https://github.com/actions/checkout) | actions | "
+        "<code>b4ffde65f463</code> (v4\\.1\\.0) \u2192 <code>11bd71901bbe</code> (v4\\.2\\.2) | source\\-changed | \u2014 | "
+        "\u2014 | commit SHA | \u2014 | \u2705 approved by alice |\n"
+    )
+    assert requirements in md and workflow in md
+    assert md.index(requirements) < md.index(workflow)  # the manifest of the riskiest change first
+
+
+def _summaries(md: str) -> list[str]:
+    return re.findall(r"<details><summary>(.*)</summary>", md)
+
+
+def test_markdown_details_per_finding() -> None:
+    from checker.rules import all_rules
+
+    md = render(sample_report(), "markdown")
+    assert _summaries(md) == [
+        "\u274c <b>block</b> · <code>deny</code> · litellm 1.82.8 \u2014 litellm 1.82.8 is denied&#58; stolen token",
+        "\u274c <b>block</b> · <code>review</code> · litellm 1.82.8 \u2014 upgraded litellm needs a review",
+        "\u26a0\ufe0f <b>waived</b> · <code>hash-pinning</code> · httpx 0.28.1 \u2014 the requirements file pins no hashes",
+        "\u26a0\ufe0f <b>warn</b> · <code>registry-source</code> · requirements.txt&#58;1 \u2014 --trusted-host pypi.internal "
+        "turns off TLS verification",
+        "\u26a0\ufe0f <b>warn</b> · <code>exception-expired</code> · .github/lockgate.yml&#58;9 \u2014 exception for deny on "
+        "pypi&#58;x expired on 2026-01-01 &#40;r&#41;",
+        "\u2139\ufe0f <b>info</b> · <code>exact-pinning</code> · rich &gt;=13 \u2014 rich is a range",
+    ]
+    deny = md[md.index("<code>deny</code> · litellm"):]
+    deny = deny[: deny.index("</details>")]
+    explanation = escape_trusted(all_rules()["deny"].explanation)
+    assert f"\n\n**deny**: {explanation}\n\n" in deny
+    assert (
+        "**Evidence**: litellm 1\\.82\\.8 is denied&#58; stolen token\n"
+        "- registry&#58; not asked \\(unknown\\)\n"
+        "- from <code>1\\.82\\.6</code> to <code>1\\.82\\.8</code>\n"
+        "- at <code>requirements\\.txt&#58;12</code>\n\n"
+        "**Fix**: move off this version\n\n"
+        "**Links**: [PyPI page](https://pypi.org/project/litellm/) · "
+        "[version 1\\.82\\.8](https://pypi.org/project/litellm/1.82.8/)\n"
+    ) in deny
+    assert "**Waived** by a policy exception: vendored \\(until 2027\\-01\\-31, \\.github/lockgate\\.yml&#58;9\\)" in md
+    assert "#### Other findings (3)\n" in md
+
+
+def escape_trusted(text: str) -> str:
+    from checker.report.escape import trusted
+
+    return trusted(text)
 
 
 def test_markdown_of_nothing() -> None:
     assert render(empty_report(), "markdown") == (
-        f"{MARKER}\n### \u2705 lockgate: Passes\n\nPASSED&#58; no findings \\(no dependency changes\\)\n\n"
-        "No dependency changes.\n"
-        "<sub>lockgate 0\\.1\\.0 · policy <code>\\-</code> · base <code>base</code> · head <code>head</code></sub>\n"
+        f"{MARKER}\n### \u2705 lockgate: Passes · no dependency changes · no findings\n\n"
+        "No dependency changes.\n\n"
+        "<sub>lockgate 0\\.1\\.0 · policy <code>\\-</code> · head <code>head</code> · base <code>base</code></sub>\n"
     )
 
 
 def test_markdown_headline_for_warnings() -> None:
     out = render(empty_report("warn"), "markdown")
-    assert out.splitlines()[1] == "### \u26a0\ufe0f lockgate: Passes with warnings"
+    assert out.splitlines()[1] == "### \u26a0\ufe0f lockgate: Passes with warnings · no dependency changes · no findings"
 
 
 def test_formats() -> None:
     assert FORMATS == ("text", "json", "markdown", "sarif", "github")
 
 
-# --- hostile values --------------------------------------------------------------------------------------------
-
-
-def _table_rows(md: str) -> list[str]:
-    lines = md.split("\n")
-    start = lines.index("|---|---|---|---|---|") + 1
-    end = lines.index("", start)
-    return lines[start:end]
-
-
-def test_hostile_values_in_markdown() -> None:
-    report = sample_report(HOSTILE)
-    md = render(report, "markdown")
-    assert "<script" not in md.lower()
-    assert "](" not in md
-    assert "![" not in md
-    assert "javascript:" not in md
-    assert re.search(r"@\w", md) is None
-    assert "#123" not in md
-    assert re.search(r"(?<!\\)`", md) is None
-    assert md.count("</details>") == md.count("<details>") == 3  # the template's own blocks only
-    assert "\x1b" not in md and "\r" not in md and not (BIDI & set(md))
-    assert "\u2028" not in md
-    assert all(unicodedata.category(c) != "Cc" for c in md if c != "\n")
-    rows = _table_rows(md)
-    assert len(rows) == len(report.changes)  # no value broke a row in two
-    for row in rows:
-        assert row.startswith("| ") and row.endswith(" |")
-        assert len(re.findall(r"(?<!\\)\|", row)) == 6  # only the template's cell borders
-    assert md.count("\n") == render(sample_report(), "markdown").count("\n")
-
-
-def test_hostile_values_reach_markdown_as_literal_text() -> None:
-    md = render(sample_report(HOSTILE), "markdown")
-    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in md
-    assert "@\u200borg/team \\#\u200b123 a\\|b next  &lt;/details&gt; \\`tick\\`" in md
-
-
-def test_hostile_values_in_text() -> None:
-    text = render(sample_report(HOSTILE), "text")
-    assert all(unicodedata.category(c) != "Cc" for c in text if c != "\n")
-    assert not (BIDI & set(text))
-    assert "\u2028" not in text
-    assert text.count("\n") == TEXT.count("\n")  # a newline in a value does not start a line
-    assert "<script>alert(1)</script> [a](javascript:alert(1))" in text  # plain text for a terminal: shown as is
-    assert "?[31mred?[0m ?evil? ?? ?end" in text
-
-
-def test_hostile_values_in_coloured_text() -> None:
-    text = render(sample_report(HOSTILE), "text", color=True)
-    painted = re.sub(r"\x1b\[(?:0|1|2|31|32|33|36)m", "", text)
-    assert "\x1b" not in painted
-    assert painted == render(sample_report(HOSTILE), "text")
-
-
-def test_hostile_values_survive_json_unchanged() -> None:
-    doc = json.loads(render(sample_report(HOSTILE), "json"))
-    checkout, litellm = doc["changes"][0], doc["changes"][1]
-    assert checkout["name"] == f"actions/checkout{HOSTILE}"
-    assert checkout["from_label"] == f"v4.1.0{HOSTILE}"
-    assert litellm["to"] == f"1.82.8{HOSTILE}"
-    assert litellm["manifest"] == f"requirements{HOSTILE}.txt"
-    assert doc["findings"][0]["message"] == f"litellm 1.82.8 is denied: stolen token{HOSTILE}"
-    assert doc["findings"][0]["hint"] == f"move off this version{HOSTILE}"
-    assert (doc["base"], doc["policy"]) == (BASE + HOSTILE, f".github/lockgate.yml{HOSTILE}")
-
-
-@pytest.mark.parametrize("fmt", ["text", "markdown"])
-def test_every_hostile_field_is_escaped(fmt: str) -> None:
-    """Each field on its own: a value that reaches the output unescaped would leave a raw marker behind."""
-    marker = "\x1b[31m<script>\n"
-    out = render(sample_report(marker), fmt)
-    assert "\x1b" not in out
-    if fmt == "markdown":
-        assert "<script>" not in out
-    assert out.count("\n") == render(sample_report(), fmt).count("\n")
+# Hostile values through every field of every format: tests/test_report_hostile.py.

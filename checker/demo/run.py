@@ -1,7 +1,13 @@
 """``lockgate demo``: build a throw-away git repository from the shipped example, judge its pull request offline.
 
-The example is March 2026's litellm incident: a bot bumps litellm 1.82.6 -> 1.82.8 and adds an unpinned
-dependency. lockgate blocks it, and the output says why. No network, no set-up beyond installing lockgate.
+The example is March 2026. A bot's grouped pull request bumps litellm 1.82.6 -> 1.82.8 (the release published
+with a stolen PyPI token and deleted from PyPI within hours), moves aquasecurity/trivy-action in a workflow from a
+commit pin to a tag (the tags an attacker force-pushed that month), and bumps pytest 8.3.4 -> 8.3.5 in the test
+requirements (a clean patch bump that passes). lockgate blocks the first two and says why and what unblocks
+them. No network: the registry facts come from PyPI documents shipped with lockgate (checker/demo/registry.py),
+read through the real clients from a temporary cache.
+
+The commits have fixed authors and dates, so their ids, and the demo's output, are the same on every run.
 """
 
 from __future__ import annotations
@@ -15,6 +21,13 @@ from typing import Callable
 
 DEMO_NOW = dt.datetime(2026, 3, 24, 11, 0, tzinfo=dt.timezone.utc)
 _FILES = os.path.join(os.path.dirname(__file__), "files")
+# Shipped under names without a leading dot (package data globs skip dot-folders); restored in the repository.
+_RENAMES = {"_github": ".github"}
+POLICY = ".github/lockgate.yml"
+INTRO = (
+    "lockgate demo: a bot's pull request (March 2026) bumps litellm 1.82.6 -> 1.82.8, moves "
+    "aquasecurity/trivy-action from a commit to a tag, and bumps pytest 8.3.4 -> 8.3.5.\n\n"
+)
 
 
 def _git_env() -> dict[str, str]:
@@ -34,28 +47,84 @@ def _git(repo: str, *args: str) -> str:
     return done.stdout.strip()
 
 
+def tree(side: str) -> dict[str, str]:
+    """The example's files on one side (``base`` or ``head``): repository path -> shipped file."""
+    root = os.path.join(_FILES, side)
+    out = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            full = os.path.join(folder, name)
+            parts = os.path.relpath(full, root).split(os.sep)
+            out["/".join(_RENAMES.get(part, part) for part in parts)] = full
+    return dict(sorted(out.items()))
+
+
+def _checkout(directory: str, files: dict[str, str]) -> None:
+    for path, source in files.items():
+        target = os.path.join(directory, *path.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(source, target)
+
+
 def build_repository(directory: str) -> tuple[str, str]:
     """A repository with two commits (base, head) holding the example's files; returns their ids."""
     _git(directory, "init", "-q", "-b", "main")
-    shutil.copy(os.path.join(_FILES, "base", "requirements.txt"), os.path.join(directory, "requirements.txt"))
-    _git(directory, "add", "requirements.txt")
-    _git(directory, "commit", "-q", "-m", "Pin litellm 1.82.6")
+    _checkout(directory, tree("base"))
+    _git(directory, "add", "-A")
+    _git(directory, "commit", "-q", "-m", "Pin litellm 1.82.6, trivy-action 0.28.0 and pytest 8.3.4")
     base = _git(directory, "rev-parse", "HEAD")
-    shutil.copy(os.path.join(_FILES, "head", "requirements.txt"), os.path.join(directory, "requirements.txt"))
-    _git(directory, "commit", "-q", "-am", "Bump litellm from 1.82.6 to 1.82.8; add httpx")
+    _checkout(directory, tree("head"))
+    _git(directory, "add", "-A")
+    _git(directory, "commit", "-q", "-m", "Bump the dependencies group: litellm 1.82.8, trivy-action 0.33.1, pytest 8.3.5")
     head = _git(directory, "rev-parse", "HEAD")
     return base, head
 
 
-def run_demo(fmt: str, color: bool, emit: Callable[[str], None]) -> int:
-    from checker.report import render
-    from checker.run import CheckRequest, exit_code, run_check
+def demo_policy():  # type: ignore[no-untyped-def]
+    """The example repository's policy, loaded as ``lockgate check`` loads it (for the comment's wording: who may
+    review, the label, the cooldowns)."""
+    from checker.policy.load import load_policy
+
+    files = tree("base")
+
+    def read(path: str) -> str | None:
+        source = files.get(path)
+        if source is None:
+            return None
+        with open(source, encoding="utf-8") as handle:
+            return handle.read()
+
+    return load_policy(read(POLICY), POLICY, read)
+
+
+def demo_report():  # type: ignore[no-untyped-def]
+    """Judge the example: a temporary repository and a temporary registry cache filled from the shipped
+    documents, the run offline. Returns the Report."""
+    from checker.demo.registry import cache_directory, prefill
+    from checker.run import CheckRequest, run_check
 
     with tempfile.TemporaryDirectory(prefix="lockgate-demo-") as directory:
-        base, head = build_repository(directory)
-        request = CheckRequest(directory=directory, base=base, head=head, head_mode="rev", offline=True, now=DEMO_NOW)
-        report = run_check(request)
-    if fmt == "text":
-        emit("lockgate demo: a bot's pull request bumps litellm 1.82.6 -> 1.82.8 (March 2026) and adds httpx.\n\n")
-    emit(render(report, fmt, color=color))
+        repo = os.path.join(directory, "repo")
+        cache = os.path.join(directory, "cache")
+        os.makedirs(repo)
+        base, head = build_repository(repo)
+        prefill(cache)
+        request = CheckRequest(directory=repo, base=base, head=head, head_mode="rev", offline=True, now=DEMO_NOW)
+        with cache_directory(cache):
+            return run_check(request)
+
+
+def render_demo(report, fmt: str, color: bool = False) -> str:  # type: ignore[no-untyped-def]
+    from checker.report import render
+    from checker.report.risk import PolicyView
+
+    text = render(report, fmt, color=color, now=DEMO_NOW, policy=PolicyView.from_policy(demo_policy()))
+    return (INTRO + text) if fmt == "text" else text
+
+
+def run_demo(fmt: str, color: bool, emit: Callable[[str], None]) -> int:
+    from checker.run import exit_code
+
+    report = demo_report()
+    emit(render_demo(report, fmt, color))
     return exit_code(report)

@@ -384,8 +384,10 @@ def load_full(text: str, path: str, line_depth: int = 2) -> tuple[object, dict[t
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    # The pure-Python loader even when ruamel.yaml's C extension is installed: it keeps anchors on the nodes, and
-    # its messages and lines are the same everywhere. Only files outside the fast reader's subset come here.
+    # The pure-Python loader even when ruamel.yaml's C extension (libyaml) is installed: libyaml follows YAML 1.1
+    # in flow collections and rejects `{tarball: https://...}` (a plain scalar with a colon), which pnpm writes and
+    # YAML 1.2 allows; and the pure loader's messages and lines are the same everywhere. Only files outside the
+    # fast reader's subset come here.
     yaml = YAML(typ="safe", pure=True)
     try:
         node = yaml.compose(text)

@@ -444,7 +444,7 @@ def _apply(
     """Apply one policy document over its ``extends`` parents; ``stack`` holds the files extending this one."""
     reader = _Reader(path)
     stack = stack + (path,)
-    document = _yaml_load(text, path)
+    document = load_shipped_yaml(text, path) if path.startswith("preset:") else _yaml_load(text, path)
     if document is None:
         document = {}
     top = reader.mapping(document, "the policy", 1, _TOP_KEYS)

@@ -96,6 +96,36 @@ class Fetcher:
         future.set_result(document)
         return document
 
+    def peek(self, url: str, *, accept: str, content_types: tuple[str, ...] = ()) -> Document | None:
+        """The document if it can be had without the network (already fetched this run, or fresh in the cache;
+        offline, any cached copy), remembered for later ``json`` calls; else None. Never raises."""
+        key = (url, accept)
+        with self._lock:
+            future = self._memo.get(key)
+        if future is not None:
+            if future.done() and future.exception() is None:
+                return future.result()
+            return None
+        entry = self.cache.get(url, accept) if self.cache is not None else None
+        if entry is None:
+            return None
+        stale = entry.age(self.clock()) > self.ttl
+        if stale and not self.offline:
+            return None
+        try:
+            document = self._from_entry(entry, url, content_types, "cache")
+        except RegistryError:
+            return None
+        if stale:
+            document = _stale(document, f"offline: using the cached copy from {_when(entry.stored_at)}")
+        done: Future[Document] = Future()
+        done.set_result(document)
+        with self._lock:
+            current = self._memo.setdefault(key, done)  # another thread may have started a fetch meanwhile
+        if current.done() and current.exception() is None:
+            return current.result()
+        return None
+
     # -- plumbing -----------------------------------------------------------------------------------------------
 
     def _load(self, url: str, accept: str, max_bytes: int | None, ttl: float, refresh: bool,

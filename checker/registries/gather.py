@@ -5,6 +5,8 @@ a FactsAnswer. Requests are grouped by (ecosystem, registry, package): a group i
 project page or packument is fetched once however many of its versions changed, and different packages are
 fetched in parallel (``workers`` threads, default 16: registry requests are mostly waiting). The Fetcher's
 single-flight memo makes any remaining overlap (a history and a facts lookup of one package) free as well.
+Packages whose document is fresh in the cache are answered by the calling thread while the pool waits on the
+network for the others: that work is pure CPU, which threads would only slow down by contending for the GIL.
 
 Registry trouble never raises here: it comes back as UNKNOWN facts with a reason. ``Registries.create`` builds the
 whole stack (HTTP helper, on-disk cache, fetcher) from a handful of options; tests and benchmarks inject their own.
@@ -64,7 +66,7 @@ class Registries:
         self.fetcher = fetcher
         self.workers = workers
         self.provenance_files = provenance_files
-        self.npm_serves_provenance = dict(npm_serves_provenance or {})
+        self.npm_serves_provenance = {k.rstrip("/"): v for k, v in (npm_serves_provenance or {}).items()}
         self._pypi: dict[str | None, PypiClient] = {}
         self._npm: dict[str | None, NpmClient] = {}
 
@@ -81,17 +83,23 @@ class Registries:
         retries: int = 3,
         budget_seconds: float = 120.0,
         workers: int = WORKERS,
+        provenance_files: int = 1,
+        npm_serves_provenance: Mapping[str, bool] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         **http_options: object,
     ) -> "Registries":
         """The standard stack. ``cache``: True for the user cache directory (LOCKGATE_CACHE_DIR,
-        XDG_CACHE_HOME/lockgate, ~/.cache/lockgate), False for none, or a Cache. Offline, no request is made."""
+        XDG_CACHE_HOME/lockgate, ~/.cache/lockgate), False for none, or a Cache. Offline, no request is made.
+        ``credentials``: URL prefix -> Authorization value (see http.py). ``npm_serves_provenance``: registry URL
+        -> whether that npm registry passes provenance through (default: decided as npm.py describes).
+        ``http_options``: more HttpClient settings (``max_retry_after``, ``proxies``, ``max_bytes``, ...)."""
         from checker.registries.http import HttpClient
 
         store = Cache.default(environ) if cache is True else (cache or None)
         http = None if offline else HttpClient(timeout=timeout, retries=retries, budget_seconds=budget_seconds,
                                                credentials=credentials, sleep=sleep, **http_options)  # type: ignore[arg-type]
-        return cls(Fetcher(http, store, offline=offline, ttl=ttl), workers=workers)
+        return cls(Fetcher(http, store, offline=offline, ttl=ttl), workers=workers,
+                   provenance_files=provenance_files, npm_serves_provenance=npm_serves_provenance)
 
     def pypi(self, index_url: str | None = None) -> PypiClient:
         key = index_url.rstrip("/") if index_url else None
@@ -140,9 +148,26 @@ class Registries:
         def run(group: list[FactsRequest]) -> list[FactsAnswer]:
             return [self.answer(request) for request in group]
 
+        local: list[list[FactsRequest]] = []
+        remote: list[list[FactsRequest]] = []
+        for group in groups.values():
+            (local if self._answerable_locally(group) else remote).append(group)
         answers: dict[FactsRequest, FactsAnswer] = {}
-        with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(groups)))) as pool:
-            for batch in pool.map(run, groups.values()):
+        with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(remote)))) as pool:
+            batches = pool.map(run, remote)  # the network work starts now ...
+            for group in local:  # ... while this thread answers from memory, sparing threads a GIL tug of war
+                for answer in run(group):
+                    answers[answer.request] = answer
+            for batch in batches:
                 for answer in batch:
                     answers[answer.request] = answer
         return answers
+
+    def _answerable_locally(self, group: list[FactsRequest]) -> bool:
+        """True when the package's document is at hand (fresh in the cache, or fetched already) and no request
+        of the group wants publisher identities, which may need the network."""
+        first = group[0]
+        if first.ecosystem not in ECOSYSTEMS or any(r.publishers or r.publisher_limit > 0 for r in group):
+            return False
+        client = self.pypi(first.registry) if first.ecosystem == "pypi" else self.npm(first.registry)
+        return client.cached(first.name)

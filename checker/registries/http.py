@@ -120,8 +120,10 @@ def parse_json(body: bytes, url: str) -> object:
 
 def redact_url(url: str) -> str:
     """The URL as it may be shown: no ``user:password@``, query values replaced by ``***``."""
-    if "@" not in url and "?" not in url and "#" not in url:
-        return url
+    start = url.find("://") + 3 if "://" in url else 0
+    end = url.find("/", start)
+    if "@" not in url[start: end if end >= 0 else len(url)] and "?" not in url and "#" not in url:
+        return url  # the common case, fast: nothing to hide (an ``@scope`` in the path is no user-info)
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:
@@ -220,11 +222,9 @@ class HttpClient:
         limit = self.max_bytes if max_bytes is None else max_bytes
         try:
             return self._with_retries(url, extra, basic, limit)
-        except RegistryError as error:
-            reason = self.redact(error.reason)
-            if reason == error.reason:
-                raise
-            raise type(error)(reason, status=error.status, url=url) from None
+        except RegistryError as error:  # one last pass, so that no registered secret leaves in an exception
+            raise type(error)(self.redact(error.reason), status=error.status,
+                              url=self.redact(redact_url(url))) from None
 
     def add_secret(self, value: str) -> None:
         """Register one more string to redact (a token embedded in an index URL's path, say)."""
@@ -250,7 +250,7 @@ class HttpClient:
                     raise RegistryError(
                         f"{reason}; no time left to retry (registry time budget {self.budget_seconds:g} s)",
                         status=failure.status, url=url) from None
-                LOG.debug("retrying %s in %.2f s: %s", redact_url(url), delay, reason)
+                LOG.debug("retrying %s in %.2f s: %s", self.redact(redact_url(url)), delay, reason)
                 self.sleep(delay)
 
     def redact(self, text: str) -> str:
@@ -332,7 +332,7 @@ class HttpClient:
 
     def _once(self, url: str, headers: Mapping[str, str], auth: str | None, limit: int) -> Response | str:
         """One request. A Response, the Location of a redirect (str), or raises _Retry / RegistryError."""
-        shown = redact_url(url)
+        shown = self.redact(redact_url(url))
         host = urllib.parse.urlsplit(url).hostname or "?"
         remaining = self.remaining()
         if remaining <= 0:

@@ -109,6 +109,10 @@ class NpmClient:
                 raise RegistryError(f"{redact_url(url)}: {key!r} must be an object", url=url)
         return document
 
+    def cached(self, name: str) -> bool:
+        """Whether the packument can be had without the network (see ``Fetcher.peek``)."""
+        return self.fetcher.peek(self.packument_url(name), accept=PACKUMENT_ACCEPT) is not None
+
     def attestation_publishers(self, name: str, version: str, url: str) -> frozenset[Publisher]:
         """The build identity in a version's SLSA provenance statement (``dist.attestations.url``)."""
         try:
@@ -129,7 +133,7 @@ class NpmClient:
         except RegistryError as error:
             return unknown_facts("npm", name, version, self.registry, error.reason)
         versions = document.data.get("versions") or {}  # type: ignore[union-attr]
-        if version not in versions and not document.live and not self.fetcher.offline:
+        if version not in versions and document.origin == "cache" and not self.fetcher.offline:
             try:  # the cached packument may predate this version: ask before calling it missing
                 document = self.packument(name, refresh=True)
             except NotFound:
@@ -175,15 +179,14 @@ class NpmClient:
             reason="; ".join(reasons) or None,
         )
 
-    def _evidence(self, manifest: Mapping, versions: Mapping, reasons: list[str] | None) -> object:
+    def _evidence(self, manifest: Mapping, versions: Mapping, reasons: list[str]) -> object:
         level = _level(manifest)
         if level != NONE:
             return level
         if self._passes_provenance(versions):
             return NONE
-        if reasons is not None:
-            reasons.append(f"{self.registry} shows no provenance for any version of this package; it may strip it, "
-                           "so its absence proves nothing")
+        reasons.append(f"{self.registry} shows no provenance for any version of this package; it may strip it, "
+                       "so its absence proves nothing")
         return UNKNOWN
 
     def _passes_provenance(self, versions: Mapping) -> bool:

@@ -21,11 +21,11 @@ The index URL comes from the caller (manifest or policy); ``https://pypi.org/sim
 
 API (for the facts stage):
 - ``PypiClient(fetcher, index_url=DEFAULT_INDEX, provenance_files=1)``
-- ``facts(name, version, hashes=(), publishers=True) -> VersionFacts``: never raises for registry trouble (it is
+- ``facts(name, version, hashes=(), publishers=False) -> VersionFacts``: never raises for registry trouble (it is
   in ``reason``). ``hashes``: the lockfile's digests; files matching them are preferred for provenance lookups.
   ``publishers``: look up the publisher identities (one Integrity API request for each of at most
   ``provenance_files`` attested files; the evidence level itself needs no extra request).
-- ``history(name, version, before=None, publisher_limit=3) -> History``: the versions uploaded before ``before``
+- ``history(name, version, before=None, publisher_limit=0) -> History``: the versions uploaded before ``before``
   (default: the version's own release time) with their evidence, all from the one project page; the publisher
   identities of the ``publisher_limit`` newest attested ones (one request each — PyPI serves provenance per
   file, so an unbounded history would be one request per earlier release).
@@ -36,9 +36,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 
 from checker.manifests.common import canonical_pypi_name, hash_string
 from checker.model import UNKNOWN
@@ -104,20 +105,28 @@ def _version_in_filename(filename: str, name: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Release:
+    """The files of one version on a project page; ``version`` as the first file's name writes it."""
+
+    version: str
+    files: tuple[FileFacts, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectPage:
-    """One project's JSON simple page, decoded. files: (canonical version, file) pairs; versions: PEP 700's list
+    """One project's JSON simple page, decoded. releases: canonical version -> Release; versions: PEP 700's list
     in canonical form, None for an API 1.0 index that has no ``versions`` key."""
 
     name: str
     url: str
     api_version: str
-    files: tuple[tuple[str, FileFacts], ...]
+    releases: Mapping[str, Release]
     versions: frozenset[str] | None
     document: Document
 
     def files_of(self, version: str) -> tuple[FileFacts, ...]:
-        key = canonical_version(version)
-        return tuple(f for v, f in self.files if v == key)
+        release = self.releases.get(canonical_version(version))
+        return release.files if release is not None else ()
 
 
 class PypiClient:
@@ -157,6 +166,10 @@ class PypiClient:
             self._pages[url] = (document, page)
         return page
 
+    def cached(self, name: str) -> bool:
+        """Whether the project's page can be had without the network (see ``Fetcher.peek``)."""
+        return self.fetcher.peek(self.project_url(name), accept=SIMPLE_JSON, content_types=(SIMPLE_JSON,)) is not None
+
     def provenance(self, file: FileFacts) -> frozenset[Publisher]:
         """The publishers named by one file's provenance object (Integrity API). Raises RegistryError."""
         if not isinstance(file.provenance_url, str) or not file.provenance_url:
@@ -171,7 +184,8 @@ class PypiClient:
 
     # -- facts --------------------------------------------------------------------------------------------------
 
-    def facts(self, name: str, version: str, *, hashes: Iterable[str] = (), publishers: bool = True) -> VersionFacts:
+    def facts(self, name: str, version: str, *, hashes: Iterable[str] = (),
+              publishers: bool = False) -> VersionFacts:
         name = canonical_pypi_name(name)
         try:
             page = self.project(name)
@@ -182,7 +196,7 @@ class PypiClient:
             return unknown_facts("pypi", name, version, self.registry, error.reason)
         files = page.files_of(version)
         listed = page.versions is not None and canonical_version(version) in page.versions
-        if not files and not listed and not page.document.live and not self.fetcher.offline:
+        if not files and not listed and page.document.origin == "cache" and not self.fetcher.offline:
             try:  # the cached page may predate this version: ask the index before calling it missing
                 page = self.project(name, refresh=True)
             except NotFound:
@@ -217,10 +231,9 @@ class PypiClient:
         evidence: object = UNKNOWN
         for file in files:
             evidence = stronger(evidence, file.evidence)
-        if any(f.evidence is UNKNOWN for f in files):
-            if evidence is UNKNOWN:
-                reasons.append(f"{self.registry} does not say whether the files have provenance (no PEP 740 "
-                               "provenance key: a mirror that does not serve it?)")
+        if files and evidence is UNKNOWN:
+            reasons.append(f"{self.registry} does not say whether the files have provenance (no PEP 740 "
+                           "provenance key: a mirror that does not serve it?)")
         publishers: object = UNKNOWN
         if evidence == NONE:
             publishers = frozenset()
@@ -250,7 +263,7 @@ class PypiClient:
     # -- history ------------------------------------------------------------------------------------------------
 
     def history(self, name: str, version: str, *, before: dt.datetime | None = None,
-                publisher_limit: int = 3) -> History:
+                publisher_limit: int = 0) -> History:
         name = canonical_pypi_name(name)
         prerelease = is_prerelease(version)
         epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
@@ -265,26 +278,23 @@ class PypiClient:
                                reason=f"the release time of {name} {version} is unknown")
             before = min(times)  # type: ignore[type-var]
         target = canonical_version(version)
-        by_version: dict[str, list[FileFacts]] = {}
-        shown: dict[str, str] = {}
-        for key, file in page.files:
-            if key != target:
-                by_version.setdefault(key, []).append(file)
-                shown.setdefault(key, version_from_filename(file.filename, name) or key)
         entries: list[HistoryEntry] = []
         untimed = 0
-        for key, files in by_version.items():
-            times = [f.upload_time for f in files if f.upload_time is not UNKNOWN]
+        for key, release in page.releases.items():
+            if key == target:
+                continue
+            times = [f.upload_time for f in release.files if f.upload_time is not UNKNOWN]
             if not times:
                 untimed += 1
                 continue
             released = min(times)  # type: ignore[type-var]
-            if released >= before or (is_prerelease(key) and not prerelease):
+            early = is_prerelease(key)
+            if released >= before or (early and not prerelease):
                 continue
             evidence: object = UNKNOWN
-            for file in files:
+            for file in release.files:
                 evidence = stronger(evidence, file.evidence)
-            entries.append(HistoryEntry(shown[key], released, evidence, is_prerelease(key)))  # type: ignore[arg-type]
+            entries.append(HistoryEntry(release.version, released, evidence, early))  # type: ignore[arg-type]
         entries.sort(key=lambda e: e.release_time, reverse=True)
         reasons = [page.document.note] if page.document.note else []
         if untimed:
@@ -296,8 +306,7 @@ class PypiClient:
             if entry.evidence != TRUSTED_PUBLISHER:
                 continue
             looked += 1
-            files = tuple(by_version[canonical_version(entry.version)])
-            publishers = self._publishers(files, frozenset(), reasons)
+            publishers = self._publishers(page.files_of(entry.version), frozenset(), reasons)
             entries[index] = HistoryEntry(entry.version, entry.release_time, entry.evidence, entry.prerelease,
                                           publishers)
         return History("pypi", name, before, tuple(entries), prerelease, "; ".join(reasons) or None)
@@ -318,20 +327,22 @@ def _read_page(document: Document, name: str, url: str) -> ProjectPage:
     raw_files = data.get("files")
     if not isinstance(raw_files, list):
         raise RegistryError(f"{shown}: 'files' must be a list (PEP 691)", url=url)
-    files: list[tuple[str, FileFacts]] = []
+    grouped: dict[str, tuple[str, list[FileFacts]]] = {}
     canonical = canonical_pypi_name(name)
     for index, item in enumerate(raw_files):
         file = _read_file(item, index, url)
         version = _version_in_filename(file.filename, canonical)
         if version is not None:
-            files.append((canonical_version(version), file))
+            grouped.setdefault(canonical_version(version), (version, []))[1].append(file)
+    releases = MappingProxyType({key: Release(shown_version, tuple(files))
+                                 for key, (shown_version, files) in grouped.items()})
     versions: frozenset[str] | None = None
     raw_versions = data.get("versions")
     if raw_versions is not None:
         if not isinstance(raw_versions, list) or not all(isinstance(v, str) for v in raw_versions):
             raise RegistryError(f"{shown}: 'versions' must be a list of strings (PEP 700)", url=url)
         versions = frozenset(canonical_version(v) for v in raw_versions)
-    return ProjectPage(name, shown, api_version, tuple(files), versions, document)
+    return ProjectPage(name, shown, api_version, releases, versions, document)
 
 
 def _read_file(item: object, index: int, url: str) -> FileFacts:

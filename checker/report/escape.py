@@ -1,6 +1,19 @@
 """Making untrusted strings safe to show. Names, versions, URLs and messages come from the pull request and the
 registries; an attacker chooses them. Terminal output must not carry escape sequences, and Markdown must not
-carry HTML, links, images, mentions, references, or anything that breaks out of a table cell or a block."""
+carry HTML, links, images, mentions, references, or anything that breaks out of a table cell or a block.
+
+A comment has two contexts, and a value is escaped for the one it lands in:
+- Markdown (a table cell, a list item, a paragraph): ``markdown`` and ``code``. GitHub parses the text, so every
+  Markdown punctuation character is backslash-escaped.
+- Raw HTML (the ``<summary>`` line of a ``<details>`` block, which GitHub passes through without parsing
+  Markdown): ``html`` and ``html_code``. Backslashes would show there, so only HTML entities are used.
+In both, GitHub's own filters still run over the text afterwards (``@mentions``, ``#123``/``GH-123`` references,
+bare URLs, e-mail addresses), so those are defused the same way in both: a zero-width space after ``@`` and ``#``
+and inside ``GH-``, and ``:`` as an entity so that no ``scheme:`` is ever seen.
+
+Links are only ever built by lockgate (``link``): the target is a URL lockgate assembled from validated parts,
+never a URL taken from a manifest or a registry.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +24,29 @@ import re
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _ZERO_WIDTH_SPACE = "\u200b"
+# GitHub links GH-123 (any case) to an issue; a zero-width space between "GH" and "-" defuses it.
+_GH_REFERENCE = re.compile(r"(?i)\b(gh)(?=\\?-\d)")
+# What a URL built by lockgate may contain: https, a host, and a path of unreserved or percent-encoded characters
+# (no quotes, spaces, brackets or parentheses that could end the link or start another).
+_SAFE_URL = re.compile(r"https://[a-z0-9.-]+(?:/[A-Za-z0-9._~%@+=-]*)*(?:\?[A-Za-z0-9._~%=&+-]*)?")
 
 
 def terminal(text: object) -> str:
     """One line of plain text: control characters (ANSI escapes, bidi overrides, newlines) shown as ``?``."""
     return _CONTROL.sub("?", str(text).replace("\n", " ").replace("\t", " "))
+
+
+def _one_line(text: object) -> str:
+    """Line breaks and tabs as spaces (a value can never end a table row or an HTML block), controls gone."""
+    return _CONTROL.sub("", str(text).replace("\r", " ").replace("\n", " ").replace("\t", " "))
+
+
+def _defuse(value: str) -> str:
+    """Mentions, references and autolinks off. Runs before any entity with a ``#`` is written (``&#58;`` is
+    written here, last), so that no entity is broken."""
+    value = value.replace("@", "@" + _ZERO_WIDTH_SPACE).replace("#", "#" + _ZERO_WIDTH_SPACE)
+    value = _GH_REFERENCE.sub(r"\1" + _ZERO_WIDTH_SPACE, value)
+    return value.replace(":", "&#58;")  # no autolinked scheme (https:, javascript:), no :emoji:
 
 
 def markdown(text: object) -> str:
@@ -25,15 +56,64 @@ def markdown(text: object) -> str:
     zero-width space after them so they neither notify nor link, and line breaks become spaces so a value
     cannot end a table row or a ``<details>`` block.
     """
-    value = _CONTROL.sub("", str(text).replace("\r", " ").replace("\n", " ").replace("\t", " "))
+    value = _one_line(text)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     value = _MARKDOWN_SPECIAL.sub(r"\\\1", value)
-    value = value.replace("@", "@" + _ZERO_WIDTH_SPACE).replace("#", "#" + _ZERO_WIDTH_SPACE)
-    value = value.replace(":", "&#58;")  # no autolinked scheme (https:, javascript:)
-    return value
+    return _defuse(value)
 
 
 def code(text: object) -> str:
     """A value in monospace. GitHub renders Markdown between inline HTML tags, so the content is escaped as
     Markdown too: backticks, pipes and everything else come out literal."""
     return f"<code>{markdown(text)}</code>"
+
+
+_WWW = re.compile(r"(?i)\b(www)\.")  # GitHub autolinks www.example.org
+_HTML_MARKDOWN = {c: f"&#{ord(c)};" for c in "\\`*_[]()!|~"}
+
+
+def html(text: object) -> str:
+    """Text inside a raw HTML block (a ``<summary>``): entities only, since GitHub parses no Markdown there and a
+    backslash would show. ``</summary>``, ``</details>`` and quotes cannot close anything, and Markdown's own
+    characters are entities too (they display the same), so that even a renderer that did parse Markdown inside
+    HTML would find no link, image or emphasis."""
+    value = _defuse(_one_line(text).replace("&", "&amp;"))
+    value = value.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&apos;")
+    value = "".join(_HTML_MARKDOWN.get(c, c) for c in value)
+    return _WWW.sub(r"\1&#46;", value)
+
+
+def html_code(text: object) -> str:
+    """A value in monospace inside a raw HTML block."""
+    return f"<code>{html(text)}</code>"
+
+
+def safe_url(url: str) -> bool:
+    """Whether ``url`` is one lockgate may link to: https, a plain host, a path of safe characters."""
+    return _SAFE_URL.fullmatch(url) is not None
+
+
+def link(text: object, url: str | None) -> str:
+    """``[text](url)`` in Markdown, with the text escaped; just the escaped text when there is no URL or the URL is
+    not one lockgate builds (defence in depth: the URL builders validate their parts already)."""
+    if not url or not safe_url(url):
+        return markdown(text)
+    return f"[{markdown(text)}]({url})"
+
+
+def link_code(text: object, url: str | None) -> str:
+    """A link whose text is monospace (a package name)."""
+    if not url or not safe_url(url):
+        return code(text)
+    return f"[{code(text)}]({url})"
+
+
+_TRUSTED_CODE = re.compile(r"`([^`]*)`")
+
+
+def trusted(text: str) -> str:
+    """lockgate's own prose (a rule's explanation or fix) as Markdown: escaped like any other value, except that
+    its ``backtick`` spans become ``<code>``. The text is ours, but escaping it costs nothing and keeps a rule's
+    wording from ever turning into markup by accident."""
+    parts = _TRUSTED_CODE.split(_one_line(text))
+    return "".join(code(part) if i % 2 else markdown(part) for i, part in enumerate(parts))

@@ -50,6 +50,39 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _value(value: Any) -> Any:
+    """A fact as JSON: UNKNOWN as the string "unknown" (never null, which means "none"), times in UTC ISO 8601,
+    sets sorted, mappings and records (a provenance publisher) as objects."""
+    from checker.model import UNKNOWN
+
+    if value is UNKNOWN:
+        return "unknown"
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "isoformat") and hasattr(value, "tzinfo"):
+        import datetime as dt
+
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat() + "Z"
+    if isinstance(value, (set, frozenset)):
+        items = [_value(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    if isinstance(value, (list, tuple)):
+        return [_value(item) for item in value]
+    if hasattr(value, "items"):
+        return {str(key): _value(item) for key, item in value.items()}
+    slots = getattr(type(value), "__dataclass_fields__", None)
+    if slots:
+        return {name: _value(getattr(value, name)) for name in slots}
+    return str(value)
+
+
+def facts_record(facts: Any) -> dict[str, Any]:
+    """What the registries said about one version: every field of checker.model.Facts, UNKNOWN as "unknown"."""
+    return {name: _value(getattr(facts, name)) for name in type(facts).__dataclass_fields__}
+
+
 def skeleton(version: str, base: str, head: str, policy: str | None, mode: str, verdict: str) -> dict[str, Any]:
     """The document's top level, in its documented key order, with no changes or findings yet."""
     return {
@@ -62,6 +95,7 @@ def skeleton(version: str, base: str, head: str, policy: str | None, mode: str, 
         "verdict": verdict,
         "changes": [],
         "findings": [],
+        "facts": [],
     }
 
 
@@ -70,6 +104,7 @@ def document(report: Report) -> dict[str, Any]:
                    "all" if report.judged_all else "changes", report.verdict)
     doc["changes"] = [change_record(c, r) for c, r in zip(report.changes, report.reviews)]
     doc["findings"] = [finding_record(f) for f in report.findings]
+    doc["facts"] = [facts_record(f) for f in report.facts]
     return doc
 
 

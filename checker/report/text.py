@@ -8,6 +8,8 @@ from checker.report.escape import terminal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime as dt
+
     from checker.model import Change, Finding, Report, ReviewStatus
 
 _COLORS = {"block": "31", "warn": "33", "info": "36", "pass": "32", "dim": "2", "bold": "1"}
@@ -73,7 +75,8 @@ def _review_word(status: ReviewStatus, paint: _Painter) -> str:
     return ""
 
 
-def render(report: Report, color: bool = False) -> str:
+def render(report: Report, color: bool = False, *, now: dt.datetime | None = None, policy: object = None) -> str:
+    """``policy`` is accepted for symmetry with markdown and not used: text says what a finding's hint says."""
     paint = _Painter(color)
     out = [header(report.version, report.base, report.head, report.policy, paint)]
     by_change: dict[int, list[Finding]] = defaultdict(list)
@@ -87,6 +90,7 @@ def render(report: Report, color: bool = False) -> str:
     manifests: dict[str, list[int]] = defaultdict(list)
     for i, change in enumerate(report.changes):
         manifests[change.manifest].append(i)
+    registry = _registry_lines(report, now)
     for path in sorted(manifests.keys() | loose.keys()):
         out.append("")
         out.append(paint("bold", terminal(path)))
@@ -96,6 +100,8 @@ def render(report: Report, color: bool = False) -> str:
             mark = paint(worst.level, "x" if worst.level == "block" else "!") if worst else paint("pass", "+")
             review = _review_word(status, paint)
             out.append(f"  {mark} {change.kind:<14} {describe_change(change)}" + (f"   {review}" if review else ""))
+            if i in registry:
+                out.append(f"      {paint('dim', terminal(registry[i]))}")
             for finding in by_change[i]:
                 out.extend(_finding_lines(finding, paint, "      "))
         for finding in loose.get(path, []):
@@ -108,6 +114,21 @@ def render(report: Report, color: bool = False) -> str:
     out.append("")
     out.append(summary_line(report, paint))
     return "\n".join(out) + "\n"
+
+
+def _registry_lines(report: Report, now: dt.datetime | None) -> dict[int, str]:
+    """What the registries said about each changed version (only when the run asked them: the facts stage
+    filled Report.facts), one line per change; unknown facts read "unknown"."""
+    if not report.facts:
+        return {}
+    from checker.report.risk import registry_line, summarize
+
+    lines = {}
+    for row in summarize(report, now=now).changes:
+        line = registry_line(row)
+        if line is not None:
+            lines[row.index] = line
+    return lines
 
 
 def header(version: str, base: str, head: str, policy: str | None, paint: _Painter) -> str:

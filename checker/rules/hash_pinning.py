@@ -14,12 +14,32 @@ def _file_uses_hashes(subject: Subject) -> bool:
     return any(dep.hashes for dep in subject.manifest.dependencies)
 
 
+# Yarn Berry's `checksum` hashes the zip archive Yarn stores in its cache, not the npm tarball: it cannot be compared
+# with the registry's integrity, but it pins what Yarn installs (Yarn refuses an archive whose checksum differs),
+# which is what this rule asks. The parsers store it as "yarn-berry:<value>".
+_BERRY = "yarn-berry:"
+
+
+def _is_berry(subject: Subject) -> bool:
+    return any(h.startswith(_BERRY) for dep in subject.manifest.dependencies for h in dep.hashes)
+
+
 def _check_npm(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     """npm lockfiles: every fetched artifact carries integrity, and a strong one. npm verifies the strongest
     algorithm an SRI string lists, so a sha1 beside a sha512 is fine and a sha1 alone is weak. Bundled packages
     (inside their parent's tarball), links, local folders and git commits fetch nothing of their own."""
     dep = subject.dependency
     if dep.bundled:
+        return
+    if any(h.startswith(_BERRY) for h in dep.hashes):
+        return  # Yarn Berry's checksum pins the archive Yarn caches (see _BERRY)
+    if not dep.hashes and subject.manifest.format == "yarn-lock" and _is_berry(subject):
+        yield Issue(
+            "no checksum: Yarn Berry records none for a package it did not fetch (typically an optional package "
+            "for another platform); the archive is not pinned until it is fetched",
+            hint="run `yarn install` with `supportedArchitectures` covering the platforms you install on",
+            level="info",
+        )
         return
     if not dep.hashes:
         yield Issue(

@@ -115,9 +115,7 @@ class FakeRegistry:
         self.stop()
 
     def start(self) -> "FakeRegistry":
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 256
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
         self._thread.start()
@@ -335,6 +333,11 @@ def attestation_document(name: str, version: str, content: bytes, repository: st
 
     return {"attestations": [{"predicateType": NPM_PUBLISH, "bundle": bundle(publish)},
                              {"predicateType": SLSA_V1, "bundle": bundle(slsa)}]}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # listen() backlog: many clients connect at once in the benchmark
 
 
 def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:

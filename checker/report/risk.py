@@ -1,0 +1,660 @@
+"""The risk summary of a Report: for every change, what a reviewer needs in order to decide — its findings, what
+the registries said (age, provenance, published hashes, install scripts), a risk level, and the one action that
+unblocks it.
+
+Every decision the pull-request comment shows is made here, as plain data and plain (unescaped) text; the
+renderers only escape and lay it out. Nothing is looked up: the facts are those the run gathered
+(``Report.facts``), and a fact the run could not obtain stays UNKNOWN and reads "unknown", never "none".
+
+Risk levels, from the findings that count (a waived finding does not):
+- ``high``: a rule other than ``review`` blocks on a known problem (a denied or deleted version, a hash the
+  registry never published, a movable pin, weaker provenance than before, ...);
+- ``medium``: a rule other than ``review`` warns, or blocks because a fact is unknown; or the registry itself
+  says something is wrong (deleted, yanked, hashes that differ) while no rule judged it;
+- ``low``: nothing but the review (the ordinary case: a bump someone has to look at) or informational findings;
+- ``none``: a removal without findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from checker.gitrefs import is_full_sha, repository_of, version_label
+from checker.model import UNKNOWN, Change, Facts, Finding, Report, ReviewStatus
+
+RISKS = ("high", "medium", "low", "none")
+RISK_RANK = {risk: rank for rank, risk in enumerate(RISKS)}
+VERDICT_WORDS = {"block": "Blocked", "review": "Needs review", "warn": "Passes with warnings", "pass": "Passes"}
+
+# When several rules block one change, the action shown is that of the first of them here: first what means
+# changing the pull request, then judgement calls that may end in a written exception, then waiting, and the
+# review last (reviewing a denied or unpinned version is wasted effort). Rules not listed come before review.
+ACTION_ORDER = (
+    "deny", "version-exists", "hash-mismatch", "registry-source", "hash-pinning", "exact-pinning",
+    "action-pinning", "image-pinning", "pin-comment", "provenance", "provenance-downgrade", "install-scripts",
+    "release-age", "exception-expired", "review",
+)
+# What each rule asks for, in a few words (the details come from the finding).
+ACTION_TITLES = {
+    "deny": "Move off this version",
+    "version-exists": "Pick a version the registry lists",
+    "hash-mismatch": "Find out why the hashes differ from the registry's",
+    "registry-source": "Fetch it from an allowed source",
+    "hash-pinning": "Add hashes",
+    "exact-pinning": "Pin an exact version",
+    "action-pinning": "Pin a full commit SHA",
+    "image-pinning": "Pin the image by digest",
+    "pin-comment": "Fix the pin",
+    "provenance": "Check the publisher, or write an exception",
+    "provenance-downgrade": "Find out why provenance got weaker, or write an exception",
+    "install-scripts": "Read the install script, then allow it",
+    "release-age": "Wait for the cooldown",
+    "exception-expired": "Renew or remove the exception",
+    "review": "Get a review",
+}
+# Rules whose finding may be accepted deliberately: their action offers an exception to write.
+_EXCEPTION_RULES = frozenset({"provenance", "provenance-downgrade", "install-scripts", "release-age"})
+# Ecosystems whose registries lockgate asks about release times and provenance.
+FACT_ECOSYSTEMS = frozenset({"pypi", "npm"})
+# Manifests that declare ranges rather than lock artifacts: hashes do not apply to them.
+_DECLARED_FORMATS = frozenset({"pyproject", "package-json"})
+EXCEPTION_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """What the comment says about review: the evidence that counted (None: none did), why other signals did not,
+    who may review and with which label, and how many changes still wait for a review."""
+
+    evidence: str | None = None
+    notes: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    label: str | None = None
+    waiting: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyView:
+    """What the renderers need from the policy, when the caller has it: who may review, the review label and
+    ledger, and the release-age cooldown per bump type (days; ``default`` for any bump not listed)."""
+
+    path: str | None = None
+    reviewers: tuple[str, ...] = ()
+    label: str | None = None
+    ledger: str | None = None
+    cooldown_days: Mapping[str, int] | None = None
+
+    @classmethod
+    def from_policy(cls, policy: Any) -> "PolicyView":
+        cooldown: dict[str, int] | None = None
+        setting = policy.rules.get("release-age") if hasattr(policy.rules, "get") else None
+        if setting is not None and setting.level != "off":
+            options = setting.options
+            default = _days(options.get("days"))
+            cooldown = {"default": default} if default is not None else {}
+            for bump in ("major", "minor", "patch"):
+                days = _days(options.get(f"{bump}-days"))
+                if days is not None:
+                    cooldown[bump] = days
+            cooldown = cooldown or None
+        review = policy.review
+        return cls(policy.source, tuple(review.reviewers), review.label, review.ledger, cooldown)
+
+    def cooldown(self, bump: str | None) -> int | None:
+        if not self.cooldown_days:
+            return None
+        return self.cooldown_days.get(bump or "", self.cooldown_days.get("default"))
+
+
+def _days(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Age:
+    """How old the new version is. state: ``known`` (released is set; age too when the clock is known),
+    ``unknown`` (the registry could not be asked or did not say; reason says why), ``n/a`` (no registry version:
+    a removal, an action, an image)."""
+
+    state: str
+    released: dt.datetime | None = None
+    age: dt.timedelta | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where the new version came from, by the registry's word (unverified). state: ``publisher`` (a trusted
+    publisher or attestation naming who built it), ``attested`` (an attestation whose publisher is not known),
+    ``none`` (the registry says there is none), ``downgrade`` (weaker than before), ``unknown``, ``n/a``."""
+
+    state: str
+    evidence: str | None = None
+    publisher: str | None = None  # "GitHub owner/repo (release.yml)"
+    repository: str | None = None  # owner/repo on GitHub, when the publisher is GitHub
+    workflow: str | None = None
+    before: str | None = None  # the previous version's evidence, in words, when known
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """The one thing that unblocks a change: a title, the specifics (plain text), an optional command or YAML line
+    to copy, and the other rules that also block it."""
+
+    rule: str
+    title: str
+    detail: str
+    snippet: str | None = None
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRisk:
+    """One change, judged and explained."""
+
+    index: int
+    change: Change
+    review: ReviewStatus
+    findings: tuple[Finding, ...]
+    facts: Facts | None
+    risk: str
+    blocked: bool
+    review_only: bool  # blocked, and only by the review
+    status: str | None  # "deleted" / "yanked" by the registry's word, else None
+    age: Age
+    provenance: Provenance
+    hashes: str  # verified | pinned | missing | mismatch | sha | tag | digest | bundled | n/a
+    hash_count: int
+    install_scripts: str  # yes | new | no | unknown | n/a
+    action: Action | None
+
+    @property
+    def name(self) -> str:
+        return self.change.name
+
+    @property
+    def direct(self) -> bool:
+        return self.change.dependency.direct
+
+    @property
+    def sort_key(self) -> tuple[int, int, str, str, int]:
+        """Riskiest first; blocked before passing within a risk; then by name."""
+        return (RISK_RANK[self.risk], 0 if self.blocked else 1, self.name.lower(), self.name, self.index)
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    changes: int
+    blocked: int
+    review_only: int
+    blocks: int
+    warns: int
+    infos: int
+    waived: int
+    unknown: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The whole risk summary. ``state``: the verdict as a reviewer reads it — ``block``, ``review`` (blocked only
+    because a review is missing), ``warn`` or ``pass``."""
+
+    verdict: str
+    state: str
+    changes: tuple[ChangeRisk, ...]  # in the report's order
+    loose: tuple[Finding, ...]  # findings about no single change (a manifest's index, an expired exception)
+    loose_actions: tuple[tuple[Finding, Action], ...]
+    counts: Counts
+    judged_all: bool
+    by_risk: tuple[ChangeRisk, ...] = ()  # the changes riskiest first, then by name
+
+    @property
+    def words(self) -> str:
+        return VERDICT_WORDS[self.state]
+
+    def ranked(self) -> list[ChangeRisk]:
+        return list(self.by_risk)
+
+
+# --- facts ------------------------------------------------------------------------------------------------------
+
+
+def facts_index(report: Report) -> dict[tuple[str, str, str], Facts]:
+    """Report.facts keyed as the policy engine keys them: (ecosystem, name, version)."""
+    index: dict[tuple[str, str, str], Facts] = {}
+    for facts in report.facts:
+        index.setdefault((facts.ecosystem, facts.name, facts.version), facts)
+    return index
+
+
+def _fact(facts: Facts | None, name: str) -> object:
+    """A field of Facts, UNKNOWN when there are no facts or the field does not exist (yet)."""
+    return UNKNOWN if facts is None else getattr(facts, name, UNKNOWN)
+
+
+def _get(value: object, key: str) -> object:
+    if isinstance(value, Mapping):
+        return value.get(key, UNKNOWN)
+    return getattr(value, key, UNKNOWN)
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _publisher_parts(publisher: object) -> tuple[str | None, str | None, str | None, str | None]:
+    """(kind, repository, workflow, environment) of a publisher object or mapping."""
+    return (_text(_get(publisher, "kind")), _text(_get(publisher, "repository")),
+            _text(_get(publisher, "workflow")) or _text(_get(publisher, "workflow_filepath")),
+            _text(_get(publisher, "environment")))
+
+
+def describe_publisher(publisher: object) -> str:
+    kind, repository, workflow, environment = _publisher_parts(publisher)
+    text = " ".join(part for part in (kind, repository) if part) or "a trusted publisher"
+    if workflow:
+        text += f" ({workflow}" + (f", environment {environment})" if environment else ")")
+    return text
+
+
+def _evidence_of(provenance: object) -> object:
+    """``trusted-publisher`` / ``provenance`` / ``none`` / UNKNOWN from a Facts.provenance value."""
+    if provenance is UNKNOWN:
+        return UNKNOWN
+    if provenance is None:
+        return "none"
+    evidence = _get(provenance, "evidence")
+    return evidence if isinstance(evidence, str) else "provenance"
+
+
+_EVIDENCE_RANK = {"none": 0, "provenance": 1, "trusted-publisher": 2}
+_EVIDENCE_WORDS = {"none": "no provenance", "provenance": "a provenance attestation",
+                   "trusted-publisher": "a trusted publisher"}
+
+
+def _provenance(change: Change, facts: Facts | None, before: Facts | None, findings: list[Finding]) -> Provenance:
+    dep = change.after
+    if dep is None or dep.ecosystem not in FACT_ECOSYSTEMS:
+        return Provenance("n/a")
+    value = _fact(facts, "provenance")
+    evidence = _evidence_of(value)
+    before_evidence = _evidence_of(_fact(before, "provenance"))
+    before_words = _EVIDENCE_WORDS.get(before_evidence) if isinstance(before_evidence, str) else None  # type: ignore[call-overload]
+    publisher = repository = workflow = None
+    if evidence not in (UNKNOWN, "none"):
+        publishers = _get(value, "publishers")
+        if publishers is not UNKNOWN and publishers:
+            ordered = sorted(publishers, key=lambda p: tuple(x or "" for x in _publisher_parts(p)))  # type: ignore[arg-type]
+            first = ordered[0]
+            kind, repo, workflow, _ = _publisher_parts(first)
+            publisher = describe_publisher(first) + (f" and {len(ordered) - 1} more" if len(ordered) > 1 else "")
+            repository = repo if kind and kind.lower() == "github" else None
+    downgraded = any(f.rule == "provenance-downgrade" and not f.unknown for f in findings) or (
+        isinstance(evidence, str) and isinstance(before_evidence, str)
+        and _EVIDENCE_RANK.get(evidence, 0) < _EVIDENCE_RANK.get(before_evidence, 0)
+    )
+    common = dict(evidence=evidence if isinstance(evidence, str) else None, publisher=publisher,
+                  repository=repository, workflow=workflow, before=before_words)
+    if downgraded:
+        return Provenance("downgrade", **common)  # type: ignore[arg-type]
+    if evidence is UNKNOWN:
+        return Provenance("unknown", reason=_reason(facts), before=before_words)
+    if evidence == "none":
+        return Provenance("none", **common)  # type: ignore[arg-type]
+    return Provenance("publisher" if publisher else "attested", **common)  # type: ignore[arg-type]
+
+
+def _reason(facts: Facts | None) -> str:
+    if facts is None:
+        return "the registry was not asked"
+    return facts.reason or "the registry did not say"
+
+
+def _age(change: Change, facts: Facts | None, now: dt.datetime | None) -> Age:
+    dep = change.after
+    if dep is None or dep.ecosystem not in FACT_ECOSYSTEMS:
+        return Age("n/a")
+    released = _fact(facts, "release_time")
+    if not isinstance(released, dt.datetime):
+        return Age("unknown", reason=_reason(facts))
+    if released.tzinfo is None:
+        released = released.replace(tzinfo=dt.timezone.utc)
+    age = max(now - released, dt.timedelta(0)) if now is not None else None
+    return Age("known", released.astimezone(dt.timezone.utc), age)
+
+
+def _algorithm(entry: str) -> str:
+    return entry.split(":", 1)[0].lower()
+
+
+def _hashes(change: Change, facts: Facts | None, findings: list[Finding]) -> tuple[str, int]:
+    dep = change.after
+    if dep is None:
+        return "n/a", 0
+    if any(f.rule == "hash-mismatch" and not f.unknown for f in findings):
+        return "mismatch", len(dep.hashes)
+    if dep.ecosystem == "actions":
+        return ("sha" if is_full_sha(dep.version) else "tag"), 0
+    if dep.ecosystem == "docker":
+        version = dep.version or ""
+        return ("digest" if "sha256:" in version else "tag"), 0
+    if dep.hashes:
+        published = _fact(facts, "hashes")
+        if isinstance(published, (set, frozenset)) and published:
+            algorithms = {_algorithm(h) for h in published}
+            comparable = {h.lower() for h in dep.hashes if _algorithm(h) in algorithms}
+            lowered = {h.lower() for h in published}
+            if comparable:
+                return ("verified" if comparable <= lowered else "mismatch"), len(dep.hashes)
+        return "pinned", len(dep.hashes)
+    if dep.bundled:
+        return "bundled", 0
+    from checker.manifests import format_for
+
+    fmt = format_for(dep.manifest)
+    if dep.version is None or (fmt is not None and fmt.name in _DECLARED_FORMATS) or dep.manifest.endswith(".in"):
+        return "n/a", 0
+    return "missing", 0
+
+
+def _scripts_of(dep: Any, facts: Facts | None) -> bool | None:
+    if dep is None:
+        return None
+    if dep.install_script is not None:
+        return bool(dep.install_script)
+    value = _fact(facts, "install_script")
+    return value if isinstance(value, bool) else None
+
+
+def _install_scripts(change: Change, facts: Facts | None, before: Facts | None) -> str:
+    dep = change.after
+    if dep is None or dep.ecosystem != "npm":
+        return "n/a"
+    now_runs = _scripts_of(dep, facts)
+    if now_runs is None:
+        return "unknown"
+    if not now_runs:
+        return "no"
+    had = _scripts_of(change.before, before) if change.before is not None else None
+    return "new" if had is False or change.before is None else "yes"
+
+
+def _status(facts: Facts | None, findings: list[Finding]) -> str | None:
+    if _fact(facts, "exists") is False:
+        return "deleted"
+    if _fact(facts, "yanked") is True:
+        return "yanked"
+    return None
+
+
+# --- risk and actions ---------------------------------------------------------------------------------------------
+
+
+def _risk(change: Change, findings: list[Finding], status: str | None, hashes: str, provenance: Provenance) -> str:
+    counting = [f for f in findings if f.counts and f.rule != "review"]
+    if any(f.level == "block" and not f.unknown for f in counting):
+        return "high"
+    if any(f.level in ("block", "warn") for f in counting):
+        return "medium"
+    if status is not None or hashes == "mismatch" or provenance.state == "downgrade":
+        return "medium"
+    if change.kind == "removed" and not any(f.counts for f in findings):
+        return "none"
+    return "low"
+
+
+def _rank(rule: str) -> float:
+    return ACTION_ORDER.index(rule) if rule in ACTION_ORDER else ACTION_ORDER.index("review") - 0.5
+
+
+def join_names(names: tuple[str, ...] | list[str], conjunction: str = "or") -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+def exception_snippet(finding: Finding, now: dt.datetime | None) -> str:
+    dep = finding.dependency
+    package = f"{dep.key}@{dep.display_version()}" if dep is not None else "ECOSYSTEM:NAME"
+    expires = (now + dt.timedelta(days=EXCEPTION_DAYS)).date().isoformat() if now is not None else "YYYY-MM-DD"
+    return f'- {{rule: {finding.rule}, package: "{package}", reason: "…", expires: {expires}}}'
+
+
+def _review_action(finding: Finding, change: Change | None, review: ReviewState | None,
+                   policy: PolicyView | None, head: str) -> Action:
+    """Who must approve, from the pull request's review state or the policy; without either, the finding's own
+    hint (which names the policy's reviewers and the ledger command)."""
+    if review is None and policy is None:
+        return Action("review", ACTION_TITLES["review"], finding.hint or finding.message)
+    reviewers = review.reviewers if review is not None and review.reviewers else (policy.reviewers if policy else ())
+    label = review.label if review is not None and review.label else (policy.label if policy else None)
+    who = join_names(list(reviewers)) if reviewers else "a maintainer (an owner, member or collaborator)"
+    detail = f"an approval by {who} on the head commit {_short(head)}"
+    if label:
+        detail += f", or the label {label} applied by {'one of them' if len(reviewers) > 1 else 'them'} after the latest push"
+    snippet = None
+    if change is not None:
+        dep = change.dependency
+        before = change.before.display_version() if change.before else "-"
+        after = change.after.display_version() if change.after else "-"
+        detail += ", or an entry in the review ledger on the base branch:"
+        snippet = f'lockgate review {dep.key} {before} {after} --reason "…"'
+    return Action("review", ACTION_TITLES["review"], detail, snippet)
+
+
+def _short(rev: str) -> str:
+    return rev[:12] if len(rev) == 40 and all(c in "0123456789abcdef" for c in rev) else rev
+
+
+def _release_age_action(finding: Finding, change: Change | None, facts: Facts | None, policy: PolicyView | None,
+                        now: dt.datetime | None) -> Action:
+    released = _fact(facts, "release_time")
+    days = policy.cooldown(change.bump if change is not None else None) if policy is not None else None
+    if isinstance(released, dt.datetime) and days is not None:
+        if released.tzinfo is None:
+            released = released.replace(tzinfo=dt.timezone.utc)
+        ends = (released + dt.timedelta(days=days)).astimezone(dt.timezone.utc)
+        detail = f"the {days}-day cooldown ends on {ends:%Y-%m-%d %H:%M} UTC"
+        if now is not None and ends > now:
+            detail += f" (in {humanize(ends - now)})"
+        detail += f"; the version was released on {released.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    else:
+        detail = finding.hint or finding.message
+    return Action("release-age", ACTION_TITLES["release-age"], detail + "; for an urgent fix, write an exception:",
+                  exception_snippet(finding, now))
+
+
+def action_for(findings: list[Finding], change: Change | None, facts: Facts | None, *, head: str,
+               review: ReviewState | None = None, policy: PolicyView | None = None,
+               now: dt.datetime | None = None) -> Action | None:
+    """The one action that unblocks a change (or a loose finding), from its counting blocking findings."""
+    blocking = [f for f in findings if f.counts and f.level == "block"]
+    if not blocking:
+        return None
+    ordered = sorted(blocking, key=lambda f: (_rank(f.rule), f.unknown))
+    first = ordered[0]
+    also = tuple(dict.fromkeys(f.rule for f in ordered[1:] if f.rule != first.rule))
+    if first.unknown:
+        detail = (f"{first.message}. lockgate could not find out ({_reason(facts)}): run it where the registry can "
+                  "be reached, or accept the risk with an exception:")
+        action = Action(first.rule, "Let lockgate find out", detail, exception_snippet(first, now))
+    elif first.rule == "review":
+        action = _review_action(first, change, review, policy, head)
+    elif first.rule == "release-age":
+        action = _release_age_action(first, change, facts, policy, now)
+    else:
+        title = ACTION_TITLES.get(first.rule, f"Resolve {first.rule}")
+        detail = first.hint or first.message
+        snippet = None
+        if first.rule in _EXCEPTION_RULES:
+            detail += "; or, once checked, write an exception:"
+            snippet = exception_snippet(first, now)
+        elif first.rule in ("deny", "version-exists", "hash-mismatch"):
+            detail = first.message + (f"; {first.hint}" if first.hint else "")
+        action = Action(first.rule, title, detail, snippet)
+    return Action(action.rule, action.title, action.detail, action.snippet, also)
+
+
+def humanize(delta: dt.timedelta) -> str:
+    """A duration in the largest unit that keeps it readable: ``42 min``, ``5 h``, ``3 days``, ``4 months``."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    days = hours // 24
+    if days < 60:
+        return f"{days} days"
+    months = days // 30
+    if months < 24:
+        return f"{months} months"
+    return f"{days // 365} years"
+
+
+# --- the summary --------------------------------------------------------------------------------------------------
+
+
+def summarize(report: Report, *, now: dt.datetime | None = None, policy: PolicyView | None = None,
+              review: ReviewState | None = None) -> Summary:
+    """The risk summary of a report. ``now``: the run's clock (ages, cooldown ends, exception expiry); ``policy``
+    and ``review``: who may review, the label, the cooldowns — each optional, with plainer wording without."""
+    index = facts_index(report)
+    by_change: dict[int, list[Finding]] = {}
+    loose: list[Finding] = []
+    known = {id(change) for change in report.changes}
+    for finding in report.findings:
+        if finding.change is not None and id(finding.change) in known:
+            by_change.setdefault(id(finding.change), []).append(finding)
+        else:
+            loose.append(finding)
+    rows = []
+    for i, change in enumerate(report.changes):
+        status_of_review = report.reviews[i] if i < len(report.reviews) else ReviewStatus("not-required")
+        findings = by_change.get(id(change), [])
+        after = change.after
+        facts = index.get((after.ecosystem, after.name, after.version or "")) if after is not None else None
+        before = change.before
+        before_facts = index.get((before.ecosystem, before.name, before.version or "")) if before is not None else None
+        status = _status(facts, findings)
+        hashes, count = _hashes(change, facts, findings)
+        provenance = _provenance(change, facts, before_facts, findings)
+        blocking = [f for f in findings if f.counts and f.level == "block"]
+        rows.append(ChangeRisk(
+            index=i, change=change, review=status_of_review, findings=tuple(findings), facts=facts,
+            risk=_risk(change, findings, status, hashes, provenance), blocked=bool(blocking),
+            review_only=bool(blocking) and all(f.rule == "review" for f in blocking), status=status,
+            age=_age(change, facts, now), provenance=provenance, hashes=hashes, hash_count=count,
+            install_scripts=_install_scripts(change, facts, before_facts),
+            action=action_for(findings, change, facts, head=report.head, review=review, policy=policy, now=now),
+        ))
+    loose_actions = []
+    for finding in loose:
+        act = action_for([finding], None, None, head=report.head, review=review, policy=policy, now=now)
+        if act is not None:
+            loose_actions.append((finding, act))
+    counting = [f for f in report.findings if f.counts]
+    blocks = [f for f in counting if f.level == "block"]
+    counts = Counts(
+        changes=len(report.changes),
+        blocked=sum(1 for row in rows if row.blocked),
+        review_only=sum(1 for row in rows if row.review_only),
+        blocks=len(blocks),
+        warns=sum(1 for f in counting if f.level == "warn"),
+        infos=sum(1 for f in counting if f.level == "info"),
+        waived=sum(1 for f in report.findings if f.excepted_by),
+        unknown=sum(1 for f in counting if f.unknown),
+    )
+    state = report.verdict
+    if state == "block" and blocks and all(f.rule == "review" for f in blocks):
+        state = "review"
+    return Summary(report.verdict, state, tuple(rows), tuple(loose), tuple(loose_actions), counts, report.judged_all,
+                   tuple(sorted(rows, key=lambda row: row.sort_key)))
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def headline_counts(summary: Summary) -> str:
+    """The counts after the verdict: ``2 of 3 dependency changes blocked · 7 blocking findings · 1 warning``."""
+    c = summary.counts
+    parts = []
+    if summary.judged_all:
+        parts.append("all dependencies judged")
+    elif not c.changes:
+        parts.append("no dependency changes")
+    elif c.blocked:
+        parts.append(f"{c.blocked} of {plural(c.changes, 'dependency change')} blocked")
+    else:
+        parts.append(plural(c.changes, "dependency change"))
+    if c.blocks:
+        parts.append(plural(c.blocks, "blocking finding"))
+    if c.warns:
+        parts.append(plural(c.warns, "warning"))
+    if c.waived:
+        parts.append(f"{c.waived} waived")
+    if not (c.blocks or c.warns or c.waived):
+        parts.append("no findings")
+    return " · ".join(parts)
+
+
+def registry_line(row: ChangeRisk) -> str | None:
+    """What the registry said about the new version, in one line of plain text (None for ecosystems lockgate
+    asks no registry about)."""
+    dep = row.change.after
+    if dep is None or dep.ecosystem not in FACT_ECOSYSTEMS:
+        return None
+    if row.facts is None:
+        return "registry: not asked (unknown)"
+    parts = []
+    exists = _fact(row.facts, "exists")
+    if exists is False:
+        parts.append("the version is not listed (deleted or never published)")
+    if row.age.state == "known" and row.age.released is not None:
+        parts.append(f"released {row.age.released:%Y-%m-%d %H:%M} UTC"
+                     + (f" ({humanize(row.age.age)} earlier)" if row.age.age is not None else ""))
+    elif exists is not False:
+        parts.append("release time unknown")
+    yanked = _fact(row.facts, "yanked")
+    if yanked is True:
+        parts.append("yanked")
+    prov = row.provenance
+    if prov.state in ("publisher", "attested"):
+        parts.append(f"provenance: {prov.publisher or _EVIDENCE_WORDS.get(prov.evidence or '', 'attested')}")
+    elif prov.state == "none":
+        parts.append("provenance: none published")
+    elif prov.state == "downgrade":
+        was = f" (an earlier version had {prov.before})" if prov.before else ""
+        parts.append(f"provenance: downgraded to {_EVIDENCE_WORDS.get(prov.evidence or '', 'unknown')}{was}")
+    elif exists is not False:
+        parts.append("provenance unknown")
+    if row.hashes == "verified":
+        parts.append("hashes match the registry's")
+    elif row.hashes == "mismatch":
+        parts.append("hashes differ from the registry's")
+    text = "registry: " + ", ".join(parts)
+    if row.facts.reason and (row.age.state == "unknown" or prov.state == "unknown" or exists is False):
+        text += f" — {row.facts.reason}"
+    return text
+
+
+def source_tag(row: ChangeRisk) -> tuple[str | None, str | None, str | None]:
+    """(repository, tag, commit) of the new version's source when known: an action's repository with the tag it
+    names (the ref, or the version comment of a commit pin) and the commit; a package's publisher repository."""
+    dep = row.change.after
+    if dep is None:
+        return None, None, None
+    if dep.ecosystem == "actions":
+        repo = repository_of(dep.name)
+        if is_full_sha(dep.version):
+            return repo, version_label(dep.label), dep.version
+        return repo, dep.version, None
+    return row.provenance.repository, None, None

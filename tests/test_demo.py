@@ -1,0 +1,176 @@
+"""``lockgate demo``: the March 2026 scenario, offline, from data shipped with the package.
+
+A bot's pull request bumps litellm 1.82.6 -> 1.82.8 (denied, needs a review; the registry no longer lists it),
+moves aquasecurity/trivy-action from a commit to a tag (pinning, review), and bumps pytest 8.3.4 -> 8.3.5 in the
+test requirements (passes). The registry documents go through the real PyPI client from a temporary cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+
+import pytest
+
+from checker.cli import main
+from checker.demo import registry
+from checker.demo.run import DEMO_NOW, build_repository, demo_policy, demo_report, render_demo, tree
+from checker.model import UNKNOWN
+from checker.report.risk import PolicyView
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    return demo_report()
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the demo must not open a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def test_the_cli_demo_blocks_and_says_why(capsys: pytest.CaptureFixture[str], no_network: None) -> None:
+    assert main(["demo"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("lockgate demo: a bot's pull request (March 2026) bumps litellm 1.82.6 -> 1.82.8, moves "
+                          "aquasecurity/trivy-action from a commit to a tag, and bumps pytest 8.3.4 -> 8.3.5.\n\n")
+    assert "  x upgraded       litellm 1.82.6 -> 1.82.8 (patch)   review required\n" in out
+    assert "      BLOCK deny: pypi:litellm@1.82.8 is denied by pypi:litellm@1.82.8: published with a PyPI token" in out
+    assert ("  x upgraded       aquasecurity/trivy-action 915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2 (0.28.0) -> 0.33.1 "
+            "(minor) [build]   review required\n") in out
+    assert "  + upgraded       pytest 8.3.4 -> 8.3.5 (patch) [dev]\n" in out
+    assert out.rstrip().endswith("(3 dependency changes)")
+    assert "\x1b" not in out  # not a terminal: no colour
+
+
+def test_the_markdown_demo_is_the_full_comment(capsys: pytest.CaptureFixture[str], no_network: None) -> None:
+    assert main(["demo", "--format", "markdown"]) == 1
+    md = capsys.readouterr().out
+    lines = md.split("\n")
+    assert lines[0] == "<!-- lockgate:risk-summary -->"
+    assert lines[1].startswith("### \u274c lockgate: Blocked · 2 of 3 dependency changes blocked · ")
+    unblock = md[md.index("**What unblocks this**"):md.index("\n\n", md.index("**What unblocks this**"))].split("\n")
+    assert unblock[1].startswith(
+        "- \u274c **aquasecurity/trivy\\-action** <code>915b19bbe73b</code> (0\\.28\\.0) \u2192 <code>0\\.33\\.1</code> in "
+        "<code>\\.github/workflows/ci\\.yml&#58;10</code>: **Pin a full commit SHA**")
+    assert unblock[2].startswith(
+        "- \u274c **litellm** <code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.8</code> in <code>requirements\\.txt&#58;3</code>: "
+        "**Move off this version**: pypi&#58;litellm@\u200b1\\.82\\.8 is denied")
+    assert "| [<code>pytest</code>](https://pypi.org/project/pytest/) <sub>dev</sub> | pypi | <code>8\\.3\\.4</code> \u2192 " \
+           "<code>8\\.3\\.5</code> | patch |" in md
+    assert "#### <code>\\.github/workflows/ci\\.yml</code>" in md and "#### <code>requirements\\-dev\\.txt</code>" in md
+    assert "[source tag 0\\.33\\.1](https://github.com/aquasecurity/trivy-action/releases/tag/0.33.1)" in md
+    assert lines[-2].startswith("<sub>lockgate ") and "policy <code>\\.github/lockgate\\.yml</code>" in lines[-2]
+
+
+def test_every_format_renders_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    for fmt in ("json", "sarif", "github"):
+        assert main(["demo", "--format", fmt]) == 1
+        out = capsys.readouterr().out
+        if fmt != "github":
+            json.loads(out)
+        else:
+            assert out.startswith("::error file=")
+
+
+def test_commits_are_the_same_on_every_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert build_repository(str(tmp_path / "a")) == build_repository(str(tmp_path / "b"))
+
+
+def test_the_shipped_tree() -> None:
+    base, head = tree("base"), tree("head")
+    assert sorted(base) == sorted(head) == [
+        ".github/lockgate.yml", ".github/workflows/ci.yml", "requirements-dev.txt", "requirements.txt",
+    ]
+    policy = demo_policy()
+    view = PolicyView.from_policy(policy)
+    assert (view.path, view.reviewers, view.label) == (".github/lockgate.yml", ("alice", "@acme/security"),
+                                                        "dependencies-reviewed")
+
+
+def test_the_report(report) -> None:  # type: ignore[no-untyped-def]
+    assert report.verdict == "block" and report.policy == ".github/lockgate.yml"
+    by_name = {c.name: (c.kind, c.bump, c.before.display_version(), c.after.display_version()) for c in report.changes}
+    assert by_name == {
+        "litellm": ("upgraded", "patch", "1.82.6", "1.82.8"),
+        "aquasecurity/trivy-action": ("upgraded", "minor", "915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2", "0.33.1"),
+        "pytest": ("upgraded", "patch", "8.3.4", "8.3.5"),
+    }
+    rules = {(f.rule, f.dependency.name if f.dependency else None) for f in report.findings if f.counts}
+    assert {("deny", "litellm"), ("review", "litellm"), ("action-pinning", "aquasecurity/trivy-action"),
+            ("review", "aquasecurity/trivy-action")} <= rules
+    assert not any(f.dependency is not None and f.dependency.name == "pytest" and f.counts and f.level != "info"
+                   for f in report.findings)  # the clean bump passes
+    reviews = {c.name: r.state for c, r in zip(report.changes, report.reviews)}
+    assert reviews == {"litellm": "required", "aquasecurity/trivy-action": "required", "pytest": "not-required"}
+
+
+def test_the_demo_leaves_the_users_cache_alone(report, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LOCKGATE_CACHE_DIR", str(tmp_path / "mine"))
+    demo_report()
+    assert os.environ["LOCKGATE_CACHE_DIR"] == str(tmp_path / "mine")
+    assert not (tmp_path / "mine").exists()
+    monkeypatch.delenv("LOCKGATE_CACHE_DIR")
+    with registry.cache_directory(str(tmp_path / "x")):
+        assert os.environ["LOCKGATE_CACHE_DIR"] == str(tmp_path / "x")
+    assert "LOCKGATE_CACHE_DIR" not in os.environ
+
+
+# --- the shipped registry documents, through the real client -----------------------------------------------------------
+
+
+@pytest.fixture
+def pypi(tmp_path):  # type: ignore[no-untyped-def]
+    from checker.registries.cache import Cache
+    from checker.registries.fetch import Fetcher
+    from checker.registries.pypi import PypiClient
+
+    assert registry.prefill(str(tmp_path)) == len(registry.documents())
+    return PypiClient(Fetcher(None, Cache(str(tmp_path)), offline=True))
+
+
+def test_registry_documents_are_listed_with_what_the_clients_ask_for() -> None:
+    from checker.registries.pypi import INTEGRITY_JSON, SIMPLE_JSON
+
+    docs = registry.documents()
+    assert {d["url"] for d in docs if d["accept"] == SIMPLE_JSON} == {
+        "https://pypi.org/simple/litellm/", "https://pypi.org/simple/pytest/"}
+    assert all(d["content_type"] == d["accept"] for d in docs)
+    assert {d["accept"] for d in docs} == {SIMPLE_JSON, INTEGRITY_JSON}
+    for d in docs:
+        assert os.path.isfile(os.path.join(registry.REGISTRY_FILES, d["file"]))
+
+
+def test_pytest_facts_come_from_the_shipped_page(pypi) -> None:  # type: ignore[no-untyped-def]
+    hashes = {line.split("--hash=")[1].strip(" \\\n") for line in open(tree("head")["requirements-dev.txt"])
+              if "--hash=" in line}
+    facts = pypi.facts("pytest", "8.3.5", hashes=hashes, publishers=True)
+    assert facts.exists is True and facts.yanked is False and facts.stale is False
+    assert facts.release_time == dt.datetime(2025, 3, 2, 12, 54, 52, 226935, tzinfo=dt.timezone.utc)
+    assert facts.evidence == "trusted-publisher"
+    [publisher] = facts.publishers
+    assert (publisher.kind, publisher.repository, publisher.workflow, publisher.environment) == (
+        "GitHub", "pytest-dev/pytest", "deploy.yml", "deploy")
+    assert hashes <= facts.hashes  # the lockfile's hashes are the published ones
+    assert facts.to_facts().release_time < DEMO_NOW - dt.timedelta(days=300)
+
+
+def test_litellm_1_82_8_is_not_on_the_shipped_page(pypi) -> None:  # type: ignore[no-untyped-def]
+    old = pypi.facts("litellm", "1.82.6")
+    assert old.exists is True and old.evidence == "none" and old.publishers == frozenset()  # token uploads
+    gone = pypi.facts("litellm", "1.82.8")
+    # Offline, a cached page may predate a version: the client does not call it deleted, it says it cannot tell.
+    assert gone.exists is UNKNOWN and gone.release_time is UNKNOWN
+    assert "version 1.82.8 is not in the cached copy of the index page" in (gone.reason or "")
+
+
+def test_render_demo_adds_the_introduction_to_text_only(report) -> None:  # type: ignore[no-untyped-def]
+    assert render_demo(report, "text").startswith("lockgate demo: ")
+    assert render_demo(report, "markdown").startswith("<!-- lockgate:risk-summary -->")
