@@ -85,6 +85,12 @@ def test_the_registry_flagging_a_version_is_medium_risk_even_without_a_rule() ->
     gone = _with_exists(Facts("pypi", "a", "1.1", reason="PyPI lists no version 1.1 of a"), False)
     [row] = summarize(report([a], facts=(gone,))).changes  # type: ignore[arg-type]
     assert (row.status, row.risk) == ("deleted", "medium")
+    listed = finding("version-exists", a, message="pypi.org lists no version 1.1 of a")
+    [row] = summarize(report([a], [listed])).changes
+    assert (row.status, row.risk) == ("deleted", "high")
+    unsure = finding("version-exists", a, "warn", message="could not find out", unknown=True)
+    [row] = summarize(report([a], [unsure])).changes
+    assert (row.status, row.risk) == (None, "medium")
 
 
 def _with_exists(facts: Facts, exists: object) -> object:

@@ -384,10 +384,15 @@ def _install_scripts(change: Change, facts: Facts | None, before: Facts | None) 
 
 
 def _status(facts: Facts | None, findings: list[Finding]) -> str | None:
+    """``deleted`` / ``yanked`` when the registry says so: from the facts, or from a version-exists finding that is
+    not an unknown (the facts stage may keep whether a version exists only in the finding)."""
+    yanked = _fact(facts, "yanked") is True
     if _fact(facts, "exists") is False:
         return "deleted"
-    if _fact(facts, "yanked") is True:
+    if yanked:
         return "yanked"
+    if any(f.rule == "version-exists" and not f.unknown for f in findings):
+        return "deleted"
     return None
 
 
