@@ -75,3 +75,39 @@ def expect_str(value: object, what: str, path: str, line: int | None = None) -> 
     if not isinstance(value, str):
         raise ManifestError(f"{what} must be a string, found {type(value).__name__}", path, line)
     return value
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a decoded value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {dict: "object", list: "array", str: "string"}.get(type(value), type(value).__name__)
+
+
+def expect_object(value: object, what: str, path: str, line: int | None) -> dict:
+    """A decoded JSON object, or a ManifestError naming what was expected and what was found."""
+    if not isinstance(value, dict):
+        raise ManifestError(f"{what} must be an object, found {json_type(value)}", path, line)
+    return value
+
+
+def expect_array(value: object, what: str, path: str, line: int | None) -> list:
+    if not isinstance(value, list):
+        raise ManifestError(f"{what} must be an array, found {json_type(value)}", path, line)
+    return value
+
+
+def expect_string(value: object, what: str, path: str, line: int | None) -> str:
+    if not isinstance(value, str):
+        raise ManifestError(f"{what} must be a string, found {json_type(value)}", path, line)
+    return value
+
+
+def expect_bool(value: object, what: str, path: str, line: int | None) -> bool:
+    if not isinstance(value, bool):
+        raise ManifestError(f"{what} must be true or false, found {json_type(value)}", path, line)
+    return value

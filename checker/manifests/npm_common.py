@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from checker.errors import ManifestError
+from checker.manifests.common import expect_bool, expect_object, expect_string, json_type  # noqa: F401  (re-exported)
 from checker.model import DEFAULT_SOURCE, Source
 
 # A JSON string (group 1, with group 2 set when a colon follows: an object key) or a bracket.
@@ -82,33 +83,6 @@ def load_json(text: str, path: str, what: str) -> dict:
     return data
 
 
-def json_type(value: object) -> str:
-    """The JSON name of a decoded value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {dict: "object", list: "array", str: "string"}.get(type(value), type(value).__name__)
-
-
-def expect_object(value: object, what: str, path: str, line: int | None) -> dict:
-    if not isinstance(value, dict):
-        raise ManifestError(f"{what} must be an object, found {json_type(value)}", path, line)
-    return value
-
-
-def expect_string(value: object, what: str, path: str, line: int | None) -> str:
-    if not isinstance(value, str):
-        raise ManifestError(f"{what} must be a string, found {json_type(value)}", path, line)
-    return value
-
-
-def expect_bool(value: object, what: str, path: str, line: int | None) -> bool:
-    if not isinstance(value, bool):
-        raise ManifestError(f"{what} must be true or false, found {json_type(value)}", path, line)
-    return value
 
 
 def string_map(value: object, what: str, path: str, line: int | None) -> dict[str, str]:

@@ -19,7 +19,16 @@ import re
 from urllib.parse import urlsplit
 
 from checker.errors import ManifestError
-from checker.manifests.common import canonical_pypi_name, line_of, load_toml, parse_hash
+from checker.manifests.common import (
+    canonical_pypi_name,
+    expect_array,
+    expect_object,
+    expect_string,
+    json_type,
+    line_of,
+    load_toml,
+    parse_hash,
+)
 from checker.manifests.pyproject import git_source, registry_source, source_from_url
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Reader, Source
 
@@ -40,7 +49,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     data = _load_json(text, path)
     if "_meta" not in data:
         raise ManifestError('no "_meta" object: expected a Pipfile.lock (pipfile-spec 6)', path, 1)
-    meta = _expect_object(data["_meta"], "_meta", path, _key_line(text, "_meta"))
+    meta = expect_object(data["_meta"], "_meta", path, _key_line(text, "_meta"))
     _check_spec(meta, text, path)
     sources = _sources(meta, text, path)
     indexes = _index_options(sources, text)
@@ -50,7 +59,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     for category, packages in data.items():
         if category == "_meta" or (category not in _SCOPES and not isinstance(packages, dict)):
             continue
-        table = _expect_object(packages, f'"{category}"', path, _key_line(text, category))
+        table = expect_object(packages, f'"{category}"', path, _key_line(text, category))
         direct = None if pipfile is None else pipfile.get(_PIPFILE_TABLES.get(category, category), frozenset())
         for raw_name, entry in table.items():
             line = lines.get((category, raw_name))
@@ -72,37 +81,10 @@ def _load_json(text: str, path: str) -> dict:
     except json.JSONDecodeError as exc:
         raise ManifestError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
     if not isinstance(data, dict):
-        raise ManifestError(f"expected a Pipfile.lock JSON object at the top level, found {_json_type(data)}", path, 1)
+        raise ManifestError(f"expected a Pipfile.lock JSON object at the top level, found {json_type(data)}", path, 1)
     return data
 
 
-def _json_type(value: object) -> str:
-    """The JSON name of a decoded value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {dict: "object", list: "array", str: "string"}.get(type(value), type(value).__name__)
-
-
-def _expect_object(value: object, what: str, path: str, line: int | None) -> dict:
-    if not isinstance(value, dict):
-        raise ManifestError(f"{what} must be an object, found {_json_type(value)}", path, line)
-    return value
-
-
-def _expect_array(value: object, what: str, path: str, line: int | None) -> list:
-    if not isinstance(value, list):
-        raise ManifestError(f"{what} must be an array, found {_json_type(value)}", path, line)
-    return value
-
-
-def _expect_string(value: object, what: str, path: str, line: int | None) -> str:
-    if not isinstance(value, str):
-        raise ManifestError(f"{what} must be a string, found {_json_type(value)}", path, line)
-    return value
 
 
 def _check_spec(meta: dict, text: str, path: str) -> None:
@@ -118,12 +100,12 @@ def _check_spec(meta: dict, text: str, path: str) -> None:
 
 def _sources(meta: dict, text: str, path: str) -> dict[str, dict]:
     """``_meta.sources`` by name: each a table with ``url`` and ``verify_ssl``."""
-    entries = _expect_array(meta.get("sources", []), "_meta.sources", path, _key_line(text, "sources"))
+    entries = expect_array(meta.get("sources", []), "_meta.sources", path, _key_line(text, "sources"))
     sources = {}
     for entry in entries:
-        table = _expect_object(entry, "each of _meta.sources", path, _key_line(text, "sources"))
-        name = _expect_string(table.get("name"), "_meta.sources name", path, _key_line(text, "sources"))
-        _expect_string(table.get("url"), f"_meta.sources {name} url", path, _key_line(text, "sources"))
+        table = expect_object(entry, "each of _meta.sources", path, _key_line(text, "sources"))
+        name = expect_string(table.get("name"), "_meta.sources name", path, _key_line(text, "sources"))
+        expect_string(table.get("url"), f"_meta.sources {name} url", path, _key_line(text, "sources"))
         sources[name] = table
     return sources
 
@@ -151,10 +133,10 @@ def _dependency(
     path: str,
 ) -> Dependency:
     what = f'"{category}" package {raw_name!r}'
-    entry = _expect_object(entry, what, path, line)
+    entry = expect_object(entry, what, path, line)
     name = canonical_pypi_name(raw_name)
     specifier = entry.get("version")
-    specifier = "" if specifier is None else _expect_string(specifier, f"{what} version", path, line)
+    specifier = "" if specifier is None else expect_string(specifier, f"{what} version", path, line)
     version = _exact(specifier)
     source, url_hashes = _source(entry, what, sources, path, line)
     if version is None and source.kind == "git" and source.commit:
@@ -171,7 +153,7 @@ def _dependency(
         direct=True if direct_names is None else name in direct_names,
         manifest=path,
         line=line,
-        markers=None if markers is None else _expect_string(markers, f"{what} markers", path, line),
+        markers=None if markers is None else expect_string(markers, f"{what} markers", path, line),
         editable=entry.get("editable") is True,
     )
 
@@ -190,18 +172,18 @@ def _source(
 ) -> tuple[Source, frozenset[str]]:
     """Where the package comes from: git + ref, a local path, a file URL, or a named index."""
     if "git" in entry:
-        url = _expect_string(entry["git"], f"{what} git", path, line)
+        url = expect_string(entry["git"], f"{what} git", path, line)
         ref = entry.get("ref")
-        return git_source(url, None if ref is None else _expect_string(ref, f"{what} ref", path, line)), frozenset()
+        return git_source(url, None if ref is None else expect_string(ref, f"{what} ref", path, line)), frozenset()
     if "path" in entry:
-        return Source(kind="path", url=_expect_string(entry["path"], f"{what} path", path, line)), frozenset()
+        return Source(kind="path", url=expect_string(entry["path"], f"{what} path", path, line)), frozenset()
     if "file" in entry:
-        location = _expect_string(entry["file"], f"{what} file", path, line)
+        location = expect_string(entry["file"], f"{what} file", path, line)
         if _URL_SCHEME.match(location) or location.lower().startswith("file:"):
             return source_from_url(location)
         return Source(kind="path", url=location), frozenset()
     if "index" in entry:
-        index = _expect_string(entry["index"], f"{what} index", path, line)
+        index = expect_string(entry["index"], f"{what} index", path, line)
         if index not in sources:
             known = ", ".join(sorted(sources)) or "none"
             raise ManifestError(f"{what}: unknown index {index!r} (sources: {known})", path, line)
@@ -211,8 +193,8 @@ def _source(
 
 def _hashes(entry: dict, what: str, path: str, line: int | None) -> frozenset[str]:
     hashes = set()
-    for item in _expect_array(entry.get("hashes", []), f"{what} hashes", path, line):
-        text = _expect_string(item, f"each of {what} hashes", path, line)
+    for item in expect_array(entry.get("hashes", []), f"{what} hashes", path, line):
+        text = expect_string(item, f"each of {what} hashes", path, line)
         parsed = parse_hash(text)
         if parsed is None:
             raise ManifestError(f"{what}: {text!r} is not a hash (expected algo:hex)", path, line)
