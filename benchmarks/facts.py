@@ -10,6 +10,8 @@ and thread pool (tests/fakes/registry.py serves the documents on 127.0.0.1, from
 - warm: a second run on the cache the cold run filled, entries still fresh (target: under 100 ms);
 - revalidated: the same cache after its TTL, every document answered 304 Not Modified;
 - cold + publishers: also the publisher identities of attested versions (one more request each);
+- facts stage, cold / warm: the same through ``checker.facts.gather_facts`` (the stage ``lockgate check`` runs),
+  from Dependencies to the pipeline's Facts;
 - serial cold: the same work on one thread, for comparison (run once: it takes packages x latency).
 Wall-clock medians over ``--runs`` runs, in process; nothing is asserted.
 """
@@ -87,6 +89,24 @@ def run(requests: list[FactsRequest], cache_dir: Path, workers: int, clock: Cloc
     return elapsed, known, http.requests
 
 
+def run_stage(requests: list[FactsRequest], cache_dir: Path, workers: int, clock: Clock) -> tuple[float, int, int]:
+    """The whole facts stage (checker/facts.py) for the same packages as changed dependencies under the default
+    policy: requests built from Dependencies, gathered, turned into the pipeline's Facts (prior evidence included)."""
+    from checker.facts import gather_facts
+    from checker.model import Dependency, Source
+    from checker.policy.load import load_policy
+
+    policy = load_policy(None, "preset:default", lambda path: None)
+    deps = [Dependency(r.ecosystem, r.name, r.version, source=Source("registry", r.registry)) for r in requests]
+    http = HttpClient(proxies={}, timeout=10.0, retries=1)
+    stack = Registries(Fetcher(http, Cache(cache_dir), clock=clock), workers=workers)
+    started = time.perf_counter()
+    found = gather_facts(deps, offline=False, policy=policy, registries=stack)
+    elapsed = time.perf_counter() - started
+    known = sum(1 for f in found.values() if f.release_time is not UNKNOWN and f.prior_evidence is not UNKNOWN)
+    return elapsed, known, http.requests
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -103,7 +123,7 @@ def main() -> int:
     server = multiprocessing.get_context("spawn").Process(target=serve, args=(args.packages, args.latency, child))
     server.start()
     requests: list[FactsRequest] = parent.recv()
-    cold, warm, revalidated, with_publishers = [], [], [], []
+    cold, warm, revalidated, with_publishers, stage_cold, stage_warm = [], [], [], [], [], []
     try:
         with tempfile.TemporaryDirectory() as scratch:
             for attempt in range(args.runs):
@@ -119,6 +139,12 @@ def main() -> int:
                 seconds, _, publisher_requests = run(requests, Path(scratch) / f"pub{attempt}", args.workers,
                                                      Clock(), True)
                 with_publishers.append(seconds)
+                seconds, _, stage_requests = run_stage(requests, Path(scratch) / f"stage{attempt}", args.workers,
+                                                       Clock())
+                stage_cold.append(seconds)
+                seconds, stage_known, stage_warm_requests = run_stage(requests, Path(scratch) / f"stage{attempt}",
+                                                                      args.workers, Clock())
+                stage_warm.append(seconds)
             serial, _, serial_requests = run(requests, Path(scratch) / "serial", 1, Clock())
     finally:
         parent.send("stop")
@@ -130,6 +156,8 @@ def main() -> int:
         ("warm cache", median(warm), warm_requests, f"target < {target_warm * 1000:g} ms"),
         ("revalidated (304)", median(revalidated), revalidated_requests, ""),
         ("cold + publishers", median(with_publishers), publisher_requests, ""),
+        ("facts stage, cold", median(stage_cold), stage_requests, "checker/facts.py: requests + Facts"),
+        ("facts stage, warm", median(stage_warm), stage_warm_requests, f"{stage_known} with release time + history"),
         ("serial cold (1 worker)", serial, serial_requests, "1 run"),
     ]
     print(f"facts for {args.packages} packages ({known} with a release time), fake registry latency "

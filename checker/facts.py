@@ -1,15 +1,27 @@
 """The facts stage: what the outside world says about the versions a run judges, gathered before the rules run.
 
-Rules are pure; they read Facts. This stage asks the registries, only for the dependencies handed to it (the
-changed ones in a pull request, every one with ``--all``), concurrently, each question once. Offline, or when a
-lookup fails, a fact is UNKNOWN with a reason: "could not find out", never "no".
+Rules are pure; they read Facts (``Subject.facts``). This stage asks, only for the dependencies handed to it (the
+changed ones in a pull request, every one with ``--all``), concurrently, each question once:
+- the package registries (checker/registries/gather.py) about PyPI and npm versions that come from a registry:
+  whether the version exists or is yanked, when it was released, its published hashes, its provenance and
+  publisher, its install scripts, and the strongest provenance of the versions published before it;
+- GitHub (checker/registries/github.py) about GitHub Actions pinned by full commit SHA: the commit the version
+  comment's tag points to, and whether the commit is reachable from a branch or tag of the repository.
 
-Today it knows GitHub Actions pinned by full commit SHA: for each, the commit the version comment's tag points
-to and whether the commit is reachable from a branch or tag of the repository (checker/registries/github.py).
+Offline (``--offline``, the hook's default) the registries answer from the on-disk cache only and GitHub is not
+asked; whatever is not known is UNKNOWN with a reason ("offline, not cached: …"): "could not find out", never "no".
+Nothing is looked up for rules that are off.
+
+Where to ask: a manifest that names its own index or registry (``--index-url``, a uv/Poetry index, a lockfile's
+``resolved`` host) is asked there; packages from the public registries (or from none named) are asked at the
+policy's ``registries.pypi`` / ``registries.npm`` URL when set (a mirror, a proxy, a test server), else at
+``.npmrc``'s ``registry=`` (npm), else at pypi.org / registry.npmjs.org.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
@@ -18,6 +30,41 @@ from checker.model import UNKNOWN, Dependency, Facts
 
 FactsKey = tuple[str, str, str]
 WORKERS = 4
+REGISTRY_ECOSYSTEMS = ("pypi", "npm")
+# The rules that read registry facts: the registries are asked only when one of them is on.
+REGISTRY_RULES = ("release-age", "version-exists", "hash-mismatch", "provenance", "provenance-downgrade",
+                  "install-scripts")
+PUBLIC_REGISTRIES = {
+    "pypi": frozenset({"https://pypi.org/simple", "https://pypi.python.org/simple", "https://pypi.org/pypi"}),
+    "npm": frozenset({"https://registry.npmjs.org", "https://registry.yarnpkg.com", "http://registry.npmjs.org"}),
+}
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def asks_registry(dep: Dependency) -> bool:
+    """Whether lockgate asks a registry about this dependency: an exact PyPI or npm version fetched from a
+    registry (not a git, URL or path source, not an editable install, not bundled inside another package)."""
+    return (
+        dep.ecosystem in REGISTRY_ECOSYSTEMS and bool(dep.version) and dep.source.kind == "registry"
+        and not dep.editable and not dep.bundled
+    )
+
+
+def registry_facts_wanted(policy: Any) -> bool:
+    return any(policy.rules[rule].level != "off" for rule in REGISTRY_RULES if rule in policy.rules)
+
+
+def registry_for(dep: Dependency, policy: Any, npm_config: Any = None) -> str | None:
+    """The index / registry base URL to ask about ``dep`` (None: the public default). See the module docstring."""
+    named = (dep.source.url or "").strip().rstrip("/") or None
+    if named is not None and named not in PUBLIC_REGISTRIES[dep.ecosystem]:
+        return named
+    configured = getattr(getattr(policy, "registries", None), dep.ecosystem, None)
+    if configured:
+        return configured
+    if dep.ecosystem == "npm" and npm_config is not None:
+        return npm_config.registry_for(dep.name)
+    return None
 
 
 def gather_facts(
@@ -26,11 +73,153 @@ def gather_facts(
     offline: bool,
     environ: Mapping[str, str] | None = None,
     github: Any = None,
+    policy: Any = None,
+    now: dt.datetime | None = None,
+    npmrc: Iterable[str | None] = (),
+    registries: Any = None,
+    registries_offline: bool | None = None,
 ) -> dict[FactsKey, Facts]:
-    """Facts keyed by (ecosystem, name, version), as the policy engine looks them up. ``github``: a
-    GitHubRefs to use instead of one built from the environment (tests)."""
+    """Facts keyed by (ecosystem, name, version), as the policy engine looks them up.
+
+    ``policy``: decides which lookups are needed (rules that are off cost nothing) and where to ask; without one
+    only the GitHub lookups run (the historical behaviour). ``now``: the run's clock (``Facts.as_of``).
+    ``npmrc``: texts of trusted ``.npmrc`` files (the user's is read here). ``github`` / ``registries``: a
+    GitHubRefs / Registries to use instead of ones built from the environment (tests). ``registries_offline``:
+    the package registries answer from the cache only (default: ``offline``)."""
+    deps = list(dependencies)
+    found: dict[FactsKey, Facts] = {}
+    if policy is None or policy.rules["pin-comment"].level != "off":
+        found.update(_github_facts(deps, offline=offline, environ=environ, github=github))
+    if policy is not None and registry_facts_wanted(policy):
+        found.update(_registry_facts(deps, policy, offline=offline if registries_offline is None else registries_offline, environ=environ, now=now, npmrc=npmrc,
+                                     registries=registries))
+    return found
+
+
+# -- package registries ------------------------------------------------------------------------------------------
+
+
+def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, environ: Mapping[str, str] | None,
+                    now: dt.datetime | None, npmrc: Iterable[str | None], registries: Any) -> dict[FactsKey, Facts]:
+    wanted = [dep for dep in deps if asks_registry(dep)]
+    if not wanted:
+        return {}
+    from checker.registries.gather import FactsRequest, Registries
+    from checker.registries.npmrc import parse_npmrc, user_npmrc
+
+    npm_config = None
+    if any(dep.ecosystem == "npm" for dep in wanted):
+        npm_config = parse_npmrc([user_npmrc(environ), *npmrc], environ)
+    provenance = policy.rules["provenance"] if "provenance" in policy.rules else None
+    pins = provenance.options.get("trusted-publishers", ()) if provenance and provenance.level != "off" else ()
+    history = "provenance-downgrade" in policy.rules and policy.rules["provenance-downgrade"].level != "off"
+    requests: dict[FactsKey, Any] = {}
+    found: dict[FactsKey, Facts] = {}
+    for dep in wanted:
+        key = (dep.ecosystem, dep.name, dep.version or "")
+        if key in requests or key in found:
+            continue
+        url = registry_for(dep, policy, npm_config)
+        if url is not None and "${" in url:
+            found[key] = Facts(*key, reason=f"the index URL {url} names an environment variable; lockgate does not "
+                                            "expand it (name the index in the policy's registries section)",
+                               as_of=now or UNKNOWN)
+            continue
+        publishers = any(pin.pattern.matches(dep.ecosystem, dep.name, dep.version) for pin in pins)
+        requests[key] = FactsRequest(dep.ecosystem, dep.name, dep.version or "", registry=url,
+                                     hashes=frozenset(h.lower() for h in dep.hashes), publishers=publishers,
+                                     history=history)
+    if requests:
+        settings = policy.registries
+        stack = registries or Registries.create(
+            offline=offline, cache=settings.cache, environ=environ, ttl=float(settings.cache_ttl),
+            timeout=settings.timeout, retries=settings.retries, budget_seconds=settings.budget,
+            credentials=npm_config.credentials if npm_config is not None else None,
+            npm_serves_provenance=_npm_provenance(settings),
+        )
+        answers = stack.gather(requests.values())
+        verify = bool(provenance and provenance.level != "off" and provenance.options.get("verify"))
+        for key, request in requests.items():
+            answer = answers.get(request)
+            if answer is None:
+                continue
+            facts = _to_facts(answer, now)
+            if verify and request.ecosystem == "pypi" and request.publishers and isinstance(facts.provenance, Mapping):
+                pin = next(p for p in pins if p.pattern.matches(request.ecosystem, request.name, request.version))
+                verified, why = _verify(stack, request, answer.facts, pin, offline)
+                facts = dataclasses.replace(facts, provenance=MappingProxyType(
+                    {**facts.provenance, "verified": verified, "verification": why}))
+            found[key] = facts
+    return found
+
+
+def _verify(stack: Any, request: Any, version: Any, pin: Any, offline: bool) -> tuple[object, str]:
+    """Verify the attestation of the file the lockfile pins (else the first attested file) against ``pin``."""
+    from checker.registries import verify
+    from checker.registries.http import RegistryError
+    from checker.registries.pypi import INTEGRITY_JSON, PROVENANCE_MAX_BYTES, PROVENANCE_TTL
+
+    if not verify.available():
+        return UNKNOWN, verify.EXTRA_MISSING
+    attested = [f for f in version.files if isinstance(f.provenance_url, str) and f.provenance_url]
+    chosen = [f for f in version.files_matching(request.hashes) if f in attested] or attested
+    if not chosen:
+        return UNKNOWN, "no file of this version has an attestation to verify"
+    file = chosen[0]
+    digest = next((h.split(":", 1)[1] for h in file.hashes if h.startswith("sha256:")), None)
+    if digest is None:
+        return UNKNOWN, f"the index gives no sha256 of {file.filename}"
+    try:
+        document = stack.pypi(request.registry).fetcher.json(
+            file.provenance_url, accept=INTEGRITY_JSON, max_bytes=PROVENANCE_MAX_BYTES, ttl=PROVENANCE_TTL)
+    except RegistryError as error:
+        return UNKNOWN, error.reason
+    return verify.verify_file(document.data, file.filename, digest, pin, offline=offline)
+
+
+def _npm_provenance(settings: Any) -> Mapping[str, bool] | None:
+    if settings.npm_serves_provenance is None:
+        return None
+    from checker.registries.npm import DEFAULT_REGISTRY
+
+    return {settings.npm or DEFAULT_REGISTRY: settings.npm_serves_provenance}
+
+
+def _to_facts(answer: Any, now: dt.datetime | None) -> Facts:
+    """The pipeline's Facts from a registry answer, with the prior evidence of its history."""
+    version = answer.facts
+    facts = version.to_facts()
+    reasons = [version.reason] if version.reason else []
+    prior: object = UNKNOWN
+    prior_version: str | None = None
+    partial = False
+    history = answer.history
+    if history is not None and version.exists is True:
+        if history.before == _EPOCH:
+            if history.reason and history.reason not in reasons:
+                reasons.append(history.reason)
+        elif not history.entries:
+            prior = None
+        else:
+            prior, holder = history.strongest()
+            prior_version = holder.version if holder is not None else None
+            partial = history.partial
+            if prior is UNKNOWN and history.reason and history.reason not in reasons:
+                reasons.append(history.reason)
+    return dataclasses.replace(
+        facts, exists=version.exists, yanked_reason=version.yanked_reason, deprecated=version.deprecated,
+        registry=version.registry or None, stale=version.stale, as_of=now or UNKNOWN, prior_evidence=prior,
+        prior_version=prior_version, prior_partial=partial, reason="; ".join(reasons) or None,
+    )
+
+
+# -- GitHub ------------------------------------------------------------------------------------------------------
+
+
+def _github_facts(deps: list[Dependency], *, offline: bool, environ: Mapping[str, str] | None,
+                  github: Any) -> dict[FactsKey, Facts]:
     pins: dict[FactsKey, set[str]] = {}
-    for dep in dependencies:
+    for dep in deps:
         if dep.ecosystem == "actions" and is_full_sha(dep.version):
             tags = pins.setdefault((dep.ecosystem, dep.name, dep.version or ""), set())
             tag = version_label(dep.label)

@@ -186,7 +186,23 @@ UNKNOWN = _Unknown()
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """What the registries said about one version. Every field may be UNKNOWN; ``reason`` says why."""
+    """What the registries said about one version. Every field may be UNKNOWN; ``reason`` says why.
+
+    Fields added by the registry facts stage (checker/facts.py), after the first five, are all optional with an
+    UNKNOWN (or empty) default, so consumers may rely on every field being present:
+    ``exists`` (False: the registry does not list the version — deleted, unpublished, never published),
+    ``yanked_reason`` and ``deprecated`` (the registry's words, None when there are none), ``registry`` (the index
+    or registry URL asked, credentials removed), ``stale`` (answered from an expired cache copy: offline, or the
+    registry failed; ``reason`` says from when), ``as_of`` (the run's clock, ``--now``: ages are measured from
+    it), and for provenance-downgrade the strongest evidence of any version published strictly earlier
+    (prereleases skipped unless this version is one): ``prior_evidence`` (``trusted-publisher`` | ``provenance`` |
+    ``none``; None when no version was published earlier; UNKNOWN when not looked up or not obtainable),
+    ``prior_version`` (the newest earlier version with that evidence) and ``prior_partial`` (some earlier
+    version's evidence was unknown, so the strongest may be understated).
+    ``provenance`` is a mapping ``{"evidence": "trusted-publisher" | "provenance", "publishers": frozenset of
+    checker.registries.types.Publisher | UNKNOWN}``, None when the registry says the version has none, UNKNOWN
+    when it could not be found out (offline, a mirror that strips it).
+    """
 
     ecosystem: str
     name: str
@@ -196,6 +212,15 @@ class Facts:
     hashes: object = UNKNOWN  # frozenset[str] | UNKNOWN
     provenance: object = UNKNOWN  # Provenance-like mapping | None (none published) | UNKNOWN
     install_script: object = UNKNOWN  # bool | UNKNOWN
+    exists: object = UNKNOWN  # bool | UNKNOWN
+    yanked_reason: str | None = None
+    deprecated: object = UNKNOWN  # str (npm's message) | None | UNKNOWN
+    registry: str | None = None
+    stale: bool = False
+    as_of: object = UNKNOWN  # datetime (UTC): the run's clock | UNKNOWN
+    prior_evidence: object = UNKNOWN  # str | None (no earlier version) | UNKNOWN
+    prior_version: str | None = None
+    prior_partial: bool = False
     # GitHub Actions pinned by commit: the commit each tag named by a version comment points to (None: the
     # repository has no such tag), and whether the pinned commit is reachable from a branch or tag of the named
     # repository (False: an impostor commit that exists only in a fork's network).

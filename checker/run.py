@@ -18,6 +18,9 @@ from checker.revisions import Snapshots, open_snapshots
 from checker.snapshot import EmptySnapshot, Snapshot
 
 POLICY_PATHS = (".github/lockgate.yml", ".github/lockgate.yaml")
+# Set (to anything but 0): the package registries answer from the cache only, as with --offline (GitHub lookups
+# are not affected). For air-gapped CI; the test suite sets it so that no test reaches a real registry.
+REGISTRY_OFFLINE = "LOCKGATE_REGISTRY_OFFLINE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,14 +127,35 @@ def network_allowed(request: CheckRequest, policy) -> bool:  # type: ignore[no-u
     return True
 
 
-def _facts(request: CheckRequest, policy, dependencies: list) -> dict:  # type: ignore[no-untyped-def]
-    """The facts stage for the dependencies a run judges (GitHub refs of commit-pinned actions, for
-    pin-comment); offline they are unknown. Nothing is looked up for a rule that is off."""
-    if not dependencies or policy.rules["pin-comment"].level == "off":
+def _facts(request: CheckRequest, policy, dependencies: list, now: dt.datetime,  # type: ignore[no-untyped-def]
+           trusted: Snapshot | None = None) -> dict:
+    """The facts stage for the dependencies a run judges: registry facts of PyPI and npm versions (release time,
+    existence, hashes, provenance) and GitHub refs of commit-pinned actions. Offline (``network_allowed``) the
+    registries answer from the cache only; what it does not hold is unknown. Nothing is looked up for rules that
+    are off. ``trusted``: the revision whose ``.npmrc`` may name registries and credentials (never the head of a
+    pull request, which could point a token at a host of its choosing)."""
+    from checker.facts import REGISTRY_RULES, asks_registry
+
+    wanted = policy.rules["pin-comment"].level != "off" or (
+        any(policy.rules[r].level != "off" for r in REGISTRY_RULES) and any(asks_registry(d) for d in dependencies))
+    if not dependencies or not wanted:
         return {}
     from checker.facts import gather_facts
 
-    return gather_facts(dependencies, offline=not network_allowed(request, policy))
+    npmrc: list[str | None] = []
+    if trusted is not None and not isinstance(trusted, EmptySnapshot) and any(d.ecosystem == "npm" for d in dependencies):
+        data = trusted.read(".npmrc")
+        npmrc.append(data.decode("utf-8", "replace") if data is not None else None)
+    offline = not network_allowed(request, policy)
+    return gather_facts(dependencies, offline=offline, policy=policy, now=now, npmrc=npmrc,
+                        registries_offline=offline or os.environ.get(REGISTRY_OFFLINE, "").strip() not in ("", "0"))
+
+
+def _facts_tuple(facts: dict) -> tuple:  # type: ignore[type-arg]
+    """Report.facts: the registry facts of the run, in a stable order (GitHub ref facts stay with the rules)."""
+    from checker.facts import REGISTRY_ECOSYSTEMS
+
+    return tuple(facts[key] for key in sorted(facts) if key[0] in REGISTRY_ECOSYSTEMS)
 
 
 def empty_report(snapshots: Snapshots, policy_label: str | None) -> Report:
@@ -185,22 +209,25 @@ def run_check(
             from checker.collect import load_all
 
             head = _restrict(load_all(snapshots.head, policy.ignore), _relative_paths(request, snapshots.root))
-            facts = _facts(request, policy, [dep for manifest in head for dep in manifest.dependencies])
+            facts = _facts(request, policy, [dep for manifest in head for dep in manifest.dependencies], now,
+                           snapshots.head)
             judgement = judge([], [], head, policy, today=now.date(), judge_all=True, facts=facts)
             return Report(
                 snapshots.base_label, snapshots.head_label, (), judgement.findings, (), judgement.verdict,
-                policy.source, True, __version__,
+                policy.source, True, __version__, _facts_tuple(facts),
             )
         base, head, changes = compute_changes(request, snapshots, policy.ignore)
         ledger = _ledger(policy, snapshots, local=request.head_mode != "rev", tree=policy_tree) if changes else ()
         pull_request = _pull_request_evidence(review_evidence, changes, policy, ledger)
-        facts = _facts(request, policy, [change.after for change in changes if change.after is not None])
+        trusted = policy_tree if policy_tree is not None else (
+            snapshots.head if isinstance(snapshots.base, EmptySnapshot) else snapshots.base)
+        facts = _facts(request, policy, [change.after for change in changes if change.after is not None], now, trusted)
         judgement = judge(
             changes, base, head, policy, today=now.date(), ledger=ledger, facts=facts, pull_request_evidence=pull_request
         )
         return Report(
             snapshots.base_label, snapshots.head_label, tuple(changes), judgement.findings, judgement.reviews,
-            judgement.verdict, policy.source, False, __version__,
+            judgement.verdict, policy.source, False, __version__, _facts_tuple(facts),
         )
     finally:
         snapshots.close()

@@ -30,6 +30,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _hermetic_registries(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default run asks no package registry: LOCKGATE_REGISTRY_OFFLINE (the registries answer from the cache
+    only) and a private, empty registry cache. Tests that talk to the fake registry unset the first (see
+    tests/test_rules_facts_cli.py)."""
+    monkeypatch.setenv("LOCKGATE_REGISTRY_OFFLINE", "1")
+    monkeypatch.setenv("LOCKGATE_CACHE_DIR", str(tmp_path_factory.mktemp("registry-cache")))
+
+
 def corpus_dir() -> Path | None:
     """The shared corpus of real files (``LOCKGATE_CORPUS`` or ``../shared/corpus``), None when absent."""
     return CORPUS if CORPUS.is_dir() else None

@@ -188,7 +188,8 @@ def scene(repo, tmp_path):  # type: ignore[no-untyped-def]
         fake.add_pull(5, "mallory", base, head)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GIT_", "LOCKGATE_", "PIP_"))
                and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
-        env.update(repo.env, NO_PROXY="127.0.0.1", LOCKGATE_GITHUB_WRITE_INTERVAL="0")
+        env.update(repo.env, NO_PROXY="127.0.0.1", LOCKGATE_GITHUB_WRITE_INTERVAL="0", LOCKGATE_REGISTRY_OFFLINE="1",
+                   LOCKGATE_CACHE_DIR=str(tmp_path / "registry-cache"))
         event = {"action": "synchronize", "number": 5, "pull_request": fake.pulls[5], "repository": {"full_name": "acme/app"}}
         yield fake, repo, env, event, head
 

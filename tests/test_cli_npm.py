@@ -61,7 +61,7 @@ def test_a_version_bump_in_package_lock_is_reported_and_needs_review(capsys, rep
         "from": "7.26.0", "to": "7.26.9", "bump": "patch", "from_label": None, "to_label": None, "scope": "prod",
         "direct": True, "review": "required", "review_evidence": None,
     }]
-    [finding] = doc["findings"]
+    [finding] = [f for f in doc["findings"] if not f["unknown"]]  # registry facts are unknown: no registry in tests
     assert (finding["rule"], finding["level"], finding["name"], finding["version"], finding["line"]) == (
         "review", "block", "@babel/core", "7.26.9", 14,
     )
@@ -143,7 +143,7 @@ def test_a_new_package_with_an_install_script_only_warns(capsys, repo):
     head = repo.commit("add", {"package-lock.json": lockfile({"node_modules/esbuild": entry("esbuild", "0.25.0", hasInstallScript=True)})})
     code, doc = check_json(capsys, repo, "--base", base, "--head", head)
     assert code == 0 and doc["verdict"] == "warn"
-    assert [(f["rule"], f["level"]) for f in doc["findings"]] == [("install-scripts", "warn")]
+    assert [(f["rule"], f["level"]) for f in doc["findings"] if not f["unknown"]] == [("install-scripts", "warn")]
 
 
 def test_chalk_5_6_1_is_denied_with_exit_1_and_a_clear_text_report(capsys, repo):

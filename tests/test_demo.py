@@ -174,3 +174,26 @@ def test_litellm_1_82_8_is_not_on_the_shipped_page(pypi) -> None:  # type: ignor
 def test_render_demo_adds_the_introduction_to_text_only(report) -> None:  # type: ignore[no-untyped-def]
     assert render_demo(report, "text").startswith("lockgate demo: ")
     assert render_demo(report, "markdown").startswith("<!-- lockgate:risk-summary -->")
+
+
+def test_the_registry_facts_reach_every_format(report) -> None:  # type: ignore[no-untyped-def]
+    """The facts stage read the shipped documents through the real client: pytest's release time, publisher and
+    hashes are known; litellm 1.82.8 is not on the cached page, which offline reads as unknown, never as "none"."""
+    facts = {(f.name, f.version): f for f in report.facts}
+    pytest_facts = facts[("pytest", "8.3.5")]
+    assert pytest_facts.release_time == dt.datetime(2025, 3, 2, 12, 54, 52, 226935, tzinfo=dt.timezone.utc)
+    assert pytest_facts.provenance is not None and pytest_facts.provenance["evidence"] == "trusted-publisher"
+    litellm = facts[("litellm", "1.82.8")]
+    assert litellm.release_time is UNKNOWN and litellm.provenance is UNKNOWN and litellm.exists is UNKNOWN
+    md = render_demo(report, "markdown")
+    assert ("| patch | 12 months | [GitHub pytest\\-dev/pytest \\(deploy\\.yml, environment deploy\\)]"
+            "(https://github.com/pytest-dev/pytest) | pinned \u2713 (2) | \u2014 | not required |") in md
+    assert "| patch | unknown | unknown | pinned (2) | \u2014 | \u23f3 required |" in md
+    text = render_demo(report, "text")
+    assert ("      registry: released 2025-03-02 12:54 UTC (12 months earlier), provenance: GitHub pytest-dev/pytest "
+            "(deploy.yml, environment deploy), hashes match the registry's\n") in text
+    doc = json.loads(render_demo(report, "json"))
+    by_name = {f["name"]: f for f in doc["facts"]}
+    assert by_name["litellm"]["release_time"] == "unknown" and by_name["litellm"]["provenance"] == "unknown"
+    assert by_name["pytest"]["release_time"] == "2025-03-02T12:54:52.226935Z"
+    assert by_name["pytest"]["provenance"]["publishers"][0]["repository"] == "pytest-dev/pytest"

@@ -31,8 +31,8 @@ from checker.rules import all_rules
 
 POLICY = ".github/lockgate.yml"
 RULE_IDS = (
-    "hash-pinning, exact-pinning, registry-source, deny, install-scripts, action-pinning, pin-comment, image-pinning, "
-    "review, exception-expired"
+    "hash-pinning, exact-pinning, registry-source, deny, install-scripts, version-exists, release-age, hash-mismatch, "
+    "provenance, provenance-downgrade, action-pinning, pin-comment, image-pinning, review, exception-expired"
 )
 DEFAULT_HOSTS = ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com")
 ALL_KINDS = "added, removed, upgraded, downgraded, source-changed, hashes-changed"
@@ -78,6 +78,8 @@ def test_no_policy_file_means_the_default_preset() -> None:
         "review": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
         "install-scripts": "block",
+        "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
+        "provenance-downgrade": "block",
     }
     assert dict(policy.rules["hash-pinning"].options) == {
         "algorithms": ("sha256", "sha384", "sha512"), "files-without-hashes": "warn",
@@ -211,7 +213,7 @@ def test_an_error_in_an_extended_file_names_that_file() -> None:
 def test_unknown_top_level_key() -> None:
     err = error("extends: default\n\nrulez: {}\n")
     assert (err.path, err.line) == (POLICY, 3)
-    assert err.message == "unknown key 'rulez' in the policy; valid keys: extends, on-unknown, paths, rules, review, exceptions, hook"
+    assert err.message == "unknown key 'rulez' in the policy; valid keys: extends, on-unknown, paths, rules, review, exceptions, hook, registries"
     assert str(err) == f"{POLICY}:3: {err.message}"
 
 
@@ -232,8 +234,8 @@ def test_duplicate_keys() -> None:
 
 
 def test_unknown_rule() -> None:
-    err = error("rules:\n  hash-pinning: warn\n  release-age: block\n")
-    assert (err.line, err.message) == (3, f"unknown rule 'release-age'; valid rules: {RULE_IDS}")
+    err = error("rules:\n  hash-pinning: warn\n  release-speed: block\n")
+    assert (err.line, err.message) == (3, f"unknown rule 'release-speed'; valid rules: {RULE_IDS}")
 
 
 def test_rules_must_be_a_mapping() -> None:
@@ -483,8 +485,8 @@ def test_exception_impossible_unquoted_date_is_an_error_with_a_line() -> None:
 
 
 def test_exception_unknown_rule() -> None:
-    err = error("exceptions:\n  - {rule: release-age, package: 'pypi:x', reason: r, expires: 2027-01-31}\n")
-    assert (err.line, err.message) == (2, f"exceptions[0].rule: unknown rule 'release-age'; valid rules: {RULE_IDS}")
+    err = error("exceptions:\n  - {rule: release-speed, package: 'pypi:x', reason: r, expires: 2027-01-31}\n")
+    assert (err.line, err.message) == (2, f"exceptions[0].rule: unknown rule 'release-speed'; valid rules: {RULE_IDS}")
 
 
 def test_exception_unknown_key() -> None:
@@ -563,6 +565,8 @@ def test_starter_policy_loads() -> None:
         "review": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
         "install-scripts": "block",
+        "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
+        "provenance-downgrade": "block",
     }
     assert option(policy, "registry-source", "hosts") == ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org")
     assert option(policy, "registry-source", "allow-path") == (PackagePattern("*", "*", None, "*"),)
@@ -743,7 +747,8 @@ def test_schema_describes_every_rule_and_option() -> None:
         assert levels == {"enum": list(LEVELS)}
         assert list(settings["properties"]) == ["level"] + [o.name for o in rule.options]
     assert schema["properties"]["review"]["properties"]["required-for"]["items"] == {"enum": list(CHANGE_KINDS)}
-    assert list(schema["properties"]) == ["extends", "on-unknown", "paths", "rules", "review", "hook", "exceptions"]
+    assert list(schema["properties"]) == ["extends", "on-unknown", "paths", "rules", "review", "hook", "exceptions",
+                                        "registries"]
 
 
 # --- errors inside block mappings name the line of the offending field ----------------------------------------

@@ -23,7 +23,9 @@ FORK_TOKEN = "ghs_ReadOnlyForkToken0123456789ABCDE"
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64
 HASH_C = "sha256:" + "c" * 64
-POLICY = "review:\n  reviewers: [alice]\n  label: deps-reviewed\n"
+# Registry facts (release-age, ...) are tested in tests/test_rules_facts_cli.py; here they are off.
+POLICY = ("rules:\n  release-age: off\n  version-exists: off\n  hash-mismatch: off\n  provenance: off\n"
+          "  provenance-downgrade: off\nreview:\n  reviewers: [alice]\n  label: deps-reviewed\n")
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text())
 
 
@@ -84,6 +86,7 @@ class Runner:
             GITHUB_RUN_ID=str(1000 + self.count), GITHUB_OUTPUT=str(folder / "output"),
             GITHUB_STEP_SUMMARY=str(folder / "summary"), GITHUB_WORKSPACE=str(self.workspace),
             LOCKGATE_GITHUB_WRITE_INTERVAL="0", NO_PROXY="127.0.0.1,localhost",
+            LOCKGATE_REGISTRY_OFFLINE="1", LOCKGATE_CACHE_DIR=str(self.tmp / "registry-cache"),
         )
         if token:
             environ["GITHUB_TOKEN"] = token
@@ -320,7 +323,7 @@ def test_without_a_checkout_the_files_come_from_the_contents_api(fake, tmp_path)
     assert "/api/v3/repos/acme/app/contents/requirements.txt" in paths
     assert any(p.startswith("/api/v3/repos/acme/app/git/blobs/") for p in paths)
     body = only_comment(fake, 8)["body"]
-    assert len(body) <= 65536 and "This comment is too long for GitHub&#58; it leaves out" in body
+    assert len(body) <= 65536 and "leaves out" in body and "of 12001 changes, the least serious first" in body
 
 
 def test_the_policy_and_ledger_come_from_the_base_tip_and_changes_from_the_merge_base(repo, fake, tmp_path) -> None:

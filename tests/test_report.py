@@ -246,6 +246,18 @@ def test_text_output_does_not_import_jinja2() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout == "False False\n"
+    with_facts = (  # registry facts add a line per change, through the risk summary: still no jinja2
+        "import sys\n"
+        "from checker.model import Change, Dependency, Facts, Report, ReviewStatus\n"
+        "from checker.report import render\n"
+        "d = Dependency('pypi', 'a', '1', '==1', manifest='requirements.txt')\n"
+        "r = Report('b', 'h', (Change('added', None, d),), (), (ReviewStatus('required'),), 'pass',\n"
+        "           facts=(Facts('pypi', 'a', '1', reason='offline'),))\n"
+        "out = render(r, 'text')\n"
+        "print('jinja2' in sys.modules, 'github' in sys.modules, 'registry: release time unknown' in out)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", with_facts], capture_output=True, text=True, check=True)
+    assert done.stdout == "False False True\n"
 
 
 # --- json ------------------------------------------------------------------------------------------------------

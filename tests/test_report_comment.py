@@ -164,22 +164,33 @@ def test_the_table_is_capped_with_a_count_of_the_rest() -> None:
     assert "<code>pkg\\-0000</code>" in text and "<code>pkg\\-0189</code>" not in text  # by name within a risk
 
 
-def test_a_thousand_changes_needing_review_fit_with_the_riskiest_first() -> None:
+def test_a_thousand_changes_fit_with_the_riskiest_first() -> None:
     changes = [bump(f"pkg-{i:04d}", "1.0", "1.1", line=i + 1) for i in range(1000)]
     findings = [review_finding(c) for c in changes]
-    worst = changes[500]
-    findings.append(Finding("deny", "block", "pkg-0500 1.1 is denied: " + "x" * 300, worst.after, worst,
-                            "requirements.txt", 501, "move off it"))
+    for worst in changes[::5]:  # 200 denied, each with a long message that its details block repeats
+        findings.append(Finding("deny", "block", f"{worst.name} 1.1 is denied: " + "x" * 300, worst.after, worst,
+                                "requirements.txt", worst.after.line, "move off it"))  # type: ignore[union-attr]
     text = render_comment(make(changes, findings))
     assert len(text.encode()) <= COMMENT_LIMIT
     rows = ROW.findall(text)
-    assert rows[0].startswith("| \U0001f534") and len(rows) > 20
-    assert "This comment is too long for GitHub&#58; it leaves out" in text
-    assert "**Move off this version**: pkg\\-0500 1\\.1 is denied" in text
-    assert "\u23f3 **999 changes** (pkg\\-0000, pkg\\-0001" in text
+    assert 20 < len(rows) < MAX_ROWS and all(row.startswith("| \U0001f534") for row in rows)  # the denied ones
+    assert f"This comment is too long for GitHub&#58; it leaves out {1000 - len(rows)} of 1000 changes, the least " \
+           "serious first\\. See the job summary for all of them\\." in text
+    assert "**Move off this version**: pkg\\-0000 1\\.1 is denied" in text
+    assert "\u2026 and 190 more blocked changes (see the tables below)" in text  # 10 listed when squeezed
+    assert "\u23f3 **800 changes** (pkg\\-0001, pkg\\-0002" in text  # those waiting only for review share one
     assert text.rstrip().endswith("</sub>")
-    # every rule is explained once at least: the first finding of each rule keeps its explanation
-    assert text.count("**review**: Every attack of 2025 and 2026") == 1
+    # squeezed: each rule explained once; review findings get no block of their own ("What unblocks this" says it)
+    assert text.count("**deny**: Some releases are known to be malicious") == 1
+    assert "<code>review</code> · pkg" not in text
+
+
+def test_many_review_findings_alone_fit_without_cutting_rows() -> None:
+    """Routine bumps that only need a review: their details go first, the table keeps its rows."""
+    changes = [bump(f"pkg-{i:04d}", "1.0", "1.1", line=i + 1) for i in range(MAX_ROWS)]
+    text = render_comment(make(changes, [review_finding(c) for c in changes]))
+    assert len(text.encode()) <= COMMENT_LIMIT
+    assert len(ROW.findall(text)) == MAX_ROWS and "leaves out" not in text
 
 
 def test_the_job_summary_limit_is_respected_too() -> None:

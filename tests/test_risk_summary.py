@@ -82,27 +82,15 @@ def test_the_registry_flagging_a_version_is_medium_risk_even_without_a_rule() ->
     yanked = Facts("pypi", "a", "1.1", yanked=True)
     [row] = summarize(report([a], facts=(yanked,))).changes
     assert (row.status, row.risk) == ("yanked", "medium")
-    gone = _with_exists(Facts("pypi", "a", "1.1", reason="PyPI lists no version 1.1 of a"), False)
-    [row] = summarize(report([a], facts=(gone,))).changes  # type: ignore[arg-type]
+    gone = Facts("pypi", "a", "1.1", exists=False, reason="PyPI lists no version 1.1 of a")
+    [row] = summarize(report([a], facts=(gone,))).changes
     assert (row.status, row.risk) == ("deleted", "medium")
-    listed = finding("version-exists", a, message="pypi.org lists no version 1.1 of a")
-    [row] = summarize(report([a], [listed])).changes
-    assert (row.status, row.risk) == ("deleted", "high")
+    deprecated = finding("version-exists", a, "info", message="a 1.1 is deprecated on npm: use b")
+    [row] = summarize(report([a], [deprecated])).changes
+    assert (row.status, row.risk) == (None, "low")  # the status is the registry's word, not a finding's
     unsure = finding("version-exists", a, "warn", message="could not find out", unknown=True)
     [row] = summarize(report([a], [unsure])).changes
     assert (row.status, row.risk) == (None, "medium")
-
-
-def _with_exists(facts: Facts, exists: object) -> object:
-    """Facts as the facts stage may extend them (an ``exists`` field), without depending on that field existing."""
-
-    class Extended:
-        def __init__(self) -> None:
-            for name in Facts.__dataclass_fields__:
-                setattr(self, name, getattr(facts, name))
-            self.exists = exists
-
-    return Extended()
 
 
 def test_sorted_by_risk_then_name() -> None:
@@ -305,7 +293,8 @@ def test_judgement_calls_offer_an_exception_and_unknowns_say_so() -> None:
     unknown = finding("provenance", a, message="provenance of esbuild 0.25.1 is unknown", unknown=True)
     act = action_for([unknown], a, Facts("npm", "esbuild", "0.25.1", reason="offline"), head=HEAD, now=NOW)
     assert act is not None and act.title == "Let lockgate find out"
-    assert act.detail.startswith("provenance of esbuild 0.25.1 is unknown. lockgate could not find out (offline)")
+    assert act.detail == ("provenance of esbuild 0.25.1 is unknown; run where the registry can be reached, or accept "
+                          "the risk with an exception:")
     assert act.snippet is not None and "expires: 2026-04-23" in act.snippet
 
 
@@ -328,3 +317,46 @@ def test_humanize() -> None:
                                                          86400 * 800)] == [
         "under a minute", "21 min", "5 h", "47 h", "3 days", "3 months", "2 years",
     ]
+
+
+# --- what the facts stage adds ------------------------------------------------------------------------------------------
+
+
+def test_the_strongest_earlier_evidence_decides_a_downgrade() -> None:
+    """As pnpm's no-downgrade reads it: any version published before, not only the one replaced."""
+    change = upgrade(pypi("litellm", "1.82.6"), pypi("litellm", "1.82.8"))
+    facts = Facts("pypi", "litellm", "1.82.8", provenance=None, prior_evidence="trusted-publisher",
+                  prior_version="1.82.3")
+    [row] = summarize(report([change], facts=(facts,))).changes
+    assert (row.provenance.state, row.provenance.before) == ("downgrade", "a trusted publisher (1.82.3)")
+    assert registry_line(row) == (
+        "registry: release time unknown, provenance: downgraded to no provenance (an earlier version had a trusted "
+        "publisher (1.82.3))"
+    )
+    first = Facts("pypi", "litellm", "1.82.8", provenance=None, prior_evidence=None)  # nothing published before
+    [row] = summarize(report([change], facts=(first,))).changes
+    assert row.provenance.state == "none"
+    same = Facts("pypi", "litellm", "1.82.8", provenance=TRUSTED, prior_evidence="trusted-publisher")
+    [row] = summarize(report([change], facts=(same,))).changes
+    assert row.provenance.state == "publisher"
+
+
+def test_ages_are_measured_from_the_runs_clock() -> None:
+    change = upgrade(pypi("litellm", "1.82.6"), pypi("litellm", "1.82.8"))
+    facts = Facts("pypi", "litellm", "1.82.8", release_time=NOW - dt.timedelta(minutes=21), as_of=NOW)
+    [row] = summarize(report([change], facts=(facts,))).changes  # no clock handed in: the facts' own
+    assert row.age.age == dt.timedelta(minutes=21)
+
+
+def test_yanked_reason_and_deprecation_are_evidence() -> None:
+    change = upgrade(npm("left-pad", "1.3.0"), npm("left-pad", "1.3.1"))
+    facts = Facts("npm", "left-pad", "1.3.1", release_time=NOW, yanked=False, deprecated="use String.padStart",
+                  provenance=None)
+    [row] = summarize(report([change], facts=(facts,)), now=NOW).changes
+    assert registry_line(row) == (
+        "registry: released 2026-03-24 11:00 UTC (under a minute earlier), deprecated (use String.padStart), "
+        "provenance: none published"
+    )
+    yanked = Facts("pypi", "a", "2", yanked=True, yanked_reason="broken wheel", exists=True)
+    [row] = summarize(report([upgrade(pypi("a", "1"), pypi("a", "2"))], facts=(yanked,))).changes
+    assert row.status == "yanked" and "yanked (broken wheel)" in (registry_line(row) or "")

@@ -100,6 +100,8 @@ def test_rules_and_their_default_levels() -> None:
         "review": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
         "install-scripts": "block",
+        "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
+        "provenance-downgrade": "block",
     }
     for rule_id, rule in all_rules().items():
         assert rule.id == rule_id
@@ -112,13 +114,14 @@ def test_explain() -> None:
     assert "  algorithms (str-list, default sha256, sha384, sha512): hash algorithms that count as strong\n" in text
     assert "  files-without-hashes (choice, default warn): " in text
     assert list_rules().splitlines()[0] == (
-        "hash-pinning       block  Every downloaded artifact must be checked against a hash recorded in the repository."
+        "hash-pinning          block  Every downloaded artifact must be checked against a hash recorded in the repository."
     )
     with pytest.raises(UsageError) as caught:
-        explain("release-age")
+        explain("release-speed")
     assert caught.value.message == (
-        "unknown rule 'release-age'; valid rules: hash-pinning, exact-pinning, registry-source, deny, install-scripts, "
-        "action-pinning, pin-comment, image-pinning, review, exception-expired"
+        "unknown rule 'release-speed'; valid rules: hash-pinning, exact-pinning, registry-source, deny, install-scripts, "
+        "version-exists, release-age, hash-mismatch, provenance, provenance-downgrade, action-pinning, pin-comment, "
+        "image-pinning, review, exception-expired"
     )
 
 

@@ -26,7 +26,9 @@ DEFAULT_POLICY_PATH = ".github/lockgate.yml"
 ON_UNKNOWN = ("info", "warn", "block")
 BUMP_CHOICES = ("major", "minor", "patch", "other")
 SCOPE_CHOICES = ("prod", "dev", "optional", "build")
-_TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions", "hook")
+_TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions", "hook", "registries")
+_REGISTRY_KEYS = ("pypi", "npm", "timeout", "retries", "budget", "cache", "cache-ttl")
+_REGISTRY_ECOSYSTEM_KEYS = {"pypi": ("url",), "npm": ("url", "serves-provenance")}
 _HOOK_KEYS = ("online", "on-unknown")
 _REVIEW_KEYS = ("required-for", "skip", "reviewers", "label", "ledger", "allow-stale-approvals")
 _SKIP_KEYS = ("scope", "bump", "kind", "package", "direct")
@@ -86,12 +88,53 @@ class DenyEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PublisherPin:
+    """The publisher a package must come from (provenance's ``trusted-publishers``): the parts given must match
+    (repository ``owner/repo`` without regard to case, workflow by file name, environment exactly)."""
+
+    pattern: PackagePattern
+    repository: str
+    workflow: str | None = None
+    environment: str | None = None
+
+    def describe(self) -> str:
+        text = self.repository
+        if self.workflow:
+            text += f" ({self.workflow}" + (f", environment {self.environment})" if self.environment else ")")
+        elif self.environment:
+            text += f" (environment {self.environment})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
 class HookPolicy:
     """How the pre-commit hook behaves: registries off unless ``online``; what an unknown fact costs locally
     (never a block unless the policy says so: a developer's commit must not fail because a registry was slow)."""
 
     online: bool = False
     on_unknown: str = "warn"
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryPolicy:
+    """Where and how the facts stage asks the registries (the ``registries:`` section).
+
+    ``pypi`` / ``npm``: the index or registry asked about packages that come from the public one (a manifest that
+    names no index, or names pypi.org / registry.npmjs.org): a mirror, a proxy, or a test server. A manifest that
+    names another index is asked at that index. None: the public registry. ``npm_serves_provenance``: whether the
+    npm registry passes provenance through, so that its absence means "none" (None: decided per registry; only
+    registry.npmjs.org is trusted to). ``timeout`` per request (seconds), ``retries`` on 429/5xx/connection errors,
+    ``budget``: seconds all registry lookups of a run may take; ``cache``: use the on-disk cache; ``cache_ttl``:
+    seconds a cached document is used without asking again."""
+
+    pypi: str | None = None
+    npm: str | None = None
+    npm_serves_provenance: bool | None = None
+    timeout: float = 10.0
+    retries: int = 3
+    budget: float = 120.0
+    cache: bool = True
+    cache_ttl: int = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +147,7 @@ class Policy:
     exceptions: tuple[PolicyException, ...] = ()
     chain: tuple[str, ...] = field(default=())
     hook: HookPolicy = field(default=HookPolicy())
+    registries: RegistryPolicy = field(default=RegistryPolicy())
 
 
 def presets_dir() -> str:
@@ -276,6 +320,8 @@ def _option_value(reader: _Reader, option: Option, value: Any, what: str, line: 
         return MappingProxyType(out)
     if kind == "deny-list":
         return tuple(_deny_entries(reader, value, what, line))
+    if kind == "publisher-list":
+        return tuple(_publisher_pins(reader, value, what, line))
     raise AssertionError(f"unhandled option kind {kind}")
 
 
@@ -300,6 +346,35 @@ def _deny_entries(reader: _Reader, value: Any, what: str, line: int | None) -> l
             )
         )
     return entries
+
+
+_PIN_KEYS = ("package", "repository", "workflow", "environment")
+
+
+def _publisher_pins(reader: _Reader, value: Any, what: str, line: int | None) -> list[PublisherPin]:
+    if not isinstance(value, list):
+        raise reader.fail(f"{what} must be a list of {{package, repository, workflow, environment}} entries", line)
+    pins = []
+    for index, item in enumerate(value):
+        item_line = _line(value, index=index) or line
+        item = reader.mapping(item, f"{what}[{index}]", item_line, _PIN_KEYS)
+        for needed in ("package", "repository"):
+            if needed not in item:
+                raise reader.fail(f"{what}[{index}] needs a `{needed}`", item_line)
+        lines = {key: _line(item, key) or item_line for key in item}
+        repository = reader.string(item["repository"], f"{what}[{index}].repository", lines["repository"]).strip()
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+", repository):
+            raise reader.fail(f"{what}[{index}].repository must be owner/repo (GitLab: namespace/project); "
+                              f"found {repository!r}", lines["repository"])
+        pins.append(PublisherPin(
+            reader.package(item["package"], f"{what}[{index}].package", lines["package"]),
+            repository,
+            reader.string(item["workflow"], f"{what}[{index}].workflow", lines["workflow"]).strip()
+            if "workflow" in item else None,
+            reader.string(item["environment"], f"{what}[{index}].environment", lines["environment"]).strip()
+            if "environment" in item else None,
+        ))
+    return pins
 
 
 def _rule_settings(
@@ -427,6 +502,7 @@ class _Accumulated:
     exceptions: list[PolicyException] = field(default_factory=list)
     chain: list[str] = field(default_factory=list)
     hook: dict[str, Any] = field(default_factory=dict)
+    registries: dict[str, Any] = field(default_factory=dict)
 
 
 def _resolve_extends(name: str, current: str) -> tuple[str, bool]:
@@ -488,6 +564,59 @@ def _apply(
             acc.hook["online"] = hook["online"]
         if "on-unknown" in hook:
             acc.hook["on_unknown"] = reader.choice(hook["on-unknown"], "hook.on-unknown", _line(hook, "on-unknown"), ON_UNKNOWN)
+    if "registries" in top:
+        _registry_settings(reader, top["registries"], _line(top, "registries"), acc.registries)
+
+
+def _registry_url(reader: _Reader, value: Any, what: str, line: int | None) -> str:
+    """An index or registry base URL: http(s), a host, no query or fragment. Credentials in it are allowed (they
+    are sent to that origin only and never shown), but ``${VAR}`` is not expanded here."""
+    import urllib.parse
+
+    text = reader.string(value, what, line).strip()
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise reader.fail(f"{what} must be an http(s) URL such as https://pypi.org/simple; found {value!r}", line)
+    return text.rstrip("/")
+
+
+def _number(reader: _Reader, value: Any, what: str, line: int | None, *, whole: bool = False) -> Any:
+    """A whole number of 0 or more (``whole``), else a number greater than 0 (seconds)."""
+    if whole:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise reader.fail(f"{what} must be a whole number of 0 or more; found {value!r}", line)
+    elif isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or value == float("inf"):
+        raise reader.fail(f"{what} must be a number greater than 0 (seconds); found {value!r}", line)
+    return value
+
+
+def _registry_settings(reader: _Reader, value: Any, line: int | None, merged: dict[str, Any]) -> None:
+    section = reader.mapping(value, "registries", line, _REGISTRY_KEYS)
+    for key, item in section.items():
+        item_line = _line(section, key) or line
+        if key in _REGISTRY_ECOSYSTEM_KEYS:
+            if isinstance(item, str):  # the shorthand `pypi: URL`
+                item = {"url": item}
+            sub = reader.mapping(item, f"registries.{key}", item_line, _REGISTRY_ECOSYSTEM_KEYS[key])
+            for name, entry in sub.items():
+                entry_line = _line(sub, name) or item_line
+                if name == "url":
+                    merged[key] = _registry_url(reader, entry, f"registries.{key}.url", entry_line)
+                else:
+                    if not isinstance(entry, bool):
+                        raise reader.fail(f"registries.{key}.{name} must be true or false; found {entry!r}", entry_line)
+                    merged["npm_serves_provenance"] = entry
+        elif key in ("timeout", "budget"):
+            merged[key] = float(_number(reader, item, f"registries.{key}", item_line))
+        elif key in ("retries", "cache-ttl"):
+            merged[key.replace("-", "_")] = int(_number(reader, item, f"registries.{key}", item_line, whole=True))
+        elif key == "cache":
+            if not isinstance(item, bool):
+                raise reader.fail(f"registries.cache must be true or false; found {item!r}", item_line)
+            merged["cache"] = item
 
 
 @lru_cache(maxsize=1)
@@ -516,7 +645,7 @@ def load_policy(text: str | None, path: str, read: PolicyReader) -> Policy:
         for option in rule.options:
             if option.name in merged:
                 options[option.name] = merged[option.name]
-            elif option.kind in ("package-list", "str-list", "deny-list"):
+            elif option.kind in ("package-list", "str-list", "deny-list", "publisher-list"):
                 options[option.name] = _option_value(_Reader(f"rule {rule_id}"), option, option.default, option.name, None)
         settings[rule_id] = RuleSetting(merged.get("level", rule.default_level), MappingProxyType(options))
     return Policy(
@@ -528,6 +657,7 @@ def load_policy(text: str | None, path: str, read: PolicyReader) -> Policy:
         exceptions=tuple(acc.exceptions),
         chain=tuple(acc.chain),
         hook=HookPolicy(**acc.hook),
+        registries=RegistryPolicy(**acc.registries),
     )
 
 

@@ -17,6 +17,9 @@ _PACKAGE = {
 }
 
 
+_URL = {"type": "string", "pattern": "^https?://", "description": "an index or registry base URL"}
+
+
 def _option_schema(option: Option) -> dict[str, Any]:
     kind = option.kind
     if kind == "int":
@@ -36,6 +39,17 @@ def _option_schema(option: Option) -> dict[str, Any]:
         schema = {"type": "object", "additionalProperties": values}
         if option.key_pattern is not None:
             schema["propertyNames"] = {"pattern": f"^(?:{option.key_pattern})$"}
+    elif kind == "publisher-list":
+        schema = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["package", "repository"],
+                "additionalProperties": False,
+                "properties": {"package": _PACKAGE, "repository": {"type": "string", "pattern": "^[^/]+/.+$"},
+                               "workflow": {"type": "string"}, "environment": {"type": "string"}},
+            },
+        }
     else:  # deny-list
         schema = {
             "type": "array",
@@ -122,6 +136,24 @@ def policy_schema() -> dict[str, Any]:
                         "reason": {"type": "string"},
                         "expires": {"type": "string", "format": "date"},
                     },
+                },
+            },
+            "registries": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "where and how registry facts are asked for (release times, hashes, provenance)",
+                "properties": {
+                    "pypi": {"oneOf": [_URL, {"type": "object", "additionalProperties": False,
+                                               "properties": {"url": _URL}}]},
+                    "npm": {"oneOf": [_URL, {"type": "object", "additionalProperties": False,
+                                              "properties": {"url": _URL, "serves-provenance": {"type": "boolean"}}}]},
+                    "timeout": {"type": "number", "exclusiveMinimum": 0, "description": "seconds per request"},
+                    "retries": {"type": "integer", "minimum": 0},
+                    "budget": {"type": "number", "exclusiveMinimum": 0,
+                               "description": "seconds all registry lookups of a run may take"},
+                    "cache": {"type": "boolean"},
+                    "cache-ttl": {"type": "integer", "minimum": 0,
+                                  "description": "seconds a cached registry answer is used without asking again"},
                 },
             },
         },

@@ -27,25 +27,22 @@ raises its subclass NotFound, which clients turn into "the registry does not hav
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
-import http.client
 import json
 import logging
 import random
-import socket
-import ssl
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-import zlib
 from base64 import b64decode, b64encode
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from checker import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import http.client
 
 LOG = logging.getLogger("lockgate.registries")
 USER_AGENT = f"lockgate/{__version__} (+https://github.com/lockgate/lockgate)"
@@ -143,11 +140,27 @@ def origin(url: str) -> str:
     return f"{parts.scheme.lower()}://{host}{port}"
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Hand every redirect back as an HTTPError: HttpClient follows them itself, deciding about credentials."""
+def _opener(proxies: Mapping[str, str] | None):  # type: ignore[no-untyped-def]
+    """urllib's opener, without redirect handling: HttpClient follows redirects itself, deciding about
+    credentials. Built on the first request: urllib.request, http.client and ssl cost tens of milliseconds to
+    import, which a run that never goes to the network (offline, or everything cached) does not pay."""
+    import urllib.request
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        return None
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+            return None
+
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(None if proxies is None else dict(proxies)),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        NoRedirects(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 class HttpClient:
@@ -195,17 +208,8 @@ class HttpClient:
         for value in self._credentials.values():
             self._remember(value)
         self.requests = 0  # attempts made, for tests and benchmarks
-        handlers: list[urllib.request.BaseHandler] = [
-            urllib.request.ProxyHandler(None if proxies is None else dict(proxies)),
-            urllib.request.HTTPHandler(),
-            urllib.request.HTTPSHandler(),
-            urllib.request.HTTPDefaultErrorHandler(),
-            _NoRedirects(),
-            urllib.request.HTTPErrorProcessor(),
-        ]
-        self._opener = urllib.request.OpenerDirector()
-        for handler in handlers:
-            self._opener.add_handler(handler)
+        self._proxies = proxies
+        self._opener = None  # built on the first request (see _opener)
 
     # -- public -------------------------------------------------------------------------------------------------
 
@@ -332,6 +336,12 @@ class HttpClient:
 
     def _once(self, url: str, headers: Mapping[str, str], auth: str | None, limit: int) -> Response | str:
         """One request. A Response, the Location of a redirect (str), or raises _Retry / RegistryError."""
+        import http.client
+        import socket
+        import ssl
+        import urllib.error
+        import urllib.request
+
         shown = self.redact(redact_url(url))
         host = urllib.parse.urlsplit(url).hostname or "?"
         remaining = self.remaining()
@@ -349,6 +359,9 @@ class HttpClient:
             self.requests += 1
         started = self.clock()
         try:
+            with self._lock:
+                if self._opener is None:
+                    self._opener = _opener(self._proxies)
             response = self._opener.open(request, timeout=timeout)
         except urllib.error.HTTPError as error:
             status = error.code
@@ -385,6 +398,10 @@ class HttpClient:
 
     def _read(self, response: http.client.HTTPResponse, headers: Mapping[str, str], limit: int, shown: str,
               host: str, started: float, timeout: float) -> bytes:
+        import http.client
+        import socket
+        import zlib
+
         length = headers.get("content-length", "")
         encoding = headers.get("content-encoding", "identity").strip().lower()
         if encoding not in ("identity", "gzip", "x-gzip", ""):
@@ -435,6 +452,8 @@ class HttpClient:
 
     def _retry_after(self, value: str | None) -> float | None:
         """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date); None when absent/bad."""
+        import email.utils
+
         if not value:
             return None
         value = value.strip()

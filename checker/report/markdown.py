@@ -12,7 +12,8 @@ fits the result under GitHub's size limit. The template only lays the prepared s
 Size: GitHub refuses a comment over 65,536 characters. Large pull requests (hundreds of lockfile changes) are
 fitted in steps, each tried only when the previous one is too long: low-risk transitive changes are folded into a
 list under the table; the table stops after ``MAX_ROWS`` rows with a count of the rest; then each rule's
-explanation is given once rather than in every finding; then fewer rows, riskiest kept, until it fits.
+explanation is given once rather than in every finding, and review findings get no block of their own (what they
+say is in "What unblocks this"); then fewer rows, riskiest kept, until it fits.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class _Fit:
     unblock: int = MAX_UNBLOCK
     other: int = MAX_OTHER
     tight: bool = False  # cut to fit GitHub's size limit (not only the table's length)
+    review_details: bool = True  # a block per review finding (what it says is in "What unblocks this" already)
 
 
 # --- cells --------------------------------------------------------------------------------------------------------
@@ -274,7 +276,19 @@ def _links(row: ChangeRisk | None, finding: Finding) -> list[str]:
     return out
 
 
-def _details(finding: Finding, row: ChangeRisk | None, explained: set[str], fit: _Fit) -> dict[str, Any]:
+def _details(finding: Finding, row: ChangeRisk | None, explained: set[str], fit: _Fit,
+             memo: dict[Any, Any]) -> dict[str, Any]:
+    """One finding's collapsible block; the rule's whole explanation the first time the rule comes up (or every
+    time, when ``fit.explain_all``). Built once per finding and form, however many fittings are tried."""
+    full = fit.explain_all or finding.rule not in explained
+    explained.add(finding.rule)
+    key = (id(finding), full)
+    if key not in memo:
+        memo[key] = _build_details(finding, row, full)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _build_details(finding: Finding, row: ChangeRisk | None, full: bool) -> dict[str, Any]:
     rules = _rules()
     rule = rules.get(finding.rule)
     if row is not None:
@@ -290,12 +304,11 @@ def _details(finding: Finding, row: ChangeRisk | None, explained: set[str], fit:
     )
     body: list[str] = []
     if rule is not None:
-        if fit.explain_all or finding.rule not in explained:
+        if full:
             body.append(f"**{escape.markdown(rule.id)}**: {escape.trusted(rule.explanation)}")
         else:
             body.append(f"**{escape.markdown(rule.id)}**: {escape.trusted(rule.summary)} "
                         f"(explained in the first {escape.markdown(rule.id)} finding above)")
-        explained.add(finding.rule)
     evidence = [f"**Evidence**: {escape.markdown(finding.message)}"]
     if finding.unknown:
         evidence.append("_lockgate could not find this out; the policy's <code>on-unknown</code> set this level._")
@@ -323,7 +336,9 @@ def _details(finding: Finding, row: ChangeRisk | None, explained: set[str], fit:
 
 
 def _plan(summary: Summary, report: Report, fit: _Fit, *, review: ReviewState | None, policy: PolicyView | None,
-          updated: bool, how_to_see_all: str) -> dict[str, Any]:
+          updated: bool, how_to_see_all: str, memo: dict[Any, Any] | None = None) -> dict[str, Any]:
+    """The template's context for one fitting. ``memo`` keeps the escaped rows and blocks between fittings."""
+    memo = {} if memo is None else memo
     ranked = summary.ranked()
     fold = len(ranked) > FOLD_AFTER
     table = [row for row in ranked if not (fold and not row.direct and row.risk in ("low", "none"))]
@@ -336,11 +351,16 @@ def _plan(summary: Summary, report: Report, fit: _Fit, *, review: ReviewState | 
     for row in shown:
         group = groups.setdefault(row.change.manifest, {"path": escape.code(row.change.manifest), "rows": [],
                                                         "details": [], "folded": None})
-        group["rows"].append(_table_row(row))
+        cells = memo.get(("row", row.index))
+        if cells is None:
+            cells = memo[("row", row.index)] = _table_row(row)
+        group["rows"].append(cells)
     # Details in table order, manifest by manifest, so that "explained above" is true.
     for row in shown:
         for finding in row.findings:
-            groups[row.change.manifest]["details"].append(_details(finding, row, explained, fit))
+            if finding.rule == "review" and not fit.review_details:
+                continue
+            groups[row.change.manifest]["details"].append(_details(finding, row, explained, fit, memo))
     folded_by: dict[str, list[ChangeRisk]] = {}
     for row in folded:
         folded_by.setdefault(row.change.manifest, []).append(row)
@@ -354,7 +374,7 @@ def _plan(summary: Summary, report: Report, fit: _Fit, *, review: ReviewState | 
             "entries": items,
             "more": f"\u2026 and {len(rows) - fit.folded} more" if len(rows) > fit.folded else "",
         }
-    other = [_details(f, None, explained, fit) for f in summary.loose[: fit.other]]
+    other = [_details(f, None, explained, fit, memo) for f in summary.loose[: fit.other]]
     omitted = ""
     if left_out or len(summary.loose) > fit.other:
         parts = []
@@ -430,20 +450,22 @@ def render_comment(
     summary = summarize(report, now=now, policy=policy, review=review)
     template = _environment().get_template("comment.md.j2")
 
+    memo: dict[Any, Any] = {}
+
     def attempt(fit: _Fit) -> str:
         return template.render(**_plan(summary, report, fit, review=review, policy=policy, updated=updated,
-                                       how_to_see_all=how_to_see_all))
+                                       how_to_see_all=how_to_see_all, memo=memo))
 
     rows = min(len(summary.changes), MAX_ROWS)
     full = _Fit(rows)
     text = attempt(full)
     if _size(text) <= limit:
         return text
-    lean = _Fit(rows, explain_all=False)
+    lean = _Fit(rows, explain_all=False, review_details=False)
     text = attempt(lean)
     if _size(text) <= limit:
         return text
-    tight = _Fit(rows, explain_all=False, folded=20, unblock=10, other=10, tight=True)
+    tight = _Fit(rows, explain_all=False, folded=20, unblock=10, other=10, tight=True, review_details=False)
     low, high = 0, rows  # the most rows that still fit
     best = attempt(replace(tight, rows=0))
     while low <= high:

@@ -18,8 +18,10 @@ Risk levels, from the findings that count (a waived finding does not):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from checker.gitrefs import is_full_sha, repository_of, version_label
@@ -231,14 +233,25 @@ def facts_index(report: Report) -> dict[tuple[str, str, str], Facts]:
     return index
 
 
+def run_clock(report: Report) -> dt.datetime | None:
+    """The run's clock (``--now``, or the time it ran) as the facts stage recorded it (``Facts.as_of``), so that
+    ages read the same in every format without the renderer looking at a clock of its own."""
+    for facts in report.facts:
+        stamp = getattr(facts, "as_of", UNKNOWN)
+        if isinstance(stamp, dt.datetime):
+            return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.timezone.utc)
+    return None
+
+
 def _fact(facts: Facts | None, name: str) -> object:
     """A field of Facts, UNKNOWN when there are no facts or the field does not exist (yet)."""
     return UNKNOWN if facts is None else getattr(facts, name, UNKNOWN)
 
 
 def _get(value: object, key: str) -> object:
-    if isinstance(value, Mapping):
-        return value.get(key, UNKNOWN)
+    """A key of a mapping or an attribute of a record (the facts stage may use either for provenance)."""
+    if isinstance(value, (dict, MappingProxyType)) or (not hasattr(value, "__dataclass_fields__") and isinstance(value, Mapping)):
+        return value.get(key, UNKNOWN)  # type: ignore[union-attr]
     return getattr(value, key, UNKNOWN)
 
 
@@ -276,19 +289,35 @@ _EVIDENCE_WORDS = {"none": "no provenance", "provenance": "a provenance attestat
                    "trusted-publisher": "a trusted publisher"}
 
 
+def _earlier(facts: Facts | None, before: Facts | None) -> tuple[object, str | None]:
+    """The strongest evidence published before the new version, and in words. The facts stage gives it as
+    ``prior_evidence`` (any version published strictly earlier, as pnpm's no-downgrade reads it); without that,
+    the old version's own evidence when its facts are in the report."""
+    prior = _fact(facts, "prior_evidence")
+    if isinstance(prior, str):
+        version = _fact(facts, "prior_version")
+        words = _EVIDENCE_WORDS.get(prior, prior)
+        return prior, words + (f" ({version})" if isinstance(version, str) and prior != "none" else "")
+    old = _evidence_of(_fact(before, "provenance"))
+    if isinstance(old, str):
+        return old, _EVIDENCE_WORDS.get(old, old)
+    return UNKNOWN, None
+
+
 def _provenance(change: Change, facts: Facts | None, before: Facts | None, findings: list[Finding]) -> Provenance:
     dep = change.after
     if dep is None or dep.ecosystem not in FACT_ECOSYSTEMS:
         return Provenance("n/a")
     value = _fact(facts, "provenance")
     evidence = _evidence_of(value)
-    before_evidence = _evidence_of(_fact(before, "provenance"))
-    before_words = _EVIDENCE_WORDS.get(before_evidence) if isinstance(before_evidence, str) else None  # type: ignore[call-overload]
+    before_evidence, before_words = _earlier(facts, before)
     publisher = repository = workflow = None
     if evidence not in (UNKNOWN, "none"):
         publishers = _get(value, "publishers")
         if publishers is not UNKNOWN and publishers:
-            ordered = sorted(publishers, key=lambda p: tuple(x or "" for x in _publisher_parts(p)))  # type: ignore[arg-type]
+            ordered = list(publishers)  # type: ignore[call-overload]
+            if len(ordered) > 1:
+                ordered.sort(key=lambda p: tuple(x or "" for x in _publisher_parts(p)))
             first = ordered[0]
             kind, repo, workflow, _ = _publisher_parts(first)
             publisher = describe_publisher(first) + (f" and {len(ordered) - 1} more" if len(ordered) > 1 else "")
@@ -383,16 +412,13 @@ def _install_scripts(change: Change, facts: Facts | None, before: Facts | None) 
     return "new" if had is False or change.before is None else "yes"
 
 
-def _status(facts: Facts | None, findings: list[Finding]) -> str | None:
-    """``deleted`` / ``yanked`` when the registry says so: from the facts, or from a version-exists finding that is
-    not an unknown (the facts stage may keep whether a version exists only in the finding)."""
-    yanked = _fact(facts, "yanked") is True
+def _status(facts: Facts | None) -> str | None:
+    """``deleted`` / ``yanked`` by the registry's word in this run (a cached copy that may predate a version
+    leaves ``exists`` unknown: never "deleted")."""
     if _fact(facts, "exists") is False:
         return "deleted"
-    if yanked:
+    if _fact(facts, "yanked") is True:
         return "yanked"
-    if any(f.rule == "version-exists" and not f.unknown for f in findings):
-        return "deleted"
     return None
 
 
@@ -452,8 +478,11 @@ def _review_action(finding: Finding, change: Change | None, review: ReviewState 
     return Action("review", ACTION_TITLES["review"], detail, snippet)
 
 
+_FULL_SHA_LOWER = re.compile(r"[0-9a-f]{40}")
+
+
 def _short(rev: str) -> str:
-    return rev[:12] if len(rev) == 40 and all(c in "0123456789abcdef" for c in rev) else rev
+    return rev[:12] if _FULL_SHA_LOWER.fullmatch(rev) else rev
 
 
 def _release_age_action(finding: Finding, change: Change | None, facts: Facts | None, policy: PolicyView | None,
@@ -485,8 +514,8 @@ def action_for(findings: list[Finding], change: Change | None, facts: Facts | No
     first = ordered[0]
     also = tuple(dict.fromkeys(f.rule for f in ordered[1:] if f.rule != first.rule))
     if first.unknown:
-        detail = (f"{first.message}. lockgate could not find out ({_reason(facts)}): run it where the registry can "
-                  "be reached, or accept the risk with an exception:")
+        how = first.hint or "run where the registry can be reached"
+        detail = f"{first.message}; {how}, or accept the risk with an exception:"
         action = Action(first.rule, "Let lockgate find out", detail, exception_snippet(first, now))
     elif first.rule == "review":
         action = _review_action(first, change, review, policy, head)
@@ -532,6 +561,7 @@ def summarize(report: Report, *, now: dt.datetime | None = None, policy: PolicyV
     """The risk summary of a report. ``now``: the run's clock (ages, cooldown ends, exception expiry); ``policy``
     and ``review``: who may review, the label, the cooldowns — each optional, with plainer wording without."""
     index = facts_index(report)
+    now = now if now is not None else run_clock(report)
     by_change: dict[int, list[Finding]] = {}
     loose: list[Finding] = []
     known = {id(change) for change in report.changes}
@@ -548,7 +578,7 @@ def summarize(report: Report, *, now: dt.datetime | None = None, policy: PolicyV
         facts = index.get((after.ecosystem, after.name, after.version or "")) if after is not None else None
         before = change.before
         before_facts = index.get((before.ecosystem, before.name, before.version or "")) if before is not None else None
-        status = _status(facts, findings)
+        status = _status(facts)
         hashes, count = _hashes(change, facts, findings)
         provenance = _provenance(change, facts, before_facts, findings)
         blocking = [f for f in findings if f.counts and f.level == "block"]
@@ -630,7 +660,11 @@ def registry_line(row: ChangeRisk) -> str | None:
         parts.append("release time unknown")
     yanked = _fact(row.facts, "yanked")
     if yanked is True:
-        parts.append("yanked")
+        reason = _fact(row.facts, "yanked_reason")
+        parts.append(f"yanked ({reason})" if isinstance(reason, str) and reason else "yanked")
+    deprecated = _fact(row.facts, "deprecated")
+    if isinstance(deprecated, str) and deprecated:
+        parts.append(f"deprecated ({deprecated})")
     prov = row.provenance
     if prov.state in ("publisher", "attested"):
         parts.append(f"provenance: {prov.publisher or _EVIDENCE_WORDS.get(prov.evidence or '', 'attested')}")

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Mapping
 from checker.model import Change, Dependency, Facts, Manifest
 
 # Option kinds the policy loader knows how to validate (and the JSON Schema describes).
-OPTION_KINDS = ("int", "bool", "str", "choice", "str-list", "package-list", "str-map", "deny-list")
+OPTION_KINDS = ("int", "bool", "str", "choice", "str-list", "package-list", "str-map", "deny-list", "publisher-list")
 
 
 @dataclass(frozen=True, slots=True)

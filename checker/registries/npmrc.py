@@ -1,0 +1,119 @@
+"""``.npmrc`` settings the facts stage needs: the registry to ask, per-scope registries, and credentials.
+
+npm's ini format, the parts that matter here: ``registry=URL``, ``@scope:registry=URL``, and per-registry
+credentials keyed by the registry URL without its scheme — ``//npm.example.com/:_authToken=TOKEN`` (sent as
+``Bearer``), ``//host/:_auth=BASE64`` (``Basic``), ``//host/:username=`` with ``//host/:_password=BASE64``.
+``${VAR}`` is expanded from the environment, as npm does; a credential whose variable is unset is left out.
+
+Which files: the user's (``NPM_CONFIG_USERCONFIG`` or ``~/.npmrc``) and the repository's ``.npmrc`` as it stands
+on the *trusted* revision (the caller passes the text: the base of a pull request). Never the head's: a pull
+request could otherwise point a registry — and the token that goes with it — at a host of its choosing.
+Credentials are only ever handed to the HTTP helper, which sends each to its own origin and redacts it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+_VAR = re.compile(r"\$\{([^}]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class NpmConfig:
+    """registry: the default registry (None: npm's). scopes: ``@scope`` -> registry. credentials: URL prefix
+    (``//host/path/``) -> Authorization value."""
+
+    registry: str | None = None
+    scopes: Mapping[str, str] = field(default_factory=dict)
+    credentials: Mapping[str, str] = field(default_factory=dict)
+
+    def registry_for(self, name: str) -> str | None:
+        """The registry a package is fetched from by this configuration (its scope's, else the default)."""
+        if name.startswith("@") and "/" in name:
+            scoped = self.scopes.get(name.split("/", 1)[0])
+            if scoped:
+                return scoped
+        return self.registry
+
+
+def user_npmrc(environ: Mapping[str, str] | None = None) -> str | None:
+    """The text of the user's npm configuration, or None."""
+    env = os.environ if environ is None else environ
+    path = env.get("NPM_CONFIG_USERCONFIG") or env.get("npm_config_userconfig") or os.path.join(
+        os.path.expanduser("~"), ".npmrc")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(1024 * 1024)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _expand(value: str, environ: Mapping[str, str]) -> str | None:
+    missing = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal missing
+        found = environ.get(match.group(1))
+        if found is None:
+            missing = True
+            return ""
+        return found
+
+    out = _VAR.sub(one, value)
+    return None if missing else out
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def parse_npmrc(texts: Iterable[str | None], environ: Mapping[str, str] | None = None) -> NpmConfig:
+    """Merge configuration texts, later ones overriding earlier ones key by key."""
+    env = os.environ if environ is None else environ
+    values: dict[str, str] = {}
+    for text in texts:
+        for raw in (text or "").splitlines():
+            line = raw.strip()
+            if not line or line[0] in "#;" or "=" not in line:
+                continue
+            key, _, value = line.partition("=")
+            key = key.strip()
+            expanded = _expand(_unquote(value), env)
+            if expanded is not None:
+                values[key] = expanded
+            else:
+                values.pop(key, None)
+    registry = values.get("registry", "").strip().rstrip("/") or None
+    scopes = {k.split(":", 1)[0]: v.strip().rstrip("/") for k, v in values.items()
+              if k.startswith("@") and k.endswith(":registry") and v.strip()}
+    credentials: dict[str, str] = {}
+    users: dict[str, str] = {}
+    passwords: dict[str, str] = {}
+    for key, value in values.items():
+        if not key.startswith("//") or ":" not in key or not value:
+            continue
+        prefix, _, setting = key.rpartition(":")
+        if setting == "_authToken":
+            credentials[prefix] = f"Bearer {value}"
+        elif setting == "_auth":
+            credentials[prefix] = f"Basic {value}"
+        elif setting == "username":
+            users[prefix] = value
+        elif setting == "_password":
+            passwords[prefix] = value
+    for prefix, user in users.items():
+        if prefix in credentials or prefix not in passwords:
+            continue
+        try:
+            password = base64.b64decode(passwords[prefix], validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        credentials[prefix] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return NpmConfig(registry, scopes, credentials)

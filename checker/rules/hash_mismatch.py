@@ -1,0 +1,93 @@
+"""hash-mismatch: every hash the repository pins is one the registry published for that version.
+
+A lockfile or requirements hash that the registry never published for the version means the artifact that will be
+installed is not the one the registry serves: lockfile injection (a pull request that swaps a hash and a
+``resolved`` URL), or an artifact republished under the same version. ``hashes-changed`` changes (same version,
+other hashes) are judged the same way: the registry says which hashes are right.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+from checker.facts import asks_registry
+from checker.model import UNKNOWN
+from checker.rules.base import Issue, Rule, Subject
+
+# Digests a registry publishes; other entries (Yarn Berry's cache checksums) are not comparable with any.
+REGISTRY_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b_256"})
+
+
+def _algorithm(entry: str) -> str:
+    return entry.split(":", 1)[0].lower()
+
+
+def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
+    dep = subject.dependency
+    pinned = sorted(h.lower() for h in dep.hashes if _algorithm(h) in REGISTRY_ALGORITHMS)
+    if not pinned or not asks_registry(dep):
+        return
+    facts = subject.facts
+    if facts is None:
+        return  # no facts stage ran (the engine alone): nothing to judge; offline runs carry UNKNOWN facts
+    if facts is not None and facts.exists is False:
+        return  # version-exists reports it
+    published = facts.hashes if facts is not None else UNKNOWN
+    if not isinstance(published, (set, frozenset)) or not published:
+        reason = (facts.reason if facts is not None else None) or "the registry was not asked"
+        yield Issue(
+            f"could not check the {len(pinned)} pinned hash(es) of {dep.name} {dep.version} against the registry's "
+            f"({reason})",
+            hint="run where the registry can be reached",
+            unknown=True,
+        )
+        return
+    known = {h.lower() for h in published}
+    algorithms = {_algorithm(h) for h in known}
+    comparable = [h for h in pinned if _algorithm(h) in algorithms]
+    if not comparable:
+        yield Issue(
+            f"the registry publishes only {', '.join(sorted(algorithms))} digests of {dep.name} {dep.version}, and "
+            f"none of the pinned hashes uses one ({', '.join(sorted({_algorithm(h) for h in pinned}))})",
+            hint="pin the digests the registry publishes (pip: sha256) so that they can be checked",
+            unknown=True,
+        )
+        return
+    foreign = [h for h in comparable if h not in known]
+    if not foreign:
+        return
+    shown = ", ".join(h.split(":", 1)[0] + ":" + h.split(":", 1)[1][:16] + "…" for h in foreign[:3])
+    more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+    kind = subject.change.kind if subject.change is not None else None
+    what = "changed hashes" if kind == "hashes-changed" else "hashes"
+    yield Issue(
+        f"{dep.name} {dep.version}: {len(foreign)} of the {what} pinned in {dep.manifest} ({shown}{more}) "
+        f"{'is' if len(foreign) == 1 else 'are'} not among the hashes {facts.registry or 'the registry'} published "  # type: ignore[union-attr]
+        "for this version: the artifact is not the one the registry serves (lockfile injection, or a republished "
+        "artifact)",
+        hint="regenerate the lockfile from the registry (pip-compile --generate-hashes, npm install) and find out "
+        "where the pinned hash came from",
+    )
+
+
+RULE = Rule(
+    id="hash-mismatch",
+    default_level="block",
+    summary="Every pinned hash is one the registry published for that version.",
+    explanation=(
+        "A hash pins an artifact only if it is the right one. A lockfile or requirements hash that the registry "
+        "never published for that version means what will be installed is not what the registry serves: lockfile "
+        "injection (a pull request that swaps a hash together with a `resolved` URL, which reviewers rarely read), "
+        "or an artifact republished under the same version number. lockgate compares the pinned digests with those "
+        "the registry publishes (PyPI: every file's `hashes` in the JSON simple API; npm: `dist.integrity` and "
+        "`dist.shasum`), for added and upgraded versions and for `hashes-changed` changes alike. Digests of an "
+        "algorithm the registry does not publish cannot be compared and are `unknown`."
+    ),
+    fix="Regenerate the lockfile from the registry and find out where the foreign hash came from before merging.",
+    example=(
+        "requirements.txt: yanky==1.0 --hash=sha256:0000…   (the registry publishes sha256:5f1c…, sha256:9ab2…)\n"
+        "  # block: yanky 1.0: 1 of the hashes pinned in requirements.txt (sha256:0000…) is not among the hashes\n"
+        "  #        the registry published for this version"
+    ),
+    check_dependency=check,
+)

@@ -1,0 +1,113 @@
+"""release-age: a new version younger than the policy's cooldown is held back.
+
+Most malicious releases are found and pulled within hours or days: litellm 1.82.7 and 1.82.8 (March 2026) were
+live for about 40 minutes, the 2025 npm worm releases for hours. A cooldown — Dependabot's ``cooldown``, pnpm's
+``minimumReleaseAge``, uv's ``exclude-newer`` — lets the registry and the community catch them first. The age
+comes from the registry (PyPI's PEP 700 ``upload-time``, npm's ``time``), never from the lockfile, and is measured
+from the run's clock (``--now`` pins it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterator, Mapping
+
+from checker.facts import asks_registry
+from checker.model import UNKNOWN
+from checker.rules.base import Issue, Option, Rule, Subject
+
+
+def cooldown_days(options: Mapping[str, Any], bump: str | None) -> int:
+    """The cooldown for a bump type: ``<bump>-days`` when set, else ``days``."""
+    specific = options.get(f"{bump}-days") if bump in ("major", "minor", "patch") else None
+    return specific if isinstance(specific, int) else options["days"]
+
+
+def _when(stamp: dt.datetime) -> str:
+    return stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _age_words(delta: dt.timedelta) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} days"
+
+
+def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
+    dep = subject.dependency
+    if not asks_registry(dep):
+        return
+    if any(pattern.matches(dep.ecosystem, dep.name, dep.version) for pattern in options["exclude"]):
+        return
+    bump = subject.change.bump if subject.change is not None else None
+    days = cooldown_days(options, bump)
+    if days <= 0:
+        return
+    facts = subject.facts
+    if facts is None:
+        return  # no facts stage ran (the engine alone): nothing to judge; offline runs carry UNKNOWN facts
+    if facts is not None and facts.exists is False:
+        return  # version-exists reports it
+    released = facts.release_time if facts is not None else UNKNOWN
+    now = facts.as_of if facts is not None else UNKNOWN
+    if not isinstance(released, dt.datetime) or not isinstance(now, dt.datetime):
+        reason = (facts.reason if facts is not None else None) or "the registry was not asked"
+        yield Issue(
+            f"could not find out when {dep.name} {dep.version} was released ({reason}), so its "
+            f"{days}-day cooldown cannot be checked",
+            hint="run where the registry can be reached, or wait out the cooldown",
+            unknown=True,
+        )
+        return
+    age = now - released
+    cooldown = dt.timedelta(days=days)
+    if age >= cooldown:
+        return
+    which = f"{bump} bumps" if bump in ("major", "minor", "patch") and options.get(f"{bump}-days") is not None \
+        else "new versions"
+    yield Issue(
+        f"{dep.name} {dep.version} was released {_age_words(age)} ago ({_when(released)}); the policy's cooldown for "
+        f"{which} is {days} days",
+        hint=f"wait until {_when(released + cooldown)}, or, for an urgent fix, write an exception for "
+        f"{dep.key}@{dep.version} with a reason",
+    )
+
+
+_DAYS_DOC = "cooldown in days for {} bumps (default: `days`)"
+
+RULE = Rule(
+    id="release-age",
+    default_level="block",
+    summary="A new version younger than the cooldown (default 3 days) is held back.",
+    explanation=(
+        "Malicious releases are usually found and removed within hours or days: litellm 1.82.7 and 1.82.8 "
+        "(March 2026, published with a stolen PyPI token) were live for about 40 minutes; the 2025 npm worm releases "
+        "for a few hours. A cooldown lets the registry, scanners and the community catch them before they reach you, "
+        "as Dependabot's `cooldown`, pnpm's `minimumReleaseAge` and uv's `exclude-newer` do. The release time comes "
+        "from the registry (PyPI's `upload-time`, npm's `time`), never from the lockfile, and the age is measured "
+        "from the run's clock (`--now` pins it). `days` is the cooldown; `major-days`, `minor-days` and "
+        "`patch-days` set it per bump type (a new dependency uses `days`); `exclude` names packages you publish "
+        "yourself. When the release time cannot be obtained (offline, a registry that does not say) the finding is "
+        "`unknown` and costs what `on-unknown` says."
+    ),
+    fix="Wait until the cooldown ends (the finding says when). For an urgent fix, write a policy exception for that "
+    "version with a reason and a short expiry.",
+    example=(
+        "requirements.txt: litellm==1.82.6 -> litellm==1.82.8   (released 40 min ago)\n"
+        "  # block: litellm 1.82.8 was released 40 min ago (2026-03-24 10:12 UTC); the policy's cooldown for new\n"
+        "  #        versions is 3 days\n"
+        "policy: release-age: {level: block, days: 3, patch-days: 1, exclude: [\"pypi:our-*\"]}"
+    ),
+    options=(
+        Option("days", "int", 3, "cooldown in days for a new version (0: no cooldown)"),
+        Option("major-days", "int", None, _DAYS_DOC.format("major")),
+        Option("minor-days", "int", None, _DAYS_DOC.format("minor")),
+        Option("patch-days", "int", None, _DAYS_DOC.format("patch")),
+        Option("exclude", "package-list", [], "packages without a cooldown (`pypi:internal-*`)"),
+    ),
+    check_dependency=check,
+)

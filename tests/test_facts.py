@@ -1,0 +1,126 @@
+"""The facts stage (checker/facts.py): which dependencies are asked about, where, with which credentials; the
+policy's ``registries:`` section; and gathering against the fake registry."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from checker.errors import PolicyError
+from checker.facts import asks_registry, gather_facts, registry_for
+from checker.model import UNKNOWN, Dependency, Source
+from checker.policy.load import load_policy
+from checker.registries.cache import Cache
+from checker.registries.gather import Registries
+from checker.registries.npmrc import parse_npmrc
+from fakes.registry import FakeRegistry, standard_scenarios
+
+NOW = dt.datetime(2026, 3, 8, tzinfo=dt.timezone.utc)
+
+
+def policy(text: str = ""):  # type: ignore[no-untyped-def]
+    return load_policy("extends: default\n" + text, ".github/lockgate.yml", lambda p: None)
+
+
+def error(text: str) -> PolicyError:
+    with pytest.raises(PolicyError) as caught:
+        policy(text)
+    return caught.value
+
+
+def test_which_dependencies_are_asked_about() -> None:
+    assert asks_registry(Dependency("pypi", "a", "1"))
+    assert asks_registry(Dependency("npm", "@s/a", "1.0.0"))
+    assert not asks_registry(Dependency("pypi", "a", None, ">=1"))
+    assert not asks_registry(Dependency("pypi", "a", "1", source=Source("git", "https://x/y")))
+    assert not asks_registry(Dependency("pypi", "a", "1", editable=True))
+    assert not asks_registry(Dependency("npm", "a", "1.0.0", bundled=True))
+    assert not asks_registry(Dependency("actions", "actions/checkout", "v4"))
+
+
+def test_where_to_ask() -> None:
+    plain = policy()
+    mirrored = policy("registries:\n  pypi: https://mirror.example/simple/\n  npm: {url: 'https://npm.example'}\n")
+    assert mirrored.registries.pypi == "https://mirror.example/simple"
+    public = Dependency("pypi", "a", "1", source=Source("registry", "https://pypi.org/simple/"))
+    private = Dependency("pypi", "a", "1", source=Source("registry", "https://corp.example/simple"))
+    assert registry_for(public, plain) is None
+    assert registry_for(public, mirrored) == "https://mirror.example/simple"
+    assert registry_for(private, mirrored) == "https://corp.example/simple"  # the manifest's own index wins
+    npm = Dependency("npm", "@corp/x", "1.0.0")
+    config = parse_npmrc(["registry=https://npm.one/\n@corp:registry=https://npm.corp/\n"], {})
+    assert registry_for(npm, plain, config) == "https://npm.corp"
+    assert registry_for(Dependency("npm", "x", "1.0.0"), plain, config) == "https://npm.one"
+    assert registry_for(npm, mirrored, config) == "https://npm.example"
+
+
+def test_npmrc_credentials_expand_variables_and_never_leak_unset_ones() -> None:
+    text = ("//npm.corp/:_authToken=${NPM_TOKEN}\n//other/:_authToken=${UNSET}\n; comment\n"
+            "//basic/:username=bob\n//basic/:_password=" + base64.b64encode(b"pw").decode() + "\n"
+            "//raw/:_auth=Ym9iOnB3\n")
+    config = parse_npmrc([text], {"NPM_TOKEN": "s3cret"})
+    assert config.credentials == {"//npm.corp/": "Bearer s3cret", "//basic/": "Basic " + base64.b64encode(b"bob:pw").decode(),
+                                  "//raw/": "Basic Ym9iOnB3"}
+
+
+def test_registries_section_is_validated_with_lines() -> None:
+    err = error("registries:\n  pypi: {url: 'ftp://x'}\n")
+    assert (err.line, err.message) == (3, "registries.pypi.url must be an http(s) URL such as https://pypi.org/simple; "
+                                          "found 'ftp://x'")
+    err = error("registries:\n  timeout: 0\n")
+    assert (err.line, err.message) == (3, "registries.timeout must be a number greater than 0 (seconds); found 0")
+    err = error("registries:\n  retries: -1\n")
+    assert err.message == "registries.retries must be a whole number of 0 or more; found -1"
+    err = error("registries:\n  pip: x\n")
+    assert err.message.startswith("unknown key 'pip' in registries; valid keys: pypi, npm, timeout")
+    err = error("registries:\n  npm: {url: 'https://n', serves-provenance: maybe}\n")
+    assert err.message == "registries.npm.serves-provenance must be true or false; found 'maybe'"
+    settings = policy("registries: {timeout: 2.5, retries: 0, budget: 30, cache: false, cache-ttl: 60, "
+                      "npm: {url: 'https://n', serves-provenance: true}}\n").registries
+    assert (settings.timeout, settings.retries, settings.budget, settings.cache, settings.cache_ttl,
+            settings.npm, settings.npm_serves_provenance) == (2.5, 0, 30.0, False, 60, "https://n", True)
+
+
+def test_trusted_publishers_are_validated() -> None:
+    err = error("rules:\n  provenance:\n    trusted-publishers:\n      - {package: 'pypi:x'}\n")
+    assert (err.line, err.message) == (5, "rules.provenance.trusted-publishers[0] needs a `repository`")
+    err = error("rules:\n  provenance:\n    trusted-publishers:\n      - {package: 'pypi:x', repository: nope}\n")
+    assert err.message.startswith("rules.provenance.trusted-publishers[0].repository must be owner/repo")
+    [pin] = policy("rules:\n  provenance:\n    trusted-publishers:\n      - {package: 'pypi:x', repository: a/b, "
+                   "workflow: release.yml, environment: pypi}\n").rules["provenance"].options["trusted-publishers"]
+    assert (pin.repository, pin.workflow, pin.environment, pin.describe()) == (
+        "a/b", "release.yml", "pypi", "a/b (release.yml, environment pypi)")
+
+
+def test_gather_against_the_fake_registry(tmp_path: Path) -> None:
+    with FakeRegistry() as fake:
+        standard_scenarios(fake)
+        rules = policy(f"registries: {{pypi: '{fake.pypi_url}', npm: '{fake.npm_url}'}}\n")
+        deps = [Dependency("pypi", "tp-then-token", "1.3"), Dependency("pypi", "litellm", "1.82.8"),
+                Dependency("npm", "scripted", "1.0.0"), Dependency("pypi", "a", None, ">=1")]
+        stack = Registries.create(cache=Cache(tmp_path), retries=0, timeout=2)
+        found = gather_facts(deps, offline=False, policy=rules, now=NOW, registries=stack)
+    assert sorted(found) == [("npm", "scripted", "1.0.0"), ("pypi", "litellm", "1.82.8"), ("pypi", "tp-then-token", "1.3")]
+    token = found[("pypi", "tp-then-token", "1.3")]
+    assert (token.exists, token.provenance, token.prior_evidence, token.prior_version, token.as_of) == (
+        True, None, "trusted-publisher", "1.2", NOW)
+    assert found[("pypi", "litellm", "1.82.8")].exists is False
+    scripted = found[("npm", "scripted", "1.0.0")]
+    assert (scripted.install_script, scripted.deprecated, scripted.registry) == (True, "use scripted2", fake.npm_url)
+
+
+def test_offline_without_a_cache_everything_is_unknown(tmp_path: Path) -> None:
+    found = gather_facts([Dependency("pypi", "a", "1")], offline=True, policy=policy(), now=NOW,
+                         registries=Registries.create(offline=True, cache=Cache(tmp_path)))
+    [facts] = found.values()
+    assert facts.exists is UNKNOWN and facts.release_time is UNKNOWN and facts.provenance is UNKNOWN
+    assert facts.reason == "offline, not cached: https://pypi.org/simple/a/"
+
+
+def test_nothing_is_asked_when_the_fact_rules_are_off() -> None:
+    off = policy("rules: {release-age: off, version-exists: off, hash-mismatch: off, provenance: off, "
+                 "provenance-downgrade: off, install-scripts: off}\n")
+    assert gather_facts([Dependency("pypi", "a", "1")], offline=False, policy=off) == {}
