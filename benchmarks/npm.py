@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -131,7 +130,7 @@ def main() -> int:
     ours_ms, ours_min, lint_ms, lint_min, lint_code, ratio, node_ms = lint_row
     print(f"| node -e 0 (interpreter alone) | {node_ms:.0f} | | |")
     print(f"| lockfile-lint {' '.join(LINT_FLAGS)} | {lint_ms:.0f} | {lint_min:.0f} | {lint_code} |")
-    print(f"\nSide by side (the two commands alternate, so that load from other processes hits both alike):")
+    print("\nSide by side (the two commands alternate, so that load from other processes hits both alike):")
     print(f"  lockgate check --all  median {ours_ms:.0f} ms, min {ours_min:.0f} ms")
     print(f"  lockfile-lint         median {lint_ms:.0f} ms, min {lint_min:.0f} ms")
     print(f"  lockgate / lockfile-lint: median of paired ratios {ratio:.2f}, of minimums {ours_min / lint_min:.2f}"

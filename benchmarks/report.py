@@ -72,7 +72,6 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from checker.report import render
     from checker.report.markdown import ReviewState, render_comment
 
     render_comment(pull_request(3))  # jinja2 import and template compilation, once

@@ -16,7 +16,6 @@ import pytest
 from checker.cli import main
 from checker.demo import registry
 from checker.demo.run import DEMO_NOW, build_repository, demo_policy, demo_report, render_demo, tree
-from checker.model import UNKNOWN
 from checker.report.risk import PolicyView
 
 
@@ -162,13 +161,13 @@ def test_pytest_facts_come_from_the_shipped_page(pypi) -> None:  # type: ignore[
     assert facts.to_facts().release_time < DEMO_NOW - dt.timedelta(days=300)
 
 
-def test_litellm_1_82_8_is_not_on_the_shipped_page(pypi) -> None:  # type: ignore[no-untyped-def]
+def test_litellm_1_82_8_is_on_the_shipped_page_as_it_stood_at_11_00(pypi) -> None:  # type: ignore[no-untyped-def]
     old = pypi.facts("litellm", "1.82.6")
     assert old.exists is True and old.evidence == "none" and old.publishers == frozenset()  # token uploads
-    gone = pypi.facts("litellm", "1.82.8")
-    # Offline, a cached page may predate a version: the client does not call it deleted, it says it cannot tell.
-    assert gone.exists is UNKNOWN and gone.release_time is UNKNOWN
-    assert "version 1.82.8 is not in the cached copy of the index page" in (gone.reason or "")
+    new = pypi.facts("litellm", "1.82.8")
+    # The page as PyPI listed it 40 minutes after the upload: the version exists, fresh, without provenance.
+    assert new.exists is True and new.evidence == "none"
+    assert new.release_time == dt.datetime(2026, 3, 24, 10, 20, 11, tzinfo=dt.timezone.utc)
 
 
 def test_render_demo_adds_the_introduction_to_text_only(report) -> None:  # type: ignore[no-untyped-def]
@@ -178,22 +177,23 @@ def test_render_demo_adds_the_introduction_to_text_only(report) -> None:  # type
 
 def test_the_registry_facts_reach_every_format(report) -> None:  # type: ignore[no-untyped-def]
     """The facts stage read the shipped documents through the real client: pytest's release time, publisher and
-    hashes are known; litellm 1.82.8 is not on the cached page, which offline reads as unknown, never as "none"."""
+    hashes are known; litellm 1.82.8 is 40 minutes old, without provenance (a token upload), inside the cooldown."""
     facts = {(f.name, f.version): f for f in report.facts}
     pytest_facts = facts[("pytest", "8.3.5")]
     assert pytest_facts.release_time == dt.datetime(2025, 3, 2, 12, 54, 52, 226935, tzinfo=dt.timezone.utc)
     assert pytest_facts.provenance is not None and pytest_facts.provenance["evidence"] == "trusted-publisher"
     litellm = facts[("litellm", "1.82.8")]
-    assert litellm.release_time is UNKNOWN and litellm.provenance is UNKNOWN and litellm.exists is UNKNOWN
+    assert litellm.release_time == dt.datetime(2026, 3, 24, 10, 20, 11, tzinfo=dt.timezone.utc)
+    assert litellm.provenance is None and litellm.exists is True
     md = render_demo(report, "markdown")
     assert ("| patch | 12 months | [GitHub pytest\\-dev/pytest \\(deploy\\.yml, environment deploy\\)]"
             "(https://github.com/pytest-dev/pytest) | pinned \u2713 (2) | \u2014 | not required |") in md
-    assert "| patch | unknown | unknown | pinned (2) | \u2014 | \u23f3 required |" in md
+    assert "| patch | 39 min | none | pinned \u2713 (2) | \u2014 | \u23f3 required |" in md
     text = render_demo(report, "text")
     assert ("      registry: released 2025-03-02 12:54 UTC (12 months earlier), provenance: GitHub pytest-dev/pytest "
             "(deploy.yml, environment deploy), hashes match the registry's\n") in text
     doc = json.loads(render_demo(report, "json"))
     by_name = {f["name"]: f for f in doc["facts"]}
-    assert by_name["litellm"]["release_time"] == "unknown" and by_name["litellm"]["provenance"] == "unknown"
+    assert by_name["litellm"]["release_time"] == "2026-03-24T10:20:11Z" and by_name["litellm"]["provenance"] is None
     assert by_name["pytest"]["release_time"] == "2025-03-02T12:54:52.226935Z"
     assert by_name["pytest"]["provenance"]["publishers"][0]["repository"] == "pytest-dev/pytest"

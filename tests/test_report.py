@@ -6,9 +6,7 @@ import json
 import re
 import subprocess
 import sys
-import unicodedata
 
-import pytest
 
 from checker.model import Change, Dependency, Finding, Report, ReviewStatus
 from checker.report import FORMATS, render
