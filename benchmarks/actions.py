@@ -1,49 +1,53 @@
 """GitHub Actions and container images: lockgate next to zizmor on pypi/warehouse's workflows and Dockerfile.
 
-    python benchmarks/actions.py [--runs N] [--corpus DIR] [--zizmor PATH] [--clib DIR]
+    python benchmarks/actions.py [--runs N] [--corpus DIR] [--zizmor PATH]   (part of: benchmarks/suite.py)
 
-Measures, side by side, as fresh processes (wall-clock medians):
+Measures, side by side as fresh processes (the commands alternate, so that load from other processes falls on
+all of them alike):
 - ``lockgate check --all --head HEAD --offline`` on a repository holding warehouse's seven workflows and its
-  Dockerfile (a regular, compiled install of lockgate), next to ``zizmor --offline`` on the same workflows
-  (zizmor does not read Dockerfiles). Target: lockgate at most 1.5x zizmor.
-- the same lockgate check with ruamel.yaml's C parser (``--clib DIR``: a site-packages folder holding
-  ``ruamel.yaml.clib``, e.g. from ``pip install --target /tmp/clib ruamel.yaml.clib``), when given;
-- in process: lockgate's parse of the seven workflows (YAML compose + walk) and of the Dockerfile.
-And checks the oracle: lockgate's action-pinning findings equal zizmor's unpinned-uses findings, under zizmor's
+  Dockerfile (a regular, compiled install), next to ``zizmor --offline`` on the same workflows (zizmor does not
+  read Dockerfiles). Target: lockgate at most 1.5x zizmor (issue 4).
+- the same lockgate check on a repository with no manifest (the core's fixed cost);
+- in process: lockgate's parse of the seven workflows next to a bare YAML load of them (the floor).
+And checks the oracle: lockgate's action-pinning findings equal zizmor's unpinned-uses findings under zizmor's
 default policy (a blanket hash-pin, lockgate's default too), on warehouse's workflows plus
 tests/fixtures/zizmor_oracle.
 
-zizmor is not a lockgate dependency: ``python -m venv /tmp/zizmor-venv && /tmp/zizmor-venv/bin/pip install
-zizmor``; pass ``--zizmor`` or have it on PATH (or at /tmp/zizmor-venv/bin/zizmor). Nothing here is asserted.
+zizmor is a test dependency of lockgate (the dev venv has it); ``--zizmor`` or PATH name another.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
-
-from run import DEFAULT_CORPUS, _git, in_process, install_fresh, wall  # noqa: E402
+from harness import (  # noqa: E402
+    DEFAULT_CORPUS,
+    PROJECT,
+    Measure,
+    commit_all,
+    find_executable,
+    git_env,
+    init_repository,
+    install_fresh,
+    measure_call,
+    measure_interleaved,
+    paired_ratio,
+    summarize,
+)
 
 WAREHOUSE = "real/pypi-warehouse"
-ORACLE_FIXTURES = HERE.parent / "tests" / "fixtures" / "zizmor_oracle"
+ORACLE_FIXTURES = PROJECT / "tests" / "fixtures" / "zizmor_oracle"
+ZIZMOR_FOUND = (10, 11, 12, 13, 14)  # zizmor's exit codes for findings, by severity
 
 
 def find_zizmor(given: str | None) -> str | None:
-    for candidate in (given, shutil.which("zizmor"), "/tmp/zizmor-venv/bin/zizmor"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
+    return find_executable(given, "zizmor", "/tmp/zizmor-venv/bin/zizmor")
 
 
 def make_repo(root: Path, corpus: Path, with_oracle: bool) -> Path:
@@ -56,30 +60,26 @@ def make_repo(root: Path, corpus: Path, with_oracle: bool) -> Path:
         shutil.copytree(ORACLE_FIXTURES / ".github", repo / ".github", dirs_exist_ok=True)
     else:
         shutil.copy(corpus / WAREHOUSE / "Dockerfile", repo / "Dockerfile")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "tree")
+    init_repository(repo)
+    commit_all(repo, "tree")
     return repo
 
 
-def with_clib(launcher: list[str], clib: Path) -> list[str]:
-    """A second launcher of the same install whose path also holds ruamel.yaml.clib."""
-    original = Path(launcher[0])
-    copy = original.with_name("lockgate-clib")
-    python = original.parent / "python"
-    copy.write_text(
-        f"#!{python}\nimport sys\nsys.path.append({str(clib)!r})\nfrom checker.cli import main\nsys.exit(main())\n"
-    )
-    copy.chmod(0o755)
-    return [str(copy)]
+def make_empty_repo(root: Path) -> Path:
+    empty = root / "empty"
+    init_repository(empty)
+    (empty / "README.md").write_text("no manifest here\n")
+    commit_all(empty, "empty")
+    return empty
 
 
 def oracle(lockgate: list[str], zizmor: str, repo: Path) -> tuple[set, set]:
+    """(lockgate's action-pinning findings, zizmor's unpinned-uses findings), each as (file, line) pairs."""
     done = subprocess.run([*lockgate, "check", "--all", "--head", "HEAD", "--offline", "--format", "json"],
-                          cwd=repo, capture_output=True, text=True)
+                          cwd=repo, capture_output=True, text=True, env=git_env())
     ours = {(f["manifest"], f["line"]) for f in json.loads(done.stdout)["findings"] if f["rule"] == "action-pinning"}
     done = subprocess.run([zizmor, "--offline", "--no-config", "--no-progress", "--format", "json", ".github"],
-                          cwd=repo, capture_output=True, text=True)
+                          cwd=repo, capture_output=True, text=True, env=git_env())
     theirs = set()
     for finding in json.loads(done.stdout):
         for location in finding["locations"] if finding["ident"] == "unpinned-uses" else []:
@@ -91,89 +91,75 @@ def oracle(lockgate: list[str], zizmor: str, repo: Path) -> tuple[set, set]:
     return ours, theirs
 
 
-def parse_times(corpus: Path, runs: int) -> list[tuple[str, float]]:
-    from checker.manifests import dockerfile, workflow
+@dataclass(frozen=True, slots=True)
+class ActionsFigures:
+    """lockgate and zizmor on the same workflows; ``empty``: lockgate on a repository with no manifest."""
+
+    ours: Measure
+    theirs: Measure
+    ratio: float
+    empty: Measure
+    oracle_ours: int
+    oracle_theirs: int
+    oracle_equal: bool
+    oracle_difference: str
+
+
+def compare(lockgate: list[str], zizmor: str, root: Path, corpus: Path, runs: int) -> ActionsFigures:
+    repo = make_repo(root, corpus, with_oracle=False)
+    empty = make_empty_repo(root)
+    check = [*lockgate, "check", "--all", "--head", "HEAD", "--offline"]
+    workflows = sorted(str(p.relative_to(repo)) for p in (repo / ".github" / "workflows").glob("*.yml"))
+    # All three in the same rounds (the empty repository through -C); zizmor exits 10-14 when it finds something.
+    done = measure_interleaved({"lockgate": check, "zizmor": [zizmor, "--offline", "--no-progress", *workflows],
+                                "empty": [*check, "-C", str(empty)]}, runs, cwd=repo, ok_codes=(0, 1, *ZIZMOR_FOUND))
+    mine, theirs = oracle(lockgate, zizmor, make_repo(root, corpus, with_oracle=True))
+    difference = "" if mine == theirs else (f"only lockgate {sorted(mine - theirs)}, "
+                                            f"only zizmor {sorted(theirs - mine)}")
+    return ActionsFigures(summarize(done["lockgate"]), summarize(done["zizmor"]),
+                          paired_ratio(done["lockgate"], done["zizmor"]), summarize(done["empty"]), len(mine),
+                          len(theirs), mine == theirs, difference)
+
+
+def parse_figures(corpus: Path, runs: int) -> tuple[Measure, Measure, str]:
+    """lockgate's parse of the seven workflows, in process, and the bare YAML load of the same texts."""
+    from checker.manifests import workflow
+    from js_locks import yaml_floor
 
     texts = [(p.name, p.read_text()) for p in sorted((corpus / WAREHOUSE / ".github" / "workflows").glob("*.yml"))]
-    docker = (corpus / WAREHOUSE / "Dockerfile").read_text()
+    loader, label = yaml_floor()
 
-    def workflows() -> None:
+    def ours() -> None:
         for name, text in texts:
             workflow.parse(text, f".github/workflows/{name}", lambda p: None)
 
-    try:
-        import _ruamel_yaml  # noqa: F401
+    def floor() -> None:
+        for _, text in texts:
+            loader.load(text)
 
-        parser = "C parser"
-    except ImportError:
-        parser = "pure-Python parser"
-    return [
-        (f"parse 7 workflows, in process ({parser})", in_process(workflows, runs)),
-        ("parse the Dockerfile, in process", in_process(lambda: dockerfile.parse(docker, "Dockerfile", lambda p: None), runs)),
-    ]
+    return measure_call(ours, runs), measure_call(floor, runs), label
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("LOCKGATE_CORPUS", DEFAULT_CORPUS)))
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--zizmor", help="path to the zizmor binary")
-    parser.add_argument("--clib", type=Path, help="a folder holding ruamel.yaml.clib (pip install --target DIR)")
     args = parser.parse_args()
-    if not (args.corpus / WAREHOUSE).is_dir():
-        raise SystemExit(f"corpus not found at {args.corpus}")
     zizmor = find_zizmor(args.zizmor)
-    rows: list[tuple[str, str]] = []
+    if zizmor is None:
+        raise SystemExit("zizmor not found: install lockgate's test extra, or pass --zizmor")
     with tempfile.TemporaryDirectory(prefix="lockgate-bench-actions-") as tmp:
-        root = Path(tmp)
-        lockgate = install_fresh(root)
-        repo = make_repo(root, args.corpus, with_oracle=False)
-        check = [*lockgate, "check", "--all", "--head", "HEAD", "--offline"]
-        empty = root / "empty"
-        empty.mkdir()
-        (empty / "README.md").write_text("no manifest here\n")
-        _git(empty, "init", "-q", "-b", "main")
-        _git(empty, "add", "-A")
-        _git(empty, "commit", "-q", "-m", "empty")
-        commands = {"lockgate": check}
-        if args.clib:
-            commands["clib"] = [*with_clib(lockgate, args.clib), *check[1:]]
-        if zizmor:
-            workflows = sorted(str(p.relative_to(repo)) for p in (repo / ".github" / "workflows").glob("*.yml"))
-            commands["zizmor"] = [zizmor, "--offline", "--no-progress", *workflows]
-        # Interleaved, one run of each in turn, so that load from other processes falls on all of them alike.
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        times["floor"] = []
-        for _ in range(args.runs):
-            for name, command in commands.items():
-                times[name].append(wall(command, 1, cwd=repo)[0])
-            times["floor"].append(wall(check, 1, cwd=empty)[0])
-        ours = statistics.median(times["lockgate"])
-        rows.append(("lockgate check --all --offline (7 workflows + Dockerfile)", f"{ours:7.1f} ms"))
-        rows.append(("  the same on a repository with no manifest (the core's floor)",
-                     f"{statistics.median(times['floor']):7.1f} ms"))
-        if args.clib:
-            fast = statistics.median(times["clib"])
-            rows.append(("  the same, with ruamel.yaml.clib", f"{fast:7.1f} ms"))
-        if zizmor:
-            theirs = statistics.median(times["zizmor"])
-            ratios = [a / b for a, b in zip(times["lockgate"], times["zizmor"])]
-            rows.append(("zizmor --offline (the same 7 workflows)", f"{theirs:7.1f} ms"))
-            rows.append(("lockgate / zizmor, median of paired runs (target <= 1.5)", f"{statistics.median(ratios):7.2f}"))
-            if args.clib:
-                ratios = [a / b for a, b in zip(times["clib"], times["zizmor"])]
-                rows.append(("lockgate with clib / zizmor, median of paired runs", f"{statistics.median(ratios):7.2f}"))
-            mine, theirs_set = oracle(lockgate, zizmor, make_repo(root, args.corpus, with_oracle=True))
-            verdict = "equal" if mine == theirs_set else f"DIFFER: only lockgate {sorted(mine - theirs_set)}, only zizmor {sorted(theirs_set - mine)}"
-            rows.append(("oracle: action-pinning vs unpinned-uses", f"{len(mine)} vs {len(theirs_set)} findings, {verdict}"))
-        else:
-            rows.append(("zizmor", "not installed: comparison skipped"))
-    for label, ms in parse_times(args.corpus, args.runs):
-        rows.append((label, f"{ms:7.1f} ms"))
-    width = max(len(label) for label, _ in rows)
-    print(f"{'measure':{width}}  value")
-    for label, value in rows:
-        print(f"{label:{width}}  {value}")
+        lockgate = install_fresh(Path(tmp))
+        figures = compare(lockgate, zizmor, Path(tmp), args.corpus, args.runs)
+    ours, floor, label = parse_figures(args.corpus, args.runs)
+    print(f"lockgate check --all --offline   {figures.ours.median_ms:7.1f} ms (min {figures.ours.min_ms:.1f})")
+    print(f"zizmor --offline                 {figures.theirs.median_ms:7.1f} ms (min {figures.theirs.min_ms:.1f})")
+    print(f"lockgate / zizmor (paired)       {figures.ratio:7.2f}   (target <= 1.5)")
+    print(f"lockgate, no manifest            {figures.empty.median_ms:7.1f} ms")
+    print(f"oracle                           {figures.oracle_ours} vs {figures.oracle_theirs} "
+          f"{'equal' if figures.oracle_equal else 'DIFFER: ' + figures.oracle_difference}")
+    print(f"parse 7 workflows                {ours.median_ms:7.1f} ms vs {label} {floor.median_ms:.1f} ms")
     return 0
 
 

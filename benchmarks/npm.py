@@ -1,53 +1,86 @@
-"""npm benchmarks: package-lock.json parsing, and a full check next to lockfile-lint on the same file.
+"""lockgate next to lockfile-lint on the same package-lock.json and yarn.lock, and a pull request's check.
 
-    python benchmarks/npm.py [--runs N] [--corpus DIR] [--lockfile-lint PATH]
+    python benchmarks/npm.py [--runs N] [--corpus DIR] [--lockfile-lint PATH]   (part of: benchmarks/suite.py)
 
-Measures, on pypi/warehouse's package-lock.json (540 KB, lockfileVersion 3, 1,064 packages):
-- lockgate's parse of the file, in process, next to a bare ``json.loads`` of it (the floor; target < 60 ms);
-- ``lockgate check --all --offline`` on a repository holding that file (hosts, HTTPS, integrity, names, and every
-  other rule), as a fresh process of a regular install, next to
-  ``lockfile-lint --type npm --allowed-hosts npm --validate-https --validate-integrity --validate-package-names``
-  on the same file (target: at most half lockfile-lint's time);
-- ``lockgate check --offline`` of a pull request that bumps three packages in that lockfile.
+Measures, as fresh processes of a regular install, the two commands alternating so that load from other
+processes hits both alike:
+- ``lockgate check --all --offline`` on a repository holding pypi/warehouse's package-lock.json, with the
+  default policy and with lockfile-lint's checks only (benchmarks/lockfile-lint-checks.yml: hosts, HTTPS,
+  integrity, names, and every other rule that needs no registry), next to ``lockfile-lint --type npm
+  --allowed-hosts npm --validate-https --validate-integrity --validate-package-names`` on the same file
+  (target: at most half lockfile-lint's time with the same checks, issue 3);
+- the same pair on vercel/hyper's classic yarn.lock (``--type yarn``, hosts npm and yarn; no target);
+- ``lockgate check --offline`` of a pull request that bumps three packages in that package-lock.json.
 
-lockfile-lint is a Node.js tool, not a lockgate dependency: install it anywhere, e.g.
-``npm install --prefix /tmp/lockfile-lint lockfile-lint`` (after ``echo '{}' > /tmp/lockfile-lint/package.json``),
-and pass ``--lockfile-lint`` or put it on PATH; without it the comparison is skipped. Times are wall-clock
-medians of fresh processes; nothing is asserted.
+lockfile-lint is a Node.js tool, not a lockgate dependency. It is taken from ``--lockfile-lint``, PATH, or an
+earlier install under the benchmark cache; otherwise ``npm install --prefix <cache> lockfile-lint`` installs it
+when npm can reach the registry, and without it the comparison says "not available".
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
-
-from run import DEFAULT_CORPUS, _git, install_fresh, wall  # noqa: E402
+from harness import (  # noqa: E402
+    DEFAULT_CORPUS,
+    PROJECT,
+    BenchmarkError,
+    Measure,
+    commit_all,
+    find_executable,
+    init_repository,
+    install_fresh,
+    measure_command,
+    measure_interleaved,
+    paired_ratio,
+    summarize,
+)
 
 LOCKFILE = "real/pypi-warehouse/package-lock.json"
-LINT_FLAGS = ["--type", "npm", "--allowed-hosts", "npm", "--validate-https", "--validate-integrity",
-              "--validate-package-names"]
+YARN_LOCKFILE = "real/vercel-hyper/yarn.lock"
+LINT_FLAGS = {
+    "npm": ["--type", "npm", "--allowed-hosts", "npm", "--validate-https", "--validate-integrity",
+            "--validate-package-names"],
+    "yarn": ["--type", "yarn", "--allowed-hosts", "npm", "yarn", "--validate-https", "--validate-integrity",
+             "--validate-package-names"],
+}
 BUMPS = ("jquery", "debounce", "date-fns")
+SAME_CHECKS = PROJECT / "benchmarks" / "lockfile-lint-checks.yml"  # the default policy less the registry rules
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lockgate-bench"
 
 
-def find_lockfile_lint(explicit: str | None) -> str | None:
-    candidates = [explicit, os.environ.get("LOCKFILE_LINT"), shutil.which("lockfile-lint"),
-                  "/tmp/lockfile-lint/node_modules/.bin/lockfile-lint"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
+def find_lockfile_lint(given: str | None) -> str | None:
+    return find_executable(given or os.environ.get("LOCKFILE_LINT"), "lockfile-lint",
+                           CACHE / "lockfile-lint" / "node_modules" / ".bin" / "lockfile-lint",
+                           "/tmp/lockfile-lint/node_modules/.bin/lockfile-lint")
+
+
+def install_lockfile_lint() -> tuple[str | None, str]:
+    """Install lockfile-lint from the npm registry into the benchmark cache; (path or None, what happened)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return None, "npm not found"
+    prefix = CACHE / "lockfile-lint"
+    prefix.mkdir(parents=True, exist_ok=True)
+    if not (prefix / "package.json").exists():
+        (prefix / "package.json").write_text("{}\n")
+    try:
+        done = subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "lockfile-lint"],
+                              capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return None, "npm install timed out"
+    if done.returncode != 0:
+        return None, f"npm install failed: {done.stderr.strip().splitlines()[-1:] or done.returncode}"
+    found = find_lockfile_lint(None)
+    return found, "installed with npm" if found else "npm install left no lockfile-lint"
 
 
 def _bump(text: str, name: str) -> str:
@@ -55,7 +88,7 @@ def _bump(text: str, name: str) -> str:
     pattern = re.compile(r'("node_modules/' + re.escape(name) + r'": \{\n\s+"version": ")(\d+)\.(\d+)\.(\d+)(")')
     found = pattern.search(text)
     if found is None:
-        raise SystemExit(f"benchmark set-up: {name} not found in the lockfile")
+        raise BenchmarkError(f"benchmark set-up: {name} not found in the lockfile")
     old = f"{found.group(2)}.{found.group(3)}.{found.group(4)}"
     new = f"{found.group(2)}.{found.group(3)}.{int(found.group(4)) + 1}"
     text = text[: found.start()] + found.group(1) + new + found.group(5) + text[found.end():]
@@ -63,104 +96,83 @@ def _bump(text: str, name: str) -> str:
     return text.replace(f"/{name}/-/{base}-{old}.tgz", f"/{name}/-/{base}-{new}.tgz", 1)
 
 
-def build_repository(corpus: Path, directory: Path) -> tuple[str, str]:
-    """base: warehouse's package-lock.json; head: three packages bumped."""
-    directory.mkdir(parents=True)
-    _git(directory, "init", "-q", "-b", "main")
+@dataclass(frozen=True, slots=True)
+class NpmRepository:
+    """base: warehouse's package-lock.json and hyper's yarn.lock (in ``yarn/``); head: three packages bumped
+    in the package-lock."""
+
+    path: Path
+    base: str
+    head: str
+
+
+def build_repository(corpus: Path, directory: Path) -> NpmRepository:
+    init_repository(directory)
     lock = directory / "package-lock.json"
     shutil.copy(corpus / LOCKFILE, lock)
-    _git(directory, "add", "-A")
-    _git(directory, "commit", "-q", "-m", "base")
-    base = _git(directory, "rev-parse", "HEAD")
+    (directory / "yarn").mkdir()
+    shutil.copy(corpus / YARN_LOCKFILE, directory / "yarn" / "yarn.lock")
+    base = commit_all(directory, "base")
     text = lock.read_text()
     for name in BUMPS:
         text = _bump(text, name)
     lock.write_text(text)
-    _git(directory, "commit", "-q", "-am", "bump")
-    return base, _git(directory, "rev-parse", "HEAD")
+    return NpmRepository(directory, base, commit_all(directory, "bump"))
+
+
+@dataclass(frozen=True, slots=True)
+class SideBySide:
+    """lockgate with its default policy, lockgate with lockfile-lint's checks only (``SAME_CHECKS``), and
+    lockfile-lint, measured alternately; the median of the per-round ratios same-checks / lockfile-lint."""
+
+    default: Measure
+    same_checks: Measure
+    theirs: Measure
+    ratio: float
+
+
+def lint_comparisons(lockgate: list[str], lint: str, repo: NpmRepository, runs: int) -> dict[str, SideBySide]:
+    """lockgate check --all vs lockfile-lint on the package-lock.json and on the yarn.lock, at base."""
+    out = {}
+    for kind, relative in (("npm", "package-lock.json"), ("yarn", "yarn/yarn.lock")):
+        ours = [*lockgate, "check", "--all", "--offline", "--head", repo.base, relative]
+        done = measure_interleaved({"default": ours, "same": [*ours, "--policy", str(SAME_CHECKS)],
+                                    "theirs": [lint, "--path", str(repo.path / relative), *LINT_FLAGS[kind]]},
+                                   runs, repo.path)
+        out[kind] = SideBySide(summarize(done["default"]), summarize(done["same"]), summarize(done["theirs"]),
+                               paired_ratio(done["same"], done["theirs"]))
+    return out
+
+
+def pull_request_check(lockgate: list[str], repo: NpmRepository, runs: int) -> Measure:
+    return measure_command([*lockgate, "check", "--offline", "--base", repo.base, "--head", repo.head], runs,
+                           cwd=repo.path)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=11)
-    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("LOCKGATE_CORPUS", DEFAULT_CORPUS)))
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--lockfile-lint", help="path of the lockfile-lint executable")
     args = parser.parse_args()
-    if not (args.corpus / LOCKFILE).is_file():
-        raise SystemExit(f"{LOCKFILE} not found under {args.corpus}; pass --corpus")
-    print(f"lockgate npm benchmarks  (python {sys.version.split()[0]}, {os.cpu_count()} cpus, "
-          f"median of {args.runs} runs)\n")
-
-    from checker.manifests.package_lock import parse
-
-    text = (args.corpus / LOCKFILE).read_text()
-    parse(text, "package-lock.json", lambda _: None)  # warm up: imports and regular-expression compilation
-    parse_ms, parse_min = timed(lambda: parse(text, "package-lock.json", lambda _: None), args.runs * 3)
-    floor_ms, floor_min = timed(lambda: json.loads(text), args.runs * 3)
-    print("| parse of warehouse's package-lock.json (in process) | median ms | min ms | target |")
-    print("|---|---:|---:|---|")
-    print(f"| lockgate package_lock.parse | {parse_ms:.1f} | {parse_min:.1f} | < 60 |")
-    print(f"| floor: bare json.loads | {floor_ms:.1f} | {floor_min:.1f} | |")
-    print(f"\nparse / floor = {parse_ms / floor_ms:.1f} (medians), {parse_min / floor_min:.1f} (minimums)\n")
-
     lint = find_lockfile_lint(args.lockfile_lint)
+    if lint is None:
+        lint, how = install_lockfile_lint()
+        print(f"lockfile-lint: {how}")
     with tempfile.TemporaryDirectory() as tmp:
-        repo = Path(tmp) / "repo"
         lockgate = install_fresh(Path(tmp))
-        base, head = build_repository(args.corpus, repo)
-        python_ms, _, _ = wall([sys.executable, "-c", "pass"], args.runs)
-        all_ms, all_min, all_code = wall(lockgate + ["check", "--all", "--offline", "--head", base], args.runs, repo)
-        pr_ms, pr_min, pr_code = wall(lockgate + ["check", "--offline", "--base", base, "--head", head], args.runs, repo)
-        lint_row = None
-        if lint is not None:
-            _git(repo, "checkout", "-q", base)
-            command = [lint, "--path", str(repo / "package-lock.json"), *LINT_FLAGS]
-            ours = lockgate + ["check", "--all", "--offline", "--head", base]
-            node_ms, _, _ = wall(["node", "-e", "0"], args.runs) if shutil.which("node") else (float("nan"), 0, 0)
-            lint_row = (*paired(ours, command, args.runs, repo), node_ms)
-
-    print("| command (fresh process) | median ms | min ms | exit |")
-    print("|---|---:|---:|---:|")
-    print(f"| python -c pass (interpreter alone) | {python_ms:.0f} | | |")
-    print(f"| lockgate check --all --offline, warehouse package-lock.json | {all_ms:.0f} | {all_min:.0f} | {all_code} |")
-    print(f"| lockgate check --offline, a pull request bumping {len(BUMPS)} packages | {pr_ms:.0f} | {pr_min:.0f} | {pr_code} |")
-    if lint_row is None:
-        print("\nlockfile-lint not found (pass --lockfile-lint or set LOCKFILE_LINT): comparison skipped")
-        return 0
-    ours_ms, ours_min, lint_ms, lint_min, lint_code, ratio, node_ms = lint_row
-    print(f"| node -e 0 (interpreter alone) | {node_ms:.0f} | | |")
-    print(f"| lockfile-lint {' '.join(LINT_FLAGS)} | {lint_ms:.0f} | {lint_min:.0f} | {lint_code} |")
-    print("\nSide by side (the two commands alternate, so that load from other processes hits both alike):")
-    print(f"  lockgate check --all  median {ours_ms:.0f} ms, min {ours_min:.0f} ms")
-    print(f"  lockfile-lint         median {lint_ms:.0f} ms, min {lint_min:.0f} ms")
-    print(f"  lockgate / lockfile-lint: median of paired ratios {ratio:.2f}, of minimums {ours_min / lint_min:.2f}"
-          "  (target <= 0.50)")
+        repo = build_repository(args.corpus, Path(tmp) / "repo")
+        pr = pull_request_check(lockgate, repo, args.runs)
+        print(f"lockgate check --offline, a pull request bumping {len(BUMPS)} packages: "
+              f"median {pr.median_ms:.0f} ms, min {pr.min_ms:.0f} ms, peak {pr.peak_mb:.0f} MB")
+        if lint is None:
+            print("lockfile-lint not available: comparison skipped")
+            return 0
+        for kind, pair in lint_comparisons(lockgate, lint, repo, args.runs).items():
+            print(f"{kind}: lockgate check --all {pair.default.median_ms:.0f} ms, with lockfile-lint's checks only "
+                  f"{pair.same_checks.median_ms:.0f} ms, lockfile-lint {pair.theirs.median_ms:.0f} ms, "
+                  f"ratio {pair.ratio:.2f}")
     return 0
-
-
-def timed(function, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """(median ms, min ms) of calling ``function`` in this process."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), min(times)
-
-
-def paired(ours: list[str], theirs: list[str], runs: int, cwd: Path) -> tuple[float, float, float, float, int, float]:
-    """Alternate two commands ``runs`` times; (our median, our min, their median, their min, their exit code,
-    median of the per-pair ratios ours/theirs)."""
-    ours_times, their_times, ratios = [], [], []
-    code = 0
-    for _ in range(runs):
-        a, _, _ = wall(ours, 1, cwd)
-        b, _, code = wall(theirs, 1, cwd)
-        ours_times.append(a)
-        their_times.append(b)
-        ratios.append(a / b)
-    return (statistics.median(ours_times), min(ours_times), statistics.median(their_times), min(their_times), code,
-            statistics.median(ratios))
 
 
 if __name__ == "__main__":

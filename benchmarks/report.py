@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
-import subprocess
 import sys
-import time
-from pathlib import Path
 from types import MappingProxyType
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+from harness import PROJECT, Measure, measure_call, measure_command
 
 from checker.model import Change, Dependency, Facts, Finding, Report, ReviewStatus  # noqa: E402
 from checker.registries.types import Publisher  # noqa: E402
@@ -58,13 +53,17 @@ def pull_request(count: int) -> Report:
                   ".github/lockgate.yml", False, "0.1.0", tuple(facts))
 
 
-def median_ms(action, runs: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+def format_figures(count: int, runs: int, formats: tuple[str, ...] = ("text", "json", "markdown")) -> dict[str, tuple[Measure, int]]:
+    """Each format's render of a ``count``-change pull request (``checker.report.render``, what the command line
+    calls): its Measure and the output's size in bytes."""
+    from checker.report import render
+
+    report = pull_request(count)
+    out = {}
+    for fmt in formats:
+        size = len(render(report, fmt, now=NOW).encode())
+        out[fmt] = (measure_call(lambda fmt=fmt: render(report, fmt, now=NOW), runs, warm_up=False), size)
+    return out
 
 
 def main() -> None:
@@ -83,7 +82,7 @@ def main() -> None:
         text = render_comment(report, review, now=NOW)
         rows = sum(1 for line in text.splitlines() if line.startswith("| ") and not line.startswith("| Risk"))
         runs = args.runs if count <= 3000 else max(1, args.runs // 2)
-        ms = median_ms(lambda: render_comment(report, review, now=NOW), runs)
+        ms = measure_call(lambda: render_comment(report, review, now=NOW), runs, warm_up=False).median_ms
         print(f"{count:>8}  {ms:>9.1f}  {len(text.encode()):>7}  {rows:>10}")
 
     from checker.demo.run import demo_report, render_demo
@@ -93,16 +92,12 @@ def main() -> None:
     print(f"{'format':>8}  {'median ms':>9}  {'bytes':>7}")
     for fmt in ("text", "json", "markdown", "sarif", "github"):
         out = render_demo(report, fmt)
-        ms = median_ms(lambda: render_demo(report, fmt), args.runs)
+        ms = measure_call(lambda: render_demo(report, fmt), args.runs, warm_up=False).median_ms
         print(f"{fmt:>8}  {ms:>9.2f}  {len(out.encode()):>7}")
 
-    times = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "checker", "demo", "--format", "markdown"], capture_output=True,
-                       cwd=HERE.parent)
-        times.append((time.perf_counter() - start) * 1000)
-    print(f"\nlockgate demo --format markdown, fresh process: {statistics.median(times):.0f} ms (median of {args.runs})")
+    demo = measure_command([sys.executable, "-m", "checker", "demo", "--format", "markdown"], args.runs,
+                           cwd=PROJECT)
+    print(f"\nlockgate demo --format markdown, fresh process: {demo.median_ms:.0f} ms (median of {args.runs})")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ class SnapshotManifests:
         text = self.text(path)
         if text is None:
             return None
+        _refuse_control_characters(path, "the file name", path, None)
         try:
             manifest = fmt.parse(text, path, self.text)
         except LockgateError:
@@ -72,8 +73,43 @@ class SnapshotManifests:
                 f"could not be read as {fmt.name} ({type(exc).__name__}: {exc}); please report this to lockgate",
                 path,
             ) from None
+        _check_names(manifest)
         self._parsed[path] = manifest
         return manifest
+
+
+# Characters that make a value display as something else (ANSI escapes, bidi overrides such as U+202E, zero-width
+# characters, line breaks, NUL). No registry allows them in a package name or version, and no file of a project
+# needs them in its name; a pull request that brings one is up to something. Tabs are left alone.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def _refuse_control_characters(value: str, what: str, path: str, line: int | None) -> None:
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise ManifestError(
+            f"{what} {value!r} contains the control character U+{ord(found.group()):04X}: refusing a name that can "
+            "display as another",
+            path,
+            line,
+        )
+
+
+def _check_names(manifest: Manifest) -> None:
+    """Every dependency's name, version and version comment free of control characters. One search over all of
+    them joined (a 50,000-entry lockfile costs a few milliseconds); only when it finds one is the culprit looked for."""
+    dependencies = manifest.dependencies
+    if not dependencies:
+        return
+    joined = " ".join([d.name for d in dependencies] + [d.version or "" for d in dependencies]
+                      + [d.label or "" for d in dependencies])
+    if joined.isprintable() or _CONTROL.search(joined) is None:  # isprintable: a C loop, and true for nearly all
+        return
+    for dependency in dependencies:
+        where = (manifest.path, dependency.line)
+        _refuse_control_characters(dependency.name, "package name", *where)
+        _refuse_control_characters(dependency.version or "", f"{dependency.name}: version", *where)
+        _refuse_control_characters(dependency.label or "", f"{dependency.name}: version comment", *where)
 
 
 def candidate_paths(entries: dict[str, str | None], ignore: tuple[str, ...]) -> dict[str, Format]:
@@ -86,8 +122,9 @@ def candidate_paths(entries: dict[str, str | None], ignore: tuple[str, ...]) -> 
     return found
 
 
-def _scan_includes(loader: SnapshotManifests, path: str) -> list[str]:
-    """The files a requirements file includes, found by a cheap scan (no full parse)."""
+def _scan_includes(loader: SnapshotManifests, path: str) -> list[tuple[str, int]]:
+    """The files a requirements file includes, with the line of each ``-r``/``-c``, found by a cheap scan (no full
+    parse)."""
     text = loader.text(path)
     if not text:
         return []
@@ -96,7 +133,7 @@ def _scan_includes(loader: SnapshotManifests, path: str) -> list[str]:
     for match in _INCLUDE.finditer(text):
         target = posixpath.normpath(posixpath.join(base, match.group(1)))
         if not (target.startswith("../") or target == ".." or "://" in match.group(1)):
-            targets.append(target)
+            targets.append((target, text.count("\n", 0, match.start()) + 1))
     return targets
 
 
@@ -104,26 +141,46 @@ def add_includes(loaders: list[SnapshotManifests], found: dict[str, Format], ign
     """Add files reached through ``-r``/``-c`` from requirements files, whatever their names, transitively."""
     queue = [path for path, fmt in found.items() if fmt is _REQUIREMENTS]
     seen = set(queue)
+    reached = 0  # files found only through includes: those found by name are no attack and count for nothing
     for loader in loaders:
         loader.prefetch([path for path in queue if path in loader.snapshot.entries()])
     while queue:
         path = queue.pop()
         for loader in loaders:
-            for target in _scan_includes(loader, path):
+            for target, line in _scan_includes(loader, path):
                 if target in seen or (ignore and path_matches(target, ignore)):
                     continue
                 seen.add(target)
-                if len(seen) > MAX_INCLUDE_FILES:
-                    raise ManifestError(f"more than {MAX_INCLUDE_FILES} requirements files reached through includes", path)
+                reached += 1
+                if reached > MAX_INCLUDE_FILES:
+                    raise ManifestError(
+                        f"more than {MAX_INCLUDE_FILES} files reached through -r/-c includes (the last: {target})",
+                        path,
+                        line,
+                    )
                 if target not in found:
                     found[target] = _REQUIREMENTS
                 queue.append(target)
 
 
-def load_all(snapshot: Snapshot, ignore: tuple[str, ...]) -> list[Manifest]:
-    """Every manifest of a snapshot (``check --all``)."""
+def under_any(path: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a repository path is one of ``prefixes`` or inside one (no prefixes, or ``.``: everything)."""
+    if not prefixes:
+        return True
+    for prefix in prefixes:
+        prefix = prefix.strip("/")
+        if prefix in ("", ".") or path == prefix or path.startswith(prefix + "/"):
+            return True
+    return False
+
+
+def load_all(snapshot: Snapshot, ignore: tuple[str, ...], paths: tuple[str, ...] = ()) -> list[Manifest]:
+    """Every manifest of a snapshot (``check --all``), or those under ``paths``: a file elsewhere is not even
+    read, so a broken manifest outside the paths asked about cannot stop the run. Files that those manifests
+    include are read wherever they are."""
     loader = SnapshotManifests(snapshot)
-    found = candidate_paths(snapshot.entries(), ignore)
+    found = {path: fmt for path, fmt in candidate_paths(snapshot.entries(), ignore).items() if under_any(path, paths)}
+    loader.prefetch(sorted(found))
     add_includes([loader], found, ignore)
     manifests = [loader.parse(path, fmt) for path, fmt in sorted(found.items())]
     return [m for m in manifests if m is not None]

@@ -50,6 +50,13 @@ def _identity(dep: Dependency) -> str:
 
 
 def _diff_one_name(old: list[Dependency], new: list[Dependency]) -> list[Change]:
+    if len(old) == 1 and len(new) == 1:
+        # The usual case, one entry on each side: the general pairing below gives the same answer, slower.
+        before, after = old[0], new[0]
+        if _identity(before) != _identity(after):
+            return [_version_change(before, after)]
+        same = _same_version_change(before, after)
+        return [] if same is None else [same]
     changes: list[Change] = []
     unmatched_old: list[Dependency] = []
     remaining_new = list(new)
@@ -82,7 +89,7 @@ def _take_same_version(dep: Dependency, candidates: list[Dependency]) -> Depende
 
 
 def _same_version_change(before: Dependency, after: Dependency) -> Change | None:
-    if before.source != after.source:
+    if before.source is not after.source and before.source != after.source:  # most share DEFAULT_SOURCE
         return Change("source-changed", before, after, "other")
     if before.hashes != after.hashes:
         return Change("hashes-changed", before, after, "other")

@@ -13,14 +13,13 @@ asked; whatever is not known is UNKNOWN with a reason ("offline, not cached: …
 Nothing is looked up for rules that are off.
 
 Where to ask: a manifest that names its own index or registry (``--index-url``, a uv/Poetry index, a lockfile's
-``resolved`` host) is asked there; packages from the public registries (or from none named) are asked at the
+``resolved`` host) is asked there when ``registry-source`` would accept it (``_refused_index``); packages from the public registries (or from none named) are asked at the
 policy's ``registries.pypi`` / ``registries.npm`` URL when set (a mirror, a proxy, a test server), else at
 ``.npmrc``'s ``registry=`` (npm), else at pypi.org / registry.npmjs.org.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
@@ -86,21 +85,53 @@ def gather_facts(
     ``npmrc``: texts of trusted ``.npmrc`` files (the user's is read here). ``github`` / ``registries``: a
     GitHubRefs / Registries to use instead of ones built from the environment (tests). ``registries_offline``:
     the package registries answer from the cache only (default: ``offline``)."""
+    import time
+
     deps = list(dependencies)
     found: dict[FactsKey, Facts] = {}
+    # One time budget (the policy's registries.budget) for the whole stage: GitHub's lookups first, then the
+    # registries get what is left, so that a slow GitHub and a slow registry do not add up.
+    budget = policy.registries.budget if policy is not None else None
+    started = time.monotonic()
     if policy is None or policy.rules["pin-comment"].level != "off":
-        found.update(_github_facts(deps, offline=offline, environ=environ, github=github))
+        found.update(_github_facts(deps, offline=offline, environ=environ, github=github, budget=budget))
     if policy is not None and registry_facts_wanted(policy):
+        deadline = started + budget if budget is not None else None
         found.update(_registry_facts(deps, policy, offline=offline if registries_offline is None else registries_offline, environ=environ, now=now, npmrc=npmrc,
-                                     registries=registries))
+                                     registries=registries, deadline=deadline))
     return found
 
 
 # -- package registries ------------------------------------------------------------------------------------------
 
 
+def _refused_index(dep: Dependency, url: str | None, policy: Any) -> str | None:
+    """Why the index or registry a manifest names is not asked, or None when it may be.
+
+    A pull request chooses its manifests, so a URL taken from one must not make lockgate send requests wherever
+    the author likes (an internal address from a self-hosted runner, a host that logs who asks): it is asked only
+    when ``registry-source`` would accept it (HTTPS, an allowed host). Registries the policy or the base
+    revision's ``.npmrc`` configure, and the public defaults, are always asked."""
+    named = (dep.source.url or "").strip().rstrip("/") or None
+    if url is None or url != named:
+        return None
+    if "${" in url:
+        return (f"the index URL {url} names an environment variable; lockgate does not expand it (name the index "
+                "in the policy's registries section)")
+    from checker.rules.registry_source import url_problem
+
+    setting = policy.rules.get("registry-source")
+    hosts = setting.options.get("hosts", ()) if setting is not None else ()
+    problem = url_problem(url, {"hosts": list(hosts)})
+    if problem is None:
+        return None
+    return (f"not asked: {problem} — lockgate asks no registry a change names unless registry-source allows it "
+            "(add the host to registry-source.hosts, or name the registry in the policy's registries section)")
+
+
 def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, environ: Mapping[str, str] | None,
-                    now: dt.datetime | None, npmrc: Iterable[str | None], registries: Any) -> dict[FactsKey, Facts]:
+                    now: dt.datetime | None, npmrc: Iterable[str | None], registries: Any,
+                    deadline: float | None = None) -> dict[FactsKey, Facts]:
     wanted = [dep for dep in deps if asks_registry(dep)]
     if not wanted:
         return {}
@@ -120,10 +151,9 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
         if key in requests or key in found:
             continue
         url = registry_for(dep, policy, npm_config)
-        if url is not None and "${" in url:
-            found[key] = Facts(*key, reason=f"the index URL {url} names an environment variable; lockgate does not "
-                                            "expand it (name the index in the policy's registries section)",
-                               as_of=now or UNKNOWN)
+        refused = _refused_index(dep, url, policy)
+        if refused is not None:
+            found[key] = Facts(*key, reason=refused, as_of=now or UNKNOWN)
             continue
         publishers = any(pin.pattern.matches(dep.ecosystem, dep.name, dep.version) for pin in pins)
         requests[key] = FactsRequest(dep.ecosystem, dep.name, dep.version or "", registry=url,
@@ -134,6 +164,7 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
         stack = registries or Registries.create(
             offline=offline, cache=settings.cache, environ=environ, ttl=float(settings.cache_ttl),
             timeout=settings.timeout, retries=settings.retries, budget_seconds=settings.budget,
+            **({"deadline": deadline} if deadline is not None and not offline else {}),
             credentials=npm_config.credentials if npm_config is not None else None,
             npm_serves_provenance=_npm_provenance(settings),
         )
@@ -147,7 +178,7 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
             if verify and request.ecosystem == "pypi" and request.publishers and isinstance(facts.provenance, Mapping):
                 pin = next(p for p in pins if p.pattern.matches(request.ecosystem, request.name, request.version))
                 verified, why = _verify(stack, request, answer.facts, pin, offline)
-                facts = dataclasses.replace(facts, provenance=MappingProxyType(
+                facts = facts._replace(provenance=MappingProxyType(
                     {**facts.provenance, "verified": verified, "verification": why}))
             found[key] = facts
     return found
@@ -206,8 +237,8 @@ def _to_facts(answer: Any, now: dt.datetime | None) -> Facts:
             partial = history.partial
             if prior is UNKNOWN and history.reason and history.reason not in reasons:
                 reasons.append(history.reason)
-    return dataclasses.replace(
-        facts, exists=version.exists, yanked_reason=version.yanked_reason, deprecated=version.deprecated,
+    return facts._replace(
+        exists=version.exists, yanked_reason=version.yanked_reason, deprecated=version.deprecated,
         registry=version.registry or None, stale=version.stale, as_of=now or UNKNOWN, prior_evidence=prior,
         prior_version=prior_version, prior_partial=partial, reason="; ".join(reasons) or None,
     )
@@ -217,7 +248,7 @@ def _to_facts(answer: Any, now: dt.datetime | None) -> Facts:
 
 
 def _github_facts(deps: list[Dependency], *, offline: bool, environ: Mapping[str, str] | None,
-                  github: Any) -> dict[FactsKey, Facts]:
+                  github: Any, budget: float | None = None) -> dict[FactsKey, Facts]:
     pins: dict[FactsKey, set[str]] = {}
     for dep in deps:
         if dep.ecosystem == "actions" and is_full_sha(dep.version):
@@ -234,7 +265,7 @@ def _github_facts(deps: list[Dependency], *, offline: bool, environ: Mapping[str
     if github is None:
         from checker.registries.github import GitHubRefs
 
-        github = GitHubRefs.from_environment(environ)
+        github = GitHubRefs.from_environment(environ, **({"budget_seconds": budget} if budget is not None else {}))
     keys = sorted(pins)
     with ThreadPoolExecutor(max_workers=min(WORKERS, len(keys))) as pool:
         found = list(pool.map(lambda key: _action_pin_facts(github, key, sorted(pins[key])), keys))

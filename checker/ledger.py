@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from checker.errors import PolicyError, UsageError
 from checker.model import Change
@@ -18,8 +17,7 @@ from checker.patterns import PackagePattern
 _ENTRY_KEYS = ("package", "from", "to", "reviewer", "date", "reason", "manifest")
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerEntry:
+class LedgerEntry(NamedTuple):
     """One reviewed change: ``package`` went from ``from_version`` (None for a new dependency) to ``to_version``."""
 
     package: PackagePattern

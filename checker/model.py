@@ -1,13 +1,19 @@
 """The plain data that flows through the pipeline: snapshot -> manifests -> diff -> facts -> policy -> report.
 
-Every stage takes and returns these frozen dataclasses and nothing else, so a stage can be tested on its own
+Every stage takes and returns these immutable records and nothing else, so a stage can be tested on its own
 and no stage reaches back into another. Nothing here imports anything heavy.
+
+The records are ``typing.NamedTuple`` classes rather than frozen dataclasses: the same typed, immutable,
+keyword-constructible plain data, at a third of the cost to define (each run defines every record class before it
+reads a byte, and on CPython 3.10-3.12 ``@dataclass`` compiles six methods per class: measured 5.4 M instructions
+per class against 1.75 M, and 9.5 ms to import ``dataclasses`` itself). Copies with changes use ``_replace``.
+Being tuples, records compare equal to tuples of equal values; lockgate never mixes the two.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ECOSYSTEMS = ("pypi", "npm", "actions", "docker")
 SCOPES = ("prod", "dev", "optional", "build")
@@ -26,8 +32,7 @@ MANIFEST_KINDS = ("lock", "declared")
 Reader = Callable[[str], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """Where a dependency comes from.
 
     kind: ``registry`` (url: the index or registry URL, None for the ecosystem's default), ``git`` (url: the
@@ -52,8 +57,7 @@ class Source:
 DEFAULT_SOURCE = Source()
 
 
-@dataclass(frozen=True, slots=True)
-class Dependency:
+class Dependency(NamedTuple):
     """One dependency as one manifest states it.
 
     name is canonical (PEP 503 for PyPI: lower case, runs of ``-_.`` as ``-``). version is the exact version,
@@ -98,8 +102,7 @@ class Dependency:
         return self.version if self.version is not None else (self.specifier or "*")
 
 
-@dataclass(frozen=True, slots=True)
-class IndexOption:
+class IndexOption(NamedTuple):
     """A package source a manifest configures for all its dependencies.
 
     kind: ``index-url``, ``extra-index-url``, ``find-links``, ``trusted-host`` (pip options), or ``index``
@@ -111,8 +114,7 @@ class IndexOption:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Manifest:
+class Manifest(NamedTuple):
     """The dependencies one file declares or locks.
 
     includes: files this one reads in (pip ``-r``/``-c``), as repository paths.
@@ -128,8 +130,7 @@ class Manifest:
     indexes: tuple[IndexOption, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """What happened to one dependency of one manifest between base and head."""
 
     kind: str
@@ -184,8 +185,7 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """What the registries said about one version. Every field may be UNKNOWN; ``reason`` says why.
 
     Fields added by the registry facts stage (checker/facts.py), after the first five, are all optional with an
@@ -229,8 +229,7 @@ class Facts:
     reason: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One rule's judgement on one dependency or change.
 
     ``excepted_by`` holds the reason of the policy exception that waived it (the finding is then shown but
@@ -255,8 +254,7 @@ class Finding:
         return self.excepted_by is None and self.level != "off"
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewStatus:
+class ReviewStatus(NamedTuple):
     """Whether one change needs review and what, if anything, reviewed it.
 
     state: ``not-required``, ``required`` (no evidence yet) or ``reviewed``. evidence: a short description
@@ -267,8 +265,7 @@ class ReviewStatus:
     evidence: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """Everything a renderer needs; renderers decide nothing, they only lay this out."""
 
     base: str
@@ -279,7 +276,7 @@ class Report:
     verdict: str
     policy: str | None = None
     judged_all: bool = False
-    version: str = field(default="")
+    version: str = ""
     # What the registries said about the versions judged (one entry per ecosystem/name/version looked up;
     # offline runs hold UNKNOWN facts). Renderers show ages and provenance from here.
     facts: tuple[Facts, ...] = ()

@@ -14,7 +14,7 @@ host. Splitting the URL into registry, name and version lets the parser record t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_REGISTRY = "https://registry.npmjs.org/"
@@ -23,8 +23,7 @@ _UNSAFE_PREFIX = re.compile(r"[?#%\\@\s]")
 _GITHUB_PACKAGES = re.compile(r"^/download/(@[^/]+/[^/]+)/([^/]+)/[0-9A-Fa-f]+/?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Tarball:
+class Tarball(NamedTuple):
     """A registry tarball URL taken apart: ``registry`` is the base URL (ending in ``/``)."""
 
     registry: str

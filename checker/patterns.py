@@ -6,12 +6,11 @@ Patterns are compiled once per policy; matching is then a regular-expression cal
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 
-@dataclass(frozen=True, slots=True)
-class PackagePattern:
+class PackagePattern(NamedTuple):
     """``ecosystem:name-glob`` with an optional ``@version-or-range``.
 
     The ecosystem may itself be ``*``. Scoped npm names keep their ``@``: ``npm:@scope/pkg@1.0``

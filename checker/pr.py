@@ -13,11 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from checker.errors import LockgateError, UsageError
-from checker.github.api import DEFAULT_API_URL, ApiSettings, GitHubApiError, GitHubClient, Redactor
+from checker.github.api import DEFAULT_API_URL, DEFAULT_BUDGET, ApiSettings, GitHubApiError, GitHubClient, Redactor
 from checker.github.event import EventContext, read_event
 from checker.github.workflow import OUTPUT_LIMIT, SUMMARY_LIMIT, Log, append_summary, write_outputs
 from checker.model import Report
@@ -28,8 +27,7 @@ FAIL_ON = ("block", "warn", "never")
 _STATES = {"pass": "success", "warn": "success", "block": "failure"}
 
 
-@dataclass(frozen=True, slots=True)
-class PrOptions:
+class PrOptions(NamedTuple):
     """The command line of ``lockgate pr`` (the action's inputs)."""
 
     directory: str = "."
@@ -43,13 +41,13 @@ class PrOptions:
     now: dt.datetime | None = None
 
 
-@dataclass
 class _ReviewBox:
     """What the review-evidence callback learnt, for the comment (filled at most once per run)."""
 
-    decision: PullRequestDecision | None = None
-    reviewers: tuple[str, ...] = ()
-    label: str | None = None
+    def __init__(self) -> None:
+        self.decision: PullRequestDecision | None = None
+        self.reviewers: tuple[str, ...] = ()
+        self.label: str | None = None
 
 
 def fails(verdict: str, fail_on: str) -> bool:
@@ -75,8 +73,23 @@ def _client(env: Mapping[str, str], ctx: EventContext, redact: Redactor, log: Lo
         repository=ctx.repository,
         url=env.get("GITHUB_API_URL") or DEFAULT_API_URL,
         write_interval=float(interval) if interval else 1.0,
+        budget=_seconds(env, "LOCKGATE_GITHUB_BUDGET", DEFAULT_BUDGET),
     )
     return GitHubClient(settings, redact)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds from the environment; a value that is not a positive number is a usage error."""
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise UsageError(f"{name} must be a number of seconds greater than 0; found {text!r}")
+    return value
 
 
 def _run_url(env: Mapping[str, str]) -> str | None:
@@ -85,7 +98,9 @@ def _run_url(env: Mapping[str, str]) -> str | None:
 
 
 def _waiting(report: Report) -> int:
-    return sum(1 for status in report.reviews if status.state == "required")
+    """Changes waiting for a review: dependency changes, and edits of the policy or ledger (rule policy-change)."""
+    policy_edits = sum(1 for f in report.findings if f.rule == "policy-change" and f.counts and f.level == "block")
+    return sum(1 for status in report.reviews if status.state == "required") + policy_edits
 
 
 def _status_text(report: Report, fail_on: str) -> tuple[str, str]:
@@ -158,10 +173,13 @@ def run_pr(options: PrOptions, env: Mapping[str, str], log: Log | None = None) -
         return _judge_and_publish(options, env, ctx, client, log, redact)
     except LockgateError as exc:
         # The run cannot judge (a broken policy on the base, an unreadable manifest): say so where people look.
-        message = redact(str(exc))
+        # The message names a path or a value from the pull request: escaped for each place it is shown.
+        from checker.report.escape import code, terminal
+
+        message = terminal(redact(str(exc)))
         if client is not None and ctx.status_sha:
             _try(log, "set the commit status", lambda: _set_status(client, ctx.status_sha, "error", message, env))  # type: ignore[arg-type]
-        append_summary(env.get("GITHUB_STEP_SUMMARY"), f"### lockgate could not judge this change\n\n`{message}`", redact)
+        append_summary(env.get("GITHUB_STEP_SUMMARY"), f"### lockgate could not judge this change\n\n{code(message)}", redact)
         write_outputs(env.get("GITHUB_OUTPUT"), {"verdict": "error", "changes": "[]", "findings": "[]", "comment-url": ""}, redact)
         raise
 
@@ -186,6 +204,11 @@ def _try(log: Log, what: str, action: Any, ctx: EventContext | None = None) -> A
         elif exc.forbidden:
             hint = " Grant it in the workflow's permissions: block (or pass a token that has it as github-token)."
         log.warning(f"could not {what}: {exc.message}.{hint}")
+        return None
+    except Exception as exc:  # an answer PyGithub turned into half an object: publishing still never decides
+        if os.environ.get("LOCKGATE_DEBUG"):
+            raise
+        log.warning(f"could not {what}: GitHub's answer could not be read ({type(exc).__name__}: {exc})")
         return None
 
 

@@ -24,11 +24,13 @@ def open_and_render_if_unchanged(
     Markdown output always takes the full path (it is rendered by jinja2 for pull-request comments, where
     start-up does not matter)."""
     from checker.collect import nothing_to_compare
+    from checker.policy.watch import may_have_changed
     from checker.revisions import open_snapshots
 
     snapshots = open_snapshots(directory, base, head, head_mode)
     try:
-        if fmt == "markdown" or not nothing_to_compare(snapshots.base, snapshots.head):
+        if (fmt == "markdown" or not nothing_to_compare(snapshots.base, snapshots.head)
+                or may_have_changed(snapshots.base, snapshots.head)):
             return None, snapshots
         if fmt == "compact":
             output = "lockgate: no dependency changes\n"

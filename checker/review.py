@@ -10,8 +10,7 @@ handed to ``review_statuses`` as ``pull_request_evidence``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from checker.ledger import LedgerEntry
 from checker.model import Change, ReviewStatus
@@ -65,8 +64,7 @@ _DECISIVE = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 _MAINTAINERS = ("OWNER", "MEMBER", "COLLABORATOR")
 
 
-@dataclass(frozen=True, slots=True)
-class PullRequestReview:
+class PullRequestReview(NamedTuple):
     """One submitted review, as ``GET /repos/{owner}/{repo}/pulls/{n}/reviews`` lists it (oldest first)."""
 
     reviewer: str
@@ -76,8 +74,7 @@ class PullRequestReview:
     association: str = "NONE"
 
 
-@dataclass(frozen=True, slots=True)
-class LabelEvent:
+class LabelEvent(NamedTuple):
     """A ``labeled`` or ``unlabeled`` event of the pull request (``GET /repos/{owner}/{repo}/issues/{n}/events``)."""
 
     label: str
@@ -86,8 +83,7 @@ class LabelEvent:
     at: dt.datetime
 
 
-@dataclass(frozen=True, slots=True)
-class PullRequestEvidence:
+class PullRequestEvidence(NamedTuple):
     """Everything GitHub said about who reviewed a pull request; decided on by ``decide_pull_request``.
 
     ``head``: the commit being judged. ``head_pushed_at``: when that commit reached the repository, from a
@@ -108,8 +104,7 @@ class PullRequestEvidence:
     problems: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PullRequestDecision:
+class PullRequestDecision(NamedTuple):
     """What counts as a review of the head (``evidence``, None when nothing does) and why other signals did not."""
 
     evidence: str | None

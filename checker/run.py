@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from checker import __version__
 from checker.errors import UsageError
 from checker.model import Change, Manifest, Report
+from checker.policy.watch import POLICY_PATHS
 from checker.revisions import Snapshots, open_snapshots
 from checker.snapshot import EmptySnapshot, Snapshot
-
-POLICY_PATHS = (".github/lockgate.yml", ".github/lockgate.yaml")
 # Set (to anything but 0): the package registries answer from the cache only, as with --offline (GitHub lookups
 # are not affected). For air-gapped CI; the test suite sets it so that no test reaches a real registry.
 REGISTRY_OFFLINE = "LOCKGATE_REGISTRY_OFFLINE"
 
 
-@dataclass(frozen=True, slots=True)
-class CheckRequest:
+class CheckRequest(NamedTuple):
     """What to compare and how to judge it. ``head_mode``: ``rev``, ``staged`` or ``worktree``."""
 
     directory: str = "."
@@ -44,18 +41,9 @@ class CheckRequest:
 
 
 def _policy_from_snapshot(snapshot: Snapshot):  # type: ignore[no-untyped-def]
-    from checker.collect import decode
-    from checker.policy.load import load_policy
+    from checker.policy.changes import policy_from_snapshot
 
-    def read(path: str) -> str | None:
-        data = snapshot.read(path)
-        return None if data is None else decode(data, path)
-
-    for path in POLICY_PATHS:
-        text = read(path)
-        if text is not None:
-            return load_policy(text, path, read)
-    return load_policy(None, "preset:default", read)
+    return policy_from_snapshot(snapshot)
 
 
 def load_request_policy(request: CheckRequest, snapshots: Snapshots, policy_tree: Snapshot | None = None):  # type: ignore[no-untyped-def]
@@ -72,10 +60,9 @@ def load_request_policy(request: CheckRequest, snapshots: Snapshots, policy_tree
 
 
 def _restrict(manifests: list[Manifest], paths: tuple[str, ...]) -> list[Manifest]:
-    if not paths:
-        return manifests
-    prefixes = [p.strip("/").rstrip("/") for p in paths]
-    return [m for m in manifests if any(m.path == p or m.path.startswith(p + "/") or p in ("", ".") for p in prefixes)]
+    from checker.collect import under_any
+
+    return [m for m in manifests if under_any(m.path, paths)]
 
 
 def _relative_paths(request: CheckRequest, root_of: str) -> tuple[str, ...]:
@@ -166,16 +153,35 @@ def _open(request: CheckRequest) -> Snapshots:
     return open_snapshots(request.directory, request.base, request.head, request.head_mode, request.judge_all)
 
 
-def _pull_request_evidence(provider, changes: list[Change], policy, ledger) -> str | None:  # type: ignore[no-untyped-def]
+def _pull_request_evidence(provider, changes: list[Change], policy, ledger,  # type: ignore[no-untyped-def]
+                           policy_changes: tuple = ()) -> str | None:  # type: ignore[type-arg]
     """Ask the GitHub layer for pull-request evidence, only when a change still waits for a review after the
-    ledger (most pull requests need no API call for it)."""
-    if provider is None or not changes or policy.rules["review"].level == "off":
+    ledger, or the policy or ledger itself changed (most pull requests need no API call for it)."""
+    if provider is None:
+        return None
+    if policy.rules["policy-change"].level != "off" and any(not c.diff.empty for c in policy_changes):
+        return provider(policy.review)
+    if not changes or policy.rules["review"].level == "off":
         return None
     from checker.review import review_statuses
 
     if not any(status.state == "required" for status in review_statuses(changes, policy.review, ledger)):
         return None
     return provider(policy.review)
+
+
+def _policy_changes(request: CheckRequest, snapshots: Snapshots, judging, policy_tree: Snapshot | None) -> tuple:  # type: ignore[no-untyped-def, type-arg]
+    """Edits of the policy and the ledger between the compared trees (what the change itself does to the gate;
+    with a ``policy_tree`` that differs from the compared base, the base branch's own later edits are not the
+    change's). ``judging``: the policy that judges the run, reused when it was read from the compared base."""
+    from checker.policy.changes import detect_policy_changes, relative_policy_path
+
+    paths = POLICY_PATHS
+    if request.policy_file:
+        inside = relative_policy_path(request.policy_file, snapshots.root, request.directory)
+        paths = (inside,) if inside else POLICY_PATHS
+    same_tree = not request.policy_file and (policy_tree is None or policy_tree is snapshots.base)
+    return detect_policy_changes(snapshots.base, snapshots.head, before=judging if same_tree else None, paths=paths)
 
 
 def run_check(
@@ -192,23 +198,24 @@ def run_check(
     does not give; returns what counts as the pull request's review (``lockgate pr``), or None.
     ``policy_tree``: where the policy and the ledger are read, when not the base (``lockgate pr``)."""
     from checker.collect import nothing_to_compare
+    from checker.policy.watch import may_have_changed
 
     snapshots = snapshots or _open(request)
     try:
-        if not request.judge_all and not request.policy_file and nothing_to_compare(snapshots.base, snapshots.head):
+        if (not request.judge_all and not request.policy_file and nothing_to_compare(snapshots.base, snapshots.head)
+                and not may_have_changed(snapshots.base, snapshots.head)):
             return empty_report(snapshots, None)
-        policy = load_request_policy(request, snapshots, policy_tree)
+        policy = loaded = load_request_policy(request, snapshots, policy_tree)
         if request.hook:
-            import dataclasses
-
-            policy = dataclasses.replace(policy, on_unknown=policy.hook.on_unknown)
+            policy = policy._replace(on_unknown=policy.hook.on_unknown)
         now = request.now or dt.datetime.now(dt.timezone.utc)
         from checker.policy.engine import judge
 
         if request.judge_all:
             from checker.collect import load_all
 
-            head = _restrict(load_all(snapshots.head, policy.ignore), _relative_paths(request, snapshots.root))
+            paths = _relative_paths(request, snapshots.root)
+            head = _restrict(load_all(snapshots.head, policy.ignore, paths), paths)
             facts = _facts(request, policy, [dep for manifest in head for dep in manifest.dependencies], now,
                            snapshots.head)
             judgement = judge([], [], head, policy, today=now.date(), judge_all=True, facts=facts)
@@ -217,13 +224,15 @@ def run_check(
                 policy.source, True, __version__, _facts_tuple(facts),
             )
         base, head, changes = compute_changes(request, snapshots, policy.ignore)
+        policy_changes = _policy_changes(request, snapshots, loaded, policy_tree)
         ledger = _ledger(policy, snapshots, local=request.head_mode != "rev", tree=policy_tree) if changes else ()
-        pull_request = _pull_request_evidence(review_evidence, changes, policy, ledger)
+        pull_request = _pull_request_evidence(review_evidence, changes, policy, ledger, policy_changes)
         trusted = policy_tree if policy_tree is not None else (
             snapshots.head if isinstance(snapshots.base, EmptySnapshot) else snapshots.base)
         facts = _facts(request, policy, [change.after for change in changes if change.after is not None], now, trusted)
         judgement = judge(
-            changes, base, head, policy, today=now.date(), ledger=ledger, facts=facts, pull_request_evidence=pull_request
+            changes, base, head, policy, today=now.date(), ledger=ledger, facts=facts, pull_request_evidence=pull_request,
+            policy_changes=policy_changes, local=request.head_mode != "rev",
         )
         return Report(
             snapshots.base_label, snapshots.head_label, tuple(changes), judgement.findings, judgement.reviews,

@@ -12,14 +12,42 @@ import posixpath
 import subprocess
 from collections.abc import Iterator
 
-from checker.errors import SnapshotError
+from checker.errors import SnapshotError, UsageError
 
 # A file larger than this is refused before it is read: lockfiles of real projects stay far below it, and a
-# pull request must not be able to make the gate read gigabytes.
+# pull request must not be able to make the gate read gigabytes. LOCKGATE_MAX_FILE_BYTES changes it (for the
+# command line, the pre-commit hook and the Action alike; not a policy setting, since the policy is itself a file
+# read through this limit).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES_ENV = "LOCKGATE_MAX_FILE_BYTES"
 _SYMLINK_MODE = "120000"
 _SYMLINK_HOPS = 8
 _BATCH = 256  # blob ids per cat-file round trip: 256 * 41 bytes stays under any pipe buffer
+
+
+def max_file_bytes() -> int:
+    """The size limit for one file: LOCKGATE_MAX_FILE_BYTES (bytes, or with a K/M/G suffix: ``128M``, ``1G``),
+    else MAX_FILE_BYTES. Read when a snapshot is opened; a value that is not a positive size is a usage error."""
+    raw = os.environ.get(MAX_FILE_BYTES_ENV, "").strip()
+    if not raw:
+        return MAX_FILE_BYTES
+    import re
+
+    found = re.fullmatch(r"(\d{1,15})\s*(?:([kmg])i?)?b?", raw, re.IGNORECASE)
+    if found is None or int(found.group(1)) == 0:
+        raise UsageError(
+            f"{MAX_FILE_BYTES_ENV}={raw!r} is not a size; expected a positive number of bytes, such as 134217728 or 128M"
+        )
+    factor = {None: 1, "k": 1024, "m": 1024**2, "g": 1024**3}[found.group(2) and found.group(2).lower()]
+    return int(found.group(1)) * factor
+
+
+def too_large(path: str, size: int, limit: int) -> SnapshotError:
+    """The error for a file over the limit, saying how to raise it."""
+    return SnapshotError(
+        f"{path}: file is {size:,} bytes, larger than the {limit:,}-byte limit for a manifest "
+        f"(set {MAX_FILE_BYTES_ENV} to change it)"
+    )
 
 
 class Snapshot:
@@ -123,6 +151,7 @@ class BlobReader:
     def __init__(self, repo: str) -> None:
         self._repo = repo
         self._process: subprocess.Popen[bytes] | None = None
+        self._max_bytes = max_file_bytes()
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._process is None:
@@ -162,14 +191,12 @@ class BlobReader:
         if len(header) != 3:
             raise SnapshotError(f"git cat-file cannot read {path} ({blob_id})")
         size = int(header[2])
-        if size > MAX_FILE_BYTES:
+        if size > self._max_bytes:
             # Drain the blob so the pipe stays usable, then refuse it.
             remaining = size + 1
             while remaining:
                 remaining -= len(process.stdout.read(min(remaining, 1 << 20)))
-            raise SnapshotError(
-                f"{path}: file is {size:,} bytes, larger than the {MAX_FILE_BYTES:,}-byte limit for a manifest"
-            )
+            raise too_large(path, size, self._max_bytes)
         data = process.stdout.read(size)
         process.stdout.read(1)  # the newline after each blob
         return data
@@ -283,6 +310,7 @@ class WorktreeSnapshot(Snapshot):
 
     def __init__(self, root: str, in_git: bool = True) -> None:
         self._root = os.path.realpath(root)
+        self._max_bytes = max_file_bytes()
         self._paths = list(self._list_git() if in_git else self._walk())
 
     def _list_git(self) -> Iterator[str]:
@@ -312,10 +340,8 @@ class WorktreeSnapshot(Snapshot):
             raise SnapshotError(f"{path}: resolves outside the repository")
         try:
             size = os.path.getsize(full)
-            if size > MAX_FILE_BYTES:
-                raise SnapshotError(
-                    f"{path}: file is {size:,} bytes, larger than the {MAX_FILE_BYTES:,}-byte limit for a manifest"
-                )
+            if size > self._max_bytes:
+                raise too_large(path, size, self._max_bytes)
             with open(full, "rb") as handle:
                 return handle.read()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):

@@ -91,11 +91,11 @@ def is_valid_spec(spec: str, ecosystem: str = "pypi") -> bool:
 def _is_valid_npm_spec(spec: str) -> bool:
     """A node-semver range that loses no word when read (``^1.2``, ``>=1 <2 || 3.x``), or a single literal such
     as a git commit, matched exactly."""
-    from checker import npm_versions
-
     spec = spec.strip()
     if spec in ("*", "") or _NPM_LITERAL.fullmatch(spec):
         return True
+    from checker import npm_versions
+
     parsed = npm_versions.parse_range(spec)
     return parsed is not None and not parsed.dropped
 

@@ -24,7 +24,8 @@ from ruamel.yaml import YAML
 
 from checker.manifests.requirements import parse as parse_requirements
 from fakes.github_api import FakeGitHub
-from test_pr_end_to_end import HASH_A, HASH_B, POLICY, parse_outputs, pinned
+from fakes.runner import parse_outputs
+from test_pr_end_to_end import HASH_A, HASH_B, POLICY, pinned
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "ghs_ActionStepToken000000000000000000"
@@ -64,7 +65,8 @@ def evaluate(value: Any, context: dict[str, Any], missing_output: str | None = N
 def test_inputs_and_outputs() -> None:
     assert ACTION["runs"]["using"] == "composite"
     inputs = ACTION["inputs"]
-    assert list(inputs) == ["github-token", "policy", "comment", "fail-on", "offline", "base-ref", "head-ref", "sarif-file"]
+    assert list(inputs) == ["github-token", "policy", "comment", "fail-on", "offline", "base-ref", "head-ref", "sarif-file",
+                            "max-file-bytes"]
     assert inputs["github-token"]["default"] == "${{ github.token }}"
     assert (inputs["comment"]["default"], inputs["fail-on"]["default"], inputs["offline"]["default"]) == (
         "on-change", "block", "false")
@@ -236,6 +238,24 @@ def test_a_bad_input_fails_the_step_clearly(scene, tmp_path) -> None:
     assert code == 2 and "::error title=lockgate::the offline input must be true or false" in log
     code, outputs, log = composite.run("pull_request", event, {"fail-on": "sometimes"})
     assert code == 2 and "argument --fail-on: invalid choice: 'sometimes'" in log
+
+
+def test_the_max_file_bytes_input_sets_the_limit_and_an_empty_one_keeps_the_jobs(scene, tmp_path) -> None:
+    fake, repo, env, event, head = scene
+    shim = tmp_path / "python-shim"
+    shim.write_text(SHIM)
+    shim.chmod(0o755)
+    env = {**env, "SHIM_PIP_LOG": str(tmp_path / "pip.log"), "SHIM_REAL_PYTHON": sys.executable}
+    composite = Composite(tmp_path, repo.path, fake, ROOT, str(shim), env)
+    code, outputs, log = composite.run("pull_request", event, {"max-file-bytes": "100", "offline": "true"})
+    assert code == 2, log
+    assert "-byte limit for a manifest (set LOCKGATE_MAX_FILE_BYTES to change it)" in log
+    assert "larger than the 100-byte limit" in log
+    assert outputs["verdict"] == "error"
+    # An empty input leaves a job-wide LOCKGATE_MAX_FILE_BYTES in force.
+    composite = Composite(tmp_path, repo.path, fake, ROOT, str(shim), {**env, "LOCKGATE_MAX_FILE_BYTES": "50"})
+    code, outputs, log = composite.run("pull_request", event, {"offline": "true"})
+    assert code == 2 and "larger than the 50-byte limit" in log, log
 
 
 @pytest.mark.skipif(not os.environ.get("LOCKGATE_WHEELHOUSE"), reason="needs .ci/run's offline wheelhouse")

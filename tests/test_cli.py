@@ -34,8 +34,14 @@ def check_json(capsys, repo, *extra: str) -> tuple[int, dict]:
 
 
 def test_version_is_printed(capsys):
+    """The release and the policy file format it reads, from their one place (checker/__init__.py)."""
+    from checker import POLICY_SCHEMA_VERSION, __version__
+
     code, out, _ = run(capsys, "--version")
-    assert code == 0 and out.startswith("lockgate ")
+    assert code == 0 and out == f"lockgate {__version__} (policy schema {POLICY_SCHEMA_VERSION})\n"
+    with pytest.raises(SystemExit) as exit_info:  # argparse's --version, among other arguments: the same line
+        main(["--version", "check"])
+    assert exit_info.value.code == 0 and capsys.readouterr().out == out
 
 
 def test_demo_blocks_litellm_and_explains(capsys):
@@ -160,6 +166,15 @@ def test_check_all_judges_every_dependency(capsys, repo):
     assert ("exact-pinning", "b") in {(f["rule"], f["name"]) for f in doc["findings"]}
     code, doc = check_json(capsys, repo, "--all", "--head", "HEAD", "sub")
     assert code == 0 and [f for f in doc["findings"] if not f["unknown"]] == []
+
+
+def test_check_all_with_paths_reads_only_manifests_under_them(capsys, repo):
+    """A broken manifest outside the paths asked about is not even read; the same file inside them is an error."""
+    repo.commit("base", {"broken/uv.lock": "version = [\n", "sub/requirements.txt": pinned("c", "1", HASH_A)})
+    code, doc = check_json(capsys, repo, "--all", "--head", "HEAD", "sub")
+    assert code == 0 and {f["manifest"] for f in doc["findings"]} <= {"sub/requirements.txt"}
+    code, out, err = run(capsys, "check", "-C", str(repo.path), "--all", "--head", "HEAD", "broken")
+    assert code == 2 and err.startswith("lockgate: error: broken/uv.lock:1: not valid TOML")
 
 
 def test_diff_command_prints_changes_only(capsys, repo):
@@ -300,7 +315,8 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(capsys, repo, monk
     head = repo.commit("big", {"requirements.txt": "a==1\n" * 1000})
     code, _, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
     assert code == 2
-    assert err.strip() == "lockgate: error: requirements.txt: file is 5,000 bytes, larger than the 1,024-byte limit for a manifest"
+    assert err.strip() == ("lockgate: error: requirements.txt: file is 5,000 bytes, larger than the 1,024-byte limit "
+                           "for a manifest (set LOCKGATE_MAX_FILE_BYTES to change it)")
 
 
 def test_include_cycle_is_named(capsys, repo):

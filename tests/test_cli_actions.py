@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from checker.cli import main
-from fake_github_api import FakeGitHub, checkout_repo, sha
+from fakes.github_api import FakeGitHub, checkout_repo, sha
 
 WORKFLOW = ".github/workflows/ci.yml"
 V410, V420, IMPOSTOR = sha("c2-v4.1.0"), sha("c3-v4.2.0"), sha("fork-impostor")
@@ -30,7 +30,7 @@ def no_real_github(monkeypatch: pytest.MonkeyPatch) -> None:
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     server = FakeGitHub().start()
     server.repos["actions/checkout"] = checkout_repo()
-    monkeypatch.setenv("GITHUB_API_URL", server.url)
+    monkeypatch.setenv("GITHUB_API_URL", server.api_url)
     monkeypatch.setenv("GITHUB_TOKEN", "ci-token")
     yield server
     server.stop()
@@ -114,7 +114,7 @@ def test_online_a_true_pin_passes_and_an_impostor_commit_is_blocked(capsys, repo
     head = repo.commit("bump", {WORKFLOW: workflow(f"actions/checkout@{V420} # v4.2.0")})
     code, doc = check(capsys, repo, "--base", base, "--head", head)
     assert (code, doc["verdict"], doc["findings"]) == (0, "pass", [])
-    assert {auth for _, auth in fake.requests} == {"token ci-token"}
+    assert set(fake.authorizations) == {"token ci-token"}
     # The March 2026 pattern: a commit from a fork, and a comment that names a real release
     evil = repo.commit("evil", {WORKFLOW: workflow(f"actions/checkout@{IMPOSTOR} # v4.2.0")})
     code, doc = check(capsys, repo, "--base", head, "--head", evil)

@@ -3,7 +3,6 @@ statuses, ledger evidence, verdicts and judge_all; and the review ledger itself 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -143,7 +142,7 @@ def _unknown_check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Iss
 def test_on_unknown_sets_the_level_of_unknown_findings(
     monkeypatch: pytest.MonkeyPatch, rule_level: str, on_unknown: str, expected: str
 ) -> None:
-    monkeypatch.setattr(checker.rules.deny, "RULE", dataclasses.replace(checker.rules.deny.RULE, check_dependency=_unknown_check))
+    monkeypatch.setattr(checker.rules.deny, "RULE", checker.rules.deny.RULE._replace(check_dependency=_unknown_check))
     text = f"on-unknown: {on_unknown}\nrules:\n  deny: {rule_level}\n"
     judgement = run([upgrade("requests", "2.31.0", "2.32.3")], text, pull_request_evidence="ok")
     [finding] = judgement.findings

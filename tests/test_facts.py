@@ -124,3 +124,29 @@ def test_nothing_is_asked_when_the_fact_rules_are_off() -> None:
     off = policy("rules: {release-age: off, version-exists: off, hash-mismatch: off, provenance: off, "
                  "provenance-downgrade: off, install-scripts: off}\n")
     assert gather_facts([Dependency("pypi", "a", "1")], offline=False, policy=off) == {}
+
+
+def test_an_index_the_manifest_names_is_asked_only_when_registry_source_allows_its_host(tmp_path: Path) -> None:
+    """A pull request chooses its manifests: a URL from one must not make lockgate send requests wherever the
+    author likes. The fake registry is on 127.0.0.1; the default hosts do not include it, so it is not asked
+    (and the reason says how to allow it); once the policy allows the host, it is."""
+    with FakeRegistry() as fake:
+        standard_scenarios(fake)
+        named = Dependency("pypi", "tp-then-token", "1.3", source=Source("registry", fake.pypi_url))
+        stack = Registries.create(cache=Cache(tmp_path / "a"), retries=0, timeout=2)
+        found = gather_facts([named], offline=False, policy=policy(), now=NOW, registries=stack)
+        [facts] = found.values()
+        assert facts.exists is UNKNOWN and fake.paths() == []
+        assert facts.reason == (
+            "not asked: host 127.0.0.1 is not an allowed registry host (pypi.org, files.pythonhosted.org, "
+            "registry.npmjs.org, registry.yarnpkg.com) — lockgate asks no registry a change names unless "
+            "registry-source allows it (add the host to registry-source.hosts, or name the registry in the "
+            "policy's registries section)")
+        allowed = policy("rules:\n  registry-source:\n    hosts: [pypi.org, 127.0.0.1]\n")
+        stack = Registries.create(cache=Cache(tmp_path / "b"), retries=0, timeout=2)
+        found = gather_facts([named], offline=False, policy=allowed, now=NOW, registries=stack)
+        assert found[("pypi", "tp-then-token", "1.3")].exists is True and fake.paths()
+    evil = Dependency("pypi", "a", "1", source=Source("registry", "http://169.254.169.254/simple"))
+    [facts] = gather_facts([evil], offline=False, policy=allowed, now=NOW,
+                           registries=Registries.create(cache=Cache(tmp_path / "c"), retries=0, timeout=2)).values()
+    assert facts.reason.startswith("not asked: http://169.254.169.254/simple is plain HTTP")

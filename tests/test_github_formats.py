@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,9 +14,8 @@ from checker.model import Change, Dependency, Finding, Report, ReviewStatus
 from checker.report import render
 from checker.report.annotations import command, escape_data, escape_property
 from checker.rules import all_rules
-from fakes.json_schema import Validator
+from sarif_check import sarif_errors
 
-SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text())
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64
 
@@ -80,7 +78,7 @@ def test_hostile_values_cannot_break_out_of_an_annotation() -> None:
 
 def test_sarif_is_valid_against_the_official_schema() -> None:
     doc = json.loads(render(sample(), "sarif"))
-    assert Validator(SCHEMA).errors(doc) == []
+    assert sarif_errors(doc) == []
     assert doc["version"] == "2.1.0"
 
 
@@ -93,12 +91,16 @@ def test_the_schema_checker_catches_mistakes() -> None:
     broken["runs"][0]["tool"]["driver"]["rules"][0]["shortDescription"] = "text"
     broken["runs"][0]["results"][2]["suppressions"][0]["kind"] = "policy"
     broken["runs"][0]["unknownProperty"] = 1
-    errors = Validator(SCHEMA).errors(broken)
-    assert any("results[0].level" in e for e in errors)
-    assert any("startLine" in e and "0 < 1" in e for e in errors)
-    assert any("rules[0].shortDescription" in e for e in errors)
-    assert any("suppressions[0].kind" in e for e in errors)
-    assert any("unknownProperty" in e for e in errors)
+    broken["runs"][0]["tool"]["driver"]["informationUri"] = "not a uri"
+    errors = sarif_errors(broken)
+    assert "$.runs[0].results[0].level: 'block' is not one of ['none', 'note', 'warning', 'error']" in errors
+    assert ("$.runs[0].results[1].locations[0].physicalLocation.region.startLine: 0 is less than the minimum of 1"
+            in errors)
+    assert "$.runs[0].tool.driver.rules[0].shortDescription: 'text' is not of type 'object'" in errors
+    assert any(e.startswith("$.runs[0].results[2].suppressions[0].kind: 'policy' is not one of") for e in errors)
+    assert any(e.startswith("$.runs[0]: Additional properties are not allowed ('unknownProperty'") for e in errors)
+    assert "$.runs[0].tool.driver.informationUri: 'not a uri' is not a 'uri'" in errors  # formats are checked
+    assert len(errors) == 6
 
 
 def test_sarif_rules_carry_their_help() -> None:
@@ -138,7 +140,7 @@ def test_sarif_results_point_at_manifest_lines() -> None:
 
 def test_sarif_uri_of_an_odd_path_is_a_valid_reference() -> None:
     doc = json.loads(render(sample(manifest="deps/my reqs [dev].txt"), "sarif"))
-    assert Validator(SCHEMA).errors(doc) == []
+    assert sarif_errors(doc) == []
     uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "deps/my%20reqs%20%5Bdev%5D.txt"
 
@@ -162,7 +164,7 @@ def test_check_format_github_and_sarif_end_to_end(capsys, repo) -> None:
     code = main(["check", "-C", str(repo.path), "--base", base, "--head", head, "--format", "sarif"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 1
-    assert Validator(SCHEMA).errors(doc) == []
+    assert sarif_errors(doc) == []
     assert {r["ruleId"] for r in doc["runs"][0]["results"] if r["level"] == "error"} == {"deny", "review"}
     assert doc["runs"][0]["properties"] == {"verdict": "block", "base": base, "head": head}
 
@@ -174,7 +176,7 @@ def test_no_changes_in_sarif_and_github_formats(capsys, repo) -> None:
     assert capsys.readouterr().out == ""
     assert main(["check", "-C", str(repo.path), "--base", base, "--head", head, "--format", "sarif"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["runs"][0]["results"] == [] and Validator(SCHEMA).errors(doc) == []
+    assert doc["runs"][0]["results"] == [] and sarif_errors(doc) == []
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])

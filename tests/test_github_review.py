@@ -3,7 +3,6 @@ the GitHub API (checker.github.evidence, through the real PyGithub and the fake 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -47,7 +46,7 @@ def test_an_approval_on_an_older_commit_does_not_count() -> None:
 
 
 def test_stale_approvals_count_when_the_policy_allows_them() -> None:
-    policy = dataclasses.replace(ALICE, allow_stale_approvals=True)
+    policy = ALICE._replace(allow_stale_approvals=True)
     decision = decide_pull_request(evidence(review("alice", commit=OLD)), policy)
     assert decision.evidence == "approved by alice (on older commit 0d0d0d0d0d0d) on cececececece"
 

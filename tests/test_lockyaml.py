@@ -205,7 +205,9 @@ def test_anchor_without_alias_and_merge_keys_are_refused():
 
 def test_deep_nesting_is_bad_input_not_a_crash():
     error = _error("a: " + "[" * 20000 + "]" * 20000 + "\n")
-    assert error.message.startswith("not valid YAML")
+    assert (error.line, error.message) == (1, f"nested more than {lockyaml.MAX_DEPTH} levels deep")
+    error = _error("a:\n  " + "- " * 20000 + "x\n")
+    assert (error.line, error.message) == (2, f"nested more than {lockyaml.MAX_DEPTH} levels deep")
 
 
 def test_custom_tags_are_errors():

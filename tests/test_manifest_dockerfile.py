@@ -38,6 +38,9 @@ def error(text: str) -> ManifestError:
         ("build.Dockerfile", True), ("Dockerfile.dev", True), ("docker/Dockerfile.ci", True),
         ("Containerfile.arm64", True), ("Dockerfile.dockerignore", False), ("build.Dockerfile.dockerignore", False),
         ("Dockerfiles/x", False), ("MyDockerfile", False),
+        # another language's or format's file named after Dockerfiles: lockgate's own parser, docs, templates
+        ("checker/manifests/dockerfile.py", False), ("Dockerfile.md", False), ("Dockerfile.j2", False),
+        ("dockerfile.prod", True), ("Dockerfile.alpine.3.20", True),
     ],
 )
 def test_file_names(path: str, expected: bool) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from checker.rules import all_rules
 POLICY = ".github/lockgate.yml"
 RULE_IDS = (
     "hash-pinning, exact-pinning, registry-source, deny, install-scripts, version-exists, release-age, hash-mismatch, "
-    "provenance, provenance-downgrade, action-pinning, pin-comment, image-pinning, review, exception-expired"
+    "provenance, provenance-downgrade, action-pinning, pin-comment, image-pinning, review, policy-change, exception-expired"
 )
 DEFAULT_HOSTS = ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com")
 ALL_KINDS = "added, removed, upgraded, downgraded, source-changed, hashes-changed"
@@ -75,7 +74,7 @@ def test_no_policy_file_means_the_default_preset() -> None:
     assert policy.ignore == ()
     assert {rule: setting.level for rule, setting in policy.rules.items()} == {
         "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
-        "review": "block", "exception-expired": "warn",
+        "review": "block", "policy-change": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
@@ -562,7 +561,7 @@ def test_starter_policy_loads() -> None:
     assert policy.ignore == ()
     assert {rule: setting.level for rule, setting in policy.rules.items()} == {
         "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
-        "review": "block", "exception-expired": "warn",
+        "review": "block", "policy-change": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
@@ -641,63 +640,12 @@ def test_known_bad_includes_scoped_npm_releases() -> None:
 # --- the JSON Schema -------------------------------------------------------------------------------------------
 
 
-def _type_ok(value: Any, kind: str) -> bool:
-    checks = {
-        "object": isinstance(value, dict),
-        "array": isinstance(value, list),
-        "string": isinstance(value, str),
-        "boolean": isinstance(value, bool),
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-    }
-    return checks[kind]
-
-
-def structural_errors(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
-    """The subset of JSON Schema policy_schema uses: type, enum, pattern, minimum, format date, properties,
-    required, additionalProperties, items, oneOf."""
-    if "oneOf" in schema:
-        passing = [s for s in schema["oneOf"] if not structural_errors(value, s, where)]
-        return [] if len(passing) == 1 else [f"{where}: matches {len(passing)} of oneOf"]
-    errors: list[str] = []
-    if "enum" in schema and value not in schema["enum"]:
-        errors.append(f"{where}: {value!r} not in {schema['enum']}")
-    kind = schema.get("type")
-    if kind is not None and not _type_ok(value, kind):
-        return errors + [f"{where}: not of type {kind}"]
-    if "pattern" in schema and not re.search(schema["pattern"], value):
-        errors.append(f"{where}: {value!r} does not match {schema['pattern']}")
-    if "minimum" in schema and value < schema["minimum"]:
-        errors.append(f"{where}: below {schema['minimum']}")
-    if schema.get("format") == "date":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            errors.append(f"{where}: {value!r} is not a date")
-    if kind == "object":
-        properties = schema.get("properties", {})
-        errors += [f"{where}: missing {key}" for key in schema.get("required", []) if key not in value]
-        for key, item in value.items():
-            if key in properties:
-                errors += structural_errors(item, properties[key], f"{where}.{key}")
-            elif schema.get("additionalProperties") is False:
-                errors.append(f"{where}: unexpected key {key}")
-            elif isinstance(schema.get("additionalProperties"), dict):
-                errors += structural_errors(item, schema["additionalProperties"], f"{where}.{key}")
-    if kind == "array" and "items" in schema:
-        for index, item in enumerate(value):
-            errors += structural_errors(item, schema["items"], f"{where}[{index}]")
-    return errors
-
-
 def schema_errors(policy_text: str) -> list[str]:
-    """Errors of a policy document against policy_schema(): jsonschema when installed, else structurally."""
+    """Errors of a policy document against policy_schema(), by jsonschema (a test dependency)."""
+    import jsonschema
+
     document = json.loads(json.dumps(_yaml_load(policy_text, "policy"), default=lambda v: v.isoformat()))
-    schema = policy_schema()
-    try:
-        import jsonschema  # type: ignore[import-not-found]
-    except ImportError:
-        return structural_errors(document, schema)
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft202012Validator(policy_schema(), format_checker=jsonschema.FormatChecker())
     return [error.message for error in validator.iter_errors(document)]
 
 
@@ -743,10 +691,11 @@ def test_schema_describes_every_rule_and_option() -> None:
     rules = schema["properties"]["rules"]["properties"]
     assert list(rules) == list(all_rules())
     for rule_id, rule in all_rules().items():
-        levels, settings = rules[rule_id]["oneOf"]
-        assert levels == {"enum": list(LEVELS)}
+        levels, settings, empty = rules[rule_id]["oneOf"]  # `rule: block`, `rule: {level: ...}`, `rule:`
+        assert levels == {"enum": list(LEVELS)} and empty == {"type": "null"}
         assert list(settings["properties"]) == ["level"] + [o.name for o in rule.options]
-    assert schema["properties"]["review"]["properties"]["required-for"]["items"] == {"enum": list(CHANGE_KINDS)}
+    one, many = schema["properties"]["review"]["properties"]["required-for"]["anyOf"]
+    assert one == {"enum": list(CHANGE_KINDS)} and many == {"type": "array", "items": one}
     assert list(schema["properties"]) == ["extends", "on-unknown", "paths", "rules", "review", "hook", "exceptions",
                                         "registries"]
 

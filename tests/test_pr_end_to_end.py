@@ -7,16 +7,14 @@ import json
 import os
 import re
 import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from checker.report.markdown import MARKER
+from fakes import runner
 from fakes.github_api import READ_ONLY, FakeGitHub, Token
-from fakes.json_schema import Validator
+from sarif_check import sarif_errors
 
 TOKEN = "ghs_EndToEndWorkflowToken0123456789AB"
 FORK_TOKEN = "ghs_ReadOnlyForkToken0123456789ABCDE"
@@ -26,75 +24,14 @@ HASH_C = "sha256:" + "c" * 64
 # Registry facts (release-age, ...) are tested in tests/test_rules_facts_cli.py; here they are off.
 POLICY = ("rules:\n  release-age: off\n  version-exists: off\n  hash-mismatch: off\n  provenance: off\n"
           "  provenance-downgrade: off\nreview:\n  reviewers: [alice]\n  label: deps-reviewed\n")
-SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text())
 
 
 def pinned(name: str, version: str, digest: str) -> str:
     return f"{name}=={version} \\\n    --hash={digest}\n"
 
 
-def parse_outputs(text: str) -> dict[str, str]:
-    """GITHUB_OUTPUT records, as the runner reads them (name<<DELIMITER ... DELIMITER)."""
-    out: dict[str, str] = {}
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        if not lines[i]:
-            i += 1
-            continue
-        name, _, delimiter = lines[i].partition("<<")
-        end = lines.index(delimiter, i + 1)
-        out[name] = "\n".join(lines[i + 1: end])
-        i = end + 1
-    return out
-
-
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-    outputs: dict[str, str]
-    summary: str
-
-
-class Runner:
-    """One workflow job's environment. ``run`` executes `lockgate pr` in ``workspace`` for one event."""
-
-    def __init__(self, tmp: Path, workspace: Path, fake: FakeGitHub, git_env: dict[str, str]) -> None:
-        self.tmp, self.workspace, self.fake, self.git_env = tmp, workspace, fake, git_env
-        self.count = 0
-
-    def pull_event(self, number: int = 5, action: str = "synchronize", **extra: Any) -> dict[str, Any]:
-        return {"action": action, "number": number, "pull_request": json.loads(json.dumps(self.fake.pulls[number])),
-                "repository": {"full_name": self.fake.full_name}, **extra}
-
-    def run(self, name: str, event: dict[str, Any], *args: str, token: str | None = TOKEN,
-            env: dict[str, str] | None = None) -> Run:
-        self.count += 1
-        folder = self.tmp / f"run{self.count}"
-        folder.mkdir()
-        (folder / "event.json").write_text(json.dumps(event))
-        (folder / "output").write_text("")
-        (folder / "summary").write_text("")
-        environ = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GIT_", "LOCKGATE_"))
-                   and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
-        environ.update(self.git_env)
-        environ.update(
-            GITHUB_ACTIONS="true", GITHUB_EVENT_NAME=name, GITHUB_EVENT_PATH=str(folder / "event.json"),
-            GITHUB_REPOSITORY=self.fake.full_name, GITHUB_API_URL=self.fake.api_url, GITHUB_SERVER_URL="https://github.com",
-            GITHUB_RUN_ID=str(1000 + self.count), GITHUB_OUTPUT=str(folder / "output"),
-            GITHUB_STEP_SUMMARY=str(folder / "summary"), GITHUB_WORKSPACE=str(self.workspace),
-            LOCKGATE_GITHUB_WRITE_INTERVAL="0", NO_PROXY="127.0.0.1,localhost",
-            LOCKGATE_REGISTRY_OFFLINE="1", LOCKGATE_CACHE_DIR=str(self.tmp / "registry-cache"),
-        )
-        if token:
-            environ["GITHUB_TOKEN"] = token
-        environ.update(env or {})
-        done = subprocess.run([sys.executable, "-m", "checker", "pr", *args], cwd=self.workspace, env=environ,
-                              capture_output=True, text=True, timeout=120)
-        return Run(done.returncode, done.stdout, done.stderr, parse_outputs((folder / "output").read_text()),
-                   (folder / "summary").read_text())
+class Runner(runner.Runner):
+    token = TOKEN
 
 
 @pytest.fixture
@@ -346,7 +283,12 @@ def test_the_policy_and_ledger_come_from_the_base_tip_and_changes_from_the_merge
     changes = json.loads(result.outputs["changes"])
     assert [(c["name"], c["from"], c["to"]) for c in changes] == [("litellm", "1.82.6", "1.82.9")]  # not six
     assert changes[0]["review"] == "required"  # the pull request's own ledger line does not count
-    assert "needs a review by alice" in json.loads(result.outputs["findings"])[0]["message"]  # the tip's policy
+    findings = {f["rule"]: f for f in json.loads(result.outputs["findings"])}
+    assert "needs a review by alice" in findings["review"]["message"]  # the tip's policy
+    # the pull request's ledger line is itself an edit of the gate, compared with the merge base: it needs a review
+    assert findings["policy-change"]["message"] == (
+        "the review ledger changes (.github/lockgate-reviews.yml added): adds a review: pypi:litellm 1.82.6 -> 1.82.9 "
+        "by mallory; once merged, each added review approves that change in every later pull request")
 
 
 def test_merge_group_uses_the_pull_requests_approvals(setup, fake, repo) -> None:
@@ -390,7 +332,7 @@ def test_sarif_file_fail_on_and_comment_modes(setup, fake, tmp_path) -> None:
     assert result.code == 0 and result.outputs["verdict"] == "block"
     assert lockgate_statuses(fake, head) == ["success"]  # fail-on never: neither the job nor the status fails
     doc = json.loads(sarif.read_text())
-    assert Validator(SCHEMA).errors(doc) == [] and doc["runs"][0]["results"][0]["ruleId"] == "review"
+    assert sarif_errors(doc) == [] and doc["runs"][0]["results"][0]["ruleId"] == "review"
     assert len(fake.comments_on(5)) == 1
     quiet = runner.run("pull_request", runner.pull_event(), "--comment", "never")
     assert quiet.code == 1 and quiet.outputs["comment-url"] == ""

@@ -13,7 +13,7 @@ import pytest
 from checker.facts import gather_facts
 from checker.model import UNKNOWN, Dependency
 from checker.registries.github import GitHubRefs, GitHubUnavailable
-from fake_github_api import FakeGitHub, FakeRepo, checkout_repo, sha
+from fakes.github_api import FakeGitHub, FakeRepo, checkout_repo, sha
 
 C1, V410, V420, MAIN = sha("c1"), sha("c2-v4.1.0"), sha("c3-v4.2.0"), sha("c4-main")
 R0, R1, IMPOSTOR = sha("r0-releases/v3"), sha("r1-releases/v3"), sha("fork-impostor")
@@ -28,7 +28,7 @@ def fake() -> Iterator[FakeGitHub]:
 
 
 def client(fake: FakeGitHub, **options: object) -> GitHubRefs:
-    settings = {"token": "t0ken", "api_url": fake.url, "timeout": 5, "retries": 2, "backoff": 0}
+    settings = {"token": "t0ken", "api_url": fake.api_url, "timeout": 5, "retries": 2, "backoff": 0}
     settings.update(options)
     return GitHubRefs(**settings)  # type: ignore[arg-type]
 
@@ -44,7 +44,7 @@ def test_lightweight_and_annotated_tags(fake: FakeGitHub) -> None:
         f"/api/v3/repos/actions/checkout/git/tags/{sha('tagobject-v4.2.0')}",
         "/api/v3/repos/actions/checkout/git/ref/tags/v9.9.9",
     ]
-    assert {auth for _, auth in fake.requests} == {"token t0ken"}
+    assert set(fake.authorizations) == {"token t0ken"}
     github.tag_commit("actions/checkout", "v4.1.0")
     github.tag_commit("actions/checkout", "v9.9.9")
     assert len(fake.requests) == 4  # cached for the run, answers and "no such tag" alike
@@ -107,7 +107,7 @@ def test_listings_are_paginated_and_bounded(fake: FakeGitHub) -> None:
     fake.repos["acme/many-tags"] = repo
     github = client(fake)
     assert github.commit_reachable("acme/many-tags", sha("last")) is True  # the tip of the 250th tag, on page 3
-    tag_pages = [p for p in fake.requests if p[0].endswith("/tags")]
+    tag_pages = [p for p in fake.paths() if p.endswith("/tags")]
     assert len(tag_pages) == 3
 
 
@@ -115,7 +115,7 @@ def test_server_errors_are_retried_then_unavailable(fake: FakeGitHub) -> None:
     fake.fail("/api/v3/repos/actions/checkout/git/ref/tags/v4.1.0", 503, times=2)
     assert client(fake).tag_commit("actions/checkout", "v4.1.0") == V410  # third try answers
     assert len(fake.requests) == 3
-    fake.requests.clear()
+    fake.clear_log()
     fake.fail("/api/v3/repos/actions/checkout/git/ref/tags/v4.2.0", 502)
     with pytest.raises(GitHubUnavailable) as caught:
         client(fake, retries=1).tag_commit("actions/checkout", "v4.2.0")
@@ -149,16 +149,16 @@ def test_the_time_budget_stops_lookups(fake: FakeGitHub) -> None:
 
 
 def test_environment(fake: FakeGitHub) -> None:
-    github = GitHubRefs.from_environment({"GH_TOKEN": "gh", "GITHUB_API_URL": fake.url + "/"})
-    assert (github.token, github.api_url) == ("gh", fake.url)
+    github = GitHubRefs.from_environment({"GH_TOKEN": "gh", "GITHUB_API_URL": fake.api_url + "/"})
+    assert (github.token, github.api_url) == ("gh", fake.api_url)
     github = GitHubRefs.from_environment({"GITHUB_TOKEN": "a", "GH_TOKEN": "b"})
     assert (github.token, github.api_url) == ("a", "https://api.github.com")
     assert GitHubRefs.from_environment({}).token is None
 
 
 def test_unauthenticated_requests_send_no_token(fake: FakeGitHub) -> None:
-    assert GitHubRefs(api_url=fake.url, backoff=0).tag_commit("actions/checkout", "v4") == V420
-    assert fake.requests == [("/api/v3/repos/actions/checkout/git/ref/tags/v4", None)]
+    assert GitHubRefs(api_url=fake.api_url, backoff=0).tag_commit("actions/checkout", "v4") == V420
+    assert fake.paths() == ["/api/v3/repos/actions/checkout/git/ref/tags/v4"] and fake.authorizations == [None]
 
 
 def pin(version: str, label: str | None, name: str = "actions/checkout") -> Dependency:

@@ -428,3 +428,34 @@ def test_formats() -> None:
 
 
 # Hostile values through every field of every format: tests/test_report_hostile.py.
+
+
+def test_text_folds_the_unknowns_of_a_change_into_one_line() -> None:
+    """Offline, every registry rule reports the same missing answer; text names them all on one line (with the
+    advice they share) under the registry line that says why, and keeps the findings that matter as they are.
+    JSON keeps every finding."""
+    from checker.model import Facts
+
+    before, after = dep("anyio", "4.14.0", manifest="uv.lock"), dep("anyio", "4.14.1", manifest="uv.lock")
+    change = Change("upgraded", before, after, bump="patch")
+    reason = "offline, not cached: https://pypi.org/simple/anyio/"
+
+    def unknown(rule: str, hint: str) -> Finding:
+        return Finding(rule, "warn", f"{rule}: unknown ({reason})", after, change, "uv.lock", None, hint, unknown=True)
+
+    findings = (
+        Finding("review", "block", "upgraded anyio needs a review", after, change, "uv.lock", None, "approve it"),
+        unknown("release-age", "run where the registry can be reached, or wait out the cooldown"),
+        unknown("hash-mismatch", "run where the registry can be reached"),
+        unknown("version-exists", "run where the registry can be reached"),
+    )
+    facts = (Facts("pypi", "anyio", "4.14.1", reason=reason),)
+    report = Report("base", "head", (change,), findings, (ReviewStatus("required"),), "block", facts=facts)
+    text = render(report, "text")
+    assert "BLOCK review: upgraded anyio needs a review" in text
+    assert ("WARN  hash-mismatch, release-age, version-exists: could not be checked, the registry's answer is "
+            "unknown (see above)\n            fix: run where the registry can be reached\n") in text
+    assert "registry: release time unknown" in text and reason in text
+    assert text.count("WARN") == 1
+    assert [f["rule"] for f in json.loads(render(report, "json"))["findings"]] == [
+        "review", "release-age", "hash-mismatch", "version-exists"]

@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from pathlib import Path
 from types import MappingProxyType
 
 import pytest
@@ -24,9 +23,8 @@ from checker.registries.types import Publisher
 from checker.report import FORMATS, render
 from checker.report.markdown import ReviewState, render_comment
 from checker.report.risk import PolicyView
-from fakes.json_schema import Validator
+from sarif_check import sarif_errors
 
-SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text())
 NOW = dt.datetime(2026, 3, 24, 11, 0, tzinfo=dt.timezone.utc)
 SHA_OLD = "b4ffde65f46336ab88eb53be808477a3936bae11"
 SHA_NEW = "11bd71901bbe5b1630ceea73d27597364c9af683"
@@ -228,7 +226,7 @@ def test_each_hostile_field_survives_json_and_sarif(field: str) -> None:
     doc = json.loads(out["json"])
     assert doc["schema"] == "lockgate/v1"
     sarif = json.loads(out["sarif"])
-    assert Validator(SCHEMA).errors(sarif) == []
+    assert sarif_errors(sarif) == []
     carried = {
         "name": lambda: doc["changes"][0]["name"], "version": lambda: doc["changes"][0]["to"],
         "label": lambda: doc["changes"][1]["from_label"], "manifest": lambda: doc["changes"][0]["manifest"],

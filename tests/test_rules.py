@@ -97,7 +97,7 @@ def denied(text: str, reason: str | None = None, url: str | None = None) -> Deny
 def test_rules_and_their_default_levels() -> None:
     assert {rule_id: rule.default_level for rule_id, rule in all_rules().items()} == {
         "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
-        "review": "block", "exception-expired": "warn",
+        "review": "block", "policy-change": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
@@ -121,7 +121,7 @@ def test_explain() -> None:
     assert caught.value.message == (
         "unknown rule 'release-speed'; valid rules: hash-pinning, exact-pinning, registry-source, deny, install-scripts, "
         "version-exists, release-age, hash-mismatch, provenance, provenance-downgrade, action-pinning, pin-comment, "
-        "image-pinning, review, exception-expired"
+        "image-pinning, review, policy-change, exception-expired"
     )
 
 

@@ -3,18 +3,23 @@ every failure turned into a GitHubApiError that says which permission was missin
 
 PyGithub's GithubRetry already retries 5xx and rate-limit responses, honouring ``Retry-After`` on a secondary
 rate limit; it is given a small total and a cap on the wait, so a run never sleeps for the reset of an hourly limit.
+Every call is also bounded as a whole by what is left of the run's budget for API calls (the time spent in calls,
+not the judging between them; checker/github/deadline.py): a server that stalls or dribbles bytes cannot hold the
+job.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+import threading
+import time
+from typing import Any, Callable, NamedTuple, TypeVar
 
 from checker.errors import LockgateError
 
 T = TypeVar("T")
 
 DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_BUDGET = 120.0  # seconds all API calls of a run may take (LOCKGATE_GITHUB_BUDGET)
 
 
 class GitHubApiError(LockgateError):
@@ -45,8 +50,7 @@ class Redactor:
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class ApiSettings:
+class ApiSettings(NamedTuple):
     """Where the API is and how hard to try. ``write_interval``: seconds between writes, as GitHub asks of
     integrations to stay clear of secondary rate limits."""
 
@@ -57,6 +61,7 @@ class ApiSettings:
     retries: int = 3
     write_interval: float = 1.0
     max_wait: float = 60.0
+    budget: float = DEFAULT_BUDGET  # seconds all API calls of a run may take, retries and waits included
 
 
 # Names in the X-Accepted-GitHub-Permissions header -> keys of a workflow's ``permissions:`` block.
@@ -110,6 +115,8 @@ class GitHubClient:
         )
         self._repo: Any = None
         self._memo: dict[str, Any] = {}
+        self._spent = 0.0  # seconds spent in API calls so far: the budget counts those, not the judging between
+        self._spent_lock = threading.Lock()
 
     def repo(self) -> Any:
         """The repository (one GET, kept for the run)."""
@@ -131,8 +138,16 @@ class GitHubClient:
         import requests
         from github import GithubException
 
+        from checker.github.deadline import DeadlineExceeded, run_within
+
+        started = time.monotonic()
         try:
-            return fn(*args, **kwargs)
+            return run_within(self.settings.budget - self._spent, lambda: fn(*args, **kwargs))
+        except DeadlineExceeded:
+            raise GitHubApiError(
+                f"cannot {action}: GitHub's API at {self.settings.url} did not answer within the time budget "
+                f"({self.settings.budget:g} s for all calls of a run)"
+            ) from None
         except GithubException as exc:
             raise self._translate(action, permission, exc) from None
         except (requests.RequestException, OSError) as exc:
@@ -140,6 +155,15 @@ class GitHubClient:
                 f"cannot {action}: GitHub's API at {self.settings.url} did not answer ({self.redact(type(exc).__name__)}: "
                 f"{self.redact(exc)})"
             ) from None
+        except GitHubApiError:
+            raise  # from a call nested in this one, already in words
+        except Exception as exc:  # an answer PyGithub could not make sense of (not JSON, cut short, another shape)
+            raise GitHubApiError(
+                f"cannot {action}: GitHub's answer could not be read ({type(exc).__name__}: {self.redact(exc)[:200]})"
+            ) from None
+        finally:
+            with self._spent_lock:
+                self._spent += time.monotonic() - started
 
     def _translate(self, action: str, permission: str, exc: Any) -> GitHubApiError:
         from github import RateLimitExceededException

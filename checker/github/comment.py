@@ -13,8 +13,7 @@ marker into a comment of their own cannot get lockgate to overwrite, or be foole
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from checker.github.api import GitHubApiError, GitHubClient
 from checker.report.markdown import MARKER
@@ -22,8 +21,7 @@ from checker.report.markdown import MARKER
 _WRITE = "pull-requests: write"
 
 
-@dataclass(frozen=True, slots=True)
-class CommentResult:
+class CommentResult(NamedTuple):
     """``action``: created, updated, unchanged (the body was already right) or skipped (nothing to say)."""
 
     action: str

@@ -15,7 +15,7 @@ from typing import Any
 
 from checker.errors import SnapshotError
 from checker.github.api import GitHubClient
-from checker.snapshot import MAX_FILE_BYTES, Snapshot
+from checker.snapshot import Snapshot, max_file_bytes, too_large
 
 _SYMLINK = "120000"
 _HOPS = 8
@@ -33,6 +33,7 @@ class ApiSnapshot(Snapshot):
     def __init__(self, client: GitHubClient, rev: str, label: str | None = None) -> None:
         self._client = client
         self.rev = rev
+        self._max_bytes = max_file_bytes()
         self.label = label or rev
         tree = client.call(f"read the tree of {rev[:40]}", _READ, client.repo().get_git_tree, rev, recursive=True)
         if tree.truncated:
@@ -53,10 +54,8 @@ class ApiSnapshot(Snapshot):
             if entry is None:
                 return None
             mode, sha, size = entry
-            if size is not None and size > MAX_FILE_BYTES:
-                raise SnapshotError(
-                    f"{path}: file is {size:,} bytes, larger than the {MAX_FILE_BYTES:,}-byte limit for a manifest"
-                )
+            if size is not None and size > self._max_bytes:
+                raise too_large(path, size, self._max_bytes)
             if mode != _SYMLINK:
                 return self._bytes(path, sha)
             path = _follow(path, self._blob(sha).decode("utf-8", "replace"))

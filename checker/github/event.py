@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from checker.errors import UsageError
 
@@ -26,8 +25,7 @@ _ZERO = re.compile(r"^0+$")
 _QUEUE_PR = re.compile(r"/pr-(\d+)-[0-9a-f]{40}$")
 
 
-@dataclass(frozen=True, slots=True)
-class EventContext:
+class EventContext(NamedTuple):
     """The revisions and pull request of one run.
 
     ``base``: the revision whose policy and ledger apply and that the head is compared with (None: the head's

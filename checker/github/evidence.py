@@ -33,7 +33,16 @@ def _utc(value: Any) -> dt.datetime | None:
 
 
 def fetch_pull(client: GitHubClient, number: int) -> Any:
-    return client.once(f"pull/{number}", f"read pull request #{number}", _READ_PULLS, client.repo().get_pull, number)
+    """The pull request, checked to be one (a server answering garbage with 200 gives PyGithub an object whose
+    fields are all None: better a failed read here than an AttributeError later)."""
+
+    def read() -> Any:
+        pull = client.repo().get_pull(number)
+        if not isinstance(pull.number, int) or not isinstance(getattr(pull.head, "sha", None), str):
+            raise ValueError(f"the answer is not pull request #{number}")
+        return pull
+
+    return client.once(f"pull/{number}", f"read pull request #{number}", _READ_PULLS, read)
 
 
 def _reviews(client: GitHubClient, pull: Any) -> tuple[PullRequestReview, ...]:

@@ -64,14 +64,26 @@ def _is_pylock(base: str, parent: str) -> bool:
     return base == "pylock.toml" or (base.startswith("pylock.") and base.endswith(".toml"))
 
 
+# ``Dockerfile.<suffix>`` names a build variant (``Dockerfile.dev``), except when the suffix is another language's or
+# format's extension: ``dockerfile.py`` is a Python module (lockgate has one), ``Dockerfile.md`` its documentation,
+# ``Dockerfile.j2`` a template that is not a Dockerfile until rendered.
+_NOT_DOCKERFILE_SUFFIXES = frozenset({
+    "py", "pyi", "pyc", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "rs", "rb", "java", "kt", "c", "h", "cc",
+    "cpp", "hpp", "cs", "php", "pl", "lua", "sh", "bash", "zsh", "ps1", "bat", "md", "rst", "txt", "adoc", "html",
+    "json", "toml", "yml", "yaml", "ini", "cfg", "xml", "lock", "diff", "patch", "orig", "bak", "swp",
+    "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "erb", "mustache", "hbs", "in", "dockerignore",
+})
+
+
 def _is_dockerfile(base: str, parent: str) -> bool:
-    """Dockerfile, Containerfile, ``*.Dockerfile``, ``Dockerfile.*`` (not ``*.dockerignore``), any case."""
+    """Dockerfile, Containerfile, ``*.Dockerfile``, ``Dockerfile.*`` (not ``*.dockerignore``, not ``dockerfile.py``
+    and other files of another language or format), any case."""
     lower = base.lower()
-    if lower.endswith(".dockerignore"):
-        return False
     for stem in ("dockerfile", "containerfile"):
-        if lower == stem or lower.endswith("." + stem) or lower.startswith(stem + "."):
+        if lower == stem or lower.endswith("." + stem):
             return True
+        if lower.startswith(stem + "."):
+            return lower.rsplit(".", 1)[1] not in _NOT_DOCKERFILE_SUFFIXES
     return False
 
 

@@ -18,6 +18,18 @@ def canonical_pypi_name(name: str) -> str:
     return _PEP503.sub("-", name).lower()
 
 
+# A valid project name (PEP 508): letters, digits, and ``._-`` inside.
+_PROJECT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def project_name(name: str, what: str, path: str, line: int | None) -> str:
+    """The canonical name of a project named in a lockfile; a name that is not a valid project name (empty, with
+    spaces or other characters no index accepts) is a ManifestError, not a dependency nobody can look up."""
+    if _PROJECT_NAME.fullmatch(name) is None:
+        raise ManifestError(f"{what}: {name!r} is not a valid project name", path, line)
+    return canonical_pypi_name(name)
+
+
 def hash_string(algorithm: str, digest: str) -> str:
     """``algo:hex`` with the algorithm lower-cased and the hex digest lower-cased."""
     return f"{algorithm.strip().lower()}:{digest.strip().lower()}"
@@ -41,7 +53,7 @@ def load_toml(text: str, path: str) -> dict:
     try:
         return tomllib.loads(text)
     except RecursionError:
-        raise ManifestError("not valid TOML: values nested too deeply", path) from None
+        raise too_deep(text, path) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
@@ -51,6 +63,40 @@ def load_toml(text: str, path: str) -> dict:
         message = _TOML_POSITION.sub("", message).replace("(at end of document)", "at end of file")
         message = message.strip().rstrip(".")
         raise ManifestError(f"not valid TOML: {message}", path, line) from None
+    except ValueError:  # not a TOMLDecodeError: an integer too long for int() (Python's 4300-digit limit)
+        raise number_too_long(text, path) from None
+
+
+# Documents nested deeper than this are refused where a reader can tell; the C json module and tomllib recurse
+# and raise RecursionError somewhat deeper, which becomes the same error, with the line where the nesting first
+# passes this depth.
+MAX_NESTING = 500
+_NESTING_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}]')
+
+
+def too_deep(text: str, path: str) -> ManifestError:
+    """The error for a JSON or TOML document nested too deeply to read, at the line where the brackets first
+    nest deeper than MAX_NESTING (strings skipped). Called only once a reader has given up, so its cost is
+    paid by hostile input alone."""
+    depth = 0
+    for token in _NESTING_TOKEN.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return ManifestError(f"nested more than {MAX_NESTING} levels deep", path, line_of(text, token.start()))
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return ManifestError("values nested too deeply to read", path)
+
+
+def number_too_long(text: str, path: str) -> ManifestError:
+    """The error for a number with more digits than Python converts (``sys.get_int_max_str_digits()``, 4300 by
+    default): the JSON, TOML and YAML readers raise a bare ValueError for it."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
+    found = re.search(r"[0-9][0-9_]{%d,}" % limit, text)
+    line = line_of(text, found.start()) if found else None
+    return ManifestError(f"a number with more than {limit} digits", path, line)
 
 
 def line_of(text: str, offset: int) -> int:

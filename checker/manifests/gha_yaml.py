@@ -21,9 +21,16 @@ from typing import Iterator, Union
 from checker.errors import ManifestError
 
 MAX_BYTES = 2 * 1024 * 1024
-# Flow collections nested deeper than this are refused before parsing: the C composer recurses without a limit
-# and would crash the process on ``[[[[…]]]]`` a hundred thousand deep. No workflow nests a tenth as deep.
-MAX_FLOW_DEPTH = 500
+# Collections nested deeper than this are refused, with the line (no workflow nests a tenth as deep).
+MAX_DEPTH = 200
+MAX_FLOW_DEPTH = MAX_DEPTH  # the limit's name from when only flow collections were checked
+# ruamel.yaml's C composer recurses without a limit and crashes the whole process (a segmentation fault, not an
+# exception) on ``[[[[…]]]]``, ``- - - - …`` or ``? ? ? …`` some twenty thousand deep. Below this depth it is safe
+# (a tenth of that); a text that might nest deeper has its depth counted before it is composed.
+_COMPOSER_SAFE_DEPTH = 2000
+# What may stand before a block collection's first entry on its line: indentation, and the indicators of compact
+# nested collections (``- - x``, ``? - x``, ``: - x``). The width of that prefix bounds the block nesting depth.
+_DEEP_PREFIX = re.compile(r"^(?:[ \t]|[-?:](?=[ \t\r\n]|$)){%d}" % (_COMPOSER_SAFE_DEPTH // 2), re.MULTILINE)
 MAX_MERGED_ENTRIES = 100_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # YAML parsers also break lines at NEL, LS, PS and a lone CR (libyaml even inside quoted strings); editors, git
@@ -96,10 +103,33 @@ def line_of(node: "Node | None", default: int | None = None) -> int | None:
     return node.line if node is not None else default
 
 
-def _composer():  # type: ignore[no-untyped-def]
-    from ruamel.yaml import YAML
+def _compose(text: str):  # type: ignore[no-untyped-def]
+    """The document's node graph. With ruamel.yaml.clib, its C parser is driven directly with a resolver that
+    resolves nothing: lockgate reads scalars as text, so tag resolution (a regex per scalar) and the loader class
+    ``YAML.compose`` builds on every call are pure cost (measured 8.1 ms -> 2.4 ms for warehouse's 7 workflows).
+    Without the C extension, ruamel.yaml's pure-Python composer gives the same nodes."""
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:
+        from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=False)
+        return YAML(typ="safe", pure=True).compose(text)
+
+    class _TextComposer(CParser):  # type: ignore[misc, valid-type]
+        def resolve(self, kind, value, implicit) -> str:  # type: ignore[no-untyped-def]
+            return ""
+
+        def descend_resolver(self, parent, index) -> None:  # type: ignore[no-untyped-def]
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    composer = _TextComposer(text)
+    try:
+        return composer.get_single_node()
+    finally:
+        composer.dispose()
 
 
 def load(text: str, path: str) -> "Node | None":
@@ -110,12 +140,13 @@ def load(text: str, path: str) -> "Node | None":
         raise ManifestError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB, expected a workflow or action file", path)
     depth_line = _too_deep(text)
     if depth_line is not None:
-        raise ManifestError(f"nested more than {MAX_FLOW_DEPTH} levels deep", path, depth_line)
+        raise ManifestError(f"nested more than {MAX_DEPTH} levels deep", path, depth_line)
     try:
-        root = _composer().compose(text)
+        root = _compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        # The end of the stream is reported on the line after a last line without a newline: the last line.
+        line = min(mark.line + 1, text.count("\n") + 1) if mark is not None else None
         problem = exc.problem or exc.context or "malformed"
         if exc.context and problem.startswith("but "):  # "expected a single document ..., but found another"
             problem = f"{exc.context}, {problem}"
@@ -133,19 +164,53 @@ def load(text: str, path: str) -> "Node | None":
 
 
 def _too_deep(text: str) -> int | None:
-    """The line where flow brackets first nest deeper than MAX_FLOW_DEPTH, or None. Brackets inside quotes count
-    too, which only errs towards refusing; the scan is skipped when there are too few brackets to matter."""
-    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+    """The line where collections nest deeper than MAX_DEPTH, when the text might nest too deep for the C composer;
+    else None (the converter then enforces MAX_DEPTH itself).
+
+    Two cheap tests first, each an upper bound: flow collections nest at most as deep as there are ``[`` and
+    ``{`` (quoted ones and those of ``${{ expressions }}`` included), and block collections at most about as deep
+    as the widest prefix of spaces and ``- ``/``? ``/``: `` indicators that starts a line (each nested block
+    collection starts further right than its parent, or right of its parent's indicator). Only when a bound passes
+    half the composer's safe depth are the parser's events counted (libyaml's parser is a loop, not a recursion,
+    so counting cannot crash): the exact depth. Real workflows never get there, and pay two string scans."""
+    if text.count("[") + text.count("{") <= _COMPOSER_SAFE_DEPTH // 2 and _DEEP_PREFIX.search(text) is None:
         return None
+    from ruamel.yaml.error import YAMLError
+
     depth = 0
-    for index, char in enumerate(text):
-        if char in "[{":
-            depth += 1
-            if depth > MAX_FLOW_DEPTH:
-                return text.count("\n", 0, index) + 1
-        elif char in "]}" and depth:
-            depth -= 1
+    try:
+        for kind, line in _events(text):
+            if kind in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return min(line + 1, text.count("\n") + 1)
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except YAMLError:
+        return None  # malformed after a part that nests within the limit: composing reports the error
     return None
+
+
+def _events(text: str) -> Iterator[tuple[str, int]]:
+    """(event class name, 0-based line) of every parser event, without composing anything."""
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:
+        from ruamel.yaml import YAML
+
+        for event in YAML(typ="safe", pure=True).parse(text):
+            yield type(event).__name__, event.start_mark.line
+        return
+    parser = CParser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            kind = type(event).__name__
+            yield kind, event.start_mark.line
+            if kind == "StreamEndEvent":
+                return
+    finally:
+        parser.dispose()
 
 
 class _Converter:
@@ -155,14 +220,16 @@ class _Converter:
         self.path = path
         self.done: dict[int, Node] = {}
         self.merged = 0
+        self.depth = 0  # collections being converted, outermost first
         self.line_starts: list[int] | None = None
+        self.last_line = text.count("\n")  # 0-based: a node at the end of a file without a final newline is on it
         if _ODD_BREAKS.search(text):
             self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
 
     def position(self, mark) -> tuple[int, int]:  # type: ignore[no-untyped-def]
         """(0-based line, column) of a mark, counting only ``\n`` as a line break."""
         if self.line_starts is None:
-            return mark.line, mark.column
+            return (mark.line, mark.column) if mark.line <= self.last_line else (self.last_line, 0)
         line = bisect_right(self.line_starts, mark.index) - 1
         return line, mark.index - self.line_starts[line]
 
@@ -180,10 +247,14 @@ class _Converter:
             scalar = Scalar(node.value, line, end_line, end_column, plain, null)
             self.done[id(node)] = scalar
             return scalar
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ManifestError(f"nested more than {MAX_DEPTH} levels deep", self.path, line)
         if kind == "sequence":
             sequence = Sequence(line)
             self.done[id(node)] = sequence
             sequence.items = [self.convert(item) for item in node.value]
+            self.depth -= 1
             return sequence
         mapping = Mapping(line)
         self.done[id(node)] = mapping
@@ -202,6 +273,7 @@ class _Converter:
             mapping.entries[key] = (key_line, self.convert(value_node))
         for merge in merges:
             self._merge(mapping, merge, line)
+        self.depth -= 1
         return mapping
 
     def _merge(self, mapping: Mapping, source: Node, line: int) -> None:

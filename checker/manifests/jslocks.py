@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 from urllib.parse import unquote
 
 from checker.errors import ManifestError
+from checker.manifests.common import number_too_long, too_deep
 from checker.manifests.npm_common import is_git_url
 from checker.manifests.npm_common import sri_hashes as npm_sri_hashes
 from checker.model import Reader, Source
@@ -192,8 +193,10 @@ def read_package_json(directory: str, read: Reader, *, line_path: str, line: int
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ManifestError(f"not valid JSON: {error.msg}", path, error.lineno) from None
+    except ValueError:  # an integer too long for int() (Python's 4300-digit limit)
+        raise number_too_long(text, path) from None
     except RecursionError:
-        raise ManifestError("not valid JSON: values nested too deeply", path) from None
+        raise too_deep(text, path) from None
     if not isinstance(data, dict):
         raise ManifestError(f"package.json must hold an object, found {type(data).__name__}", path)
     tables = []

@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass, field
 
 from checker.errors import ManifestError
+from checker.manifests.common import number_too_long, too_deep
 
 # The implicit types ruamel.yaml resolves a plain scalar to under YAML 1.2 (its default): first characters that
 # can start one, and one pattern that matches any of them (bool, float, int, merge, null, timestamp, value).
@@ -118,7 +119,7 @@ def read_fast(text: str, line_depth: int = 2) -> tuple[object, dict[tuple, int]]
         return None  # a tab, carriage return, control character, YAML 1.1 line break, BOM, ...
     try:
         return _read(text, line_depth)
-    except (_Abandon, IndexError):
+    except (_Abandon, IndexError, ValueError):  # ValueError: an integer too long for int(); the full loader says so
         return None
 
 
@@ -389,15 +390,19 @@ def load_full(text: str, path: str, line_depth: int = 2) -> tuple[object, dict[t
     # YAML 1.2 allows; and the pure loader's messages and lines are the same everywhere. Only files outside the
     # fast reader's subset come here.
     yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = depth_limited_composer(yaml.Composer, MAX_DEPTH)
+    line_of = _line_counter(text)
     try:
         node = yaml.compose(text)
         if node is None:
             return None, {}
-        _refuse_anchors(node, path)
+        _refuse_anchors(node, path, line_of)
         data = yaml.constructor.construct_document(node)
+    except TooDeep as deep:
+        raise ManifestError(f"nested more than {MAX_DEPTH} levels deep", path, line_of(deep.mark)) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = line_of(mark) if mark is not None else None
         problem = error.problem or error.context or "invalid YAML"
         if mark is not None:
             problem = problem.split("\n")[0]
@@ -406,11 +411,64 @@ def load_full(text: str, path: str, line_depth: int = 2) -> tuple[object, dict[t
         raise ManifestError(f"not valid YAML: {str(error).splitlines()[0] if str(error) else 'unreadable'}",
                             path) from None
     except RecursionError:
-        raise ManifestError("not valid YAML for a lockfile: values nested too deeply", path) from None
-    return data, _node_lines(node, data, line_depth)
+        deep = too_deep(text, path)  # the line where brackets nest too deep, when brackets are the cause
+        if deep.line is None:
+            deep = ManifestError("not valid YAML for a lockfile: values nested too deeply", path)
+        raise deep from None
+    except ValueError:  # an integer too long for int() (Python's 4300-digit limit)
+        raise number_too_long(text, path) from None
+    return data, _node_lines(node, data, line_depth, line_of)
 
 
-def _refuse_anchors(root: object, path: str) -> None:
+# Lockfiles nest a few levels (pnpm's deepest: importers, a folder, dependencies, a name, {specifier, version});
+# the full loader refuses more than this. Not only to stay clear of the recursion limit: ruamel.yaml's pure-Python
+# scanner does work proportional to the open flow levels for every token, so a line nested a thousand deep costs
+# seconds and a file of many such lines would cost hours. Bounding the depth while composing keeps a load linear
+# in the size of the file, with a small constant.
+MAX_DEPTH = 32
+
+
+class TooDeep(Exception):
+    """Raised by a depth-limited composer; ``mark`` is where the node too deep starts."""
+
+    def __init__(self, mark: object) -> None:
+        super().__init__("nested too deeply")
+        self.mark = mark
+
+
+def depth_limited_composer(base: type, limit: int) -> type:
+    """A subclass of ruamel.yaml's composer ``base`` that raises TooDeep at a node nested deeper than ``limit``
+    (counted as the composer recurses, so nothing deeper is ever scanned)."""
+
+    class DepthLimitedComposer(base):  # type: ignore[valid-type, misc]
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            depth = self.__dict__.get("_lockgate_depth", 0) + 1
+            if depth > limit:
+                raise TooDeep(self.parser.peek_event().start_mark)
+            self._lockgate_depth = depth
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._lockgate_depth = depth - 1
+
+    return DepthLimitedComposer
+
+
+# YAML also breaks lines at NEL, LS, PS and a lone CR; editors, git and GitHub do not. Where those occur, lines
+# are counted from a mark's character offset instead of taken from the mark.
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
+
+
+def _line_counter(text: str):  # type: ignore[no-untyped-def]
+    """A function from a ruamel.yaml mark to the 1-based line as git counts it, within the text (the end of the
+    stream after a last line without a newline is that last line)."""
+    last = text.count("\n") + 1
+    if _ODD_BREAKS.search(text) is None:
+        return lambda mark: min(mark.line + 1, last)
+    return lambda mark: min(text.count("\n", 0, mark.index) + 1, last)
+
+
+def _refuse_anchors(root: object, path: str, line_of) -> None:  # type: ignore[no-untyped-def]
     """Anchors, aliases and merge keys have no place in a lockfile; refusing them bounds the work on any input
     (an alias bomb is a handful of nodes referenced many times: each anchor is seen, and refused, once)."""
     from ruamel.yaml.nodes import MappingNode, SequenceNode
@@ -422,7 +480,7 @@ def _refuse_anchors(root: object, path: str) -> None:
         # An anchored node, or one met twice (an alias shares its anchor's node).
         if getattr(node, "anchor", None) is not None or id(node) in seen:
             raise ManifestError("YAML anchors and aliases are not allowed in a lockfile", path,
-                                node.start_mark.line + 1)  # type: ignore[attr-defined]
+                                line_of(node.start_mark))  # type: ignore[attr-defined]
         seen.add(id(node))
         if isinstance(node, MappingNode):
             for key, value in reversed(node.value):
@@ -431,12 +489,12 @@ def _refuse_anchors(root: object, path: str) -> None:
             for key, _ in node.value:
                 if getattr(key.tag, "value", key.tag) == "tag:yaml.org,2002:merge":
                     raise ManifestError("YAML merge keys (<<) are not allowed in a lockfile", path,
-                                        key.start_mark.line + 1)
+                                        line_of(key.start_mark))
         elif isinstance(node, SequenceNode):
             stack.extend(reversed(node.value))
 
 
-def _node_lines(node: object, data: object, line_depth: int) -> dict[tuple, int]:
+def _node_lines(node: object, data: object, line_depth: int, line_of) -> dict[tuple, int]:  # type: ignore[no-untyped-def]
     """The line of every key at depth one and two, from the composed nodes (whose mapping entries are in the
     same order as the constructed dict's: duplicate and merge keys are refused)."""
     from ruamel.yaml.nodes import MappingNode
@@ -445,9 +503,9 @@ def _node_lines(node: object, data: object, line_depth: int) -> dict[tuple, int]
     if not isinstance(node, MappingNode) or type(data) is not dict or len(node.value) != len(data):
         return lines
     for (key_node, value_node), (key, value) in zip(node.value, data.items()):
-        lines[(key,)] = key_node.start_mark.line + 1
+        lines[(key,)] = line_of(key_node.start_mark)
         if line_depth > 1 and isinstance(value_node, MappingNode) and not value_node.flow_style \
                 and type(value) is dict and len(value_node.value) == len(value):
             for (child_key_node, _), child_key in zip(value_node.value, value):
-                lines[(key, child_key)] = child_key_node.start_mark.line + 1
+                lines[(key, child_key)] = line_of(child_key_node.start_mark)
     return lines

@@ -29,6 +29,7 @@ from checker.manifests.common import (
     expect_table,
     load_toml,
     parse_hash,
+    project_name,
 )
 from checker.model import Dependency, Manifest, Reader, Source
 
@@ -114,7 +115,7 @@ def _dependency(raw: object, line: int | None, lock_version: str, files_by_name:
     for key in ("name", "version"):
         if key not in table:
             raise ManifestError(f"[[package]] without `{key}`", path, line)
-    name = canonical_pypi_name(expect_str(table["name"], "package `name`", path, line))
+    name = project_name(expect_str(table["name"], "package `name`", path, line), "package `name`", path, line)
     version = expect_str(table["version"], f"`version` of {name}", path, line)
     if lock_version == "1.1":
         hashes = files_by_name.get(name, frozenset())

@@ -34,6 +34,7 @@ from checker.manifests.common import (
     hash_string,
     line_of,
     load_toml,
+    project_name,
 )
 from checker.model import Dependency, Manifest, Reader, Source
 
@@ -140,7 +141,7 @@ def _dependency(
     table: dict, default_groups: frozenset[str], direct: frozenset[str] | None, line: int | None, path: str
 ) -> Dependency:
     raw_name = pyproject.required_string(table, "name", "[[packages]] entry", path, line)
-    name = canonical_pypi_name(raw_name)
+    name = project_name(raw_name, "[[packages]] name", path, line)
     what = f"[[packages]] {raw_name!r}"
     version = table.get("version")
     if version is not None:

@@ -17,7 +17,7 @@ Poetry entry) after the header of its table; None when the search does not find 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -33,6 +33,7 @@ from checker.manifests.common import (
     hash_string,
     line_of,
     load_toml,
+    project_name,
 )
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Reader, Source
 
@@ -299,7 +300,10 @@ def requirement_dependency(text: str, path: str, line: int | None, scope: str, c
         raise ManifestError(f"invalid requirement {text!r}: {exc}", path, line) from None
     source, hashes, version = DEFAULT_SOURCE, frozenset(), pinned_version(req.specifier)
     if req.url:
-        source, hashes = source_from_url(req.url)
+        try:
+            source, hashes = source_from_url(req.url)
+        except ValueError as exc:  # urlsplit: a malformed URL (``https://[bad``)
+            raise ManifestError(f"invalid URL {req.url!r} in {text!r}: {exc}", path, line) from None
         version = None
     return Dependency(
         ecosystem="pypi",
@@ -477,10 +481,10 @@ def _poetry_table(value: object, parts: tuple[str, ...], scope: str, ctx: _Conte
     table = expect_table(value, what, ctx.path)
     deps = []
     for raw_name, spec in table.items():
-        name = canonical_pypi_name(raw_name)
+        line = _table_key_line(ctx.text, parts, raw_name)[0]
+        name = project_name(raw_name, what, ctx.path, line)
         if name == "python":
             continue
-        line = _table_key_line(ctx.text, parts, raw_name)[0]
         for element in _poetry_elements(spec, f"{what} {raw_name}", ctx.path, line):
             deps.append(_poetry_dependency(name, element, f"{what} {raw_name}", scope, line, ctx))
     return deps
@@ -648,7 +652,7 @@ def _merge_poetry_into_project(
     merged = []
     for dep in project_deps:
         extra = enrich.get(dep.name) if dep.scope == "prod" else None
-        merged.append(replace(dep, source=extra.source, editable=extra.editable) if extra else dep)
+        merged.append(dep._replace(source=extra.source, editable=extra.editable) if extra else dep)
     remaining = [dep for dep in poetry_deps if not (dep.name in project_names and dep.scope == "prod")]
     return merged, remaining
 
@@ -763,8 +767,7 @@ def _apply_uv_sources(deps: list[Dependency], sources: dict[str, list[_UvSource]
             continue
         for uv_source in sources[dep.name]:
             result.append(
-                replace(
-                    dep,
+                dep._replace(
                     source=uv_source.source,
                     markers=join_markers(dep.markers, uv_source.marker),
                     editable=dep.editable or uv_source.editable,

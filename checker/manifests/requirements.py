@@ -976,4 +976,4 @@ def _with_index(dependency: Dependency, index_url: str) -> Dependency:
     one to the whole run, wherever it is written)."""
     if dependency.source.kind != "registry":
         return dependency
-    return replace(dependency, source=Source(kind="registry", url=index_url))
+    return dependency._replace(source=Source(kind="registry", url=index_url))

@@ -53,10 +53,7 @@ def parse_lock(text: str, path: str, *, fast: bool = True) -> Manifest:
         raise ManifestError("empty file, expected a uv.lock lockfile", path)
     found = read_fast(text) if fast else None
     if found is None:
-        try:
-            data = load_toml(text, path)
-        except RecursionError:
-            raise ManifestError("not valid TOML: values nested too deeply", path) from None
+        data = load_toml(text, path)
         lines = _package_lines(text, data)
     else:
         data, lines = found
@@ -506,8 +503,8 @@ def read_fast(text: str) -> tuple[dict, list[int | None]] | None:
         text += "\n"
     try:
         return _FastReader(text).read()
-    except (_Abandon, IndexError, RecursionError):  # IndexError: the text ended inside a value
-        return None
+    except (_Abandon, IndexError, RecursionError, ValueError):  # IndexError: the text ended inside a value;
+        return None  # ValueError: an integer too long for int() (tomllib then reports it)
 
 
 class _FastReader:

@@ -51,6 +51,7 @@ from urllib.parse import unquote
 
 from checker.errors import ManifestError
 from checker.manifests import lockyaml
+from checker.manifests.common import number_too_long
 from checker.manifests.jslocks import (
     Edge,
     ProjectDeps,
@@ -375,7 +376,10 @@ class _Classic:
                 else:
                     tokens.append(("bare", text))
             elif kind == "number":
-                tokens.append(("number", int(text)))
+                try:
+                    tokens.append(("number", int(text)))
+                except ValueError:  # more digits than Python converts (4300)
+                    raise ManifestError(number_too_long(line, self.path).message, self.path, number) from None
             else:
                 tokens.append((kind, text))  # type: ignore[arg-type]
         return tokens
@@ -389,6 +393,8 @@ class _Classic:
         if not isinstance(version, str) or not version:
             raise ManifestError(f"entry {first!r} has no `version` string", path, line)
         name, ranges = _names_and_ranges(entry.descriptors)
+        if not name:
+            raise ManifestError(f"entry {first!r} names no package (expected name@range)", path, line)
         resolved = fields.get("resolved")
         if resolved is not None and (not isinstance(resolved, str) or not resolved):
             raise ManifestError(f"`resolved` of {first!r} must be a string", path, line)
@@ -431,7 +437,9 @@ _CANONICAL_ENTRY = re.compile(
 )
 _DEPENDENCY_BLOCK = re.compile(r"^  (dependencies|optionalDependencies):\n((?:    [^\n]+\n)+)", re.MULTILINE)
 _DEPENDENCY_LINE = re.compile(r'^    (?:([a-zA-Z/.-][^\s:,"]*)|"([^"\\\n]*)") "([^"\\\n]*)"\n', re.MULTILINE)
-_GAP = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*")  # blank and comment lines between entries
+# Blank and comment lines between entries. Spaces only: a tab is no indentation to Yarn, and a line that holds
+# one goes to the line-by-line reader, which decides as Yarn's grammar does.
+_GAP = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*")
 
 
 def _canonical_entries(text: str) -> list[_Entry] | None:

@@ -7,18 +7,18 @@ from the policy; a rule may only lower its level for a milder sub-case, never ra
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 from checker.model import LEVEL_RANK, Change, Facts, Finding, Manifest, ReviewStatus
 from checker.policy.load import Policy, known_bad
-from checker.review import LedgerEntry, review_statuses
 from checker.rules import all_rules
 from checker.rules.base import Issue, Rule, Subject
 
+if TYPE_CHECKING:
+    from checker.ledger import LedgerEntry
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
+
+class Judgement(NamedTuple):
     findings: tuple[Finding, ...]
     reviews: tuple[ReviewStatus, ...]
     verdict: str
@@ -170,9 +170,45 @@ def _review_findings(
         )
 
 
+def _policy_change_findings(
+    changes: Sequence[Any], policy: Policy, pull_request_evidence: str | None, local: bool
+) -> Iterable[Finding]:
+    """One finding per edit of the gate (policy, extended file, ledger). It needs a review like a bump: the pull
+    request's evidence (an approval of the head, the label) reviews it, the ledger never does (it may be the very
+    thing edited). Judging local work it is at most a warning: the review happens in the pull request. An edit
+    that changes no effect is only information."""
+    from checker.rules.policy_change import HINT, LOCAL_HINT, describe
+
+    configured = policy.rules["policy-change"].level
+    if configured == "off":
+        return
+    for change in changes:
+        message = describe(change)
+        level, hint = configured, HINT
+        if change.diff.empty:
+            level, hint = "info", None
+        elif pull_request_evidence is not None:
+            level, hint, message = "info", None, f"{message} (reviewed: {pull_request_evidence})"
+        elif local:
+            level = "warn" if LEVEL_RANK[configured] > LEVEL_RANK["warn"] else configured
+            hint = LOCAL_HINT
+        yield Finding("policy-change", level, message, manifest=change.path, line=change.line, hint=hint)
+
+
 def verdict_of(findings: Iterable[Finding]) -> str:
     worst = max((LEVEL_RANK[f.level] for f in findings if f.counts), default=0)
     return "block" if worst >= LEVEL_RANK["block"] else "warn" if worst >= LEVEL_RANK["warn"] else "pass"
+
+
+def _review_statuses(changes: Sequence[Change], policy: Policy, ledger: Sequence[LedgerEntry],
+                     pull_request_evidence: str | None) -> tuple[ReviewStatus, ...]:
+    """Review states of the changes; the review machinery is imported only when there are changes to review
+    (``check --all`` and a run with no dependency change never need it)."""
+    if not changes:
+        return ()
+    from checker.review import review_statuses
+
+    return tuple(review_statuses(changes, policy.review, ledger, pull_request_evidence))
 
 
 def judge(
@@ -186,8 +222,13 @@ def judge(
     ledger: Sequence[LedgerEntry] = (),
     pull_request_evidence: str | None = None,
     judge_all: bool = False,
+    policy_changes: Sequence[Any] = (),
+    local: bool = False,
 ) -> Judgement:
-    """Findings, review states and the verdict for a set of changes (or, with judge_all, for all of head)."""
+    """Findings, review states and the verdict for a set of changes (or, with judge_all, for all of head).
+    ``policy_changes``: edits of the policy or ledger (checker.policy.changes.PolicyChange); ``local``: judging
+    the index or the work tree rather than revisions (a policy change then warns: it is reviewed in the pull
+    request)."""
     facts = facts or {}
     if judge_all:
         subjects = subjects_for_all(head, facts)
@@ -197,8 +238,9 @@ def judge(
         base_by_path = {m.path: m for m in base}
         pairs = [(m, base_by_path.get(m.path)) for m in head]
     findings = _run_rules(subjects, pairs, policy)
-    statuses = review_statuses(changes, policy.review, ledger, pull_request_evidence)
+    statuses = _review_statuses(changes, policy, ledger, pull_request_evidence)
     findings.extend(_review_findings(changes, statuses, policy))
+    findings.extend(_policy_change_findings(policy_changes, policy, pull_request_evidence, local))
     findings = _apply_exceptions(findings, policy, today)
     findings.sort(key=lambda f: (f.manifest or "", f.line or 0, -LEVEL_RANK[f.level], f.rule))
     return Judgement(tuple(findings), statuses, verdict_of(findings))

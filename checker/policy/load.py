@@ -10,10 +10,9 @@ import datetime as dt
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from checker.errors import PolicyError
 from checker.model import CHANGE_KINDS, LEVELS
@@ -39,14 +38,12 @@ MAX_EXTENDS_DEPTH = 10
 PolicyReader = Callable[[str], "str | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleSetting:
+class RuleSetting(NamedTuple):
     level: str
     options: Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class SkipEntry:
+class SkipEntry(NamedTuple):
     """Changes that need no review: every field that is set must match."""
 
     scope: str | None = None
@@ -56,8 +53,7 @@ class SkipEntry:
     direct: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewPolicy:
+class ReviewPolicy(NamedTuple):
     required_for: tuple[str, ...] = ("added", "upgraded", "downgraded", "source-changed", "hashes-changed")
     skip: tuple[SkipEntry, ...] = ()
     reviewers: tuple[str, ...] = ()
@@ -66,8 +62,7 @@ class ReviewPolicy:
     allow_stale_approvals: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyException:
+class PolicyException(NamedTuple):
     rule: str
     package: PackagePattern
     reason: str
@@ -80,15 +75,13 @@ class PolicyException:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True, slots=True)
-class DenyEntry:
+class DenyEntry(NamedTuple):
     pattern: PackagePattern
     reason: str | None = None
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PublisherPin:
+class PublisherPin(NamedTuple):
     """The publisher a package must come from (provenance's ``trusted-publishers``): the parts given must match
     (repository ``owner/repo`` without regard to case, workflow by file name, environment exactly)."""
 
@@ -106,8 +99,7 @@ class PublisherPin:
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class HookPolicy:
+class HookPolicy(NamedTuple):
     """How the pre-commit hook behaves: registries off unless ``online``; what an unknown fact costs locally
     (never a block unless the policy says so: a developer's commit must not fail because a registry was slow)."""
 
@@ -115,8 +107,7 @@ class HookPolicy:
     on_unknown: str = "warn"
 
 
-@dataclass(frozen=True, slots=True)
-class RegistryPolicy:
+class RegistryPolicy(NamedTuple):
     """Where and how the facts stage asks the registries (the ``registries:`` section).
 
     ``pypi`` / ``npm``: the index or registry asked about packages that come from the public one (a manifest that
@@ -137,17 +128,16 @@ class RegistryPolicy:
     cache_ttl: int = 3600
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(NamedTuple):
     source: str
     on_unknown: str
     ignore: tuple[str, ...]
     rules: Mapping[str, RuleSetting]
     review: ReviewPolicy
     exceptions: tuple[PolicyException, ...] = ()
-    chain: tuple[str, ...] = field(default=())
-    hook: HookPolicy = field(default=HookPolicy())
-    registries: RegistryPolicy = field(default=RegistryPolicy())
+    chain: tuple[str, ...] = ()
+    hook: HookPolicy = HookPolicy()
+    registries: RegistryPolicy = RegistryPolicy()
 
 
 def presets_dir() -> str:
@@ -176,18 +166,87 @@ def _yaml_load(text: str, path: str) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from checker.manifests.lockyaml import TooDeep, depth_limited_composer
+
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Composer = depth_limited_composer(yaml.Composer, MAX_POLICY_DEPTH)
     constructors = yaml.constructor.yaml_constructors
     yaml.constructor.yaml_constructors = {**constructors, "tag:yaml.org,2002:timestamp": _timestamp}
     try:
-        return yaml.load(text)
+        node = yaml.compose(text)
+        if node is None:
+            return None
+        _check_expansion(node, path)
+        return yaml.constructor.construct_document(node)
+    except TooDeep as deep:
+        raise PolicyError(f"nested more than {MAX_POLICY_DEPTH} levels deep", path, deep.mark.line + 1) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise PolicyError(f"not valid YAML: {exc.problem or exc.context}", path, line) from None
     except YAMLError as exc:
         raise PolicyError(f"not valid YAML: {exc}", path) from None
+    except RecursionError:  # ruamel.yaml's composer recurses once per level
+        raise PolicyError(f"nested more than {MAX_POLICY_DEPTH} levels deep", path, _deep_line(text)) from None
+    except ValueError:  # an integer too long for int() (Python's 4300-digit limit)
+        found = re.search(r"[0-9][0-9_]{4000,}", text)
+        line = text.count("\n", 0, found.start()) + 1 if found else None
+        raise PolicyError("a number too long to read", path, line) from None
+
+
+# A policy is a handful of small mappings. Beyond these bounds a document is not a policy but an attack on the
+# reader: aliases that expand a few lines into millions of nodes (a "billion laughs"), or nesting that exhausts
+# the stack of any code that walks it.
+MAX_POLICY_NODES = 100_000
+MAX_POLICY_DEPTH = 64
+
+
+def _check_expansion(root: Any, path: str) -> None:
+    """Walk the composed document as the tree its aliases stand for, counting nodes as they would be expanded:
+    more than MAX_POLICY_NODES (an alias bomb, or an alias that contains itself) or deeper than MAX_POLICY_DEPTH
+    is a PolicyError with the line. The walk stops at the bound, so it costs at most that many steps."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    stack = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_POLICY_NODES:
+            raise PolicyError(
+                f"expands to more than {MAX_POLICY_NODES:,} values through YAML aliases: refusing an alias bomb",
+                path, node.start_mark.line + 1,
+            )
+        if depth > MAX_POLICY_DEPTH:
+            raise PolicyError(f"nested more than {MAX_POLICY_DEPTH} levels deep", path, node.start_mark.line + 1)
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
+def _deep_line(text: str) -> int | None:
+    """The line where the document first nests deeper than MAX_POLICY_DEPTH, from the parser's events (the
+    parser is a loop, not a recursion, so this works where composing ran out of stack)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    depth = 0
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            kind = type(event).__name__
+            if kind in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_POLICY_DEPTH:
+                    return event.start_mark.line + 1
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except YAMLError:
+        return None
+    return None
 
 
 def load_shipped_yaml(text: str, path: str) -> Any:
@@ -251,8 +310,8 @@ class _Reader:
         return value
 
     def string_list(self, value: Any, what: str, line: int | None) -> list[str]:
-        if isinstance(value, str):
-            return [value]
+        if isinstance(value, str):  # the shorthand for a list of one, held to the same rule as each item
+            return [self.string(value, what, line)]
         if not isinstance(value, list):
             raise self.fail(f"{what} must be a list of strings", line)
         out = []
@@ -434,6 +493,12 @@ def _skip_entries(reader: _Reader, value: Any, line: int | None) -> list[SkipEnt
         item_line = _line(value, index=index) or line
         item = reader.mapping(item, f"review.skip[{index}]", item_line, _SKIP_KEYS)
         what = f"review.skip[{index}]"
+        if not item:  # `- {}` or an empty `-` would match every change: review switched off without saying so
+            raise reader.fail(
+                f"{what} names nothing to match; an entry needs at least one of {', '.join(_SKIP_KEYS)} "
+                "(to require no review at all, set review.required-for: [])",
+                item_line,
+            )
         direct = item.get("direct")
         lines = {key: _line(item, key) or item_line for key in item}
         if direct is not None and not isinstance(direct, bool):
@@ -493,16 +558,18 @@ def _exceptions(reader: _Reader, value: Any, line: int | None, rules: Mapping[st
     return out
 
 
-@dataclass
 class _Accumulated:
-    on_unknown: str = "warn"
-    ignore: list[str] = field(default_factory=list)
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    review: dict[str, Any] = field(default_factory=dict)
-    exceptions: list[PolicyException] = field(default_factory=list)
-    chain: list[str] = field(default_factory=list)
-    hook: dict[str, Any] = field(default_factory=dict)
-    registries: dict[str, Any] = field(default_factory=dict)
+    """What the documents of an ``extends`` chain set so far, merged parent first (mutable while loading only)."""
+
+    def __init__(self) -> None:
+        self.on_unknown = "warn"
+        self.ignore: list[str] = []
+        self.rules: dict[str, dict[str, Any]] = {}
+        self.review: dict[str, Any] = {}
+        self.exceptions: list[PolicyException] = []
+        self.chain: list[str] = []
+        self.hook: dict[str, Any] = {}
+        self.registries: dict[str, Any] = {}
 
 
 def _resolve_extends(name: str, current: str) -> tuple[str, bool]:

@@ -1,23 +1,58 @@
-"""The policy file's JSON Schema, generated from the rules' declared options (``lockgate schema``)."""
+"""The policy file's JSON Schema (``lockgate schema``), generated from the rules' declared options.
+
+Editors use it for completion and for marking mistakes as they are typed (``# yaml-language-server: $schema=...``),
+so it describes what the loader (checker/policy/load.py) accepts, no more and no less: the shorthands the loader
+takes (``rule: block`` for ``{level: block}``, one string for a list of one, an empty section), the non-blank strings
+it insists on, the presets and rule ids it knows. tests/test_schema_validation.py holds the two to agreement on
+the README's examples, the presets, and systematic mutations of them, with the independent ``jsonschema`` package.
+What only the loader can judge stays with it: whether a version range parses, whether an ``extends`` path exists.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from checker import POLICY_SCHEMA_VERSION
 from checker.model import CHANGE_KINDS, LEVELS
-from checker.policy.load import BUMP_CHOICES, ON_UNKNOWN, SCOPE_CHOICES
+from checker.policy.load import BUMP_CHOICES, ON_UNKNOWN, SCOPE_CHOICES, preset_names
 from checker.rules import all_rules
 from checker.rules.base import Option
 
-# ``ecosystem:name[@version]``, or a bare name for any ecosystem (the presets allow paths with ``"*"``).
+# A string with something in it: the loader refuses "" and whitespace alone.
+_TEXT: dict[str, Any] = {"type": "string", "pattern": "\\S"}
+
+
+def _package_pattern() -> str:
+    """``ecosystem:name[@version]`` as checker.patterns.PackagePattern reads it: the ecosystem (any case) before
+    the first ``:``, or none at all (any ecosystem); the version after the last ``@`` that does not start the name
+    (``npm:@scope/pkg@1``); a name that is not blank. Whether the version is a valid range only the loader says."""
+    ecosystem = "|".join(
+        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else "\\" + c for c in name)
+        for name in ("*", "pypi", "npm", "actions", "docker")
+    )
+
+    def rest(char: str, plain: str, solid: str, solid_plain: str) -> str:
+        """char: any character allowed; plain: one that is not "@"; solid, solid_plain: their non-blank kin."""
+        return f"(@{plain}*|{plain}*{solid_plain}{plain}*|{char}*{solid}{char}*@{plain}*)"
+
+    with_ecosystem = rest("[\\s\\S]", "[^@]", "\\S", "[^\\s@]")
+    without = rest("[^:]", "[^@:]", "[^\\s:]", "[^\\s@:]")
+    return f"^(\\s*({ecosystem})\\s*:{with_ecosystem}|{without})$"
+
+
 _PACKAGE = {
     "type": "string",
-    "pattern": "^((\\*|pypi|npm|actions|docker):.+|[^:]+)$",
-    "description": "ecosystem:name[@version-or-range], or a name in any ecosystem",
+    "pattern": _package_pattern(),
+    "description": "ecosystem:name[@version-or-range] (pypi, npm, actions, docker or *), or a name in any ecosystem",
 }
 
+# http(s), a host, no query or fragment (credentials in it are allowed: they are sent to that origin only).
+_URL = {"type": "string", "pattern": "^\\s*https?://[^/?#\\s]+(/[^?#]*)?$", "description": "an index or registry base URL"}
 
-_URL = {"type": "string", "pattern": "^https?://", "description": "an index or registry base URL"}
+
+def _one_or_more(item: dict[str, Any]) -> dict[str, Any]:
+    """A list of items, or one item alone (the loader's shorthand for a list of one)."""
+    return {"anyOf": [item, {"type": "array", "items": item}]}
 
 
 def _option_schema(option: Option) -> dict[str, Any]:
@@ -27,15 +62,15 @@ def _option_schema(option: Option) -> dict[str, Any]:
     elif kind == "bool":
         schema = {"type": "boolean"}
     elif kind == "str":
-        schema = {"type": "string"}
+        schema = dict(_TEXT)
     elif kind == "choice":
         schema = {"enum": list(option.choices)}
     elif kind == "str-list":
-        schema = {"type": "array", "items": {"type": "string"}}
+        schema = _one_or_more(_TEXT)
     elif kind == "package-list":
-        schema = {"type": "array", "items": _PACKAGE}
+        schema = _one_or_more(_PACKAGE)
     elif kind == "str-map":
-        values: dict[str, Any] = {"enum": list(option.choices)} if option.choices else {"type": "string"}
+        values: dict[str, Any] = {"enum": list(option.choices)} if option.choices else dict(_TEXT)
         schema = {"type": "object", "additionalProperties": values}
         if option.key_pattern is not None:
             schema["propertyNames"] = {"pattern": f"^(?:{option.key_pattern})$"}
@@ -46,8 +81,13 @@ def _option_schema(option: Option) -> dict[str, Any]:
                 "type": "object",
                 "required": ["package", "repository"],
                 "additionalProperties": False,
-                "properties": {"package": _PACKAGE, "repository": {"type": "string", "pattern": "^[^/]+/.+$"},
-                               "workflow": {"type": "string"}, "environment": {"type": "string"}},
+                "properties": {
+                    "package": _PACKAGE,
+                    "repository": {"type": "string", "pattern": "^\\s*[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+\\s*$",
+                                   "description": "owner/repo (GitLab: namespace/project)"},
+                    "workflow": _TEXT,
+                    "environment": _TEXT,
+                },
             },
         }
     else:  # deny-list
@@ -60,7 +100,7 @@ def _option_schema(option: Option) -> dict[str, Any]:
                         "type": "object",
                         "required": ["package"],
                         "additionalProperties": False,
-                        "properties": {"package": _PACKAGE, "reason": {"type": "string"}, "url": {"type": "string"}},
+                        "properties": {"package": _PACKAGE, "reason": _TEXT, "url": _TEXT},
                     },
                 ]
             },
@@ -69,40 +109,54 @@ def _option_schema(option: Option) -> dict[str, Any]:
     return schema
 
 
+def _extends() -> dict[str, Any]:
+    """A shipped preset by name, or a path: the loader reads a name with a ``/`` or a YAML suffix as a path."""
+    return {
+        "description": "a preset (" + ", ".join(preset_names()) + ") or a path to another policy file",
+        "anyOf": [{"enum": preset_names()}, {"type": "string", "pattern": "(/|\\.ya?ml$)"}],
+    }
+
+
 def policy_schema() -> dict[str, Any]:
+    rule_ids = list(all_rules())
     rules: dict[str, Any] = {}
     for rule in all_rules().values():
         properties: dict[str, Any] = {"level": {"enum": list(LEVELS)}}
         properties.update({option.name: _option_schema(option) for option in rule.options})
         rules[rule.id] = {
             "description": rule.summary,
-            "oneOf": [{"enum": list(LEVELS)}, {"type": "object", "additionalProperties": False, "properties": properties}],
+            "oneOf": [
+                {"enum": list(LEVELS)},  # the shorthand `rule: block`
+                {"type": "object", "additionalProperties": False, "properties": properties},
+                {"type": "null"},  # `rule:` with nothing under it changes nothing
+            ],
         }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://lockgate.dev/schema/policy-v1.json",
+        "$id": f"https://lockgate.dev/schema/policy-v{POLICY_SCHEMA_VERSION}.json",
         "title": "lockgate policy",
-        "type": "object",
+        "type": ["object", "null"],
         "additionalProperties": False,
         "properties": {
-            "extends": {"type": "string", "description": "a preset (default, strict) or a path"},
+            "extends": _extends(),
             "on-unknown": {"enum": list(ON_UNKNOWN)},
             "paths": {
-                "type": "object",
+                "type": ["object", "null"],
                 "additionalProperties": False,
-                "properties": {"ignore": {"type": "array", "items": {"type": "string"}}},
+                "properties": {"ignore": _one_or_more(_TEXT)},
             },
-            "rules": {"type": "object", "additionalProperties": False, "properties": rules},
+            "rules": {"type": ["object", "null"], "additionalProperties": False, "properties": rules},
             "review": {
-                "type": "object",
+                "type": ["object", "null"],
                 "additionalProperties": False,
                 "properties": {
-                    "required-for": {"type": "array", "items": {"enum": list(CHANGE_KINDS)}},
+                    "required-for": _one_or_more({"enum": list(CHANGE_KINDS)}),
                     "skip": {
                         "type": "array",
                         "items": {
                             "type": "object",
                             "additionalProperties": False,
+                            "minProperties": 1,  # an entry that names nothing would skip every review
                             "properties": {
                                 "scope": {"enum": list(SCOPE_CHOICES)},
                                 "bump": {"enum": list(BUMP_CHOICES)},
@@ -112,40 +166,40 @@ def policy_schema() -> dict[str, Any]:
                             },
                         },
                     },
-                    "reviewers": {"type": "array", "items": {"type": "string"}},
-                    "label": {"type": "string"},
-                    "ledger": {"type": "string"},
+                    "reviewers": _one_or_more(_TEXT),
+                    "label": _TEXT,
+                    "ledger": _TEXT,
                     "allow-stale-approvals": {"type": "boolean"},
                 },
             },
             "hook": {
-                "type": "object",
+                "type": ["object", "null"],
                 "additionalProperties": False,
                 "description": "the pre-commit hook: registries off unless online; what an unknown fact costs locally",
                 "properties": {"online": {"type": "boolean"}, "on-unknown": {"enum": list(ON_UNKNOWN)}},
             },
             "exceptions": {
-                "type": "array",
+                "type": ["array", "null"],
                 "items": {
                     "type": "object",
                     "required": ["rule", "package", "reason", "expires"],
                     "additionalProperties": False,
                     "properties": {
-                        "rule": {"type": "string"},
+                        "rule": {"enum": [*rule_ids, "*"]},
                         "package": _PACKAGE,
-                        "reason": {"type": "string"},
+                        "reason": _TEXT,
                         "expires": {"type": "string", "format": "date"},
                     },
                 },
             },
             "registries": {
-                "type": "object",
+                "type": ["object", "null"],
                 "additionalProperties": False,
                 "description": "where and how registry facts are asked for (release times, hashes, provenance)",
                 "properties": {
-                    "pypi": {"oneOf": [_URL, {"type": "object", "additionalProperties": False,
+                    "pypi": {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
                                                "properties": {"url": _URL}}]},
-                    "npm": {"oneOf": [_URL, {"type": "object", "additionalProperties": False,
+                    "npm": {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
                                               "properties": {"url": _URL, "serves-provenance": {"type": "boolean"}}}]},
                     "timeout": {"type": "number", "exclusiveMinimum": 0, "description": "seconds per request"},
                     "retries": {"type": "integer", "minimum": 0},

@@ -30,6 +30,7 @@ rules:
     known-bad: true         # publicly documented malicious releases, shipped with lockgate
     packages: []            # e.g. [{package: "pypi:requests@<2.31", reason: "CVE-2023-32681"}]
   review: {level: block}
+  policy-change: {level: block}   # an edit of this file, a file it extends, or the ledger needs a review
 
 review:
   required-for: [added, upgraded, downgraded, source-changed, hashes-changed]

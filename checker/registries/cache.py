@@ -24,8 +24,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from checker.registries.http import MiB, redact_url
 
@@ -49,8 +49,7 @@ def default_directory(environ: Mapping[str, str] | None = None) -> Path:
     return Path.home() / ".cache" / "lockgate"
 
 
-@dataclass(frozen=True, slots=True)
-class CacheEntry:
+class CacheEntry(NamedTuple):
     """One stored answer. ``stored_at``: epoch seconds when it was fetched or last revalidated."""
 
     url: str

@@ -24,18 +24,23 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checker.registries.cache import Cache, CacheEntry
-from checker.registries.http import HttpClient, NotFound, RegistryError, parse_json, redact_url
+from checker.registries.http import (
+    HttpClient,
+    NotFound,
+    RegistryError,
+    parse_json,
+    redact_url,
+)
 
 LOG = logging.getLogger("lockgate.registries")
 DEFAULT_TTL = 3600.0  # seconds a cached document is used without asking the registry
 LIVE = frozenset({"network", "revalidated"})
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """A decoded JSON document. origin: ``network``, ``revalidated``, ``cache`` or ``stale``. fetched_at: epoch
     seconds when its content was last confirmed by the registry. note: why a stale copy was served."""
 

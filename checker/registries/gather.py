@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checker.manifests.common import canonical_pypi_name
 from checker.registries.cache import Cache
@@ -30,8 +29,7 @@ WORKERS = 16
 ECOSYSTEMS = ("pypi", "npm")
 
 
-@dataclass(frozen=True, slots=True)
-class FactsRequest:
+class FactsRequest(NamedTuple):
     """One version to look up.
 
     registry: the index / registry base URL the manifest or policy names (None: the ecosystem's default).
@@ -51,8 +49,7 @@ class FactsRequest:
     publisher_limit: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class FactsAnswer:
+class FactsAnswer(NamedTuple):
     request: FactsRequest
     facts: VersionFacts
     history: History | None = None
@@ -148,11 +145,20 @@ class Registries:
         def run(group: list[FactsRequest]) -> list[FactsAnswer]:
             return [self.answer(request) for request in group]
 
+        answers: dict[FactsRequest, FactsAnswer] = {}
+        if self.fetcher.offline:
+            # Only the cache answers: no request to overlap, so no pool (a `check --all --offline` of a 1,000-package
+            # lockfile spent a third of its time handing cache look-ups to threads; benchmarks/suite.py, npm).
+            for group in groups.values():
+                for answer in run(group):
+                    answers[answer.request] = answer
+            return answers
         local: list[list[FactsRequest]] = []
         remote: list[list[FactsRequest]] = []
         for group in groups.values():
             (local if self._answerable_locally(group) else remote).append(group)
-        answers: dict[FactsRequest, FactsAnswer] = {}
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(remote)))) as pool:
             batches = pool.map(run, remote)  # the network work starts now ...
             for group in local:  # ... while this thread answers from memory, sparing threads a GIL tug of war

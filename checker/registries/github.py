@@ -56,6 +56,7 @@ class GitHubRefs:
         self.retries = retries
         self.backoff = backoff
         self.max_compares = max_compares
+        self.budget_seconds = budget_seconds
         self.deadline = time.monotonic() + budget_seconds
         self.requests = 0
         self._client: Any = None
@@ -101,23 +102,38 @@ class GitHubRefs:
             return self._client
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
-        """Run one API interaction; 404 becomes _NotFound, every other failure GitHubUnavailable."""
+        """Run one API interaction, bounded as a whole by the time left of the budget (PyGithub's own timeout is
+        per socket operation, its retries come on top); 404 becomes _NotFound, every other failure
+        GitHubUnavailable, whose message never holds the token (a server may quote it back)."""
         from github import GithubException, UnknownObjectException
         from requests import RequestException
 
-        if time.monotonic() > self.deadline:
+        from checker.github.deadline import DeadlineExceeded, run_within
+
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
             raise GitHubUnavailable(f"{what}: the time budget for GitHub lookups is spent")
         with self._lock:
             self.requests += 1
         try:
-            return fn()
+            return run_within(remaining, fn)
+        except DeadlineExceeded:
+            raise GitHubUnavailable(f"{what}: no answer from GitHub within the time budget for GitHub lookups "
+                                    f"({self.budget_seconds:g} s)") from None
         except UnknownObjectException:
             raise _NotFound() from None
         except GithubException as exc:
             message = exc.data.get("message") if isinstance(exc.data, dict) else None
-            raise GitHubUnavailable(f"{what}: GitHub answered {exc.status}{': ' + message if message else ''}") from None
+            said = f": {self._redact(' '.join(str(message).split())[:200])}" if message else ""
+            raise GitHubUnavailable(f"{what}: GitHub answered {exc.status}{said}") from None
         except (RequestException, OSError) as exc:
-            raise GitHubUnavailable(f"{what}: {type(exc).__name__}: {exc}") from None
+            raise GitHubUnavailable(f"{what}: {type(exc).__name__}: {self._redact(str(exc))[:300]}") from None
+        except Exception as exc:  # an answer PyGithub could not make sense of (not JSON, cut short, another shape)
+            raise GitHubUnavailable(f"{what}: GitHub's answer could not be read ({type(exc).__name__}: "
+                                    f"{self._redact(str(exc))[:200]})") from None
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self.token, "***") if self.token and len(self.token) >= 4 else text
 
     def _cached(self, key: tuple, compute: Callable[[], T]) -> T:
         with self._lock:

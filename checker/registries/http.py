@@ -2,8 +2,10 @@
 
 Why its own helper: a supply-chain gate must never hang a CI job, never blow up its memory on a hostile answer,
 and never print a token. So every request here has
-- a timeout on every wait for data, the whole body within three timeouts (a server dripping bytes slowly cannot
-  hold the run), and an overall time budget for the run: when it is used up, requests fail at once instead of piling up;
+- a timeout on every wait for data, the whole answer (headers and body) within three timeouts, and an overall time
+  budget for the run: when it is used up, requests fail at once instead of piling up. A server that dribbles bytes
+  (each just within the timeout) cannot hold the run: a watchdog shuts the connection down when the answer's time
+  is up, or the budget's, whichever comes first;
 - bounded retries on 429, 5xx, connection errors and timeouts, with exponential backoff and jitter; a
   ``Retry-After`` (seconds or an HTTP-date) is honoured up to ``max_retry_after`` seconds, and a server asking
   for longer is an immediate failure rather than a stalled run;
@@ -17,8 +19,9 @@ Credentials: ``credentials`` maps a URL prefix (``https://npm.example.com/`` or 
 ``//npm.example.com/``, as ``.npmrc`` writes them) to an ``Authorization`` value (``Bearer …``, ``Basic …``);
 the longest matching prefix wins. ``user:password@`` in a URL becomes Basic authentication for that URL's origin,
 remembered for later requests to the same origin (as pip does), unless a configured prefix says otherwise.
-Every secret seen is redacted (``***``) from exception messages and log lines, and URLs in messages lose their
-user-info and their query values. Response bodies never appear in messages.
+Every secret seen is redacted (``***``) from exception messages, log lines, and the bodies and headers of the
+answers themselves (a registry that quotes the token back cannot put it into the cache or a report), and URLs in
+messages lose their user-info and their query values. Response bodies never appear in messages.
 
 Failures raise RegistryError (``reason``: short, safe to show; ``status``: the HTTP status or None); a 404 or 410
 raises its subclass NotFound, which clients turn into "the registry does not have it" rather than "unknown".
@@ -35,8 +38,8 @@ import time
 import urllib.parse
 from base64 import b64decode, b64encode
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 from checker import __version__
 
@@ -78,15 +81,14 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(NamedTuple):
     """A successful answer: status 200 (or another 2xx), or 304 to a conditional request (empty body).
     ``url`` is the final URL after redirects, without credentials; header names are lower-case."""
 
     url: str
     status: int
     body: bytes
-    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    headers: Mapping[str, str] = MappingProxyType({})
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -150,17 +152,85 @@ def _opener(proxies: Mapping[str, str] | None):  # type: ignore[no-untyped-def]
         def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
             return None
 
+    class Watched:
+        """Hands each new connection's socket to the request's watchdog once it is connected (TLS included)."""
+
+        def do_open(self, http_class, req, **kwargs):  # type: ignore[no-untyped-def]
+            watchdog = getattr(req, "watchdog", None)
+            if watchdog is None:
+                return super().do_open(http_class, req, **kwargs)  # type: ignore[misc]
+
+            def connection(*args, **options):  # type: ignore[no-untyped-def]
+                conn = http_class(*args, **options)
+                connect = conn.connect
+
+                def watched_connect() -> None:
+                    connect()
+                    watchdog.attach(conn.sock)
+
+                conn.connect = watched_connect
+                return conn
+
+            return super().do_open(connection, req, **kwargs)  # type: ignore[misc]
+
+    class WatchedHTTP(Watched, urllib.request.HTTPHandler):
+        pass
+
+    class WatchedHTTPS(Watched, urllib.request.HTTPSHandler):
+        pass
+
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(None if proxies is None else dict(proxies)),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
+        WatchedHTTP(),
+        WatchedHTTPS(),
         urllib.request.HTTPDefaultErrorHandler(),
         NoRedirects(),
         urllib.request.HTTPErrorProcessor(),
     ):
         opener.add_handler(handler)
     return opener
+
+
+class _Watchdog:
+    """Ends a request whose time is up by shutting its socket down, so that a read blocked on a server that sends
+    nothing (or a byte now and then, each just within the socket timeout) returns at once. Real time, not the
+    client's injectable clock: it guards real sockets."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.fired = False
+        self._sock: object = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def attach(self, sock: object) -> None:
+        with self._lock:
+            self._sock = sock
+            fired = self.fired
+        if fired:
+            self._shutdown(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            sock = self._sock
+        if sock is not None:
+            self._shutdown(sock)
+
+    @staticmethod
+    def _shutdown(sock: object) -> None:
+        import socket
+
+        try:
+            sock.shutdown(socket.SHUT_RDWR)  # type: ignore[attr-defined]
+        except (OSError, AttributeError):
+            pass
 
 
 class HttpClient:
@@ -188,6 +258,7 @@ class HttpClient:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.timeout = timeout
         self.retries = retries
@@ -201,7 +272,9 @@ class HttpClient:
         self.clock = clock
         self.wall = wall
         self._rng = rng or random.Random()
-        self._deadline = clock() + budget_seconds
+        # ``deadline`` (on ``clock``): when the budget started earlier than this client (the facts stage's one
+        # budget, part of it spent on GitHub lookups); messages still name ``budget_seconds``.
+        self._deadline = clock() + budget_seconds if deadline is None else deadline
         self._credentials = {_prefix_key(k): v for k, v in (credentials or {}).items()}
         self._secrets: set[str] = set()
         self._lock = threading.Lock()
@@ -264,6 +337,17 @@ class HttpClient:
         for secret in secrets:
             text = text.replace(secret, "***")
         return text
+
+    def _scrub(self, body: bytes) -> bytes:
+        """A body with every known secret replaced by ``***``: a registry that quotes the request's token back (in a
+        document it serves with 200) must not put it into the cache on disk, the facts, or a report."""
+        with self._lock:
+            secrets = sorted(self._secrets, key=len, reverse=True)
+        for secret in secrets:
+            raw = secret.encode("utf-8", "surrogateescape")
+            if raw in body:
+                body = body.replace(raw, b"***")
+        return body
 
     def remaining(self) -> float:
         """Seconds left of the run's time budget."""
@@ -336,10 +420,6 @@ class HttpClient:
 
     def _once(self, url: str, headers: Mapping[str, str], auth: str | None, limit: int) -> Response | str:
         """One request. A Response, the Location of a redirect (str), or raises _Retry / RegistryError."""
-        import http.client
-        import socket
-        import ssl
-        import urllib.error
         import urllib.request
 
         shown = self.redact(redact_url(url))
@@ -348,6 +428,7 @@ class HttpClient:
         if remaining <= 0:
             raise RegistryError(f"registry time budget of {self.budget_seconds:g} s used up before {shown}", url=url)
         timeout = max(0.001, min(self.timeout, remaining))
+        allowed = min(BODY_TIMEOUTS * timeout, remaining)  # the whole answer, headers and body
         request = urllib.request.Request(url, method="GET")
         request.add_header("User-Agent", self.user_agent)
         request.add_header("Accept-Encoding", "gzip")
@@ -358,6 +439,31 @@ class HttpClient:
         with self._lock:
             self.requests += 1
         started = self.clock()
+        watchdog = _Watchdog(allowed)
+        request.watchdog = watchdog  # type: ignore[attr-defined]
+        try:
+            result = self._exchange(request, url, shown, host, timeout, limit, started)
+            if watchdog.fired:  # the shut-down socket read as an end of data: the answer is cut, not complete
+                raise _Retry(f"{host} was cut off")
+            return result
+        except (_Retry, RegistryError):
+            if not watchdog.fired:
+                raise
+            if allowed < BODY_TIMEOUTS * timeout:  # the run's budget, not the answer's own time, ran out
+                raise RegistryError(f"registry time budget of {self.budget_seconds:g} s used up while {host} was "
+                                    "still answering", url=url) from None
+            raise _Retry(f"{host} did not finish answering within {allowed:g} s") from None
+        finally:
+            watchdog.cancel()
+
+    def _exchange(self, request: urllib.request.Request, url: str, shown: str, host: str, timeout: float, limit: int,
+                  started: float) -> Response | str:
+        """Send the request and read the answer (``_once`` holds the watchdog that bounds it)."""
+        import http.client
+        import socket
+        import ssl
+        import urllib.error
+
         try:
             with self._lock:
                 if self._opener is None:
@@ -371,7 +477,8 @@ class HttpClient:
             if status in REDIRECT_STATUSES and error_headers.get("location"):
                 return error_headers["location"]
             if status == 304:
-                return Response(url=redact_url(url), status=304, body=b"", headers=MappingProxyType(error_headers))
+                return Response(url=redact_url(url), status=304, body=b"",
+                                headers=MappingProxyType({k: self.redact(v) for k, v in error_headers.items()}))
             if status in (404, 410):
                 raise NotFound(f"HTTP {status} from {shown}", status=status, url=url) from None
             if status in RETRY_STATUSES or status >= 500:
@@ -394,7 +501,8 @@ class HttpClient:
             response_headers = {k.lower(): v for k, v in response.headers.items()}
             body = self._read(response, response_headers, limit, shown, host, started, timeout)
         LOG.debug("GET %s -> HTTP %s, %d bytes", shown, status, len(body))
-        return Response(url=redact_url(url), status=status, body=body, headers=MappingProxyType(response_headers))
+        return Response(url=redact_url(url), status=status, body=self._scrub(body),
+                        headers=MappingProxyType({k: self.redact(v) for k, v in response_headers.items()}))
 
     def _read(self, response: http.client.HTTPResponse, headers: Mapping[str, str], limit: int, shown: str,
               host: str, started: float, timeout: float) -> bytes:
@@ -414,7 +522,7 @@ class HttpClient:
         size = 0
         try:
             while True:
-                chunk = response.read(_CHUNK)
+                chunk = response.read1(_CHUNK)  # what has arrived: a byte now and then cannot hold the loop
                 if self.clock() - started > BODY_TIMEOUTS * timeout:
                     raise _Retry(f"{host} did not finish sending within {BODY_TIMEOUTS * timeout:g} s")
                 if not chunk:

@@ -107,6 +107,12 @@ class NpmClient:
         for key in ("versions", "time"):
             if key in data and not isinstance(data[key], dict):
                 raise RegistryError(f"{redact_url(url)}: {key!r} must be an object", url=url)
+        # Only an unpublished package lacks ``versions`` (its ``time`` says so). Any other JSON object — an error
+        # document answered with 200, a mirror's login page as JSON — is no packument, and "lists no version"
+        # drawn from it would call a version deleted on no evidence.
+        if "versions" not in data and not isinstance((data.get("time") or {}).get("unpublished"), dict):
+            raise RegistryError(f"{redact_url(url)}: not a packument (no 'versions', and not marked unpublished)",
+                                url=url)
         return document
 
     def cached(self, name: str) -> bool:

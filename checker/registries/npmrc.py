@@ -17,19 +17,19 @@ import base64
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 _VAR = re.compile(r"\$\{([^}]*)\}")
 
 
-@dataclass(frozen=True, slots=True)
-class NpmConfig:
+class NpmConfig(NamedTuple):
     """registry: the default registry (None: npm's). scopes: ``@scope`` -> registry. credentials: URL prefix
     (``//host/path/``) -> Authorization value."""
 
     registry: str | None = None
-    scopes: Mapping[str, str] = field(default_factory=dict)
-    credentials: Mapping[str, str] = field(default_factory=dict)
+    scopes: Mapping[str, str] = MappingProxyType({})
+    credentials: Mapping[str, str] = MappingProxyType({})
 
     def registry_for(self, name: str) -> str | None:
         """The registry a package is fetched from by this configuration (its scope's, else the default)."""

@@ -37,16 +37,24 @@ import datetime as dt
 import threading
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
+from typing import NamedTuple
 
 from checker.manifests.common import canonical_pypi_name, hash_string
 from checker.model import UNKNOWN
 from checker.registries.fetch import Document, Fetcher
 from checker.registries.http import MiB, NotFound, RegistryError, redact_url
 from checker.registries.types import (
-    NONE, TRUSTED_PUBLISHER, FileFacts, History, HistoryEntry, Publisher, VersionFacts, parse_time, stronger,
+    NONE,
+    TRUSTED_PUBLISHER,
+    FileFacts,
+    History,
+    HistoryEntry,
+    Publisher,
+    VersionFacts,
+    parse_time,
+    stronger,
     unknown_facts,
 )
 
@@ -104,16 +112,14 @@ def _version_in_filename(filename: str, name: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Release:
+class Release(NamedTuple):
     """The files of one version on a project page; ``version`` as the first file's name writes it."""
 
     version: str
     files: tuple[FileFacts, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectPage:
+class ProjectPage(NamedTuple):
     """One project's JSON simple page, decoded. releases: canonical version -> Release; versions: PEP 700's list
     in canonical form, None for an API 1.0 index that has no ``versions`` key."""
 

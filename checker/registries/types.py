@@ -1,4 +1,4 @@
-"""What the registry clients answer: frozen dataclasses, with UNKNOWN for anything that could not be found out.
+"""What the registry clients answer: immutable records (NamedTuples), with UNKNOWN for anything that could not be found out.
 
 Three answers are kept apart everywhere: a value (``True``, a time, a set of hashes), an explicit "none" (``None``
 or an empty set: the registry says there is none), and ``UNKNOWN`` (from ``checker.model``: offline, a timeout, a
@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 from checker.model import UNKNOWN, Facts
 
@@ -68,8 +68,7 @@ def stronger(a: object, b: object) -> object:
     return a if EVIDENCE_RANK[a] >= EVIDENCE_RANK[b] else b  # type: ignore[index]
 
 
-@dataclass(frozen=True, slots=True)
-class Publisher:
+class Publisher(NamedTuple):
     """Who published through a trusted-publishing identity.
 
     kind: ``GitHub``, ``GitLab``, ``Google``, ``ActiveState`` (PyPI's spelling; npm's ``github`` / ``gitlab`` are
@@ -111,8 +110,7 @@ def _basename(path: str | None) -> str:
     return (path or "").strip().rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class FileFacts:
+class FileFacts(NamedTuple):
     """One distribution file of a PyPI release, as the index lists it.
 
     upload_time: datetime | UNKNOWN. provenance_url: the PEP 740 URL, None (the index says: no provenance) or
@@ -134,8 +132,7 @@ class FileFacts:
         return TRUSTED_PUBLISHER if self.provenance_url else NONE
 
 
-@dataclass(frozen=True, slots=True)
-class VersionFacts:
+class VersionFacts(NamedTuple):
     """What one registry says about one version.
 
     exists: False when the registry does not list the version (deleted, unpublished, never published) or the
@@ -198,8 +195,7 @@ def unknown_facts(ecosystem: str, name: str, version: str, registry: str, reason
     return VersionFacts(ecosystem, name, version, registry, exists=exists, reason=reason)
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One earlier version in a provenance history. publishers: UNKNOWN unless looked up (bounded, see History)."""
 
     version: str
@@ -209,8 +205,7 @@ class HistoryEntry:
     publishers: object = UNKNOWN
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(NamedTuple):
     """The versions of a package published strictly before ``before``, newest first, with their evidence.
 
     Built the way pnpm's ``trustPolicy: no-downgrade`` reads a package: by publish time, not by version number;

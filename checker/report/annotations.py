@@ -18,8 +18,12 @@ _RANK = {"block": 0, "warn": 1, "info": 2}
 
 
 def escape_data(value: object) -> str:
-    """A command's message: ``%``, CR and LF percent-encoded (``%`` first, so nothing is decoded twice)."""
-    return str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A command's message: ``%``, CR and LF percent-encoded (``%`` first, so nothing is decoded twice), and the
+    other control characters (ESC, NUL, bidi overrides, ...) shown as ``?``: the runner decodes no other escape
+    and would put them raw into the log and the annotation."""
+    from checker.report.escape import visible
+
+    return visible(str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(value: object) -> str:

@@ -36,6 +36,20 @@ def terminal(text: object) -> str:
     return _CONTROL.sub("?", str(text).replace("\n", " ").replace("\t", " "))
 
 
+def visible(text: object) -> str:
+    """Text with every control character except tab, newline and carriage return shown as ``?``: for formats
+    that escape line breaks their own way (workflow commands) but pass everything else through to a log."""
+    return _CONTROL.sub(lambda m: m.group() if m.group() == "\r" else "?", str(text))
+
+
+def json_text(document: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the characters json leaves raw but a terminal,
+    an editor or a diff viewer would act on (DEL and C1 controls, bidi overrides, zero-width characters, the
+    line and paragraph separators) written as ``\\u`` escapes. Any JSON reader decodes the same values; only
+    the bytes on screen change. Such characters can only occur inside strings, where an escape is valid."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
 def _one_line(text: object) -> str:
     """Line breaks and tabs as spaces (a value can never end a table row or an HTML block), controls gone."""
     return _CONTROL.sub("", str(text).replace("\r", " ").replace("\n", " ").replace("\t", " "))

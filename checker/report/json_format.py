@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from checker.report.escape import json_text
+
 SCHEMA = "lockgate/v1"
 
 TYPE_CHECKING = False
@@ -68,19 +70,22 @@ def _value(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         items = [_value(item) for item in value]
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    fields = getattr(type(value), "_fields", None)  # a record (NamedTuple), before tuples: it is one
+    if fields:
+        return {name: _value(getattr(value, name)) for name in fields}
     if isinstance(value, (list, tuple)):
         return [_value(item) for item in value]
     if hasattr(value, "items"):
         return {str(key): _value(item) for key, item in value.items()}
-    slots = getattr(type(value), "__dataclass_fields__", None)
-    if slots:
-        return {name: _value(getattr(value, name)) for name in slots}
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields:
+        return {name: _value(getattr(value, name)) for name in fields}
     return str(value)
 
 
 def facts_record(facts: Any) -> dict[str, Any]:
     """What the registries said about one version: every field of checker.model.Facts, UNKNOWN as "unknown"."""
-    return {name: _value(getattr(facts, name)) for name in type(facts).__dataclass_fields__}
+    return {name: _value(getattr(facts, name)) for name in type(facts)._fields}
 
 
 def skeleton(version: str, base: str, head: str, policy: str | None, mode: str, verdict: str) -> dict[str, Any]:
@@ -110,8 +115,8 @@ def document(report: Report) -> dict[str, Any]:
 
 def render_unchanged(version: str, base: str, head: str, color: bool = False) -> str:
     """The document of a run that found no manifest to compare (built without a Report: see checker.quick)."""
-    return json.dumps(skeleton(version, base, head, None, "changes", "pass"), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(skeleton(version, base, head, None, "changes", "pass"), indent=2, ensure_ascii=False)) + "\n"
 
 
 def render(report: Report, color: bool = False) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document(report), indent=2, ensure_ascii=False)) + "\n"

@@ -20,15 +20,31 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from checker.model import Finding, Report
 from checker.report import escape
-from checker.report.links import github_commit_url, github_tag_url, github_url, registry_page, version_page
+from checker.report.links import (
+    github_commit_url,
+    github_tag_url,
+    github_url,
+    registry_page,
+    version_page,
+)
 from checker.report.risk import (
-    Action, ChangeRisk, PolicyView, ReviewState, Summary, headline_counts, humanize, join_names, plural,
-    registry_line, source_tag, summarize,
+    REVIEW_RULES,
+    Action,
+    ChangeRisk,
+    PolicyView,
+    ReviewState,
+    Summary,
+    headline_counts,
+    humanize,
+    join_names,
+    plural,
+    registry_line,
+    source_tag,
+    summarize,
 )
 from checker.report.text import short
 
@@ -58,8 +74,7 @@ DASH = "\u2014"
 ARROW = "\u2192"
 
 
-@dataclass(frozen=True, slots=True)
-class _Fit:
+class _Fit(NamedTuple):
     """How much of the comment to show: the rows of the table (riskiest first), whether every finding carries its
     rule's full explanation, and how many folded names and unblock entries to list."""
 
@@ -216,7 +231,8 @@ def _unblock(summary: Summary, fit: _Fit, review: ReviewState | None, policy: Po
             f"**{escape.markdown(action.title)}**: {escape.markdown(detail)}"
         )
     for finding, action in summary.loose_actions[: fit.unblock]:
-        lines.append(f"\u274c {_where(finding.manifest, finding.line)}: {_action_text(action)}")
+        symbol = "\u23f3" if finding.rule in REVIEW_RULES else "\u274c"  # a policy change waits for a review
+        lines.append(f"{symbol} {_where(finding.manifest, finding.line)}: {_action_text(action)}")
     if len(summary.loose_actions) > fit.unblock:
         lines.append(f"\u2026 and {plural(len(summary.loose_actions) - fit.unblock, 'more blocking finding')}")
     return lines
@@ -467,10 +483,10 @@ def render_comment(
         return text
     tight = _Fit(rows, explain_all=False, folded=20, unblock=10, other=10, tight=True, review_details=False)
     low, high = 0, rows  # the most rows that still fit
-    best = attempt(replace(tight, rows=0))
+    best = attempt(tight._replace(rows=0))
     while low <= high:
         middle = (low + high) // 2
-        text = attempt(replace(tight, rows=middle))
+        text = attempt(tight._replace(rows=middle))
         if _size(text) <= limit:
             best, low = text, middle + 1
         else:

@@ -20,9 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from checker.gitrefs import is_full_sha, repository_of, version_label
 from checker.model import UNKNOWN, Change, Facts, Finding, Report, ReviewStatus
@@ -37,7 +36,7 @@ VERDICT_WORDS = {"block": "Blocked", "review": "Needs review", "warn": "Passes w
 ACTION_ORDER = (
     "deny", "version-exists", "hash-mismatch", "registry-source", "hash-pinning", "exact-pinning",
     "action-pinning", "image-pinning", "pin-comment", "provenance", "provenance-downgrade", "install-scripts",
-    "release-age", "exception-expired", "review",
+    "release-age", "exception-expired", "policy-change", "review",
 )
 # What each rule asks for, in a few words (the details come from the finding).
 ACTION_TITLES = {
@@ -55,8 +54,11 @@ ACTION_TITLES = {
     "install-scripts": "Read the install script, then allow it",
     "release-age": "Wait for the cooldown",
     "exception-expired": "Renew or remove the exception",
+    "policy-change": "Get the policy change reviewed",
     "review": "Get a review",
 }
+# Rules that ask only for a review: a change blocked by nothing else "needs review" rather than "is blocked".
+REVIEW_RULES = frozenset({"review", "policy-change"})
 # Rules whose finding may be accepted deliberately: their action offers an exception to write.
 _EXCEPTION_RULES = frozenset({"provenance", "provenance-downgrade", "install-scripts", "release-age"})
 # Ecosystems whose registries lockgate asks about release times and provenance.
@@ -66,8 +68,7 @@ _DECLARED_FORMATS = frozenset({"pyproject", "package-json"})
 EXCEPTION_DAYS = 30
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewState:
+class ReviewState(NamedTuple):
     """What the comment says about review: the evidence that counted (None: none did), why other signals did not,
     who may review and with which label, and how many changes still wait for a review."""
 
@@ -78,8 +79,7 @@ class ReviewState:
     waiting: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyView:
+class PolicyView(NamedTuple):
     """What the renderers need from the policy, when the caller has it: who may review, the review label and
     ledger, and the release-age cooldown per bump type (days; ``default`` for any bump not listed)."""
 
@@ -115,8 +115,7 @@ def _days(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-@dataclass(frozen=True, slots=True)
-class Age:
+class Age(NamedTuple):
     """How old the new version is. state: ``known`` (released is set; age too when the clock is known),
     ``unknown`` (the registry could not be asked or did not say; reason says why), ``n/a`` (no registry version:
     a removal, an action, an image)."""
@@ -127,8 +126,7 @@ class Age:
     reason: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(NamedTuple):
     """Where the new version came from, by the registry's word (unverified). state: ``publisher`` (a trusted
     publisher or attestation naming who built it), ``attested`` (an attestation whose publisher is not known),
     ``none`` (the registry says there is none), ``downgrade`` (weaker than before), ``unknown``, ``n/a``."""
@@ -142,8 +140,7 @@ class Provenance:
     reason: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(NamedTuple):
     """The one thing that unblocks a change: a title, the specifics (plain text), an optional command or YAML line
     to copy, and the other rules that also block it."""
 
@@ -154,8 +151,7 @@ class Action:
     also: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeRisk:
+class ChangeRisk(NamedTuple):
     """One change, judged and explained."""
 
     index: int
@@ -188,8 +184,7 @@ class ChangeRisk:
         return (RISK_RANK[self.risk], 0 if self.blocked else 1, self.name.lower(), self.name, self.index)
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(NamedTuple):
     changes: int
     blocked: int
     review_only: int
@@ -200,8 +195,7 @@ class Counts:
     unknown: int
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     """The whole risk summary. ``state``: the verdict as a reviewer reads it — ``block``, ``review`` (blocked only
     because a review is missing), ``warn`` or ``pass``."""
 
@@ -250,7 +244,7 @@ def _fact(facts: Facts | None, name: str) -> object:
 
 def _get(value: object, key: str) -> object:
     """A key of a mapping or an attribute of a record (the facts stage may use either for provenance)."""
-    if isinstance(value, (dict, MappingProxyType)) or (not hasattr(value, "__dataclass_fields__") and isinstance(value, Mapping)):
+    if isinstance(value, (dict, MappingProxyType)) or (not hasattr(value, "_fields") and not hasattr(value, "__dataclass_fields__") and isinstance(value, Mapping)):
         return value.get(key, UNKNOWN)  # type: ignore[union-attr]
     return getattr(value, key, UNKNOWN)
 
@@ -519,6 +513,10 @@ def action_for(findings: list[Finding], change: Change | None, facts: Facts | No
         action = Action(first.rule, "Let lockgate find out", detail, exception_snippet(first, now))
     elif first.rule == "review":
         action = _review_action(first, change, review, policy, head)
+    elif first.rule == "policy-change":
+        # Approved like a bump, but never by the ledger (it may be the very file changed): no ledger command.
+        reviewed = _review_action(first, None, review, policy, head)
+        action = Action(first.rule, ACTION_TITLES[first.rule], reviewed.detail)
     elif first.rule == "release-age":
         action = _release_age_action(first, change, facts, policy, now)
     else:
@@ -608,7 +606,7 @@ def summarize(report: Report, *, now: dt.datetime | None = None, policy: PolicyV
         unknown=sum(1 for f in counting if f.unknown),
     )
     state = report.verdict
-    if state == "block" and blocks and all(f.rule == "review" for f in blocks):
+    if state == "block" and blocks and all(f.rule in REVIEW_RULES for f in blocks):
         state = "review"
     return Summary(report.verdict, state, tuple(rows), tuple(loose), tuple(loose_actions), counts, report.judged_all,
                    tuple(sorted(rows, key=lambda row: row.sort_key)))

@@ -67,6 +67,48 @@ def _finding_lines(finding: Finding, paint: _Painter, indent: str) -> list[str]:
     return lines
 
 
+def _folded_unknown_lines(findings: list[Finding], paint: _Painter, indent: str) -> list[str]:
+    """A change's findings, with the "could not find out" ones of one level folded into a single line.
+
+    Offline, or with a registry that failed, every registry rule reports the same missing answer; the registry
+    line above already says why, so four lines repeating it would bury the findings that matter. The rules are
+    all named, the level is kept, and the fix is the advice they share. Machine formats keep every finding."""
+    lines: list[str] = []
+    unknown: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.unknown and finding.excepted_by is None:
+            unknown[finding.level].append(finding)
+    folded = {level for level, group in unknown.items() if len(group) > 1}
+    for finding in findings:
+        if finding.unknown and finding.excepted_by is None and finding.level in folded:
+            continue
+        lines.extend(_finding_lines(finding, paint, indent))
+    for level in ("block", "warn", "info"):
+        if level not in folded:
+            continue
+        group = unknown[level]
+        rules = ", ".join(sorted({f.rule for f in group}))
+        label = paint(level, level.upper().ljust(5))
+        lines.append(f"{indent}{label} {rules}: could not be checked, the registry's answer is unknown (see above)")
+        hint = _shared_hint([f.hint for f in group])
+        if hint:
+            lines.append(f"{indent}      {paint('dim', 'fix: ' + terminal(hint))}")
+    return lines
+
+
+def _shared_hint(hints: list[str | None]) -> str | None:
+    """The advice every hint starts with (``run where the registry can be reached``), or None."""
+    present = sorted({h for h in hints if h}, key=len)
+    if not present:
+        return None
+    shortest = present[0]
+    for cut in (len(shortest), shortest.find(","), shortest.find(" (")):
+        candidate = shortest[:cut].rstrip(" ,") if cut > 0 else ""
+        if candidate and all(h.startswith(candidate) for h in present):
+            return candidate
+    return None
+
+
 def _review_word(status: ReviewStatus, paint: _Painter) -> str:
     if status.state == "required":
         return paint("block", "review required")
@@ -102,8 +144,10 @@ def render(report: Report, color: bool = False, *, now: dt.datetime | None = Non
             out.append(f"  {mark} {change.kind:<14} {describe_change(change)}" + (f"   {review}" if review else ""))
             if i in registry:
                 out.append(f"      {paint('dim', terminal(registry[i]))}")
-            for finding in by_change[i]:
-                out.extend(_finding_lines(finding, paint, "      "))
+                out.extend(_folded_unknown_lines(by_change[i], paint, "      "))
+            else:
+                for finding in by_change[i]:
+                    out.extend(_finding_lines(finding, paint, "      "))
         for finding in loose.get(path, []):
             if finding.dependency is not None:
                 out.append(f"  - {terminal(finding.dependency.name)} {terminal(finding.dependency.display_version())}"

@@ -21,6 +21,7 @@ RULE_MODULES = (
     "pin_comment",
     "image_pinning",
     "review",
+    "policy_change",
     "exception_expired",
 )
 

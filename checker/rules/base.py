@@ -7,8 +7,7 @@ The policy engine turns Issues into Findings at the level the policy sets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from checker.model import Change, Dependency, Facts, Manifest
 
@@ -16,8 +15,7 @@ from checker.model import Change, Dependency, Facts, Manifest
 OPTION_KINDS = ("int", "bool", "str", "choice", "str-list", "package-list", "str-map", "deny-list", "publisher-list")
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     name: str
     kind: str
     default: Any
@@ -27,8 +25,7 @@ class Option:
     key_doc: str | None = None  # for "str-map": what a key looks like, for error messages
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
+class Subject(NamedTuple):
     """One dependency of the head revision, judged with what is known about it."""
 
     dependency: Dependency
@@ -37,8 +34,7 @@ class Subject:
     facts: Facts | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     """A rule's complaint. level None means the level the policy sets for the rule; a rule may ask for a lower
     one for a milder sub-case (the engine never raises a level above the policy's)."""
 
@@ -54,8 +50,7 @@ DependencyCheck = Callable[[Subject, Mapping[str, Any]], Iterable[Issue]]
 ManifestCheck = Callable[[Manifest, "Manifest | None", Mapping[str, Any]], Iterable[Issue]]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     default_level: str
     summary: str

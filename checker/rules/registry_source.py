@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import re
 from typing import Any, Iterator, Mapping
-from urllib.parse import urlsplit
 
 from checker.model import Dependency, IndexOption, Manifest
-from checker.npm_tarball import own_registry
 from checker.rules.base import Issue, Option, Rule, Subject
 
 _FULL_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
@@ -28,6 +26,8 @@ def _transport_problem(url: str) -> str | None:
     """An unexpanded environment reference, a scheme that is not http(s)/file, or plain HTTP."""
     if _ENV_REFERENCE.search(url):
         return f"{url} holds an environment reference that lockgate leaves unexpanded: the real source is unknown"
+    from urllib.parse import urlsplit  # here, not at import: a run without URLs never needs it
+
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http", "file"):
         return f"{url} is not an http(s) URL"
@@ -38,6 +38,8 @@ def _transport_problem(url: str) -> str | None:
 
 def _url_problem(url: str, options: Mapping[str, Any]) -> str | None:
     """What is wrong with an index URL, or None."""
+    from urllib.parse import urlsplit
+
     problem = _transport_problem(url)
     if problem is not None:
         return problem
@@ -45,6 +47,12 @@ def _url_problem(url: str, options: Mapping[str, Any]) -> str | None:
     if parts.scheme != "file" and not _host_allowed(parts.hostname or "", options["hosts"]):
         return f"host {parts.hostname} is not an allowed registry host ({', '.join(options['hosts'])})"
     return None
+
+
+def url_problem(url: str, options: Mapping[str, Any]) -> str | None:
+    """What is wrong with a registry or index URL under this rule's options (``hosts``), or None. The facts stage
+    uses it too: it never asks a host that a change names unless this rule would accept it."""
+    return _url_problem(url, options)
 
 
 def _registry_url_problem(url: str, options: Mapping[str, Any]) -> str | None:
@@ -101,8 +109,11 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     kind = source.kind
     fetched = _fetched_url(dep) if dep.ecosystem == "npm" else None
     injection = None
-    if fetched is not None and own_registry(fetched, dep.name, dep.version) is None:
-        injection = _injection(dep, fetched)
+    if fetched is not None:
+        from checker.npm_tarball import own_registry  # npm only: a run without npm never needs it
+
+        if own_registry(fetched, dep.name, dep.version) is None:
+            injection = _injection(dep, fetched)
     if injection is not None:
         yield injection
     if kind == "registry":

@@ -1,4 +1,4 @@
-"""A fake GitHub REST API on 127.0.0.1, for the real PyGithub to talk to.
+"""A fake GitHub REST API on 127.0.0.1, for the real PyGithub to talk to (the one fake of GitHub the tests use).
 
 It keeps one repository's pull requests, reviews, issue comments, issue events, commit statuses, teams and git
 trees in memory and answers the endpoints lockgate uses the way api.github.com does: the same JSON shapes (the
@@ -7,6 +7,13 @@ honoured), pagination with ``Link`` headers (``per_page``, ``page``; 30 by defau
 unknown token, 403 ``Resource not accessible by integration`` with ``X-Accepted-GitHub-Permissions`` for a token
 without the permission (a fork's read-only token), 404 ``Not Found``, 422 ``Validation Failed`` (a comment over
 65,536 characters, an unknown status state), and the secondary rate limit (403 with ``Retry-After``) on demand.
+
+Other public repositories (``repos``: the actions a workflow pins) are modelled as commits with parents,
+branches, lightweight and annotated tags, and commits only a fork's network has, for the pin-comment lookups
+(checker/registries/github.py): ``GET /repos/{o}/{r}``, ``/git/ref/tags/{tag}``, ``/git/tags/{sha}``,
+``/compare/{base}...{head}``, ``/tags`` and ``/branches``. Like GitHub for public repositories, they answer without
+a token. ``fail(prefix, status, times)`` injects failures on any path; ``authorizations`` logs the Authorization
+header of every request.
 """
 
 from __future__ import annotations
@@ -16,11 +23,12 @@ import datetime as dt
 import hashlib
 import json
 import re
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlparse
+
+from fakes.server import FakeServer, read_body, send_json
 
 DOCS = "https://docs.github.com/rest"
 BODY_LIMIT = 65536
@@ -52,13 +60,74 @@ def _iso(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class FakeGitHub:
-    """The state and the server. Use as a context manager; ``api_url`` is what GITHUB_API_URL should be."""
+def sha(label: str) -> str:
+    """A stable fake 40-hex commit id for a readable label."""
+    return hashlib.sha1(label.encode()).hexdigest()
+
+
+@dataclass
+class FakeRepo:
+    """A public repository as the pin-comment lookups see it."""
+
+    default_branch: str = "main"
+    parents: dict[str, list[str]] = field(default_factory=dict)  # commit -> parents
+    branches: dict[str, str] = field(default_factory=dict)  # name -> commit
+    tags: dict[str, str] = field(default_factory=dict)  # name -> commit (lightweight) or tag object sha
+    tag_objects: dict[str, str] = field(default_factory=dict)  # tag object sha -> commit (annotated tags)
+    network: set[str] = field(default_factory=set)  # commits pushed to forks: served, on no branch or tag here
+
+    def ancestors(self, commit: str) -> set[str]:
+        seen: set[str] = set()
+        stack = [commit]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend(self.parents.get(current, []))
+        return seen
+
+    def knows(self, commit: str) -> bool:
+        return commit in self.parents or commit in self.network
+
+    def peel(self, sha: str) -> str:
+        return self.tag_objects.get(sha, sha)
+
+    def resolve(self, ref: str) -> str | None:
+        ref = ref.removeprefix("refs/heads/").removeprefix("refs/tags/")
+        if ref in self.branches:
+            return self.branches[ref]
+        if ref in self.tags:
+            return self.peel(self.tags[ref])
+        return ref if self.knows(ref) else None
+
+
+def checkout_repo() -> FakeRepo:
+    """actions/checkout as the tests know it: main with releases v4.1.0 (lightweight tag) and v4.2.0 (annotated),
+    a release branch, and a fork commit that only the fork network has."""
+    c1, c2, c3, c4 = sha("c1"), sha("c2-v4.1.0"), sha("c3-v4.2.0"), sha("c4-main")
+    r0, r1 = sha("r0-releases/v3"), sha("r1-releases/v3")
+    impostor = sha("fork-impostor")
+    return FakeRepo(
+        default_branch="main",
+        parents={c1: [], c2: [c1], c3: [c2], c4: [c3], r0: [c1], r1: [r0], impostor: [c3]},
+        branches={"main": c4, "releases/v3": r1},
+        tags={"v4.1.0": c2, "v4.2.0": sha("tagobject-v4.2.0"), "v4": c3},
+        tag_objects={sha("tagobject-v4.2.0"): c3},
+        network={impostor},
+    )
+
+
+class FakeGitHub(FakeServer):
+    """The state and the server. Use as a context manager (or ``start()`` / ``stop()``); ``api_url`` is what
+    GITHUB_API_URL should be."""
+
+    protocol = "HTTP/1.1"
 
     def __init__(self, owner: str = "acme", name: str = "app") -> None:
+        super().__init__()
         self.owner, self.name = owner, name
         self.full_name = f"{owner}/{name}"
-        self.lock = threading.RLock()
         self.clock = dt.datetime(2026, 3, 20, 10, 0, 0, tzinfo=dt.timezone.utc)
         self.tokens: dict[str, Token] = {}
         self.users: dict[str, str] = {}  # login -> type (User | Bot)
@@ -69,8 +138,12 @@ class FakeGitHub:
         self.statuses: dict[str, list[dict[str, Any]]] = {}
         self.commits: dict[str, list[str]] = {}  # sha -> parent shas
         self.trees: dict[str, dict[str, bytes]] = {}  # commit sha or ref -> files
+        self.symlinks: dict[str, set[str]] = {}  # commit sha or ref -> paths that are symbolic links (content: target)
         self.teams: dict[tuple[str, str], dict[str, str]] = {}  # (org, slug) -> login -> state
-        self.requests: list[tuple[str, str]] = []
+        self.requests: list[tuple[str, str]] = []  # (method, path)
+        self.authorizations: list[str | None] = []  # the Authorization header of each request, in order
+        self.repos: dict[str, FakeRepo] = {}  # other public repositories, by lower-case owner/name
+        self.failures: list[tuple[str, int, int]] = []  # (path prefix, status, how many times; -1 always)
         self.secondary_limit_remaining = 0
         self.secondary_limit_hits = 0
         self.server_errors_remaining = 0
@@ -78,28 +151,31 @@ class FakeGitHub:
         self.echo_token_in_errors = False
         self.hooks: dict[str, Callable[[], None]] = {}
         self._next_id = 1000
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # --- serving -----------------------------------------------------------------------------------------------
 
-    def __enter__(self) -> "FakeGitHub":
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
+    def serve(self, request: BaseHTTPRequestHandler) -> None:
+        body = read_body(request)
+        url = urlparse(request.path)
+        try:
+            status, payload, headers = self.handle(request.command, url.path, parse_qs(url.query), request.headers, body)
+        except _Error as exc:
+            status, payload, headers = exc.status, exc.body, exc.headers
+        send_json(request, status, payload, {"X-GitHub-Media-Type": "github.v3; format=json", **headers})
 
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None and self._thread is not None
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
+    def fail(self, prefix: str, status: int, times: int = -1) -> None:
+        """Answer requests whose path starts with ``prefix`` with ``status`` (``times`` times; -1: always)."""
+        with self.lock:
+            self.failures.append((prefix, status, times))
 
-    @property
-    def root(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    def paths(self) -> list[str]:
+        with self.lock:
+            return [path for _, path in self.requests]
+
+    def clear_log(self) -> None:
+        with self.lock:
+            self.requests.clear()
+            self.authorizations.clear()
 
     @property
     def api_url(self) -> str:
@@ -214,6 +290,15 @@ class FakeGitHub:
     def handle(self, method: str, path: str, query: dict[str, list[str]], headers: Any, body: bytes) -> tuple[int, Any, dict[str, str]]:
         with self.lock:
             self.requests.append((method, path))
+            self.authorizations.append(headers.get("Authorization"))
+            for index, (prefix, status, times) in enumerate(self.failures):
+                if path.startswith(prefix) and times != 0:
+                    if times > 0:
+                        self.failures[index] = (prefix, status, times - 1)
+                    raise _Error(status, {"message": "Service Unavailable"})
+        public = self._public(method, path, query)
+        if public is not None:
+            return public
         token = self._token(headers.get("Authorization", ""))
         if self.secondary_limit_remaining > 0:
             with self.lock:
@@ -245,6 +330,80 @@ class FakeGitHub:
                 with self.lock:
                     return getattr(self, f"_api_{name}")(token, query, data, *[unquote(g) for g in match.groups()])
         raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+
+    # --- other public repositories (pin-comment lookups) ---------------------------------------------------------
+
+    def _public(self, method: str, path: str, query: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]] | None:
+        """The answer for a repository of ``repos`` (None: not one of them)."""
+        match = re.fullmatch(r"/api/v3/repos/([^/]+)/([^/]+)(/.*)?", path)
+        if match is None or method != "GET":
+            return None
+        owner, name, rest = match.group(1), match.group(2), match.group(3) or ""
+        full = f"{owner}/{name}"
+        if full.lower() == self.full_name.lower():
+            return None
+        repo = self.repos.get(full.lower())
+        if repo is None:
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        base = f"{self.api_url}/repos/{full}"
+        if rest == "":
+            return 200, {"id": 1, "node_id": "R_1", "name": name, "full_name": full, "private": False,
+                         "owner": {"login": owner, "id": 2, "type": "Organization"}, "url": base,
+                         "default_branch": repo.default_branch, "fork": False}, {}
+        if rest.startswith("/git/ref/tags/"):
+            tag = unquote(rest[len("/git/ref/tags/"):])
+            if tag not in repo.tags:
+                raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+            target = repo.tags[tag]
+            kind = "tag" if target in repo.tag_objects else "commit"
+            return 200, {"ref": f"refs/tags/{tag}", "node_id": "REF_1", "url": f"{base}/git/refs/tags/{tag}",
+                         "object": {"sha": target, "type": kind, "url": f"{base}/git/{kind}s/{target}"}}, {}
+        if rest.startswith("/git/tags/"):
+            tag_sha = rest[len("/git/tags/"):]
+            if tag_sha not in repo.tag_objects:
+                raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+            commit = repo.tag_objects[tag_sha]
+            return 200, {
+                "node_id": "TAG_1", "tag": "annotated", "sha": tag_sha, "url": f"{base}/git/tags/{tag_sha}",
+                "message": "release", "tagger": {"name": "r", "email": "r@example.invalid", "date": "2026-01-01T00:00:00Z"},
+                "object": {"type": "commit", "sha": commit, "url": f"{base}/git/commits/{commit}"},
+                "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None},
+            }, {}
+        if rest.startswith("/compare/"):
+            left, sep, right = unquote(rest[len("/compare/"):]).partition("...")
+            if not sep:
+                raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+            return self._compare(repo, base, left, right)
+        if rest == "/tags":
+            items = [{"name": tag, "commit": {"sha": repo.peel(t), "url": f"{base}/commits/{repo.peel(t)}"},
+                      "zipball_url": f"{base}/zipball/refs/tags/{tag}", "tarball_url": f"{base}/tarball/refs/tags/{tag}",
+                      "node_id": "T"} for tag, t in repo.tags.items()]
+            return self._page(items, query, f"{base}/tags")
+        if rest == "/branches":
+            items = [{"name": branch, "commit": {"sha": c, "url": f"{base}/commits/{c}"}, "protected": False}
+                     for branch, c in repo.branches.items()]
+            return self._page(items, query, f"{base}/branches")
+        raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+
+    def _compare(self, repo: FakeRepo, base: str, left: str, right: str) -> tuple[int, Any, dict[str, str]]:
+        a, b = repo.resolve(left), repo.resolve(right)
+        if a is None or b is None:
+            raise _Error(404, {"message": "Not Found", "documentation_url": DOCS})
+        ancestors_a, ancestors_b = repo.ancestors(a), repo.ancestors(b)
+        if a == b:
+            status, ahead, behind = "identical", 0, 0
+        elif b in ancestors_a:
+            status, ahead, behind = "behind", 0, len(ancestors_a - ancestors_b)
+        elif a in ancestors_b:
+            status, ahead, behind = "ahead", len(ancestors_b - ancestors_a), 0
+        else:
+            status, ahead, behind = "diverged", len(ancestors_b - ancestors_a), len(ancestors_a - ancestors_b)
+        commit = {"sha": a, "url": f"{base}/commits/{a}", "commit": {"message": "m"}, "parents": []}
+        return 200, {
+            "url": f"{base}/compare/{left}...{right}", "html_url": "h", "permalink_url": "p", "diff_url": "d",
+            "patch_url": "p", "base_commit": commit, "merge_base_commit": commit, "status": status,
+            "ahead_by": ahead, "behind_by": behind, "total_commits": ahead, "commits": [], "files": [],
+        }, {}
 
     def _token(self, header: str) -> Token:
         scheme, _, value = header.partition(" ")
@@ -442,7 +601,8 @@ class FakeGitHub:
         self._repo(owner, name)
         self._need(token, ("contents", READ))
         files = self._files(ref)
-        entries = [{"path": p, "mode": "100644", "type": "blob", "sha": blob_id(b), "size": len(b),
+        links = self.symlinks.get(ref, set())
+        entries = [{"path": p, "mode": "120000" if p in links else "100644", "type": "blob", "sha": blob_id(b), "size": len(b),
                     "url": f"{self.repo_url}/git/blobs/{blob_id(b)}"} for p, b in sorted(files.items())]
         return 200, {"sha": ref, "url": f"{self.repo_url}/git/trees/{ref}", "tree": entries, "truncated": False}, {}
 
@@ -493,33 +653,3 @@ _ROUTES = [
     (_R + r"/contents/(.+)", "GET", "contents"),
     (_R + r"/git/blobs/([0-9a-f]+)", "GET", "blob"),
 ]
-
-
-def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            url = urlparse(self.path)
-            try:
-                status, payload, headers = fake.handle(self.command, url.path, parse_qs(url.query), self.headers, body)
-            except _Error as exc:
-                status, payload, headers = exc.status, exc.body, exc.headers
-            raw = b"" if payload is None else json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(raw)))
-            self.send_header("X-GitHub-Media-Type", "github.v3; format=json")
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(raw)
-
-        do_GET = do_POST = do_PATCH = do_DELETE = _serve
-
-    return Handler

@@ -26,13 +26,14 @@ import datetime as dt
 import gzip
 import hashlib
 import json
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
+
+from fakes.server import FakeServer, send
 
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"
@@ -87,12 +88,12 @@ class Fault:
     location: str = ""
 
 
-class FakeRegistry:
+class FakeRegistry(FakeServer):
     """State and server. Use as a context manager. ``pypi_url`` and ``npm_url`` are the base URLs to configure."""
 
     def __init__(self, latency: float = 0.0) -> None:
+        super().__init__()
         self.latency = latency
-        self.lock = threading.RLock()
         self.pypi: dict[str, dict[str, Any]] = {}  # canonical name -> {"versions": [...], "files": [...]}
         self.provenance: dict[str, dict[str, Any]] = {}  # path -> provenance object
         self.npm: dict[str, dict[str, Any]] = {}  # name -> packument
@@ -103,34 +104,6 @@ class FakeRegistry:
         self.max_in_flight = 0  # the most requests being answered at once
         self.strip_provenance = False  # act as a mirror that drops PEP 740 keys and npm provenance fields
         self.gzip = False
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- serving ------------------------------------------------------------------------------------------------
-
-    def __enter__(self) -> "FakeRegistry":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def start(self) -> "FakeRegistry":
-        self._server = _Server(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        assert self._server is not None and self._thread is not None
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
-
-    @property
-    def root(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     @property
     def pypi_url(self) -> str:
@@ -151,6 +124,9 @@ class FakeRegistry:
 
     def count(self, path: str) -> int:
         return self.paths().count(path)
+
+    def serve(self, request: BaseHTTPRequestHandler) -> None:
+        _Answer(self, request)()
 
     # -- PyPI ---------------------------------------------------------------------------------------------------
 
@@ -335,102 +311,85 @@ def attestation_document(name: str, version: str, content: bytes, repository: st
                              {"predicateType": SLSA_V1, "bundle": bundle(slsa)}]}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # listen() backlog: many clients connect at once in the benchmark
+class _Answer:
+    """One GET of the fake registry: the scripted fault for its path, if any, else the document."""
 
+    def __init__(self, fake: FakeRegistry, request: BaseHTTPRequestHandler) -> None:
+        self.fake, self.request = fake, request
 
-def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            path = urlsplit(self.path).path
-            headers = {k.lower(): v for k, v in self.headers.items()}
+    def __call__(self) -> None:
+        fake = self.fake
+        path = urlsplit(self.request.path).path
+        headers = {k.lower(): v for k, v in self.request.headers.items()}
+        with fake.lock:
+            fake.requests.append((path, headers))
+            queue = fake.faults.get(path)
+            fault = queue.popleft() if queue else None
+            fake.in_flight += 1
+            fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+        try:
+            self._answer(path, headers, fault)
+        finally:
             with fake.lock:
-                fake.requests.append((path, headers))
-                queue = fake.faults.get(path)
-                fault = queue.popleft() if queue else None
-                fake.in_flight += 1
-                fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
-            try:
-                self._answer(path, headers, fault)
-            finally:
-                with fake.lock:
-                    fake.in_flight -= 1
+                fake.in_flight -= 1
 
-        def _answer(self, path: str, headers: dict[str, str], fault: Fault | None) -> None:
-            if fake.latency:
-                time.sleep(fake.latency)
-            if fault is not None and self._fault(fault, path, headers):
-                return
-            status, content_type, value = fake.route(path)
-            body = json.dumps(value, indent=1).encode()
-            if fault is not None and fault.kind == "truncate":
-                body = body[: len(body) // 2]
-            self._send(status, content_type, body, headers)
+    def _answer(self, path: str, headers: dict[str, str], fault: Fault | None) -> None:
+        if self.fake.latency:
+            time.sleep(self.fake.latency)
+        if fault is not None and self._fault(fault, headers):
+            return
+        status, content_type, value = self.fake.route(path)
+        body = json.dumps(value, indent=1).encode()
+        if fault is not None and fault.kind == "truncate":
+            body = body[: len(body) // 2]
+        self._send(status, content_type, body, headers)
 
-        def _fault(self, fault: Fault, path: str, headers: dict[str, str]) -> bool:
-            """Answer with the fault; False when the normal answer should follow (after ``slow``/``truncate``)."""
-            if fault.kind == "slow":
-                time.sleep(fault.seconds)
-                return False
-            if fault.kind == "truncate":
-                return False
-            if fault.kind == "status":
-                self._raw(fault.status, b'{"message": "try again"}', fault.headers)
-            elif fault.kind == "echo":
-                token = headers.get("authorization", "")
-                self._raw(fault.status, f'{{"error": "bad credentials: {token}"}}'.encode(), {},
-                          reason=f"Denied for {token}")
-            elif fault.kind == "redirect":
-                self._raw(fault.status, b"", {"Location": fault.location})
-            elif fault.kind == "oversize":
-                self._raw(200, b'{"pad": "' + b"x" * fault.size + b'"}', {"Content-Type": "application/json"})
-            elif fault.kind == "short":
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "100000")
-                self.end_headers()
-                self.wfile.write(b'{"partial": tr')
-            elif fault.kind == "bomb":
-                packed = gzip.compress(b'{"pad": "' + b"0" * fault.size + b'"}')
-                self._raw(200, packed, {"Content-Type": "application/json", "Content-Encoding": "gzip"})
-            elif fault.kind == "html":
-                self._raw(200, b"<!DOCTYPE html><html><body><a href='x'>x</a></body></html>",
-                          {"Content-Type": "text/html"})
-            return True
+    def _fault(self, fault: Fault, headers: dict[str, str]) -> bool:
+        """Answer with the fault; False when the normal answer should follow (after ``slow``/``truncate``)."""
+        request = self.request
+        if fault.kind == "slow":
+            self.fake.stopping.wait(fault.seconds)
+            return False
+        if fault.kind == "truncate":
+            return False
+        if fault.kind == "status":
+            send(request, fault.status, b'{"message": "try again"}', fault.headers)
+        elif fault.kind == "echo":
+            token = headers.get("authorization", "")
+            send(request, fault.status, f'{{"error": "bad credentials: {token}"}}'.encode(), {},
+                 reason=f"Denied for {token}")
+        elif fault.kind == "redirect":
+            send(request, fault.status, b"", {"Location": fault.location})
+        elif fault.kind == "oversize":
+            send(request, 200, b'{"pad": "' + b"x" * fault.size + b'"}', {"Content-Type": "application/json"})
+        elif fault.kind == "short":
+            request.send_response(200)
+            request.send_header("Content-Type", "application/json")
+            request.send_header("Content-Length", "100000")
+            request.end_headers()
+            request.wfile.write(b'{"partial": tr')
+        elif fault.kind == "bomb":
+            packed = gzip.compress(b'{"pad": "' + b"0" * fault.size + b'"}')
+            send(request, 200, packed, {"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        elif fault.kind == "html":
+            send(request, 200, b"<!DOCTYPE html><html><body><a href='x'>x</a></body></html>",
+                 {"Content-Type": "text/html"})
+        return True
 
-        def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str]) -> None:
-            etag = f'"{sha256(body)[:16]}"'
-            if status == 200 and headers.get("if-none-match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.end_headers()
-                return
-            extra = {"Content-Type": content_type}
-            if status == 200:
-                extra.update({"ETag": etag, "Last-Modified": LAST_MODIFIED, "Cache-Control": "max-age=600"})
-                if fake.gzip and "gzip" in headers.get("accept-encoding", ""):
-                    body = gzip.compress(body)
-                    extra["Content-Encoding"] = "gzip"
-            self._raw(status, body, extra)
-
-        def _raw(self, status: int, body: bytes, headers: dict[str, str], reason: str | None = None) -> None:
-            self.send_response(status, reason)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            try:
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting (a timeout test)
-
-    return Handler
+    def _send(self, status: int, content_type: str, body: bytes, headers: dict[str, str]) -> None:
+        etag = f'"{sha256(body)[:16]}"'
+        if status == 200 and headers.get("if-none-match") == etag:
+            self.request.send_response(304)
+            self.request.send_header("ETag", etag)
+            self.request.end_headers()
+            return
+        extra = {"Content-Type": content_type}
+        if status == 200:
+            extra.update({"ETag": etag, "Last-Modified": LAST_MODIFIED, "Cache-Control": "max-age=600"})
+            if self.fake.gzip and "gzip" in headers.get("accept-encoding", ""):
+                body = gzip.compress(body)
+                extra["Content-Encoding"] = "gzip"
+        send(self.request, status, body, extra)
 
 
 # -- scenarios ---------------------------------------------------------------------------------------------------

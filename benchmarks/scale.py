@@ -1,0 +1,125 @@
+"""Synthetic scale: ``lockgate diff`` and ``lockgate check --offline`` of a pull request changing 10% of a lockfile
+of 1k, 10k and 50k entries, in every format, with the slope between sizes.
+
+    python benchmarks/scale.py [--formats NAME,...] [--sizes 1000,10000,50000] [--runs N]
+                                                                    (part of: python benchmarks/suite.py)
+
+The repositories come from benchmarks/synthetic.py. Each command is a fresh process (wall time, CPU time, peak
+memory). Growth is judged on the marginal cost: CPU milliseconds per 1,000 entries from one size to the next (CPU
+time, not wall time: on a shared machine one run's wall time is mostly waiting for a core). Linear growth keeps that slope flat (the ratio of
+the last slope to the first near 1; a whole-command ratio 50k/10k near 5 once start-up is small beside the work).
+Target (issue 9): a 50k-entry package-lock diff under 2 s and 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import Measure, development_lockgate, measure_command  # noqa: E402
+from synthetic import FORMATS, FORMATS_BY_NAME, SyntheticFormat, build_repository  # noqa: E402
+
+SIZES = (1000, 10000, 50000)
+# GitHub workflows are small files and lockgate refuses one over 2 MiB (checker/manifests/gha_yaml.py): a workflow
+# of 50,000 actions would be 4 MB, so the workflow format stops at 10,000.
+MAX_ENTRIES = {"workflow": 10000}
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleFigure:
+    """One format at one size: the lockfile's size at base, the changes, and both commands' measures."""
+
+    format: str
+    entries: int
+    size: int
+    changes: int
+    diff: Measure
+    check: Measure
+
+
+@dataclass(frozen=True, slots=True)
+class Slope:
+    """How one format's cost grows: CPU ms per 1k entries between consecutive sizes (median runs), the ratio of
+    the last of those slopes to the first, and the whole command's CPU-time ratio between the two largest sizes."""
+
+    format: str
+    command: str
+    per_1k: tuple[tuple[int, int, float], ...]
+    slope_ratio: float
+    size_ratio: tuple[int, int, float]
+    memory_per_1k: float
+
+
+def sizes_for(fmt: SyntheticFormat, sizes: tuple[int, ...]) -> tuple[int, ...]:
+    limit = MAX_ENTRIES.get(fmt.name)
+    return tuple(size for size in sizes if limit is None or size <= limit)
+
+
+def measure_format(lockgate: list[str], root: Path, fmt: SyntheticFormat, entries: int, runs: int) -> ScaleFigure:
+    repo = build_repository(root / f"{fmt.name.replace(' ', '-').replace('.', '-')}-{entries}", fmt, entries)
+    revisions = ["--base", repo.base, "--head", repo.head]
+    diff = measure_command([*lockgate, "diff", *revisions], runs, cwd=repo.path)
+    check = measure_command([*lockgate, "check", "--offline", *revisions], runs, cwd=repo.path)
+    return ScaleFigure(fmt.name, entries, repo.size, repo.evolution.changes, diff, check)
+
+
+def measure_scale(lockgate: list[str], root: Path, formats: tuple[SyntheticFormat, ...], sizes: tuple[int, ...],
+                  runs: int, progress=None) -> list[ScaleFigure]:  # type: ignore[no-untyped-def]
+    figures = []
+    for fmt in formats:
+        for entries in sizes_for(fmt, sizes):
+            figure = measure_format(lockgate, root, fmt, entries, runs)
+            if progress is not None:
+                progress(figure)
+            figures.append(figure)
+    return figures
+
+
+def slopes(figures: list[ScaleFigure]) -> list[Slope]:
+    """The growth of each format's diff and check, from the figures of at least two sizes."""
+    out = []
+    for name in dict.fromkeys(f.format for f in figures):
+        mine = sorted((f for f in figures if f.format == name), key=lambda f: f.entries)
+        if len(mine) < 2:
+            continue
+        for command in ("diff", "check"):
+            measures = [(f.entries, getattr(f, command)) for f in mine]
+            per_1k = tuple((a, b, (mb.cpu_ms - ma.cpu_ms) / ((b - a) / 1000))
+                           for (a, ma), (b, mb) in zip(measures, measures[1:]))
+            first, last = per_1k[0][2], per_1k[-1][2]
+            (small, m_small), (large, m_large) = measures[-2], measures[-1]
+            memory = (m_large.peak_mb - m_small.peak_mb) / ((large - small) / 1000)
+            out.append(Slope(name, command, per_1k, last / first if first > 0 else float("inf"),
+                             (small, large, m_large.cpu_ms / m_small.cpu_ms), memory))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--formats", default=",".join(f.name for f in FORMATS))
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    formats = tuple(FORMATS_BY_NAME[name.strip()] for name in args.formats.split(","))
+    sizes = tuple(int(size) for size in args.sizes.split(","))
+
+    def show(f: ScaleFigure) -> None:
+        print(f"{f.format:14} {f.entries:>6} entries {f.size / 1e6:6.1f} MB  diff {f.diff.median_ms:7.0f} ms (CPU {f.diff.cpu_ms:.0f}) "
+              f"(min {f.diff.min_ms:.0f}, {f.diff.peak_mb:.0f} MB)  check {f.check.median_ms:7.0f} ms (CPU {f.check.cpu_ms:.0f}) "
+              f"(min {f.check.min_ms:.0f}, {f.check.peak_mb:.0f} MB)", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="lockgate-scale-") as tmp:
+        figures = measure_scale(development_lockgate(), Path(tmp), formats, sizes, args.runs, show)
+    for slope in slopes(figures):
+        steps = ", ".join(f"{a // 1000}k-{b // 1000}k {ms:.1f}" for a, b, ms in slope.per_1k)
+        small, large, ratio = slope.size_ratio
+        print(f"{slope.format:14} {slope.command:5} ms per 1k entries: {steps}; last/first {slope.slope_ratio:.2f}; "
+              f"{large // 1000}k/{small // 1000}k {ratio:.1f}; {slope.memory_per_1k:.1f} MB per 1k")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
