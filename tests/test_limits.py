@@ -444,3 +444,23 @@ def test_a_pr_run_that_cannot_judge_escapes_the_path_in_the_summary_and_the_stat
     [status] = fake.statuses[head]
     assert status["state"] == "error" and "\x1b" not in status["description"]
     assert not RAW_CONTROL.search(result.stderr) and result.stderr.startswith("lockgate: error: requirements-`<img")
+
+
+def test_the_review_ledger_has_the_policy_files_bounds() -> None:
+    """The ledger is YAML a pull request can edit; it is read with the policy's reader and its bounds."""
+    from checker.errors import PolicyError
+    from checker.ledger import parse_ledger
+
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for index, name in enumerate("bcde"):
+        previous = "abcd"[index]
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    bomb = "\n".join(levels) + "\nreviews: [*e]\n"
+    with pytest.raises(PolicyError) as caught:
+        parse_ledger(bomb, ".github/lockgate-reviews.yml")
+    assert str(caught.value) == (
+        ".github/lockgate-reviews.yml:1: expands to more than 100,000 values through YAML aliases: refusing an alias bomb")
+    deep = "reviews:\n" + "".join("  " * depth + "- \n" for depth in range(1, 80))
+    with pytest.raises(PolicyError) as caught:
+        parse_ledger(deep, ".github/lockgate-reviews.yml")
+    assert "nested more than 64 levels deep" in str(caught.value)
