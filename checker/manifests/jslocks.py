@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 from urllib.parse import unquote
 
 from checker.errors import ManifestError
@@ -68,8 +67,7 @@ def alias_target(range_: str) -> tuple[str, str] | None:
 # Where a URL points
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
+class Located(NamedTuple):
     """A Source and the resolved artifact URL (None when there is none, as for git)."""
 
     source: Source
@@ -149,8 +147,7 @@ def git_ref(range_: str) -> str | None:
 # The project's package.json
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectDeps:
+class ProjectDeps(NamedTuple):
     """The dependency ranges a package.json declares, by field: ``{name: range}``."""
 
     path: str

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from checker.errors import ManifestError
 from checker.manifests.common import number_too_long, too_deep
@@ -86,13 +86,12 @@ class _Abandon(Exception):
     """The text is outside the fast reader's subset; the full loader decides."""
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """A loaded lockfile: its data (plain dicts, lists, str, int, float, bool, None) and the line of every key at
     depth one and two. ``fast`` says which reader produced it (for tests and benchmarks)."""
 
     data: object
-    lines: dict[tuple, int] = field(default_factory=dict)
+    lines: dict[tuple, int]
     fast: bool = True
 
 

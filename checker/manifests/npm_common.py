@@ -15,8 +15,7 @@ from __future__ import annotations
 import binascii
 import json
 import re
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from checker.errors import ManifestError
 from checker.manifests.common import expect_bool, expect_object, expect_string, json_type  # noqa: F401  (re-exported)
@@ -201,8 +200,7 @@ def sri_hashes(integrity: str, what: str, path: str, line: int | None) -> frozen
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
+class Spec(NamedTuple):
     """A dependency specifier read as npm reads it.
 
     name: the package it installs (the real package for an ``npm:`` alias); version: the exact version when

@@ -19,7 +19,7 @@ installed copies, not the project's declarations, and are read as declaring noth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checker.errors import ManifestError
 from checker.manifests.npm_common import (
@@ -46,8 +46,7 @@ _SECTIONS = (
 _MAX_OVERRIDE_DEPTH = 32
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     name: str  # the key as written (an alias name for npm: aliases)
     spec: str
     scope: str

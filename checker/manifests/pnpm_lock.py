@@ -29,7 +29,6 @@ short (a truncated file) fails there with a clear error instead of silently losi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from checker.errors import ManifestError
 from checker.manifests import lockyaml
@@ -82,19 +81,19 @@ def _major_version(data: dict, lines: dict, path: str) -> int:
     return major
 
 
-@dataclass(slots=True)
 class _Package:
-    """One ``packages`` entry, merged with the others of the same name, version and source."""
+    """One ``packages`` entry, merged with the others of the same name, version and source (mutable while the
+    importers are walked: scope, direct and specifiers are filled in)."""
 
-    name: str
-    version: str
-    source: Source
-    hashes: frozenset[str]
-    resolved: str | None
-    line: int | None
-    scope: str = "prod"
-    direct: bool = False
-    specifiers: list[str] = field(default_factory=list)
+    __slots__ = ("name", "version", "source", "hashes", "resolved", "line", "scope", "direct", "specifiers")
+
+    def __init__(self, name: str, version: str, source: Source, hashes: frozenset[str], resolved: str | None,
+                 line: int | None) -> None:
+        self.name, self.version, self.source, self.hashes = name, version, source, hashes
+        self.resolved, self.line = resolved, line
+        self.scope = "prod"
+        self.direct = False
+        self.specifiers: list[str] = []
 
 
 class _Lockfile:

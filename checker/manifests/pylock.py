@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from checker.errors import ManifestError
 from checker.manifests import pyproject
@@ -230,8 +229,7 @@ def _file_hashes(file: object, what: str, path: str, line: int | None) -> set[st
 # Scope from markers
 # ---------------------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class _Scenario:
+class _Scenario(NamedTuple):
     """What the marker variables ``extras`` and ``dependency_groups`` hold. ``None`` for extras: any extra
     might be requested."""
 

@@ -17,7 +17,7 @@ Poetry entry) after the header of its table; None when the search does not find 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -223,8 +223,7 @@ def _string_line(text: str, value: str, start: int) -> tuple[int | None, int]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
+class _Context(NamedTuple):
     """What every section parser needs: the file, and the named indexes dependencies may refer to."""
 
     text: str
@@ -704,8 +703,7 @@ def _uv_requirements(uv: dict, ctx: _Context) -> list[Dependency]:
     return deps
 
 
-@dataclass(frozen=True, slots=True)
-class _UvSource:
+class _UvSource(NamedTuple):
     source: Source
     marker: str | None
     editable: bool

@@ -28,7 +28,6 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
@@ -80,8 +79,7 @@ _ARCHIVE_EXTENSIONS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class _Option:
+class _Option(NamedTuple):
     """One option pip accepts in a requirements file: what it sets and what value it needs (None: a flag)."""
 
     dest: str
@@ -193,11 +191,13 @@ def _split_args_options(text: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------------------- options
 
 
-@dataclass(slots=True)
 class _Options:
     """The options of one logical line, by destination, in the order written."""
 
-    values: dict[str, list[str]] = field(default_factory=dict)
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, list[str]] | None = None) -> None:
+        self.values: dict[str, list[str]] = values if values is not None else {}
 
     def add(self, dest: str, value: str) -> None:
         self.values.setdefault(dest, []).append(value)
@@ -333,8 +333,7 @@ def _hash_value(value: str, written: str, path: str, line: int) -> str:
 # -------------------------------------------------------------------------------------------- requirements
 
 
-@dataclass(frozen=True, slots=True)
-class _Requirement:
+class _Requirement(NamedTuple):
     """What one requirement says, before file-level facts (scope, direct, line) are added."""
 
     name: str
@@ -365,10 +364,10 @@ def _parse_requirement(args: str, path: str, line: int, read: Reader) -> _Requir
     requirement = requirement.strip()
     markers = _parse_markers(marker_text, path, line) if separator else None
     if is_url:
-        return replace(_unnamed_url(requirement, path, line), markers=markers)
+        return _unnamed_url(requirement, path, line)._replace(markers=markers)
     if _is_local_path(requirement):
-        return replace(_local_path(requirement, path, line, read), markers=markers)
-    return replace(_pep508_requirement(requirement, path, line), markers=markers)
+        return _local_path(requirement, path, line, read)._replace(markers=markers)
+    return _pep508_requirement(requirement, path, line)._replace(markers=markers)
 
 
 def _parse_markers(text: str, path: str, line: int) -> str | None:
@@ -772,8 +771,7 @@ def _annotation_says_direct(physical: list[str], entry: _Line) -> bool:
 # ---------------------------------------------------------------------------------------------- includes
 
 
-@dataclass(frozen=True, slots=True)
-class _Include:
+class _Include(NamedTuple):
     """A ``-r``/``-c`` directive: the file it names (as a repository path) and where it is written."""
 
     target: str

@@ -25,7 +25,6 @@ the conservative reading.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from checker.errors import ManifestError
@@ -72,20 +71,20 @@ class _Edge(NamedTuple):
     extras: tuple[str, ...]
 
 
-@dataclass(slots=True)
 class _Package:
-    """A ``[[package]]`` with its edges resolved to package indexes."""
+    """A ``[[package]]`` with its edges resolved to package indexes (mutable while the file is read)."""
 
-    name: str
-    version: str | None
-    source: dict | None
-    source_kind: str | None
-    line: int | None
-    hashes: frozenset[str]
-    member: bool = False
-    dependencies: list[_Edge] = field(default_factory=list)
-    extras: dict[str, list[_Edge]] = field(default_factory=dict)
-    groups: dict[str, list[_Edge]] = field(default_factory=dict)
+    __slots__ = ("name", "version", "source", "source_kind", "line", "hashes", "member", "dependencies", "extras",
+                 "groups")
+
+    def __init__(self, name: str, version: str | None, source: dict | None, source_kind: str | None,
+                 line: int | None, hashes: frozenset[str]) -> None:
+        self.name, self.version, self.source, self.source_kind = name, version, source, source_kind
+        self.line, self.hashes = line, hashes
+        self.member = False
+        self.dependencies: list[_Edge] = []
+        self.extras: dict[str, list[_Edge]] = {}
+        self.groups: dict[str, list[_Edge]] = {}
 
 
 def _build(data: dict, lines: list[int | None], text: str, path: str) -> Manifest:
@@ -261,8 +260,7 @@ def _resolve(entry: dict, packages: list[_Package], by_name: dict) -> tuple[int,
     return tuple(exact or candidates)
 
 
-@dataclass(frozen=True, slots=True)
-class _Roots:
+class _Roots(NamedTuple):
     """Where the graph walk starts, by scope.
 
     known is False when the file names no workspace member and no requirement: there is nothing to walk from.

@@ -46,7 +46,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from checker.errors import ManifestError
@@ -98,8 +98,7 @@ def parse_lock(text: str, path: str, read: Reader, *, fast: bool = True) -> Mani
     return Manifest(path=path, format=FORMAT, ecosystem="npm", dependencies=dependencies, kind="lock")
 
 
-@dataclass(slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One lockfile entry: the descriptors of its key, its key's line, its fields."""
 
     descriptors: list[str]
@@ -107,14 +106,15 @@ class _Entry:
     fields: dict
 
 
-@dataclass(slots=True)
 class _Package:
     """What one entry contributes: a dependency's fields (None for a workspace member or a built-in patch; scope
-    and direct are added once the graph is walked) and the entry's edges."""
+    and direct are added once the graph is walked) and the entry's edges (filled in once all entries are read)."""
 
-    fields: dict | None
-    line: int
-    edges: list[Edge] = field(default_factory=list)
+    __slots__ = ("fields", "line", "edges")
+
+    def __init__(self, fields: dict | None, line: int) -> None:
+        self.fields, self.line = fields, line
+        self.edges: list[Edge] = []
 
 
 def _fields(name: str, version: str, specifier: str, source: Source, hashes: frozenset[str], path: str, line: int,
