@@ -249,11 +249,11 @@ class _GitTreeBase(Snapshot):
             if mode != _SYMLINK_MODE:
                 return self._blobs.read(blob_id, path)
             target = self._blobs.read(blob_id, path).decode("utf-8", "replace")
-            path = _follow_link(path, target)
+            path = follow_link(path, target)
         raise SnapshotError(f"{path}: too many levels of symbolic links")
 
 
-def _follow_link(link: str, target: str) -> str:
+def follow_link(link: str, target: str) -> str:
     """The repository path a symlink points at; a link that leaves the repository is an error."""
     if posixpath.isabs(target):
         raise SnapshotError(f"{link}: symbolic link points outside the repository ({target})")

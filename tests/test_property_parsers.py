@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import json
 import math
-import posixpath
-import sys
 from pathlib import Path
 
 import pytest

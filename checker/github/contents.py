@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import posixpath
 from typing import Any
 
 from checker.errors import SnapshotError
 from checker.github.api import GitHubClient
-from checker.snapshot import Snapshot, max_file_bytes, too_large
+from checker.snapshot import Snapshot, follow_link, max_file_bytes, too_large
 
 _SYMLINK = "120000"
 _HOPS = 8
@@ -58,7 +57,7 @@ class ApiSnapshot(Snapshot):
                 raise too_large(path, size, self._max_bytes)
             if mode != _SYMLINK:
                 return self._bytes(path, sha)
-            path = _follow(path, self._blob(sha).decode("utf-8", "replace"))
+            path = follow_link(path, self._blob(sha).decode("utf-8", "replace"))
         raise SnapshotError(f"{path}: too many levels of symbolic links")
 
     def _bytes(self, path: str, sha: str) -> bytes:
@@ -79,15 +78,6 @@ class ApiSnapshot(Snapshot):
         if blob.encoding != "base64":
             return str(blob.content).encode("utf-8")
         return base64.b64decode(blob.content)
-
-
-def _follow(link: str, target: str) -> str:
-    if posixpath.isabs(target):
-        raise SnapshotError(f"{link}: symbolic link points outside the repository ({target})")
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
-    if joined == ".." or joined.startswith("../"):
-        raise SnapshotError(f"{link}: symbolic link points outside the repository ({target})")
-    return joined
 
 
 def parent_of(client: GitHubClient, rev: str) -> str | None:

@@ -6,15 +6,13 @@ Kept apart from the parsers so that each parser holds only its own file format.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from typing import Iterable, NamedTuple, Sequence
 from urllib.parse import unquote
 
 from checker.errors import ManifestError
-from checker.manifests.common import number_too_long, too_deep
-from checker.manifests.npm_common import is_git_url
+from checker.manifests.npm_common import is_git_url, load_json
 from checker.manifests.npm_common import sri_hashes as npm_sri_hashes
 from checker.model import Reader, Source
 from checker.npm_tarball import parse_tarball_url
@@ -186,16 +184,7 @@ def read_package_json(directory: str, read: Reader, *, line_path: str, line: int
     text = read(path)
     if text is None:
         return None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ManifestError(f"not valid JSON: {error.msg}", path, error.lineno) from None
-    except ValueError:  # an integer too long for int() (Python's 4300-digit limit)
-        raise number_too_long(text, path) from None
-    except RecursionError:
-        raise too_deep(text, path) from None
-    if not isinstance(data, dict):
-        raise ManifestError(f"package.json must hold an object, found {type(data).__name__}", path)
+    data = load_json(text, path, "a package.json")
     tables = []
     for field in DEPENDENCY_FIELDS:
         table = data.get(field) or {}

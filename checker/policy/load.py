@@ -190,9 +190,10 @@ def _yaml_load(text: str, path: str) -> Any:
     except RecursionError:  # ruamel.yaml's composer recurses once per level
         raise PolicyError(f"nested more than {MAX_POLICY_DEPTH} levels deep", path, _deep_line(text)) from None
     except ValueError:  # an integer too long for int() (Python's 4300-digit limit)
-        found = re.search(r"[0-9][0-9_]{4000,}", text)
-        line = text.count("\n", 0, found.start()) + 1 if found else None
-        raise PolicyError("a number too long to read", path, line) from None
+        from checker.manifests.common import number_too_long
+
+        error = number_too_long(text, path)
+        raise PolicyError(error.message, path, error.line) from None
 
 
 # A policy is a handful of small mappings. Beyond these bounds a document is not a policy but an attack on the
