@@ -55,7 +55,9 @@ class SnapshotManifests:
             self._texts[path] = None if data is None else decode(data, path)
         return self._texts[path]
 
-    def parse(self, path: str, fmt: Format) -> Manifest | None:
+    def parse(self, path: str, fmt: Format, memo: dict | None = None) -> Manifest | None:
+        """The manifest at ``path``, or None when the snapshot has no such file. ``memo`` is shared with the
+        parse of the same file in the other revision (see ``checker.manifests``)."""
         if path in self._parsed:
             return self._parsed[path]
         text = self.text(path)
@@ -63,7 +65,7 @@ class SnapshotManifests:
             return None
         _refuse_control_characters(path, "the file name", path, None)
         try:
-            manifest = fmt.parse(text, path, self.text)
+            manifest = fmt.parse(text, path, self.text, memo)
         except LockgateError:
             raise
         except RecursionError:
@@ -207,8 +209,9 @@ def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tup
         before_text, after_text = loaders[0].text(path), loaders[1].text(path)
         if before_text == after_text:
             continue
-        before = loaders[0].parse(path, fmt)
-        after = loaders[1].parse(path, fmt)
+        memo: dict = {}  # the head's parse may reuse what the base's parse built
+        before = loaders[0].parse(path, fmt, memo)
+        after = loaders[1].parse(path, fmt, memo)
         if before is not None:
             base_out.append(before)
         if after is not None:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hypothesis_profiles import use_profile
+
 from checker.diff import diff, diff_dependencies
 from checker.model import Change, Dependency, Manifest, Source
+
+use_profile()
 
 HASH_A = frozenset({"sha256:" + "a" * 64})
 HASH_B = frozenset({"sha256:" + "b" * 64})
@@ -330,3 +337,48 @@ def test_range_to_exact_pin() -> None:
 def test_unbounded_declaration_shows_a_star() -> None:
     [change] = diff_dependencies([], [dep("rich", None)])
     assert (change.kind, change.after.display_version()) == ("added", "*")  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# diff_dependencies sets aside the names that did not change before pairing the rest: it must give what pairing
+# every name gives.
+
+
+def _pair_every_name(before: list[Dependency], after: list[Dependency]) -> list:
+    """The reference: every name through the pairing, none set aside."""
+    from collections import defaultdict
+
+    from checker.diff import _diff_one_name
+
+    old: dict = defaultdict(list)
+    new: dict = defaultdict(list)
+    for dep in before:
+        old[(dep.ecosystem, dep.name)].append(dep)
+    for dep in after:
+        new[(dep.ecosystem, dep.name)].append(dep)
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        changes.extend(_diff_one_name(old.get(key, []), new.get(key, [])))
+    return changes
+
+
+def _deps() -> st.SearchStrategy[list[Dependency]]:
+    dep = st.builds(
+        Dependency,
+        ecosystem=st.sampled_from(["npm", "pypi", "actions"]),
+        name=st.sampled_from(["a", "b", "c", "d"]),
+        version=st.sampled_from([None, "1.0.0", "1.0", "2.0.0", "2.1.0"]),
+        specifier=st.sampled_from(["", ">=1", "^2"]),
+        source=st.sampled_from([Source(), Source(kind="url", url="https://x/a.tgz"), Source(kind="registry", url="https://r/")]),
+        hashes=st.sampled_from([frozenset(), frozenset({"sha256:00"}), frozenset({"sha256:11"})]),
+        line=st.integers(1, 50),
+        markers=st.sampled_from([None, "python_version < '3.9'"]),
+    )
+    return st.lists(dep, max_size=8)
+
+
+@settings(max_examples=300)
+@given(before=_deps(), after=_deps(), keep=st.lists(st.integers(0, 7), max_size=8))
+def test_setting_unchanged_names_aside_gives_what_pairing_every_name_gives(before, after, keep):
+    after = after + [before[i]._replace(line=before[i].line + 1) for i in keep if i < len(before)]  # unchanged, moved
+    assert diff_dependencies(before, after) == _pair_every_name(before, after)

@@ -47,6 +47,10 @@ def hook_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         GIT_COMMITTER_NAME="Test",
         GIT_COMMITTER_EMAIL="test@example.invalid",
         NO_COLOR="1",
+        # Hermetic, like every other test (conftest.py): the hook asks no real registry and writes no user cache.
+        # This fixture is built once per session, before conftest's per-test environment applies.
+        LOCKGATE_REGISTRY_OFFLINE="1",
+        LOCKGATE_CACHE_DIR=str(tmp_path_factory.mktemp("hook-registry-cache")),
     )
     return env
 

@@ -2,6 +2,12 @@
 
 Each format is one module with ``parse(text, path, read) -> Manifest``. Modules are imported only when a file
 of their format is actually read, so a run that touches no lockfile imports no parser.
+
+A module that sets ``REUSES_BASE = True`` takes a fourth argument, ``memo``: a dict shared by the parses of
+one file's two revisions, base first, and by nothing else. The base parse may leave there what it built, and
+the head parse may reuse it for the parts that did not change, provided the result is exactly what a fresh
+parse would give: a pull request changes a tenth of a 50,000-entry lockfile, and reading the other nine tenths
+twice was most of its diff.
 """
 
 from __future__ import annotations
@@ -33,8 +39,10 @@ class Format:
     def __repr__(self) -> str:
         return f"Format({self.name!r})"
 
-    def parse(self, text: str, path: str, read: Reader) -> Manifest:
+    def parse(self, text: str, path: str, read: Reader, memo: dict | None = None) -> Manifest:
         module = importlib.import_module(f"checker.manifests.{self.module}")
+        if memo is not None and getattr(module, "REUSES_BASE", False):
+            return module.parse(text, path, read, memo)
         return module.parse(text, path, read)
 
 

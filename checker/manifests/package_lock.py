@@ -53,6 +53,7 @@ from checker.model import DEFAULT_SOURCE, Dependency, Manifest, Reader, Source
 from checker.npm_tarball import DEFAULT_REGISTRY, is_default_registry, own_registry, parse_tarball_url
 
 FORMATS = {"package-lock.json": "package-lock", "npm-shrinkwrap.json": "npm-shrinkwrap"}
+REUSES_BASE = True  # parse() takes a memo shared with the base revision's parse (see checker.manifests)
 SUPPORTED_VERSIONS = (1, 2, 3)
 _ROOT_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 _FLAGS = ("dev", "optional", "devOptional", "inBundle", "hasInstallScript", "link", "peer", "extraneous", "bundled")
@@ -69,10 +70,15 @@ _ENTRY_KEY = re.compile(r'"(node_modules/[^"\\\n]*)"[ \t\r\n]*:[ \t\r\n]*\{')
 # The end of any key whose value is an object, for the rarer keys (``packages/app/node_modules/x``).
 _OBJECT_KEY_END = re.compile(r'"[ \t\r\n]*:[ \t\r\n]*\{')
 _MAX_SEARCHES = 16
+_MEMO_KEY = "package-lock entries"
 
 
-def parse(text: str, path: str, read: Reader) -> Manifest:
-    """Parse an npm lockfile into one Dependency per installed package folder."""
+def parse(text: str, path: str, read: Reader, memo: dict | None = None) -> Manifest:
+    """Parse an npm lockfile into one Dependency per installed package folder.
+
+    ``memo`` is shared by the parses of one file's two revisions, base first (see ``checker.manifests``): the
+    base leaves each entry with its Dependency there, and the head takes the Dependency back for every entry that
+    is unchanged instead of building it again (nine in ten entries of a typical bump)."""
     base = posixpath.basename(path)
     fmt = FORMATS.get(base, "package-lock")
     if "node_modules" in path.split("/")[:-1]:
@@ -81,7 +87,11 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     data = load_json(text, path, f"an npm lockfile ({base})")
     version = _lockfile_version(data, text, path)
     if version >= 2 and "packages" in data:
-        deps = _Packages(data, text, path, read).dependencies()
+        packages = _Packages(data, text, path, read)
+        earlier = memo.pop(_MEMO_KEY, None) if memo is not None else None
+        deps = packages.dependencies(earlier)
+        if memo is not None and earlier is None:
+            memo[_MEMO_KEY] = packages.built
     elif version == 3:
         raise ManifestError('lockfileVersion 3 needs a "packages" object', path, _top_key_line(text, "lockfileVersion"))
     else:
@@ -117,16 +127,26 @@ def _optional_string(entry: dict, key: str, what: str, path: str, line: int | No
     return None if value is None else expect_string(value, f"{what} {key}", path, line)
 
 
-def _well_typed(entry: dict) -> bool:
-    """The quick check every entry passes: strings where strings belong, booleans for the flags."""
-    for key in _STRING_FIELDS:
-        value = entry.get(key)
-        if value is not None and type(value) is not str:
-            return False
-    for flag in _FLAG_SET.intersection(entry):
-        if type(entry[flag]) is not bool:
-            return False
-    return True
+# Every field of a ``packages`` entry that decides its Dependency, in the order ``_read`` returns them: the
+# strings, then the flags. Nothing else of an entry (its own ``dependencies``, ``engines``, ``license``) matters.
+_READ = _STRING_FIELDS + _FLAGS
+_STRING_COUNT = _FLAGS_AT = len(_STRING_FIELDS)
+_NO_FLAGS = (None,) * len(_FLAGS)
+_STRING_TYPES = frozenset({str, type(None)})
+_FLAG_TYPES = frozenset({bool, type(None)})
+
+
+def _read(entry: dict) -> tuple:
+    """The fields of ``_READ``, None where absent: one C-level pass instead of a lookup per field."""
+    return tuple(map(entry.get, _READ))
+
+
+def _well_typed(fields: tuple) -> bool:
+    """The quick check every entry passes: strings where strings belong, booleans for the flags. By type, not
+    by value: ``1 == True`` in Python, and a flag written ``1`` is no boolean to npm's schema."""
+    return _STRING_TYPES.issuperset(map(type, fields[:_STRING_COUNT])) and _FLAG_TYPES.issuperset(
+        map(type, fields[_STRING_COUNT:])
+    )
 
 
 def _type_errors(entry: dict, what: str, path: str, line: int | None) -> None:
@@ -164,6 +184,8 @@ def source_of(resolved: str | None, name: str, version: str | None) -> Source:
     """The Source a ``resolved`` value gives ``name@version`` (see the module docstring)."""
     if resolved is None:
         return DEFAULT_SOURCE
+    if version is not None and resolved == f"{DEFAULT_REGISTRY}{name}/-/{name.rpartition('/')[2]}-{version}.tgz":
+        return DEFAULT_SOURCE  # what nearly every entry says: own_registry would find npm's registry
     base = own_registry(resolved, name, version)
     if base is not None:
         return DEFAULT_SOURCE if base == DEFAULT_REGISTRY else Source(kind="registry", url=base)
@@ -325,6 +347,7 @@ class _Packages:
         self.lines = _entry_lines(text)
         self.scanned_all = False
         self.searches = 0
+        self.built: dict[str, tuple[dict, Dependency]] = {}
         self.root = self.packages.get("")
         if self.root is not None:
             # Not self.line_of(""): the root's key is no node_modules path, and looking it up would scan the
@@ -347,41 +370,55 @@ class _Packages:
                 self.lines[key] = line  # kept: the entry's Dependency takes its line from here
         return line
 
-    def dependencies(self) -> list[Dependency]:
-        entries: dict[str, dict] = {}
-        for key, entry in self.packages.items():
+    def dependencies(self, earlier: dict[str, tuple[tuple, Dependency]] | None = None) -> list[Dependency]:
+        """One Dependency per installed folder. ``earlier`` holds what the base revision read of each entry
+        (``_read``) with its Dependency: an entry that reads the same, with the same types, gives the same
+        Dependency at its own line; every other entry is read in full. What this revision read is left in
+        ``self.built`` for the next."""
+        seen = earlier or {}
+        packages, lines, path, built = self.packages, self.lines, self.path, self.built
+        members = self._members()
+        direct = self._direct(members)
+        deps = []
+        for key, entry in packages.items():
             if key == "":
                 continue
-            line = self.line_of(key)
-            _check_key(key, self.path, line)
+            line = lines.get(key) or self.line_of(key)
+            found = seen.get(key)
+            if found is None:  # a key of the base revision passed this check already
+                _check_key(key, path, line)
             if type(entry) is not dict:  # the message is built only for the error
-                expect_object(entry, f"package {key!r}", self.path, line)
-            entries[key] = entry
-        members = self._members(entries)
-        direct = self._direct(entries, members)
-        deps = []
-        for key, entry in entries.items():
+                expect_object(entry, f"package {key!r}", path, line)
             if not _is_installed(key):
                 continue
-            dep = self._dependency(key, entry, entries, members, key in direct)
+            fields = _read(entry)
+            if found is not None and found[0] == fields and (fields[_FLAGS_AT:] == _NO_FLAGS or _well_typed(fields)):
+                # Equal to a well-typed base entry: the strings are strings; a flag may still be 1 where the
+                # base said true, unless there are none.
+                deps.append(found[1].at(line, key in direct))
+                continue
+            dep = self._dependency(key, line, entry, fields, members, key in direct)
             if dep is not None:
                 deps.append(dep)
+                if fields[_LINK] is not True:  # a link's Dependency depends on its target entry too
+                    built[key] = (fields, dep)
         return deps
 
-    def _members(self, entries: dict[str, dict]) -> set[str]:
+    def _members(self) -> set[str]:
         """Workspace members: link targets inside the project that match the root's ``workspaces`` globs."""
         globs = _workspace_globs(self.root)
         members = set()
-        for key, entry in entries.items():
-            if entry.get("link") is True and isinstance(entry.get("resolved"), str):
+        for entry in self.packages.values():
+            if type(entry) is dict and entry.get("link") is True and isinstance(entry.get("resolved"), str):
                 target = entry["resolved"]
                 if any(glob.fullmatch(target) for glob in globs):
                     members.add(target)
         return members
 
-    def _direct(self, entries: dict[str, dict], members: set[str]) -> set[str]:
+    def _direct(self, members: set[str]) -> set[str]:
         """The folders the project's own edges resolve to: ``node_modules/<n>`` for what the root declares,
         ``<member>/node_modules/<n>`` (else the hoisted ``node_modules/<n>``) for what a member declares."""
+        entries = self.packages
         root_names = _declared_names(self.root)
         if root_names is None:
             root_names = _declared_names(_sibling_package_json(self.path, self.read))
@@ -395,50 +432,65 @@ class _Packages:
         return direct
 
     def _dependency(
-        self, key: str, entry: dict, entries: dict[str, dict], members: set[str], direct: bool
+        self, key: str, line: int | None, entry: dict, fields: tuple, members: set[str], direct: bool
     ) -> Dependency | None:
-        path, line = self.path, self.lines.get(key)
-        what = f"package {key!r}"
-        if not _well_typed(entry):
-            _type_errors(entry, what, path, line)
+        path = self.path
+        if not _well_typed(fields):
+            _type_errors(entry, f"package {key!r}", path, line)
+        version, resolved, integrity, real, dev, optional, dev_optional, in_bundle, install_script, link = fields[:10]
         folder_name = _name_from_key(key)
-        version, resolved = entry.get("version"), entry.get("resolved")
-        scope = _scope(entry.get("dev") is True or entry.get("devOptional") is True, entry.get("optional") is True)
-        if entry.get("link") is True:
+        scope = "dev" if dev is True or dev_optional is True else "optional" if optional is True else "prod"
+        if link is True:
             if resolved is None:
-                raise ManifestError(f"{what} is a link without a resolved target", path, line)
+                raise ManifestError(f"package {key!r} is a link without a resolved target", path, line)
             if resolved in members:
                 return None
-            target = entries.get(resolved, {})
-            target_version = target.get("version") if isinstance(target.get("version"), str) else None
+            target = self.packages.get(resolved)  # not read yet, perhaps: anything but an object has no version
+            target_version = target.get("version") if type(target) is dict else None
+            if type(target_version) is not str:
+                target_version = None
             return Dependency(
                 ecosystem="npm", name=folder_name, version=target_version, specifier=f"file:{resolved}",
                 source=Source(kind="path", url=resolved), scope=scope, direct=direct, manifest=path, line=line,
             )
-        real = entry.get("name")
         if real is not None and not is_valid_name(real):
-            raise ManifestError(f"{what}: name {real!r} is not a package name", path, line)
+            raise ManifestError(f"package {key!r}: name {real!r} is not a package name", path, line)
         name = real or folder_name
         source = source_of(resolved, name, version)
         if version is None and source.kind == "git":
             version = source.commit or source.ref
-        specifier = f"{folder_name}@npm:{name}@{version}" if name != folder_name else ""
-        integrity = entry.get("integrity")
+        # Positional, in Dependency's field order (checked below the class): keywords cost twice as much, and
+        # this runs once per entry of lockfiles with tens of thousands of them.
         return Dependency(
-            ecosystem="npm",
-            name=name,
-            version=version,
-            specifier=specifier,
-            source=source,
-            hashes=frozenset() if integrity is None else sri_hashes(integrity, what, path, line),
-            scope=scope,
-            direct=direct,
-            manifest=path,
-            line=line,
-            install_script=entry.get("hasInstallScript") is True,
-            resolved=resolved,
-            bundled=entry.get("inBundle") is True,
+            "npm",  # ecosystem
+            name,
+            version,
+            f"{folder_name}@npm:{name}@{version}" if name != folder_name else "",  # specifier
+            source,
+            frozenset() if integrity is None else sri_hashes(integrity, f"package {key!r}", path, line),
+            scope,
+            direct,
+            path,  # manifest
+            line,
+            None,  # label
+            None,  # markers
+            False,  # constraint
+            False,  # editable
+            install_script is True,
+            resolved,
+            in_bundle is True,  # bundled
         )
+
+
+_LINK = _READ.index("link")
+assert _READ[:10] == (
+    "version", "resolved", "integrity", "name", "dev", "optional", "devOptional", "inBundle", "hasInstallScript",
+    "link",
+), "_Packages._dependency unpacks the first ten fields of _READ in this order"
+assert Dependency._fields == (
+    "ecosystem", "name", "version", "specifier", "source", "hashes", "scope", "direct", "manifest", "line",
+    "label", "markers", "constraint", "editable", "install_script", "resolved", "bundled",
+), "_Packages._dependency builds Dependency positionally in this order"
 
 
 # ---------------------------------------------------------------------------------------------------------------
