@@ -307,9 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return call_without_gc(_COMMANDS[args.command], args)
     except LockgateError as exc:
+        from checker.redaction import redact_credentials
         from checker.report.escape import terminal  # a path or name in the message is the input's, not ours
 
-        sys.stderr.write(f"lockgate: error: {terminal(exc)}\n")
+        sys.stderr.write(f"lockgate: error: {terminal(redact_credentials(str(exc)))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("lockgate: interrupted\n")
@@ -321,5 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from checker.report.escape import terminal
 
-        sys.stderr.write(f"lockgate: internal error: {type(exc).__name__}: {terminal(exc)} (set LOCKGATE_DEBUG=1 for details)\n")
+        from checker.redaction import redact_credentials
+
+        sys.stderr.write(f"lockgate: internal error: {type(exc).__name__}: {terminal(redact_credentials(str(exc)))} "
+                         "(set LOCKGATE_DEBUG=1 for details)\n")
         return 2

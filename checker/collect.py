@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from checker.errors import LockgateError, ManifestError
+from checker.errors import LockgateError, ManifestError, printable
 from checker.globs import path_matches
 from checker.manifests import FORMATS_BY_NAME, Format, format_for
 
@@ -82,12 +82,20 @@ class SnapshotManifests:
 
 # Characters that make a value display as something else (ANSI escapes, bidi overrides such as U+202E, zero-width
 # characters, line breaks, NUL). No registry allows them in a package name or version, and no file of a project
-# needs them in its name; a pull request that brings one is up to something. Tabs are left alone.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+# needs them in its name; a pull request that brings one is up to something. Tabs are left alone. Lone surrogates
+# too: a file name that is not UTF-8 (git allows any bytes; checker/snapshot.py keeps them as U+DC80-U+DCFF) or a
+# JSON escape such as "\ud800" is not text, and would fail later, where it is printed or encoded.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def _refuse_control_characters(value: str, what: str, path: str, line: int | None) -> None:
     found = _CONTROL.search(value)
+    if found is not None and "\ud800" <= found.group() <= "\udfff":
+        code = ord(found.group())
+        why = (f"is not valid UTF-8 (byte 0x{code - 0xDC00:02x})" if code >= 0xDC80
+               else f"contains the lone surrogate U+{code:04X}, which is not text")
+        raise ManifestError(f"{what} '{printable(value)}' {why}: refusing a name lockgate cannot show as it is",
+                            printable(path), line)
     if found is not None:
         raise ManifestError(
             f"{what} {value!r} contains the control character U+{ord(found.group()):04X}: refusing a name that can "

@@ -23,7 +23,28 @@ class LockgateError(Exception):
         where = ""
         if self.path:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return f"{where}{self.message}"
+        return printable(f"{where}{self.message}")
+
+
+def printable(text: str) -> str:
+    """``text`` with what is not text written as escapes: a byte of a path that is not UTF-8 (git paths are decoded
+    with ``surrogateescape``, so byte 0xff is U+DCFF) as ``\\xff``, any other lone surrogate as ``\\udXXX``.
+    Such a string would make printing, JSON encoding or a template fail far from where it came in."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 class ManifestError(LockgateError):

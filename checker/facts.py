@@ -116,8 +116,10 @@ def _refused_index(dep: Dependency, url: str | None, policy: Any) -> str | None:
     if url is None or url != named:
         return None
     if "${" in url:
-        return (f"the index URL {url} names an environment variable; lockgate does not expand it (name the index "
-                "in the policy's registries section)")
+        from checker.redaction import redact_index_url
+
+        return (f"the index URL {redact_index_url(url)} names an environment variable; lockgate does not expand it "
+                "(name the index in the policy's registries section)")
     from checker.rules.registry_source import url_problem
 
     setting = policy.rules.get("registry-source")
@@ -168,6 +170,8 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
             credentials=npm_config.credentials if npm_config is not None else None,
             npm_serves_provenance=_npm_provenance(settings),
         )
+        for secret in npm_config.secrets if npm_config is not None else ():  # values expanded from the environment
+            stack.fetcher.add_secret(secret)
         answers = stack.gather(requests.values())
         verify = bool(provenance and provenance.level != "off" and provenance.options.get("verify"))
         for key, request in requests.items():
@@ -180,8 +184,21 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
                 verified, why = _verify(stack, request, answer.facts, pin, offline)
                 facts = facts._replace(provenance=MappingProxyType(
                     {**facts.provenance, "verified": verified, "verification": why}))
-            found[key] = facts
+            found[key] = _masked(facts, stack.fetcher.redact)
     return found
+
+
+def _masked(facts: Facts, redact: Any) -> Facts:
+    """The facts with the run's secrets masked in the texts a registry client wrote (a reason, the registry):
+    they may quote a registry URL with a token in its path, built outside the HTTP helper's own redaction."""
+    changed = {}
+    for name in ("reason", "registry", "yanked_reason"):
+        value = getattr(facts, name)
+        if isinstance(value, str):
+            masked = redact(value)
+            if masked != value:
+                changed[name] = masked
+    return facts._replace(**changed) if changed else facts
 
 
 def _verify(stack: Any, request: Any, version: Any, pin: Any, offline: bool) -> tuple[object, str]:

@@ -174,9 +174,10 @@ def run_pr(options: PrOptions, env: Mapping[str, str], log: Log | None = None) -
     except LockgateError as exc:
         # The run cannot judge (a broken policy on the base, an unreadable manifest): say so where people look.
         # The message names a path or a value from the pull request: escaped for each place it is shown.
+        from checker.redaction import redact_credentials
         from checker.report.escape import code, terminal
 
-        message = terminal(redact(str(exc)))
+        message = terminal(redact(redact_credentials(str(exc))))
         if client is not None and ctx.status_sha:
             _try(log, "set the commit status", lambda: _set_status(client, ctx.status_sha, "error", message, env))  # type: ignore[arg-type]
         append_summary(env.get("GITHUB_STEP_SUMMARY"), f"### lockgate could not judge this change\n\n{code(message)}", redact)

@@ -97,9 +97,10 @@ MATRIX: list[tuple[str, list[M], list[M], int, str]] = [
     ("gzip bomb", [M("bomb", size=8 * CAP)], [M("bomb", size=8 * CAP)], 1,
      r"response from URL is larger than the 1 MiB lockgate accepts"),
     # (on a loaded machine a gap between two drops may pass the 0.1 s read timeout: then that is the reason)
+    # Which limit ends a drip depends on scheduling (a loaded machine can stall the fake server for a while).
     ("a body dripping without end", [M("drip", interval=0.02)], [M("drip", interval=0.02)], 3,
-     r"(127\.0\.0\.1 did not finish answering within 0\.3 s|no answer from 127\.0\.0\.1 within 0\.1 s)"
-     r" \(gave up after 3 tries\)"),
+     r"(127\.0\.0\.1 did not finish answering within 0\.3 s|no answer from 127\.0\.0\.1 within 0\.1 s"
+     r"|127\.0\.0\.1 stopped sending for 0\.1 s) \(gave up after 3 tries\)"),
     ("headers dripping without end", [M("drip-headers", interval=0.02)], [M("drip-headers", interval=0.02)], 3,
      r"(127\.0\.0\.1 did not finish answering within 0\.3 s|no answer from 127\.0\.0\.1 within 0\.1 s)"
      r" \(gave up after 3 tries\)"),

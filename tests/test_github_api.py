@@ -3,6 +3,7 @@ error translation with the missing permission named, retries on 5xx and the seco
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -137,3 +138,57 @@ def test_redactor() -> None:
     redact = Redactor("secret-token", None, "")
     assert redact("a secret-token b secret-token") == "a *** b ***"
     assert Redactor("abc")("abc") == "abc"  # too short to be a token: left alone rather than mangling text
+
+
+# --- a call abandoned at the deadline (checker/github/deadline.py) ---------------------------------------------------
+
+
+def _calls_running() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "lockgate-github-call" and t.is_alive()}
+
+
+@pytest.mark.parametrize("fault", ["held, then 502", "secondary rate limit"])
+def test_a_write_abandoned_at_the_deadline_sends_nothing_more(fake: FakeGitHub, fault: str) -> None:
+    """The comment's POST outlives the budget: held by a slow server and then answered 502, or answered with a
+    secondary rate limit (403, Retry-After: 1). lockgate reports the comment as failed at the deadline; the thread
+    it abandoned must not then retry the POST (GithubRetry retries POST), which would put a comment on the pull
+    request after the run said there was none, and no later call may send anything."""
+    c = client(fake, budget=0.8, retries=2)
+    pull = fetch_pull(c, 7)
+    running = _calls_running()
+    release = None
+    if fault == "held, then 502":
+        _, release = fake.hold("create_comment", status=502)
+    else:
+        fake.secondary_limit_remaining = 1
+    with pytest.raises(GitHubApiError) as caught:
+        c.call("comment on pull request #7", "pull-requests: write", pull.create_issue_comment, "the report")
+    assert str(caught.value) == (f"cannot comment on pull request #7: GitHub's API at {fake.api_url} did not answer "
+                                 "within the time budget (0.8 s for all calls of a run)")
+    [abandoned] = _calls_running() - running
+    if release is not None:
+        release.set()  # the held POST is answered 502 now, after the deadline: a retry would follow
+    abandoned.join(30)  # it ends: the closed gate stops the retry, or wakes it from the Retry-After wait
+    assert not abandoned.is_alive()
+    assert fake.comments_on(7) == []
+    posts = [path for method, path in fake.requests if method == "POST"]
+    assert posts == ["/api/v3/repos/acme/app/issues/7/comments"]  # the one try; no retry went out
+    sent = len(fake.requests)
+    with pytest.raises(GitHubApiError, match="did not answer within the time budget"):
+        c.call("set the lockgate status", "statuses: write", lambda: pull.get_commits())
+    assert len(fake.requests) == sent and _calls_running() <= running
+
+
+def test_writes_are_spaced_before_the_call_and_never_past_the_budget(fake: FakeGitHub) -> None:
+    """``write_interval`` spaces writes in the caller's thread. A pause longer than the budget left fails the write
+    at once: PyGithub's own spacing slept inside the call, and the write went out after its caller had given up."""
+    c = GitHubClient(ApiSettings(TOKEN, fake.full_name, fake.api_url, write_interval=60, budget=5), Redactor(TOKEN))
+    pull = fetch_pull(c, 7)
+    c.call("comment on pull request #7", "pull-requests: write", pull.create_issue_comment, "first")
+    sent, running = len(fake.requests), _calls_running()
+    with pytest.raises(GitHubApiError) as caught:
+        c.call("comment on pull request #7", "pull-requests: write", pull.create_issue_comment, "second")
+    assert "did not answer within the time budget (5 s for all calls of a run)" in str(caught.value)
+    assert len(fake.requests) == sent and _calls_running() <= running  # nothing sent, nothing left to send it
+    assert [comment["body"] for comment in fake.comments_on(7)] == ["first"]
+    assert c.call("read pull request #7", "pull-requests: read", lambda: c.repo().get_pull(7).number) == 7  # reads go on

@@ -394,6 +394,78 @@ def test_a_package_name_with_a_control_character_is_refused_at_its_line(repo, mo
     assert reason in err and not RAW_CONTROL.search(err) and err.count("\n") == 1
 
 
+def _add_raw_path(repo, raw: bytes, content: bytes) -> None:
+    """Stage a file under a name of arbitrary bytes: git allows any bytes but NUL and ``/`` in a name, whatever
+    the file system would allow (``update-index --cacheinfo`` never touches the file system)."""
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.path, env=repo.env, input=content,
+                          capture_output=True, check=True).stdout.strip()
+    subprocess.run([b"git", b"update-index", b"--add", b"--cacheinfo", b"100644," + blob + b"," + raw],
+                   cwd=repo.path, env=repo.env, check=True, capture_output=True)
+
+
+_NOT_UTF8 = [
+    (b"requirements-\xff.txt", b"a==1.0\n", "requirements-\\xff.txt", "byte 0xff"),
+    (b"svc-\xe9t\xe9/package.json", b'{"name": "svc", "dependencies": {"lodash": "^4.17.21"}}',  # Latin-1 "été"
+     "svc-\\xe9t\\xe9/package.json", "byte 0xe9"),
+]
+
+
+@pytest.mark.parametrize(("raw", "content", "shown", "byte"), _NOT_UTF8, ids=["requirements", "directory"])
+@pytest.mark.parametrize("mode", ["revisions", "all", "staged"])
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif", "github"])
+def test_a_manifest_whose_path_is_not_utf8_is_refused_naming_it(repo, monkeypatch, capsys, raw, content, shown, byte,
+                                                                mode, fmt):
+    """A real repository holding a manifest under a name that is not UTF-8: one clear error naming the path with
+    the byte escaped, exit 2, in every output format, instead of a crash where the name is printed or encoded
+    (markdown and SARIF ended in "internal error: UnicodeEncodeError") or a name printed as mojibake."""
+    base = repo.commit("base", {"keep.txt": "x\n"})
+    _add_raw_path(repo, raw, content)
+    if mode != "staged":
+        repo.git("commit", "-q", "-m", "head")
+    monkeypatch.chdir(repo.path)
+    args = {"revisions": ["--base", base, "--head", "HEAD"], "all": ["--all", "--head", "HEAD"],
+            "staged": ["--staged"]}[mode]
+    assert main(["check", "--offline", "--format", fmt, *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (f"lockgate: error: {shown}: the file name '{shown}' is not valid UTF-8 ({byte}): refusing a name "
+                   "lockgate cannot show as it is\n")
+
+
+def test_a_file_that_is_no_manifest_may_have_any_name(repo, monkeypatch, capsys):
+    """Only manifests are judged, so only their names must be text: a stray file named in Latin-1 changes nothing."""
+    base = repo.commit("base", {"requirements.txt": "a==1.0\n"})
+    _add_raw_path(repo, b"notes-\xe9t\xe9.md", b"summer\n")
+    repo.write("requirements.txt", "a==1.1\n")
+    repo.git("add", "requirements.txt")
+    repo.git("commit", "-q", "-m", "head")
+    monkeypatch.chdir(repo.path)
+    assert main(["check", "--offline", "--format", "json", "--base", base, "--head", "HEAD"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert [(c["manifest"], c["name"], c["from"], c["to"]) for c in doc["changes"]] == [
+        ("requirements.txt", "a", "1.0", "1.1")]
+
+
+def test_a_lone_surrogate_in_a_package_name_is_refused_at_its_line(repo, monkeypatch, capsys):
+    """JSON can spell a lone surrogate (``"\\ud800"``), which is no text either."""
+    lock = ('{"name": "app", "lockfileVersion": 3, "requires": true, "packages": {\n'
+            '  "": {"name": "app", "dependencies": {"\\ud800x": "1.0.0"}},\n'
+            '  "node_modules/\\ud800x": {"version": "1.0.0", "resolved": "https://registry.npmjs.org/x/-/x-1.0.0.tgz",'
+            ' "integrity": "sha512-' + "A" * 86 + '=="}}}\n')
+    repo.commit("base", {"keep.txt": "x\n"})
+    repo.write("package-lock.json", lock)
+    monkeypatch.chdir(repo.path)
+    assert main(["check", "--offline", "--format", "json"]) == 2
+    assert capsys.readouterr().err == (
+        "lockgate: error: package-lock.json:3: package name '\\ud800x' contains the lone surrogate U+D800, which is "
+        "not text: refusing a name lockgate cannot show as it is\n")
+
+
+def test_an_error_naming_a_path_that_is_not_utf8_prints_its_bytes_escaped():
+    error = ManifestError("not UTF-8 text (byte 0xfe)", b"dir\xff/requirements.txt".decode("utf-8", "surrogateescape"), 2)
+    assert str(error) == "dir\\xff/requirements.txt:2: not UTF-8 text (byte 0xfe)"
+
+
 def test_an_error_message_never_prints_raw_control_characters(monkeypatch, capsys):
     def boom(args):  # type: ignore[no-untyped-def]
         raise ManifestError("bad \x1b[31mvalue\u202e\nnext", "dir\x1b]0;title\x07/requirements.txt", 3)

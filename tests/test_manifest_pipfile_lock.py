@@ -292,3 +292,70 @@ def test_bad_input(name: str, line: int, words: str) -> None:
     error = _fixture_error(name)
     assert error.line == line
     assert words in error.message
+
+
+# --- duplicate keys: one strict JSON loader for every JSON lockfile (checker/manifests/json_strict.py) -------------
+
+_DUPLICATED = """{
+    "_meta": {
+        "pipfile-spec": 6,
+        "sources": [
+            {"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": true},
+            {"name": "attacker", "url": "https://pypi.attacker.example/simple", "verify_ssl": true}
+        ]
+    },
+    "default": {
+        "requests": {
+            "hashes": ["sha256:%s"],
+            "index": "pypi",
+            "version": "==2.32.3",
+            %s
+        }
+    }
+}
+""" % ("a" * 64, "%s")
+
+
+@pytest.mark.parametrize(("hidden", "key"), [
+    ('"hashes": ["sha256:%s"]' % ("b" * 64), "hashes"),  # a second hash list: Pipenv would install against it
+    ('"index": "attacker"', "index"),  # a second index: the package would come from elsewhere
+    ('"version": "==2.31.0"', "version"),
+])
+def test_a_key_written_twice_is_an_error_naming_the_key_and_its_line(hidden: str, key: str) -> None:
+    text = _DUPLICATED % hidden
+    with pytest.raises(ManifestError) as caught:
+        parse(text, "Pipfile.lock", _no_files)
+    assert str(caught.value) == f"Pipfile.lock:14: duplicate key {key!r}: Pipenv would silently keep the last one"
+
+
+def test_a_duplicate_anywhere_is_found_even_in_meta_and_minified() -> None:
+    meta = '{"_meta": {"pipfile-spec": 6, "sources": [], "pipfile-spec": 6}, "default": {}}'
+    with pytest.raises(ManifestError) as caught:
+        parse(meta, "Pipfile.lock", _no_files)
+    assert (caught.value.line, caught.value.message) == (
+        1, "duplicate key 'pipfile-spec': Pipenv would silently keep the last one")
+    categories = '{\n"_meta": {"pipfile-spec": 6},\n"default": {},\n"develop": {},\n"default": {}\n}'
+    with pytest.raises(ManifestError) as caught:
+        parse(categories, "Pipfile.lock", _no_files)
+    assert (caught.value.line, caught.value.message) == (5, "duplicate key 'default': Pipenv would silently keep the last one")
+
+
+def test_the_same_key_in_different_objects_is_no_duplicate() -> None:
+    text = _DUPLICATED % '"markers": "python_version >= \'3.8\'"'
+    manifest = parse(text.replace('"default": {', '"develop": {"index": {"version": "==1.0"}},\n    "default": {'),
+                     "Pipfile.lock", _no_files)
+    assert sorted((d.name, d.version, d.scope) for d in manifest.dependencies) == [
+        ("index", "1.0", "dev"), ("requests", "2.32.3", "prod")]
+
+
+def test_npm_and_pipenv_share_the_loader_and_name_their_reader() -> None:
+    from checker.manifests import json_strict, npm_common
+
+    assert npm_common.duplicate_key_line is json_strict.duplicate_key_line  # re-exported for the npm parsers
+    with pytest.raises(ManifestError) as caught:
+        npm_common.load_json('{"name": "a",\n "name": "b"}', "package.json", "a package.json")
+    assert str(caught.value) == "package.json:2: duplicate key 'name': npm would silently keep the last one"
+    with pytest.raises(ManifestError) as caught:
+        parse('{"_meta": {"pipfile-spec": 6}, "default": {', "Pipfile.lock", _no_files)
+    assert caught.value.message == ("not valid JSON: Expecting property name enclosed in double quotes "
+                                    "(the file ends early: truncated?)")

@@ -160,3 +160,75 @@ def test_a_staged_file_that_is_not_toml_fails_clearly(project: Project, hook_rep
     assert "- exit code: 2" in done.stdout  # lockgate's: an input error, not a verdict
     assert "lockgate: error: pyproject.toml:3: not valid TOML: Unclosed array at end of file" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+# --- which commits start the hook: its `files` pattern, and the README's override for files of other names ---------
+
+
+def _hook_pattern() -> str:
+    from ruamel.yaml import YAML
+
+    hooks = YAML(typ="safe", pure=True).load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return next(hook["files"] for hook in hooks if hook["id"] == "lockgate")
+
+
+def _readme_override() -> str:
+    """The README's example `.pre-commit-config.yaml` for a policy and a ledger under other names."""
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**A policy, ledger or `extends` file under another name.**"):]
+    return section[section.index("```yaml\n") + len("```yaml\n"):section.index("```\n", section.index("```yaml\n") + 1)]
+
+
+@pytest.mark.parametrize(("path", "starts"), [
+    ("requirements.txt", True), ("services/api/poetry.lock", True), (".github/workflows/ci.yml", True),
+    (".github/lockgate.yml", True), (".github/lockgate.yaml", True), (".github/lockgate-reviews.yml", True),
+    ("ci/lockgate.yml", True), ("docs/lockgate-reviews.yaml", True), ("policies/Lockgate-base.yml", True),
+    ("README.md", False), ("src/app.py", False), ("ci/dependency-policy.yml", False), ("lockgate.py", False),
+])
+def test_the_hook_pattern_starts_lockgate_for_manifests_policies_and_ledgers(path: str, starts: bool) -> None:
+    """pre-commit runs a hook when ``re.search(files, path)`` finds a staged path."""
+    import re
+
+    assert bool(re.search(_hook_pattern(), path)) is starts
+
+
+def test_the_readme_override_is_the_hook_pattern_with_the_files_added() -> None:
+    from ruamel.yaml import YAML
+    import re
+
+    config = YAML(typ="safe", pure=True).load(_readme_override())
+    [hook] = config["repos"][0]["hooks"]
+    assert hook["id"] == "lockgate" and hook["args"] == ["--policy", "ci/dependency-policy.yml"]
+    own = [line.strip() for line in _hook_pattern().splitlines()[1:-1]]  # between "(?xi)(" and ")"
+    override = [line.strip() for line in hook["files"].splitlines()]
+    assert override[1:len(own)] == own[:-1] and override[len(own)] == own[-1] + " |"  # copied as it is
+    for path, starts in (("docs/dependency-reviews.yml", True), ("ci/dependency-policy.yml", True),
+                         ("requirements.txt", True), ("README.md", False)):
+        assert bool(re.search(hook["files"], path)) is starts
+
+
+def test_the_readme_override_starts_the_hook_for_a_ledger_of_another_name(
+        project: Project, hook_repo: Path, hook_env: dict[str, str]) -> None:
+    """The README's configuration, run by the real pre-commit: a commit that edits only the ledger its policy names
+    (`docs/dependency-reviews.yml`) starts lockgate, which reports the edit; the hook's own pattern skips it."""
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, env=hook_env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    config = _readme_override().replace("https://github.com/OWNER/lockgate", str(hook_repo)).replace(
+        "<full commit SHA>", rev)
+    project.commit({
+        ".pre-commit-config.yaml": config,
+        "ci/dependency-policy.yml": "extends: default\nreview:\n  ledger: docs/dependency-reviews.yml\n",
+        "docs/dependency-reviews.yml": "reviews: []\n",
+        "requirements.txt": requirement("2.32.3", HASH_A),
+    })
+    project.stage({"docs/dependency-reviews.yml": (
+        "reviews:\n  - {package: 'pypi:requests', from: '2.32.3', to: '2.32.4', reviewer: alice, date: '2026-11-28',"
+        " reason: read the diff}\n")})
+    skipped = project.try_repo(hook_repo)  # the hook as shipped: the ledger's name is not in its pattern
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert "(no files to check)Skipped" in skipped.stdout
+    done = subprocess.run([_pre_commit(), "run", "--verbose"], cwd=project.path, env=project.env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "lockgate (dependency changes)" in done.stdout and "Passed" in done.stdout
+    assert "lockgate: no dependency changes (1 warning: run lockgate check --staged for details)" in done.stdout

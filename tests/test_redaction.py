@@ -263,3 +263,146 @@ def test_the_redactor_masks_every_registered_secret() -> None:
     assert redact(f"x {GITHUB_TOKEN} y abc") == "x *** y abc"
     assert os.environ.get("GITHUB_TOKEN") != GITHUB_TOKEN
     assert re.search("SECRET", redact(f"{GITHUB_TOKEN}")) is None
+
+
+# --- credentials in the index URLs a repository names (checker/redaction.py) -----------------------------------------
+
+FURY = "FuryT0kenSECRET123"  # a Gemfury token in the index URL's path
+PIP_INFO = "PipT0kenSECRET456"  # user-info of an extra index
+GIT_INFO = "GhT0kenSECRET789"  # user-info of a git dependency
+URL_INFO = "UrlT0kenSECRET321"  # user-info of a direct URL
+PIPENV_INFO = "PipenvT0kenSECRET654"  # user-info of a Pipfile.lock source
+NPM_INFO = "NpmT0kenSECRET987"  # user-info of an npm `resolved` URL
+MANIFEST_SECRETS = (FURY, PIP_INFO, GIT_INFO, URL_INFO, PIPENV_INFO, NPM_INFO)
+ALLOWED = "[pypi.org, files.pythonhosted.org, registry.npmjs.org, pypi.fury.io, pypi.corp.example, registry.corp.example]"
+
+
+def _credentialed_manifests() -> dict[str, str]:
+    requirements = (f"--index-url https://pypi.fury.io/{FURY}/acme/\n"
+                    f"--extra-index-url http://__token__:{PIP_INFO}@pypi.internal.example/simple/\n"
+                    "z==1.0\n"
+                    f"lib @ git+https://x-access-token:{GIT_INFO}@github.com/acme/lib@main\n"
+                    f"tool @ https://dl:{URL_INFO}@files.example.com/tool-1.0.tar.gz#sha256=abc\n")
+    pipfile = {"_meta": {"pipfile-spec": 6, "sources": [
+        {"name": "corp", "url": f"https://ci:{PIPENV_INFO}@pypi.corp.example/simple", "verify_ssl": True}]},
+        "default": {"y": {"hashes": [], "index": "corp", "version": "==1.0"}}}
+    lock = {"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": True, "packages": {
+        "": {"name": "app", "version": "1.0.0", "dependencies": {"x": "*"}},
+        "node_modules/x": {"version": "1.0.0", "resolved": f"https://npmuser:{NPM_INFO}@registry.corp.example/x/-/x-1.0.0.tgz",
+                           "integrity": INTEGRITY}}}
+    return {"requirements.txt": requirements, "Pipfile.lock": json.dumps(pipfile, indent=4) + "\n",
+            "package-lock.json": json.dumps(lock, indent=2) + "\n"}
+
+
+def test_credentials_in_manifest_urls_reach_no_finding_report_or_fact(capsys, repo) -> None:
+    """Index URLs with a token in their user-info or (Gemfury) in their path, git and direct URLs with user-info,
+    an npm `resolved` with user-info: every format shows the URLs without them, and says what is wrong."""
+    base = repo.commit("base", {"requirements.txt": "z==1.0\n", ".github/strict.yml": "extends: default\n",
+                                ".github/allowing.yml": f"extends: default\nrules:\n  registry-source:\n    hosts: {ALLOWED}\n"})
+    head = repo.commit("head", _credentialed_manifests())
+    written = []
+    for policy in ("strict", "allowing"):
+        for fmt in ("json", "text", "markdown", "sarif", "github"):
+            code = main(["check", "-C", str(repo.path), "--offline", "--base", base, "--head", head, "--format", fmt,
+                         "--policy", str(repo.path / ".github" / f"{policy}.yml")])
+            out, err = capsys.readouterr()
+            assert code == 1, err
+            written.append(out + err)
+            if fmt == "json":
+                doc = json.loads(out)
+                messages = {(f["manifest"], f["line"], f["message"]) for f in doc["findings"] if f["rule"] == "registry-source"}
+                facts = {f["name"]: (f["reason"], f["registry"]) for f in doc["facts"]}
+                if policy == "strict":
+                    not_allowed = "is not an allowed registry host (pypi.org, files.pythonhosted.org, registry.npmjs.org, registry.yarnpkg.com)"
+                    assert ("requirements.txt", 1, f"index-url: host pypi.fury.io {not_allowed}") in messages
+                    assert ("Pipfile.lock", 7, f"index: host pypi.corp.example {not_allowed}") in messages  # the url line
+                else:
+                    assert facts["z"] == ("offline, not cached: https://pypi.fury.io/***/acme/z/", "https://pypi.fury.io/***/acme")
+                    assert facts["y"] == ("offline, not cached: https://pypi.corp.example/simple/y/", "https://pypi.corp.example/simple")
+                    assert facts["x"] == ("offline, not cached: https://registry.corp.example/x", "https://registry.corp.example")
+                assert {
+                    ("requirements.txt", 2, "extra-index-url: http://pypi.internal.example/simple/ is plain HTTP: anyone on "
+                                            "the network path can swap the package"),
+                    ("requirements.txt", 4, "comes from git (https://github.com/acme/lib), outside the package registry"),
+                    # an ordinary URL keeps what is not a credential, its fragment included
+                    ("requirements.txt", 5, "comes from a direct URL (https://files.example.com/tool-1.0.tar.gz#sha256=abc)"),
+                } <= messages
+    for text in written:
+        assert [secret for secret in MANIFEST_SECRETS if secret in text] == []
+
+
+def test_an_error_message_quoting_a_credentialed_url_shows_none_of_it(capsys, repo) -> None:
+    """A manifest or policy error quotes the offending value: its credentials are removed on the way out."""
+    repo.commit("base", {".github/lockgate.yml": f"extends: default\nregistries:\n  pypi: https://ci:{PIP_INFO}@pypi.corp.example/simple?x=1\n"})
+    assert main(["check", "-C", str(repo.path), "--offline", "--all"]) == 2
+    assert capsys.readouterr().err == (
+        "lockgate: error: .github/lockgate.yml:3: registries.pypi.url must be an http(s) URL such as "
+        "https://pypi.org/simple; found 'https://pypi.corp.example/simple?x=***'\n")
+    pipfile = {"_meta": {"pipfile-spec": 6, "sources": [
+        {"name": "corp", "url": f"https://ci:{PIPENV_INFO}@[pypi.corp.example/simple", "verify_ssl": False}]}, "default": {}}
+    repo.commit("bad source", {".github/lockgate.yml": "extends: default\n", "Pipfile.lock": json.dumps(pipfile)})
+    assert main(["check", "-C", str(repo.path), "--offline", "--all"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lockgate: error: Pipfile.lock:1: _meta.sources corp url '<unparsable URL>' is not a valid URL")
+    assert PIPENV_INFO not in err
+
+
+@pytest.fixture
+def expanded(repo, echo, online, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    """A user .npmrc whose scope registry has a token spliced into its path from the environment, and whose default
+    registry is a whole URL from the environment (no secret: it must stay readable)."""
+    port = echo.port
+    user_npmrc = tmp_path / "user.npmrc"
+    user_npmrc.write_text(f"registry=${{NPM_REGISTRY}}\n@acme:registry=http://127.0.0.1:{port}/${{FURY_PATH}}/acme/\n")
+    monkeypatch.setenv("NPM_CONFIG_USERCONFIG", str(user_npmrc))
+    monkeypatch.setenv("FURY_PATH", FURY)
+    monkeypatch.setenv("NPM_REGISTRY", f"http://127.0.0.1:{port}/npm/")
+    base = repo.commit("base", {".github/lockgate.yml": "extends: default\non-unknown: warn\nregistries:\n  timeout: 2\n"
+                                                        "  retries: 0\n", "package-lock.json": package_lock()})
+    head = repo.commit("add", {"package-lock.json": package_lock("d", "@acme/w")})
+    return base, head
+
+
+def test_a_token_lockgate_expanded_from_the_environment_is_masked(capsys, caplog, repo, echo, online, expanded) -> None:
+    base, head = expanded
+    caplog.set_level(logging.DEBUG)
+    port = echo.port
+    written = []
+    for offline in ([], ["--offline"]):
+        code = main(["check", "-C", str(repo.path), "--base", base, "--head", head, "--format", "json", *offline])
+        out, err = capsys.readouterr()
+        assert code in (0, 1), err
+        written.append(out + err)
+        facts = {f["name"]: (f["reason"], f["registry"]) for f in json.loads(out)["facts"]}
+        if not offline:
+            assert facts["@acme/w"] == (f"HTTP 401 from http://127.0.0.1:{port}/***/acme/@acme%2fw",
+                                        f"http://127.0.0.1:{port}/***/acme")
+            assert facts["d"] == (f"HTTP 401 from http://127.0.0.1:{port}/npm/d", f"http://127.0.0.1:{port}/npm")
+        else:
+            assert facts["@acme/w"] == (f"offline, not cached: http://127.0.0.1:{port}/***/acme/@acme%2fw",
+                                        f"http://127.0.0.1:{port}/***/acme")
+    assert f"/{FURY}/acme/@acme%2fw" in [path for path, _ in echo.seen]  # it was asked, with the token in its path
+    for text in (*written, *(record.getMessage() for record in caplog.records), *map(str, cache_files(online))):
+        assert FURY not in text
+
+
+def test_what_a_url_must_not_show_and_what_it_must() -> None:
+    from checker.redaction import index_url_secrets, redact_credentials, redact_index_url, redact_url
+    from checker.registries.npmrc import parse_npmrc
+
+    assert redact_url(f"https://__token__:{PYPI_TOKEN}@h.example/simple/") == "https://h.example/simple/"
+    assert redact_url(f"https://{PYPI_TOKEN}@h.example/simple/") == "https://h.example/simple/"  # a bare token
+    assert redact_index_url(f"https://pypi.fury.io/{FURY}/acme/") == "https://pypi.fury.io/***/acme/"
+    assert index_url_secrets(f"https://pypi.fury.io/{FURY}/acme/") == (FURY,)
+    assert index_url_secrets("https://ci:p%40ss-word@h.example/simple") == ("p%40ss-word", "p@ss-word")
+    assert index_url_secrets(f"https://{FURY}:@pypi.fury.io/acme/") == (FURY,)  # Gemfury's form for pip
+    for public in ("https://pypi.fury.io/acme/", "https://pypi.org/simple", "git+ssh://git@github.com/acme/lib.git",
+                   "https://files.pythonhosted.org/packages/x-1.0.tar.gz#sha256=abc", "https://registry.npmjs.org/@s/n"):
+        assert redact_index_url(public) == public and index_url_secrets(public) == ()
+    assert redact_credentials(f"see (git+https://x:{GIT_INFO}@github.com/a/b), and https://pypi.org/simple") == (
+        "see (git+https://github.com/a/b), and https://pypi.org/simple")
+    config = parse_npmrc([f"@a:registry=https://npm.example/${{TOKEN}}/a/\nregistry=${{REGISTRY}}\n"
+                          "//npm.example/:_authToken=${AUTH}\n"],
+                         {"TOKEN": FURY, "REGISTRY": "https://registry.npmjs.org/", "AUTH": NPM_TOKEN})
+    assert config.secrets == frozenset({FURY, NPM_TOKEN})  # the whole-URL value is no secret: it stays readable
+    assert config.scopes["@a"] == f"https://npm.example/{FURY}/a"

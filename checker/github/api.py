@@ -15,6 +15,7 @@ import time
 from typing import Any, Callable, NamedTuple, TypeVar
 
 from checker.errors import LockgateError
+from checker.redaction import Redactor  # noqa: F401  (re-exported: the run's one masker of secrets)
 
 T = TypeVar("T")
 
@@ -34,20 +35,6 @@ class GitHubApiError(LockgateError):
     @property
     def forbidden(self) -> bool:
         return self.status in (401, 403)
-
-
-class Redactor:
-    """Replaces every secret it knows with ``***`` (the way the Actions runner masks secrets in the log). Every
-    string lockgate writes anywhere after it has a token passes through one."""
-
-    def __init__(self, *secrets: str | None) -> None:
-        self._secrets = tuple(sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True))
-
-    def __call__(self, text: object) -> str:
-        value = str(text)
-        for secret in self._secrets:
-            value = value.replace(secret, "***")
-        return value
 
 
 class ApiSettings(NamedTuple):
@@ -89,13 +76,20 @@ class GitHubClient:
     def __init__(self, settings: ApiSettings, redact: Redactor) -> None:
         import logging
 
-        from github import Auth, Github, GithubRetry
+        from github import Github
+
+        from checker.github.deadline import Gate
+        from checker.github.gated import GatedRetry, GatedToken
 
         # PyGithub logs every retried 403 at INFO on its own handler; lockgate reports failures itself, in words.
         logging.getLogger("github").setLevel(logging.WARNING)
         self.settings = settings
         self.redact = redact
-        retry = GithubRetry(
+        # Closed when a call runs out of time (checker/github/deadline.py): the abandoned call then sends nothing
+        # more, and since the budget is spent by then, neither does any later call.
+        self._gate = Gate()
+        retry = GatedRetry(
+            gate=self._gate,
             total=settings.retries,
             backoff_factor=0.5,
             status_forcelist=[429, *range(500, 600)],  # GithubRetry adds 403, retried only for rate limits
@@ -104,19 +98,22 @@ class GitHubClient:
             max_rate_limit_wait=settings.max_wait,
         )
         self.github = Github(
-            auth=Auth.Token(settings.token),
+            auth=GatedToken(settings.token, self._gate),
             base_url=settings.url.rstrip("/"),
             timeout=int(max(1, settings.timeout)),
             retry=retry,
             per_page=100,
             user_agent="lockgate",
             seconds_between_requests=None,
-            seconds_between_writes=settings.write_interval or None,
+            # Writes are spaced here (``_space_writes``), not by PyGithub: PyGithub sleeps inside the call, where a
+            # write whose caller has given up would still go out when the sleep ends.
+            seconds_between_writes=None,
         )
         self._repo: Any = None
         self._memo: dict[str, Any] = {}
         self._spent = 0.0  # seconds spent in API calls so far: the budget counts those, not the judging between
         self._spent_lock = threading.Lock()
+        self._last_write: float | None = None  # time.monotonic() when the last write call ended
 
     def repo(self) -> Any:
         """The repository (one GET, kept for the run)."""
@@ -141,8 +138,12 @@ class GitHubClient:
         from checker.github.deadline import DeadlineExceeded, run_within
 
         started = time.monotonic()
+        write = permission.endswith(": write")
         try:
-            return run_within(self.settings.budget - self._spent, lambda: fn(*args, **kwargs))
+            if write:
+                self._space_writes()
+            left = self.settings.budget - self._spent - (time.monotonic() - started)
+            return run_within(left, lambda: fn(*args, **kwargs), self._gate)
         except DeadlineExceeded:
             raise GitHubApiError(
                 f"cannot {action}: GitHub's API at {self.settings.url} did not answer within the time budget "
@@ -164,6 +165,23 @@ class GitHubClient:
         finally:
             with self._spent_lock:
                 self._spent += time.monotonic() - started
+                if write:
+                    self._last_write = time.monotonic()
+
+    def _space_writes(self) -> None:
+        """Wait out ``write_interval`` since the last write (GitHub asks integrations to space their writes), in
+        the caller's thread and within the budget: a pause longer than the time left is DeadlineExceeded now."""
+        interval = self.settings.write_interval
+        if not interval or self._last_write is None:
+            return
+        pause = self._last_write + interval - time.monotonic()
+        if pause <= 0:
+            return
+        from checker.github.deadline import DeadlineExceeded
+
+        if pause >= self.settings.budget - self._spent:
+            raise DeadlineExceeded()
+        time.sleep(pause)
 
     def _translate(self, action: str, permission: str, exc: Any) -> GitHubApiError:
         from github import RateLimitExceededException

@@ -1,8 +1,8 @@
 """What the npm parsers share: strict JSON reading, key lines, SRI integrity, and npm's dependency specifiers.
 
 JSON. npm reads its files with ``JSON.parse``, which keeps the *last* of two equal keys; a reviewer reading the
-diff sees the first. A duplicate key is therefore an error here (``resolved`` written twice is how one would hide
-an injected URL), found while decoding at the cost of one small hook per object.
+diff sees the first. A duplicate key is therefore an error (``resolved`` written twice is how one would hide an
+injected URL): the files are decoded by checker/manifests/json_strict.py, which Pipfile.lock shares.
 
 Specifiers follow npm-package-arg: ``npm:name@range`` aliases, git URLs and hosted shorthands
 (``github:user/repo#ref``, ``user/repo``, ``git+ssh://...``, ``git@host:user/repo``), tarball URLs, local paths
@@ -13,17 +13,15 @@ versions and tags.
 from __future__ import annotations
 
 import binascii
-import json
 import re
 from typing import Callable, NamedTuple
 
 from checker.errors import ManifestError
 from checker.manifests.common import expect_bool, expect_object, expect_string, json_type  # noqa: F401  (re-exported)
-from checker.manifests.common import number_too_long, too_deep
+from checker.manifests import json_strict
+from checker.manifests.json_strict import TOKEN, decode_key, duplicate_key_line  # noqa: F401  (re-exported)
 from checker.model import DEFAULT_SOURCE, Source
 
-# A JSON string (group 1, with group 2 set when a colon follows: an object key) or a bracket.
-_TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")([ \t\r\n]*:)?|[{}\[\]]')
 _COMMIT = re.compile(r"[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?")
 _SRI = re.compile(r"^([A-Za-z0-9]+)-([A-Za-z0-9+/_-]+={0,2})(\?.*)?$")
 # What npm writes almost always: one sha512 in the standard alphabet (64 bytes: 86 characters and "=="). Read
@@ -46,48 +44,15 @@ _NAME = re.compile(r"^(?:@[^/\s@:\\]+/)?[^/\s@:\\][^/\s@:\\]*$")
 # ---------------------------------------------------------------------------------------------------------------
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
-    table = dict(pairs)
-    if len(table) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return table
-
-
 def load_json(text: str, path: str, what: str) -> dict:
     """The top-level JSON object of a file; errors name the file and line. ``what`` names the expected file
     (``a package-lock.json``) for the messages."""
     if not text.strip():
         raise ManifestError(f"empty file, expected {what} (JSON)", path, None)
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
-    except json.JSONDecodeError as exc:
-        message = exc.msg
-        if text.lstrip().startswith(("{", "[")) and not text.rstrip().endswith(("}", "]")):
-            message = f"{message} (the file ends early: truncated?)"
-        raise ManifestError(f"not valid JSON: {message}", path, exc.lineno) from None
-    except _DuplicateKey as exc:
-        raise ManifestError(
-            f"duplicate key {exc.key!r}: npm would silently keep the last one", path, duplicate_key_line(text)
-        ) from None
-    except ValueError:  # not a JSONDecodeError: an integer too long for int() (Python's 4300-digit limit)
-        raise number_too_long(text, path) from None
-    except RecursionError:
-        raise too_deep(text, path) from None
+    data = json_strict.loads(text, path, "npm")
     if not isinstance(data, dict):
         raise ManifestError(f"expected {what}: a JSON object at the top level, found {json_type(data)}", path, 1)
     return data
-
-
 
 
 def string_map(value: object, what: str, path: str, line: int | None) -> dict[str, str]:
@@ -99,10 +64,6 @@ def string_map(value: object, what: str, path: str, line: int | None) -> dict[st
     return table
 
 
-def _decode_key(token: str) -> str:
-    return json.loads(token) if "\\" in token else token[1:-1]
-
-
 def key_lines(text: str, wanted: Callable[[tuple[str, ...]], bool]) -> dict[tuple[str, ...], int]:
     """Line of every object key whose parent path (the keys leading to its object; ``"[]"`` for an array
     element) ``wanted`` accepts, keyed by the key's full path. One pass over the JSON tokens; the first
@@ -111,12 +72,12 @@ def key_lines(text: str, wanted: Callable[[tuple[str, ...]], bool]) -> dict[tupl
     stack: list[tuple[str, ...]] = []
     key: str | None = None
     line, counted = 1, 0
-    for token in _TOKEN.finditer(text):
+    for token in TOKEN.finditer(text):
         string = token.group(1)
         if string is not None:
             if token.group(2) is None:
                 continue
-            key = _decode_key(string)
+            key = decode_key(string)
             parent = stack[-1] if stack else ()
             if wanted(parent):
                 start = token.start()
@@ -135,28 +96,6 @@ def key_lines(text: str, wanted: Callable[[tuple[str, ...]], bool]) -> dict[tupl
                 stack.pop()
             key = None
     return lines
-
-
-def duplicate_key_line(text: str) -> int | None:
-    """Line of the first key that repeats within one object (only called once a duplicate is known)."""
-    seen: list[set[str] | None] = []
-    for token in _TOKEN.finditer(text):
-        string = token.group(1)
-        if string is not None:
-            if token.group(2) is not None and seen and seen[-1] is not None:
-                key = _decode_key(string)
-                if key in seen[-1]:
-                    return text.count("\n", 0, token.start()) + 1
-                seen[-1].add(key)
-            continue
-        value = token.group()
-        if value == "{":
-            seen.append(set())
-        elif value == "[":
-            seen.append(None)
-        elif seen:
-            seen.pop()
-    return None
 
 
 def first_line_of(text: str, needle: str) -> int | None:

@@ -27,11 +27,10 @@ from checker.manifests.common import (
     json_type,
     line_of,
     load_toml,
-    number_too_long,
     parse_hash,
     project_name,
-    too_deep,
 )
+from checker.manifests import json_strict
 from checker.manifests.pyproject import git_source, registry_source, source_from_url
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Reader, Source
 
@@ -78,15 +77,10 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
 
 
 def _load_json(text: str, path: str) -> dict:
-    """The top-level object; JSON errors carry their line."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
-    except ValueError:  # an integer too long for int() (Python's 4300-digit limit)
-        raise number_too_long(text, path) from None
-    except RecursionError:
-        raise too_deep(text, path) from None
+    """The top-level object, read strictly (checker/manifests/json_strict.py): a key written twice in one object
+    (a hidden second ``"hashes"`` or ``"index"``, which Pipenv would silently take) is an error naming the key and
+    its line; other JSON errors carry their line."""
+    data = json_strict.loads(text, path, "Pipenv")
     if not isinstance(data, dict):
         raise ManifestError(f"expected a Pipfile.lock JSON object at the top level, found {json_type(data)}", path, 1)
     return data

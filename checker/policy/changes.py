@@ -114,7 +114,7 @@ def detect_policy_changes(base: Snapshot, head: Snapshot, *, before: Policy | No
     if isinstance(base, EmptySnapshot):
         return ()
     extra = [p for p in paths if p not in POLICY_PATHS]
-    if not may_have_changed(base, head) and not any(file_changed(base, head, p) for p in extra):
+    if not may_have_changed(base, head, tuple(extra)):
         return ()
     before = before if before is not None else policy_from_snapshot(base, paths)
     try:

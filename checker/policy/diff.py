@@ -187,13 +187,13 @@ def _exceptions(out: _Collector, before: Sequence[Any], after: Sequence[Any]) ->
 
 
 def _registries(out: _Collector, before: Any, after: Any) -> None:
-    from checker.registries.http import redact_url
+    from checker.redaction import redact_index_url
 
     for name in ("pypi", "npm"):
         old, new = getattr(before, name), getattr(after, name)
         if old != new:
-            old_text = redact_url(old) if old else "the public registry"
-            new_text = redact_url(new) if new else "the public registry"
+            old_text = redact_index_url(old) if old else "the public registry"
+            new_text = redact_index_url(new) if new else "the public registry"
             out.add("registries", f"registries.{name}: facts from {old_text} -> {new_text}", True)
     if before.npm_serves_provenance != after.npm_serves_provenance:
         out.add("registries", f"registries.npm.serves-provenance {show(before.npm_serves_provenance)} -> "

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 from checker.model import LEVEL_RANK, Change, Facts, Finding, Manifest, ReviewStatus
 from checker.policy.load import Policy, known_bad
+from checker.redaction import redact_credentials  # a URL a rule quotes never shows its credentials
 from checker.rules import all_rules
 from checker.rules.base import Issue, Rule, Subject
 
@@ -82,8 +83,8 @@ def _run_rules(
                     dep = subject.dependency
                     findings.append(
                         Finding(
-                            rule.id, level, issue.message, dep, subject.change, dep.manifest,
-                            issue.line or dep.line, issue.hint, unknown=issue.unknown,
+                            rule.id, level, redact_credentials(issue.message), dep, subject.change, dep.manifest,
+                            issue.line or dep.line, issue.hint and redact_credentials(issue.hint), unknown=issue.unknown,
                         )
                     )
         if rule.check_manifest is not None:
@@ -92,8 +93,8 @@ def _run_rules(
                     level = _level(configured, issue, policy.on_unknown)
                     if level != "off":
                         findings.append(
-                            Finding(rule.id, level, issue.message, None, None, head.path, issue.line, issue.hint,
-                                    unknown=issue.unknown)
+                            Finding(rule.id, level, redact_credentials(issue.message), None, None, head.path,
+                                    issue.line, issue.hint and redact_credentials(issue.hint), unknown=issue.unknown)
                         )
     return findings
 

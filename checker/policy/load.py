@@ -647,7 +647,10 @@ def _registry_url(reader: _Reader, value: Any, what: str, line: int | None) -> s
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise reader.fail(f"{what} must be an http(s) URL such as https://pypi.org/simple; found {value!r}", line)
+        from checker.redaction import redact_url  # the policy may hold a credential: the message shows none
+
+        raise reader.fail(f"{what} must be an http(s) URL such as https://pypi.org/simple; found {redact_url(text)!r}",
+                          line)
     return text.rstrip("/")
 
 

@@ -47,16 +47,18 @@ def file_changed(base: Snapshot, head: Snapshot, path: str) -> bool:
         return True
 
 
-def may_have_changed(base: Snapshot, head: Snapshot) -> bool:
+def may_have_changed(base: Snapshot, head: Snapshot, policies: tuple[str, ...] = ()) -> bool:
     """True when the policy, a repository file its ``extends`` chain reads, or the review ledger may differ between
-    the trees. Cheap: the well-known paths by blob id, then only files the base's policy text names."""
+    the trees. Cheap: the well-known paths by blob id, then only files the base's policy text names. ``policies``:
+    policy files elsewhere in the repository (``--policy ci/policy.yml``), followed like the well-known ones (a
+    ledger at a path of its own is only known from the policy that names it)."""
     from checker.errors import SnapshotError
 
-    for path in (*POLICY_PATHS, DEFAULT_LEDGER):
+    for path in (*POLICY_PATHS, *policies, DEFAULT_LEDGER):
         if file_changed(base, head, path):
             return True
     entries = base.entries()
-    queue = [path for path in POLICY_PATHS if path in entries]
+    queue = [path for path in dict.fromkeys((*POLICY_PATHS, *policies)) if path in entries]
     seen = set(queue)
     while queue and len(seen) <= _MAX_SCANNED:
         current = queue.pop()

@@ -68,8 +68,12 @@ class Cache:
     """Find and store registry answers on disk. Thread-safe, and safe for several processes at once."""
 
     def __init__(self, directory: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, redact: Callable[[str], str] | None = None) -> None:
+        """``redact``: masks the run's secrets (``HttpClient.redact``) in the URL each entry records and in log
+        lines: a token in a registry URL's path (a Gemfury index, a value expanded from the environment) must not
+        reach the disk. Entries are still keyed by the URL itself (hashed), so two registries never share one."""
         self.root = Path(directory) / LAYOUT
+        self._redact = redact
         self.max_bytes = max_bytes
         self.clock = clock
         self._lock = threading.Lock()
@@ -90,7 +94,7 @@ class Cache:
             return None
         entry = self._decode(raw, url, accept)
         if entry is None:
-            LOG.debug("cache: dropping a corrupt entry for %s", redact_url(url))
+            LOG.debug("cache: dropping a corrupt entry for %s", self._shown(url))
             self._remove(path)
         return entry
 
@@ -99,16 +103,17 @@ class Cache:
     def put(self, url: str, accept: str, body: bytes, *, etag: str | None = None, last_modified: str | None = None,
             content_type: str = "", stored_at: float | None = None) -> CacheEntry:
         """Store an answer (atomically) and return it as an entry. Failing to write is logged, not raised."""
-        entry = CacheEntry(redact_url(url), accept, body, self.clock() if stored_at is None else stored_at,
+        entry = CacheEntry(self._shown(url), accept, body, self.clock() if stored_at is None else stored_at,
                            etag, last_modified, content_type)
         self._write(self._path(url, accept), entry)
         return entry
 
-    def touch(self, entry: CacheEntry) -> CacheEntry:
-        """The entry revalidated now (a 304): same body, new time."""
+    def touch(self, entry: CacheEntry, url: str | None = None) -> CacheEntry:
+        """The entry revalidated now (a 304): same body, new time. ``url``: the URL it was stored for (needed
+        when the entry's own URL has secrets masked)."""
         fresh = CacheEntry(entry.url, entry.accept, entry.body, self.clock(), entry.etag, entry.last_modified,
                            entry.content_type)
-        self._write(self._path(entry.url, entry.accept), fresh)
+        self._write(self._path(entry.url if url is None else url, entry.accept), fresh)
         return fresh
 
     def clear(self) -> None:
@@ -145,6 +150,10 @@ class Cache:
         return total
 
     # -- plumbing -----------------------------------------------------------------------------------------------
+
+    def _shown(self, url: str) -> str:
+        shown = redact_url(url)
+        return shown if self._redact is None else self._redact(shown)
 
     def _path(self, url: str, accept: str) -> Path:
         digest = hashlib.sha256(f"{redact_url(url)}\n{accept}".encode("utf-8")).hexdigest()
@@ -193,7 +202,7 @@ class Cache:
         body = raw[newline + 1:]
         if not isinstance(header, dict) or header.get("size") != len(body):
             return None
-        if header.get("url") != redact_url(url) or header.get("accept") != accept:
+        if header.get("url") != self._shown(url) or header.get("accept") != accept:
             return None
         stored_at = header.get("stored_at")
         if not isinstance(stored_at, (int, float)) or isinstance(stored_at, bool):

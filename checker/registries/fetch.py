@@ -75,6 +75,19 @@ class Fetcher:
         self._memo: dict[tuple[str, str], Future[Document]] = {}
         self._lock = threading.Lock()
 
+    def add_secret(self, value: str) -> None:
+        """One more string to mask wherever this fetcher's URLs are shown (see HttpClient.add_secret)."""
+        if self.http is not None:
+            self.http.add_secret(value)
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret the HTTP helper knows masked."""
+        return text if self.http is None else self.http.redact(text)
+
+    def shown(self, url: str) -> str:
+        """A URL as messages, log lines and documents may show it."""
+        return self.redact(redact_url(url))
+
     def json(self, url: str, *, accept: str, max_bytes: int | None = None, ttl: float | None = None,
              refresh: bool = False, content_types: tuple[str, ...] = ()) -> Document:
         """The JSON document at ``url`` (see the module docstring). ``content_types``: the media types accepted
@@ -139,7 +152,7 @@ class Fetcher:
         now = self.clock()
         if self.offline:
             if entry is None:
-                raise RegistryError(f"offline, not cached: {redact_url(url)}", url=url)
+                raise RegistryError(f"offline, not cached: {self.shown(url)}", url=url)
             document = self._from_entry(entry, url, content_types, "cache")
             if entry.age(now) > ttl:
                 return _stale(document, f"offline: using the cached copy from {_when(entry.stored_at)}")
@@ -167,16 +180,16 @@ class Fetcher:
                 document = self._from_entry(entry, url, content_types, "cache")
             except RegistryError:
                 raise error from None
-            LOG.debug("serving a stale copy of %s: %s", redact_url(url), error.reason)
+            LOG.debug("serving a stale copy of %s: %s", self.shown(url), error.reason)
             return _stale(document, f"{error.reason}; using the cached copy from {_when(entry.stored_at)}")
         if response.status == 304 and entry is not None:
-            renewed = self.cache.touch(entry) if self.cache is not None else entry
+            renewed = self.cache.touch(entry, url) if self.cache is not None else entry
             try:
                 return self._from_entry(renewed, url, content_types, "revalidated")
             except RegistryError:
                 response = self.http.get(url, headers={"Accept": accept}, max_bytes=max_bytes)
         if response.status == 304:
-            raise RegistryError(f"{redact_url(url)} answered 304 Not Modified to a request that had no "
+            raise RegistryError(f"{self.shown(url)} answered 304 Not Modified to a request that had no "
                                 "validators", status=304, url=url)
         _check_type(response.content_type, content_types, url)
         data = parse_json(response.body, url)
@@ -184,12 +197,11 @@ class Fetcher:
             self.cache.put(url, accept, response.body, etag=response.header("etag"),
                            last_modified=response.header("last-modified"), content_type=response.content_type,
                            stored_at=now)
-        return Document(redact_url(url), data, "network", now)
+        return Document(self.shown(url), data, "network", now)
 
-    @staticmethod
-    def _from_entry(entry: CacheEntry, url: str, content_types: tuple[str, ...], origin: str) -> Document:
+    def _from_entry(self, entry: CacheEntry, url: str, content_types: tuple[str, ...], origin: str) -> Document:
         _check_type(entry.content_type, content_types, url)
-        return Document(redact_url(url), parse_json(entry.body, url), origin, entry.stored_at)
+        return Document(self.shown(url), parse_json(entry.body, url), origin, entry.stored_at)
 
 
 def _is_live(future: Future[Document]) -> bool:

@@ -92,9 +92,11 @@ class Registries:
         ``http_options``: more HttpClient settings (``max_retry_after``, ``proxies``, ``max_bytes``, ...)."""
         from checker.registries.http import HttpClient
 
-        store = Cache.default(environ) if cache is True else (cache or None)
-        http = None if offline else HttpClient(timeout=timeout, retries=retries, budget_seconds=budget_seconds,
-                                               credentials=credentials, sleep=sleep, **http_options)  # type: ignore[arg-type]
+        # Offline too: nothing is fetched then, but the helper's register of secrets still masks them in messages
+        # and in the cache's records (so an entry stored online is found offline).
+        http = HttpClient(timeout=timeout, retries=retries, budget_seconds=budget_seconds,
+                          credentials=credentials, sleep=sleep, **http_options)  # type: ignore[arg-type]
+        store = Cache.default(environ, redact=http.redact) if cache is True else (cache or None)
         return cls(Fetcher(http, store, offline=offline, ttl=ttl), workers=workers,
                    provenance_files=provenance_files, npm_serves_provenance=npm_serves_provenance)
 

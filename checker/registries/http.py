@@ -42,6 +42,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from checker import __version__
+from checker.redaction import redact_url  # noqa: F401  (re-exported: registry clients import it from here)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -115,23 +116,6 @@ def parse_json(body: bytes, url: str) -> object:
         raise RegistryError(f"invalid JSON from {redact_url(url)}: nested too deeply", url=url) from None
     except ValueError as exc:  # bad UTF-8, an integer too long to convert
         raise RegistryError(f"invalid JSON from {redact_url(url)}: {str(exc)[:80]}", url=url) from None
-
-
-def redact_url(url: str) -> str:
-    """The URL as it may be shown: no ``user:password@``, query values replaced by ``***``."""
-    start = url.find("://") + 3 if "://" in url else 0
-    end = url.find("/", start)
-    if "@" not in url[start: end if end >= 0 else len(url)] and "?" not in url and "#" not in url:
-        return url  # the common case, fast: nothing to hide (an ``@scope`` in the path is no user-info)
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return "<unparsable URL>"
-    netloc = parts.netloc.rpartition("@")[2]
-    query = parts.query
-    if query:
-        query = "&".join(item.split("=", 1)[0] + ("=***" if "=" in item else "") for item in query.split("&"))
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
 def origin(url: str) -> str:
@@ -383,7 +367,7 @@ class HttpClient:
         userinfo, _, hostport = parts.netloc.rpartition("@")
         user, _, password = userinfo.partition(":")
         user, password = urllib.parse.unquote(user), urllib.parse.unquote(password)
-        for secret in (password, userinfo):
+        for secret in (password or user, userinfo):  # a user without a password is a token (``TOKEN:@host``)
             if len(secret) >= 4:
                 with self._lock:
                     self._secrets.add(secret)
@@ -524,7 +508,8 @@ class HttpClient:
             while True:
                 chunk = response.read1(_CHUNK)  # what has arrived: a byte now and then cannot hold the loop
                 if self.clock() - started > BODY_TIMEOUTS * timeout:
-                    raise _Retry(f"{host} did not finish sending within {BODY_TIMEOUTS * timeout:g} s")
+                    # The watchdog's limit, seen from this side first: one event, one wording.
+                    raise _Retry(f"{host} did not finish answering within {BODY_TIMEOUTS * timeout:g} s")
                 if not chunk:
                     break
                 if decoder is not None:
@@ -549,7 +534,7 @@ class HttpClient:
                 # http.client returns a short body quietly when the server closes the connection early
                 raise _Retry(f"connection to {host} closed after {size} of {int(length)} bytes")
         except (socket.timeout, TimeoutError):
-            raise _Retry(f"{host} did not finish sending within {timeout:g} s") from None
+            raise _Retry(f"{host} stopped sending for {timeout:g} s") from None
         except http.client.IncompleteRead:
             raise _Retry(f"connection to {host} closed before the whole body arrived") from None
         except zlib.error:

@@ -45,6 +45,7 @@ from types import MappingProxyType
 from checker.errors import ManifestError
 from checker.model import UNKNOWN
 from checker.registries.fetch import Document, Fetcher
+from checker.redaction import index_url_secrets, redact_index_url
 from checker.registries.http import MiB, NotFound, RegistryError, redact_url
 from checker.registries.types import (
     NONE, PROVENANCE, TRUSTED_PUBLISHER, History, HistoryEntry, Publisher, VersionFacts, parse_time, unknown_facts,
@@ -84,13 +85,16 @@ class NpmClient:
                  max_bytes: int = PACKUMENT_MAX_BYTES) -> None:
         self.fetcher = fetcher
         self.registry_url = (registry_url or DEFAULT_REGISTRY).rstrip("/")
+        for secret in index_url_secrets(self.registry_url):  # a token in the base URL is masked wherever it is shown
+            fetcher.add_secret(secret)
         self.serves_provenance = serves_provenance
         self.max_bytes = max_bytes
         self._host = (urllib.parse.urlsplit(self.registry_url).hostname or "").lower()
 
     @property
     def registry(self) -> str:
-        return redact_url(self.registry_url)
+        """The base URL as it may be shown: without user-info or a token in its path (checker/redaction.py)."""
+        return self.fetcher.redact(redact_index_url(self.registry_url))
 
     def packument_url(self, name: str) -> str:
         return f"{self.registry_url}/{escape_name(name)}"

@@ -3,7 +3,12 @@
 npm's ini format, the parts that matter here: ``registry=URL``, ``@scope:registry=URL``, and per-registry
 credentials keyed by the registry URL without its scheme — ``//npm.example.com/:_authToken=TOKEN`` (sent as
 ``Bearer``), ``//host/:_auth=BASE64`` (``Basic``), ``//host/:username=`` with ``//host/:_password=BASE64``.
-``${VAR}`` is expanded from the environment, as npm does; a credential whose variable is unset is left out.
+``${VAR}`` is expanded from the environment, as npm does; a credential whose variable is unset is left out. Every
+value so expanded is a secret to mask wherever it could be shown (``NpmConfig.secrets``: a token spliced into a
+registry URL's path, ``registry=https://npm.fury.io/${FURY_TOKEN}/acme/``, would otherwise appear in every message
+naming that registry), except a value that is a whole URL (``registry=${NPM_REGISTRY}``): masking
+``https://registry.npmjs.org`` would mangle every message, so of such a value only its credentials are secret
+(user-info, a Gemfury token: checker/redaction.py).
 
 Which files: the user's (``NPM_CONFIG_USERCONFIG`` or ``~/.npmrc``) and the repository's ``.npmrc`` as it stands
 on the *trusted* revision (the caller passes the text: the base of a pull request). Never the head's: a pull
@@ -25,11 +30,12 @@ _VAR = re.compile(r"\$\{([^}]*)\}")
 
 class NpmConfig(NamedTuple):
     """registry: the default registry (None: npm's). scopes: ``@scope`` -> registry. credentials: URL prefix
-    (``//host/path/``) -> Authorization value."""
+    (``//host/path/``) -> Authorization value. secrets: what was expanded from the environment (see above)."""
 
     registry: str | None = None
     scopes: Mapping[str, str] = MappingProxyType({})
     credentials: Mapping[str, str] = MappingProxyType({})
+    secrets: frozenset[str] = frozenset()
 
     def registry_for(self, name: str) -> str | None:
         """The registry a package is fetched from by this configuration (its scope's, else the default)."""
@@ -52,7 +58,9 @@ def user_npmrc(environ: Mapping[str, str] | None = None) -> str | None:
         return None
 
 
-def _expand(value: str, environ: Mapping[str, str]) -> str | None:
+def _expand(value: str, environ: Mapping[str, str], secrets: set[str]) -> str | None:
+    """``value`` with each ``${VAR}`` expanded (None when a variable is unset); what was spliced in is added to
+    ``secrets``."""
     missing = False
 
     def one(match: re.Match[str]) -> str:
@@ -61,10 +69,21 @@ def _expand(value: str, environ: Mapping[str, str]) -> str | None:
         if found is None:
             missing = True
             return ""
+        secrets.update(_secret_parts(found))
         return found
 
     out = _VAR.sub(one, value)
     return None if missing else out
+
+
+def _secret_parts(expanded: str) -> tuple[str, ...]:
+    """What of one expanded value is secret: all of it, or of a whole URL only its credentials."""
+    text = expanded.strip()
+    if text.lower().startswith(("https://", "http://")) and not any(c.isspace() for c in text):
+        from checker.redaction import index_url_secrets
+
+        return index_url_secrets(text)
+    return (text,) if len(text) >= 4 else ()
 
 
 def _unquote(value: str) -> str:
@@ -78,6 +97,7 @@ def parse_npmrc(texts: Iterable[str | None], environ: Mapping[str, str] | None =
     """Merge configuration texts, later ones overriding earlier ones key by key."""
     env = os.environ if environ is None else environ
     values: dict[str, str] = {}
+    secrets: set[str] = set()
     for text in texts:
         for raw in (text or "").splitlines():
             line = raw.strip()
@@ -85,7 +105,7 @@ def parse_npmrc(texts: Iterable[str | None], environ: Mapping[str, str] | None =
                 continue
             key, _, value = line.partition("=")
             key = key.strip()
-            expanded = _expand(_unquote(value), env)
+            expanded = _expand(_unquote(value), env, secrets)
             if expanded is not None:
                 values[key] = expanded
             else:
@@ -116,4 +136,4 @@ def parse_npmrc(texts: Iterable[str | None], environ: Mapping[str, str] | None =
         except (ValueError, UnicodeDecodeError):
             continue
         credentials[prefix] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return NpmConfig(registry, scopes, credentials)
+    return NpmConfig(registry, scopes, credentials, frozenset(secrets))

@@ -44,6 +44,7 @@ from typing import NamedTuple
 from checker.manifests.common import canonical_pypi_name, hash_string
 from checker.model import UNKNOWN
 from checker.registries.fetch import Document, Fetcher
+from checker.redaction import index_url_secrets, redact_index_url
 from checker.registries.http import MiB, NotFound, RegistryError, redact_url
 from checker.registries.types import (
     NONE,
@@ -144,6 +145,8 @@ class PypiClient:
                  page_max_bytes: int = PAGE_MAX_BYTES) -> None:
         self.fetcher = fetcher
         self.index_url = (index_url or DEFAULT_INDEX).rstrip("/")
+        for secret in index_url_secrets(self.index_url):  # a token in the base URL is masked wherever it is shown
+            fetcher.add_secret(secret)
         self.provenance_files = provenance_files
         self.page_max_bytes = page_max_bytes
         self._pages: dict[str, tuple[Document, ProjectPage]] = {}  # decoded once per fetched document
@@ -151,7 +154,8 @@ class PypiClient:
 
     @property
     def registry(self) -> str:
-        return redact_url(self.index_url)
+        """The base URL as it may be shown: without user-info or a token in its path (checker/redaction.py)."""
+        return self.fetcher.redact(redact_index_url(self.index_url))
 
     def project_url(self, name: str) -> str:
         return f"{self.index_url}/{urllib.parse.quote(canonical_pypi_name(name), safe='')}/"

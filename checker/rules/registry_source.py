@@ -22,25 +22,35 @@ def _host_allowed(host: str, allowed: list[str]) -> bool:
     return False
 
 
-def _transport_problem(url: str) -> str | None:
-    """An unexpanded environment reference, a scheme that is not http(s)/file, or plain HTTP."""
-    if _ENV_REFERENCE.search(url):
-        return f"{url} holds an environment reference that lockgate leaves unexpanded: the real source is unknown"
+def _transport_problem(url: str, shown: str | None = None) -> str | None:
+    """An unexpanded environment reference, a scheme that is not http(s)/file, or plain HTTP. ``shown``: the URL
+    as the message may show it (default: ``redact_url``; never a credential)."""
+    from checker.redaction import redact_url
+
+    shown = redact_url(url) if shown is None else shown
+    references = _ENV_REFERENCE.findall(url)
+    if references:
+        hidden = [reference for reference in references if reference not in shown]  # were in the user-info
+        where = f" in its user-info ({', '.join(hidden)})" if hidden else ""
+        return f"{shown} holds an environment reference{where} that lockgate leaves unexpanded: the real source is unknown"
     from urllib.parse import urlsplit  # here, not at import: a run without URLs never needs it
 
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http", "file"):
-        return f"{url} is not an http(s) URL"
+        return f"{shown} is not an http(s) URL"
     if parts.scheme == "http" and not _host_allowed(parts.hostname or "", ["localhost", "127.0.0.1"]):
-        return f"{url} is plain HTTP: anyone on the network path can swap the package"
+        return f"{shown} is plain HTTP: anyone on the network path can swap the package"
     return None
 
 
-def _url_problem(url: str, options: Mapping[str, Any]) -> str | None:
-    """What is wrong with an index URL, or None."""
+def _url_problem(url: str, options: Mapping[str, Any], shown: str | None = None) -> str | None:
+    """What is wrong with an index URL, or None. The URL is shown without its credentials (``shown``; default:
+    user-info and a Gemfury token removed, checker/redaction.py)."""
     from urllib.parse import urlsplit
 
-    problem = _transport_problem(url)
+    from checker.redaction import redact_index_url
+
+    problem = _transport_problem(url, redact_index_url(url) if shown is None else shown)
     if problem is not None:
         return problem
     parts = urlsplit(url)
@@ -55,13 +65,18 @@ def url_problem(url: str, options: Mapping[str, Any]) -> str | None:
     return _url_problem(url, options)
 
 
-def _registry_url_problem(url: str, options: Mapping[str, Any]) -> str | None:
-    """``_url_problem`` with a fast path for the plain ``https://host/...`` URLs a large lockfile is made of."""
+def _registry_url_problem(url: str, options: Mapping[str, Any], fetched: bool = False) -> str | None:
+    """``_url_problem`` with a fast path for the plain ``https://host/...`` URLs a large lockfile is made of.
+    ``fetched``: the URL of an artifact (npm ``resolved``), not an index base."""
     if url.startswith("https://") and "$" not in url:
         host = url[8:].partition("/")[0]
         if host and "@" not in host and ":" not in host and "%" not in host:
             if _host_allowed(host, options["hosts"]):
                 return None
+    if fetched:
+        from checker.redaction import redact_url
+
+        return _url_problem(url, options, redact_url(url))
     return _url_problem(url, options)
 
 
@@ -82,13 +97,15 @@ def _injection(dep: Dependency, url: str) -> Issue | None:
     install that other tarball (integrity is no help: an injected entry brings the matching hash along)."""
     from checker.npm_tarball import parse_tarball_url
 
+    from checker.redaction import redact_url
+
     tarball = parse_tarball_url(url)
     if tarball is None or dep.version is None:
         return None
     if tarball.name == dep.name and _same_version(tarball.version, dep.version):
         return None
     return Issue(
-        f"resolved URL {url} is the tarball of {tarball.name}@{tarball.version}, not {dep.name}@{dep.version}: "
+        f"resolved URL {redact_url(url)} is the tarball of {tarball.name}@{tarball.version}, not {dep.name}@{dep.version}: "
         "the lockfile installs something other than what it names (lockfile injection)",
         hint="regenerate the entry with the package manager and find out how the lockfile came to say this",
     )
@@ -120,10 +137,13 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         # npm: judge the URL actually fetched (its host and scheme), not only the registry it was filed under.
         url = fetched or source.url
         if url:
-            problem = _registry_url_problem(url, options)
+            problem = _registry_url_problem(url, options, fetched=fetched is not None)
             if problem:
                 yield Issue(problem, hint="use an allowed registry over HTTPS, or add the host to registry-source.hosts")
         return
+    from checker.redaction import redact_url
+
+    shown = redact_url(source.url or "")
     if kind == "url" and injection is not None:
         problem = _transport_problem(source.url or "")
         if problem:
@@ -132,7 +152,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     if kind == "git":
         if not _allowed(dep, options["allow-git"]):
             yield Issue(
-                f"comes from git ({source.url}), outside the package registry",
+                f"comes from git ({shown}), outside the package registry",
                 hint=f"add {dep.key} to registry-source.allow-git if this is intended",
             )
         commit = (source.commit or "").lower()
@@ -143,12 +163,12 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
                 hint="pin the git dependency to a full 40-character commit",
             )
         if source.url and (source.url.startswith("http://") or source.url.startswith("git://")):
-            yield Issue(f"{source.url} is fetched without TLS", hint="use an https:// or ssh URL")
+            yield Issue(f"{shown} is fetched without TLS", hint="use an https:// or ssh URL")
         return
     if kind == "url":
         if not _allowed(dep, options["allow-url"]):
             yield Issue(
-                f"comes from a direct URL ({source.url})",
+                f"comes from a direct URL ({shown})",
                 hint=f"add {dep.key} to registry-source.allow-url if this is intended",
             )
         problem = _transport_problem(source.url or "")
@@ -157,15 +177,17 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         return
     if kind == "path" and not _allowed(dep, options["allow-path"]):
         yield Issue(
-            f"comes from a local path ({source.url})",
+            f"comes from a local path ({shown})",
             hint=f"add {dep.key} to registry-source.allow-path if this is intended",
         )
 
 
 def _index_issue(option: IndexOption, options: Mapping[str, Any]) -> Issue | None:
+    from checker.redaction import redact_url
+
     if option.kind == "trusted-host":
         return Issue(
-            f"--trusted-host {option.value} turns off TLS verification for that host",
+            f"--trusted-host {redact_url(option.value)} turns off TLS verification for that host",
             hint="remove --trusted-host and serve the index over verified HTTPS",
             line=option.line,
         )

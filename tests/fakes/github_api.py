@@ -12,8 +12,8 @@ Other public repositories (``repos``: the actions a workflow pins) are modelled 
 branches, lightweight and annotated tags, and commits only a fork's network has, for the pin-comment lookups
 (checker/registries/github.py): ``GET /repos/{o}/{r}``, ``/git/ref/tags/{tag}``, ``/git/tags/{sha}``,
 ``/compare/{base}...{head}``, ``/tags`` and ``/branches``. Like GitHub for public repositories, they answer without
-a token. ``fail(prefix, status, times)`` injects failures on any path; ``authorizations`` logs the Authorization
-header of every request.
+a token. ``fail(prefix, status, times)`` injects failures on any path, ``hold(route)`` makes one request a slow
+one; ``authorizations`` logs the Authorization header of every request.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
@@ -167,6 +168,23 @@ class FakeGitHub(FakeServer):
         """Answer requests whose path starts with ``prefix`` with ``status`` (``times`` times; -1: always)."""
         with self.lock:
             self.failures.append((prefix, status, times))
+
+    def hold(self, route: str, status: int | None = None) -> tuple[threading.Event, threading.Event]:
+        """A slow endpoint: the next request to ``route`` (a route name: ``create_comment``) waits until the returned
+        ``release`` is set, then is answered with ``status`` (``{"message": "Server Error"}``) or, without one, as
+        usual. Returns (``arrived``, set when that request is in; ``release``). Later requests are not held."""
+        arrived, release = threading.Event(), threading.Event()
+
+        def slow() -> None:
+            if arrived.is_set():
+                return
+            arrived.set()
+            release.wait(60)
+            if status is not None:
+                raise _Error(status, {"message": "Server Error"})
+
+        self.hooks[route] = slow
+        return arrived, release
 
     def paths(self) -> list[str]:
         with self.lock:
