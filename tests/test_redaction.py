@@ -401,7 +401,7 @@ def test_what_a_url_must_not_show_and_what_it_must() -> None:
         assert redact_index_url(public) == public and index_url_secrets(public) == ()
     assert redact_credentials(f"see (git+https://x:{GIT_INFO}@github.com/a/b), and https://pypi.org/simple") == (
         "see (git+https://github.com/a/b), and https://pypi.org/simple")
-    config = parse_npmrc([f"@a:registry=https://npm.example/${{TOKEN}}/a/\nregistry=${{REGISTRY}}\n"
+    config = parse_npmrc(["@a:registry=https://npm.example/${TOKEN}/a/\nregistry=${REGISTRY}\n"
                           "//npm.example/:_authToken=${AUTH}\n"],
                          {"TOKEN": FURY, "REGISTRY": "https://registry.npmjs.org/", "AUTH": NPM_TOKEN})
     assert config.secrets == frozenset({FURY, NPM_TOKEN})  # the whole-URL value is no secret: it stays readable
