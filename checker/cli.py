@@ -112,16 +112,42 @@ def _parser(command: str | None = None):  # type: ignore[no-untyped-def]
     seven other commands it will not parse (measured: about a third of the parser's cost)."""
     import argparse
 
+    class Formatter(argparse.HelpFormatter):
+        """argparse's formatter, told the terminal's width: left to itself it imports ``shutil`` to ask (with
+        ``bz2``, ``lzma`` and ``fnmatch``, a few milliseconds), and argparse builds one for every argument added,
+        help or not."""
+
+        def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                     width: int | None = None) -> None:
+            super().__init__(prog, indent_increment, max_help_position,
+                             _terminal_columns() - 2 if width is None else width)
+
     parser = argparse.ArgumentParser(
         prog="lockgate",
         description="A supply-chain gate for dependency changes: pinning, hashes, sources, known-bad releases and review.",
+        formatter_class=Formatter,
     )
     parser.add_argument("--version", action="version", version=_VERSION_LINE)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, add_arguments) in _SUBCOMMANDS.items():
         if command is None or name == command:
-            add_arguments(commands.add_parser(name, help=help_text))
+            add_arguments(commands.add_parser(name, help=help_text, formatter_class=Formatter))
     return parser
+
+
+def _terminal_columns() -> int:
+    """What ``shutil.get_terminal_size()`` answers: ``$COLUMNS``, else the width of the terminal on standard
+    output, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
 
 
 def _now(text: str | None):  # type: ignore[no-untyped-def]

@@ -54,11 +54,11 @@ def fetcher(tmp_path: Path, clock: Clock, *, offline: bool = False, ttl: float =
 
 def test_the_cache_directory_follows_the_environment(tmp_path: Path) -> None:
     home = Path.home()
-    assert default_directory({"LOCKGATE_CACHE_DIR": str(tmp_path / "x"), "XDG_CACHE_HOME": "/xdg"}) == tmp_path / "x"
-    assert default_directory({"LOCKGATE_CACHE_DIR": "~/lg"}) == home / "lg"
-    assert default_directory({"XDG_CACHE_HOME": "/xdg"}) == Path("/xdg/lockgate")
-    assert default_directory({"XDG_CACHE_HOME": "relative/dir"}) == home / ".cache" / "lockgate"
-    assert default_directory({}) == home / ".cache" / "lockgate"
+    assert default_directory({"LOCKGATE_CACHE_DIR": str(tmp_path / "x"), "XDG_CACHE_HOME": "/xdg"}) == str(tmp_path / "x")
+    assert default_directory({"LOCKGATE_CACHE_DIR": "~/lg"}) == str(home / "lg")
+    assert default_directory({"XDG_CACHE_HOME": "/xdg"}) == "/xdg/lockgate"
+    assert default_directory({"XDG_CACHE_HOME": "relative/dir"}) == str(home / ".cache" / "lockgate")
+    assert default_directory({}) == str(home / ".cache" / "lockgate")
 
 
 # -- storing ----------------------------------------------------------------------------------------------------

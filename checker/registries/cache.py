@@ -16,20 +16,16 @@ module only stores and finds.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import NamedTuple
 
 from checker.registries.http import MiB, redact_url
+from checker.registries.log import debug
 
-LOG = logging.getLogger("lockgate.registries")
 LAYOUT = "http-v1"
 DEFAULT_MAX_BYTES = 256 * MiB
 _PRUNE_TO = 0.8  # after going over the bound, prune down to this fraction of it
@@ -37,16 +33,18 @@ _TEMP_PREFIX = ".tmp-"
 _MAX_HEADER = 64 * 1024
 
 
-def default_directory(environ: Mapping[str, str] | None = None) -> Path:
-    """The user cache directory for lockgate (not created here)."""
+def default_directory(environ: Mapping[str, str] | None = None) -> str:
+    """The user cache directory for lockgate (not created here). Paths are plain strings in this module: it is
+    imported by every run that asks a registry, including each pre-commit hook, and ``pathlib`` (with the
+    ``urllib.parse`` and ``ipaddress`` it imports) would cost it a few milliseconds for nothing."""
     env = os.environ if environ is None else environ
     explicit = env.get("LOCKGATE_CACHE_DIR", "").strip()
     if explicit:
-        return Path(explicit).expanduser()
+        return os.path.expanduser(explicit)
     xdg = env.get("XDG_CACHE_HOME", "").strip()
-    if xdg and Path(xdg).is_absolute():  # the XDG spec says to ignore a relative path
-        return Path(xdg) / "lockgate"
-    return Path.home() / ".cache" / "lockgate"
+    if xdg and os.path.isabs(xdg):  # the XDG spec says to ignore a relative path
+        return os.path.join(xdg, "lockgate")
+    return os.path.join(os.path.expanduser("~"), ".cache", "lockgate")
 
 
 class CacheEntry(NamedTuple):
@@ -67,12 +65,12 @@ class CacheEntry(NamedTuple):
 class Cache:
     """Find and store registry answers on disk. Thread-safe, and safe for several processes at once."""
 
-    def __init__(self, directory: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+    def __init__(self, directory: os.PathLike[str] | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
                  clock: Callable[[], float] = time.time, redact: Callable[[str], str] | None = None) -> None:
         """``redact``: masks the run's secrets (``HttpClient.redact``) in the URL each entry records and in log
         lines: a token in a registry URL's path (a Gemfury index, a value expanded from the environment) must not
         reach the disk. Entries are still keyed by the URL itself (hashed), so two registries never share one."""
-        self.root = Path(directory) / LAYOUT
+        self.root = os.path.join(os.fspath(directory), LAYOUT)
         self._redact = redact
         self.max_bytes = max_bytes
         self.clock = clock
@@ -89,12 +87,13 @@ class Cache:
         """The stored entry for this URL and Accept, or None (absent, unreadable or corrupt)."""
         path = self._path(url, accept)
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as stream:
+                raw = stream.read()
         except OSError:
             return None
         entry = self._decode(raw, url, accept)
         if entry is None:
-            LOG.debug("cache: dropping a corrupt entry for %s", self._shown(url))
+            debug("cache: dropping a corrupt entry for %s", self._shown(url))
             self._remove(path)
         return entry
 
@@ -134,7 +133,7 @@ class Cache:
         total = 0
         kept = []
         for path, size, mtime in stats:
-            if path.name.startswith(_TEMP_PREFIX):
+            if os.path.basename(path).startswith(_TEMP_PREFIX):
                 if now - mtime > 3600:  # a writer that died mid-write
                     self._remove(path)
                 continue
@@ -155,32 +154,37 @@ class Cache:
         shown = redact_url(url)
         return shown if self._redact is None else self._redact(shown)
 
-    def _path(self, url: str, accept: str) -> Path:
-        digest = hashlib.sha256(f"{redact_url(url)}\n{accept}".encode("utf-8")).hexdigest()
-        return self.root / digest[:2] / digest
+    def _path(self, url: str, accept: str) -> str:
+        import hashlib  # here, not at the top: loading OpenSSL costs a run that never looks anything up
 
-    def _write(self, path: Path, entry: CacheEntry) -> None:
+        digest = hashlib.sha256(f"{redact_url(url)}\n{accept}".encode("utf-8")).hexdigest()
+        return os.path.join(self.root, digest[:2], digest)
+
+    def _write(self, path: str, entry: CacheEntry) -> None:
+        import tempfile  # only a run that stores something needs it (with shutil, random, bz2 and lzma)
+
         header = json.dumps({
             "url": entry.url, "accept": entry.accept, "stored_at": entry.stored_at, "etag": entry.etag,
             "last_modified": entry.last_modified, "content_type": entry.content_type, "size": len(entry.body),
         }, separators=(",", ":")).encode("utf-8")
         data = header + b"\n" + entry.body
         try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder = os.path.dirname(path)
+            os.makedirs(folder, mode=0o700, exist_ok=True)
             try:
-                old = path.stat().st_size
+                old = os.stat(path).st_size
             except OSError:
                 old = 0
-            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX)
+            handle, temp = tempfile.mkstemp(dir=folder, prefix=_TEMP_PREFIX)
             try:
                 with os.fdopen(handle, "wb") as stream:
                     stream.write(data)
                 os.replace(temp, path)
             except BaseException:
-                self._remove(Path(temp))
+                self._remove(temp)
                 raise
         except OSError as error:
-            LOG.debug("cache: could not store %s: %s", entry.url, error)
+            debug("cache: could not store %s: %s", entry.url, error)
             return
         with self._lock:
             known = self._size
@@ -212,26 +216,28 @@ class Cache:
             return None
         return CacheEntry(header["url"], accept, body, float(stored_at), etag, modified, ctype)
 
-    def _files(self) -> list[Path]:
+    def _files(self) -> list[str]:
         try:
-            return [path for sub in self.root.iterdir() if sub.is_dir() for path in sub.iterdir()]
+            folders = [os.path.join(self.root, name) for name in os.listdir(self.root)]
+            return [os.path.join(folder, name) for folder in folders if os.path.isdir(folder)
+                    for name in os.listdir(folder)]
         except OSError:
             return []
 
-    def _stats(self) -> list[tuple[Path, int, float]]:
+    def _stats(self) -> list[tuple[str, int, float]]:
         found = []
         for path in self._files():
             try:
-                info = path.stat()
+                info = os.stat(path)
             except OSError:
                 continue
             found.append((path, info.st_size, info.st_mtime))
         return found
 
     @staticmethod
-    def _remove(path: Path) -> bool:
+    def _remove(path: str) -> bool:
         try:
-            path.unlink()
+            os.remove(path)
             return True
         except OSError:
             return False

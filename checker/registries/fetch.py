@@ -19,11 +19,9 @@ Only documents that parse as JSON are cached.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import NamedTuple
 
 from checker.registries.cache import Cache, CacheEntry
@@ -34,8 +32,8 @@ from checker.registries.http import (
     parse_json,
     redact_url,
 )
+from checker.registries.log import debug
 
-LOG = logging.getLogger("lockgate.registries")
 DEFAULT_TTL = 3600.0  # seconds a cached document is used without asking the registry
 LIVE = frozenset({"network", "revalidated"})
 
@@ -60,6 +58,42 @@ class Document(NamedTuple):
         return self.origin in LIVE
 
 
+class _Slot:
+    """One document being fetched, or fetched: the first caller fills it, later callers wait for it. What
+    ``concurrent.futures.Future`` does here, without its import, which pulls in ``logging`` (a few milliseconds
+    of every run, including those that never leave the cache)."""
+
+    __slots__ = ("_filled", "_document", "_error")
+
+    def __init__(self) -> None:
+        self._filled = threading.Event()
+        self._document: Document | None = None
+        self._error: BaseException | None = None
+
+    def done(self) -> bool:
+        return self._filled.is_set()
+
+    def set_result(self, document: Document) -> None:
+        self._document = document
+        self._filled.set()
+
+    def set_exception(self, error: BaseException) -> None:
+        self._error = error
+        self._filled.set()
+
+    def exception(self) -> BaseException | None:
+        self._filled.wait()
+        return self._error
+
+    def result(self) -> Document:
+        """The document, once filled (waiting for it); the first caller's error, raised again."""
+        self._filled.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._document is not None
+        return self._document
+
+
 class Fetcher:
     """Cached, single-flight JSON GETs. ``http`` may be None when ``offline``; ``cache`` None disables caching."""
 
@@ -72,7 +106,7 @@ class Fetcher:
         self.offline = offline
         self.ttl = ttl
         self.clock = clock
-        self._memo: dict[tuple[str, str], Future[Document]] = {}
+        self._memo: dict[tuple[str, str], _Slot] = {}
         self._lock = threading.Lock()
 
     def add_secret(self, value: str) -> None:
@@ -98,7 +132,7 @@ class Fetcher:
                 future = self._memo.get(key)
                 owner = future is None or (refresh and future.done() and not _is_live(future))
                 if owner:
-                    future = Future()
+                    future = _Slot()
                     self._memo[key] = future
             assert future is not None
             if owner:
@@ -136,7 +170,7 @@ class Fetcher:
             return None
         if stale:
             document = _stale(document, f"offline: using the cached copy from {_when(entry.stored_at)}")
-        done: Future[Document] = Future()
+        done = _Slot()
         done.set_result(document)
         with self._lock:
             current = self._memo.setdefault(key, done)  # another thread may have started a fetch meanwhile
@@ -180,7 +214,7 @@ class Fetcher:
                 document = self._from_entry(entry, url, content_types, "cache")
             except RegistryError:
                 raise error from None
-            LOG.debug("serving a stale copy of %s: %s", self.shown(url), error.reason)
+            debug("serving a stale copy of %s: %s", self.shown(url), error.reason)
             return _stale(document, f"{error.reason}; using the cached copy from {_when(entry.stored_at)}")
         if response.status == 304 and entry is not None:
             renewed = self.cache.touch(entry, url) if self.cache is not None else entry
@@ -204,7 +238,7 @@ class Fetcher:
         return Document(self.shown(url), parse_json(entry.body, url), origin, entry.stored_at)
 
 
-def _is_live(future: Future[Document]) -> bool:
+def _is_live(future: _Slot) -> bool:
     return future.exception() is None and future.result().live
 
 

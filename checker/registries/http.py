@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import random
 import threading
 import time
@@ -43,12 +42,12 @@ from typing import NamedTuple
 
 from checker import __version__
 from checker.redaction import redact_url  # noqa: F401  (re-exported: registry clients import it from here)
+from checker.registries.log import debug
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import http.client
 
-LOG = logging.getLogger("lockgate.registries")
 USER_AGENT = f"lockgate/{__version__} (+https://github.com/lockgate/lockgate)"
 MiB = 1024 * 1024
 RETRY_STATUSES = frozenset({408, 425, 429})  # and every 5xx
@@ -311,7 +310,7 @@ class HttpClient:
                     raise RegistryError(
                         f"{reason}; no time left to retry (registry time budget {self.budget_seconds:g} s)",
                         status=failure.status, url=url) from None
-                LOG.debug("retrying %s in %.2f s: %s", self.redact(redact_url(url)), delay, reason)
+                debug("retrying %s in %.2f s: %s", self.redact(redact_url(url)), delay, reason)
                 self.sleep(delay)
 
     def redact(self, text: str) -> str:
@@ -457,7 +456,7 @@ class HttpClient:
             status = error.code
             error_headers = {k.lower(): v for k, v in (error.headers or {}).items()}
             error.close()
-            LOG.debug("GET %s -> HTTP %s", shown, status)
+            debug("GET %s -> HTTP %s", shown, status)
             if status in REDIRECT_STATUSES and error_headers.get("location"):
                 return error_headers["location"]
             if status == 304:
@@ -484,7 +483,7 @@ class HttpClient:
             status = response.status
             response_headers = {k.lower(): v for k, v in response.headers.items()}
             body = self._read(response, response_headers, limit, shown, host, started, timeout)
-        LOG.debug("GET %s -> HTTP %s, %d bytes", shown, status, len(body))
+        debug("GET %s -> HTTP %s, %d bytes", shown, status, len(body))
         return Response(url=redact_url(url), status=status, body=self._scrub(body),
                         headers=MappingProxyType({k: self.redact(v) for k, v in response_headers.items()}))
 
