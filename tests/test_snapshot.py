@@ -92,3 +92,53 @@ def test_oversized_blob_is_refused_and_reader_stays_usable(repo, monkeypatch):
 def test_empty_snapshot():
     assert EmptySnapshot().entries() == {}
     assert EmptySnapshot().read("x") is None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Both revisions at once (collect.load_changed): the head through a reader of its own, in a second thread.
+
+
+def test_both_revisions_are_read_at_once_through_two_readers(repo):
+    from checker.collect import load_changed
+    from checker.revisions import open_snapshots
+
+    base = repo.commit("base", {"requirements.txt": "a==1\n"})
+    head = repo.commit("head", {"requirements.txt": "a==2\n"})
+    snapshots = open_snapshots(str(repo.path), base, head, "rev")
+    try:
+        before, after = load_changed(snapshots.base, snapshots.head, ())
+        assert [d.version for d in before[0].dependencies] == ["1"]
+        assert [d.version for d in after[0].dependencies] == ["2"]
+        assert snapshots.blobs is not snapshots.head_blobs
+        assert snapshots.blobs._process is not None and snapshots.head_blobs._process is not None
+    finally:
+        snapshots.close()
+    assert snapshots.blobs._process is None and snapshots.head_blobs._process is None
+
+
+class _Loader:
+    def __init__(self, error: Exception | None) -> None:
+        self.error, self.read = error, []
+
+    def prefetch(self, paths: list[str]) -> None:
+        self.read.extend(paths)
+        if self.error is not None:
+            raise self.error
+
+
+@pytest.mark.parametrize(("base_error", "head_error", "raised"), [
+    (None, None, None),
+    (SnapshotError("base broken"), None, "base broken"),
+    (None, SnapshotError("head broken"), "head broken"),
+    (SnapshotError("base broken"), SnapshotError("head broken"), "base broken"),  # as if read one after the other
+])
+def test_an_error_reading_either_side_is_raised_in_the_caller(base_error, head_error, raised):
+    from checker.collect import _prefetch_both
+
+    loaders = [_Loader(base_error), _Loader(head_error)]
+    if raised is None:
+        _prefetch_both(loaders, ["a"], ["b"])  # type: ignore[arg-type]
+    else:
+        with pytest.raises(SnapshotError, match=raised):
+            _prefetch_both(loaders, ["a"], ["b"])  # type: ignore[arg-type]
+    assert (loaders[0].read, loaders[1].read) == (["a"], ["b"])
