@@ -5,7 +5,8 @@ of 1k, 10k and 50k entries, in every format, with the slope between sizes.
                                                                     (part of: python benchmarks/suite.py)
 
 The repositories come from benchmarks/synthetic.py. Each command is a fresh process (wall time, CPU time, peak
-memory). Growth is judged on the marginal cost: CPU milliseconds per 1,000 entries from one size to the next (CPU
+memory); the sizes of one format are measured in turns (run 1 of every size, then run 2, ...), so that a slow
+spell of a shared machine does not fall on one size only. Growth is judged on the marginal cost: CPU milliseconds per 1,000 entries from one size to the next (CPU
 time, not wall time: on a shared machine one run's wall time is mostly waiting for a core). Linear growth keeps that slope flat (the ratio of
 the last slope to the first near 1; a whole-command ratio 50k/10k near 5 once start-up is small beside the work).
 Target (issue 9): a 50k-entry package-lock diff under 2 s and 300 MB.
@@ -19,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import Measure, development_lockgate, measure_command  # noqa: E402
+from harness import ChildRun, Measure, development_lockgate, run_child, summarize  # noqa: E402
 from synthetic import FORMATS, FORMATS_BY_NAME, SyntheticFormat, build_repository  # noqa: E402
 
 SIZES = (1000, 10000, 50000)
@@ -58,20 +59,31 @@ def sizes_for(fmt: SyntheticFormat, sizes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(size for size in sizes if limit is None or size <= limit)
 
 
-def measure_format(lockgate: list[str], root: Path, fmt: SyntheticFormat, entries: int, runs: int) -> ScaleFigure:
-    repo = build_repository(root / f"{fmt.name.replace(' ', '-').replace('.', '-')}-{entries}", fmt, entries)
-    revisions = ["--base", repo.base, "--head", repo.head]
-    diff = measure_command([*lockgate, "diff", *revisions], runs, cwd=repo.path)
-    check = measure_command([*lockgate, "check", "--offline", *revisions], runs, cwd=repo.path)
-    return ScaleFigure(fmt.name, entries, repo.size, repo.evolution.changes, diff, check)
+def measure_format(lockgate: list[str], root: Path, fmt: SyntheticFormat, sizes: tuple[int, ...],
+                   runs: int) -> list[ScaleFigure]:
+    """Every size of one format, interleaved: run k of each size and command before run k+1 of any. The slope
+    compares sizes, and a shared machine has slow spells lasting minutes; measured one size after the other, a
+    spell falls on one size and bends the slope, measured in turns it falls on all of them alike."""
+    repos = [(entries, build_repository(root / f"{fmt.name.replace(' ', '-').replace('.', '-')}-{entries}", fmt,
+                                        entries)) for entries in sizes_for(fmt, sizes)]
+    commands: dict[tuple[int, str], tuple[list[str], Path]] = {}
+    for entries, repo in repos:
+        revisions = ["--base", repo.base, "--head", repo.head]
+        commands[(entries, "diff")] = ([*lockgate, "diff", *revisions], repo.path)
+        commands[(entries, "check")] = ([*lockgate, "check", "--offline", *revisions], repo.path)
+    done: dict[tuple[int, str], list[ChildRun]] = {key: [] for key in commands}
+    for _ in range(max(1, runs)):
+        for key, (command, cwd) in commands.items():
+            done[key].append(run_child(command, cwd))
+    return [ScaleFigure(fmt.name, entries, repo.size, repo.evolution.changes, summarize(done[(entries, "diff")]),
+                        summarize(done[(entries, "check")])) for entries, repo in repos]
 
 
 def measure_scale(lockgate: list[str], root: Path, formats: tuple[SyntheticFormat, ...], sizes: tuple[int, ...],
                   runs: int, progress=None) -> list[ScaleFigure]:  # type: ignore[no-untyped-def]
     figures = []
     for fmt in formats:
-        for entries in sizes_for(fmt, sizes):
-            figure = measure_format(lockgate, root, fmt, entries, runs)
+        for figure in measure_format(lockgate, root, fmt, sizes, runs):
             if progress is not None:
                 progress(figure)
             figures.append(figure)
