@@ -505,3 +505,30 @@ def test_hostile_strings_keep_the_line_scan_linear() -> None:
 def test_minified_lockfile_lines_are_all_one() -> None:
     text = json.dumps(json.loads((FIXTURES / "workspaces.v3.json").read_text(encoding="utf-8")))
     assert {d.line for d in lock(text).dependencies} == {1}
+
+
+# The common sha512 is read without a regular expression (checker/manifests/npm_common.py): anything of the same
+# length that is not 86 standard base64 characters and "==" must take the general path, with its answer or error.
+_DIGEST = hashlib.sha512(b"a").digest()
+
+
+@pytest.mark.parametrize(("integrity", "expected"), [
+    ("sha512-" + __import__("base64").b64encode(_DIGEST).decode(), f"sha512:{_DIGEST.hex()}"),
+    ("sha512-" + __import__("base64").urlsafe_b64encode(b"\xfb" * 64).decode(), f"sha512:{('fb' * 64)}"),
+])
+def test_a_sha512_in_either_alphabet_gives_its_hex_digest(integrity, expected):
+    from checker.manifests.npm_common import sri_hashes
+
+    assert len(integrity) == 95
+    assert sri_hashes(integrity, "package 'a'", "package-lock.json", 3) == frozenset({expected})
+
+
+@pytest.mark.parametrize("bad", ["!", "=", " ", "é"])
+def test_a_sha512_of_the_usual_length_with_a_foreign_character_is_an_error(bad):
+    from checker.manifests.npm_common import sri_hashes
+
+    good = __import__("base64").b64encode(_DIGEST).decode()
+    integrity = "sha512-" + good[:40] + bad + good[41:]
+    assert len(integrity) == 95
+    with pytest.raises(ManifestError, match="integrity .* is not (algorithm-base64|valid base64)"):
+        sri_hashes(integrity, "package 'a'", "package-lock.json", 3)

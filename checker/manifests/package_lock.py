@@ -389,9 +389,9 @@ class _Packages:
                 _check_key(key, path, line)
             if type(entry) is not dict:  # the message is built only for the error
                 expect_object(entry, f"package {key!r}", path, line)
-            if not _is_installed(key):
+            if not (key.startswith("node_modules/") or "/node_modules/" in key):  # _is_installed, inline
                 continue
-            fields = _read(entry)
+            fields = tuple(map(entry.get, _READ))  # _read, inline: this loop runs once per entry of both revisions
             if found is not None and found[0] == fields and (fields[_FLAGS_AT:] == _NO_FLAGS or _well_typed(fields)):
                 # Equal to a well-typed base entry: the strings are strings; a flag may still be 1 where the
                 # base said true, unless there are none.
@@ -435,7 +435,8 @@ class _Packages:
         self, key: str, line: int | None, entry: dict, fields: tuple, members: set[str], direct: bool
     ) -> Dependency | None:
         path = self.path
-        if not _well_typed(fields):
+        if not (_STRING_TYPES.issuperset(map(type, fields[:_FLAGS_AT])) if fields[_FLAGS_AT:] == _NO_FLAGS
+                else _well_typed(fields)):  # most entries have no flag: only the strings to check
             _type_errors(entry, f"package {key!r}", path, line)
         version, resolved, integrity, real, dev, optional, dev_optional, in_bundle, install_script, link = fields[:10]
         folder_name = _name_from_key(key)
@@ -459,9 +460,10 @@ class _Packages:
         source = source_of(resolved, name, version)
         if version is None and source.kind == "git":
             version = source.commit or source.ref
-        # Positional, in Dependency's field order (checked below the class): keywords cost twice as much, and
-        # this runs once per entry of lockfiles with tens of thousands of them.
-        return Dependency(
+        # A tuple in Dependency's field order (checked below the class), made without the generated __new__
+        # (which only binds the arguments): keywords cost two and a half times as much, and this runs once per
+        # entry of lockfiles with tens of thousands of them.
+        return _make_tuple(Dependency, (
             "npm",  # ecosystem
             name,
             version,
@@ -479,10 +481,11 @@ class _Packages:
             install_script is True,
             resolved,
             in_bundle is True,  # bundled
-        )
+        ))
 
 
 _LINK = _READ.index("link")
+_make_tuple = tuple.__new__
 assert _READ[:10] == (
     "version", "resolved", "integrity", "name", "dev", "optional", "devOptional", "inBundle", "hasInstallScript",
     "link",
