@@ -196,13 +196,18 @@ def scene(repo, tmp_path):  # type: ignore[no-untyped-def]
         yield fake, repo, env, event, head
 
 
-def test_the_steps_run_lockgate_with_the_inputs(scene, tmp_path) -> None:
-    fake, repo, env, event, head = scene
+def _shimmed(tmp_path: Path, repo: Any, fake: Any, env: dict[str, str]) -> Composite:
+    """The action's steps with ``python`` replaced by SHIM: pip's arguments logged to pip.log, never run."""
     shim = tmp_path / "python-shim"
     shim.write_text(SHIM)
     shim.chmod(0o755)
     env = {**env, "SHIM_PIP_LOG": str(tmp_path / "pip.log"), "SHIM_REAL_PYTHON": sys.executable}
-    composite = Composite(tmp_path, repo.path, fake, ROOT, str(shim), env)
+    return Composite(tmp_path, repo.path, fake, ROOT, str(shim), env)
+
+
+def test_the_steps_run_lockgate_with_the_inputs(scene, tmp_path) -> None:
+    fake, repo, env, event, head = scene
+    composite = _shimmed(tmp_path, repo, fake, env)
     sarif = tmp_path / "out.sarif"
     code, outputs, log = composite.run("pull_request", event, {"sarif-file": str(sarif), "comment": "always"})
     assert code == 1, log  # blocked: the step, and so the job, fails
@@ -229,11 +234,7 @@ def test_the_steps_run_lockgate_with_the_inputs(scene, tmp_path) -> None:
 
 def test_a_bad_input_fails_the_step_clearly(scene, tmp_path) -> None:
     fake, repo, env, event, head = scene
-    shim = tmp_path / "python-shim"
-    shim.write_text(SHIM)
-    shim.chmod(0o755)
-    env = {**env, "SHIM_PIP_LOG": str(tmp_path / "pip.log"), "SHIM_REAL_PYTHON": sys.executable}
-    composite = Composite(tmp_path, repo.path, fake, ROOT, str(shim), env)
+    composite = _shimmed(tmp_path, repo, fake, env)
     code, outputs, log = composite.run("pull_request", event, {"offline": "maybe"})
     assert code == 2 and "::error title=lockgate::the offline input must be true or false" in log
     code, outputs, log = composite.run("pull_request", event, {"fail-on": "sometimes"})
@@ -242,18 +243,14 @@ def test_a_bad_input_fails_the_step_clearly(scene, tmp_path) -> None:
 
 def test_the_max_file_bytes_input_sets_the_limit_and_an_empty_one_keeps_the_jobs(scene, tmp_path) -> None:
     fake, repo, env, event, head = scene
-    shim = tmp_path / "python-shim"
-    shim.write_text(SHIM)
-    shim.chmod(0o755)
-    env = {**env, "SHIM_PIP_LOG": str(tmp_path / "pip.log"), "SHIM_REAL_PYTHON": sys.executable}
-    composite = Composite(tmp_path, repo.path, fake, ROOT, str(shim), env)
+    composite = _shimmed(tmp_path, repo, fake, env)
     code, outputs, log = composite.run("pull_request", event, {"max-file-bytes": "100", "offline": "true"})
     assert code == 2, log
     assert "-byte limit for a manifest (set LOCKGATE_MAX_FILE_BYTES to change it)" in log
     assert "larger than the 100-byte limit" in log
     assert outputs["verdict"] == "error"
     # An empty input leaves a job-wide LOCKGATE_MAX_FILE_BYTES in force.
-    composite = Composite(tmp_path, repo.path, fake, ROOT, str(shim), {**env, "LOCKGATE_MAX_FILE_BYTES": "50"})
+    composite = _shimmed(tmp_path, repo, fake, {**env, "LOCKGATE_MAX_FILE_BYTES": "50"})
     code, outputs, log = composite.run("pull_request", event, {"offline": "true"})
     assert code == 2 and "larger than the 50-byte limit" in log, log
 

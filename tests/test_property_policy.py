@@ -16,6 +16,7 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from hypothesis_profiles import hang_guard, use_profile
+from test_property_parsers import _pick
 
 from checker.errors import PolicyError
 from checker.policy.load import (
@@ -132,16 +133,10 @@ SEEDS = _seed_documents()
 
 
 def _mutate(tree: object, data: st.DataObject) -> object:
-    if not isinstance(tree, (dict, list)) or not tree:
+    spot = _pick(tree, data)
+    if spot is None:
         return data.draw(_VALUES)
-    container: object = tree
-    while True:
-        keys = list(container) if isinstance(container, dict) else list(range(len(container)))  # type: ignore
-        key = data.draw(st.sampled_from(keys))
-        child = container[key]  # type: ignore[index]
-        if not isinstance(child, (dict, list)) or not child or data.draw(st.booleans()):
-            break
-        container = child
+    container, key = spot
     kind = data.draw(st.sampled_from(["replace", "replace", "delete", "add"]))
     if kind == "replace":
         container[key] = data.draw(_VALUES)  # type: ignore[index]

@@ -130,7 +130,7 @@ def _optional_string(entry: dict, key: str, what: str, path: str, line: int | No
 # Every field of a ``packages`` entry that decides its Dependency, in the order ``_read`` returns them: the
 # strings, then the flags. Nothing else of an entry (its own ``dependencies``, ``engines``, ``license``) matters.
 _READ = _STRING_FIELDS + _FLAGS
-_STRING_COUNT = _FLAGS_AT = len(_STRING_FIELDS)
+_FLAGS_AT = len(_STRING_FIELDS)
 _NO_FLAGS = (None,) * len(_FLAGS)
 _STRING_TYPES = frozenset({str, type(None)})
 _FLAG_TYPES = frozenset({bool, type(None)})
@@ -143,10 +143,11 @@ def _read(entry: dict) -> tuple:
 
 def _well_typed(fields: tuple) -> bool:
     """The quick check every entry passes: strings where strings belong, booleans for the flags. By type, not
-    by value: ``1 == True`` in Python, and a flag written ``1`` is no boolean to npm's schema."""
-    return _STRING_TYPES.issuperset(map(type, fields[:_STRING_COUNT])) and _FLAG_TYPES.issuperset(
-        map(type, fields[_STRING_COUNT:])
-    )
+    by value: ``1 == True`` in Python, and a flag written ``1`` is no boolean to npm's schema. Most entries have
+    no flag at all, and then only the strings are looked at."""
+    strings_ok = _STRING_TYPES.issuperset(map(type, fields[:_FLAGS_AT]))
+    flags = fields[_FLAGS_AT:]
+    return strings_ok and (flags == _NO_FLAGS or _FLAG_TYPES.issuperset(map(type, flags)))
 
 
 def _type_errors(entry: dict, what: str, path: str, line: int | None) -> None:
@@ -389,12 +390,11 @@ class _Packages:
                 _check_key(key, path, line)
             if type(entry) is not dict:  # the message is built only for the error
                 expect_object(entry, f"package {key!r}", path, line)
-            if not (key.startswith("node_modules/") or "/node_modules/" in key):  # _is_installed, inline
+            if not _is_installed(key):
                 continue
-            fields = tuple(map(entry.get, _READ))  # _read, inline: this loop runs once per entry of both revisions
-            if found is not None and found[0] == fields and (fields[_FLAGS_AT:] == _NO_FLAGS or _well_typed(fields)):
-                # Equal to a well-typed base entry: the strings are strings; a flag may still be 1 where the
-                # base said true, unless there are none.
+            fields = _read(entry)
+            if found is not None and found[0] == fields and _well_typed(fields):
+                # Equal to a base entry, and typed like it: a flag may be 1 where the base said true.
                 deps.append(found[1].at(line, key in direct))
                 continue
             dep = self._dependency(key, line, entry, fields, members, key in direct)
@@ -435,8 +435,7 @@ class _Packages:
         self, key: str, line: int | None, entry: dict, fields: tuple, members: set[str], direct: bool
     ) -> Dependency | None:
         path = self.path
-        if not (_STRING_TYPES.issuperset(map(type, fields[:_FLAGS_AT])) if fields[_FLAGS_AT:] == _NO_FLAGS
-                else _well_typed(fields)):  # most entries have no flag: only the strings to check
+        if not _well_typed(fields):
             _type_errors(entry, f"package {key!r}", path, line)
         version, resolved, integrity, real, dev, optional, dev_optional, in_bundle, install_script, link = fields[:10]
         folder_name = _name_from_key(key)

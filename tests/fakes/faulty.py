@@ -87,13 +87,14 @@ class FaultyServer(FakeServer):
         request.send_header("Content-Type", step.content_type)
         request.end_headers()
         request.wfile.write(b'{"pad": "')
-        while not self.stopping.wait(step.interval):
-            request.wfile.write(b"x")
-            request.wfile.flush()
-        request.close_connection = True
+        self._trickle(request, step)
 
     def _drip_headers(self, request: BaseHTTPRequestHandler, step: Misbehaviour) -> None:
         request.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        self._trickle(request, step)
+
+    def _trickle(self, request: BaseHTTPRequestHandler, step: Misbehaviour) -> None:
+        """One byte every ``step.interval`` seconds, until the server stops: an answer that never ends."""
         while not self.stopping.wait(step.interval):
             request.wfile.write(b"x")
             request.wfile.flush()
