@@ -107,9 +107,10 @@ class Dependency(NamedTuple):
         would cost a Python-level call per field, for tens of thousands of entries."""
         if self.line == line and self.direct is direct:
             return self
-        return Dependency._make(self[:_DIRECT] + (direct, self[_MANIFEST], line) + self[_LINE + 1 :])
+        return _new_tuple(Dependency, self[:_DIRECT] + (direct, self[_MANIFEST], line) + self[_LINE + 1 :])
 
 
+_new_tuple = tuple.__new__  # what ``_make`` does, less its Python-level call and length check (the slice keeps it)
 _DIRECT, _MANIFEST, _LINE = (Dependency._fields.index(field) for field in ("direct", "manifest", "line"))
 assert (_DIRECT + 1, _MANIFEST + 1) == (_MANIFEST, _LINE), "Dependency.at expects direct, manifest, line in a row"
 

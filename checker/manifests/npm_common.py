@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import binascii
 import re
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from checker.errors import ManifestError
 from checker.manifests.common import expect_bool, expect_object, expect_string, json_type  # noqa: F401  (re-exported)
 from checker.manifests import json_strict
-from checker.manifests.json_strict import TOKEN, decode_key, duplicate_key_line  # noqa: F401  (re-exported)
+from checker.manifests.json_strict import TOKEN, decode_key, duplicate_key_line, key_lines  # noqa: F401  (re-exported)
 from checker.model import DEFAULT_SOURCE, Source
 
 _COMMIT = re.compile(r"[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?")
@@ -44,9 +44,26 @@ _NAME = re.compile(r"^(?:@[^/\s@:\\]+/)?[^/\s@:\\][^/\s@:\\]*$")
 def load_json(text: str, path: str, what: str) -> dict:
     """The top-level JSON object of a file; errors name the file and line. ``what`` names the expected file
     (``a package-lock.json``) for the messages."""
+    _refuse_empty(text, path, what)
+    return _expect_top_object(json_strict.loads(text, path, "npm"), path, what)
+
+
+def load_json_members(text: str, path: str, what: str, earlier: json_strict.Members | None = None,
+                      keep_spans: bool = False) -> json_strict.Members:
+    """``load_json`` with the lines of the entries one level down, reusing ``earlier`` (the same file's other
+    revision) where entries did not change: see ``json_strict.load_members``."""
+    _refuse_empty(text, path, what)
+    members = json_strict.load_members(text, path, "npm", earlier, keep_spans)
+    _expect_top_object(members.data, path, what)
+    return members
+
+
+def _refuse_empty(text: str, path: str, what: str) -> None:
     if not text.strip():
         raise ManifestError(f"empty file, expected {what} (JSON)", path, None)
-    data = json_strict.loads(text, path, "npm")
+
+
+def _expect_top_object(data: object, path: str, what: str) -> dict:
     if not isinstance(data, dict):
         raise ManifestError(f"expected {what}: a JSON object at the top level, found {json_type(data)}", path, 1)
     return data
@@ -59,40 +76,6 @@ def string_map(value: object, what: str, path: str, line: int | None) -> dict[st
         if not isinstance(item, str):
             raise ManifestError(f"{what}: {key!r} must be a string, found {json_type(item)}", path, line)
     return table
-
-
-def key_lines(text: str, wanted: Callable[[tuple[str, ...]], bool]) -> dict[tuple[str, ...], int]:
-    """Line of every object key whose parent path (the keys leading to its object; ``"[]"`` for an array
-    element) ``wanted`` accepts, keyed by the key's full path. One pass over the JSON tokens; the first
-    occurrence wins. Works for minified files too (everything is then on line 1)."""
-    lines: dict[tuple[str, ...], int] = {}
-    stack: list[tuple[str, ...]] = []
-    key: str | None = None
-    line, counted = 1, 0
-    for token in TOKEN.finditer(text):
-        string = token.group(1)
-        if string is not None:
-            if token.group(2) is None:
-                continue
-            key = decode_key(string)
-            parent = stack[-1] if stack else ()
-            if wanted(parent):
-                start = token.start()
-                line += text.count("\n", counted, start)
-                counted = start
-                lines.setdefault(parent + (key,), line)
-            continue
-        if token.group() in "{[":
-            if not stack:
-                stack.append(())
-            else:
-                stack.append(stack[-1] + ((key,) if key is not None else ("[]",)))
-            key = None
-        else:
-            if stack:
-                stack.pop()
-            key = None
-    return lines
 
 
 def first_line_of(text: str, needle: str) -> int | None:

@@ -23,8 +23,8 @@ for registry.npmjs.org) and is kept whole in ``resolved``; any other http(s) URL
 registry tarball of another package: lockfile injection, reported by registry-source); ``git+...#commit`` is
 git; ``file:`` is a local path. Hashes come from ``integrity`` (``sha512-<base64>`` -> ``sha512:<hex>``).
 
-Lines: one regular-expression scan for ``"...node_modules/...": {`` keys gives every entry's line without a
-second JSON parse; the 540 KB lockfile of pypi/warehouse parses in well under its 60 ms budget (see
+Lines: the file is read member by member (``json_strict.load_members``), which gives every entry's line in the
+same pass as its value; the 540 KB lockfile of pypi/warehouse parses in well under its 60 ms budget (see
 benchmarks/npm.py).
 """
 
@@ -45,7 +45,7 @@ from checker.manifests.npm_common import (
     is_git_url,
     is_valid_name,
     key_lines,
-    load_json,
+    load_json_members,
     split_alias,
     sri_hashes,
 )
@@ -64,34 +64,32 @@ _PLAIN_KEY = re.compile(
     r"node_modules/(?:@[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
     r"(?:/node_modules/(?:@[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*"
 )
-# A ``packages`` key that starts with node_modules/ (nearly all of them), and the opening of its entry. A match
-# can only start right after a quote, so the scan stays linear whatever the file holds.
-_ENTRY_KEY = re.compile(r'"(node_modules/[^"\\\n]*)"[ \t\r\n]*:[ \t\r\n]*\{')
-# The end of any key whose value is an object, for the rarer keys (``packages/app/node_modules/x``).
-_OBJECT_KEY_END = re.compile(r'"[ \t\r\n]*:[ \t\r\n]*\{')
-_MAX_SEARCHES = 16
 _MEMO_KEY = "package-lock entries"
 
 
 def parse(text: str, path: str, read: Reader, memo: dict | None = None) -> Manifest:
     """Parse an npm lockfile into one Dependency per installed package folder.
 
-    ``memo`` is shared by the parses of one file's two revisions, base first (see ``checker.manifests``): the
-    base leaves each entry with its Dependency there, and the head takes the Dependency back for every entry that
-    is unchanged instead of building it again (nine in ten entries of a typical bump)."""
+    ``memo`` is shared by the parses of one file's two revisions, base first (see ``checker.manifests``). The base
+    leaves there the document as it read it (with the span of each entry's text) and each entry's Dependency. The
+    head then neither decodes an entry whose text is unchanged (``load_members``) nor builds its Dependency again:
+    nine in ten entries of a typical bump."""
     base = posixpath.basename(path)
     fmt = FORMATS.get(base, "package-lock")
     if "node_modules" in path.split("/")[:-1]:
         # A lockfile inside an installed package: npm ignores it (the root lockfile records that tree).
         return Manifest(path=path, format=fmt, ecosystem="npm", dependencies=(), kind="lock")
-    data = load_json(text, path, f"an npm lockfile ({base})")
+    earlier = memo.pop(_MEMO_KEY, None) if memo is not None else None
+    what = f"an npm lockfile ({base})"
+    members = load_json_members(text, path, what, earlier[0] if earlier else None,
+                                keep_spans=memo is not None and earlier is None)
+    data = members.data
     version = _lockfile_version(data, text, path)
     if version >= 2 and "packages" in data:
-        packages = _Packages(data, text, path, read)
-        earlier = memo.pop(_MEMO_KEY, None) if memo is not None else None
-        deps = packages.dependencies(earlier)
+        packages = _Packages(data, members.lines.get("packages", {}), text, path, read)
+        deps = packages.dependencies(earlier[1] if earlier else None)
         if memo is not None and earlier is None:
-            memo[_MEMO_KEY] = packages.built
+            memo[_MEMO_KEY] = (members, packages.built)
     elif version == 3:
         raise ManifestError('lockfileVersion 3 needs a "packages" object', path, _top_key_line(text, "lockfileVersion"))
     else:
@@ -311,70 +309,23 @@ def _name_from_key(key: str) -> str:
     return key.rsplit("node_modules/", 1)[1]
 
 
-def _entry_lines(text: str) -> dict[str, int]:
-    """Line of every ``"node_modules/...": {`` key, from one regular-expression scan (no second parse)."""
-    lines: dict[str, int] = {}
-    line, counted = 1, 0
-    for found in _ENTRY_KEY.finditer(text):
-        start = found.start()
-        line += text.count("\n", counted, start)
-        counted = start
-        lines.setdefault(found.group(1), line)
-    return lines
-
-
-def _object_key_lines(text: str) -> dict[str, int]:
-    """Line of every key whose value is an object: a slower, still linear scan, run only when a lockfile has
-    keys that ``_entry_lines`` does not see."""
-    lines: dict[str, int] = {}
-    line, counted = 1, 0
-    for found in _OBJECT_KEY_END.finditer(text):
-        end = found.start()
-        quote = text.rfind('"', 0, end)
-        if quote < 0:
-            continue
-        line += text.count("\n", counted, quote)
-        counted = quote
-        lines.setdefault(text[quote + 1 : end], line)
-    return lines
-
-
 class _Packages:
     """Reads ``packages`` (lockfileVersion 2 and 3)."""
 
-    def __init__(self, data: dict, text: str, path: str, read: Reader) -> None:
+    def __init__(self, data: dict, lines: dict[str, int], text: str, path: str, read: Reader) -> None:
         self.text, self.path, self.read = text, path, read
         self.packages = expect_object(data["packages"], '"packages"', path, _top_key_line(text, "packages"))
-        self.lines = _entry_lines(text)
-        self.scanned_all = False
-        self.searches = 0
-        self.built: dict[str, tuple[dict, Dependency]] = {}
+        self.lines = lines  # of every key of "packages", from the walk that read it (load_members)
+        self.built: dict[str, tuple[dict, tuple, Dependency]] = {}
         self.root = self.packages.get("")
         if self.root is not None:
-            # Not self.line_of(""): the root's key is no node_modules path, and looking it up would scan the
-            # whole file a second time (a tenth of a 50,000-entry parse) for a line that only an error needs.
-            expect_object(self.root, 'the root entry ("")', path, first_line_of(text, '"":'))
+            expect_object(self.root, 'the root entry ("")', path, lines.get(""))
 
-    def line_of(self, key: str) -> int | None:
-        line = self.lines.get(key)
-        if line is None and not self.scanned_all:
-            self.scanned_all = True
-            for other, found in _object_key_lines(self.text).items():
-                self.lines.setdefault(other, found)
-            line = self.lines.get(key)
-        if line is None and self.searches < _MAX_SEARCHES:
-            # A key whose value is no object (an error follows) or that is written with escapes: look it up,
-            # a bounded number of times so that a hostile file cannot make this quadratic.
-            self.searches += 1
-            line = first_line_of(self.text, json.dumps(key) + ":")
-            if line is not None:
-                self.lines[key] = line  # kept: the entry's Dependency takes its line from here
-        return line
-
-    def dependencies(self, earlier: dict[str, tuple[tuple, Dependency]] | None = None) -> list[Dependency]:
-        """One Dependency per installed folder. ``earlier`` holds what the base revision read of each entry
-        (``_read``) with its Dependency: an entry that reads the same, with the same types, gives the same
-        Dependency at its own line; every other entry is read in full. What this revision read is left in
+    def dependencies(self, earlier: dict[str, tuple[dict, tuple, Dependency]] | None = None) -> list[Dependency]:
+        """One Dependency per installed folder. ``earlier`` holds what the base revision built, per key: the entry,
+        what ``_read`` read of it, and its Dependency. An entry that is the base's very object (its text did not
+        change: ``load_members`` took it over) gives that Dependency at its own line; one that reads the same
+        with the same types does too; every other entry is read in full. What this revision built is left in
         ``self.built`` for the next."""
         seen = earlier or {}
         packages, lines, path, built = self.packages, self.lines, self.path, self.built
@@ -384,24 +335,28 @@ class _Packages:
         for key, entry in packages.items():
             if key == "":
                 continue
-            line = lines.get(key) or self.line_of(key)
+            line = lines.get(key)
             found = seen.get(key)
-            if found is None:  # a key of the base revision passed this check already
+            if found is not None:
+                if found[0] is entry:  # unchanged text: checked, read and built by the base already
+                    deps.append(found[2].at(line, key in direct))
+                    continue
+            else:  # a key of the base revision passed this check already
                 _check_key(key, path, line)
             if type(entry) is not dict:  # the message is built only for the error
                 expect_object(entry, f"package {key!r}", path, line)
             if not _is_installed(key):
                 continue
             fields = _read(entry)
-            if found is not None and found[0] == fields and _well_typed(fields):
+            if found is not None and found[1] == fields and _well_typed(fields):
                 # Equal to a base entry, and typed like it: a flag may be 1 where the base said true.
-                deps.append(found[1].at(line, key in direct))
+                deps.append(found[2].at(line, key in direct))
                 continue
             dep = self._dependency(key, line, entry, fields, members, key in direct)
             if dep is not None:
                 deps.append(dep)
                 if fields[_LINK] is not True:  # a link's Dependency depends on its target entry too
-                    built[key] = (fields, dep)
+                    built[key] = (entry, fields, dep)
         return deps
 
     def _members(self) -> set[str]:

@@ -39,11 +39,6 @@ SUPPORTED_SPECS = (6,)
 _SCOPES = {"default": "prod", "develop": "dev"}
 # The Pipfile table that declares each lock category.
 _PIPFILE_TABLES = {"default": "packages", "develop": "dev-packages"}
-# For the line walk (_package_lines) over text that already parsed as JSON: white space, an object key with its
-# colon, and a way past any value.
-_SPACE = re.compile(r"[ \t\r\n]*")
-_OBJECT_KEY = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")[ \t\r\n]*:[ \t\r\n]*')
-_step_over = json.JSONDecoder().raw_decode
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -51,14 +46,14 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     """Parse a Pipfile.lock into its locked dependencies and the indexes it names."""
     if not text.strip():
         raise ManifestError("empty file, expected a Pipfile.lock lockfile (JSON)", path, None)
-    data = _load_json(text, path)
+    members = _load_json(text, path)
+    data = members.data
     if "_meta" not in data:
         raise ManifestError('no "_meta" object: expected a Pipfile.lock (pipfile-spec 6)', path, 1)
     meta = expect_object(data["_meta"], "_meta", path, _key_line(text, "_meta"))
     _check_spec(meta, text, path)
     sources = _sources(meta, text, path)
     indexes = _index_options(sources, text)
-    lines = _package_lines(text)
     pipfile = _pipfile_names(path, read)
     deps: list[Dependency] = []
     for category, packages in data.items():
@@ -66,9 +61,9 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             continue
         table = expect_object(packages, f'"{category}"', path, _key_line(text, category))
         direct = None if pipfile is None else pipfile.get(_PIPFILE_TABLES.get(category, category), frozenset())
+        lines = members.lines.get(category, {})
         for raw_name, entry in table.items():
-            line = lines.get((category, raw_name))
-            deps.append(_dependency(raw_name, entry, category, sources, direct, line, path))
+            deps.append(_dependency(raw_name, entry, category, sources, direct, lines.get(raw_name), path))
     return Manifest(
         path=path,
         format=FORMAT,
@@ -79,16 +74,15 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     )
 
 
-def _load_json(text: str, path: str) -> dict:
-    """The top-level object, read strictly (checker/manifests/json_strict.py): a key written twice in one object
-    (a hidden second ``"hashes"`` or ``"index"``, which Pipenv would silently take) is an error naming the key and
-    its line; other JSON errors carry their line."""
-    data = json_strict.loads(text, path, "Pipenv")
-    if not isinstance(data, dict):
-        raise ManifestError(f"expected a Pipfile.lock JSON object at the top level, found {json_type(data)}", path, 1)
-    return data
-
-
+def _load_json(text: str, path: str) -> json_strict.Members:
+    """The top-level object, read strictly (checker/manifests/json_strict.py), with the line of each package: a key
+    written twice in one object (a hidden second ``"hashes"`` or ``"index"``, which Pipenv would silently take)
+    is an error naming the key and its line; other JSON errors carry their line."""
+    members = json_strict.load_members(text, path, "Pipenv")
+    if not isinstance(members.data, dict):
+        raise ManifestError(
+            f"expected a Pipfile.lock JSON object at the top level, found {json_type(members.data)}", path, 1)
+    return members
 
 
 def _check_spec(meta: dict, text: str, path: str) -> None:
@@ -231,48 +225,6 @@ def _pipfile_names(path: str, read: Reader) -> dict[str, frozenset[str]] | None:
 # ---------------------------------------------------------------------------------------------------------------
 # Lines
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def _package_lines(text: str) -> dict[tuple[str, str], int]:
-    """(category, package key) -> line. Called once the text has parsed as JSON, so it only walks the top two
-    levels: each category's keys are found with one regular expression each, and each package's value is stepped
-    over by the C decoder (``raw_decode``) instead of token by token in Python, which took four times as long
-    (1.5 s for a 50,000-package lockfile). Works for minified files too (everything is then on line 1)."""
-    lines: dict[tuple[str, str], int] = {}
-    # Lines are counted from the previous key on, not from the start of the file each time: a 10,000-package
-    # lockfile took 20 s when every key counted from offset 0 (quadratic).
-    counted_to, line = 0, 1
-    space = _SPACE.match
-    at = space(text).end() + 1  # past the top-level "{"
-    while True:
-        at = space(text, at).end()
-        if text[at] == "}":
-            return lines
-        found = _OBJECT_KEY.match(text, at)
-        category, at = _decode(found.group(1)), found.end()
-        if category == "_meta" or text[at] != "{":
-            at = _step_over(text, at)[1]
-        else:
-            at += 1
-            while True:
-                at = space(text, at).end()
-                if text[at] == "}":
-                    at += 1
-                    break
-                found = _OBJECT_KEY.match(text, at)
-                line += text.count("\n", counted_to, at)
-                counted_to = at
-                lines.setdefault((category, _decode(found.group(1))), line)
-                at = space(text, _step_over(text, found.end())[1]).end()
-                if text[at] == ",":
-                    at += 1
-        at = space(text, at).end()
-        if text[at] == ",":
-            at += 1
-
-
-def _decode(token: str) -> str:
-    return json.loads(token) if "\\" in token else token[1:-1]
 
 
 def _key_line(text: str, key: str) -> int | None:
