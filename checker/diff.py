@@ -7,7 +7,7 @@ lockfile is several entries: equal versions pair first, the rest pair by closene
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from operator import itemgetter
 from typing import Sequence
 
@@ -36,13 +36,17 @@ _NAME_KEY = itemgetter(Dependency._fields.index("ecosystem"), Dependency._fields
 
 
 def _group(
-    names: list[tuple[str, str]], deps: Sequence[Dependency], keys: set[tuple[str, str]]
+    names: list[tuple[str, str]], deps: Sequence[Dependency], last: dict[tuple[str, str], Dependency],
+    keys: set[tuple[str, str]], repeated: set[tuple[str, str]],
 ) -> dict[tuple[str, str], list[Dependency]]:
-    """The entries of each name in ``keys``, in manifest order."""
-    groups: dict[tuple[str, str], list[Dependency]] = defaultdict(list)
-    for key, dep in zip(names, deps):
-        if key in keys:
-            groups[key].append(dep)
+    """The entries of each name in ``keys``, in manifest order: a name with one entry is its last (and only)
+    one, and only names with several are looked for in the whole list."""
+    groups: dict[tuple[str, str], list[Dependency]] = {key: [last[key]] for key in keys - repeated if key in last}
+    several = keys & repeated
+    if several:
+        for key, dep in zip(names, deps):
+            if key in several:
+                groups.setdefault(key, []).append(dep)
     return groups
 
 
@@ -67,7 +71,7 @@ def diff_dependencies(before: Sequence[Dependency], after: Sequence[Dependency])
         earlier = old_last.get(key)
         if earlier is None or key in repeated or _COMPARED(earlier) != _COMPARED(dep):
             keys.add(key)
-    old, new = _group(old_names, before, keys), _group(new_names, after, keys)
+    old, new = _group(old_names, before, old_last, keys, repeated), _group(new_names, after, new_last, keys, repeated)
     changes: list[Change] = []
     for key in sorted(keys):
         changes.extend(_diff_one_name(old.get(key, []), new.get(key, [])))

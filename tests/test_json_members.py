@@ -25,8 +25,8 @@ from checker.manifests import json_strict
 use_profile()
 
 
-def _read(text: str, earlier: json_strict.Members | None = None, keep_spans: bool = False) -> json_strict.Members:
-    return json_strict.load_members(text, "x.json", "npm", earlier, keep_spans)
+def _read(text: str, earlier: json_strict.Members | None = None, keep_layouts: bool = False) -> json_strict.Members:
+    return json_strict.load_members(text, "x.json", "npm", earlier, keep_layouts)
 
 
 def _outcome(read) -> tuple:  # type: ignore[no-untyped-def]
@@ -75,17 +75,19 @@ def test_the_document_and_the_line_of_every_entry():
     members = _read(LOCK)
     _same_as_loads(LOCK, members)
     assert members.lines == {"packages": {"": 5, "node_modules/a": 6, "node_modules/b": 10}, "empty": {}}
-    assert members.spans == {}
+    assert members.layouts == {}
 
 
-def test_spans_are_kept_only_when_asked_for():
-    members = _read(LOCK, keep_spans=True)
-    span = members.spans["packages"]["node_modules/b"]
-    assert LOCK[span[0] : span[1]] == '{"version": "2.0.0"}'
+def test_layouts_are_kept_only_when_asked_for():
+    layout = _read(LOCK, keep_layouts=True).layouts["packages"]
+    assert layout.keys == ["", "node_modules/a", "node_modules/b"]
+    b = layout.index["node_modules/b"]
+    assert LOCK[layout.key_starts[b] :].startswith('node_modules/b"')
+    assert LOCK[layout.value_starts[b] : layout.value_ends[b]] == '{"version": "2.0.0"}'
 
 
 def test_an_unchanged_entry_is_taken_over_and_a_changed_one_decoded():
-    base = _read(LOCK, keep_spans=True)
+    base = _read(LOCK, keep_layouts=True)
     head_text = LOCK.replace('"2.0.0"', '"2.1.0"')
     head = _read(head_text, base)
     _same_as_loads(head_text, head)
@@ -94,7 +96,7 @@ def test_an_unchanged_entry_is_taken_over_and_a_changed_one_decoded():
 
 
 def test_a_number_that_grows_is_not_taken_for_its_prefix():
-    base = _read('{"p": {"k": 12, "j": [1]}}', keep_spans=True)
+    base = _read('{"p": {"k": 12, "j": [1]}}', keep_layouts=True)
     for text, value in (('{"p": {"k": 123, "j": [1]}}', 123), ('{"p": {"k": 12.5, "j": [1]}}', 12.5),
                         ('{"p": {"k": 12e1, "j": [1]}}', 120.0), ('{"p": {"k": 12}}', 12)):
         assert _read(text, base).data["p"]["k"] == value
@@ -102,12 +104,30 @@ def test_a_number_that_grows_is_not_taken_for_its_prefix():
 
 def test_entries_moved_or_renamed_between_revisions():
     base_text = '{"p": {"a": {"v": 1}, "b": {"v": 2}, "c": {"v": 3}, "z": 0}}'
-    base = _read(base_text, keep_spans=True)
+    base = _read(base_text, keep_layouts=True)
     head_text = '{"p": {"c": {"v": 3}, "b2": {"v": 2}, "a": {"v": 1}, "z": 0}, "q": {"a": {"v": 1}, "z": 0}}'
     head = _read(head_text, base)
     _same_as_loads(head_text, head)
     assert head.data["p"]["a"] is base.data["p"]["a"] and head.data["p"]["c"] is base.data["p"]["c"]
     assert head.data["q"]["a"] is not base.data["p"]["a"]  # another member's entry of the same key is not the same
+
+
+def test_the_walk_follows_the_earlier_entries_while_the_text_goes_on_as_there():
+    base_text = '{\n"p": {\n"a": {"v": 1},\n"b": {"v": 2},\n"c": {"v": 3},\n"d": {"v": 4}\n},\n"q": 5}'
+    base = _read(base_text, keep_layouts=True)
+    head_text = base_text.replace('"c": {"v": 3}', '"c": {"v": 3,\n"w": 0}').replace('"b"', '"\\u0062"')
+    head = _read(head_text, base)
+    _same_as_loads(head_text, head)
+    assert head.lines["p"] == {"a": 3, "b": 4, "c": 5, "d": 7}
+    old, new = base.data["p"], head.data["p"]
+    assert [new[k] is old[k] for k in "abcd"] == [True, True, False, True]
+
+
+def test_a_run_that_would_repeat_a_key_is_the_duplicate_error():
+    base = _read('{"p": {"a": 1, "b": 2}}', keep_layouts=True)
+    with pytest.raises(ManifestError) as caught:
+        _read('{"p": {"b": 2, "a": 1, "b": 2}}', base)
+    assert "duplicate key 'b'" in caught.value.message
 
 
 @pytest.mark.parametrize("text", [
@@ -184,7 +204,7 @@ def test_a_revision_read_after_another_equals_a_fresh_read(first, second, layout
             second[member] = {**value, **second.get(member, {})} if data.draw(st.booleans()) else value
     base_text, head_text = json.dumps(first, **layout), json.dumps(second, **layout)
     note(head_text)
-    head = _read(head_text, _read(base_text, keep_spans=True))
+    head = _read(head_text, _read(base_text, keep_layouts=True))
     _same_as_loads(head_text, head)
 
 
@@ -199,7 +219,7 @@ def test_mutated_lockfiles_read_as_loads_reads_them_with_and_without_the_base(na
     note(head_text[:2000])
     expected = _outcome(lambda: json_strict.loads(head_text, "x.json", "npm"))
     outcomes = [_outcome(lambda: _read(head_text))]
-    base = _outcome(lambda: _read(base_text, keep_spans=True))
+    base = _outcome(lambda: _read(base_text, keep_layouts=True))
     if base[0] == "ok":  # some seeds are broken on purpose (edge cases from a peer's tests)
         outcomes.append(_outcome(lambda: _read(head_text, base[1])))
     for got in outcomes:

@@ -99,6 +99,12 @@ def number_too_long(text: str, path: str) -> ManifestError:
     return ManifestError(f"a number with more than {limit} digits", path, line)
 
 
+def is_blank(text: str) -> bool:
+    """Whether a file holds nothing but white space: what ``not text.strip()`` says, without copying the text (a
+    lockfile of tens of megabytes) to say it."""
+    return not text or text.isspace()
+
+
 def line_of(text: str, offset: int) -> int:
     """1-based line number of a character offset."""
     return text.count("\n", 0, offset) + 1

@@ -71,17 +71,30 @@ def loads(text: str, path: str, reader: str) -> object:
         raise too_deep(text, path) from None
 
 
+class Layout:
+    """Where the entries of one object member sit in the text, in order: each key's offset (inside its quotes) and
+    the offsets of its value. What the next revision's walk compares its own text with."""
+
+    __slots__ = ("index", "keys", "key_starts", "value_starts", "value_ends")
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.keys: list[str] = []
+        self.key_starts: list[int] = []
+        self.value_starts: list[int] = []
+        self.value_ends: list[int] = []
+
+
 class Members:
     """A JSON document as ``load_members`` read it. ``data`` is what ``loads`` gives. For each member of the
     top-level object whose value is an object (``packages``), ``lines[member][key]`` is the line of each key in
-    it, and ``spans[member][key]`` the offsets of its value in ``text``: kept only when asked for, by a revision
-    that another will reuse."""
+    it, and ``layouts[member]`` where its entries sit in ``text``: kept only when asked for, by a revision that
+    another will reuse."""
 
-    __slots__ = ("text", "data", "lines", "spans")
+    __slots__ = ("text", "data", "lines", "layouts")
 
-    def __init__(self, text: str, data: object, lines: dict[str, dict[str, int]],
-                 spans: dict[str, dict[str, tuple[int, int]]]) -> None:
-        self.text, self.data, self.lines, self.spans = text, data, lines, spans
+    def __init__(self, text: str, data: object, lines: dict[str, dict[str, int]], layouts: dict[str, Layout]) -> None:
+        self.text, self.data, self.lines, self.layouts = text, data, lines, layouts
 
 
 class _NotWalked(Exception):
@@ -93,21 +106,24 @@ _DECODE_VALUE = json.JSONDecoder(object_pairs_hook=_no_duplicates).raw_decode
 
 
 def load_members(text: str, path: str, reader: str, earlier: Members | None = None,
-                 keep_spans: bool = False) -> Members:
+                 keep_layouts: bool = False) -> Members:
     """The document, as ``loads`` reads it, with the line of every key one level inside the top-level object.
 
     The top two levels are walked with regular expressions and each value below them is decoded by the C
     decoder (``raw_decode``, with the duplicate-key hook), so the lines cost no second pass over the text.
-    ``earlier`` is the same file at the other revision, read with ``keep_spans``: where the text of a value is
-    the same there, for the same member and key, its value is taken from ``earlier`` rather than decoded again,
-    which is nine in ten entries of a typical pull request. Same text, same value: that is what decoding is. The
-    comparison includes one character past the value, since a number is not self-delimiting (``12``, ``123``).
-    Values taken over are shared with ``earlier``: parsers read them and never change them.
+
+    ``earlier`` is the same file at the other revision, read with ``keep_layouts``. Where the text of a value is
+    the same there, for the same member and key, its value is taken from ``earlier`` rather than decoded again;
+    and where the text after a value goes on as it did there (the next key and its value), the walk follows
+    ``earlier``'s entries, one comparison each, with no regular expression. That is nine in ten entries of a
+    typical pull request. Same text, same value: that is what decoding is. Each comparison includes one
+    character past the value, since a number is not self-delimiting (``12``, ``123``). Values taken over are
+    shared with ``earlier``: parsers read them and never change them.
 
     Anything but a well-formed object at the top, and any error, goes to ``loads``, which raises the error a
     whole-file decode gives (name, line, and the duplicate key when there is one)."""
     try:
-        return _walk(text, earlier, keep_spans)
+        return _walk(text, earlier, keep_layouts)
     except (_NotWalked, _DuplicateKey, ValueError, RecursionError, IndexError):  # ValueError: JSONDecodeError too
         pass
     data = loads(text, path, reader)
@@ -118,13 +134,13 @@ def load_members(text: str, path: str, reader: str, earlier: Members | None = No
     return Members(text, data, lines, {})
 
 
-def _walk(text: str, earlier: Members | None, keep_spans: bool) -> Members:
+def _walk(text: str, earlier: Members | None, keep_layouts: bool) -> Members:
     at = _SPACE.match(text).end()
     if text[at] != "{":
         raise _NotWalked
     data: dict[str, object] = {}
     lines: dict[str, dict[str, int]] = {}
-    spans: dict[str, dict[str, tuple[int, int]]] = {}
+    layouts: dict[str, Layout] = {}
     position = (0, 1)  # (offset, line) counted so far
     found = _FIRST_MEMBER.match(text, at + 1)
     while found is not None and found.group(2) is None:
@@ -134,35 +150,43 @@ def _walk(text: str, earlier: Members | None, keep_spans: bool) -> Members:
         at = found.end()
         if text[at] == "{":
             member_lines: dict[str, int] = {}
-            member_spans: dict[str, tuple[int, int]] | None = {} if keep_spans else None
-            data[member], at, position = _walk_object(text, at, position, member_lines, member_spans,
+            layout = Layout() if keep_layouts else None
+            data[member], at, position = _walk_object(text, at, position, member_lines, layout,
                                                       _earlier_member(earlier, member))
             lines[member] = member_lines
-            if member_spans is not None:
-                spans[member] = member_spans
+            if layout is not None:
+                layouts[member] = layout
         else:
             data[member], at = _DECODE_VALUE(text, at)
         found = _NEXT_MEMBER.match(text, at)
     if found is None or _SPACE.match(text, found.end()).end() != len(text):
         raise _NotWalked
-    return Members(text, data, lines, spans)
+    return Members(text, data, lines, layouts)
 
 
-def _earlier_member(earlier: Members | None, member: str) -> tuple[str, dict, dict[str, tuple[int, int]]] | None:
-    """What ``earlier`` read of one member: its text, values and spans, if it kept them."""
-    if earlier is None or member not in earlier.spans or type(earlier.data) is not dict:
+def _earlier_member(earlier: Members | None, member: str) -> tuple[str, dict, Layout] | None:
+    """What ``earlier`` read of one member: its text, values and layout, if it kept them."""
+    if earlier is None or member not in earlier.layouts or type(earlier.data) is not dict:
         return None
     values = earlier.data.get(member)
-    return (earlier.text, values, earlier.spans[member]) if type(values) is dict else None
+    return (earlier.text, values, earlier.layouts[member]) if type(values) is dict else None
 
 
-def _walk_object(text: str, at: int, position: tuple[int, int], lines: dict[str, int],
-                 spans: dict[str, tuple[int, int]] | None,
-                 earlier: tuple[str, dict, dict[str, tuple[int, int]]] | None) -> tuple[dict, int, tuple[int, int]]:
+_NO_LAYOUT = Layout()
+
+
+def _walk_object(text: str, at: int, position: tuple[int, int], lines: dict[str, int], layout: Layout | None,
+                 earlier: tuple[str, dict, Layout] | None) -> tuple[dict, int, tuple[int, int]]:
     """The object whose ``{`` is at ``text[at]``: its value, the offset past its ``}``, and the line count. One
     turn per entry, so every step that can be is a C call."""
     count, decode, next_member = text.count, _DECODE_VALUE, _NEXT_MEMBER.match
-    before_text, before_values, before_spans = earlier if earlier is not None else ("", {}, {})
+    before_text, before_values, before = earlier if earlier is not None else ("", {}, _NO_LAYOUT)
+    before_index, before_keys, before_key_starts = before.index, before.keys, before.key_starts
+    before_starts, before_ends = before.value_starts, before.value_ends
+    last = len(before_keys) - 1
+    if layout is not None:
+        index, keys, key_starts, starts, ends = (layout.index, layout.keys, layout.key_starts, layout.value_starts,
+                                                 layout.value_ends)
     counted, line = position
     table: dict[str, object] = {}
     found = _FIRST_MEMBER.match(text, at + 1)
@@ -179,14 +203,39 @@ def _walk_object(text: str, at: int, position: tuple[int, int], lines: dict[str,
         counted = start
         lines[key] = line
         at = found.end()
-        span = before_spans.get(key)
-        if span is not None and text.startswith(before_text[span[0] : span[1] + 1], at):
+        i = before_index.get(key)
+        if i is not None and text.startswith(before_text[before_starts[i] : before_ends[i] + 1], at):
             table[key] = before_values[key]
-            end = at + span[1] - span[0]
+            end = at + before_ends[i] - before_starts[i]
         else:
             table[key], end = decode(text, at)
-        if spans is not None:
-            spans[key] = (at, end)
+        if layout is not None:
+            index[key] = len(keys)
+            keys.append(key)
+            key_starts.append(start)
+            starts.append(at)
+            ends.append(end)
+        if i is not None:
+            # The entries that follow this one in ``earlier``, for as long as the text goes on as it did there:
+            # the separator, the next key, its value and one character more, in one comparison.
+            while i < last and text.startswith(before_text[before_ends[i] : before_ends[i + 1] + 1], end):
+                i += 1
+                key = before_keys[i]
+                if key in table:
+                    raise _NotWalked
+                table[key] = before_values[key]
+                start = end + before_key_starts[i] - before_ends[i - 1]
+                line += count("\n", counted, start)
+                counted = start
+                lines[key] = line
+                if layout is not None:
+                    index[key] = len(keys)
+                    keys.append(key)
+                    key_starts.append(start)
+                    starts.append(end + before_starts[i] - before_ends[i - 1])
+                end += before_ends[i] - before_ends[i - 1]
+                if layout is not None:
+                    ends.append(end)
         found = next_member(text, end)
     raise _NotWalked
 

@@ -17,6 +17,7 @@ import re
 from typing import NamedTuple
 
 from checker.errors import ManifestError
+from checker.manifests.common import is_blank
 from checker.manifests.common import expect_bool, expect_object, expect_string, json_type  # noqa: F401  (re-exported)
 from checker.manifests import json_strict
 from checker.manifests.json_strict import TOKEN, decode_key, duplicate_key_line, key_lines  # noqa: F401  (re-exported)
@@ -49,17 +50,17 @@ def load_json(text: str, path: str, what: str) -> dict:
 
 
 def load_json_members(text: str, path: str, what: str, earlier: json_strict.Members | None = None,
-                      keep_spans: bool = False) -> json_strict.Members:
+                      keep_layouts: bool = False) -> json_strict.Members:
     """``load_json`` with the lines of the entries one level down, reusing ``earlier`` (the same file's other
     revision) where entries did not change: see ``json_strict.load_members``."""
     _refuse_empty(text, path, what)
-    members = json_strict.load_members(text, path, "npm", earlier, keep_spans)
+    members = json_strict.load_members(text, path, "npm", earlier, keep_layouts)
     _expect_top_object(members.data, path, what)
     return members
 
 
 def _refuse_empty(text: str, path: str, what: str) -> None:
-    if not text.strip():
+    if is_blank(text):
         raise ManifestError(f"empty file, expected {what} (JSON)", path, None)
 
 

@@ -82,7 +82,7 @@ def parse(text: str, path: str, read: Reader, memo: dict | None = None) -> Manif
     earlier = memo.pop(_MEMO_KEY, None) if memo is not None else None
     what = f"an npm lockfile ({base})"
     members = load_json_members(text, path, what, earlier[0] if earlier else None,
-                                keep_spans=memo is not None and earlier is None)
+                                keep_layouts=memo is not None and earlier is None)
     data = members.data
     version = _lockfile_version(data, text, path)
     if version >= 2 and "packages" in data:
@@ -337,15 +337,19 @@ class _Packages:
                 continue
             line = lines.get(key)
             found = seen.get(key)
-            if found is not None:
-                if found[0] is entry:  # unchanged text: checked, read and built by the base already
+            if found is not None:  # the base built a Dependency for this key: an installed folder, checked
+                if found[0] is entry:  # unchanged text: read and built by the base already
                     deps.append(found[2].at(line, key in direct))
                     continue
-            else:  # a key of the base revision passed this check already
+                installed = True
+            elif _PLAIN_KEY.fullmatch(key):  # node_modules/<name>..., the usual key: installed, nothing climbs out
+                installed = True
+            else:
                 _check_key(key, path, line)
+                installed = _is_installed(key)
             if type(entry) is not dict:  # the message is built only for the error
                 expect_object(entry, f"package {key!r}", path, line)
-            if not _is_installed(key):
+            if not installed:
                 continue
             fields = _read(entry)
             if found is not None and found[1] == fields and _well_typed(fields):

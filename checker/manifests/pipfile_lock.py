@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from checker.errors import ManifestError
 from checker.manifests.common import (
+    is_blank,
     canonical_pypi_name,
     expect_array,
     expect_object,
@@ -44,7 +45,7 @@ _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 def parse(text: str, path: str, read: Reader) -> Manifest:
     """Parse a Pipfile.lock into its locked dependencies and the indexes it names."""
-    if not text.strip():
+    if is_blank(text):
         raise ManifestError("empty file, expected a Pipfile.lock lockfile (JSON)", path, None)
     members = _load_json(text, path)
     data = members.data

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from checker.errors import ManifestError
+from checker.manifests.common import is_blank
 from checker.manifests import lockyaml
 from checker.manifests.jslocks import Edge, git_ref, locate_url, scopes, split_descriptor, sri_hashes
 from checker.model import Dependency, Manifest, Reader, Source
@@ -51,7 +52,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
 
 def parse_lock(text: str, path: str, *, fast: bool = True) -> Manifest:
     """Parse a pnpm-lock.yaml; ``fast=False`` forces the full YAML loader (tests compare the two)."""
-    if not text.strip():
+    if is_blank(text):
         raise ManifestError("empty file, expected a pnpm-lock.yaml lockfile", path)
     document = lockyaml.load(text, path, fast=fast)
     data = document.data

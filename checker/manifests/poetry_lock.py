@@ -23,6 +23,7 @@ import re
 
 from checker.errors import ManifestError
 from checker.manifests.common import (
+    is_blank,
     canonical_pypi_name,
     expect_list,
     expect_str,
@@ -44,7 +45,7 @@ _REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)
 
 def parse(text: str, path: str, read: Reader) -> Manifest:
     """Parse a poetry.lock; ``read`` fetches the sibling pyproject.toml that says which packages are direct."""
-    if not text.strip():
+    if is_blank(text):
         raise ManifestError("empty file, expected a poetry.lock lockfile", path)
     data = _load(text, path)
     lock_version = _lock_version(data, text, path)

@@ -26,6 +26,7 @@ from typing import NamedTuple, NoReturn
 from checker.errors import ManifestError
 from checker.manifests import pyproject
 from checker.manifests.common import (
+    is_blank,
     canonical_pypi_name,
     expect_list,
     expect_str,
@@ -44,7 +45,7 @@ _PACKAGES_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*packages[ \t]*\]\][ \t]*(?:#.*)
 
 def parse(text: str, path: str, read: Reader) -> Manifest:
     """Parse a PEP 751 lockfile into its locked packages."""
-    if not text.strip():
+    if is_blank(text):
         raise ManifestError("empty file, expected a pylock.toml lockfile (PEP 751)", path, None)
     data = load_toml(text, path)
     _check_header(data, text, path)

@@ -28,7 +28,7 @@ import re
 from typing import NamedTuple
 
 from checker.errors import ManifestError
-from checker.manifests.common import canonical_pypi_name, expect_list, expect_table, load_toml
+from checker.manifests.common import canonical_pypi_name, expect_list, expect_table, is_blank, load_toml
 from checker.model import Dependency, Manifest, Reader, Source
 
 FORMAT = "uv-lock"
@@ -48,7 +48,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
 
 def parse_lock(text: str, path: str, *, fast: bool = True) -> Manifest:
     """Parse a uv.lock, trying the fast reader first unless ``fast`` is False (tests compare the two paths)."""
-    if not text.strip():
+    if is_blank(text):
         raise ManifestError("empty file, expected a uv.lock lockfile", path)
     found = read_fast(text) if fast else None
     if found is None:

@@ -51,7 +51,7 @@ from urllib.parse import unquote
 
 from checker.errors import ManifestError
 from checker.manifests import lockyaml
-from checker.manifests.common import number_too_long
+from checker.manifests.common import is_blank, number_too_long
 from checker.manifests.jslocks import (
     Edge,
     ProjectDeps,
@@ -89,7 +89,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
 def parse_lock(text: str, path: str, read: Reader, *, fast: bool = True) -> Manifest:
     """``parse``; ``fast=False`` skips the fast readers (classic entries read line by line, Berry YAML by the full
     loader), which tests use to check that both paths give the same Manifest."""
-    if not text.strip():
+    if is_blank(text):
         raise ManifestError("empty file, expected a yarn.lock lockfile", path)
     if "__metadata" in text and _BERRY_METADATA.search(text):  # the substring test first: it is far cheaper
         dependencies = _Berry(text, path, read, fast).dependencies()
