@@ -212,7 +212,7 @@ def _cmd_check(args) -> int:  # type: ignore[no-untyped-def]
     if args.hook and args.format == "text":
         args.format = "compact"
     snapshots = None
-    if not args.judge_all and not args.policy and args.format not in ("sarif", "github"):
+    if not args.judge_all and not args.policy and not args.paths and args.format not in ("sarif", "github"):
         from checker.quick import open_and_render_if_unchanged
 
         _now(args.now)  # a bad --now is an error even when there is nothing to judge

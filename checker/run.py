@@ -77,6 +77,22 @@ def _relative_paths(request: CheckRequest, root_of: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _refuse_unknown_paths(request: CheckRequest, snapshots: Snapshots) -> None:
+    """A PATH that names no file or folder on disk or in either revision is a mistake (a typo, or a revision written
+    where a path goes: ``lockgate diff main HEAD``). Taken as it is, it would restrict the run to nothing and pass."""
+    for shown, path in zip(request.paths, _relative_paths(request, snapshots.root)):
+        if path == "" or os.path.lexists(os.path.join(snapshots.root, path)):
+            continue
+        folder = path + "/"
+        if any(path in entries or any(name.startswith(folder) for name in entries)
+               for entries in (snapshots.base.entries(), snapshots.head.entries())):
+            continue
+        raise UsageError(
+            f"{shown}: no such file or folder on disk, in {snapshots.base_label} or in {snapshots.head_label} "
+            "(PATH arguments restrict the run to the manifests under them; revisions go after --base and --head)"
+        )
+
+
 def compute_changes(request: CheckRequest, snapshots: Snapshots, ignore: tuple[str, ...]) -> tuple[list[Manifest], list[Manifest], list[Change]]:
     from checker.collect import load_changed
     from checker.diff import diff
@@ -202,6 +218,7 @@ def run_check(
 
     snapshots = snapshots or _open(request)
     try:
+        _refuse_unknown_paths(request, snapshots)
         if (not request.judge_all and not request.policy_file and nothing_to_compare(snapshots.base, snapshots.head)
                 and not may_have_changed(snapshots.base, snapshots.head)):
             return empty_report(snapshots, None)
@@ -249,6 +266,7 @@ def run_diff(request: CheckRequest) -> Report:
 
     snapshots = _open(request)
     try:
+        _refuse_unknown_paths(request, snapshots)
         if nothing_to_compare(snapshots.base, snapshots.head):
             return empty_report(snapshots, None)
         ignore: tuple[str, ...] = ()

@@ -191,6 +191,23 @@ def test_diff_command_prints_changes_only(capsys, repo):
     assert [c["kind"] for c in json.loads(out)["changes"]] == ["upgraded", "removed", "added"]
 
 
+def test_a_path_that_names_nothing_is_a_usage_error_not_an_empty_pass(capsys, repo):
+    """``lockgate diff main HEAD`` takes main and HEAD as PATHs: finding no manifest under them must not pass."""
+    base = repo.commit("base", {"requirements.txt": "a==1\n", "old/requirements.txt": "b==1\n"})
+    repo.git("rm", "-q", "-r", "old")
+    head = repo.commit("head", {"requirements.txt": "a==2\n", "sub/x/requirements.txt": "c==1\n"})
+    for command in (["diff"], ["check", "--offline"], ["check", "--all", "--offline"]):
+        code, out, err = run(capsys, *command, "-C", str(repo.path), "HEAD~1", "HEAD")
+        assert (code, out) == (2, ""), command
+        assert err.startswith("lockgate: error: HEAD~1: no such file or folder on disk, in "), err
+        assert err.strip().endswith(" or in worktree (PATH arguments restrict the run to the manifests under them; "
+                                    "revisions go after --base and --head)"), err
+    for path in ("old", "old/requirements.txt", "sub", "sub/x", "requirements.txt", "README.md"):
+        repo.write("README.md", "untracked, on disk only")
+        code, _, err = run(capsys, "diff", "-C", str(repo.path), "--base", base, "--head", head, path)
+        assert code == 0, (path, err)
+
+
 @pytest.mark.parametrize(
     "path, content, expected",
     [
