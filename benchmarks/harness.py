@@ -141,7 +141,7 @@ class ChildRun:
 @dataclass(frozen=True, slots=True)
 class Measure:
     """Several runs of one thing: median and minimum wall ms, median CPU ms, the largest peak memory seen (MB,
-    NaN for in-process calls), the last exit code, and how many runs."""
+    NaN for in-process calls), the last exit code, how many runs, and the minimum CPU ms."""
 
     median_ms: float
     min_ms: float
@@ -149,6 +149,7 @@ class Measure:
     peak_mb: float = float("nan")
     code: int = 0
     runs: int = 1
+    cpu_min_ms: float = float("nan")
 
 
 # Runs one command for run_child and reports its own accounting of it. Why a launcher: Linux carries a process's
@@ -197,8 +198,9 @@ def run_child(command: Sequence[str], cwd: Path | None = None, env: dict[str, st
 
 def summarize(runs: Sequence[ChildRun]) -> Measure:
     walls = [r.wall_ms for r in runs]
-    return Measure(statistics.median(walls), min(walls), statistics.median(r.cpu_ms for r in runs),
-                   max(r.peak_mb for r in runs), runs[-1].code, len(runs))
+    cpus = [r.cpu_ms for r in runs]
+    return Measure(statistics.median(walls), min(walls), statistics.median(cpus), max(r.peak_mb for r in runs),
+                   runs[-1].code, len(runs), min(cpus))
 
 
 def measure_command(command: Sequence[str], runs: int, cwd: Path | None = None,

@@ -331,8 +331,11 @@ def section_scale(ctx: Context) -> list[Table]:
         print(f"  scale: {figure.format} {figure.entries:,} entries: diff {figure.diff.median_ms:.0f} ms",
               file=sys.stderr, flush=True)
 
-    figures = scale.measure_scale(ctx.lockgate(), root, FORMATS, sizes, runs, progress)
-    table = Table(f"Synthetic scale: a pull request changing 10% of N entries (median of {runs}; memory = peak)",
+    # The judged figure (issue 9's 50k package-lock diff) gets the suite's full run count, like every other target.
+    figures = scale.measure_scale(ctx.lockgate(), root, FORMATS, sizes, runs, progress,
+                                  more_runs={("package-lock", 50000, "diff"): ctx.runs})
+    table = Table(f"Synthetic scale: a pull request changing 10% of N entries (median of {runs}, of {ctx.runs} for "
+                  "the judged 50k package-lock diff; memory = peak)",
                   (("format", "format"), ("entries", "entries"), ("mb", "file MB"), ("diff_ms", "diff ms"),
                    ("diff_min_ms", "diff min ms"), ("diff_cpu_ms", "diff CPU ms"), ("diff_peak_mb", "diff peak MB"),
                    ("check_ms", "check ms"), ("check_cpu_ms", "check CPU ms"), ("check_peak_mb", "check peak MB"),
@@ -350,9 +353,10 @@ def section_scale(ctx: Context) -> list[Table]:
             row["target"] = "diff < 2000 ms, < 300 MB"
             row["status"] = time_ok.status if time_ok.status != "PASS" else memory_ok.status
         table.rows.append(row)
-    growth = Table("Synthetic scale: growth (CPU ms per 1k entries between sizes)",
+    growth = Table("Synthetic scale: growth (CPU ms per 1k entries between sizes, each size's fastest run)",
                    (("format", "format"), ("command", "command"), ("steps", "CPU ms per 1k entries"),
-                    ("slope_ratio", "last / first slope"), ("size_ratio", "CPU time ratio"),
+                    ("slope_ratio", "last / first slope"), ("median_slope_ratio", "from medians"),
+                    ("size_ratio", "CPU time ratio"),
                     ("memory", "MB per 1k entries"), ("status", "linear?")))
     worst = 0.0
     for slope in scale.slopes(figures):
@@ -366,6 +370,7 @@ def section_scale(ctx: Context) -> list[Table]:
                                f"{b // 1000 if b >= 1000 else b}{'k' if b >= 1000 else ''}: {ms:.1f}"
                                for a, b, ms in slope.per_1k),
             "slope_ratio": slope.slope_ratio if len(slope.per_1k) > 1 else None,
+            "median_slope_ratio": slope.median_slope_ratio if len(slope.per_1k) > 1 else None,
             "size_ratio": f"{_size(large)}/{_size(small)} = {ratio:.1f} (sizes ×{large / small:g})",
             "memory": slope.memory_per_1k,
             "status": ("PASS" if linear else "MISS") if len(slope.per_1k) > 1 else "",
@@ -376,7 +381,8 @@ def section_scale(ctx: Context) -> list[Table]:
         growth.notes.append(f"sizes up to {largest:,} only: the 50k targets are not judged in this run")
     growth.notes.append("linear growth keeps the CPU ms per 1k entries flat from one size step to the next (last / "
                         "first ≈ 1; CPU time, since on a shared machine a run's wall time is mostly waiting for a "
-                        "core); the whole command's ratio falls short of the size ratio by the fixed start-up")
+                        "core; each size's fastest run, since noise only adds time, with the ratio from median runs "
+                        "beside it); the whole command's ratio falls short of the size ratio by the fixed start-up")
     return [table, growth]
 
 
@@ -400,7 +406,7 @@ def cell(key: str, value: object) -> str:
         return value
     if isinstance(value, int):
         return f"{value:,}"
-    if key in ("ratio", "slope_ratio"):
+    if key in ("ratio", "slope_ratio", "median_slope_ratio"):
         return f"{value:.2f}×"
     if key in ("kb", "mb", "memory"):
         return f"{value:.1f}" if value < 100 else f"{value:,.0f}"

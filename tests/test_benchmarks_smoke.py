@@ -168,3 +168,20 @@ def test_commands_run_with_the_collector_paused_and_give_it_back() -> None:
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+def test_growth_is_judged_on_each_size_s_fastest_run_with_the_median_ratio_beside_it():
+    """A slow spell that lands on the medians of one size bends the median-based slope, not the judged one."""
+    scale = _import("scale")
+
+    def figure(entries: int, cpu_runs: list[float]):  # type: ignore[no-untyped-def]
+        runs = [harness.ChildRun(cpu, cpu, 100.0, 0, b"") for cpu in cpu_runs]
+        measure = harness.summarize(runs)
+        return scale.ScaleFigure("fmt", entries, entries * 100, entries // 10, measure, measure)
+
+    figures = [figure(1000, [110, 100, 120]), figure(10000, [1000, 1010, 1020]),
+               figure(50000, [5000, 6500, 6600])]  # two of three 50k runs in a slow spell
+    (diff_slope, _) = scale.slopes(figures)
+    assert [round(ms, 1) for _, _, ms in diff_slope.per_1k] == [100.0, 100.0]
+    assert diff_slope.slope_ratio == pytest.approx(1.0)
+    assert diff_slope.median_slope_ratio == pytest.approx((6500 - 1010) / 40 / ((1010 - 110) / 9))
