@@ -71,7 +71,7 @@ def parse(text: str, path: str, read: Reader, memo: dict | None = None) -> Manif
     """Parse an npm lockfile into one Dependency per installed package folder.
 
     ``memo`` is shared by the parses of one file's two revisions, base first (see ``checker.manifests``). The base
-    leaves there the document as it read it (with the span of each entry's text) and each entry's Dependency. The
+    leaves there the document as it read it (with where each entry's text sits) and each entry's Dependency. The
     head then neither decodes an entry whose text is unchanged (``load_members``) nor builds its Dependency again:
     nine in ten entries of a typical bump."""
     base = posixpath.basename(path)
