@@ -121,7 +121,10 @@ def load_members(text: str, path: str, reader: str, earlier: Members | None = No
     shared with ``earlier``: parsers read them and never change them.
 
     Anything but a well-formed object at the top, and any error, goes to ``loads``, which raises the error a
-    whole-file decode gives (name, line, and the duplicate key when there is one)."""
+    whole-file decode gives (name, line, and the duplicate key when there is one). One difference remains, at
+    the edge of Python's recursion limit: values are decoded from inside the top two levels, so a value nested
+    to within those levels of the limit (about 994 brackets deep), which a whole-file decode refuses as too
+    deep, is read; anything deeper is refused either way."""
     try:
         return _walk(text, earlier, keep_layouts)
     except (_NotWalked, _DuplicateKey, ValueError, RecursionError, IndexError):  # ValueError: JSONDecodeError too
