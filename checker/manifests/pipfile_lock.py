@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 
 from checker.errors import ManifestError
 from checker.manifests.common import (
-    is_blank,
     canonical_pypi_name,
     expect_array,
     expect_object,
     expect_string,
+    is_blank,
     json_type,
     line_of,
     load_toml,
