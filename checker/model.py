@@ -15,9 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-ECOSYSTEMS = ("pypi", "npm", "actions", "docker")
+# Package ecosystems, plus three that are not package registries but decide what gets installed or run all the
+# same: ``config`` (a registry setting or a lifecycle script: name ``<tool>.<key>`` such as ``npm.registry``,
+# ``pip.index-url``, ``npm.scripts.postinstall``; version: the value as written), ``url`` (a file a shell
+# command downloads and runs: name the URL) and ``git`` (a submodule: name the repository URL, version the commit).
+ECOSYSTEMS = ("pypi", "npm", "actions", "docker", "pre-commit", "git", "conda", "gem", "go", "cargo", "config", "url")
 SCOPES = ("prod", "dev", "optional", "build")
-CHANGE_KINDS = ("added", "removed", "upgraded", "downgraded", "source-changed", "hashes-changed")
+CHANGE_KINDS = ("added", "removed", "upgraded", "downgraded", "source-changed", "hashes-changed", "scope-changed")
 BUMPS = ("major", "minor", "patch", "other")
 LEVELS = ("off", "info", "warn", "block")
 LEVEL_RANK = {"off": 0, "info": 1, "warn": 2, "block": 3}
@@ -127,11 +131,37 @@ class IndexOption(NamedTuple):
     line: int | None = None
 
 
+class Problem(NamedTuple):
+    """A part of a manifest lockgate could not read (a computed ``install_requires``, a binary lockfile, a file
+    that is not valid in its format): what, and where. Never skipped: the unreadable-manifest rule reports it."""
+
+    message: str
+    line: int | None = None
+
+
+class InstallCommand(NamedTuple):
+    """A shell command (a workflow ``run:`` step, a Dockerfile ``RUN``) that installs or runs something fetched
+    from outside the repository: ``pip install``, ``npm ci``, ``curl … | sh``.
+
+    tool: the program as lockgate names it (``pip``, ``npm``, ``curl|sh``). text: the command as written, on one
+    line. problem: why it is not pinned (None: pinned, by exact version and hash or by a hashed lockfile).
+    The packages it names are also dependencies of the manifest (same line), so they are diffed and judged.
+    """
+
+    tool: str
+    text: str
+    line: int | None
+    problem: str | None = None
+
+
 class Manifest(NamedTuple):
     """The dependencies one file declares or locks.
 
-    includes: files this one reads in (pip ``-r``/``-c``), as repository paths.
+    includes: files this one reads in (pip ``-r``/``-c``, a patch file, a submodule's commit), as repository
+    paths: a change to one of them is a change to this manifest.
     indexes: package indexes the file itself names (``--index-url``, ``[[tool.uv.index]]``, ...).
+    problems: what could not be read (see Problem); the dependencies are what could.
+    commands: install commands of a workflow or Dockerfile (see InstallCommand).
     """
 
     path: str
@@ -141,6 +171,8 @@ class Manifest(NamedTuple):
     kind: str = "lock"
     includes: tuple[str, ...] = ()
     indexes: tuple[IndexOption, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    commands: tuple[InstallCommand, ...] = ()
 
 
 class Change(NamedTuple):

@@ -3,6 +3,12 @@
 Each format is one module with ``parse(text, path, read) -> Manifest``. Modules are imported only when a file
 of their format is actually read, so a run that touches no lockfile imports no parser.
 
+A format whose files read other files of the repository (pip ``-r``, a patch file a package.json names, a
+submodule's commit) is declared with ``includes=True`` and its module defines ``includes(text, path) -> list of
+(repository path, line)``: the files a parse of ``text`` would read, found without a full parse. The collect stage
+walks those to re-judge a manifest when only a file it reads changed (or when it starts reading one that existed
+before), and the parser lists what it read in ``Manifest.includes``.
+
 A module that sets ``REUSES_BASE = True`` takes a fourth argument, ``memo``: a dict shared by the parses of
 one file's two revisions, base first, and by nothing else. The base parse may leave there what it built, and
 the head parse may reuse it for the parts that did not change, provided the result is exactly what a fresh
@@ -28,13 +34,15 @@ class Format:
     which must not pay for importing ``dataclasses``.
     """
 
-    __slots__ = ("name", "ecosystem", "module", "matches")
+    __slots__ = ("name", "ecosystem", "module", "matches", "includes")
 
-    def __init__(self, name: str, ecosystem: str, module: str, matches: Callable[[str, str], bool]) -> None:
+    def __init__(self, name: str, ecosystem: str, module: str, matches: Callable[[str, str], bool],
+                 includes: bool = False) -> None:
         self.name = name
         self.ecosystem = ecosystem
         self.module = module
         self.matches = matches
+        self.includes = includes
 
     def __repr__(self) -> str:
         return f"Format({self.name!r})"
@@ -44,6 +52,14 @@ class Format:
         if memo is not None and getattr(module, "REUSES_BASE", False):
             return module.parse(text, path, read, memo)
         return module.parse(text, path, read)
+
+    def scan_includes(self, text: str, path: str) -> list[tuple[str, int | None]]:
+        """The repository paths a file of this format reads, with the line that names each (see the module
+        docstring); empty for formats that read nothing else."""
+        if not self.includes:
+            return []
+        module = importlib.import_module(f"checker.manifests.{self.module}")
+        return module.includes(text, path)  # type: ignore[no-any-return]
 
 
 _REQUIREMENT_DIRS = frozenset({"requirements", "reqs", "requirements.d"})
@@ -104,7 +120,7 @@ def _by_path_only(base: str, parent: str) -> bool:
 WORKFLOWS_DIR = ".github/workflows"
 
 FORMATS: tuple[Format, ...] = (
-    Format("requirements", "pypi", "requirements", _is_requirements),
+    Format("requirements", "pypi", "requirements", _is_requirements, includes=True),
     Format("pyproject", "pypi", "pyproject", _named("pyproject.toml")),
     Format("poetry-lock", "pypi", "poetry_lock", _named("poetry.lock")),
     Format("uv-lock", "pypi", "uv_lock", _named("uv.lock")),

@@ -975,3 +975,9 @@ def _with_index(dependency: Dependency, index_url: str) -> Dependency:
     if dependency.source.kind != "registry":
         return dependency
     return dependency._replace(source=Source(kind="registry", url=index_url))
+
+
+def includes(text: str, path: str) -> list[tuple[str, int | None]]:
+    """The files a requirements file includes (``-r``/``-c`` in every spelling pip accepts), with their lines:
+    the same reader as the parse, without reading any requirement."""
+    return [(include.target, include.line) for include in _scan_includes(text.removeprefix("\ufeff"), path)]
