@@ -231,11 +231,12 @@ def _cmd_check(args) -> int:  # type: ignore[no-untyped-def]
 
 
 def _cmd_diff(args) -> int:  # type: ignore[no-untyped-def]
+    """The changes, and the manifests that could not be read (whose changes are unknown: exit 1)."""
     from checker.run import run_diff
 
     report = run_diff(_request(args))
     if args.format == "json":
-        from checker.report.json_format import change_record
+        from checker.report.json_format import change_record, finding_record
 
         import json
 
@@ -244,6 +245,7 @@ def _cmd_diff(args) -> int:  # type: ignore[no-untyped-def]
             "base": report.base,
             "head": report.head,
             "changes": [change_record(c, r) for c, r in zip(report.changes, report.reviews)],
+            "findings": [finding_record(f) for f in report.findings],
         }
         from checker.report.escape import json_text
 
@@ -253,8 +255,10 @@ def _cmd_diff(args) -> int:  # type: ignore[no-untyped-def]
         from checker.report.escape import terminal
 
         lines = [f"{terminal(c.manifest)}: {c.kind} {describe_change(c)}" for c in report.changes]
+        lines += [f"{terminal(f.manifest)}{f':{f.line}' if f.line else ''}: unreadable: {terminal(f.message)}"
+                  for f in report.findings]
         _emit("\n".join(lines) + "\n" if lines else "no dependency changes\n")
-    return 0
+    return 1 if report.findings else 0
 
 
 def _cmd_explain(args) -> int:  # type: ignore[no-untyped-def]

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from checker.errors import LockgateError, ManifestError, printable
+from checker import includes
+from checker.errors import LockgateError, ManifestError, UnreadableFile, printable
 from checker.globs import path_matches
-from checker.manifests import FORMATS_BY_NAME, Format, format_for
+from checker.manifests import Format, format_for
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from checker.model import Manifest
     from checker.snapshot import Snapshot
 
-_INCLUDE = re.compile(r"^[ \t]*(?:-r|-c|--requirement|--constraint)(?:[ \t]*=[ \t]*|[ \t]+)(\S+)", re.MULTILINE)
-_REQUIREMENTS = FORMATS_BY_NAME["requirements"]
-MAX_INCLUDE_FILES = 200
 
 
 def decode(data: bytes, path: str) -> str:
@@ -36,18 +34,30 @@ def decode(data: bytes, path: str) -> str:
 
 
 class SnapshotManifests:
-    """Parses manifests of one snapshot on demand, each at most once; includes are read from the same snapshot."""
+    """Parses manifests of one snapshot on demand, each at most once; includes are read from the same snapshot.
+
+    A file that cannot be read as its format requires becomes an *unreadable* manifest (kind ``unreadable``, no
+    dependencies, one Problem saying why and where): one broken file never stops the judging of the others, and
+    the unreadable-manifest rule reports it."""
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         self._texts: dict[str, str | None] = {}
-        self._parsed: dict[str, Manifest] = {}
+        self._parsed: dict[tuple[str, bool], Manifest] = {}
 
     def prefetch(self, paths: list[str]) -> None:
-        """Read several files in one go (one cat-file round trip instead of one per file)."""
+        """Read several files in one go (one cat-file round trip instead of one per file). A file that cannot be
+        read is left for ``text`` to report."""
         wanted = [p for p in paths if p not in self._texts]
-        for path, data in self.snapshot.read_many(wanted).items():
-            self._texts[path] = None if data is None else decode(data, path)
+        try:
+            found = self.snapshot.read_many(wanted)
+        except UnreadableFile:
+            return  # one of them: each is read again on its own, and the one that fails says so
+        for path, data in found.items():
+            try:
+                self._texts[path] = None if data is None else decode(data, path)
+            except ManifestError:
+                pass  # read again by ``text``, which raises it where the file is parsed
 
     def text(self, path: str) -> str | None:
         if path not in self._texts:
@@ -55,11 +65,33 @@ class SnapshotManifests:
             self._texts[path] = None if data is None else decode(data, path)
         return self._texts[path]
 
-    def parse(self, path: str, fmt: Format, memo: dict | None = None) -> Manifest | None:
+    def text_or_problem(self, path: str) -> str | None:
+        """The text, or for a file that cannot be read the reason (the revisions are compared by it: an unchanged
+        unreadable file is no change)."""
+        try:
+            return self.text(path)
+        except (ManifestError, UnreadableFile) as error:
+            return f"\0unreadable: {error}"
+
+    def parse(self, path: str, fmt: Format, memo: dict | None = None, production: bool = False) -> Manifest | None:
         """The manifest at ``path``, or None when the snapshot has no such file. ``memo`` is shared with the
-        parse of the same file in the other revision (see ``checker.manifests``)."""
-        if path in self._parsed:
-            return self._parsed[path]
+        parse of the same file in the other revision (see ``checker.manifests``). ``production``: a development
+        requirements file that a production file reads in (checker/includes.py)."""
+        if (path, production) in self._parsed:
+            return self._parsed[(path, production)]
+        try:
+            manifest = self._parse(path, fmt, memo)
+        except (ManifestError, UnreadableFile) as error:
+            manifest = unreadable(path, fmt, error)
+        if manifest is None:
+            return None
+        if production:
+            manifest = manifest._replace(dependencies=tuple(
+                dep if dep.scope == "prod" else dep._replace(scope="prod") for dep in manifest.dependencies))
+        self._parsed[(path, production)] = manifest
+        return manifest
+
+    def _parse(self, path: str, fmt: Format, memo: dict | None) -> Manifest | None:
         text = self.text(path)
         if text is None:
             return None
@@ -76,8 +108,27 @@ class SnapshotManifests:
                 path,
             ) from None
         _check_names(manifest)
-        self._parsed[path] = manifest
         return manifest
+
+
+def unreadable(path: str, fmt: Format, error: LockgateError) -> Manifest:
+    """The manifest of a file that cannot be read at all: no dependencies, and the reason as its Problem (the line
+    is the file's own when the error is in it; an error in a file it reads in names that file)."""
+    message = error.message
+    line = error.line
+    if error.path and printable(error.path) != printable(path):
+        message = f"{printable(error.path)}{f':{error.line}' if error.line else ''}: {message}"
+        line = None
+    elif error.path is None and isinstance(error, UnreadableFile):
+        line = None
+    if isinstance(error, UnreadableFile) and message.startswith(f"{path}: "):
+        message = message[len(path) + 2:]
+    from checker.model import Manifest, Problem
+
+    # A path that is not text (bytes that are not UTF-8, kept as lone surrogates) is shown escaped: the reports
+    # print and encode it.
+    return Manifest(printable(path), fmt.name, fmt.ecosystem, (), kind="unreadable",
+                    problems=(Problem(printable(message), line),))
 
 
 # Characters that make a value display as something else (ANSI escapes, bidi overrides such as U+202E, zero-width
@@ -132,47 +183,6 @@ def candidate_paths(entries: dict[str, str | None], ignore: tuple[str, ...]) -> 
     return found
 
 
-def _scan_includes(loader: SnapshotManifests, path: str) -> list[tuple[str, int]]:
-    """The files a requirements file includes, with the line of each ``-r``/``-c``, found by a cheap scan (no full
-    parse)."""
-    text = loader.text(path)
-    if not text:
-        return []
-    base = posixpath.dirname(path)
-    targets = []
-    for match in _INCLUDE.finditer(text):
-        target = posixpath.normpath(posixpath.join(base, match.group(1)))
-        if not (target.startswith("../") or target == ".." or "://" in match.group(1)):
-            targets.append((target, text.count("\n", 0, match.start()) + 1))
-    return targets
-
-
-def add_includes(loaders: list[SnapshotManifests], found: dict[str, Format], ignore: tuple[str, ...]) -> None:
-    """Add files reached through ``-r``/``-c`` from requirements files, whatever their names, transitively."""
-    queue = [path for path, fmt in found.items() if fmt is _REQUIREMENTS]
-    seen = set(queue)
-    reached = 0  # files found only through includes: those found by name are no attack and count for nothing
-    for loader in loaders:
-        loader.prefetch([path for path in queue if path in loader.snapshot.entries()])
-    while queue:
-        path = queue.pop()
-        for loader in loaders:
-            for target, line in _scan_includes(loader, path):
-                if target in seen or (ignore and path_matches(target, ignore)):
-                    continue
-                seen.add(target)
-                reached += 1
-                if reached > MAX_INCLUDE_FILES:
-                    raise ManifestError(
-                        f"more than {MAX_INCLUDE_FILES} files reached through -r/-c includes (the last: {target})",
-                        path,
-                        line,
-                    )
-                if target not in found:
-                    found[target] = _REQUIREMENTS
-                queue.append(target)
-
-
 def under_any(path: str, prefixes: tuple[str, ...]) -> bool:
     """Whether a repository path is one of ``prefixes`` or inside one (no prefixes, or ``.``: everything)."""
     if not prefixes:
@@ -187,43 +197,89 @@ def under_any(path: str, prefixes: tuple[str, ...]) -> bool:
 def load_all(snapshot: Snapshot, ignore: tuple[str, ...], paths: tuple[str, ...] = ()) -> list[Manifest]:
     """Every manifest of a snapshot (``check --all``), or those under ``paths``: a file elsewhere is not even
     read, so a broken manifest outside the paths asked about cannot stop the run. Files that those manifests
-    include are read wherever they are."""
+    include are read wherever they are, ``paths.ignore`` or not (checker/includes.py)."""
     loader = SnapshotManifests(snapshot)
     found = {path: fmt for path, fmt in candidate_paths(snapshot.entries(), ignore).items() if under_any(path, paths)}
     loader.prefetch(sorted(found))
-    add_includes([loader], found, ignore)
-    manifests = [loader.parse(path, fmt) for path, fmt in sorted(found.items())]
-    return [m for m in manifests if m is not None]
+    graph = includes.walk(loader, found)
+    manifests = []
+    for path, fmt in sorted({**graph.reached, **found}.items()):
+        manifest = loader.parse(path, fmt, production=path in graph.production)
+        if manifest is not None:
+            manifests.append(_with_graph_problem(manifest, graph))
+    return manifests
 
 
 def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tuple[list[Manifest], list[Manifest]]:
-    """The manifests that differ between two snapshots, parsed on each side where they exist."""
+    """The manifests that differ between two snapshots, parsed on each side where they are judged.
+
+    A manifest is parsed when its text differs, when a file it reads into its parse differs, when an include
+    starts or stops reaching it, or when an include changes whether it is installed in production (see
+    checker/includes.py). A side on which a file is not judged (not there, or there but not yet reached through
+    an include) is left out, so everything the file lists is added (or removed)."""
     base_entries, head_entries = base.entries(), head.entries()
     loaders = [SnapshotManifests(base), SnapshotManifests(head)]
-    found = candidate_paths(base_entries, ignore)
-    found.update(candidate_paths(head_entries, ignore))
-    changed = _unrecognised_changes(base_entries, head_entries, found)
-    if changed and _named_by_requirements([base, head], found, changed):
-        add_includes(loaders, found, ignore)
-    differing = sorted(
-        path for path in found if base_entries.get(path) is None or base_entries.get(path) != head_entries.get(path)
-    )
-    _prefetch_both(loaders, [p for p in differing if p in base_entries], [p for p in differing if p in head_entries])
+    base_roots, head_roots = candidate_paths(base_entries, ignore), candidate_paths(head_entries, ignore)
+    found = {**base_roots, **head_roots}
+    differs = _differs(base_entries, head_entries)
+    graphs = (includes.EMPTY, includes.EMPTY)
+    if _includes_matter(found, base_entries, head_entries):
+        graphs = (includes.walk(loaders[0], base_roots), includes.walk(loaders[1], head_roots))
+        found = {**graphs[0].reached, **graphs[1].reached, **found}
+    candidates = sorted(path for path in found if differs(path) or _graph_moves(path, graphs, base_roots, head_roots))
+    _prefetch_both(loaders, [p for p in candidates if p in base_entries], [p for p in candidates if p in head_entries])
     base_out: list[Manifest] = []
     head_out: list[Manifest] = []
-    for path in differing:
+    for path in candidates:
         fmt = found[path]
-        before_text, after_text = loaders[0].text(path), loaders[1].text(path)
-        if before_text == after_text:
+        judged = (graphs[0].judged(path, base_roots), graphs[1].judged(path, head_roots))
+        production = (path in graphs[0].production, path in graphs[1].production)
+        inputs = graphs[0].inputs.get(path, frozenset()) | graphs[1].inputs.get(path, frozenset())
+        inputs_changed = any(differs(other) for other in inputs)
+        before_text = loaders[0].text_or_problem(path) if judged[0] else None
+        after_text = loaders[1].text_or_problem(path) if judged[1] else None
+        if before_text == after_text and production[0] == production[1] and not inputs_changed:
             continue
         memo: dict = {}  # the head's parse may reuse what the base's parse built
-        before = loaders[0].parse(path, fmt, memo)
-        after = loaders[1].parse(path, fmt, memo)
+        before = loaders[0].parse(path, fmt, memo, production[0]) if judged[0] else None
+        after = loaders[1].parse(path, fmt, memo, production[1]) if judged[1] else None
         if before is not None:
-            base_out.append(before)
+            base_out.append(_with_graph_problem(before, graphs[0]))
         if after is not None:
+            after = _with_graph_problem(after, graphs[1])
+            if before_text == after_text and not inputs_changed and after.problems:
+                after = after._replace(problems=tuple(p._replace(changed=False) for p in after.problems))
             head_out.append(after)
     return base_out, head_out
+
+
+def _differs(base_entries: dict[str, str | None], head_entries: dict[str, str | None]):  # type: ignore[no-untyped-def]
+    """Whether a path may differ between the two trees: absent on one side, different content ids, or ids unknown
+    (the work tree): the texts then decide."""
+
+    def differs(path: str) -> bool:
+        before = base_entries.get(path)
+        return before is None or before != head_entries.get(path)
+
+    return differs
+
+
+def _graph_moves(path: str, graphs: tuple[includes.Graph, includes.Graph], base_roots: dict[str, Format],
+                 head_roots: dict[str, Format]) -> bool:
+    """Whether the include graphs of the two trees judge a file differently: reached on one side only, promoted
+    to production on one side only, or reading another set of files."""
+    base_graph, head_graph = graphs
+    return (
+        base_graph.judged(path, base_roots) != head_graph.judged(path, head_roots)
+        or (path in base_graph.production) != (path in head_graph.production)
+        or bool(base_graph.inputs.get(path, frozenset()) ^ head_graph.inputs.get(path, frozenset()))
+        or path in base_graph.inputs or path in head_graph.inputs
+    )
+
+
+def _with_graph_problem(manifest: Manifest, graph: includes.Graph) -> Manifest:
+    problem = graph.problems.get(manifest.path)
+    return manifest if problem is None else manifest._replace(problems=manifest.problems + (problem,))
 
 
 def _prefetch_both(loaders: list[SnapshotManifests], base_paths: list[str], head_paths: list[str]) -> None:
@@ -255,58 +311,35 @@ def _prefetch_both(loaders: list[SnapshotManifests], base_paths: list[str], head
         raise failed[0]
 
 
-def _unrecognised_changes(
-    base_entries: dict[str, str | None], head_entries: dict[str, str | None], found: dict[str, Format]
-) -> list[str]:
-    """Files that are not manifests by name but changed (one might be a requirements include); none are
-    looked for when the tree has no requirements file at all."""
-    if not any(fmt is _REQUIREMENTS for fmt in found.values()):
-        return []
-    changed = []
-    for path in base_entries.keys() | head_entries.keys():
-        if path in found:
-            continue
-        before, after = base_entries.get(path), head_entries.get(path)
-        if before is None or after is None or before != after:
-            changed.append(path)
-    return changed
-
-
-def _named_by_requirements(snapshots: list[Snapshot], found: dict[str, Format], changed: list[str]) -> bool:
-    """Whether any requirements file mentions the name of a changed file at all: a byte-substring test, far
-    cheaper than scanning includes, and a superset of them (an include names its target's file name). Bytes,
-    not text: an unchanged file that is not valid UTF-8 is no reason to fail a check that does not judge it."""
-    names = [posixpath.basename(path).encode("utf-8", "surrogateescape") for path in changed]
-    requirements = [path for path, fmt in found.items() if fmt is _REQUIREMENTS]
-    for snapshot in snapshots:
-        for data in snapshot.read_many(requirements).values():
-            if data and any(name in data for name in names):
-                return True
-    return False
+def _includes_matter(found: dict[str, Format], base_entries: dict[str, str | None],
+                     head_entries: dict[str, str | None]) -> bool:
+    """Whether the include graphs must be walked: some manifest found reads other files, and something changed.
+    (Scanning every requirements file of pypi/warehouse for includes costs about 2 ms: no cheaper guess is worth
+    its false negatives, such as a file reached through another that did not change.)"""
+    if not any(fmt.includes for fmt in found.values()):
+        return False
+    differs = _differs(base_entries, head_entries)
+    return any(differs(path) for path in base_entries.keys() | head_entries.keys())
 
 
 def nothing_to_compare(base: Snapshot, head: Snapshot) -> bool:
     """True when no manifest can differ: every manifest path has the same blob on both sides and no file a
-    requirements file includes changed. Decided from blob ids alone where git provides them, so a commit that
-    touches no manifest is judged without reading or parsing anything."""
+    manifest reads in changed. Decided from blob ids alone where git provides them, so a commit that touches no
+    manifest is judged without reading or parsing anything (unless some manifest reads other files: then the
+    head's include graph is walked). The head's graph suffices: the manifests found are the same on both sides,
+    so the first changed file on any chain of includes of the base is reached on the head too."""
     base_entries, head_entries = base.entries(), head.entries()
     found = candidate_paths(base_entries, ())
     found.update(candidate_paths(head_entries, ()))
+    differs = _differs(base_entries, head_entries)
     for path in found:
-        before, after = base_entries.get(path), head_entries.get(path)
-        if before is None or before != after:
+        if differs(path):
             return False
-    changed = _unrecognised_changes(base_entries, head_entries, found)
+    if not any(fmt.includes for fmt in found.values()):
+        return True
+    changed = {path for path in base_entries.keys() | head_entries.keys() if differs(path)}
     if not changed:
         return True
-    if not _named_by_requirements([head], found, changed):
-        return True
-    known = set(found)
-    add_includes([SnapshotManifests(base), SnapshotManifests(head)], found, ())
-    for path in found.keys() - known:
-        before, after = base_entries.get(path), head_entries.get(path)
-        if before is None or before != after:
-            if before is None and after is None:
-                continue
-            return False
-    return True
+    graph = includes.walk(SnapshotManifests(head), {p: f for p, f in found.items() if p in head_entries})
+    read_in = set(graph.reached).union(*graph.inputs.values())
+    return not (read_in & changed)

@@ -1,7 +1,9 @@
 """What changed between two lists of manifests: one Change per dependency version that moved.
 
 Manifests are paired by path; dependencies by (ecosystem, canonical name) within a manifest, so a package
-present in several manifests is reported once per manifest. The same package at several versions in one
+present in several manifests is reported once per manifest. A manifest that could not be read on the head side
+gives no change (its content is unknown; the unreadable-manifest rule reports it); one that could not be read on
+the base side has no dependencies there, so everything it lists now is added. The same package at several versions in one
 lockfile is several entries: equal versions pair first, the rest pair by closeness.
 """
 
@@ -23,6 +25,8 @@ def diff(base: Sequence[Manifest], head: Sequence[Manifest]) -> list[Change]:
     for path in sorted(before_by_path.keys() | after_by_path.keys()):
         before = before_by_path.get(path)
         after = after_by_path.get(path)
+        if after is not None and after.kind == "unreadable":
+            continue  # what it lists now is unknown: no change can be told, and the unreadable-manifest rule blocks
         changes.extend(
             diff_dependencies(before.dependencies if before else (), after.dependencies if after else ())
         )
@@ -30,8 +34,9 @@ def diff(base: Sequence[Manifest], head: Sequence[Manifest]) -> list[Change]:
 
 
 # What decides whether an entry changed (see _diff_one_name and _same_version_change): a name with one entry on
-# each side that agree on these four fields has no change, whatever their lines.
-_COMPARED = itemgetter(*(Dependency._fields.index(field) for field in ("version", "specifier", "source", "hashes")))
+# each side that agree on these five fields has no change, whatever their lines.
+_COMPARED = itemgetter(*(Dependency._fields.index(field) for field in ("version", "specifier", "source", "hashes",
+                                                                        "scope")))
 _NAME_KEY = itemgetter(Dependency._fields.index("ecosystem"), Dependency._fields.index("name"))
 
 
@@ -113,20 +118,27 @@ def _diff_one_name(old: list[Dependency], new: list[Dependency]) -> list[Change]
 
 
 def _take_same_version(dep: Dependency, candidates: list[Dependency]) -> Dependency | None:
-    """Remove and return the entry of the same version, preferring one with the same markers."""
+    """Remove and return the entry of the same version, preferring one with the same markers and scope (a
+    package that is both a development and a production entry of one lockfile, and moves only in one)."""
     identity = _identity(dep)
     matches = [i for i, other in enumerate(candidates) if _identity(other) == identity]
     if not matches:
         return None
-    best = next((i for i in matches if candidates[i].markers == dep.markers), matches[0])
+    best = next((i for i in matches if candidates[i].markers == dep.markers and candidates[i].scope == dep.scope),
+                next((i for i in matches if candidates[i].markers == dep.markers), matches[0]))
     return candidates.pop(best)
 
 
 def _same_version_change(before: Dependency, after: Dependency) -> Change | None:
+    """The change of an entry whose version stayed: where it comes from, its pinned hashes, or the scope it is
+    installed in (dev -> prod, optional -> required: a scope move is reviewed like a bump, or a dev-only review
+    skip would launder a production dependency)."""
     if before.source is not after.source and before.source != after.source:  # most share DEFAULT_SOURCE
         return Change("source-changed", before, after, "other")
     if before.hashes != after.hashes:
         return Change("hashes-changed", before, after, "other")
+    if before.scope != after.scope:
+        return Change("scope-changed", before, after, "other")
     return None
 
 

@@ -59,6 +59,11 @@ class SnapshotError(LockgateError):
     """A revision, index or tree that cannot be read (unknown revision, not a git repository, ...)."""
 
 
+class UnreadableFile(SnapshotError):
+    """One file of a tree that cannot be read (larger than the limit, a symbolic link that leaves the repository or
+    loops): the file's problem, reported as an unreadable manifest, not the run's."""
+
+
 class UsageError(LockgateError):
     """Command-line arguments that do not fit together."""
 

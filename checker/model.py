@@ -28,8 +28,9 @@ LEVEL_RANK = {"off": 0, "info": 1, "warn": 2, "block": 3}
 
 # A manifest that lists exact, resolved versions (a lockfile, a pip-compile output) is a "lock"; one that
 # declares what is wanted (pyproject.toml, requirements.in, package.json) is "declared". Rules that demand
-# hashes and exact pins look at locks only.
-MANIFEST_KINDS = ("lock", "declared")
+# hashes and exact pins look at locks only. A file that could not be read at all is "unreadable": it has no
+# dependencies, only its Problem (what it really lists is unknown, so the diff reports no change for it).
+MANIFEST_KINDS = ("lock", "declared", "unreadable")
 
 # Reads another file of the same snapshot (a requirements include, a sibling pyproject.toml).
 # Returns None when the file does not exist; raises ManifestError when it exists but cannot be read.
@@ -133,10 +134,15 @@ class IndexOption(NamedTuple):
 
 class Problem(NamedTuple):
     """A part of a manifest lockgate could not read (a computed ``install_requires``, a binary lockfile, a file
-    that is not valid in its format): what, and where. Never skipped: the unreadable-manifest rule reports it."""
+    that is not valid in its format): what, and where. Never skipped: the unreadable-manifest rule reports it.
+
+    changed: the file, or a file its parse reads, differs between the revisions judged (or no base is compared:
+    ``check --all``). False only for a problem that was there before the change being judged (the collect stage
+    knows; a parser leaves the default)."""
 
     message: str
     line: int | None = None
+    changed: bool = True
 
 
 class InstallCommand(NamedTuple):

@@ -274,11 +274,24 @@ def run_diff(request: CheckRequest) -> Report:
         if request.policy_file or any(snapshots.base.read(p) is not None for p in POLICY_PATHS):
             policy = load_request_policy(request, snapshots)
             ignore, policy_label = policy.ignore, policy.source
-        _, _, changes = compute_changes(request, snapshots, ignore)
+        _, head, changes = compute_changes(request, snapshots, ignore)
         reviews = tuple(ReviewStatus("not-required") for _ in changes)
-        return Report(snapshots.base_label, snapshots.head_label, tuple(changes), (), reviews, "pass", policy_label, False, __version__)
+        unreadable = unreadable_findings(head)
+        return Report(snapshots.base_label, snapshots.head_label, tuple(changes), unreadable, reviews,
+                      "block" if unreadable else "pass", policy_label, False, __version__)
     finally:
         snapshots.close()
+
+
+def unreadable_findings(manifests: list[Manifest]) -> tuple:  # type: ignore[type-arg]
+    """What ``lockgate diff`` says of the manifests it could not read: one finding per problem, so that a file it
+    cannot see into never passes as "no change"."""
+    from checker.model import Finding
+    from checker.redaction import redact_credentials
+
+    return tuple(Finding("unreadable-manifest", "block" if problem.changed else "warn", redact_credentials(problem.message),
+                         manifest=manifest.path, line=problem.line)
+                 for manifest in manifests for problem in manifest.problems)
 
 
 def exit_code(report: Report) -> int:

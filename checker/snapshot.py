@@ -12,7 +12,7 @@ import posixpath
 import subprocess
 from collections.abc import Iterator
 
-from checker.errors import SnapshotError, UsageError
+from checker.errors import SnapshotError, UnreadableFile, UsageError
 
 # A file larger than this is refused before it is read: lockfiles of real projects stay far below it, and a
 # pull request must not be able to make the gate read gigabytes. LOCKGATE_MAX_FILE_BYTES changes it (for the
@@ -42,9 +42,9 @@ def max_file_bytes() -> int:
     return int(found.group(1)) * factor
 
 
-def too_large(path: str, size: int, limit: int) -> SnapshotError:
+def too_large(path: str, size: int, limit: int) -> UnreadableFile:
     """The error for a file over the limit, saying how to raise it."""
-    return SnapshotError(
+    return UnreadableFile(
         f"{path}: file is {size:,} bytes, larger than the {limit:,}-byte limit for a manifest "
         f"(set {MAX_FILE_BYTES_ENV} to change it)"
     )
@@ -251,16 +251,16 @@ class _GitTreeBase(Snapshot):
                 return self._blobs.read(blob_id, path)
             target = self._blobs.read(blob_id, path).decode("utf-8", "replace")
             path = follow_link(path, target)
-        raise SnapshotError(f"{path}: too many levels of symbolic links")
+        raise UnreadableFile(f"{path}: too many levels of symbolic links")
 
 
 def follow_link(link: str, target: str) -> str:
     """The repository path a symlink points at; a link that leaves the repository is an error."""
     if posixpath.isabs(target):
-        raise SnapshotError(f"{link}: symbolic link points outside the repository ({target})")
+        raise UnreadableFile(f"{link}: symbolic link points outside the repository ({target})")
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
     if joined == ".." or joined.startswith("../"):
-        raise SnapshotError(f"{link}: symbolic link points outside the repository ({target})")
+        raise UnreadableFile(f"{link}: symbolic link points outside the repository ({target})")
     return joined
 
 
@@ -338,7 +338,7 @@ class WorktreeSnapshot(Snapshot):
     def read(self, path: str) -> bytes | None:
         full = os.path.realpath(os.path.join(self._root, path))
         if full != self._root and not full.startswith(self._root + os.sep):
-            raise SnapshotError(f"{path}: resolves outside the repository")
+            raise UnreadableFile(f"{path}: resolves outside the repository")
         try:
             size = os.path.getsize(full)
             if size > self._max_bytes:

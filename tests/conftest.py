@@ -107,3 +107,23 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     return GitRepo(tmp_path / "repo")
+
+
+def unreadable_lines(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
+    """Run ``lockgate check`` with JSON output; the exit code and each unreadable-manifest finding as the error line
+    it once was: ``path:line: message`` (``path: message`` without a line), the finding's own wording
+    ("cannot be read: ") left out."""
+    import json
+
+    from checker.cli import main
+
+    code = main(["check", *argv, "--format", "json"])
+    out, err = capsys.readouterr()
+    assert err == "", err
+    lines = []
+    for finding in json.loads(out)["findings"]:
+        if finding["rule"] == "unreadable-manifest":
+            message = finding["message"].removeprefix("cannot be read: ")
+            where = f"{finding['manifest']}:{finding['line']}" if finding["line"] else finding["manifest"]
+            lines.append(f"{where}: {message}")
+    return code, lines

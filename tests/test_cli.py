@@ -33,6 +33,13 @@ def check_json(capsys, repo, *extra: str) -> tuple[int, dict]:
     return code, json.loads(out)
 
 
+def unreadable(capsys, repo, *extra: str) -> tuple[int, list[str]]:
+    """Exit code and the unreadable-manifest findings (``manifest:line: message``, ``level``) of a JSON check."""
+    code, doc = check_json(capsys, repo, *extra)
+    return code, [f"{f['manifest']}:{f['line']}: {f['message']} [{f['level']}]"
+                  for f in doc["findings"] if f["rule"] == "unreadable-manifest"]
+
+
 def test_version_is_printed(capsys):
     """The release and the policy file format it reads, from their one place (checker/__init__.py)."""
     from checker import POLICY_SCHEMA_VERSION, __version__
@@ -169,43 +176,38 @@ def test_check_all_judges_every_dependency(capsys, repo):
 
 
 def test_check_all_with_paths_reads_only_manifests_under_them(capsys, repo):
-    """A broken manifest outside the paths asked about is not even read; the same file inside them is an error."""
+    """A broken manifest outside the paths asked about is not even read; the same file inside them is a finding."""
     repo.commit("base", {"broken/uv.lock": "version = [\n", "sub/requirements.txt": pinned("c", "1", HASH_A)})
     code, doc = check_json(capsys, repo, "--all", "--head", "HEAD", "sub")
     assert code == 0 and {f["manifest"] for f in doc["findings"]} <= {"sub/requirements.txt"}
-    code, out, err = run(capsys, "check", "-C", str(repo.path), "--all", "--head", "HEAD", "broken")
-    assert code == 2 and err.startswith("lockgate: error: broken/uv.lock:1: not valid TOML")
+    code, found = unreadable(capsys, repo, "--all", "--head", "HEAD", "broken")
+    assert code == 1 and len(found) == 1 and found[0].startswith("broken/uv.lock:1: cannot be read: not valid TOML")
 
 
-def test_diff_command_prints_changes_only(capsys, repo):
-    base = repo.commit("base", {"requirements.txt": "a==1\nb==1\n"})
-    head = repo.commit("head", {"requirements.txt": "a==2\nc==1\n"})
+def test_one_unreadable_manifest_does_not_hide_the_others(capsys, repo):
+    """The broken file is a finding (block: the change touches it); the bump beside it is still judged."""
+    base = repo.commit("base", {"requirements.txt": pinned("a", "1", HASH_A), "uv.lock": "version = 1\n"})
+    head = repo.commit("head", {"requirements.txt": pinned("a", "2", HASH_B), "uv.lock": "version = [\n"})
+    code, doc = check_json(capsys, repo, "--base", base, "--head", head, "--offline")
+    assert code == 1
+    assert [(c["name"], c["kind"]) for c in doc["changes"]] == [("a", "upgraded")]
+    assert {(f["rule"], f["manifest"], f["level"]) for f in doc["findings"] if not f["unknown"]} == {
+        ("review", "requirements.txt", "block"), ("unreadable-manifest", "uv.lock", "block")}
     code, out, _ = run(capsys, "diff", "-C", str(repo.path), "--base", base, "--head", head)
-    assert code == 0
-    assert out.splitlines() == [
-        "requirements.txt: upgraded a 1 -> 2 (major)",
-        "requirements.txt: removed b 1",
-        "requirements.txt: added c 1",
-    ]
-    code, out, _ = run(capsys, "diff", "-C", str(repo.path), "--base", base, "--head", head, "--format", "json")
-    assert [c["kind"] for c in json.loads(out)["changes"]] == ["upgraded", "removed", "added"]
+    assert code == 1 and out.splitlines()[0] == "requirements.txt: upgraded a 1 -> 2 (major)"
+    assert out.splitlines()[1].startswith("uv.lock:1: unreadable: not valid TOML")
 
 
-def test_a_path_that_names_nothing_is_a_usage_error_not_an_empty_pass(capsys, repo):
-    """``lockgate diff main HEAD`` takes main and HEAD as PATHs: finding no manifest under them must not pass."""
-    base = repo.commit("base", {"requirements.txt": "a==1\n", "old/requirements.txt": "b==1\n"})
-    repo.git("rm", "-q", "-r", "old")
-    head = repo.commit("head", {"requirements.txt": "a==2\n", "sub/x/requirements.txt": "c==1\n"})
-    for command in (["diff"], ["check", "--offline"], ["check", "--all", "--offline"]):
-        code, out, err = run(capsys, *command, "-C", str(repo.path), "HEAD~1", "HEAD")
-        assert (code, out) == (2, ""), command
-        assert err.startswith("lockgate: error: HEAD~1: no such file or folder on disk, in "), err
-        assert err.strip().endswith(" or in worktree (PATH arguments restrict the run to the manifests under them; "
-                                    "revisions go after --base and --head)"), err
-    for path in ("old", "old/requirements.txt", "sub", "sub/x", "requirements.txt", "README.md"):
-        repo.write("README.md", "untracked, on disk only")
-        code, _, err = run(capsys, "diff", "-C", str(repo.path), "--base", base, "--head", head, path)
-        assert code == 0, (path, err)
+def test_an_unchanged_broken_file_is_not_this_changes_finding(capsys, repo):
+    """requirements.txt did not change; only the file it includes did. The change is judged; the old problem of a
+    file the change did not touch is not read again (check --all reports it)."""
+    base = repo.commit("base", {"requirements.txt": "-r base.pip\nfoo===\n", "base.pip": pinned("a", "1", HASH_A)})
+    head = repo.commit("head", {"base.pip": pinned("a", "2", HASH_B)})
+    code, doc = check_json(capsys, repo, "--base", base, "--head", head, "--offline")
+    assert [(c["manifest"], c["kind"]) for c in doc["changes"]] == [("base.pip", "upgraded")]
+    assert not [f for f in doc["findings"] if f["rule"] == "unreadable-manifest"]
+    code, found = unreadable(capsys, repo, "--all", "--head", head, "--offline")
+    assert code == 1 and len(found) == 1 and found[0].startswith("requirements.txt:2: cannot be read: invalid "), found
 
 
 @pytest.mark.parametrize(
@@ -217,14 +219,16 @@ def test_a_path_that_names_nothing_is_a_usage_error_not_an_empty_pass(capsys, re
         ("requirements.txt", "ok==1\nfoo==\n", "requirements.txt:2:"),
     ],
 )
-def test_bad_input_is_one_clear_line_and_exit_2(capsys, repo, path, content, expected):
+def test_bad_input_is_one_clear_finding(capsys, repo, path, content, expected):
     base = repo.commit("base", {"README.md": "x"})
     head = repo.commit("bad", {path: content})
+    code, found = unreadable(capsys, repo, "--base", base, "--head", head)
+    assert code == 1 and len(found) == 1 and found[0].endswith("[block]")
+    where, _, message = expected.partition(": ")
+    assert found[0].startswith(where if ":" in where else f"{where}:"), found
+    assert message in found[0]
     code, out, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
-    assert code == 2
-    assert out == ""
-    assert err.startswith("lockgate: error: " + expected), err
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert code == 1 and err == "" and "Traceback" not in out and "unreadable-manifest" in out
 
 
 def test_bad_policy_names_file_line_and_choices(capsys, repo):
@@ -291,8 +295,9 @@ def test_installed_command_never_prints_a_traceback(repo):
     head = repo.commit("bad", {"uv.lock": "version = [\n"})
     exe = os.path.join(os.path.dirname(sys.executable), "lockgate")
     done = subprocess.run([exe, "check", "--base", base, "--head", head], cwd=repo.path, capture_output=True, text=True)
-    assert done.returncode == 2
-    assert done.stderr.startswith("lockgate: error: uv.lock:1:") and "Traceback" not in done.stderr
+    assert done.returncode == 1 and done.stderr == ""
+    assert "BLOCK unreadable-manifest: line 1: cannot be read: not valid TOML" in done.stdout
+    assert "Traceback" not in done.stdout
 
 
 @pytest.mark.parametrize(
@@ -305,23 +310,19 @@ def test_installed_command_never_prints_a_traceback(repo):
         ("pylock.toml", "lock-version = \"2.0\"\n", "pylock.toml:"),
     ],
 )
-def test_wrong_version_and_empty_lockfiles_are_clear_errors(capsys, repo, path, content, expected):
+def test_wrong_version_and_empty_lockfiles_are_clear_findings(capsys, repo, path, content, expected):
     base = repo.commit("base", {"README.md": "x"})
     head = repo.commit("bad", {path: content})
-    code, out, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
-    assert code == 2 and out == ""
-    assert err.startswith("lockgate: error: " + expected), err
-    assert len(err.strip().splitlines()) == 1
+    code, found = unreadable(capsys, repo, "--base", base, "--head", head)
+    assert code == 1 and len(found) == 1 and found[0].startswith(expected), found
 
 
 def test_a_50_megabyte_file_is_one_clear_error(capsys, repo):
     garbage = ("%" * 1023 + "\n").encode() * (50 * 1024)  # 50 MiB of lines pip would reject
     base = repo.commit("base", {"README.md": "x"})
     head = repo.commit("huge", {"requirements.txt": garbage})
-    code, out, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
-    assert code == 2 and out == ""
-    assert err.startswith("lockgate: error: requirements.txt:1: "), err[:300]
-    assert len(err.strip().splitlines()) == 1
+    code, found = unreadable(capsys, repo, "--base", base, "--head", head)
+    assert code == 1 and len(found) == 1 and found[0].startswith("requirements.txt:1: cannot be read: "), found
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(capsys, repo, monkeypatch):
@@ -330,15 +331,15 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(capsys, repo, monk
     monkeypatch.setattr(checker.snapshot, "MAX_FILE_BYTES", 1024)
     base = repo.commit("base", {"README.md": "x"})
     head = repo.commit("big", {"requirements.txt": "a==1\n" * 1000})
-    code, _, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
-    assert code == 2
-    assert err.strip() == ("lockgate: error: requirements.txt: file is 5,000 bytes, larger than the 1,024-byte limit "
-                           "for a manifest (set LOCKGATE_MAX_FILE_BYTES to change it)")
+    code, found = unreadable(capsys, repo, "--base", base, "--head", head)
+    assert code == 1
+    assert found == ["requirements.txt:None: cannot be read: file is 5,000 bytes, larger than the 1,024-byte limit "
+                     "for a manifest (set LOCKGATE_MAX_FILE_BYTES to change it) [block]"]
 
 
 def test_include_cycle_is_named(capsys, repo):
     base = repo.commit("base", {"README.md": "x"})
     head = repo.commit("cycle", {"requirements.txt": "-r other.txt\n", "other.txt": "-r requirements.txt\n"})
-    code, _, err = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
-    assert code == 2
-    assert "include cycle" in err and "requirements.txt" in err and "other.txt" in err
+    code, found = unreadable(capsys, repo, "--base", base, "--head", head)
+    assert code == 1 and found and all("include cycle" in f for f in found)
+    assert any("requirements.txt -> other.txt -> requirements.txt" in f for f in found), found

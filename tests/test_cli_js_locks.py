@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from checker.cli import main
+from conftest import unreadable_lines
 
 
 def _sri(text: str) -> str:
@@ -106,13 +107,11 @@ def test_two_versions_of_one_package_are_two_changes(capsys, repo):
         ("ms", "2.0.0", "2.1.3", "minor"), ("ms", "3.0.0", "3.0.1", "patch")]
 
 
-def test_broken_yarn_lock_exits_2_with_file_and_line(capsys, repo):
+def test_broken_yarn_lock_is_a_finding_with_file_and_line(capsys, repo):
     base = repo.commit("base", {"yarn.lock": _classic([("a@^1", "a", "1.0.0", {})])})
     head = repo.commit("break", {"yarn.lock": _classic([("a@^1", "a", "1.0.0", {})]) + '\nb@^1:\n   version "1"\n'})
-    code = main(["check", "-C", str(repo.path), "--offline", "--base", base, "--head", head])
-    out, err = capsys.readouterr()
-    assert code == 2 and out == ""
-    assert err == "lockgate: error: yarn.lock:11: indentation of 3 spaces: Yarn indents by two\n"
+    code, found = unreadable_lines(capsys, "-C", str(repo.path), "--offline", "--base", base, "--head", head)
+    assert (code, found) == (1, ["yarn.lock:11: indentation of 3 spaces: Yarn indents by two"])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -174,10 +173,8 @@ def test_pnpm_lock_same_version_new_integrity_is_hashes_changed(capsys, repo):
         ("react", "hashes-changed", "18.2.0", "18.2.0")]
 
 
-def test_broken_pnpm_lock_exits_2_with_file_and_line(capsys, repo):
+def test_broken_pnpm_lock_is_a_finding_with_file_and_line(capsys, repo):
     base = repo.commit("base", {"pnpm-lock.yaml": _pnpm("18.2.0", "1.4.0")})
     head = repo.commit("bomb", {"pnpm-lock.yaml": "lockfileVersion: '9.0'\na: &a [x, x]\nb: &b [*a, *a]\npackages: *b\n"})
-    code = main(["check", "-C", str(repo.path), "--offline", "--base", base, "--head", head])
-    out, err = capsys.readouterr()
-    assert code == 2 and out == ""
-    assert err == "lockgate: error: pnpm-lock.yaml:2: YAML anchors and aliases are not allowed in a lockfile\n"
+    code, found = unreadable_lines(capsys, "-C", str(repo.path), "--offline", "--base", base, "--head", head)
+    assert (code, found) == (1, ["pnpm-lock.yaml:2: YAML anchors and aliases are not allowed in a lockfile"])

@@ -13,6 +13,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from checker.cli import main
+from conftest import unreadable_lines
 
 SHA512 = "sha512-" + "A" * 86 + "=="
 KNOWN_BAD = Path(__file__).resolve().parents[1] / "policies" / "known-bad.yml"
@@ -220,7 +221,7 @@ def test_sha1_integrity_and_missing_integrity_block_in_a_baseline(capsys, repo):
     assert {f["manifest"] for f in doc["findings"]} == {"npm-shrinkwrap.json"}
 
 
-def test_bad_lockfiles_are_one_line_and_exit_2(capsys, repo):
+def test_bad_lockfiles_are_one_finding_each(capsys, repo):
     base = repo.commit("base", {"README.md": "x"})
     cases = [
         ('{\n  "lockfileVersion": 9,\n  "packages": {}\n}\n',
@@ -234,9 +235,8 @@ def test_bad_lockfiles_are_one_line_and_exit_2(capsys, repo):
     ]
     for content, expected in cases:
         head = repo.commit("bad", {"package-lock.json": content})
-        code, out, err = run(capsys, "check", "-C", str(repo.path), "--offline", "--base", base, "--head", head)
-        assert (code, out) == (2, ""), err
-        assert err.strip() == f"lockgate: error: {expected}", err
+        code, found = unreadable_lines(capsys, "-C", str(repo.path), "--offline", "--base", base, "--head", head)
+        assert (code, found) == (1, [expected])
 
 
 def test_installed_command_reports_a_broken_package_json_without_a_traceback(repo):
@@ -245,8 +245,9 @@ def test_installed_command_reports_a_broken_package_json_without_a_traceback(rep
     exe = os.path.join(os.path.dirname(sys.executable), "lockgate")
     done = subprocess.run([exe, "check", "--offline", "--base", base, "--head", head], cwd=repo.path,
                           capture_output=True, text=True)
-    assert done.returncode == 2
-    assert done.stderr.strip() == "lockgate: error: package.json:1: \"dependencies\": 'a' must be a string, found number"
+    assert done.returncode == 1 and done.stderr == ""
+    assert "BLOCK unreadable-manifest: line 1: cannot be read: \"dependencies\": 'a' must be a string, found number" \
+        in done.stdout
 
 
 def test_text_check_of_an_npm_lockfile_imports_no_jinja_or_github(repo):

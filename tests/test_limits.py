@@ -20,7 +20,10 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from checker.collect import MAX_INCLUDE_FILES, SnapshotManifests, add_includes, candidate_paths
+from conftest import unreadable_lines
+from checker.collect import SnapshotManifests, candidate_paths, load_all
+from checker.includes import MAX_REACHED_FILES, walk
+from checker.model import Problem
 from checker.errors import ManifestError, SnapshotError, UsageError
 from checker.manifests import FORMATS_BY_NAME
 from checker.manifests.common import MAX_NESTING
@@ -114,8 +117,7 @@ def test_the_command_line_reports_the_limit_and_a_bad_value(repo, monkeypatch, c
     repo.write("requirements.txt", "a==2\n" * 40)
     monkeypatch.chdir(repo.path)
     monkeypatch.setenv("LOCKGATE_MAX_FILE_BYTES", "64")
-    assert main(["check", "--offline"]) == 2
-    assert capsys.readouterr().err == "lockgate: error: " + _limit_message("requirements.txt", 200, 64) + "\n"
+    assert unreadable_lines(capsys, "--offline") == (1, [_limit_message("requirements.txt", 200, 64)])
     monkeypatch.setenv("LOCKGATE_MAX_FILE_BYTES", "lots")
     assert main(["check", "--offline"]) == 2
     assert capsys.readouterr().err == (
@@ -271,27 +273,31 @@ def test_a_number_too_long_to_convert_is_an_error_with_its_line(fmt, path, text,
 
 
 def test_includes_are_bounded_with_the_line_of_the_include(repo):
+    """Past the bound the walk stops, and the file whose include went past it is reported as only partly read
+    (a finding, not a stopped run): what lies beyond is not judged."""
     files = {"requirements.txt": "-r deps/f0.pip\n"}
-    files.update({f"deps/f{i}.pip": f"a{i}==1\n-r f{i + 1}.pip\n" for i in range(MAX_INCLUDE_FILES + 5)})
+    files.update({f"deps/f{i}.pip": f"a{i}==1\n-r f{i + 1}.pip\n" for i in range(MAX_REACHED_FILES + 5)})
     repo.commit("chain", files)
     snapshot = WorktreeSnapshot(str(repo.path))
     found = candidate_paths(snapshot.entries(), ())
-    with pytest.raises(ManifestError) as caught:
-        add_includes([SnapshotManifests(snapshot)], found, ())
-    error = caught.value
-    assert error.message == (f"more than {MAX_INCLUDE_FILES} files reached through -r/-c includes "
-                             f"(the last: deps/f{MAX_INCLUDE_FILES}.pip)")
-    assert (error.path, error.line) == (f"deps/f{MAX_INCLUDE_FILES - 1}.pip", 2)
+    graph = walk(SnapshotManifests(snapshot), found)
+    assert len(graph.reached) == MAX_REACHED_FILES
+    holder = f"deps/f{MAX_REACHED_FILES - 1}.pip"
+    assert graph.problems == {holder: Problem(
+        f"more than {MAX_REACHED_FILES} files reached through includes (the next: deps/f{MAX_REACHED_FILES}.pip); "
+        "lockgate stops reading there, so what the rest of the graph installs is not judged", 2)}
+    [manifest] = [m for m in load_all(snapshot, ()) if m.path == holder]
+    assert manifest.problems[-1] == graph.problems[holder]
 
 
 def test_files_found_by_name_do_not_count_towards_the_include_bound(repo):
-    files = {f"requirements/r{i}.txt": f"a{i}==1\n" for i in range(MAX_INCLUDE_FILES + 50)}
+    files = {f"requirements/r{i}.txt": f"a{i}==1\n" for i in range(MAX_REACHED_FILES + 50)}
     files["requirements/r0.txt"] = "-r ../shared.pip\n"
     repo.commit("many", {**files, "shared.pip": "b==1\n"})
     snapshot = WorktreeSnapshot(str(repo.path))
     found = candidate_paths(snapshot.entries(), ())
-    add_includes([SnapshotManifests(snapshot)], found, ())
-    assert "shared.pip" in found and len(found) == MAX_INCLUDE_FILES + 51
+    graph = walk(SnapshotManifests(snapshot), found)
+    assert set(graph.reached) == {"shared.pip"} and not graph.problems
 
 
 def test_an_include_chain_in_one_parse_is_bounded():
@@ -366,14 +372,17 @@ def test_the_api_snapshot_follows_links_inside_and_refuses_links_out():
     ("requirements-\x1b[31m.txt", "001B"), ("requirements-\u202etxt.txt", "202E"), ("requirements\nx.txt", "000A"),
 ])
 def test_a_manifest_whose_name_holds_a_control_character_is_refused(repo, monkeypatch, capsys, name, code):
+    """Refused as unreadable (a finding that blocks), with the name shown escaped in every format."""
     repo.commit("base", {"keep.txt": "x\n"})
     repo.write(name, "a==1\n")
     monkeypatch.chdir(repo.path)
-    assert main(["check", "--offline"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("lockgate: error: requirements") and err.endswith("\n")
-    assert f"the file name {name!r} contains the control character U+{code}" in err.replace("\\\\", "\\")
-    assert not RAW_CONTROL.search(err) and err.count("\n") == 1
+    exit_code, found = unreadable_lines(capsys, "--offline")
+    assert exit_code == 1 and len(found) == 1
+    assert f"the file name {name!r} contains the control character U+{code}" in found[0]
+    for fmt in ("text", "markdown", "sarif", "github"):
+        assert main(["check", "--offline", "--format", fmt]) == 1
+        out, err = capsys.readouterr()
+        assert err == "" and "unreadable" in out and not RAW_CONTROL.search(out), fmt
 
 
 @pytest.mark.parametrize(("evil", "reason"), [
@@ -388,10 +397,11 @@ def test_a_package_name_with_a_control_character_is_refused_at_its_line(repo, mo
     repo.commit("base", {"keep.txt": "x\n"})
     repo.write("package-lock.json", json.dumps(lock, indent=2))
     monkeypatch.chdir(repo.path)
-    assert main(["check", "--offline"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("lockgate: error: package-lock.json:12: package ")
-    assert reason in err and not RAW_CONTROL.search(err) and err.count("\n") == 1
+    exit_code, found = unreadable_lines(capsys, "--offline")
+    assert exit_code == 1 and len(found) == 1 and found[0].startswith("package-lock.json:12: package ")
+    assert reason in found[0]
+    assert main(["check", "--offline"]) == 1
+    assert not RAW_CONTROL.search(capsys.readouterr().out)
 
 
 def _add_raw_path(repo, raw: bytes, content: bytes) -> None:
@@ -415,9 +425,9 @@ _NOT_UTF8 = [
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif", "github"])
 def test_a_manifest_whose_path_is_not_utf8_is_refused_naming_it(repo, monkeypatch, capsys, raw, content, shown, byte,
                                                                 mode, fmt):
-    """A real repository holding a manifest under a name that is not UTF-8: one clear error naming the path with
-    the byte escaped, exit 2, in every output format, instead of a crash where the name is printed or encoded
-    (markdown and SARIF ended in "internal error: UnicodeEncodeError") or a name printed as mojibake."""
+    """A real repository holding a manifest under a name that is not UTF-8: one clear finding naming the path with
+    the byte escaped, in every output format, instead of a crash where the name is printed or encoded (markdown
+    and SARIF ended in "internal error: UnicodeEncodeError") or a name printed as mojibake."""
     base = repo.commit("base", {"keep.txt": "x\n"})
     _add_raw_path(repo, raw, content)
     if mode != "staged":
@@ -425,11 +435,16 @@ def test_a_manifest_whose_path_is_not_utf8_is_refused_naming_it(repo, monkeypatc
     monkeypatch.chdir(repo.path)
     args = {"revisions": ["--base", base, "--head", "HEAD"], "all": ["--all", "--head", "HEAD"],
             "staged": ["--staged"]}[mode]
-    assert main(["check", "--offline", "--format", fmt, *args]) == 2
+    assert main(["check", "--offline", "--format", fmt, *args]) == 1
     out, err = capsys.readouterr()
-    assert out == ""
-    assert err == (f"lockgate: error: {shown}: the file name '{shown}' is not valid UTF-8 ({byte}): refusing a name "
-                   "lockgate cannot show as it is\n")
+    assert err == ""
+    message = f"the file name '{shown}' is not valid UTF-8 ({byte}): refusing a name lockgate cannot show as it is"
+    if fmt == "json":
+        [finding] = [f for f in json.loads(out)["findings"] if f["rule"] == "unreadable-manifest"]
+        assert (finding["manifest"], finding["message"]) == (shown, f"cannot be read: {message}")
+    else:
+        assert byte in out and ("xff" if "xff" in shown else "xe9") in out, out  # escaped as each format escapes
+        out.encode("utf-8")  # nothing that is not text
 
 
 def test_a_file_that_is_no_manifest_may_have_any_name(repo, monkeypatch, capsys):
@@ -455,10 +470,9 @@ def test_a_lone_surrogate_in_a_package_name_is_refused_at_its_line(repo, monkeyp
     repo.commit("base", {"keep.txt": "x\n"})
     repo.write("package-lock.json", lock)
     monkeypatch.chdir(repo.path)
-    assert main(["check", "--offline", "--format", "json"]) == 2
-    assert capsys.readouterr().err == (
-        "lockgate: error: package-lock.json:3: package name '\\ud800x' contains the lone surrogate U+D800, which is "
-        "not text: refusing a name lockgate cannot show as it is\n")
+    assert unreadable_lines(capsys, "--offline") == (1, [
+        "package-lock.json:3: package name '\\ud800x' contains the lone surrogate U+D800, which is "
+        "not text: refusing a name lockgate cannot show as it is"])
 
 
 def test_an_error_naming_a_path_that_is_not_utf8_prints_its_bytes_escaped():
@@ -498,7 +512,7 @@ def test_annotations_escape_control_characters_but_keep_the_toolkits_escapes():
     assert line == "::error file=x?%3Ay%2Cz.txt,line=3::a?[31m?%25%0D%0Ab"
 
 
-def test_a_pr_run_that_cannot_judge_escapes_the_path_in_the_summary_and_the_status(repo, tmp_path):
+def test_a_pr_run_with_an_unreadable_manifest_escapes_its_path_in_the_summary_and_the_status(repo, tmp_path):
     from fakes.runner import Runner
 
     evil = "requirements-`<img src=x>\x1b[31m`.txt"
@@ -509,13 +523,12 @@ def test_a_pr_run_that_cannot_judge_escapes_the_path_in_the_summary_and_the_stat
         fake.add_pull(5, "mallory", base, head)
         runner = Runner(tmp_path, repo.path, fake, repo.env)
         result = runner.run("pull_request", runner.pull_event(), token=TOKEN)
-    assert result.code == 2
+    assert result.code == 1
     assert "<img" not in result.summary and "\x1b" not in result.summary
-    assert "### lockgate could not judge this change" in result.summary
-    assert "&lt;img src=x&gt;" in result.summary
+    assert "unreadable" in result.summary and "&lt;img src=x&gt;" in result.summary
     [status] = fake.statuses[head]
-    assert status["state"] == "error" and "\x1b" not in status["description"]
-    assert not RAW_CONTROL.search(result.stderr) and result.stderr.startswith("lockgate: error: requirements-`<img")
+    assert status["state"] == "failure" and "\x1b" not in status["description"]
+    assert not RAW_CONTROL.search(result.stderr) and not RAW_CONTROL.search(result.stdout)
 
 
 def test_the_review_ledger_has_the_policy_files_bounds() -> None:

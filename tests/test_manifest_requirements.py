@@ -606,16 +606,20 @@ def test_invalid_requirement_hint_for_a_single_equals() -> None:
 
 
 def test_include_count_is_capped() -> None:
-    files = {f"r{i}.txt": f"-r r{i + 1}.txt\n" for i in range(1, 200)}
+    from checker.manifests import MAX_INCLUDED_FILES as cap
+
+    files = {f"r{i}.txt": f"-r r{i + 1}.txt\n" for i in range(1, cap + 100)}
     error = _error("-r r1.txt\n", "r0.txt", files)
-    assert error.message == "too many included files: more than 100 (reached from r0.txt)"
-    assert (error.path, error.line) == ("r100.txt", 1)
+    assert error.message == f"too many included files: more than {cap} (reached from r0.txt)"
+    assert (error.path, error.line) == (f"r{cap}.txt", 1)
 
 
 def test_wide_include_count_is_capped() -> None:
-    text = "".join(f"-r r{i}.txt\n" for i in range(150))
-    error = _error(text, "top.txt", {f"r{i}.txt": "" for i in range(150)})
-    assert (error.message, error.path, error.line) == ("too many included files: more than 100", "top.txt", 101)
+    from checker.manifests import MAX_INCLUDED_FILES as cap
+
+    text = "".join(f"-r r{i}.txt\n" for i in range(cap + 50))
+    error = _error(text, "top.txt", {f"r{i}.txt": "" for i in range(cap + 50)})
+    assert (error.message, error.path, error.line) == (f"too many included files: more than {cap}", "top.txt", cap + 1)
 
 
 def test_errors_in_included_files_name_that_file() -> None:

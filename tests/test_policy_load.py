@@ -29,12 +29,9 @@ from checker.policy.starter import STARTER, write_starter
 from checker.rules import all_rules
 
 POLICY = ".github/lockgate.yml"
-RULE_IDS = (
-    "hash-pinning, exact-pinning, registry-source, deny, install-scripts, version-exists, release-age, hash-mismatch, "
-    "provenance, provenance-downgrade, action-pinning, pin-comment, image-pinning, review, policy-change, exception-expired"
-)
+RULE_IDS = ", ".join(all_rules())
 DEFAULT_HOSTS = ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com")
-ALL_KINDS = "added, removed, upgraded, downgraded, source-changed, hashes-changed"
+ALL_KINDS = ", ".join(CHANGE_KINDS)
 
 
 def load(text: str | None, files: dict[str, str] | None = None, path: str = POLICY) -> Policy:
@@ -73,6 +70,7 @@ def test_no_policy_file_means_the_default_preset() -> None:
     assert policy.on_unknown == "warn"
     assert policy.ignore == ()
     assert {rule: setting.level for rule, setting in policy.rules.items()} == {
+        "unreadable-manifest": "block",
         "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
         "review": "block", "policy-change": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
@@ -87,7 +85,8 @@ def test_no_policy_file_means_the_default_preset() -> None:
         "hosts": DEFAULT_HOSTS, "allow-git": (), "allow-url": (), "allow-path": (PackagePattern("*", "*", None, "*"),),
     }
     assert dict(policy.rules["deny"].options) == {"known-bad": True, "packages": ()}
-    assert policy.review.required_for == ("added", "upgraded", "downgraded", "source-changed", "hashes-changed")
+    assert policy.review.required_for == ("added", "upgraded", "downgraded", "source-changed", "hashes-changed",
+                                          "scope-changed")
     assert policy.review.skip == ()
     assert policy.review.reviewers == ()
     assert policy.review.label is None
@@ -111,7 +110,7 @@ def test_strict_preset_hardens_the_default() -> None:
     assert option(policy, "hash-pinning", "files-without-hashes") == "block"
     assert option(policy, "registry-source", "allow-path") == ()
     assert level(policy, "exception-expired") == "block"
-    assert policy.review.required_for == ("added", "removed", "upgraded", "downgraded", "source-changed", "hashes-changed")
+    assert policy.review.required_for == CHANGE_KINDS
     assert policy.review.ledger == ".github/lockgate-reviews.yml"  # inherited from default
 
 
@@ -560,6 +559,7 @@ def test_starter_policy_loads() -> None:
     assert policy.on_unknown == "warn"
     assert policy.ignore == ()
     assert {rule: setting.level for rule, setting in policy.rules.items()} == {
+        "unreadable-manifest": "block",
         "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
         "review": "block", "policy-change": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",

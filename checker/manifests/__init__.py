@@ -7,7 +7,8 @@ A format whose files read other files of the repository (pip ``-r``, a patch fil
 submodule's commit) is declared with ``includes=True`` and its module defines ``includes(text, path) -> list of
 (repository path, line)``: the files a parse of ``text`` would read, found without a full parse. The collect stage
 walks those to re-judge a manifest when only a file it reads changed (or when it starts reading one that existed
-before), and the parser lists what it read in ``Manifest.includes``.
+before), and the parser lists what it read in ``Manifest.includes``. ``includes="manifests"`` (pip's ``-r``) says
+that a file read in is itself a manifest of the same format, judged on its own (checker/includes.py).
 
 A module that sets ``REUSES_BASE = True`` takes a fourth argument, ``memo``: a dict shared by the parses of
 one file's two revisions, base first, and by nothing else. The base parse may leave there what it built, and
@@ -37,7 +38,7 @@ class Format:
     __slots__ = ("name", "ecosystem", "module", "matches", "includes")
 
     def __init__(self, name: str, ecosystem: str, module: str, matches: Callable[[str, str], bool],
-                 includes: bool = False) -> None:
+                 includes: bool | str = False) -> None:
         self.name = name
         self.ecosystem = ecosystem
         self.module = module
@@ -61,6 +62,11 @@ class Format:
         module = importlib.import_module(f"checker.manifests.{self.module}")
         return module.includes(text, path)  # type: ignore[no-any-return]
 
+
+# Files one include graph may reach (pip's -r/-c; patch files; submodules), in the collect stage's walk of a
+# snapshot and in the requirements parser's check of one file alike: no real project needs more, and a bound keeps
+# a hostile repository from making lockgate read without end.
+MAX_INCLUDED_FILES = 200
 
 _REQUIREMENT_DIRS = frozenset({"requirements", "reqs", "requirements.d"})
 
@@ -120,7 +126,7 @@ def _by_path_only(base: str, parent: str) -> bool:
 WORKFLOWS_DIR = ".github/workflows"
 
 FORMATS: tuple[Format, ...] = (
-    Format("requirements", "pypi", "requirements", _is_requirements, includes=True),
+    Format("requirements", "pypi", "requirements", _is_requirements, includes="manifests"),
     Format("pyproject", "pypi", "pyproject", _named("pyproject.toml")),
     Format("poetry-lock", "pypi", "poetry_lock", _named("poetry.lock")),
     Format("uv-lock", "pypi", "uv_lock", _named("uv.lock")),

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Iterator, NamedTuple
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from checker.errors import ManifestError
+from checker.manifests import MAX_INCLUDED_FILES
 from checker.manifests.common import canonical_pypi_name, hash_string, load_toml
 from checker.model import Dependency, IndexOption, Manifest, Reader, Source
 
@@ -43,9 +44,6 @@ _COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR = re.compile(r"\$\{([A-Z0-9_]+)\}")
 _REMOTE_INCLUDE = re.compile(r"^(http|https|file):", re.I)
 
-# Include graphs larger than this are refused rather than walked: no real project needs more, and a bound
-# keeps a hostile repository from making lockgate read without end.
-MAX_INCLUDED_FILES = 100
 
 # The overwhelmingly common line of a pip-compile output: ``name==version`` (extras allowed), optionally
 # followed by ``--hash=algo:hex`` options. Only a strict subset of PEP 508 / PEP 440 is matched here (no
@@ -821,19 +819,25 @@ def _include_of(options: _Options) -> tuple[str, str] | None:
     return None
 
 
-def _scan_includes(text: str, path: str) -> list[_Include]:
-    """The ``-r``/``-c`` directives of an included file, without reading its requirements."""
+def _scan_includes(text: str, path: str, strict: bool = True) -> list[_Include]:
+    """The ``-r``/``-c`` directives of a file, read with the parse's own line and option grammar but without
+    reading its requirements. ``strict``: a line pip would refuse is an error; otherwise it is passed over (the
+    collect stage only wants to know which files are read: the file's own parse reports the line)."""
     includes = []
     for entry in _logical_lines(text.splitlines()):
-        if not entry.text:
+        if not entry.text or "-" not in entry.text:
             continue
         args, option_text = _split_args_options(entry.text)
         if args or not option_text:
             continue
-        options = _parse_options(option_text, path, entry.number)
-        included = _include_of(options)
-        if included is not None and not options.get("editable"):
-            includes.append(_Include(_resolve_include(included[1], path, entry.number), path, entry.number))
+        try:
+            options = _parse_options(option_text, path, entry.number)
+            included = _include_of(options)
+            if included is not None and not options.get("editable"):
+                includes.append(_Include(_resolve_include(included[1], path, entry.number), path, entry.number))
+        except ManifestError:
+            if strict:
+                raise
     return includes
 
 
@@ -980,4 +984,4 @@ def _with_index(dependency: Dependency, index_url: str) -> Dependency:
 def includes(text: str, path: str) -> list[tuple[str, int | None]]:
     """The files a requirements file includes (``-r``/``-c`` in every spelling pip accepts), with their lines:
     the same reader as the parse, without reading any requirement."""
-    return [(include.target, include.line) for include in _scan_includes(text.removeprefix("\ufeff"), path)]
+    return [(include.target, include.line) for include in _scan_includes(text.removeprefix("\ufeff"), path, strict=False)]

@@ -23,6 +23,7 @@ RULE_MODULES = (
     "review",
     "policy_change",
     "exception_expired",
+    "unreadable_manifest",
 )
 
 
