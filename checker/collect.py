@@ -342,4 +342,12 @@ def nothing_to_compare(base: Snapshot, head: Snapshot) -> bool:
         return True
     graph = includes.walk(SnapshotManifests(head), {p: f for p, f in found.items() if p in head_entries})
     read_in = set(graph.reached).union(*graph.inputs.values())
-    return not (read_in & changed)
+    return not any(_touched(path, head, changed) for path in read_in)
+
+
+def _touched(path: str, snapshot: Snapshot, changed: set[str]) -> bool:
+    """Whether a file read in changed: the file, the file a link in its path leads to, or a link on the way."""
+    if path in changed or snapshot.resolve(path) in changed:
+        return True
+    parts = path.split("/")
+    return any("/".join(parts[:end]) in changed for end in range(1, len(parts)))

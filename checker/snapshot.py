@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import posixpath
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from checker.errors import SnapshotError, UnreadableFile, UsageError
 
@@ -67,6 +67,11 @@ class Snapshot:
     def read_many(self, paths: list[str]) -> dict[str, bytes | None]:
         """Several files at once; git snapshots answer them in one round trip to ``cat-file``."""
         return {path: self.read(path) for path in paths}
+
+    def resolve(self, path: str) -> str:
+        """The path that ``read(path)`` really reads, once symbolic links in it are followed (the path itself when
+        it holds none, or when a link cannot be followed: reading it then reports why)."""
+        return path
 
 
 def _git(repo: str, *args: str, stdin: bytes | None = None) -> bytes:
@@ -218,6 +223,67 @@ class BlobReader:
         self.close()
 
 
+class Links:
+    """The symbolic links of a listed tree (git stores a link as a blob holding its target, mode 120000), resolved
+    as the file system would: a link anywhere in a path (``shared/base.txt`` with ``shared -> common``), a link to a
+    link, a link to a file. What a link points at is what pip, npm and every package manager read, so it is what
+    lockgate judges: a link's content id is its target's (a pull request that edits only the target changes the
+    link's file), and reading a link reads its target.
+
+    A link that leaves the repository, or a chain of more than ``_SYMLINK_HOPS`` links, is an UnreadableFile: the
+    file's problem, reported as an unreadable manifest. ``read_targets`` reads the blobs of links (their targets)
+    for a list of (blob id, path) pairs, in one round trip."""
+
+    def __init__(self, listing: dict[str, tuple[str, str]],
+                 read_targets: Callable[[list[tuple[str, str]]], list[bytes]]) -> None:
+        self._listing = listing
+        self._read_targets = read_targets
+        self._targets: dict[str, str] | None = None
+
+    def _target(self, link: str) -> str:
+        if self._targets is None:
+            links = [(blob_id, path) for path, (mode, blob_id) in self._listing.items() if mode == _SYMLINK_MODE]
+            self._targets = {path: data.decode("utf-8", "surrogateescape")
+                             for (_, path), data in zip(links, self._read_targets(links))}
+        return self._targets[link]
+
+    def resolve(self, path: str) -> str:
+        """The repository path a path names once every link in it is followed (the path itself when it holds no
+        link); the result is never a link. It may name nothing (a dangling link, a missing file)."""
+        parts = path.split("/")
+        done: list[str] = []
+        hops = 0
+        while parts:
+            done.append(parts.pop(0))
+            here = "/".join(done)
+            entry = self._listing.get(here)
+            if entry is None or entry[0] != _SYMLINK_MODE:
+                continue
+            hops += 1
+            if hops > _SYMLINK_HOPS:
+                raise UnreadableFile(f"{path}: too many levels of symbolic links")
+            resolved = follow_link(here, self._target(here))
+            parts = ([] if resolved in ("", ".") else resolved.split("/")) + parts
+            done = []
+        return "/".join(done)
+
+    def content_ids(self, entries: dict[str, str | None]) -> dict[str, str | None]:
+        """``entries`` with each link's id replaced by its target's (``link:`` + the target's blob id; for a link
+        that names nothing or cannot be followed, an id made of the link's own blob and what went wrong, so that
+        retargeting it is still a change)."""
+        links = [path for path, (mode, _) in self._listing.items() if mode == _SYMLINK_MODE]
+        if not links:
+            return entries
+        out = dict(entries)
+        for path in links:
+            try:
+                target = self._listing.get(self.resolve(path))
+                out[path] = f"link:{target[1]}" if target is not None else f"dangling:{self._listing[path][1]}"
+            except UnreadableFile as error:
+                out[path] = f"unreadable:{self._listing[path][1]}:{error}"
+        return out
+
+
 class _GitTreeBase(Snapshot):
     """Shared by the revision and the index snapshots: a listing of (mode, blob) entries read through git."""
 
@@ -226,9 +292,12 @@ class _GitTreeBase(Snapshot):
     def __init__(self, listing: dict[str, tuple[str, str]], blobs: BlobReader) -> None:
         self._listing = listing
         self._blobs = blobs
-        self._entries: dict[str, str | None] = {path: blob_id for path, (_, blob_id) in listing.items()}
+        self._links = Links(listing, blobs.read_many)
+        self._entries: dict[str, str | None] | None = None
 
     def entries(self) -> dict[str, str | None]:
+        if self._entries is None:
+            self._entries = self._links.content_ids({path: blob_id for path, (_, blob_id) in self._listing.items()})
         return self._entries
 
     def read_many(self, paths: list[str]) -> dict[str, bytes | None]:
@@ -238,20 +307,24 @@ class _GitTreeBase(Snapshot):
         )
         for path in paths:
             if path not in out:
-                out[path] = self.read(path)  # missing files and symlinks, one by one
+                out[path] = self.read(path)  # missing files and links, one by one
         return out
 
+    def resolve(self, path: str) -> str:
+        try:
+            return self._links.resolve(path)
+        except UnreadableFile:
+            return path
+
     def read(self, path: str) -> bytes | None:
-        for _ in range(_SYMLINK_HOPS):
-            entry = self._listing.get(path)
+        entry = self._listing.get(path)
+        if entry is None or entry[0] == _SYMLINK_MODE:
+            resolved = self._links.resolve(path)
+            entry = self._listing.get(resolved)
             if entry is None:
                 return None
-            mode, blob_id = entry
-            if mode != _SYMLINK_MODE:
-                return self._blobs.read(blob_id, path)
-            target = self._blobs.read(blob_id, path).decode("utf-8", "replace")
-            path = follow_link(path, target)
-        raise UnreadableFile(f"{path}: too many levels of symbolic links")
+            return self._blobs.read(entry[1], path)
+        return self._blobs.read(entry[1], path)
 
 
 def follow_link(link: str, target: str) -> str:
@@ -334,6 +407,12 @@ class WorktreeSnapshot(Snapshot):
 
     def entries(self) -> dict[str, str | None]:
         return dict.fromkeys(self._paths)
+
+    def resolve(self, path: str) -> str:
+        full = os.path.realpath(os.path.join(self._root, path))
+        if full == self._root or not full.startswith(self._root + os.sep):
+            return path
+        return os.path.relpath(full, self._root).replace(os.sep, "/")
 
     def read(self, path: str) -> bytes | None:
         full = os.path.realpath(os.path.join(self._root, path))

@@ -12,13 +12,14 @@ import base64
 import hashlib
 from typing import Any
 
-from checker.errors import SnapshotError
+from checker.errors import SnapshotError, UnreadableFile
 from checker.github.api import GitHubClient
-from checker.snapshot import Snapshot, follow_link, max_file_bytes, too_large
+from checker.snapshot import Links, Snapshot, max_file_bytes, too_large
 
 _SYMLINK = "120000"
-_HOPS = 8
 _READ = "contents: read"
+# Symbolic links of one tree whose targets are read through the API (one request each).
+MAX_API_LINKS = 500
 
 
 def git_blob_id(data: bytes) -> str:
@@ -43,22 +44,42 @@ class ApiSnapshot(Snapshot):
         self._listing: dict[str, tuple[str, str, int | None]] = {
             e.path: (e.mode, e.sha, e.size) for e in tree.tree if e.type == "blob"
         }
+        self._links = Links({path: (mode, sha) for path, (mode, sha, _) in self._listing.items()}, self._link_targets)
+        self._entries: dict[str, str | None] | None = None
+
+    def _link_targets(self, links: list[tuple[str, str]]) -> list[bytes]:
+        """The targets of the tree's links, one API request each: bounded, so that a tree of many thousand links
+        cannot spend the token's rate limit (git reads them all in one round trip: check the repository out)."""
+        if len(links) > MAX_API_LINKS:
+            raise SnapshotError(
+                f"the tree of {self.rev} holds {len(links):,} symbolic links, more than the {MAX_API_LINKS} lockgate "
+                "resolves through the GitHub API; check the repository out with actions/checkout so that git can read it"
+            )
+        return [self._blob(sha) for sha, _ in links]
 
     def entries(self) -> dict[str, str | None]:
-        return {path: sha for path, (_, sha, _) in self._listing.items()}
+        if self._entries is None:
+            self._entries = self._links.content_ids({path: sha for path, (_, sha, _) in self._listing.items()})
+        return self._entries
+
+    def resolve(self, path: str) -> str:
+        try:
+            return self._links.resolve(path)
+        except UnreadableFile:
+            return path
 
     def read(self, path: str) -> bytes | None:
-        for _ in range(_HOPS):
-            entry = self._listing.get(path)
+        real = path
+        entry = self._listing.get(path)
+        if entry is None or entry[0] == _SYMLINK:
+            real = self._links.resolve(path)
+            entry = self._listing.get(real)
             if entry is None:
                 return None
-            mode, sha, size = entry
-            if size is not None and size > self._max_bytes:
-                raise too_large(path, size, self._max_bytes)
-            if mode != _SYMLINK:
-                return self._bytes(path, sha)
-            path = follow_link(path, self._blob(sha).decode("utf-8", "replace"))
-        raise SnapshotError(f"{path}: too many levels of symbolic links")
+        mode, sha, size = entry
+        if size is not None and size > self._max_bytes:
+            raise too_large(path, size, self._max_bytes)
+        return self._bytes(real, sha)
 
     def _bytes(self, path: str, sha: str) -> bytes:
         content = self._client.call(f"read {path} at {self.rev[:12]}", _READ, self._client.repo().get_contents, path, ref=self.rev)
