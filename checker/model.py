@@ -43,12 +43,18 @@ class Source(NamedTuple):
     kind: ``registry`` (url: the index or registry URL, None for the ecosystem's default), ``git`` (url: the
     repository, ref: the ref as written, commit: the full commit when known), ``url`` (url: the archive),
     or ``path`` (url: the local path as written).
+
+    hosts: for a registry package of a lockfile that records where each artifact is downloaded from (uv.lock,
+    pylock.toml: the wheel and sdist URLs), the origins of those URLs (``https://files.pythonhosted.org``, no
+    credentials): what the installer really fetches from, which can differ from the index. A change of them is
+    ``source-changed``, and registry-source judges them.
     """
 
     kind: str = "registry"
     url: str | None = None
     ref: str | None = None
     commit: str | None = None
+    hosts: frozenset[str] = frozenset()
 
     def describe(self) -> str:
         if self.kind == "registry":

@@ -10,6 +10,8 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.pylock import parse
 from checker.model import DEFAULT_SOURCE, Dependency, Manifest, Source
+
+PYPI_FILES = frozenset({"https://files.pythonhosted.org"})
 from conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pylock"
@@ -73,7 +75,7 @@ def test_edge_commits() -> None:
             "sha256:61a3265b914e850b85317d0b3109c7f8cd35a670f963866005d6ef1d5175a12b",
         }
     )
-    assert click.source == DEFAULT_SOURCE and click.specifier == "==8.2.1"
+    assert click.source == DEFAULT_SOURCE._replace(hosts=PYPI_FILES) and click.specifier == "==8.2.1"
     mleroc = _one(manifest, "mleroc")
     assert mleroc.source == Source(
         kind="git", url="https://github.com/Veggente/mleroc.git", commit="735093f03c4d8be70bfaaae44074ac92d7419b6d"
@@ -174,7 +176,7 @@ def test_real_spectree_pylock() -> None:
     manifest = parse(_corpus_text("real", "0b01001001-spectree", "pylock.toml"), "pylock.toml", _no_files)
     deps = manifest.dependencies
     assert len(deps) == 69
-    assert all(d.scope == "prod" and d.direct and d.source == DEFAULT_SOURCE for d in deps)
+    assert all(d.scope == "prod" and d.direct and d.source == DEFAULT_SOURCE._replace(hosts=PYPI_FILES) for d in deps)
     assert all(d.version and d.hashes for d in deps)
     first = deps[0]
     assert (first.name, first.version, first.line) == ("aiofiles", "24.1.0", 7)
@@ -212,8 +214,10 @@ def test_app_lines_versions_and_scopes() -> None:
 
 def test_app_sources() -> None:
     manifest = _app()
-    assert _one(manifest, "requests").source == DEFAULT_SOURCE  # PyPI's index is the default registry
-    assert _one(manifest, "urllib3").source == Source(kind="registry", url="https://mirror.example.com/simple/")
+    # PyPI's index is the default registry; the files come from where their URLs say.
+    assert _one(manifest, "requests").source == DEFAULT_SOURCE._replace(hosts=frozenset({"https://files.example"}))
+    assert _one(manifest, "urllib3").source == Source(kind="registry", url="https://mirror.example.com/simple/",
+                                                      hosts=frozenset({"https://mirror.example.com"}))
     assert _one(manifest, "mylib").source == Source(
         kind="git",
         url="https://github.com/acme/mylib.git",

@@ -14,7 +14,7 @@ from checker.model import Manifest, Source
 from conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "uv_lock"
-PYPI = Source("registry", url="https://pypi.org/simple")
+PYPI = Source("registry", url="https://pypi.org/simple", hosts=frozenset({"https://files.pythonhosted.org"}))
 
 
 def _corpus() -> Path | None:
@@ -101,7 +101,8 @@ def test_workspace_dependencies_scopes_and_direct_flags() -> None:
 def test_workspace_sources() -> None:
     deps = _by_key(parse_lock((FIXTURES / "workspace.lock").read_text(), "uv.lock"))
     assert deps[("requests", "2.32.3")].source == PYPI
-    assert deps[("ruff", "0.4.4")].source == Source("registry", url="https://pypi.example.com/simple")
+    assert deps[("ruff", "0.4.4")].source == Source("registry", url="https://pypi.example.com/simple",
+                                                      hosts=frozenset({"https://files.pythonhosted.org"}))
     assert deps[("tool", "1.2.0")].source == Source(
         "git", url="https://github.com/example/tool", ref="v1.2.0", commit="0123456789abcdef0123456789abcdef01234567"
     )
@@ -198,7 +199,7 @@ def test_fixture_errors(fixture: str, message: str, line: int) -> None:
         ('version = 1\n[[package]]\nname = "a"\nversion = "1"\nwheels = { hash = "sha256:ab" }\n',
          "`wheels` of a must be an array", 2),
         ('version = 1\n[[package]]\nname = "a"\nversion = "1"\nwheels = [{ hash = 3 }]\n',
-         "`sdist` and `wheels` of a must be tables with a string `hash`", 2),
+         "`sdist` and `wheels` of a must be tables with a string `hash` and `url`", 2),
         ('version = 1\n[[package]]\nname = "a"\nversion = "1"\ndependencies = [{ version = "1" }]\n',
          "entries of `dependencies` of a must be tables with a string `name`", 2),
         ('version = 1\n[[package]]\nname = "a"\nversion = "1"\ndependencies = [{ name = "b", extra = "x" }]\n',

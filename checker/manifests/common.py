@@ -30,6 +30,16 @@ def project_name(name: str, what: str, path: str, line: int | None) -> str:
     return canonical_pypi_name(name)
 
 
+def artifact_origin(url: str) -> str:
+    """``scheme://host[:port]`` of an artifact URL, lower-cased, user-info (credentials) left out; a location that is
+    not a URL (a relative path) as ``path``. What Source.hosts holds."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "/" in scheme:
+        return "path"
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return f"{scheme.lower()}://{authority.rpartition('@')[2].lower()}"
+
+
 def hash_string(algorithm: str, digest: str) -> str:
     """``algo:hex`` with the algorithm lower-cased and the hex digest lower-cased."""
     return f"{algorithm.strip().lower()}:{digest.strip().lower()}"

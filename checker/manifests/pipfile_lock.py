@@ -195,6 +195,8 @@ def _source(
             known = ", ".join(sorted(sources)) or "none"
             raise ManifestError(f"{what}: unknown index {index!r} (sources: {known})", path, line)
         return registry_source(sources[index]["url"]), frozenset()
+    if sources:  # no index named: pipenv installs from its sources, the first as the index
+        return registry_source(next(iter(sources.values()))["url"]), frozenset()
     return DEFAULT_SOURCE, frozenset()
 
 

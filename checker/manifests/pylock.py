@@ -26,6 +26,7 @@ from typing import NamedTuple, NoReturn
 from checker.errors import ManifestError
 from checker.manifests import pyproject
 from checker.manifests.common import (
+    artifact_origin,
     is_blank,
     canonical_pypi_name,
     expect_list,
@@ -193,9 +194,21 @@ def _source(table: dict, what: str, path: str, line: int | None) -> Source:
         if "url" in archive:
             return Source(kind="url", url=expect_str(archive["url"], f"{what} archive url", path, line))
         return Source(kind="path", url=_location(archive, f"{what} archive", path, line))
-    if "index" in table:
-        return pyproject.registry_source(expect_str(table["index"], f"{what} index", path, line))
-    return pyproject.registry_source(None)
+    index = expect_str(table["index"], f"{what} index", path, line) if "index" in table else None
+    source = pyproject.registry_source(index)
+    hosts = _hosts(table, what, path, line)
+    return source._replace(hosts=hosts) if hosts else source
+
+
+def _hosts(table: dict, what: str, path: str, line: int | None) -> frozenset[str]:
+    """The origins of the sdist's and the wheels' ``url``s: where an installer downloads them from, which need not
+    be the index."""
+    files = [table["sdist"]] if "sdist" in table else []
+    if "wheels" in table:
+        files += expect_list(table["wheels"], f"{what} wheels", path, line)
+    urls = [expect_str(file["url"], f"{what} file url", path, line)
+            for file in files if isinstance(file, dict) and "url" in file]
+    return frozenset(map(artifact_origin, urls))
 
 
 def _location(table: dict, what: str, path: str, line: int | None) -> str:

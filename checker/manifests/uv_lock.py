@@ -28,7 +28,9 @@ import re
 from typing import NamedTuple
 
 from checker.errors import ManifestError
-from checker.manifests.common import canonical_pypi_name, expect_list, expect_table, is_blank, load_toml
+from checker.manifests.common import (
+    artifact_origin, canonical_pypi_name, expect_list, expect_table, is_blank, load_toml,
+)
 from checker.model import Dependency, Manifest, Reader, Source
 
 FORMAT = "uv-lock"
@@ -74,13 +76,13 @@ class _Edge(NamedTuple):
 class _Package:
     """A ``[[package]]`` with its edges resolved to package indexes (mutable while the file is read)."""
 
-    __slots__ = ("name", "version", "source", "source_kind", "line", "hashes", "member", "dependencies", "extras",
-                 "groups")
+    __slots__ = ("name", "version", "source", "source_kind", "line", "hashes", "hosts", "member", "dependencies",
+                 "extras", "groups")
 
     def __init__(self, name: str, version: str | None, source: dict | None, source_kind: str | None,
-                 line: int | None, hashes: frozenset[str]) -> None:
+                 line: int | None, hashes: frozenset[str], hosts: frozenset[str]) -> None:
         self.name, self.version, self.source, self.source_kind = name, version, source, source_kind
-        self.line, self.hashes = line, hashes
+        self.line, self.hashes, self.hosts = line, hashes, hosts
         self.member = False
         self.dependencies: list[_Edge] = []
         self.extras: dict[str, list[_Edge]] = {}
@@ -93,8 +95,9 @@ def _build(data: dict, lines: list[int | None], text: str, path: str) -> Manifes
     manifest_table = expect_table(data.get("manifest", {}), "[manifest]", path)
     members = _member_names(manifest_table, path)
     raw_packages = expect_list(data.get("package", []), "[[package]]", path)
+    origins: dict[frozenset[str], frozenset[str]] = {}  # one frozenset per set of hosts, shared by the packages
     packages = [
-        _read_package(raw, lines[index] if index < len(lines) else None, members, path)
+        _read_package(raw, lines[index] if index < len(lines) else None, members, origins, path)
         for index, raw in enumerate(raw_packages)
     ]
     _check_hashes(packages, path)
@@ -108,7 +111,7 @@ def _build(data: dict, lines: list[int | None], text: str, path: str) -> Manifes
         path=path,
         format=FORMAT,
         ecosystem="pypi",
-        dependencies=_dependencies(packages, roots, path),
+        dependencies=_dependencies(packages, roots, path, {}),
         kind="lock",
     )
 
@@ -134,7 +137,8 @@ def _member_names(manifest_table: dict, path: str) -> frozenset[str]:
     return frozenset(canonical_pypi_name(member) for member in members)
 
 
-def _read_package(raw: object, line: int | None, members: frozenset[str], path: str) -> _Package:
+def _read_package(raw: object, line: int | None, members: frozenset[str],
+                  origins: dict[frozenset[str], frozenset[str]], path: str) -> _Package:
     """Name, version, source and hashes of one ``[[package]]`` (edges come later, once every package is known)."""
     if type(raw) is not dict:
         raise ManifestError(f"[[package]] must be a table, found {type(raw).__name__}", path, line)
@@ -147,7 +151,8 @@ def _read_package(raw: object, line: int | None, members: frozenset[str], path: 
         raise ManifestError(f"`version` of {name} must be a string", path, line)
     source = raw.get("source")
     kind = None if source is None else _source_kind(source, name, path, line)
-    package = _Package(name, version, source, kind, line, _hashes(raw, name, path, line))
+    hashes, hosts = _files(raw, name, path, line)
+    package = _Package(name, version, source, kind, line, hashes, origins.setdefault(hosts, hosts))
     # The project itself: a workspace member, or the root (which a single-project lock does not list).
     package.member = kind in _MEMBER_SOURCES and (name in members or source[kind] == ".")  # type: ignore[index]
     return package
@@ -165,9 +170,10 @@ def _source_kind(source: object, name: str, path: str, line: int | None) -> str:
     return kinds[0]
 
 
-def _hashes(raw: dict, name: str, path: str, line: int | None) -> frozenset[str]:
+def _files(raw: dict, name: str, path: str, line: int | None) -> tuple[frozenset[str], frozenset[str]]:
     """The ``hash`` of the sdist and of every wheel, lower-cased (not the hash of a wheel's zstd copy: no
-    installer checks that one). Their form is checked for the whole file at once by ``_check_hashes``."""
+    installer checks that one), and the origins of their ``url``s (uv downloads from those, not from the index).
+    The form of the hashes is checked for the whole file at once by ``_check_hashes``."""
     files = raw.get("wheels", [])
     if type(files) is not list:
         raise ManifestError(f"`wheels` of {name} must be an array", path, line)
@@ -176,14 +182,16 @@ def _hashes(raw: dict, name: str, path: str, line: int | None) -> frozenset[str]
     try:
         values = [entry["hash"] for entry in files if "hash" in entry]
         joined = "\n".join(values).lower()
-    except TypeError:  # an entry that is not a table, or a hash that is not a string
-        raise ManifestError(f"`sdist` and `wheels` of {name} must be tables with a string `hash`", path,
+        urls = {entry["url"] for entry in files if "url" in entry}
+        hosts = frozenset(map(artifact_origin, urls)) if urls else frozenset()
+    except TypeError:  # an entry that is not a table, or a hash or url that is not a string
+        raise ManifestError(f"`sdist` and `wheels` of {name} must be tables with a string `hash` and `url`", path,
                             line) from None
     if not values:
-        return frozenset()
+        return frozenset(), hosts
     if joined.count("\n") != len(values) - 1:
         raise ManifestError(f"a `hash` of {name} spans lines", path, line)
-    return frozenset(joined.split("\n"))
+    return frozenset(joined.split("\n")), hosts
 
 
 def _check_hashes(packages: list[_Package], path: str) -> None:
@@ -335,7 +343,8 @@ def _reachable(seeds: tuple[_Edge, ...], packages: list[_Package]) -> set[int]:
     return {index for index, _ in seen}
 
 
-def _dependencies(packages: list[_Package], roots: _Roots, path: str) -> tuple[Dependency, ...]:
+def _dependencies(packages: list[_Package], roots: _Roots, path: str,
+                  sources: dict[tuple[str, frozenset[str]], Source]) -> tuple[Dependency, ...]:
     if roots.known:
         # Prod wins over optional, optional over dev; packages that nothing reaches stay prod (the strictest).
         prod = _reachable(roots.prod, packages)
@@ -350,7 +359,7 @@ def _dependencies(packages: list[_Package], roots: _Roots, path: str) -> tuple[D
             ecosystem="pypi",
             name=package.name,
             version=package.version,
-            source=_source(package),
+            source=_source(package, sources),
             hashes=package.hashes,
             scope="optional" if index in optional else "dev" if index in dev else "prod",
             direct=index in direct,
@@ -363,13 +372,18 @@ def _dependencies(packages: list[_Package], roots: _Roots, path: str) -> tuple[D
     )
 
 
-def _source(package: _Package) -> Source:
-    """The model's Source for a package's ``source`` table (a path for path, directory, editable, virtual)."""
+def _source(package: _Package, sources: dict[tuple[str, frozenset[str]], Source]) -> Source:
+    """The model's Source for a package's ``source`` table (a path for path, directory, editable, virtual); a
+    registry package's with the hosts its files are downloaded from (one Source per index and hosts, shared)."""
     if package.source is None or package.source_kind is None:
-        return Source()
+        return Source(hosts=package.hosts)
     value = package.source[package.source_kind]
     if package.source_kind == "registry":
-        return Source("registry", url=value)
+        key = (value, package.hosts)
+        source = sources.get(key)
+        if source is None:
+            source = sources[key] = Source("registry", url=value, hosts=package.hosts)
+        return source
     if package.source_kind == "git":
         return _git_source(value)
     if package.source_kind == "url":
@@ -478,10 +492,12 @@ _FILE_FIELDS = (
     + r"(?:, upload-time = " + _FAST_STR + r")?"
 )
 _ZSTD_TABLE = r"\{(?:(?: hash = " + _FAST_STR + r"(?:, size = " + _INT + r")?| size = " + _INT + r") )?\}"
+# A file's location: a URL, whose origin (scheme and host) is captured, or a path or file name.
+_FILE_LOCATION = r'(?:url = "([^/"]*//[^/"]*)[^"]*"|(?:url|path|filename) = ' + _FAST_STR + ")"
 _WHEEL_LINE = re.compile(
-    r"    \{ (?:url|path|filename) = " + _FAST_STR + _FILE_FIELDS + r"(?:, zstd = " + _ZSTD_TABLE + r")? \},\n"
+    r"    \{ " + _FILE_LOCATION + _FILE_FIELDS + r"(?:, zstd = " + _ZSTD_TABLE + r")? \},\n"
 )
-_SDIST = re.compile(r"\{ (?:url|path) = " + _FAST_STR + _FILE_FIELDS + r" \}")
+_SDIST = re.compile(r"\{ " + _FILE_LOCATION + _FILE_FIELDS + r" \}")
 
 
 def read_fast(text: str) -> tuple[dict, list[int | None]] | None:
@@ -628,7 +644,7 @@ class _FastReader:
         elif package_root and key == "sdist":
             found = _SDIST.match(text, start)
             if found is not None and text.find("\n", start, found.end()) < 0:
-                return _file_entry(found.group(1)), found.end()
+                return _file_entry(found.group(1), found.group(2)), found.end()
         return None, -1
 
     def _dependency_lines(self, pos: int) -> tuple[list | None, int]:
@@ -651,8 +667,7 @@ class _FastReader:
         start = pos
         found = match(text, pos)
         while found is not None:
-            file_hash = found.group(1)
-            items.append({} if file_hash is None else {"hash": file_hash})
+            items.append(_file_entry(found.group(1), found.group(2)))
             pos = found.end()
             found = match(text, pos)
         return self._closed(items, start, pos)
@@ -738,5 +753,10 @@ def _source_table(kind: str, value: str, subdirectory: str | None) -> dict:
     return source
 
 
-def _file_entry(file_hash: str | None) -> dict:
-    return {} if file_hash is None else {"hash": file_hash}
+def _file_entry(origin: str | None, file_hash: str | None) -> dict:
+    """A wheel or sdist table as ``_files`` reads it: its hash, and for a URL its origin in place of the URL (the
+    origin of an origin is itself, so both readers give the same hosts)."""
+    entry = {} if file_hash is None else {"hash": file_hash}
+    if origin is not None:
+        entry["url"] = origin
+    return entry

@@ -140,6 +140,12 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             problem = _registry_url_problem(url, options, fetched=fetched is not None)
             if problem:
                 yield Issue(problem, hint="use an allowed registry over HTTPS, or add the host to registry-source.hosts")
+        # uv.lock, pylock.toml: the artifacts are downloaded from the URLs the lockfile records, whatever the index.
+        for origin in sorted(source.hosts):
+            problem = None if origin == "path" else _registry_url_problem(origin + "/", options, fetched=True)
+            if problem:
+                yield Issue(f"artifact {problem}", hint="regenerate the lockfile against an allowed index, or add the "
+                            "host to registry-source.hosts")
         return
     from checker.redaction import redact_url
 
