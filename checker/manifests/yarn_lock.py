@@ -66,7 +66,7 @@ from checker.manifests.jslocks import (
 )
 from checker.manifests.npm_common import is_git_url
 from checker.model import DEFAULT_SOURCE as _DEFAULT_SOURCE
-from checker.model import Dependency, Manifest, Reader, Source
+from checker.model import Dependency, Manifest, Problem, Reader, Source
 from checker.npm_tarball import parse_tarball_url
 
 FORMAT = "yarn-lock"
@@ -91,11 +91,13 @@ def parse_lock(text: str, path: str, read: Reader, *, fast: bool = True) -> Mani
     loader), which tests use to check that both paths give the same Manifest."""
     if is_blank(text):
         raise ManifestError("empty file, expected a yarn.lock lockfile", path)
+    problems: list[Problem] = []
     if "__metadata" in text and _BERRY_METADATA.search(text):  # the substring test first: it is far cheaper
-        dependencies = _Berry(text, path, read, fast).dependencies()
+        dependencies = _Berry(text, path, read, fast, problems).dependencies()
     else:
         dependencies = _Classic(text, path, read, fast).dependencies()
-    return Manifest(path=path, format=FORMAT, ecosystem="npm", dependencies=dependencies, kind="lock")
+    return Manifest(path=path, format=FORMAT, ecosystem="npm", dependencies=dependencies, kind="lock",
+                    problems=tuple(problems))
 
 
 class _Entry(NamedTuple):
@@ -612,11 +614,13 @@ def _with_commit(source: Source, ranges: list[str]) -> Source:
 class _Berry:
     """Yarn 2+'s YAML lockfile."""
 
-    def __init__(self, text: str, path: str, read: Reader, fast: bool = True) -> None:
+    def __init__(self, text: str, path: str, read: Reader, fast: bool = True,
+                 problems: list[Problem] | None = None) -> None:
         self.text = text
         self.path = path
         self.read = read
         self.fast = fast
+        self.problems = problems if problems is not None else []
 
     def dependencies(self) -> tuple[Dependency, ...]:
         document = lockyaml.load(self.text, self.path, fast=self.fast, line_depth=1)
@@ -669,6 +673,15 @@ class _Berry:
         version = fields.get("version")
         if type(version) is not str or not version:
             raise ManifestError(f"entry {descriptors[0]!r} has no `version` string", path, line)
+        fetched = _locator_version(reference)
+        if fetched is not None and fetched != version:
+            # Yarn fetches what the locator names; `version` is only a label. Trusting the label would show a
+            # reviewer one version while another is installed.
+            self.problems.append(Problem(
+                f"entry {descriptors[0]!r} says version {version!r}, but its resolution {resolution!r} is what Yarn "
+                f"fetches ({fetched}): lockgate judges the resolution, and a lockfile that contradicts itself was not "
+                "written by Yarn", line))
+            version = fetched
         checksum = fields.get("checksum")
         if checksum is None:
             hashes: frozenset[str] = frozenset()
@@ -760,6 +773,17 @@ class _Berry:
             return roots
         project = read_package_json(lock_dir, self.read, line_path=self.path)
         return None if project is None else _project_roots(project, index, entries, berry=True)
+
+
+def _locator_version(reference: str) -> str | None:
+    """The version a Berry locator's reference fetches from the registry (``npm:4.17.21``, the ``npm:`` locator
+    inside a ``patch:``), or None for references that name no registry version (git, tarballs, paths)."""
+    if reference.startswith("npm:"):
+        return reference[4:].partition("::")[0] or None
+    if reference.startswith("patch:"):
+        inner = split_descriptor(_patch(reference)[0])[1]
+        return _locator_version(inner) if inner.startswith("npm:") else None
+    return None
 
 
 def _metadata_version_line(text: str) -> int | None:

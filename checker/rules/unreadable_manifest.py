@@ -16,9 +16,8 @@ def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, 
     at ``unchanged`` when it was like this before the change judged."""
     for problem in head.problems:
         whole = head.kind == "unreadable"
-        what = "cannot be read" if whole else "is only partly read"
         yield Issue(
-            f"{what}: {problem.message}" + ("" if whole else " (the rest of the file is judged)"),
+            f"cannot be read: {problem.message}" if whole else f"{problem.message} (the rest of the file is judged)",
             hint=_hint(head, whole),
             level=None if problem.changed else options["unchanged"],
             line=problem.line,
