@@ -57,6 +57,12 @@ PATHS = {
     "npm-shrinkwrap": "npm-shrinkwrap.json",
     "yarn-lock": "yarn.lock",
     "pnpm-lock": "pnpm-lock.yaml",
+    "npmrc": ".npmrc",
+    "yarnrc-yml": ".yarnrc.yml",
+    "yarnrc": ".yarnrc",
+    "pip-conf": "pip.conf",
+    "uv-toml": "uv.toml",
+    "bunfig": "bunfig.toml",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -69,6 +75,7 @@ _SYNTAX = {
     "requirements": '-=<>~!;@#[]()/:.,*\\$"\'\n\t rcehi0123456789_+',
     "dockerfile": 'FROMASRUNCOPYARG${}:-+=@/\\#\n\t <>"\'.0123456789',
     "yarn": '"@:#,^~ \n\t-./0123456789abcdefvrsionlvdgty',
+    "ini": '[]=;#"\'\\${}:/@.\n\r\t -_registryscatruefalsn[]',
 }
 _FAMILY = {
     "requirements": "requirements",
@@ -85,6 +92,12 @@ _FAMILY = {
     "pnpm-lock": "yaml",
     "yarn-lock": "yarn",
     "dockerfile": "dockerfile",
+    "npmrc": "ini",
+    "pip-conf": "ini",
+    "yarnrc-yml": "yaml",
+    "yarnrc": "yarn",
+    "uv-toml": "toml",
+    "bunfig": "toml",
 }
 
 
@@ -228,6 +241,12 @@ _FIXTURE_SEEDS = {
     "npm-shrinkwrap": ["package_lock/*.json"],
     "yarn-lock": ["yarn_lock/*/yarn.lock"],
     "pnpm-lock": ["pnpm_lock/*.yaml"],
+    "npmrc": ["registry_settings/npmrc/*"],
+    "yarnrc-yml": ["registry_settings/yarnrc_yml/*"],
+    "yarnrc": ["registry_settings/yarnrc/*"],
+    "pip-conf": ["registry_settings/pip_conf/*"],
+    "uv-toml": ["registry_settings/uv_toml/*"],
+    "bunfig": ["registry_settings/bunfig/*"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -244,6 +263,12 @@ _CORPUS_SEEDS = {
     "npm-shrinkwrap": ["edge/packagelockjson/**/npm-shrinkwrap.json"],
     "yarn-lock": ["edge/yarnlock/*.lock", "real/*/yarn.lock"],
     "pnpm-lock": ["edge/pnpmlock/*.yaml", "real/*/pnpm-lock.yaml"],
+    "npmrc": [],
+    "yarnrc-yml": ["real/*/.yarnrc.yml"],
+    "yarnrc": [],
+    "pip-conf": [],
+    "uv-toml": [],
+    "bunfig": [],
 }
 
 
@@ -514,7 +539,7 @@ def to_yarn_classic(document: object) -> str:
 def _load_tree(name: str, text: str) -> object | None:
     """The data of a seed file in the format's own syntax, or None when it is not readable as such."""
     try:
-        if name in ("pyproject", "poetry-lock", "uv-lock", "pylock"):
+        if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig"):
             import tomllib
 
             return tomllib.loads(text)
@@ -533,7 +558,7 @@ def _load_tree(name: str, text: str) -> object | None:
 
 
 def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
-    if name in ("pyproject", "poetry-lock", "uv-lock", "pylock"):
+    if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig"):
         return to_toml
     if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap"):
         return lambda tree: json.dumps(tree, indent=2, ensure_ascii=False)
@@ -542,7 +567,9 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
     return to_yaml
 
 
-TREE_FORMATS = [name for name in ALL_FORMATS if name not in ("requirements", "dockerfile")]
+# Formats whose files are documents of nested values (line formats and ini files are not).
+TREE_FORMATS = [name for name in ALL_FORMATS if name not in ("requirements", "dockerfile", "npmrc", "pip-conf",
+                                                             "yarnrc")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:

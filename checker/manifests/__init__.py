@@ -140,6 +140,13 @@ FORMATS: tuple[Format, ...] = (
     Format("npm-shrinkwrap", "npm", "package_lock", _named("npm-shrinkwrap.json")),
     Format("yarn-lock", "npm", "yarn_lock", _named("yarn.lock")),  # classic v1 or Berry, by content
     Format("pnpm-lock", "npm", "pnpm_lock", _named("pnpm-lock.yaml")),
+    # Registry settings: where installs come from, whether TLS and checksums are checked, whether scripts run.
+    Format("npmrc", "config", "npmrc", _named(".npmrc")),
+    Format("yarnrc-yml", "config", "yarnrc_yml", _named(".yarnrc.yml"), includes=True),
+    Format("yarnrc", "config", "yarnrc", _named(".yarnrc"), includes=True),
+    Format("pip-conf", "config", "pip_conf", _named("pip.conf", "pip.ini")),
+    Format("uv-toml", "config", "uv_toml", _named("uv.toml")),
+    Format("bunfig", "config", "bunfig", _named("bunfig.toml", ".bunfig.toml")),
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -241,7 +241,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     project = _optional_table(data, "project", "[project]", text, path)
 
     poetry_indexes, poetry_sources = _poetry_sources(poetry, text, path)
-    uv_index_options, uv_indexes = _uv_indexes(uv, text, path)
+    uv_index_options, uv_indexes, uv_index_settings = _uv_indexes(uv, text, path)
     ctx = _Context(text, path, poetry_sources, uv_indexes)
 
     project_deps = _pep621(project, ctx)
@@ -251,6 +251,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     deps = project_deps + _dependency_groups(data, ctx) + poetry_deps + _uv_requirements(uv, ctx)
     deps = _apply_uv_sources(deps, _uv_sources(uv, ctx))
     deps += _build_requires(data, ctx)
+    deps += poetry_settings(poetry, text, path) + uv_index_settings + uv_settings(uv, text, path, ("tool", "uv"))
 
     own = _own_names(project, poetry, text, path)
     return Manifest(
@@ -659,19 +660,33 @@ def _merge_poetry_into_project(
 # --- uv --------------------------------------------------------------------------------------------------------
 
 
-def _uv_indexes(uv: dict, text: str, path: str) -> tuple[list[IndexOption], dict[str, str]]:
-    """``[[tool.uv.index]]``: every index as an IndexOption, and the named ones by name."""
+def _uv_indexes(uv: dict, text: str, path: str,
+                where: str = "[[tool.uv.index]]") -> tuple[list[IndexOption], dict[str, str], list[Dependency]]:
+    """``[[tool.uv.index]]`` (``[[index]]`` of uv.toml): every index as an IndexOption, the named ones by name, and
+    each as registry settings: ``uv.index.<name>`` (``uv.index`` without a name) with its URL; the one marked
+    ``default = true`` also as ``uv.default-index`` (what ``UV_DEFAULT_INDEX`` sets), and ``explicit`` as
+    ``uv.index.<name>.explicit``, so that making an index the default or no longer explicit is a change."""
     if "index" not in uv:
-        return [], {}
-    entries = expect_list(uv["index"], "[[tool.uv.index]]", path, _first_key_line(text, "index"))
-    options, named = [], {}
+        return [], {}, []
+    from checker.manifests.settings import setting, text_value, url_value
+
+    entries = expect_list(uv["index"], where, path, _first_key_line(text, "index"))
+    options, named, settings = [], {}, []
     for entry in entries:
-        table = expect_table(entry, "each [[tool.uv.index]]", path)
-        url = required_string(table, "url", "[[tool.uv.index]]", path, _first_key_line(text, "index"))
-        options.append(IndexOption("index", url, _string_line(text, url, 0)[0]))
-        if "name" in table:
-            named[expect_str(table["name"], "[[tool.uv.index]] name", path)] = url
-    return options, named
+        table = expect_table(entry, f"each {where}", path)
+        url = required_string(table, "url", where, path, _first_key_line(text, "index"))
+        line = _string_line(text, url, 0)[0]
+        options.append(IndexOption("index", url, line))
+        name = expect_str(table["name"], f"{where} name", path, line) if "name" in table else None
+        if name is not None:
+            named[name] = url
+        base = f"uv.index.{name}" if name else "uv.index"
+        settings.append(setting(base, url_value(url), path, line, label=name))
+        if table.get("default") is True:
+            settings.append(setting("uv.default-index", url_value(url), path, line, label=name))
+        if "explicit" in table:
+            settings.append(setting(f"{base}.explicit", text_value(table["explicit"]), path, line))
+    return options, named, settings
 
 
 def _uv_pip_indexes(uv: dict, ctx: _Context) -> list[IndexOption]:
@@ -773,3 +788,78 @@ def _apply_uv_sources(deps: list[Dependency], sources: dict[str, list[_UvSource]
             )
     return result
 
+
+
+# --- registry settings -----------------------------------------------------------------------------------------
+# uv's and Poetry's settings that decide where packages come from, whether TLS and hashes are checked and whether
+# source builds may run, as ``config`` dependencies (checker/manifests/settings.py): a changed index is then a
+# Change, reviewed like a version bump and judged by the registry-config rule. uv.toml holds the same settings at
+# its top level (checker/manifests/uv_toml.py reads it with the function below).
+
+_UV_URLS = ("index-url",)
+_UV_URL_LISTS = ("extra-index-url", "find-links")
+_UV_SCALARS = ("no-index", "index-strategy", "no-build", "no-binary", "require-hashes", "verify-hashes")
+_UV_LISTS = ("allow-insecure-host", "only-binary")
+_POETRY_PYPI = "https://pypi.org/simple/"
+
+
+def _setting_line(text: str, parts: tuple[str, ...], key: str) -> tuple[int | None, int]:
+    """Line of ``key`` in the table ``parts`` (the top level when empty), and the offset to search values from."""
+    if parts:
+        return _table_key_line(text, parts, key)
+    at = _key_offset(text, 0, key)
+    return (line_of(text, at), at) if at is not None else (None, 0)
+
+
+def uv_settings(uv: dict, text: str, path: str, parts: tuple[str, ...]) -> list[Dependency]:
+    """The registry settings of uv's table (``[tool.uv]`` of a pyproject.toml, the top level of uv.toml) other than
+    its indexes (``_uv_indexes``): ``uv.<key>``, and for its ``pip`` table ``uv.pip.<key>``."""
+    from checker.manifests.settings import setting, text_value, url_value
+
+    deps = []
+    where = "[" + ".".join(parts) + "]" if parts else "uv.toml"
+    tables = [("uv", uv, parts)]
+    if "pip" in uv:
+        pip_parts = parts + ("pip",)
+        tables.append(("uv.pip", expect_table(uv["pip"], f"{where} pip", path), pip_parts))
+    for prefix, table, table_parts in tables:
+        for key in _UV_URLS + _UV_URL_LISTS + _UV_SCALARS + _UV_LISTS:
+            if key not in table:
+                continue
+            line, cursor = _setting_line(text, table_parts, key)
+            values = table[key] if isinstance(table[key], list) else [table[key]]
+            for value in values:
+                if isinstance(value, (dict, list)):
+                    raise ManifestError(f"{where} {key}: expected a value, found a {type(value).__name__}", path, line)
+                shown = text_value(value)
+                value_line = line
+                if isinstance(value, str) and isinstance(table[key], list):
+                    value_line, cursor = _string_line(text, value, cursor)
+                if key in _UV_URLS or key in _UV_URL_LISTS:
+                    shown = url_value(shown)
+                deps.append(setting(f"{prefix}.{key}", shown, path, value_line))
+    return deps
+
+
+def poetry_settings(poetry: dict, text: str, path: str) -> list[Dependency]:
+    """Poetry's sources: ``poetry.source.<name>`` with the source's URL (PyPI's when it names none), and
+    ``poetry.source.<name>.priority`` with its priority (the legacy ``default = true`` and ``secondary = true`` as
+    ``default`` and ``secondary``), so that promoting a source to primary is a change too."""
+    from checker.manifests.settings import setting, url_value
+
+    deps = []
+    for entry in poetry.get("source", []) if isinstance(poetry.get("source"), list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue  # _poetry_sources has refused it already
+        name = entry["name"]
+        url = entry.get("url") if isinstance(entry.get("url"), str) else None
+        line = _string_line(text, url, 0)[0] if url else _string_line(text, name, 0)[0]
+        deps.append(setting(f"poetry.source.{name}", url_value(url) if url else _POETRY_PYPI, path, line))
+        priority = entry.get("priority")
+        if priority is None and entry.get("default") is True:
+            priority = "default"
+        elif priority is None and entry.get("secondary") is True:
+            priority = "secondary"
+        if priority is not None:
+            deps.append(setting(f"poetry.source.{name}.priority", str(priority), path, line))
+    return deps

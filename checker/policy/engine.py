@@ -29,6 +29,8 @@ def _rule_options(rule: Rule, policy: Policy) -> Mapping[str, Any]:
     options = policy.rules[rule.id].options
     if rule.id == "deny" and options.get("known-bad"):
         return {**options, "packages": tuple(options["packages"]) + known_bad()}
+    if rule.id == "registry-config":  # the hosts registry-source allows, kept in one place
+        return {**options, "hosts": policy.rules["registry-source"].options["hosts"]}
     return options
 
 
@@ -238,6 +240,11 @@ def judge(
         subjects = subjects_for_changes(changes, head, facts)
         base_by_path = {m.path: m for m in base}
         pairs = [(m, base_by_path.get(m.path)) for m in head]
+        # A manifest the change deletes is judged as one that lists nothing: what its removal turns off (an
+        # `ignore-scripts=true` in a deleted .npmrc) is seen by the rules that compare with the base.
+        head_paths = {m.path for m in head}
+        pairs += [(m._replace(dependencies=(), indexes=(), problems=(), commands=(), includes=()), m)
+                  for m in base if m.path not in head_paths]
     findings = _run_rules(subjects, pairs, policy)
     statuses = _review_statuses(changes, policy, ledger, pull_request_evidence)
     findings.extend(_review_findings(changes, statuses, policy))

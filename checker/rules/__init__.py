@@ -10,6 +10,7 @@ RULE_MODULES = (
     "hash_pinning",
     "exact_pinning",
     "registry_source",
+    "registry_config",
     "deny",
     "install_scripts",
     "version_exists",
