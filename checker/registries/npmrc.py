@@ -1,6 +1,7 @@
 """``.npmrc`` settings the facts stage needs: the registry to ask, per-scope registries, and credentials.
 
-npm's ini format, the parts that matter here: ``registry=URL``, ``@scope:registry=URL``, and per-registry
+npm's ini format, decoded as npm decodes it (checker/manifests/npm_ini.py, the same decoder the ``.npmrc`` manifest
+parser uses: quoting, JSON escapes, inline comments, the last of repeated keys winning); the parts that matter here: ``registry=URL``, ``@scope:registry=URL``, and per-registry
 credentials keyed by the registry URL without its scheme — ``//npm.example.com/:_authToken=TOKEN`` (sent as
 ``Bearer``), ``//host/:_auth=BASE64`` (``Basic``), ``//host/:username=`` with ``//host/:_password=BASE64``.
 ``${VAR}`` is expanded from the environment, as npm does; a credential whose variable is unset is left out. Every
@@ -86,26 +87,19 @@ def _secret_parts(expanded: str) -> tuple[str, ...]:
     return (text,) if len(text) >= 4 else ()
 
 
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
-
-
 def parse_npmrc(texts: Iterable[str | None], environ: Mapping[str, str] | None = None) -> NpmConfig:
     """Merge configuration texts, later ones overriding earlier ones key by key."""
     env = os.environ if environ is None else environ
     values: dict[str, str] = {}
     secrets: set[str] = set()
+    from checker.manifests import npm_ini
+
     for text in texts:
-        for raw in (text or "").splitlines():
-            line = raw.strip()
-            if not line or line[0] in "#;" or "=" not in line:
-                continue
-            key, _, value = line.partition("=")
-            key = key.strip()
-            expanded = _expand(_unquote(value), env, secrets)
+        for key, settings in npm_ini.effective(npm_ini.decode(text or "")).items():
+            value = settings[-1].value
+            if not isinstance(value, str):
+                continue  # a boolean, a list: no registry, scope or credential is one
+            expanded = _expand(value, env, secrets)
             if expanded is not None:
                 values[key] = expanded
             else:
