@@ -305,3 +305,12 @@ def test_bunfig_registry_scopes_and_ca() -> None:
     manifest = parse(".bunfig.toml", text)
     assert [(n, v) for n, v, _ in settings(manifest)] == [("bun.install.registry", "https://npm.acme.example/"),
                                                           ("bun.install.cafile", "ca.pem")]
+
+
+def test_yarnrc_yml_registries_for_the_berry_lockfile_reader() -> None:
+    from checker.manifests.yarnrc_yml import registries
+
+    found = registries("npmRegistryServer: https://mirror.example\nnpmScopes:\n  '@acme':\n"
+                       "    npmRegistryServer: https://npm.acme.example\n", ".yarnrc.yml")
+    assert found.default == "https://mirror.example" and found.scopes == {"acme": "https://npm.acme.example"}
+    assert registries("nodeLinker: pnp\n", ".yarnrc.yml").default is None

@@ -26,6 +26,8 @@ setting from review). ``packageExtensions`` is not read: what it adds to the dep
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from checker.manifests import gha_yaml
 from checker.manifests.gha_yaml import Mapping, Node, Scalar, Sequence
 from checker.manifests.settings import credential_value, file_hash, in_node_modules, repository_path, setting, url_value
@@ -219,3 +221,26 @@ class _Reader:
             if checksum:
                 hashes = hashes | {f"yarn-plugin:{checksum}"}
             self.add("yarn.plugins", written, item.line, label=spec, hashes=hashes)
+
+
+class Registries(NamedTuple):
+    """The registries one ``.yarnrc.yml`` configures: the default (None: not set here) and one per scope (without
+    ``@``), as Yarn would fetch ``npm:`` resolutions from them."""
+
+    default: str | None
+    scopes: dict[str, str]
+
+
+def registries(text: str, path: str) -> Registries:
+    """``npmRegistryServer`` and ``npmScopes.<scope>.npmRegistryServer`` of one ``.yarnrc.yml``, for the readers of
+    Berry's yarn.lock (whose ``resolution``s name no host: Yarn fetches them from these). Yarn merges the files of
+    every folder from the project up, the nearer one winning key by key; ``${VAR}`` references are kept."""
+    manifest = parse(text, path, lambda _: None)
+    default = None
+    scopes: dict[str, str] = {}
+    for dep in manifest.dependencies:
+        if dep.name == "yarn.npmRegistryServer":
+            default = dep.version
+        elif dep.name.startswith("yarn.npmScopes.") and dep.name.endswith(".npmRegistryServer"):
+            scopes[dep.name[len("yarn.npmScopes."):-len(".npmRegistryServer")].lstrip("@")] = dep.version or ""
+    return Registries(default, scopes)
