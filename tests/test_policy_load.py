@@ -71,7 +71,7 @@ def test_no_policy_file_means_the_default_preset() -> None:
     assert policy.ignore == ()
     assert {rule: setting.level for rule, setting in policy.rules.items()} == {
         "unreadable-manifest": "block",
-        "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
+        "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "registry-config": "block", "deny": "block",
         "review": "block", "policy-change": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
         "install-scripts": "block",
@@ -560,7 +560,7 @@ def test_starter_policy_loads() -> None:
     assert policy.ignore == ()
     assert {rule: setting.level for rule, setting in policy.rules.items()} == {
         "unreadable-manifest": "block",
-        "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
+        "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "registry-config": "block", "deny": "block",
         "review": "block", "policy-change": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
         "install-scripts": "block",

@@ -97,7 +97,7 @@ def denied(text: str, reason: str | None = None, url: str | None = None) -> Deny
 def test_rules_and_their_default_levels() -> None:
     assert {rule_id: rule.default_level for rule_id, rule in all_rules().items()} == {
         "unreadable-manifest": "block",
-        "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "deny": "block",
+        "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "registry-config": "block", "deny": "block",
         "review": "block", "policy-change": "block", "exception-expired": "warn",
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block",
         "install-scripts": "block",

@@ -397,7 +397,7 @@ RULE = Rule(
         "  ignore-scripts=true -> ignore-scripts=false # block: install scripts of dependencies run again\n"
         ".yarnrc.yml:\n"
         "  checksumBehavior: ignore                    # block: a package whose checksum does not match is installed\n"
-        "pnpm-workspace.yaml / .npmrc:\n"
+        ".npmrc (pnpm):\n"
         "  only-built-dependencies[]=esbuild           # warn: lets esbuild run install scripts"
     ),
     options=(
