@@ -104,7 +104,7 @@ def test_npmrc_credentials_in_a_registry_url_are_removed() -> None:
 def test_npmrc_a_setting_under_a_section_or_an_env_key_is_a_problem() -> None:
     manifest = parse(".npmrc", "${SCOPE}:registry=https://x.example/\n[foo]\nregistry=https://evil.example/\n"
                                "[registry.x]\n")
-    assert [line for _, line in manifest.problems] == [1, 3, 4]
+    assert [problem.line for problem in manifest.problems] == [1, 3, 4]
     assert settings(manifest) == [("npm.${SCOPE}:registry", "https://x.example/", 1)]  # judged all the same
 
 
@@ -192,7 +192,7 @@ def test_yarnrc_yml_keys_in_another_case_are_read() -> None:
 
 def test_yarnrc_yml_wrong_types_are_problems_not_crashes() -> None:
     manifest = parse(".yarnrc.yml", "npmRegistryServer: [a]\nnpmScopes: x\nplugins: {a: b}\n")
-    assert [line for _, line in manifest.problems] == [1, 2, 3] and manifest.dependencies == ()
+    assert [problem.line for problem in manifest.problems] == [1, 2, 3] and manifest.dependencies == ()
 
 
 # --- .yarnrc (Yarn 1) -----------------------------------------------------------------------------------------------
