@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from checker.cli import main
 
 
@@ -85,8 +83,6 @@ def test_checksums_turned_off_in_yarnrc_yml_are_blocked(capsys, repo) -> None:
     assert finding["name"] == "yarn.checksumBehavior" and finding["line"] == 2
 
 
-@pytest.mark.xfail(reason="needs the collect stage to re-parse a manifest when only a file it includes changed "
-                          "(Format.includes; the lead's change to checker/collect.py)", strict=False)
 def test_a_new_committed_yarn_release_under_the_same_path_needs_review(capsys, repo) -> None:
     rc = "yarnPath: .yarn/releases/yarn-4.5.0.cjs\n"
     base = repo.commit("base", {".yarnrc.yml": rc, ".yarn/releases/yarn-4.5.0.cjs": "// yarn\n"})
