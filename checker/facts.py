@@ -5,8 +5,9 @@ changed ones in a pull request, every one with ``--all``), concurrently, each qu
 - the package registries (checker/registries/gather.py) about PyPI and npm versions that come from a registry:
   whether the version exists or is yanked, when it was released, its published hashes, its provenance and
   publisher, its install scripts, and the strongest provenance of the versions published before it;
-- GitHub (checker/registries/github.py) about GitHub Actions pinned by full commit SHA: the commit the version
-  comment's tag points to, and whether the commit is reachable from a branch or tag of the repository.
+- GitHub (checker/registries/github.py) about GitHub Actions and pre-commit hook repositories on github.com pinned
+  by full commit SHA: the commit the version comment's tag points to, and whether the commit is reachable from a
+  branch or tag of the repository.
 
 Offline (``--offline``, the hook's default) the registries answer from the on-disk cache only and GitHub is not
 asked; whatever is not known is UNKNOWN with a reason ("offline, not cached: …"): "could not find out", never "no".
@@ -24,7 +25,7 @@ import datetime as dt
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from checker.gitrefs import is_full_sha, repository_of, version_label
+from checker.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
 from checker.model import UNKNOWN, Dependency, Facts
 
 FactsKey = tuple[str, str, str]
@@ -266,13 +267,19 @@ def _to_facts(answer: Any, now: dt.datetime | None) -> Facts:
 
 def _github_facts(deps: list[Dependency], *, offline: bool, environ: Mapping[str, str] | None,
                   github: Any, budget: float | None = None) -> dict[FactsKey, Facts]:
-    pins: dict[FactsKey, set[str]] = {}
+    """Facts of commit pins of GitHub repositories: actions, and pre-commit hook repositories on github.com (a
+    hook repository elsewhere is not asked anything: pin-comment reports that it cannot be checked)."""
+    pins: dict[FactsKey, tuple[str, set[str]]] = {}
     for dep in deps:
-        if dep.ecosystem == "actions" and is_full_sha(dep.version):
-            tags = pins.setdefault((dep.ecosystem, dep.name, dep.version or ""), set())
-            tag = version_label(dep.label)
-            if tag is not None:
-                tags.add(tag)
+        if dep.ecosystem not in PINNED_ECOSYSTEMS or not is_full_sha(dep.version):
+            continue
+        repo = pinned_repository(dep.ecosystem, dep.name)
+        if repo is None:
+            continue
+        _, tags = pins.setdefault((dep.ecosystem, dep.name, dep.version or ""), (repo, set()))
+        tag = comment_tag(dep.label)
+        if tag is not None:
+            tags.add(tag)
     if not pins:
         return {}
     if offline:
@@ -285,16 +292,22 @@ def _github_facts(deps: list[Dependency], *, offline: bool, environ: Mapping[str
         github = GitHubRefs.from_environment(environ, **({"budget_seconds": budget} if budget is not None else {}))
     keys = sorted(pins)
     with ThreadPoolExecutor(max_workers=min(WORKERS, len(keys))) as pool:
-        found = list(pool.map(lambda key: _action_pin_facts(github, key, sorted(pins[key])), keys))
+        found = list(pool.map(lambda key: _pin_facts(github, key, pins[key][0], sorted(pins[key][1])), keys))
     return dict(zip(keys, found))
 
 
-def _action_pin_facts(github: Any, key: FactsKey, tags: list[str]) -> Facts:
+def _pin_facts(github: Any, key: FactsKey, repo: str, tags: list[str]) -> Facts:
     from checker.registries.github import GitHubUnavailable
 
-    _, name, sha = key
-    repo = repository_of(name)
     reasons: list[str] = []
+    if key[0] == "pre-commit":
+        # An action that names no repository cannot run; a hook repository URL is a clone URL that the GitHub API
+        # may not know (GitHub Enterprise Server's API asked about github.com): "not found" proves nothing here.
+        try:
+            if github.default_branch(repo) is None:
+                return Facts(*key, reason=f"GitHub's API at {github.api_url} knows no repository {repo}")
+        except GitHubUnavailable as exc:
+            return Facts(*key, reason=str(exc))
     tag_commits: object = UNKNOWN
     try:
         tag_commits = MappingProxyType({tag: github.version_tag_commit(repo, tag) for tag in tags})
@@ -302,7 +315,7 @@ def _action_pin_facts(github: Any, key: FactsKey, tags: list[str]) -> Facts:
         reasons.append(str(exc))
     reachable: object = UNKNOWN
     try:
-        answer = github.commit_reachable(repo, sha, tags)
+        answer = github.commit_reachable(repo, key[2], tags)
         if answer is None:
             reasons.append(f"no branch or tag of {repo} among the first {github.max_compares} compared contains it")
         else:

@@ -1,7 +1,8 @@
-"""Ordering GitHub Action refs and container image tags, for the diff's upgraded / downgraded / bump.
+"""Ordering GitHub Action refs, pre-commit revs and container image tags, for the diff's upgraded / downgraded /
+bump.
 
 An action pinned by commit is ordered by its version comment (``@<sha>  # v4.2.0``); one pinned by tag by the
-tag (``@v4`` < ``@v4.2.0``). An image is ordered by its tag, and only against a tag of the same variant:
+tag (``@v4`` < ``@v4.2.0``). A pre-commit ``rev`` likewise (``rev: <sha>  # frozen: v4.2.0``, ``rev: v4.2.0``). An image is ordered by its tag, and only against a tag of the same variant:
 ``26.7.0-trixie`` < ``26.8.0-trixie``, but ``3.12-slim`` and ``3.12-alpine`` are different images, not versions
 of one. A digest alone (``@sha256:…``) orders nothing: such a change is ``source-changed``.
 """
@@ -12,18 +13,18 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from checker.gitrefs import is_full_sha, version_label
+from checker.gitrefs import comment_tag, is_full_sha
 
 _TAG = re.compile(r"[vV]?(\d+(?:\.\d+)*)(.*)")
 
 
 def comparable(ecosystem: str, version: str | None, label: str | None) -> str | None:
-    """The text that orders an actions or docker dependency: the comment's version for a SHA pin, the tag
-    otherwise; None when there is nothing to order by."""
+    """The text that orders an actions, pre-commit or docker dependency: the comment's version for a SHA pin, the
+    tag otherwise; None when there is nothing to order by."""
     if version is None:
         return None
-    if ecosystem == "actions":
-        return version_label(label) if is_full_sha(version) else version
+    if ecosystem in ("actions", "pre-commit"):
+        return comment_tag(label) if is_full_sha(version) else version
     tag = version.partition("@")[0] if "@" in version else (None if ":" in version else version)
     return tag or None
 

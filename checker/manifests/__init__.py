@@ -147,6 +147,9 @@ FORMATS: tuple[Format, ...] = (
     Format("pip-conf", "config", "pip_conf", _named("pip.conf", "pip.ini")),
     Format("uv-toml", "config", "uv_toml", _named("uv.toml")),
     Format("bunfig", "config", "bunfig", _named("bunfig.toml", ".bunfig.toml")),
+    # pre-commit reads the .yaml name; prek also the .yml one, and both in subfolders (prek's workspaces)
+    Format("pre-commit-config", "pre-commit", "precommit_config",
+           _named(".pre-commit-config.yaml", ".pre-commit-config.yml")),
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -20,6 +20,7 @@ RULE_MODULES = (
     "provenance_downgrade",
     "action_pinning",
     "pin_comment",
+    "hook_pinning",
     "image_pinning",
     "review",
     "policy_change",
