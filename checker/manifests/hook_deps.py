@@ -80,6 +80,7 @@ _CRATE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _CARGO_EXACT = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
 _CONDA_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _CONDA_VERSION = re.compile(r"[0-9A-Za-z_.+!-]+")
+_BARE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _PEP508_SIGNS = ("==", ">=", "<=", "!=", "~=", "<", ">", ";", "[", " @ ")
 
 
@@ -127,6 +128,9 @@ def _inferred(text: str) -> tuple[str | None, str | None]:
             return "npm", None
         if _GO_PATH.fullmatch(name):
             return "go", None
+    if _BARE_NAME.fullmatch(text):
+        return None, ("names no version (any package manager takes the newest release), and " + unknown
+                      + "; write the hook's language: in this file and pin an exact version")
     return None, unknown + fix
 
 

@@ -14,6 +14,8 @@ pre-commit's ``clientlib.py``):
   only change lockgate makes is to drop a credential from the URL (``https://user:TOKEN@host/…``): it is not part
   of which repository runs, and must never be shown (checker/redaction.py). A ``rev`` that is missing is a
   Problem (pre-commit requires one).
+- pre-commit before 1.0 read a file that is only the list of repositories, and before 1.7 called ``rev`` ``sha``:
+  both are read (a repository that pins an old pre-commit still runs them).
 - ``repo: local`` and ``repo: meta`` (and prek's ``repo: builtin``) have no ``rev`` and are no dependency; but the
   ``additional_dependencies`` of a local hook are installed from the registries, and read like every other.
 - ``hooks[*].additional_dependencies``: strings handed to the installer of the hook's language (see
@@ -59,12 +61,15 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     root = load(text, path)
     if root is None:
         raise ManifestError("empty file, expected a pre-commit configuration (a mapping with repos:)", path, 1)
-    if not isinstance(root, Mapping):
+    if isinstance(root, Sequence):
+        repos: Node | None = root  # the layout before pre-commit 1.0: the list of repositories alone
+    elif isinstance(root, Mapping):
+        repos = root.get("repos")
+        if repos is None:
+            raise ManifestError("repos: is missing (pre-commit requires it)", path, root.line)
+    else:
         raise ManifestError(f"a pre-commit configuration must be a mapping with repos:, found {describe(root)}",
                             path, root.line)
-    repos = root.get("repos")
-    if repos is None:
-        raise ManifestError("repos: is missing (pre-commit requires it)", path, root.line)
     if not isinstance(repos, Sequence):
         raise ManifestError(f"repos must be a list of repositories, found {describe(repos)}", path, repos.line)
     config = _Config(path, text)
@@ -128,8 +133,9 @@ class _Config:
         from checker.redaction import redact_url
 
         name = redact_url(url)
-        rev_line = entry.key_line("rev")
-        rev = self.string(entry.get("rev"), f"{what}.rev")
+        key = "rev" if entry.key_line("rev") is not None or entry.key_line("sha") is None else "sha"
+        rev_line = entry.key_line(key)
+        rev = self.string(entry.get(key), f"{what}.{key}")
         if rev is None:
             self.problem(f"{what} ({name}) has no rev: pre-commit refuses a repository without one, and lockgate "
                          "cannot tell which commit would run", rev_line or entry.key_line("repo"))
