@@ -67,6 +67,10 @@ NO_INSTALL_LANGUAGES = frozenset({
     "unsupported_script",
 })  # fmt: skip
 
+# No name with its version, URL or markers comes near this; a longer string is not read (a Problem), which also
+# bounds what the readers' regular expressions are handed.
+MAX_LENGTH = 1000
+
 _INSTALLERS = {"pypi": "pip", "npm": "npm", "gem": "gem", "go": "go install", "cargo": "cargo", "conda": "conda"}
 
 # A ruby gem's version as RubyGems writes one (Gem::Version's pattern, without white space).
@@ -74,7 +78,7 @@ _GEM_VERSION = re.compile(r"[0-9]+(?:\.[0-9A-Za-z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A
 _GEM_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 # A Go module version: semantic version with a leading v (pseudo-versions included), or a full commit.
 _GO_VERSION = re.compile(r"v[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?|[0-9a-fA-F]{40}")
-_GO_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*(?:\.[A-Za-z0-9._~-]+)(?:/[A-Za-z0-9._~+-]+)+")
+_GO_ELEMENT = re.compile(r"[A-Za-z0-9._~+-]+")
 _CRATE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 # cargo install --version X: a bare MAJOR.MINOR.PATCH (with a pre-release or build) is that version exactly.
 _CARGO_EXACT = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
@@ -126,12 +130,20 @@ def _inferred(text: str) -> tuple[str | None, str | None]:
     if at and name:
         if "/" not in name:
             return "npm", None
-        if _GO_PATH.fullmatch(name):
+        if _is_go_path(name):
             return "go", None
     if _BARE_NAME.fullmatch(text):
         return None, ("names no version (any package manager takes the newest release), and " + unknown
                       + "; write the hook's language: in this file and pin an exact version")
     return None, unknown + fix
+
+
+def _is_go_path(text: str) -> bool:
+    """A module path that the go command downloads: elements of letters, digits and ``._~+-`` joined by ``/``, the
+    first one a host name (it holds a dot: ``github.com/x/y``, ``golang.org/x/tools``)."""
+    elements = text.split("/")
+    return (len(elements) >= 2 and "." in elements[0] and not elements[0].startswith(".")
+            and all(_GO_ELEMENT.fullmatch(element) for element in elements))
 
 
 def _single_equals(text: str) -> bool:
@@ -148,6 +160,9 @@ def _single_equals(text: str) -> bool:
 def read(text: str, ecosystem: str, where: Where) -> Dependency:
     """The dependency a string names for ``ecosystem``; ManifestError (its message only is used) when the
     installer would not take it as a package lockgate can name."""
+    if len(text) > MAX_LENGTH:
+        raise ManifestError(f"longer than {MAX_LENGTH} characters: no package name and version is, and lockgate "
+                            "does not read it")
     if text.startswith("-"):
         raise ManifestError(f"an option of {_INSTALLERS[ecosystem]}, not a package: it can change where every "
                             "package of the hook comes from")

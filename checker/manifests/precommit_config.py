@@ -79,6 +79,11 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
                     kind="declared", problems=tuple(config.problems))
 
 
+def _short(text: str, limit: int = 120) -> str:
+    """A value as a message may quote it: a hostile file's megabyte-long string is cut."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 class _Config:
     """Collects the dependencies and problems of one file, in file order, each at most once (an alias repeats a
     node; the same dependency read twice is one)."""
@@ -185,7 +190,7 @@ class _Config:
         hook_id = self.string(hook.get("id"), f"{what}.id")
         language_node = self.string(hook.get("language"), f"{what}.language")
         language = language_node.text if language_node is not None else None
-        label = f"{hook_id.text if hook_id is not None else what} ({repo})"
+        label = f"{_short(hook_id.text) if hook_id is not None else what} ({_short(repo)})"
         for item in deps.items:
             text_node = self.string(item, f"{what}.additional_dependencies[*]")
             if text_node is None:
@@ -195,11 +200,12 @@ class _Config:
 
     def additional(self, text: str, language: str | None, where: hook_deps.Where) -> None:
         ecosystem, why = hook_deps.ecosystem_of(language, text)
+        shown = _short(text)
         if ecosystem is None:
             if why is not None:
-                self.problem(f"additional dependency {text!r} of hook {where.hook}: {why}", where.line)
+                self.problem(f"additional dependency {shown!r} of hook {where.hook}: {why}", where.line)
             return
         try:
             self.add(hook_deps.read(text, ecosystem, where))
         except ManifestError as error:
-            self.problem(f"additional dependency {text!r} of hook {where.hook}: {error.message}", where.line)
+            self.problem(f"additional dependency {shown!r} of hook {where.hook}: {error.message}", where.line)
