@@ -63,6 +63,7 @@ PATHS = {
     "pip-conf": "pip.conf",
     "uv-toml": "uv.toml",
     "bunfig": "bunfig.toml",
+    "pre-commit-config": ".pre-commit-config.yaml",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -90,6 +91,7 @@ _FAMILY = {
     "gha-workflow": "yaml",
     "gha-action": "yaml",
     "pnpm-lock": "yaml",
+    "pre-commit-config": "yaml",
     "yarn-lock": "yarn",
     "dockerfile": "dockerfile",
     "npmrc": "ini",
@@ -247,6 +249,7 @@ _FIXTURE_SEEDS = {
     "pip-conf": ["registry_settings/pip_conf/*"],
     "uv-toml": ["registry_settings/uv_toml/*"],
     "bunfig": ["registry_settings/bunfig/*"],
+    "pre-commit-config": ["precommit_config/real/*.yaml"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -269,6 +272,7 @@ _CORPUS_SEEDS = {
     "pip-conf": [],
     "uv-toml": [],
     "bunfig": [],
+    "pre-commit-config": ["real/*/.pre-commit-config.yaml"],
 }
 
 

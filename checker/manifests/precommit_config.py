@@ -142,7 +142,7 @@ class _Config:
         rev_line = entry.key_line(key)
         rev = self.string(entry.get(key), f"{what}.{key}")
         if rev is None:
-            self.problem(f"{what} ({name}) has no rev: pre-commit refuses a repository without one, and lockgate "
+            self.problem(f"{what} ({_short(name)}) has no rev: pre-commit refuses a repository without one, and lockgate "
                          "cannot tell which commit would run", rev_line or entry.key_line("repo"))
         else:
             self.add(Dependency(
