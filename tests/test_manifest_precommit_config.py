@@ -249,6 +249,11 @@ def test_local_paths_urls_and_invalid_requirements_are_problems() -> None:
     assert "invalid requirement 'foo=1.0'" in problems(manifest)[3][1]
 
 
+def test_an_npm_alias_is_the_package_it_installs() -> None:
+    [dep] = read(hook("node", "eslint@npm:evil-eslint@8.56.0")).dependencies
+    assert (dep.name, dep.version, dep.specifier) == ("evil-eslint", "8.56.0", "npm:evil-eslint@8.56.0")
+
+
 def test_a_string_longer_than_any_package_is_a_problem() -> None:
     [(line, message)] = problems(read(hook("python", "requests" + " " * 2000 + "==1")))
     assert (line, message.split(": ", 1)[1]) == (8, "longer than 1000 characters: no package name and version is, "
