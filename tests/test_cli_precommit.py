@@ -133,3 +133,20 @@ def test_a_repository_on_another_host_cannot_be_checked(capsys, repo):
     code, doc = check(capsys, repo, "--all")
     assert code == 0 and doc["verdict"] == "warn"
     assert findings(doc) == [("pin-comment", "warn", "https://gitlab.com/acme/hooks", 3, True)]
+
+
+def test_what_cannot_be_judged_is_reported_never_skipped(capsys, repo):
+    """A bare name under a hook whose language only its repository knows, and a pip option: unreadable-manifest
+    blocks the pull request that brings them."""
+    mypy = ("- repo: https://github.com/pre-commit/mirrors-mypy\n"
+            f"  rev: {V6}  # frozen: v1.8.0\n"
+            "  hooks:\n  - id: mypy\n    additional_dependencies: [types-requests==2.31.0]\n")
+    base = repo.commit("base", {CONFIG: config(f"{V6}  # frozen: v6.0.0") + mypy, **NO_REVIEW})
+    head = repo.commit("deps", {CONFIG: config(f"{V6}  # frozen: v6.0.0", "'--extra-index-url=https://evil.example/'")
+                                + mypy.replace("[types-requests==2.31.0]", "[types-requests==2.31.0, types-evil]")})
+    code, doc = check(capsys, repo, "--base", base, "--head", head, "--offline")
+    assert code == 1
+    unreadable = [(f["level"], f["line"], f["message"]) for f in doc["findings"] if f["rule"] == "unreadable-manifest"]
+    assert [(level, line) for level, line, _ in unreadable] == [("block", 13), ("block", 18)]
+    assert "an option of pip, not a package" in unreadable[0][2]
+    assert "'types-evil' of hook mypy (https://github.com/pre-commit/mirrors-mypy): names no version" in unreadable[1][2]
