@@ -142,8 +142,13 @@ def _same_version_change(before: Dependency, after: Dependency) -> Change | None
     return None
 
 
+# Ecosystems whose versions are refs (a commit with a version comment, a tag, an image tag or digest): ordered by
+# checker.ref_versions, and another commit or digest under the same version is a change of what runs.
+_REF_ECOSYSTEMS = ("actions", "docker", "pre-commit")
+
+
 def _comparable(dep: Dependency) -> str | None:
-    if dep.ecosystem in ("actions", "docker"):
+    if dep.ecosystem in _REF_ECOSYSTEMS:
         from checker.ref_versions import comparable
 
         return comparable(dep.ecosystem, dep.version, dep.label)  # a SHA pin orders by its comment
@@ -159,7 +164,7 @@ def _version_change(before: Dependency, after: Dependency) -> Change:
             return Change("upgraded", before, after, "other")  # a range changed without a comparable bound
         return Change("source-changed", before, after, "other")
     kind = "downgraded" if order > 0 else "upgraded"
-    if order == 0 and after.ecosystem in ("actions", "docker"):
+    if order == 0 and after.ecosystem in _REF_ECOSYSTEMS:
         # Another commit under the same version comment, another digest under the same tag: the code moved
         # while the version it claims did not.
         return Change("hashes-changed" if after.ecosystem == "docker" else "source-changed", before, after, "other")

@@ -247,7 +247,6 @@ def test_a_rev_orders_by_its_comment_when_it_is_a_commit() -> None:
     assert comparable("pre-commit", SHA, None) is None
 
 
-@pytest.mark.xfail(strict=True, reason="needs the checker/diff.py change asked of the lead (branch precommit)")
 def test_the_diff_orders_revs_by_their_comments() -> None:
     [change] = diff_dependencies([rev(V5, "frozen: v5.0.0")], [rev(SHA, "frozen: v6.0.0")])
     assert (change.kind, change.bump) == ("upgraded", "major")
