@@ -67,6 +67,9 @@ def _review_arguments(review) -> None:  # type: ignore[no-untyped-def]
     review.add_argument("package", metavar="PACKAGE", help="ecosystem:name (the ecosystem is inferred when unambiguous)")
     review.add_argument("from_version", metavar="FROM", help="the version before the change (- for a new dependency)")
     review.add_argument("to_version", metavar="TO", help="the version after the change (- for a removal)")
+    review.add_argument("--kind", metavar="KIND",
+                        help="the kind of change reviewed (inferred from FROM and TO; required when they are the same "
+                        "version: hashes-changed, source-changed or scope-changed)")
     review.add_argument("--reason", required=True, help="what was reviewed and why it is acceptable")
     review.add_argument("--reviewer", help="who reviewed it (default: git config github.user or user.name)")
     review.add_argument("--ledger", help="ledger file (default: the policy's review.ledger)")
@@ -290,7 +293,7 @@ def _cmd_review(args) -> int:  # type: ignore[no-untyped-def]
 
     path, line, package = record_review(
         args.directory, args.package, args.from_version, args.to_version, args.reason,
-        reviewer=args.reviewer, ledger=args.ledger, policy_file=args.policy,
+        reviewer=args.reviewer, ledger=args.ledger, policy_file=args.policy, kind=args.kind,
     )
     _emit(f"{path}:{line}: recorded review of {package} {args.from_version} -> {args.to_version}\n")
     return 0

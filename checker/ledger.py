@@ -11,14 +11,18 @@ import os
 from typing import Any, NamedTuple
 
 from checker.errors import PolicyError, UsageError
-from checker.model import Change
+from checker.model import CHANGE_KINDS, Change
 from checker.patterns import PackagePattern
 
-_ENTRY_KEYS = ("package", "from", "to", "reviewer", "date", "reason", "manifest")
+_ENTRY_KEYS = ("package", "from", "to", "kind", "reviewer", "date", "reason", "manifest")
+# Changes that keep the version: the version says nothing of what was reviewed (the new artifact, the new source,
+# the new scope), so only an entry recorded for that very kind of change, from that very version, covers one.
+SAME_VERSION_KINDS = ("hashes-changed", "source-changed", "scope-changed")
 
 
 class LedgerEntry(NamedTuple):
-    """One reviewed change: ``package`` went from ``from_version`` (None for a new dependency) to ``to_version``."""
+    """One reviewed change: ``package`` went from ``from_version`` (None for a new dependency) to ``to_version``;
+    ``kind`` is the kind of change reviewed (None in entries written before lockgate recorded it)."""
 
     package: PackagePattern
     from_version: str | None
@@ -29,12 +33,16 @@ class LedgerEntry(NamedTuple):
     manifest: str | None
     path: str
     line: int | None
+    kind: str | None = None
 
     @property
     def origin(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def covers(self, change: Change) -> bool:
+        """Whether this entry reviewed ``change``. A change that keeps its version (new hashes, a new source, a
+        new scope) is covered only by an entry of that kind from exactly that version: a wildcard ``from``, an
+        entry of another kind or one without a kind never reviews a republished artifact."""
         dep = change.dependency
         if not self.package.matches(dep.ecosystem, dep.name):
             return False
@@ -43,8 +51,22 @@ class LedgerEntry(NamedTuple):
         before = change.before.display_version() if change.before is not None else None
         after = change.after.display_version() if change.after is not None else None
         if change.kind == "removed":
-            return self.from_version == before and self.to_version == "-"
+            return self.from_version == before and self.to_version == "-" and self.kind in (None, "removed")
+        if before == after:
+            return self.kind == change.kind and self.from_version == before and self.to_version == after
+        if self.kind in SAME_VERSION_KINDS:
+            return False
         return self.to_version == after and self.from_version in (before, "*")
+
+
+def review_command(change: Change) -> str:
+    """The ``lockgate review`` command that records ``change`` in the ledger (what a finding and the comment show
+    to copy): the kind is named where the versions cannot tell it."""
+    dep = change.dependency
+    before = change.before.display_version() if change.before is not None else "-"
+    after = change.after.display_version() if change.after is not None else "-"
+    kind = f" --kind {change.kind}" if before == after else ""
+    return f'lockgate review {dep.key} {before} {after}{kind} --reason "..."'
 
 
 def _version(value: Any, what: str, path: str, line: int | None) -> str | None:
@@ -100,6 +122,7 @@ def parse_ledger(text: str, path: str) -> tuple[LedgerEntry, ...]:
                 manifest=_text(item.get("manifest")),
                 path=path,
                 line=line,
+                kind=reader.choice(str(item["kind"]), f"{what}.kind", line, CHANGE_KINDS) if item.get("kind") else None,
             )
         )
     return tuple(entries)
@@ -108,13 +131,13 @@ def parse_ledger(text: str, path: str) -> tuple[LedgerEntry, ...]:
 LEDGER_HEADER = """\
 # lockgate review ledger: each entry records that a person reviewed one dependency change.
 # Pull requests are judged against this file as it stands on their base branch, so an entry takes effect once
-# it has itself been reviewed and merged. Add entries with: lockgate review PACKAGE FROM TO --reason TEXT
+# it has itself been reviewed and merged. Add entries with: lockgate review PACKAGE FROM TO [--kind KIND] --reason TEXT
 reviews: []
 """
 
 
 def append_entry(path: str, package: str, from_version: str | None, to_version: str, reviewer: str,
-                 reason: str, today: dt.date) -> int:
+                 reason: str, today: dt.date, kind: str | None = None) -> int:
     """Append one entry to the ledger file (created when missing); returns the entry's line number.
 
     Existing entries and comments stay byte for byte: when the file already lists entries in block style, the
@@ -147,6 +170,8 @@ def append_entry(path: str, package: str, from_version: str | None, to_version: 
     entry["package"] = package
     entry["from"] = from_version
     entry["to"] = to_version
+    if kind is not None:
+        entry["kind"] = kind
     entry["reviewer"] = reviewer
     entry["date"] = today.isoformat()
     entry["reason"] = reason.strip()

@@ -49,6 +49,7 @@ def record_review(
     reviewer: str | None = None,
     ledger: str | None = None,
     policy_file: str | None = None,
+    kind: str | None = None,
 ) -> tuple[str, int, str]:
     """Append the entry; returns (ledger path, line of the entry, package as written)."""
     from checker.manifests.common import canonical_pypi_name
@@ -75,6 +76,37 @@ def record_review(
     key = f"{ecosystem}:{name}"
     line = append_entry(
         ledger, key, None if from_version == "-" else from_version, "-" if to_version == "-" else to_version,
-        who, reason, dt.date.today(),
+        who, reason, dt.date.today(), _kind(ecosystem, from_version, to_version, kind),
     )
     return os.path.relpath(ledger, os.getcwd()), line, key
+
+
+def _kind(ecosystem: str, from_version: str, to_version: str, given: str | None) -> str:
+    """The kind of change the entry reviews: as given, else what FROM and TO say. Two equal versions say nothing
+    (new hashes? a new source? another scope?), so the kind must then be given: an entry for one must never pass
+    for another."""
+    from checker.ledger import SAME_VERSION_KINDS
+    from checker.model import CHANGE_KINDS
+    from checker.versions import compare
+
+    if given is not None and given not in CHANGE_KINDS:
+        raise UsageError(f"--kind {given!r} is not a kind of change; expected one of {', '.join(CHANGE_KINDS)}")
+    if from_version == "-" or to_version == "-":
+        inferred = "added" if from_version == "-" else "removed"
+    elif from_version == to_version:
+        if given is None:
+            raise UsageError(f"{from_version} -> {to_version} keeps the version: say which change you reviewed with "
+                             f"--kind ({', '.join(SAME_VERSION_KINDS)})")
+        if given not in SAME_VERSION_KINDS:
+            raise UsageError(f"--kind {given} changes the version, but FROM and TO are the same")
+        return given
+    else:
+        order = None if from_version == "*" else compare(ecosystem, from_version, to_version)
+        inferred = "source-changed" if order is None and from_version != "*" else (
+            "downgraded" if order is not None and order > 0 else "upgraded")
+        if from_version == "*":
+            return given or "upgraded"
+    if given is not None and given != inferred and not (given in ("upgraded", "downgraded", "source-changed")
+                                                        and inferred in ("upgraded", "downgraded", "source-changed")):
+        raise UsageError(f"--kind {given} does not fit {from_version} -> {to_version} ({inferred})")
+    return given or inferred

@@ -472,7 +472,7 @@ def test_malformed_ledgers() -> None:
     assert (err.line, err.message) == (2, "reviews[0].package must name its ecosystem (pypi:name, npm:name, ...)")
     err = ledger_error("reviews:\n  - {package: 'pypi:x', to: '1', reviewer: a, reason: r, when: now}\n")
     assert (err.line, err.message) == (
-        2, "unknown key 'when' in reviews[0]; valid keys: package, from, to, reviewer, date, reason, manifest",
+        2, "unknown key 'when' in reviews[0]; valid keys: package, from, to, kind, reviewer, date, reason, manifest",
     )
     err = ledger_error("\nreviews: {package: 'pypi:x'}\n")
     assert (err.line, err.message) == (2, "`reviews` must be a list of entries")

@@ -160,7 +160,9 @@ def _review_findings(
             what = f"removal of {dep.name} {before}"
         else:
             what = f"{change.kind} {dep.name} {before} -> {after}"
-        ledger_cmd = f"lockgate review {dep.key} {before or '-'} {after or '-'} --reason \"...\""
+        from checker.ledger import review_command
+
+        ledger_cmd = review_command(change)
         yield Finding(
             "review",
             level,

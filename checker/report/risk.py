@@ -464,11 +464,10 @@ def _review_action(finding: Finding, change: Change | None, review: ReviewState 
         detail += f", or the label {label} applied by {'one of them' if len(reviewers) > 1 else 'them'} after the latest push"
     snippet = None
     if change is not None:
-        dep = change.dependency
-        before = change.before.display_version() if change.before else "-"
-        after = change.after.display_version() if change.after else "-"
+        from checker.ledger import review_command
+
         detail += ", or an entry in the review ledger on the base branch:"
-        snippet = f'lockgate review {dep.key} {before} {after} --reason "…"'
+        snippet = review_command(change).replace('"..."', '"…"')
     return Action("review", ACTION_TITLES["review"], detail, snippet)
 
 
