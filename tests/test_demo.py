@@ -59,7 +59,7 @@ def test_the_markdown_demo_is_the_full_comment(capsys: pytest.CaptureFixture[str
         "<code>\\.github/workflows/ci\\.yml&#58;10</code>: **Pin a full commit SHA**")
     assert unblock[2].startswith(
         "- \u274c **litellm** <code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.8</code> in <code>requirements\\.txt&#58;3</code>: "
-        "**Move off this version**: pypi&#58;litellm@\u200b1\\.82\\.8 is denied")
+        "**Move off this version**: <code>pypi&#58;litellm&#64;1\\.82\\.8</code> is denied")
     assert "| [<code>pytest</code>](https://pypi.org/project/pytest/) <sub>dev</sub> | pypi | <code>8\\.3\\.4</code> \u2192 " \
            "<code>8\\.3\\.5</code> | patch |" in md
     assert "#### <code>\\.github/workflows/ci\\.yml</code>" in md and "#### <code>requirements\\-dev\\.txt</code>" in md

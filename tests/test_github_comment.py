@@ -182,8 +182,8 @@ def test_review_state_and_what_blocks_are_spelt_out() -> None:
         "<code>requirements\\.txt&#58;8</code>: **Move off this version**: package\\-00007 1\\.1 is denied"
     ) in text
     assert (
-        "**Review:** \u23f3 2 changes need a review: an approval of head cccccccccccc by alice, @\u200bacme/security, "
-        "or the label deps\\-ok applied by alice, @\u200bacme/security after the latest push\n"
+        "**Review:** \u23f3 2 changes need a review: an approval of head cccccccccccc by alice, <code>&#64;acme/security,</code> "
+        "or the label deps\\-ok applied by alice, <code>&#64;acme/security</code> after the latest push\n"
         "- approval by bob was given on 0d0d0d0d0d0d, before the latest push\n"
     ) in text
 

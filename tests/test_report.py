@@ -104,7 +104,7 @@ def test_markdown_escape() -> None:
     assert markdown("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
     assert markdown('a "q" & b') == "a &quot;q&quot; &amp; b"
     assert markdown("a|b") == "a\\|b"
-    assert markdown("@org/team #12") == "@\u200borg/team \\#\u200b12"
+    assert markdown("@org/team #12") == "<code>&#64;org/team</code> <code>\\#12</code>"
     assert markdown("[x](javascript:alert(1))") == "\\[x\\]\\(javascript&#58;alert\\(1\\)\\)"
     assert markdown("![i](https://e.org/i.png)") == "\\!\\[i\\]\\(https&#58;//e\\.org/i\\.png\\)"
     assert markdown("line\r\nnext\tcol") == "line  next col"
@@ -119,9 +119,18 @@ def test_code_escape() -> None:
 
 
 def test_github_references_are_defused() -> None:
-    assert markdown("see GH-123 and gh-7") == "see GH\u200b\\-123 and gh\u200b\\-7"
+    assert markdown("see GH-123 and gh-7") == "see <code>GH\\-123</code> and <code>gh\\-7</code>"
     assert markdown("high-level GH-x") == "high\\-level GH\\-x"  # only GH- before a number links
-    assert markdown("a@b.example") == "a@\u200bb\\.example"  # no mailto autolink
+    assert markdown("a@b.example") == "<code>a&#64;b\\.example</code>"  # no mailto autolink
+
+
+def test_nothing_invisible_is_added_to_what_a_reader_copies() -> None:
+    """A command copied from the comment must paste as itself: a zero-width space after the @ of npm:@scope/pkg
+    made `lockgate review` write a ledger entry that never matched."""
+    command = 'lockgate review npm:@scope/pkg 1.0.0 1.0.1 --reason "…"'
+    for rendered in (code(command), html_code(command), markdown(command), html(command)):
+        assert "\u200b" not in rendered and "@" not in rendered  # the @ is an entity: it renders, and is copied, as @
+    assert code(command) == "<code>lockgate review npm&#58;&#64;scope/pkg 1\\.0\\.0 1\\.0\\.1 \\-\\-reason &quot;…&quot;</code>"
 
 
 def test_html_escape_for_summary_lines() -> None:
@@ -130,7 +139,7 @@ def test_html_escape_for_summary_lines() -> None:
     # Markdown's characters as entities: they display the same, and parse as nothing
     assert html("1.82.8 [x](y) *z* `c` \\ |") == "1.82.8 &#91;x&#93;&#40;y&#41; &#42;z&#42; &#96;c&#96; &#92; &#124;"
     assert html("@org #1 GH-2 https://e.org 'q' \"d\"") == (
-        "@\u200borg #\u200b1 GH\u200b-2 https&#58;//e.org &apos;q&apos; &quot;d&quot;"
+        "<code>&#64;org</code> <code>#1</code> <code>GH-2</code> https&#58;//e.org &apos;q&apos; &quot;d&quot;"
     )
     assert html("line\nbreak\x1b[31m\u202e") == "line break&#91;31m"
     assert html_code("`x`") == "<code>&#96;x&#96;</code>"

@@ -87,12 +87,12 @@ def test_the_review_state_of_the_pull_request() -> None:
                         reviewers=("alice", "@acme/security"), label="deps-ok", waiting=1)
     text = render_comment(make([a], [review_finding(a)]), state)
     assert (
-        "**Review:** \u23f3 1 change needs a review: an approval of head cccccccccccc by alice, @\u200bacme/security, "
-        "or the label deps\\-ok applied by alice, @\u200bacme/security after the latest push\n"
+        "**Review:** \u23f3 1 change needs a review: an approval of head cccccccccccc by alice, <code>&#64;acme/security,</code> "
+        "or the label deps\\-ok applied by alice, <code>&#64;acme/security</code> after the latest push\n"
         "- approval by bob was given on 0d0d0d0d0d0d, before the latest push\n"
     ) in text
     assert (
-        "**Get a review**: an approval by alice or @\u200bacme/security on the head commit cccccccccccc, or the label "
+        "**Get a review**: an approval by alice or <code>&#64;acme/security</code> on the head commit cccccccccccc, or the label "
         "deps\\-ok applied by one of them after the latest push, or an entry in the review ledger on the base "
         "branch&#58;<br><code>lockgate review pypi&#58;a 1\\.0 1\\.1 \\-\\-reason &quot;…&quot;</code>"
     ) in text

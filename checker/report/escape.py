@@ -8,8 +8,11 @@ A comment has two contexts, and a value is escaped for the one it lands in:
 - Raw HTML (the ``<summary>`` line of a ``<details>`` block, which GitHub passes through without parsing
   Markdown): ``html`` and ``html_code``. Backslashes would show there, so only HTML entities are used.
 In both, GitHub's own filters still run over the text afterwards (``@mentions``, ``#123``/``GH-123`` references,
-bare URLs, e-mail addresses), so those are defused the same way in both: a zero-width space after ``@`` and ``#``
-and inside ``GH-``, and ``:`` as an entity so that no ``scheme:`` is ever seen.
+bare URLs, e-mail addresses), so those are defused the same way in both, without a single invisible character
+(text a reader copies — a command, a YAML line, a package name such as ``npm:@scope/pkg`` — must paste as what it
+says): a word that holds ``@`` or ``#`` or a ``GH-123`` reference is set in ``<code>``, where GitHub looks for no
+mention or reference; inside code ``@`` is written ``&#64;`` and ``:`` ``&#58;``, entities the Markdown parser turns
+back into the same characters but after it has looked for e-mail addresses and ``scheme:`` autolinks.
 
 Links are only ever built by lockgate (``link``): the target is a URL lockgate assembled from validated parts,
 never a URL taken from a manifest or a registry.
@@ -18,14 +21,16 @@ never a URL taken from a manifest or a registry.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # C0/C1 controls (ANSI escapes), zero-width and invisible characters, bidi controls (Trojan Source: LRM/RLM,
 # ALM, LRE..RLO, LRI..PDI) and the Unicode line/paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_ZERO_WIDTH_SPACE = "\u200b"
-# GitHub links GH-123 (any case) to an issue; a zero-width space between "GH" and "-" defuses it.
-_GH_REFERENCE = re.compile(r"(?i)\b(gh)(?=\\?-\d)")
+# A word GitHub could turn into a mention (@user, @org/team), an issue reference (#123, GH-123, any case) or a
+# mailto autolink (a@b.example): set in <code>, where no filter looks.
+_REFERENCE = re.compile(r"(?i)\bgh-\d")
+_WORDS = re.compile(r"(\s+)")
 # What a URL built by lockgate may contain: https, a host, and a path of unreserved or percent-encoded characters
 # (no quotes, spaces, brackets or parentheses that could end the link or start another).
 _SAFE_URL = re.compile(r"https://[a-z0-9.-]+(?:/[A-Za-z0-9._~%@+=-]*)*(?:\?[A-Za-z0-9._~%=&+-]*)?")
@@ -55,51 +60,69 @@ def _one_line(text: object) -> str:
     return _CONTROL.sub("", str(text).replace("\r", " ").replace("\n", " ").replace("\t", " "))
 
 
-def _defuse(value: str) -> str:
-    """Mentions, references and autolinks off. Runs before any entity with a ``#`` is written (``&#58;`` is
-    written here, last), so that no entity is broken."""
-    value = value.replace("@", "@" + _ZERO_WIDTH_SPACE).replace("#", "#" + _ZERO_WIDTH_SPACE)
-    value = _GH_REFERENCE.sub(r"\1" + _ZERO_WIDTH_SPACE, value)
-    return value.replace(":", "&#58;")  # no autolinked scheme (https:, javascript:), no :emoji:
+def _referable(word: str) -> bool:
+    return "@" in word or "#" in word or _REFERENCE.search(word) is not None
+
+
+def _words(text: str, escape: Callable[[str], str], code_tag: Callable[[str], str]) -> str:
+    """Each whitespace-separated word escaped, and set in code when GitHub could make a mention, a reference or
+    an e-mail link of it."""
+    if "@" not in text and "#" not in text and _REFERENCE.search(text) is None:
+        return escape(text)
+    return "".join(code_tag(part) if _referable(part) else escape(part) for part in _WORDS.split(text))
+
+
+def _markdown_plain(value: str) -> str:
+    """Entities for HTML, backslashes for Markdown, no scheme an autolink could see."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", value).replace(":", "&#58;")  # no https:, javascript:, no :emoji:
+
+
+def _code_inner(value: str) -> str:
+    """The content of a <code> element in Markdown: escaped as Markdown (GitHub parses Markdown between inline
+    HTML tags), ``@`` as an entity (no e-mail autolink)."""
+    return _markdown_plain(value).replace("@", "&#64;")
 
 
 def markdown(text: object) -> str:
     """Inline Markdown that renders as the literal text and can do nothing else.
 
-    HTML is entity-escaped, every Markdown punctuation character is backslash-escaped, ``@`` and ``#`` get a
-    zero-width space after them so they neither notify nor link, and line breaks become spaces so a value
-    cannot end a table row or a ``<details>`` block.
+    HTML is entity-escaped, every Markdown punctuation character is backslash-escaped, a word holding ``@`` or
+    ``#`` (or a ``GH-123``) is set in code so it neither notifies nor links, and line breaks become spaces so a value
+    cannot end a table row or a ``<details>`` block. No invisible character is added: what is copied is the value.
     """
-    value = _one_line(text)
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    value = _MARKDOWN_SPECIAL.sub(r"\\\1", value)
-    return _defuse(value)
+    return _words(_one_line(text), _markdown_plain, lambda word: f"<code>{_code_inner(word)}</code>")
 
 
 def code(text: object) -> str:
     """A value in monospace. GitHub renders Markdown between inline HTML tags, so the content is escaped as
-    Markdown too: backticks, pipes and everything else come out literal."""
-    return f"<code>{markdown(text)}</code>"
+    Markdown too: backticks, pipes and everything else come out literal; GitHub finds no mention or reference
+    inside code, so nothing else is needed (and nothing invisible is added: a command copied from it works)."""
+    return f"<code>{_code_inner(_one_line(text))}</code>"
 
 
 _WWW = re.compile(r"(?i)\b(www)\.")  # GitHub autolinks www.example.org
 _HTML_MARKDOWN = {c: f"&#{ord(c)};" for c in "\\`*_[]()!|~"}
 
 
+def _html_plain(value: str) -> str:
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    value = "".join(_HTML_MARKDOWN.get(c, c) for c in value.replace("'", "&apos;"))
+    return _WWW.sub(r"\1&#46;", value).replace(":", "&#58;")
+
+
 def html(text: object) -> str:
     """Text inside a raw HTML block (a ``<summary>``): entities only, since GitHub parses no Markdown there and a
     backslash would show. ``</summary>``, ``</details>`` and quotes cannot close anything, and Markdown's own
     characters are entities too (they display the same), so that even a renderer that did parse Markdown inside
-    HTML would find no link, image or emphasis."""
-    value = _defuse(_one_line(text).replace("&", "&amp;"))
-    value = value.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&apos;")
-    value = "".join(_HTML_MARKDOWN.get(c, c) for c in value)
-    return _WWW.sub(r"\1&#46;", value)
+    HTML would find no link, image or emphasis. Words GitHub could make a mention or reference of are set in
+    code, as in ``markdown``."""
+    return _words(_one_line(text), _html_plain, lambda word: f"<code>{_html_plain(word).replace('@', '&#64;')}</code>")
 
 
 def html_code(text: object) -> str:
     """A value in monospace inside a raw HTML block."""
-    return f"<code>{html(text)}</code>"
+    return f"<code>{_html_plain(_one_line(text)).replace('@', '&#64;')}</code>"
 
 
 def safe_url(url: str) -> bool:
