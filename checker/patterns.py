@@ -14,7 +14,9 @@ class PackagePattern(NamedTuple):
     """``ecosystem:name-glob`` with an optional ``@version-or-range``.
 
     The ecosystem may itself be ``*``. Scoped npm names keep their ``@``: ``npm:@scope/pkg@1.0``
-    splits at the last ``@`` that is not the first character of the name.
+    splits at the last ``@`` that is not the first character of the name. Names that may hold an ``@`` of their
+    own (a setting such as ``config:npm.@acme:registry``, a URL such as ``pre-commit:git@github.com:org/repo``) keep
+    it unless what follows the last ``@`` can only be a version (no ``/`` or ``:``).
     """
 
     ecosystem: str
@@ -28,6 +30,8 @@ class PackagePattern(NamedTuple):
         if not sep:
             ecosystem, rest = "*", text
         at = rest.rfind("@")
+        if at > 0 and ecosystem.strip().lower() in _AT_IN_NAMES and any(c in rest[at + 1:] for c in "/:"):
+            at = -1
         if at > 0:
             name, version = rest[:at], rest[at + 1 :]
         else:
@@ -49,6 +53,25 @@ class PackagePattern(NamedTuple):
         from checker.versions import version_matches
 
         return version_matches(ecosystem, version, self.version)
+
+
+# Ecosystems whose names are URLs or settings, which may hold an "@" that is not a version's.
+_AT_IN_NAMES = frozenset({"config", "url", "git", "pre-commit"})
+
+
+def hidden_character(text: str) -> str | None:
+    """The first character of ``text`` that shows as nothing or as something else (a control character, a format
+    character of Unicode category Cf such as a zero-width space or a bidi override, a line or paragraph separator),
+    as ``U+XXXX``; None when there is none. No package, registry or ecosystem name holds one: a name that does was
+    pasted from somewhere that added it, and would never match what it seems to name."""
+    if text.isascii() and text.isprintable():
+        return None
+    import unicodedata
+
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"):
+            return f"U+{ord(char):04X}"
+    return None
 
 
 @lru_cache(maxsize=1024)

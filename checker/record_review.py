@@ -13,6 +13,7 @@ import subprocess
 from checker.errors import UsageError
 from checker.ledger import append_entry
 from checker.model import ECOSYSTEMS
+from checker.patterns import hidden_character
 
 
 def _git_config(directory: str, key: str) -> str | None:
@@ -57,6 +58,11 @@ def record_review(
     from checker.run import POLICY_PATHS
     from checker.snapshot import repository_root
 
+    for value, what in ((package, "PACKAGE"), (from_version, "FROM"), (to_version, "TO")):
+        hidden = hidden_character(value)
+        if hidden is not None:
+            raise UsageError(f"{what} {value!r} contains the invisible character {hidden}, which no package name or "
+                             "version holds (was it pasted from a rendered page?); type it without it")
     root = repository_root(directory)
     ecosystem, sep, name = package.partition(":")
     if not sep or ecosystem not in ECOSYSTEMS:

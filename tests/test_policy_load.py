@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from checker.errors import PolicyError, UsageError
-from checker.model import CHANGE_KINDS, LEVELS
+from checker.model import CHANGE_KINDS, ECOSYSTEMS, LEVELS
 from checker.patterns import PackagePattern
 from checker.policy.load import (
     DenyEntry,
@@ -284,9 +284,9 @@ def test_a_single_string_is_a_one_item_list() -> None:
 
 
 def test_bad_package_pattern_option() -> None:
-    err = error("rules:\n  registry-source:\n    allow-git:\n      - pypi:ok\n      - cargo:serde\n")
+    err = error("rules:\n  registry-source:\n    allow-git:\n      - pypi:ok\n      - nosuch:serde\n")
     assert (err.line, err.message) == (
-        5, "rules.registry-source.allow-git[1]: unknown ecosystem 'cargo' in 'cargo:serde'; valid: pypi, npm, actions, docker",
+        5, "rules.registry-source.allow-git[1]: unknown ecosystem 'nosuch' in 'nosuch:serde'; valid: " + ", ".join(ECOSYSTEMS),
     )
     err = error("rules:\n  registry-source:\n    allow-url: ['pypi:']\n")
     assert (err.line, err.message) == (
@@ -405,9 +405,9 @@ def test_bad_skip_key() -> None:
 def test_bad_skip_direct_and_package() -> None:
     err = error("review:\n  skip:\n    - {direct: 'no'}\n")
     assert (err.line, err.message) == (3, "review.skip[0].direct must be true or false")
-    err = error("review:\n  skip:\n    - {package: 'cargo:serde'}\n")
+    err = error("review:\n  skip:\n    - {package: 'nosuch:serde'}\n")
     assert (err.line, err.message) == (
-        3, "review.skip[0].package: unknown ecosystem 'cargo' in 'cargo:serde'; valid: pypi, npm, actions, docker",
+        3, "review.skip[0].package: unknown ecosystem 'nosuch' in 'nosuch:serde'; valid: " + ", ".join(ECOSYSTEMS),
     )
 
 
@@ -683,7 +683,7 @@ def test_schema_rejects_what_the_loader_rejects() -> None:
     assert schema_errors("rules: {deny: {known-bad: 'yes'}}\n") != []
     assert schema_errors("review: {required-for: [bumped]}\n") != []
     assert schema_errors("exceptions: [{rule: deny, package: 'pypi:x', reason: r}]\n") != []
-    assert schema_errors("exceptions: [{rule: deny, package: 'cargo:x', reason: r, expires: 2027-01-31}]\n") != []
+    assert schema_errors("exceptions: [{rule: deny, package: 'nosuch:x', reason: r, expires: 2027-01-31}]\n") != []
 
 
 def test_schema_describes_every_rule_and_option() -> None:
@@ -704,9 +704,9 @@ def test_schema_describes_every_rule_and_option() -> None:
 
 
 def test_exception_field_errors_name_the_field_line() -> None:
-    err = error("exceptions:\n  - rule: deny\n    reason: r\n    package: cargo:serde\n    expires: 2027-01-31\n")
+    err = error("exceptions:\n  - rule: deny\n    reason: r\n    package: nosuch:serde\n    expires: 2027-01-31\n")
     assert (err.line, err.message) == (
-        4, "exceptions[0].package: unknown ecosystem 'cargo' in 'cargo:serde'; valid: pypi, npm, actions, docker",
+        4, "exceptions[0].package: unknown ecosystem 'nosuch' in 'nosuch:serde'; valid: " + ", ".join(ECOSYSTEMS),
     )
     err = error("exceptions:\n  - package: pypi:x\n    reason: r\n    expires: 2027-01-31\n    rule: nope\n")
     assert (err.line, err.message) == (5, f"exceptions[0].rule: unknown rule 'nope'; valid rules: {RULE_IDS}")

@@ -15,8 +15,8 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping, NamedTuple
 
 from checker.errors import PolicyError
-from checker.model import CHANGE_KINDS, LEVELS
-from checker.patterns import PackagePattern
+from checker.model import CHANGE_KINDS, ECOSYSTEMS, LEVELS
+from checker.patterns import PackagePattern, hidden_character
 from checker.rules import all_rules
 from checker.rules.base import Option, Rule
 from checker.versions import is_valid_spec
@@ -322,10 +322,16 @@ class _Reader:
 
     def package(self, value: Any, what: str, line: int | None) -> PackagePattern:
         text = self.string(value, what, line)
-        pattern = PackagePattern.parse(text)
-        if pattern.ecosystem not in ("*", "pypi", "npm", "actions", "docker"):
+        hidden = hidden_character(text)
+        if hidden is not None:
             raise self.fail(
-                f"{what}: unknown ecosystem {pattern.ecosystem!r} in {text!r}; valid: pypi, npm, actions, docker", line
+                f"{what}: {text!r} contains the invisible character {hidden}, which no package name holds "
+                "(was it pasted from a rendered page?); write the name without it", line
+            )
+        pattern = PackagePattern.parse(text)
+        if pattern.ecosystem != "*" and pattern.ecosystem not in ECOSYSTEMS:
+            raise self.fail(
+                f"{what}: unknown ecosystem {pattern.ecosystem!r} in {text!r}; valid: {', '.join(ECOSYSTEMS)}", line
             )
         if not pattern.name:
             raise self.fail(f"{what}: {text!r} names no package (expected ecosystem:name[@version])", line)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker import POLICY_SCHEMA_VERSION
-from checker.model import CHANGE_KINDS, LEVELS
+from checker.model import CHANGE_KINDS, ECOSYSTEMS, LEVELS
 from checker.policy.load import BUMP_CHOICES, ON_UNKNOWN, SCOPE_CHOICES, preset_names
 from checker.rules import all_rules
 from checker.rules.base import Option
@@ -28,7 +28,7 @@ def _package_pattern() -> str:
     (``npm:@scope/pkg@1``); a name that is not blank. Whether the version is a valid range only the loader says."""
     ecosystem = "|".join(
         "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else "\\" + c for c in name)
-        for name in ("*", "pypi", "npm", "actions", "docker")
+        for name in ("*", *ECOSYSTEMS)
     )
 
     def rest(char: str, plain: str, solid: str, solid_plain: str) -> str:
@@ -43,7 +43,7 @@ def _package_pattern() -> str:
 _PACKAGE = {
     "type": "string",
     "pattern": _package_pattern(),
-    "description": "ecosystem:name[@version-or-range] (pypi, npm, actions, docker or *), or a name in any ecosystem",
+    "description": f"ecosystem:name[@version-or-range] ({', '.join(ECOSYSTEMS)} or *), or a name in any ecosystem",
 }
 
 # http(s), a host, no query or fragment (credentials in it are allowed: they are sent to that origin only).
