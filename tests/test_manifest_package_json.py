@@ -77,7 +77,7 @@ def test_osv_package_json_corpus(corpus: Path) -> None:
 
     def read(name: str) -> list[tuple]:
         deps = manifest((folder / name).read_text(encoding="utf-8"), name).dependencies
-        return [(d.name, d.version, d.specifier, d.scope, d.line) for d in deps]
+        return [(d.name, d.version, d.specifier, d.scope, d.line) for d in deps if d.ecosystem == "npm"]
 
     assert read("package-with-deps.json") == [
         ("dep1", "1.0.0", "1.0.0", "prod", 5), ("dep2", None, ">2.0.0", "prod", 6), ("dep3", None, "~3.1.0", "prod", 7),
@@ -111,7 +111,16 @@ def test_osv_package_json_corpus(corpus: Path) -> None:
 
 
 def test_vue_and_prettier_package_json(corpus: Path) -> None:
-    vue = manifest((corpus / "real" / "vuejs-core" / "package.json").read_text(encoding="utf-8")).dependencies
+    vue_manifest = manifest((corpus / "real" / "vuejs-core" / "package.json").read_text(encoding="utf-8"))
+    # beside its dependencies: the pnpm that Corepack downloads (no digest: an install command), and the two
+    # lifecycle scripts an install runs
+    assert [(d.ecosystem, d.name, d.version, d.line) for d in vue_manifest.dependencies if d.scope == "build"] == [
+        ("npm", "pnpm", "11.19.0", 4),
+        ("config", "npm.scripts.preinstall", "npx only-allow pnpm", 45),
+        ("config", "npm.scripts.postinstall", "simple-git-hooks", 46),
+    ]
+    assert [(c.tool, c.text, c.line) for c in vue_manifest.commands] == [("corepack", "pnpm@11.19.0", 4)]
+    vue = [d for d in vue_manifest.dependencies if d.scope != "build"]
     assert len(vue) == 52 and {d.scope for d in vue} == {"dev"} and all(d.direct for d in vue)
     assert [(d.name, d.specifier, d.source) for d in vue if d.specifier == "catalog:"] == [
         ("@babel/parser", "catalog:", DEFAULT_SOURCE), ("@babel/types", "catalog:", DEFAULT_SOURCE),
@@ -120,7 +129,10 @@ def test_vue_and_prettier_package_json(corpus: Path) -> None:
     [marked] = [d for d in vue if d.name == "marked"]
     assert (marked.version, marked.line) == ("13.0.3", 94)
     prettier = manifest((corpus / "real" / "prettier-prettier" / "package.json").read_text(encoding="utf-8"))
-    deps = prettier.dependencies
+    assert [(d.name, d.version, d.specifier) for d in prettier.dependencies if d.scope == "build"] == [
+        ("@yarnpkg/cli-dist", "4.17.1", "yarn@4.17.1"),  # Yarn 2+: Corepack fetches its yarn.js
+    ]
+    deps = [d for d in prettier.dependencies if d.scope != "build"]
     assert len(deps) == 150
     assert (sum(d.scope == "prod" for d in deps), sum(d.scope == "dev" for d in deps)) == (91, 59)
     [trim] = [d for d in deps if not d.direct]

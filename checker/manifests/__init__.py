@@ -135,11 +135,12 @@ FORMATS: tuple[Format, ...] = (
     Format("gha-workflow", "actions", "workflow", _by_path_only),
     Format("gha-action", "actions", "action_yml", _named("action.yml", "action.yaml")),
     Format("dockerfile", "docker", "dockerfile", _is_dockerfile),
-    Format("package-json", "npm", "package_json", _named("package.json")),
+    Format("package-json", "npm", "package_json", _named("package.json"), includes=True),  # patch files
     Format("package-lock", "npm", "package_lock", _named("package-lock.json")),
     Format("npm-shrinkwrap", "npm", "package_lock", _named("npm-shrinkwrap.json")),
     Format("yarn-lock", "npm", "yarn_lock", _named("yarn.lock")),  # classic v1 or Berry, by content
     Format("pnpm-lock", "npm", "pnpm_lock", _named("pnpm-lock.yaml")),
+    Format("pnpm-workspace", "npm", "pnpm_workspace", _named("pnpm-workspace.yaml"), includes=True),  # patch files
     # Registry settings: where installs come from, whether TLS and checksums are checked, whether scripts run.
     Format("npmrc", "config", "npmrc", _named(".npmrc")),
     Format("yarnrc-yml", "config", "yarnrc_yml", _named(".yarnrc.yml"), includes=True),
