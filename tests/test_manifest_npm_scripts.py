@@ -68,6 +68,8 @@ def test_a_script_run_from_a_lifecycle_script_is_reported_with_its_pre_and_post_
         ("(cd web && npm run gen); echo done", {"gen"}),
         ("npm run 'gen'", {"gen"}),
         ('npm run "gen', {"gen"}),  # an unclosed quote: the shell would fail, lockgate still finds the name
+        ('npm run "ge"n', {"gen"}),  # quotes join what they touch
+        ('npm run g\\en "unclosed', {"gen"}),  # so does a backslash, even where shlex gives up
         ("node scripts/setup.js", set()),
     ],
 )
@@ -81,6 +83,11 @@ def test_a_script_named_by_the_environment_may_be_any_script() -> None:
     scripts = {"prepare": "npm run $TARGET", "a": "x", "b": "y"}
     assert reached_scripts(scripts) == {"prepare", "a", "b"}
     assert reached_scripts({"prepare": "echo $HOME", "a": "x"}) == {"prepare"}  # no runner: nothing to reach
+
+
+def test_a_command_too_long_to_split_cheaply_may_run_any_script() -> None:
+    scripts = {"postinstall": "run-s " + "*a" * 20_000, "a": "x", "b": "y"}
+    assert reached_scripts(scripts) == {"postinstall", "a", "b"}
 
 
 def test_scripts_reached_in_a_cycle_end() -> None:

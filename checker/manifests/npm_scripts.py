@@ -15,7 +15,8 @@ it: as the package managers' ``run`` arguments do (``npm run x``, ``yarn x``, ``
 as npm-run-all's (``run-s x y``, ``npm-run-all "build:*"``: ``*`` and ``**`` match any part of a name, so a glob
 reaches every script it could), and concurrently's (``"npm:x"``). Matching any word, not only those after a
 runner, can only reach more scripts, never fewer. A command that runs a script named by the environment
-(``npm run $TARGET``) could reach any script: then every script of the package is reported.
+(``npm run $TARGET``) could reach any script: then every script of the package is reported, as it is for a command
+too long to split cheaply.
 
 Words are read with ``shlex`` as a POSIX shell splits them (quotes removed, ``&&``, ``;``, ``|`` apart); a
 command ``shlex`` cannot split (an unclosed quote) is split at white space and punctuation instead, which also
@@ -40,7 +41,9 @@ LIFECYCLE = ("preinstall", "install", "postinstall", "prepublish", "preprepare",
 _RUNNERS = frozenset({"npm", "pnpm", "yarn", "bun", "npx", "pnpx", "bunx", "run-s", "run-p", "npm-run-all",
                       "npm-run-all2", "concurrently", "nr", "ni", "turbo", "lerna", "nx", "wireit"})
 _PUNCTUATION = "\"'`;&|()<>{}\\\n\t\r"
-# A glob longer than this, or more glob words than this, reach every script (bounded work on hostile input).
+# A command longer than this, a glob longer than this, or more glob words than this, reach every script (bounded
+# work on hostile input; real lifecycle commands are a line or two).
+_MAX_COMMAND = 10_000
 _MAX_GLOB = 256
 _MAX_GLOBS = 64
 
@@ -78,6 +81,8 @@ def reached_scripts(scripts: dict) -> set[str]:
 def _mentioned(command: str, names: set[str]) -> set[str] | None:
     """The script names ``command`` may run; None when it may run any (a name from the environment, or more
     globs than are worth matching)."""
+    if len(command) > _MAX_COMMAND:
+        return None  # shlex builds each word a character at a time: a hostile word costs its length squared
     words = _words(command)
     found: set[str] = set()
     globs = []
@@ -98,8 +103,9 @@ def _mentioned(command: str, names: set[str]) -> set[str] | None:
 
 
 def _words(command: str) -> set[str]:
-    """The words of a shell command: shlex's, and those between white space and punctuation (a superset when
-    shlex cannot split the command)."""
+    """The words of a shell command: shlex's, and those between white space and punctuation, with quotes and
+    backslashes either splitting or joining the text around them (``"bu"ild`` is ``build`` to a shell): together a
+    superset of what a shell could see, also where shlex cannot split the command (an unclosed quote)."""
     words: set[str] = set()
     try:
         lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
@@ -107,11 +113,12 @@ def _words(command: str) -> set[str]:
         words.update(lexer)
     except ValueError:  # an unclosed quote or a trailing backslash
         pass
-    plain = command
-    for char in _PUNCTUATION:
-        if char in plain:
-            plain = plain.replace(char, " ")
-    words.update(plain.split())
+    joined = command.replace('"', "").replace("'", "").replace("\\", "")
+    for text in (command, joined):
+        for char in _PUNCTUATION:
+            if char in text:
+                text = text.replace(char, " ")
+        words.update(text.split())
     return words
 
 
