@@ -47,7 +47,7 @@ def _no_read(path: str) -> None:
 def test_registry_matches_pnpm_lock_by_name():
     assert format_for("pnpm-lock.yaml").name == "pnpm-lock"
     assert format_for("apps/web/pnpm-lock.yaml").name == "pnpm-lock"
-    assert format_for("pnpm-workspace.yaml") is None
+    assert format_for("pnpm-workspace.yaml").name == "pnpm-workspace"  # a format of its own
 
 
 # ---------------------------------------------------------------------------------------------------------------
