@@ -61,12 +61,13 @@ def test_pnpm_patches_moved_from_package_json_to_pnpm_workspace_yaml_keep_their_
     assert [p[:5] for p in patched(before)] == expected
     assert [p[:5] for p in patched(after)] == expected
     assert [p[5] for p in patched(after)] == [278, 279, 280]
-    assert before.includes == after.includes == (
-        "__patches__/pkg.patch", "__patches__/graceful-fs@4.2.11.patch", "__patches__/mdast-util-to-string@2.0.0.patch")
+    patches = ("__patches__/pkg.patch", "__patches__/graceful-fs@4.2.11.patch",
+               "__patches__/mdast-util-to-string@2.0.0.patch")
+    assert before.includes == patches and after.includes == (".pnpmfile.mjs", ".pnpmfile.cjs") + patches
     assert before.problems == after.problems == ()
     assert format_for("package.json").scan_includes(
         (PNPM / "before" / "package.json").read_text(encoding="utf-8"), "package.json") == [
-        (path, line) for path, line in zip(before.includes, [p[5] for p in patched(before)])]
+        (path, line) for path, line in zip(patches, [p[5] for p in patched(before)])]
 
 
 def test_a_changed_patch_file_is_a_hashes_changed_change_of_its_package() -> None:
@@ -216,16 +217,19 @@ def test_scoped_patch_keys_and_patch_files_in_a_workspace_folder() -> None:
     found = parse("web/pnpm-workspace.yaml", text, {"web/patches/node.patch": PATCH, "shared/x.patch": PATCH})
     assert [(d.name, d.version, d.specifier) for d in found.dependencies] == [
         ("@types/node", "20.17.6", "20.17.6"), ("@scope/name", None, "*")]
-    assert found.includes == ("web/patches/node.patch", "shared/x.patch")
+    pnpmfiles = ("web/.pnpmfile.mjs", "web/.pnpmfile.cjs")
+    assert found.includes == pnpmfiles + ("web/patches/node.patch", "shared/x.patch")
     assert format_for("web/pnpm-workspace.yaml").scan_includes(text, "web/pnpm-workspace.yaml") == [
-        ("web/patches/node.patch", 2), ("shared/x.patch", 3)]
+        (pnpmfiles[0], None), (pnpmfiles[1], None), ("web/patches/node.patch", 2), ("shared/x.patch", 3)]
 
 
 def test_includes_cost_nothing_for_files_without_patches() -> None:
     assert format_for("package.json").scan_includes('{"dependencies": {"a": "1"}}', "package.json") == []
     assert format_for("package.json").scan_includes("{broken patch", "package.json") == []
-    assert format_for("pnpm-workspace.yaml").scan_includes("packages: [a]\n", "pnpm-workspace.yaml") == []
     assert format_for("pnpm-workspace.yaml").scan_includes("patchedDependencies: [", "pnpm-workspace.yaml") == []
+    # a pnpm-workspace.yaml always reads the default pnpmfiles, which a cheap scan names without loading the YAML
+    assert format_for("a/pnpm-workspace.yaml").scan_includes("packages: [", "a/pnpm-workspace.yaml") == [
+        ("a/.pnpmfile.mjs", None), ("a/.pnpmfile.cjs", None)]
 
 
 @pytest.mark.xfail(strict=True, reason="needs the lead's include work in checker/collect.py: a manifest is re-parsed "

@@ -109,7 +109,6 @@ registries:
   '@acme': http://npm.acme.example/
 minimumReleaseAge: 0
 trustPolicy: no-downgrade
-pnpmfile: .pnpmfile.cjs
 hoistPattern: ['*']
 only-built-dependencies: [ignored-kebab-case]
 """
@@ -127,7 +126,6 @@ only-built-dependencies: [ignored-kebab-case]
         ("pnpm.registries.@acme", "http://npm.acme.example/", 15),
         ("pnpm.minimumReleaseAge", "0", 16),
         ("pnpm.trustPolicy", "no-downgrade", 17),
-        ("pnpm.pnpmfile", ".pnpmfile.cjs", 18),
     ]
     assert all(d.ecosystem == "config" and d.scope == "build" for d in manifest(text).dependencies)
 
@@ -194,7 +192,38 @@ def test_real_vue_core() -> None:
         ("pnpm.allowBuilds.simple-git-hooks", "true"), ("pnpm.allowBuilds.unrs-resolver", "true"),
         ("pnpm.minimumReleaseAge", "1440"), ("pnpm.trustPolicy", "no-downgrade"),
     ]
-    assert found.problems == () and found.includes == ()
+    assert found.problems == () and found.includes == (".pnpmfile.mjs", ".pnpmfile.cjs")
+
+
+def test_pnpmfiles_are_read_with_their_content_hash() -> None:
+    hook = "module.exports = {hooks: {readPackage(pkg) { return pkg }}}\n"
+    evil = hook.replace("return pkg", "pkg.dependencies.evil = '1.0.0'; return pkg")
+
+    def parse_with(text: str, files: dict[str, str]) -> Manifest:
+        return parse(text, "web/pnpm-workspace.yaml", files.get)
+
+    base = parse_with("packages: [a]\n", {"web/.pnpmfile.cjs": hook})
+    head = parse_with("packages: [a]\n", {"web/.pnpmfile.cjs": evil})
+    [dep] = base.dependencies
+    assert (dep.ecosystem, dep.name, dep.version, dep.scope, dep.line) == (
+        "config", "pnpm.pnpmfile", ".pnpmfile.cjs", "build", None)
+    assert [h.split(":")[0] for h in dep.hashes] == ["file-sha256"]
+    [change] = diff_dependencies(base.dependencies, head.dependencies)
+    assert (change.kind, change.name) == ("hashes-changed", "pnpm.pnpmfile")
+    # a new pnpmfile where there was none is an added one; ignorePnpmfile turns the defaults off
+    assert [c.kind for c in diff_dependencies(parse_with("{}", {}).dependencies, head.dependencies)] == ["added"]
+    assert parse_with("ignorePnpmfile: true\n", {"web/.pnpmfile.cjs": hook}).dependencies == (
+        parse_with("ignorePnpmfile: true\n", {}).dependencies)
+    # the setting names more files (a path or a list); a missing or escaping one is a problem
+    named = parse_with("pnpmfile:\n  - hooks/a.cjs\n  - ../../outside.cjs\n  - hooks/missing.cjs\n",
+                       {"web/hooks/a.cjs": hook})
+    assert [(d.name, d.version, d.line) for d in named.dependencies if d.name == "pnpm.pnpmfile"] == [
+        ("pnpm.pnpmfile", "hooks/a.cjs", 2)]
+    assert [(p.message, p.line) for p in named.problems] == [
+        ("\"pnpmfile\" '../../outside.cjs' is outside the repository, so lockgate cannot see what it runs", 3),
+        ("the pnpmfile web/hooks/missing.cjs does not exist", 4),
+    ]
+    assert named.includes == ("web/.pnpmfile.mjs", "web/.pnpmfile.cjs", "web/hooks/a.cjs", "web/hooks/missing.cjs")
 
 
 def test_real_pnpm_settings_moved_from_package_json() -> None:

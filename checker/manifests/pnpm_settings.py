@@ -9,7 +9,8 @@ Which settings (pnpm's docs, settings.md, and config/reader: unknownSettings.ts,
 - which dependencies may run install scripts: ``allowBuilds`` (pnpm 10.26+: ``{name: true|false}``),
   ``onlyBuiltDependencies``, ``onlyBuiltDependenciesFile``, ``neverBuiltDependencies``, ``ignoredBuiltDependencies``,
   ``dangerouslyAllowAllBuilds``, ``strictDepBuilds``, ``ignoreScripts``, ``ignoreDepScripts``;
-- code pnpm runs while installing: ``pnpmfile``, ``globalPnpmfile``, ``ignorePnpmfile``;
+- code pnpm runs while installing: ``globalPnpmfile``, ``ignorePnpmfile`` (the pnpmfiles of the workspace, with
+  their content's hash, are read by checker/manifests/pnpm_workspace.py);
 - where packages and tools come from: ``registry``, ``registries``, ``namedRegistries``, ``pnprServer``,
   ``strictSsl``, ``nodeDownloadMirrors``, ``useNodeVersion``, ``executionEnv``;
 - what is trusted: ``minimumReleaseAge``, ``minimumReleaseAgeExclude``, ``trustPolicy``, ``trustPolicyExclude``,
@@ -36,7 +37,7 @@ from checker.model import Dependency, Source
 SETTINGS = frozenset({
     "allowBuilds", "onlyBuiltDependencies", "onlyBuiltDependenciesFile", "neverBuiltDependencies",
     "ignoredBuiltDependencies", "dangerouslyAllowAllBuilds", "strictDepBuilds", "ignoreScripts", "ignoreDepScripts",
-    "pnpmfile", "globalPnpmfile", "ignorePnpmfile",
+    "globalPnpmfile", "ignorePnpmfile",
     "registry", "registries", "namedRegistries", "pnprServer", "strictSsl", "nodeDownloadMirrors", "useNodeVersion",
     "executionEnv",
     "minimumReleaseAge", "minimumReleaseAgeExclude", "trustPolicy", "trustPolicyExclude", "trustPolicyIgnoreAfter",

@@ -18,6 +18,12 @@ lockgate reads (pnpm's docs: pnpm-workspace_yaml.md, catalogs.md, settings.md):
 - the settings that decide which dependencies run install scripts, where packages come from and what is trusted
   (``onlyBuiltDependencies``, ``allowBuilds``, ``registry``, ``minimumReleaseAge``, ...; the list is in
   checker/manifests/pnpm_settings.py): ``config`` dependencies ``pnpm.<key>``.
+- the pnpmfiles: JavaScript that pnpm loads on every install and whose hooks can rewrite any package's
+  dependencies (``readPackage``) or the lockfile. pnpm loads ``.pnpmfile.mjs``, else ``.pnpmfile.cjs``, from the
+  workspace root, and the files the ``pnpmfile`` setting names (a path or a list); ``ignorePnpmfile: true`` turns
+  them off (hooks/pnpmfile: requireHooks.ts). Each file present is a ``config`` dependency ``pnpm.pnpmfile``
+  whose version is its path and whose hash is its content's (``file-sha256:<hex>``): an edited pnpmfile is a
+  ``hashes-changed`` change. A file the setting names that is missing or outside the repository is a Problem.
 
 The YAML is composed into a tree with lines (checker/manifests/gha_yaml.py: scalars keep their text, duplicate
 keys are refused as pnpm's YAML reader refuses them, aliases cost their size, not their expansion).
@@ -27,9 +33,10 @@ from __future__ import annotations
 
 import posixpath
 
-from checker.errors import ManifestError
+from checker.errors import LockgateError, ManifestError
 from checker.manifests import gha_yaml, npm_patches, pnpm_settings
 from checker.manifests.common import is_blank
+from checker.manifests.config_dependency import config_dependency
 from checker.manifests.package_json import (
     Entry,
     Extras,
@@ -39,7 +46,7 @@ from checker.manifests.package_json import (
     patched,
     pnpm_override_name,
 )
-from checker.model import Manifest, Reader
+from checker.model import Manifest, Problem, Reader
 
 FORMAT = "pnpm-workspace"
 
@@ -55,6 +62,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         entries.extend(flat_overrides(data, ("overrides",), lines, path, None, pnpm_override_name))
     if "packageExtensions" in data:
         entries.extend(package_extensions(data["packageExtensions"], ("packageExtensions",), lines, path))
+    _pnpmfiles(data, lines, path, folder, read, extras)
     if data.get("patchedDependencies") is not None:
         patched(data["patchedDependencies"], ("patchedDependencies",), lines, path, folder, read, extras)
     if "configDependencies" in data:
@@ -77,23 +85,78 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
 
 
 def includes(text: str, path: str) -> list[tuple[str, int | None]]:
-    """The patch files ``patchedDependencies`` names, with their lines (only a file that says so is loaded)."""
-    if "patchedDependencies" not in text:
-        return []
+    """The files a pnpm-workspace.yaml reads: its pnpmfiles and the patch files ``patchedDependencies`` names, with
+    their lines. Only a file that mentions either setting is loaded; the others read the default pnpmfiles."""
+    folder = posixpath.dirname(path)
+    if "patchedDependencies" not in text and "pnpmfile" not in text.lower():
+        return [(posixpath.join(folder, name), None) for name in _DEFAULT_PNPMFILES]
     try:
         data, lines = _load(text, path)
     except ManifestError:
         return []  # the parse reports it
+    found = [(target, line) for _, target, line in _pnpmfile_paths(data, lines, folder) if target is not None]
     table = data.get("patchedDependencies")
-    if not isinstance(table, dict):
-        return []
-    folder = posixpath.dirname(path)
-    found = []
-    for key, written in table.items():
-        target = npm_patches.repository_path(folder, written) if isinstance(written, str) else None
-        if target is not None:
-            found.append((target, lines.get(("patchedDependencies", key))))
+    if isinstance(table, dict):
+        for key, written in table.items():
+            target = npm_patches.repository_path(folder, written) if isinstance(written, str) else None
+            if target is not None:
+                found.append((target, lines.get(("patchedDependencies", key))))
     return found
+
+
+# What pnpm loads when no setting says otherwise: the first of these that exists, from the workspace root.
+_DEFAULT_PNPMFILES = (".pnpmfile.mjs", ".pnpmfile.cjs")
+
+
+def _pnpmfile_paths(data: dict, lines: dict, folder: str) -> list[tuple[str, str | None, int | None]]:
+    """(as written, repository path or None when it leaves the repository, line) of every pnpmfile pnpm would
+    load; the defaults are written as their names, with no line."""
+    if data.get("ignorePnpmfile") == "true":
+        return []
+    out: list[tuple[str, str | None, int | None]] = [
+        (name, posixpath.join(folder, name), None) for name in _DEFAULT_PNPMFILES]
+    named = data.get("pnpmfile")
+    for index, written in enumerate(named if isinstance(named, list) else [named] if named is not None else []):
+        line = lines.get(("pnpmfile", f"[{index}]"), lines.get(("pnpmfile",)))
+        if isinstance(written, str):
+            out.append((written, npm_patches.repository_path(folder, written), line))
+    return out
+
+
+def _pnpmfiles(data: dict, lines: dict, path: str, folder: str, read: Reader, extras: Extras) -> None:
+    """``pnpm.pnpmfile`` for every pnpmfile present, with its content's hash (see the module docstring)."""
+    named = data.get("pnpmfile")
+    if named is not None and not (isinstance(named, str) or (
+            isinstance(named, list) and all(isinstance(item, str) for item in named))):
+        raise ManifestError('"pnpmfile" must be a path or a list of paths', path, lines.get(("pnpmfile",)))
+    seen: set[str] = set()
+    for written, target, line in _pnpmfile_paths(data, lines, folder):
+        default = line is None
+        if target is None:
+            extras.problems.append(Problem(f'"pnpmfile" {written!r} is outside the repository, so lockgate cannot '
+                                           "see what it runs", line))
+            continue
+        if target in seen:
+            continue
+        seen.add(target)
+        extras.includes.append(target)
+        try:
+            text = read(target)
+        except LockgateError as error:
+            extras.problems.append(Problem(f"the pnpmfile {target} cannot be read ({error.message})", line))
+            continue
+        if text is None:
+            if not default:
+                extras.problems.append(Problem(f"the pnpmfile {target} does not exist", line))
+            continue
+        dependency = config_dependency("pnpm.pnpmfile", written, path, line)
+        extras.dependencies.append(dependency._replace(hashes=frozenset({f"file-sha256:{_sha256(text)}"})))
+
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _load(text: str, path: str) -> tuple[dict, dict]:
