@@ -13,7 +13,8 @@ import pytest
 from checker.diff import diff_dependencies
 from checker.errors import ManifestError, SnapshotError
 from checker.manifests import format_for
-from checker.manifests.npm_patches import repository_path, yarn_patch
+from checker.manifests.npm_patches import yarn_patch
+from checker.manifests.settings import repository_path
 from checker.model import Manifest
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -114,22 +115,22 @@ def package_json(fields: dict, path: str = "package.json") -> str:
 
 
 @pytest.mark.parametrize(
-    ("written", "folder", "expected"),
+    ("written", "declaring", "expected"),
     [
-        ("patches/a.patch", "", "patches/a.patch"),
-        ("./patches/a.patch", "web", "web/patches/a.patch"),
-        ("../patches/a.patch", "web", "patches/a.patch"),
-        ("patches\\a.patch", "", "patches/a.patch"),
-        ("../a.patch", "", None),
-        ("patches/../../a.patch", "", None),
-        ("/etc/passwd", "", None),
-        ("C:\\patches\\a.patch", "", None),
-        ("", "", None),
-        (".", "", None),
+        ("patches/a.patch", "package.json", "patches/a.patch"),
+        ("./patches/a.patch", "web/package.json", "web/patches/a.patch"),
+        ("../patches/a.patch", "web/pnpm-workspace.yaml", "patches/a.patch"),
+        ("patches\\a.patch", "package.json", "patches/a.patch"),
+        ("../a.patch", "package.json", None),
+        ("patches/../../a.patch", "package.json", None),
+        ("/etc/passwd", "package.json", None),
+        ("C:\\patches\\a.patch", "package.json", None),
+        ("~/a.patch", "package.json", None),
+        ("", "package.json", None),
     ],
 )
-def test_patch_paths_inside_and_outside_the_repository(written: str, folder: str, expected: str | None) -> None:
-    assert repository_path(folder, written) == expected
+def test_patch_paths_inside_and_outside_the_repository(written: str, declaring: str, expected: str | None) -> None:
+    assert repository_path(declaring, written) == expected
 
 
 @pytest.mark.parametrize("written", ["../outside.patch", "/tmp/evil.patch", "patches/../../outside.patch"])
@@ -156,19 +157,19 @@ def test_a_patch_file_behind_a_symbolic_link_out_of_the_repository_is_a_problem(
 
 
 def test_yarn_patch_ranges() -> None:
-    assert yarn_patch("patch:lodash@npm%3A4.17.21#./patches/a.patch", "web") == (
+    assert yarn_patch("patch:lodash@npm%3A4.17.21#./patches/a.patch", "web/package.json") == (
         "4.17.21", [("web/patches/a.patch", "./patches/a.patch", False, None)])
     # several patches joined by &, flags before !, a builtin patch, parameters after ::
     inner, refs = yarn_patch("patch:typescript@npm%3A^5.0.0#optional!./a.patch&~/b.patch&optional!builtin<compat/typescript>"
-                             "::version=5.0.0&hash=abc&locator=app%40workspace%3A.", "")
+                             "::version=5.0.0&hash=abc&locator=app%40workspace%3A.", "package.json")
     assert inner == "^5.0.0"
     assert refs == [("a.patch", "optional!./a.patch", True, None), ("b.patch", "~/b.patch", False, None),
                     (None, "optional!builtin<compat/typescript>", True, "compat/typescript")]
     # the selector is URL-decoded as Yarn decodes it: an encoded ".." still leaves the repository
-    assert yarn_patch("patch:lodash@npm%3A4.17.21#%2E%2E/%2E%2E/evil.patch", "") == (
+    assert yarn_patch("patch:lodash@npm%3A4.17.21#%2E%2E/%2E%2E/evil.patch", "package.json") == (
         "4.17.21", [(None, "../../evil.patch", False, None)])
-    assert yarn_patch("patch:lodash@npm%3Aother@1#./a.patch", "")[0] == "npm:other@1"  # an alias stays one
-    assert yarn_patch("npm:lodash@1", "") is None and yarn_patch("patch:lodash", "") is None
+    assert yarn_patch("patch:lodash@npm%3Aother@1#./a.patch", "package.json")[0] == "npm:other@1"  # an alias stays one
+    assert yarn_patch("npm:lodash@1", "package.json") is None and yarn_patch("patch:lodash", "package.json") is None
 
 
 def test_yarn_patch_in_resolutions_builtin_and_optional_files() -> None:

@@ -207,7 +207,7 @@ def test_pnpmfiles_are_read_with_their_content_hash() -> None:
     [dep] = base.dependencies
     assert (dep.ecosystem, dep.name, dep.version, dep.scope, dep.line) == (
         "config", "pnpm.pnpmfile", ".pnpmfile.cjs", "build", None)
-    assert [h.split(":")[0] for h in dep.hashes] == ["file-sha256"]
+    assert [h.split(":")[0] for h in dep.hashes] == ["sha256"]
     [change] = diff_dependencies(base.dependencies, head.dependencies)
     assert (change.kind, change.name) == ("hashes-changed", "pnpm.pnpmfile")
     # a new pnpmfile where there was none is an added one; ignorePnpmfile turns the defaults off

@@ -26,11 +26,11 @@ cannot be read, is a Problem: lockgate never pretends to know a patch it could n
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from typing import NamedTuple
 from urllib.parse import unquote
 
 from checker.errors import LockgateError
+from checker.manifests.settings import repository_path
 from checker.model import Dependency, Problem, Reader
 
 PATCH_HASH = "patch-sha256"
@@ -54,26 +54,16 @@ class Patched(NamedTuple):
     problems: list[Problem]
 
 
-def repository_path(folder: str, written: str) -> str | None:
-    """The repository path of ``written``, relative to ``folder`` (the declaring file's folder, ``""`` at the
-    root); None when it is absolute or climbs out of the repository. Backslashes are separators, as on Windows."""
-    written = written.replace("\\", "/")
-    if not written or written.startswith("/") or (len(written) > 1 and written[1] == ":"):
-        return None
-    joined = posixpath.normpath(posixpath.join(folder, written))
-    if joined == "." or joined == ".." or joined.startswith("../"):
-        return None
-    return joined
+def map_patches(table: dict, declaring: str) -> list[tuple[str, PatchRef]]:
+    """pnpm's and Bun's ``patchedDependencies`` of the file ``declaring``: (the key, its patch file) for every
+    entry."""
+    return [(key, PatchRef(repository_path(declaring, value), value)) for key, value in table.items()]
 
 
-def map_patches(table: dict, folder: str) -> list[tuple[str, PatchRef]]:
-    """pnpm's and Bun's ``patchedDependencies``: (the key, its patch file) for every entry."""
-    return [(key, PatchRef(repository_path(folder, value), value)) for key, value in table.items()]
-
-
-def yarn_patch(spec: str, folder: str) -> tuple[str, list[PatchRef]] | None:
-    """``patch:<descriptor>#<paths>::<params>`` -> (the patched package's range, its patch files); None when
-    ``spec`` is not a patch range. The range is the descriptor's (``npm:4.17.21`` -> ``4.17.21``)."""
+def yarn_patch(spec: str, declaring: str) -> tuple[str, list[PatchRef]] | None:
+    """``patch:<descriptor>#<paths>::<params>`` in the package.json ``declaring`` -> (the patched package's range,
+    its patch files); None when ``spec`` is not a patch range. The range is the descriptor's (``npm:4.17.21`` ->
+    ``4.17.21``)."""
     if not spec.startswith("patch:"):
         return None
     body = spec[len("patch:"):]
@@ -95,9 +85,9 @@ def yarn_patch(spec: str, folder: str) -> tuple[str, list[PatchRef]] | None:
         if bare.startswith("builtin<") and bare.endswith(">"):
             refs.append(PatchRef(None, written, optional, bare[len("builtin<"):-1]))
         elif bare.startswith("~/"):  # the project root: the root package.json's folder, where Yarn writes these
-            refs.append(PatchRef(repository_path(folder, bare[2:]), written, optional))
+            refs.append(PatchRef(repository_path(declaring, bare[2:]), written, optional))
         else:
-            refs.append(PatchRef(repository_path(folder, bare), written, optional))
+            refs.append(PatchRef(repository_path(declaring, bare), written, optional))
     return inner, refs
 
 
@@ -136,8 +126,7 @@ def selector_parts(key: str) -> tuple[str, str]:
     return (key, "") if at < 0 else (key[:at], key[at + 1:])
 
 
-def patched_map(table: dict, where: str, folder: str, manifest: str, read: Reader,
-                line_of) -> Patched:  # type: ignore[no-untyped-def]
+def patched_map(table: dict, where: str, manifest: str, read: Reader, line_of) -> Patched:  # type: ignore[no-untyped-def]
     """Dependencies for pnpm's or Bun's ``patchedDependencies`` map (``where`` names it in messages; ``line_of``
     gives the line of a key)."""
     from checker.npm_versions import exact_version
@@ -145,7 +134,7 @@ def patched_map(table: dict, where: str, folder: str, manifest: str, read: Reade
     deps: list[Dependency] = []
     includes: list[str] = []
     problems: list[Problem] = []
-    for key, ref in map_patches(table, folder):
+    for key, ref in map_patches(table, manifest):
         line = line_of(key)
         name, written_range = selector_parts(key)
         hashes, read_paths, found = patch_hashes([ref], read, f"{where} {key!r}", line)

@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 from checker.errors import ManifestError
 from checker.manifests import corepack, npm_patches
+from checker.manifests.settings import repository_path
 from checker.manifests.npm_common import (
     classify,
     expect_bool,
@@ -89,7 +90,6 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         return Manifest(path=path, format=FORMAT, ecosystem="npm", dependencies=(), kind="declared")
     data = load_json(text, path, "a package.json")
     lines = key_lines(text, _wanted)
-    folder = posixpath.dirname(path)
     extras = Extras([], [], [], [])
     entries: list[Entry] = []
     optional_peers = _optional_peers(data, lines, path)
@@ -117,14 +117,14 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             entries.extend(flat_overrides(pnpm, ("pnpm", "overrides"), lines, path, direct_specs, pnpm_override_name))
         if "packageExtensions" in pnpm:
             entries.extend(package_extensions(pnpm["packageExtensions"], ("pnpm", "packageExtensions"), lines, path))
-        _pnpm_field(pnpm, lines, path, folder, read, extras)
-    _bun_fields(data, lines, path, folder, read, extras)
+        _pnpm_field(pnpm, lines, path, read, extras)
+    _bun_fields(data, lines, path, read, extras)
     manager = corepack.read(data, lines, path)
     extras.dependencies.extend(manager.dependencies)
     extras.commands.extend(manager.commands)
     extras.problems.extend(manager.problems)
     _scripts(data, lines, path, extras)
-    dependencies = list(declared_dependencies(entries, path, folder, read, extras))
+    dependencies = list(declared_dependencies(entries, path, read, extras))
     dependencies.extend(extras.dependencies)
     dependencies.sort(key=lambda dep: (dep.line is None, dep.line or 0))
     return Manifest(
@@ -150,16 +150,15 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
     except ManifestError:
         return []  # the parse reports it
     lines = key_lines(text, _wanted)
-    folder = posixpath.dirname(path)
     found: list[tuple[str, int | None]] = []
     for key_path, table in _patch_maps(data):
         if isinstance(table, dict):
             for key, written in table.items():
-                target = npm_patches.repository_path(folder, written) if isinstance(written, str) else None
+                target = repository_path(path, written) if isinstance(written, str) else None
                 if target is not None:
                     found.append((target, lines.get(key_path + (key,))))
     for key_path, spec in _specifiers(data):
-        patch = npm_patches.yarn_patch(spec, folder)
+        patch = npm_patches.yarn_patch(spec, path)
         if patch is not None:
             found.extend((ref.path, lines.get(key_path)) for ref in patch[1] if ref.path is not None)
     return found
@@ -186,12 +185,12 @@ def _specifiers(data: dict) -> list[tuple[tuple[str, ...], str]]:
     return found
 
 
-def _pnpm_field(pnpm: dict, lines: dict, path: str, folder: str, read: Reader, extras: Extras) -> None:
+def _pnpm_field(pnpm: dict, lines: dict, path: str, read: Reader, extras: Extras) -> None:
     """package.json's ``pnpm`` field: patches, install settings and config dependencies (pnpm 9 and earlier)."""
     from checker.manifests import pnpm_settings
 
     if "patchedDependencies" in pnpm:
-        patched(pnpm["patchedDependencies"], ("pnpm", "patchedDependencies"), lines, path, folder, read, extras)
+        patched(pnpm["patchedDependencies"], ("pnpm", "patchedDependencies"), lines, path, read, extras)
     extras.dependencies.extend(
         pnpm_settings.setting_dependencies("pnpm", pnpm, ("pnpm",), pnpm_settings.SETTINGS, lines, path))
     if "configDependencies" in pnpm:
@@ -199,10 +198,10 @@ def _pnpm_field(pnpm: dict, lines: dict, path: str, folder: str, read: Reader, e
             pnpm["configDependencies"], '"pnpm.configDependencies"', lines, ("pnpm", "configDependencies"), path))
 
 
-def _bun_fields(data: dict, lines: dict, path: str, folder: str, read: Reader, extras: Extras) -> None:
+def _bun_fields(data: dict, lines: dict, path: str, read: Reader, extras: Extras) -> None:
     """Bun's ``patchedDependencies`` and ``trustedDependencies`` (the packages allowed to run install scripts)."""
     if "patchedDependencies" in data:
-        patched(data["patchedDependencies"], ("patchedDependencies",), lines, path, folder, read, extras)
+        patched(data["patchedDependencies"], ("patchedDependencies",), lines, path, read, extras)
     if "trustedDependencies" in data:
         from checker.manifests import pnpm_settings
 
@@ -214,8 +213,7 @@ def _bun_fields(data: dict, lines: dict, path: str, folder: str, read: Reader, e
             "bun", data, (), frozenset({"trustedDependencies"}), lines, path))
 
 
-def patched(table: object, key_path: tuple[str, ...], lines: dict, path: str, folder: str, read: Reader,
-             extras: Extras) -> None:
+def patched(table: object, key_path: tuple[str, ...], lines: dict, path: str, read: Reader, extras: Extras) -> None:
     """A ``patchedDependencies`` map (pnpm's or Bun's) at ``key_path``: the patched packages, the patch files read,
     and what could not be read, into ``extras``."""
     what = f'"{".".join(key_path)}"'
@@ -224,7 +222,7 @@ def patched(table: object, key_path: tuple[str, ...], lines: dict, path: str, fo
         name = npm_patches.selector_parts(key)[0]
         if not is_valid_name(name):
             raise ManifestError(f"{what}: {key!r} does not name a package", path, lines.get(key_path + (key,)))
-    found = npm_patches.patched_map(table, what, folder, path, read, lambda key: lines.get(key_path + (key,)))
+    found = npm_patches.patched_map(table, what, path, read, lambda key: lines.get(key_path + (key,)))
     extras.dependencies.extend(found.dependencies)
     extras.includes.extend(found.includes)
     extras.problems.extend(found.problems)
@@ -413,7 +411,7 @@ def flat_overrides(
     return out
 
 
-def declared_dependencies(entries: list[Entry], path: str, folder: str, read: Reader,
+def declared_dependencies(entries: list[Entry], path: str, read: Reader,
                           extras: Extras) -> tuple[Dependency, ...]:
     """Entries as Dependencies in file order; one package with one specifier declared twice is kept once, in
     the strongest scope (entries come strongest first). A Yarn ``patch:`` range is the patched package with its
@@ -425,7 +423,7 @@ def declared_dependencies(entries: list[Entry], path: str, folder: str, read: Re
             continue
         seen.add((entry.name, entry.spec))
         hashes: frozenset[str] = frozenset()
-        patch = npm_patches.yarn_patch(entry.spec, folder) if entry.spec.startswith("patch:") else None
+        patch = npm_patches.yarn_patch(entry.spec, path) if entry.spec.startswith("patch:") else None
         if patch is not None:
             inner, refs = patch
             spec = classify(entry.name, inner)

@@ -22,7 +22,7 @@ lockgate reads (pnpm's docs: pnpm-workspace_yaml.md, catalogs.md, settings.md):
   dependencies (``readPackage``) or the lockfile. pnpm loads ``.pnpmfile.mjs``, else ``.pnpmfile.cjs``, from the
   workspace root, and the files the ``pnpmfile`` setting names (a path or a list); ``ignorePnpmfile: true`` turns
   them off (hooks/pnpmfile: requireHooks.ts). Each file present is a ``config`` dependency ``pnpm.pnpmfile``
-  whose version is its path and whose hash is its content's (``file-sha256:<hex>``): an edited pnpmfile is a
+  whose version is its path and whose hash is its content's (``sha256:<hex>``, as for Yarn's ``yarnPath``): an edited pnpmfile is a
   ``hashes-changed`` change. A file the setting names that is missing or outside the repository is a Problem.
 
 The YAML is composed into a tree with lines (checker/manifests/gha_yaml.py: scalars keep their text, duplicate
@@ -37,6 +37,7 @@ from checker.errors import LockgateError, ManifestError
 from checker.manifests import gha_yaml, npm_patches, pnpm_settings
 from checker.manifests.common import is_blank
 from checker.manifests.config_dependency import config_dependency
+from checker.manifests.settings import repository_path
 from checker.manifests.package_json import (
     Entry,
     Extras,
@@ -54,7 +55,6 @@ FORMAT = "pnpm-workspace"
 def parse(text: str, path: str, read: Reader) -> Manifest:
     """Parse a pnpm-workspace.yaml (see the module docstring)."""
     data, lines = _load(text, path)
-    folder = posixpath.dirname(path)
     extras = Extras([], [], [], [])
     _check_packages(data, lines, path)
     entries = _catalogs(data, lines, path)
@@ -62,15 +62,15 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         entries.extend(flat_overrides(data, ("overrides",), lines, path, None, pnpm_override_name))
     if "packageExtensions" in data:
         entries.extend(package_extensions(data["packageExtensions"], ("packageExtensions",), lines, path))
-    _pnpmfiles(data, lines, path, folder, read, extras)
+    _pnpmfiles(data, lines, path, read, extras)
     if data.get("patchedDependencies") is not None:
-        patched(data["patchedDependencies"], ("patchedDependencies",), lines, path, folder, read, extras)
+        patched(data["patchedDependencies"], ("patchedDependencies",), lines, path, read, extras)
     if "configDependencies" in data:
         extras.dependencies.extend(pnpm_settings.config_dependencies(
             data["configDependencies"], '"configDependencies"', lines, ("configDependencies",), path))
     extras.dependencies.extend(pnpm_settings.setting_dependencies("pnpm", data, (), pnpm_settings.SETTINGS, lines,
                                                                   path))
-    dependencies = list(declared_dependencies(entries, path, folder, read, extras))
+    dependencies = list(declared_dependencies(entries, path, read, extras))
     dependencies.extend(extras.dependencies)
     dependencies.sort(key=lambda dep: (dep.line is None, dep.line or 0))
     return Manifest(
@@ -94,11 +94,11 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
         data, lines = _load(text, path)
     except ManifestError:
         return []  # the parse reports it
-    found = [(target, line) for _, target, line in _pnpmfile_paths(data, lines, folder) if target is not None]
+    found = [(target, line) for _, target, line in _pnpmfile_paths(data, lines, path) if target is not None]
     table = data.get("patchedDependencies")
     if isinstance(table, dict):
         for key, written in table.items():
-            target = npm_patches.repository_path(folder, written) if isinstance(written, str) else None
+            target = repository_path(path, written) if isinstance(written, str) else None
             if target is not None:
                 found.append((target, lines.get(("patchedDependencies", key))))
     return found
@@ -108,29 +108,29 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
 _DEFAULT_PNPMFILES = (".pnpmfile.mjs", ".pnpmfile.cjs")
 
 
-def _pnpmfile_paths(data: dict, lines: dict, folder: str) -> list[tuple[str, str | None, int | None]]:
+def _pnpmfile_paths(data: dict, lines: dict, path: str) -> list[tuple[str, str | None, int | None]]:
     """(as written, repository path or None when it leaves the repository, line) of every pnpmfile pnpm would
     load; the defaults are written as their names, with no line."""
     if data.get("ignorePnpmfile") == "true":
         return []
     out: list[tuple[str, str | None, int | None]] = [
-        (name, posixpath.join(folder, name), None) for name in _DEFAULT_PNPMFILES]
+        (name, posixpath.join(posixpath.dirname(path), name), None) for name in _DEFAULT_PNPMFILES]
     named = data.get("pnpmfile")
     for index, written in enumerate(named if isinstance(named, list) else [named] if named is not None else []):
         line = lines.get(("pnpmfile", f"[{index}]"), lines.get(("pnpmfile",)))
         if isinstance(written, str):
-            out.append((written, npm_patches.repository_path(folder, written), line))
+            out.append((written, repository_path(path, written), line))
     return out
 
 
-def _pnpmfiles(data: dict, lines: dict, path: str, folder: str, read: Reader, extras: Extras) -> None:
+def _pnpmfiles(data: dict, lines: dict, path: str, read: Reader, extras: Extras) -> None:
     """``pnpm.pnpmfile`` for every pnpmfile present, with its content's hash (see the module docstring)."""
     named = data.get("pnpmfile")
     if named is not None and not (isinstance(named, str) or (
             isinstance(named, list) and all(isinstance(item, str) for item in named))):
         raise ManifestError('"pnpmfile" must be a path or a list of paths', path, lines.get(("pnpmfile",)))
     seen: set[str] = set()
-    for written, target, line in _pnpmfile_paths(data, lines, folder):
+    for written, target, line in _pnpmfile_paths(data, lines, path):
         default = line is None
         if target is None:
             extras.problems.append(Problem(f'"pnpmfile" {written!r} is outside the repository, so lockgate cannot '
@@ -150,7 +150,7 @@ def _pnpmfiles(data: dict, lines: dict, path: str, folder: str, read: Reader, ex
                 extras.problems.append(Problem(f"the pnpmfile {target} does not exist", line))
             continue
         dependency = config_dependency("pnpm.pnpmfile", written, path, line)
-        extras.dependencies.append(dependency._replace(hashes=frozenset({f"file-sha256:{_sha256(text)}"})))
+        extras.dependencies.append(dependency._replace(hashes=frozenset({f"sha256:{_sha256(text)}"})))
 
 
 def _sha256(text: str) -> str:
