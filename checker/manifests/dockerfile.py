@@ -9,7 +9,9 @@ reference to an ARG without a value is kept as written, and image-pinning report
 build time. Lines follow BuildKit's reader: parser directives (``# escape=```), comment lines (also inside a
 continuation), line continuations, and heredocs (``RUN <<EOF``), whose bodies are not instructions.
 
-Kind ``declared``: images are pinned by digest, not by a hash list (image-pinning judges them).
+``RUN`` instructions add their install commands (Manifest.commands) and what those install, ``ENV``/``ARG`` the
+registry settings they make (dockerfile_run). Kind ``declared``: images are pinned by digest, not by a hash list
+(image-pinning judges them).
 """
 
 from __future__ import annotations
@@ -31,12 +33,18 @@ _HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 
 
 class Instruction:
-    __slots__ = ("keyword", "arguments", "line")
+    """One logical instruction. ``pieces``: (offset in ``arguments``, line) where each continued line starts;
+    ``heredocs``: (body, line of its first body line, the body lines with their closing line as written)."""
 
-    def __init__(self, keyword: str, arguments: str, line: int) -> None:
+    __slots__ = ("keyword", "arguments", "line", "pieces", "heredocs")
+
+    def __init__(self, keyword: str, arguments: str, line: int, pieces: list[tuple[int, int]] | None = None,
+                 heredocs: list[tuple[str, int, str]] | None = None) -> None:
         self.keyword = keyword
         self.arguments = arguments
         self.line = line
+        self.pieces = pieces or [(0, line)]
+        self.heredocs = heredocs or []
 
 
 def instructions(text: str, path: str) -> list[Instruction]:
@@ -63,6 +71,7 @@ def instructions(text: str, path: str) -> list[Instruction]:
             continue
         start = index
         parts: list[str] = []
+        part_lines = [start]
         current = raw.rstrip()
         while current.endswith(escape):
             parts.append(current[: -len(escape)])
@@ -80,20 +89,31 @@ def instructions(text: str, path: str) -> list[Instruction]:
                 if following.strip() and not following.strip().startswith("#"):
                     break
             current = following.rstrip()
+            part_lines.append(index)
         parts.append(current)
-        logical = " ".join(part.strip() for part in parts).strip()
+        stripped = [part.strip() for part in parts]
+        logical = " ".join(stripped).strip()
         keyword, _, arguments = logical.partition(" ")
         keyword = keyword.upper()
-        out.append(Instruction(keyword, arguments.strip(), start))
-        if keyword in _HEREDOC_INSTRUCTIONS:
-            index = _skip_heredocs(arguments, lines, index, path, start)
+        arguments = arguments.strip()
+        shift = len(logical) - len(arguments)
+        pieces, offset = [], 0
+        for part, line in zip(stripped, part_lines):
+            pieces.append((max(0, offset - shift), line))
+            offset += len(part) + 1
+        heredocs: list[tuple[str, int, str]] = []
+        if keyword in _HEREDOC_INSTRUCTIONS or (keyword == "ONBUILD" and arguments[:3].upper() == "RUN"):
+            index = _read_heredocs(arguments, lines, index, path, start, heredocs)
+        out.append(Instruction(keyword, arguments, start, pieces, heredocs))
     return out
 
 
-def _skip_heredocs(arguments: str, lines: list[str], index: int, path: str, start: int) -> int:
-    """Skip the bodies of the heredocs an instruction opens (``<<EOF`` ... ``EOF``)."""
+def _read_heredocs(arguments: str, lines: list[str], index: int, path: str, start: int,
+                   found: list[tuple[str, int, str]]) -> int:
+    """Read the bodies of the heredocs an instruction opens (``<<EOF`` ... ``EOF``) into ``found``."""
     for match in _HEREDOC.finditer(arguments):
         strip_tabs, word = match.group(1) == "-", match.group(3)
+        first = index
         while True:
             if index >= len(lines):
                 raise ManifestError(f"heredoc <<{word} is not closed: expected a line {word}", path, start)
@@ -101,6 +121,11 @@ def _skip_heredocs(arguments: str, lines: list[str], index: int, path: str, star
             index += 1
             if (body.lstrip("\t") if strip_tabs else body) == word:
                 break
+        body_lines = [line.rstrip("\r") for line in lines[first:index - 1]]
+        if strip_tabs:
+            body_lines = [line.lstrip("\t") for line in body_lines]
+        written = "\n".join(line.rstrip("\r") for line in lines[first:index])
+        found.append(("\n".join(body_lines) + ("\n" if body_lines else ""), first + 1, written))
     return index
 
 
@@ -219,18 +244,27 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     }
     collector = _Collector(path)
     seen_from = False
+    runs = _Runs(path, read)
     for instruction in found:
         keyword = instruction.keyword
         if keyword == "ARG" and not seen_from:
             _global_args(instruction.arguments, path, instruction.line, values)
+            runs.variables(instruction)
         elif keyword == "FROM":
             seen_from = True
             written, stage = _from(instruction, path)
             image, _ = _substitute(written, values)
+            runs.new_stage(image.lower() if image.lower() in stages else None, stage)
             if image.lower() not in stages and image != "scratch":
                 collector.add(image, written, instruction.line)
             if stage is not None:
                 stages.add(stage.lower())
+        elif keyword in ("ENV", "ARG"):
+            runs.variables(instruction)
+        elif keyword == "SHELL":
+            runs.shell(instruction)
+        elif keyword == "ONBUILD" and instruction.arguments[:4].upper() == "RUN ":
+            runs.run(instruction, instruction.arguments[4:].lstrip())
         elif keyword == "COPY":
             for source in _flag_values(instruction.arguments, "from"):
                 if source.lower() not in all_stages and not source.isdigit():
@@ -239,7 +273,60 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             for source in _mount_sources(instruction.arguments):
                 if source.lower() not in all_stages and not source.isdigit():
                     collector.add(source, source, instruction.line)
+            runs.run(instruction, instruction.arguments)
     if not seen_from:
         raise ManifestError("no FROM instruction: expected a Dockerfile", path, found[0].line)
-    return Manifest(path=path, format=FORMAT, ecosystem="docker", dependencies=tuple(collector.dependencies),
-                    kind="declared")
+    out = runs.out
+    if out is None:
+        return Manifest(path=path, format=FORMAT, ecosystem="docker", dependencies=tuple(collector.dependencies),
+                        kind="declared")
+    return Manifest(path=path, format=FORMAT, ecosystem="docker",
+                    dependencies=tuple(collector.dependencies) + tuple(out.dependencies), kind="declared",
+                    indexes=tuple(out.indexes), problems=tuple(out.problems), commands=tuple(out.commands))
+
+
+class _Runs:
+    """The RUN side of a Dockerfile (dockerfile_run, imported at the first RUN, ENV, ARG or SHELL): stages, their
+    shells and variables, and what the RUNs install."""
+
+    def __init__(self, path: str, read: Reader) -> None:
+        self.path = path
+        self.read = read
+        self.out = None
+        self.stage = None
+        self.stages: dict[str, object] = {}
+
+    def _module(self):  # type: ignore[no-untyped-def]
+        from checker.manifests import dockerfile_run, install_commands
+
+        if self.out is None:
+            self.out = install_commands.Collected()
+            self.stage = dockerfile_run.Stage()
+        return dockerfile_run
+
+    def new_stage(self, parent: str | None, name: str | None) -> None:
+        if self.out is None:
+            return
+        from checker.manifests import dockerfile_run
+
+        self.stage = self.stages[parent].copy() if parent in self.stages else dockerfile_run.Stage()  # type: ignore[attr-defined]
+        self.out.downloads.clear()
+        if name is not None:
+            self.stages[name.lower()] = self.stage
+
+    def variables(self, instruction: Instruction) -> None:
+        self._module().variables(self.stage, instruction, self.path, self.out)
+
+    def shell(self, instruction: Instruction) -> None:
+        self._module().set_shell(self.stage, instruction, self.out)
+
+    def run(self, instruction: Instruction, arguments: str) -> None:
+        module = self._module()
+        from checker.manifests.install_commands import Context
+
+        if arguments is not instruction.arguments:
+            shift = len(instruction.arguments) - len(arguments)
+            instruction = Instruction(instruction.keyword, arguments, instruction.line,
+                                      [(max(0, o - shift), n) for o, n in instruction.pieces], instruction.heredocs)
+        context = Context(path=self.path, scope=SCOPE, read=self.read, workdir=None)
+        module.run(self.stage, instruction, context, self.out)

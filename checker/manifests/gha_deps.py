@@ -17,7 +17,7 @@ from checker.gitrefs import trailing_comment
 from checker.manifests import gha_expr
 from checker.manifests.gha_yaml import Mapping, Node, Scalar, Sequence, describe
 from checker.manifests.images import parse_image
-from checker.model import Dependency
+from checker.model import Dependency, Reader
 
 _PLACEHOLDER = re.compile("\0(\\d+)\0")
 
@@ -25,12 +25,43 @@ _PLACEHOLDER = re.compile("\0(\\d+)\0")
 class DependencyBuilder:
     """Collects the dependencies of one file, in file order, each ``uses:`` or ``image:`` node once."""
 
-    def __init__(self, path: str, text: str, scope: str) -> None:
+    def __init__(self, path: str, text: str, scope: str, read: Reader | None = None) -> None:
         self.path = path
         self.lines = text.split("\n")
         self.scope = scope
+        self.read: Reader = read or (lambda _path: None)
         self.dependencies: list[Dependency] = []
         self._seen: set[int] = set()
+        self._collected = None  # install commands of run: steps (install_commands.Collected), made when one is met
+
+    @property
+    def collected(self):  # type: ignore[no-untyped-def]
+        """What the ``run:`` steps hold (install_commands.Collected); the module is imported only for a file
+        that has a ``run:`` step."""
+        if self._collected is None:
+            from checker.manifests.install_commands import Collected
+
+            self._collected = Collected()
+        return self._collected
+
+    def new_job(self) -> None:
+        """A downloaded file is followed from step to step within one job, as Scorecard does, not across jobs."""
+        if self._collected is not None:
+            self._collected.downloads.clear()
+
+    def manifest_parts(self) -> dict:
+        """The Manifest fields the ``run:`` steps fill: dependencies (uses: first, then what the steps install
+        and set), commands, indexes, problems, includes."""
+        collected = self._collected
+        if collected is None:
+            return {"dependencies": tuple(self.dependencies)}
+        return {
+            "dependencies": tuple(self.dependencies) + tuple(collected.dependencies),
+            "commands": tuple(collected.commands),
+            "indexes": tuple(collected.indexes),
+            "problems": tuple(collected.problems),
+            "includes": tuple(dict.fromkeys(collected.includes)),
+        }
 
     def first_visit(self, node: object) -> bool:
         """False when this very node was handled already (a YAML alias of an anchor that was walked)."""
@@ -126,8 +157,9 @@ class DependencyBuilder:
             )
         )
 
-    def add_steps(self, steps: Node | None, what: str) -> None:
-        """``steps:`` of a job or a composite action: each step's ``uses:``."""
+    def add_steps(self, steps: Node | None, what: str, run_context: object = None, composite: bool = False) -> None:
+        """``steps:`` of a job or a composite action: each step's ``uses:``, and its ``run:`` read in
+        ``run_context`` (gha_run.RunContext)."""
         if steps is None or (isinstance(steps, Scalar) and steps.null):
             return
         if not isinstance(steps, Sequence):
@@ -140,6 +172,14 @@ class DependencyBuilder:
             uses_line = step.key_line("uses")
             if uses_line is not None:
                 self.add_uses(step.get("uses"), f"{what}[{index}].uses", uses_line)
+            if run_context is not None and step.key_line("run") is not None:
+                from checker.manifests import gha_run
+
+                gha_run.add_run(self, step, f"{what}[{index}]", run_context, composite)  # type: ignore[arg-type]
+            elif run_context is not None and step.get("env") is not None:
+                from checker.manifests import gha_run
+
+                gha_run.environment(self, step.get("env"), f"{what}[{index}].env")
 
 
 def _split_image(reference: str) -> tuple[str, str | None]:
@@ -160,7 +200,7 @@ def _split_image(reference: str) -> tuple[str, str | None]:
     return show(image.name) or "", show(image.version)
 
 
-def _matrix_values(matrix: Node | None, key: str) -> list[str] | None:
+def matrix_values(matrix: Node | None, key: str) -> list[str] | None:
     """Every value ``matrix.KEY`` takes (from the key's list and ``include`` entries); None when the matrix is
     computed at run time or a value is itself an expression. Without a matrix, ``matrix.KEY`` is empty."""
     if matrix is None:
@@ -201,7 +241,7 @@ def _image_candidates(text: str, matrix: Node | None) -> list[str]:
     leaves = gha_expr.leaves(inner)
     candidates = [literal for literal in leaves.literals if literal.strip()]
     for key in leaves.matrix_keys:
-        values = _matrix_values(matrix, key)
+        values = matrix_values(matrix, key)
         if values is None:
             leaves.opaque = True
         else:

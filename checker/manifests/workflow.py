@@ -4,7 +4,8 @@ What a workflow pulls in from outside the repository: actions in steps (``uses: 
 ``owner/repo/path@ref``, ``docker://image``), reusable workflows called by jobs (``jobs.<id>.uses``), the job
 container (``jobs.<id>.container``, a string or a mapping with ``image``) and service containers
 (``jobs.<id>.services.<id>.image``). Actions are ecosystem ``actions``, images ecosystem ``docker``: one
-manifest holds both. Everything runs in CI with the workflow's token and secrets, so the scope is ``build``.
+manifest holds both. ``run:`` steps add their install commands (Manifest.commands) and what those install, and
+``env:`` its registry settings (gha_run). Everything runs in CI with the workflow's token and secrets, so the scope is ``build``.
 
 The manifest kind is ``declared``: a workflow pins refs and digests, not hashes, so the lockfile rules
 (hash-pinning, exact-pinning) do not apply; action-pinning, pin-comment and image-pinning judge it instead.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from checker.errors import ManifestError
 from checker.manifests.gha_deps import DependencyBuilder, job_matrix
+from checker.manifests.gha_run import RunContext, environment
 from checker.manifests.gha_yaml import Mapping, Scalar, describe, load
 from checker.model import Manifest, Reader
 
@@ -27,18 +29,18 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         raise ManifestError("empty file, expected a workflow (a mapping with on: and jobs:)", path, 1)
     if not isinstance(root, Mapping):
         raise ManifestError(f"a workflow must be a mapping with on: and jobs:, found {describe(root)}", path, root.line)
-    builder = DependencyBuilder(path, text, SCOPE)
+    builder = DependencyBuilder(path, text, SCOPE, read)
+    top = RunContext({}, None, "", False, None).child(root, builder, "env")
     jobs = root.get("jobs")
     if jobs is not None and not (isinstance(jobs, Scalar) and jobs.null):
         if not isinstance(jobs, Mapping):
             raise ManifestError(f"jobs must be a mapping of job ids to jobs, found {describe(jobs)}", path, jobs.line)
         for job_id, _, job in jobs.items():
-            _job(builder, f"jobs.{job_id}", job)
-    return Manifest(path=path, format=FORMAT, ecosystem="actions", dependencies=tuple(builder.dependencies),
-                    kind="declared")
+            _job(builder, f"jobs.{job_id}", job, top)
+    return Manifest(path=path, format=FORMAT, ecosystem="actions", kind="declared", **builder.manifest_parts())
 
 
-def _job(builder: DependencyBuilder, what: str, job: object) -> None:
+def _job(builder: DependencyBuilder, what: str, job: object, top: RunContext) -> None:
     if not isinstance(job, Mapping):
         line = getattr(job, "line", None)
         raise builder.fail(f"{what} must be a mapping, found {describe(job)}", line)  # type: ignore[arg-type]
@@ -50,7 +52,13 @@ def _job(builder: DependencyBuilder, what: str, job: object) -> None:
     matrix = job_matrix(job)
     _container(builder, job, what, matrix)
     _services(builder, job, what, matrix)
-    builder.add_steps(job.get("steps"), f"{what}.steps")
+    context = top.child(job, builder, what, job.get("runs-on"))
+    context.matrix = matrix
+    container = job.get("container")
+    if isinstance(container, Mapping):
+        context.env.update(environment(builder, container.get("env"), f"{what}.container.env"))
+    builder.new_job()
+    builder.add_steps(job.get("steps"), f"{what}.steps", context)
 
 
 def _container(builder: DependencyBuilder, job: Mapping, what: str, matrix: object) -> None:

@@ -22,6 +22,7 @@ RULE_MODULES = (
     "pin_comment",
     "hook_pinning",
     "image_pinning",
+    "install_command",
     "review",
     "policy_change",
     "exception_expired",
