@@ -263,7 +263,13 @@ def pip(walker: Any, args: list[Word], variables: Variables, line: int, uv: bool
         pinned_problem = None
     else:
         pinned_problem = _pypi_problem(dependencies, "no-deps" in options.flags)
-    return _Install(tool, _problem(pinned_problem, *registry_problems), dependencies)
+    return _Install(tool, _problem(pinned_problem, *registry_problems), _not_local(dependencies))
+
+
+def _not_local(dependencies: list[Dependency]) -> list[Dependency]:
+    """Local paths are the repository's (or the image's) own code, reviewed with it: no dependency is made of
+    them (whether they pin what they pull in is the command's judgement)."""
+    return [dep for dep in dependencies if dep.source.kind != "path"]
 
 
 def _local_or_commit(dep: Dependency) -> bool:
@@ -486,7 +492,9 @@ def _npm_packages(walker: Any, words: list[Word], line: int) -> tuple[list[Depen
         found = classify(name, spec or "*")
         source = found.source
         if source.kind == "git":
-            all_commits = all_commits and source.commit is not None
+            # Scorecard's pinned form: a git URL or hosted shorthand (github:…) at a full commit
+            well_formed = "://" in text or text.lower().startswith(("github:", "gitlab:", "bitbucket:", "gist:"))
+            all_commits = all_commits and source.commit is not None and well_formed
         else:
             all_commits = False
         deps.append(_dependency(walker, "npm", found.name, found.version, spec if spec != "*" else "", line, source))
@@ -531,7 +539,7 @@ def npm(walker: Any, args: list[Word], variables: Variables, line: int) -> _Inst
             return _Install("npm", _problem(problem, *problems), [])
         deps, unknown, commits = _npm_packages(walker, rest, line)
         problem = None if commits and not unknown else _npm_problem(deps, unknown, f"npm {verb}")
-        return _Install("npm", _problem(problem, *problems), _with_source(deps, source))
+        return _Install("npm", _problem(problem, *problems), _not_local(_with_source(deps, source)))
     if verb in ("exec", "x"):
         return _npx(walker, options, rest, line, "npm exec", problems, source)
     if verb in ("init", "create", "innit") and rest and not rest[0].value.startswith("-"):

@@ -314,7 +314,7 @@ class _Reader:
             word = self.word(depth)
             if word is None:
                 continue
-            if not command.words and self.pos < n and text[self.pos] in "<>" and _io_number(word.raw):
+            if self.pos < n and text[self.pos] in "<>" and _io_number(word.raw):
                 continue  # ``2>file``: the digits name a file descriptor
             if not command.words:
                 if word.value in _RESERVED and not word.quoted and not command.assignments:
@@ -391,7 +391,7 @@ class _Reader:
             command.redirects.append(Redirect(op, None))
             return
         self.blanks()
-        if self.pos >= self.n or text[self.pos] in "\n;&|()<>":
+        if self.pos >= self.n or (text[self.pos] in "\n;&|()<>" and not text.startswith(("<(", ">("), self.pos)):
             raise self.fail(f"{op} needs a word after it")
         target = self.word(0)
         if target is None:
@@ -675,8 +675,10 @@ class _Reader:
                 continue
             if c == "`":
                 self.pos += 1
-                subs.append(Substitution("`", read("".join(inside), line, expressions=self.expressions,
-                                                   rereads=self.rereads + 1)))
+                body = "".join(inside)
+                script = read(body, line, expressions=self.expressions, rereads=self.rereads + 1) if body.strip() \
+                    else Script([])
+                subs.append(Substitution("`", script))
                 value.append(DYNAMIC)
                 return
             inside.append(c)

@@ -100,10 +100,9 @@ def read(text: str, line: int, kind: str) -> Script:
             continue
         if raw_start < 0:
             raw_start, word_line = position, current_line
-        if c in "'\"":
+        if c in "'\"" and text.find(c, position + 1) >= 0:  # an unclosed quote is read as a character
             quoted = True
             end = text.find(c, position + 1)
-            end = n if end < 0 else end
             inside = text[position + 1:end]
             current_line += inside.count("\n")
             value.append(_dynamic(inside, kind) if c == '"' or "${{" in inside else inside)
