@@ -405,3 +405,9 @@ def test_exported_registry_settings_are_config_dependencies() -> None:
         ("config", "pip.extra-index-url", "https://a.example", 3),
         ("config", "pip.extra-index-url", "https://b.example", 3),
     ]
+
+
+def test_the_programs_named_for_lazy_import_are_those_installers_judges() -> None:
+    from checker.manifests import installers
+
+    assert set(installers.handlers(None)) == install_commands._INSTALLERS

@@ -65,6 +65,9 @@ _DOWNLOADERS = frozenset({"curl", "wget", "gsutil", "aws", "fetch", "http", "htt
 _INSTALL_VERBS = frozenset({"install", "i", "add", "ci", "get", "dlx", "x", "exec", "update", "up", "upgrade",
                             "sync", "run", "tool", "pip", "restore", "inject", "create", "init"})
 _MAX_ALIAS_EXPANSIONS = 8
+# The programs installers.py judges (pip and python -m pip are recognised apart); see installers.handlers.
+_INSTALLERS = frozenset({"uv", "uvx", "pipx", "npm", "npx", "yarn", "yarnpkg", "pnpm", "pnpx", "bun", "bunx", "gem",
+                         "go", "cargo", "choco", "cinst", "nuget", "dotnet", "msbuild", "corepack"})
 # Programs that run the rest of their arguments as a command: (options that take a value, whether the words
 # after the options may be NAME=value assignments).
 _WRAPPERS: dict[str, tuple[frozenset[str], bool]] = {
@@ -212,6 +215,7 @@ class _Walker:
         self.out = out
         self.aliases: dict[str, str] = {}
         self.variables: dict[str, str | None] = dict(context.env)
+        self._handlers: dict | None = None
 
     # -- structure ----------------------------------------------------------------------------------------------
 
@@ -366,7 +370,7 @@ class _Walker:
         if name in _OTHER_INTERPRETERS and name != "bun":
             self.interpreter(args, command, text)
             return
-        handler = self.handlers().get(name)
+        handler = self.handlers().get(name) if name in _INSTALLERS else None
         if handler is None and _is_pip(name):
             handler = lambda a, v, n: self.pip(a, v, n, uv=False)  # noqa: E731
         if handler is not None:
@@ -376,9 +380,12 @@ class _Walker:
             self.record_download(argv, command)
 
     def handlers(self) -> dict[str, Callable[[list[Word], Mapping[str, str | None], int], "_Install | None"]]:
-        from checker.manifests import installers
+        """Program name -> handler (installers.py, imported at the first package manager met)."""
+        if self._handlers is None:
+            from checker.manifests import installers
 
-        return installers.handlers(self)
+            self._handlers = installers.handlers(self)
+        return self._handlers
 
     def judge(self, install: _Install | None, text: str, line: int) -> None:
         if install is None:

@@ -515,6 +515,30 @@ def _npm_problem(deps: list[Dependency], unknown: list[str], what: str) -> str:
             "(npm ci)")
 
 
+def _create_package(word: Word) -> Word:
+    """``npm init x`` / ``yarn create x`` / ``pnpm create x`` / ``bun create x`` run the package ``create-x``
+    (``@scope/x`` -> ``@scope/create-x``)."""
+    if not word.static:
+        return word
+    name = word.value
+    if name.startswith("@"):
+        scope, _, rest = name.partition("/")
+        name = f"{scope}/create-{rest}" if rest else f"{scope}/create"
+    else:
+        name = "create-" + name
+    return Word(name, word.raw, word.line, [], False)
+
+
+def _adds(walker: Any, tool: str, verb: str, rest: list[Word], problems: list[str], source: str | None,
+          line: int) -> _Install:
+    """An npm-family command that fetches the packages it names (``add``, ``dlx``, ``create``, …)."""
+    if not rest:
+        return _Install(tool, _problem(f"{tool} {verb} moves dependencies past the lockfile", *problems), [])
+    deps, unknown, commits = _npm_packages(walker, rest, line)
+    problem = None if commits and not unknown else _npm_problem(deps, unknown, f"{tool} {verb}")
+    return _Install(tool, _problem(problem, *problems), _not_local(_with_source(deps, source)))
+
+
 def _npm_registry(walker: Any, options: Options, line: int) -> tuple[list[str], str | None]:
     problems, source = _registries(walker, options, {"registry": "registry"}, line)
     for flag in options.flags:
@@ -537,23 +561,11 @@ def npm(walker: Any, args: list[Word], variables: Variables, line: int) -> _Inst
             problem = (f"npm {verb} resolves package.json's ranges and may change the lockfile: use npm ci, which "
                        "installs the lockfile's versions and checks their hashes")
             return _Install("npm", _problem(problem, *problems), [])
-        deps, unknown, commits = _npm_packages(walker, rest, line)
-        problem = None if commits and not unknown else _npm_problem(deps, unknown, f"npm {verb}")
-        return _Install("npm", _problem(problem, *problems), _not_local(_with_source(deps, source)))
+        return _adds(walker, "npm", verb, rest, problems, source, line)
     if verb in ("exec", "x"):
         return _npx(walker, options, rest, line, "npm exec", problems, source)
     if verb in ("init", "create", "innit") and rest and not rest[0].value.startswith("-"):
-        initializer = rest[0]
-        name = initializer.value
-        if name.startswith("@"):
-            scope, _, pkg = name.partition("/")
-            name = f"{scope}/create-{pkg}" if pkg else f"{scope}/create"
-        else:
-            name = "create-" + name
-        deps, unknown, _ = _npm_packages(walker, [Word(name, name, line, [], False) if initializer.static
-                                                  else initializer], line)
-        return _Install("npm", _problem(_npm_problem(deps, unknown, f"npm {verb}"), *problems),
-                        _with_source(deps, source))
+        return _adds(walker, "npm", verb, [_create_package(rest[0])], problems, source, line)
     return None
 
 
@@ -624,15 +636,10 @@ def yarn(walker: Any, args: list[Word], variables: Variables, line: int) -> _Ins
         verb, rest = "global add", rest[1:]
     if verb in ("add", "global add", "up", "upgrade", "dlx", "create"):
         if verb == "create" and rest:
-            rest = [Word("create-" + rest[0].value, rest[0].raw, rest[0].line, [], False)] if rest[0].static else rest[:1]
+            rest = [_create_package(rest[0])]
         if verb == "dlx":
             rest = options.values.get("package", []) or rest[:1]
-        if not rest:
-            problem = f"yarn {verb} upgrades every dependency past the lockfile"
-            return _Install("yarn", _problem(problem, *problems), [])
-        deps, unknown, commits = _npm_packages(walker, rest, line)
-        problem = None if commits and not unknown else _npm_problem(deps, unknown, f"yarn {verb}")
-        return _Install("yarn", _problem(problem, *problems), _with_source(deps, source))
+        return _adds(walker, "yarn", verb, rest, problems, source, line)
     return None
 
 
@@ -665,13 +672,9 @@ def pnpm(walker: Any, args: list[Word], variables: Variables, line: int) -> _Ins
     if verb in ("install", "i", "add", "update", "up", "upgrade", "dlx", "create"):
         if verb == "dlx":
             rest = options.values.get("package", []) or rest[:1]
-        if verb == "create" and rest and rest[0].static:
-            rest = [Word("create-" + rest[0].value, rest[0].raw, rest[0].line, [], False)]
-        if not rest:
-            return _Install("pnpm", _problem(f"pnpm {verb} moves dependencies past the lockfile", *problems), [])
-        deps, unknown, commits = _npm_packages(walker, rest, line)
-        problem = None if commits and not unknown else _npm_problem(deps, unknown, f"pnpm {verb}")
-        return _Install("pnpm", _problem(problem, *problems), _with_source(deps, source))
+        if verb == "create" and rest:
+            rest = [_create_package(rest[0])]
+        return _adds(walker, "pnpm", verb, rest, problems, source, line)
     return None
 
 
@@ -695,15 +698,11 @@ def bun(walker: Any, args: list[Word], variables: Variables, line: int) -> _Inst
         problem = "bun install may change the lockfile: use bun ci (or --frozen-lockfile)"
         return _Install("bun", _problem(problem, *problems), [])
     if verb in ("install", "i", "add", "a", "update", "x", "create", "c"):
-        if verb in ("x",):
+        if verb == "x":
             rest = rest[:1]
-        if verb in ("create", "c") and rest and rest[0].static:
-            rest = [Word("create-" + rest[0].value, rest[0].raw, rest[0].line, [], False)]
-        if not rest:
-            return _Install("bun", _problem(f"bun {verb} moves dependencies past the lockfile", *problems), [])
-        deps, unknown, commits = _npm_packages(walker, rest, line)
-        problem = None if commits and not unknown else _npm_problem(deps, unknown, f"bun {verb}")
-        return _Install("bun", _problem(problem, *problems), _with_source(deps, source))
+        if verb in ("create", "c") and rest:
+            rest = [_create_package(rest[0])]
+        return _adds(walker, "bun", verb, rest, problems, source, line)
     return None
 
 

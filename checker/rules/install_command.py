@@ -9,8 +9,6 @@ manifest, so the ordinary rules (review, release-age, deny, …) judge them too;
 
 from __future__ import annotations
 
-import fnmatch
-from collections import Counter
 from typing import Any, Iterator, Mapping
 
 from checker.model import InstallCommand, Manifest
@@ -45,7 +43,11 @@ _HINTS = {
 
 
 def _allowed_by_text(command: InstallCommand, patterns: list[str]) -> bool:
-    return any(fnmatch.fnmatchcase(command.text, pattern) for pattern in patterns)
+    if not patterns:
+        return False
+    from fnmatch import fnmatchcase
+
+    return any(fnmatchcase(command.text, pattern) for pattern in patterns)
 
 
 def _packages_at(manifest: Manifest, line: int | None) -> list[Any]:
@@ -74,12 +76,13 @@ def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, 
     stand (same program, text and judgement)."""
     if not head.commands:
         return
-    known: Counter[tuple[str, str, str | None]] = Counter()
-    if base is not None:
-        known.update((c.tool, c.text, c.problem) for c in base.commands)
+    known: dict[tuple[str, str, str | None], int] = {}
+    for old in base.commands if base is not None else ():
+        key = (old.tool, old.text, old.problem)
+        known[key] = known.get(key, 0) + 1
     for command in head.commands:
         key = (command.tool, command.text, command.problem)
-        if known[key] > 0:
+        if known.get(key, 0) > 0:
             known[key] -= 1
             continue
         if command.problem is None:
