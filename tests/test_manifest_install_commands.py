@@ -269,3 +269,16 @@ def test_dockerfile_requirements_files_are_inside_the_image() -> None:
     manifest = parse_dockerfile("FROM python\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n")
     assert "--require-hashes" in (manifest.commands[0].problem or "")
     assert parse_dockerfile("FROM python\nRUN pip install --require-hashes -r /r.txt\n").commands[0].problem is None
+
+
+@pytest.mark.parametrize("steps, files", [
+    (["      - run: pip install -r requirements/ci.txt -c constraints.txt"], {}),
+    (["      - run: pip install --requirement=reqs.txt", "        working-directory: ./tools"], {}),
+    (["      - run: |", "          cd x", "          python -m pip install -r'dev.txt' \\", "            -rother.txt"], {}),
+    (["      - run: npx eslint && yarn install", "        working-directory: web"], {}),
+])
+def test_the_include_scan_finds_every_file_the_parse_reads(steps: list[str], files: dict) -> None:
+    text = workflow_text(*steps)
+    manifest = parse_workflow(text, files)
+    scanned = {path for path, _ in workflow.includes(text, ".github/workflows/ci.yml")}
+    assert manifest.includes and set(manifest.includes) <= scanned, (manifest.includes, scanned)

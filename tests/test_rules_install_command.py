@@ -118,3 +118,13 @@ def test_a_registry_setting_in_env_is_a_change(capsys, repo) -> None:  # type: i
     assert [(c["ecosystem"], c["name"], c["to"], c["kind"]) for c in doc["changes"]] == [
         ("config", "pip.index-url", "https://evil.example/simple", "added")]
     assert code == 1
+
+
+def test_a_pull_request_that_edits_only_a_file_a_run_step_reads_is_judged(capsys, repo) -> None:  # type: ignore[no-untyped-def]
+    """``pip install -r ci-deps.list``: the list is no manifest by its name, but the workflow reads it."""
+    base = repo.commit("base", {WORKFLOW: workflow("pip install -r ci-deps.list"), "ci-deps.list": "black\n"})
+    head = repo.commit("one more tool", {"ci-deps.list": "black\nevil-package\n"})
+    code, doc = check(capsys, repo, "--base", base, "--head", head)
+    assert [(c["ecosystem"], c["name"], c["kind"], c["manifest"]) for c in doc["changes"]] == [
+        ("pypi", "evil-package", "added", WORKFLOW)]
+    assert code == 1

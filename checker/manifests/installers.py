@@ -599,7 +599,9 @@ def _locally_declared(walker: Any, dep: Dependency) -> bool:
     context = walker.context
     if context.workdir is None or dep.specifier or dep.source.kind != "registry":
         return False
-    text = context.read(posixpath.join(context.workdir, "package.json") if context.workdir else "package.json")
+    path = posixpath.join(context.workdir, "package.json") if context.workdir else "package.json"
+    walker.out.includes.append(path)
+    text = context.read(path)
     if not text:
         return False
     import json
@@ -649,7 +651,9 @@ def _berry_ci_default(walker: Any, variables: Variables) -> bool:
     context = walker.context
     if not context.ci or context.workdir is None or variables.get("CI", "true") in ("false", "0", ""):
         return False
-    text = context.read(posixpath.join(context.workdir, ".yarnrc.yml") if context.workdir else ".yarnrc.yml")
+    path = posixpath.join(context.workdir, ".yarnrc.yml") if context.workdir else ".yarnrc.yml"
+    walker.out.includes.append(path)
+    text = context.read(path)
     return text is not None and "enableImmutableInstalls" not in text
 
 

@@ -13,6 +13,8 @@ The manifest kind is ``declared``: a workflow pins refs and digests, not hashes,
 
 from __future__ import annotations
 
+import posixpath
+
 from checker.errors import ManifestError
 from checker.manifests.gha_deps import DependencyBuilder, job_matrix
 from checker.manifests.gha_run import RunContext, environment
@@ -88,3 +90,42 @@ def _services(builder: DependencyBuilder, job: Mapping, what: str, matrix: objec
                 builder.add_image(service.get("image"), f"{where}.image", image_line, matrix)  # type: ignore[arg-type]
         else:
             builder.add_image(service, where, line, matrix)  # type: ignore[arg-type]
+
+
+_REQUIREMENT_OPTIONS = ("-r", "-c", "--requirement", "--constraint", "--requirements", "--constraints")
+
+
+def includes(text: str, path: str) -> list[tuple[str, int | None]]:
+    """The repository files a parse may read (``Format.includes``), found by a scan of the text, not a parse: for
+    every ``-r``/``-c`` file named on a line, and the ``package.json``/``.yarnrc.yml`` that ``npx`` and ``yarn``
+    consult, that path under the repository root and under every ``working-directory`` the file names. A superset
+    of what the parse reads (gha_run, installers), so that a change to one of them re-judges the workflow."""
+    folders = [""]
+    files: list[tuple[str, int]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if stripped.startswith(("working-directory:", "- working-directory:")):
+            folder = stripped.partition(":")[2].strip().strip("'\"")
+            if folder and "$" not in folder and not folder.startswith("/"):
+                folders.append(posixpath.normpath(folder))
+        if "-r" in line or "-c" in line or "--req" in line or "--con" in line:
+            words = line.replace("'", " ").replace('"', " ").split()
+            for index, word in enumerate(words):
+                name, eq, attached = word.partition("=")
+                if name in _REQUIREMENT_OPTIONS and (eq or index + 1 < len(words)):
+                    files.append((attached if eq else words[index + 1], number))
+                elif word[:2] in ("-r", "-c") and len(word) > 2 and not word.startswith("--"):
+                    files.append((word[2:], number))
+        if "npx" in line or "npm exec" in line or "npm x " in line:
+            files.append(("package.json", number))
+        if "yarn" in line:
+            files.append((".yarnrc.yml", number))
+    found: dict[str, int] = {}
+    for written, number in files:
+        if "$" in written or written.startswith("/"):
+            continue
+        for folder in folders:
+            target = posixpath.normpath(posixpath.join(folder, written))
+            if not target.startswith("..") and target not in found:
+                found[target] = number
+    return list(found.items())
