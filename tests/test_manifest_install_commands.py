@@ -282,3 +282,12 @@ def test_the_include_scan_finds_every_file_the_parse_reads(steps: list[str], fil
     manifest = parse_workflow(text, files)
     scanned = {path for path, _ in workflow.includes(text, ".github/workflows/ci.yml")}
     assert manifest.includes and set(manifest.includes) <= scanned, (manifest.includes, scanned)
+
+
+def test_a_real_workflow_with_curl_pipe_bash_and_cargo_install() -> None:
+    """infinyon/duckdb-connector's publish workflow (see the fixtures' SOURCES.md)."""
+    path = Path(__file__).parent / "fixtures" / "install_commands" / "real" / "infinyon-duckdb-connector-publish.yaml"
+    manifest = parse_workflow(path.read_text(), path=".github/workflows/publish.yaml")
+    assert [(c.tool, c.line) for c in manifest.commands if c.problem] == [("curl|sh", 27), ("cargo", 46)]
+    assert [(d.ecosystem, d.name, d.version) for d in manifest.dependencies if d.ecosystem in ("url", "cargo")] == [
+        ("url", "https://packages.fluvio.io/v1/install.sh", None), ("cargo", "cross", None)]
