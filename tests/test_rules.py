@@ -99,7 +99,7 @@ def test_rules_and_their_default_levels() -> None:
         "unreadable-manifest": "block",
         "hash-pinning": "block", "exact-pinning": "block", "registry-source": "block", "registry-config": "block", "deny": "block",
         "review": "block", "policy-change": "block", "exception-expired": "warn",
-        "action-pinning": "block", "pin-comment": "block", "image-pinning": "block", "hook-pinning": "block",
+        "action-pinning": "block", "pin-comment": "block", "image-pinning": "block", "hook-pinning": "block", "install-command": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
         "provenance-downgrade": "block",
