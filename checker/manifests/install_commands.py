@@ -210,9 +210,12 @@ class _Install(NamedTuple):
 
 
 class _Walker:
-    def __init__(self, context: Context, out: Collected) -> None:
+    def __init__(self, context: Context, out: Collected, rereads: int = 0,
+                 visited: frozenset[str] = frozenset()) -> None:
         self.context = context
         self.out = out
+        self.rereads = rereads  # scripts of the repository this walk is inside of (bounded, no cycles)
+        self.visited = visited
         self.aliases: dict[str, str] = {}
         self.variables: dict[str, str | None] = dict(context.env)
         self._handlers: dict | None = None
@@ -490,15 +493,15 @@ class _Walker:
                 return
             if word.static and word.value.startswith("-"):
                 continue
-            self.run_file([word], command, text)
+            self.run_file([word], command, text, scripts=False)
             return
         for redirect in command.redirects:
             if redirect.op in ("<", "<<<") and redirect.target is not None:
-                self.run_file([redirect.target], command, text)
+                self.run_file([redirect.target], command, text, scripts=False)
 
-    def run_file(self, words: list[Word], command: Command, text: str) -> None:
-        """A file given to a shell, an interpreter or ``source``: a process substitution of a download, or a file
-        downloaded earlier."""
+    def run_file(self, words: list[Word], command: Command, text: str, scripts: bool = True) -> None:
+        """A file given to a shell, an interpreter or ``source``: a process substitution of a download, a file
+        downloaded earlier, or (``scripts``: given to a shell) a shell script of the repository."""
         for word in words:
             for sub in word.subs:
                 if sub.kind == "<(" or sub.kind == "$(" or sub.kind == "`":
@@ -512,13 +515,51 @@ class _Walker:
             if urls is not None:
                 self.fetch_run(urls, text, command.line)
                 return
+            if scripts and self.repository_script(word, command):
+                return
 
     def executes_download(self, first: Word, args: list[Word], command: Command, text: str) -> bool:
-        """``./install.sh`` after ``curl -o install.sh URL``."""
+        """``./install.sh`` after ``curl -o install.sh URL``; ``./scripts/setup.sh``, a script of the repository,
+        read in its turn."""
         urls = self.downloaded(first)
         if urls is None:
-            return False
+            return "/" in first.value and self.repository_script(first, command)
         self.fetch_run(urls, text, command.line)
+        return True
+
+    def repository_script(self, word: Word, command: Command) -> bool:
+        """A shell script of the repository that a command runs (``bash scripts/ci.sh``, ``./setup.sh``): its
+        install commands are this file's, at the line of the command that runs it, their text prefixed with the
+        script's path. A script that does not start with a POSIX shell's ``#!`` (or has none and no ``.sh`` name)
+        is not read. Returns whether it was read."""
+        context = self.context
+        if context.workdir is None or not word.static or posixpath.isabs(word.value) or self.rereads >= 4:
+            return False
+        path = posixpath.normpath(posixpath.join(context.workdir, word.value))
+        if path.startswith("..") or path in self.visited:
+            return path in self.visited
+        text = context.read(path)
+        if text is None:
+            return False
+        self.out.includes.append(path)
+        if not _posix_script(path, text):
+            return False
+        inner = Collected()
+        inner.downloads = self.out.downloads
+        walker = _Walker(context._replace(workdir=context.workdir), inner, self.rereads + 1,
+                         self.visited | {path})
+        try:
+            walker.script(shell.read(text, 1, expressions=False, rereads=self.rereads + 1), self.rereads + 1)
+        except ShellError as error:
+            self.out.problems.append(Problem(f"cannot read {path}, which line {command.line} runs ({error})",
+                                             command.line))
+            return True
+        line = command.line
+        self.out.commands.extend(c._replace(text=f"{path}:{c.line}: {c.text}", line=line) for c in inner.commands)
+        self.out.dependencies.extend(d._replace(line=line) for d in inner.dependencies)
+        self.out.indexes.extend(i._replace(line=line) for i in inner.indexes)
+        self.out.problems.extend(p._replace(line=line) for p in inner.problems)
+        self.out.includes.extend(inner.includes)
         return True
 
     def downloaded(self, word: Word) -> list[str] | None:
@@ -587,6 +628,17 @@ def expand(word: Word, variables: Mapping[str, str | None]) -> Word:
         out.append(value)
         position = end + (1 if braced else 0)
     return Word("".join(out), word.raw, word.line, [], True)
+
+
+def _posix_script(path: str, text: str) -> bool:
+    """A script a POSIX shell reader may read: its ``#!`` names sh, bash, dash, … (directly or through env), or it
+    has none and its name ends in ``.sh``/``.bash``."""
+    if text.startswith("#!"):
+        words = text[2:].split("\n", 1)[0].split()
+        if words and words[0].rsplit("/", 1)[-1] == "env" and len(words) > 1:
+            words = words[1:] if not words[1].startswith("-") else words[2:]
+        return bool(words) and words[0].rsplit("/", 1)[-1] in SHELLS
+    return path.endswith((".sh", ".bash"))
 
 
 def _runs_stdin(argv: list[Word]) -> bool:

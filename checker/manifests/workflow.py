@@ -92,13 +92,14 @@ def _services(builder: DependencyBuilder, job: Mapping, what: str, matrix: objec
             builder.add_image(service, where, line, matrix)  # type: ignore[arg-type]
 
 
+_SCRIPT_RUNNERS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "source", "."})
 _REQUIREMENT_OPTIONS = ("-r", "-c", "--requirement", "--constraint", "--requirements", "--constraints")
 
 
 def includes(text: str, path: str) -> list[tuple[str, int | None]]:
     """The repository files a parse may read (``Format.includes``), found by a scan of the text, not a parse: for
-    every ``-r``/``-c`` file named on a line, and the ``package.json``/``.yarnrc.yml`` that ``npx`` and ``yarn``
-    consult, that path under the repository root and under every ``working-directory`` the file names. A superset
+    every ``-r``/``-c`` file named on a line, every word that names a shell script (``*.sh``, ``./…``), and the
+    ``package.json``/``.yarnrc.yml`` that ``npx`` and ``yarn`` consult, that path under the repository root and under every ``working-directory`` the file names. A superset
     of what the parse reads (gha_run, installers), so that a change to one of them re-judges the workflow."""
     folders = [""]
     files: list[tuple[str, int]] = []
@@ -116,6 +117,15 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
                     files.append((attached if eq else words[index + 1], number))
                 elif word[:2] in ("-r", "-c") and len(word) > 2 and not word.startswith("--"):
                     files.append((word[2:], number))
+        if "sh" in line or "source" in line or "./" in line or ". " in line:  # scripts of the repository a step runs
+            words = line.replace("'", " ").replace('"', " ").replace(";", " ").replace("&", " ").split()
+            for index, word in enumerate(words):
+                if word.endswith((".sh", ".bash")) or word.startswith("./"):
+                    files.append((word, number))
+                elif word.rsplit("/", 1)[-1] in _SCRIPT_RUNNERS:
+                    following = [w for w in words[index + 1:] if not w.startswith("-")]
+                    if following:
+                        files.append((following[0], number))
         if "npx" in line or "npm exec" in line or "npm x " in line:
             files.append(("package.json", number))
         if "yarn" in line:
@@ -126,6 +136,6 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
             continue
         for folder in folders:
             target = posixpath.normpath(posixpath.join(folder, written))
-            if not target.startswith("..") and target not in found:
+            if not target.startswith("..") and target not in found and target != ".":
                 found[target] = number
     return list(found.items())
