@@ -411,3 +411,10 @@ def test_the_programs_named_for_lazy_import_are_those_installers_judges() -> Non
     from checker.manifests import installers
 
     assert set(installers.handlers(None)) == install_commands._INSTALLERS
+
+
+def test_index_option_kinds_are_those_registry_source_reads() -> None:
+    out = scan("uv pip install --allow-insecure-host evil.example --require-hashes -r r.txt && "
+               "cargo install x --registry internal --locked --version 1.0.0 && gem install y --source https://g.example")
+    assert [(i.kind, i.value) for i in out.indexes] == [("trusted-host", "evil.example"),
+                                                        ("source", "https://g.example")]

@@ -148,9 +148,10 @@ def _truthy(variables: Variables, name: str) -> bool:
 
 
 def _index(walker: Any, kind: str, word: Word, line: int) -> str | None:
-    """Record a registry flag as an IndexOption of the manifest; the problem it is, if any."""
+    """Record a registry flag as an IndexOption of the manifest (a host whose TLS is not checked as
+    ``trusted-host``, whatever the tool calls it, as registry-source reads that kind); the problem it is, if any."""
     value = _shown(word)
-    walker.out.indexes.append(IndexOption(kind, value, line))
+    walker.out.indexes.append(IndexOption("trusted-host" if kind == "allow-insecure-host" else kind, value, line))
     if kind in ("trusted-host", "allow-insecure-host"):
         return f"--{kind} {value} turns off TLS verification for that host"
     if not word.static:
@@ -843,7 +844,7 @@ def cargo(walker: Any, args: list[Word], variables: Variables, line: int) -> _In
                                                  "index", "registry", "target", "features", "profile", "jobs",
                                                  "bin", "example", "config", "target-dir", "root"}),
                             {"F": "features", "j": "jobs", "Z": "unstable"})
-    problems, _ = _registries(walker, options, {"index": "index", "registry": "registry"}, line)
+    problems, _ = _registries(walker, options, {"index": "index"}, line)  # --registry NAME: a name from config
     locked = "locked" in options.flags or "frozen" in options.flags
     version = options.first("version")
     git = options.first("git")
