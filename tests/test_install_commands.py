@@ -418,3 +418,11 @@ def test_index_option_kinds_are_those_registry_source_reads() -> None:
                "cargo install x --registry internal --locked --version 1.0.0 && gem install y --source https://g.example")
     assert [(i.kind, i.value) for i in out.indexes] == [("trusted-host", "evil.example"),
                                                         ("source", "https://g.example")]
+
+
+def test_environment_settings_keep_no_credential_and_use_registry_config_names() -> None:
+    out = scan("export PIP_INDEX_URL=https://user:s3cret@mirror.example/simple NODE_TLS_REJECT_UNAUTHORIZED=0 "
+               "PIP_REQUIRE_HASHES=1")
+    assert [(d.name, d.version) for d in out.dependencies] == [
+        ("pip.index-url", "https://mirror.example/simple"), ("node.tls-reject-unauthorized", "0"),
+        ("pip.require-hashes", "1")]

@@ -200,7 +200,8 @@ def test_default_shell_and_environment_levels() -> None:
         job="    env:\n      PIP_REQUIRE_HASHES: '1'\n      NPM_CONFIG_REGISTRY: https://npm.example")
     manifest = parse_workflow(text)
     assert [(d.name, d.version, d.line) for d in manifest.dependencies if d.ecosystem == "config"] == [
-        ("pip.index-url", "https://workflow.example/simple", 3), ("npm.registry", "https://npm.example", 12),
+        ("pip.index-url", "https://workflow.example/simple", 3), ("pip.require-hashes", "1", 11),
+        ("npm.registry", "https://npm.example", 12),
         ("pip.extra-index-url", "https://step.example", 16)]
     assert manifest.commands[0].problem is None  # PIP_REQUIRE_HASHES from the job's env
 
@@ -262,7 +263,7 @@ def test_dockerfile_shell_env_and_arg() -> None:
     assert [(c.tool, c.problem is None) for c in manifest.commands] == [("pip", True), ("curl|sh", False)]
     assert [(d.name, d.version, d.line) for d in manifest.dependencies if d.ecosystem == "config"] == [
         ("pip.index-url", "https://arg.example/simple", 3), ("npm.registry", "https://npm.example", 4),
-        ("node.NODE_TLS_REJECT_UNAUTHORIZED", "0", 5)]
+        ("pip.require-hashes", "1", 4), ("node.tls-reject-unauthorized", "0", 5)]
 
 
 def test_dockerfile_requirements_files_are_inside_the_image() -> None:

@@ -5,8 +5,9 @@ A workflow's ``env:`` (workflow, job and step level), a Dockerfile's ``ENV`` and
 dependency of ecosystem ``config`` named as the tool names the key (``pip.index-url``, ``npm.registry``,
 ``yarn.npmRegistryServer``, ``uv.index.<name>``; see DESIGN.md's convention), version = the value as written,
 scope ``build``. A list-valued setting (``PIP_EXTRA_INDEX_URL="a b"``) is one dependency per value. Settings that
-only the environment can make keep the variable's own name (``node.NODE_TLS_REJECT_UNAUTHORIZED``,
-``go.GOSUMDB``): that is the name the tool documents.
+only the environment can make are named as the registry-config rule reads them (``NODE_TLS_REJECT_UNAUTHORIZED``
+is ``node.tls-reject-unauthorized``); Go's keep the variable's own name (``go.GOSUMDB``), which is what ``go env``
+calls them. Values are recorded as checker/manifests/settings.py records them: a URL without its credentials.
 
 Variable names are matched as each tool reads them: pip, uv, Yarn and Go read upper-case names only; npm reads
 ``npm_config_*`` in any case (``NPM_CONFIG_REGISTRY``, ``npm_config_registry``), with ``_`` read as ``-``.
@@ -14,7 +15,9 @@ Variable names are matched as each tool reads them: pip, uv, Yarn and Go read up
 
 from __future__ import annotations
 
-from checker.model import Dependency
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from checker.model import Dependency
 
 # Upper-case variable -> (setting name, whether the value is a whitespace-separated list).
 _EXACT: dict[str, tuple[str, bool]] = {
@@ -37,7 +40,15 @@ _EXACT: dict[str, tuple[str, bool]] = {
     "YARN_ENABLE_SCRIPTS": ("yarn.enableScripts", False),
     "YARN_ENABLE_STRICT_SSL": ("yarn.enableStrictSsl", False),
     "YARN_ENABLE_IMMUTABLE_INSTALLS": ("yarn.enableImmutableInstalls", False),
-    "NODE_TLS_REJECT_UNAUTHORIZED": ("node.NODE_TLS_REJECT_UNAUTHORIZED", False),
+    "NODE_TLS_REJECT_UNAUTHORIZED": ("node.tls-reject-unauthorized", False),
+    "PIP_REQUIRE_HASHES": ("pip.require-hashes", False),
+    "PIP_ONLY_BINARY": ("pip.only-binary", False),
+    "UV_REQUIRE_HASHES": ("uv.require-hashes", False),
+    "UV_NO_BUILD": ("uv.no-build", False),
+    "UV_INDEX_STRATEGY": ("uv.index-strategy", False),
+    "UV_VERIFY_HASHES": ("uv.verify-hashes", False),
+    "YARN_ENABLE_HARDENED_MODE": ("yarn.enableHardenedMode", False),
+    "YARN_IGNORE_SCRIPTS": ("yarn.ignore-scripts", False),
     "GOPROXY": ("go.GOPROXY", False),
     "GOSUMDB": ("go.GOSUMDB", False),
     "GONOSUMDB": ("go.GONOSUMDB", False),
@@ -49,7 +60,9 @@ _EXACT: dict[str, tuple[str, bool]] = {
 }
 # npm_config_<key>, any case, ``_`` read as ``-``: the keys that decide where packages come from and how they are
 # checked or run (credentials are not settings lockgate reports).
-_NPM_KEYS = frozenset({"registry", "strict-ssl", "ignore-scripts", "ca", "cafile", "userconfig", "globalconfig"})
+_NPM_KEYS = frozenset({"registry", "strict-ssl", "ignore-scripts", "ca", "cafile", "userconfig", "globalconfig",
+                       "package-lock", "strict-allow-scripts", "allow-scripts", "dangerously-allow-all-scripts",
+                       "script-shell"})
 
 
 def setting_names(variable: str, value: str) -> list[tuple[str, str]]:
@@ -89,8 +102,9 @@ def _uv_index(entry: str) -> tuple[str, str]:
 
 def setting_dependencies(variable: str, value: str, manifest: str, line: int | None) -> list[Dependency]:
     """The ``config`` dependencies an environment variable makes (see setting_names)."""
-    return [
-        Dependency(ecosystem="config", name=name, version=part, specifier=part, scope="build", direct=True,
-                   manifest=manifest, line=line)
-        for name, part in setting_names(variable, value)
-    ]
+    found = setting_names(variable, value)
+    if not found:
+        return []
+    from checker.manifests.settings import setting, url_value
+
+    return [setting(name, url_value(part) if "://" in part else part, manifest, line) for name, part in found]
