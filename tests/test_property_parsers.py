@@ -65,6 +65,7 @@ PATHS = {
     "uv-toml": "uv.toml",
     "bunfig": "bunfig.toml",
     "pre-commit-config": ".pre-commit-config.yaml",
+    "setup-py": "setup.py",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -78,6 +79,7 @@ _SYNTAX = {
     "dockerfile": 'FROMASRUNCOPYARG${}:-+=@/\\#\n\t <>"\'.0123456789',
     "yarn": '"@:#,^~ \n\t-./0123456789abcdefvrsionlvdgty',
     "ini": '[]=;#"\'\\${}:/@.\n\r\t -_registryscatruefalsn[]',
+    "python": "()[]{}=,.:'\"\\#*+\n\t fimportsetup_requiresxtlb0123456789<>=;",
 }
 _FAMILY = {
     "requirements": "requirements",
@@ -102,6 +104,7 @@ _FAMILY = {
     "yarnrc": "yarn",
     "uv-toml": "toml",
     "bunfig": "toml",
+    "setup-py": "python",
 }
 
 
@@ -253,6 +256,7 @@ _FIXTURE_SEEDS = {
     "uv-toml": ["registry_settings/uv_toml/*"],
     "bunfig": ["registry_settings/bunfig/*"],
     "pre-commit-config": ["precommit_config/real/*.yaml"],
+    "setup-py": ["setup_py/*.py"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -277,6 +281,7 @@ _CORPUS_SEEDS = {
     "uv-toml": [],
     "bunfig": [],
     "pre-commit-config": ["real/*/.pre-commit-config.yaml"],
+    "setup-py": [],
 }
 
 
@@ -576,8 +581,8 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
 
 
 # Formats whose files are documents of nested values (line formats and ini files are not).
-TREE_FORMATS = [name for name in ALL_FORMATS if name not in ("requirements", "dockerfile", "npmrc", "pip-conf",
-                                                             "yarnrc")]
+TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
+    "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:

@@ -132,6 +132,7 @@ FORMATS: tuple[Format, ...] = (
     Format("uv-lock", "pypi", "uv_lock", _named("uv.lock")),
     Format("pipfile-lock", "pypi", "pipfile_lock", _named("Pipfile.lock")),
     Format("pylock", "pypi", "pylock", _is_pylock),
+    Format("setup-py", "pypi", "setup_py", _named("setup.py")),
     Format("gha-workflow", "actions", "workflow", _by_path_only, includes="inputs"),  # run: steps' -r files
     Format("gha-action", "actions", "action_yml", _named("action.yml", "action.yaml")),
     Format("dockerfile", "docker", "dockerfile", _is_dockerfile),
