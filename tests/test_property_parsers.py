@@ -66,6 +66,8 @@ PATHS = {
     "bunfig": "bunfig.toml",
     "pre-commit-config": ".pre-commit-config.yaml",
     "setup-py": "setup.py",
+    "setup-cfg": "setup.cfg",
+    "tox-ini": "tox.ini",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -105,6 +107,8 @@ _FAMILY = {
     "uv-toml": "toml",
     "bunfig": "toml",
     "setup-py": "python",
+    "setup-cfg": "ini",
+    "tox-ini": "ini",
 }
 
 
@@ -257,6 +261,8 @@ _FIXTURE_SEEDS = {
     "bunfig": ["registry_settings/bunfig/*"],
     "pre-commit-config": ["precommit_config/real/*.yaml"],
     "setup-py": ["setup_py/*.py"],
+    "setup-cfg": ["setup_cfg/*.cfg"],
+    "tox-ini": ["tox_ini/*.ini"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -282,6 +288,8 @@ _CORPUS_SEEDS = {
     "bunfig": [],
     "pre-commit-config": ["real/*/.pre-commit-config.yaml"],
     "setup-py": [],
+    "setup-cfg": [],
+    "tox-ini": [],
 }
 
 
@@ -363,7 +371,7 @@ def _mutate(text: str, data: st.DataObject) -> str:
 def _sibling_for(name: str) -> st.SearchStrategy[str | None]:
     if name in ("package-lock", "npm-shrinkwrap", "yarn-lock", "pnpm-lock"):
         return st.sampled_from([None] + seeds("package-json")[:3])
-    if name in ("requirements", "poetry-lock", "pylock", "pipfile-lock"):
+    if name in ("requirements", "poetry-lock", "pylock", "pipfile-lock", "setup-cfg", "tox-ini"):
         return st.sampled_from([None, "flask==2.0.0\n-r requirements.txt\n", '[project]\nname = "x"\n'])
     return st.none()
 
@@ -582,7 +590,7 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
 
 # Formats whose files are documents of nested values (line formats and ini files are not).
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
-    "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py")]
+    "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:

@@ -133,6 +133,8 @@ FORMATS: tuple[Format, ...] = (
     Format("pipfile-lock", "pypi", "pipfile_lock", _named("Pipfile.lock")),
     Format("pylock", "pypi", "pylock", _is_pylock),
     Format("setup-py", "pypi", "setup_py", _named("setup.py")),
+    Format("setup-cfg", "pypi", "setup_cfg", _named("setup.cfg"), includes=True),
+    Format("tox-ini", "pypi", "tox_ini", _named("tox.ini"), includes=True),
     Format("gha-workflow", "actions", "workflow", _by_path_only, includes="inputs"),  # run: steps' -r files
     Format("gha-action", "actions", "action_yml", _named("action.yml", "action.yaml")),
     Format("dockerfile", "docker", "dockerfile", _is_dockerfile),

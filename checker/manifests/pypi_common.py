@@ -30,7 +30,7 @@ def requirement(text: str, path: str, line: int | None, scope: str, what: str) -
     try:
         return requirement_dependency(text, path, line, scope)
     except ManifestError as error:
-        return Problem(f"{what}: {error.message}", line)
+        return Problem(f"{what}: {error.message.splitlines()[0]}", line)
 
 
 def setuptools_lines(text: str) -> list[tuple[int, str]]:
@@ -109,7 +109,8 @@ def pip_lines(lines: list[tuple[int, str]], path: str, read: Reader, scope: str,
         try:
             requirements.parse(text + "\n", path, read)
         except ManifestError as error:
-            problems.append(Problem(f"{what}: {error.message}", number if error.path == path else error.line))
+            where = "" if error.path == path else f"{error.path}{f':{error.line}' if error.line else ''}: "
+            problems.append(Problem(f"{what}: {where}{error.message.splitlines()[0]}", number))
             continue
         good.append((number, text))
     if not good:
