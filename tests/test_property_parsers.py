@@ -68,6 +68,8 @@ PATHS = {
     "setup-py": "setup.py",
     "setup-cfg": "setup.cfg",
     "tox-ini": "tox.ini",
+    "pipfile": "Pipfile",
+    "conda-env": "environment.yml",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -109,6 +111,8 @@ _FAMILY = {
     "setup-py": "python",
     "setup-cfg": "ini",
     "tox-ini": "ini",
+    "pipfile": "toml",
+    "conda-env": "yaml",
 }
 
 
@@ -263,6 +267,8 @@ _FIXTURE_SEEDS = {
     "setup-py": ["setup_py/*.py"],
     "setup-cfg": ["setup_cfg/*.cfg"],
     "tox-ini": ["tox_ini/*.ini"],
+    "pipfile": ["pipfile/*Pipfile"],
+    "conda-env": ["conda_env/*.yml"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -290,6 +296,8 @@ _CORPUS_SEEDS = {
     "setup-py": [],
     "setup-cfg": [],
     "tox-ini": [],
+    "pipfile": [],
+    "conda-env": [],
 }
 
 
@@ -371,7 +379,7 @@ def _mutate(text: str, data: st.DataObject) -> str:
 def _sibling_for(name: str) -> st.SearchStrategy[str | None]:
     if name in ("package-lock", "npm-shrinkwrap", "yarn-lock", "pnpm-lock"):
         return st.sampled_from([None] + seeds("package-json")[:3])
-    if name in ("requirements", "poetry-lock", "pylock", "pipfile-lock", "setup-cfg", "tox-ini"):
+    if name in ("requirements", "poetry-lock", "pylock", "pipfile-lock", "setup-cfg", "tox-ini", "conda-env"):
         return st.sampled_from([None, "flask==2.0.0\n-r requirements.txt\n", '[project]\nname = "x"\n'])
     return st.none()
 
@@ -560,7 +568,7 @@ def to_yarn_classic(document: object) -> str:
 def _load_tree(name: str, text: str) -> object | None:
     """The data of a seed file in the format's own syntax, or None when it is not readable as such."""
     try:
-        if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig"):
+        if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile"):
             import tomllib
 
             return tomllib.loads(text)
@@ -579,7 +587,7 @@ def _load_tree(name: str, text: str) -> object | None:
 
 
 def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
-    if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig"):
+    if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile"):
         return to_toml
     if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap"):
         return lambda tree: json.dumps(tree, indent=2, ensure_ascii=False)

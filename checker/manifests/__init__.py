@@ -117,6 +117,19 @@ def _is_dockerfile(base: str, parent: str) -> bool:
     return False
 
 
+def _is_conda_environment(base: str, parent: str) -> bool:
+    """``environment.yml``, ``environment.yaml`` (the name ``conda env create`` looks for) and the usual variants
+    ``environment-dev.yml``, ``environment_docs.yaml``, ``environment.ci.yml``, ``doc_environment.yml``,
+    ``py39-environment.yml``; any case."""
+    lower = base.lower()
+    for suffix in (".yml", ".yaml"):
+        if lower.endswith(suffix):
+            stem = lower[: -len(suffix)]
+            return stem == "environment" or (stem.startswith("environment") and stem[11:12] in ("-", "_", ".")) or (
+                stem.endswith("environment") and stem[-12:-11] in ("-", "_", "."))
+    return False
+
+
 def _by_path_only(base: str, parent: str) -> bool:
     """Formats that format_for recognises by their whole path, not by name."""
     return False
@@ -135,6 +148,8 @@ FORMATS: tuple[Format, ...] = (
     Format("setup-py", "pypi", "setup_py", _named("setup.py")),
     Format("setup-cfg", "pypi", "setup_cfg", _named("setup.cfg"), includes=True),
     Format("tox-ini", "pypi", "tox_ini", _named("tox.ini"), includes=True),
+    Format("pipfile", "pypi", "pipfile", _named("Pipfile")),
+    Format("conda-env", "conda", "conda_env", _is_conda_environment, includes=True),
     Format("gha-workflow", "actions", "workflow", _by_path_only, includes="inputs"),  # run: steps' -r files
     Format("gha-action", "actions", "action_yml", _named("action.yml", "action.yaml")),
     Format("dockerfile", "docker", "dockerfile", _is_dockerfile),

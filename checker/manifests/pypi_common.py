@@ -62,7 +62,12 @@ def setuptools_lines(text: str) -> list[tuple[int, str]]:
 
 def config(tool_key: str, value: str, path: str, line: int | None) -> Dependency:
     """A registry setting as a ``config`` dependency (``pipenv.source.internal``, ``conda.channels``): the value
-    as written is its version, so a changed value is a change that needs review."""
+    as written is its version, so a changed value is a change that needs review. A URL's credentials are
+    removed (checker/redaction.py): the version is shown in every report, and a credential is never shown."""
+    if "://" in value:
+        from checker.redaction import redact_index_url
+
+        value = redact_index_url(value)
     return Dependency(
         ecosystem="config",
         name=tool_key,
@@ -73,6 +78,36 @@ def config(tool_key: str, value: str, path: str, line: int | None) -> Dependency
         manifest=path,
         line=line,
     )
+
+
+# Environment variables that set where pip or uv install from, as the registry settings they are (the names of the
+# settings' own keys, as workflow ``env:`` values are named), and the kind of index each configures.
+ENV_SETTINGS = {
+    "PIP_INDEX_URL": ("pip.index-url", "index-url"),
+    "PIP_EXTRA_INDEX_URL": ("pip.extra-index-url", "extra-index-url"),
+    "PIP_TRUSTED_HOST": ("pip.trusted-host", "trusted-host"),
+    "PIP_FIND_LINKS": ("pip.find-links", "find-links"),
+    "UV_INDEX_URL": ("uv.index-url", "index-url"),
+    "UV_DEFAULT_INDEX": ("uv.index-url", "index-url"),
+    "UV_EXTRA_INDEX_URL": ("uv.extra-index-url", "extra-index-url"),
+    "UV_INDEX": ("uv.index", "extra-index-url"),
+}
+
+
+def env_settings(key: str, value: str, path: str, line: int | None) -> tuple[list[Dependency], list[IndexOption]]:
+    """An environment variable as registry settings (``PIP_INDEX_URL`` -> ``pip.index-url``), one per value of a
+    space-separated list; nothing for other variables. A value holding a substitution is a setting, but no index
+    registry-source could judge."""
+    found = ENV_SETTINGS.get(key.strip())
+    if found is None:
+        return [], []
+    name, kind = found
+    settings, indexes = [], []
+    for item in value.split():
+        settings.append(config(name, item, path, line))
+        if "{" not in item and "$" not in item:
+            indexes.append(IndexOption(kind, item, line))
+    return settings, indexes
 
 
 def bool_text(value: bool) -> str:

@@ -34,21 +34,11 @@ import re
 from typing import NamedTuple
 
 from checker.manifests import ini
-from checker.manifests.pypi_common import config, pip_includes, pip_lines, requirement
+from checker.manifests.pypi_common import config, env_settings, pip_includes, pip_lines, requirement
 from checker.model import Dependency, IndexOption, Manifest, Problem, Reader
 
 FORMAT = "tox-ini"
 
-_SET_ENV = {
-    "PIP_INDEX_URL": ("pip.index-url", "index-url"),
-    "PIP_EXTRA_INDEX_URL": ("pip.extra-index-url", "extra-index-url"),
-    "PIP_TRUSTED_HOST": ("pip.trusted-host", "trusted-host"),
-    "PIP_FIND_LINKS": ("pip.find-links", "find-links"),
-    "UV_INDEX_URL": ("uv.index-url", "index-url"),
-    "UV_DEFAULT_INDEX": ("uv.index-url", "index-url"),
-    "UV_EXTRA_INDEX_URL": ("uv.extra-index-url", "extra-index-url"),
-    "UV_INDEX": ("uv.index", "extra-index-url"),
-}
 # Characters of a factor expression (``py3{8,9}-!django``): what may stand before the ``:`` of a condition.
 _FACTOR_EXPRESSION = re.compile(r"[\w.*?!,{}\- ]+")
 _REFERENCE = re.compile(r"\[([^\[\]]+)\]([^\[\]]+)")
@@ -162,14 +152,10 @@ def _set_env(lines: list[Line], path: str, settings: list[Dependency], indexes: 
     """``KEY=VALUE`` lines that set where pip or uv install from."""
     for line in lines:
         key, equals, value = line.text.partition("=")
-        found = _SET_ENV.get(key.strip())
-        if not equals or found is None:
-            continue
-        name, kind = found
-        for item in value.split():
-            settings.append(config(name, item, path, line.number))
-            if "{" not in item:
-                indexes.append(IndexOption(kind, item, line.number))
+        if equals:
+            found_settings, found_indexes = env_settings(key, value, path, line.number)
+            settings += found_settings
+            indexes += found_indexes
 
 
 class _Values:
