@@ -158,3 +158,61 @@ def test_long_hostile_lines_are_read_in_linear_time() -> None:
     spaces = " " * 1_000_000
     manifest = _parse(f"[testenv]\ndeps = pytest{spaces}#\n    {{{spaces}\n    a:{spaces}b\n")
     assert [d.name for d in manifest.dependencies][:1] == ["pytest"]
+
+
+# --- tox.toml ----------------------------------------------------------------------------------------------------------
+
+
+def test_tox_toml_format_and_tox_own_file() -> None:
+    from checker.manifests.tox_toml import parse as parse_toml
+
+    assert format_for("tox.toml") is FORMATS_BY_NAME["tox-toml"]
+    manifest = parse_toml((FIXTURES / "tox.toml").read_text(), "tox.toml", lambda p: None)
+    assert (manifest.format, manifest.problems) == ("tox-toml", ())
+    assert [(d.name, d.specifier, d.scope, d.line) for d in manifest.dependencies] == [("tox", ">=4.27", "build", 1)]
+
+
+def test_tox_toml_environments_references_and_settings() -> None:
+    from checker.manifests.tox_toml import includes as toml_includes
+    from checker.manifests.tox_toml import parse as parse_toml
+
+    text = (
+        'requires = ["tox-uv>=1"]\n'
+        'min_version = "4.21"\n'
+        "[env_run_base]\n"
+        'deps = ["pytest>=8", "-r{tox_root}{/}requirements/test.txt"]\n'
+        'set_env.PIP_INDEX_URL = "https://mirror.example/simple"\n'
+        "[env.lint]\n"
+        'deps = [{ replace = "ref", of = ["env_run_base", "deps"], extend = true }, "ruff"]\n'
+        "[env.type]\n"
+        'deps = [{ replace = "if", condition = "factor.py39", then = ["mypy<1"], else = ["mypy"] }]\n'
+        'install_command = ["uv", "pip", "install", "{opts}", "{packages}"]\n'
+        "[env.other]\n"
+        'deps = [{ replace = "env", name = "DEPS" }, "{env:MORE}", "ok"]\n'
+    )
+    manifest = parse_toml(text, "tox.toml", {"requirements/test.txt": "coverage\n"}.get)
+    pypi = [(d.name, d.specifier, d.scope, d.line) for d in manifest.dependencies if d.ecosystem == "pypi"]
+    assert pypi == [("pytest", ">=8", "dev", 4), ("ruff", "", "dev", 7), ("mypy", "<1", "dev", 9),
+                    ("mypy", "", "dev", 9), ("ok", "", "dev", 12), ("tox-uv", ">=1", "build", 1),
+                    ("tox", ">=4.21", "build", 2)]
+    assert manifest.includes == ("requirements/test.txt",)
+    assert toml_includes(text, "tox.toml") == [("requirements/test.txt", 4)]
+    settings = [(d.name, d.version) for d in manifest.dependencies if d.ecosystem == "config"]
+    assert settings == [("pip.index-url", "https://mirror.example/simple"),
+                        ("tox.install_command", '["uv", "pip", "install", "{opts}", "{packages}"]')]
+    assert [("is known only when tox runs" in p.message) for p in manifest.problems] == [True, True]
+
+
+def test_pyproject_tool_tox_native_and_legacy() -> None:
+    """For pyproject.toml's parser to merge (checker/manifests/pyproject.py calls it for ``[tool.tox]``)."""
+    import tomllib
+
+    from checker.manifests.tox_toml import from_pyproject
+
+    native = '[project]\nname = "x"\n[tool.tox.env_run_base]\ndeps = ["pytest"]\n'
+    manifest = from_pyproject(tomllib.loads(native)["tool"]["tox"], native, "pyproject.toml", lambda p: None)
+    assert [(d.name, d.scope, d.line) for d in manifest.dependencies] == [("pytest", "dev", 4)]
+    legacy = '[tool.tox]\nlegacy_tox_ini = """\n[tox]\nrequires = tox>=4\n[testenv]\ndeps =\n    pytest\n    {env:X}\n"""\n'
+    manifest = from_pyproject(tomllib.loads(legacy)["tool"]["tox"], legacy, "pyproject.toml", lambda p: None)
+    assert [(d.name, d.scope, d.line) for d in manifest.dependencies] == [("pytest", "dev", 7), ("tox", "build", 4)]
+    assert [p.line for p in manifest.problems] == [8]

@@ -69,6 +69,7 @@ PATHS = {
     "setup-cfg": "setup.cfg",
     "tox-ini": "tox.ini",
     "pipfile": "Pipfile",
+    "tox-toml": "tox.toml",
     "conda-env": "environment.yml",
 }
 ALL_FORMATS = sorted(PATHS)
@@ -112,6 +113,7 @@ _FAMILY = {
     "setup-cfg": "ini",
     "tox-ini": "ini",
     "pipfile": "toml",
+    "tox-toml": "toml",
     "conda-env": "yaml",
 }
 
@@ -268,6 +270,7 @@ _FIXTURE_SEEDS = {
     "setup-cfg": ["setup_cfg/*.cfg"],
     "tox-ini": ["tox_ini/*.ini"],
     "pipfile": ["pipfile/*Pipfile"],
+    "tox-toml": ["tox_ini/*.toml"],
     "conda-env": ["conda_env/*.yml"],
 }
 _CORPUS_SEEDS = {
@@ -297,6 +300,7 @@ _CORPUS_SEEDS = {
     "setup-cfg": [],
     "tox-ini": [],
     "pipfile": [],
+    "tox-toml": [],
     "conda-env": [],
 }
 
@@ -379,7 +383,7 @@ def _mutate(text: str, data: st.DataObject) -> str:
 def _sibling_for(name: str) -> st.SearchStrategy[str | None]:
     if name in ("package-lock", "npm-shrinkwrap", "yarn-lock", "pnpm-lock"):
         return st.sampled_from([None] + seeds("package-json")[:3])
-    if name in ("requirements", "poetry-lock", "pylock", "pipfile-lock", "setup-cfg", "tox-ini", "conda-env"):
+    if name in ("requirements", "poetry-lock", "pylock", "pipfile-lock", "setup-cfg", "tox-ini", "conda-env", "tox-toml"):
         return st.sampled_from([None, "flask==2.0.0\n-r requirements.txt\n", '[project]\nname = "x"\n'])
     return st.none()
 
@@ -568,7 +572,7 @@ def to_yarn_classic(document: object) -> str:
 def _load_tree(name: str, text: str) -> object | None:
     """The data of a seed file in the format's own syntax, or None when it is not readable as such."""
     try:
-        if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile"):
+        if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml"):
             import tomllib
 
             return tomllib.loads(text)
@@ -587,7 +591,7 @@ def _load_tree(name: str, text: str) -> object | None:
 
 
 def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
-    if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile"):
+    if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml"):
         return to_toml
     if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap"):
         return lambda tree: json.dumps(tree, indent=2, ensure_ascii=False)

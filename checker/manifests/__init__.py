@@ -148,6 +148,7 @@ FORMATS: tuple[Format, ...] = (
     Format("setup-py", "pypi", "setup_py", _named("setup.py")),
     Format("setup-cfg", "pypi", "setup_cfg", _named("setup.cfg"), includes=True),
     Format("tox-ini", "pypi", "tox_ini", _named("tox.ini"), includes=True),
+    Format("tox-toml", "pypi", "tox_toml", _named("tox.toml"), includes=True),
     Format("pipfile", "pypi", "pipfile", _named("Pipfile")),
     Format("conda-env", "conda", "conda_env", _is_conda_environment, includes=True),
     Format("gha-workflow", "actions", "workflow", _by_path_only, includes="inputs"),  # run: steps' -r files

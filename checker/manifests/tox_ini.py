@@ -188,7 +188,7 @@ class _Values:
         if "{" not in line.text:
             return [Line(line.number, line.text.strip())]
         pieces: list[str] = []
-        for literal, group in _groups(line.text):
+        for literal, group in split_substitutions(line.text):
             if group is None:
                 pieces.append(literal)
                 continue
@@ -225,7 +225,7 @@ class _Values:
         return None
 
 
-def _groups(text: str) -> list[tuple[str, str | None]]:
+def split_substitutions(text: str) -> list[tuple[str, str | None]]:
     """The text cut into literal runs and outermost ``{...}`` groups (nested braces kept inside the group;
     ``\\{`` and ``\\}`` are literal braces); an unclosed ``{`` is literal. One pass, linear."""
     out: list[tuple[str, str | None]] = []
