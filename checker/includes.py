@@ -6,6 +6,9 @@ A format declares how its files read others (``Format.includes``, see checker/ma
   requirements file reads another requirements file, whatever its name). Such a file is *reached*: it is judged
   wherever it lives, ``paths.ignore`` or not (pip installs it all the same), and from the revision on which it is
   first reached (an include of an old, unchanged file is a change: what it lists is now installed).
+- the name of another format (``"requirements"``): the file read in is a manifest of that format, judged on its own
+  and reached like a ``"manifests"`` include (tox's ``deps = -r ci/test.pip`` and conda's ``pip: [-r x.txt]`` read
+  pip requirements files, whatever their names).
 - ``"inputs"`` (or True): the file read in is part of the parse of the file that names it (a patch file a
   package.json names, a submodule's commit). A change to it is a change of that manifest.
 
@@ -21,7 +24,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from checker.errors import LockgateError
-from checker.manifests import MAX_INCLUDED_FILES, Format
+from checker.manifests import FORMATS_BY_NAME, MAX_INCLUDED_FILES, Format
 from checker.model import Problem
 
 TYPE_CHECKING = False
@@ -69,7 +72,8 @@ def walk(loader: SnapshotManifests, roots: dict[str, Format]) -> Graph:
         path = queue.pop()
         fmt = roots.get(path) or reached[path]
         targets = _scan(loader, path, fmt)
-        if fmt.includes != "manifests":
+        reads = fmt if fmt.includes == "manifests" else FORMATS_BY_NAME.get(fmt.includes)  # type: ignore[arg-type]
+        if reads is None:
             inputs[path] = frozenset(target for target, _ in targets)
             continue
         edges[path] = [target for target, _ in targets]
@@ -81,7 +85,7 @@ def walk(loader: SnapshotManifests, roots: dict[str, Format]) -> Graph:
                     f"more than {MAX_REACHED_FILES} files reached through includes (the next: {target}); lockgate "
                     "stops reading there, so what the rest of the graph installs is not judged", line))
                 break
-            reached[target] = fmt
+            reached[target] = reads
             queue.append(target)
     return Graph(reached, inputs, _production(roots, reached, edges), problems)
 

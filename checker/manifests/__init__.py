@@ -8,7 +8,9 @@ submodule's commit) is declared with ``includes=True`` and its module defines ``
 (repository path, line)``: the files a parse of ``text`` would read, found without a full parse. The collect stage
 walks those to re-judge a manifest when only a file it reads changed (or when it starts reading one that existed
 before), and the parser lists what it read in ``Manifest.includes``. ``includes="manifests"`` (pip's ``-r``) says
-that a file read in is itself a manifest of the same format, judged on its own (checker/includes.py).
+that a file read in is itself a manifest of the same format, judged on its own; ``includes="requirements"`` (tox's
+``deps = -r ...``, conda's ``pip:`` list, setup.cfg) that it is a pip requirements file, judged on its own
+(checker/includes.py).
 
 A module that sets ``REUSES_BASE = True`` takes a fourth argument, ``memo``: a dict shared by the parses of
 one file's two revisions, base first, and by nothing else. The base parse may leave there what it built, and
@@ -146,9 +148,9 @@ FORMATS: tuple[Format, ...] = (
     Format("pipfile-lock", "pypi", "pipfile_lock", _named("Pipfile.lock")),
     Format("pylock", "pypi", "pylock", _is_pylock),
     Format("setup-py", "pypi", "setup_py", _named("setup.py")),
-    Format("setup-cfg", "pypi", "setup_cfg", _named("setup.cfg"), includes=True),
-    Format("tox-ini", "pypi", "tox_ini", _named("tox.ini"), includes=True),
-    Format("tox-toml", "pypi", "tox_toml", _named("tox.toml"), includes=True),
+    Format("setup-cfg", "pypi", "setup_cfg", _named("setup.cfg"), includes="requirements"),
+    Format("tox-ini", "pypi", "tox_ini", _named("tox.ini"), includes="requirements"),
+    Format("tox-toml", "pypi", "tox_toml", _named("tox.toml"), includes="requirements"),
     Format("pipfile", "pypi", "pipfile", _named("Pipfile")),
     Format("conda-env", "conda", "conda_env", _is_conda_environment, includes=True),
     Format("gha-workflow", "actions", "workflow", _by_path_only, includes="inputs"),  # run: steps' -r files
