@@ -151,3 +151,10 @@ def test_bad_input_is_an_error_with_its_line(text: str, line: int, says: str) ->
         _parse(text)
     assert (caught.value.path, caught.value.line) == ("setup.cfg", line)
     assert says in caught.value.message
+
+
+def test_a_hostile_interpolation_line_is_read_in_linear_time() -> None:
+    """``%(%(%(...`` without a closing parenthesis: one pass, not one scan to the end per ``%(``."""
+    manifest = _parse("[options]\ninstall_requires = " + "%(" * 500_000 + "\n")
+    assert manifest.dependencies == ()
+    assert "install_requires" in manifest.problems[0].message

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import configparser
 import posixpath
-import re
 
 from checker.errors import ManifestError
 from checker.manifests import ini
@@ -42,7 +41,6 @@ _EXTRAS = "options.extras_require"
 # setuptools' sections whose keys it normalises (``_skip_setupcfg_normalization``).
 _NOT_NORMALISED = frozenset({_EXTRAS, "options.data_files", "options.entry_points", "options.package_data",
                              "options.exclude_package_data"})
-_REFERENCE = re.compile(r"%\(([^)]*)\)s")
 # An interpolated value larger than this is not read (``%(a)s%(a)s`` ten levels deep grows a value 1024-fold).
 MAX_VALUE = 1_000_000
 
@@ -96,6 +94,24 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
 
         found += tox_ini.includes(text, path)
     return found
+
+
+def _references(raw: str) -> list[str]:
+    """The names ``%(name)s`` references in a raw value, found as BasicInterpolation walks it (``%%`` is a literal
+    ``%``), in one pass: a ``%(`` without a closing parenthesis ends the walk, as it ends the interpolation."""
+    names = []
+    position = raw.find("%")
+    while 0 <= position < len(raw) - 1:
+        following = raw[position + 1]
+        if following == "(":
+            close = raw.find(")", position + 2)
+            if close < 0:
+                break
+            names.append(raw[position + 2 : close])
+            position = raw.find("%", close + 1)
+        else:
+            position = raw.find("%", position + 2)
+    return names
 
 
 def _file_targets(value: str, path: str) -> list[tuple[str, str | None]]:
@@ -178,8 +194,8 @@ class _Reader:
             return 0
         size = len(raw)
         if depth <= configparser.MAX_INTERPOLATION_DEPTH and "%(" in raw:
-            for name in _REFERENCE.findall(raw):
-                size += self._size(section, name, depth + 1)
+            for name in _references(raw):
+                size += self._size(section, self.parser.optionxform(name), depth + 1)
                 if size > MAX_VALUE:
                     break
         self._sizes[(section, key)] = size
