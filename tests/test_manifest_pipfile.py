@@ -123,3 +123,9 @@ def test_not_toml_is_an_error() -> None:
     with pytest.raises(ManifestError) as caught:
         _parse("[packages]\nrequests = \n")
     assert (caught.value.path, caught.value.line) == ("Pipfile", 2)
+
+
+def test_lines_of_many_packages_are_found_in_one_pass() -> None:
+    text = "[packages]\n" + "".join(f'p{i} = "*"\n' for i in range(20_000)) + '[packages.last]\nversion = "*"\n'
+    manifest = _parse(text)
+    assert [(d.name, d.line) for d in manifest.dependencies[-2:]] == [("p19999", 20_001), ("last", 20_002)]

@@ -51,6 +51,7 @@ _NAME = re.compile(r"[^ =<>!~\[\]]+")
 _PACKAGE_FILE = (".conda", ".tar.bz2")
 _OPERATORS = ("==", ">=", "<=", "!=", "~=", "=", ">", "<")
 _BRACKET_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*")
+_BRACKET_VALUE = re.compile(r"[^, ]*")
 # conda's platform subdirectories: ``conda-forge/linux-64::numpy`` names the channel conda-forge.
 _SUBDIR = re.compile(r"/(?:noarch|(?:linux|osx|win|zos|emscripten|wasi|freebsd)-[a-z0-9_]+)$")
 
@@ -240,8 +241,8 @@ def _brackets(inside: str) -> dict[str, str] | None:
                 return None
             value, position = inside[position + 1 : close], close + 1
         else:
-            stop = min((at for at in (inside.find(",", position), inside.find(" ", position)) if at >= 0), default=end)
-            value, position = inside[position:stop], stop
+            value = _BRACKET_VALUE.match(inside, position).group()  # type: ignore[union-attr]
+            position += len(value)
         found[key.group(1)] = value.strip()
         while position < end and inside[position] in ", ":
             position += 1

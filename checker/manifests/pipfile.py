@@ -25,12 +25,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from checker.manifests.common import canonical_pypi_name, line_of, load_toml
+from checker.manifests.common import canonical_pypi_name, load_toml
 from checker.manifests.pypi_common import bool_text, config
 from checker.manifests.pyproject import (
-    _section_offset,
     _string_line,
-    _table_key_line,
     git_source,
     join_markers,
     pinned_version,
@@ -65,18 +63,19 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     problems: list[Problem] = []
     settings: list[Dependency] = []
     indexes: list[IndexOption] = []
-    sources = _read_sources(data, text, path, settings, indexes, problems)
+    lines = _key_lines(text)
+    sources = _read_sources(data, text, path, settings, indexes, problems, lines)
     dependencies: list[Dependency] = []
     for table, packages in data.items():
         if table in _SETTINGS:
             continue
-        line = _header_line(text, table)
+        line = lines.get((table, None))
         if not isinstance(packages, dict):
             problems.append(Problem(f"[{table}] must be a table of packages, found {type(packages).__name__}", line))
             continue
         scope = _SCOPES.get(table, "dev")
         for raw_name, value in packages.items():
-            found = _package(raw_name, value, table, scope, sources, text, path)
+            found = _package(raw_name, value, table, scope, sources, lines.get((table, raw_name)), path)
             if isinstance(found, Problem):
                 problems.append(found)
             else:
@@ -93,14 +92,37 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     )
 
 
-def _header_line(text: str, table: str) -> int | None:
-    """The line of a ``[table]`` header, None when the table is not written as one."""
-    offset = _section_offset(text, table)
-    return None if offset is None else line_of(text, offset)
+def _key_lines(text: str) -> dict[tuple[str, str | None], int]:
+    """``(table, key) -> line`` of every ``key = ...`` (bare or quoted key) and ``(table, None)`` of every
+    ``[table]`` header, found in one pass over the lines (the values come from tomllib; these are only their
+    lines). A package written as a table of its own, ``[packages.requests]``, is at its header."""
+    found: dict[tuple[str, str | None], int] = {}
+    table = ""
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if line.startswith("["):
+            name = line.strip("[]").partition("]")[0].strip()
+            parts = [_unquote(part.strip()) for part in name.split(".")]
+            table = parts[0]
+            found.setdefault((table, None), number)
+            if len(parts) == 2:
+                found.setdefault((table, parts[1]), number)
+            continue
+        key, equals, _ = line.partition("=")
+        if equals and key:
+            found.setdefault((table, _unquote(key.strip())), number)
+    return found
+
+
+def _unquote(key: str) -> str:
+    if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
+        return key[1:-1]
+    return key
 
 
 def _read_sources(
-    data: dict, text: str, path: str, settings: list[Dependency], indexes: list[IndexOption], problems: list[Problem]
+    data: dict, text: str, path: str, settings: list[Dependency], indexes: list[IndexOption], problems: list[Problem],
+    lines: dict[tuple[str, str | None], int],
 ) -> _Sources:
     sources = _Sources()
     entries = data.get("source", [])
@@ -135,7 +157,7 @@ def _read_sources(
     pipenv = data.get("pipenv")
     if isinstance(pipenv, dict) and "install_search_all_sources" in pipenv:
         value = pipenv["install_search_all_sources"]
-        line = _table_key_line(text, ("pipenv",), "install_search_all_sources")[0]
+        line = lines.get(("pipenv", "install_search_all_sources"))
         shown = bool_text(value) if isinstance(value, bool) else str(value)
         settings.append(config("pipenv.install_search_all_sources", shown, path, line))
         sources.search_all = value is True
@@ -143,9 +165,8 @@ def _read_sources(
 
 
 def _package(
-    raw_name: str, value: object, table: str, scope: str, sources: _Sources, text: str, path: str
+    raw_name: str, value: object, table: str, scope: str, sources: _Sources, line: int | None, path: str
 ) -> tuple[Dependency, list[Problem]] | Problem:
-    line = _table_key_line(text, (table,), raw_name)[0]
     what = f"[{table}] {raw_name}"
     name = canonical_pypi_name(raw_name.strip())
     if isinstance(value, str):
