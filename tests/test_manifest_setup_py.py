@@ -305,3 +305,10 @@ def test_a_file_that_is_not_python_is_an_error(source: str, line: int | None, sa
 def test_a_long_line_is_read_in_linear_time() -> None:
     manifest = _parse("from setuptools import setup\nsetup(install_requires=['a' " + " " * 1_000_000 + "])\n")
     assert _deps(manifest) == [("a", "", "prod")]
+
+
+def test_names_thousands_deep_are_an_error_not_a_crash() -> None:
+    chain = "R0 = ['a']\n" + "".join(f"R{i} = R{i - 1} + ['x']\n" for i in range(1, 5000))
+    with pytest.raises(ManifestError) as caught:
+        _parse("from setuptools import setup\n" + chain + "setup(install_requires=R4999)\n")
+    assert caught.value.message == "names or expressions refer to each other too deeply to read"

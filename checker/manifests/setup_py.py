@@ -90,8 +90,11 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     calls = list(module.setup_calls())
     if not calls:
         reader.problem("no setup() call lockgate can find: the file's dependencies cannot be read", None)
-    for call, scope in calls:
-        reader.read_call(call, scope)
+    try:
+        for call, scope in calls:
+            reader.read_call(call, scope)
+    except RecursionError:  # a name defined by a name defined by a name ... thousands deep: no real setup.py
+        raise ManifestError("names or expressions refer to each other too deeply to read", path) from None
     for line, why in module.tampering():
         reader.problem(why, line)
     return Manifest(
@@ -138,14 +141,13 @@ class _Use(NamedTuple):
 
 class _Scope:
     """A module or function body: the names it binds (with each binding's value, or None when the binding is not
-    an assignment of a value), the names it declares global, and the Loads of names in it."""
+    an assignment of a value) and the names it declares global."""
 
     def __init__(self, node: ast.AST, parent: "_Scope | None") -> None:
         self.node = node
         self.parent = parent
         self.bindings: dict[str, list[tuple[ast.AST | None, int, str]]] = {}
         self.globals: set[str] = set()
-        self.uses: dict[str, list[_Use]] = {}
 
     def bind(self, name: str, value: ast.AST | None, line: int, how: str) -> None:
         self.bindings.setdefault(name, []).append((value, line, how))
@@ -163,6 +165,7 @@ class _Module:
         self.rebinding: list[tuple[int, str]] = []  # (line, what) of exec()/globals()/... calls
         self.stores_into_modules: list[tuple[int, str]] = []
         self.parent_of: dict[int, ast.AST] = {}
+        self.uses: dict[str, list[tuple[_Scope, _Use]]] = {}  # every Load of a name, in any scope
         self._walk(tree, self.module)
 
     # --- the walk ------------------------------------------------------------------------------------------------
@@ -203,7 +206,7 @@ class _Module:
             return scope
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
-                scope.uses.setdefault(node.id, []).append(_Use(node, parent))
+                self.uses.setdefault(node.id, []).append((scope, _Use(node, parent)))
             else:
                 self._name_target(node, scope, parent)
             return scope
@@ -672,14 +675,13 @@ class _Reader:
         values: list[tuple[ast.AST, _Scope]] = [(value, owner) for value, _, _ in bindings if value is not None]
         if all(self._stringish(value, owner) for value, _ in values):
             return values  # strings cannot be changed in place: how the name is used adds nothing
-        for scope in [self.module.module, *self.module.scopes.values()]:
-            for use in scope.uses.get(name, []):
-                if self.module.owner(name, scope) is not owner:
-                    continue
-                added, why = _classify(use, self.module, scope)
-                if why is not None:
-                    return why
-                values.extend((value, scope) for value in added)
+        for scope, use in self.module.uses.get(name, []):
+            if self.module.owner(name, scope) is not owner:
+                continue
+            added, why = _classify(use, self.module, scope)
+            if why is not None:
+                return why
+            values.extend((value, scope) for value in added)
         return values
 
 
@@ -772,20 +774,19 @@ def _element_changed(holder: str, module: _Module, scope: _Scope) -> int | None:
     """The line where an element of the collection named ``holder`` is changed in place (``H[k].append(v)``,
     ``H[k] += v``, ``H[k][j] = v``), or None."""
     owner = module.owner(holder, scope)
-    for inner in [module.module, *module.scopes.values()]:
+    for inner, use in module.uses.get(holder, []):
         if module.owner(holder, inner) is not owner:
             continue
-        for use in inner.uses.get(holder, []):
-            subscript = use.parent
-            if not (isinstance(subscript, ast.Subscript) and subscript.value is use.node):
-                continue
-            above = module.parent_of.get(id(subscript))
-            if isinstance(subscript.ctx, ast.Store) and isinstance(above, ast.AugAssign):
-                return subscript.lineno
-            if isinstance(above, ast.Attribute) and above.value is subscript and above.attr not in _READ_ONLY_METHODS:
-                return subscript.lineno
-            if isinstance(above, ast.Subscript) and above.value is subscript and not isinstance(above.ctx, ast.Load):
-                return subscript.lineno
+        subscript = use.parent
+        if not (isinstance(subscript, ast.Subscript) and subscript.value is use.node):
+            continue
+        above = module.parent_of.get(id(subscript))
+        if isinstance(subscript.ctx, ast.Store) and isinstance(above, ast.AugAssign):
+            return subscript.lineno
+        if isinstance(above, ast.Attribute) and above.value is subscript and above.attr not in _READ_ONLY_METHODS:
+            return subscript.lineno
+        if isinstance(above, ast.Subscript) and above.value is subscript and not isinstance(above.ctx, ast.Load):
+            return subscript.lineno
     return None
 
 
