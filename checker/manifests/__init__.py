@@ -152,7 +152,7 @@ FORMATS: tuple[Format, ...] = (
     Format("tox-ini", "pypi", "tox_ini", _named("tox.ini"), includes="requirements"),
     Format("tox-toml", "pypi", "tox_toml", _named("tox.toml"), includes="requirements"),
     Format("pipfile", "pypi", "pipfile", _named("Pipfile")),
-    Format("conda-env", "conda", "conda_env", _is_conda_environment, includes=True),
+    Format("conda-env", "conda", "conda_env", _is_conda_environment, includes="requirements"),
     Format("gha-workflow", "actions", "workflow", _by_path_only, includes="inputs"),  # run: steps' -r files
     Format("gha-action", "actions", "action_yml", _named("action.yml", "action.yaml")),
     Format("dockerfile", "docker", "dockerfile", _is_dockerfile),
