@@ -99,6 +99,19 @@ def _scan(loader: SnapshotManifests, path: str, fmt: Format) -> list[tuple[str, 
         return []
 
 
+# Formats whose includes are read for development only: tox installs its deps into test environments.
+_DEVELOPMENT_READERS = frozenset({"tox-ini", "tox-toml"})
+
+
+def _installs_in_production(path: str, fmt: Format, scope_for) -> bool:  # type: ignore[no-untyped-def]
+    """Whether what a file reads in is installed in production: a requirements file whose name does not say
+    development, or a file of another format that installs what it names (setup.cfg's ``file:`` directives, a
+    conda environment), unless that format is a test runner's."""
+    if fmt.includes == "manifests":
+        return scope_for(path) == "prod"  # type: ignore[no-any-return]
+    return fmt.name not in _DEVELOPMENT_READERS
+
+
 def _production(roots: dict[str, Format], reached: dict[str, Format], edges: dict[str, list[str]]) -> frozenset[str]:
     """Requirements files that a production file reads in, directly or through others, though their own name says
     development: what they list is installed in production."""
@@ -108,7 +121,7 @@ def _production(roots: dict[str, Format], reached: dict[str, Format], edges: dic
 
     files = [path for path in edges.keys() | {t for targets in edges.values() for t in targets}
              if (roots.get(path) or reached.get(path)) is not None]
-    production = [path for path in files if scope_for(path) == "prod"]
+    production = [path for path in files if _installs_in_production(path, roots.get(path) or reached[path], scope_for)]
     seen = set(production)
     promoted: set[str] = set()
     while production:

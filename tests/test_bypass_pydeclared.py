@@ -72,3 +72,18 @@ def test_what_setup_py_computes_is_an_unreadable_manifest_finding(capsys, repo):
     assert found and found[0]["manifest"] == "setup.py" and found[0]["line"] == 2, report["findings"]
     assert "open('r.txt').read().split()" in found[0]["message"]
     assert report["verdict"] == "block"
+
+
+def test_a_development_file_read_in_by_setup_cfg_is_production_and_by_tox_stays_development(capsys, repo):
+    """setup.cfg's install_requires = file: installs in production whatever the file is called; tox's deps do not."""
+    import json
+
+    from checker.cli import main
+
+    pins = "pytest==8.3.5\n"
+    base = repo.commit("base", {"requirements-dev.txt": pins, "tox.ini": "[testenv]\ndeps = -r requirements-dev.txt\n"})
+    head = repo.commit("cfg", {"setup.cfg": "[options]\ninstall_requires = file: requirements-dev.txt\n"})
+    assert main(["diff", "-C", str(repo.path), "--base", base, "--head", head, "--format", "json"]) == 0
+    changes = json.loads(capsys.readouterr().out)["changes"]
+    assert [(c["manifest"], c["name"], c["kind"], c["scope"]) for c in changes] == [
+        ("requirements-dev.txt", "pytest", "scope-changed", "prod")]
