@@ -86,4 +86,4 @@ def test_a_development_file_read_in_by_setup_cfg_is_production_and_by_tox_stays_
     assert main(["diff", "-C", str(repo.path), "--base", base, "--head", head, "--format", "json"]) == 0
     changes = json.loads(capsys.readouterr().out)["changes"]
     assert [(c["manifest"], c["name"], c["kind"], c["scope"]) for c in changes] == [
-        ("requirements-dev.txt", "pytest", "scope-changed", "prod")]
+        ("requirements-dev.txt", "pytest", "scope-changed", "prod"), ("setup.cfg", "pytest", "added", "prod")]
