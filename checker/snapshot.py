@@ -11,6 +11,7 @@ import os
 import posixpath
 import subprocess
 from collections.abc import Callable, Iterator
+from stat import S_ISDIR
 
 from checker.errors import SnapshotError, UnreadableFile, UsageError
 
@@ -21,6 +22,7 @@ from checker.errors import SnapshotError, UnreadableFile, UsageError
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_FILE_BYTES_ENV = "LOCKGATE_MAX_FILE_BYTES"
 _SYMLINK_MODE = "120000"
+_GITLINK_MODE = "160000"  # a submodule: the tree records a commit of another repository, not a file
 _SYMLINK_HOPS = 8
 _BATCH = 256  # blob ids per cat-file round trip: 256 * 41 bytes stays under any pipe buffer
 
@@ -72,6 +74,17 @@ class Snapshot:
         """The path that ``read(path)`` really reads, once symbolic links in it are followed (the path itself when
         it holds none, or when a link cannot be followed: reading it then reports why)."""
         return path
+
+    def gitlinks(self) -> frozenset[str]:
+        """The paths that are submodules (gitlinks). ``entries`` lists them too, with the submodule's commit as
+        the content id, and ``read`` gives ``gitlink_text(commit)`` for them: what ``git diff`` shows."""
+        return frozenset()
+
+
+def gitlink_text(commit: str) -> bytes:
+    """What a snapshot reads at a submodule's path: the line ``git diff`` shows for a gitlink. The .gitmodules
+    parser takes the commit from it; a change of commit is a change of this text, like any included file's."""
+    return b"Subproject commit " + commit.encode("ascii") + b"\n"
 
 
 def _git(repo: str, *args: str, stdin: bytes | None = None) -> bytes:
@@ -284,6 +297,9 @@ class Links:
         return out
 
 
+_NOT_BLOBS = (_SYMLINK_MODE, _GITLINK_MODE)  # read one by one, not through cat-file's batch
+
+
 class _GitTreeBase(Snapshot):
     """Shared by the revision and the index snapshots: a listing of (mode, blob) entries read through git."""
 
@@ -300,14 +316,17 @@ class _GitTreeBase(Snapshot):
             self._entries = self._links.content_ids({path: blob_id for path, (_, blob_id) in self._listing.items()})
         return self._entries
 
+    def gitlinks(self) -> frozenset[str]:
+        return frozenset(path for path, (mode, _) in self._listing.items() if mode == _GITLINK_MODE)
+
     def read_many(self, paths: list[str]) -> dict[str, bytes | None]:
-        plain = [(p, self._listing[p][1]) for p in paths if p in self._listing and self._listing[p][0] != _SYMLINK_MODE]
+        plain = [(p, self._listing[p][1]) for p in paths if p in self._listing and self._listing[p][0] not in _NOT_BLOBS]
         out: dict[str, bytes | None] = dict(
             zip((p for p, _ in plain), self._blobs.read_many([(blob_id, p) for p, blob_id in plain]))
         )
         for path in paths:
             if path not in out:
-                out[path] = self.read(path)  # missing files and links, one by one
+                out[path] = self.read(path)  # missing files, links and gitlinks, one by one
         return out
 
     def resolve(self, path: str) -> str:
@@ -323,7 +342,8 @@ class _GitTreeBase(Snapshot):
             entry = self._listing.get(resolved)
             if entry is None:
                 return None
-            return self._blobs.read(entry[1], path)
+        if entry[0] == _GITLINK_MODE:
+            return gitlink_text(entry[1])
         return self._blobs.read(entry[1], path)
 
 
@@ -348,8 +368,8 @@ class RevisionSnapshot(_GitTreeBase):
                 continue
             meta, _, raw_path = record.partition(b"\t")
             mode, kind, blob_id = meta.decode().split(" ")
-            if kind != "blob":
-                continue  # submodules (commits) have no files of ours
+            if kind not in ("blob", "commit"):  # a commit: a submodule (gitlink)
+                continue
             listing[raw_path.decode("utf-8", "surrogateescape")] = (mode, blob_id)
         super().__init__(listing, blobs)
         self.commit = commit
@@ -370,22 +390,26 @@ class IndexSnapshot(_GitTreeBase):
             path = raw_path.decode("utf-8", "surrogateescape")
             if stage != "0":
                 raise SnapshotError(f"{path}: unresolved merge conflict in the index")
-            if mode == "160000":
-                continue  # a submodule
             listing[path] = (mode, blob_id)
         super().__init__(listing, blobs)
         self.label = "index"
 
 
 class WorktreeSnapshot(Snapshot):
-    """Files on disk. In a git work tree, the files git would see (tracked and untracked, not ignored)."""
+    """Files on disk. In a git work tree, the files git would see (tracked and untracked, not ignored).
+
+    A submodule on disk is a directory. Its commit is what ``git add`` would stage: the checked-out submodule's
+    HEAD, or, for a submodule that is not checked out (an empty directory, which git leaves alone), the commit
+    the index records."""
 
     label = "worktree"
 
     def __init__(self, root: str, in_git: bool = True) -> None:
         self._root = os.path.realpath(root)
         self._max_bytes = max_file_bytes()
+        self._directories: list[str] = []  # listed paths that are directories on disk: submodules, or not
         self._paths = list(self._list_git() if in_git else self._walk())
+        self._gitlinks: dict[str, str] | None = None
 
     def _list_git(self) -> Iterator[str]:
         out = _git(self._root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
@@ -393,9 +417,16 @@ class WorktreeSnapshot(Snapshot):
         for raw in out.split(b"\0"):
             if raw:
                 path = raw.decode("utf-8", "surrogateescape")
-                if path not in seen and os.path.lexists(os.path.join(self._root, path)):
-                    seen.add(path)
-                    yield path
+                if path in seen:
+                    continue
+                try:
+                    mode = os.lstat(os.path.join(self._root, path)).st_mode
+                except OSError:  # gone from disk (a deletion not yet staged), or unreadable: as os.path.lexists
+                    continue
+                seen.add(path)
+                if S_ISDIR(mode):
+                    self._directories.append(path)
+                yield path
 
     def _walk(self) -> Iterator[str]:
         skip = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
@@ -414,10 +445,29 @@ class WorktreeSnapshot(Snapshot):
             return path
         return os.path.relpath(full, self._root).replace(os.sep, "/")
 
+    def gitlinks(self) -> frozenset[str]:
+        return frozenset(self._gitlink_commits())
+
+    def _gitlink_commits(self) -> dict[str, str]:
+        """Submodule path -> the commit the index records, for the listed directories the index holds as
+        gitlinks (a git process only when some listed path is a directory)."""
+        if self._gitlinks is None:
+            self._gitlinks = {}
+            if self._directories:
+                wanted = set(self._directories)
+                for record in _git(self._root, "ls-files", "-s", "-z").split(b"\0"):
+                    meta, _, raw_path = record.partition(b"\t")
+                    path = raw_path.decode("utf-8", "surrogateescape")
+                    if path in wanted and meta.startswith(_GITLINK_MODE.encode() + b" "):
+                        self._gitlinks[path] = meta.split(b" ")[1].decode()
+        return self._gitlinks
+
     def read(self, path: str) -> bytes | None:
         full = os.path.realpath(os.path.join(self._root, path))
         if full != self._root and not full.startswith(self._root + os.sep):
             raise UnreadableFile(f"{path}: resolves outside the repository")
+        if self._directories and path in self._gitlink_commits():
+            return gitlink_text(self._checked_out_commit(path, full))
         try:
             size = os.path.getsize(full)
             if size > self._max_bytes:
@@ -428,6 +478,32 @@ class WorktreeSnapshot(Snapshot):
             return None
         except OSError as exc:
             raise SnapshotError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+    def _checked_out_commit(self, path: str, full: str) -> str:
+        """The HEAD of the submodule checked out at ``full``; the index's commit when it is not checked out. git
+        runs in the submodule with the superproject's repository variables (GIT_DIR, GIT_INDEX_FILE, ..., set
+        when lockgate runs from a git hook) removed, so that it reads the submodule and not the superproject."""
+        if not os.path.lexists(os.path.join(full, ".git")):
+            return self._gitlink_commits()[path]
+        env = {key: value for key, value in os.environ.items() if key not in _LOCAL_GIT_VARIABLES}
+        done = subprocess.run(["git", "-C", full, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+                              capture_output=True, check=False, env=env)
+        commit = done.stdout.decode("ascii", "replace").strip()
+        if done.returncode != 0 or not commit:
+            raise SnapshotError(f"{path}: a submodule whose checked-out commit git cannot read (git -C {path} "
+                                "rev-parse HEAD failed)")
+        return commit
+
+
+# What ``git rev-parse --local-env-vars`` lists: variables that point git at one repository, which a git process run
+# in a submodule must not inherit.
+_LOCAL_GIT_VARIABLES = frozenset({
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE", "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX", "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR",
+})
 
 
 class EmptySnapshot(Snapshot):

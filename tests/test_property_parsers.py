@@ -71,6 +71,7 @@ PATHS = {
     "pipfile": "Pipfile",
     "tox-toml": "tox.toml",
     "conda-env": "environment.yml",
+    "gitmodules": ".gitmodules",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -85,6 +86,7 @@ _SYNTAX = {
     "yarn": '"@:#,^~ \n\t-./0123456789abcdefvrsionlvdgty',
     "ini": '[]=;#"\'\\${}:/@.\n\r\t -_registryscatruefalsn[]',
     "python": "()[]{}=,.:'\"\\#*+\n\t fimportsetup_requiresxtlb0123456789<>=;",
+    "gitconfig": '[]"\\=#; \t\n\r.-submodulepathrbnch/:@',
 }
 _FAMILY = {
     "requirements": "requirements",
@@ -115,6 +117,7 @@ _FAMILY = {
     "pipfile": "toml",
     "tox-toml": "toml",
     "conda-env": "yaml",
+    "gitmodules": "gitconfig",
 }
 
 
@@ -272,6 +275,7 @@ _FIXTURE_SEEDS = {
     "pipfile": ["pipfile/*Pipfile"],
     "tox-toml": ["tox_ini/*.toml"],
     "conda-env": ["conda_env/*.yml"],
+    "gitmodules": ["gitmodules/*/.gitmodules"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -302,6 +306,7 @@ _CORPUS_SEEDS = {
     "pipfile": [],
     "tox-toml": [],
     "conda-env": [],
+    "gitmodules": [],
 }
 
 
@@ -385,6 +390,8 @@ def _sibling_for(name: str) -> st.SearchStrategy[str | None]:
         return st.sampled_from([None] + seeds("package-json")[:3])
     if name in ("requirements", "poetry-lock", "pylock", "pipfile-lock", "setup-cfg", "tox-ini", "conda-env", "tox-toml"):
         return st.sampled_from([None, "flask==2.0.0\n-r requirements.txt\n", '[project]\nname = "x"\n'])
+    if name == "gitmodules":  # every submodule path a gitlink, or none
+        return st.sampled_from([None, "Subproject commit " + "a" * 40 + "\n"])
     return st.none()
 
 
@@ -603,6 +610,9 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
 # Formats whose files are documents of nested values (line formats and ini files are not).
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
     "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini")]
+TREE_FORMATS = [name for name in ALL_FORMATS if name not in ("requirements", "dockerfile", "npmrc", "pip-conf",
+                                                             "yarnrc")]
+TREE_FORMATS = [name for name in ALL_FORMATS if name not in ("requirements", "dockerfile", "gitmodules")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:

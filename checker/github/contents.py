@@ -14,9 +14,10 @@ from typing import Any
 
 from checker.errors import SnapshotError, UnreadableFile
 from checker.github.api import GitHubClient
-from checker.snapshot import Links, Snapshot, max_file_bytes, too_large
+from checker.snapshot import Links, Snapshot, gitlink_text, max_file_bytes, too_large
 
 _SYMLINK = "120000"
+_GITLINK = "160000"
 _READ = "contents: read"
 # Symbolic links of one tree whose targets are read through the API (one request each).
 MAX_API_LINKS = 500
@@ -41,8 +42,9 @@ class ApiSnapshot(Snapshot):
                 f"the tree of {rev} is too large for GitHub's trees API; check the repository out with "
                 "actions/checkout so that git can read it"
             )
+        # Files, and submodules (type "commit", the submodule's commit as sha), as a local git tree lists them.
         self._listing: dict[str, tuple[str, str, int | None]] = {
-            e.path: (e.mode, e.sha, e.size) for e in tree.tree if e.type == "blob"
+            e.path: (e.mode, e.sha, e.size) for e in tree.tree if e.type in ("blob", "commit")
         }
         self._links = Links({path: (mode, sha) for path, (mode, sha, _) in self._listing.items()}, self._link_targets)
         self._entries: dict[str, str | None] | None = None
@@ -62,6 +64,9 @@ class ApiSnapshot(Snapshot):
             self._entries = self._links.content_ids({path: sha for path, (_, sha, _) in self._listing.items()})
         return self._entries
 
+    def gitlinks(self) -> frozenset[str]:
+        return frozenset(path for path, (mode, _, _) in self._listing.items() if mode == _GITLINK)
+
     def resolve(self, path: str) -> str:
         try:
             return self._links.resolve(path)
@@ -77,6 +82,8 @@ class ApiSnapshot(Snapshot):
             if entry is None:
                 return None
         mode, sha, size = entry
+        if mode == _GITLINK:
+            return gitlink_text(sha)
         if size is not None and size > self._max_bytes:
             raise too_large(path, size, self._max_bytes)
         return self._bytes(real, sha)

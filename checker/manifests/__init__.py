@@ -119,10 +119,11 @@ def _is_dockerfile(base: str, parent: str) -> bool:
     return False
 
 
-def _is_conda_environment(base: str, parent: str) -> bool:
-    """``environment.yml``, ``environment.yaml`` (the name ``conda env create`` looks for) and the usual variants
-    ``environment-dev.yml``, ``environment_docs.yaml``, ``environment.ci.yml``, ``doc_environment.yml``,
+def _at_root(name: str) -> Callable[[str, str], bool]:
     ``py39-environment.yml``; any case."""
+    ``py39-environment.yml``; any case."""
+def _is_conda_environment(base: str, parent: str) -> bool:
+    ``environment-dev.yml``, ``environment_docs.yaml``, ``environment.ci.yml``, ``doc_environment.yml``,
     lower = base.lower()
     for suffix in (".yml", ".yaml"):
         if lower.endswith(suffix):
@@ -172,6 +173,7 @@ FORMATS: tuple[Format, ...] = (
     # pre-commit reads the .yaml name; prek also the .yml one, and both in subfolders (prek's workspaces)
     Format("pre-commit-config", "pre-commit", "precommit_config",
            _named(".pre-commit-config.yaml", ".pre-commit-config.yml")),
+    Format("gitmodules", "git", "gitmodules", _at_root(".gitmodules"), includes=True),  # submodules
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

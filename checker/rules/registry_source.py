@@ -155,6 +155,13 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         if problem:
             yield Issue(problem)
         return
+    if kind == "git" and dep.ecosystem == "git":
+        # A submodule: git by nature, pinned by the tree's commit and reviewed as a change (review); what is left to
+        # judge is how git reaches it.
+        problem = submodule_url_problem(source.url or "", shown)
+        if problem is not None:
+            yield Issue(problem, hint="point the submodule at an https:// or ssh URL of a repository reviewers can see")
+        return
     if kind == "git":
         if not _allowed(dep, options["allow-git"]):
             yield Issue(
@@ -186,6 +193,36 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"comes from a local path ({shown})",
             hint=f"add {dep.key} to registry-source.allow-path if this is intended",
         )
+
+
+_URL_SCHEME = re.compile(r"([A-Za-z0-9+.-]+)(::|://)")
+_SSH_SCHEMES = ("ssh", "git+ssh", "ssh+git")
+
+
+def submodule_url_problem(url: str, shown: str) -> str | None:
+    """What is wrong with how git fetches a submodule's ``url``, or None: https, ssh, ``user@host:path`` and URLs
+    relative to the superproject's own remote (``../lib.git``) are fine."""
+    found = _URL_SCHEME.match(url)
+    if found is not None and found.group(2) == "::":
+        helper = found.group(1)
+        if helper == "ext":
+            return f"{shown} uses git's ext:: transport, which runs a shell command to fetch"
+        return f"{shown} is fetched by git-remote-{helper}, a program of the machine that clones, not by git"
+    if found is not None:
+        scheme = found.group(1)
+        if scheme in ("http", "git"):
+            return f"{shown} is fetched without TLS"
+        if scheme == "file":
+            return f"{shown} is a repository on the disk of the machine that clones, not one reviewers can see"
+        if scheme == "https" or scheme in _SSH_SCHEMES:
+            return None
+        return f"{shown} is fetched by git-remote-{scheme}, a program of the machine that clones, not by git"
+    if url.startswith(("./", "../")):
+        return None  # relative to the superproject's remote: fetched the way the repository itself is
+    colon, slash = url.find(":"), url.find("/")
+    if colon > 0 and (slash < 0 or colon < slash) and not (colon == 1 and url[0].isalpha()):
+        return None  # scp-like ``git@github.com:owner/repo.git``: ssh
+    return f"{shown} is a path on the disk of the machine that clones, not a repository reviewers can see"
 
 
 def _index_issue(option: IndexOption, options: Mapping[str, Any]) -> Issue | None:
@@ -233,7 +270,11 @@ RULE = Rule(
         "must be allowed and reached over HTTPS, and its path must be the tarball of the entry's own name and "
         "version (`https://registry.npmjs.org/@scope/name/-/name-1.2.3.tgz`); a `resolved` that points at another "
         "package, another version or another host is lockfile injection, which `npm ci` would install "
-        "without complaint (the injected entry brings its own matching integrity)."
+        "without complaint (the injected entry brings its own matching integrity). A git submodule is git by "
+        "nature and needs no allowance (its changes need review): what is judged is how git reaches it. https, "
+        "ssh and URLs relative to the repository's own remote are fine; plain http and git://, `file://` and local "
+        "paths (a repository on the disk of whatever machine clones, not one reviewers can see), git's `ext::` "
+        "transport (a shell command) and other remote helpers are findings."
     ),
     fix="Use an allowed index over HTTPS, pin git sources to a commit, or allow the package in the policy.",
     example=(
@@ -242,7 +283,10 @@ RULE = Rule(
         "  mylib @ git+https://github.com/acme/mylib@main   # finding: not allowed; `main` is not a commit\n"
         "package-lock.json:\n"
         '  "node_modules/lodash": {"version": "4.17.21",\n'
-        '    "resolved": "https://registry.npmjs.org/lodash-utils/-/lodash-utils-1.0.0.tgz"}   # finding: injection'
+        '    "resolved": "https://registry.npmjs.org/lodash-utils/-/lodash-utils-1.0.0.tgz"}   # finding: injection\n'
+        ".gitmodules:\n"
+        '  [submodule "lib"]\n'
+        "      url = ext::sh -c ...                         # finding: a shell command fetches it"
     ),
     options=(
         Option(

@@ -140,6 +140,7 @@ class FakeGitHub(FakeServer):
         self.commits: dict[str, list[str]] = {}  # sha -> parent shas
         self.trees: dict[str, dict[str, bytes]] = {}  # commit sha or ref -> files
         self.symlinks: dict[str, set[str]] = {}  # commit sha or ref -> paths that are symbolic links (content: target)
+        self.gitlinks: dict[str, dict[str, str]] = {}  # commit sha or ref -> submodule path -> its commit
         self.teams: dict[tuple[str, str], dict[str, str]] = {}  # (org, slug) -> login -> state
         self.requests: list[tuple[str, str]] = []  # (method, path)
         self.authorizations: list[str | None] = []  # the Authorization header of each request, in order
@@ -622,6 +623,9 @@ class FakeGitHub(FakeServer):
         links = self.symlinks.get(ref, set())
         entries = [{"path": p, "mode": "120000" if p in links else "100644", "type": "blob", "sha": blob_id(b), "size": len(b),
                     "url": f"{self.repo_url}/git/blobs/{blob_id(b)}"} for p, b in sorted(files.items())]
+        # Submodules as the trees API lists them: type "commit", the submodule's commit as sha, no size, no url.
+        entries += [{"path": p, "mode": "160000", "type": "commit", "sha": commit}
+                    for p, commit in sorted(self.gitlinks.get(ref, {}).items())]
         return 200, {"sha": ref, "url": f"{self.repo_url}/git/trees/{ref}", "tree": entries, "truncated": False}, {}
 
     def _api_contents(self, token: Token, query: Any, data: Any, owner: str, name: str, path: str) -> tuple[int, Any, dict[str, str]]:
