@@ -72,6 +72,8 @@ PATHS = {
     "tox-toml": "tox.toml",
     "conda-env": "environment.yml",
     "gitmodules": ".gitmodules",
+    "bun-lock": "bun.lock",
+    "bun-lockb": "bun.lockb",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -118,6 +120,8 @@ _FAMILY = {
     "tox-toml": "toml",
     "conda-env": "yaml",
     "gitmodules": "gitconfig",
+    "bun-lock": "json",
+    "bun-lockb": "json",
 }
 
 
@@ -276,6 +280,8 @@ _FIXTURE_SEEDS = {
     "tox-toml": ["tox_ini/*.toml"],
     "conda-env": ["conda_env/*.yml"],
     "gitmodules": ["gitmodules/*/.gitmodules"],
+    "bun-lock": ["bun_lock/*/*"],
+    "bun-lockb": ["bun_lock/*/*"],  # any text: the binary lockfile is refused whatever it holds
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -307,6 +313,8 @@ _CORPUS_SEEDS = {
     "tox-toml": [],
     "conda-env": [],
     "gitmodules": [],
+    "bun-lock": [],
+    "bun-lockb": [],
 }
 
 
@@ -390,6 +398,8 @@ def _sibling_for(name: str) -> st.SearchStrategy[str | None]:
         return st.sampled_from([None] + seeds("package-json")[:3])
     if name in ("requirements", "poetry-lock", "pylock", "pipfile-lock", "setup-cfg", "tox-ini", "conda-env", "tox-toml"):
         return st.sampled_from([None, "flask==2.0.0\n-r requirements.txt\n", '[project]\nname = "x"\n'])
+    if name == "bun-lock":  # a patch file, or none
+        return st.sampled_from([None, "--- a/x.js\n+++ b/x.js\n@@ -1 +1 @@\n-a\n+b\n"])
     if name == "gitmodules":  # every submodule path a gitlink, or none
         return st.sampled_from([None, "Subproject commit " + "a" * 40 + "\n"])
     return st.none()
@@ -413,6 +423,9 @@ def test_unmutated_seed_files_parse(name):
     """The seeds themselves: the corpus and fixture files parse or fail as the contract allows (several fixtures
     are broken on purpose), and most of them parse."""
     outcomes = [check_contract(name, text) for text in seeds(name)]
+    if name == "bun-lockb":  # the binary lockfile is refused whatever it holds
+        assert not any(isinstance(outcome, Manifest) for outcome in outcomes)
+        return
     assert sum(isinstance(outcome, Manifest) for outcome in outcomes) >= 1
 
 
@@ -585,6 +598,10 @@ def _load_tree(name: str, text: str) -> object | None:
             return tomllib.loads(text)
         if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap"):
             return json.loads(text)
+        if name == "bun-lock":
+            from checker.manifests.jsonc import to_json
+
+            return json.loads(to_json(text, "bun.lock"))
         if name == "yarn-lock" and "__metadata" not in text:
             from checker.manifests.yarn_lock import _Classic
 
@@ -600,7 +617,7 @@ def _load_tree(name: str, text: str) -> object | None:
 def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
     if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml"):
         return to_toml
-    if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap"):
+    if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap", "bun-lock"):
         return lambda tree: json.dumps(tree, indent=2, ensure_ascii=False)
     if name == "yarn-lock" and "__metadata" not in text:
         return to_yarn_classic
@@ -610,9 +627,10 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
 # Formats whose files are documents of nested values (line formats and ini files are not).
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
     "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini")]
+# Formats whose files are documents of nested values (line formats, ini files, git's config syntax and a binary
+# lockfile are not).
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in ("requirements", "dockerfile", "npmrc", "pip-conf",
-                                                             "yarnrc")]
-TREE_FORMATS = [name for name in ALL_FORMATS if name not in ("requirements", "dockerfile", "gitmodules")]
+                                                             "yarnrc", "gitmodules", "bun-lockb")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:

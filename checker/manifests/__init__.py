@@ -173,6 +173,8 @@ FORMATS: tuple[Format, ...] = (
     # pre-commit reads the .yaml name; prek also the .yml one, and both in subfolders (prek's workspaces)
     Format("pre-commit-config", "pre-commit", "precommit_config",
            _named(".pre-commit-config.yaml", ".pre-commit-config.yml")),
+    Format("bun-lock", "npm", "bun_lock", _named("bun.lock"), includes=True),  # includes: patch files
+    Format("bun-lockb", "npm", "bun_lockb", _named("bun.lockb")),  # binary: always reported unreadable
     Format("gitmodules", "git", "gitmodules", _at_root(".gitmodules"), includes=True),  # submodules
 )
 

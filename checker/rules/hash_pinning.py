@@ -18,6 +18,9 @@ def _file_uses_hashes(subject: Subject) -> bool:
 # with the registry's integrity, but it pins what Yarn installs (Yarn refuses an archive whose checksum differs),
 # which is what this rule asks. The parsers store it as "yarn-berry:<value>".
 _BERRY = "yarn-berry:"
+# The SHA-256 of a patch file Bun applies to a package (bun.lock ``patchedDependencies``): it pins the patch, not the
+# tarball, so it is no integrity.
+_PATCH = "patch-sha256:"
 
 
 def _is_berry(subject: Subject) -> bool:
@@ -33,6 +36,7 @@ def _check_npm(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         return
     if any(h.startswith(_BERRY) for h in dep.hashes):
         return  # Yarn Berry's checksum pins the archive Yarn caches (see _BERRY)
+    hashes = [h for h in dep.hashes if not h.startswith(_PATCH)]
     if not dep.hashes and subject.manifest.format == "yarn-lock" and _is_berry(subject):
         yield Issue(
             "no checksum: Yarn Berry records none for a package it did not fetch (typically an optional package "
@@ -41,7 +45,7 @@ def _check_npm(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             level="info",
         )
         return
-    if not dep.hashes:
+    if not hashes:
         yield Issue(
             "no integrity: npm installs whatever the registry serves for this version and checks nothing "
             "(lockfile-lint skips entries without integrity; lockgate does not)",
@@ -49,7 +53,7 @@ def _check_npm(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         )
         return
     allowed = set(options["algorithms"])
-    algorithms = sorted({h.split(":", 1)[0] for h in dep.hashes})
+    algorithms = sorted({h.split(":", 1)[0] for h in hashes})
     if not allowed.intersection(algorithms):
         yield Issue(
             f"integrity is {', '.join(algorithms)} only: SHA-1 collisions are practical, so the recorded hash no "
@@ -63,6 +67,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep, manifest = subject.dependency, subject.manifest
     if manifest.kind != "lock" or dep.source.kind in _NO_ARTIFACT or dep.editable or dep.constraint:
         return
+    if dep.ecosystem == "config":
+        return  # a setting (bun.lock's trustedDependencies, say): nothing is downloaded
     if dep.ecosystem == "npm":
         yield from _check_npm(subject, options)
         return
