@@ -255,6 +255,16 @@ def test_what_json_cannot_say_is_an_error_not_a_guess(text):
         parse(text, "bun.lock", lambda p: None)
 
 
+def test_megabyte_lines_read_in_linear_time():
+    from hypothesis_profiles import hang_guard
+
+    for text in ('"' + '\\"' * 500_000, '"' * 1_000_000, "/*" * 500_000, '"a",' * 250_000, "[" + ", " * 500_000 + "]",
+                 '{"a": "b" // ' + "/" * 1_000_000):
+        with hang_guard("a 1 MB line of bun.lock"):
+            with pytest.raises(ManifestError):
+                parse(text, "bun.lock", lambda p: None)
+
+
 def test_lines_stay_right_after_comments():
     text = lockfile(APP, PACKAGES).replace('"packages": {', '/* one\n two */ "packages": { // three')
     assert deps(text)[("chalk", "4.1.2")].line == 19

@@ -24,12 +24,14 @@ import re
 
 from checker.errors import ManifestError
 
-_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+# A string, or what follows a quote that is never closed (to the end of the text): the pattern always matches at a
+# quote, so a text of unclosed strings costs one pass, not one pass per quote.
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"?'
 _STRINGS = re.compile(_STRING, re.DOTALL)
 # A string (kept by the template \1), or a comma whose next character, past white space, closes a collection.
 _TRAILING_COMMA = re.compile(rf"({_STRING})|,(?=[ \t\r\n]*[\]}}])", re.DOTALL)
-# A string, a comment's start, or a quote that opens no complete string.
-_COMMENT_OR_STRING = re.compile(rf'({_STRING})|(//|/\*)|(")', re.DOTALL)
+# A string (group 2: its closing quote, empty when the string is never closed) or a comment's start (group 3).
+_COMMENT_OR_STRING = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*("?))|(//|/\*)', re.DOTALL)
 _LINE_COMMENT_END = re.compile("[\n\r\u2028\u2029]")
 _KEEP_LINES = re.compile("[^\n]")
 
@@ -51,15 +53,15 @@ def _blank_comments(text: str, path: str) -> str:
         if found is None:
             out.append(text[at:])
             return "".join(out)
-        if found.group(3) is not None:
-            line = text.count("\n", 0, found.start()) + 1
-            raise ManifestError("not valid JSON: a string is not closed", path, line)
         if found.group(1) is not None:
+            if not found.group(2):
+                line = text.count("\n", 0, found.start()) + 1
+                raise ManifestError("not valid JSON: a string is not closed", path, line)
             out.append(text[at : found.end()])
             at = found.end()
             continue
         out.append(text[at : found.start()])
-        if found.group(2) == "//":
+        if found.group(3) == "//":
             end_of_line = _LINE_COMMENT_END.search(text, found.end())
             end = end_of_line.start() if end_of_line is not None else len(text)
         else:
