@@ -340,8 +340,6 @@ def test_a_url_change_is_the_new_repository_added(capsys, superproject):
     assert code == 1
 
 
-@pytest.mark.xfail(strict=True, reason="needs collect to re-parse a manifest whose includes changed (the lead's "
-                   "collect work, issue 16); remove this mark when it lands")
 def test_a_pull_request_that_only_bumps_a_submodule_needs_review(capsys, superproject):
     repo, library, first, second = superproject
     base = repo.git("rev-parse", "HEAD")
@@ -384,14 +382,66 @@ def test_submodules_from_https_ssh_and_relative_urls_are_not_registry_findings(c
         assert code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="needs collect to leave gitlinks (Snapshot.gitlinks()) out of the manifest "
-                   "candidates: today the gitlink's text is parsed as a requirements file and fails")
-def test_a_submodule_named_like_a_manifest_is_still_a_submodule(capsys, repo, tmp_path):
+def _manifest_named_submodule(repo, tmp_path):  # type: ignore[no-untyped-def]
     library = GitRepo(tmp_path / "lib")
     library.commit("one", {"requirements.txt": "evil==1\n"})
     base = repo.commit("base", {"keep.txt": "x\n"})
     repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(library.path), "requirements.txt")
-    head = repo.commit("a submodule at requirements.txt")
+    return base, repo.commit("a submodule at requirements.txt")
+
+
+def test_a_submodule_named_like_a_manifest_is_still_a_submodule(capsys, repo, tmp_path):
+    base, head = _manifest_named_submodule(repo, tmp_path)
     code, doc = _json(capsys, repo, "--base", base, "--head", head)
     assert ("git", "added", "required") in [(c["ecosystem"], c["kind"], c["review"]) for c in doc["changes"]]
     assert code == 1
+
+
+@pytest.mark.xfail(strict=True, reason="needs collect to leave gitlinks (Snapshot.gitlinks()) out of the manifest "
+                   "candidates: today the gitlink's text is read as a requirements file, an unreadable manifest")
+def test_a_submodule_named_like_a_manifest_is_no_unreadable_manifest(capsys, repo, tmp_path):
+    base, head = _manifest_named_submodule(repo, tmp_path)
+    _, doc = _json(capsys, repo, "--base", base, "--head", head)
+    assert [f for f in doc["findings"] if f["rule"] == "unreadable-manifest"] == []
+
+
+def test_the_work_tree_check_sees_a_checked_out_bump_before_it_is_staged(capsys, superproject):
+    """``lockgate check`` (the work tree against HEAD): what ``git add`` would stage is judged."""
+    repo, library, first, second = superproject
+    subprocess.run(["git", "checkout", "-q", second], cwd=repo.path / "vendor" / "lib", env=repo.env, check=True)
+    code, doc = _json(capsys, repo)
+    assert [(c["name"], c["from"], c["to"], c["review"]) for c in doc["changes"]] == [
+        (str(library.path), first, second, "required")]
+    code, doc = _json(capsys, repo, "--staged")
+    assert doc["changes"] == []  # not staged yet
+    repo.git("add", "vendor/lib")
+    code, doc = _json(capsys, repo, "--staged")
+    assert [(c["from"], c["to"], c["review"]) for c in doc["changes"]] == [(first, second, "required")]
+    assert code == 1
+
+
+def test_a_token_in_a_submodule_url_is_never_shown(capsys, superproject):
+    repo, *_ = superproject
+    base = repo.git("rev-parse", "HEAD")
+    repo.git("config", "-f", ".gitmodules", "submodule.vendor/lib.url", "https://x-access-token:ghs_SECRET42@github.com/acme/lib.git")
+    head = repo.commit("a url with a token")
+    for output in ("json", "text", "markdown", "sarif"):
+        main(["check", "-C", str(repo.path), "--offline", "--format", output, "--base", base, "--head", head])
+        out, err = capsys.readouterr()
+        assert "SECRET42" not in out + err and "github.com/acme/lib.git" in out, output
+
+
+def test_a_gitlink_path_with_a_control_character(capsys, repo):
+    path = "lib\x1b[31m"
+    repo.commit("base", {"keep.txt": "x\n"})
+    base = repo.git("rev-parse", "HEAD")
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{C1},{path}")
+    repo.write(".gitmodules", f'[submodule "lib"]\n\tpath = {path}\n\turl = https://github.com/acme/lib.git\n')
+    repo.git("add", ".gitmodules")
+    repo.git("commit", "-q", "-m", "a gitlink whose path holds an escape")
+    code, doc = _json(capsys, repo, "--base", base, "--head", repo.git("rev-parse", "HEAD"))
+    assert [(c["name"], c["kind"]) for c in doc["changes"]] == [("https://github.com/acme/lib.git", "added")]
+    (problem,) = [f for f in doc["findings"] if f["rule"] == "unreadable-manifest"]
+    assert "control character" in problem["message"] and problem["level"] == "block" and code == 1
+    main(["check", "-C", str(repo.path), "--offline", "--base", base, "--head", repo.git("rev-parse", "HEAD")])
+    assert "\x1b" not in capsys.readouterr().out
