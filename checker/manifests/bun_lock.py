@@ -52,7 +52,7 @@ from typing import NamedTuple
 from checker.errors import ManifestError
 from checker.manifests import json_strict
 from checker.manifests.common import is_blank
-from checker.manifests.jsonc import to_json
+from checker.manifests.jsonc import strict_json, to_json
 from checker.manifests.jslocks import scopes, sri_hashes
 from checker.manifests.npm_common import git_source, is_valid_name
 from checker.model import DEFAULT_SOURCE, Dependency, Manifest, Problem, Reader, Source
@@ -94,7 +94,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     if is_blank(text):
         raise ManifestError("empty file, expected a bun.lock (JSON with trailing commas)", path)
     try:
-        members = json_strict.load_members(to_json(text, path), path, "Bun")
+        members = strict_json(text, path, lambda strict: json_strict.load_members(strict, path, "Bun"))
     except ManifestError as error:
         if not error.message.endswith(_KEEPS_LAST):
             raise

@@ -14,15 +14,20 @@ changed, so whatever else Bun's parser would accept and JSON does not (a single-
 that a U+2028 ends) is left for json_strict to refuse: such a file is unreadable, never read otherwise than Bun
 reads it.
 
-Linear time: strings are matched by one unrolled, non-backtracking pattern, and both rewrites are ``re.sub`` with
-a template (no Python call per string) unless the file holds a comment, which Bun never writes.
+Linear time: strings are matched by one unrolled, non-backtracking pattern, and dropping trailing commas is one
+``re.sub`` with a template (no Python call per string). Comments, which Bun never writes, cost a pass of their own:
+``strict_json`` tries without it first, since a comment left in makes the JSON invalid (a ``/`` outside a string is
+never JSON), and only a text that fails and holds a ``/`` is read again with its comments blanked.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Callable, TypeVar
 
 from checker.errors import ManifestError
+
+T = TypeVar("T")
 
 # A string, or what follows a quote that is never closed (to the end of the text): the pattern always matches at a
 # quote, so a text of unclosed strings costs one pass, not one pass per quote.
@@ -41,6 +46,17 @@ def to_json(text: str, path: str) -> str:
     if "/" in _STRINGS.sub('""', text):
         text = _blank_comments(text, path)
     return _TRAILING_COMMA.sub(r"\1", text)
+
+
+def strict_json(text: str, path: str, load: Callable[[str], T]) -> T:
+    """``load`` (a strict JSON reader raising ManifestError) applied to ``text`` as strict JSON: first with only
+    the trailing commas dropped, then, if that fails and the text holds a ``/``, with its comments blanked too."""
+    try:
+        return load(_TRAILING_COMMA.sub(r"\1", text))
+    except ManifestError:
+        if "/" not in text:
+            raise
+    return load(_TRAILING_COMMA.sub(r"\1", _blank_comments(text, path)))
 
 
 def _blank_comments(text: str, path: str) -> str:
