@@ -326,6 +326,7 @@ def test_a_declared_package_missing_from_packages_is_an_error():
     ({"not": "an array"}, "must be an array"),
     (["chalk@github:a/b#abc", {}], "missing its git tag"),
     (["bad name@1.0.0", "", {}, ""], "is not"),
+    (["..@1.0.0", "", {}, ""], "is not"),
 ])
 def test_malformed_entries_are_clean_errors(entry, message):
     with pytest.raises(ManifestError, match=message) as caught:

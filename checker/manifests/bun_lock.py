@@ -276,7 +276,7 @@ class _Lockfile:
             return _Entry(key, line, "", "root", ident[6:], {}, value[1:])
         at = ident.find("@", 1)
         name, resolution = ident[:at], ident[at + 1:]
-        if at <= 0 or not is_valid_name(name):
+        if at <= 0 or not is_valid_name(name) or name in (".", ".."):  # Bun: "Invalid package name"
             raise self.fail(f"package {key!r}: {ident!r} is not \"<name>@<resolution>\"", line)
         kind = _kind(resolution)
         if kind is None:
