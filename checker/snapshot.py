@@ -486,6 +486,9 @@ class WorktreeSnapshot(Snapshot):
         when lockgate runs from a git hook) removed, so that it reads the submodule and not the superproject."""
         if not os.path.lexists(os.path.join(full, ".git")):
             return self._gitlink_commits()[path]
+        detached = _detached_head(full)
+        if detached is not None:
+            return detached
         env = {key: value for key, value in os.environ.items() if key not in _LOCAL_GIT_VARIABLES}
         done = subprocess.run(["git", "-C", full, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
                               capture_output=True, check=False, env=env)
@@ -494,6 +497,30 @@ class WorktreeSnapshot(Snapshot):
             raise SnapshotError(f"{path}: a submodule whose checked-out commit git cannot read (git -C {path} "
                                 "rev-parse HEAD failed)")
         return commit
+
+
+def _detached_head(checkout: str) -> str | None:
+    """The commit of a checkout whose HEAD is detached, read from git's files as git writes them (``.git`` a
+    directory, or a file ``gitdir: <dir>``; ``HEAD`` holding the commit), with no git process: what ``git submodule
+    update`` leaves, and a work tree with a hundred submodules is read in the time of one. None for anything else (a
+    branch, another ref storage): git itself is asked then."""
+    import re
+
+    dot_git = os.path.join(checkout, ".git")
+    try:
+        if os.path.isdir(dot_git):
+            git_dir = dot_git
+        else:
+            with open(dot_git, encoding="utf-8") as handle:
+                pointer = handle.read(4096)
+            if not pointer.startswith("gitdir: "):
+                return None
+            git_dir = os.path.join(checkout, pointer[len("gitdir: "):].strip())
+        with open(os.path.join(git_dir, "HEAD"), encoding="ascii") as handle:
+            head = handle.read(100).strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return head if re.fullmatch(r"[0-9a-f]{40}(?:[0-9a-f]{24})?", head) else None
 
 
 # What ``git rev-parse --local-env-vars`` lists: variables that point git at one repository, which a git process run

@@ -256,6 +256,25 @@ def test_the_worktree_holds_the_checked_out_commit(superproject, monkeypatch):
     assert _parse(WorktreeSnapshot(str(repo.path))).dependencies[0].version == second
 
 
+def test_a_detached_checkout_is_read_without_a_git_process(superproject, monkeypatch):
+    repo, _, first, second = superproject
+    subprocess.run(["git", "checkout", "-q", second], cwd=repo.path / "vendor" / "lib", env=repo.env, check=True)
+    worktree = WorktreeSnapshot(str(repo.path))
+    worktree.gitlinks()  # the one git process that lists them
+    monkeypatch.setattr(subprocess, "run", None)
+    assert worktree.read("vendor/lib") == gitlink_text(second)
+
+
+def test_a_submodule_on_a_branch_is_at_the_branch_tip(superproject):
+    repo, *_ = superproject
+    sub = repo.path / "vendor" / "lib"
+    for args in (["checkout", "-q", "-b", "work"], ["commit", "-q", "--allow-empty", "-m", "local work"]):
+        subprocess.run(["git", *args], cwd=sub, env=repo.env, check=True)
+    tip = subprocess.run(["git", "rev-parse", "HEAD"], cwd=sub, env=repo.env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert WorktreeSnapshot(str(repo.path)).read("vendor/lib") == gitlink_text(tip)
+
+
 def test_a_submodule_that_is_not_checked_out_is_at_the_index_commit(superproject):
     repo, _, first, _ = superproject
     repo.git("submodule", "deinit", "-q", "-f", "vendor/lib")
