@@ -464,3 +464,15 @@ def test_a_gitlink_path_with_a_control_character(capsys, repo):
     assert "control character" in problem["message"] and problem["level"] == "block" and code == 1
     main(["check", "-C", str(repo.path), "--offline", "--base", base, "--head", repo.git("rev-parse", "HEAD")])
     assert "\x1b" not in capsys.readouterr().out
+
+
+def test_a_branch_change_alone_needs_review(capsys, superproject):
+    """``git submodule update --remote`` follows the branch: another branch is another source of code."""
+    repo, library, first, _ = superproject
+    base = repo.git("rev-parse", "HEAD")
+    repo.git("config", "-f", ".gitmodules", "submodule.vendor/lib.branch", "next")
+    head = repo.commit("follow another branch")
+    code, doc = _json(capsys, repo, "--base", base, "--head", head)
+    assert [(c["name"], c["kind"], c["from"], c["to"], c["to_label"], c["review"]) for c in doc["changes"]] == [
+        (str(library.path), "source-changed", first, first, "next", "required")]
+    assert code == 1
