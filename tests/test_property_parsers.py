@@ -624,13 +624,11 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
     return to_yaml
 
 
-# Formats whose files are documents of nested values (line formats and ini files are not).
+# Formats whose files are documents of nested values (line formats, ini files, Python, git's config syntax and a
+# binary lockfile are not).
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
-    "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini")]
-# Formats whose files are documents of nested values (line formats, ini files, git's config syntax and a binary
-# lockfile are not).
-TREE_FORMATS = [name for name in ALL_FORMATS if name not in ("requirements", "dockerfile", "npmrc", "pip-conf",
-                                                             "yarnrc", "gitmodules", "bun-lockb")]
+    "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini", "gitmodules",
+    "bun-lockb")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:

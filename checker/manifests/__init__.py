@@ -119,11 +119,10 @@ def _is_dockerfile(base: str, parent: str) -> bool:
     return False
 
 
-def _at_root(name: str) -> Callable[[str, str], bool]:
-    ``py39-environment.yml``; any case."""
-    ``py39-environment.yml``; any case."""
 def _is_conda_environment(base: str, parent: str) -> bool:
+    """``environment.yml``, ``environment.yaml`` (the name ``conda env create`` looks for) and the usual variants
     ``environment-dev.yml``, ``environment_docs.yaml``, ``environment.ci.yml``, ``doc_environment.yml``,
+    ``py39-environment.yml``; any case."""
     lower = base.lower()
     for suffix in (".yml", ".yaml"):
         if lower.endswith(suffix):
@@ -131,6 +130,11 @@ def _is_conda_environment(base: str, parent: str) -> bool:
             return stem == "environment" or (stem.startswith("environment") and stem[11:12] in ("-", "_", ".")) or (
                 stem.endswith("environment") and stem[-12:-11] in ("-", "_", "."))
     return False
+
+
+def _at_root(name: str) -> Callable[[str, str], bool]:
+    """A file git reads only at the top of the repository (``.gitmodules``): a copy in a folder is just a file."""
+    return lambda base, parent: base == name and parent == ""
 
 
 def _by_path_only(base: str, parent: str) -> bool:

@@ -22,6 +22,11 @@ def canonical_pypi_name(name: str) -> str:
 _PROJECT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
+def is_project_name(name: str) -> bool:
+    """Whether ``name`` is a valid Python project name (PEP 508): what an index accepts."""
+    return _PROJECT_NAME.fullmatch(name) is not None
+
+
 def project_name(name: str, what: str, path: str, line: int | None) -> str:
     """The canonical name of a project named in a lockfile; a name that is not a valid project name (empty, with
     spaces or other characters no index accepts) is a ManifestError, not a dependency nobody can look up."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from checker.manifests.common import canonical_pypi_name, load_toml
+from checker.manifests.common import canonical_pypi_name, is_project_name, load_toml
 from checker.manifests.pypi_common import bool_text, config
 from checker.manifests.pyproject import (
     _string_line,
@@ -168,6 +168,8 @@ def _package(
     raw_name: str, value: object, table: str, scope: str, sources: _Sources, line: int | None, path: str
 ) -> tuple[Dependency, list[Problem]] | Problem:
     what = f"[{table}] {raw_name}"
+    if not is_project_name(raw_name.strip()):
+        return Problem(f"{what}: {raw_name!r} is not a valid project name", line)
     name = canonical_pypi_name(raw_name.strip())
     if isinstance(value, str):
         value = {"version": value}
