@@ -65,13 +65,17 @@ class SnapshotManifests:
             self._texts[path] = None if data is None else decode(data, path)
         return self._texts[path]
 
-    def text_or_problem(self, path: str) -> str | None:
-        """The text, or for a file that cannot be read the reason (the revisions are compared by it: an unchanged
-        unreadable file is no change)."""
+    def text_or_problem(self, path: str, fmt: Format | None = None) -> str | None:
+        """The text, or for a file that cannot be read its content id and the reason (the revisions are compared by
+        it: an unchanged unreadable file is no change, but two different files that fail alike — two binary
+        lockfiles — differ). A file whose content cannot be told at all is never equal to anything."""
         try:
+            if fmt is not None and fmt.binary:
+                return self._binary(path)
             return self.text(path)
         except (ManifestError, UnreadableFile) as error:
-            return f"\0unreadable: {error}"
+            identity = self.snapshot.content_id(path)
+            return f"\0unreadable {identity or object()!r}: {error}"
 
     def parse(self, path: str, fmt: Format, memo: dict | None = None, production: bool = False) -> Manifest | None:
         """The manifest at ``path``, or None when the snapshot has no such file. ``memo`` is shared with the
@@ -91,8 +95,12 @@ class SnapshotManifests:
         self._parsed[(path, production)] = manifest
         return manifest
 
+    def _binary(self, path: str) -> str | None:
+        data = self.snapshot.read(path)
+        return None if data is None else data.decode("latin-1")
+
     def _parse(self, path: str, fmt: Format, memo: dict | None) -> Manifest | None:
-        text = self.text(path)
+        text = self._binary(path) if fmt.binary else self.text(path)
         if text is None:
             return None
         _refuse_control_characters(path, "the file name", path, None)
@@ -173,13 +181,18 @@ def _check_names(manifest: Manifest) -> None:
         _refuse_control_characters(dependency.label or "", f"{dependency.name}: version comment", *where)
 
 
-def candidate_paths(entries: dict[str, str | None], ignore: tuple[str, ...]) -> dict[str, Format]:
-    """Every path whose name says it is a manifest, minus the ignored ones."""
+def candidate_paths(snapshot: Snapshot, ignore: tuple[str, ...]) -> dict[str, Format]:
+    """Every path whose name says it is a manifest, minus the ignored ones and the submodules (a submodule at
+    ``requirements.txt`` is a submodule, judged through .gitmodules, not a requirements file)."""
     found: dict[str, Format] = {}
-    for path in entries:
+    gitlinks: frozenset[str] | None = None
+    for path in snapshot.entries():
         fmt = format_for(path)
         if fmt is not None and not (ignore and path_matches(path, ignore)):
-            found[path] = fmt
+            if gitlinks is None:
+                gitlinks = snapshot.gitlinks()
+            if path not in gitlinks:
+                found[path] = fmt
     return found
 
 
@@ -199,7 +212,7 @@ def load_all(snapshot: Snapshot, ignore: tuple[str, ...], paths: tuple[str, ...]
     read, so a broken manifest outside the paths asked about cannot stop the run. Files that those manifests
     include are read wherever they are, ``paths.ignore`` or not (checker/includes.py)."""
     loader = SnapshotManifests(snapshot)
-    found = {path: fmt for path, fmt in candidate_paths(snapshot.entries(), ignore).items() if under_any(path, paths)}
+    found = {path: fmt for path, fmt in candidate_paths(snapshot, ignore).items() if under_any(path, paths)}
     loader.prefetch(sorted(found))
     graph = includes.walk(loader, found)
     manifests = []
@@ -219,7 +232,7 @@ def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tup
     an include) is left out, so everything the file lists is added (or removed)."""
     base_entries, head_entries = base.entries(), head.entries()
     loaders = [SnapshotManifests(base), SnapshotManifests(head)]
-    base_roots, head_roots = candidate_paths(base_entries, ignore), candidate_paths(head_entries, ignore)
+    base_roots, head_roots = candidate_paths(base, ignore), candidate_paths(head, ignore)
     found = {**base_roots, **head_roots}
     differs = _differs(base_entries, head_entries)
     graphs = (includes.EMPTY, includes.EMPTY)
@@ -236,8 +249,8 @@ def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tup
         production = (path in graphs[0].production, path in graphs[1].production)
         inputs = graphs[0].inputs.get(path, frozenset()) | graphs[1].inputs.get(path, frozenset())
         inputs_changed = any(differs(other) for other in inputs)
-        before_text = loaders[0].text_or_problem(path) if judged[0] else None
-        after_text = loaders[1].text_or_problem(path) if judged[1] else None
+        before_text = loaders[0].text_or_problem(path, fmt) if judged[0] else None
+        after_text = loaders[1].text_or_problem(path, fmt) if judged[1] else None
         if before_text == after_text and production[0] == production[1] and not inputs_changed:
             continue
         memo: dict = {}  # the head's parse may reuse what the base's parse built
@@ -329,8 +342,8 @@ def nothing_to_compare(base: Snapshot, head: Snapshot) -> bool:
     head's include graph is walked). The head's graph suffices: the manifests found are the same on both sides,
     so the first changed file on any chain of includes of the base is reached on the head too."""
     base_entries, head_entries = base.entries(), head.entries()
-    found = candidate_paths(base_entries, ())
-    found.update(candidate_paths(head_entries, ()))
+    found = candidate_paths(base, ())
+    found.update(candidate_paths(head, ()))
     differs = _differs(base_entries, head_entries)
     for path in found:
         if differs(path):

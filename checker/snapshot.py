@@ -75,6 +75,12 @@ class Snapshot:
         it holds none, or when a link cannot be followed: reading it then reports why)."""
         return path
 
+    def content_id(self, path: str) -> str | None:
+        """An id of the file's content that equals git's blob id for the same bytes: the listed id where there is
+        one, else computed (the work tree); None when the file cannot be read at all. Files that cannot be decoded
+        are compared by it, since their texts cannot be."""
+        return self.entries().get(path)
+
     def gitlinks(self) -> frozenset[str]:
         """The paths that are submodules (gitlinks). ``entries`` lists them too, with the submodule's commit as
         the content id, and ``read`` gives ``gitlink_text(commit)`` for them: what ``git diff`` shows."""
@@ -310,6 +316,7 @@ class _GitTreeBase(Snapshot):
         self._blobs = blobs
         self._links = Links(listing, blobs.read_many)
         self._entries: dict[str, str | None] | None = None
+        self._gitlinks: frozenset[str] | None = None
 
     def entries(self) -> dict[str, str | None]:
         if self._entries is None:
@@ -317,7 +324,9 @@ class _GitTreeBase(Snapshot):
         return self._entries
 
     def gitlinks(self) -> frozenset[str]:
-        return frozenset(path for path, (mode, _) in self._listing.items() if mode == _GITLINK_MODE)
+        if self._gitlinks is None:
+            self._gitlinks = frozenset(path for path, (mode, _) in self._listing.items() if mode == _GITLINK_MODE)
+        return self._gitlinks
 
     def read_many(self, paths: list[str]) -> dict[str, bytes | None]:
         plain = [(p, self._listing[p][1]) for p in paths if p in self._listing and self._listing[p][0] not in _NOT_BLOBS]
@@ -334,6 +343,11 @@ class _GitTreeBase(Snapshot):
             return self._links.resolve(path)
         except UnreadableFile:
             return path
+
+    def content_id(self, path: str) -> str | None:
+        """The blob id of what the path reads (a link's target's, as the work tree computes it)."""
+        entry = self._listing.get(self.resolve(path))
+        return entry[1] if entry is not None and entry[0] != _SYMLINK_MODE else self.entries().get(path)
 
     def read(self, path: str) -> bytes | None:
         entry = self._listing.get(path)
@@ -444,6 +458,23 @@ class WorktreeSnapshot(Snapshot):
         if full == self._root or not full.startswith(self._root + os.sep):
             return path
         return os.path.relpath(full, self._root).replace(os.sep, "/")
+
+    def content_id(self, path: str) -> str | None:
+        """git's blob id of the file on disk, read in chunks (a file over the size limit too: it is the only way to
+        tell whether it changed)."""
+        import hashlib
+
+        full = os.path.realpath(os.path.join(self._root, path))
+        if full != self._root and not full.startswith(self._root + os.sep):
+            return None
+        try:
+            digest = hashlib.sha1(b"blob %d\0" % os.path.getsize(full))
+            with open(full, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError:
+            return None
+        return digest.hexdigest()
 
     def gitlinks(self) -> frozenset[str]:
         return frozenset(self._gitlink_commits())

@@ -279,7 +279,7 @@ def test_includes_are_bounded_with_the_line_of_the_include(repo):
     files.update({f"deps/f{i}.pip": f"a{i}==1\n-r f{i + 1}.pip\n" for i in range(MAX_REACHED_FILES + 5)})
     repo.commit("chain", files)
     snapshot = WorktreeSnapshot(str(repo.path))
-    found = candidate_paths(snapshot.entries(), ())
+    found = candidate_paths(snapshot, ())
     graph = walk(SnapshotManifests(snapshot), found)
     assert len(graph.reached) == MAX_REACHED_FILES
     holder = f"deps/f{MAX_REACHED_FILES - 1}.pip"
@@ -295,7 +295,7 @@ def test_files_found_by_name_do_not_count_towards_the_include_bound(repo):
     files["requirements/r0.txt"] = "-r ../shared.pip\n"
     repo.commit("many", {**files, "shared.pip": "b==1\n"})
     snapshot = WorktreeSnapshot(str(repo.path))
-    found = candidate_paths(snapshot.entries(), ())
+    found = candidate_paths(snapshot, ())
     graph = walk(SnapshotManifests(snapshot), found)
     assert set(graph.reached) == {"shared.pip"} and not graph.problems
 

@@ -439,9 +439,6 @@ def test_a_new_binary_lockfile_blocks(capsys, repo):
     assert (finding["manifest"], finding["level"], code) == ("bun.lockb", "block", 1)
 
 
-@pytest.mark.xfail(strict=True, reason="collect.load_changed compares two revisions that cannot be decoded by their "
-                   "error message ('binary data' at the same line): two different binary files are 'unchanged', a "
-                   "false pass; needs the sentinel of SnapshotManifests.text_or_problem to carry the content")
 def test_a_changed_binary_lockfile_does_not_pass(capsys, repo):
     base = repo.commit("base", {"package.json": '{"name": "app"}', "bun.lockb": b"#!/usr/bin/env bun\nbun-lockfile-format-v0\n\0\1"})
     head = repo.commit("change", {"bun.lockb": b"#!/usr/bin/env bun\nbun-lockfile-format-v0\n\0\2"})
@@ -449,8 +446,6 @@ def test_a_changed_binary_lockfile_does_not_pass(capsys, repo):
     assert code != 0 and "bun.lockb" in (err + json.dumps(doc))
 
 
-@pytest.mark.xfail(strict=True, reason="needs collect to hand a binary format's file to its parser (or to say what "
-                   "bun_lockb.MESSAGE says) instead of decode's generic 'binary data' error")
 def test_a_changed_binary_lockfile_says_how_to_move_to_the_text_lockfile(capsys, repo):
     base = repo.commit("base", {"bun.lockb": b"#!/usr/bin/env bun\nbun-lockfile-format-v0\n\0\1"})
     head = repo.commit("change", {"bun.lockb": b"#!/usr/bin/env bun\nbun-lockfile-format-v0\n\0\2"})

@@ -416,8 +416,6 @@ def test_a_submodule_named_like_a_manifest_is_still_a_submodule(capsys, repo, tm
     assert code == 1
 
 
-@pytest.mark.xfail(strict=True, reason="needs collect to leave gitlinks (Snapshot.gitlinks()) out of the manifest "
-                   "candidates: today the gitlink's text is read as a requirements file, an unreadable manifest")
 def test_a_submodule_named_like_a_manifest_is_no_unreadable_manifest(capsys, repo, tmp_path):
     base, head = _manifest_named_submodule(repo, tmp_path)
     _, doc = _json(capsys, repo, "--base", base, "--head", head)

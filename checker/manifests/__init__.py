@@ -37,15 +37,18 @@ class Format:
     which must not pay for importing ``dataclasses``.
     """
 
-    __slots__ = ("name", "ecosystem", "module", "matches", "includes")
+    __slots__ = ("name", "ecosystem", "module", "matches", "includes", "binary")
 
     def __init__(self, name: str, ecosystem: str, module: str, matches: Callable[[str, str], bool],
-                 includes: bool | str = False) -> None:
+                 includes: bool | str = False, binary: bool = False) -> None:
         self.name = name
         self.ecosystem = ecosystem
         self.module = module
         self.matches = matches
         self.includes = includes
+        # A binary format's files are handed to its parser as Latin-1 text (every byte one character), not
+        # refused as "not text" before the parser can say what they are.
+        self.binary = binary
 
     def __repr__(self) -> str:
         return f"Format({self.name!r})"
@@ -178,7 +181,7 @@ FORMATS: tuple[Format, ...] = (
     Format("pre-commit-config", "pre-commit", "precommit_config",
            _named(".pre-commit-config.yaml", ".pre-commit-config.yml")),
     Format("bun-lock", "npm", "bun_lock", _named("bun.lock"), includes=True),  # includes: patch files
-    Format("bun-lockb", "npm", "bun_lockb", _named("bun.lockb")),  # binary: always reported unreadable
+    Format("bun-lockb", "npm", "bun_lockb", _named("bun.lockb"), binary=True),  # always reported unreadable
     Format("gitmodules", "git", "gitmodules", _at_root(".gitmodules"), includes=True),  # submodules
 )
 
