@@ -156,7 +156,10 @@ def _comparable(dep: Dependency) -> str | None:
 
 
 def _version_change(before: Dependency, after: Dependency) -> Change:
-    """upgraded / downgraded by version order; source-changed when the versions cannot be ordered."""
+    """upgraded / downgraded by version order; source-changed when the versions cannot be ordered, and for a
+    setting, whose value is no version even when it looks like one (a cooldown of 1440 minutes set to 0)."""
+    if after.ecosystem == "config":
+        return Change("source-changed", before, after, "other")
     a, b = _comparable(before), _comparable(after)
     order = compare(after.ecosystem, a, b) if a is not None and b is not None else None
     if order is None:

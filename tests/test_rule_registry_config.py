@@ -269,3 +269,28 @@ def test_the_engine_judges_a_deleted_file_against_its_base() -> None:
     base = [manifest(".yarnrc.yml", "enableScripts: false\n")]
     result = judge(diff(base, []), base, [], policy, today=dt.date(2026, 1, 1))
     assert [f.rule for f in result.findings if f.level == "block"] == ["registry-config"]
+
+
+# --- the names the other surfaces produce -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "before", "after", "expected"), [
+    ("Pipfile", '[[source]]\nname = "pypi"\nurl = "https://pypi.org/simple"\nverify_ssl = true\n',
+     '[[source]]\nname = "pypi"\nurl = "https://pypi.org/simple"\nverify_ssl = false\n', "does not check the TLS"),
+    ("Pipfile", '[[source]]\nname = "pypi"\nurl = "https://pypi.org/simple"\nverify_ssl = true\n',
+     '[[source]]\nname = "pypi"\nurl = "https://pypi.org/simple"\nverify_ssl = true\n[pipenv]\n'
+     'install_search_all_sources = true\n', "dependency confusion"),
+    ("pnpm-workspace.yaml", "packages: []\n", "packages: []\nregistry: https://npm.evil.example/\n", "not an allowed"),
+    ("pnpm-workspace.yaml", "packages: []\n", "packages: []\nstrictSsl: false\n", "TLS certificates"),
+    ("pnpm-workspace.yaml", "packages: []\n", "packages: []\nverifyStoreIntegrity: false\n", "no longer verified"),
+    ("pnpm-workspace.yaml", "packages: []\n", "packages: []\nallowBuilds:\n  esbuild: true\n", "run install scripts"),
+])
+def test_settings_of_every_surface_are_judged(path, before, after, expected):
+    assert any(expected in message for message in messages(judged(path, before, after))), messages(
+        judged(path, before, after))
+
+
+def test_a_pipfile_source_verified_is_no_finding():
+    """verify_ssl = true is the safe value: not a URL to judge (it once blocked as 'sends installs to true')."""
+    text = '[[source]]\nname = "pypi"\nurl = "https://pypi.org/simple"\nverify_ssl = true\n'
+    assert messages(judged("Pipfile", None, text)) == []

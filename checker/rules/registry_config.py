@@ -13,37 +13,42 @@ Where packages come from (the URL must use an allowed host, the hosts of ``regis
 ``pip.index-url``, ``pip.extra-index-url``, ``pip.find-links``, ``uv.index-url``, ``uv.extra-index-url``,
 ``uv.find-links``, ``uv.index``, ``uv.index.<name>``, ``uv.default-index``, the same under ``uv.pip.``,
 ``poetry.source.<name>`` (and ``poetry.source.<name>.priority`` set to ``primary`` or ``default``, which makes that
-source's URL the one every package comes from), ``pipenv.source.<name>``, ``bun.install.registry``,
+source's URL the one every package comes from), ``pipenv.source.<name>``, ``bun.install.registry``, ``pnpm.registry``,
+``pnpm.registries.<key>``, ``pnpm.namedRegistries.<name>``, ``setuptools.dependency_links``,
+``setuptools.easy_install.index_url``, ``setuptools.easy_install.find_links``,
 ``bun.install.scopes.<scope>``; ``conda.channels`` (a channel URL must use HTTPS; channel names are not URLs).
 A URL that a pyproject.toml or uv.toml also lists among its indexes is judged by registry-source instead, once.
 Credentials for a host that is not allowed (``npm.//host/:_authToken``, ``_auth``, ``_password``;
 ``yarn.npmRegistries.<registry>.npmAuthToken``, ``npmAuthIdent``): the token would be sent there.
 
-TLS: ``npm.strict-ssl``, ``yarn.strict-ssl``, ``yarn.enableStrictSsl`` other than ``true``;
+TLS: ``npm.strict-ssl``, ``yarn.strict-ssl``, ``yarn.enableStrictSsl``, ``pnpm.strictSsl`` other than ``true``;
+``pipenv.source.<name>.verify_ssl`` set to false;
 ``node.tls-reject-unauthorized`` set to ``0``; any ``yarn.unsafeHttpWhitelist``, ``pip.trusted-host``,
 ``uv.allow-insecure-host`` (``uv.pip.allow-insecure-host``); a certificate authority of the repository's choosing
 (``npm.ca``, ``npm.cafile``, ``yarn.ca``, ``yarn.cafile``, ``yarn.httpsCaFilePath``, ``yarn.caFilePath``,
 ``yarn.networkSettings.<host>.httpsCaFilePath``, ``pip.cert``, ``bun.install.ca``, ``bun.install.cafile``).
 
-Checksums: ``yarn.checksumBehavior`` other than ``throw``; ``pnpm.verify-store-integrity`` and
+Checksums: ``yarn.checksumBehavior`` other than ``throw``; ``pnpm.verify-store-integrity``, ``pnpm.verifyStoreIntegrity`` and
 ``uv.pip.verify-hashes`` (``uv.verify-hashes``) set to false; ``pip.require-hashes``, ``uv.require-hashes``,
 ``uv.pip.require-hashes`` going from true to anything else or away.
 
 Install scripts: ``npm.ignore-scripts``, ``yarn.ignore-scripts`` (``yarn.--ignore-scripts``,
-``yarn.--install.ignore-scripts``), ``npm.strict-allow-scripts``, ``pnpm.ignore-dep-scripts``, ``uv.no-build``,
+``yarn.--install.ignore-scripts``), ``npm.strict-allow-scripts``, ``pnpm.ignore-dep-scripts``,
+``pnpm.ignoreDepScripts``, ``pnpm.ignoreScripts``, ``uv.no-build``,
 ``uv.pip.no-build`` going from true to anything else or away; ``pip.only-binary`` and ``uv.pip.only-binary`` losing
 ``:all:`` (source builds run code); ``yarn.enableScripts`` set to true (or a ``false`` removed);
 ``npm.dangerously-allow-all-scripts``, ``pnpm.dangerously-allow-all-builds`` and
 ``pnpm.dangerouslyAllowAllBuilds`` set to true; a first ``pnpm.never-built-dependencies``
 (``pnpm.neverBuiltDependencies``) entry, which lets every other package build. One package allowed to run its
 scripts is the milder ``package-scripts`` level: a new ``npm.allow-scripts``, ``pnpm.only-built-dependencies``,
-``pnpm.onlyBuiltDependencies`` or ``bun.trustedDependencies`` entry, a changed
-``pnpm.only-built-dependencies-file``, or a ``never-built-dependencies`` entry removed.
+``pnpm.onlyBuiltDependencies`` or ``bun.trustedDependencies`` entry, a ``pnpm.allowBuilds.<pkg>`` set to true, a
+changed ``pnpm.only-built-dependencies-file`` (``pnpm.onlyBuiltDependenciesFile``), or a
+``never-built-dependencies`` entry removed.
 
 Weakened protections (the ``protections`` level): ``npm.package-lock`` false (installs ignore the lockfile),
 ``yarn.enableImmutableInstalls`` or ``yarn.enableHardenedMode`` false, ``uv.index-strategy`` /
 ``uv.pip.index-strategy`` ``unsafe-first-match`` or ``unsafe-best-match`` (every index is searched for every
-package: dependency confusion).
+package: dependency confusion), ``pipenv.install_search_all_sources`` true (the same).
 
 Removed sources (the ``protections`` level): removing ``npm.registry``, a ``<scope>:registry``,
 ``yarn.npmRegistryServer``, a scope's ``npmRegistryServer``, ``pip.index-url``, ``uv.index-url``,
@@ -88,8 +93,10 @@ _URL_KEYS = {
     "uv": lambda k: _pip_like(k) in ("index-url", "extra-index-url", "find-links", "index", "default-index")
     or (k.startswith("index.") and not k.endswith(".explicit")),
     "poetry": lambda k: k.startswith("source.") and not k.endswith(".priority"),
-    "pipenv": lambda k: k.startswith("source."),
+    "pipenv": lambda k: k.startswith("source.") and not k.endswith(".verify_ssl"),
     "bun": lambda k: k == "install.registry" or k.startswith("install.scopes."),
+    "pnpm": lambda k: k == "registry" or k.startswith(("registries.", "namedRegistries.")),
+    "setuptools": lambda k: k in ("dependency_links", "easy_install.index_url", "easy_install.find_links"),
 }
 _PATHS_ALLOWED = frozenset({"find-links", "index", "default-index"})  # a local folder is a valid value
 _CA_KEYS = {
@@ -99,12 +106,14 @@ _CA_KEYS = {
 _INSECURE_HOSTS = {"yarn": ("unsafeHttpWhitelist",), "pip": ("trusted-host",), "uv": ("allow-insecure-host",)}
 _PROTECT_WHEN_TRUE = {
     "npm": ("ignore-scripts", "strict-allow-scripts"), "yarn": ("ignore-scripts",),
-    "pnpm": ("ignore-dep-scripts",), "uv": ("no-build", "require-hashes"), "pip": ("require-hashes",),
+    "pnpm": ("ignore-dep-scripts", "ignoreDepScripts", "ignoreScripts"), "uv": ("no-build", "require-hashes"),
+    "pip": ("require-hashes",),
 }
 _ALL_SCRIPTS = {"npm": ("dangerously-allow-all-scripts",),
                 "pnpm": ("dangerously-allow-all-builds", "dangerouslyAllowAllBuilds")}
 _ALLOW_LISTS = {"npm": ("allow-scripts",), "pnpm": ("only-built-dependencies", "onlyBuiltDependencies"),
                 "bun": ("trustedDependencies",)}
+_ALLOW_FILES = {"pnpm": ("only-built-dependencies-file", "onlyBuiltDependenciesFile")}
 _DENY_LISTS = {"pnpm": ("never-built-dependencies", "neverBuiltDependencies")}
 _SOURCES_REMOVED = {
     "npm": lambda k: k == "registry" or k.endswith(":registry"),
@@ -202,10 +211,15 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         if problem is not None:
             yield Issue(f"{dep.name} configures a credential for {registry}: {problem}; the token is sent to any URL "
                         "on that host", hint="remove the credential, or add the host to registry-source.hosts")
-    elif key in ("strict-ssl", "enableStrictSsl") and tool in ("npm", "yarn"):
+    elif (key in ("strict-ssl", "enableStrictSsl") and tool in ("npm", "yarn")) or (tool, key) in (
+            ("pnpm", "strictSsl"), ("pnpm", "strict-ssl")):
         if lowered not in _TRUE:
             yield Issue(f"{dep.name} = {value}: TLS certificates are no longer checked, so anyone on the network path "
                         "can serve other packages", hint=f"remove {key} or set it to true")
+    elif tool == "pipenv" and key.startswith("source.") and key.endswith(".verify_ssl"):
+        if lowered in _FALSE:
+            yield Issue(f"{dep.name} = {value}: pipenv does not check the TLS certificate of that source, so anyone on "
+                        "the network path can serve other packages", hint="set verify_ssl = true")
     elif (tool, key) == ("node", "tls-reject-unauthorized"):
         if lowered == "0":
             yield Issue(f"{dep.name} = 0 (NODE_TLS_REJECT_UNAUTHORIZED): TLS certificates are not checked",
@@ -223,7 +237,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         if lowered != "throw":
             yield Issue(f"{dep.name} = {value}: a package whose checksum does not match the lockfile is installed "
                         "anyway", hint="remove checksumBehavior (the default is throw)")
-    elif (tool, key) == ("pnpm", "verify-store-integrity") or _pip_like(key) == "verify-hashes" and tool == "uv":
+    elif (tool, key) in (("pnpm", "verify-store-integrity"), ("pnpm", "verifyStoreIntegrity")) or (
+            _pip_like(key) == "verify-hashes" and tool == "uv"):
         if lowered in _FALSE:
             yield Issue(f"{dep.name} = {value}: package hashes are no longer verified", hint=f"remove {key}")
     elif (tool, key) == ("yarn", "enableScripts"):
@@ -234,9 +249,11 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         if lowered in _TRUE:
             yield Issue(f"{dep.name} = {value}: every dependency may run its install scripts",
                         hint=f"remove {key} and allow the packages that need scripts one by one")
-    elif _is(_ALLOW_LISTS, tool, key) or (tool, key) == ("pnpm", "only-built-dependencies-file"):
+    elif _is(_ALLOW_LISTS, tool, key) or _is(_ALLOW_FILES, tool, key) or (
+            tool == "pnpm" and key.startswith("allowBuilds.") and lowered in _TRUE):
         if changed and dep.version != _before(subject):
-            what = f"the packages listed in {value}" if key.endswith("-file") else value
+            what = (f"the packages listed in {value}" if _is(_ALLOW_FILES, tool, key)
+                    else key.partition(".")[2] if key.startswith("allowBuilds.") else value)
             yield Issue(f"{dep.name}: lets {what} run install scripts", level=options["package-scripts"],
                         hint="check that the package needs its install script and that this version's script is "
                              "what it should be")
@@ -289,6 +306,8 @@ _WEAK = {
     ("npm", "package-lock"): (_FALSE, "installs ignore package-lock.json and resolve every version anew"),
     ("yarn", "enableImmutableInstalls"): (_FALSE, "an install may rewrite yarn.lock instead of failing"),
     ("yarn", "enableHardenedMode"): (_FALSE, "Yarn no longer checks the lockfile's resolutions against the registry"),
+    ("pipenv", "install_search_all_sources"): (_TRUE, "every source is searched for every package, so a public index "
+                                               "can serve a name meant for a private one (dependency confusion)"),
 }
 _UNSAFE_STRATEGIES = frozenset({"unsafe-first-match", "unsafe-best-match"})
 
