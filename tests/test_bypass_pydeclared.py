@@ -87,3 +87,20 @@ def test_a_development_file_read_in_by_setup_cfg_is_production_and_by_tox_stays_
     changes = json.loads(capsys.readouterr().out)["changes"]
     assert [(c["manifest"], c["name"], c["kind"], c["scope"]) for c in changes] == [
         ("requirements-dev.txt", "pytest", "scope-changed", "prod"), ("setup.cfg", "pytest", "added", "prod")]
+
+
+def test_tox_in_pyproject_is_read_with_its_includes(capsys, repo):
+    """[tool.tox] in pyproject.toml (native tables or legacy_tox_ini): its deps are dependencies of pyproject.toml,
+    and a requirements file it reads in is judged, under any name."""
+    import json
+
+    from checker.cli import main
+
+    native = '[project]\nname = "app"\n\n[tool.tox.env_run_base]\ndeps = ["pytest==8.3.5", "-r ci/deps.pip"]\n'
+    legacy = '[project]\nname = "app"\n\n[tool.tox]\nlegacy_tox_ini = """\n[testenv]\ndeps = -r ci/deps.pip\n    tox-evil\n"""\n'
+    for text, expected in ((native, "pytest"), (legacy, "tox-evil")):
+        base = repo.commit("base", {"pyproject.toml": '[project]\nname = "app"\n', "ci/deps.pip": "evil==1.0\n"})
+        head = repo.commit("tox", {"pyproject.toml": text})
+        assert main(["diff", "-C", str(repo.path), "--base", base, "--head", head, "--format", "json"]) == 0
+        changes = {(c["manifest"], c["name"], c["kind"]) for c in json.loads(capsys.readouterr().out)["changes"]}
+        assert {("pyproject.toml", expected, "added"), ("ci/deps.pip", "evil", "added")} <= changes, changes

@@ -150,7 +150,7 @@ WORKFLOWS_DIR = ".github/workflows"
 
 FORMATS: tuple[Format, ...] = (
     Format("requirements", "pypi", "requirements", _is_requirements, includes="manifests"),
-    Format("pyproject", "pypi", "pyproject", _named("pyproject.toml")),
+    Format("pyproject", "pypi", "pyproject", _named("pyproject.toml"), includes="requirements"),  # [tool.tox]
     Format("poetry-lock", "pypi", "poetry_lock", _named("poetry.lock")),
     Format("uv-lock", "pypi", "uv_lock", _named("uv.lock")),
     Format("pipfile-lock", "pypi", "pipfile_lock", _named("Pipfile.lock")),

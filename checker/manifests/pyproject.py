@@ -35,7 +35,7 @@ from checker.manifests.common import (
     load_toml,
     project_name,
 )
-from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Reader, Source
+from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Problem, Reader, Source
 
 FORMAT = "pyproject"
 
@@ -252,6 +252,17 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     deps = _apply_uv_sources(deps, _uv_sources(uv, ctx))
     deps += _build_requires(data, ctx)
     deps += poetry_settings(poetry, text, path) + uv_index_settings + uv_settings(uv, text, path, ("tool", "uv"))
+    indexes = poetry_indexes + uv_index_options + _uv_pip_indexes(uv, ctx)
+    problems: tuple[Problem, ...] = ()
+    read_in: tuple[str, ...] = ()
+    tox = tool.get("tox")
+    if isinstance(tox, dict):  # what tox installs into its test environments
+        from checker.manifests import tox_toml
+
+        extra = tox_toml.from_pyproject(tox, text, path, read)
+        deps += list(extra.dependencies)
+        indexes += list(extra.indexes)
+        problems, read_in = extra.problems, extra.includes
 
     own = _own_names(project, poetry, text, path)
     return Manifest(
@@ -260,8 +271,26 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         ecosystem="pypi",
         dependencies=tuple(dep for dep in deps if dep.name not in own),
         kind="declared",
-        indexes=tuple(poetry_indexes + uv_index_options + _uv_pip_indexes(uv, ctx)),
+        includes=read_in,
+        indexes=tuple(indexes),
+        problems=problems,
     )
+
+
+def includes(text: str, path: str) -> list[tuple[str, int | None]]:
+    """The requirements files a pyproject.toml's ``[tool.tox]`` reads in (nothing else in a pyproject.toml reads
+    a file); the TOML is read only when the text mentions tox at all."""
+    if "tox" not in text:
+        return []
+    try:
+        tox = load_toml(text, path).get("tool", {}).get("tox")
+        if not isinstance(tox, dict):
+            return []
+        from checker.manifests import tox_toml
+
+        return tox_toml.pyproject_includes(tox, text, path)
+    except Exception:  # noqa: BLE001 - an unreadable file names no include; its parse reports it
+        return []
 
 
 def _optional_table(parent: dict, key: str, what: str, text: str, path: str) -> dict:

@@ -42,6 +42,19 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
     return pip_includes(lines, path)
 
 
+def pyproject_includes(tool_tox: dict, text: str, path: str) -> list[tuple[str, int | None]]:
+    """The files a pyproject.toml's ``[tool.tox]`` reads in (``-r``/``-c`` in its deps, its constraints)."""
+    legacy = tool_tox.get("legacy_tox_ini")
+    if isinstance(legacy, str):
+        from checker.manifests import tox_ini
+
+        return tox_ini.includes(legacy.replace("\r\n", "\n"), path)
+    collected = collect(tool_tox, text, path)
+    lines = [(line.number or 0, line.text) for line in collected.deps]
+    lines += [(line.number or 0, f"-c {line.text}") for line in collected.constraints]
+    return pip_includes(lines, path)
+
+
 def from_pyproject(tool_tox: dict, text: str, path: str, read: Reader) -> Manifest:
     """What a pyproject.toml's ``[tool.tox]`` installs: the native TOML tables, or the INI text of
     ``legacy_tox_ini`` (read by checker/manifests/tox_ini.py, its lines counted from the line after the key, where
