@@ -55,3 +55,34 @@ def test_a_patch_locator_names_its_version_too():
     text = berry("2.3.3", "fsevents@patch:fsevents@npm%3A2.3.2#~/.yarn/patches/fsevents.patch::version=2.3.2&hash=1")
     manifest = parse_lock(text.replace("lodash@npm:^4.17.0", "fsevents@npm:^2.3.0"), "yarn.lock", lambda path: None)
     assert manifest.dependencies[0].version == "2.3.2" and len(manifest.problems) == 1
+
+
+def test_berry_packages_come_from_the_registry_yarnrc_configures():
+    """A resolution names no host: Yarn fetches it from .yarnrc.yml's npmRegistryServer (a scope's for a scoped
+    package; the lockfile's folder's file wins over its parents'), so that is the source registry-source judges and
+    the registry the facts are asked of."""
+    lock = berry("4.17.21", "lodash@npm:4.17.21") + '''
+"@acme/ui@npm:^1.0.0":
+  version: 1.0.0
+  resolution: "@acme/ui@npm:1.0.0"
+  checksum: 10c0/''' + "b" * 128 + '''
+  languageName: node
+  linkType: hard
+'''
+    files = {".yarnrc.yml": "npmRegistryServer: https://npm.corp.example\n",
+             "web/.yarnrc.yml": "npmScopes:\n  acme:\n    npmRegistryServer: https://npm.acme.example\n"}
+    manifest = parse_lock(lock, "web/yarn.lock", files.get)
+    sources = {dep.name: dep.source.url for dep in manifest.dependencies}
+    assert sources == {"lodash": "https://npm.corp.example", "@acme/ui": "https://npm.acme.example"}
+    assert {dep.name: dep.source.url for dep in parse_lock(lock, "yarn.lock", lambda p: None).dependencies} == {
+        "lodash": None, "@acme/ui": None}
+
+
+def test_a_berry_lock_from_a_registry_that_is_not_allowed_blocks(capsys, repo):
+    repo.commit("lock", {".yarnrc.yml": "npmRegistryServer: https://npm.evil.example\n",
+                         "yarn.lock": berry("4.17.21", "lodash@npm:4.17.21")})
+    code = main(["check", "-C", str(repo.path), "--all", "--head", "HEAD", "--offline", "--format", "json"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert {(f["manifest"], f["rule"]) for f in findings if "evil" in f["message"]} >= {
+        ("yarn.lock", "registry-source"), (".yarnrc.yml", "registry-config")}

@@ -274,7 +274,9 @@ def test_berry_reads_each_workspace_package_json():
         return _reader(base)(path.removeprefix("js/"))
 
     parse((base / "yarn.lock").read_text(), "js/yarn.lock", read)
-    assert asked == ["js/packages/utils/package.json", "js/packages/web/package.json", "js/package.json"]
+    assert [path for path in asked if not path.endswith(".yarnrc.yml")] == [
+        "js/packages/utils/package.json", "js/packages/web/package.json", "js/package.json"]
+    assert [path for path in asked if path.endswith(".yarnrc.yml")] == [".yarnrc.yml", "js/.yarnrc.yml"]
 
 
 def test_berry_without_package_json_keeps_workspace_roots():

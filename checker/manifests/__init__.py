@@ -167,7 +167,9 @@ FORMATS: tuple[Format, ...] = (
     Format("package-json", "npm", "package_json", _named("package.json"), includes=True),  # patch files
     Format("package-lock", "npm", "package_lock", _named("package-lock.json")),
     Format("npm-shrinkwrap", "npm", "package_lock", _named("npm-shrinkwrap.json")),
-    Format("yarn-lock", "npm", "yarn_lock", _named("yarn.lock")),  # classic v1 or Berry, by content
+    # Classic or Berry, by content. Berry's reads the registries of .yarnrc.yml, but is not re-judged when only those
+    # change: that change is the setting's (registry-config), not one of every package in the lockfile.
+    Format("yarn-lock", "npm", "yarn_lock", _named("yarn.lock")),
     Format("pnpm-lock", "npm", "pnpm_lock", _named("pnpm-lock.yaml")),
     Format("pnpm-workspace", "npm", "pnpm_workspace", _named("pnpm-workspace.yaml"), includes=True),  # patch files
     # Registry settings: where installs come from, whether TLS and checksums are checked, whether scripts run.

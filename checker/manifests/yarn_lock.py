@@ -621,8 +621,28 @@ class _Berry:
         self.read = read
         self.fast = fast
         self.problems = problems if problems is not None else []
+        self.registries: tuple[Source, dict[str, Source]] = (_DEFAULT_SOURCE, {})
+
+    def _configured(self) -> tuple[str | None, dict[str, str]]:
+        """The registries the project's ``.yarnrc.yml`` files configure (the lockfile's folder and its parents,
+        the nearer winning key by key): Berry's ``npm:`` resolutions name no host, Yarn fetches them from these."""
+        from checker.manifests import yarnrc_yml
+
+        default: str | None = None
+        scopes: dict[str, str] = {}
+        for config in reversed(yarnrc_paths(self.path)):  # the root's first, the nearest last: it wins
+            text = self.read(config)
+            if text is None:
+                continue
+            found = yarnrc_yml.registries(text, config)
+            default = found.default or default
+            scopes.update(found.scopes)
+        return default, scopes
 
     def dependencies(self) -> tuple[Dependency, ...]:
+        default, scopes = self._configured()
+        self.registries = (Source("registry", url=default) if default else _DEFAULT_SOURCE,
+                           {scope: Source("registry", url=url) for scope, url in scopes.items()})
         document = lockyaml.load(self.text, self.path, fast=self.fast, line_depth=1)
         data, lines = document.data, document.lines
         if not isinstance(data, dict):
@@ -660,6 +680,15 @@ class _Berry:
                 f"{supported} and classic v1", self.path, _metadata_version_line(self.text) or line,
             )
 
+    def _source_of(self, name: str) -> Source:
+        """The registry an ``npm:`` resolution of ``name`` comes from: its scope's, else the default."""
+        default, scopes = self.registries
+        if name.startswith("@") and scopes:
+            scoped = scopes.get(name[1:].partition("/")[0])
+            if scoped is not None:
+                return scoped
+        return default
+
     def _package(self, entry: _Entry) -> _Package:
         fields, line, path = entry.fields, entry.line, self.path
         descriptors = entry.descriptors
@@ -695,7 +724,7 @@ class _Berry:
         else:
             specifier = ", ".join(dict.fromkeys(_shown_range(r) for r in ranges))
         if reference.startswith("npm:") and "::" not in reference:
-            source, url = _DEFAULT_SOURCE, None  # the usual entry: the configured registry
+            source, url = self._source_of(name), None  # the usual entry: the configured registry
         elif reference.startswith("patch:"):
             inner, patches = _patch(reference)
             if all(p.startswith("builtin<") for p in patches):
@@ -773,6 +802,18 @@ class _Berry:
             return roots
         project = read_package_json(lock_dir, self.read, line_path=self.path)
         return None if project is None else _project_roots(project, index, entries, berry=True)
+
+
+def yarnrc_paths(lockfile: str) -> list[str]:
+    """The ``.yarnrc.yml`` files Yarn reads for a project whose lockfile is at ``lockfile``: its folder's, then each
+    parent's up to the repository root (nearest first)."""
+    folder = posixpath.dirname(lockfile)
+    paths = []
+    while True:
+        paths.append(posixpath.join(folder, ".yarnrc.yml") if folder else ".yarnrc.yml")
+        if not folder:
+            return paths
+        folder = posixpath.dirname(folder)
 
 
 def _locator_version(reference: str) -> str | None:
