@@ -205,9 +205,28 @@ def _use_color() -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def _emit(text: str) -> None:
+def _emit(text: str, fmt: str = "text") -> None:
+    """Standard output; under GitHub Actions made inert for the runner (see report.escape.inert_for_runner), except
+    for the ``github`` format, which writes workflow commands on purpose."""
+    if fmt != "github" and _in_actions():
+        from checker.report.escape import inert_for_runner
+
+        text = inert_for_runner(text, json_document=fmt in ("json", "sarif"))
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _warn(text: str) -> None:
+    """Standard error, under GitHub Actions made inert for the runner like standard output."""
+    if _in_actions():
+        from checker.report.escape import inert_for_runner
+
+        text = inert_for_runner(text)
+    sys.stderr.write(text)
+
+
+def _in_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
 
 
 def _cmd_check(args) -> int:  # type: ignore[no-untyped-def]
@@ -223,13 +242,13 @@ def _cmd_check(args) -> int:  # type: ignore[no-untyped-def]
             args.directory, args.base, args.head, _head_mode(args), args.format, color
         )
         if output is not None:
-            _emit(output)
+            _emit(output, args.format)
             return 0
     from checker.report import render
     from checker.run import exit_code, run_check
 
     report = run_check(_request(args), snapshots)
-    _emit(render(report, args.format, color=color))
+    _emit(render(report, args.format, color=color), args.format)
     return exit_code(report)
 
 
@@ -252,7 +271,7 @@ def _cmd_diff(args) -> int:  # type: ignore[no-untyped-def]
         }
         from checker.report.escape import json_text
 
-        _emit(json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n")
+        _emit(json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n", "json")
     else:
         from checker.report.text import describe_change
         from checker.report.escape import terminal
@@ -284,7 +303,7 @@ def _cmd_schema(args) -> int:  # type: ignore[no-untyped-def]
 
     from checker.policy.schema import policy_schema
 
-    _emit(json.dumps(policy_schema(), indent=2) + "\n")
+    _emit(json.dumps(policy_schema(), indent=2) + "\n", "json")
     return 0
 
 
@@ -308,7 +327,8 @@ def _cmd_pr(args) -> int:  # type: ignore[no-untyped-def]
 def _cmd_demo(args) -> int:  # type: ignore[no-untyped-def]
     from checker.demo.run import run_demo
 
-    return run_demo(args.format, color=args.format == "text" and _use_color(), emit=_emit)
+    return run_demo(args.format, color=args.format == "text" and _use_color(),
+                    emit=lambda text: _emit(text, args.format))
 
 
 _COMMANDS = {
@@ -343,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from checker.redaction import redact_credentials
         from checker.report.escape import terminal  # a path or name in the message is the input's, not ours
 
-        sys.stderr.write(f"lockgate: error: {terminal(redact_credentials(str(exc)))}\n")
+        _warn(f"lockgate: error: {terminal(redact_credentials(str(exc)))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("lockgate: interrupted\n")
@@ -357,6 +377,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         from checker.redaction import redact_credentials
 
-        sys.stderr.write(f"lockgate: internal error: {type(exc).__name__}: {terminal(redact_credentials(str(exc)))} "
+        _warn(f"lockgate: internal error: {type(exc).__name__}: {terminal(redact_credentials(str(exc)))} "
                          "(set LOCKGATE_DEBUG=1 for details)\n")
         return 2

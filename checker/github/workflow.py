@@ -39,7 +39,9 @@ class Log:
         self.write(f"::stop-commands::{token}\n{text}{'' if text.endswith(chr(10)) else chr(10)}::{token}::\n")
 
     def info(self, message: str) -> None:
-        self.write(f"lockgate: {message}\n")
+        from checker.report.escape import inert_for_runner
+
+        self.write(inert_for_runner(f"lockgate: {message}\n"))
 
     def warning(self, message: str) -> None:
         self.write(command("warning", f"lockgate: {self.redact(message)}", title="lockgate") + "\n")

@@ -47,6 +47,32 @@ def visible(text: object) -> str:
     return _CONTROL.sub(lambda m: m.group() if m.group() == "\r" else "?", str(text))
 
 
+_V1_COMMAND = "##["
+
+
+def inert_for_runner(text: str, json_document: bool = False) -> str:
+    """Output that the GitHub Actions runner reads no workflow command from: it acts on a line that starts
+    (after whitespace) with ``::`` and, in the old syntax, on ``##[`` anywhere in a line, so a value such as a
+    file named ``::stop-commands::x/requirements.txt`` could silence every later annotation, or set an output.
+    Such a line gets a backslash before its ``::``, and ``##[`` becomes ``#\\#[``: visible, and in Markdown the
+    backslash renders as nothing. In a JSON document ``[`` becomes ``\\u005b`` (the same value to a JSON reader),
+    and no line of one starts with ``::``. The ``github`` format writes commands on purpose (its values escaped as
+    the toolkit escapes them) and is not passed here."""
+    if "::" not in text and _V1_COMMAND not in text:
+        return text
+    if json_document:
+        return text.replace(_V1_COMMAND, "##\\u005b")
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if _V1_COMMAND in line:
+            line = line.replace(_V1_COMMAND, "#\\#[")
+        stripped = line.lstrip()
+        if stripped.startswith("::"):
+            line = line[: len(line) - len(stripped)] + "\\" + stripped
+        lines[index] = line
+    return "\n".join(lines)
+
+
 def json_text(document: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the characters json leaves raw but a terminal,
     an editor or a diff viewer would act on (DEL and C1 controls, bidi overrides, zero-width characters, the
