@@ -24,7 +24,7 @@ def parse_version(text: str) -> Any:
     candidate = text[1:] if text[:1] in ("v", "V") and text[1:2].isdigit() else text
     try:
         return Version(candidate)
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):  # ValueError: a release number over Python's digit limit
         return None
 
 

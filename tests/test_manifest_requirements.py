@@ -812,3 +812,43 @@ def test_direct_in_txt_follows_annotations_but_in_files_are_all_direct() -> None
     assert _parse_text(text, "requirements.txt").dependencies[0].direct is False
     assert _parse_text(text, "requirements.in").dependencies[0].direct is True
     assert _parse_text(text, "requirements.in").kind == "declared"
+
+
+def test_extras_are_stripped_as_pips_pattern_strips_them() -> None:
+    """The linear search gives what pip's regular expression gives, on any one line."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from checker.manifests.requirements import _strip_extras
+
+    pips = re.compile(r"^(.+)(\[[^\]]+\])$")
+
+    @settings(max_examples=2000, database=None, deadline=None)
+    @given(st.text(alphabet="ab[]. /", max_size=12))
+    def same(text: str) -> None:
+        found = pips.match(text)
+        assert _strip_extras(text) == (found.group(1) if found else text), text
+
+    same()
+
+
+def test_comments_are_found_where_pips_pattern_finds_them() -> None:
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from checker.manifests.requirements import _comment_start
+
+    pips = re.compile(r"(^|\s+)#.*$")
+
+    @settings(max_examples=3000, database=None, deadline=None)
+    @given(st.text(alphabet="a# \t\u00a0\u2028\x1c=", max_size=14))
+    def same(text: str) -> None:
+        found = pips.search(text)
+        assert _comment_start(text) == (found.start() if found else -1), repr(text)
+        assert text.lstrip().startswith("#") == (pips.match(text) is not None), repr(text)
+
+    same()

@@ -17,11 +17,11 @@ registry settings they make (dockerfile_run). Kind ``declared``: images are pinn
 from __future__ import annotations
 
 import re
-import shlex
 
 from checker.errors import ManifestError
 from checker.manifests.images import parse_image
 from checker.model import Dependency, Manifest, Reader
+from checker.manifests import shellwords
 
 FORMAT = "dockerfile"
 SCOPE = "prod"
@@ -131,7 +131,7 @@ def _read_heredocs(arguments: str, lines: list[str], index: int, path: str, star
 
 def _split(arguments: str, path: str, line: int) -> list[str]:
     try:
-        return shlex.split(arguments, comments=False, posix=True)
+        return shellwords.split(arguments)
     except ValueError as exc:
         raise ManifestError(f"cannot split the arguments ({exc})", path, line) from None
 

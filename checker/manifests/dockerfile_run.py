@@ -23,6 +23,7 @@ import shlex
 from checker.manifests import install_commands
 from checker.manifests.env_settings import setting_dependencies
 from checker.model import Problem
+from checker.manifests import shellwords
 
 _DEFAULT_SHELL = ["/bin/sh", "-c"]
 
@@ -54,7 +55,7 @@ def shell_kind(argv: list[str]) -> str:
 def set_shell(stage: Stage, instruction, out: install_commands.Collected) -> None:  # type: ignore[no-untyped-def]
     try:
         argv = json.loads(instruction.arguments)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep, no array of strings
         argv = None
     if not isinstance(argv, list) or not argv or not all(isinstance(word, str) for word in argv):
         out.problems.append(Problem("SHELL must be a JSON array of strings, such as [\"/bin/bash\", \"-c\"]",
@@ -67,7 +68,7 @@ def variables(stage: Stage, instruction, path: str, out: install_commands.Collec
     """``ENV a=b c="d e"``, legacy ``ENV a b``, ``ARG name[=default]``: the stage's values, and registry
     settings as ``config`` dependencies."""
     try:
-        words = shlex.split(instruction.arguments, posix=True)
+        words = shellwords.split(instruction.arguments)
     except ValueError:
         out.problems.append(Problem(f"cannot read {instruction.keyword} {instruction.arguments!r}", instruction.line))
         return
@@ -142,8 +143,8 @@ def _without_flags(arguments: str, pieces: list[tuple[int, int]]) -> tuple[str, 
 def _exec_form(arguments: str) -> list[str] | None:
     try:
         argv = json.loads(arguments)
-    except ValueError:
-        return None  # not JSON: BuildKit runs it in the shell form
+    except (ValueError, RecursionError):
+        return None  # not JSON (or nested beyond reading, so no array of strings): BuildKit runs the shell form
     if isinstance(argv, list) and argv and all(isinstance(word, str) for word in argv):
         return argv
     return None

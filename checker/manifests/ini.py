@@ -20,8 +20,30 @@ from typing import Callable
 from checker.errors import ManifestError
 
 
+# Lines that are neither blank, a comment, a section header nor an option (``key = value``) in one INI file. Each
+# is a continuation of a value, or an error; configparser gathers its errors into one message by concatenating
+# strings, which costs the square of their number (a megabyte of such lines took minutes), so past this many
+# the file is refused before configparser reads it. A real configuration has a few hundred at most.
+MAX_BARE_LINES = 20_000
+
+
+def check_bare_lines(text: str, path: str) -> None:
+    """Refuse a file with more than MAX_BARE_LINES lines configparser could only read as errors or
+    continuations (see above); a linear count, before configparser reads it."""
+    bare = 0
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#;[" or ("=" in stripped[1:] or ":" in stripped[1:]):
+            continue
+        bare += 1
+        if bare > MAX_BARE_LINES:
+            raise ManifestError(f"more than {MAX_BARE_LINES:,} lines that are neither a section, an option nor a "
+                                "comment: refusing to read a file no tool writes", path)
+
+
 def load(text: str, path: str, *, interpolation: bool, keep_case: bool) -> configparser.ConfigParser:
     """The parsed file, or a ManifestError with the line configparser reports."""
+    check_bare_lines(text, path)
     parser = configparser.ConfigParser(
         interpolation=configparser.BasicInterpolation() if interpolation else None, strict=True
     )

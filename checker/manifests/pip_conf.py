@@ -41,6 +41,9 @@ def _normalize(name: str) -> str:
 
 
 def _parser(text: str, path: str) -> configparser.RawConfigParser:
+    from checker.manifests.ini import check_bare_lines
+
+    check_bare_lines(text, path)
     parser = configparser.RawConfigParser()
     try:
         parser.read_string(text, source=path)

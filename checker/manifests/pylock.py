@@ -319,9 +319,8 @@ class _MarkerParser:
 
     def _tokenize(self) -> list[tuple[str, str]]:
         tokens, offset = [], 0
-        while offset < len(self.text):
-            if self.text[offset:].strip() == "":
-                break
+        end = len(self.text.rstrip())  # once: a check of the rest per token would cost the text's length each
+        while offset < end:
             found = _MARKER_TOKEN.match(self.text, offset)
             if not found or found.end() == offset:
                 self._fail(f"unexpected text at {self.text[offset:].strip()!r}")

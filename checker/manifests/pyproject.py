@@ -602,7 +602,7 @@ def _poetry_exact(constraint: str) -> str | None:
         return None
     try:
         Version(text)
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):  # ValueError: a release number over Python's digit limit
         return None
     return text
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
@@ -35,12 +34,13 @@ from checker.errors import ManifestError
 from checker.manifests import MAX_INCLUDED_FILES
 from checker.manifests.common import canonical_pypi_name, hash_string, load_toml
 from checker.model import Dependency, IndexOption, Manifest, Reader, Source
+from checker.manifests import shellwords
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
 
-# pip's own patterns (pip/_internal/req/req_file.py).
-_COMMENT = re.compile(r"(^|\s+)#.*$")
+# pip's own patterns (pip/_internal/req/req_file.py); its comment pattern, ``(^|\s+)#.*$``, is matched by
+# ``_comment_start`` instead (the pattern backtracks quadratically on a long run of blanks).
 _ENV_VAR = re.compile(r"\$\{([A-Z0-9_]+)\}")
 _REMOTE_INCLUDE = re.compile(r"^(http|https|file):", re.I)
 
@@ -51,7 +51,7 @@ _REMOTE_INCLUDE = re.compile(r"^(http|https|file):", re.I)
 # with the same result; anything else takes the packaging path.
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _FAST_REQUIREMENT = re.compile(
-    rf"(?P<name>{_NAME})[ \t]*(?:\[[ \t]*{_NAME}(?:[ \t]*,[ \t]*{_NAME})*[ \t]*\])?[ \t]*==[ \t]*"
+    rf"(?P<name>{_NAME})[ \t]*(?:\[[ \t]*{_NAME}(?:[ \t]*,[ \t]*{_NAME})*[ \t]*\][ \t]*)?==[ \t]*"
     r"(?P<version>[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?)[ \t]*"
 )
 
@@ -59,7 +59,6 @@ _FULL_SHA = re.compile(r"[0-9a-fA-F]{40}")
 _URL_HASH = re.compile(r"[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&]*)")
 _EGG = re.compile(r"[#&]egg=([^&]*)")
 _SUBDIRECTORY = re.compile(r"[#&]subdirectory=([^&]*)")
-_EXTRAS_SUFFIX = re.compile(r"^(.+)(\[[^\]]+\])$")
 
 # pip's version-control URL schemes (pip/_internal/vcs/*.py) and the plain URL schemes it accepts.
 _GIT_SCHEMES = frozenset({"git+http", "git+https", "git+ssh", "git+git", "git+file"})
@@ -152,7 +151,7 @@ def _logical_lines(physical: list[str]) -> Iterator[_Line]:
     parts: list[str] = []
     start = 0
     for index, line in enumerate(physical):
-        is_comment = "#" in line and _COMMENT.match(line) is not None
+        is_comment = "#" in line and line.lstrip().startswith("#")
         if line.endswith("\\") and not is_comment:
             if not parts:
                 start = index
@@ -169,10 +168,23 @@ def _logical_lines(physical: list[str]) -> Iterator[_Line]:
 
 
 def _finish_line(first: int, last: int, raw: str) -> _Line:
-    found = _COMMENT.search(raw) if "#" in raw else None
-    if found is None:
+    start = _comment_start(raw) if "#" in raw else -1
+    if start < 0:
         return _Line(first + 1, last, raw.strip(), "")
-    return _Line(first + 1, last, raw[: found.start()].strip(), found.group(0).strip())
+    return _Line(first + 1, last, raw[:start].strip(), raw[start:].strip())
+
+
+def _comment_start(raw: str) -> int:
+    r"""Where pip's comment pattern ``(^|\s+)#.*$`` would match (-1: nowhere): the first ``#`` that starts the
+    line or follows white space, from the start of that white space. Each ``#`` is looked at once."""
+    at = raw.find("#")
+    while at > 0 and not raw[at - 1].isspace():
+        at = raw.find("#", at + 1)
+    if at <= 0:
+        return at
+    while at > 0 and raw[at - 1].isspace():
+        at -= 1
+    return at
 
 
 def _split_args_options(text: str) -> tuple[str, str]:
@@ -219,11 +231,11 @@ def _parse_option_words(text: str, path: str, line: int) -> _Options:
     """The full reader: shell-split words, then optparse's rules."""
     options = _Options()
     try:
-        words = shlex.split(text)
+        words = shellwords.split(text)[::-1]  # a stack, the next word last: each taken in constant time
     except ValueError as exc:
         raise ManifestError(f"cannot split the options {text!r}: {exc}", path, line) from None
     while words:
-        word = words.pop(0)
+        word = words.pop()
         if word == "--":
             break
         if word.startswith("--"):
@@ -235,7 +247,7 @@ def _parse_option_words(text: str, path: str, line: int) -> _Options:
 
 def _only_hashes(text: str) -> list[str] | None:
     """The hashes of an options part made only of plain ``--hash=algo:hex`` words (a pip-compile line),
-    read without shlex; None for anything else, which then takes the full option parser. Quotes,
+    read without splitting words; None for anything else, which then takes the full option parser. Quotes,
     backslashes and non-ASCII text always take the full parser, so both read the same words."""
     if "'" in text or '"' in text or "\\" in text or not text.isascii():
         return None
@@ -264,7 +276,7 @@ def _take_long_option(word: str, words: list[str], options: _Options, path: str,
     if not has_value:
         if not words:
             raise ManifestError(f"option {written} needs {option.needs}", path, line)
-        value = words.pop(0)
+        value = words.pop()
     _store(option.dest, name, value, options, path, line)
 
 
@@ -298,7 +310,7 @@ def _take_short_options(word: str, words: list[str], options: _Options, path: st
         if not value:
             if not words:
                 raise ManifestError(f"option {short} needs {option.needs}", path, line)
-            value = words.pop(0)
+            value = words.pop()
         _store(option.dest, short, value, options, path, line)
         return
 
@@ -409,8 +421,14 @@ def _is_local_path(text: str) -> bool:
 
 
 def _strip_extras(text: str) -> str:
-    found = _EXTRAS_SUFFIX.match(text)
-    return found.group(1) if found else text
+    r"""``text`` less a trailing ``[extras]`` (pip's ``^(.+)(\[[^\]]+\])$`` on one line: the last ``[`` after any
+    inner ``]``, with something before it and inside it), found with two searches: the regular expression
+    backtracks quadratically on a run of ``[``."""
+    if not text.endswith("]"):
+        return text
+    last = len(text) - 1
+    at = text.rfind("[", max(text.rfind("]", 0, last) + 1, 1), last - 1)
+    return text[:at] if at >= 0 else text
 
 
 def _pep508_requirement(text: str, path: str, line: int) -> _Requirement:
@@ -629,7 +647,7 @@ def _is_version(text: str) -> bool:
 
     try:
         Version(text)
-    except InvalidVersion:
+    except (InvalidVersion, ValueError):  # ValueError: a release number over Python's digit limit
         return False
     return True
 
