@@ -232,3 +232,22 @@ def test_the_readme_override_starts_the_hook_for_a_ledger_of_another_name(
     assert done.returncode == 0, done.stdout + done.stderr
     assert "lockgate (dependency changes)" in done.stdout and "Passed" in done.stdout
     assert "lockgate: no dependency changes (1 warning: run lockgate check --staged for details)" in done.stdout
+
+
+def test_the_hook_pattern_covers_every_format_lockgate_reads() -> None:
+    """A file of every format (at the root and in a folder), and the files manifests read in that have a name of
+    their own (patch files, pnpmfiles, a committed Yarn release): a commit that touches only one starts the hook."""
+    import re
+
+    from test_property_parsers import PATHS
+
+    from checker.manifests import format_for
+
+    pattern = _hook_pattern()
+    for name, path in PATHS.items():
+        for where in (path, f"services/api/{path}"):
+            if format_for(where) is None:
+                continue  # a name read only at the root (.gitmodules) or in one folder (workflows)
+            assert re.search(pattern, where), (name, where)
+    for path in ("patches/lodash@4.17.21.patch", ".pnpmfile.cjs", ".yarn/releases/yarn-4.5.0.cjs", "bun.lockb"):
+        assert re.search(pattern, path), path
