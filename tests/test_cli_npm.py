@@ -123,7 +123,7 @@ def test_injection_to_another_host_is_blocked_in_a_baseline(capsys, repo):
     assert code == 1
     assert [f["message"] for f in by_rule(doc)["registry-source"]] == [
         "host npm.evil.example is not an allowed registry host "
-        "(pypi.org, files.pythonhosted.org, registry.npmjs.org, registry.yarnpkg.com)"
+        "(pypi.org, files.pythonhosted.org, registry.npmjs.org, registry.yarnpkg.com, conda.anaconda.org, repo.anaconda.com)"
     ]
 
 

@@ -139,7 +139,7 @@ def test_an_index_the_manifest_names_is_asked_only_when_registry_source_allows_i
         assert facts.exists is UNKNOWN and fake.paths() == []
         assert facts.reason == (
             "not asked: host 127.0.0.1 is not an allowed registry host (pypi.org, files.pythonhosted.org, "
-            "registry.npmjs.org, registry.yarnpkg.com) — lockgate asks no registry a change names unless "
+            "registry.npmjs.org, registry.yarnpkg.com, conda.anaconda.org, repo.anaconda.com) — lockgate asks no registry a change names unless "
             "registry-source allows it (add the host to registry-source.hosts, or name the registry in the "
             "policy's registries section)")
         allowed = policy("rules:\n  registry-source:\n    hosts: [pypi.org, 127.0.0.1]\n")

@@ -313,7 +313,7 @@ def test_credentials_in_manifest_urls_reach_no_finding_report_or_fact(capsys, re
                 messages = {(f["manifest"], f["line"], f["message"]) for f in doc["findings"] if f["rule"] == "registry-source"}
                 facts = {f["name"]: (f["reason"], f["registry"]) for f in doc["facts"]}
                 if policy == "strict":
-                    not_allowed = "is not an allowed registry host (pypi.org, files.pythonhosted.org, registry.npmjs.org, registry.yarnpkg.com)"
+                    not_allowed = "is not an allowed registry host (pypi.org, files.pythonhosted.org, registry.npmjs.org, registry.yarnpkg.com, conda.anaconda.org, repo.anaconda.com)"
                     assert ("requirements.txt", 1, f"index-url: host pypi.fury.io {not_allowed}") in messages
                     assert ("Pipfile.lock", 7, f"index: host pypi.corp.example {not_allowed}") in messages  # the url line
                 else:

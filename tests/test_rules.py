@@ -22,7 +22,8 @@ SHA512 = "sha512:" + "b" * 128
 MD5 = "md5:" + "c" * 32
 SHA1 = "sha1:" + "d" * 40
 COMMIT = "3f2a9c1e0b7d4a5f6e8c9d0b1a2f3e4d5c6b7a8f"
-DEFAULT_HOSTS = "pypi.org, files.pythonhosted.org, registry.npmjs.org, registry.yarnpkg.com"
+DEFAULT_HOSTS = ("pypi.org, files.pythonhosted.org, registry.npmjs.org, registry.yarnpkg.com, conda.anaconda.org, "
+                 "repo.anaconda.com")
 
 
 def dep(

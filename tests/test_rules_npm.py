@@ -155,7 +155,7 @@ def test_another_host_or_plain_http() -> None:
     evil = entry("a", "1.0.0", resolved="https://evil.example/a/-/a-1.0.0.tgz")
     assert [i.message for i in issues(registry_source, "registry-source", lock({"node_modules/a": evil}))] == [
         "host evil.example is not an allowed registry host "
-        "(pypi.org, files.pythonhosted.org, registry.npmjs.org, registry.yarnpkg.com)"
+        "(pypi.org, files.pythonhosted.org, registry.npmjs.org, registry.yarnpkg.com, conda.anaconda.org, repo.anaconda.com)"
     ]
     allowed = issues(registry_source, "registry-source", lock({"node_modules/a": evil}), hosts=["evil.example"])
     assert allowed == []
