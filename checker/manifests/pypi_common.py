@@ -22,15 +22,18 @@ class Requirements(NamedTuple):
     problems: list[Problem]
 
 
-def requirement(text: str, path: str, line: int | None, scope: str, what: str) -> Dependency | Problem:
+def requirement(text: str, path: str, line: int | None, scope: str, what: str,
+                marker: str | None = None) -> Dependency | Problem:
     """One PEP 508 requirement string as a Dependency, or a Problem naming ``what`` (``install_requires``) when
-    it is not a valid requirement."""
-    from checker.manifests.pyproject import requirement_dependency
+    it is not a valid requirement. ``marker``: one that applies on top of the requirement's own (an
+    ``extras_require`` key written ``name:marker``)."""
+    from checker.manifests.pyproject import join_markers, requirement_dependency
 
     try:
-        return requirement_dependency(text, path, line, scope)
+        found = requirement_dependency(text, path, line, scope)
     except ManifestError as error:
         return Problem(f"{what}: {error.message.splitlines()[0]}", line)
+    return found._replace(markers=join_markers(found.markers, marker)) if marker else found
 
 
 def setuptools_lines(text: str) -> list[tuple[int, str]]:
@@ -62,22 +65,11 @@ def setuptools_lines(text: str) -> list[tuple[int, str]]:
 
 def config(tool_key: str, value: str, path: str, line: int | None) -> Dependency:
     """A registry setting as a ``config`` dependency (``pipenv.source.internal``, ``conda.channels``): the value
-    as written is its version, so a changed value is a change that needs review. A URL's credentials are
-    removed (checker/redaction.py): the version is shown in every report, and a credential is never shown."""
-    if "://" in value:
-        from checker.redaction import redact_index_url
+    as written is its version, so a changed value is a change that needs review; a URL's credentials are removed
+    (the version is shown in every report). The record every settings parser makes: checker/manifests/settings.py."""
+    from checker.manifests.settings import setting, url_value
 
-        value = redact_index_url(value)
-    return Dependency(
-        ecosystem="config",
-        name=tool_key,
-        version=value,
-        specifier="",
-        scope="build",
-        direct=True,
-        manifest=path,
-        line=line,
-    )
+    return setting(tool_key, url_value(value) if "://" in value else value, path, line)
 
 
 # Environment variables that set where pip or uv install from, as the registry settings they are (the names of the

@@ -271,15 +271,11 @@ class _Reader:
             if item.startswith("#"):
                 continue
             for _, text in setuptools_lines(item):
-                found = requirement(text, self.path, line, scope, what)
+                found = requirement(text, self.path, line, scope, what, marker)
                 if isinstance(found, Problem):
                     self.problems.append(found)
-                    continue
-                if marker:
-                    from checker.manifests.pyproject import join_markers
-
-                    found = found._replace(markers=join_markers(found.markers, marker))
-                self.dependencies.append(found)
+                else:
+                    self.dependencies.append(found)
 
     def _file_items(self, value: str, what: str, line: int | None) -> list[tuple[str, int | None]]:
         """The lines of the files a ``file:`` directive names, read through the snapshot, split as setuptools

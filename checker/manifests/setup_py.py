@@ -469,15 +469,11 @@ class _Reader:
             if key in self._seen:
                 continue
             self._seen.add(key)
-            found = requirement(text, self.path, line, scope, what)
+            found = requirement(text, self.path, line, scope, what, marker)
             if isinstance(found, Problem):
                 self.problems.append(found)
-                continue
-            if marker:
-                from checker.manifests.pyproject import join_markers
-
-                found = found._replace(markers=join_markers(found.markers, marker))
-            self.dependencies.append(found)
+            else:
+                self.dependencies.append(found)
 
     # --- values ---------------------------------------------------------------------------------------------------
 
