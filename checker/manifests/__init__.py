@@ -163,7 +163,7 @@ FORMATS: tuple[Format, ...] = (
     Format("conda-env", "conda", "conda_env", _is_conda_environment, includes="requirements"),
     Format("gha-workflow", "actions", "workflow", _by_path_only, includes="inputs"),  # run: steps' -r files
     Format("gha-action", "actions", "action_yml", _named("action.yml", "action.yaml")),
-    Format("dockerfile", "docker", "dockerfile", _is_dockerfile),
+    Format("dockerfile", "docker", "dockerfile", _is_dockerfile, includes="requirements"),  # RUN pip -r files
     Format("package-json", "npm", "package_json", _named("package.json"), includes=True),  # patch files
     Format("package-lock", "npm", "package_lock", _named("package-lock.json")),
     Format("npm-shrinkwrap", "npm", "package_lock", _named("npm-shrinkwrap.json")),

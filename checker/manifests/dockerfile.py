@@ -16,6 +16,8 @@ registry settings they make (dockerfile_run). Kind ``declared``: images are pinn
 
 from __future__ import annotations
 
+import posixpath
+
 import re
 
 from checker.errors import ManifestError
@@ -330,3 +332,50 @@ class _Runs:
                                       [(max(0, o - shift), n) for o, n in instruction.pieces], instruction.heredocs)
         context = Context(path=self.path, scope=SCOPE, read=self.read, workdir=None)
         module.run(self.stage, instruction, context, self.out)
+
+
+def includes(text: str, path: str) -> list[tuple[str, int | None]]:
+    """The repository files a ``RUN pip install -r …`` (``-c``, uv's ``--requirements``, any spelling) of this
+    Dockerfile installs from, found by a scan, as requirements files judged on their own (``Format.includes``): the
+    path named, and the build-context file a ``COPY``/``ADD`` put there (``COPY deps.pip /app/`` then ``-r
+    /app/deps.pip``), under the Dockerfile's folder and the repository root (the two usual build contexts). A
+    superset of what the build reads: a file that is not there is not read."""
+    if "-r" not in text and "-c" not in text and "--" not in text:
+        return []
+    from checker.manifests.option_files import option_files
+
+    folder = posixpath.dirname(path)
+    copies: list[tuple[list[str], str]] = []  # (sources, destination as an absolute image path)
+    workdir = "/"
+    found: dict[str, int] = {}
+    for number, raw in enumerate(text.split("\n"), 1):
+        words = raw.split()
+        keyword = words[0].upper() if words else ""
+        if keyword == "WORKDIR" and len(words) > 1:
+            workdir = posixpath.join(workdir, words[1])
+        elif keyword in ("COPY", "ADD") and not any(word.startswith("--from") for word in words):
+            plain = [word for word in words[1:] if not word.startswith("--")]
+            if len(plain) >= 2 and not plain[0].startswith("["):
+                copies.append((plain[:-1], posixpath.join(workdir, plain[-1])))
+        for target in option_files(raw) if "-" in raw else ():
+            for candidate in _context_paths(posixpath.join(workdir, target), copies):
+                for base in (folder, ""):
+                    joined = posixpath.normpath(posixpath.join(base, candidate))
+                    if joined not in (".", "..") and not joined.startswith(("../", "/")):
+                        found.setdefault(joined, number)
+    return list(found.items())
+
+
+def _context_paths(image_path: str, copies: list[tuple[list[str], str]]) -> list[str]:
+    """Build-context paths that may have been copied to ``image_path``: through each COPY whose destination holds
+    it, and the path itself (``COPY . .`` with the same layout, or a path that is already the context's)."""
+    image_path = posixpath.normpath(image_path)
+    candidates = [image_path.lstrip("/")]
+    for sources, destination in copies:
+        destination = posixpath.normpath(destination)
+        for source in sources:
+            if image_path in (destination, posixpath.join(destination, posixpath.basename(source))):
+                candidates.append(source)
+            elif image_path.startswith(destination.rstrip("/") + "/"):
+                candidates.append(posixpath.join(source, image_path[len(destination.rstrip("/")) + 1:]))
+    return candidates

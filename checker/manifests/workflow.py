@@ -18,6 +18,7 @@ import posixpath
 from checker.errors import ManifestError
 from checker.manifests.gha_deps import DependencyBuilder, job_matrix
 from checker.manifests.gha_run import RunContext, environment
+from checker.manifests.option_files import option_files
 from checker.manifests.gha_yaml import Mapping, Scalar, describe, load
 from checker.model import Manifest, Reader
 
@@ -93,7 +94,6 @@ def _services(builder: DependencyBuilder, job: Mapping, what: str, matrix: objec
 
 
 _SCRIPT_RUNNERS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "source", "."})
-_REQUIREMENT_OPTIONS = ("-r", "-c", "--requirement", "--constraint", "--requirements", "--constraints")
 
 
 def includes(text: str, path: str) -> list[tuple[str, int | None]]:
@@ -109,14 +109,7 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
             folder = stripped.partition(":")[2].strip().strip("'\"")
             if folder and "$" not in folder and not folder.startswith("/"):
                 folders.append(posixpath.normpath(folder))
-        if "-r" in line or "-c" in line or "--req" in line or "--con" in line:
-            words = line.replace("'", " ").replace('"', " ").split()
-            for index, word in enumerate(words):
-                name, eq, attached = word.partition("=")
-                if name in _REQUIREMENT_OPTIONS and (eq or index + 1 < len(words)):
-                    files.append((attached if eq else words[index + 1], number))
-                elif word[:2] in ("-r", "-c") and len(word) > 2 and not word.startswith("--"):
-                    files.append((word[2:], number))
+        files.extend((found, number) for found in option_files(line))
         if "sh" in line or "source" in line or "./" in line or ". " in line:  # scripts of the repository a step runs
             words = line.replace("'", " ").replace('"', " ").replace(";", " ").replace("&", " ").split()
             for index, word in enumerate(words):
