@@ -219,6 +219,8 @@ class _Walker:
         self.aliases: dict[str, str] = {}
         self.variables: dict[str, str | None] = dict(context.env)
         self._handlers: dict | None = None
+        # Configuration files the script writes: path as written -> (text so far, what it made of it so far).
+        self._written: dict[str, tuple[str, list[Dependency] | Problem | None]] = {}
 
     # -- structure ----------------------------------------------------------------------------------------------
 
@@ -329,6 +331,9 @@ class _Walker:
             return
         args = argv[1:]
         line = command.line
+        self.configuration_written(command, name, args)
+        if self.configuration_set(name, args, line):
+            return
         if name in ("export", "declare", "typeset", "local", "readonly"):
             for word in args:
                 if _is_assignment_word(word):
@@ -421,6 +426,77 @@ class _Walker:
         if value is None:
             value = "<decided at run time>"
         self.out.dependencies.extend(setting_dependencies(name, value, self.context.path, line))
+
+    def configuration_set(self, name: str, args: list[Word], line: int) -> bool:
+        """``npm config set KEY VALUE`` (``npm set``, pnpm's, ``yarn config set``, ``pip config set``, also through
+        ``python -m pip``): the setting it makes, as the file it writes would hold it (config_writes)."""
+        tool = "pip" if name.startswith("pip") and all(c.isdigit() or c == "." for c in name[3:]) else name
+        if _is_python(name):
+            module = _python_module(args)
+            if module is None or module[0] not in ("pip", "pip3"):
+                return False
+            tool, args = "pip", module[1]
+        tool = "yarn" if tool == "yarnpkg" else tool
+        if tool not in ("npm", "pnpm", "yarn", "pip"):
+            return False
+        values = [word.value if word.static else None for word in args]
+        plain = [value for value in values if value is None or not value.startswith("-")]
+        if plain[:2] == ["config", "set"]:
+            rest = plain[2:]
+        elif tool in ("npm", "pnpm") and plain[:1] == ["set"]:
+            rest = plain[1:]
+        else:
+            return False
+        from checker.manifests.config_writes import config_set
+
+        self.add_settings(config_set(tool, rest, self.context.path, line))
+        return True
+
+    def configuration_written(self, command: Command, name: str, args: list[Word]) -> None:
+        """A configuration file the command writes (``echo … > ~/.npmrc``, ``cat > pip.conf <<EOF``, ``tee``), and
+        variables it hands to later steps through ``$GITHUB_ENV``."""
+        from checker.manifests import config_writes
+
+        targets = [redirect.target for redirect in command.redirects
+                   if redirect.op in (">", ">>", ">|", "&>", "&>>") and redirect.target is not None]
+        if name == "tee":
+            targets += [word for word in args if not word.value.startswith("-")]
+        if not targets:
+            return
+        text = _written_text(name, args, command)
+        if text is None:
+            return
+        appends = any(redirect.op in (">>", "&>>") for redirect in command.redirects) or (
+            name == "tee" and any(word.value in ("-a", "--append") for word in args))
+        text = text.replace(DYNAMIC, "${…}")
+        for target in targets:
+            where = target.raw.strip("'\"")
+            if config_writes.is_github_env(where):
+                for key, value in config_writes.github_env_lines(text):
+                    self.setting_value(key, value, command.line)
+                continue
+            before, made = self._written.get(where, ("", None))
+            whole = before + text if appends else text
+            found = config_writes.file_settings(where, whole, self.context.path, command.line)
+            if found is None:
+                continue
+            self.withdraw(made)  # the file as a whole is what counts: `echo '[global]' > f && echo 'k = v' >> f`
+            self._written[where] = (whole, found)
+            self.add_settings(found)
+
+    def add_settings(self, found: list[Dependency] | Problem | None) -> None:
+        if isinstance(found, Problem):
+            self.out.problems.append(found)
+        elif found:
+            self.out.dependencies.extend(found)
+
+    def withdraw(self, made: list[Dependency] | Problem | None) -> None:
+        """Take back what an earlier write of a file made, now that the file holds more."""
+        if isinstance(made, Problem):
+            self.out.problems = [problem for problem in self.out.problems if problem is not made]
+        elif made:
+            gone = {id(dep) for dep in made}
+            self.out.dependencies = [dep for dep in self.out.dependencies if id(dep) not in gone]
 
     # -- programs that run text or files -----------------------------------------------------------------------
 
@@ -649,6 +725,27 @@ def _runs_stdin(argv: list[Word]) -> bool:
     if name in ("source", ".", "eval"):
         return True
     return is_interpreter(name)
+
+
+def _written_text(name: str, args: list[Word], command: Command) -> str | None:
+    """What a command writes to standard output or a file: ``echo``'s and ``printf``'s arguments, a heredoc fed to
+    ``cat`` or ``tee``; None for any other command (its output cannot be known)."""
+    heredocs = [redirect.heredoc for redirect in command.redirects if redirect.heredoc is not None]
+    if name in ("cat", "tee") and heredocs:
+        return heredocs[-1].body
+    values = [word.value for word in args]
+    if name == "echo":
+        escapes = bool(values) and values[0] in ("-e", "-ne", "-en")
+        while values and values[0] in ("-e", "-n", "-ne", "-en", "-E"):
+            values = values[1:]
+        text = " ".join(values) + "\n"
+        return text.replace("\\n", "\n") if escapes else text
+    if name == "printf" and values:
+        template, rest = values[0].replace("\\n", "\n"), values[1:]
+        while "%s" in template and rest:
+            template = template.replace("%s", rest.pop(0), 1)
+        return template.replace("%s", "")
+    return None
 
 
 def _python_module(args: list[Word]) -> tuple[str, list[Word]] | None:
