@@ -125,3 +125,14 @@ def test_a_megabyte_line_is_read_in_linear_time(case: tuple[str, str, str]) -> N
 def test_each_format_once(name: str) -> None:
     """Each format at least once in the default run, on a run of blanks in its first context."""
     _parse(name, _contexts(name)[0], " ")
+
+
+def test_the_error_helpers_are_linear_too() -> None:
+    """What readers call once they have given up (where the nesting went too deep, which number is too long) reads
+    hostile text by definition: a line of unclosed strings and runs of just too few digits, a megabyte each."""
+    from checker.manifests.common import number_too_long, too_deep
+
+    with hang_guard("locating the nesting and the long number of hostile text"):
+        assert too_deep("[" * 600 + '"\\' * (SIZE // 2), "x.json").line == 1
+        assert too_deep('"\\"' * (SIZE // 3), "x.json").message == "values nested too deeply to read"
+        assert number_too_long(("1" * 4299 + "a") * (SIZE // 4300), "x.toml").line is None

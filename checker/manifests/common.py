@@ -86,30 +86,40 @@ def load_toml(text: str, path: str) -> dict:
 # and raise RecursionError somewhat deeper, which becomes the same error, with the line where the nesting first
 # passes this depth.
 MAX_NESTING = 500
-_NESTING_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}]')
-
-
 def too_deep(text: str, path: str) -> ManifestError:
     """The error for a JSON or TOML document nested too deeply to read, at the line where the brackets first
-    nest deeper than MAX_NESTING (strings skipped). Called only once a reader has given up, so its cost is
-    paid by hostile input alone."""
+    nest deeper than MAX_NESTING (brackets inside one-line strings skipped). Called only once a reader has given
+    up, so paid by hostile input alone, and written as one pass over the text: a regular expression for the
+    strings (``"(?:[^"\\\n]|\\.)*"``) rescans a line of unclosed strings from every quote in it."""
     depth = 0
-    for token in _NESTING_TOKEN.finditer(text):
-        char = token.group()
-        if char in "[{":
+    in_string = escaped = False
+    for offset, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"' or char == "\n":
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
             depth += 1
             if depth > MAX_NESTING:
-                return ManifestError(f"nested more than {MAX_NESTING} levels deep", path, line_of(text, token.start()))
+                return ManifestError(f"nested more than {MAX_NESTING} levels deep", path, line_of(text, offset))
         elif char in "]}":
             depth = max(0, depth - 1)
     return ManifestError("values nested too deeply to read", path)
+
+
+_DIGITS = re.compile(r"[0-9][0-9_]*")
 
 
 def number_too_long(text: str, path: str) -> ManifestError:
     """The error for a number with more digits than Python converts (``sys.get_int_max_str_digits()``, 4300 by
     default): the JSON, TOML and YAML readers raise a bare ValueError for it."""
     limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
-    found = re.search(r"[0-9][0-9_]{%d,}" % limit, text)
+    found = next((run for run in _DIGITS.finditer(text) if run.end() - run.start() > limit), None)  # runs once each
     line = line_of(text, found.start()) if found else None
     return ManifestError(f"a number with more than {limit} digits", path, line)
 
