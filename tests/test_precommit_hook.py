@@ -152,13 +152,17 @@ def test_a_commit_touching_no_manifest_does_not_start_lockgate(project: Project,
     assert "lockgate:" not in done.stdout  # lockgate itself never ran
 
 
-def test_a_staged_file_that_is_not_toml_fails_clearly(project: Project, hook_repo: Path) -> None:
+def test_a_staged_file_that_is_not_toml_is_a_blocking_finding(project: Project, hook_repo: Path) -> None:
     project.commit({"requirements.txt": requirement("2.32.3", HASH_A)})
     project.stage({"pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['requests'\n"})
     done = project.try_repo(hook_repo)
     assert done.returncode == 1, done.stdout + done.stderr  # pre-commit's own code for a failed hook
-    assert "- exit code: 2" in done.stdout  # lockgate's: an input error, not a verdict
-    assert "lockgate: error: pyproject.toml:3: not valid TOML: Unclosed array at end of file" in done.stdout
+    # An unreadable manifest is a finding (a file lockgate cannot read could hide anything), not a skip and not
+    # a crash: lockgate's own code is 1, a blocked change, and the line names the file, the line and the reason.
+    assert "- exit code: 1" in done.stdout
+    assert "pyproject.toml:3: unreadable-manifest: cannot be read: not valid TOML: Unclosed array at end of file" in (
+        done.stdout
+    )
     assert "Traceback" not in done.stdout + done.stderr
 
 
