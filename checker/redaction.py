@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import re
 
-# A URL inside free text: a scheme, then anything up to white space or a character that ends a quoted URL.
-_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>`]+")
+# A URL inside free text: a scheme, then anything up to white space or a character that ends a quoted URL. The
+# scheme starts at the first letter of a run of scheme characters (group 1 is the URL; what precedes it in the run,
+# ``9`` of ``9http://``, stays). Anchoring at the run's start is what keeps this linear: a scheme searched for from
+# every position rescanned a long run without ``://`` once per character (tests/test_linear_time.py).
+_URL_IN_TEXT = re.compile(r"(?<![A-Za-z0-9+.-])[0-9+.-]*([A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>`]+)")
 _GEMFURY_SUFFIX = ".fury.io"
 
 
@@ -87,7 +90,8 @@ def redact_credentials(text: str) -> str:
     """Free text (a message, a hint) with every URL in it passed through ``redact_url``."""
     if "://" not in text or ("@" not in text and "?" not in text):
         return text  # the common case, fast
-    return _URL_IN_TEXT.sub(lambda match: redact_url(match.group()), text)
+    return _URL_IN_TEXT.sub(lambda match: match.group()[: match.start(1) - match.start()] + redact_url(match.group(1)),
+                            text)
 
 
 def _gemfury_token(url: str) -> str | None:

@@ -136,3 +136,32 @@ def test_the_error_helpers_are_linear_too() -> None:
         assert too_deep("[" * 600 + '"\\' * (SIZE // 2), "x.json").line == 1
         assert too_deep('"\\"' * (SIZE // 3), "x.json").message == "values nested too deeply to read"
         assert number_too_long(("1" * 4299 + "a") * (SIZE // 4300), "x.toml").line is None
+
+
+@pytest.mark.parametrize("unit", ["a", "9", "-", "a1", "+."])
+def test_finding_urls_in_free_text_is_linear(unit: str) -> None:
+    """Every message and hint passes through ``redact_credentials``; a message may quote a hostile line, so a
+    megabyte run of scheme characters with no ``://`` after it must not be rescanned from each of its positions."""
+    from checker.redaction import redact_credentials
+
+    text = "token@x https://a ? " + unit * (SIZE // len(unit))
+    with hang_guard(f"finding URLs in a megabyte run of {unit!r}"):
+        assert redact_credentials(text) == text
+
+
+def test_url_redaction_still_finds_the_scheme_after_digits_and_inside_words() -> None:
+    from checker.redaction import redact_credentials
+
+    assert redact_credentials("9http://u:secretpw@h/x x1.https://t:secretpw@h/") == "9http://h/x x1.https://h/"
+    assert redact_credentials("see(git+https://u:secretpw@h/r.git)") == "see(git+https://h/r.git)"
+
+
+@pytest.mark.parametrize("unit", [b"a", b"-", b".", b"/", b"-."])
+def test_the_policy_file_scan_is_linear(unit: bytes, tmp_path) -> None:
+    """The no-change path scans the base's policy for words that could name a repository file (``extends``); a
+    megabyte word that names none is read once, not once from each position."""
+    from checker.policy.watch import path_tokens
+
+    with hang_guard(f"scanning a policy holding a megabyte run of {unit!r}"):
+        tokens = path_tokens(b"extends: ../base.yml\nx: " + unit * (SIZE // len(unit)) + b"\n")
+    assert b"../base.yml" in tokens

@@ -24,8 +24,25 @@ POLICY_PATHS = (".github/lockgate.yml", ".github/lockgate.yaml")
 DEFAULT_LEDGER = ".github/lockgate-reviews.yml"
 # How far the cheap test follows files named by the policy (an ``extends`` chain is at most 10 deep).
 _MAX_SCANNED = 24
-# Anything in a policy's text that could name a repository file (``extends: ../base.yml``, ``ledger: x.yml``).
-_PATH_TOKEN = re.compile(rb"[A-Za-z0-9_.@+~/-]*[A-Za-z0-9_]\.[A-Za-z0-9_.-]+")
+# Anything in a policy's text that could name a repository file (``extends: ../base.yml``, ``ledger: x.yml``):
+# a run of path characters holding a name with an extension. Runs are found first and then tested, each once; one
+# pattern for the whole token rescanned a long run without a dot from each of its positions
+# (tests/test_linear_time.py).
+_PATH_RUN = re.compile(rb"[A-Za-z0-9_.@+~/-]+")
+_HAS_EXTENSION = re.compile(rb"[A-Za-z0-9_]\.[A-Za-z0-9_-]")
+_NOT_IN_NAMES = re.compile(rb"[@+~]")
+
+
+def path_tokens(text: bytes) -> set[bytes]:
+    """Every word of ``text`` that could be a repository path with an extension: each run of path characters, and
+    its parts between ``@``, ``+`` and ``~`` (``base.yml@v1`` may mean ``base.yml``). More words than paths only
+    cost a lookup each."""
+    found: set[bytes] = set()
+    for run in set(_PATH_RUN.findall(text)):
+        for word in {run, *_NOT_IN_NAMES.split(run)}:
+            if _HAS_EXTENSION.search(word):
+                found.add(word)
+    return found
 
 
 def file_changed(base: Snapshot, head: Snapshot, path: str) -> bool:
@@ -66,7 +83,7 @@ def may_have_changed(base: Snapshot, head: Snapshot, policies: tuple[str, ...] =
             text = base.read(current) or b""
         except SnapshotError:
             return True
-        for token in set(_PATH_TOKEN.findall(text)):
+        for token in path_tokens(text):
             name = token.decode("ascii", "replace")
             for candidate in {posixpath.normpath(name), posixpath.normpath(posixpath.join(posixpath.dirname(current), name))}:
                 if candidate in seen or candidate.startswith("../"):
