@@ -23,7 +23,9 @@ from typing import Callable
 from checker.errors import ManifestError
 from checker.manifests.common import number_too_long, too_deep
 
-# A JSON string (group 1, with group 2 set when a colon follows: an object key) or a bracket.
+# A JSON string (group 1, with group 2 set when a colon follows: an object key) or a bracket. Searched for only in
+# text that ``loads`` has accepted, where every string is closed: an unclosed one, rescanned from each of its
+# quotes, would be quadratic.
 TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")([ \t\r\n]*:)?|[{}\[\]]')
 # For load_members: white space; the first member of an object (its key, group 1, and colon) or the object's end
 # (group 2); the next member after a comma, or the end.
