@@ -117,7 +117,7 @@ def _production(roots: dict[str, Format], reached: dict[str, Format], edges: dic
     development: what they list is installed in production."""
     if not edges:
         return frozenset()
-    from checker.manifests.requirements import scope_for
+    from checker.manifests.requirements_grammar import scope_for
 
     files = [path for path in edges.keys() | {t for targets in edges.values() for t in targets}
              if (roots.get(path) or reached.get(path)) is not None]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import ManifestError
-from checker.manifests import requirements
+from checker.manifests import requirements, requirements_grammar
 from checker.manifests.requirements import parse, scope_for
 from checker.model import Dependency, IndexOption, Manifest, Source
 from conftest import corpus_dir
@@ -339,8 +339,8 @@ def test_warehouse_ipython_is_a_range(warehouse: Path) -> None:
 def test_fast_path_agrees_with_packaging_on_warehouse(warehouse: Path) -> None:
     fast = 0
     for path in sorted((warehouse / "requirements").glob("*.txt")):
-        for line in requirements._logical_lines(path.read_text(encoding="utf-8").splitlines()):
-            args, options = requirements._split_args_options(line.text)
+        for line in requirements_grammar.logical_lines(path.read_text(encoding="utf-8").splitlines()):
+            args, options = requirements_grammar.split_args_options(line.text)
             if not args:
                 continue
             quick = requirements._fast_requirement(args)
@@ -349,9 +349,9 @@ def test_fast_path_agrees_with_packaging_on_warehouse(warehouse: Path) -> None:
                 fast += 1
                 assert quick == slow, args
             if options:
-                hashes = requirements._only_hashes(options)
+                hashes = requirements_grammar._only_hashes(options)
                 assert hashes is not None
-                assert hashes == requirements._parse_option_words(options, path.name, line.number).get("hash")
+                assert hashes == requirements_grammar._parse_option_words(options, path.name, line.number).get("hash")
     assert fast == 434  # every pin of every file; only ipython.txt's ">=" takes the packaging path
 
 
@@ -381,9 +381,9 @@ def test_fast_path_leaves_the_rest_to_packaging(text: str) -> None:
 
 
 def test_only_hashes_takes_plain_hash_words_only() -> None:
-    assert requirements._only_hashes("--hash=SHA256:AB \t --hash=md5:cd") == ["sha256:ab", "md5:cd"]
+    assert requirements_grammar._only_hashes("--hash=SHA256:AB \t --hash=md5:cd") == ["sha256:ab", "md5:cd"]
     for text in ("--hash sha256:ab", "--hash='sha256:ab'", "--HASH=sha256:ab", "--hash=sha256:", "--pre"):
-        assert requirements._only_hashes(text) is None, text
+        assert requirements_grammar._only_hashes(text) is None, text
 
 
 # ----------------------------------------------------------------------------------------- own fixtures
@@ -840,7 +840,7 @@ def test_comments_are_found_where_pips_pattern_finds_them() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from checker.manifests.requirements import _comment_start
+    from checker.manifests.requirements_grammar import comment_start as _comment_start
 
     pips = re.compile(r"(^|\s+)#.*$")
 

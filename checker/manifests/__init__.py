@@ -4,8 +4,10 @@ Each format is one module with ``parse(text, path, read) -> Manifest``. Modules 
 of their format is actually read, so a run that touches no lockfile imports no parser.
 
 A format whose files read other files of the repository (pip ``-r``, a patch file a package.json names, a
-submodule's commit) is declared with ``includes=True`` and its module defines ``includes(text, path) -> list of
-(repository path, line)``: the files a parse of ``text`` would read, found without a full parse. The collect stage
+submodule's commit) is declared with ``includes=True`` and its module (or the lighter module named by
+``scanner``) defines ``includes(text, path) -> list of (repository path, line)``: the files a parse of ``text``
+would read, found without a full parse. A commit that changes no manifest still asks every such file of the tree,
+so the scanner of a common format must be cheap to import. The collect stage
 walks those to re-judge a manifest when only a file it reads changed (or when it starts reading one that existed
 before), and the parser lists what it read in ``Manifest.includes``. ``includes="manifests"`` (pip's ``-r``) says
 that a file read in is itself a manifest of the same format, judged on its own; ``includes="requirements"`` (tox's
@@ -37,15 +39,16 @@ class Format:
     which must not pay for importing ``dataclasses``.
     """
 
-    __slots__ = ("name", "ecosystem", "module", "matches", "includes", "binary")
+    __slots__ = ("name", "ecosystem", "module", "matches", "includes", "scanner", "binary")
 
     def __init__(self, name: str, ecosystem: str, module: str, matches: Callable[[str, str], bool],
-                 includes: bool | str = False, binary: bool = False) -> None:
+                 includes: bool | str = False, binary: bool = False, scanner: str | None = None) -> None:
         self.name = name
         self.ecosystem = ecosystem
         self.module = module
         self.matches = matches
         self.includes = includes
+        self.scanner = scanner or module  # the module whose ``includes`` finds what a file reads in
         # A binary format's files are handed to its parser as Latin-1 text (every byte one character), not
         # refused as "not text" before the parser can say what they are.
         self.binary = binary
@@ -64,7 +67,7 @@ class Format:
         docstring); empty for formats that read nothing else."""
         if not self.includes:
             return []
-        module = importlib.import_module(f"checker.manifests.{self.module}")
+        module = importlib.import_module(f"checker.manifests.{self.scanner}")
         return module.includes(text, path)  # type: ignore[no-any-return]
 
 
@@ -149,8 +152,10 @@ def _by_path_only(base: str, parent: str) -> bool:
 WORKFLOWS_DIR = ".github/workflows"
 
 FORMATS: tuple[Format, ...] = (
-    Format("requirements", "pypi", "requirements", _is_requirements, includes="manifests"),
-    Format("pyproject", "pypi", "pyproject", _named("pyproject.toml"), includes="requirements"),  # [tool.tox]
+    Format("requirements", "pypi", "requirements", _is_requirements, includes="manifests",
+           scanner="requirements_grammar"),
+    Format("pyproject", "pypi", "pyproject", _named("pyproject.toml"), includes="requirements",
+           scanner="pyproject_tox"),  # [tool.tox]
     Format("poetry-lock", "pypi", "poetry_lock", _named("poetry.lock")),
     Format("uv-lock", "pypi", "uv_lock", _named("uv.lock")),
     Format("pipfile-lock", "pypi", "pipfile_lock", _named("Pipfile.lock")),

@@ -67,7 +67,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
                             gha_yaml.line_of(root))
     if root.get("dependencies") is None and root.get("channels") is None:
         return empty
-    from checker.manifests.requirements import scope_for
+    from checker.manifests.requirements_grammar import scope_for
 
     scope = scope_for(path)
     reader = _Reader(path, read, scope)

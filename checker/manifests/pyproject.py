@@ -277,22 +277,6 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     )
 
 
-def includes(text: str, path: str) -> list[tuple[str, int | None]]:
-    """The requirements files a pyproject.toml's ``[tool.tox]`` reads in (nothing else in a pyproject.toml reads
-    a file); the TOML is read only when the text mentions tox at all."""
-    if "tox" not in text:
-        return []
-    try:
-        tox = load_toml(text, path).get("tool", {}).get("tox")
-        if not isinstance(tox, dict):
-            return []
-        from checker.manifests import tox_toml
-
-        return tox_toml.pyproject_includes(tox, text, path)
-    except Exception:  # noqa: BLE001 - an unreadable file names no include; its parse reports it
-        return []
-
-
 def _optional_table(parent: dict, key: str, what: str, text: str, path: str) -> dict:
     """``parent[key]`` as a table, {} when absent; a ManifestError naming the line when it is not a table."""
     value = parent.get(key)
