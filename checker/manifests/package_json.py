@@ -124,12 +124,18 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     extras.commands.extend(manager.commands)
     extras.problems.extend(manager.problems)
     _scripts(data, lines, path, extras)
+    return declared_manifest(entries, path, read, extras, FORMAT)
+
+
+def declared_manifest(entries: list[Entry], path: str, read: Reader, extras: Extras, fmt: str) -> Manifest:
+    """The manifest of a file that declares npm dependencies (package.json, pnpm-workspace.yaml): its entries and
+    everything else it adds, in file order."""
     dependencies = list(declared_dependencies(entries, path, read, extras))
     dependencies.extend(extras.dependencies)
     dependencies.sort(key=lambda dep: (dep.line is None, dep.line or 0))
     return Manifest(
         path=path,
-        format=FORMAT,
+        format=fmt,
         ecosystem="npm",
         dependencies=tuple(dependencies),
         kind="declared",

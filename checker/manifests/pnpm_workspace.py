@@ -41,7 +41,7 @@ from checker.manifests.settings import repository_path
 from checker.manifests.package_json import (
     Entry,
     Extras,
-    declared_dependencies,
+    declared_manifest,
     flat_overrides,
     package_extensions,
     patched,
@@ -70,18 +70,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             data["configDependencies"], '"configDependencies"', lines, ("configDependencies",), path))
     extras.dependencies.extend(pnpm_settings.setting_dependencies("pnpm", data, (), pnpm_settings.SETTINGS, lines,
                                                                   path))
-    dependencies = list(declared_dependencies(entries, path, read, extras))
-    dependencies.extend(extras.dependencies)
-    dependencies.sort(key=lambda dep: (dep.line is None, dep.line or 0))
-    return Manifest(
-        path=path,
-        format=FORMAT,
-        ecosystem="npm",
-        dependencies=tuple(dependencies),
-        kind="declared",
-        includes=tuple(dict.fromkeys(extras.includes)),
-        problems=tuple(extras.problems),
-    )
+    return declared_manifest(entries, path, read, extras, FORMAT)
 
 
 def includes(text: str, path: str) -> list[tuple[str, int | None]]:
