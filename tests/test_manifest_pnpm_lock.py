@@ -3,6 +3,7 @@ fixture's exact outcome, scopes from flags and from the snapshot graph, and clea
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from pathlib import Path
 
@@ -360,3 +361,66 @@ def test_corpus_sources_in_detail(corpus):
     events = [d for d in parse_lock((corpus / "edge" / "pnpmlock" / "multiple-packages.yaml").read_text(),
                                     "pnpm-lock.yaml").dependencies if d.name == "events"][0]
     assert events.hashes == {"sha1:9ebdb7635ad099c70dcc4c2a1f5004288e8bd924"}  # sha1-nr23Y1rQmccNzEwqH1AEKI6L2SQ=
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Two documents: pnpm 11's env lockfile (packageManagerDependencies, configDependencies) first, then the lockfile
+
+
+def test_env_document_packages_are_build_dependencies_beside_the_lockfile():
+    text = (FIXTURES / "env-document.v9.yaml").read_text()
+    manifest = _same_both_ways(text)
+    rows = [(d.name, d.version, d.specifier, d.scope, d.direct, d.line) for d in manifest.dependencies]
+    assert rows == [
+        ("@pnpm/exe", "11.0.0-beta.3", "11.0.0-beta.3", "build", True, 18),
+        ("@pnpm/linux-x64", "11.0.0-beta.3", "", "build", False, 22),
+        ("pnpm", "11.0.0-beta.3", "11.0.0-beta.3", "build", True, 27),
+        ("is-number", "7.0.0", "^7.0.0", "dev", True, 60),
+    ]
+    pnpm = manifest.dependencies[2]
+    assert pnpm.hashes == {"sha512:" + base64.b64decode(
+        "6PrfRjycZV4vRX6ttG9oR6pOgbI2/OcF2QLOzHm35UcRuvtqP4zf3wQfAAPwEbeu1uAbpSg/Q5cL8h32tumy6Q==").hex()}
+
+
+def test_env_document_with_crlf_line_ends_reads_the_same():
+    text = (FIXTURES / "env-document.v9.yaml").read_text()
+    assert _same_both_ways(text.replace("\n", "\r\n")) == _same_both_ways(text)
+
+
+def test_a_package_manager_bump_is_a_change():
+    from checker.diff import diff_dependencies
+
+    text = (FIXTURES / "env-document.v9.yaml").read_text()
+    bumped = text.replace("11.0.0-beta.3", "11.0.0-beta.4")
+    before, after = parse_lock(text, "pnpm-lock.yaml"), parse_lock(bumped, "pnpm-lock.yaml")
+    changes = [(c.kind, c.before.name, c.before.version, c.after.version, c.after.scope)
+               for c in diff_dependencies(before.dependencies, after.dependencies)]
+    assert changes == [("upgraded", name, "11.0.0-beta.3", "11.0.0-beta.4", "build")
+                       for name in ("@pnpm/exe", "@pnpm/linux-x64", "pnpm")]
+
+
+def test_env_document_only_and_config_dependencies():
+    env = (
+        "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    configDependencies:\n      my-plugin:\n"
+        "        specifier: 1.0.0\n        version: 1.0.0\n\npackages:\n\n  my-plugin@1.0.0:\n"
+        "    resolution: {integrity: sha512-" + "A" * 86 + "==}\n\nsnapshots:\n\n  my-plugin@1.0.0: {}\n\n---\n"
+    )
+    manifest = _same_both_ways(env)  # pnpm writes the separator even when no lockfile follows
+    assert [(d.name, d.version, d.scope, d.direct, d.line) for d in manifest.dependencies] == [
+        ("my-plugin", "1.0.0", "build", True, 14)]
+
+
+def test_env_document_errors_name_the_line_in_the_whole_file():
+    text = (FIXTURES / "env-document.v9.yaml").read_text()
+    broken_main = text.replace("  is-number@7.0.0: {}", "  is-numbr@7.0.0: {}")
+    assert _same_both_ways(broken_main) == (
+        "snapshot 'is-numbr@7.0.0' has no entry in packages (a truncated file?)", 66)
+    broken_env = text.replace("  pnpm@11.0.0-beta.3: {}", "  pnpm@11.0.0-beta.9: {}")
+    assert _same_both_ways(broken_env) == (
+        "snapshot 'pnpm@11.0.0-beta.9' has no entry in packages (a truncated file?)", 41)
+
+
+def test_a_third_document_is_refused_as_pnpm_refuses_it():
+    text = (FIXTURES / "env-document.v9.yaml").read_text() + "---\nlockfileVersion: '9.0'\n"
+    message, line = _same_both_ways(text)
+    assert "another document" in message and line == 67

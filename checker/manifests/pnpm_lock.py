@@ -24,6 +24,16 @@ neither (both, so prod), and ``optional: true``. 9.0 has no such flags: the scop
 
 Consistency. In a 9.0 lockfile every importer reference and every snapshot must have its entry: a lockfile cut
 short (a truncated file) fails there with a clear error instead of silently losing packages.
+
+Two documents. pnpm 11 keeps its "env lockfile" in the same file, as a first YAML document: the file starts with
+``---`` and the env document, then a ``---`` line and the regular lockfile (pnpm's ``lockfile/fs``:
+``yamlDocuments.ts``, ``envLockfile.ts``: ``---\n<env>\n---\n<main>``; CRLF line ends are read alike). The env
+document has the 9.0 layout, with one importer ``.`` whose ``configDependencies`` (pnpm's plugins) and
+``packageManagerDependencies`` (pnpm itself, pinned by integrity) name its packages: every package of it is a
+dependency of scope ``build`` (direct when the importer names it), reported beside the lockfile's own. The split is
+pnpm's own, not a YAML multi-document load: a file that starts with ``---`` and has no separator is one document
+(pnpm writes the separator even when no lockfile follows), and anything after a second separator is part of the
+regular lockfile, which must then be one document (pnpm refuses more, and so does lockgate, at the line).
 """
 
 from __future__ import annotations
@@ -39,6 +49,10 @@ from checker.model import Dependency, Manifest, Reader, Source
 FORMAT = "pnpm-lock"
 SUPPORTED = "5.x, 6.x and 9.0"
 _SCOPE_FIELDS = (("dependencies", "prod"), ("optionalDependencies", "optional"), ("devDependencies", "dev"))
+# The env document's importer fields: what pnpm installs to run itself. Walked as roots like prod dependencies
+# (so that every reference must have its entry), then every package of the document is scope "build".
+_ENV_FIELDS = (("configDependencies", "prod"), ("packageManagerDependencies", "prod"))
+_DOCUMENT_START, _DOCUMENT_SEPARATOR = "---\n", "\n---\n"
 _RANK = {"prod": 0, "optional": 1, "dev": 2}
 # The shape of a semver version (``1.2.3``, ``1.2.3-rc.1+build``): what a dependency path holds when it names a
 # registry version, rather than a URL or a path (whose version then sits in a ``version`` field).
@@ -54,14 +68,47 @@ def parse_lock(text: str, path: str, *, fast: bool = True) -> Manifest:
     """Parse a pnpm-lock.yaml; ``fast=False`` forces the full YAML loader (tests compare the two)."""
     if is_blank(text):
         raise ManifestError("empty file, expected a pnpm-lock.yaml lockfile", path)
+    env, main = split_documents(text)
+    dependencies: tuple[Dependency, ...] = ()
+    if env is not None:
+        dependencies = _read_document(env, path, fast, env=True)
+    if env is None or not is_blank(main):
+        dependencies += _read_document(main, path, fast, env=False)
+    return Manifest(path=path, format=FORMAT, ecosystem="npm", dependencies=dependencies, kind="lock")
+
+
+def split_documents(text: str) -> tuple[str | None, str]:
+    """(env document or None, regular lockfile) the way pnpm splits a pnpm-lock.yaml (``extractEnvDocument``,
+    ``extractMainDocument``). Each is returned as the whole file's text with the other document's lines blanked,
+    so that YAML's line numbers are the file's."""
+    normalized = text.replace("\r\n", "\n") if "\r" in text else text
+    if not normalized.startswith(_DOCUMENT_START):
+        return None, text
+    separator = normalized.find(_DOCUMENT_SEPARATOR, len(_DOCUMENT_START))
+    if separator == -1:
+        return None, text  # no second document: pnpm reads no env document, YAML reads the one there is
+    lines = text.splitlines(keepends=True)
+    env_lines = normalized.count("\n", 0, separator + 1)  # the leading ``---`` and the env document
+    env = "\n" + "".join(lines[1:env_lines])
+    main = "\n" * (env_lines + 1) + "".join(lines[env_lines + 1:])
+    return env, main
+
+
+def _read_document(text: str, path: str, fast: bool, *, env: bool) -> tuple[Dependency, ...]:
     document = lockyaml.load(text, path, fast=fast)
     data = document.data
     if not isinstance(data, dict):
         found = "nothing" if data is None else f"a {type(data).__name__}"
-        raise ManifestError(f"expected a mapping with lockfileVersion at the top level, found {found}", path, 1)
+        line = 2 if env else text.count("\n", 0, len(text) - len(text.lstrip("\n"))) + 1
+        raise ManifestError(f"expected a mapping with lockfileVersion at the top level, found {found}", path, line)
     major = _major_version(data, document.lines, path)
-    lockfile = _Lockfile(data, document.lines, major, path)
-    return Manifest(path=path, format=FORMAT, ecosystem="npm", dependencies=lockfile.dependencies(), kind="lock")
+    if env and major != 9:
+        raise ManifestError(f"the env document (pnpm's own dependencies) has lockfileVersion "
+                            f"{data['lockfileVersion']!r}, expected '9.0'", path, document.lines.get(("lockfileVersion",)))
+    dependencies = _Lockfile(data, document.lines, major, path, env=env).dependencies()
+    if env:
+        dependencies = tuple(dependency._replace(scope="build") for dependency in dependencies)
+    return dependencies
 
 
 def _major_version(data: dict, lines: dict, path: str) -> int:
@@ -100,8 +147,9 @@ class _Package:
 class _Lockfile:
     """One pnpm-lock.yaml's data, turned into dependencies: packages first, then scopes, then direct flags."""
 
-    def __init__(self, data: dict, lines: dict, major: int, path: str) -> None:
+    def __init__(self, data: dict, lines: dict, major: int, path: str, *, env: bool = False) -> None:
         self.data = data
+        self.fields = _ENV_FIELDS if env else _SCOPE_FIELDS
         self.lines = lines
         self.major = major
         self.path = path
@@ -242,7 +290,7 @@ class _Lockfile:
         nested = "importers" in self.data
         for where, importer in self._importers():
             specifiers = self._mapping(importer.get("specifiers"), f"specifiers of importer {where!r}", None)
-            for field_name, scope in _SCOPE_FIELDS:
+            for field_name, scope in self.fields:
                 line = self.lines.get(("importers", where) if nested else (field_name,))
                 table = self._mapping(importer.get(field_name), f"{field_name} of importer {where!r}", None)
                 for name, value in table.items():
