@@ -532,3 +532,53 @@ def test_a_sha512_of_the_usual_length_with_a_foreign_character_is_an_error(bad):
     assert len(integrity) == 95
     with pytest.raises(ManifestError, match="integrity .* is not (algorithm-base64|valid base64)"):
         sri_hashes(integrity, "package 'a'", "package-lock.json", 3)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# "resolved": false (npm 6 wrote it for packages bundled in fsevents 1.x; real: pypi/warehouse, SOURCES.md)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _sri_hex(sri: str) -> str:
+    import base64
+
+    algorithm, _, digest = sri.partition("-")
+    return f"{algorithm}:{base64.b64decode(digest).hex()}"
+
+
+def test_v1_resolved_false_is_no_resolved_url() -> None:
+    manifest = lock((FIXTURES / "resolved-false.v1.json").read_text())
+    assert summary(manifest) == [
+        ("fsevents", "1.2.9", "optional", True, 5, "registry"),
+        ("abbrev", "1.1.1", "optional", False, 14, "registry"),
+        ("are-we-there-yet", "1.1.5", "optional", False, 20, "registry"),
+        ("chownr", "1.1.1", "prod", False, 26, "registry"),
+    ]
+    chownr = manifest.dependencies[3]
+    # npm fetches it by name and version from the registry and checks the integrity it records
+    assert (chownr.source, chownr.resolved, chownr.bundled) == (DEFAULT_SOURCE, None, False)
+    assert chownr.hashes == {_sri_hex(
+        "sha512-j38EvO5+LHX84jlo6h4UzmOwi0UgW61WRyPtJz4qaadK5eY3BTS5TY/S1Stc3Uk2lIM6TPevAlULiEJwie860g==")}
+
+
+def test_v1_resolved_false_on_a_bundled_entry_without_integrity() -> None:
+    text = json.dumps({"lockfileVersion": 1, "dependencies": {"fsevents": {
+        "version": "1.2.4", "resolved": "https://registry.npmjs.org/fsevents/-/fsevents-1.2.4.tgz",
+        "integrity": "sha512-" + "A" * 86 + "==", "optional": True,
+        "dependencies": {"nan": {"version": "2.10.0", "resolved": False, "bundled": True, "optional": True}}}}})
+    nan = lock(text).dependencies[1]
+    assert (nan.name, nan.version, nan.resolved, nan.hashes, nan.bundled) == ("nan", "2.10.0", None, frozenset(), True)
+
+
+def test_v3_resolved_false_is_no_resolved_url() -> None:
+    manifest = lock(v3({"": {"dependencies": {"a": "1.0.0"}},
+                        "node_modules/a": {"version": "1.0.0", "resolved": False, "integrity": "sha512-" + "A" * 86 + "=="}}))
+    [a] = manifest.dependencies
+    assert (a.name, a.version, a.source, a.resolved) == ("a", "1.0.0", DEFAULT_SOURCE, None)
+
+
+@pytest.mark.parametrize("value", [True, 0, [], {}])
+def test_resolved_other_than_a_string_or_false_is_an_error(value: object) -> None:
+    v1 = json.dumps({"lockfileVersion": 1, "dependencies": {"a": {"version": "1.0.0", "resolved": value}}})
+    assert "resolved must be a string" in error(v1).message
+    assert "resolved must be a string" in error(v3({"node_modules/a": {"version": "1.0.0", "resolved": value}})).message

@@ -22,6 +22,10 @@ Sources: a registry tarball URL whose path names this very package and version g
 for registry.npmjs.org) and is kept whole in ``resolved``; any other http(s) URL is a url source (including a
 registry tarball of another package: lockfile injection, reported by registry-source); ``git+...#commit`` is
 git; ``file:`` is a local path. Hashes come from ``integrity`` (``sha512-<base64>`` -> ``sha512:<hex>``).
+``"resolved": false`` is valid npm 6 output (the packages bundled in fsevents 1.x, whose own package.json said
+``"_resolved": false``): npm reads it as no ``resolved`` at all (the entry is fetched by name and version from the
+registry, or taken from its parent's tarball when ``bundled``), and so does lockgate. Any other non-string is an
+error.
 
 Lines: the file is read member by member (``json_strict.load_members``), which gives every entry's line in the
 same pass as its value; the 540 KB lockfile of pypi/warehouse parses in well under its 60 ms budget (see
@@ -122,6 +126,8 @@ def _flag(entry: dict, flag: str, what: str, path: str, line: int | None) -> boo
 
 def _optional_string(entry: dict, key: str, what: str, path: str, line: int | None) -> str | None:
     value = entry.get(key)
+    if value is False and key == "resolved":
+        return None  # npm 6's "resolved": false: no URL recorded (see the module docstring)
     return None if value is None else expect_string(value, f"{what} {key}", path, line)
 
 
@@ -395,7 +401,10 @@ class _Packages:
     ) -> Dependency | None:
         path = self.path
         if not _well_typed(fields):
-            _type_errors(entry, f"package {key!r}", path, line)
+            if fields[1] is False:  # "resolved": false, as npm 6 wrote it: no URL recorded
+                fields = fields[:1] + (None,) + fields[2:]
+            if not _well_typed(fields):
+                _type_errors(entry, f"package {key!r}", path, line)
         version, resolved, integrity, real, dev, optional, dev_optional, in_bundle, install_script, link = fields[:10]
         folder_name = _name_from_key(key)
         scope = "dev" if dev is True or dev_optional is True else "optional" if optional is True else "prod"
