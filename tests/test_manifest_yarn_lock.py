@@ -172,7 +172,6 @@ def test_classic_unknown_tarball_host_and_git_without_fragment():
     "body, message, line",
     [
         ('a@^1:\n   version "1"\n', "indentation of 3 spaces: Yarn indents by two", 6),
-        ('a@^1:\n  version "1.0.0"\n\na@^1:\n  version "1.0.1"\n', "duplicate entry for 'a@^1' (first at line 5)", 8),
         ('a@^1:\n  version "1.0.0"\n  version "1.0.1"\n', "duplicate key 'version'", 7),
         ('a@^1:\n  resolved "https://x/a.tgz"\n', "entry 'a@^1' has no `version` string", 5),
         ('a@^1:\n  version 1\n', "entry 'a@^1' has no `version` string", 5),
@@ -598,3 +597,51 @@ def test_mutated_classic_lockfiles_agree_both_ways():
             else:
                 lines.insert(at, lines[rng.randrange(len(lines))])
         _same_both_ways("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Classic: an entry written twice (Yarn 1 reads the file into an object, so a later key wins; it accepts both)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_classic_duplicates_identical_merge_conflicting_are_problems(fast):
+    text = (FIXTURES / "duplicates" / "yarn.lock").read_text()
+    manifest = parse_lock(text, "yarn.lock", _no_files, fast=fast)
+    rows = [(d.name, d.version, d.specifier, d.line) for d in manifest.dependencies]
+    assert rows == [
+        ("@babel/types", "7.12.11", "^7.12.1, ^7.12.11", 5),  # ^7.12.10 now names the later entry, as in Yarn
+        ("@babel/types", "7.12.10", "^7.12.10", 12),
+        ("to-fast-properties", "2.0.0", "^2.0.0", 19),  # written twice, the same both times: one dependency
+    ]
+    assert [(p.message, p.line) for p in manifest.problems] == [
+        ("entry '@babel/types@^7.12.10' is written twice with different contents (first at line 5, version "
+         "7.12.11; here version 7.12.10): Yarn installs this one", 12),
+    ]
+
+
+def test_classic_duplicate_merges_every_descriptor_of_an_identical_entry():
+    body = ('a@^1:\n  version "1.0.0"\n  resolved "https://registry.yarnpkg.com/a/-/a-1.0.0.tgz"\n\n'
+            'a@^1, a@^1.0.0:\n  version "1.0.0"\n  resolved "https://registry.yarnpkg.com/a/-/a-1.0.0.tgz"\n')
+    for fast in (True, False):
+        manifest = parse_lock(CLASSIC_HEADER + body, "yarn.lock", _no_files, fast=fast)
+        assert [(d.name, d.version, d.specifier, d.line) for d in manifest.dependencies] == [
+            ("a", "1.0.0", "^1, ^1.0.0", 5)]
+        assert manifest.problems == ()
+
+
+def test_classic_conflicting_duplicate_that_takes_every_descriptor_replaces_the_entry():
+    body = ('a@^1:\n  version "1.0.0"\n  integrity sha512-' + "A" * 86 + '==\n\n'
+            'a@^1:\n  version "1.0.0"\n  integrity sha512-' + "B" * 86 + '==\n')
+    manifest = parse_lock(CLASSIC_HEADER + body, "yarn.lock", _no_files)
+    [a] = manifest.dependencies
+    assert (a.version, a.line, a.hashes) == ("1.0.0", 9, {"sha512:" + base64.b64decode("B" * 86 + "==").hex()})
+    [problem] = manifest.problems
+    assert problem.line == 9 and "integrity" in problem.message and "first at line 5" in problem.message
+
+
+def test_classic_identical_repeat_that_also_overrides_another_entry_is_a_problem():
+    body = ('a@^1:\n  version "1.0.0"\n\na@^2:\n  version "2.0.0"\n\n'
+            'a@^1, a@^2:\n  version "1.0.0"\n')
+    manifest = parse_lock(CLASSIC_HEADER + body, "yarn.lock", _no_files)
+    assert [(d.version, d.specifier, d.line) for d in manifest.dependencies] == [("1.0.0", "^1, ^2", 5)]
+    assert [(p.line, "first at line 8" in p.message) for p in manifest.problems] == [(11, True)]

@@ -8,7 +8,9 @@ Classic. Yarn 1's format is not YAML: ``key value`` lines indented by two spaces
 strings quoted as JSON (or bare when they start with a letter, ``/``, ``.`` or ``-``), and an entry per resolved
 package whose key lists every descriptor that resolved to it (``"a@^1.0.0", a@^1.1.0:``). It is read here by a
 parser that follows Yarn's own grammar (``src/lockfile/parse.js``) and is strict where Yarn is lenient: a line it
-cannot read, an odd indentation, a duplicate key, or a merge-conflict marker is an error with its line. Each entry
+cannot read, an odd indentation, a duplicate key within an entry, or a merge-conflict marker is an error with its
+line. A descriptor written in two entries (Yarn accepts it: the later entry wins) is read as Yarn reads it: an
+identical repeat merges into the first, a different one takes the descriptor and is a Problem at its line. Each entry
 gives: the real package name (an alias ``alias@npm:real@^1`` names ``real``), ``version``, ``resolved`` (the
 artifact URL: a registry tarball, a git URL with the commit after ``#``, a GitHub/GitLab archive, or another
 tarball; kept whole in ``Dependency.resolved``), and ``integrity`` (SRI, kept as ``sha512:<hex>``; the sha1 that
@@ -95,7 +97,7 @@ def parse_lock(text: str, path: str, read: Reader, *, fast: bool = True) -> Mani
     if "__metadata" in text and _BERRY_METADATA.search(text):  # the substring test first: it is far cheaper
         dependencies = _Berry(text, path, read, fast, problems).dependencies()
     else:
-        dependencies = _Classic(text, path, read, fast).dependencies()
+        dependencies = _Classic(text, path, read, fast, problems).dependencies()
     return Manifest(path=path, format=FORMAT, ecosystem="npm", dependencies=dependencies, kind="lock",
                     problems=tuple(problems))
 
@@ -208,17 +210,20 @@ _TOKEN = re.compile(
 class _Classic:
     """Yarn 1's lockfile: read, then turned into dependencies."""
 
-    def __init__(self, text: str, path: str, read: Reader, fast: bool = True) -> None:
+    def __init__(self, text: str, path: str, read: Reader, fast: bool = True,
+                 problems: list[Problem] | None = None) -> None:
         self.text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # CR, CRLF: line ends
         self.path = path
         self.read = read
         self.fast = fast
+        self.problems = problems if problems is not None else []
 
     def dependencies(self) -> tuple[Dependency, ...]:
         self._check_header()
         entries = _canonical_entries(self.text) if self.fast else None
         if entries is None:
             entries = self._entries()
+        entries = _merge_duplicates(entries, self.problems)
         index = _index(entries)
         packages = [self._package(entry) for entry in entries]
         for entry, package in zip(entries, packages):
@@ -245,7 +250,6 @@ class _Classic:
         ``_line``."""
         text = self.text
         entries: list[_Entry] = []
-        seen: dict[str, int] = {}
         stack: list[dict] = []  # the open objects below the top level, innermost last
         opened_at: list[int] = []  # the depth each open object's lines must have
         expected = 0  # the indentation (in spaces) the next line must have, unless it closes objects
@@ -264,11 +268,6 @@ class _Classic:
             if not spaces and line[-1:] == ":" and "\\" not in line:
                 keys = _plain_keys(line[:-1])
                 if keys is not None:  # an entry's `"a@^1", a@^1.1:` line: a new entry begins
-                    for key in keys:
-                        if key in seen:
-                            raise ManifestError(f"duplicate entry for {key!r} (first at line {seen[key]})",
-                                                self.path, number)
-                        seen[key] = number
                     entry = _Entry(keys, number, {})
                     entries.append(entry)
                     stack, opened_at = [entry.fields], [1]
@@ -293,11 +292,6 @@ class _Classic:
                 if not opens:
                     raise ManifestError(f"expected an entry `descriptor:` at the top level, found {line.strip()!r}",
                                         self.path, number)
-                for key in keys:
-                    if key in seen:
-                        raise ManifestError(f"duplicate entry for {key!r} (first at line {seen[key]})", self.path,
-                                            number)
-                    seen[key] = number
                 entry = _Entry(keys, number, {})
                 entries.append(entry)
                 stack, opened_at = [entry.fields], [1]
@@ -450,7 +444,6 @@ def _canonical_entries(text: str) -> list[_Entry] | None:
     if not text.endswith("\n"):
         text += "\n"
     entries: list[_Entry] = []
-    seen: set[str] = set()
     position, line, end = 0, 1, len(text)
     match_entry, match_gap = _CANONICAL_ENTRY.match, _GAP.match
     while True:
@@ -464,9 +457,8 @@ def _canonical_entries(text: str) -> list[_Entry] | None:
             return None
         header, version, resolved, integrity, blocks = found.groups()
         keys = _plain_keys(header) if "\\" not in header else None
-        if keys is None or any(key in seen for key in keys) or integrity and integrity.startswith(("true", "false")):
+        if keys is None or integrity and integrity.startswith(("true", "false")):
             return None
-        seen.update(keys)
         fields: dict = {"version": version}
         if resolved is not None:
             fields["resolved"] = resolved
@@ -477,6 +469,40 @@ def _canonical_entries(text: str) -> list[_Entry] | None:
         entries.append(_Entry(keys, line, fields))
         line += text.count("\n", position, found.end())
         position = found.end()
+
+
+def _merge_duplicates(entries: list[_Entry], problems: list[Problem]) -> list[_Entry]:
+    """The entries as Yarn 1 sees them when a descriptor is written in two entries (a hand merge, or Dependabot's
+    updater, leaves such files; Yarn reads the lockfile into an object, so the later entry wins that descriptor).
+    A later entry identical to the earlier one is merged into it (all its descriptors go to the earlier entry):
+    one dependency. A different one takes the descriptor, as in Yarn, and is a Problem at its line (lockgate cannot
+    tell which of the two the author meant); an entry left with no descriptor is gone, as in Yarn."""
+    if len({key for entry in entries for key in entry.descriptors}) == sum(len(e.descriptors) for e in entries):
+        return entries  # no descriptor written twice: the usual case, one pass
+    owner: dict[str, int] = {}
+    for number, entry in enumerate(entries):
+        twin = next((owner[key] for key in entry.descriptors
+                     if key in owner and entries[owner[key]].fields == entry.fields), None)
+        for key in entry.descriptors:
+            earlier = owner.get(key)
+            if earlier is not None and entries[earlier].fields != entry.fields:
+                problems.append(Problem(
+                    f"entry {key!r} is written twice with different contents (first at line "
+                    f"{entries[earlier].line}{_difference(entries[earlier].fields, entry.fields)}): Yarn installs "
+                    "this one", entry.line))
+            owner[key] = number if twin is None else twin  # an identical repeat is the earlier entry
+    kept: dict[int, list[str]] = {}
+    for key, number in owner.items():
+        kept.setdefault(number, []).append(key)
+    return [_Entry(kept[number], entry.line, entry.fields) for number, entry in enumerate(entries) if number in kept]
+
+
+def _difference(first: dict, second: dict) -> str:
+    """``, version 1.0.0; here version 1.0.1``: the first of the fields that decide the artifact that differs."""
+    for key in ("version", "resolved", "integrity"):
+        if first.get(key) != second.get(key):
+            return f", {key} {first.get(key) or '(none)'}; here {key} {second.get(key) or '(none)'}"
+    return "; here its dependencies differ"
 
 
 def _dependency_blocks(blocks: str, fields: dict) -> bool:
