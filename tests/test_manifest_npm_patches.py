@@ -165,6 +165,9 @@ def test_yarn_patch_ranges() -> None:
     assert inner == "^5.0.0"
     assert refs == [("a.patch", "optional!./a.patch", True, None), ("b.patch", "~/b.patch", False, None),
                     (None, "optional!builtin<compat/typescript>", True, "compat/typescript")]
+    # Yarn 2 and 3 marked an optional (builtin) patch with a leading ~, which is not Yarn 4's ~/ project root
+    assert yarn_patch("patch:typescript@npm%3A^5.0.0#~builtin<compat/typescript>", "package.json")[1] == [
+        (None, "~builtin<compat/typescript>", True, "compat/typescript")]
     # the selector is URL-decoded as Yarn decodes it: an encoded ".." still leaves the repository
     assert yarn_patch("patch:lodash@npm%3A4.17.21#%2E%2E/%2E%2E/evil.patch", "package.json") == (
         "4.17.21", [(None, "../../evil.patch", False, None)])

@@ -645,3 +645,30 @@ def test_classic_identical_repeat_that_also_overrides_another_entry_is_a_problem
     manifest = parse_lock(CLASSIC_HEADER + body, "yarn.lock", _no_files)
     assert [(d.version, d.specifier, d.line) for d in manifest.dependencies] == [("1.0.0", "^1, ^2", 5)]
     assert [(p.line, "first at line 8" in p.message) for p in manifest.problems] == [(11, True)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Berry: Yarn's built-in compatibility patches, in every spelling (Yarn 3 `~builtin<>`, Yarn 4 `optional!builtin<>`)
+
+
+@pytest.mark.parametrize("spelling", ["~builtin", "optional!builtin", "builtin"])
+@pytest.mark.parametrize("fast", [True, False])
+def test_berry_builtin_patch_is_the_package_it_patches(spelling, fast):
+    base = FIXTURES / "builtin-patch"
+    text = (base / "yarn.lock").read_text().replace("#~builtin<", f"#{spelling}<")
+    manifest = parse_lock(text, "yarn.lock", _reader(base), fast=fast)
+    assert [(d.name, d.version, d.scope, d.direct, d.source, d.line) for d in manifest.dependencies] == [
+        ("resolve", "1.22.8", "prod", True, Source(), 17),
+        ("typescript", "5.3.3", "dev", True, Source(), 31),
+    ]
+    assert manifest.problems == ()
+
+
+def test_berry_builtin_patch_spelling_change_is_no_change():
+    from checker.diff import diff_dependencies
+
+    base = FIXTURES / "builtin-patch"
+    text = (base / "yarn.lock").read_text()
+    yarn3 = parse_lock(text, "yarn.lock", _reader(base))
+    yarn4 = parse_lock(text.replace("#~builtin<", "#optional!builtin<"), "yarn.lock", _reader(base))
+    assert diff_dependencies(yarn3.dependencies, yarn4.dependencies) == []

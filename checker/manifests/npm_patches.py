@@ -80,8 +80,7 @@ def yarn_patch(spec: str, declaring: str) -> tuple[str, list[PatchRef]] | None:
         inner = inner[4:]  # Yarn's npm:<range>; npm:<name>@<range> stays an alias
     refs = []
     for written in unquote(selector).split("&"):
-        flags, bang, bare = written.rpartition("!")
-        optional = bool(bang) and "optional" in flags.split("!")
+        optional, bare = yarn_patch_flags(written)
         if bare.startswith("builtin<") and bare.endswith(">"):
             refs.append(PatchRef(None, written, optional, bare[len("builtin<"):-1]))
         elif bare.startswith("~/"):  # the project root: the root package.json's folder, where Yarn writes these
@@ -89,6 +88,16 @@ def yarn_patch(spec: str, declaring: str) -> tuple[str, list[PatchRef]] | None:
         else:
             refs.append(PatchRef(repository_path(declaring, bare), written, optional))
     return inner, refs
+
+
+def yarn_patch_flags(written: str) -> tuple[bool, str]:
+    """(optional, the patch itself) of one ``&``-separated part of a Yarn patch selector. Yarn 4 writes flags
+    before ``!`` (``optional!builtin<compat/typescript>``); Yarn 2 and 3 marked an optional patch with a leading
+    ``~`` (``~builtin<compat/typescript>``). ``~/`` is no flag: it is Yarn 4's project root."""
+    flags, bang, bare = written.rpartition("!")
+    if not bang and bare[:1] == "~" and bare[1:2] != "/":
+        return True, bare[1:]
+    return bool(bang) and "optional" in flags.split("!"), bare
 
 
 def patch_hashes(refs: list[PatchRef], read: Reader, what: str, line: int | None) -> tuple[set[str], list[str],

@@ -25,9 +25,10 @@ check the two against each other on the corpus, the fixtures and seeded random e
 Berry. YAML (read by ``lockyaml``); each entry has ``version``, ``resolution`` (the locator: ``name@npm:1.2.3``,
 ``name@workspace:path``, ``name@patch:inner#patch``, ``name@portal:``/``link:``/``file:``/``exec:`` paths, git
 URLs with ``#commit=<sha>``, tarball URLs) and ``checksum``. Workspace members are the project itself, not
-dependencies. Patch entries that apply one of Yarn's built-in compatibility patches (``builtin<compat/...>``) are
-left out: the package they patch has its own npm entry. A patch from the repository is a dependency with a
-``path`` source (the patch file).
+dependencies. Patch entries that apply one of Yarn's built-in compatibility patches (``builtin<compat/...>``, in
+every spelling: Yarn 4's ``optional!builtin<...>``, Yarn 2 and 3's ``~builtin<...>``) are left out: the package
+they patch has its own npm entry. A patch from the repository is a dependency with a ``path`` source (the patch
+file).
 
 Berry's checksum is not an npm hash. ``checksum`` is the hash (``<cacheKey>/<sha512 hex>`` in recent Yarn) of the
 zip archive Yarn stores in its cache after converting the npm tarball, not of the tarball the registry serves, so
@@ -882,8 +883,9 @@ def _patch(reference: str) -> tuple[str, list[str]]:
     """``patch:<inner, url-encoded>#<patch>[&<patch>]::<params>`` -> (inner descriptor, patch sources)."""
     body = reference[len("patch:"):].partition("::")[0]
     inner, _, patch_part = body.partition("#")
-    patches = [p[len("optional!"):] if p.startswith("optional!") else p for p in patch_part.split("&") if p]
-    return unquote(inner), [unquote(p) for p in patches]
+    from checker.manifests.npm_patches import yarn_patch_flags
+
+    return unquote(inner), [yarn_patch_flags(unquote(p))[1] for p in patch_part.split("&") if p]
 
 
 def _berry_source(reference: str, ref: str | None) -> tuple[Source, str | None]:
