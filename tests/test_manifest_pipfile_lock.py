@@ -278,9 +278,8 @@ def test_registry_knows_pipfile_lock() -> None:
         ("null.json", 1, "expected a Pipfile.lock JSON object at the top level, found null"),
         ("array.json", 1, "found array"),
         ("truncated.json", 4, "not valid JSON"),
-        ("spec5.json", 3, "unsupported pipfile-spec 5 (supported: 6)"),
-        ("no_spec.json", 2, '_meta has no "pipfile-spec" (supported: 6)'),
-        ("no_meta.json", 1, 'no "_meta" object'),
+        ("spec7.json", 3, "unsupported pipfile-spec 7 (lockgate reads 1 to 6)"),
+        ("unrelated.json", 1, 'neither "_meta" nor "default" / "develop"'),
         ("default_not_object.json", 12, '"default" must be an object, found array'),
         ("entry_not_object.json", 14, "\"develop\" package 'pytest' must be an object, found string"),
         ("unknown_index.json", 13, "unknown index 'mirror' (sources: pypi)"),
@@ -359,3 +358,53 @@ def test_npm_and_pipenv_share_the_loader_and_name_their_reader() -> None:
         parse('{"_meta": {"pipfile-spec": 6}, "default": {', "Pipfile.lock", _no_files)
     assert caught.value.message == ("not valid JSON: Expecting property name enclosed in double quotes "
                                     "(the file ends early: truncated?)")
+
+
+# --- older pipfile-specs: the same format in substance (real: psf/requests, fixtures' SOURCES.md) ------------------
+
+
+def _rows(manifest: Manifest) -> list[tuple]:
+    return [(d.name, d.version, d.scope, d.source.kind, d.editable, len(d.hashes), d.line)
+            for d in manifest.dependencies]
+
+
+@pytest.mark.parametrize("spec", [1, 2, 3, 4, 5])
+def test_older_specs_read_like_six(spec: int) -> None:
+    text = (FIXTURES / "spec3.json").read_text().replace('"pipfile-spec": 3', f'"pipfile-spec": {spec}')
+    manifest = parse(text, "Pipfile.lock", lambda path: None)
+    assert _rows(manifest) == [
+        (".", None, "prod", "path", True, 0, 21),  # pipenv 8 keyed the project's editable install "-e ."
+        ("certifi", "2017.7.27.1", "prod", "registry", False, 2, 26),
+        ("alabaster", "0.7.10", "dev", "registry", False, 2, 35),
+    ]
+    assert [(i.kind, i.value) for i in manifest.indexes] == [("index", "https://pypi.python.org/simple")]
+
+
+def test_a_lockfile_from_before_pipfile_spec_with_one_hash_per_package() -> None:
+    manifest = parse((FIXTURES / "pre-spec-hash.json").read_text(), "Pipfile.lock", lambda path: None)
+    assert _rows(manifest) == [("snowballstemmer", "1.2.1", "dev", "registry", False, 1, 4),
+                               ("werkzeug", "0.11.15", "dev", "registry", False, 1, 8)]
+    assert manifest.dependencies[0].hashes == {
+        "sha256:9f3bcd3c401c3e862ec0ebe6d2c069ebc012ce142cce209c098ccb5b09136e89"}
+
+
+def test_meta_without_pipfile_spec_is_read() -> None:
+    manifest = parse((FIXTURES / "no_spec.json").read_text(), "Pipfile.lock", lambda path: None)
+    assert manifest.dependencies == ()
+
+
+def test_an_editable_key_without_a_path_is_an_error() -> None:
+    text = '{"_meta": {"pipfile-spec": 3}, "default": {"-e ": {}}}'
+    with pytest.raises(ManifestError) as caught:
+        parse(text, "Pipfile.lock", lambda path: None)
+    assert "'-e '" in caught.value.message and caught.value.line == 1
+
+
+def test_the_first_lockfiles_wrote_a_package_as_its_pipfile_line() -> None:
+    text = ('{\n    "default": {},\n    "develop": {\n        "Werkzeug": "==0.11.15",\n        "pytest-mock": "*"\n    },\n'
+            '    "_meta": {"requires": {}}\n}\n')
+    manifest = parse(text, "Pipfile.lock", lambda path: None)  # psf/requests at 9a2a316f (January 2017)
+    assert [(d.name, d.version, d.specifier, d.line) for d in manifest.dependencies] == [
+        ("werkzeug", "0.11.15", "==0.11.15", 4), ("pytest-mock", None, "*", 5)]
+    with pytest.raises(ManifestError):  # from pipfile-spec 1 on, an entry is an object
+        parse('{"_meta": {"pipfile-spec": 6}, "default": {"six": "==1.10.0"}}', "Pipfile.lock", lambda path: None)

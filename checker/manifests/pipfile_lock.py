@@ -1,10 +1,19 @@
-"""Pipfile.lock: Pipenv's JSON lockfile (pipfile-spec 6).
+"""Pipfile.lock: Pipenv's JSON lockfile (pipfile-spec 6, and the older lockfiles of the same substance).
 
 Layout: ``_meta`` (``pipfile-spec``, ``sources`` = the named indexes), then one object per package category:
 ``default`` (scope prod), ``develop`` (scope dev) and, since Pipenv 2022.10, any custom category named in the
 Pipfile (scope dev: installed only on request). Each package entry is keyed by name and holds ``version``
 (``==X``), ``hashes``, ``index`` (a source name), ``markers``, ``extras``, or for non-registry packages ``git`` +
 ``ref``, ``path``, ``file`` and ``editable``.
+
+Older lockfiles (psf/requests kept each one in its history). pipfile-spec 1 to 5 and the lockfiles written before
+Pipenv numbered them (2017) have the same substance: the same categories and ``version`` / ``hashes`` entries,
+with some differences lockgate reads as Pipenv read them: ``_meta.host-environment-markers`` (ignored), sources
+without a ``name`` (named by their URL; packages named no index then), the project's editable install keyed by
+its pip option (``"-e ."``: an editable path dependency named by its path), no ``_meta`` at all, and one
+``"hash"`` per package instead of a ``hashes`` list (Pipenv 3). A spec above 6, or a file with neither ``_meta``
+nor a category, is refused: its layout is unknown. The very first (no ``pipfile-spec``) also wrote a package as
+its Pipfile line, ``"six": "==1.10.0"``, read as its ``version``.
 
 Which packages are direct comes from the sibling ``Pipfile`` (``[packages]`` for ``default``, ``[dev-packages]``
 for ``develop``, a category's own table otherwise); without a Pipfile every package counts as direct, the safe
@@ -36,7 +45,7 @@ from checker.manifests.pyproject import git_source, registry_source, source_from
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Reader, Source
 
 FORMAT = "pipfile-lock"
-SUPPORTED_SPECS = (6,)
+SUPPORTED_SPECS = (1, 2, 3, 4, 5, 6)
 _SCOPES = {"default": "prod", "develop": "dev"}
 # The Pipfile table that declares each lock category.
 _PIPFILE_TABLES = {"default": "packages", "develop": "dev-packages"}
@@ -49,9 +58,9 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         raise ManifestError("empty file, expected a Pipfile.lock lockfile (JSON)", path, None)
     members = _load_json(text, path)
     data = members.data
-    if "_meta" not in data:
-        raise ManifestError('no "_meta" object: expected a Pipfile.lock (pipfile-spec 6)', path, 1)
-    meta = expect_object(data["_meta"], "_meta", path, _key_line(text, "_meta"))
+    if "_meta" not in data and not any(category in data for category in _SCOPES):
+        raise ManifestError('neither "_meta" nor "default" / "develop": expected a Pipfile.lock', path, 1)
+    meta = expect_object(data.get("_meta", {}), "_meta", path, _key_line(text, "_meta"))
     _check_spec(meta, text, path)
     sources = _sources(meta, text, path)
     indexes = _index_options(sources, text)
@@ -64,7 +73,8 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         direct = None if pipfile is None else pipfile.get(_PIPFILE_TABLES.get(category, category), frozenset())
         lines = members.lines.get(category, {})
         for raw_name, entry in table.items():
-            deps.append(_dependency(raw_name, entry, category, sources, direct, lines.get(raw_name), path))
+            deps.append(_dependency(raw_name, entry, category, sources, direct, lines.get(raw_name), path,
+                                    legacy="pipfile-spec" not in meta))
     return Manifest(
         path=path,
         format=FORMAT,
@@ -87,13 +97,12 @@ def _load_json(text: str, path: str) -> json_strict.Members:
 
 
 def _check_spec(meta: dict, text: str, path: str) -> None:
+    """No ``pipfile-spec`` is a lockfile from before Pipenv numbered them; 1 to 6 are read alike."""
     spec = meta.get("pipfile-spec")
-    supported = ", ".join(str(s) for s in SUPPORTED_SPECS)
-    if spec is None:
-        raise ManifestError(f'_meta has no "pipfile-spec" (supported: {supported})', path, _key_line(text, "_meta"))
-    if isinstance(spec, bool) or spec not in SUPPORTED_SPECS:
+    if spec is not None and (type(spec) is not int or spec not in SUPPORTED_SPECS):
         raise ManifestError(
-            f"unsupported pipfile-spec {spec!r} (supported: {supported})", path, _key_line(text, "pipfile-spec")
+            f"unsupported pipfile-spec {spec!r} (lockgate reads {SUPPORTED_SPECS[0]} to {SUPPORTED_SPECS[-1]})", path,
+            _key_line(text, "pipfile-spec"),
         )
 
 
@@ -103,8 +112,10 @@ def _sources(meta: dict, text: str, path: str) -> dict[str, dict]:
     sources = {}
     for entry in entries:
         table = expect_object(entry, "each of _meta.sources", path, _key_line(text, "sources"))
-        name = expect_string(table.get("name"), "_meta.sources name", path, _key_line(text, "sources"))
-        url = expect_string(table.get("url"), f"_meta.sources {name} url", path, _key_line(text, "sources"))
+        url = expect_string(table.get("url"), "_meta.sources url", path, _key_line(text, "sources"))
+        name = url  # pipfile-spec 3 and older: sources had no name (and packages named no index)
+        if "name" in table:
+            name = expect_string(table["name"], "_meta.sources name", path, _key_line(text, "sources"))
         try:
             urlsplit(url).hostname
         except ValueError as exc:  # ``https://[bad``: the trusted-host of a source without TLS checks is its host
@@ -135,9 +146,14 @@ def _dependency(
     direct_names: frozenset[str] | None,
     line: int | None,
     path: str,
+    legacy: bool = False,
 ) -> Dependency:
     what = f'"{category}" package {raw_name!r}'
+    if isinstance(entry, str) and legacy:
+        entry = {"version": entry}  # Pipenv's first lockfiles, as the Pipfile says it: "six": "==1.10.0"
     entry = expect_object(entry, what, path, line)
+    if raw_name.startswith("-e "):
+        return _editable_key(raw_name, entry, category, direct_names, line, path)
     name = project_name(raw_name, f'"{category}" package', path, line)
     specifier = entry.get("version")
     specifier = "" if specifier is None else expect_string(specifier, f"{what} version", path, line)
@@ -160,6 +176,19 @@ def _dependency(
         markers=None if markers is None else expect_string(markers, f"{what} markers", path, line),
         editable=entry.get("editable") is True,
     )
+
+
+def _editable_key(raw_name: str, entry: dict, category: str, direct_names: frozenset[str] | None,
+                  line: int | None, path: str) -> Dependency:
+    """pipfile-spec 3 and older keyed an editable install by its pip option (``"-e .": {"extras": [...]}``):
+    a path dependency, named by its path (no package name is written)."""
+    location = raw_name[len("-e "):].strip()
+    if not location:
+        raise ManifestError(f'"{category}" package {raw_name!r} names no path to install', path, line)
+    return Dependency(ecosystem="pypi", name=location, version=None, specifier="",
+                      source=Source(kind="path", url=location), scope=_SCOPES.get(category, "dev"),
+                      direct=True if direct_names is None else location in direct_names, manifest=path, line=line,
+                      editable=True)
 
 
 def _exact(specifier: str) -> str | None:
@@ -201,8 +230,12 @@ def _source(
 
 
 def _hashes(entry: dict, what: str, path: str, line: int | None) -> frozenset[str]:
+    """``hashes`` (a list), or Pipenv 3's single ``hash``."""
     hashes = set()
-    for item in expect_array(entry.get("hashes", []), f"{what} hashes", path, line):
+    listed = expect_array(entry.get("hashes", []), f"{what} hashes", path, line)
+    if "hash" in entry:
+        listed = [*listed, entry["hash"]]
+    for item in listed:
         text = expect_string(item, f"each of {what} hashes", path, line)
         parsed = parse_hash(text)
         if parsed is None:
