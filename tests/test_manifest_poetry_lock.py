@@ -162,8 +162,9 @@ def test_registered_as_the_poetry_lock_format() -> None:
 @pytest.mark.parametrize(
     ("fixture", "message", "line"),
     [
-        ("unsupported-version.lock", "unsupported poetry.lock lock-version '3.0'; lockgate reads 1.1, 2.0, 2.1", 9),
-        ("no-lock-version.lock", "[metadata] has no lock-version, expected one of 1.1, 2.0, 2.1", 5),
+        ("unsupported-version.lock", "unsupported poetry.lock lock-version '3.0'; lockgate reads 1.0, 1.1, 2.0, 2.1", 9),
+        ("no-lock-version.lock", "[metadata] has no lock-version (Poetry 1.0 or older) and neither [metadata.files] "
+                                 "nor [metadata.hashes]: the packages' hashes are missing", 5),
         ("bad-hash.lock", "`hash` in `files` of six must look like sha256:<hex>, found 'md5'", 1),
         ("unknown-source-type.lock",
          "[package.source] `type` of hg-thing must be one of git, url, file, directory, legacy, found 'hg'", 5),
@@ -181,7 +182,7 @@ def test_fixture_errors(fixture: str, message: str, line: int) -> None:
     ("text", "message", "line"),
     [
         ("", "empty file, expected a poetry.lock lockfile", None),
-        ("package = []\n", "missing [metadata], expected a poetry.lock with lock-version 1.1, 2.0, 2.1", None),
+        ("package = []\n", "missing [metadata], expected a poetry.lock with lock-version 1.0, 1.1, 2.0, 2.1", None),
         ("metadata = 3\n", "[metadata] must be a table, found int", None),
         ('package = 3\n[metadata]\nlock-version = "2.1"\n', "[[package]] must be an array, found int", None),
         ('[[package]]\nname = 3\nversion = "1"\n[metadata]\nlock-version = "2.1"\n',
@@ -196,7 +197,7 @@ def test_fixture_errors(fixture: str, message: str, line: int) -> None:
          '[metadata]\nlock-version = "2.1"\n', "[package.source] `url` of a must be a string, found NoneType", 1),
         ('[metadata]\nlock-version = "1.1"\n[metadata.files]\na = "x"\n',
          "[metadata.files] a must be an array, found str", None),
-        ('[metadata]\nlock-version = 2.1\n', "unsupported poetry.lock lock-version 2.1; lockgate reads 1.1, 2.0, 2.1",
+        ('[metadata]\nlock-version = 2.1\n', "unsupported poetry.lock lock-version 2.1; lockgate reads 1.0, 1.1, 2.0, 2.1",
          2),
         ("[metadata]\nlock-version = \"2.1\"\n[metadata]\n", "not valid TOML: Cannot declare ('metadata',) twice", 3),
         ("x = " + "[" * 3000 + "]" * 3000 + "\n", "nested more than 500 levels deep", 1),
@@ -251,7 +252,7 @@ def test_edge_corpus_has_the_expected_files() -> None:
         ("empty-file.lock", "empty file, expected a poetry.lock lockfile", None),
         ("not-toml.txt", "not valid TOML: Expected '=' after a key in a key/value pair", 1),
         # No [metadata]: no lock-version to go by.
-        ("source-legacy.lock", "missing [metadata], expected a poetry.lock with lock-version 1.1, 2.0, 2.1", None),
+        ("source-legacy.lock", "missing [metadata], expected a poetry.lock with lock-version 1.0, 1.1, 2.0, 2.1", None),
     ],
 )
 def test_edge_broken_files(name: str, message: str, line: int | None) -> None:
@@ -342,3 +343,28 @@ def test_real_poetry_lock_with_its_pyproject() -> None:
     assert (deps["anyio"].line, deps["zstandard"].line) == (3, 2159)
     assert deps["colorama"].markers == 'os_name == "nt"'
     assert deps["xattr"].markers == 'sys_platform == "darwin"'
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Poetry 1.0 and 0.12: no lock-version (real: python-poetry/poetry's own lockfile, SOURCES.md)
+
+
+@pytest.mark.parametrize("fixture", ["poetry-1.0.lock", "poetry-0.12.lock"])
+def test_lockfiles_without_lock_version_read_like_1_1(fixture):
+    text = (FIXTURES / fixture).read_text()
+    manifest = parse(text, "poetry.lock", lambda path: None)
+    rows = [(d.name, d.version, d.scope, len(d.hashes), d.line) for d in manifest.dependencies]
+    assert rows == [("appdirs", "1.4.3", "dev", 2, 1), ("six", rows[1][1], "prod", 2, 10)]
+    assert manifest.dependencies[0].hashes == {
+        "sha256:d8b24664561d0d34ddfaec54636d502d7cea6e29c3eaf68f3df6180863e2166e",
+        "sha256:9e5896d1372858f8dd3344faf4e5014d21849c756c8d5701f78f8a103b372d92"}
+    # Poetry 1.0's last releases wrote lock-version = "1.0" into the same layout
+    numbered = text.replace("[metadata]\n", '[metadata]\nlock-version = "1.0"\n')
+    assert parse(numbered, "poetry.lock", lambda path: None).dependencies == manifest.dependencies
+
+
+def test_poetry_0_12_hashes_must_be_sha256_digests():
+    text = (FIXTURES / "poetry-0.12.lock").read_text().replace('six = ["70e8', 'six = ["md5:70e8')
+    with pytest.raises(ManifestError) as caught:
+        parse(text, "poetry.lock", lambda path: None)
+    assert "[metadata.hashes] six" in caught.value.message and "not a sha256 hex digest" in caught.value.message

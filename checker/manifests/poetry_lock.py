@@ -1,9 +1,13 @@
 """Parser for Poetry's lockfile, ``poetry.lock`` (format "poetry-lock", kind "lock").
 
-Lock versions 1.1, 2.0 and 2.1 (``[metadata] lock-version``). Every ``[[package]]`` is a dependency; its
+Lock versions 1.1, 2.0 and 2.1 (``[metadata] lock-version``), and the lockfiles of Poetry 1.0 and older, which
+have no ``lock-version`` (Poetry reads a missing one as 1.0; ``lock-version = "1.0"`` was written by Poetry 1.0's
+last releases) and the layout of 1.1. Every ``[[package]]`` is a dependency; its
 ``[package.source]`` says where it comes from (``git``, ``url``, ``file``, ``directory``, ``legacy`` for a private
-index; no source table means PyPI). Hashes sit in ``[metadata.files]`` (name -> ``[{file, hash}]``) in 1.1 and in
-each package's ``files`` in 2.x.
+index; no source table means PyPI). Hashes sit in ``[metadata.files]`` (name -> ``[{file, hash}]``) in 1.0 and 1.1
+and in each package's ``files`` in 2.x; Poetry 0.12 wrote ``[metadata.hashes]`` instead (name -> bare sha256 hex
+digests, which Poetry passes to pip as ``sha256:``). A 1.0 lockfile with neither table is refused, naming them:
+Poetry itself cannot install from it.
 
 Scope: 1.1 says ``category = "main" | "dev"``; 2.1 says ``groups = [...]`` (a package in ``main`` is prod, one only
 in other groups is dev); ``optional = true`` (an extra) makes it optional. Lock version 2.0 states neither
@@ -35,7 +39,11 @@ from checker.manifests.common import (
 from checker.model import Dependency, Manifest, Reader, Source
 
 FORMAT = "poetry-lock"
-SUPPORTED_LOCK_VERSIONS = ("1.1", "2.0", "2.1")
+SUPPORTED_LOCK_VERSIONS = ("1.0", "1.1", "2.0", "2.1")
+# What Poetry takes a lockfile without lock-version for; 1.0 and 1.1 share a layout (category, [metadata.files]).
+_UNNUMBERED = "1.0"
+_METADATA_FILES_VERSIONS = ("1.0", "1.1")
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
 # Poetry source type -> the model's Source kind.
 _SOURCE_KINDS = {"git": "git", "url": "url", "file": "path", "directory": "path", "legacy": "registry"}
@@ -49,7 +57,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         raise ManifestError("empty file, expected a poetry.lock lockfile", path)
     data = _load(text, path)
     lock_version = _lock_version(data, text, path)
-    files_by_name = _metadata_files(data, path) if lock_version == "1.1" else {}
+    files_by_name = _metadata_files(data, text, path, lock_version) if lock_version in _METADATA_FILES_VERSIONS else {}
     direct_names = _direct_names(path, read)
     raw_packages = expect_list(data.get("package", []), "[[package]]", path)
     lines = _package_lines(text, len(raw_packages))
@@ -76,8 +84,7 @@ def _lock_version(data: dict, text: str, path: str) -> str:
         raise ManifestError(f"missing [metadata], expected a poetry.lock with lock-version {supported}", path)
     metadata = expect_table(data["metadata"], "[metadata]", path)
     if "lock-version" not in metadata:
-        line = _line_of(text, r"^[ \t]*\[[ \t]*metadata[ \t]*\]")
-        raise ManifestError(f"[metadata] has no lock-version, expected one of {supported}", path, line)
+        return _UNNUMBERED  # Poetry 1.0 and older (Poetry's own reading of a missing lock-version)
     version = metadata["lock-version"]
     if version not in SUPPORTED_LOCK_VERSIONS:
         line = _line_of(text, r"^[ \t]*lock-version[ \t]*=")
@@ -87,11 +94,34 @@ def _lock_version(data: dict, text: str, path: str) -> str:
     return version
 
 
-def _metadata_files(data: dict, path: str) -> dict[str, frozenset[str]]:
-    """Lock 1.1 keeps every package's files in ``[metadata.files]``, keyed by name (all versions together)."""
-    files = expect_table(data["metadata"].get("files", {}), "[metadata.files]", path)
+def _metadata_files(data: dict, text: str, path: str, lock_version: str) -> dict[str, frozenset[str]]:
+    """Lock 1.0 and 1.1 keep every package's files in ``[metadata.files]``, keyed by name (all versions
+    together); Poetry 0.12 kept bare sha256 digests in ``[metadata.hashes]``."""
+    metadata = data["metadata"]
+    if lock_version == _UNNUMBERED and "files" not in metadata:
+        if "hashes" in metadata:
+            return _metadata_hashes(metadata["hashes"], path)
+        if data.get("package"):
+            line = _line_of(text, r"^[ \t]*\[[ \t]*metadata[ \t]*\]")
+            raise ManifestError("[metadata] has no lock-version (Poetry 1.0 or older) and neither [metadata.files] "
+                                "nor [metadata.hashes]: the packages' hashes are missing", path, line)
+    files = expect_table(metadata.get("files", {}), "[metadata.files]", path)
     return {canonical_pypi_name(name): _hashes(entries, f"[metadata.files] {name}", path, None)
             for name, entries in files.items()}
+
+
+def _metadata_hashes(table: object, path: str) -> dict[str, frozenset[str]]:
+    """Poetry 0.12's ``[metadata.hashes]``: name -> bare sha256 hex digests."""
+    found = {}
+    for name, digests in expect_table(table, "[metadata.hashes]", path).items():
+        hashes = set()
+        for digest in expect_list(digests, f"[metadata.hashes] {name}", path):
+            digest = expect_str(digest, f"each of [metadata.hashes] {name}", path)
+            if not _SHA256_HEX.fullmatch(digest):
+                raise ManifestError(f"[metadata.hashes] {name}: {digest!r} is not a sha256 hex digest", path)
+            hashes.add(f"sha256:{digest.lower()}")
+        found[canonical_pypi_name(name)] = frozenset(hashes)
+    return found
 
 
 def _hashes(entries: object, what: str, path: str, line: int | None) -> frozenset[str]:
@@ -118,7 +148,7 @@ def _dependency(raw: object, line: int | None, lock_version: str, files_by_name:
             raise ManifestError(f"[[package]] without `{key}`", path, line)
     name = project_name(expect_str(table["name"], "package `name`", path, line), "package `name`", path, line)
     version = expect_str(table["version"], f"`version` of {name}", path, line)
-    if lock_version == "1.1":
+    if lock_version in _METADATA_FILES_VERSIONS:
         hashes = files_by_name.get(name, frozenset())
     else:
         hashes = _hashes(table.get("files", []), f"`files` of {name}", path, line)
@@ -145,7 +175,7 @@ def _scope(table: dict, lock_version: str, name: str, path: str, line: int | Non
         raise ManifestError(f"`optional` of {name} must be true or false", path, line)
     if optional:
         return "optional"
-    if lock_version == "1.1":
+    if lock_version in _METADATA_FILES_VERSIONS:
         category = expect_str(table.get("category", "main"), f"`category` of {name}", path, line)
         if category not in ("main", "dev"):
             raise ManifestError(f"`category` of {name} must be \"main\" or \"dev\", found {category!r}", path, line)
