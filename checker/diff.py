@@ -83,9 +83,17 @@ def diff_dependencies(before: Sequence[Dependency], after: Sequence[Dependency])
     return changes
 
 
+# Specifiers that admit any version: no version at all, whichever way it is written (Pipfile.lock's ``"*"`` for a
+# path or editable entry, npm's ``*``, nothing).
+_ANY_VERSION = frozenset({"", "*"})
+
+
 def _identity(dep: Dependency) -> str:
-    """What makes two entries of one name "the same version": the version, or for ranges the specifier."""
-    return dep.version if dep.version is not None else f"spec:{dep.specifier}"
+    """What makes two entries of one name "the same version": the version, or for ranges the specifier (``*`` and
+    nothing are the same range)."""
+    if dep.version is not None:
+        return dep.version
+    return "spec:" if dep.specifier.strip() in _ANY_VERSION else f"spec:{dep.specifier}"
 
 
 def _diff_one_name(old: list[Dependency], new: list[Dependency]) -> list[Change]:
@@ -163,7 +171,7 @@ def _version_change(before: Dependency, after: Dependency) -> Change:
     a, b = _comparable(before), _comparable(after)
     order = compare(after.ecosystem, a, b) if a is not None and b is not None else None
     if order is None:
-        if before.version is None and after.version is None:
+        if before.version is None and after.version is None and before.source == after.source:
             return Change("upgraded", before, after, "other")  # a range changed without a comparable bound
         return Change("source-changed", before, after, "other")
     kind = "downgraded" if order > 0 else "upgraded"
