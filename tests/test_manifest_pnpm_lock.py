@@ -41,6 +41,11 @@ def _error(text: str) -> ManifestError:
     return caught.value
 
 
+def _rows(manifest: Manifest) -> list[tuple]:
+    """(name, version, specifier, scope, direct, line) of every dependency, in order."""
+    return [(d.name, d.version, d.specifier, d.scope, d.direct, d.line) for d in manifest.dependencies]
+
+
 def _no_read(path: str) -> None:
     raise AssertionError(f"pnpm-lock.yaml needs no other file, but read {path}")
 
@@ -58,7 +63,7 @@ def test_registry_matches_pnpm_lock_by_name():
 def test_v9_workspace_values_scopes_and_direct_flags():
     manifest = parse((FIXTURES / "workspace.v9.yaml").read_text(), "pnpm-lock.yaml", _no_read)
     assert (manifest.format, manifest.ecosystem, manifest.kind) == ("pnpm-lock", "npm", "lock")
-    rows = [(d.name, d.version, d.specifier, d.scope, d.direct, d.line) for d in manifest.dependencies]
+    rows = _rows(manifest)
     assert rows == [
         ("debug", "4.3.4", "", "dev", False, 61),
         ("fsevents", "2.3.3", "~2.3.3", "optional", True, 70),
@@ -145,7 +150,7 @@ def test_v9_patch_and_peer_suffixes_are_stripped():
 
 def test_v54_inline_specifiers_merge_peer_variants():
     manifest = _same_both_ways((FIXTURES / "inline-specifiers.v54.yaml").read_text())
-    rows = [(d.name, d.version, d.specifier, d.scope, d.direct, d.line) for d in manifest.dependencies]
+    rows = _rows(manifest)
     assert rows == [
         ("loose-envify", "1.4.0", "", "prod", False, 17),
         ("js-tokens", "4.0.0", "", "prod", False, 23),
@@ -370,7 +375,7 @@ def test_corpus_sources_in_detail(corpus):
 def test_env_document_packages_are_build_dependencies_beside_the_lockfile():
     text = (FIXTURES / "env-document.v9.yaml").read_text()
     manifest = _same_both_ways(text)
-    rows = [(d.name, d.version, d.specifier, d.scope, d.direct, d.line) for d in manifest.dependencies]
+    rows = _rows(manifest)
     assert rows == [
         ("@pnpm/exe", "11.0.0-beta.3", "11.0.0-beta.3", "build", True, 18),
         ("@pnpm/linux-x64", "11.0.0-beta.3", "", "build", False, 22),
