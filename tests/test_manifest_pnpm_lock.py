@@ -191,8 +191,8 @@ def test_v5_absolute_paths_and_name_fields():
          "resolution of 'a@1.0.0' has neither `integrity`, `tarball`, nor a `type`", 3),
         ("lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    engines: {node: '>=8'}\n",
          "package 'a@1.0.0' has no `resolution` mapping", 3),
-        ("lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: {type: variations}\n",
-         "unsupported resolution type 'variations' of 'a@1.0.0'", 3),
+        ("lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: {type: teleport}\n",
+         "unsupported resolution type 'teleport' of 'a@1.0.0'", 3),
         ("lockfileVersion: '9.0'\npackages:\n  a@https://x.example/a.tgz:\n    resolution: {tarball: https://x.example/a.tgz}\n",
          "cannot tell the version of 'a@https://x.example/a.tgz' (no `version` field)", 3),
         ("lockfileVersion: '6.0'\npackages:\n  /a@1.0.0:\n    resolution: {integrity: sha512-AAAA}\n    dev: maybe\n",
@@ -429,3 +429,50 @@ def test_a_third_document_is_refused_as_pnpm_refuses_it():
     text = (FIXTURES / "env-document.v9.yaml").read_text() + "---\nlockfileVersion: '9.0'\n"
     message, line = _same_both_ways(text)
     assert "another document" in message and line == 67
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Runtimes: pnpm 11's `node: runtime:26.7.0`, one archive per platform (real: pnpm/pnpm, SOURCES.md)
+
+
+def _sri256(b64: str) -> str:
+    return "sha256:" + base64.b64decode(b64).hex()
+
+
+def test_runtime_with_platform_variants_is_one_dependency_pinned_by_every_archive():
+    text = (FIXTURES / "runtime.v9.yaml").read_text()
+    manifest = _same_both_ways(text)
+    assert _rows(manifest) == [("node", "26.7.0", "runtime:26.7.0", "dev", True, 17)]
+    [node] = manifest.dependencies
+    assert node.hashes == {_sri256("fuZZp3aOZBu/1TYJQGYLjo/QBS93SI82VWK6xSL8FdQ="),
+                           _sri256("XcAYDnaE7eb8nZ5jM9pFaG9LWnggcp0zxoM1soMzcpU=")}
+    assert node.source == Source("url", url="https://nodejs.org/download/release/v26.7.0/node-v26.7.0-darwin-arm64.tar.gz",
+                                 hosts=frozenset({"https://nodejs.org", "https://unofficial-builds.nodejs.org"}))
+    # without the `version` field, the key says it
+    assert _rows(_same_both_ways(text.replace("    version: 26.7.0\n", ""))) == _rows(manifest)
+
+
+def test_runtime_archive_moved_to_another_host_is_source_changed():
+    from checker.diff import diff_dependencies
+
+    text = (FIXTURES / "runtime.v9.yaml").read_text()
+    moved = text.replace("https://unofficial-builds.nodejs.org/", "https://nodejs.example/")
+    changes = diff_dependencies(parse_lock(text, "pnpm-lock.yaml").dependencies,
+                                parse_lock(moved, "pnpm-lock.yaml").dependencies)
+    assert [c.kind for c in changes] == ["source-changed"]
+
+
+def test_single_binary_runtime_and_bad_variants():
+    text = (FIXTURES / "runtime.v9.yaml").read_text()
+    start, end = text.index("    resolution:\n"), text.index("    version: 26.7.0")
+    single = text[:start] + (
+        "    resolution:\n      type: binary\n      archive: tarball\n"
+        "      integrity: sha256-fuZZp3aOZBu/1TYJQGYLjo/QBS93SI82VWK6xSL8FdQ=\n"
+        "      url: https://nodejs.org/download/release/v26.7.0/node-v26.7.0-darwin-arm64.tar.gz\n") + text[end:]
+    [node] = _same_both_ways(single).dependencies
+    assert node.source.url == "https://nodejs.org/download/release/v26.7.0/node-v26.7.0-darwin-arm64.tar.gz"
+    assert _same_both_ways(single.replace("      integrity: sha256-fuZZp3aOZBu/1TYJQGYLjo/QBS93SI82VWK6xSL8FdQ=\n", "")) == (
+        "binary resolution of 'node@runtime:26.7.0' "
+        "(https://nodejs.org/download/release/v26.7.0/node-v26.7.0-darwin-arm64.tar.gz) has no `integrity`", 17)
+    assert _same_both_ways(text.replace("            type: binary\n", "            type: directory\n", 1)) == (
+        "each variant of 'node@runtime:26.7.0' must have a `binary` resolution", 17)

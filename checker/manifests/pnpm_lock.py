@@ -15,6 +15,13 @@ kept as ``sha512:<hex>``), ``{integrity, tarball}`` (a registry tarball on anoth
 ``{type: directory, directory}`` (a local path). Workspace packages (``link:`` references in the importers) are
 the project itself, not dependencies.
 
+Runtimes. pnpm 11 installs Node.js (and Bun, Deno) as a dependency: ``node: runtime:26.7.0`` names the entry
+``node@runtime:26.7.0`` (its version is what follows ``runtime:``), whose resolution is ``{type: binary, url,
+integrity}`` or ``{type: variations, variants: [{resolution: <binary>, targets: [{os, cpu, libc}]}]}``, one
+archive per platform. Such an entry is one dependency with a ``url`` source: every archive's integrity is among
+its hashes (a changed archive is ``hashes-changed``), the origins of all archive URLs are its ``hosts`` (another
+download host is ``source-changed``) and its url is the folder the archives share (else the first archive).
+
 Scope and direct. The importers (``importers``, or the top level of a lockfile without workspaces) name what each
 project depends on: those packages are direct, with the importer's ``specifier`` (a ``catalog:`` specifier is
 shown as the catalog's range). 5.x and 6.x flag each package ``dev: true`` (dev only), ``dev: false`` (prod) or
@@ -38,10 +45,11 @@ regular lockfile, which must then be one document (pnpm refuses more, and so doe
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from checker.errors import ManifestError
-from checker.manifests.common import is_blank
+from checker.manifests.common import artifact_origin, is_blank
 from checker.manifests import lockyaml
 from checker.manifests.jslocks import Edge, git_ref, locate_url, scopes, split_descriptor, sri_hashes
 from checker.model import Dependency, Manifest, Reader, Source
@@ -224,6 +232,8 @@ class _Lockfile:
         if not reference:
             return None, None
         version = reference[: _suffix_start(reference)]
+        if version.startswith("runtime:") and len(version) > len("runtime:"):
+            return name, version[len("runtime:"):]  # node@runtime:26.7.0: a runtime pnpm installs
         return name, version if _VERSION.fullmatch(version) else None
 
     def _resolution(self, key: str, resolution: object, line: int | None) -> tuple[Source, frozenset[str], str | None]:
@@ -233,6 +243,8 @@ class _Lockfile:
         if "integrity" in resolution:
             hashes = sri_hashes(resolution["integrity"], f"`integrity` of {key!r}", self.path, line)
         kind = resolution.get("type")
+        if kind in ("binary", "variations"):
+            return self._runtime(key, resolution, line)
         if kind == "git":
             repo, commit = resolution.get("repo"), resolution.get("commit")
             if not isinstance(repo, str) or not isinstance(commit, str):
@@ -255,6 +267,30 @@ class _Lockfile:
             raise ManifestError(f"resolution of {key!r} has neither `integrity`, `tarball`, nor a `type`", self.path,
                                 line)
         return Source(), hashes, None
+
+    def _runtime(self, key: str, resolution: dict, line: int | None) -> tuple[Source, frozenset[str], str | None]:
+        """A runtime's archives (``binary``, or ``variations`` of binaries): see the module docstring."""
+        binaries = [resolution]
+        if resolution["type"] == "variations":
+            variants = resolution.get("variants")
+            if not isinstance(variants, list) or not variants:
+                raise ManifestError(f"`variants` of {key!r} must be a list of {{resolution, targets}}", self.path, line)
+            binaries = [variant.get("resolution") if isinstance(variant, dict) else None for variant in variants]
+        urls: list[str] = []
+        hashes: set[str] = set()
+        for binary in binaries:
+            if not isinstance(binary, dict) or binary.get("type") != "binary":
+                raise ManifestError(f"each variant of {key!r} must have a `binary` resolution", self.path, line)
+            url = binary.get("url")
+            if not isinstance(url, str) or not url:
+                raise ManifestError(f"binary resolution of {key!r} needs a `url` string", self.path, line)
+            if "integrity" not in binary:
+                raise ManifestError(f"binary resolution of {key!r} ({url}) has no `integrity`", self.path, line)
+            urls.append(url)
+            hashes |= sri_hashes(binary["integrity"], f"`integrity` of {key!r}", self.path, line)
+        folder = posixpath.commonprefix(urls).rpartition("/")[0] + "/"
+        where = folder if len(urls) > 1 and "://" in folder and folder.count("/") > 3 else urls[0]
+        return Source("url", url=where, hosts=frozenset(map(artifact_origin, urls))), frozenset(hashes), None
 
     def _flag(self, key: str, info: dict, line: int | None) -> str:
         """The scope the 5.x/6.x flags give: dev only, optional, or prod (``dev: false`` or no flag at all)."""
