@@ -476,3 +476,13 @@ def test_single_binary_runtime_and_bad_variants():
         "(https://nodejs.org/download/release/v26.7.0/node-v26.7.0-darwin-arm64.tar.gz) has no `integrity`", 17)
     assert _same_both_ways(text.replace("            type: binary\n", "            type: directory\n", 1)) == (
         "each variant of 'node@runtime:26.7.0' must have a `binary` resolution", 17)
+
+
+def test_env_document_split_counts_only_newlines():
+    text = (FIXTURES / "env-document.v9.yaml").read_text()
+    odd = text.replace("\npackages:\n", "\n# a line separator \u2028 in a comment\npackages:\n", 1)
+    from checker.manifests.pnpm_lock import split_documents
+
+    env, main = split_documents(odd)
+    assert env.count("\n") == 43 and main.count("\n") == odd.count("\n")
+    assert env.split("\n")[1] == "lockfileVersion: '9.0'" and main.split("\n")[44] == "lockfileVersion: '9.0'"

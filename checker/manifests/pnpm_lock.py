@@ -95,10 +95,10 @@ def split_documents(text: str) -> tuple[str | None, str]:
     separator = normalized.find(_DOCUMENT_SEPARATOR, len(_DOCUMENT_START))
     if separator == -1:
         return None, text  # no second document: pnpm reads no env document, YAML reads the one there is
-    lines = text.splitlines(keepends=True)
+    lines = text.split("\n")  # not splitlines(): git and YAML's line numbers count only \n
     env_lines = normalized.count("\n", 0, separator + 1)  # the leading ``---`` and the env document
-    env = "\n" + "".join(lines[1:env_lines])
-    main = "\n" * (env_lines + 1) + "".join(lines[env_lines + 1:])
+    env = "\n" + "\n".join(lines[1:env_lines]) + "\n"
+    main = "\n" * (env_lines + 1) + "\n".join(lines[env_lines + 1:])
     return env, main
 
 
