@@ -486,3 +486,8 @@ def test_env_document_split_counts_only_newlines():
     env, main = split_documents(odd)
     assert env.count("\n") == 43 and main.count("\n") == odd.count("\n")
     assert env.split("\n")[1] == "lockfileVersion: '9.0'" and main.split("\n")[44] == "lockfileVersion: '9.0'"
+
+
+def test_env_document_after_a_byte_order_mark():
+    text = (FIXTURES / "env-document.v9.yaml").read_text()
+    assert _same_both_ways("\ufeff" + text) == _same_both_ways(text)

@@ -89,6 +89,8 @@ def split_documents(text: str) -> tuple[str | None, str]:
     """(env document or None, regular lockfile) the way pnpm splits a pnpm-lock.yaml (``extractEnvDocument``,
     ``extractMainDocument``). Each is returned as the whole file's text with the other document's lines blanked,
     so that YAML's line numbers are the file's."""
+    if text.startswith("\ufeff"):
+        text = text[1:]  # pnpm strips a byte order mark before it looks for the env document
     normalized = text.replace("\r\n", "\n") if "\r" in text else text
     if not normalized.startswith(_DOCUMENT_START):
         return None, text
