@@ -143,8 +143,9 @@ class Problem(NamedTuple):
     that is not valid in its format): what, and where. Never skipped: the unreadable-manifest rule reports it.
 
     changed: the file, or a file its parse reads, differs between the revisions judged (or no base is compared:
-    ``check --all``). False only for a problem that was there before the change being judged (the collect stage
-    knows; a parser leaves the default)."""
+    ``check --all``). False for a problem that was there before the change being judged (the collect stage
+    knows), and for one a parser knows hides nothing from the judgment (it read the part as the tool does, so a
+    change there shows as a dependency's change: yarn.lock's conflicting repeated entries)."""
 
     message: str
     line: int | None = None

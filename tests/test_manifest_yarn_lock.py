@@ -672,3 +672,23 @@ def test_berry_builtin_patch_spelling_change_is_no_change():
     yarn3 = parse_lock(text, "yarn.lock", _reader(base))
     yarn4 = parse_lock(text.replace("#~builtin<", "#optional!builtin<"), "yarn.lock", _reader(base))
     assert diff_dependencies(yarn3.dependencies, yarn4.dependencies) == []
+
+
+def test_a_conflicting_repeat_added_by_a_pull_request_warns_and_its_change_needs_review(capsys, repo):
+    """Read as Yarn reads it, the repeat is what gets installed: the pull request shows that dependency's change
+    (another tarball), which needs review and is judged by every rule; the repeat itself warns, so that files
+    Dependabot wrote this way do not block every later update."""
+    import json
+
+    from checker.cli import main
+
+    entry = 'a@^1:\n  version "1.0.0"\n  resolved "https://registry.yarnpkg.com/a/-/a-1.0.0.tgz#{}"\n'
+    base = repo.commit("base", {"yarn.lock": CLASSIC_HEADER + entry.format("1" * 40)})
+    head = repo.commit("repeat", {"yarn.lock": CLASSIC_HEADER + entry.format("1" * 40) + "\n"
+                                  + entry.replace("registry.yarnpkg.com", "evil.example").format("2" * 40)})
+    code = main(["check", "-C", str(repo.path), "--base", base, "--head", head, "--offline", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [(c["name"], c["kind"], c["review"]) for c in doc["changes"]] == [("a", "source-changed", "required")]
+    assert {(f["rule"], f["level"]) for f in doc["findings"]} >= {("unreadable-manifest", "warn"),
+                                                                  ("registry-source", "block")}

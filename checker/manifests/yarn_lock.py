@@ -476,8 +476,13 @@ def _merge_duplicates(entries: list[_Entry], problems: list[Problem]) -> list[_E
     """The entries as Yarn 1 sees them when a descriptor is written in two entries (a hand merge, or Dependabot's
     updater, leaves such files; Yarn reads the lockfile into an object, so the later entry wins that descriptor).
     A later entry identical to the earlier one is merged into it (all its descriptors go to the earlier entry):
-    one dependency. A different one takes the descriptor, as in Yarn, and is a Problem at its line (lockgate cannot
-    tell which of the two the author meant); an entry left with no descriptor is gone, as in Yarn."""
+    one dependency. A different one takes the descriptor, as in Yarn, and is a Problem at its line (a reviewer
+    reading the first entry is misled); an entry left with no descriptor is gone, as in Yarn.
+
+    The Problem is reported at the ``unchanged`` level (warn), not as an unreadable change: the file is read as
+    Yarn reads it, so what is judged is what Yarn installs, and a conflicting entry added by a pull request shows
+    as that dependency's own change (another version, tarball or integrity), reviewed like any. Dependabot's
+    updater writes such files, and blocking every later update of them would teach people to wave lockgate by."""
     if len({key for entry in entries for key in entry.descriptors}) == sum(len(e.descriptors) for e in entries):
         return entries  # no descriptor written twice: the usual case, one pass
     owner: dict[str, int] = {}
@@ -490,7 +495,7 @@ def _merge_duplicates(entries: list[_Entry], problems: list[Problem]) -> list[_E
                 problems.append(Problem(
                     f"entry {key!r} is written twice with different contents (first at line "
                     f"{entries[earlier].line}{_difference(entries[earlier].fields, entry.fields)}): Yarn installs "
-                    "this one", entry.line))
+                    "this one", entry.line, changed=False))
             owner[key] = number if twin is None else twin  # an identical repeat is the earlier entry
     kept: dict[int, list[str]] = {}
     for key, number in owner.items():
