@@ -177,12 +177,12 @@ def test_v5_absolute_paths_and_name_fields():
 @pytest.mark.parametrize(
     "text, message, line",
     [
-        ("lockfileVersion: 4\n", "unsupported pnpm lockfileVersion 4; lockgate reads 5.x, 6.x and 9.0", 1),
-        ("lockfileVersion: '10.0'\n", "unsupported pnpm lockfileVersion '10.0'; lockgate reads 5.x, 6.x and 9.0", 1),
-        ("lockfileVersion: banana\n", "unsupported pnpm lockfileVersion 'banana'; lockgate reads 5.x, 6.x and 9.0", 1),
-        ("# pnpm\nlockfileVersion: '6.0-beta'\n", "unsupported pnpm lockfileVersion '6.0-beta'; lockgate reads 5.x, 6.x "
+        ("lockfileVersion: 4\n", "unsupported pnpm lockfileVersion 4; lockgate reads 5.x, 6.x, 7.0 and 9.0", 1),
+        ("lockfileVersion: '10.0'\n", "unsupported pnpm lockfileVersion '10.0'; lockgate reads 5.x, 6.x, 7.0 and 9.0", 1),
+        ("lockfileVersion: banana\n", "unsupported pnpm lockfileVersion 'banana'; lockgate reads 5.x, 6.x, 7.0 and 9.0", 1),
+        ("# pnpm\nlockfileVersion: '6.0-beta'\n", "unsupported pnpm lockfileVersion '6.0-beta'; lockgate reads 5.x, 6.x, 7.0 "
          "and 9.0", 2),
-        ("packages: {}\n", "missing lockfileVersion, expected a pnpm-lock.yaml of version 5.x, 6.x and 9.0", 1),
+        ("packages: {}\n", "missing lockfileVersion, expected a pnpm-lock.yaml of version 5.x, 6.x, 7.0 and 9.0", 1),
         ("- a\n- b\n", "expected a mapping with lockfileVersion at the top level, found a list", 1),
         ("lockfileVersion: '9.0'\npackages: [a]\n", "packages must be a mapping, found list", 2),
         ("lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: {integrity: sha512-!!}\n",
@@ -491,3 +491,30 @@ def test_env_document_split_counts_only_newlines():
 def test_env_document_after_a_byte_order_mark():
     text = (FIXTURES / "env-document.v9.yaml").read_text()
     assert _same_both_ways("\ufeff" + text) == _same_both_ways(text)
+
+
+def test_lockfile_version_7_of_pnpm_9_pre_releases():
+    """'7.0' (pnpm 9.0.0 pre-releases, in pnpm/pnpm's own history from February to April 2024, e.g. 8aca497525):
+    6.x's dependency paths (``/name@1.0.0(peer)``), 9.0's split into packages and snapshots; scopes come from the
+    snapshot graph as in 9.0, and every importer reference must have its entry."""
+    text = (
+        "lockfileVersion: '7.0'\n\nimporters:\n\n  .:\n    dependencies:\n      '@types/node':\n"
+        "        specifier: ^18.0.0\n        version: 18.19.21\n    devDependencies:\n      tempy:\n"
+        "        specifier: 1.0.1\n        version: 1.0.1(typanion@3.14.0)\n\npackages:\n\n"
+        "  /@types/node@18.19.21:\n    resolution: {integrity: sha512-AAAA}\n\n"
+        "  /undici-types@5.26.5:\n    resolution: {integrity: sha512-BBBB}\n\n"
+        "  /tempy@1.0.1:\n    resolution: {integrity: sha512-CCCC}\n\n"
+        "  /typanion@3.14.0:\n    resolution: {integrity: sha512-DDDD}\n\n"
+        "snapshots:\n\n  /@types/node@18.19.21:\n    dependencies:\n      undici-types: 5.26.5\n\n"
+        "  /undici-types@5.26.5: {}\n\n  /tempy@1.0.1(typanion@3.14.0):\n    dependencies:\n"
+        "      typanion: 3.14.0\n    dev: true\n\n  /typanion@3.14.0:\n    dev: true\n"
+    )
+    manifest = _same_both_ways(text)
+    assert [(d.name, d.version, d.scope, d.direct, d.line) for d in manifest.dependencies] == [
+        ("@types/node", "18.19.21", "prod", True, 17),
+        ("undici-types", "5.26.5", "prod", False, 20),
+        ("tempy", "1.0.1", "dev", True, 23),
+        ("typanion", "3.14.0", "dev", False, 26),
+    ]
+    missing = text.replace("  /tempy@1.0.1:\n    resolution: {integrity: sha512-CCCC}\n\n", "")
+    assert "has no entry in packages" in _error(missing).message

@@ -1,7 +1,7 @@
 """Parser for pnpm's lockfile, ``pnpm-lock.yaml`` (format "pnpm-lock", kind "lock").
 
-Versions. ``lockfileVersion`` 5.x (pnpm 5-7, including 7's ``5.4-inline-specifiers``), 6.x (pnpm 8) and 9.0
-(pnpm 9 and later). Any other version is an error: the layout of everything else hangs on it. The YAML is read by
+Versions. ``lockfileVersion`` 5.x (pnpm 5-7, including 7's ``5.4-inline-specifiers``), 6.x (pnpm 8), 7.0 (pnpm
+9's pre-releases: 6.x's dependency paths, 9.0's packages and snapshots) and 9.0 (pnpm 9 and later). Any other version is an error: the layout of everything else hangs on it. The YAML is read by
 ``lockyaml`` (a fast reader for pnpm's regular output, ruamel.yaml for anything else).
 
 Packages. Each entry of ``packages`` is a dependency. Its key is a dependency path whose shape depends on the
@@ -55,7 +55,7 @@ from checker.manifests.jslocks import Edge, git_ref, locate_url, scopes, split_d
 from checker.model import Dependency, Manifest, Reader, Source
 
 FORMAT = "pnpm-lock"
-SUPPORTED = "5.x, 6.x and 9.0"
+SUPPORTED = "5.x, 6.x, 7.0 and 9.0"
 _SCOPE_FIELDS = (("dependencies", "prod"), ("optionalDependencies", "optional"), ("devDependencies", "dev"))
 # The env document's importer fields: what pnpm installs to run itself. Walked as roots like prod dependencies
 # (so that every reference must have its entry), then every package of the document is scope "build".
@@ -122,7 +122,8 @@ def _read_document(text: str, path: str, fast: bool, *, env: bool) -> tuple[Depe
 
 
 def _major_version(data: dict, lines: dict, path: str) -> int:
-    """5, 6 or 9 from ``lockfileVersion`` (5.3 and '5.4-inline-specifiers' are 5; '6.0' is 6; '9.0' is 9)."""
+    """5, 6, 7 or 9 from ``lockfileVersion`` (5.3 and '5.4-inline-specifiers' are 5; '6.0' is 6; '7.0', written by
+    pnpm 9's pre-releases, is 7; '9.0' is 9)."""
     if "lockfileVersion" not in data:
         raise ManifestError(f"missing lockfileVersion, expected a pnpm-lock.yaml of version {SUPPORTED}", path,
                             1 if data else None)
@@ -134,7 +135,8 @@ def _major_version(data: dict, lines: dict, path: str) -> int:
         major = int(float(number))
     except ValueError:
         major = -1
-    if major not in (5, 6, 9) or (type(value) is str and "-" in text and not text.startswith("5.4-")):
+    if major not in (5, 6, 7, 9) or (major == 7 and text != "7.0") or (
+            type(value) is str and "-" in text and not text.startswith("5.4-")):
         raise ManifestError(f"unsupported pnpm lockfileVersion {value!r}; lockgate reads {SUPPORTED}", path, line)
     return major
 
@@ -162,6 +164,11 @@ class _Lockfile:
         self.fields = _ENV_FIELDS if env else _SCOPE_FIELDS
         self.lines = lines
         self.major = major
+        # '7.0' (pnpm 9's pre-releases, early 2024) spells dependency paths as 6.x does (``/name@1.0.0(peer)``) but
+        # splits packages and snapshots as 9.0 does: ``keys`` is the spelling, ``graph`` whether scopes come from
+        # walking the snapshots.
+        self.keys = 6 if major == 7 else major
+        self.graph = major in (7, 9)
         self.path = path
         self.catalogs = self._mapping(data.get("catalogs"), "catalogs", ("catalogs",))
         self._references_found: list | None = None
@@ -183,7 +190,7 @@ class _Lockfile:
             by_key[str(key)] = index
             by_key.setdefault(_strip_suffix(str(key)), index)
             flags.append((index, flag))
-        if self.major == 9:
+        if self.graph:
             self._scopes_from_snapshots(packages, by_key)
         else:
             for index, flag in _strongest(flags).items():
@@ -219,14 +226,14 @@ class _Lockfile:
         if not isinstance(version, str) or not version:
             raise ManifestError(f"cannot tell the version of {key!r} (no `version` field)", self.path, line)
         source, hashes, resolved = self._resolution(key, info.get("resolution"), line)
-        flag = "prod" if self.major == 9 else self._flag(key, info, line)  # 9.0 has no flags: the graph decides
+        flag = "prod" if self.graph else self._flag(key, info, line)  # 7.0 and 9.0: the graph decides
         return _Package(name, version, source, hashes, resolved, line), flag
 
     def _name_version(self, key: str) -> tuple[str | None, str | None]:
         """Name and version from a dependency path, or None for what the path does not say."""
-        if self.major == 5:
+        if self.keys == 5:
             return _v5_name_version(key)
-        if self.major == 6:
+        if self.keys == 6:
             if not key.startswith("/"):
                 return None, None
             key = key[1:]
@@ -313,7 +320,7 @@ class _Lockfile:
             for where, importer in importers.items():
                 found.append((str(where), self._mapping(importer, f"importer {where!r}", ("importers", where))))
             return found
-        if self.major == 9:
+        if self.graph:
             return []
         return [(".", self.data)]
 
@@ -361,7 +368,7 @@ class _Lockfile:
                 continue  # a workspace package: the project itself
             targets = self._resolve(name, reference, by_key)
             if not targets:
-                if self.major == 9:
+                if self.graph:
                     raise ManifestError(
                         f"importer {where!r} names {name} {reference}, which has no entry in packages "
                         "(a truncated or hand-edited lockfile?)", self.path, line,
@@ -378,8 +385,8 @@ class _Lockfile:
 
     def _resolve(self, name: str, reference: str, by_key: dict[str, int]) -> list[int]:
         """The packages an importer's reference points at (pnpm's ``refToRelative`` for each version)."""
-        candidates = [_dep_path(self.major, name, reference)]
-        if self.major != 9 and reference.startswith("file:./"):
+        candidates = [_dep_path(self.keys, name, reference)]
+        if self.keys != 9 and reference.startswith("file:./"):
             candidates.append("file:" + reference[len("file:./"):])
         for candidate in candidates:
             if candidate is None:
@@ -396,8 +403,8 @@ class _Lockfile:
     def _scopes_from_snapshots(self, packages: list[_Package], by_key: dict[str, int]) -> None:
         snapshots = self._mapping(self.data.get("snapshots"), "snapshots", ("snapshots",))
         if packages and "snapshots" not in self.data:
-            raise ManifestError("lockfileVersion 9.0 with packages but no snapshots (a truncated file?)", self.path,
-                                None)
+            raise ManifestError(f"lockfileVersion {self.data.get('lockfileVersion')} with packages but no snapshots "
+                                "(a truncated file?)", self.path, None)
         keys = [str(key) for key in snapshots]
         node_of = {key: number for number, key in enumerate(keys)}
         owner: list[int] = []
@@ -419,7 +426,7 @@ class _Lockfile:
             for field_name, optional in (("dependencies", False), ("optionalDependencies", True)):
                 table = self._mapping(snapshot.get(field_name), f"{field_name} of snapshot {key!r}", None)
                 for name, reference in table.items():
-                    target = node_of.get(_dep_path(9, str(name), str(reference)) or "")
+                    target = node_of.get(_dep_path(self.keys, str(name), str(reference)) or "")
                     if target is not None:
                         out.append((target, optional))
             edges.append(out)
@@ -427,7 +434,7 @@ class _Lockfile:
         for where, scope, name, reference, _, line in self._references():
             if reference.startswith("link:"):
                 continue
-            target = node_of.get(_dep_path(9, name, reference) or "")
+            target = node_of.get(_dep_path(self.keys, name, reference) or "")
             if target is None:
                 raise ManifestError(
                     f"importer {where!r} names {name} {reference}, which has no entry in snapshots "
