@@ -69,7 +69,7 @@ def _review_arguments(review) -> None:  # type: ignore[no-untyped-def]
     review.add_argument("to_version", metavar="TO", help="the version after the change (- for a removal)")
     review.add_argument("--kind", metavar="KIND",
                         help="the kind of change reviewed (inferred from FROM and TO; required when they are the same "
-                        "version: hashes-changed, source-changed or scope-changed)")
+                        "version: hashes-changed, source-changed, scope-changed, artifacts-added or integrity-upgraded)")
     review.add_argument("--reason", required=True, help="what was reviewed and why it is acceptable")
     review.add_argument("--reviewer", help="who reviewed it (default: git config github.user or user.name)")
     review.add_argument("--ledger", help="ledger file (default: the policy's review.ledger)")

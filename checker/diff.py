@@ -144,10 +144,29 @@ def _same_version_change(before: Dependency, after: Dependency) -> Change | None
     if before.source is not after.source and before.source != after.source:  # most share DEFAULT_SOURCE
         return Change("source-changed", before, after, "other")
     if before.hashes != after.hashes:
-        return Change("hashes-changed", before, after, "other")
+        kind = _hashes_kind(before, after)
+        # A quiet kind (more artifacts, a stronger digest) never hides a scope move made in the same edit.
+        if kind == "hashes-changed" or before.scope == after.scope:
+            return Change(kind, before, after, "other")
     if before.scope != after.scope:
         return Change("scope-changed", before, after, "other")
     return None
+
+
+def _hashes_kind(before: Dependency, after: Dependency) -> str:
+    """What other hashes of one version from one source mean (see checker.model.INFO_KINDS).
+
+    ``artifacts-added``: a Python registry version that keeps every hash it pinned and pins more (a lockfile
+    tool adding the wheels of new platforms). Hashes are a flat set of artifact digests in every Python lockfile,
+    so "before is a subset of after" says exactly that no pinned artifact changed or went away. Only a registry
+    version has several artifacts: a URL, git or path source is one file, and a second hash beside its first lets
+    whatever the URL serves next be installed. The new hashes are still judged (hash-mismatch asks the registry
+    whether it published them; registry-source judges the hosts, whose change is ``source-changed``).
+
+    ``hashes-changed``: anything else (a pinned artifact replaced or removed)."""
+    if after.ecosystem == "pypi" and after.source.kind == "registry" and before.hashes <= after.hashes:
+        return "artifacts-added"
+    return "hashes-changed"
 
 
 # Ecosystems whose versions are refs (a commit with a version comment, a tag, an image tag or digest): ordered by

@@ -11,13 +11,13 @@ import os
 from typing import Any, NamedTuple
 
 from checker.errors import PolicyError, UsageError
-from checker.model import CHANGE_KINDS, Change
+from checker.model import CHANGE_KINDS, INFO_KINDS, Change
 from checker.patterns import PackagePattern
 
 _ENTRY_KEYS = ("package", "from", "to", "kind", "reviewer", "date", "reason", "manifest")
 # Changes that keep the version: the version says nothing of what was reviewed (the new artifact, the new source,
 # the new scope), so only an entry recorded for that very kind of change, from that very version, covers one.
-SAME_VERSION_KINDS = ("hashes-changed", "source-changed", "scope-changed")
+SAME_VERSION_KINDS = ("hashes-changed", "source-changed", "scope-changed", *INFO_KINDS)
 
 
 class LedgerEntry(NamedTuple):

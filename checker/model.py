@@ -21,7 +21,13 @@ from typing import NamedTuple
 # command downloads and runs: name the URL) and ``git`` (a submodule: name the repository URL, version the commit).
 ECOSYSTEMS = ("pypi", "npm", "actions", "docker", "pre-commit", "git", "conda", "gem", "go", "cargo", "config", "url")
 SCOPES = ("prod", "dev", "optional", "build")
-CHANGE_KINDS = ("added", "removed", "upgraded", "downgraded", "source-changed", "hashes-changed", "scope-changed")
+CHANGE_KINDS = ("added", "removed", "upgraded", "downgraded", "source-changed", "hashes-changed", "scope-changed",
+                "artifacts-added", "integrity-upgraded")
+# Changes a package manager makes on its own that install nothing new: the same version with more of its registry
+# artifacts pinned (wheels for new platforms), or the same artifact pinned by a stronger digest (npm sha1 ->
+# sha512). Reported at info level and in no preset's ``review.required-for``; the rules still judge the dependency
+# (hash-mismatch compares the new hashes with the registry's).
+INFO_KINDS = ("artifacts-added", "integrity-upgraded")
 BUMPS = ("major", "minor", "patch", "other")
 LEVELS = ("off", "info", "warn", "block")
 LEVEL_RANK = {"off": 0, "info": 1, "warn": 2, "block": 3}

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from checker.errors import PolicyError, UsageError
-from checker.model import CHANGE_KINDS, ECOSYSTEMS, LEVELS
+from checker.model import CHANGE_KINDS, ECOSYSTEMS, INFO_KINDS, LEVELS
 from checker.patterns import PackagePattern
 from checker.policy.load import (
     DenyEntry,
@@ -111,7 +111,7 @@ def test_strict_preset_hardens_the_default() -> None:
     assert option(policy, "hash-pinning", "files-without-hashes") == "block"
     assert option(policy, "registry-source", "allow-path") == ()
     assert level(policy, "exception-expired") == "block"
-    assert policy.review.required_for == CHANGE_KINDS
+    assert policy.review.required_for == tuple(kind for kind in CHANGE_KINDS if kind not in INFO_KINDS)
     assert policy.review.ledger == ".github/lockgate-reviews.yml"  # inherited from default
 
 

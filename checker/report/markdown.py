@@ -46,7 +46,7 @@ from checker.report.risk import (
     source_tag,
     summarize,
 )
-from checker.report.text import short
+from checker.report.text import SAME_VERSION_SHOWN, short
 
 __all__ = ["COMMENT_LIMIT", "MARKER", "ReviewState", "PolicyView", "render", "render_comment"]
 
@@ -109,7 +109,7 @@ def _change_cell(row: ChangeRisk) -> str:
         cell = f"new {ARROW} {_version(change.after)}"
     elif change.kind == "removed":
         cell = f"{_version(change.before)} {ARROW} removed"
-    elif change.kind in ("hashes-changed", "source-changed") and change.before is not None and change.after is not None \
+    elif change.kind in SAME_VERSION_SHOWN and change.before is not None and change.after is not None \
             and change.before.display_version() == change.after.display_version() and change.before.label == change.after.label:
         cell = f"{_version(change.after)} ({escape.markdown(change.kind.replace('-', ' '))})"
     else:

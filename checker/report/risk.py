@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from checker.gitrefs import is_full_sha, repository_of, version_label
-from checker.model import UNKNOWN, Change, Facts, Finding, Report, ReviewStatus
+from checker.model import INFO_KINDS, UNKNOWN, Change, Facts, Finding, Report, ReviewStatus
 
 RISKS = ("high", "medium", "low", "none")
 RISK_RANK = {risk: rank for rank, risk in enumerate(RISKS)}
@@ -427,8 +427,8 @@ def _risk(change: Change, findings: list[Finding], status: str | None, hashes: s
         return "medium"
     if status is not None or hashes == "mismatch" or provenance.state == "downgrade":
         return "medium"
-    if change.kind == "removed" and not any(f.counts for f in findings):
-        return "none"
+    if change.kind in ("removed", *INFO_KINDS) and not any(f.counts for f in findings):
+        return "none"  # nothing new is installed
     return "low"
 
 

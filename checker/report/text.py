@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from checker.model import INFO_KINDS
 from checker.report.escape import terminal
 
 TYPE_CHECKING = False
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
     from checker.model import Change, Finding, Report, ReviewStatus
 
 _COLORS = {"block": "31", "warn": "33", "info": "36", "pass": "32", "dim": "2", "bold": "1"}
+# Kinds that keep the version: shown as the one version, not "1.0 -> 1.0".
+SAME_VERSION_SHOWN = ("hashes-changed", "source-changed", *INFO_KINDS)
 _VERDICT_WORDS = {"block": "BLOCKED", "warn": "PASSED WITH WARNINGS", "pass": "PASSED"}
 
 
@@ -43,7 +46,7 @@ def describe_change(change: Change) -> str:
         text = f"{name} {after}"
     elif change.kind == "removed":
         text = f"{name} {before}"
-    elif change.kind in ("hashes-changed", "source-changed") and before == after:
+    elif change.kind in SAME_VERSION_SHOWN and before == after:
         text = f"{name} {after}"
     else:
         text = f"{name} {before} -> {after}"
@@ -139,7 +142,8 @@ def render(report: Report, color: bool = False, *, now: dt.datetime | None = Non
         for i in manifests.get(path, []):
             change, status = report.changes[i], report.reviews[i]
             worst = max((f for f in by_change[i] if f.counts), key=lambda f: ("info", "warn", "block").index(f.level), default=None)
-            mark = paint(worst.level, "x" if worst.level == "block" else "!") if worst else paint("pass", "+")
+            mark = paint(worst.level, "x" if worst.level == "block" else "!") if worst \
+                else paint("info", "i") if change.kind in INFO_KINDS else paint("pass", "+")
             review = _review_word(status, paint)
             out.append(f"  {mark} {change.kind:<14} {describe_change(change)}" + (f"   {review}" if review else ""))
             if i in registry:

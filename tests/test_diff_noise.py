@@ -1,0 +1,202 @@
+"""Noise that is not risk (issue 17): changes a package manager makes on its own that need no review, each beside
+the ways an attacker could try to hide a real change behind the quieter kind (checker/diff.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checker.diff import diff_dependencies
+from checker.model import Change, Dependency, Facts, Manifest, Source
+from checker.policy.engine import judge
+from checker.policy.load import load_policy
+
+TODAY = dt.date(2026, 12, 7)
+WHEEL_LINUX = "sha256:" + "1" * 64
+WHEEL_MAC = "sha256:" + "2" * 64
+SDIST = "sha256:" + "3" * 64
+EVIL = "sha256:" + "e" * 64
+PYPI_FILES = "https://files.pythonhosted.org"
+
+
+def pypi(version: str = "2.32.3", *hashes: str, source: Source = Source(hosts=frozenset({PYPI_FILES})),
+         scope: str = "prod", manifest: str = "uv.lock", name: str = "requests") -> Dependency:
+    return Dependency("pypi", name, version, f"=={version}", source=source, hashes=frozenset(hashes), scope=scope,
+                      manifest=manifest, line=7)
+
+
+def kinds(changes: list[Change]) -> list[tuple[str, str]]:
+    return [(c.kind, c.name) for c in changes]
+
+
+def one_kind(before: Dependency, after: Dependency) -> str:
+    [change] = diff_dependencies([before], [after])
+    return change.kind
+
+
+def judged(change: Change, fact: Facts | None = None, preset: str = "default") -> tuple[str, list[tuple[str, str]]]:
+    """(review state, [(rule, level)]) of one change under a preset, with the registry's facts when given."""
+    dep = change.dependency
+    head = [Manifest(dep.manifest, "uv-lock", dep.ecosystem, (dep,))]
+    policy = load_policy(f"extends: {preset}\nrules:\n  release-age: off\n  provenance-downgrade: off\n",
+                         ".github/lockgate.yml", lambda p: None)
+    facts = {(dep.ecosystem, dep.name, dep.version or ""): fact} if fact is not None else {}
+    result = judge([change], [], head, policy, today=TODAY, facts=facts)
+    return result.reviews[0].state, [(f.rule, f.level) for f in result.findings if f.counts]
+
+
+def published(*hashes: str, name: str = "requests", version: str = "2.32.3", ecosystem: str = "pypi") -> Facts:
+    return Facts(ecosystem, name, version, exists=True, yanked=False, hashes=frozenset(hashes),
+                 provenance=None, registry="https://pypi.org/simple")
+
+
+# --- 1. artifacts added to the same version ------------------------------------------------------------------------
+
+
+def test_wheels_for_new_platforms_are_artifacts_added_and_need_no_review() -> None:
+    before, after = pypi("2.32.3", WHEEL_LINUX, SDIST), pypi("2.32.3", WHEEL_LINUX, SDIST, WHEEL_MAC)
+    [change] = diff_dependencies([before], [after])
+    assert (change.kind, change.bump) == ("artifacts-added", "other")
+    assert judged(change, published(WHEEL_LINUX, WHEEL_MAC, SDIST)) == ("not-required", [])
+    assert judged(change, published(WHEEL_LINUX, WHEEL_MAC, SDIST), "strict")[0] == "not-required"
+    # a version that had no hash pinned at all and now has some: pins were only added
+    assert one_kind(pypi("2.32.3"), after) == "artifacts-added"
+
+
+def test_a_replaced_or_removed_artifact_hash_stays_hashes_changed() -> None:
+    before = pypi("2.32.3", WHEEL_LINUX, SDIST)
+    # attacker: swap the hash of a pinned wheel for the hash of a tampered one
+    assert one_kind(before, pypi("2.32.3", EVIL, SDIST)) == "hashes-changed"
+    # attacker: swap one and add another, so that the set grows
+    assert one_kind(before, pypi("2.32.3", EVIL, SDIST, WHEEL_MAC)) == "hashes-changed"
+    # a pinned artifact disappeared (the sdist is no longer pinned: the installer may take something else)
+    assert one_kind(before, pypi("2.32.3", WHEEL_LINUX)) == "hashes-changed"
+    # every pin dropped
+    assert one_kind(before, pypi("2.32.3")) == "hashes-changed"
+    assert judged(Change("hashes-changed", before, pypi("2.32.3", EVIL, SDIST), "other"),
+                  published(WHEEL_LINUX, SDIST))[0] == "required"
+
+
+def test_an_added_artifact_the_registry_never_published_is_still_hash_mismatch() -> None:
+    """attacker: add the hash of a tampered wheel beside the genuine ones (pip accepts any pinned hash): the quiet
+    kind needs no review, so the registry's published hashes must judge the head dependency."""
+    before, after = pypi("2.32.3", WHEEL_LINUX, SDIST), pypi("2.32.3", WHEEL_LINUX, SDIST, EVIL)
+    [change] = diff_dependencies([before], [after])
+    assert change.kind == "artifacts-added"
+    state, findings = judged(change, published(WHEEL_LINUX, SDIST, WHEEL_MAC))
+    assert (state, findings) == ("not-required", [("hash-mismatch", "block")])
+    # offline: the added hash cannot be checked, which is a finding at on-unknown, never a silent pass
+    offline = Facts("pypi", "requests", "2.32.3", reason="offline")
+    assert ("hash-mismatch", "warn") in judged(change, offline)[1]
+
+
+def test_an_added_artifact_from_a_new_host_stays_source_changed() -> None:
+    """attacker: add a wheel downloaded from a host of their own (uv.lock and pylock.toml record each file's URL)."""
+    before = pypi("2.32.3", WHEEL_LINUX)
+    after = pypi("2.32.3", WHEEL_LINUX, EVIL, source=Source(hosts=frozenset({PYPI_FILES, "https://evil.example"})))
+    assert one_kind(before, after) == "source-changed"
+    # and another index for the same version, with an added hash
+    assert one_kind(before, pypi("2.32.3", WHEEL_LINUX, EVIL,
+                                 source=Source(url="https://evil.example/simple", hosts=frozenset({PYPI_FILES})))) \
+        == "source-changed"
+
+
+def test_added_artifacts_do_not_hide_a_scope_move() -> None:
+    """attacker: move a dev-only package into production and add a wheel in the same edit."""
+    before = pypi("2.32.3", WHEEL_LINUX, scope="dev")
+    assert one_kind(before, pypi("2.32.3", WHEEL_LINUX, WHEEL_MAC, scope="prod")) == "scope-changed"
+
+
+def test_added_hashes_of_a_url_git_or_path_source_stay_hashes_changed() -> None:
+    """A URL pins one file: a second hash beside the first lets whatever the URL serves next be installed (the
+    attacker changes the file behind the URL and adds its hash). Only a registry version has several artifacts."""
+    url = Source("url", "https://example.com/requests-2.32.3-py3-none-any.whl")
+    assert one_kind(pypi("2.32.3", WHEEL_LINUX, source=url), pypi("2.32.3", WHEEL_LINUX, EVIL, source=url)) \
+        == "hashes-changed"
+    path = Source("path", "./vendor/requests")
+    assert one_kind(pypi("2.32.3", WHEEL_LINUX, source=path), pypi("2.32.3", WHEEL_LINUX, EVIL, source=path)) \
+        == "hashes-changed"
+    git = Source("git", "https://github.com/psf/requests", commit="a" * 40)
+    assert one_kind(pypi("2.32.3", source=git), pypi("2.32.3", EVIL, source=git)) == "hashes-changed"
+
+
+def test_added_hashes_outside_python_registries_stay_hashes_changed() -> None:
+    """An npm package with a patch hash added (a new patch applied to it), a Docker digest, a setting's file hash:
+    one hash is one artifact, and another one added is a different thing installed."""
+    patch = "patch-sha256:" + "c" * 64
+    npm = Dependency("npm", "express", "4.18.1", hashes=frozenset({"sha512:" + "a" * 128}), manifest="package-lock.json")
+    assert one_kind(npm, npm._replace(hashes=npm.hashes | {patch})) == "hashes-changed"
+
+
+def _lock_texts(fmt: str, wheels: list[tuple[str, str]]) -> str:
+    """A one-package lockfile of ``fmt`` pinning ``wheels`` ((file name, hex)) of idna 3.7, as each tool writes it."""
+    if fmt == "uv.lock":
+        files = ",\n".join(f'    {{ url = "https://files.pythonhosted.org/packages/{n}", hash = "sha256:{h}", size = 1 }}'
+                           for n, h in wheels)
+        return ('version = 1\nrequires-python = ">=3.12"\n\n[[package]]\nname = "idna"\nversion = "3.7"\n'
+                'source = { registry = "https://pypi.org/simple" }\nwheels = [\n' + files + "\n]\n")
+    if fmt == "poetry.lock":
+        files = ",\n".join(f'    {{file = "{n}", hash = "sha256:{h}"}}' for n, h in wheels)
+        return ('[[package]]\nname = "idna"\nversion = "3.7"\ndescription = ""\noptional = false\n'
+                'python-versions = ">=3.5"\nfiles = [\n' + files + '\n]\n\n[metadata]\nlock-version = "2.0"\n'
+                'python-versions = "^3.12"\ncontent-hash = "' + "0" * 64 + '"\n')
+    if fmt == "pylock.toml":
+        files = ",\n".join(f'    {{ name = "{n}", url = "https://files.pythonhosted.org/packages/{n}", '
+                           f'hashes = {{ sha256 = "{h}" }} }}' for n, h in wheels)
+        return ('lock-version = "1.0"\ncreated-by = "uv"\n\n[[packages]]\nname = "idna"\nversion = "3.7"\n'
+                'index = "https://pypi.org/simple"\nwheels = [\n' + files + "\n]\n")
+    assert fmt == "Pipfile.lock"
+    import json
+
+    return json.dumps({"_meta": {"hash": {"sha256": "0" * 64}, "pipfile-spec": 6, "requires": {},
+                                 "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": True}]},
+                       "default": {"idna": {"hashes": [f"sha256:{h}" for _, h in wheels], "index": "pypi",
+                                            "version": "==3.7"}},
+                       "develop": {}}, indent=4)
+
+
+def _parsed_changes(fmt: str, before: list[tuple[str, str]], after: list[tuple[str, str]]) -> list[Change]:
+    from checker.manifests import pipfile_lock, poetry_lock, pylock, uv_lock
+
+    module = {"uv.lock": uv_lock, "poetry.lock": poetry_lock, "pylock.toml": pylock, "Pipfile.lock": pipfile_lock}[fmt]
+    base = module.parse(_lock_texts(fmt, before), fmt, lambda p: None)
+    head = module.parse(_lock_texts(fmt, after), fmt, lambda p: None)
+    return diff_dependencies(base.dependencies, head.dependencies)
+
+
+LINUX = ("idna-3.7-cp312-manylinux_x86_64.whl", "1" * 64)
+MAC = ("idna-3.7-cp312-macosx_11_0_arm64.whl", "2" * 64)
+TAMPERED_LINUX = ("idna-3.7-cp312-manylinux_x86_64.whl", "e" * 64)
+
+
+def test_each_python_lockfile_a_new_platform_wheel_is_artifacts_added() -> None:
+    for fmt in ("uv.lock", "poetry.lock", "pylock.toml", "Pipfile.lock"):
+        assert kinds(_parsed_changes(fmt, [LINUX], [LINUX, MAC])) == [("artifacts-added", "idna")], fmt
+        # the same file name with another hash (a republished wheel), and a wheel that went away
+        assert kinds(_parsed_changes(fmt, [LINUX], [TAMPERED_LINUX, MAC])) == [("hashes-changed", "idna")], fmt
+        assert kinds(_parsed_changes(fmt, [LINUX, MAC], [MAC])) == [("hashes-changed", "idna")], fmt
+
+
+def test_each_python_lockfile_a_wheel_from_another_host_is_source_changed() -> None:
+    """uv.lock and pylock.toml name each file's URL: a wheel added from a host of the attacker's is a new source."""
+    for fmt in ("uv.lock", "pylock.toml"):
+        text = _lock_texts(fmt, [LINUX, MAC]).replace(
+            f"https://files.pythonhosted.org/packages/{MAC[0]}", f"https://evil.example/{MAC[0]}")
+        from checker.manifests import pylock, uv_lock
+
+        module = uv_lock if fmt == "uv.lock" else pylock
+        base = module.parse(_lock_texts(fmt, [LINUX]), fmt, lambda p: None)
+        head = module.parse(text, fmt, lambda p: None)
+        assert kinds(diff_dependencies(base.dependencies, head.dependencies)) == [("source-changed", "idna")], fmt
+
+
+def test_reports_show_an_info_kind_as_one_version_needing_no_review() -> None:
+    from checker.model import Report, ReviewStatus
+    from checker.report import markdown, text
+
+    before, after = pypi("2.32.3", WHEEL_LINUX), pypi("2.32.3", WHEEL_LINUX, WHEEL_MAC)
+    [change] = diff_dependencies([before], [after])
+    report = Report("base", "head", (change,), (), (ReviewStatus("not-required"),), "pass")
+    rendered = text.render(report)
+    assert "  i artifacts-added requests 2.32.3\n" in rendered
+    comment = markdown.render(report)
+    assert "<code>2\\.32\\.3</code> (artifacts added)" in comment and "\u26aa none" in comment
