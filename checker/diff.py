@@ -163,10 +163,30 @@ def _hashes_kind(before: Dependency, after: Dependency) -> str:
     whatever the URL serves next be installed. The new hashes are still judged (hash-mismatch asks the registry
     whether it published them; registry-source judges the hosts, whose change is ``source-changed``).
 
+    ``integrity-upgraded``: an npm registry version fetched from the same ``resolved`` tarball whose sha1
+    integrity is replaced or joined by a stronger digest (old lockfiles rewritten by a newer npm or Yarn). A sha1 and
+    a sha512 of one tarball cannot be compared here, so the new digest is trusted to no one: hash-mismatch compares
+    it with the registry's. Any sha1 added or replaced, a weaker digest, another sha512, or no digest before, is
+    not an upgrade.
+
     ``hashes-changed``: anything else (a pinned artifact replaced or removed)."""
-    if after.ecosystem == "pypi" and after.source.kind == "registry" and before.hashes <= after.hashes:
-        return "artifacts-added"
+    if after.source.kind == "registry":
+        if after.ecosystem == "pypi" and before.hashes <= after.hashes:
+            return "artifacts-added"
+        if after.ecosystem == "npm" and before.resolved == after.resolved and _integrity_upgrade(before, after):
+            return "integrity-upgraded"
     return "hashes-changed"
+
+
+_STRONGER_THAN_SHA1 = frozenset({"sha256", "sha384", "sha512"})
+
+
+def _integrity_upgrade(before: Dependency, after: Dependency) -> bool:
+    """Every digest pinned before is a sha1, and every digest added is a stronger one (``algo:hex`` entries)."""
+    added = after.hashes - before.hashes
+    return bool(before.hashes) and bool(added) \
+        and all(entry.partition(":")[0] == "sha1" for entry in before.hashes) \
+        and all(entry.partition(":")[0] in _STRONGER_THAN_SHA1 for entry in added)
 
 
 # Ecosystems whose versions are refs (a commit with a version comment, a tag, an image tag or digest): ordered by
