@@ -80,12 +80,44 @@ def diff_dependencies(before: Sequence[Dependency], after: Sequence[Dependency])
     changes: list[Change] = []
     for key in sorted(keys):
         changes.extend(_diff_one_name(old.get(key, []), new.get(key, [])))
+    cache_keys = old_last.get(_CACHE_KEY), new_last.get(_CACHE_KEY)
+    if cache_keys[0] is not None and cache_keys[1] is not None and cache_keys[0].version != cache_keys[1].version:
+        changes = [c for c in changes if not _rekeyed(c, cache_keys[0].version, cache_keys[1].version)]
     return changes
 
 
 # Specifiers that admit any version: no version at all, whichever way it is written (Pipfile.lock's ``"*"`` for a
 # path or editable entry, npm's ``*``, nothing).
 _ANY_VERSION = frozenset({"", "*"})
+
+
+# Yarn Berry's ``__metadata.cacheKey`` (checker/manifests/yarn_lock.py): part of every checksum of the lockfile.
+_CACHE_KEY = ("config", "yarn.cacheKey")
+_BERRY = "yarn-berry:"
+
+
+def _rekeyed(change: Change, old_key: str | None, new_key: str | None) -> bool:
+    """Whether ``change`` is only Yarn recomputing a checksum under a new cache key, which the one change of
+    ``yarn.cacheKey`` reports (and which is reviewed like any setting): the same version, source, tarball and
+    scope, exactly one Berry checksum on each side, each carrying its side's key where Yarn writes it
+    (``10c0/<hex>``; Yarn 2 and 3 write bare hex), and every other hash unchanged. A checksum added, dropped or
+    written under another key, and any other change, are still reported."""
+    before, after = change.before, change.after
+    if change.kind != "hashes-changed" or before is None or after is None or before.scope != after.scope \
+            or before.resolved != after.resolved:
+        return False
+    old = [h for h in before.hashes if h.startswith(_BERRY)]
+    new = [h for h in after.hashes if h.startswith(_BERRY)]
+    if len(old) != 1 or len(new) != 1 or before.hashes - {old[0]} != after.hashes - {new[0]}:
+        return False
+    return _keyed_by(old[0], old_key) and _keyed_by(new[0], new_key)
+
+
+def _keyed_by(checksum: str, key: str | None) -> bool:
+    """Yarn 4 writes ``<cacheKey>/<hex>`` (keys such as ``10c0``); Yarn 2 and 3, whose keys are plain numbers,
+    write bare hex."""
+    prefix, slash, _ = checksum[len(_BERRY):].rpartition("/")
+    return prefix == key if slash else key is not None and key.isdigit()
 
 
 def _identity(dep: Dependency) -> str:

@@ -41,7 +41,9 @@ def _manifest(fmt, packages):  # type: ignore[no-untyped-def]
     assert list(files) == [fmt.path]
     found = format_for(fmt.path)
     assert found is not None, fmt.path
-    return found.parse(files[fmt.path], fmt.path, files.get)
+    manifest = found.parse(files[fmt.path], fmt.path, files.get)
+    # the packages only: a Berry lockfile's cacheKey is a setting of its own (yarn.cacheKey)
+    return manifest._replace(dependencies=tuple(d for d in manifest.dependencies if d.ecosystem == fmt.ecosystem))
 
 
 @pytest.mark.parametrize("name", FORMAT_NAMES)

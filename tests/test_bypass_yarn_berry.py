@@ -26,7 +26,8 @@ __metadata:
 
 def test_the_locator_decides_the_version_and_a_contradicting_label_is_a_problem():
     manifest = parse_lock(berry("4.17.21", "lodash@npm:4.17.20"), "yarn.lock", lambda path: None)
-    [dep] = manifest.dependencies
+    [dep, cache_key] = manifest.dependencies
+    assert (cache_key.name, cache_key.version) == ("yarn.cacheKey", "10c0")
     assert (dep.name, dep.version) == ("lodash", "4.17.20")
     [problem] = manifest.problems
     assert problem.line == 6 and "resolution 'lodash@npm:4.17.20' is what Yarn fetches (4.17.20)" in problem.message
@@ -72,9 +73,10 @@ def test_berry_packages_come_from_the_registry_yarnrc_configures():
     files = {".yarnrc.yml": "npmRegistryServer: https://npm.corp.example\n",
              "web/.yarnrc.yml": "npmScopes:\n  acme:\n    npmRegistryServer: https://npm.acme.example\n"}
     manifest = parse_lock(lock, "web/yarn.lock", files.get)
-    sources = {dep.name: dep.source.url for dep in manifest.dependencies}
+    sources = {dep.name: dep.source.url for dep in manifest.dependencies if dep.ecosystem == "npm"}
     assert sources == {"lodash": "https://npm.corp.example", "@acme/ui": "https://npm.acme.example"}
-    assert {dep.name: dep.source.url for dep in parse_lock(lock, "yarn.lock", lambda p: None).dependencies} == {
+    assert {dep.name: dep.source.url for dep in parse_lock(lock, "yarn.lock", lambda p: None).dependencies
+            if dep.ecosystem == "npm"} == {
         "lodash": None, "@acme/ui": None}
 
 

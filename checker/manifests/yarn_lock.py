@@ -22,7 +22,8 @@ Speed. Yarn 1 writes nearly every entry in one canonical shape (key line, ``vers
 entry, and hands anything else to the line-by-line reader, which gives the same entries (and the errors). The tests
 check the two against each other on the corpus, the fixtures and seeded random edits.
 
-Berry. YAML (read by ``lockyaml``); each entry has ``version``, ``resolution`` (the locator: ``name@npm:1.2.3``,
+Berry. YAML (read by ``lockyaml``); ``__metadata.cacheKey`` is the setting ``yarn.cacheKey`` (part of every
+checksum: the diff reports its change once, not every checksum's). Each entry has ``version``, ``resolution`` (the locator: ``name@npm:1.2.3``,
 ``name@workspace:path``, ``name@patch:inner#patch``, ``name@portal:``/``link:``/``file:``/``exec:`` paths, git
 URLs with ``#commit=<sha>``, tarball URLs) and ``checksum``. Workspace members are the project itself, not
 dependencies. Patch entries that apply one of Yarn's built-in compatibility patches (``builtin<compat/...>``, in
@@ -68,6 +69,7 @@ from checker.manifests.jslocks import (
     sri_hashes,
 )
 from checker.manifests.npm_common import is_git_url
+from checker.manifests.settings import setting
 from checker.model import DEFAULT_SOURCE as _DEFAULT_SOURCE
 from checker.model import Dependency, Manifest, Problem, Reader, Source
 from checker.npm_tarball import parse_tarball_url
@@ -679,7 +681,7 @@ class _Berry:
         data, lines = document.data, document.lines
         if not isinstance(data, dict):
             raise ManifestError("expected a mapping of entries at the top level", self.path)
-        self._check_metadata(data, lines)
+        cache_key = self._check_metadata(data, lines)
         entries = []
         for key, fields in data.items():
             if key == "__metadata":
@@ -697,9 +699,13 @@ class _Berry:
         for entry, package in zip(entries, packages):
             package.edges = self._edges(entry, index)
         roots = self._roots(entries, index)
-        return _finish(packages, roots)
+        return _finish(packages, roots) + cache_key
 
-    def _check_metadata(self, data: dict, lines: dict) -> None:
+    def _check_metadata(self, data: dict, lines: dict) -> tuple[Dependency, ...]:
+        """Refuse a version lockgate cannot read; return ``__metadata.cacheKey`` as the setting ``yarn.cacheKey``.
+
+        The cache key is part of every checksum (the archive Yarn caches depends on it): when it changes, every
+        checksum does, and the diff reports the one setting instead (checker/diff.py)."""
         supported = f"{BERRY_VERSIONS[0]} to {BERRY_VERSIONS[-1]}"
         metadata = data.get("__metadata")
         line = lines.get(("__metadata",))
@@ -711,6 +717,13 @@ class _Berry:
                 f"unsupported yarn.lock __metadata version {version!r}; lockgate reads Berry lockfiles of version "
                 f"{supported} and classic v1", self.path, _metadata_version_line(self.text) or line,
             )
+        cache_key = metadata.get("cacheKey")
+        if cache_key is None:
+            return ()
+        if type(cache_key) not in (str, int) or cache_key == "":
+            raise ManifestError("`__metadata.cacheKey` must be a string or a number", self.path, line)
+        key_line = _metadata_key_line(self.text, line, "cacheKey")
+        return (setting("yarn.cacheKey", str(cache_key), self.path, key_line),)
 
     def _source_of(self, name: str) -> Source:
         """The registry an ``npm:`` resolution of ``name`` comes from: its scope's, else the default."""
@@ -856,6 +869,19 @@ def _locator_version(reference: str) -> str | None:
     if reference.startswith("patch:"):
         inner = split_descriptor(_patch(reference)[0])[1]
         return _locator_version(inner) if inner.startswith("npm:") else None
+    return None
+
+
+def _metadata_key_line(text: str, metadata_line: int | None, key: str) -> int | None:
+    """The line of ``key:`` among the indented lines under ``__metadata`` (at ``metadata_line``)."""
+    if metadata_line is None:
+        return None
+    rows = text.split("\n", metadata_line + 8)[metadata_line:metadata_line + 8]  # __metadata holds two or three keys
+    for number, row in enumerate(rows, metadata_line + 1):
+        if not row.startswith((" ", "\t")):
+            return None
+        if row.lstrip().startswith(f"{key}:"):
+            return number
     return None
 
 
