@@ -4,7 +4,9 @@ Manifests are paired by path; dependencies by (ecosystem, canonical name) within
 present in several manifests is reported once per manifest. A manifest that could not be read on the head side
 gives no change (its content is unknown; the unreadable-manifest rule reports it); one that could not be read on
 the base side has no dependencies there, so everything it lists now is added. The same package at several versions in one
-lockfile is several entries: equal versions pair first, the rest pair by closeness.
+lockfile is several entries: equal versions pair first, the rest pair by closeness. Several occurrences of one
+reference in one file (two stages ``FROM python:3.12``) are one: removing or adding an occurrence while another
+remains is no change.
 """
 
 from __future__ import annotations
@@ -128,7 +130,31 @@ def _identity(dep: Dependency) -> str:
     return "spec:" if dep.specifier.strip() in _ANY_VERSION else f"spec:{dep.specifier}"
 
 
+def _occurrence(dep: Dependency) -> tuple:
+    """An entry without where it is written (its line and version comment): two occurrences of one reference in a
+    file (two ``FROM python:3.12`` stages, a ``uses:`` in two jobs, a package locked twice alike) are the same
+    thing installed; anything that tells them apart otherwise (tarball URL, scope, hashes, markers) keeps them
+    apart, so that an added copy that differs is reported and judged."""
+    return dep[:_LINE] + dep[_LABEL + 1:]
+
+
+_LINE, _LABEL = Dependency._fields.index("line"), Dependency._fields.index("label")
+assert _LABEL == _LINE + 1, "_occurrence expects line and label in a row"
+
+
+def _distinct(deps: list[Dependency]) -> list[Dependency]:
+    """The first of each occurrence (see _occurrence), in order."""
+    if len(deps) < 2:
+        return deps
+    seen: dict[tuple, Dependency] = {}
+    for dep in deps:
+        seen.setdefault(_occurrence(dep), dep)
+    return list(seen.values()) if len(seen) < len(deps) else deps
+
+
 def _diff_one_name(old: list[Dependency], new: list[Dependency]) -> list[Change]:
+    # A reference kept in one place and removed (or added) in another is no change of what is installed.
+    old, new = _distinct(old), _distinct(new)
     if len(old) == 1 and len(new) == 1:
         # The usual case, one entry on each side: the general pairing below gives the same answer, slower.
         before, after = old[0], new[0]

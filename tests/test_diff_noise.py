@@ -368,3 +368,64 @@ def test_a_new_cache_key_does_not_hide_other_changes() -> None:
     before = before.replace(f"  checksum: ab02{'8'.ljust(124, '0')}\n", "")
     assert sorted((c.kind, c.name) for c in _berry_changes(before, after)) == [
         ("hashes-changed", "chalk"), ("source-changed", "yarn.cacheKey")]
+
+
+# --- 4. several occurrences of one reference in one file -----------------------------------------------------------
+
+
+def _file_changes(path: str, before: str, after: str) -> list[tuple[str, str, str | None]]:
+    from checker.manifests import format_for
+
+    fmt = format_for(path)
+    assert fmt is not None
+    base, head = (fmt.parse(text, path, lambda p: None) for text in (before, after))
+    return [(c.kind, c.name, c.dependency.display_version()) for c in
+            diff_dependencies(base.dependencies, head.dependencies)]
+
+
+STAGES = "FROM python:3.14.5-slim-trixie AS build\nRUN true\nFROM python:3.14.5-slim-trixie\nCMD [\"x\"]\n"
+STEPS = ("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+         "      - run: make\n      - uses: actions/checkout@v4\n")
+
+
+def test_removing_one_of_two_occurrences_of_a_reference_is_no_change() -> None:
+    assert _file_changes("Dockerfile", STAGES, "FROM python:3.14.5-slim-trixie\nCMD [\"x\"]\n") == []
+    one_step = STEPS.replace("      - uses: actions/checkout@v4\n", "", 1)
+    assert _file_changes(".github/workflows/ci.yml", STEPS, one_step) == []
+
+
+def test_an_occurrence_added_elsewhere_in_the_file_is_no_new_dependency() -> None:
+    assert _file_changes("Dockerfile", "FROM python:3.14.5-slim-trixie\nCMD [\"x\"]\n", STAGES) == []
+    three = STEPS + "      - uses: actions/checkout@v4\n"
+    assert _file_changes(".github/workflows/ci.yml", STEPS, three) == []
+
+
+def test_a_new_reference_beside_a_kept_one_is_still_reported() -> None:
+    """attacker: keep the reviewed reference in one place and add another tag, digest, ref or image elsewhere."""
+    assert _file_changes("Dockerfile", STAGES, STAGES.replace("FROM python:3.14.5-slim-trixie\n",
+                                                              "FROM python:3.14.6-slim-trixie\n")) == [
+        ("added", "python", "3.14.6-slim-trixie")]
+    assert _file_changes("Dockerfile", STAGES, STAGES + "FROM evil/python:3.14.5-slim-trixie\n") == [
+        ("added", "evil/python", "3.14.5-slim-trixie")]
+    digest = "sha256:" + "a" * 64
+    assert _file_changes("Dockerfile", STAGES, STAGES.replace("FROM python:3.14.5-slim-trixie\n",
+                                                              f"FROM python:3.14.5-slim-trixie@{digest}\n")) == [
+        ("added", "python", f"3.14.5-slim-trixie@{digest}")]
+    assert _file_changes(".github/workflows/ci.yml", STEPS, STEPS.replace(
+        "make\n      - uses: actions/checkout@v4", "make\n      - uses: actions/checkout@main")) == [
+        ("added", "actions/checkout", "main")]
+    # both occurrences move: one change, not an upgrade and a removal
+    assert _file_changes("Dockerfile", STAGES, STAGES.replace("3.14.5", "3.14.6")) == [
+        ("upgraded", "python", "3.14.6-slim-trixie")]
+
+
+def test_occurrences_that_differ_in_what_is_installed_are_not_merged() -> None:
+    """attacker: add a second copy of a locked package that differs only in its tarball URL (lockfile injection,
+    which registry-source judges) or in its scope: it is reported, so that the rules see it."""
+    lodash = Dependency("npm", "lodash", "4.17.21", hashes=frozenset({"sha512:" + "a" * 128}),
+                        manifest="package-lock.json", resolved="https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz")
+    evil = lodash._replace(resolved="https://registry.npmjs.org/evil/-/evil-1.0.0.tgz", line=40)
+    assert kinds(diff_dependencies([lodash], [lodash, evil])) == [("added", "lodash")]
+    assert kinds(diff_dependencies([lodash], [lodash, lodash._replace(scope="dev", line=40)])) == [("added", "lodash")]
+    # the same copy twice is one
+    assert diff_dependencies([lodash], [lodash, lodash._replace(line=40, direct=True)]) == []
