@@ -429,3 +429,88 @@ def test_occurrences_that_differ_in_what_is_installed_are_not_merged() -> None:
     assert kinds(diff_dependencies([lodash], [lodash, lodash._replace(scope="dev", line=40)])) == [("added", "lodash")]
     # the same copy twice is one
     assert diff_dependencies([lodash], [lodash, lodash._replace(line=40, direct=True)]) == []
+
+
+# --- 5. images written with ${{ }} expressions ---------------------------------------------------------------------
+
+
+def _images(job: str) -> list[tuple[str, str | None, str]]:
+    from checker.manifests.workflow import parse
+
+    text = "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n" + job
+    manifest = parse(text, ".github/workflows/ci.yml", lambda p: None)
+    return [(d.name, d.version, d.specifier) for d in manifest.dependencies if d.ecosystem == "docker"]
+
+
+def _image_findings(job: str) -> list[tuple[str, str]]:
+    from checker.manifests.workflow import parse
+
+    text = "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n" + job
+    manifest = parse(text, ".github/workflows/ci.yml", lambda p: None)
+    policy = load_policy("extends: default\nrules:\n  image-pinning: {level: block, tag-only: warn, "
+                         "unresolved: warn}\n", ".github/lockgate.yml", lambda p: None)
+    result = judge([], [], [manifest], policy, today=TODAY, judge_all=True)
+    return [(f.dependency.name, f.level) for f in result.findings if f.rule == "image-pinning"]
+
+
+MATRIX = "    strategy:\n      matrix:\n        pg: ['16', '17']\n        image: ['postgres:16', 'postgres:17']\n"
+
+
+def test_a_matrix_expression_in_part_of_an_image_stands_for_each_value_like_a_whole_one() -> None:
+    whole = _images(MATRIX + "    container:\n      image: ${{ matrix.image }}\n")
+    part = _images(MATRIX + "    container:\n      image: postgres:${{ matrix.pg }}\n")
+    assert [(name, version) for name, version, _ in whole] == [("postgres", "16"), ("postgres", "17")]
+    assert [(name, version) for name, version, _ in part] == [("postgres", "16"), ("postgres", "17")]
+    assert {specifier for *_, specifier in part} == {"postgres:${{ matrix.pg }}"}
+    registry = _images("    strategy:\n      matrix:\n        registry: [ghcr.io/acme, docker.io/acme]\n"
+                       "    container:\n      image: ${{ matrix.registry }}/app:1.0\n")
+    assert [(name, version) for name, version, _ in registry] == [("ghcr.io/acme/app", "1.0"), ("acme/app", "1.0")]
+
+
+def test_an_unknown_part_keeps_the_known_parts_and_its_expression_in_place() -> None:
+    """One representation whatever the position: the part an expression decides is the expression as written, in
+    the name or the version; a whole-reference expression decides both, so it is both."""
+    assert _images("    container:\n      image: ${{ inputs.image }}\n") == [
+        ("${{ inputs.image }}", "${{ inputs.image }}", "${{ inputs.image }}")]
+    assert _images("    container:\n      image: postgres:${{ inputs.pg }}\n") == [
+        ("postgres", "${{ inputs.pg }}", "postgres:${{ inputs.pg }}")]
+    assert _images("    container:\n      image: ${{ inputs.registry }}/app:1.0\n") == [
+        ("${{ inputs.registry }}/app", "1.0", "${{ inputs.registry }}/app:1.0")]
+    assert _images("    container:\n      image: app@${{ inputs.digest }}\n") == [
+        ("app", "${{ inputs.digest }}", "app@${{ inputs.digest }}")]
+    # an expression whose values are partly known: the known ones, and the unknown one kept
+    assert _images("    container:\n      image: postgres:${{ inputs.pg || '17' }}\n") == [
+        ("postgres", "17", "postgres:${{ inputs.pg || '17' }}"),
+        ("postgres", "${{ inputs.pg || '17' }}", "postgres:${{ inputs.pg || '17' }}")]
+
+
+def test_an_unknown_tag_is_never_a_pin() -> None:
+    """attacker: write the tag or digest as an expression (an input, a computed matrix) so that the reviewed file
+    says nothing about what runs: image-pinning reports it as decided at run time, whatever its position."""
+    for image in ("${{ inputs.image }}", "postgres:${{ inputs.pg }}", "postgres@${{ inputs.digest }}",
+                  "postgres:17@${{ inputs.digest }}", "${{ inputs.registry }}/app:1.0",
+                  "postgres:${{ inputs.pg }}@sha256:" + "a" * 64):
+        found = _image_findings(f"    container:\n      image: {image}\n")
+        assert found and all(level == "warn" for _, level in found), image
+    computed = "    strategy:\n      matrix: ${{ fromJSON(needs.a.outputs.m) }}\n"
+    assert _image_findings(computed + "    container:\n      image: postgres:${{ matrix.pg }}\n") == [
+        ("postgres", "warn")]
+    # each value of a matrix is judged as written: tag only (warn); an empty value in part of a reference is not
+    # "no container" (as an empty whole image is) but the image without its tag, which runs `latest` (block)
+    assert sorted(_image_findings("    strategy:\n      matrix:\n        pg: ['17', '']\n"
+                                  "    container:\n      image: postgres:${{ matrix.pg }}\n")) == [
+        ("postgres", "block"), ("postgres", "warn")]
+    assert sorted(_image_findings("    strategy:\n      matrix:\n        tag: [':17', '']\n"
+                                  "    container:\n      image: postgres${{ matrix.tag }}\n")) == [
+        ("postgres", "block"), ("postgres", "warn")]
+
+
+def test_a_changed_expression_in_an_image_is_a_change() -> None:
+    before = "on: push\njobs:\n  t:\n    runs-on: x\n    container:\n      image: postgres:${{ inputs.pg }}\n"
+    after = before.replace("inputs.pg", "inputs.tag")
+    assert _file_changes(".github/workflows/ci.yml", before, after) == [
+        ("source-changed", "postgres", "${{ inputs.tag }}")]
+    whole = before.replace("postgres:${{ inputs.pg }}", "${{ inputs.image }}")
+    assert sorted(_file_changes(".github/workflows/ci.yml", whole, whole.replace("inputs.image", "inputs.other"))) == [
+        ("added", "${{ inputs.other }}", "${{ inputs.other }}"),
+        ("removed", "${{ inputs.image }}", "${{ inputs.image }}")]

@@ -121,12 +121,15 @@ jobs:
 """
     manifest = read(text)
     assert [(d.line, d.name, d.version, d.specifier) for d in manifest.dependencies] == [
-        (7, "${{ matrix.image }}", None, ""),  # a computed matrix: decided at run time
+        # a computed matrix: decided at run time; a whole expression is name and version alike
+        (7, "${{ matrix.image }}", "${{ matrix.image }}", "${{ matrix.image }}"),
         (10, "postgres", "17.5", "${{ (matrix.name == 'Tests') && 'postgres:17.5' || '' }}"),
-        (12, "registry.example.com/app", "${{ needs.build.outputs.tag }}", ""),
+        (12, "registry.example.com/app", "${{ needs.build.outputs.tag }}",
+         "registry.example.com/app:${{ needs.build.outputs.tag }}"),
         (15, "mysql", "8", ""),
         (18, "ubuntu", "24.04", "${{ github.event.inputs.image || 'ubuntu:24.04' }}"),
-        (18, "${{ github.event.inputs.image || 'ubuntu:24.04' }}", None, ""),
+        (18, "${{ github.event.inputs.image || 'ubuntu:24.04' }}", "${{ github.event.inputs.image || 'ubuntu:24.04' }}",
+         "${{ github.event.inputs.image || 'ubuntu:24.04' }}"),
     ]
 
 

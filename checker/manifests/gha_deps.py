@@ -10,6 +10,7 @@ manifest of its own.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from checker.errors import ManifestError
@@ -99,7 +100,8 @@ class DependencyBuilder:
         if text.startswith("./"):
             return
         if text.startswith("docker://"):
-            self._add_image(text[len("docker://") :], "", key_line, label, what)
+            reference = text[len("docker://") :]
+            self._add_image(reference, reference if gha_expr.has_expression(reference) else "", key_line, label, what)
             return
         name, at, ref = text.partition("@")
         name = name.strip()
@@ -134,11 +136,12 @@ class DependencyBuilder:
         if not text:
             return  # an empty image: no container
         label = self._label(scalar)
+        specifier = text if gha_expr.has_expression(text) else ""
         for candidate in _image_candidates(text, matrix):
-            self._add_image(candidate, text if candidate != text else "", key_line, label, what)
+            self._add_image(candidate, specifier, key_line, label, what)
 
     def _add_image(self, reference: str, specifier: str, line: int, label: str | None, what: str) -> None:
-        """One image; ``specifier`` keeps the expression it came from, if any."""
+        """One image; ``specifier`` keeps the reference as written when an expression is part of it."""
         reference = reference.strip()
         name, version = _split_image(reference)
         if not name or (not gha_expr.has_expression(name) and any(c.isspace() for c in name)):
@@ -183,10 +186,14 @@ class DependencyBuilder:
 
 
 def _split_image(reference: str) -> tuple[str, str | None]:
-    """(name, version) of an image reference that may hold expressions: a whole expression is the name (what it
-    yields is unknown); the ``:``, ``/`` and ``@`` inside a partial one do not split the reference."""
+    """(name, version) of an image reference that may hold expressions. A part decided by an expression is the
+    expression as written, in its place: ``postgres:${{ inputs.pg }}`` is ``postgres`` at ``${{ inputs.pg }}``,
+    ``${{ inputs.registry }}/app:1`` is ``${{ inputs.registry }}/app`` at ``1``, and a whole-reference expression
+    decides name and tag alike, so it is both. The ``:``, ``/`` and ``@`` inside an expression do not split the
+    reference. An unknown tag is thus never missing and never a pin: image-pinning reports any ``$`` in the name
+    or version as decided at run time."""
     if gha_expr.single_expression(reference) is not None:
-        return reference, None
+        return reference, reference
     expressions: list[str] = []
 
     def hide(match: re.Match[str]) -> str:
@@ -229,26 +236,51 @@ def matrix_values(matrix: Node | None, key: str) -> list[str] | None:
     return values
 
 
+# More images than this from one value whose parts are expressions: the value is kept as written (decided at
+# run time), rather than multiplying matrices out.
+_MAX_CANDIDATES = 64
+
+
 def _image_candidates(text: str, matrix: Node | None) -> list[str]:
-    """The image references an ``image:`` value stands for. A value that is partly an expression
-    (``registry/app:${{ needs.build.outputs.tag }}``) or whose expression is opaque stays as written, and the
-    image-pinning rule reports it as decided at run time."""
+    """The image references an ``image:`` value stands for, the same way whether an expression is the whole value
+    or a part of it: each expression is replaced by each value it can take (its string literals, the values the
+    job's matrix lists), and one whose value is not known here (an input, a step output, a computed matrix) stays
+    as written, in its place (see _split_image). An empty whole value is no container; an empty part is kept (the
+    reference without it, ``postgres`` for ``postgres${{ matrix.tag }}``, is what runs)."""
     if not gha_expr.has_expression(text):
         return [text]
     inner = gha_expr.single_expression(text)
-    if inner is None:
-        return [text]
-    leaves = gha_expr.leaves(inner)
-    candidates = [literal for literal in leaves.literals if literal.strip()]
+    if inner is not None:
+        values, opaque = _expression_values(inner, matrix)
+        candidates = [value for value in values if value.strip()]
+        return list(dict.fromkeys(candidates + [text] if opaque else candidates))
+    parts: list[list[str]] = []  # literal text and the options of each expression, alternating
+    position = 0
+    for found in gha_expr.EXPRESSION.finditer(text):
+        values, opaque = _expression_values(found.group(1), matrix)
+        parts.append([text[position:found.start()]])
+        parts.append(list(dict.fromkeys(values + [found.group(0)] if opaque or not values else values)))
+        position = found.end()
+    parts.append([text[position:]])
+    count = 1
+    for options in parts:
+        count *= len(options)
+        if count > _MAX_CANDIDATES:
+            return [text]
+    return list(dict.fromkeys(map("".join, itertools.product(*parts))))
+
+
+def _expression_values(expression: str, matrix: Node | None) -> tuple[list[str], bool]:
+    """The values one expression (the text inside ``${{ }}``) can take, and whether it can take others too."""
+    leaves = gha_expr.leaves(expression)
+    values = list(leaves.literals)
     for key in leaves.matrix_keys:
-        values = matrix_values(matrix, key)
-        if values is None:
+        found = matrix_values(matrix, key)
+        if found is None:
             leaves.opaque = True
         else:
-            candidates.extend(value for value in values if value.strip())
-    if leaves.opaque:
-        candidates.append(text)
-    return list(dict.fromkeys(candidates))
+            values.extend(found)
+    return values, leaves.opaque
 
 
 def job_matrix(job: Mapping) -> Node | None:
