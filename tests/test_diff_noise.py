@@ -514,3 +514,32 @@ def test_a_changed_expression_in_an_image_is_a_change() -> None:
     assert sorted(_file_changes(".github/workflows/ci.yml", whole, whole.replace("inputs.image", "inputs.other"))) == [
         ("added", "${{ inputs.other }}", "${{ inputs.other }}"),
         ("removed", "${{ inputs.image }}", "${{ inputs.image }}")]
+
+
+# --- end to end: what a pull request of each kind of noise shows ----------------------------------------------------
+
+
+def test_a_pull_request_of_noise_passes_with_its_changes_shown(capsys, repo) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from checker.cli import main
+
+    berry_before, berry_after = _rekeyed("8", "10c0")
+    base = repo.commit("base", {"uv.lock": _lock_texts("uv.lock", [LINUX]),
+                                "package-lock.json": _npm_text("package-lock.json", SHA1),
+                                "yarn.lock": berry_before, "Dockerfile": STAGES})
+    head = repo.commit("noise", {"uv.lock": _lock_texts("uv.lock", [LINUX, MAC]),
+                                 "package-lock.json": _npm_text("package-lock.json", SHA512),
+                                 "yarn.lock": berry_after, "Dockerfile": "FROM python:3.14.5-slim-trixie\n"})
+    code = main(["check", "-C", str(repo.path), "--base", base, "--head", head, "--offline", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert [(c["manifest"], c["name"], c["kind"], c["review"]) for c in doc["changes"]] == [
+        ("package-lock.json", "left-pad", "integrity-upgraded", "not-required"),
+        ("uv.lock", "idna", "artifacts-added", "not-required"),
+        ("yarn.lock", "yarn.cacheKey", "source-changed", "required")]
+    assert code == 1  # the cache key is a setting: its review is what blocks, once
+    blocking = {(f["rule"], f["name"]) for f in doc["findings"] if f["level"] == "block"}
+    assert blocking == {("review", "yarn.cacheKey")}
+    # and the hashes that are new are still checked: offline, that is a finding at on-unknown, never a silent pass
+    assert {("hash-mismatch", "idna"), ("hash-mismatch", "left-pad")} <= {
+        (f["rule"], f["name"]) for f in doc["findings"] if f["unknown"]}
