@@ -82,9 +82,10 @@ def diff_dependencies(before: Sequence[Dependency], after: Sequence[Dependency])
     changes: list[Change] = []
     for key in sorted(keys):
         changes.extend(_diff_one_name(old.get(key, []), new.get(key, [])))
-    cache_keys = old_last.get(_CACHE_KEY), new_last.get(_CACHE_KEY)
-    if cache_keys[0] is not None and cache_keys[1] is not None and cache_keys[0].version != cache_keys[1].version:
-        changes = [c for c in changes if not _rekeyed(c, cache_keys[0].version, cache_keys[1].version)]
+    old_key, new_key = old_last.get(_CACHE_KEY), new_last.get(_CACHE_KEY)
+    if new_key is not None and changes:
+        keys = (old_key.version if old_key is not None else None, new_key.version)
+        changes = [c for c in changes if not _only_yarn_rewrote_checksum(c, *keys)]
     return changes
 
 
@@ -98,12 +99,18 @@ _CACHE_KEY = ("config", "yarn.cacheKey")
 _BERRY = "yarn-berry:"
 
 
-def _rekeyed(change: Change, old_key: str | None, new_key: str | None) -> bool:
-    """Whether ``change`` is only Yarn recomputing a checksum under a new cache key, which the one change of
-    ``yarn.cacheKey`` reports (and which is reviewed like any setting): the same version, source, tarball and
-    scope, exactly one Berry checksum on each side, each carrying its side's key where Yarn writes it
-    (``10c0/<hex>``; Yarn 2 and 3 write bare hex), and every other hash unchanged. A checksum added, dropped or
-    written under another key, and any other change, are still reported."""
+def _only_yarn_rewrote_checksum(change: Change, old_key: str | None, new_key: str) -> bool:
+    """Whether ``change`` is only Yarn writing a package's checksum anew, with nothing else changed (the same
+    version, source, tarball and scope, one Berry checksum on each side, every other hash the same):
+
+    - under a new cache key, which changes every checksum: the one change of ``yarn.cacheKey`` reports it, and is
+      reviewed like any setting;
+    - the same hash written with its cache key (``<hex>`` -> ``10c0/<hex>``: Yarn 4.0's release candidates wrote
+      bare checksums, Yarn 4 prefixes them).
+
+    Yarn compares a checksum only when its key is Yarn's own (Cache.ts: another key, or none, means "update"
+    instead of "throw"), so a checksum that takes another key than its lockfile's, or loses its key, turns the
+    check off for that package: that is still reported, as is a checksum added or dropped."""
     before, after = change.before, change.after
     if change.kind != "hashes-changed" or before is None or after is None or before.scope != after.scope \
             or before.resolved != after.resolved:
@@ -112,14 +119,19 @@ def _rekeyed(change: Change, old_key: str | None, new_key: str | None) -> bool:
     new = [h for h in after.hashes if h.startswith(_BERRY)]
     if len(old) != 1 or len(new) != 1 or before.hashes - {old[0]} != after.hashes - {new[0]}:
         return False
-    return _keyed_by(old[0], old_key) and _keyed_by(new[0], new_key)
+    old_prefix, old_hash = _checksum_parts(old[0])
+    new_prefix, new_hash = _checksum_parts(new[0])
+    if old_prefix is not None and (old_prefix != old_key or new_prefix is None):
+        return False
+    if new_prefix is not None and new_prefix != new_key:
+        return False
+    return old_key != new_key or old_hash == new_hash
 
 
-def _keyed_by(checksum: str, key: str | None) -> bool:
-    """Yarn 4 writes ``<cacheKey>/<hex>`` (keys such as ``10c0``); Yarn 2 and 3, whose keys are plain numbers,
-    write bare hex."""
-    prefix, slash, _ = checksum[len(_BERRY):].rpartition("/")
-    return prefix == key if slash else key is not None and key.isdigit()
+def _checksum_parts(entry: str) -> tuple[str | None, str]:
+    """(cache key or None, hash) of a ``yarn-berry:[<cacheKey>/]<hex>`` entry."""
+    prefix, slash, digest = entry[len(_BERRY):].partition("/")
+    return (prefix, digest) if slash else (None, prefix)
 
 
 def _identity(dep: Dependency) -> str:

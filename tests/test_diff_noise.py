@@ -359,8 +359,8 @@ def test_a_new_cache_key_does_not_hide_other_changes() -> None:
     assert sorted((c.kind, c.name) for c in _berry_changes(before, after)) == [
         ("added", "left-pad"), ("hashes-changed", "chalk"), ("hashes-changed", "debug"),
         ("source-changed", "yarn.cacheKey"), ("upgraded", "react")]
-    # Yarn 4 always writes its key into the checksum: a bare one under 10c0 is not Yarn's re-keying
-    before, after = _rekeyed("8", "10c0", chalk=("1.0.0", "ab" + "e" * 126))
+    # a checksum that loses its key: Yarn stops checking a checksum whose key is not its own, and checks nothing
+    before, after = _rekeyed("10c0", "10c1", chalk=("1.0.0", "ab" + "e" * 126))
     assert sorted((c.kind, c.name) for c in _berry_changes(before, after)) == [
         ("hashes-changed", "chalk"), ("source-changed", "yarn.cacheKey")]
     # a checksum that was missing before and is there now is not a re-keyed one either
@@ -543,3 +543,23 @@ def test_a_pull_request_of_noise_passes_with_its_changes_shown(capsys, repo) -> 
     # and the hashes that are new are still checked: offline, that is a finding at on-unknown, never a silent pass
     assert {("hash-mismatch", "idna"), ("hash-mismatch", "left-pad")} <= {
         (f["rule"], f["name"]) for f in doc["findings"] if f["unknown"]}
+
+
+def test_yarn_rewriting_bare_checksums_with_their_cache_key_is_no_change() -> None:
+    """Yarn 4.0's release candidates wrote bare checksums under cacheKey 10c0; Yarn 4 writes the same ones as
+    ``10c0/<hex>``: nothing was re-hashed (real: nodejs/corepack 6aab5fc, 484 entries)."""
+    bare = _berry_text("10c0", {"lodash": ("1.0.0", "ab" + "1" * 126), "react": ("1.0.0", "ab" + "2" * 126)})
+    keyed = bare.replace("checksum: ab", "checksum: 10c0/ab")
+    assert _berry_changes(bare, keyed) == []
+    # the same form change with another hash is a changed archive; a foreign key on the same hash turns Yarn's check
+    # off for that package (it only compares checksums of its own key); a key dropped likewise
+    assert kinds(_berry_changes(bare, keyed.replace("10c0/ab" + "2" * 126, "10c0/ab" + "3" * 126))) == [
+        ("hashes-changed", "react")]
+    assert kinds(_berry_changes(keyed, keyed.replace("10c0/ab" + "2" * 126, "9/ab" + "2" * 126))) == [
+        ("hashes-changed", "react")]
+    assert kinds(_berry_changes(keyed, keyed.replace("10c0/ab" + "2" * 126, "ab" + "2" * 126))) == [
+        ("hashes-changed", "react")]
+    # Yarn 4's release candidates moving from key 9 to 10c0 with bare checksums: re-keyed, reported once
+    old = _berry_text("9", {"lodash": ("1.0.0", "ab" + "1" * 126)})
+    new = _berry_text("10c0", {"lodash": ("1.0.0", "ab" + "4" * 126)})
+    assert kinds(_berry_changes(old, new)) == [("source-changed", "yarn.cacheKey")]
