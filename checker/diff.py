@@ -83,7 +83,7 @@ def diff_dependencies(before: Sequence[Dependency], after: Sequence[Dependency])
     for key in sorted(keys):
         changes.extend(_diff_one_name(old.get(key, []), new.get(key, [])))
     old_key, new_key = old_last.get(_CACHE_KEY), new_last.get(_CACHE_KEY)
-    if new_key is not None and changes:
+    if new_key is not None and changes and _is_yarn_cache_key(new_key.version):
         keys = (old_key.version if old_key is not None else None, new_key.version)
         changes = [c for c in changes if not _only_yarn_rewrote_checksum(c, *keys)]
     return changes
@@ -126,6 +126,16 @@ def _only_yarn_rewrote_checksum(change: Change, old_key: str | None, new_key: st
     if new_prefix is not None and new_prefix != new_key:
         return False
     return old_key != new_key or old_hash == new_hash
+
+
+def _is_yarn_cache_key(key: str | None) -> bool:
+    """Whether ``key`` is one Yarn computes (Cache.ts: its cache version, then ``c<compressionLevel>`` when the
+    level is not the default: ``8``, ``10c0``). Under any other key (a hand-written one, ``cacheKeyOverride``)
+    every changed checksum is reported."""
+    if not key:
+        return False
+    version, c, level = key.partition("c")
+    return version.isdigit() and version.isascii() and (not c or (level.isdigit() and level.isascii()))
 
 
 def _checksum_parts(entry: str) -> tuple[str | None, str]:

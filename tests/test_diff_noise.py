@@ -563,3 +563,13 @@ def test_yarn_rewriting_bare_checksums_with_their_cache_key_is_no_change() -> No
     old = _berry_text("9", {"lodash": ("1.0.0", "ab" + "1" * 126)})
     new = _berry_text("10c0", {"lodash": ("1.0.0", "ab" + "4" * 126)})
     assert kinds(_berry_changes(old, new)) == [("source-changed", "yarn.cacheKey")]
+
+
+def test_a_cache_key_yarn_would_not_compute_quiets_nothing() -> None:
+    """attacker: set the cacheKey to a value of their own and write every checksum under it: Yarn, whose own key
+    differs, then checks none of them. The key's change is reported, and so is every checksum."""
+    before, after = _rekeyed("10c0", "evil")
+    assert sorted((c.kind, c.name) for c in _berry_changes(before, after)) == sorted(
+        [("source-changed", "yarn.cacheKey")] + [("hashes-changed", name) for name in PACKAGES])
+    for key in ("10c", "c0", "10c0c1", "\u0661\u0660"):
+        assert len(_berry_changes(*_rekeyed("8", key))) == 1 + len(PACKAGES), key
