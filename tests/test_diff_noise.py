@@ -573,3 +573,30 @@ def test_a_cache_key_yarn_would_not_compute_quiets_nothing() -> None:
         [("source-changed", "yarn.cacheKey")] + [("hashes-changed", name) for name in PACKAGES])
     for key in ("10c", "c0", "10c0c1", "\u0661\u0660"):
         assert len(_berry_changes(*_rekeyed("8", key))) == 1 + len(PACKAGES), key
+
+
+# --- real files (tests/fixtures/noise/SOURCES.md) ------------------------------------------------------------------
+
+
+def _fixture_changes(stem: str, filename: str) -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    from checker.manifests import format_for
+
+    folder = Path(__file__).parent / "fixtures" / "noise"
+    fmt = format_for(filename)
+    assert fmt is not None
+    base, head = (fmt.parse((folder / f"{stem}.{side}.{filename}").read_text(), filename, lambda p: None)
+                  for side in ("before", "after"))
+    return kinds(diff_dependencies(base.dependencies, head.dependencies))
+
+
+def test_real_noise() -> None:
+    # pallets/flask: uv adds greenlet 3.2.4's wheels for new platforms (44 -> 54 files)
+    assert _fixture_changes("greenlet", "uv.lock") == [("artifacts-added", "greenlet")]
+    # pypi/warehouse: npm 8 rewrites tr46 0.0.3's sha1 integrity as sha512 (and moves it under another parent)
+    assert ("integrity-upgraded", "tr46") in _fixture_changes("tr46", "package-lock.json")
+    # prettier/prettier, Yarn 4.1: every checksum gains its cache key prefix, nothing else changes
+    assert _fixture_changes("prettier-yarn41", "yarn.lock") == []
+    # nodejs/corepack, a Yarn 4 release candidate: cacheKey 9 -> 10c0 and every checksum recomputed
+    assert _fixture_changes("corepack-yarn4rc", "yarn.lock") == [("source-changed", "yarn.cacheKey")]
