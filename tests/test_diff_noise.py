@@ -465,6 +465,14 @@ def test_a_matrix_expression_in_part_of_an_image_stands_for_each_value_like_a_wh
     registry = _images("    strategy:\n      matrix:\n        registry: [ghcr.io/acme, docker.io/acme]\n"
                        "    container:\n      image: ${{ matrix.registry }}/app:1.0\n")
     assert [(name, version) for name, version, _ in registry] == [("ghcr.io/acme/app", "1.0"), ("acme/app", "1.0")]
+    # one expression written twice takes one value in each image
+    twice = _images("    strategy:\n      matrix:\n        v: ['16', '17']\n"
+                    "    container:\n      image: ghcr.io/acme/pg${{ matrix.v }}:${{ matrix.v }}\n")
+    assert [(name, version) for name, version, _ in twice] == [("ghcr.io/acme/pg16", "16"), ("ghcr.io/acme/pg17", "17")]
+    # a matrix of two keys: every combination (GitHub runs at most 256 jobs)
+    grid = _images("    strategy:\n      matrix:\n        pg: ['16', '17']\n        os: [bookworm, alpine]\n"
+                   "    container:\n      image: postgres:${{ matrix.pg }}-${{ matrix.os }}\n")
+    assert [version for _, version, _ in grid] == ["16-bookworm", "16-alpine", "17-bookworm", "17-alpine"]
 
 
 def test_an_unknown_part_keeps_the_known_parts_and_its_expression_in_place() -> None:

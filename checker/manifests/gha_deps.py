@@ -237,16 +237,17 @@ def matrix_values(matrix: Node | None, key: str) -> list[str] | None:
 
 
 # More images than this from one value whose parts are expressions: the value is kept as written (decided at
-# run time), rather than multiplying matrices out.
-_MAX_CANDIDATES = 64
+# run time), rather than multiplying matrices out. GitHub runs at most 256 jobs of one matrix.
+_MAX_CANDIDATES = 256
 
 
 def _image_candidates(text: str, matrix: Node | None) -> list[str]:
     """The image references an ``image:`` value stands for, the same way whether an expression is the whole value
     or a part of it: each expression is replaced by each value it can take (its string literals, the values the
-    job's matrix lists), and one whose value is not known here (an input, a step output, a computed matrix) stays
-    as written, in its place (see _split_image). An empty whole value is no container; an empty part is kept (the
-    reference without it, ``postgres`` for ``postgres${{ matrix.tag }}``, is what runs)."""
+    job's matrix lists; one expression written twice takes one value), and one whose value is not known here (an
+    input, a step output, a computed matrix) stays as written, in its place (see _split_image). An empty whole
+    value is no container; an empty part is kept (the reference without it, ``postgres`` for
+    ``postgres${{ matrix.tag }}``, is what runs)."""
     if not gha_expr.has_expression(text):
         return [text]
     inner = gha_expr.single_expression(text)
@@ -254,20 +255,27 @@ def _image_candidates(text: str, matrix: Node | None) -> list[str]:
         values, opaque = _expression_values(inner, matrix)
         candidates = [value for value in values if value.strip()]
         return list(dict.fromkeys(candidates + [text] if opaque else candidates))
-    parts: list[list[str]] = []  # literal text and the options of each expression, alternating
+    pieces: list[str] = []  # literal text and expressions as written, alternating
+    options: dict[str, list[str]] = {}  # each distinct expression: the values it stands for
     position = 0
     for found in gha_expr.EXPRESSION.finditer(text):
-        values, opaque = _expression_values(found.group(1), matrix)
-        parts.append([text[position:found.start()]])
-        parts.append(list(dict.fromkeys(values + [found.group(0)] if opaque or not values else values)))
+        written = found.group(0)
+        pieces += [text[position:found.start()], written]
+        if written not in options:
+            values, opaque = _expression_values(found.group(1), matrix)
+            options[written] = list(dict.fromkeys(values + [written] if opaque or not values else values))
         position = found.end()
-    parts.append([text[position:]])
+    pieces.append(text[position:])
     count = 1
-    for options in parts:
-        count *= len(options)
+    for values in options.values():
+        count *= len(values)
         if count > _MAX_CANDIDATES:
             return [text]
-    return list(dict.fromkeys(map("".join, itertools.product(*parts))))
+    candidates = []
+    for chosen in itertools.product(*options.values()):
+        value_of = dict(zip(options, chosen))
+        candidates.append("".join(value_of.get(piece, piece) if i % 2 else piece for i, piece in enumerate(pieces)))
+    return list(dict.fromkeys(candidates))
 
 
 def _expression_values(expression: str, matrix: Node | None) -> tuple[list[str], bool]:
