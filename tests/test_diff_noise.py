@@ -613,3 +613,17 @@ def test_real_noise() -> None:
     assert _fixture_changes("prettier-yarn41", "yarn.lock") == []
     # nodejs/corepack, a Yarn 4 release candidate: cacheKey 9 -> 10c0 and every checksum recomputed
     assert _fixture_changes("corepack-yarn4rc", "yarn.lock") == [("source-changed", "yarn.cacheKey")]
+
+
+def test_a_megabyte_of_unterminated_expressions_in_an_image_is_read_in_linear_time() -> None:
+    """`${{` without its `}}`, a megabyte of them: finding expressions must not retry from each one (the hang
+    guard of tests/test_linear_time.py, not a timed assertion)."""
+    from hypothesis_profiles import hang_guard
+
+    from checker.manifests.workflow import parse
+
+    run = "${{" * ((1 << 20) // 3)
+    for value in (run, f"postgres:{run}", f"${{{{ matrix.a }}}}{run}", f"a:${{{{ inputs.b }}}}{run}}}}}"):
+        for where in (f"    container:\n      image: '{value}'\n", f"    steps:\n      - uses: 'docker://{value}'\n"):
+            with hang_guard(f"an image of {value[:20]!r}…"):
+                parse("on: push\njobs:\n  t:\n    runs-on: x\n" + where, ".github/workflows/ci.yml", lambda p: None)

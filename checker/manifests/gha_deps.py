@@ -195,15 +195,18 @@ def _split_image(reference: str) -> tuple[str, str | None]:
     if gha_expr.single_expression(reference) is not None:
         return reference, reference
     expressions: list[str] = []
-
-    def hide(match: re.Match[str]) -> str:
-        expressions.append(match.group(0))
-        return f"\0{len(expressions) - 1}\0"
+    hidden: list[str] = []  # the reference with each expression replaced by a placeholder
+    position = 0
+    for start, end in gha_expr.expressions(reference):
+        hidden += [reference[position:start], f"\0{len(expressions)}\0"]
+        expressions.append(reference[start:end])
+        position = end
+    hidden.append(reference[position:])
 
     def show(text: str | None) -> str | None:
         return None if text is None else _PLACEHOLDER.sub(lambda m: expressions[int(m.group(1))], text)
 
-    image = parse_image(gha_expr.EXPRESSION.sub(hide, reference))
+    image = parse_image("".join(hidden))
     return show(image.name) or "", show(image.version)
 
 
@@ -258,13 +261,13 @@ def _image_candidates(text: str, matrix: Node | None) -> list[str]:
     pieces: list[str] = []  # literal text and expressions as written, alternating
     options: dict[str, list[str]] = {}  # each distinct expression: the values it stands for
     position = 0
-    for found in gha_expr.EXPRESSION.finditer(text):
-        written = found.group(0)
-        pieces += [text[position:found.start()], written]
+    for start, end in gha_expr.expressions(text):
+        written = text[start:end]
+        pieces += [text[position:start], written]
         if written not in options:
-            values, opaque = _expression_values(found.group(1), matrix)
+            values, opaque = _expression_values(written[3:-2], matrix)
             options[written] = list(dict.fromkeys(values + [written] if opaque or not values else values))
-        position = found.end()
+        position = end
     pieces.append(text[position:])
     count = 1
     for values in options.values():

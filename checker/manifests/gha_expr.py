@@ -44,6 +44,21 @@ def single_expression(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def expressions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each ``${{ ... }}`` in ``text``, left to right, each closed by the first ``}}`` after its
+    ``${{``, as ``EXPRESSION`` matches them. Found with ``str.find``: once a ``${{`` has no ``}}`` after it, no later
+    one has either, where the pattern, retried from each ``${{`` of a long unterminated run, is quadratic."""
+    found: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        start = text.find("${{", position)
+        end = text.find("}}", start + 3) if start >= 0 else -1
+        if end < 0:
+            return found
+        found.append((start, end + 2))
+        position = end + 2
+
+
 def has_expression(text: str) -> bool:
     return "${{" in text
 
