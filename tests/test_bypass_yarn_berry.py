@@ -74,10 +74,10 @@ def test_berry_packages_come_from_the_registry_yarnrc_configures():
              "web/.yarnrc.yml": "npmScopes:\n  acme:\n    npmRegistryServer: https://npm.acme.example\n"}
     manifest = parse_lock(lock, "web/yarn.lock", files.get)
     sources = {dep.name: dep.source.url for dep in manifest.dependencies if dep.ecosystem == "npm"}
-    assert sources == {"lodash": "https://npm.corp.example", "@acme/ui": "https://npm.acme.example"}
+    assert sources == {"lodash": "https://npm.corp.example/", "@acme/ui": "https://npm.acme.example/"}
     assert {dep.name: dep.source.url for dep in parse_lock(lock, "yarn.lock", lambda p: None).dependencies
             if dep.ecosystem == "npm"} == {
-        "lodash": None, "@acme/ui": None}
+        "lodash": "https://registry.yarnpkg.com/", "@acme/ui": "https://registry.yarnpkg.com/"}  # Yarn's default
 
 
 def test_a_berry_lock_from_a_registry_that_is_not_allowed_blocks(capsys, repo):

@@ -70,13 +70,22 @@ from checker.manifests.jslocks import (
 )
 from checker.manifests.npm_common import is_git_url
 from checker.manifests.settings import setting
-from checker.model import DEFAULT_SOURCE as _DEFAULT_SOURCE
 from checker.model import Dependency, Manifest, Problem, Reader, Source
 from checker.npm_tarball import parse_tarball_url
 
 FORMAT = "yarn-lock"
 CLASSIC_VERSION = 1
 BERRY_VERSIONS = tuple(range(4, 11))
+# Where Yarn Berry fetches ``npm:`` resolutions when no .yarnrc.yml names a registry (its ``npmRegistryServer``
+# default). Written as the classic lockfile's tarball URLs give it, so that a move from Yarn 1 to Berry, which
+# rewrites every entry, is not a source change of every package.
+_BERRY_DEFAULT_REGISTRY = "https://registry.yarnpkg.com/"
+
+
+def _registry(url: str) -> Source:
+    """A registry's Source, its URL ending in one ``/`` as tarball URLs give it (``npmRegistryServer`` is written
+    with or without)."""
+    return Source("registry", url=url.rstrip("/") + "/")
 
 _BERRY_METADATA = re.compile(r'^(?:__metadata|"__metadata"|\'__metadata\'):', re.MULTILINE)
 _METADATA_VERSION = re.compile(r'^(?:__metadata|"__metadata"):[ \t]*\n(?:[ \t]+.*\n)*?([ \t]+)version:', re.MULTILINE)
@@ -655,7 +664,7 @@ class _Berry:
         self.read = read
         self.fast = fast
         self.problems = problems if problems is not None else []
-        self.registries: tuple[Source, dict[str, Source]] = (_DEFAULT_SOURCE, {})
+        self.registries: tuple[Source, dict[str, Source]] = (_registry(_BERRY_DEFAULT_REGISTRY), {})
 
     def _configured(self) -> tuple[str | None, dict[str, str]]:
         """The registries the project's ``.yarnrc.yml`` files configure (the lockfile's folder and its parents,
@@ -675,8 +684,8 @@ class _Berry:
 
     def dependencies(self) -> tuple[Dependency, ...]:
         default, scopes = self._configured()
-        self.registries = (Source("registry", url=default) if default else _DEFAULT_SOURCE,
-                           {scope: Source("registry", url=url) for scope, url in scopes.items()})
+        self.registries = (_registry(default or _BERRY_DEFAULT_REGISTRY),
+                           {scope: _registry(url) for scope, url in scopes.items()})
         document = lockyaml.load(self.text, self.path, fast=self.fast, line_depth=1)
         data, lines = document.data, document.lines
         if not isinstance(data, dict):
