@@ -1,0 +1,653 @@
+"""Replay real histories: run lockgate on every sampled commit that changed a lockfile, a workflow or a
+Dockerfile of a public repository, and hold its diff to an independent reader of the same two revisions.
+
+Opt-in, never part of the test run (it needs the repositories' histories on disk):
+
+    .venv/bin/python benchmarks/replay.py                       # every repository of REPOSITORIES, 40 commits each
+    .venv/bin/python benchmarks/replay.py --only pnpm/pnpm --commits 10 --verbose
+    .venv/bin/python benchmarks/replay.py --markdown            # the table of README's "Replaying real histories"
+
+Each repository is a git directory with its history (``--mirrors DIR`` holds them as ``owner+name/repo``, bare
+mirrors as the ``fetch`` tool writes them). It is cloned ``--shared --no-checkout`` into a scratch folder (the
+mirror is never written to), and for each sampled commit C (evenly spread over ``git log -- <the group's files>``,
+so the oldest formats are included) lockgate runs as a fresh process, twice: ``lockgate diff --format json --base
+C^ --head C`` (timed) and ``lockgate check --offline --format json`` on the same pair. Exit codes are recorded;
+exit 2 is a usage or policy error and never acceptable on a commit of a real repository.
+
+The independent readers are deliberately plain: ``tomllib`` (uv.lock, poetry.lock, pylock.toml), ``json``
+(package-lock.json, Pipfile.lock), ruamel.yaml's safe loader (pnpm-lock.yaml, Berry yarn.lock, workflows), a
+twenty-line reader of Yarn classic's block format, and a ``FROM`` line reader for Dockerfiles. Each returns the
+(name, version) pairs a revision installs; the comparison is pairing-free: the net change of each (name, version)
+between the revisions according to the reader must equal the net change according to lockgate's ``changes``
+(each change takes away its ``from`` and brings its ``to``, so a ``hashes-changed`` or ``scope-changed`` entry
+cancels out, and it does not matter which old entry lockgate pairs with which new one). package-lock.json is
+compared as a multiset (one dependency per installed folder, as lockgate reads it); every other format as a set.
+Where lockgate legitimately writes a name or version differently, the reader's side is normalised to lockgate's
+documented spelling, with the reason beside it; nothing else is adjusted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, before it joined the standard library
+    import tomli as tomllib
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from harness import git_env  # noqa: E402  (benchmarks import each other by plain name)
+
+DEFAULT_MIRRORS = Path(os.environ.get("LOCKGATE_MIRRORS", "/work/.mirror"))
+SAMPLE = 40
+
+Pair = tuple[str, str]  # (name, version) as lockgate spells them
+
+
+# -- the repositories ---------------------------------------------------------------------------------------------
+
+
+class Repository(NamedTuple):
+    slug: str  # owner/name on GitHub
+    group: str  # one of GROUPS
+    files: str  # what is replayed, for the README
+
+
+GROUPS = {
+    # group: (formats it compares, the git pathspecs that select its commits)
+    "Python locks": (("uv.lock", "poetry.lock", "Pipfile.lock", "pylock.toml"),
+                     ("uv.lock", "*/uv.lock", "poetry.lock", "*/poetry.lock", "Pipfile.lock", "*/Pipfile.lock",
+                      "pylock.toml", "*/pylock.toml", "pylock.*.toml", "*/pylock.*.toml")),
+    "npm": (("package-lock.json",), ("package-lock.json", "*/package-lock.json")),
+    "Yarn": (("yarn.lock",), ("yarn.lock", "*/yarn.lock")),
+    "pnpm": (("pnpm-lock.yaml",), ("pnpm-lock.yaml", "*/pnpm-lock.yaml")),
+    "workflows": (("workflow",), (".github/workflows/",)),
+    "Dockerfiles": (("Dockerfile",), ("Dockerfile", "*/Dockerfile", "*.Dockerfile", "Dockerfile.*")),
+}
+
+REPOSITORIES = (
+    Repository("python-poetry/poetry", "Python locks", "poetry.lock (lock-version 1.0-era to 2.1)"),
+    Repository("pydantic/pydantic-ai", "Python locks", "uv.lock (1.5 MB)"),
+    Repository("psf/black", "Python locks", "Pipfile.lock (2018-2022)"),
+    Repository("pypi/warehouse", "npm", "package-lock.json (v1 to v3)"),
+    Repository("actions/setup-node", "npm", "package-lock.json (v1 to v3)"),
+    Repository("facebook/jest", "Yarn", "yarn.lock (classic, then Berry)"),
+    Repository("prettier/prettier", "Yarn", "yarn.lock (classic, then Berry)"),
+    Repository("vercel/hyper", "Yarn", "yarn.lock (classic)"),
+    Repository("pnpm/pnpm", "pnpm", "pnpm-lock.yaml (v3 to v9)"),
+    Repository("vuejs/core", "pnpm", "pnpm-lock.yaml (v5.3 to v9)"),
+    Repository("ossf/scorecard", "workflows", ".github/workflows/*"),
+    Repository("tox-dev/tox", "workflows", ".github/workflows/*"),
+    Repository("docker-library/python", "Dockerfiles", "*/Dockerfile (every Python variant)"),
+    Repository("pypi/warehouse", "Dockerfiles", "Dockerfile"),
+    Repository("ossf/scorecard", "Dockerfiles", "Dockerfile, */Dockerfile"),
+)
+
+
+# -- the independent readers --------------------------------------------------------------------------------------
+
+
+def canonical_pypi(name: str) -> str:
+    # PEP 503 normalisation: lockgate reports PyPI names canonicalised (README "JSON output"), as pip compares them.
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def read_uv_lock(text: str) -> list[Pair]:
+    pairs = []
+    for package in tomllib.loads(text).get("package", []):
+        source = package.get("source", {})
+        if "editable" in source or "virtual" in source:
+            continue  # the project itself and its workspace members: lockgate treats them as the project
+        pairs.append((canonical_pypi(package["name"]), str(package.get("version"))))
+    return pairs
+
+
+def read_poetry_lock(text: str) -> list[Pair]:
+    return [(canonical_pypi(p["name"]), str(p["version"])) for p in tomllib.loads(text).get("package", [])]
+
+
+def read_pylock(text: str) -> list[Pair]:
+    return [(canonical_pypi(p["name"]), str(p.get("version"))) for p in tomllib.loads(text).get("packages", [])]
+
+
+def read_pipfile_lock(text: str) -> list[Pair]:
+    pairs = []
+    for section, packages in json.loads(text).items():
+        if section == "_meta":
+            continue
+        for name, entry in packages.items():
+            version = entry.get("version")
+            if version is None:
+                continue  # a git or path entry pins no version; compared by name only through the other side
+            pairs.append((canonical_pypi(name), version.removeprefix("==")))
+    return pairs
+
+
+def read_package_lock(text: str) -> list[Pair]:
+    document = json.loads(text)
+    pairs = []
+    if "packages" in document:  # lockfileVersion 2 and 3
+        for path, entry in document["packages"].items():
+            if "node_modules/" not in f"/{path}" or entry.get("link"):
+                continue  # the root, a workspace member's folder, a link to one: the project, not a dependency
+            name = entry.get("name") or path.rsplit("node_modules/", 1)[1]  # `name`: the real package of an alias
+            pairs.append((name, str(entry.get("version"))))
+        return pairs
+
+    def walk(dependencies: dict) -> None:  # lockfileVersion 1: nested `dependencies`
+        for name, entry in dependencies.items():
+            version = str(entry.get("version"))
+            if version.startswith("npm:"):  # an alias: `"version": "npm:real@1.2.3"`
+                name, _, version = version[len("npm:"):].rpartition("@")
+            pairs.append((name, version))
+            walk(entry.get("dependencies", {}))
+
+    walk(document.get("dependencies", {}))
+    return pairs
+
+
+def split_descriptor(descriptor: str) -> tuple[str, str]:
+    """``@scope/name@range`` -> (``@scope/name``, ``range``): the name ends at the first ``@`` after its first
+    character."""
+    at = descriptor.index("@", 1)
+    return descriptor[:at], descriptor[at + 1:]
+
+
+def read_yarn_classic(text: str) -> list[Pair]:
+    """Yarn v1's own format: a block per resolved package, its descriptors on an unindented line ending in ``:``,
+    then indented ``key value`` lines; ``version`` is the resolved version."""
+    pairs, name = [], None
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not line.startswith(" "):
+            first = line.rstrip(":").split(",")[0].strip().strip('"')
+            name, spec = split_descriptor(first)
+            if spec.startswith("npm:"):  # an alias: `alias@npm:real@^1` installs `real`
+                name = split_descriptor(spec[len("npm:"):])[0] if "@" in spec[len("npm:") + 1:] else spec[4:]
+        elif line.startswith("  version ") and name is not None:
+            pairs.append((name, line.split(None, 1)[1].strip('"')))
+    return pairs
+
+
+def yaml_load(text: str):  # type: ignore[no-untyped-def]
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=False).load(text)
+
+
+def read_yarn_berry(document: dict) -> list[Pair]:
+    pairs = []
+    for key, entry in document.items():
+        if key == "__metadata":
+            continue
+        name, resolution = split_descriptor(entry["resolution"])
+        if resolution.startswith("workspace:"):
+            continue  # a workspace member is the project
+        if resolution.startswith("patch:") and "builtin<compat/" in resolution:
+            continue  # Yarn's built-in compatibility patch: lockgate lists the package it patches (README)
+        pairs.append((name, str(entry["version"])))
+    return pairs
+
+
+def read_yarn_lock(text: str) -> list[Pair]:
+    if "__metadata:" in text:
+        return read_yarn_berry(yaml_load(text))
+    return read_yarn_classic(text)
+
+
+PNPM_PEERS = re.compile(r"[(_].*$")  # v6+ `(peer@1)` and v5 `_peer@1` suffixes
+
+
+def pnpm_key(key: str) -> Pair | None:
+    """A pnpm ``packages``/``snapshots`` key as (name, version): ``/name/1.0.0`` (v3-v5), ``/name@1.0.0`` (v6),
+    ``name@1.0.0`` (v9), each with optional peer suffixes; None for a key that is not a registry package."""
+    key = key.removeprefix("/")
+    if ":" in key.split("(")[0] or key.startswith(("github.com/", "gitlab.com/", "bitbucket.org/")):
+        return None  # a tarball URL or git host: its name and version come from the entry's fields
+    if "@" in key[1:].split("(")[0]:
+        name, version = split_descriptor(key)
+    else:
+        name, _, version = key.rpartition("/")
+    return name, PNPM_PEERS.sub("", version)
+
+
+def read_pnpm_lock(text: str) -> list[Pair]:
+    pairs = set()
+    for document in [d for d in _yaml_documents(text) if isinstance(d, dict)][:1]:  # the lockfile is the first
+        for key, entry in (document.get("packages") or {}).items():
+            pair = pnpm_key(key)
+            if pair is None:
+                entry = entry or {}
+                if "name" not in entry:
+                    continue
+                pair = (entry["name"], str(entry.get("version")))
+            pairs.add(pair)
+    return sorted(pairs)
+
+
+def _yaml_documents(text: str) -> list:
+    from ruamel.yaml import YAML
+
+    return list(YAML(typ="safe", pure=False).load_all(text))
+
+
+def read_workflow(text: str) -> list[Pair]:
+    """Every ``uses: owner/repo[/path]@ref`` of a workflow (steps and reusable workflows); local actions
+    (``./``) and ``docker://`` images are not actions."""
+    pairs = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "uses" and isinstance(value, str) and "@" in value and not value.startswith(
+                        ("./", "docker://")):
+                    name, _, ref = value.partition("@")
+                    pairs.append((name, ref))
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(yaml_load(text))
+    return pairs
+
+
+def docker_short_name(reference: str) -> Pair:
+    """``[registry/]name[:tag][@digest]`` as lockgate names images (README): Docker Hub's own spellings shortened,
+    other registries lower-cased; the version is the tag, the digest, or ``tag@digest``."""
+    name, _, digest = reference.partition("@")
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    tag = ""
+    if colon > slash:
+        name, tag = name[:colon], name[colon + 1:]
+    for prefix in ("index.docker.io/", "docker.io/", "registry-1.docker.io/"):
+        if name.lower().startswith(prefix):
+            name = name[len(prefix):]
+    name = name.removeprefix("library/")
+    if "/" in name and ("." in name.split("/")[0] or ":" in name.split("/")[0]):
+        name = name.lower()
+    version = "@".join(part for part in (tag, digest) if part)
+    return name, version or "latest"
+
+
+def read_dockerfile(text: str) -> list[Pair]:
+    """The images of ``FROM`` lines (and ``COPY --from=image``), global ``ARG`` defaults substituted, stage names
+    and ``scratch`` left out. Continuation lines are joined first."""
+    args: dict[str, str] = {}
+    stages: set[str] = set()
+    pairs = []
+    seen_from = False
+    logical = re.sub(r"\\\n", " ", text)
+
+    def substitute(word: str) -> str:
+        return re.sub(r"\$\{?(\w+)\}?", lambda m: args.get(m.group(1), m.group(0)), word)
+
+    for raw in logical.splitlines():
+        words = raw.split()
+        if not words or words[0].startswith("#"):
+            continue
+        instruction = words[0].upper()
+        if instruction == "ARG" and not seen_from and len(words) > 1:
+            name, _, default = words[1].partition("=")
+            args[name] = default.strip('"')
+        elif instruction == "FROM":
+            seen_from = True
+            operands = [w for w in words[1:] if not w.startswith("--")]
+            image = substitute(operands[0])
+            if len(operands) >= 3 and operands[1].upper() == "AS":
+                stages.add(operands[2].lower())
+            if image.lower() != "scratch" and image.lower() not in stages:
+                pairs.append(docker_short_name(image))
+        elif instruction == "COPY":
+            for word in words[1:]:
+                if word.startswith("--from="):
+                    source = substitute(word[len("--from="):])
+                    if source.lower() not in stages and not source.isdigit():
+                        pairs.append(docker_short_name(source))
+    return pairs
+
+
+class Format(NamedTuple):
+    name: str
+    ecosystem: str  # lockgate's ecosystem of what the reader compares
+    read: Callable[[str], list[Pair]]
+    multiset: bool  # one dependency per installed copy (package-lock) rather than one per (name, version)
+
+
+FORMATS = {
+    "uv.lock": Format("uv.lock", "pypi", read_uv_lock, False),
+    "poetry.lock": Format("poetry.lock", "pypi", read_poetry_lock, False),
+    "pylock.toml": Format("pylock.toml", "pypi", read_pylock, False),
+    "Pipfile.lock": Format("Pipfile.lock", "pypi", read_pipfile_lock, False),
+    "package-lock.json": Format("package-lock.json", "npm", read_package_lock, True),
+    "yarn.lock": Format("yarn.lock", "npm", read_yarn_lock, False),
+    "pnpm-lock.yaml": Format("pnpm-lock.yaml", "npm", read_pnpm_lock, False),
+    "workflow": Format("workflow", "actions", read_workflow, False),
+    "Dockerfile": Format("Dockerfile", "docker", read_dockerfile, False),
+}
+
+
+def format_of(path: str) -> str | None:
+    """Which reader a repository path needs, as lockgate finds manifests (README "What lockgate reads")."""
+    base = path.rsplit("/", 1)[-1]
+    if "/node_modules/" in f"/{path}":
+        return None  # installed copies, not the project's files
+    if base in FORMATS and base != "workflow":
+        return base
+    if base == "pylock.toml" or (base.startswith("pylock.") and base.endswith(".toml")):
+        return "pylock.toml"
+    if re.fullmatch(r"\.github/workflows/[^/]+\.ya?ml", path):
+        return "workflow"
+    if (base in ("Dockerfile", "Containerfile") or base.endswith(".Dockerfile") or base.startswith("Dockerfile.")) \
+            and not base.endswith(".dockerignore"):
+        return "Dockerfile"
+    return None
+
+
+# -- the comparison -----------------------------------------------------------------------------------------------
+
+
+class Comparison(NamedTuple):
+    manifest: str
+    agree: bool
+    only_reader: tuple[str, ...]  # net changes the independent reader sees and lockgate does not
+    only_lockgate: tuple[str, ...]  # net changes lockgate reports and the independent reader does not see
+    error: str | None  # the independent reader could not read a revision (then nothing is compared)
+
+
+def net_change(before: Iterable[Pair], after: Iterable[Pair], multiset: bool) -> collections.Counter[tuple]:
+    """+n for a (name, version) the second side has n more of, -n for fewer."""
+    old, new = collections.Counter(before), collections.Counter(after)
+    if not multiset:
+        old, new = collections.Counter(set(old)), collections.Counter(set(new))
+    change: collections.Counter[tuple] = collections.Counter()
+    for pair in old.keys() | new.keys():
+        if new[pair] != old[pair]:
+            change[pair] = new[pair] - old[pair]
+    return change
+
+
+def lockgate_net_change(changes: Iterable[dict], multiset: bool) -> collections.Counter[tuple]:
+    """The same net change from lockgate's ``changes`` of one manifest: each takes away ``from`` and brings
+    ``to``. For a set-compared format, a pair counts once however many changes name it."""
+    before, after = [], []
+    for change in changes:
+        if change["from"] is not None:
+            before.append((change["name"], change["from"]))
+        if change["to"] is not None:
+            after.append((change["name"], change["to"]))
+    if multiset:
+        return net_change(before, after, True)
+    # Set semantics on lockgate's side as well: a removal of one of two identical entries is reported by lockgate
+    # as `removed` but leaves the pair in the file; only a difference of presence counts.
+    change: collections.Counter[tuple] = collections.Counter()
+    for pair, count in net_change(before, after, True).items():
+        change[pair] = 1 if count > 0 else -1
+    return change
+
+
+def compare(fmt: Format, manifest: str, base_text: str | None, head_text: str | None,
+            changes: Sequence[dict]) -> Comparison:
+    """The independent reader's net change of one manifest against lockgate's changes of that manifest and
+    ecosystem."""
+    try:
+        before = fmt.read(base_text) if base_text is not None else []
+        after = fmt.read(head_text) if head_text is not None else []
+    except Exception as error:  # noqa: BLE001  (any failure of the reader is reported, never hidden)
+        return Comparison(manifest, False, (), (), f"{type(error).__name__}: {error}")
+    expected = net_change(before, after, fmt.multiset)
+    mine = [c for c in changes if c["manifest"] == manifest and c["ecosystem"] == fmt.ecosystem]
+    reported = lockgate_net_change(mine, fmt.multiset)
+    only_reader = tuple(_show(p, n) for p, n in sorted(_signed_difference(expected, reported).items()))
+    only_lockgate = tuple(_show(p, n) for p, n in sorted(_signed_difference(reported, expected).items()))
+    return Comparison(manifest, not only_reader and not only_lockgate, only_reader, only_lockgate, None)
+
+
+def _signed_difference(a: collections.Counter, b: collections.Counter) -> dict[tuple, int]:
+    """The entries of ``a`` that ``b`` does not have with the same signed count."""
+    return {pair: count for pair, count in a.items() if b.get(pair, 0) != count}
+
+
+def _show(pair: tuple, count: int) -> str:
+    sign = "+" if count > 0 else "-"
+    times = f" x{abs(count)}" if abs(count) > 1 else ""
+    return f"{sign}{pair[0]} {pair[1]}{times}"
+
+
+# -- running lockgate ---------------------------------------------------------------------------------------------
+
+
+def lockgate_command() -> list[str]:
+    """The lockgate of this interpreter's environment (its console script when installed, else the module)."""
+    script = Path(sys.executable).with_name("lockgate")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "checker"]
+
+
+class Run(NamedTuple):
+    code: int
+    seconds: float
+    output: dict | None
+    stderr: str
+
+
+def run_lockgate(repo: Path, *args: str) -> Run:
+    env = git_env()
+    started = time.perf_counter()
+    done = subprocess.run([*lockgate_command(), *args], cwd=repo, env=env, capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - started
+    try:
+        output = json.loads(done.stdout) if done.stdout.strip() else None
+    except json.JSONDecodeError:
+        output = None
+    return Run(done.returncode, seconds, output, done.stderr.strip()[-2000:])
+
+
+def git_out(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, env=git_env(), check=True, capture_output=True,
+                          text=True, errors="replace").stdout
+
+
+def git_blob(repo: Path, commit: str, path: str) -> str | None:
+    done = subprocess.run(["git", "cat-file", "blob", f"{commit}:{path}"], cwd=repo, env=git_env(),
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        return None  # absent on this side (added or deleted by the commit), or a gitlink
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def sample_commits(repo: Path, pathspecs: Sequence[str], count: int) -> list[str]:
+    """``count`` commits that touch the pathspecs, evenly spread from the oldest to the newest (first-parent
+    history of the default branch, merges and root commits left out: ``C^`` must be the commit's one parent)."""
+    listed = git_out(repo, "log", "--format=%H %P", "--no-merges", "HEAD", "--", *pathspecs).split("\n")
+    commits = [line.split()[0] for line in listed if len(line.split()) == 2]
+    commits.reverse()
+    if len(commits) <= count:
+        return commits
+    step = (len(commits) - 1) / (count - 1)
+    return [commits[round(i * step)] for i in range(count)]
+
+
+class CommitResult(NamedTuple):
+    commit: str
+    diff_code: int
+    check_code: int
+    diff_seconds: float
+    comparisons: tuple[Comparison, ...]
+    findings: tuple[str, ...]  # unreadable-manifest findings of the diff
+    stderr: str
+
+
+def replay_commit(repo: Path, commit: str, formats: Sequence[str], run_check: bool = True) -> CommitResult:
+    """lockgate diff (and check --offline) of one commit against its parent, compared file by file."""
+    base = f"{commit}^"
+    diff = run_lockgate(repo, "diff", "--format", "json", "--base", base, "--head", commit)
+    check = run_lockgate(repo, "check", "--offline", "--format", "json", "--base", base, "--head", commit) \
+        if run_check else Run(0, 0.0, None, "")
+    changes = (diff.output or {}).get("changes", [])
+    findings = tuple(f"{f.get('manifest')}:{f.get('line')}: {f.get('message')}"
+                     for f in (diff.output or {}).get("findings", []))
+    changed = git_out(repo, "diff", "--name-only", "--no-renames", base, commit).splitlines()
+    comparisons = []
+    for path in changed:
+        name = format_of(path)
+        if name is None or name not in formats:
+            continue
+        comparisons.append(compare(FORMATS[name], path, git_blob(repo, base, path), git_blob(repo, commit, path),
+                                   changes))
+    stderr = "\n".join(s for s in (diff.stderr, check.stderr) if s)
+    return CommitResult(commit, diff.code, check.code, diff.seconds, tuple(comparisons), findings, stderr)
+
+
+# -- a repository -------------------------------------------------------------------------------------------------
+
+
+class RepositoryResult(NamedTuple):
+    repository: Repository
+    commits: tuple[CommitResult, ...]
+
+    def files(self) -> list[Comparison]:
+        return [c for r in self.commits for c in r.comparisons]
+
+
+def mirror_of(slug: str, mirrors: Path) -> Path:
+    return mirrors / slug.replace("/", "+") / "repo"
+
+
+def scratch_clone(source: Path, into: Path) -> Path:
+    """A throw-away clone that borrows the mirror's objects (``--shared``): nothing is written to the mirror."""
+    subprocess.run(["git", "clone", "--quiet", "--shared", "--no-checkout", str(source), str(into)],
+                   env=git_env(), check=True, capture_output=True)
+    return into
+
+
+def replay_repository(repository: Repository, mirrors: Path, scratch: Path, count: int, run_check: bool,
+                      progress: Callable[[str], None]) -> RepositoryResult:
+    formats, pathspecs = GROUPS[repository.group]
+    clone = scratch / repository.slug.replace("/", "+")
+    if not clone.exists():
+        scratch_clone(mirror_of(repository.slug, mirrors), clone)
+    results = []
+    for commit in sample_commits(clone, pathspecs, count):
+        result = replay_commit(clone, commit, formats, run_check)
+        results.append(result)
+        progress(describe(repository, result))
+    return RepositoryResult(repository, tuple(results))
+
+
+def describe(repository: Repository, result: CommitResult) -> str:
+    agree = sum(c.agree for c in result.comparisons)
+    line = (f"{repository.slug} {result.commit[:10]} diff={result.diff_code} check={result.check_code} "
+            f"{result.diff_seconds * 1000:.0f} ms, {agree}/{len(result.comparisons)} files agree")
+    details = []
+    for comparison in result.comparisons:
+        if comparison.agree:
+            continue
+        if comparison.error:
+            details.append(f"    {comparison.manifest}: reader failed: {comparison.error}")
+        else:
+            details.append(f"    {comparison.manifest}: only the reader: {' '.join(comparison.only_reader[:12])}"
+                           f"{' …' if len(comparison.only_reader) > 12 else ''}")
+            details.append(f"    {' ' * len(comparison.manifest)}  only lockgate: "
+                           f"{' '.join(comparison.only_lockgate[:12])}"
+                           f"{' …' if len(comparison.only_lockgate) > 12 else ''}")
+    details += [f"    finding: {f[:300]}" for f in result.findings]
+    if result.diff_code == 2 or result.check_code == 2:
+        details.append(f"    stderr: {result.stderr[:500]}")
+    return "\n".join([line, *details])
+
+
+# -- the table ----------------------------------------------------------------------------------------------------
+
+
+def table(results: Sequence[RepositoryResult], markdown: bool) -> str:
+    header = ("repository", "group", "files", "commits", "files agreeing", "diff exit codes", "check exit codes",
+              "median diff ms", "worst diff ms")
+    rows = []
+    for result in results:
+        files = result.files()
+        times = [r.diff_seconds * 1000 for r in result.commits]
+        rows.append((
+            result.repository.slug, result.repository.group, result.repository.files, str(len(result.commits)),
+            f"{sum(c.agree for c in files)}/{len(files)}",
+            _codes(r.diff_code for r in result.commits), _codes(r.check_code for r in result.commits),
+            f"{statistics.median(times):.0f}" if times else "—", f"{max(times):.0f}" if times else "—",
+        ))
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * 3 + ["---:"] * 6) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in (header, *rows))
+
+
+def _codes(codes: Iterable[int]) -> str:
+    counted = collections.Counter(codes)
+    return ", ".join(f"{code}×{n}" for code, n in sorted(counted.items()))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS,
+                        help="folder of the repositories, as owner+name/repo (default: %(default)s)")
+    parser.add_argument("--only", action="append", default=[], help="owner/name (repeatable), or a group name")
+    parser.add_argument("--commits", type=int, default=SAMPLE, help="commits per repository (default: %(default)s)")
+    parser.add_argument("--no-check", action="store_true", help="run only lockgate diff")
+    parser.add_argument("--markdown", action="store_true", help="print the results table in Markdown")
+    parser.add_argument("--verbose", action="store_true", help="one line per commit, and every disagreement")
+    parser.add_argument("--json", type=Path, help="write every commit's result to this file")
+    parser.add_argument("--scratch", type=Path, help="keep the scratch clones here (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    chosen = [r for r in REPOSITORIES if not args.only or r.slug in args.only or r.group in args.only]
+    scratch = args.scratch or Path(tempfile.mkdtemp(prefix="lockgate-replay-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    results = []
+
+    def progress(text: str) -> None:
+        if args.verbose or "\n" in text:
+            print(text, file=sys.stderr, flush=True)
+
+    try:
+        for repository in chosen:
+            if not mirror_of(repository.slug, args.mirrors).exists():
+                print(f"replay: {repository.slug}: no history at {mirror_of(repository.slug, args.mirrors)}",
+                      file=sys.stderr)
+                continue
+            results.append(replay_repository(repository, args.mirrors, scratch, args.commits, not args.no_check,
+                                             progress))
+    finally:
+        if args.scratch is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps([
+            {"repository": r.repository.slug, "group": r.repository.group,
+             "commits": [{"commit": c.commit, "diff_code": c.diff_code, "check_code": c.check_code,
+                          "diff_ms": round(c.diff_seconds * 1000), "findings": list(c.findings),
+                          "files": [m._asdict() for m in c.comparisons]} for c in r.commits]}
+            for r in results], indent=1))
+    print(table(results, args.markdown))
+    failed = any(not c.agree for r in results for c in r.files()) or any(
+        c.diff_code == 2 or c.check_code == 2 for r in results for c in r.commits)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
