@@ -52,7 +52,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from harness import git_env  # noqa: E402  (benchmarks import each other by plain name)
+from harness import development_lockgate, git_env  # noqa: E402  (benchmarks import each other by plain name)
 
 DEFAULT_MIRRORS = Path(os.environ.get("LOCKGATE_MIRRORS", "/work/.mirror"))
 SAMPLE = 40
@@ -464,12 +464,6 @@ def known(message: str) -> str:
 # -- running lockgate ---------------------------------------------------------------------------------------------
 
 
-def lockgate_command() -> list[str]:
-    """The lockgate of this interpreter's environment (its console script when installed, else the module)."""
-    script = Path(sys.executable).with_name("lockgate")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "checker"]
-
-
 class Run(NamedTuple):
     code: int
     seconds: float
@@ -480,7 +474,7 @@ class Run(NamedTuple):
 def run_lockgate(repo: Path, *args: str) -> Run:
     env = git_env()
     started = time.perf_counter()
-    done = subprocess.run([*lockgate_command(), *args], cwd=repo, env=env, capture_output=True, text=True,
+    done = subprocess.run([*development_lockgate(), *args], cwd=repo, env=env, capture_output=True, text=True,
                           check=False)
     seconds = time.perf_counter() - started
     try:
