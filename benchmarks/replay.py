@@ -189,9 +189,20 @@ def read_yarn_classic(text: str) -> list[Pair]:
 
 
 def yaml_load(text: str):  # type: ignore[no-untyped-def]
-    from ruamel.yaml import YAML
+    return _yaml_documents(text)[0]
 
-    return YAML(typ="safe", pure=False).load(text)
+
+def _yaml_documents(text: str) -> list:
+    """Every YAML document of a text. PyYAML's safe loader (a test dependency, through pre-commit), which reads
+    what pnpm writes as js-yaml does: ruamel.yaml refuses the `:` inside a plain scalar of a flow mapping
+    (`resolution: {tarball: https://codeload.github.com/...}`, pnpm 7). ruamel.yaml's safe loader otherwise."""
+    try:
+        import yaml
+    except ImportError:
+        from ruamel.yaml import YAML
+
+        return list(YAML(typ="safe", pure=False).load_all(text))
+    return list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def read_yarn_berry(document: dict) -> list[Pair]:
@@ -245,12 +256,6 @@ def read_pnpm_lock(text: str) -> list[Pair]:
                 pair = (entry["name"], str(entry.get("version")))
             pairs.add(pair)
     return sorted(pairs)
-
-
-def _yaml_documents(text: str) -> list:
-    from ruamel.yaml import YAML
-
-    return list(YAML(typ="safe", pure=False).load_all(text))
 
 
 def read_workflow(text: str) -> list[Pair]:
@@ -381,6 +386,8 @@ class Comparison(NamedTuple):
     error: str | None  # the independent reader could not read a revision (then nothing is compared)
     unreadable: str | None = None  # lockgate's unreadable-manifest finding of this file (then its changes are
     # unknown by contract, and nothing is compared)
+    still_held: bool = False  # every difference is lockgate adding or removing a (name, version) that both
+    # revisions hold (one of two entries of the same version went or came): noise, not a missed change
 
 
 def net_change(before: Iterable[Pair], after: Iterable[Pair], multiset: bool) -> collections.Counter[tuple]:
@@ -430,8 +437,12 @@ def compare(fmt: Format, manifest: str, base_text: str | None, head_text: str | 
     mine = [c for c in changes if c["manifest"] == manifest and c["ecosystem"] == fmt.ecosystem]
     reported = lockgate_net_change(mine, fmt.multiset)
     only_reader = tuple(_show(p, n) for p, n in sorted(_signed_difference(expected, reported).items()))
-    only_lockgate = tuple(_show(p, n) for p, n in sorted(_signed_difference(reported, expected).items()))
-    return Comparison(manifest, not only_reader and not only_lockgate, only_reader, only_lockgate, None)
+    extra = _signed_difference(reported, expected)
+    only_lockgate = tuple(_show(p, n) for p, n in sorted(extra.items()))
+    held = set(before) & set(after)
+    still_held = bool(extra) and not only_reader and not fmt.multiset and all(p in held for p in extra)
+    return Comparison(manifest, not only_reader and not only_lockgate, only_reader, only_lockgate, None, None,
+                      still_held)
 
 
 def _signed_difference(a: collections.Counter, b: collections.Counter) -> dict[tuple, int]:
@@ -451,8 +462,8 @@ KNOWN = (
     ("resolved must be a string, found boolean", "known: package-lock v1 `resolved: false`"),
     ("has no lock-version", "known: poetry.lock without lock-version"),
     ("pipfile-spec", "known: Pipfile.lock spec other than 6"),
-    ("document", "known: pnpm-lock.yaml with a second YAML document"),
-    ("duplicate", "known: yarn v1 duplicate blocks"),
+    ("found another document", "known: pnpm-lock.yaml with a second YAML document"),
+    ("duplicate entry for", "known: yarn v1 duplicate blocks"),
     ("builtin<compat", "known: Yarn 2/3 #~builtin<compat/…> patches"),
 )
 
@@ -609,6 +620,9 @@ def describe(repository: Repository, result: CommitResult) -> str:
         else:
             details.append(f"    {comparison.manifest}: only the reader: {' '.join(comparison.only_reader[:12])}"
                            f"{' …' if len(comparison.only_reader) > 12 else ''}")
+            if comparison.still_held:
+                details.append(f"    {' ' * len(comparison.manifest)}  (both revisions still hold these: an entry "
+                               "of the same version went or came)")
             details.append(f"    {' ' * len(comparison.manifest)}  only lockgate: "
                            f"{' '.join(comparison.only_lockgate[:12])}"
                            f"{' …' if len(comparison.only_lockgate) > 12 else ''}")
