@@ -556,12 +556,14 @@ def replay_commit(repo: Path, commit: str, formats: Sequence[str], run_check: bo
             continue
         comparison = compare(FORMATS[name], path, git_blob(repo, base, path), git_blob(repo, commit, path),
                              changes, (diff.output or {}).get("findings", []))
-        if not comparison.agree and comparison.unreadable is None and comparison.error is None:
+        if not comparison.agree and comparison.unreadable is None:
             # `diff` names only the head's unreadable files; a base lockgate could not read shows everything of the
-            # head as added (README). Ask lockgate about the base alone before calling this a disagreement.
+            # head as added (README). Ask lockgate about the base alone before calling this a disagreement (or
+            # blaming the independent reader, when it refuses that base as well: a file the repository broke).
             refused = unreadable_at(repo, base, path)
             if refused:
-                comparison = comparison._replace(unreadable=f"(base) {refused}")
+                also = "; the independent reader refuses it too" if comparison.error else ""
+                comparison = comparison._replace(unreadable=f"(base) {refused}{also}")
         comparisons.append(comparison)
     stderr = "\n".join(s for s in (diff.stderr, check.stderr) if s)
     return CommitResult(commit, diff.code, check.code, diff.seconds, tuple(comparisons), findings, stderr)
@@ -590,14 +592,14 @@ def scratch_clone(source: Path, into: Path) -> Path:
 
 
 def replay_repository(repository: Repository, mirrors: Path, scratch: Path, count: int, run_check: bool,
-                      progress: Callable[[str], None]) -> RepositoryResult:
+                      progress: Callable[[str], None], commits: Sequence[str] = ()) -> RepositoryResult:
     formats, pathspecs = GROUPS[repository.group]
     pathspecs = repository.paths or pathspecs
     clone = scratch / repository.slug.replace("/", "+")
     if not clone.exists():
         scratch_clone(mirror_of(repository.slug, mirrors), clone)
     results = []
-    for commit in sample_commits(clone, pathspecs, count):
+    for commit in commits or sample_commits(clone, pathspecs, count):
         result = replay_commit(clone, commit, formats, run_check)
         results.append(result)
         progress(describe(repository, result))
@@ -669,6 +671,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="folder of the repositories, as owner+name/repo (default: %(default)s)")
     parser.add_argument("--only", action="append", default=[], help="owner/name (repeatable), or a group name")
     parser.add_argument("--commits", type=int, default=SAMPLE, help="commits per repository (default: %(default)s)")
+    parser.add_argument("--commit", action="append", default=[],
+                        help="replay this commit (repeatable; with --only, to reproduce one result)")
     parser.add_argument("--no-check", action="store_true", help="run only lockgate diff")
     parser.add_argument("--markdown", action="store_true", help="print the results table in Markdown")
     parser.add_argument("--verbose", action="store_true", help="one line per commit, and every disagreement")
@@ -691,7 +695,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                       file=sys.stderr)
                 continue
             results.append(replay_repository(repository, args.mirrors, scratch, args.commits, not args.no_check,
-                                             progress))
+                                             progress, args.commit))
     finally:
         if args.scratch is None:
             shutil.rmtree(scratch, ignore_errors=True)
