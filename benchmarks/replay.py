@@ -432,7 +432,7 @@ def compare(fmt: Format, manifest: str, base_text: str | None, head_text: str | 
         before = fmt.read(base_text) if base_text is not None else []
         after = fmt.read(head_text) if head_text is not None else []
     except Exception as error:  # noqa: BLE001  (any failure of the reader is reported, never hidden)
-        return Comparison(manifest, False, (), (), f"{type(error).__name__}: {error}")
+        return Comparison(manifest, False, (), (), f"the independent reader failed: {type(error).__name__}: {error}")
     expected = net_change(before, after, fmt.multiset)
     mine = [c for c in changes if c["manifest"] == manifest and c["ecosystem"] == fmt.ecosystem]
     reported = lockgate_net_change(mine, fmt.multiset)
@@ -537,6 +537,7 @@ class CommitResult(NamedTuple):
     comparisons: tuple[Comparison, ...]
     findings: tuple[str, ...]  # unreadable-manifest findings of the diff
     stderr: str
+    missing_blobs: tuple[str, ...] = ()  # blobs lockgate could not read that the repository on disk lacks
 
 
 def replay_commit(repo: Path, commit: str, formats: Sequence[str], run_check: bool = True) -> CommitResult:
@@ -554,8 +555,11 @@ def replay_commit(repo: Path, commit: str, formats: Sequence[str], run_check: bo
         name = format_of(path)
         if name is None or name not in formats:
             continue
+        if diff.output is None:  # an exit 2 (or a crash): lockgate said nothing to compare with
+            comparisons.append(Comparison(path, False, (), (), f"lockgate diff exited {diff.code} without JSON"))
+            continue
         comparison = compare(FORMATS[name], path, git_blob(repo, base, path), git_blob(repo, commit, path),
-                             changes, (diff.output or {}).get("findings", []))
+                             changes, diff.output.get("findings", []))
         if not comparison.agree and comparison.unreadable is None:
             # `diff` names only the head's unreadable files; a base lockgate could not read shows everything of the
             # head as added (README). Ask lockgate about the base alone before calling this a disagreement (or
@@ -566,7 +570,17 @@ def replay_commit(repo: Path, commit: str, formats: Sequence[str], run_check: bo
                 comparison = comparison._replace(unreadable=f"(base) {refused}{also}")
         comparisons.append(comparison)
     stderr = "\n".join(s for s in (diff.stderr, check.stderr) if s)
-    return CommitResult(commit, diff.code, check.code, diff.seconds, tuple(comparisons), findings, stderr)
+    return CommitResult(commit, diff.code, check.code, diff.seconds, tuple(comparisons), findings, stderr,
+                        missing_blobs(repo, stderr))
+
+
+def missing_blobs(repo: Path, stderr: str) -> tuple[str, ...]:
+    """The blobs an exit 2 says git could not read (``cannot read <path> (<blob>)``) that the repository on disk
+    does not hold: a mirror fetched without its largest files, not a fault of lockgate's."""
+    named = re.findall(r"cannot read .* \(([0-9a-f]{40})\)", stderr)
+    return tuple(sorted({blob for blob in named
+                         if subprocess.run(["git", "cat-file", "-e", blob], cwd=repo, env=git_env(),
+                                           capture_output=True, check=False).returncode != 0}))
 
 
 # -- a repository -------------------------------------------------------------------------------------------------
@@ -618,7 +632,7 @@ def describe(repository: Repository, result: CommitResult) -> str:
             details.append(f"    {comparison.manifest}: unreadable for lockgate ({known(comparison.unreadable)}): "
                            f"{comparison.unreadable[:300]}")
         elif comparison.error:
-            details.append(f"    {comparison.manifest}: reader failed: {comparison.error}")
+            details.append(f"    {comparison.manifest}: not compared: {comparison.error}")
         else:
             details.append(f"    {comparison.manifest}: only the reader: {' '.join(comparison.only_reader[:12])}"
                            f"{' …' if len(comparison.only_reader) > 12 else ''}")
@@ -632,6 +646,9 @@ def describe(repository: Repository, result: CommitResult) -> str:
     details += [f"    finding ({known(f)}): {f[:300]}" for f in result.findings if f.split(":")[0] not in compared]
     if result.diff_code == 2 or result.check_code == 2:
         details.append(f"    stderr: {result.stderr[:500]}")
+        if result.missing_blobs:
+            details.append(f"    (the history on disk lacks {', '.join(result.missing_blobs)}: a snapshot without its "
+                           "largest files; lockgate's refusal names the blob it could not read)")
     return "\n".join([line, *details])
 
 
