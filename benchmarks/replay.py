@@ -83,23 +83,23 @@ GROUPS = {
 }
 
 REPOSITORIES = (
-    Repository("python-poetry/poetry", "Python locks", "poetry.lock (lock-version 1.0-era to 2.1)"),
-    Repository("pydantic/pydantic-ai", "Python locks", "uv.lock (1.5 MB)"),
-    Repository("psf/black", "Python locks", "Pipfile.lock (2018-2022)"),
-    Repository("pypi/warehouse", "npm", "package-lock.json (v1 to v3)"),
-    Repository("actions/setup-node", "npm", "package-lock.json (v1 to v3)"),
-    Repository("facebook/jest", "Yarn", "yarn.lock (classic, then Berry)"),
-    Repository("prettier/prettier", "Yarn", "yarn.lock (classic, then Berry)"),
-    Repository("vercel/hyper", "Yarn", "yarn.lock (classic)"),
+    Repository("python-poetry/poetry", "Python locks", "poetry.lock: no lock-version, 1.1 to 2.1 (2018-2026)"),
+    Repository("pydantic/pydantic-ai", "Python locks", "uv.lock: version 1, revisions 0 to 3, 1.5 MB (2024-2026)"),
+    Repository("psf/black", "Python locks", "Pipfile.lock: spec 6 (2018-2021)"),
+    Repository("pypi/warehouse", "npm", "package-lock.json: v1 to v3 (2018-2026)"),
+    Repository("actions/setup-node", "npm", "package-lock.json: v1 to v3 (2019-2026)"),
+    Repository("facebook/jest", "Yarn", "yarn.lock: classic, Berry v4 (2016-2021)"),
+    Repository("prettier/prettier", "Yarn", "yarn.lock: classic, Berry v6 to v10 (2017-2026)"),
+    Repository("vercel/hyper", "Yarn", "yarn.lock: classic (2016-2024)"),
     # Sampled on the root lockfile (most commits of */pnpm-lock.yaml are test fixtures); fixtures a sampled commit
     # changes are compared too.
-    Repository("pnpm/pnpm", "pnpm", "pnpm-lock.yaml (v3 to v9)", ("pnpm-lock.yaml",)),
-    Repository("vuejs/core", "pnpm", "pnpm-lock.yaml (v5.3 to v9)"),
-    Repository("ossf/scorecard", "workflows", ".github/workflows/*"),
-    Repository("tox-dev/tox", "workflows", ".github/workflows/*"),
-    Repository("docker-library/python", "Dockerfiles", "*/Dockerfile (every Python variant)"),
-    Repository("pypi/warehouse", "Dockerfiles", "Dockerfile"),
-    Repository("ossf/scorecard", "Dockerfiles", "Dockerfile, */Dockerfile"),
+    Repository("pnpm/pnpm", "pnpm", "pnpm-lock.yaml: 5.0 to 9.0 (2019-2026)", ("pnpm-lock.yaml",)),
+    Repository("vuejs/core", "pnpm", "pnpm-lock.yaml: 5.3 to 9.0 (2021-2026)"),
+    Repository("ossf/scorecard", "workflows", ".github/workflows/* (2020-2026)"),
+    Repository("tox-dev/tox", "workflows", ".github/workflows/* (2020-2026)"),
+    Repository("docker-library/python", "Dockerfiles", "*/Dockerfile, every variant (2014-2026)"),
+    Repository("pypi/warehouse", "Dockerfiles", "Dockerfile (2015-2026)"),
+    Repository("ossf/scorecard", "Dockerfiles", "Dockerfile, */Dockerfile (2020-2026)"),
 )
 
 

@@ -33,7 +33,8 @@ def uv_lock(packages: dict[str, str]) -> str:
     for name, version in packages.items():
         blocks.append(f'[[package]]\nname = "{name}"\nversion = "{version}"\n'
                       'source = { registry = "https://pypi.org/simple" }\n'
-                      f'sdist = {{ url = "https://files.example/{name}-{version}.tar.gz", hash = "sha256:{"0" * 64}" }}\n')
+                      f'sdist = {{ url = "https://files.example/{name}-{version}.tar.gz", '
+                      f'hash = "sha256:{"0" * 64}" }}\n')
     return "\n".join(blocks)
 
 
