@@ -85,6 +85,7 @@ GROUPS = {
 REPOSITORIES = (
     Repository("python-poetry/poetry", "Python locks", "poetry.lock: no lock-version, 1.1 to 2.1 (2018-2026)"),
     Repository("pydantic/pydantic-ai", "Python locks", "uv.lock: version 1, revisions 0 to 3, 1.5 MB (2024-2026)"),
+    Repository("pallets/flask", "Python locks", "uv.lock: all the commits there are (2025-2026)"),
     Repository("psf/black", "Python locks", "Pipfile.lock: spec 6 (2018-2021)"),
     Repository("pypi/warehouse", "npm", "package-lock.json: v1 to v3 (2018-2026)"),
     Repository("actions/setup-node", "npm", "package-lock.json: v1 to v3 (2019-2026)"),
