@@ -86,6 +86,7 @@ REPOSITORIES = (
     Repository("python-poetry/poetry", "Python locks", "poetry.lock: no lock-version, 1.1 to 2.1 (2018-2026)"),
     Repository("pydantic/pydantic-ai", "Python locks", "uv.lock: version 1, revisions 0 to 3, 1.5 MB (2024-2026)"),
     Repository("pallets/flask", "Python locks", "uv.lock: all the commits there are (2025-2026)"),
+    Repository("psf/requests", "Python locks", "Pipfile.lock: unnumbered (2017) to spec 6 (2017-2022)"),
     Repository("psf/black", "Python locks", "Pipfile.lock: spec 6 (2018-2021)"),
     Repository("pypi/warehouse", "npm", "package-lock.json: v1 to v3 (2018-2026)"),
     Repository("actions/setup-node", "npm", "package-lock.json: v1 to v3 (2019-2026)"),
@@ -136,9 +137,14 @@ def read_pipfile_lock(text: str) -> list[Pair]:
         if section == "_meta":
             continue
         for name, entry in packages.items():
-            version = entry.get("version")
+            # Pipenv's 2017 lockfiles write an entry as a Pipfile line ("==2.18.4", "*") instead of a table.
+            version = entry if isinstance(entry, str) else entry.get("version")
             # A git, path or editable entry pins no version: lockgate writes "any version" as `*`.
-            pairs.append((canonical_pypi(name), "*" if version is None else version.removeprefix("==")))
+            version = "*" if version is None else version.removeprefix("==")
+            if name.startswith("-e "):  # those lockfiles' editable key `-e .`: the path, which is no PyPI name
+                pairs.append((name[3:].strip(), version))
+            else:
+                pairs.append((canonical_pypi(name), version))
     return pairs
 
 
@@ -244,10 +250,13 @@ def pnpm_key(key: str, v5: bool) -> Pair | None:
 
 
 def read_pnpm_lock(text: str) -> list[Pair]:
-    pairs = set()
-    documents = [d for d in _yaml_documents(text) if isinstance(d, dict)]
-    for document in documents[:1]:  # the lockfile; pnpm 10 writes its own package manager after a `---`
+    """One (name, version) per package of each document: pnpm 11 writes an "env lockfile" (the pnpm it runs as,
+    its config dependencies) as a first document before the lockfile, in the same layout, and a package of both is
+    installed twice (for pnpm itself, and for the project)."""
+    pairs: list[Pair] = []
+    for document in [d for d in _yaml_documents(text) if isinstance(d, dict)]:
         v5 = float(str(document.get("lockfileVersion", "5")).split(".")[0]) < 6
+        found = set()  # peer variants of one version are one package
         for key, entry in (document.get("packages") or {}).items():
             pair = pnpm_key(key, v5)
             if pair is None:
@@ -255,8 +264,9 @@ def read_pnpm_lock(text: str) -> list[Pair]:
                 if "name" not in entry:
                     continue
                 pair = (entry["name"], str(entry.get("version")))
-            pairs.add(pair)
-    return sorted(pairs)
+            found.add(pair)
+        pairs += sorted(found)
+    return pairs
 
 
 def read_workflow(text: str) -> list[Pair]:
@@ -353,7 +363,8 @@ FORMATS = {
     "Pipfile.lock": Format("Pipfile.lock", "pypi", read_pipfile_lock, True),
     "package-lock.json": Format("package-lock.json", "npm", read_package_lock, True),
     "yarn.lock": Format("yarn.lock", "npm", read_yarn_lock, False),
-    "pnpm-lock.yaml": Format("pnpm-lock.yaml", "npm", read_pnpm_lock, False),
+    # A multiset over documents (one set each): see read_pnpm_lock.
+    "pnpm-lock.yaml": Format("pnpm-lock.yaml", "npm", read_pnpm_lock, True),
     "workflow": Format("workflow", "actions", read_workflow, False),
     "Dockerfile": Format("Dockerfile", "docker", read_dockerfile, False),
 }

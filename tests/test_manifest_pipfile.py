@@ -97,6 +97,20 @@ def test_the_first_source_is_every_package_s_index() -> None:
     assert _one(manifest, "requests").source == Source(kind="registry", url="http://mirror.example/simple")
 
 
+def test_a_source_without_a_name_is_named_by_its_url() -> None:
+    # Pipenv's first Pipfiles (psf/requests, 2017: found by benchmarks/replay.py) wrote no source name.
+    manifest = _parse('[[source]]\nurl = "https://pypi.org/"\nverify_ssl = true\n[dev-packages]\npytest = "*"\n')
+    assert manifest.problems == ()
+    assert _one(manifest, "pytest").source == Source(kind="registry", url="https://pypi.org/")
+    assert [(d.name, d.version) for d in manifest.dependencies if d.ecosystem == "config"] == [
+        ("pipenv.source.https://pypi.org/", "https://pypi.org/"),
+        ("pipenv.source.https://pypi.org/.verify_ssl", "true"),
+    ]
+    for broken in ('[[source]]\nname = "pypi"\n', '[[source]]\nname = 3\nurl = "https://pypi.org/"\n'):
+        assert [p.message for p in _parse(broken).problems] == [
+            "each [[source]] needs a url (and, when it has one, a name) as strings"]
+
+
 def test_an_index_that_names_no_source_is_a_problem_and_the_package_still_counts() -> None:
     manifest = _parse(SOURCES + '[packages]\nevil = {version = "*", index = "evil"}\n')
     assert _one(manifest, "evil").line == 11

@@ -133,8 +133,10 @@ def _read_sources(
         entries = []
     for entry in entries:
         name, url = (entry.get("name"), entry.get("url")) if isinstance(entry, dict) else (None, None)
+        if isinstance(entry, dict) and "name" not in entry:
+            name = url  # Pipenv before 2018 wrote sources without a name (Pipfile.lock names them alike)
         if not isinstance(name, str) or not isinstance(url, str):
-            problems.append(Problem("each [[source]] needs a name and a url (strings)", None))
+            problems.append(Problem("each [[source]] needs a url (and, when it has one, a name) as strings", None))
             continue
         line = _string_line(text, url, 0)[0]
         try:
