@@ -111,6 +111,18 @@ def test_a_source_without_a_name_is_named_by_its_url() -> None:
             "each [[source]] needs a url (and, when it has one, a name) as strings"]
 
 
+def test_an_editable_key_of_pipenv_s_first_pipfiles_is_a_path_dependency() -> None:
+    # psf/requests, 2017 (found by benchmarks/replay.py): `"-e ." = {extras = ["socks"]}`, as pipfile-spec 3
+    # lockfiles key it too (tests/test_manifest_pipfile_lock.py).
+    manifest = _parse('[packages]\n"-e ." = {extras = ["socks"]}\n')
+    assert manifest.problems == ()
+    dependency = _one(manifest, ".")
+    assert (dependency.source, dependency.editable, dependency.version, dependency.line) == (
+        Source(kind="path", url="."), True, None, 2)
+    assert [p.message for p in _parse('[packages]\n"-e  " = "*"\n').problems] == [
+        "[packages] -e  : names no path to install"]
+
+
 def test_an_index_that_names_no_source_is_a_problem_and_the_package_still_counts() -> None:
     manifest = _parse(SOURCES + '[packages]\nevil = {version = "*", index = "evil"}\n')
     assert _one(manifest, "evil").line == 11

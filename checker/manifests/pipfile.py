@@ -170,6 +170,8 @@ def _package(
     raw_name: str, value: object, table: str, scope: str, sources: _Sources, line: int | None, path: str
 ) -> tuple[Dependency, list[Problem]] | Problem:
     what = f"[{table}] {raw_name}"
+    if raw_name.startswith("-e "):
+        return _editable_key(raw_name, value, what, scope, line, path)
     if not is_project_name(raw_name.strip()):
         return Problem(f"{what}: {raw_name!r} is not a valid project name", line)
     name = canonical_pypi_name(raw_name.strip())
@@ -197,6 +199,22 @@ def _package(
         editable=value.get("editable") is True,
     )
     return dependency, problems
+
+
+def _editable_key(raw_name: str, value: object, what: str, scope: str, line: int | None,
+                  path: str) -> tuple[Dependency, list[Problem]] | Problem:
+    """Pipenv's first Pipfiles keyed an editable install by its pip option (``"-e ." = {extras = ["socks"]}``,
+    psf/requests 2017): a path dependency named by its path, as Pipfile.lock's ``"-e ."`` entries are."""
+    location = raw_name[len("-e "):].strip()
+    if not location:
+        return Problem(f"{what}: names no path to install", line)
+    if not isinstance(value, (str, dict)):
+        return Problem(f"{what}: expected a version string or a table, found {type(value).__name__}", line)
+    problems: list[Problem] = []
+    markers = _markers(value, what, line, problems) if isinstance(value, dict) else None
+    return Dependency(ecosystem="pypi", name=location, version=None, specifier="",
+                      source=Source(kind="path", url=location), scope=scope, direct=True, manifest=path, line=line,
+                      markers=markers, editable=True), problems
 
 
 def _version(value: object, what: str, line: int | None, problems: list[Problem]) -> tuple[str, str | None]:
