@@ -641,7 +641,9 @@ def describe(repository: Repository, result: CommitResult) -> str:
         if comparison.agree:
             continue
         if comparison.unreadable:
-            details.append(f"    {comparison.manifest}: unreadable for lockgate ({known(comparison.unreadable)}): "
+            label = "broken in the repository" if "reader refuses it too" in comparison.unreadable \
+                else known(comparison.unreadable)
+            details.append(f"    {comparison.manifest}: unreadable for lockgate ({label}): "
                            f"{comparison.unreadable[:300]}")
         elif comparison.error:
             details.append(f"    {comparison.manifest}: not compared: {comparison.error}")
