@@ -20,8 +20,9 @@ twenty-line reader of Yarn classic's block format, and a ``FROM`` line reader fo
 (name, version) pairs a revision installs; the comparison is pairing-free: the net change of each (name, version)
 between the revisions according to the reader must equal the net change according to lockgate's ``changes``
 (each change takes away its ``from`` and brings its ``to``, so a ``hashes-changed`` or ``scope-changed`` entry
-cancels out, and it does not matter which old entry lockgate pairs with which new one). package-lock.json is
-compared as a multiset (one dependency per installed folder, as lockgate reads it); every other format as a set.
+cancels out, and it does not matter which old entry lockgate pairs with which new one). Where one version can
+be installed several times (package-lock.json's folders, Pipfile.lock's categories, pnpm-lock.yaml's documents)
+the pairs are a multiset, as lockgate reads them; every other format is a set.
 Where lockgate legitimately writes a name or version differently, the reader's side is normalised to lockgate's
 documented spelling, with the reason beside it; nothing else is adjusted.
 """

@@ -107,6 +107,11 @@ def test_pnpm_keys_of_every_lockfile_version() -> None:
     assert replay.pnpm_key("/@vue/compiler-sfc@3.4.0(typescript@5.0.0)", v5=False) == ("@vue/compiler-sfc", "3.4.0")
     assert replay.pnpm_key("lodash@4.17.21", v5=False) == ("lodash", "4.17.21")
     assert replay.pnpm_key("/github.com/owner/repo/abcdef", v5=True) is None
+    # pnpm 11: the env document, then the lockfile; a package of both is installed twice
+    two = ("---\nlockfileVersion: '9.0'\npackages:\n  pnpm@11.0.0:\n    resolution: {integrity: x}\n---\n"
+           "lockfileVersion: '9.0'\npackages:\n  pnpm@11.0.0:\n    resolution: {integrity: x}\n"
+           "  a@1.0.0(b@2.0.0):\n    resolution: {integrity: y}\n")
+    assert replay.read_pnpm_lock(two) == [("pnpm", "11.0.0"), ("a", "1.0.0"), ("pnpm", "11.0.0")]
 
 
 def test_dockerfile_reader() -> None:
