@@ -20,9 +20,9 @@ twenty-line reader of Yarn classic's block format, and a ``FROM`` line reader fo
 (name, version) pairs a revision installs; the comparison is pairing-free: the net change of each (name, version)
 between the revisions according to the reader must equal the net change according to lockgate's ``changes``
 (each change takes away its ``from`` and brings its ``to``, so a ``hashes-changed`` or ``scope-changed`` entry
-cancels out, and it does not matter which old entry lockgate pairs with which new one). Where one version can
-be installed several times (package-lock.json's folders, Pipfile.lock's categories, pnpm-lock.yaml's documents)
-the pairs are a multiset, as lockgate reads them; every other format is a set.
+cancels out, and it does not matter which old entry lockgate pairs with which new one). Where one version is
+installed twice in different roles (Pipfile.lock's categories, pnpm-lock.yaml's documents) the pairs are a
+multiset, as lockgate reads them; every other format is a set (identical copies are one, for lockgate too).
 Where lockgate legitimately writes a name or version differently, the reader's side is normalised to lockgate's
 documented spelling, with the reason beside it; nothing else is adjusted.
 """
@@ -362,7 +362,10 @@ FORMATS = {
     "pylock.toml": Format("pylock.toml", "pypi", read_pylock, False),
     # A package in both `default` and `develop` is two dependencies (one per scope), as in lockgate.
     "Pipfile.lock": Format("Pipfile.lock", "pypi", read_pipfile_lock, True),
-    "package-lock.json": Format("package-lock.json", "npm", read_package_lock, True),
+    # A set, though one version can sit in several folders: lockgate counts identical copies once (removing one
+    # while another remains installs nothing new); copies that differ (scope, tarball) stay apart in lockgate, and
+    # a change of one of them shows here as a change of a version both revisions hold, labelled as such.
+    "package-lock.json": Format("package-lock.json", "npm", read_package_lock, False),
     "yarn.lock": Format("yarn.lock", "npm", read_yarn_lock, False),
     # A multiset over documents (one set each): see read_pnpm_lock.
     "pnpm-lock.yaml": Format("pnpm-lock.yaml", "npm", read_pnpm_lock, True),

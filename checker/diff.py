@@ -156,7 +156,11 @@ def _occurrence(dep: Dependency) -> tuple:
     """An entry without where it is written (its line and version comment): two occurrences of one reference in a
     file (two ``FROM python:3.12`` stages, a ``uses:`` in two jobs, a package locked twice alike) are the same
     thing installed; anything that tells them apart otherwise (tarball URL, scope, hashes, markers) keeps them
-    apart, so that an added copy that differs is reported and judged."""
+    apart, so that an added copy that differs is reported and judged. Beside an exact version the specifier only
+    says which ranges were resolved to it (Yarn 1 writes one block per set of ranges, and its dedupe folds a block
+    into another of the same version and tarball), so it does not tell two copies apart."""
+    if dep.version is not None and dep.specifier:
+        dep = dep._replace(specifier="")
     return dep[:_LINE] + dep[_LABEL + 1:]
 
 

@@ -436,6 +436,28 @@ def test_occurrences_that_differ_in_what_is_installed_are_not_merged() -> None:
     assert diff_dependencies([lodash], [lodash, lodash._replace(line=40, direct=True)]) == []
 
 
+CORE_JS = ('  version "2.6.3"\n  resolved "https://registry.yarnpkg.com/core-js/-/core-js-2.6.3.tgz'
+           '#4b70938bdffdaf64931e66e2db158f0892289c49"\n  integrity sha512-' + "A" * 86 + '==\n')
+
+
+def test_a_yarn_block_folded_into_another_of_the_same_version_is_no_change() -> None:
+    # Yarn 1's dedupe (facebook/jest 242f3bc11f, prettier/prettier 4b6c6801a5; found by benchmarks/replay.py): the
+    # block of `core-js@^2.5.0` joins the block of the other ranges resolved to the same 2.6.3 and tarball.
+    before = (f"# yarn lockfile v1\n\n\ncore-js@^2.2.0, core-js@^2.5.7:\n{CORE_JS}\n"
+              f"core-js@^2.5.0:\n{CORE_JS}")
+    after = f"# yarn lockfile v1\n\n\ncore-js@^2.2.0, core-js@^2.5.0, core-js@^2.5.7:\n{CORE_JS}"
+    assert _file_changes("yarn.lock", before, after) == []
+    assert _file_changes("yarn.lock", after, before) == []
+    # attacker: the folded range now resolved to another version, or to another tarball of the same version
+    other = CORE_JS.replace("2.6.3", "2.6.4")
+    assert _file_changes("yarn.lock", before, before.replace(f"core-js@^2.5.0:\n{CORE_JS}",
+                                                             f"core-js@^2.5.0:\n{other}")) == [
+        ("added", "core-js", "2.6.4")]  # 2.6.3 stays installed for the other ranges
+    evil = CORE_JS.replace("registry.yarnpkg.com/core-js/-/core-js-2.6.3.tgz", "evil.example/core-js-2.6.3.tgz")
+    assert [c[0] for c in _file_changes("yarn.lock", before, before.replace(f"core-js@^2.5.0:\n{CORE_JS}",
+                                                                             f"core-js@^2.5.0:\n{evil}"))] != []
+
+
 # --- 5. images written with ${{ }} expressions ---------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ def test_replay_of_a_small_history_agrees(tmp_path: Path) -> None:
     })
     harness.commit_all(repo, "first")
     harness.write_files(repo, {
-        # a upgraded, one of two identical copies of b gone (a multiset change), a new nested copy
+        # a upgraded, one of two identical copies of b gone (no change: b 2.0.0 is still installed), a new copy
         "package-lock.json": package_lock({"node_modules/a": "1.1.0", "node_modules/b": "2.0.0",
                                            "node_modules/c/node_modules/b": "3.0.0"}),
         # a PyPI name written un-normalised: both sides canonicalise it
