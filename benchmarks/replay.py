@@ -363,8 +363,9 @@ FORMATS = {
     # A package in both `default` and `develop` is two dependencies (one per scope), as in lockgate.
     "Pipfile.lock": Format("Pipfile.lock", "pypi", read_pipfile_lock, True),
     # A set, though one version can sit in several folders: lockgate counts identical copies once (removing one
-    # while another remains installs nothing new); copies that differ (scope, tarball) stay apart in lockgate, and
-    # a change of one of them shows here as a change of a version both revisions hold, labelled as such.
+    # while another remains installs nothing new) and keeps copies in other roles apart (a prod copy of a version
+    # so far installed for dev only is `added`); such a change of copies of a version both revisions hold is
+    # counted in the table's "copies" column, not as agreement, and listed with --verbose.
     "package-lock.json": Format("package-lock.json", "npm", read_package_lock, False),
     "yarn.lock": Format("yarn.lock", "npm", read_yarn_lock, False),
     # A multiset over documents (one set each): see read_pnpm_lock.
@@ -674,7 +675,7 @@ def describe(repository: Repository, result: CommitResult) -> str:
 
 
 def table(results: Sequence[RepositoryResult], markdown: bool) -> str:
-    header = ("repository", "group", "files", "commits", "files agreeing", "unreadable for lockgate",
+    header = ("repository", "group", "files", "commits", "files agreeing", "copies", "unreadable for lockgate",
               "diff exit codes", "check exit codes", "median diff ms", "worst diff ms")
     rows = []
     for result in results:
@@ -683,12 +684,13 @@ def table(results: Sequence[RepositoryResult], markdown: bool) -> str:
         rows.append((
             result.repository.slug, result.repository.group, result.repository.files, str(len(result.commits)),
             f"{sum(c.agree for c in files)}/{sum(c.unreadable is None for c in files)}",
+            str(sum(c.still_held for c in files)),
             str(sum(c.unreadable is not None for c in files)),
             _codes(r.diff_code for r in result.commits), _codes(r.check_code for r in result.commits),
             f"{statistics.median(times):.0f}" if times else "—", f"{max(times):.0f}" if times else "—",
         ))
     if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * 3 + ["---:"] * 7) + "|"]
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * 3 + ["---:"] * 8) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
@@ -742,7 +744,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           "files": [m._asdict() for m in c.comparisons]} for c in r.commits]}
             for r in results], indent=1))
     print(table(results, args.markdown))
-    failed = any(not c.agree and c.unreadable is None for r in results for c in r.files()) or any(
+    failed = any(not c.agree and c.unreadable is None and not c.still_held for r in results for c in r.files()) or any(
         c.diff_code == 2 or c.check_code == 2 for r in results for c in r.commits)
     return 1 if failed else 0
 
