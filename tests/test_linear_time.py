@@ -56,7 +56,10 @@ CONTEXTS: dict[str, list[str]] = {
     "yarn-lock": ['# yarn lockfile v1\n\n"{}@^1":\n  version "1"\n', '# yarn lockfile v1\n\na@^1:\n  version "{}"\n',
                   '__metadata:\n  version: 8\n\n"a@npm:^1":\n  version: 1\n  resolution: "{}"\n'],
     "pnpm-lock": ["lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      {}:\n        specifier: 1\n        version: 1\n",
-                  "lockfileVersion: '9.0'\npackages:\n  a@1:\n    resolution: {{integrity: {}}}\n"],
+                  "lockfileVersion: '9.0'\npackages:\n  a@1:\n    resolution: {{integrity: {}}}\n",
+                  # a runtime's variants: block mappings as sequence entries, a key and a value on the dash's line
+                  "lockfileVersion: '9.0'\npackages:\n  a@1:\n    resolution:\n      variants:\n        - {}: 1\n",
+                  "lockfileVersion: '9.0'\npackages:\n  a@1:\n    resolution:\n      variants:\n        - a: {}\n"],
     "pnpm-workspace": ["packages:\n  - {}\n", "catalog:\n  a: {}\n", "onlyBuiltDependencies:\n  - {}\n"],
     "npmrc": ["registry={}\n", "{}=1\n", "@a:registry={}\n", "; {}\n"],
     "yarnrc-yml": ["npmRegistryServer: {}\n", "npmScopes:\n  {}:\n    npmRegistryServer: x\n"],

@@ -3,18 +3,22 @@
 Why two readers. ``pnpm-lock.yaml`` and Yarn Berry's ``yarn.lock`` are YAML, and lockgate reads two revisions of
 one on every run. ruamel.yaml's pure-Python safe loader needs about a second for a 200-400 KB lockfile (its
 C-backed parser, when installed, a few hundred milliseconds), which is most of lockgate's time budget. But the
-package managers write a small, regular subset of YAML: block mappings indented by spaces, block sequences of
-scalars, plain / single-quoted / double-quoted scalars on one line, and one-line flow mappings and sequences of
-scalars (``resolution: {integrity: sha512-...}``, ``cpu: [x64]``). ``read_fast`` reads exactly that subset, line
-by line (CRLF line ends included), and gives up (returns None) the moment it meets anything else: a tab, a lone
-carriage return, a control character, a document marker, a directive, an anchor, an alias, a tag, a block scalar,
-an escape sequence other than JSON's in a double-quoted value, a multi-line scalar, a comment after a value, a
-plain scalar that YAML would turn into something other than a string, an int, a simple float, a bool or null, a
-key longer than YAML allows, a duplicate key, or indentation it does not expect. Then ``load_full`` reads the file
-with ruamel.yaml's safe loader, which produces either the same data or the proper error with its line. So
-whichever reader reads a file, the data is what a full YAML 1.2 load gives; the test suite checks this on every
-corpus file, on fixtures written to trip the fast reader and on seeded random documents. Every pattern here runs
-in linear time, so a hostile line cannot make the fast reader slow either.
+package managers write a small, regular subset of YAML: block mappings indented by spaces, block sequences (each
+more indented than its key) whose entries are scalars or block mappings, plain / single-quoted / double-quoted
+scalars on one line, and one-line flow mappings and sequences of scalars (``resolution: {integrity: sha512-...}``,
+``cpu: [x64]``). A mapping that is a sequence entry is written compactly, as YAML 1.2 allows and as pnpm 11 writes
+a runtime's ``variants`` (``node@runtime:26.7.0``): ``- key: value`` on the dash's line, the mapping's further keys
+two columns past the dash, its values any of the above (nested mappings and sequences included). ``read_fast``
+reads exactly that subset, line by line (CRLF line ends included), and gives up (returns None) the moment it meets
+anything else: a tab, a lone carriage return, a control character, a document marker, a directive, an anchor, an
+alias, a tag, a block scalar, an escape sequence other than JSON's in a double-quoted value, a multi-line scalar, a
+comment after a value, a plain scalar that YAML would turn into something other than a string, an int, a simple
+float, a bool or null, a key longer than YAML allows, a duplicate key, a sequence entry that is empty (``-``), a
+sequence (``- - x``) or spaced otherwise than ``- x``, a sequence at its key's indentation, or indentation it does
+not expect. Then ``load_full`` reads the file with ruamel.yaml's safe loader, which produces either the same data
+or the proper error with its line. So whichever reader reads a file, the data is what a full YAML 1.2 load gives;
+the test suite checks this on every corpus file, on fixtures written to trip the fast reader and on seeded random
+documents. Every pattern here runs in linear time, so a hostile line cannot make the fast reader slow either.
 
 Hostile input. Lockfiles never use anchors, aliases or merge keys, so the full loader refuses them outright
 (before anything is constructed): an alias bomb costs one pass over the parsed nodes, not an exponential
@@ -125,11 +129,12 @@ def read_fast(text: str, line_depth: int = 2) -> tuple[object, dict[tuple, int]]
 # Every line of the text, split by one regular expression: (indentation, key as written, ``:`` and the rest of the
 # line, other). A key is double-quoted without escapes, single-quoted, or plain (up to the first ``: `` or the
 # final ``:``); lines that are not ``key:`` lines (blank, comment, sequence entry, anything else) come as other.
-_LINE = re.compile(
-    r"""^( *)(?:("[^"\\\n]*"|'(?:[^'\n]|'')*'|[^ \n#'"\-?:,\[\]{}&*!|>%@`][^:\n]*(?::[^ :\n][^:\n]*)*)"""
-    r"""(:(?: [^\n]*)?)|([^\n]*))$""",
-    re.M,
-)
+_KEY_AND_REST = (r"""("[^"\\\n]*"|'(?:[^'\n]|'')*'|[^ \n#'"\-?:,\[\]{}&*!|>%@`][^:\n]*(?::[^ :\n][^:\n]*)*)"""
+                 r"""(:(?: [^\n]*)?)""")
+_LINE = re.compile(r"^( *)(?:" + _KEY_AND_REST + r"|([^\n]*))$", re.M)
+# The text after a sequence entry's ``- ``, when it is a ``key:`` line: the first key of a block mapping that is
+# the entry (YAML's compact nested mapping), split like a line's key and rest.
+_ITEM_KEY = re.compile(_KEY_AND_REST)
 
 
 def _read(text: str, line_depth: int) -> tuple[object, dict[tuple, int]]:
@@ -216,9 +221,26 @@ def _read(text: str, line_depth: int) -> tuple[object, dict[tuple, int]]:
         if not raw_key:
             if type(container) is not list or first != "-" or other[1:2] != " ":
                 raise _Abandon  # a sequence entry is the only other line the subset has
-            container.append(_block_value(other[2:]))
-            continue
-        if type(container) is list:
+            item = _ITEM_KEY.fullmatch(other, 2)
+            if item is None:
+                container.append(_block_value(other[2:]))  # a scalar or flow collection (which declines a key)
+                continue
+            # ``- key: ...``: the entry is a block mapping whose keys stand in this first key's column, two past the
+            # dash (the only spacing pnpm writes; with more spaces the text is no key and _block_value declines it).
+            # Its key lines are not kept (a full load keeps none inside sequences either). The key is then read like
+            # any other, and the lines that follow close, continue or nest in the mapping by their indentation.
+            raw_key, rest = item.groups()
+            if len(raw_key) > _MAX_KEY:
+                raise _Abandon
+            first = raw_key[0]
+            child = {}
+            container.append(child)
+            indent += 2
+            indents.append(indent)
+            containers.append(child)
+            paths.append(None)
+            indent_now, container, path, in_mapping = indent, child, None, True
+        elif type(container) is list:
             raise _Abandon
         if first == '"':
             key = raw_key[1:-1]
