@@ -6,7 +6,8 @@ gives no change (its content is unknown; the unreadable-manifest rule reports it
 the base side has no dependencies there, so everything it lists now is added. The same package at several versions in one
 lockfile is several entries: equal versions pair first, the rest pair by closeness. Several occurrences of one
 reference in one file (two stages ``FROM python:3.12``) are one: removing or adding an occurrence while another
-remains is no change.
+remains is no change. Copies of one artifact in several scopes (package-lock.json's folders, Yarn 1's blocks)
+change only how widely it is installed: reaching a stronger scope, or losing the strongest, is ``scope-changed``.
 """
 
 from __future__ import annotations
@@ -191,14 +192,14 @@ def _diff_one_name(old: list[Dependency], new: list[Dependency]) -> list[Change]
     changes: list[Change] = []
     unmatched_old: list[Dependency] = []
     remaining_new = list(new)
-    for dep in old:
-        twin = _take_same_version(dep, remaining_new)
-        if twin is None:
+    # Entries that stayed in their scope pair first, so that a copy moving scope is not mistaken for one that stayed.
+    pending = [dep for dep in old if not _paired(dep, _take_same_version(dep, remaining_new, same_scope=True),
+                                                 changes)]
+    for dep in pending:
+        if not _paired(dep, _take_same_version(dep, remaining_new), changes):
             unmatched_old.append(dep)
-            continue
-        same = _same_version_change(dep, twin)
-        if same is not None:
-            changes.append(same)
+    if unmatched_old or remaining_new:
+        unmatched_old, remaining_new = _copies_elsewhere(old, new, unmatched_old, remaining_new, changes)
     for before, after in _pair_by_closeness(unmatched_old, remaining_new):
         if before is None:
             changes.append(Change("added", None, after))
@@ -209,16 +210,67 @@ def _diff_one_name(old: list[Dependency], new: list[Dependency]) -> list[Change]
     return changes
 
 
-def _take_same_version(dep: Dependency, candidates: list[Dependency]) -> Dependency | None:
+def _paired(before: Dependency, after: Dependency | None, changes: list[Change]) -> bool:
+    """Record the change of a same-version pair, if any; False when there is no pair."""
+    if after is None:
+        return False
+    same = _same_version_change(before, after)
+    if same is not None:
+        changes.append(same)
+    return True
+
+
+def _take_same_version(dep: Dependency, candidates: list[Dependency], same_scope: bool = False) -> Dependency | None:
     """Remove and return the entry of the same version, preferring one with the same markers and scope (a
-    package that is both a development and a production entry of one lockfile, and moves only in one)."""
+    package that is both a development and a production entry of one lockfile, and moves only in one);
+    ``same_scope``: only one with the same markers and scope."""
     identity = _identity(dep)
     matches = [i for i, other in enumerate(candidates) if _identity(other) == identity]
+    if same_scope:
+        matches = [i for i in matches if candidates[i].markers == dep.markers and candidates[i].scope == dep.scope]
     if not matches:
         return None
     best = next((i for i in matches if candidates[i].markers == dep.markers and candidates[i].scope == dep.scope),
                 next((i for i in matches if candidates[i].markers == dep.markers), matches[0]))
     return candidates.pop(best)
+
+
+# How widely a scope installs: production everywhere, optional where it can be, development in development only.
+_REACH = {"prod": 0, "optional": 1, "dev": 2}
+
+
+def _artifact(dep: Dependency) -> tuple:
+    """A copy without its role (scope, direct): what is installed, wherever and for whichever reason."""
+    return _occurrence(dep._replace(scope="", direct=False))
+
+
+def _copies_elsewhere(old: list[Dependency], new: list[Dependency], unmatched_old: list[Dependency],
+                      remaining_new: list[Dependency], changes: list[Change]) -> tuple[list[Dependency], list[Dependency]]:
+    """Copies of an artifact the other revision installs too, in another scope (package-lock.json installs one
+    version in several folders; Yarn 1 writes a block per set of ranges, each with its own scope). What changed is
+    how widely it is installed: a copy reaching a stronger scope than every copy before (a dev copy turned prod while
+    other dev copies stay) is ``scope-changed``, as is losing the strongest copy; a copy gained or lost within the
+    scopes the artifact reaches anyway (a dev block folded into a prod block) changes nothing that is installed.
+    What is left (another version, tarball, hashes or markers) is returned to be paired by version."""
+    def strongest(copies: list[Dependency]) -> Dependency | None:
+        ranked = [dep for dep in copies if dep.scope in _REACH]
+        return min(ranked, key=lambda dep: _REACH[dep.scope]) if len(ranked) == len(copies) and ranked else None
+
+    left_new = []
+    for dep in remaining_new:
+        before = strongest([other for other in old if _artifact(other) == _artifact(dep)])
+        if before is None or dep.scope not in _REACH:
+            left_new.append(dep)
+        elif _REACH[dep.scope] < _REACH[before.scope]:
+            changes.append(Change("scope-changed", before, dep, "other"))
+    left_old = []
+    for dep in unmatched_old:
+        after = strongest([other for other in new if _artifact(other) == _artifact(dep)])
+        if after is None or dep.scope not in _REACH:
+            left_old.append(dep)
+        elif _REACH[after.scope] > _REACH[dep.scope]:
+            changes.append(Change("scope-changed", dep, after, "other"))
+    return left_old, left_new
 
 
 def _same_version_change(before: Dependency, after: Dependency) -> Change | None:

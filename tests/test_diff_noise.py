@@ -426,12 +426,16 @@ def test_a_new_reference_beside_a_kept_one_is_still_reported() -> None:
 
 def test_occurrences_that_differ_in_what_is_installed_are_not_merged() -> None:
     """attacker: add a second copy of a locked package that differs only in its tarball URL (lockfile injection,
-    which registry-source judges) or in its scope: it is reported, so that the rules see it."""
+    which registry-source judges): it is reported, so that the rules see it. A copy of the same artifact in another
+    scope is where it is installed, not what (tests/test_diff_copies.py): reaching production is scope-changed,
+    a development copy of what production installs anyway is no change."""
     lodash = Dependency("npm", "lodash", "4.17.21", hashes=frozenset({"sha512:" + "a" * 128}),
                         manifest="package-lock.json", resolved="https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz")
     evil = lodash._replace(resolved="https://registry.npmjs.org/evil/-/evil-1.0.0.tgz", line=40)
     assert kinds(diff_dependencies([lodash], [lodash, evil])) == [("added", "lodash")]
-    assert kinds(diff_dependencies([lodash], [lodash, lodash._replace(scope="dev", line=40)])) == [("added", "lodash")]
+    assert diff_dependencies([lodash], [lodash, lodash._replace(scope="dev", line=40)]) == []
+    dev = lodash._replace(scope="dev")
+    assert kinds(diff_dependencies([dev], [dev, lodash._replace(line=40)])) == [("scope-changed", "lodash")]
     # the same copy twice is one
     assert diff_dependencies([lodash], [lodash, lodash._replace(line=40, direct=True)]) == []
 
