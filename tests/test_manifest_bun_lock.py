@@ -299,6 +299,25 @@ def test_a_duplicate_key_is_an_error_naming_its_line():
         parse(inner, "bun.lock", lambda p: None)
 
 
+def test_a_key_bun_wrote_twice_with_the_same_value_is_read_once():
+    """Bun 1.2 wrote a peer dependency twice (elysiajs/elysia's bun.lock, May 2025: ``"file-type": ">= 20.0.0"`` two
+    lines running): the same value hides nothing. Another value under the same key still is an error."""
+    app = {"": dict(APP[""], peerDependencies={"ms": ">= 2.0.0"})}
+    text = lockfile(app, PACKAGES).replace('        "ms": ">= 2.0.0",\n', '        "ms": ">= 2.0.0",\n' * 2)
+    assert text.count('"ms": ">= 2.0.0"') == 2
+    once = deps(lockfile(app, PACKAGES))
+    assert {key: d._replace(line=None) for key, d in deps(text).items()} == {
+        key: d._replace(line=None) for key, d in once.items()}
+    with pytest.raises(ManifestError, match="duplicate key 'ms': Bun reads one of the two"):
+        parse(text.replace('"ms": ">= 2.0.0",', '"ms": ">= 3.0.0",', 1), "bun.lock", lambda p: None)
+    # the same JSON, not equal Python values: true is not 1, 1 is not 1.0
+    for first, second in (("true", "1"), ("1", "1.0")):
+        odd = lockfile(APP, PACKAGES).replace('"lockfileVersion": 1,', f'"x": {first},\n  "x": {second},\n  '
+                                              '"lockfileVersion": 1,')
+        with pytest.raises(ManifestError, match="duplicate key 'x'"):
+            parse(odd, "bun.lock", lambda p: None)
+
+
 def test_a_declared_package_missing_from_packages_is_an_error():
     """Bun refuses such a file, and ``bun install`` without ``--frozen-lockfile`` then resolves afresh: nothing
     would be pinned."""

@@ -79,7 +79,7 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
     if _PATCHED not in text:
         return []
     try:
-        data = json_strict.loads(to_json(text, path), path, "Bun")
+        data = json_strict.loads(to_json(text, path), path, "Bun", same_repeats=True)
     except ManifestError:
         return []
     table = data.get("patchedDependencies") if type(data) is dict else None
@@ -94,7 +94,10 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     if is_blank(text):
         raise ManifestError("empty file, expected a bun.lock (JSON with trailing commas)", path)
     try:
-        members = strict_json(text, path, lambda strict: json_strict.load_members(strict, path, "Bun"))
+        # A key Bun wrote twice with one value (Bun 1.2 repeats peer dependencies) is read once; two values are
+        # refused below.
+        members = strict_json(text, path,
+                              lambda strict: json_strict.load_members(strict, path, "Bun", same_repeats=True))
     except ManifestError as error:
         if not error.message.endswith(_KEEPS_LAST):
             raise

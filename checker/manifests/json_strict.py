@@ -53,11 +53,26 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
     return table
 
 
-def loads(text: str, path: str, reader: str) -> object:
+def _no_conflicting_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    """As ``_no_duplicates``, but a key repeated with the very same JSON value (``true`` is not ``1``, ``1`` is not
+    ``1.0``) is read once: first and last are one, so it hides nothing. For a reader whose tool writes such
+    repeats (Bun 1.2 wrote a peer dependency twice: elysiajs/elysia, May 2025, found by benchmarks/replay.py)."""
+    table = dict(pairs)
+    if len(table) != len(pairs):
+        seen: dict[str, str] = {}
+        for key, value in pairs:
+            text = json.dumps(value, sort_keys=True)
+            if seen.setdefault(key, text) != text:
+                raise _DuplicateKey(key)
+    return table
+
+
+def loads(text: str, path: str, reader: str, same_repeats: bool = False) -> object:
     """The decoded document (any JSON value: the caller checks its shape). ``reader`` names the tool that reads
-    the file in practice (``npm``, ``Pipenv``), for the duplicate-key message."""
+    the file in practice (``npm``, ``Pipenv``), for the duplicate-key message. ``same_repeats``: a key repeated
+    with the same value is read once rather than refused (Bun writes such files)."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return json.loads(text, object_pairs_hook=_no_conflicting_duplicates if same_repeats else _no_duplicates)
     except json.JSONDecodeError as exc:
         message = exc.msg
         if text.lstrip().startswith(("{", "[")) and not text.rstrip().endswith(("}", "]")):
@@ -108,7 +123,7 @@ _DECODE_VALUE = json.JSONDecoder(object_pairs_hook=_no_duplicates).raw_decode
 
 
 def load_members(text: str, path: str, reader: str, earlier: Members | None = None,
-                 keep_layouts: bool = False) -> Members:
+                 keep_layouts: bool = False, same_repeats: bool = False) -> Members:
     """The document, as ``loads`` reads it, with the line of every key one level inside the top-level object.
 
     The top two levels are walked with regular expressions and each value below them is decoded by the C
@@ -131,9 +146,10 @@ def load_members(text: str, path: str, reader: str, earlier: Members | None = No
         return _walk(text, earlier, keep_layouts)
     except (_NotWalked, _DuplicateKey, ValueError, RecursionError, IndexError):  # ValueError: JSONDecodeError too
         pass
-    data = loads(text, path, reader)
+    data = loads(text, path, reader, same_repeats)  # a repeated key, with same_repeats, is read here
     lines: dict[str, dict[str, int]] = {}
-    if isinstance(data, dict):  # the walk takes every object it can: this is a safety net, not a path
+    if isinstance(data, dict):  # the walk takes every object but one with a key repeated (with its same value)
+        lines = {member: {} for member, value in data.items() if isinstance(value, dict)}
         for (member, key), line in key_lines(text, lambda parent: len(parent) == 1).items():
             lines.setdefault(member, {})[key] = line
     return Members(text, data, lines, {})
