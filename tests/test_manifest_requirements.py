@@ -852,3 +852,27 @@ def test_comments_are_found_where_pips_pattern_finds_them() -> None:
         assert text.lstrip().startswith("#") == (pips.match(text) is not None), repr(text)
 
     same()
+
+
+@pytest.mark.parametrize(("url", "name"), [
+    ("https://github.com/pallets/werkzeug/archive/refs/heads/main.tar.gz", "werkzeug"),
+    ("https://github.com/pallets-eco/blinker/archive/refs/heads/main.tar.gz", "blinker"),
+    ("https://github.com/owner/My.Repo/archive/v1.2.zip", "my-repo"),
+    ("https://github.com/owner/repo/archive/0123456789abcdef0123456789abcdef01234567.tar.gz", "repo"),
+    ("https://gitlab.com/group/proj/-/archive/main/proj-main.tar.gz", "proj"),
+    ("https://files.example/dist/foo-1.0.tar.gz", "foo"),  # a versioned sdist name stays the name
+    ("https://files.example/archive/main.tar.gz", "main"),  # no owner/repo before `archive`: nothing better
+])
+def test_a_forge_archive_named_by_a_ref_is_named_by_its_repository(url: str, name: str) -> None:
+    """pallets/flask's requirements/tests-dev.txt (pip-compile) lists five GitHub archives of `main`: each is its
+    own dependency, named by its repository, not five `main` that read as one."""
+    deps = _parse_text(url + "\n").dependencies
+    assert [d.name for d in deps] == [name]
+    assert deps[0].source == Source(kind="url", url=url)
+
+
+def test_five_archives_of_main_are_five_dependencies() -> None:
+    text = "".join(f"https://github.com/pallets/{r}/archive/refs/heads/main.tar.gz\n"
+                   for r in ("click", "itsdangerous", "jinja", "markupsafe", "werkzeug"))
+    assert sorted(d.name for d in _parse_text(text).dependencies) == [
+        "click", "itsdangerous", "jinja", "markupsafe", "werkzeug"]

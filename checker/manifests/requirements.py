@@ -290,8 +290,27 @@ def _unnamed_url(url: str, path: str, line: int) -> _Requirement:
         return _Requirement(egg, _archive_version(url, egg), "", source, hashes=hashes)
     if _is_archive(filename):
         name, version = _archive_name_version(filename)
+        if version is None:  # `main.tar.gz`, `v1.2.zip`: the archive is named by a ref, not by the project
+            name = _archive_repository(url) or name
         return _Requirement(name, version, "", source, hashes=hashes)
     return _Requirement(_name_from_url(url), None, "", source, hashes=hashes)
+
+
+def _archive_repository(url: str) -> str | None:
+    """The repository of a forge's archive URL (GitHub ``/owner/repo/archive/refs/heads/main.tar.gz``, GitLab
+    ``/owner/repo/-/archive/...``), whose file is named by a branch, tag or commit: the best name such a line
+    offers (pip learns the real one by building it). Five such lines of pallets/flask's requirements/tests-dev.txt
+    were all named ``main``, as one dependency (found by benchmarks/replay.py)."""
+    parts = [part for part in urlsplit(url).path.split("/") if part]
+    if "archive" not in parts:
+        return None
+    before = parts[: parts.index("archive")]
+    if before and before[-1] == "-":
+        before.pop()
+    if len(before) < 2:
+        return None
+    name = before[-1].removesuffix(".git")
+    return canonical_pypi_name(name) if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) else None
 
 
 def _url_source(url: str, path: str, line: int) -> Source:
