@@ -14,9 +14,11 @@ so the oldest formats are included) lockgate runs as a fresh process, twice: ``l
 C^ --head C`` (timed) and ``lockgate check --offline --format json`` on the same pair. Exit codes are recorded;
 exit 2 is a usage or policy error and never acceptable on a commit of a real repository.
 
-The independent readers are deliberately plain: ``tomllib`` (uv.lock, poetry.lock, pylock.toml), ``json``
-(package-lock.json, Pipfile.lock), ruamel.yaml's safe loader (pnpm-lock.yaml, Berry yarn.lock, workflows), a
-twenty-line reader of Yarn classic's block format, and a ``FROM`` line reader for Dockerfiles. Each returns the
+The independent readers are deliberately plain: ``tomllib`` (uv.lock, poetry.lock, pylock.toml, pyproject.toml),
+``json`` (package-lock.json, Pipfile.lock, bun.lock once its trailing commas are dropped), a YAML safe loader
+(pnpm-lock.yaml, Berry yarn.lock, workflows, .pre-commit-config.yaml), pip's own requirements file reader with
+``packaging`` for each requirement, a twenty-line reader of Yarn classic's block format, and a ``FROM`` line reader
+for Dockerfiles. Each returns the
 (name, version) pairs a revision installs; the comparison is pairing-free: the net change of each (name, version)
 between the revisions according to the reader must equal the net change according to lockgate's ``changes``
 (each change takes away its ``from`` and brings its ``to``, so a ``hashes-changed`` or ``scope-changed`` entry
@@ -81,6 +83,12 @@ GROUPS = {
     "pnpm": (("pnpm-lock.yaml",), ("pnpm-lock.yaml", "*/pnpm-lock.yaml")),
     "workflows": (("workflow",), (".github/workflows/",)),
     "Dockerfiles": (("Dockerfile",), ("Dockerfile", "*/Dockerfile", "*.Dockerfile", "Dockerfile.*")),
+    "requirements": (("requirements",), ("*requirements*.txt", "*constraints*.txt", "*req*.in", "requirements/",
+                                        "*/requirements/", "reqs/", "*/reqs/")),
+    "pre-commit": (("pre-commit",), (".pre-commit-config.yaml", "*/.pre-commit-config.yaml",
+                                      ".pre-commit-config.yml", "*/.pre-commit-config.yml")),
+    "bun.lock": (("bun.lock",), ("bun.lock", "*/bun.lock")),
+    "pyproject.toml": (("pyproject.toml",), ("pyproject.toml", "*/pyproject.toml")),
 }
 
 REPOSITORIES = (
@@ -103,6 +111,17 @@ REPOSITORIES = (
     Repository("docker-library/python", "Dockerfiles", "*/Dockerfile, every variant (2014-2026)"),
     Repository("pypi/warehouse", "Dockerfiles", "Dockerfile (2015-2026)"),
     Repository("ossf/scorecard", "Dockerfiles", "Dockerfile, */Dockerfile (2020-2026)"),
+    Repository("pypi/warehouse", "requirements",
+               "requirements*.txt, requirements/*.txt, *.in: pip-compile with hashes (2015-2026)"),
+    Repository("pallets/flask", "requirements", "requirements*.txt, requirements/*.txt, *.in: pip-compile (2013-2025)"),
+    Repository("pre-commit/pre-commit", "pre-commit",
+               ".pre-commit-config.yaml: a bare list with sha: to repos/rev: (2014-2026)"),
+    Repository("pytest-dev/pytest", "pre-commit", ".pre-commit-config.yaml (2018-2026)"),
+    Repository("tox-dev/tox", "pre-commit", ".pre-commit-config.yaml (2020-2026)"),
+    Repository("elysiajs/elysia", "bun.lock", "bun.lock: lockfileVersion 1 (2025-2026)"),
+    Repository("honojs/hono", "bun.lock", "bun.lock: lockfileVersion 0 to 1, all the commits there are (2025-2026)"),
+    Repository("tox-dev/tox", "pyproject.toml", "pyproject.toml: PEP 621, dependency groups (2020-2026)"),
+    Repository("pytest-dev/pytest", "pyproject.toml", "pyproject.toml: PEP 518 to PEP 735 (2017-2026)"),
 )
 
 
@@ -349,11 +368,177 @@ def read_dockerfile(text: str) -> list[Pair]:
     return pairs
 
 
+# The readers of declared and configuration files: pip requirements, pre-commit configurations, pyproject.toml.
+
+
+def pep508_pair(text: str) -> Pair:
+    """A PEP 508 requirement as lockgate spells it (README "JSON output"): the canonical name, and the version when
+    one exact ``==``/``===`` pin says it, else the specifier as ``packaging`` writes it, else ``*``."""
+    from packaging.requirements import Requirement
+
+    requirement = Requirement(text)
+    specifiers = list(requirement.specifier)
+    if len(specifiers) == 1 and specifiers[0].operator in ("==", "===") and "*" not in specifiers[0].version:
+        return canonical_pypi(requirement.name), specifiers[0].version
+    return canonical_pypi(requirement.name), str(requirement.specifier) or "*"
+
+
+def read_requirements(text: str) -> list[Pair]:
+    """pip's own reader of a requirements file (pip is pinned in the test extra): its line handling (continuations,
+    comments, options, ``${VAR}``) yields the file's requirement lines, and ``packaging`` reads each. Only the
+    file's own lines: what a ``-r``/``-c`` file lists is that file's, as lockgate reports it (pip's private
+    ``_parse_file`` is its ``parse`` less the recursion into includes). An editable or URL line is named by its
+    ``#egg=``, with no version; see ``_unnamed_requirement`` for one without."""
+    from pip._internal.network.session import PipSession
+    from pip._internal.req.req_file import RequirementsFileParser, get_line_parser
+
+    pairs = []
+    with tempfile.TemporaryDirectory(prefix="lockgate-replay-req-") as folder:
+        path = Path(folder) / "requirements.txt"
+        path.write_text(text, encoding="utf-8")
+        parser = RequirementsFileParser(PipSession(), get_line_parser(None))
+        for line in parser._parse_file(str(path), False):  # noqa: SLF001  (the oracle's own line reader)
+            requirement = line.requirement
+            if requirement is None:
+                continue  # an option line: -i, --hash alone, -r/-c (the included file is compared on its own)
+            requirement = requirement.strip()  # pip's line parser has taken the options (--hash) off
+            egg = requirement.partition("#egg=")[2].split("&")[0]
+            if egg:
+                pairs.append((canonical_pypi(egg.split("[")[0]), "*"))
+            elif line.is_editable or "/" in requirement.split("@")[0].split(";")[0] or requirement.startswith("."):
+                pairs.append(_unnamed_requirement(requirement))
+            else:
+                pairs.append(pep508_pair(requirement))
+    return pairs
+
+
+def _unnamed_requirement(requirement: str) -> Pair:
+    """A bare URL or path: pip learns its name only by building it. A forge's archive of a ref
+    (``github.com/pallets/click/archive/refs/heads/main.tar.gz``) is named by its repository and a local folder by
+    its last part (``.`` stays ``.``), as lockgate documents; anything else is kept as written, marked ``?``, so that
+    lockgate's name for it shows beside it."""
+    parts = requirement.split("://", 1)[-1].split("#")[0].split("/")
+    if "archive" in parts and parts.index("archive") >= 3:
+        return canonical_pypi(parts[parts.index("archive") - 1]), "*"
+    if "://" not in requirement:
+        last = requirement.rstrip("/").rsplit("/", 1)[-1]
+        return (last if last in (".", "..") else canonical_pypi(last)), "*"
+    return "?" + requirement, "*"
+
+
+def read_precommit_config(text: str) -> list[Pair]:
+    """Every hook repository as (``repo`` as written, ``rev``; ``sha`` before pre-commit 1.0), ``local`` and
+    ``meta`` left out, and every ``additional_dependencies`` string the string itself or the hook's ``language:``
+    assigns to one installer: pip's (PEP 508, read by ``packaging``) or npm's (``name@range``). A string no
+    installer can be told for (a bare ``types-requests`` of a remote hook) is lockgate's ``unreadable-manifest``
+    finding at its line, by contract, and is left out here."""
+    document = yaml_load(text)
+    repos = document if isinstance(document, list) else (document or {}).get("repos", [])
+    pairs = []
+    for repo in repos:
+        url = str(repo.get("repo"))
+        if url not in ("local", "meta"):
+            pairs.append((url, str(repo.get("rev", repo.get("sha")))))
+        for hook in repo.get("hooks", []):
+            for dependency in hook.get("additional_dependencies", []) or []:
+                pair = _hook_dependency(str(dependency), hook.get("language"))
+                if pair is not None:
+                    pairs.append(pair)
+    return pairs
+
+
+def _hook_dependency(text: str, language: str | None) -> Pair | None:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    if language in ("python", "python_venv"):
+        return pep508_pair(text)
+    if language == "node" or (language is None and "@" in text[1:] and ":" not in text):
+        if "@" not in text[1:]:
+            return text, "*"
+        return split_descriptor(text)
+    if language is None:
+        try:
+            if Requirement(text).specifier:
+                return pep508_pair(text)
+        except InvalidRequirement:
+            pass
+    return None
+
+
+def read_pyproject(text: str) -> list[Pair]:
+    """The PEP 508 strings of ``build-system.requires``, ``project.dependencies``, every extra of
+    ``project.optional-dependencies`` and every PEP 735 dependency group (an ``include-group`` table is another
+    group's strings, counted there). A set: one requirement in two places is one (name, version)."""
+    document = tomllib.loads(text)
+    project = document.get("project", {})
+    strings = list(document.get("build-system", {}).get("requires", []))
+    strings += project.get("dependencies", [])
+    for extra in project.get("optional-dependencies", {}).values():
+        strings += extra
+    for group in document.get("dependency-groups", {}).values():
+        strings += [s for s in group if isinstance(s, str)]
+    # `pytest[dev]` in pytest's own dependency group installs the project itself with that extra, whose strings are
+    # counted where the extra lists them: lockgate (README) and any installer read it as the project, not a package.
+    own = canonical_pypi(str(project.get("name", "")))
+    return [pair for pair in map(pep508_pair, strings) if pair[0] != own]
+
+
+def strip_trailing_commas(text: str) -> str:
+    """JSON with trailing commas (Bun's ``bun.lock``) as JSON: a ``,`` outside strings that only whitespace
+    separates from a ``}`` or ``]`` is dropped. One pass over the characters, tracking strings and escapes."""
+    out: list[str] = []
+    in_string = escaped = False
+    pending_comma = -1  # index in `out` of a comma outside strings not yet followed by a value
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+            pending_comma = -1
+        elif char in "}]" and pending_comma >= 0:
+            out[pending_comma] = ""
+            pending_comma = -1
+        elif char == ",":
+            pending_comma = len(out)
+        elif not char.isspace():
+            pending_comma = -1
+        out.append(char)
+    return "".join(out)
+
+
+def read_bun_lock(text: str) -> list[Pair]:
+    """``packages`` of Bun's text lockfile: each entry is ``["name@version", ...]`` (the real package of an alias);
+    ``workspace:`` members are the project."""
+    document = json.loads(strip_trailing_commas(text))
+    declared = {name: spec for workspace in document.get("workspaces", {}).values()
+                for field in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+                for name, spec in workspace.get(field, {}).items()}
+    pairs = []
+    for entry in document.get("packages", {}).values():
+        name, version = split_descriptor(entry[0])
+        if version.startswith("workspace:"):
+            continue
+        if version.startswith(("file:", "link:")):
+            # A folder of the repository has no version: lockgate writes what the workspace declares for it
+            # (`"elysia": "../../"`), as for every dependency without a version (README "JSON output").
+            version = declared.get(name, "*")
+        pairs.append((name, version))
+    return pairs
+
+
 class Format(NamedTuple):
     name: str
-    ecosystem: str  # lockgate's ecosystem of what the reader compares
+    ecosystem: str | tuple[str, ...]  # lockgate's ecosystem(s) of what the reader compares
     read: Callable[[str], list[Pair]]
     multiset: bool  # one dependency per installed copy (package-lock) rather than one per (name, version)
+    # lockgate's unreadable-manifest findings of such a file name parts it could not read (a string whose
+    # installer cannot be told), not the whole file: the rest is still compared
+    partial: bool = False
 
 
 FORMATS = {
@@ -372,7 +557,24 @@ FORMATS = {
     "pnpm-lock.yaml": Format("pnpm-lock.yaml", "npm", read_pnpm_lock, True),
     "workflow": Format("workflow", "actions", read_workflow, False),
     "Dockerfile": Format("Dockerfile", "docker", read_dockerfile, False),
+    "requirements": Format("requirements", "pypi", read_requirements, False),
+    "pre-commit": Format("pre-commit", ("pre-commit", "pypi", "npm"), read_precommit_config, False, partial=True),
+    "bun.lock": Format("bun.lock", "npm", read_bun_lock, False),
+    "pyproject.toml": Format("pyproject.toml", "pypi", read_pyproject, False),
 }
+
+
+def is_requirements_file(path: str) -> bool:
+    """A pip requirements file by its name, as lockgate finds them (README "What lockgate reads"): a ``.txt`` or
+    ``.in`` whose stem holds ``requirements`` or starts or ends with ``constraints``, an ``.in`` whose stem holds
+    ``req``, every ``.txt``/``.in`` of a ``requirements/``, ``reqs/`` or ``requirements.d/`` folder (any case). A
+    file reached only by ``-r`` is not one by name and is not compared."""
+    folder, _, base = path.lower().rpartition("/")
+    stem, _, suffix = base.rpartition(".")
+    if suffix not in ("txt", "in"):
+        return False
+    return (folder.rsplit("/", 1)[-1] in ("requirements", "reqs", "requirements.d") or "requirements" in stem
+            or stem.startswith("constraints") or stem.endswith("constraints") or (suffix == "in" and "req" in stem))
 
 
 def format_of(path: str) -> str | None:
@@ -384,6 +586,12 @@ def format_of(path: str) -> str | None:
         return base
     if base == "pylock.toml" or (base.startswith("pylock.") and base.endswith(".toml")):
         return "pylock.toml"
+    if base in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
+        return "pre-commit"
+    if base in ("bun.lock", "pyproject.toml"):
+        return base
+    if is_requirements_file(path):
+        return "requirements"
     if re.fullmatch(r"\.github/workflows/[^/]+\.ya?ml", path):
         return "workflow"
     if (base in ("Dockerfile", "Containerfile") or base.endswith(".Dockerfile") or base.startswith("Dockerfile.")) \
@@ -443,7 +651,7 @@ def compare(fmt: Format, manifest: str, base_text: str | None, head_text: str | 
     """The independent reader's net change of one manifest against lockgate's changes of that manifest and
     ecosystem."""
     refused = [f["message"] for f in findings if f.get("manifest") == manifest]
-    if refused:
+    if refused and not fmt.partial:
         return Comparison(manifest, False, (), (), None, refused[0])
     try:
         before = fmt.read(base_text) if base_text is not None else []
@@ -451,7 +659,8 @@ def compare(fmt: Format, manifest: str, base_text: str | None, head_text: str | 
     except Exception as error:  # noqa: BLE001  (any failure of the reader is reported, never hidden)
         return Comparison(manifest, False, (), (), f"the independent reader failed: {type(error).__name__}: {error}")
     expected = net_change(before, after, fmt.multiset)
-    mine = [c for c in changes if c["manifest"] == manifest and c["ecosystem"] == fmt.ecosystem]
+    ecosystems = (fmt.ecosystem,) if isinstance(fmt.ecosystem, str) else fmt.ecosystem
+    mine = [c for c in changes if c["manifest"] == manifest and c["ecosystem"] in ecosystems]
     reported = lockgate_net_change(mine, fmt.multiset)
     only_reader = tuple(_show(p, n) for p, n in sorted(_signed_difference(expected, reported).items()))
     extra = _signed_difference(reported, expected)
@@ -630,6 +839,11 @@ def replay_repository(repository: Repository, mirrors: Path, scratch: Path, coun
     if not clone.exists():
         scratch_clone(mirror_of(repository.slug, mirrors), clone)
     results = []
+    if commits:  # --commit with several repositories: each replays the commits it has
+        commits = [c for c in commits if subprocess.run(["git", "cat-file", "-e", f"{c}^{{commit}}"], cwd=clone,
+                                                        env=git_env(), capture_output=True).returncode == 0]
+        if not commits:
+            return RepositoryResult(repository, ())
     for commit in commits or sample_commits(clone, pathspecs, count):
         result = replay_commit(clone, commit, formats, run_check)
         results.append(result)
