@@ -22,9 +22,11 @@ for Dockerfiles. Each returns the
 (name, version) pairs a revision installs; the comparison is pairing-free: the net change of each (name, version)
 between the revisions according to the reader must equal the net change according to lockgate's ``changes``
 (each change takes away its ``from`` and brings its ``to``, so a ``hashes-changed`` or ``scope-changed`` entry
-cancels out, and it does not matter which old entry lockgate pairs with which new one). Where one version is
-installed twice in different roles (Pipfile.lock's categories, pnpm-lock.yaml's documents) the pairs are a
-multiset, as lockgate reads them; every other format is a set (identical copies are one, for lockgate too).
+cancels out, and it does not matter which old entry lockgate pairs with which new one). pnpm-lock.yaml's two
+documents (pnpm's own packages and the project's) install one version twice, in roles no scope orders, and are a
+multiset; every other format is a set: identical copies are one for lockgate too, and a copy of a version in
+another scope (Pipfile.lock's `default` and `develop`, package-lock.json's folders) is a change of scope
+(``scope-changed``, checker/diff.py), not of names and versions.
 Where lockgate legitimately writes a name or version differently, the reader's side is normalised to lockgate's
 documented spelling, with the reason beside it; nothing else is adjusted.
 """
@@ -545,8 +547,9 @@ FORMATS = {
     "uv.lock": Format("uv.lock", "pypi", read_uv_lock, False),
     "poetry.lock": Format("poetry.lock", "pypi", read_poetry_lock, False),
     "pylock.toml": Format("pylock.toml", "pypi", read_pylock, False),
-    # A package in both `default` and `develop` is two dependencies (one per scope), as in lockgate.
-    "Pipfile.lock": Format("Pipfile.lock", "pypi", read_pipfile_lock, True),
+    # A package in both `default` and `develop` is one version in two scopes: lockgate reports it reaching
+    # `default` (or leaving it) as scope-changed, so names and versions compare as a set.
+    "Pipfile.lock": Format("Pipfile.lock", "pypi", read_pipfile_lock, False),
     # A set, though one version can sit in several folders: lockgate counts identical copies once (removing one
     # while another remains installs nothing new) and keeps copies in other roles apart (a prod copy of a version
     # so far installed for dev only is `added`); such a change of copies of a version both revisions hold is

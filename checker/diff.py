@@ -195,6 +195,8 @@ def _diff_one_name(old: list[Dependency], new: list[Dependency]) -> list[Change]
     # Entries that stayed in their scope pair first, so that a copy moving scope is not mistaken for one that stayed.
     pending = [dep for dep in old if not _paired(dep, _take_same_version(dep, remaining_new, same_scope=True),
                                                  changes)]
+    pending = [dep for dep in pending if not _paired(dep, _take_same_version(dep, remaining_new, same_scope=True,
+                                                                             same_markers=False), changes)]
     for dep in pending:
         if not _paired(dep, _take_same_version(dep, remaining_new), changes):
             unmatched_old.append(dep)
@@ -220,14 +222,16 @@ def _paired(before: Dependency, after: Dependency | None, changes: list[Change])
     return True
 
 
-def _take_same_version(dep: Dependency, candidates: list[Dependency], same_scope: bool = False) -> Dependency | None:
+def _take_same_version(dep: Dependency, candidates: list[Dependency], same_scope: bool = False,
+                       same_markers: bool = True) -> Dependency | None:
     """Remove and return the entry of the same version, preferring one with the same markers and scope (a
     package that is both a development and a production entry of one lockfile, and moves only in one);
-    ``same_scope``: only one with the same markers and scope."""
+    ``same_scope``: only one of the same scope (and, with ``same_markers``, the same markers)."""
     identity = _identity(dep)
     matches = [i for i, other in enumerate(candidates) if _identity(other) == identity]
     if same_scope:
-        matches = [i for i in matches if candidates[i].markers == dep.markers and candidates[i].scope == dep.scope]
+        matches = [i for i in matches if candidates[i].scope == dep.scope
+                   and (not same_markers or candidates[i].markers == dep.markers)]
     if not matches:
         return None
     best = next((i for i in matches if candidates[i].markers == dep.markers and candidates[i].scope == dep.scope),
@@ -240,8 +244,9 @@ _REACH = {"prod": 0, "optional": 1, "dev": 2}
 
 
 def _artifact(dep: Dependency) -> tuple:
-    """A copy without its role (scope, direct): what is installed, wherever and for whichever reason."""
-    return _occurrence(dep._replace(scope="", direct=False))
+    """A copy without its role (scope, direct, the markers that say where it applies): what is installed, wherever
+    and for whichever reason."""
+    return _occurrence(dep._replace(scope="", direct=False, markers=None))
 
 
 def _copies_elsewhere(old: list[Dependency], new: list[Dependency], unmatched_old: list[Dependency],
@@ -249,9 +254,10 @@ def _copies_elsewhere(old: list[Dependency], new: list[Dependency], unmatched_ol
     """Copies of an artifact the other revision installs too, in another scope (package-lock.json installs one
     version in several folders; Yarn 1 writes a block per set of ranges, each with its own scope). What changed is
     how widely it is installed: a copy reaching a stronger scope than every copy before (a dev copy turned prod while
-    other dev copies stay) is ``scope-changed``, as is losing the strongest copy; a copy gained or lost within the
-    scopes the artifact reaches anyway (a dev block folded into a prod block) changes nothing that is installed.
-    What is left (another version, tarball, hashes or markers) is returned to be paired by version."""
+    other dev copies stay) is ``scope-changed``, as is losing the strongest copy while the version stays; a copy
+    gained or lost within the scopes the version reaches anyway (a dev block folded into a prod block) changes
+    nothing that is installed. A gained copy counts as one only when it is the same artifact (tarball, hashes,
+    source): another is reported and judged on its own. What is left is returned to be paired by version."""
     def strongest(copies: list[Dependency]) -> Dependency | None:
         ranked = [dep for dep in copies if dep.scope in _REACH]
         return min(ranked, key=lambda dep: _REACH[dep.scope]) if len(ranked) == len(copies) and ranked else None
@@ -265,7 +271,9 @@ def _copies_elsewhere(old: list[Dependency], new: list[Dependency], unmatched_ol
             changes.append(Change("scope-changed", before, dep, "other"))
     left_old = []
     for dep in unmatched_old:
-        after = strongest([other for other in new if _artifact(other) == _artifact(dep)])
+        # A copy lost while the version stays installed, whatever the remaining copies' artifacts: their own
+        # changes (hashes, source) are reported by their own pairs; what this one changes is where it reaches.
+        after = strongest([other for other in new if _identity(other) == _identity(dep)])
         if after is None or dep.scope not in _REACH:
             left_old.append(dep)
         elif _REACH[after.scope] > _REACH[dep.scope]:

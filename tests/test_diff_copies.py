@@ -51,3 +51,14 @@ def test_a_copy_that_differs_in_what_is_installed_is_still_reported():
     moved = diff_dependencies([copy("prod", 1), copy("dev", 9)], [copy("dev", 9, version="5.7.1")])
     assert sorted(c.before.scope for c in moved if c.before) == ["dev", "prod"]  # both copies of 5.7.0 accounted for
     assert [c.after.version for c in moved if c.after] == ["5.7.1"]
+
+
+def test_pipfile_lock_categories_are_copies_of_one_version():
+    """psf/black 5d978df8b5 and 3980b4b176: setuptools-scm in `default` and `develop`; one category dropped (the
+    other rewritten with fewer hashes), or added (with markers the old entry did not have)."""
+    prod = copy("prod", 1, hashes=frozenset({"sha256:1", "sha256:2"}))._replace(markers="python_version >= '3.6'")
+    dev = copy("dev", 9, hashes=frozenset({"sha256:1", "sha256:2"}))._replace(markers="python_version >= '3.6'")
+    rewritten = dev._replace(hashes=frozenset({"sha256:1"}), markers=None)
+    assert kinds([prod, dev], [rewritten]) == [("hashes-changed", "dev", "dev"), ("scope-changed", "prod", "dev")]
+    unmarked = dev._replace(markers=None)
+    assert kinds([unmarked], [prod, dev]) == [("scope-changed", "dev", "prod")]
