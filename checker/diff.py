@@ -256,15 +256,21 @@ def _copies_elsewhere(old: list[Dependency], new: list[Dependency], unmatched_ol
     how widely it is installed: a copy reaching a stronger scope than every copy before (a dev copy turned prod while
     other dev copies stay) is ``scope-changed``, as is losing the strongest copy while the version stays; a copy
     gained or lost within the scopes the version reaches anyway (a dev block folded into a prod block) changes
-    nothing that is installed. A gained copy counts as one only when it is the same artifact (tarball, hashes,
-    source): another is reported and judged on its own. What is left is returned to be paired by version."""
+    nothing that is installed, as does a gained copy of an artifact another copy of the head installs at least as
+    widely (that copy's own change, such as a stronger integrity, is reported). A gained copy counts as one only
+    when it is the same artifact (tarball, hashes, source): another is reported and judged on its own. What is left
+    is returned to be paired by version."""
     def strongest(copies: list[Dependency]) -> Dependency | None:
         ranked = [dep for dep in copies if dep.scope in _REACH]
         return min(ranked, key=lambda dep: _REACH[dep.scope]) if len(ranked) == len(copies) and ranked else None
 
     left_new = []
+    paired_new = [dep for dep in new if dep not in remaining_new]  # their changes, if any, are already reported
     for dep in remaining_new:
         before = strongest([other for other in old if _artifact(other) == _artifact(dep)])
+        beside = strongest([other for other in paired_new if _artifact(other) == _artifact(dep)])
+        if dep.scope in _REACH and beside is not None and _REACH[beside.scope] <= _REACH[dep.scope]:
+            continue  # a copy of what the head installs at least as widely anyway, its change reported there
         if before is None or dep.scope not in _REACH:
             left_new.append(dep)
         elif _REACH[dep.scope] < _REACH[before.scope]:

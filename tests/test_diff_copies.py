@@ -62,3 +62,15 @@ def test_pipfile_lock_categories_are_copies_of_one_version():
     assert kinds([prod, dev], [rewritten]) == [("hashes-changed", "dev", "dev"), ("scope-changed", "prod", "dev")]
     unmarked = dev._replace(markers=None)
     assert kinds([unmarked], [prod, dev]) == [("scope-changed", "dev", "prod")]
+
+
+def test_a_copy_of_what_the_head_installs_anyway_is_no_change():
+    """pypi/warehouse 1f1b99dc03: levn 0.3.0's production copy moves from a sha1 to a sha512 integrity (reported:
+    integrity-upgraded) and a development copy of that same sha512 artifact appears: nothing more is installed.
+    A development copy of another artifact beside it is still added."""
+    sha1 = copy("prod", 1, hashes=frozenset({"sha1:11"}))
+    upgraded = copy("prod", 1, hashes=frozenset({"sha512:aa"}))
+    assert kinds([sha1], [upgraded, copy("dev", 9, hashes=frozenset({"sha512:aa"}))]) == [
+        ("integrity-upgraded", "prod", "prod")]
+    assert kinds([sha1], [upgraded, copy("dev", 9, hashes=frozenset({"sha512:bb"}))]) == [
+        ("integrity-upgraded", "prod", "prod"), ("added", None, "dev")]
