@@ -149,8 +149,10 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
     history = "provenance-downgrade" in policy.rules and policy.rules["provenance-downgrade"].level != "off"
     requests: dict[FactsKey, Any] = {}
     found: dict[FactsKey, Facts] = {}
+    pinned: dict[FactsKey, set[str]] = {}  # every hash any manifest pins for a version, for its newest file's age
     for dep in wanted:
         key = (dep.ecosystem, dep.name, dep.version or "")
+        pinned.setdefault(key, set()).update(h.lower() for h in dep.hashes)
         if key in requests or key in found:
             continue
         url = registry_for(dep, policy, npm_config)
@@ -180,6 +182,8 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
             if answer is None:
                 continue
             facts = _to_facts(answer, now)
+            if request.ecosystem == "pypi":
+                facts = facts._replace(pinned_upload_time=newest_pinned_upload(answer.facts, pinned[key]))
             if verify and request.ecosystem == "pypi" and request.publishers and isinstance(facts.provenance, Mapping):
                 pin = next(p for p in pins if p.pattern.matches(request.ecosystem, request.name, request.version))
                 verified, why = _verify(stack, request, answer.facts, pin, offline)
@@ -187,6 +191,20 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
                     {**facts.provenance, "verified": verified, "verification": why}))
             found[key] = _masked(facts, stack.fetcher.redact)
     return found
+
+
+def newest_pinned_upload(version: Any, hashes: Iterable[str]) -> object:
+    """The latest upload time of the files of ``version`` that ``hashes`` pin (release-age judges it: a file added
+    to an old release is as new as its upload). None when no pinned hash names a published file (nothing pinned, or
+    hashes the registry never published, which hash-mismatch reports); UNKNOWN when a pinned file has no upload
+    time (PEP 700's ``upload-time`` missing)."""
+    files = version.files_matching(hashes) if hashes else ()
+    if not files:
+        return None
+    times = [file.upload_time for file in files]
+    if any(not isinstance(time, dt.datetime) for time in times):
+        return UNKNOWN
+    return max(times)
 
 
 def _masked(facts: Facts, redact: Any) -> Facts:

@@ -291,6 +291,10 @@ class Facts(NamedTuple):
     tag_commits: object = UNKNOWN  # Mapping[str, str | None] | UNKNOWN
     reachable: object = UNKNOWN  # bool | UNKNOWN
     reason: str | None = None
+    # PyPI: the latest upload of the files the lockfiles pin (a release can gain files long after it was published:
+    # a stolen token can add a wheel to a release years old). None: nothing pinned, the release time is the age;
+    # UNKNOWN: a pinned file whose upload time the index does not give.
+    pinned_upload_time: object = None  # datetime (UTC) | None | UNKNOWN
 
 
 class Finding(NamedTuple):

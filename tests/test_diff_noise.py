@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from checker.diff import diff_dependencies
-from checker.model import Change, Dependency, Facts, Manifest, Source
+from checker.model import UNKNOWN, Change, Dependency, Facts, Manifest, Source
 from checker.policy.engine import judge
 from checker.policy.load import load_policy
 
@@ -653,3 +653,45 @@ def test_a_megabyte_of_unterminated_expressions_in_an_image_is_read_in_linear_ti
         for where in (f"    container:\n      image: '{value}'\n", f"    steps:\n      - uses: 'docker://{value}'\n"):
             with hang_guard(f"an image of {value[:20]!r}…"):
                 parse("on: push\njobs:\n  t:\n    runs-on: x\n" + where, ".github/workflows/ci.yml", lambda p: None)
+
+
+def test_a_wheel_uploaded_yesterday_to_an_old_release_is_held_back_by_release_age() -> None:
+    """attacker: with a stolen token, upload a platform wheel to a release that is years old (PyPI allows adding
+    files to a release), and let a bot add its hash to the lockfile. The change is quiet (artifacts-added, no
+    review) and hash-mismatch passes (the registry did publish it): the age of what the lockfile now installs is the
+    newest pinned file's upload, not the release's first one, so the cooldown holds it back."""
+    from checker.rules import release_age
+    from checker.rules.base import Subject
+
+    before, after = pypi("2.32.3", WHEEL_LINUX, SDIST), pypi("2.32.3", WHEEL_LINUX, SDIST, EVIL)
+    [change] = diff_dependencies([before], [after])
+    now = dt.datetime(2026, 12, 7, 12, tzinfo=dt.timezone.utc)
+    old = dt.datetime(2024, 5, 29, tzinfo=dt.timezone.utc)
+    fact = published(WHEEL_LINUX, SDIST, EVIL)._replace(release_time=old, as_of=now,
+                                                        pinned_upload_time=now - dt.timedelta(hours=20))
+    options = {"days": 3, "exclude": ()}
+    lock = Manifest("uv.lock", "uv-lock", "pypi", (after,))
+    [issue] = release_age.check(Subject(after, lock, change, fact), options)
+    assert "20 h ago" in issue.message and "newest file" in issue.message
+    assert list(release_age.check(Subject(after, lock, change, fact._replace(pinned_upload_time=old)), options)) == []
+    # a pinned file whose upload time the index does not give: unknown, never "old enough"
+    [unknown] = release_age.check(Subject(after, lock, change, fact._replace(pinned_upload_time=UNKNOWN)), options)
+    assert unknown.unknown
+
+
+def test_the_facts_stage_takes_the_newest_upload_of_the_files_the_lockfile_pins() -> None:
+    from checker.facts import newest_pinned_upload
+    from checker.registries.types import FileFacts, VersionFacts
+
+    old = dt.datetime(2024, 5, 29, tzinfo=dt.timezone.utc)
+    new = dt.datetime(2026, 12, 6, tzinfo=dt.timezone.utc)
+    files = (FileFacts("r-2.32.3.tar.gz", "u", frozenset({SDIST}), old),
+             FileFacts("r-2.32.3-py3-none-any.whl", "u", frozenset({WHEEL_LINUX}), old),
+             FileFacts("r-2.32.3-cp312-manylinux.whl", "u", frozenset({EVIL}), new),
+             FileFacts("r-2.32.3-other.whl", "u", frozenset({WHEEL_MAC}), UNKNOWN))
+    version = VersionFacts("pypi", "requests", "2.32.3", "https://pypi.org/simple", files=files)
+    assert newest_pinned_upload(version, frozenset({SDIST, WHEEL_LINUX})) == old
+    assert newest_pinned_upload(version, frozenset({SDIST, EVIL})) == new
+    assert newest_pinned_upload(version, frozenset({SDIST, WHEEL_MAC})) is UNKNOWN  # a pinned file without a time
+    assert newest_pinned_upload(version, frozenset()) is None  # nothing pinned: the release time decides
+    assert newest_pinned_upload(version, frozenset({"sha256:" + "9" * 64})) is None  # hash-mismatch's to report

@@ -4,7 +4,9 @@ Most malicious releases are found and pulled within hours or days: litellm 1.82.
 live for about 40 minutes, the 2025 npm worm releases for hours. A cooldown — Dependabot's ``cooldown``, pnpm's
 ``minimumReleaseAge``, uv's ``exclude-newer`` — lets the registry and the community catch them first. The age
 comes from the registry (PyPI's PEP 700 ``upload-time``, npm's ``time``), never from the lockfile, and is measured
-from the run's clock (``--now`` pins it).
+from the run's clock (``--now`` pins it). A PyPI release can gain files after it was published (a stolen token
+can add a wheel to an old release, and a lockfile tool then adds its hash: the quiet ``artifacts-added``), so its
+age is that of the newest file the lockfiles pin when that is later (``Facts.pinned_upload_time``).
 """
 
 from __future__ import annotations
@@ -63,16 +65,29 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             unknown=True,
         )
         return
-    age = now - released
-    cooldown = dt.timedelta(days=days)
-    if age >= cooldown:
+    newest = facts.pinned_upload_time  # a file added to the release after it was published is as new as its upload
+    if newest is UNKNOWN:
+        yield Issue(
+            f"could not find out when the files of {dep.name} {dep.version} that the lockfile pins were uploaded "
+            f"(the index gives no upload time for one of them), so its {days}-day cooldown cannot be checked",
+            hint="run against an index that gives PEP 700 upload times (pypi.org does), or wait out the cooldown",
+            unknown=True,
+        )
         return
+    cooldown = dt.timedelta(days=days)
+    latest = newest if isinstance(newest, dt.datetime) and newest > released else released
+    if now - latest >= cooldown:
+        return
+    if now - released < cooldown:
+        what, when = f"was released {_age_words(now - released)} ago ({_when(released)})", ""
+    else:  # an old release whose pinned file is new
+        what, when = f"gained its newest file {_age_words(now - latest)} ago ({_when(latest)})", \
+            "; the lockfile pins that file"
     which = f"{bump} bumps" if bump in ("major", "minor", "patch") and options.get(f"{bump}-days") is not None \
         else "new versions"
     yield Issue(
-        f"{dep.name} {dep.version} was released {_age_words(age)} ago ({_when(released)}); the policy's cooldown for "
-        f"{which} is {days} days",
-        hint=f"wait until {_when(released + cooldown)}, or, for an urgent fix, write an exception for "
+        f"{dep.name} {dep.version} {what}{when}; the policy's cooldown for {which} is {days} days",
+        hint=f"wait until {_when(latest + cooldown)}, or, for an urgent fix, write an exception for "
         f"{dep.key}@{dep.version} with a reason",
     )
 
