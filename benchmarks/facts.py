@@ -10,7 +10,7 @@ and thread pool (tests/fakes/registry.py serves the documents on 127.0.0.1, from
 - warm: a second run on the cache the cold run filled, entries still fresh (target: under 100 ms);
 - revalidated: the same cache after its TTL, every document answered 304 Not Modified;
 - cold + publishers: also the publisher identities of attested versions (one more request each);
-- facts stage, cold / warm: the same through ``checker.facts.gather_facts`` (the stage ``lockgate check`` runs),
+- facts stage, cold / warm: the same through ``checker.registries.stage.gather_facts`` (the stage ``lockgate check`` runs),
   from Dependencies to the pipeline's Facts;
 - serial cold: the same work on one thread, for comparison (run once: it takes packages x latency).
 Wall-clock medians over ``--runs`` runs, in process; nothing is asserted.
@@ -91,9 +91,9 @@ def run(requests: list[FactsRequest], cache_dir: Path, workers: int, clock: Cloc
 
 
 def run_stage(requests: list[FactsRequest], cache_dir: Path, workers: int, clock: Clock) -> tuple[float, int, int]:
-    """The whole facts stage (checker/facts.py) for the same packages as changed dependencies under the default
+    """The whole facts stage (checker/registries/stage.py) for the same packages as changed dependencies under the default
     policy: requests built from Dependencies, gathered, turned into the pipeline's Facts (prior evidence included)."""
-    from checker.facts import gather_facts
+    from checker.registries.stage import gather_facts
     from checker.model import Dependency, Source
     from checker.policy.load import load_policy
 
@@ -162,7 +162,7 @@ CASES = {
     "warm": "warm cache",
     "revalidated": "revalidated (304 after the TTL)",
     "publishers": "cold + publishers",
-    "stage cold": "facts stage (checker/facts.py), cold",
+    "stage cold": "facts stage (checker/registries/stage.py), cold",
     "stage warm": "facts stage, warm",
     "serial": "serial cold (1 worker, 1 run)",
 }

@@ -129,7 +129,7 @@ def main() -> None:
 
     for label, code in (("start-up: lockgate --version", "from checker.cli import main; main(['--version'])"),
                         ("start-up: the pr path's imports (PyGithub, jinja2)",
-                         "import checker.pr, checker.github.api, github, jinja2")):
+                         "import checker.commands.pr, checker.github.api, github, jinja2")):
         times = []
         for _ in range(args.runs):
             started = time.perf_counter()

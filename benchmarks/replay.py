@@ -26,7 +26,7 @@ cancels out, and it does not matter which old entry lockgate pairs with which ne
 documents (pnpm's own packages and the project's) install one version twice, in roles no scope orders, and are a
 multiset; every other format is a set: identical copies are one for lockgate too, and a copy of a version in
 another scope (Pipfile.lock's `default` and `develop`, package-lock.json's folders) is a change of scope
-(``scope-changed``, checker/diff.py), not of names and versions.
+(``scope-changed``, checker/diff/changes.py), not of names and versions.
 Where lockgate legitimately writes a name or version differently, the reader's side is normalised to lockgate's
 documented spelling, with the reason beside it; nothing else is adjusted.
 """

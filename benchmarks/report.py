@@ -85,7 +85,7 @@ def main() -> None:
         ms = measure_call(lambda: render_comment(report, review, now=NOW), runs, warm_up=False).median_ms
         print(f"{count:>8}  {ms:>9.1f}  {len(text.encode()):>7}  {rows:>10}")
 
-    from checker.demo.run import demo_report, render_demo
+    from checker.demo.example import demo_report, render_demo
 
     report = demo_report()
     print("\nthe demo's report, per format")

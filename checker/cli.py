@@ -1,4 +1,5 @@
-"""The command line: argument parsing and wiring only. Every decision lives in the stages it calls.
+"""The command line: argument parsing only. Each subcommand is a module of ``checker.commands`` with ``run(args)``;
+every decision lives in the stages those call.
 
 Start-up is a feature: nothing beyond argparse is imported until a command runs, and ``--version`` answers
 before argparse is even imported.
@@ -153,217 +154,31 @@ def _terminal_columns() -> int:
     return columns if columns > 0 else 80
 
 
-def _now(text: str | None):  # type: ignore[no-untyped-def]
-    import datetime as dt
-
-    from checker.errors import UsageError
-
-    if text is None:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"--now {text!r} is not an ISO 8601 time (e.g. 2026-03-24T10:00:00Z)") from None
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
-def _request(args):  # type: ignore[no-untyped-def]
-    from checker.run import CheckRequest
-
-    mode = _head_mode(args)
-    return CheckRequest(
-        directory=args.directory,
-        base=args.base,
-        head=args.head,
-        head_mode=mode,
-        judge_all=getattr(args, "judge_all", False),
-        policy_file=args.policy,
-        offline=getattr(args, "offline", False),
-        now=_now(getattr(args, "now", None)),
-        paths=tuple(args.paths),
-        hook=getattr(args, "hook", False),
-        online=getattr(args, "online", False),
-    )
-
-
-def _head_mode(args) -> str:  # type: ignore[no-untyped-def]
-    """--staged, --head REV, --worktree; the hook judges the index unless told otherwise."""
-    if args.staged:
-        return "staged"
-    if args.head:
-        return "rev"
-    if args.worktree or not getattr(args, "hook", False):
-        return "worktree"
-    return "staged"
-
-
-def _use_color() -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
-
-
-def _emit(text: str, fmt: str = "text") -> None:
-    """Standard output; under GitHub Actions made inert for the runner (see report.escape.inert_for_runner), except
-    for the ``github`` format, which writes workflow commands on purpose."""
-    if fmt != "github" and _in_actions():
-        from checker.report.escape import inert_for_runner
-
-        text = inert_for_runner(text, json_document=fmt in ("json", "sarif"))
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _warn(text: str) -> None:
-    """Standard error, under GitHub Actions made inert for the runner like standard output."""
-    if _in_actions():
-        from checker.report.escape import inert_for_runner
-
-        text = inert_for_runner(text)
-    sys.stderr.write(text)
-
-
-def _in_actions() -> bool:
-    return os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
-
-
-def _cmd_check(args) -> int:  # type: ignore[no-untyped-def]
-    color = args.format == "text" and _use_color()
-    if args.hook and args.format == "text":
-        args.format = "compact"
-    snapshots = None
-    if not args.judge_all and not args.policy and not args.paths and args.format not in ("sarif", "github"):
-        from checker.quick import open_and_render_if_unchanged
-
-        _now(args.now)  # a bad --now is an error even when there is nothing to judge
-        output, snapshots = open_and_render_if_unchanged(
-            args.directory, args.base, args.head, _head_mode(args), args.format, color
-        )
-        if output is not None:
-            _emit(output, args.format)
-            return 0
-    from checker.report import render
-    from checker.run import exit_code, run_check
-
-    report = run_check(_request(args), snapshots)
-    _emit(render(report, args.format, color=color), args.format)
-    return exit_code(report)
-
-
-def _cmd_diff(args) -> int:  # type: ignore[no-untyped-def]
-    """The changes, and the manifests that could not be read (whose changes are unknown: exit 1)."""
-    from checker.run import run_diff
-
-    report = run_diff(_request(args))
-    if args.format == "json":
-        from checker.report.json_format import change_record, finding_record
-
-        import json
-
-        doc = {
-            "schema": "lockgate/v1",
-            "base": report.base,
-            "head": report.head,
-            "changes": [change_record(c, r) for c, r in zip(report.changes, report.reviews)],
-            "findings": [finding_record(f) for f in report.findings],
-        }
-        from checker.report.escape import json_text
-
-        _emit(json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n", "json")
-    else:
-        from checker.report.text import describe_change
-        from checker.report.escape import terminal
-
-        lines = [f"{terminal(c.manifest)}: {c.kind} {describe_change(c)}" for c in report.changes]
-        lines += [f"{terminal(f.manifest)}{f':{f.line}' if f.line else ''}: unreadable: {terminal(f.message)}"
-                  for f in report.findings]
-        _emit("\n".join(lines) + "\n" if lines else "no dependency changes\n")
-    return 1 if report.findings else 0
-
-
-def _cmd_explain(args) -> int:  # type: ignore[no-untyped-def]
-    from checker.explain import explain, list_rules
-
-    _emit(explain(args.rule) if args.rule else list_rules())
-    return 0
-
-
-def _cmd_init(args) -> int:  # type: ignore[no-untyped-def]
-    from checker.policy.starter import write_starter
-
-    written = write_starter(args.path, force=args.force)
-    _emit(f"wrote {written}: edit the reviewers, then commit it\n")
-    return 0
-
-
-def _cmd_schema(args) -> int:  # type: ignore[no-untyped-def]
-    import json
-
-    from checker.policy.schema import policy_schema
-
-    _emit(json.dumps(policy_schema(), indent=2) + "\n", "json")
-    return 0
-
-
-def _cmd_review(args) -> int:  # type: ignore[no-untyped-def]
-    from checker.record_review import record_review
-
-    path, line, package = record_review(
-        args.directory, args.package, args.from_version, args.to_version, args.reason,
-        reviewer=args.reviewer, ledger=args.ledger, policy_file=args.policy, kind=args.kind,
-    )
-    _emit(f"{path}:{line}: recorded review of {package} {args.from_version} -> {args.to_version}\n")
-    return 0
-
-
-def _cmd_pr(args) -> int:  # type: ignore[no-untyped-def]
-    from checker.pr import main_pr
-
-    return main_pr(args)
-
-
-def _cmd_demo(args) -> int:  # type: ignore[no-untyped-def]
-    from checker.demo.run import run_demo
-
-    return run_demo(args.format, color=args.format == "text" and _use_color(),
-                    emit=lambda text: _emit(text, args.format))
-
-
-_COMMANDS = {
-    "check": _cmd_check,
-    "diff": _cmd_diff,
-    "explain": _cmd_explain,
-    "init": _cmd_init,
-    "schema": _cmd_schema,
-    "review": _cmd_review,
-    "demo": _cmd_demo,
-    "pr": _cmd_pr,
-}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--version"]:
-        _emit(_VERSION_LINE + "\n")
+        sys.stdout.write(_VERSION_LINE + "\n")
+        sys.stdout.flush()
         return 0
     parser = _parser(argv[0] if argv and argv[0] in _SUBCOMMANDS else None)
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
         return 2
+    import importlib
+
+    from checker.commands.gcpause import call_without_gc
+    from checker.commands.output import warn
     from checker.errors import LockgateError
 
-    from checker.gcpause import call_without_gc
-
+    command = importlib.import_module(f"checker.commands.{args.command}")
     try:
-        return call_without_gc(_COMMANDS[args.command], args)
+        return call_without_gc(command.run, args)
     except LockgateError as exc:
         from checker.redaction import redact_credentials
         from checker.report.escape import terminal  # a path or name in the message is the input's, not ours
 
-        _warn(f"lockgate: error: {terminal(redact_credentials(str(exc)))}\n")
+        warn(f"lockgate: error: {terminal(redact_credentials(str(exc)))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("lockgate: interrupted\n")
@@ -373,10 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the user; LOCKGATE_DEBUG=1 shows it
         if os.environ.get("LOCKGATE_DEBUG"):
             raise
+        from checker.redaction import redact_credentials
         from checker.report.escape import terminal
 
-        from checker.redaction import redact_credentials
-
-        _warn(f"lockgate: internal error: {type(exc).__name__}: {terminal(redact_credentials(str(exc)))} "
-                         "(set LOCKGATE_DEBUG=1 for details)\n")
+        warn(f"lockgate: internal error: {type(exc).__name__}: {terminal(redact_credentials(str(exc)))} "
+             "(set LOCKGATE_DEBUG=1 for details)\n")
         return 2

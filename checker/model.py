@@ -252,7 +252,7 @@ UNKNOWN = _Unknown()
 class Facts(NamedTuple):
     """What the registries said about one version. Every field may be UNKNOWN; ``reason`` says why.
 
-    Fields added by the registry facts stage (checker/facts.py), after the first five, are all optional with an
+    Fields added by the registry facts stage (checker/registries/stage.py), after the first five, are all optional with an
     UNKNOWN (or empty) default, so consumers may rely on every field being present:
     ``exists`` (False: the registry does not list the version — deleted, unpublished, never published),
     ``yanked_reason`` and ``deprecated`` (the registry's words, None when there are none), ``registry`` (the index

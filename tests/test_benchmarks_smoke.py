@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from checker.diff import diff
+from checker.diff.changes import diff
 from checker.manifests import format_for
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -153,10 +153,10 @@ def test_suite_quick_report_section_prints_tables_and_saves_json(tmp_path: Path,
 
 
 def test_commands_run_with_the_collector_paused_and_give_it_back() -> None:
-    """checker.gcpause (the scale benchmark's finding): paused inside a command, restored after, even on error."""
+    """checker.commands.gcpause (the scale benchmark's finding): paused inside a command, restored after, even on error."""
     import gc
 
-    from checker.gcpause import call_without_gc
+    from checker.commands.gcpause import call_without_gc
 
     assert gc.isenabled()
     assert call_without_gc(gc.isenabled) is False

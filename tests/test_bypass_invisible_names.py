@@ -8,8 +8,8 @@ import pytest
 
 from checker.cli import main
 from checker.errors import PolicyError
-from checker.ledger import parse_ledger
-from checker.patterns import PackagePattern, hidden_character
+from checker.review.ledger import parse_ledger
+from checker.policy.patterns import PackagePattern, hidden_character
 from checker.policy.load import load_policy
 
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202e", "\u2066", "\u00ad", "\u061c", "\x1b", "\u2028"]

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from checker.cli import main
-from checker.ledger import parse_ledger, review_command
+from checker.review.ledger import parse_ledger, review_command
 from checker.model import Change, Dependency, Source
 
 LEDGER = ".github/lockgate-reviews.yml"

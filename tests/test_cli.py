@@ -326,9 +326,9 @@ def test_a_50_megabyte_file_is_one_clear_error(capsys, repo):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(capsys, repo, monkeypatch):
-    import checker.snapshot
+    import checker.snapshot.trees
 
-    monkeypatch.setattr(checker.snapshot, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(checker.snapshot.trees, "MAX_FILE_BYTES", 1024)
     base = repo.commit("base", {"README.md": "x"})
     head = repo.commit("big", {"requirements.txt": "a==1\n" * 1000})
     code, found = unreadable(capsys, repo, "--base", base, "--head", head)

@@ -15,7 +15,7 @@ import pytest
 
 from checker.cli import main
 from checker.demo import registry
-from checker.demo.run import DEMO_NOW, build_repository, demo_policy, demo_report, render_demo, tree
+from checker.demo.example import DEMO_NOW, build_repository, demo_policy, demo_report, render_demo, tree
 from checker.report.risk import PolicyView
 
 

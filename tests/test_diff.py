@@ -1,4 +1,4 @@
-"""checker.diff: which change kind, which bump, how entries pair up, on hand-built manifests."""
+"""checker.diff.changes: which change kind, which bump, how entries pair up, on hand-built manifests."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from hypothesis_profiles import use_profile
 
-from checker.diff import diff, diff_dependencies
+from checker.diff.changes import diff, diff_dependencies
 from checker.model import Change, Dependency, Manifest, Source
 
 use_profile()
@@ -350,7 +350,7 @@ def _pair_every_name(before: list[Dependency], after: list[Dependency]) -> list:
     """The reference: every name through the pairing, none set aside."""
     from collections import defaultdict
 
-    from checker.diff import _diff_one_name
+    from checker.diff.changes import _diff_one_name
 
     old: dict = defaultdict(list)
     new: dict = defaultdict(list)

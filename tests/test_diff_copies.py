@@ -6,7 +6,7 @@ block of the same version and tarball: was `removed`)."""
 
 from __future__ import annotations
 
-from checker.diff import diff_dependencies
+from checker.diff.changes import diff_dependencies
 from checker.model import Dependency, Source
 
 REGISTRY = Source("registry", url="https://registry.npmjs.org/")

@@ -1,13 +1,13 @@
 """Noise that is not risk (issue 17): changes a package manager makes on its own that need no review, each beside
-the ways an attacker could try to hide a real change behind the quieter kind (checker/diff.py)."""
+the ways an attacker could try to hide a real change behind the quieter kind (checker/diff/changes.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from checker.diff import diff_dependencies
+from checker.diff.changes import diff_dependencies
 from checker.model import UNKNOWN, Change, Dependency, Facts, Manifest, Source
-from checker.policy.engine import judge
+from checker.judge.engine import judge
 from checker.policy.load import load_policy
 
 TODAY = dt.date(2026, 12, 7)
@@ -680,7 +680,7 @@ def test_a_wheel_uploaded_yesterday_to_an_old_release_is_held_back_by_release_ag
 
 
 def test_the_facts_stage_takes_the_newest_upload_of_the_files_the_lockfile_pins() -> None:
-    from checker.facts import newest_pinned_upload
+    from checker.registries.stage import newest_pinned_upload
     from checker.registries.types import FileFacts, VersionFacts
 
     old = dt.datetime(2024, 5, 29, tzinfo=dt.timezone.utc)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from checker.diff import diff_dependencies
+from checker.diff.changes import diff_dependencies
 from checker.manifests.pipfile_lock import parse
 from checker.model import Dependency, Source
 

@@ -1,4 +1,4 @@
-"""checker.policy.engine.judge end to end on hand-built changes and manifests: levels, exceptions, review
+"""checker.judge.engine.judge end to end on hand-built changes and manifests: levels, exceptions, review
 statuses, ledger evidence, verdicts and judge_all; and the review ledger itself (parse, covers, append)."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pytest
 
 import checker.rules.deny
 from checker.errors import PolicyError, UsageError
-from checker.ledger import LEDGER_HEADER, LedgerEntry, append_entry, parse_ledger
+from checker.review.ledger import LEDGER_HEADER, LedgerEntry, append_entry, parse_ledger
 from checker.model import Change, Dependency, Finding, IndexOption, Manifest, ReviewStatus, Source
-from checker.policy.engine import Judgement, judge, verdict_of
+from checker.judge.engine import Judgement, judge, verdict_of
 from checker.policy.load import Policy, load_policy
-from checker.review import needs_review, review_statuses
+from checker.review.decision import needs_review, review_statuses
 from checker.rules.base import Issue, Subject
 
 TODAY = dt.date(2026, 4, 1)

@@ -1,4 +1,4 @@
-"""The facts stage (checker/facts.py): which dependencies are asked about, where, with which credentials; the
+"""The facts stage (checker/registries/stage.py): which dependencies are asked about, where, with which credentials; the
 policy's ``registries:`` section; and gathering against the fake registry."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import PolicyError
-from checker.facts import asks_registry, gather_facts, registry_for
+from checker.registries.stage import asks_registry, gather_facts, registry_for
 from checker.model import UNKNOWN, Dependency, Source
 from checker.policy.load import load_policy
 from checker.registries.cache import Cache

@@ -140,7 +140,7 @@ def test_redactor() -> None:
     assert Redactor("abc")("abc") == "abc"  # too short to be a token: left alone rather than mangling text
 
 
-# --- a call abandoned at the deadline (checker/github/deadline.py) ---------------------------------------------------
+# --- a call abandoned at the deadline (checker/registries/deadline.py) ---------------------------------------------------
 
 
 def _calls_running() -> set[threading.Thread]:

@@ -1,4 +1,4 @@
-"""Pull-request review evidence: what counts (checker.review.decide_pull_request, pure) and how it is fetched from
+"""Pull-request review evidence: what counts (checker.review.decision.decide_pull_request, pure) and how it is fetched from
 the GitHub API (checker.github.evidence, through the real PyGithub and the fake API)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from checker.github.api import ApiSettings, GitHubClient, Redactor
 from checker.github.evidence import fetch_evidence
 from checker.policy.load import ReviewPolicy
-from checker.review import LabelEvent, PullRequestEvidence, PullRequestReview, decide_pull_request
+from checker.review.decision import LabelEvent, PullRequestEvidence, PullRequestReview, decide_pull_request
 from fakes.github_api import FakeGitHub, Token
 
 HEAD = "ce" * 20

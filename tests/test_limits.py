@@ -21,13 +21,13 @@ import pytest
 
 from checker.cli import main
 from conftest import unreadable_lines
-from checker.collect import SnapshotManifests, candidate_paths, load_all
-from checker.includes import MAX_REACHED_FILES, walk
+from checker.manifests.collect import SnapshotManifests, candidate_paths, load_all
+from checker.manifests.includes import MAX_REACHED_FILES, walk
 from checker.model import Problem
 from checker.errors import ManifestError, SnapshotError, UsageError
 from checker.manifests import FORMATS_BY_NAME
 from checker.manifests.common import MAX_NESTING
-from checker.snapshot import (
+from checker.snapshot.trees import (
     MAX_FILE_BYTES,
     BlobReader,
     IndexSnapshot,
@@ -484,7 +484,7 @@ def test_an_error_message_never_prints_raw_control_characters(monkeypatch, capsy
     def boom(args):  # type: ignore[no-untyped-def]
         raise ManifestError("bad \x1b[31mvalue\u202e\nnext", "dir\x1b]0;title\x07/requirements.txt", 3)
 
-    monkeypatch.setitem(__import__("checker.cli", fromlist=["_COMMANDS"])._COMMANDS, "explain", boom)
+    monkeypatch.setattr(__import__("checker.commands.explain", fromlist=["run"]), "run", boom)
     assert main(["explain"]) == 2
     assert capsys.readouterr().err == "lockgate: error: dir?]0;title?/requirements.txt:3: bad ?[31mvalue? next\n"
 
@@ -534,7 +534,7 @@ def test_a_pr_run_with_an_unreadable_manifest_escapes_its_path_in_the_summary_an
 def test_the_review_ledger_has_the_policy_files_bounds() -> None:
     """The ledger is YAML a pull request can edit; it is read with the policy's reader and its bounds."""
     from checker.errors import PolicyError
-    from checker.ledger import parse_ledger
+    from checker.review.ledger import parse_ledger
 
     levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for index, name in enumerate("bcde"):

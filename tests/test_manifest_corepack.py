@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.diff import diff_dependencies
+from checker.diff.changes import diff_dependencies
 from checker.manifests.package_json import parse
 from checker.model import Manifest, Source
 

@@ -11,7 +11,7 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.dockerfile import instructions, parse
 from checker.manifests.images import canonical_image_name, parse_image
-from checker.patterns import PackagePattern
+from checker.policy.patterns import PackagePattern
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dockerfile"
 DIGEST = "sha256:4e6e670bb069649261c9c18031f0aded7bb249a5b6664ddec29c013a89310d50"

@@ -16,12 +16,12 @@ import pytest
 from conftest import GitRepo
 
 from checker.cli import main
-from checker.collect import decode
+from checker.manifests.collect import decode
 from checker.errors import ManifestError, SnapshotError
 from checker.manifests import FORMATS_BY_NAME, format_for
 from checker.manifests.gitmodules import includes, parse
 from checker.model import Source
-from checker.snapshot import BlobReader, IndexSnapshot, RevisionSnapshot, WorktreeSnapshot, gitlink_text
+from checker.snapshot.trees import BlobReader, IndexSnapshot, RevisionSnapshot, WorktreeSnapshot, gitlink_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gitmodules"
 C1, C2, C3 = "1" * 40, "2" * 40, "abcdef0123" * 4

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.diff import diff_dependencies
+from checker.diff.changes import diff_dependencies
 from checker.errors import ManifestError, SnapshotError
 from checker.manifests import format_for
 from checker.manifests.npm_patches import yarn_patch

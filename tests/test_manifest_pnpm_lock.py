@@ -393,7 +393,7 @@ def test_env_document_with_crlf_line_ends_reads_the_same():
 
 
 def test_a_package_manager_bump_is_a_change():
-    from checker.diff import diff_dependencies
+    from checker.diff.changes import diff_dependencies
 
     text = (FIXTURES / "env-document.v9.yaml").read_text()
     bumped = text.replace("11.0.0-beta.3", "11.0.0-beta.4")
@@ -453,7 +453,7 @@ def test_runtime_with_platform_variants_is_one_dependency_pinned_by_every_archiv
 
 
 def test_runtime_archive_moved_to_another_host_is_source_changed():
-    from checker.diff import diff_dependencies
+    from checker.diff.changes import diff_dependencies
 
     text = (FIXTURES / "runtime.v9.yaml").read_text()
     moved = text.replace("https://unofficial-builds.nodejs.org/", "https://nodejs.example/")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.diff import diff_dependencies
+from checker.diff.changes import diff_dependencies
 from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.pnpm_workspace import parse

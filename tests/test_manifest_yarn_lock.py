@@ -678,7 +678,7 @@ def test_berry_builtin_patch_is_the_package_it_patches(spelling, fast):
 
 
 def test_berry_builtin_patch_spelling_change_is_no_change():
-    from checker.diff import diff_dependencies
+    from checker.diff.changes import diff_dependencies
 
     base = FIXTURES / "builtin-patch"
     text = (base / "yarn.lock").read_text()
@@ -711,7 +711,7 @@ def test_moving_from_yarn_1_to_berry_is_no_source_change_of_every_package():
     """Berry fetches ``npm:`` resolutions from its default registry, registry.yarnpkg.com, which is where Yarn 1's
     tarball URLs point: the move rewrites every entry and changes no package's source (prettier's move to Yarn 2
     showed 735 source-changed). A registry a .yarnrc.yml names is written as tarball URLs give it, with one ``/``."""
-    from checker.diff import diff
+    from checker.diff.changes import diff
 
     classic = parse_lock(CLASSIC_HEADER + 'a@^1.0.0:\n  version "1.0.0"\n  resolved '
                          '"https://registry.yarnpkg.com/a/-/a-1.0.0.tgz#' + "1" * 40 + '"\n', "yarn.lock", _no_files)

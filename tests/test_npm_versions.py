@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from checker import npm_versions as nv
-from checker.npm_versions import SemVer
-from checker.versions import bump, compare, is_valid_spec, lower_bound, version_matches
+from checker.versions import semver as nv
+from checker.versions.semver import SemVer
+from checker.versions.compare import bump, compare, is_valid_spec, lower_bound, version_matches
 
 LOOSE = {"loose": True}
 PRE = {"include_prerelease": True}

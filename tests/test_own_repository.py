@@ -154,9 +154,9 @@ def test_check_all_offline_blocks_only_on_facts_it_could_not_obtain(capsys) -> N
 
 def repository_dependencies() -> list:  # type: ignore[type-arg]
     """Every dependency `check --all` judges, found and parsed as lockgate does."""
-    from checker.collect import load_all
+    from checker.manifests.collect import load_all
     from checker.policy.load import load_policy_file
-    from checker.snapshot import WorktreeSnapshot
+    from checker.snapshot.trees import WorktreeSnapshot
 
     manifests = load_all(WorktreeSnapshot(str(ROOT)), load_policy_file(str(POLICY)).ignore)
     return [d for m in manifests for d in m.dependencies]

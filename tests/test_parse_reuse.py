@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from hypothesis_profiles import use_profile
 from test_property_parsers import _mutate, _mutate_tree, _outcome, seeds
 
-from checker.collect import load_changed
+from checker.manifests.collect import load_changed
 from checker.errors import ManifestError
 from checker.manifests import FORMATS_BY_NAME
 from checker.manifests import package_lock
-from checker.snapshot import Snapshot
+from checker.snapshot.trees import Snapshot
 
 use_profile()
 

@@ -1,12 +1,12 @@
-"""Path globs, package patterns, and version comparison (checker.patterns, checker.versions)."""
+"""Path globs, package patterns, and version comparison (checker.policy.patterns, checker.versions.compare)."""
 
 from __future__ import annotations
 
 import pytest
 
-from checker.globs import path_matches, path_regex
-from checker.patterns import PackagePattern
-from checker.versions import bump, compare, is_range, is_valid_spec, lower_bound, parse_version, version_matches
+from checker.snapshot.globs import path_matches, path_regex
+from checker.policy.patterns import PackagePattern
+from checker.versions.compare import bump, compare, is_range, is_valid_spec, lower_bound, parse_version, version_matches
 
 
 def matches(glob: str, path: str) -> bool:

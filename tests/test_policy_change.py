@@ -1,6 +1,6 @@
 """A change that edits the gate itself — the policy, a file its ``extends`` chain reads, the review ledger — is judged
 by the base revision's policy and reported as a ``policy-change`` finding that needs a review: the comparison of two
-policies (checker/policy/diff.py), the detection in two trees (checker/policy/changes.py), the engine's levels, the
+policies (checker/policy/compare.py), the detection in two trees (checker/judge/policy_edits.py), the engine's levels, the
 command line on a git repository in every format, and ``lockgate pr`` against the fake GitHub API."""
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ import pytest
 
 from checker.cli import main
 from checker.errors import PolicyError
-from checker.policy.changes import FileChange, PolicyChange, detect_policy_changes
-from checker.policy.diff import PolicyDiff, compare_ledgers, compare_policies
-from checker.policy.engine import judge
+from checker.judge.policy_edits import detect_policy_changes
+from checker.policy.compare import FileChange, PolicyChange
+from checker.policy.compare import PolicyDiff, compare_ledgers, compare_policies
+from checker.judge.engine import judge
 from checker.policy.load import load_policy
 from checker.policy.watch import may_have_changed
 from checker.rules.policy_change import describe
-from checker.snapshot import EmptySnapshot, Snapshot
+from checker.snapshot.trees import EmptySnapshot, Snapshot
 from fakes import runner
 from fakes.github_api import FakeGitHub
 
@@ -134,7 +135,7 @@ def test_the_same_effect_written_differently_is_no_difference() -> None:
 
 
 def test_ledger_entries_added_and_removed() -> None:
-    from checker.ledger import parse_ledger
+    from checker.review.ledger import parse_ledger
 
     old = parse_ledger("reviews:\n  - {package: 'pypi:a', from: '1.0', to: '1.1', reviewer: alice, reason: ok}\n", LEDGER)
     new = parse_ledger("reviews:\n  - {package: 'npm:b', to: '2.0', reviewer: mallory, reason: mine, "

@@ -12,7 +12,7 @@ import pytest
 
 from checker.errors import PolicyError, UsageError
 from checker.model import CHANGE_KINDS, ECOSYSTEMS, INFO_KINDS, LEVELS
-from checker.patterns import PackagePattern
+from checker.policy.patterns import PackagePattern
 from checker.policy.load import (
     DenyEntry,
     Policy,

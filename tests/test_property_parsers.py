@@ -3,7 +3,7 @@ Manifest or raises a clean ManifestError naming the file — never another excep
 
 Four kinds of input, because random text rarely gets past a parser's first syntax check:
 - arbitrary text (biased towards each format's syntax characters), and arbitrary bytes through the decode step
-  of checker/collect.py;
+  of checker/manifests/collect.py;
 - real files (the shared corpus, skipped when absent, and the project's fixtures) mutated line by line and
   character by character: lines deleted, duplicated, swapped, the file cut short, quotes, brackets, NULs,
   control characters, huge numbers and deep nesting inserted;
@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from conftest import corpus_dir
 from hypothesis_profiles import THOROUGH, hang_guard, use_profile
 
-from checker.collect import decode
+from checker.manifests.collect import decode
 from checker.errors import ManifestError
 from checker.manifests import FORMATS_BY_NAME, Format
 from checker.model import ECOSYSTEMS, SCOPES, Dependency, Manifest

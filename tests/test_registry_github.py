@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from checker.facts import gather_facts
+from checker.registries.stage import gather_facts
 from checker.model import UNKNOWN, Dependency
 from checker.registries.github import GitHubRefs, GitHubUnavailable
 from fakes.github_api import FakeGitHub, FakeRepo, checkout_repo, sha
@@ -199,7 +199,7 @@ def test_facts_stage_offline_and_failing(fake: FakeGitHub) -> None:
 
 def test_pygithub_is_imported_only_when_asked() -> None:
     code = (
-        "import sys; import checker.registries.github, checker.facts; "
+        "import sys; import checker.registries.github, checker.registries.stage; "
         "assert 'github' not in sys.modules, 'imported too early'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

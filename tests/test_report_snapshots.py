@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.demo.run import demo_report, render_demo
+from checker.demo.example import demo_report, render_demo
 from sarif_check import sarif_errors
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

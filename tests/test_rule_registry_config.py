@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from checker.diff import diff
+from checker.diff.changes import diff
 from checker.manifests import format_for
 from checker.model import Manifest
-from checker.policy.engine import judge
+from checker.judge.engine import judge
 from checker.policy.load import load_policy, load_policy_file
 from checker.rules import registry_config
 from checker.rules.base import Issue, Subject

@@ -9,10 +9,10 @@ from typing import Any, Mapping
 import pytest
 
 from checker.errors import UsageError
-from checker.explain import explain, list_rules
+from checker.commands.explain import explain, list_rules
 from checker.model import Change, Dependency, IndexOption, Manifest, Source
-from checker.patterns import PackagePattern
-from checker.policy.engine import judge
+from checker.policy.patterns import PackagePattern
+from checker.judge.engine import judge
 from checker.policy.load import DenyEntry, load_policy
 from checker.rules import all_rules, deny, exact_pinning, hash_pinning, registry_source
 from checker.rules.base import Issue, Subject

@@ -9,11 +9,11 @@ from typing import Any, Mapping
 
 import pytest
 
-from checker.diff import diff_dependencies
+from checker.diff.changes import diff_dependencies
 from checker.errors import PolicyError
 from checker.model import UNKNOWN, Dependency, Facts, Manifest
-from checker.patterns import PackagePattern
-from checker.policy.engine import judge
+from checker.policy.patterns import PackagePattern
+from checker.judge.engine import judge
 from checker.policy.load import load_policy
 from checker.policy.schema import policy_schema
 from checker.rules import action_pinning, image_pinning, pin_comment

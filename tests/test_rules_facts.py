@@ -9,7 +9,7 @@ from types import MappingProxyType
 import pytest
 
 from checker.model import UNKNOWN, Change, Dependency, Facts, Manifest, Source
-from checker.policy.engine import judge
+from checker.judge.engine import judge
 from checker.policy.load import load_policy
 from checker.registries.types import Publisher
 

@@ -7,7 +7,7 @@ import json
 
 from checker.cli import main
 from checker.model import Dependency, InstallCommand, Manifest
-from checker.patterns import PackagePattern
+from checker.policy.patterns import PackagePattern
 from checker.rules import all_rules
 from checker.rules.install_command import RULE, check_manifest
 

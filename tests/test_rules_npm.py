@@ -9,12 +9,12 @@ from typing import Any, Mapping
 
 import pytest
 
-from checker.diff import diff
+from checker.diff.changes import diff
 from checker.manifests.package_json import parse as parse_package_json
 from checker.manifests.package_lock import parse as parse_lock
 from checker.model import Change, Dependency, Facts, Manifest
-from checker.npm_tarball import Tarball, own_registry, parse_tarball_url
-from checker.policy.engine import judge
+from checker.manifests.npm_tarball import Tarball, own_registry, parse_tarball_url
+from checker.judge.engine import judge
 from checker.policy.load import load_policy
 from checker.rules import all_rules, hash_pinning, install_scripts, registry_source
 from checker.rules.base import Issue, Subject
@@ -379,7 +379,7 @@ def test_deny_index_keeps_globs_any_ecosystem_and_list_order() -> None:
         "      - {package: 'npm:left-pad@>=1.3.0', reason: range}\n"
     )
     rules = load_policy(policy, "p.yml", lambda _: None)
-    from checker.policy.engine import _rule_options
+    from checker.judge.engine import _rule_options
 
     rule = all_rules()["deny"]
     rule_options = _rule_options(rule, rules)

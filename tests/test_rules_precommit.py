@@ -8,12 +8,12 @@ from typing import Any, Mapping
 
 import pytest
 
-from checker.diff import diff_dependencies
-from checker.facts import gather_facts
-from checker.gitrefs import comment_tag, github_repository_of_url, pinned_repository
+from checker.diff.changes import diff_dependencies
+from checker.registries.stage import gather_facts
+from checker.versions.gitrefs import comment_tag, github_repository_of_url, pinned_repository
 from checker.manifests.precommit_config import parse
 from checker.model import UNKNOWN, Dependency, Facts, Manifest, Source
-from checker.ref_versions import comparable
+from checker.versions.refs import comparable
 from checker.registries.github import GitHubUnavailable
 from checker.rules import hook_pinning, pin_comment
 from checker.rules.base import Subject

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker.errors import SnapshotError
-from checker.snapshot import (
+from checker.snapshot.trees import (
     BlobReader,
     EmptySnapshot,
     IndexSnapshot,
@@ -78,7 +78,7 @@ def test_unknown_revision_names_it(repo):
 
 
 def test_oversized_blob_is_refused_and_reader_stays_usable(repo, monkeypatch):
-    import checker.snapshot as snapshot
+    import checker.snapshot.trees as snapshot
 
     commit = repo.commit("big", {"requirements.txt": "a==1\n" * 100, "small.txt": "ok\n"})
     monkeypatch.setattr(snapshot, "MAX_FILE_BYTES", 50)
@@ -99,8 +99,8 @@ def test_empty_snapshot():
 
 
 def test_both_revisions_are_read_at_once_through_two_readers(repo):
-    from checker.collect import load_changed
-    from checker.revisions import open_snapshots
+    from checker.manifests.collect import load_changed
+    from checker.snapshot.revisions import open_snapshots
 
     base = repo.commit("base", {"requirements.txt": "a==1\n"})
     head = repo.commit("head", {"requirements.txt": "a==2\n"})
@@ -133,7 +133,7 @@ class _Loader:
     (SnapshotError("base broken"), SnapshotError("head broken"), "base broken"),  # as if read one after the other
 ])
 def test_an_error_reading_either_side_is_raised_in_the_caller(base_error, head_error, raised):
-    from checker.collect import _prefetch_both
+    from checker.manifests.collect import _prefetch_both
 
     loaders = [_Loader(base_error), _Loader(head_error)]
     if raised is None:

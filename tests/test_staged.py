@@ -122,7 +122,7 @@ def test_hook_with_nothing_staged_is_one_line(capsys, repo):
 
 def test_network_is_off_in_the_hook_unless_asked(repo):
     from checker.policy.load import load_policy
-    from checker.run import CheckRequest, network_allowed
+    from checker.pipeline.run import CheckRequest, network_allowed
 
     default = load_policy(None, "x", lambda p: None)
     online_policy = load_policy("hook: {online: true}\n", "x", lambda p: None)

@@ -4,7 +4,7 @@ every failure turned into a GitHubApiError that says which permission was missin
 PyGithub's GithubRetry already retries 5xx and rate-limit responses, honouring ``Retry-After`` on a secondary
 rate limit; it is given a small total and a cap on the wait, so a run never sleeps for the reset of an hourly limit.
 Every call is also bounded as a whole by what is left of the run's budget for API calls (the time spent in calls,
-not the judging between them; checker/github/deadline.py): a server that stalls or dribbles bytes cannot hold the
+not the judging between them; checker/registries/deadline.py): a server that stalls or dribbles bytes cannot hold the
 job.
 """
 
@@ -78,14 +78,14 @@ class GitHubClient:
 
         from github import Github
 
-        from checker.github.deadline import Gate
+        from checker.registries.deadline import Gate
         from checker.github.gated import GatedRetry, GatedToken
 
         # PyGithub logs every retried 403 at INFO on its own handler; lockgate reports failures itself, in words.
         logging.getLogger("github").setLevel(logging.WARNING)
         self.settings = settings
         self.redact = redact
-        # Closed when a call runs out of time (checker/github/deadline.py): the abandoned call then sends nothing
+        # Closed when a call runs out of time (checker/registries/deadline.py): the abandoned call then sends nothing
         # more, and since the budget is spent by then, neither does any later call.
         self._gate = Gate()
         retry = GatedRetry(
@@ -135,7 +135,7 @@ class GitHubClient:
         import requests
         from github import GithubException
 
-        from checker.github.deadline import DeadlineExceeded, run_within
+        from checker.registries.deadline import DeadlineExceeded, run_within
 
         started = time.monotonic()
         write = permission.endswith(": write")
@@ -177,7 +177,7 @@ class GitHubClient:
         pause = self._last_write + interval - time.monotonic()
         if pause <= 0:
             return
-        from checker.github.deadline import DeadlineExceeded
+        from checker.registries.deadline import DeadlineExceeded
 
         if pause >= self.settings.budget - self._spent:
             raise DeadlineExceeded()

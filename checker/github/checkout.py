@@ -16,9 +16,9 @@ import subprocess
 from checker.errors import SnapshotError
 from checker.github.api import GitHubClient
 from checker.github.event import EventContext
-from checker.github.workflow import Log
-from checker.revisions import Snapshots, open_snapshots
-from checker.snapshot import EmptySnapshot, RevisionSnapshot, Snapshot
+from checker.github.runner import Log
+from checker.snapshot.revisions import Snapshots, open_snapshots
+from checker.snapshot.trees import EmptySnapshot, RevisionSnapshot, Snapshot
 
 FETCH_TIMEOUT = 300
 

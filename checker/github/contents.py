@@ -14,7 +14,7 @@ from typing import Any
 
 from checker.errors import SnapshotError, UnreadableFile
 from checker.github.api import GitHubClient
-from checker.snapshot import Links, Snapshot, gitlink_text, max_file_bytes, too_large
+from checker.snapshot.trees import Links, Snapshot, gitlink_text, max_file_bytes, too_large
 
 _SYMLINK = "120000"
 _GITLINK = "160000"

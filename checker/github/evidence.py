@@ -1,6 +1,6 @@
-"""Fetch what GitHub knows about the review of a pull request, as the plain records of checker.review.
+"""Fetch what GitHub knows about the review of a pull request, as the plain records of checker.review.decision.
 
-Nothing is decided here (checker.review.decide_pull_request does that); this module only asks, and when GitHub
+Nothing is decided here (checker.review.decision.decide_pull_request does that); this module only asks, and when GitHub
 will not answer (a read-only token, a missing permission) it records the problem in words instead of failing:
 missing evidence leaves the change blocked, which is the safe side, and the comment says why.
 """
@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from checker.github.api import GitHubApiError, GitHubClient
-from checker.review import LabelEvent, PullRequestEvidence, PullRequestReview
+from checker.review.decision import LabelEvent, PullRequestEvidence, PullRequestReview
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

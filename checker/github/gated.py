@@ -2,7 +2,7 @@
 
 Every request PyGithub sends asks its ``Auth`` for the Authorization header first, and every retry asks the
 urllib3 ``Retry`` whether to go on and then sleeps in it: the two places where an interaction that its caller has
-abandoned (checker/github/deadline.py) can be told to send nothing more. Imported only with PyGithub itself.
+abandoned (checker/registries/deadline.py) can be told to send nothing more. Imported only with PyGithub itself.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from github import Auth, GithubRetry
 
-from checker.github.deadline import Gate
+from checker.registries.deadline import Gate
 
 
 class GatedToken(Auth.Token):

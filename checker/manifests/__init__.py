@@ -12,13 +12,15 @@ walks those to re-judge a manifest when only a file it reads changed (or when it
 before), and the parser lists what it read in ``Manifest.includes``. ``includes="manifests"`` (pip's ``-r``) says
 that a file read in is itself a manifest of the same format, judged on its own; ``includes="requirements"`` (tox's
 ``deps = -r ...``, conda's ``pip:`` list, setup.cfg) that it is a pip requirements file, judged on its own
-(checker/includes.py).
+(checker/manifests/includes.py).
 
 A module that sets ``REUSES_BASE = True`` takes a fourth argument, ``memo``: a dict shared by the parses of
 one file's two revisions, base first, and by nothing else. The base parse may leave there what it built, and
 the head parse may reuse it for the parts that did not change, provided the result is exactly what a fresh
 parse would give: a pull request changes a tenth of a 50,000-entry lockfile, and reading the other nine tenths
 twice was most of its diff.
+
+May import: checker.model, checker.errors, checker.redaction, checker.versions, checker.snapshot.
 """
 
 from __future__ import annotations

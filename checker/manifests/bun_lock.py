@@ -532,7 +532,7 @@ def _kind(resolution: str) -> str | None:
         return "github"
     if lower.startswith(("http://", "https://")) or lower.endswith((".tgz", ".tar.gz", ".tar")):
         return "tarball"
-    from checker.npm_versions import exact_version
+    from checker.versions.semver import exact_version
 
     return "npm" if exact_version(resolution) == resolution else None
 

@@ -81,11 +81,11 @@ def _package_manager(value: object, path: str, line: int | None) -> PackageManag
         return _from_url(name, reference, value, path, line)
     if name not in SUPPORTED:
         return PackageManager()
-    from checker import npm_versions
+    from checker.versions import semver
 
-    version = npm_versions.parse(reference, loose=False)
+    version = semver.parse(reference, loose=False)
     if version is None:
-        if npm_versions.valid_range(reference) is not None:
+        if semver.valid_range(reference) is not None:
             return _ranged(name, reference, value, path, line)
         return _refused(f'"packageManager" {value!r}: {reference!r} is not a version, which Corepack demands', line)
     berry = name == "yarn" and version.major >= 2
@@ -170,11 +170,11 @@ def _dev_engines(entry: dict, path: str, line: int | None) -> PackageManager:
     name, version = entry.get("name"), entry.get("version")
     if not isinstance(name, str) or name not in SUPPORTED:
         return PackageManager()  # Corepack refuses or ignores it (onFail), and downloads nothing
-    from checker import npm_versions
+    from checker.versions import semver
 
     written = version if version is not None else "*"
-    if not isinstance(written, str) or (npm_versions.valid_range(written) is None
-                                        and npm_versions.exact_version(written) is None):
+    if not isinstance(written, str) or (semver.valid_range(written) is None
+                                        and semver.exact_version(written) is None):
         if entry.get("onFail") in ("ignore", "warn"):
             return PackageManager()
         return _refused(f'"devEngines.packageManager" version {written!r} is not a semver range: Corepack refuses it',
@@ -185,9 +185,9 @@ def _dev_engines(entry: dict, path: str, line: int | None) -> PackageManager:
 def _ranged(name: str, written: str, specifier: str, path: str, line: int | None) -> PackageManager:
     """A package manager named by a range (``devEngines.packageManager``, or ``packageManager`` as early Corepack releases
     (and pnpm) once read it): the newest matching release, resolved at install time, pinned by nothing."""
-    from checker import npm_versions
+    from checker.versions import semver
 
-    exact = npm_versions.exact_version(written)
+    exact = semver.exact_version(written)
     package = "@yarnpkg/cli-dist" if name == "yarn" and _at_least_2(written) else name
     dependency = Dependency(ecosystem="npm", name=package, version=exact, specifier=specifier, scope="build",
                             direct=True, manifest=path, line=line)
@@ -200,10 +200,10 @@ def _ranged(name: str, written: str, specifier: str, path: str, line: int | None
 
 
 def _at_least_2(written: str) -> bool:
-    from checker import npm_versions
+    from checker.versions import semver
 
-    lowest = npm_versions.lower_bound(written)
-    parsed = npm_versions.parse(lowest) if lowest else None
+    lowest = semver.lower_bound(written)
+    parsed = semver.parse(lowest) if lowest else None
     return parsed is not None and parsed.major >= 2
 
 

@@ -47,7 +47,7 @@ def _is_url(text: str) -> bool:
 def urls(argv: list[Word]) -> list[str] | None:
     """The URLs a download command fetches, as written; ``[]`` when it downloads from something lockgate cannot
     read (a variable); None when the command is no download."""
-    from checker.manifests.install_commands import _base
+    from checker.manifests.install_common import _base
 
     name = _base(argv[0].value)
     args = argv[1:]
@@ -114,7 +114,7 @@ def _s3api_url(values: list[str]) -> str:
 def output_files(argv: list[Word], command: Command) -> list[str]:
     """Where a download is written (``-o FILE``, ``-O``, ``> FILE``, wget's default name), as install_commands
     keys them."""
-    from checker.manifests.install_commands import _base, _key
+    from checker.manifests.install_common import _base, _key
 
     name = _base(argv[0].value)
     args = argv[1:]
@@ -174,7 +174,7 @@ def output_files(argv: list[Word], command: Command) -> list[str]:
 
 def pinned_url(url: str) -> bool:
     """``https://raw.githubusercontent.com/<owner>/<repo>/<40 hex>/<path>``: a file at a commit."""
-    from checker.manifests.install_commands import is_commit
+    from checker.manifests.install_common import is_commit
 
     if not url.startswith("https://raw.githubusercontent.com/"):
         return False

@@ -14,9 +14,10 @@ import itertools
 import re
 
 from checker.errors import ManifestError
-from checker.gitrefs import trailing_comment
+from checker.versions.gitrefs import trailing_comment
 from checker.manifests import gha_expr
 from checker.manifests.gha_yaml import Mapping, Node, Scalar, Sequence, describe
+from checker.manifests.gha_matrix import matrix_values
 from checker.manifests.images import parse_image
 from checker.model import Dependency, Reader
 
@@ -208,35 +209,6 @@ def _split_image(reference: str) -> tuple[str, str | None]:
 
     image = parse_image("".join(hidden))
     return show(image.name) or "", show(image.version)
-
-
-def matrix_values(matrix: Node | None, key: str) -> list[str] | None:
-    """Every value ``matrix.KEY`` takes (from the key's list and ``include`` entries); None when the matrix is
-    computed at run time or a value is itself an expression. Without a matrix, ``matrix.KEY`` is empty."""
-    if matrix is None:
-        return []
-    if not isinstance(matrix, Mapping):
-        return None
-    values: list[str] = []
-    nodes: list[Node] = []
-    direct = matrix.get(key)
-    if isinstance(direct, Sequence):
-        nodes.extend(direct.items)
-    elif direct is not None:
-        nodes.append(direct)
-    include = matrix.get("include")
-    if isinstance(include, Sequence):
-        for entry in include.items:
-            if isinstance(entry, Mapping) and entry.get(key) is not None:
-                nodes.append(entry.get(key))  # type: ignore[arg-type]
-    elif include is not None:
-        return None
-    for node in nodes:
-        if not isinstance(node, Scalar) or gha_expr.has_expression(node.text):
-            return None
-        if not node.null:
-            values.append(node.text)
-    return values
 
 
 # More images than this from one value whose parts are expressions: the value is kept as written (decided at

@@ -18,6 +18,7 @@ import posixpath
 from typing import Any
 
 from checker.manifests import gha_expr
+from checker.manifests.gha_matrix import matrix_values
 from checker.manifests.gha_yaml import Mapping, Scalar, Sequence
 
 _POSIX = frozenset({"bash", "sh", "dash", "zsh", "ksh", "mksh", "ash"})
@@ -167,8 +168,6 @@ def add_run(builder: Any, step: Mapping, what: str, context: RunContext, composi
     scripts = [scalar.text]
     inner = gha_expr.single_expression(scalar.text)
     if inner is not None:
-        from checker.manifests.gha_deps import matrix_values
-
         leaves = gha_expr.leaves(inner)
         scripts = [literal for literal in leaves.literals if literal.strip()]
         for key in leaves.matrix_keys:

@@ -11,7 +11,7 @@ remote, which is no part of the repository, so it stays as written), version = t
 ``branch`` when one is given (``git submodule update --remote`` follows it), source ``git`` (url, branch, commit),
 scope ``prod`` (a submodule is code built into the product or run in CI, and a review-skip rule written for dev
 tools must not waive it), direct. The commit is read through ``read``: the snapshot gives
-``Subproject commit <sha>`` for a gitlink (checker/snapshot.py), so the submodule paths are this format's
+``Subproject commit <sha>`` for a gitlink (checker/snapshot/trees.py), so the submodule paths are this format's
 includes, and a change of a gitlink alone re-judges the file. A submodule that moves to another commit is
 ``source-changed`` (commits do not order); one whose ``url`` changes is the old repository removed and the new one
 added; one whose ``branch`` changes is ``source-changed``.

@@ -55,9 +55,9 @@ from typing import Callable, Mapping, NamedTuple
 from checker.manifests import shell
 from checker.manifests.env_settings import setting_dependencies
 from checker.manifests.shell import DYNAMIC, Command, Script, ShellError, Word
-from checker.model import Dependency, IndexOption, InstallCommand, Problem, Reader, Source
+from checker.manifests.install_common import _base, _Install, _key
+from checker.model import Dependency, IndexOption, InstallCommand, Problem, Reader
 
-_FULL_COMMIT = frozenset("0123456789abcdef")
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox", "fish", "su"})
 _OTHER_INTERPRETERS = frozenset({"perl", "ruby", "node", "nodejs", "php", "pwsh", "powershell", "deno", "bun",
                                  "tclsh", "lua", "Rscript".lower(), "osascript"})
@@ -167,16 +167,6 @@ def _mentions_tool(text: str) -> str | None:
     return None
 
 
-def _base(value: str) -> str:
-    """The program a first word names: ``/usr/bin/pip3`` -> ``pip3``, ``NPM.EXE`` -> ``npm`` (macOS and Windows
-    runners find programs case-insensitively)."""
-    name = value.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    for suffix in (".exe", ".cmd", ".bat", ".ps1"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
 def _is_python(name: str) -> bool:
     if name in ("python", "py", "pypy", "pypy3"):
         return True
@@ -192,21 +182,6 @@ def _is_pip(name: str) -> bool:
 
 def is_interpreter(name: str) -> bool:
     return name in SHELLS or _is_python(name) or name in _OTHER_INTERPRETERS
-
-
-def _key(word: Word) -> str:
-    """How a file is named for matching a download with its run: the cleaned path, or the text as written when
-    a variable is part of it (``"$TMP/x.sh"`` is the same file wherever it is written the same way)."""
-    if not word.static:
-        return word.raw
-    value = word.value
-    return posixpath.normpath(value) if value else value
-
-
-class _Install(NamedTuple):
-    tool: str
-    problem: str | None
-    dependencies: list[Dependency]
 
 
 class _Walker:
@@ -787,7 +762,3 @@ def _assigned_value(word: Word) -> str | None:
     if not word.static:
         return None
     return word.value.partition("=")[2]
-
-
-def is_commit(text: str) -> bool:
-    return len(text) == 40 and all(c in _FULL_COMMIT for c in text.lower())

@@ -13,7 +13,7 @@ import posixpath
 from typing import Any, Callable, Mapping
 
 from checker.errors import ManifestError
-from checker.manifests.install_commands import _Install, is_commit
+from checker.manifests.install_common import _Install, is_commit
 from checker.manifests.shell import DYNAMIC, Word
 from checker.model import Dependency, IndexOption, Source
 

@@ -15,7 +15,7 @@ from checker.errors import ManifestError
 from checker.manifests.npm_common import is_git_url, load_json
 from checker.manifests.npm_common import sri_hashes as npm_sri_hashes
 from checker.model import Reader, Source
-from checker.npm_tarball import parse_tarball_url
+from checker.manifests.npm_tarball import parse_tarball_url
 
 _FULL_COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _CODELOAD = re.compile(r"^https://codeload\.github\.com/([^/]+)/([^/]+)/tar\.gz/([0-9a-fA-F]{7,64})$")

@@ -215,6 +215,6 @@ def classify(name: str, spec: str) -> Spec:
         return Spec(name, None, Source(kind="url", url=spec))
     if _URL_SCHEME.match(spec):
         return Spec(name, None, Source(kind="url", url=spec))  # another protocol (patch:, exec:, jsr:, ...)
-    from checker.npm_versions import exact_version
+    from checker.versions.semver import exact_version
 
     return Spec(name, exact_version(spec), DEFAULT_SOURCE)

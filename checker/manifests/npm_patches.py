@@ -138,7 +138,7 @@ def selector_parts(key: str) -> tuple[str, str]:
 def patched_map(table: dict, where: str, manifest: str, read: Reader, line_of) -> Patched:  # type: ignore[no-untyped-def]
     """Dependencies for pnpm's or Bun's ``patchedDependencies`` map (``where`` names it in messages; ``line_of``
     gives the line of a key)."""
-    from checker.npm_versions import exact_version
+    from checker.versions.semver import exact_version
 
     deps: list[Dependency] = []
     includes: list[str] = []

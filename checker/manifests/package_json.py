@@ -30,7 +30,6 @@ Beyond dependencies, what decides what an install downloads and runs:
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import NamedTuple
 

@@ -54,7 +54,7 @@ from checker.manifests.npm_common import (
     sri_hashes,
 )
 from checker.model import DEFAULT_SOURCE, Dependency, Manifest, Reader, Source
-from checker.npm_tarball import DEFAULT_REGISTRY, is_default_registry, own_registry, parse_tarball_url
+from checker.manifests.npm_tarball import DEFAULT_REGISTRY, is_default_registry, own_registry, parse_tarball_url
 
 FORMATS = {"package-lock.json": "package-lock", "npm-shrinkwrap.json": "npm-shrinkwrap"}
 REUSES_BASE = True  # parse() takes a memo shared with the base revision's parse (see checker.manifests)
@@ -179,7 +179,7 @@ def _same_version(a: str, b: str | None) -> bool:
         return False
     if a == b:
         return True
-    from checker.npm_versions import parse as parse_version
+    from checker.versions.semver import parse as parse_version
 
     va, vb = parse_version(a), parse_version(b)
     return va is not None and vb is not None and va == vb and va.build == vb.build

@@ -26,15 +26,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from checker.manifests.common import canonical_pypi_name, is_project_name, load_toml
-from checker.manifests.pypi_common import bool_text, config
-from checker.manifests.pyproject import (
-    _string_line,
+from checker.manifests.pypi_common import (
+    bool_text,
+    config,
     git_source,
     join_markers,
     pinned_version,
     registry_source,
     source_from_url,
 )
+from checker.manifests.pyproject import _string_line
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Problem, Reader, Source
 
 FORMAT = "pipfile"

@@ -41,7 +41,7 @@ from checker.manifests.common import (
     project_name,
 )
 from checker.manifests import json_strict
-from checker.manifests.pyproject import git_source, registry_source, source_from_url
+from checker.manifests.pypi_common import git_source, registry_source, source_from_url
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Reader, Source
 
 FORMAT = "pipfile-lock"

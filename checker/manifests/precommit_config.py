@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 
 from checker.errors import ManifestError
-from checker.gitrefs import trailing_comment
+from checker.versions.gitrefs import trailing_comment
 from checker.manifests import gha_yaml, hook_deps
 from checker.manifests.gha_yaml import Mapping, Node, Scalar, Sequence, describe, load
 from checker.model import Dependency, Manifest, Problem, Reader

@@ -24,7 +24,7 @@ import re
 from typing import NamedTuple, NoReturn
 
 from checker.errors import ManifestError
-from checker.manifests import pyproject
+from checker.manifests import pypi_common, pyproject
 from checker.manifests.common import (
     artifact_origin,
     is_blank,
@@ -141,7 +141,7 @@ def _direct_names(path: str, read: Reader) -> frozenset[str] | None:
 def _dependency(
     table: dict, default_groups: frozenset[str], direct: frozenset[str] | None, line: int | None, path: str
 ) -> Dependency:
-    raw_name = pyproject.required_string(table, "name", "[[packages]] entry", path, line)
+    raw_name = pypi_common.required_string(table, "name", "[[packages]] entry", path, line)
     name = project_name(raw_name, "[[packages]] name", path, line)
     what = f"[[packages]] {raw_name!r}"
     version = table.get("version")
@@ -177,9 +177,9 @@ def _source(table: dict, what: str, path: str, line: int | None) -> Source:
     """vcs / directory / archive (mutually exclusive source trees and files), else the index, else PyPI."""
     if "vcs" in table:
         vcs = expect_table(table["vcs"], f"{what} vcs", path, line)
-        kind = pyproject.required_string(vcs, "type", f"{what} vcs", path, line)
+        kind = pypi_common.required_string(vcs, "type", f"{what} vcs", path, line)
         location = _location(vcs, f"{what} vcs", path, line)
-        commit = pyproject.required_string(vcs, "commit-id", f"{what} vcs", path, line)
+        commit = pypi_common.required_string(vcs, "commit-id", f"{what} vcs", path, line)
         requested = vcs.get("requested-revision")
         if requested is not None:
             requested = expect_str(requested, f"{what} vcs requested-revision", path, line)
@@ -188,14 +188,14 @@ def _source(table: dict, what: str, path: str, line: int | None) -> Source:
         return Source(kind="url", url=f"{kind}+{location}@{commit}")
     if "directory" in table:
         directory = expect_table(table["directory"], f"{what} directory", path, line)
-        return Source(kind="path", url=pyproject.required_string(directory, "path", f"{what} directory", path, line))
+        return Source(kind="path", url=pypi_common.required_string(directory, "path", f"{what} directory", path, line))
     if "archive" in table:
         archive = expect_table(table["archive"], f"{what} archive", path, line)
         if "url" in archive:
             return Source(kind="url", url=expect_str(archive["url"], f"{what} archive url", path, line))
         return Source(kind="path", url=_location(archive, f"{what} archive", path, line))
     index = expect_str(table["index"], f"{what} index", path, line) if "index" in table else None
-    source = pyproject.registry_source(index)
+    source = pypi_common.registry_source(index)
     hosts = _hosts(table, what, path, line)
     return source._replace(hosts=hosts) if hosts else source
 

@@ -7,8 +7,8 @@ dependencies (PEP 621 extras, Poetry ``optional = true``) are ``optional``, depe
 groups, uv's legacy ``dev-dependencies``) are ``dev``, and ``[build-system] requires`` is ``build``. uv's
 constraint and override dependencies are recorded with ``constraint=True``: they pin, but install nothing.
 
-The lockfile parsers of this package (pylock, Pipfile.lock) borrow a few helpers from here: the URL to Source
-mapping, the PyPI index normalisation, marker joining and the sibling pyproject's direct dependency names.
+The requirement strings, URL sources and index names it shares with the other Python readers are in
+``pypi_common``; pylock borrows the sibling pyproject's direct dependency names from here (``direct_names``).
 
 Line numbers are found cheaply by searching the text for the quoted requirement string (or the key of a
 Poetry entry) after the header of its table; None when the search does not find it.
@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
-from urllib.parse import urlsplit, urlunsplit
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from checker.errors import ManifestError
@@ -30,120 +27,18 @@ from checker.manifests.common import (
     expect_list,
     expect_str,
     expect_table,
-    hash_string,
     line_of,
     load_toml,
     project_name,
 )
+from checker.manifests.pypi_common import git_source, join_markers, registry_source, required_string, requirement_dependency
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Problem, Reader, Source
 
 FORMAT = "pyproject"
 
-# The public PyPI index under the names tools write for it. A dependency from it gets Source(url=None): "the
-# ecosystem's default", so that a lockfile that starts or stops naming PyPI explicitly is not a source change.
-_PYPI_INDEXES = frozenset(
-    {
-        "https://pypi.org/simple",
-        "https://pypi.python.org/simple",
-        "https://pypi.org/pypi",
-    }
-)
-_COMMIT = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
-_HASH_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
-_VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+")
-
 # A table header line: ``[tool.poetry.dependencies]`` or ``[[tool.uv.index]]``. Lines inside arrays that merely
 # start with ``[`` (nested arrays) do not match because a header needs a key character after the bracket.
 _ANY_HEADER = re.compile(r"""^[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-"'][^\n]*\]\]?[ \t]*(?:#[^\n]*)?$""", re.M)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Helpers shared with the lockfile parsers
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def is_commit(ref: str | None) -> bool:
-    """Whether a git ref is a full commit id (SHA-1 or SHA-256), which pins the code exactly."""
-    return ref is not None and _COMMIT.fullmatch(ref) is not None
-
-
-def registry_source(url: str | None) -> Source:
-    """A registry Source; PyPI under any of its usual URLs becomes the default (url None)."""
-    if url is None or url.strip().rstrip("/").lower() in _PYPI_INDEXES:
-        return DEFAULT_SOURCE
-    return Source(kind="registry", url=url)
-
-
-def git_source(url: str, ref: str | None) -> Source:
-    """A git Source; the ref doubles as the commit when it is a full commit id."""
-    return Source(kind="git", url=url, ref=ref, commit=ref if is_commit(ref) else None)
-
-
-def source_from_url(url: str) -> tuple[Source, frozenset[str]]:
-    """The Source of a PEP 508 direct reference (``name @ URL``), and any hashes its fragment carries.
-
-    ``git+URL@ref`` is a git source (the ref split off, fragments such as ``#subdirectory=`` dropped); other VCS
-    URLs (``hg+``, ``svn+``, ``bzr+``) are kept whole as a url source; ``file:`` URLs are local paths; anything
-    else is an archive URL, whose ``#sha256=...`` fragment is a hash, as pip reads it.
-    """
-    stripped = url.strip()
-    lower = stripped.lower()
-    if lower.startswith("git+"):
-        return _git_url_source(stripped[4:]), frozenset()
-    if lower.startswith(_VCS_PREFIXES):
-        return Source(kind="url", url=stripped), frozenset()
-    if lower.startswith("file:"):
-        return Source(kind="path", url=stripped), _fragment_hashes(stripped)
-    return Source(kind="url", url=stripped), _fragment_hashes(stripped)
-
-
-def _git_url_source(url: str) -> Source:
-    """``https://host/repo.git@v1.2#egg=x`` -> Source(git, https://host/repo.git, ref v1.2)."""
-    parts = urlsplit(url)
-    path, ref = parts.path, None
-    if "@" in path:
-        path, ref = path.rsplit("@", 1)
-        ref = ref or None
-    return git_source(urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), ref)
-
-
-def _fragment_hashes(url: str) -> frozenset[str]:
-    """Hashes named in a URL fragment (``#sha256=abc`` or ``#egg=x&sha256=abc``)."""
-    _, _, fragment = url.partition("#")
-    hashes = set()
-    for item in fragment.split("&"):
-        algorithm, found, digest = item.partition("=")
-        if found and digest and algorithm.lower() in _HASH_ALGORITHMS:
-            hashes.add(hash_string(algorithm, digest))
-    return frozenset(hashes)
-
-
-def join_markers(*markers: str | None) -> str | None:
-    """Join environment markers with ``and`` (each parenthesised when there are several); None when none."""
-    present = [marker.strip() for marker in markers if marker and marker.strip()]
-    if not present:
-        return None
-    if len(present) == 1:
-        return present[0]
-    return " and ".join(f"({marker})" for marker in present)
-
-
-def pinned_version(specifier: SpecifierSet) -> str | None:
-    """The version of a specifier that is a single ``==X`` or ``===X`` without a wildcard, else None."""
-    specs = list(specifier)
-    if len(specs) != 1:
-        return None
-    spec = specs[0]
-    if spec.operator not in ("==", "===") or spec.version.endswith("*"):
-        return None
-    return spec.version
-
-
-def required_string(table: dict, key: str, what: str, path: str, line: int | None = None) -> str:
-    """``table[key]`` as a string; a ManifestError saying it is missing or of the wrong type."""
-    if key not in table:
-        raise ManifestError(f"{what} has no {key}", path, line)
-    return expect_str(table[key], f"{what} {key}", path, line)
 
 
 def direct_names(text: str, path: str) -> frozenset[str] | None:
@@ -300,38 +195,6 @@ def _own_names(project: dict, poetry: dict, text: str, path: str) -> frozenset[s
         if "name" in table:
             names.add(canonical_pypi_name(expect_str(table["name"], what, path, _first_key_line(text, "name"))))
     return frozenset(names)
-
-
-# --- PEP 508 requirement strings -------------------------------------------------------------------------------
-
-
-def requirement_dependency(text: str, path: str, line: int | None, scope: str, constraint: bool = False) -> Dependency:
-    """One PEP 508 requirement string as a Dependency; an invalid string is a ManifestError at its line."""
-    try:
-        req = Requirement(text)
-    except InvalidRequirement as exc:
-        raise ManifestError(f"invalid requirement {text!r}: {exc}", path, line) from None
-    source, hashes, version = DEFAULT_SOURCE, frozenset(), pinned_version(req.specifier)
-    if req.url:
-        try:
-            source, hashes = source_from_url(req.url)
-        except ValueError as exc:  # urlsplit: a malformed URL (``https://[bad``)
-            raise ManifestError(f"invalid URL {req.url!r} in {text!r}: {exc}", path, line) from None
-        version = None
-    return Dependency(
-        ecosystem="pypi",
-        name=canonical_pypi_name(req.name),
-        version=version,
-        specifier=str(req.specifier),
-        source=source,
-        hashes=hashes,
-        scope=scope,
-        direct=True,
-        manifest=path,
-        line=line,
-        markers=str(req.marker) if req.marker else None,
-        constraint=constraint,
-    )
 
 
 def _requirement_array(

@@ -71,7 +71,7 @@ from checker.manifests.jslocks import (
 from checker.manifests.npm_common import is_git_url
 from checker.manifests.settings import setting
 from checker.model import Dependency, Manifest, Problem, Reader, Source
-from checker.npm_tarball import parse_tarball_url
+from checker.manifests.npm_tarball import parse_tarball_url
 
 FORMAT = "yarn-lock"
 CLASSIC_VERSION = 1
@@ -714,7 +714,7 @@ class _Berry:
         """Refuse a version lockgate cannot read; return ``__metadata.cacheKey`` as the setting ``yarn.cacheKey``.
 
         The cache key is part of every checksum (the archive Yarn caches depends on it): when it changes, every
-        checksum does, and the diff reports the one setting instead (checker/diff.py)."""
+        checksum does, and the diff reports the one setting instead (checker/diff/changes.py)."""
         supported = f"{BERRY_VERSIONS[0]} to {BERRY_VERSIONS[-1]}"
         metadata = data.get("__metadata")
         line = lines.get(("__metadata",))

@@ -16,10 +16,10 @@ from typing import Any, Callable, Mapping, NamedTuple
 
 from checker.errors import PolicyError
 from checker.model import CHANGE_KINDS, ECOSYSTEMS, LEVELS
-from checker.patterns import PackagePattern, hidden_character
+from checker.policy.patterns import PackagePattern, hidden_character
 from checker.rules import all_rules
 from checker.rules.base import Option, Rule
-from checker.versions import is_valid_spec
+from checker.versions.compare import is_valid_spec
 
 DEFAULT_POLICY_PATH = ".github/lockgate.yml"
 ON_UNKNOWN = ("info", "warn", "block")

@@ -23,7 +23,7 @@ _TEXT: dict[str, Any] = {"type": "string", "pattern": "\\S"}
 
 
 def _package_pattern() -> str:
-    """``ecosystem:name[@version]`` as checker.patterns.PackagePattern reads it: the ecosystem (any case) before
+    """``ecosystem:name[@version]`` as checker.policy.patterns.PackagePattern reads it: the ecosystem (any case) before
     the first ``:``, or none at all (any ecosystem); the version after the last ``@`` that does not start the name
     (``npm:@scope/pkg@1``); a name that is not blank. Whether the version is a valid range only the loader says."""
     ecosystem = "|".join(

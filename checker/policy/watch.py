@@ -7,7 +7,7 @@ policy does), but it changes what will judge every later pull request, so the ch
 
 ``may_have_changed`` runs on the start-up fast path (a commit touching no manifest), so it must stay cheap: blob ids
 where git gives them, no YAML parser, and only the few files a policy can name are ever read. It is a superset
-test: True whenever one of those files might differ; the full pipeline then decides exactly (checker/policy/diff.py).
+test: True whenever one of those files might differ; the full pipeline then decides exactly (checker/policy/compare.py).
 Nothing heavy is imported here.
 """
 
@@ -18,7 +18,7 @@ import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from checker.snapshot import Snapshot
+    from checker.snapshot.trees import Snapshot
 
 POLICY_PATHS = (".github/lockgate.yml", ".github/lockgate.yaml")
 DEFAULT_LEDGER = ".github/lockgate-reviews.yml"

@@ -22,4 +22,10 @@ Nothing is imported here (``lockgate check`` must start fast); import the module
 - ``http.py`` — ``HttpClient``: timeouts, retries with backoff and Retry-After, a time budget, size limits,
   credentials per origin and redaction; ``RegistryError`` / ``NotFound``.
 - ``github.py`` — GitHub tags and commit reachability for action pins (through PyGithub).
+- ``stage.py`` — the facts stage itself: which dependencies to ask about, where (the policy's registries, a
+  lockfile's index), turned into the pipeline's ``Facts``.
+- ``deadline.py`` — run a call within a deadline (shared with checker/github).
+
+May import: checker.model, checker.errors, checker.redaction, checker.versions, checker.manifests (names, .npmrc),
+checker.rules (the facts stage asks only what an enabled rule reads, and never a host registry-source refuses).
 """

@@ -108,7 +108,7 @@ class GitHubRefs:
         from github import GithubException, UnknownObjectException
         from requests import RequestException
 
-        from checker.github.deadline import DeadlineExceeded, run_within
+        from checker.registries.deadline import DeadlineExceeded, run_within
 
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
@@ -248,7 +248,7 @@ class GitHubRefs:
 
 
 def _newest_first(tag: tuple[str, str]) -> tuple[int, Any]:
-    from checker.versions import parse_version
+    from checker.versions.compare import parse_version
 
     parsed = parse_version(tag[0])
     return (0, _Reverse(parsed)) if parsed is not None else (1, _Reverse(tag[0]))

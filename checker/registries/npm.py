@@ -70,9 +70,9 @@ def escape_name(name: str) -> str:
 
 
 def is_prerelease(version: str) -> bool:
-    from checker import npm_versions
+    from checker.versions import semver
 
-    parsed = npm_versions.parse(version)
+    parsed = semver.parse(version)
     return bool(parsed is not None and parsed.prerelease)
 
 

@@ -80,7 +80,7 @@ def canonical_version(version: str) -> str:
 
 
 def is_prerelease(version: str) -> bool:
-    from checker.versions import parse_version
+    from checker.versions.compare import parse_version
 
     parsed = parse_version(version)
     return bool(parsed is not None and (parsed.is_prerelease or parsed.is_devrelease))
@@ -93,7 +93,7 @@ def version_from_filename(filename: str, project: str) -> str | None:
 
 
 def _version_in_filename(filename: str, name: str) -> str | None:
-    from checker.versions import parse_version
+    from checker.versions.compare import parse_version
 
     lower = filename.lower()
     if lower.endswith((".whl", ".egg")):

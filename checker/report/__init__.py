@@ -1,4 +1,8 @@
-"""Renderers: a Report in, text out. Each format is its own module, imported only when asked for."""
+"""Renderers: a Report in, text out. Each format is its own module, imported only when asked for.
+
+May import: checker.model, checker.versions, checker.manifests (format names), checker.rules (their wording and
+ranking), checker.review (the ``lockgate review`` command a fix names).
+"""
 
 from __future__ import annotations
 

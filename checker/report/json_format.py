@@ -114,7 +114,7 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render_unchanged(version: str, base: str, head: str, color: bool = False) -> str:
-    """The document of a run that found no manifest to compare (built without a Report: see checker.quick)."""
+    """The document of a run that found no manifest to compare (built without a Report: see checker.pipeline.unchanged)."""
     return json_text(json.dumps(skeleton(version, base, head, None, "changes", "pass"), indent=2, ensure_ascii=False)) + "\n"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from checker.gitrefs import is_full_sha
+from checker.versions.gitrefs import is_full_sha
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

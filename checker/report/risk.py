@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from checker.gitrefs import is_full_sha, repository_of, version_label
+from checker.versions.gitrefs import is_full_sha, repository_of, version_label
 from checker.model import INFO_KINDS, UNKNOWN, Change, Facts, Finding, Report, ReviewStatus
 
 RISKS = ("high", "medium", "low", "none")
@@ -464,7 +464,7 @@ def _review_action(finding: Finding, change: Change | None, review: ReviewState 
         detail += f", or the label {label} applied by {'one of them' if len(reviewers) > 1 else 'them'} after the latest push"
     snippet = None
     if change is not None:
-        from checker.ledger import review_command
+        from checker.review.ledger import review_command
 
         detail += ", or an entry in the review ledger on the base branch:"
         snippet = review_command(change).replace('"..."', '"…"')

@@ -187,7 +187,7 @@ def header(version: str, base: str, head: str, policy: str | None, paint: _Paint
 
 
 def render_unchanged(version: str, base: str, head: str, color: bool = False) -> str:
-    """The whole output of a run that found no manifest to compare (built without a Report: see checker.quick)."""
+    """The whole output of a run that found no manifest to compare (built without a Report: see checker.pipeline.unchanged)."""
     paint = _Painter(color)
     return f"{header(version, base, head, None, paint)}\n\n{_summary(paint, 'pass', 0, 0, 0, 'no dependency changes')}\n"
 

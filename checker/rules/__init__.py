@@ -1,4 +1,8 @@
-"""The rules lockgate knows. Each lives in its own module and exposes ``RULE``."""
+"""The rules lockgate knows. Each lives in its own module and exposes ``RULE`` (checker/rules/base.py says what
+a rule is: a pure function of one subject, with its texts for ``lockgate explain``).
+
+May import: checker.model, checker.redaction, checker.versions, checker.manifests (name and pin helpers).
+"""
 
 from __future__ import annotations
 

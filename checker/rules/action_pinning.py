@@ -21,7 +21,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
-from checker.gitrefs import is_full_sha, is_short_sha
+from checker.versions.gitrefs import is_full_sha, is_short_sha
 from checker.rules.base import Issue, Option, Rule, Subject
 
 POLICIES = ("hash-pin", "ref-pin", "any")

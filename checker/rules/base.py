@@ -14,6 +14,19 @@ from checker.model import Change, Dependency, Facts, Manifest
 # Option kinds the policy loader knows how to validate (and the JSON Schema describes).
 OPTION_KINDS = ("int", "bool", "str", "choice", "str-list", "package-list", "str-map", "deny-list", "publisher-list")
 
+# The ecosystems whose registries the facts stage asks (checker/registries/stage.py).
+REGISTRY_ECOSYSTEMS = ("pypi", "npm")
+
+
+def asks_registry(dep: Dependency) -> bool:
+    """Whether lockgate asks a registry about this dependency: an exact PyPI or npm version fetched from a
+    registry (not a git, URL or path source, not an editable install, not bundled inside another package). A rule
+    that reads registry facts applies to these only; the facts stage asks about these only."""
+    return (
+        dep.ecosystem in REGISTRY_ECOSYSTEMS and bool(dep.version) and dep.source.kind == "registry"
+        and not dep.editable and not dep.bundled
+    )
+
 
 class Option(NamedTuple):
     name: str

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.facts import asks_registry
 from checker.model import UNKNOWN
-from checker.rules.base import Issue, Rule, Subject
+from checker.rules.base import Issue, Rule, Subject, asks_registry
 
 # Digests a registry publishes; other entries (Yarn Berry's cache checksums) are not comparable with any.
 REGISTRY_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b_256"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.gitrefs import is_full_sha, is_short_sha
+from checker.versions.gitrefs import is_full_sha, is_short_sha
 from checker.model import Dependency
 from checker.rules.base import Issue, Rule, Subject
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
+from checker.versions.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
 from checker.model import UNKNOWN
 from checker.rules.base import Issue, Option, Rule, Subject
 

@@ -7,7 +7,7 @@ from checker.rules.base import Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from checker.policy.changes import PolicyChange
+    from checker.policy.compare import PolicyChange
 
 # Phrases listed in one finding before "and N more" (the full list would drown a comment).
 MAX_LISTED = 8

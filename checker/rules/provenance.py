@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.facts import asks_registry
 from checker.model import UNKNOWN
-from checker.rules.base import Issue, Option, Rule, Subject
+from checker.rules.base import Issue, Option, Rule, Subject, asks_registry
 
 
 def _describe(publisher: object) -> str:

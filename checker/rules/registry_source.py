@@ -95,7 +95,7 @@ def _fetched_url(dep: Dependency) -> str | None:
 def _injection(dep: Dependency, url: str) -> Issue | None:
     """A registry tarball URL that names another package or version than its lockfile entry: ``npm ci`` would
     install that other tarball (integrity is no help: an injected entry brings the matching hash along)."""
-    from checker.npm_tarball import parse_tarball_url
+    from checker.manifests.npm_tarball import parse_tarball_url
 
     from checker.redaction import redact_url
 
@@ -114,9 +114,9 @@ def _injection(dep: Dependency, url: str) -> Issue | None:
 def _same_version(a: str, b: str) -> bool:
     if a == b:
         return True
-    from checker import npm_versions
+    from checker.versions import semver
 
-    va, vb = npm_versions.parse(a), npm_versions.parse(b)
+    va, vb = semver.parse(a), semver.parse(b)
     return va is not None and vb is not None and va == vb and va.build == vb.build
 
 
@@ -127,7 +127,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     fetched = _fetched_url(dep) if dep.ecosystem == "npm" else None
     injection = None
     if fetched is not None:
-        from checker.npm_tarball import own_registry  # npm only: a run without npm never needs it
+        from checker.manifests.npm_tarball import own_registry  # npm only: a run without npm never needs it
 
         if own_registry(fetched, dep.name, dep.version) is None:
             injection = _injection(dep, fetched)

@@ -14,9 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterator, Mapping
 
-from checker.facts import asks_registry
 from checker.model import UNKNOWN
-from checker.rules.base import Issue, Option, Rule, Subject
+from checker.rules.base import Issue, Option, Rule, Subject, asks_registry
 
 
 def cooldown_days(options: Mapping[str, Any], bump: str | None) -> int:

@@ -101,7 +101,7 @@ def demo_report():  # type: ignore[no-untyped-def]
     """Judge the example: a temporary repository and a temporary registry cache filled from the shipped
     documents, the run offline. Returns the Report."""
     from checker.demo.registry import cache_directory, prefill
-    from checker.run import CheckRequest, run_check
+    from checker.pipeline.run import CheckRequest, run_check
 
     with tempfile.TemporaryDirectory(prefix="lockgate-demo-") as directory:
         repo = os.path.join(directory, "repo")
@@ -123,7 +123,7 @@ def render_demo(report, fmt: str, color: bool = False) -> str:  # type: ignore[n
 
 
 def run_demo(fmt: str, color: bool, emit: Callable[[str], None]) -> int:
-    from checker.run import exit_code
+    from checker.pipeline.run import exit_code
 
     report = demo_report()
     emit(render_demo(report, fmt, color))

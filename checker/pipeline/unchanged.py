@@ -13,7 +13,7 @@ from checker import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from checker.revisions import Snapshots
+    from checker.snapshot.revisions import Snapshots
 
 
 def open_and_render_if_unchanged(
@@ -23,9 +23,9 @@ def open_and_render_if_unchanged(
 
     Markdown output always takes the full path (it is rendered by jinja2 for pull-request comments, where
     start-up does not matter)."""
-    from checker.collect import nothing_to_compare
+    from checker.manifests.collect import nothing_to_compare
     from checker.policy.watch import may_have_changed
-    from checker.revisions import open_snapshots
+    from checker.snapshot.revisions import open_snapshots
 
     snapshots = open_snapshots(directory, base, head, head_mode)
     try:

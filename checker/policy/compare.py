@@ -264,3 +264,31 @@ def compare_ledgers(before: Iterable[Any], after: Iterable[Any]) -> PolicyDiff:
         out.add("reviews", f"removes {'a review' if len(removed) == 1 else f'{len(removed)} reviews'}: "
                            f"{'; '.join(removed)}", False)
     return out.result()
+
+
+class FileChange(NamedTuple):
+    """One file of the gate that differs: ``kind`` added | removed | modified; ``line``: the first line that differs
+    on the head side (None for a removal)."""
+
+    path: str
+    kind: str
+    line: int | None = None
+
+
+class PolicyChange(NamedTuple):
+    """What a change does to the policy (``subject`` ``policy``) or to the review ledger (``ledger``).
+    ``before`` / ``after``: the policy source on each side (``preset:default`` when there is no file)."""
+
+    subject: str
+    files: tuple[FileChange, ...]
+    diff: PolicyDiff
+    before: str
+    after: str
+
+    @property
+    def path(self) -> str:
+        return self.files[0].path
+
+    @property
+    def line(self) -> int | None:
+        return self.files[0].line

@@ -25,12 +25,12 @@ import datetime as dt
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from checker.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
+from checker.versions.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
 from checker.model import UNKNOWN, Dependency, Facts
+from checker.rules.base import REGISTRY_ECOSYSTEMS, asks_registry  # noqa: F401  (the stage's own question, which the rules share)
 
 FactsKey = tuple[str, str, str]
 WORKERS = 4
-REGISTRY_ECOSYSTEMS = ("pypi", "npm")
 # The rules that read registry facts: the registries are asked only when one of them is on.
 REGISTRY_RULES = ("release-age", "version-exists", "hash-mismatch", "provenance", "provenance-downgrade",
                   "install-scripts")
@@ -39,15 +39,6 @@ PUBLIC_REGISTRIES = {
     "npm": frozenset({"https://registry.npmjs.org", "https://registry.yarnpkg.com", "http://registry.npmjs.org"}),
 }
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-
-
-def asks_registry(dep: Dependency) -> bool:
-    """Whether lockgate asks a registry about this dependency: an exact PyPI or npm version fetched from a
-    registry (not a git, URL or path source, not an editable install, not bundled inside another package)."""
-    return (
-        dep.ecosystem in REGISTRY_ECOSYSTEMS and bool(dep.version) and dep.source.kind == "registry"
-        and not dep.editable and not dep.bundled
-    )
 
 
 def registry_facts_wanted(policy: Any) -> bool:

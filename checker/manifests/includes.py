@@ -29,7 +29,7 @@ from checker.model import Problem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from checker.collect import SnapshotManifests
+    from checker.manifests.collect import SnapshotManifests
 
 # Files reached only through includes in one snapshot (those found by their name are no attack and count for
 # nothing), under the bound the requirements parser's own include check also uses.

@@ -11,9 +11,9 @@ import os
 import subprocess
 
 from checker.errors import UsageError
-from checker.ledger import append_entry
+from checker.review.ledger import append_entry
 from checker.model import ECOSYSTEMS
-from checker.patterns import hidden_character
+from checker.policy.patterns import hidden_character
 
 
 def _git_config(directory: str, key: str) -> str | None:
@@ -23,9 +23,9 @@ def _git_config(directory: str, key: str) -> str | None:
 
 
 def _infer_ecosystem(directory: str, name: str) -> str:
-    from checker.collect import load_all
+    from checker.manifests.collect import load_all
     from checker.manifests.common import canonical_pypi_name
-    from checker.snapshot import WorktreeSnapshot, repository_root
+    from checker.snapshot.trees import WorktreeSnapshot, repository_root
 
     root = repository_root(directory)
     found = set()
@@ -55,8 +55,8 @@ def record_review(
     """Append the entry; returns (ledger path, line of the entry, package as written)."""
     from checker.manifests.common import canonical_pypi_name
     from checker.policy.load import load_policy_file
-    from checker.run import POLICY_PATHS
-    from checker.snapshot import repository_root
+    from checker.policy.watch import POLICY_PATHS
+    from checker.snapshot.trees import repository_root
 
     for value, what in ((package, "PACKAGE"), (from_version, "FROM"), (to_version, "TO")):
         hidden = hidden_character(value)
@@ -91,9 +91,9 @@ def _kind(ecosystem: str, from_version: str, to_version: str, given: str | None)
     """The kind of change the entry reviews: as given, else what FROM and TO say. Two equal versions say nothing
     (new hashes? a new source? another scope?), so the kind must then be given: an entry for one must never pass
     for another."""
-    from checker.ledger import SAME_VERSION_KINDS
+    from checker.review.ledger import SAME_VERSION_KINDS
     from checker.model import CHANGE_KINDS
-    from checker.versions import compare
+    from checker.versions.compare import compare
 
     if given is not None and given not in CHANGE_KINDS:
         raise UsageError(f"--kind {given!r} is not a kind of change; expected one of {', '.join(CHANGE_KINDS)}")

@@ -10,6 +10,7 @@ and the exit code still comes from the verdict.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -18,9 +19,9 @@ from typing import Any, Mapping, NamedTuple
 from checker.errors import LockgateError, UsageError
 from checker.github.api import DEFAULT_API_URL, DEFAULT_BUDGET, ApiSettings, GitHubApiError, GitHubClient, Redactor
 from checker.github.event import EventContext, read_event
-from checker.github.workflow import OUTPUT_LIMIT, SUMMARY_LIMIT, Log, append_summary, write_outputs
+from checker.github.runner import OUTPUT_LIMIT, SUMMARY_LIMIT, Log, append_summary, write_outputs
 from checker.model import Report
-from checker.review import PullRequestDecision
+from checker.review.decision import PullRequestDecision
 
 COMMENT_MODES = ("always", "on-change", "on-failure", "never")
 FAIL_ON = ("block", "warn", "never")
@@ -55,7 +56,7 @@ def fails(verdict: str, fail_on: str) -> bool:
 
 
 def exit_code(report: Report, fail_on: str) -> int:
-    from checker.run import exit_code as verdict_code
+    from checker.pipeline.run import exit_code as verdict_code
 
     if not fails(report.verdict, fail_on):
         return 0
@@ -219,7 +220,7 @@ def _judge_and_publish(
     from checker.github.checkout import open_trees
     from checker.report import render
     from checker.report.markdown import COMMENT_LIMIT, ReviewState, render_comment
-    from checker.run import CheckRequest, run_check
+    from checker.pipeline.run import CheckRequest, run_check
 
     log.info(f"{ctx.name} on {ctx.repository}: base {(ctx.base or 'parent')[:12]}, head {ctx.head[:12]}"
              + (f", pull request #{ctx.pull_number}" if ctx.pull_number else ""))
@@ -234,7 +235,7 @@ def _judge_and_publish(
             box.decision = PullRequestDecision(None, ("no GITHUB_TOKEN: approvals and the review label cannot be read",))
             return None
         from checker.github.evidence import fetch_evidence
-        from checker.review import decide_pull_request
+        from checker.review.decision import decide_pull_request
 
         head = None if ctx.name == "merge_group" else ctx.head
         evidence = fetch_evidence(client, ctx.pull_number, head, review_policy)
@@ -298,9 +299,9 @@ def _judge_and_publish(
     return exit_code(report, options.fail_on)
 
 
-def main_pr(args: Any) -> int:
+def run(args: argparse.Namespace) -> int:
     """Entry from the command line (``checker.cli``)."""
-    from checker.cli import _now
+    from checker.commands.options import parse_now
 
     options = PrOptions(
         directory=args.directory,
@@ -311,6 +312,6 @@ def main_pr(args: Any) -> int:
         base=args.base or None,
         head=args.head or None,
         sarif_file=args.sarif or None,
-        now=_now(args.now),
+        now=parse_now(args.now),
     )
     return run_pr(options, os.environ)

@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Sequence
 
 from checker.model import Change, Dependency, Manifest
-from checker.versions import bump, compare, lower_bound, parse_version
+from checker.versions.compare import bump, compare, lower_bound, parse_version
 
 
 def diff(base: Sequence[Manifest], head: Sequence[Manifest]) -> list[Change]:
@@ -340,13 +340,13 @@ def _integrity_upgrade(before: Dependency, after: Dependency) -> bool:
 
 
 # Ecosystems whose versions are refs (a commit with a version comment, a tag, an image tag or digest): ordered by
-# checker.ref_versions, and another commit or digest under the same version is a change of what runs.
+# checker.versions.refs, and another commit or digest under the same version is a change of what runs.
 _REF_ECOSYSTEMS = ("actions", "docker", "pre-commit")
 
 
 def _comparable(dep: Dependency) -> str | None:
     if dep.ecosystem in _REF_ECOSYSTEMS:
-        from checker.ref_versions import comparable
+        from checker.versions.refs import comparable
 
         return comparable(dep.ecosystem, dep.version, dep.label)  # a SHA pin orders by its comment
     return dep.version if dep.version is not None else lower_bound(dep.specifier, dep.ecosystem)

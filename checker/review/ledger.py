@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from checker.errors import PolicyError, UsageError
 from checker.model import CHANGE_KINDS, INFO_KINDS, Change
-from checker.patterns import PackagePattern
+from checker.policy.patterns import PackagePattern
 
 _ENTRY_KEYS = ("package", "from", "to", "kind", "reviewer", "date", "reason", "manifest")
 # Changes that keep the version: the version says nothing of what was reviewed (the new artifact, the new source,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple, Sequence
 
-from checker.ledger import LedgerEntry
+from checker.review.ledger import LedgerEntry
 from checker.model import Change, ReviewStatus
 from checker.policy.load import ReviewPolicy, SkipEntry
 

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from checker.gitrefs import comment_tag, is_full_sha
+from checker.versions.gitrefs import comment_tag, is_full_sha
 
 _TAG = re.compile(r"[vV]?(\d+(?:\.\d+)*)(.*)")
 

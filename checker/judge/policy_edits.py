@@ -4,7 +4,7 @@ review ledger.
 The base revision's policy judges a pull request, so such an edit cannot loosen the gate for the pull request that
 makes it; but once merged it judges every later one. It is therefore reported (rule ``policy-change``) and needs a
 review like a version bump. ``detect_policy_changes`` compares the two trees: which of those files differ, and
-what the difference does (checker/policy/diff.py), each policy loaded as lockgate would load it on that revision
+what the difference does (checker/policy/compare.py), each policy loaded as lockgate would load it on that revision
 (no policy file: the ``default`` preset). A policy or ledger that the change leaves unreadable is an error, as
 an unreadable manifest is: merged, it would stop every later run.
 """
@@ -12,47 +12,18 @@ an unreadable manifest is: merged, it would stop every later run.
 from __future__ import annotations
 
 import posixpath
-from typing import NamedTuple
 
 from checker.errors import PolicyError
-from checker.policy.diff import PolicyDiff, compare_ledgers, compare_policies
+from checker.policy.compare import FileChange, PolicyChange, compare_ledgers, compare_policies
 from checker.policy.load import Policy, load_policy
 from checker.policy.watch import POLICY_PATHS, file_changed, may_have_changed
-from checker.snapshot import EmptySnapshot, Snapshot
-
-
-class FileChange(NamedTuple):
-    """One file of the gate that differs: ``kind`` added | removed | modified; ``line``: the first line that differs
-    on the head side (None for a removal)."""
-
-    path: str
-    kind: str
-    line: int | None = None
-
-
-class PolicyChange(NamedTuple):
-    """What a change does to the policy (``subject`` ``policy``) or to the review ledger (``ledger``).
-    ``before`` / ``after``: the policy source on each side (``preset:default`` when there is no file)."""
-
-    subject: str
-    files: tuple[FileChange, ...]
-    diff: PolicyDiff
-    before: str
-    after: str
-
-    @property
-    def path(self) -> str:
-        return self.files[0].path
-
-    @property
-    def line(self) -> int | None:
-        return self.files[0].line
+from checker.snapshot.trees import EmptySnapshot, Snapshot
 
 
 def policy_from_snapshot(snapshot: Snapshot, paths: tuple[str, ...] = POLICY_PATHS) -> Policy:
     """The policy as it stands in a tree: the first of ``paths`` that exists (``extends`` read from the same
     tree), else the ``default`` preset."""
-    from checker.collect import decode
+    from checker.manifests.collect import decode
 
     def read(path: str) -> str | None:
         data = snapshot.read(path)
@@ -98,8 +69,8 @@ def _on_head(exc: PolicyError) -> PolicyError:
 
 
 def _ledger_entries(tree: Snapshot, path: str | None) -> tuple:  # type: ignore[type-arg]
-    from checker.collect import decode
-    from checker.ledger import parse_ledger
+    from checker.manifests.collect import decode
+    from checker.review.ledger import parse_ledger
 
     data = tree.read(path) if path else None
     return () if data is None or path is None else parse_ledger(decode(data, path), path)

@@ -16,7 +16,7 @@ from checker.rules import all_rules
 from checker.rules.base import Issue, Rule, Subject
 
 if TYPE_CHECKING:
-    from checker.ledger import LedgerEntry
+    from checker.review.ledger import LedgerEntry
 
 
 class Judgement(NamedTuple):
@@ -160,7 +160,7 @@ def _review_findings(
             what = f"removal of {dep.name} {before}"
         else:
             what = f"{change.kind} {dep.name} {before} -> {after}"
-        from checker.ledger import review_command
+        from checker.review.ledger import review_command
 
         ledger_cmd = review_command(change)
         yield Finding(
@@ -211,7 +211,7 @@ def _review_statuses(changes: Sequence[Change], policy: Policy, ledger: Sequence
     (``check --all`` and a run with no dependency change never need it)."""
     if not changes:
         return ()
-    from checker.review import review_statuses
+    from checker.review.decision import review_statuses
 
     return tuple(review_statuses(changes, policy.review, ledger, pull_request_evidence))
 
@@ -231,7 +231,7 @@ def judge(
     local: bool = False,
 ) -> Judgement:
     """Findings, review states and the verdict for a set of changes (or, with judge_all, for all of head).
-    ``policy_changes``: edits of the policy or ledger (checker.policy.changes.PolicyChange); ``local``: judging
+    ``policy_changes``: edits of the policy or ledger (checker.judge.policy_edits.PolicyChange); ``local``: judging
     the index or the work tree rather than revisions (a policy change then warns: it is reviewed in the pull
     request)."""
     facts = facts or {}

@@ -14,8 +14,8 @@ from checker import __version__
 from checker.errors import UsageError
 from checker.model import Change, Manifest, Report
 from checker.policy.watch import POLICY_PATHS
-from checker.revisions import Snapshots, open_snapshots
-from checker.snapshot import EmptySnapshot, Snapshot
+from checker.snapshot.revisions import Snapshots, open_snapshots
+from checker.snapshot.trees import EmptySnapshot, Snapshot
 # Set (to anything but 0): the package registries answer from the cache only, as with --offline (GitHub lookups
 # are not affected). For air-gapped CI; the test suite sets it so that no test reaches a real registry.
 REGISTRY_OFFLINE = "LOCKGATE_REGISTRY_OFFLINE"
@@ -41,7 +41,7 @@ class CheckRequest(NamedTuple):
 
 
 def _policy_from_snapshot(snapshot: Snapshot):  # type: ignore[no-untyped-def]
-    from checker.policy.changes import policy_from_snapshot
+    from checker.judge.policy_edits import policy_from_snapshot
 
     return policy_from_snapshot(snapshot)
 
@@ -60,7 +60,7 @@ def load_request_policy(request: CheckRequest, snapshots: Snapshots, policy_tree
 
 
 def _restrict(manifests: list[Manifest], paths: tuple[str, ...]) -> list[Manifest]:
-    from checker.collect import under_any
+    from checker.manifests.collect import under_any
 
     return [m for m in manifests if under_any(m.path, paths)]
 
@@ -94,8 +94,8 @@ def _refuse_unknown_paths(request: CheckRequest, snapshots: Snapshots) -> None:
 
 
 def compute_changes(request: CheckRequest, snapshots: Snapshots, ignore: tuple[str, ...]) -> tuple[list[Manifest], list[Manifest], list[Change]]:
-    from checker.collect import load_changed
-    from checker.diff import diff
+    from checker.manifests.collect import load_changed
+    from checker.diff.changes import diff
 
     base, head = load_changed(snapshots.base, snapshots.head, ignore)
     paths = _relative_paths(request, snapshots.root)
@@ -107,8 +107,8 @@ def _ledger(policy, snapshots: Snapshots, local: bool, tree: Snapshot | None = N
     """The review ledger as evidence. Judging revisions (a pull request), only the base's ledger counts: a
     change cannot approve itself. Judging local work (the index or the work tree, before a commit), the
     ledger being committed counts too: a developer may record the review in the same commit."""
-    from checker.collect import decode
-    from checker.ledger import parse_ledger
+    from checker.manifests.collect import decode
+    from checker.review.ledger import parse_ledger
 
     path = policy.review.ledger
     source = tree or (snapshots.head if local else snapshots.base)
@@ -137,13 +137,13 @@ def _facts(request: CheckRequest, policy, dependencies: list, now: dt.datetime, 
     registries answer from the cache only; what it does not hold is unknown. Nothing is looked up for rules that
     are off. ``trusted``: the revision whose ``.npmrc`` may name registries and credentials (never the head of a
     pull request, which could point a token at a host of its choosing)."""
-    from checker.facts import REGISTRY_RULES, asks_registry
+    from checker.registries.stage import REGISTRY_RULES, asks_registry
 
     wanted = policy.rules["pin-comment"].level != "off" or (
         any(policy.rules[r].level != "off" for r in REGISTRY_RULES) and any(asks_registry(d) for d in dependencies))
     if not dependencies or not wanted:
         return {}
-    from checker.facts import gather_facts
+    from checker.registries.stage import gather_facts
 
     npmrc: list[str | None] = []
     if trusted is not None and not isinstance(trusted, EmptySnapshot) and any(d.ecosystem == "npm" for d in dependencies):
@@ -156,7 +156,7 @@ def _facts(request: CheckRequest, policy, dependencies: list, now: dt.datetime, 
 
 def _facts_tuple(facts: dict) -> tuple:  # type: ignore[type-arg]
     """Report.facts: the registry facts of the run, in a stable order (GitHub ref facts stay with the rules)."""
-    from checker.facts import REGISTRY_ECOSYSTEMS
+    from checker.registries.stage import REGISTRY_ECOSYSTEMS
 
     return tuple(facts[key] for key in sorted(facts) if key[0] in REGISTRY_ECOSYSTEMS)
 
@@ -179,7 +179,7 @@ def _pull_request_evidence(provider, changes: list[Change], policy, ledger,  # t
         return provider(policy.review)
     if not changes or policy.rules["review"].level == "off":
         return None
-    from checker.review import review_statuses
+    from checker.review.decision import review_statuses
 
     if not any(status.state == "required" for status in review_statuses(changes, policy.review, ledger)):
         return None
@@ -190,7 +190,7 @@ def _policy_changes(request: CheckRequest, snapshots: Snapshots, judging, policy
     """Edits of the policy and the ledger between the compared trees (what the change itself does to the gate;
     with a ``policy_tree`` that differs from the compared base, the base branch's own later edits are not the
     change's). ``judging``: the policy that judges the run, reused when it was read from the compared base."""
-    from checker.policy.changes import detect_policy_changes, relative_policy_path
+    from checker.judge.policy_edits import detect_policy_changes, relative_policy_path
 
     paths = POLICY_PATHS
     if request.policy_file:
@@ -213,7 +213,7 @@ def run_check(
     ``review_evidence``: called with the policy's review section when a change needs a review that the ledger
     does not give; returns what counts as the pull request's review (``lockgate pr``), or None.
     ``policy_tree``: where the policy and the ledger are read, when not the base (``lockgate pr``)."""
-    from checker.collect import nothing_to_compare
+    from checker.manifests.collect import nothing_to_compare
     from checker.policy.watch import may_have_changed
 
     snapshots = snapshots or _open(request)
@@ -226,10 +226,10 @@ def run_check(
         if request.hook:
             policy = policy._replace(on_unknown=policy.hook.on_unknown)
         now = request.now or dt.datetime.now(dt.timezone.utc)
-        from checker.policy.engine import judge
+        from checker.judge.engine import judge
 
         if request.judge_all:
-            from checker.collect import load_all
+            from checker.manifests.collect import load_all
 
             paths = _relative_paths(request, snapshots.root)
             head = _restrict(load_all(snapshots.head, policy.ignore, paths), paths)
@@ -261,7 +261,7 @@ def run_check(
 
 def run_diff(request: CheckRequest) -> Report:
     """Changes only, no judgement (``lockgate diff``)."""
-    from checker.collect import nothing_to_compare
+    from checker.manifests.collect import nothing_to_compare
     from checker.model import ReviewStatus
 
     snapshots = _open(request)

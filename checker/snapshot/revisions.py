@@ -6,7 +6,7 @@ Kept free of dataclasses and the model: it is on the start-up path of a check th
 from __future__ import annotations
 
 from checker.errors import UsageError
-from checker.snapshot import (
+from checker.snapshot.trees import (
     BlobReader,
     EmptySnapshot,
     IndexSnapshot,

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import textwrap
 
+from checker.commands.output import emit
 from checker.errors import UsageError
 from checker.rules import all_rules
+
+
+def run(args: argparse.Namespace) -> int:
+    emit(explain(args.rule) if args.rule else list_rules())
+    return 0
 
 
 def list_rules() -> str:

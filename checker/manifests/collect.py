@@ -7,17 +7,16 @@ name (``-r base.pip``); those join the manifests through the include graph.
 
 from __future__ import annotations
 
-import posixpath
 import re
-from checker import includes
+from checker.manifests import includes
 from checker.errors import LockgateError, ManifestError, UnreadableFile, printable
-from checker.globs import path_matches
+from checker.snapshot.globs import path_matches
 from checker.manifests import Format, format_for
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from checker.model import Manifest
-    from checker.snapshot import Snapshot
+    from checker.snapshot.trees import Snapshot
 
 
 
@@ -80,7 +79,7 @@ class SnapshotManifests:
     def parse(self, path: str, fmt: Format, memo: dict | None = None, production: bool = False) -> Manifest | None:
         """The manifest at ``path``, or None when the snapshot has no such file. ``memo`` is shared with the
         parse of the same file in the other revision (see ``checker.manifests``). ``production``: a development
-        requirements file that a production file reads in (checker/includes.py)."""
+        requirements file that a production file reads in (checker/manifests/includes.py)."""
         if (path, production) in self._parsed:
             return self._parsed[(path, production)]
         try:
@@ -142,7 +141,7 @@ def unreadable(path: str, fmt: Format, error: LockgateError) -> Manifest:
 # Characters that make a value display as something else (ANSI escapes, bidi overrides such as U+202E, zero-width
 # characters, line breaks, NUL). No registry allows them in a package name or version, and no file of a project
 # needs them in its name; a pull request that brings one is up to something. Tabs are left alone. Lone surrogates
-# too: a file name that is not UTF-8 (git allows any bytes; checker/snapshot.py keeps them as U+DC80-U+DCFF) or a
+# too: a file name that is not UTF-8 (git allows any bytes; checker/snapshot/trees.py keeps them as U+DC80-U+DCFF) or a
 # JSON escape such as "\ud800" is not text, and would fail later, where it is printed or encoded.
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
 
@@ -210,7 +209,7 @@ def under_any(path: str, prefixes: tuple[str, ...]) -> bool:
 def load_all(snapshot: Snapshot, ignore: tuple[str, ...], paths: tuple[str, ...] = ()) -> list[Manifest]:
     """Every manifest of a snapshot (``check --all``), or those under ``paths``: a file elsewhere is not even
     read, so a broken manifest outside the paths asked about cannot stop the run. Files that those manifests
-    include are read wherever they are, ``paths.ignore`` or not (checker/includes.py)."""
+    include are read wherever they are, ``paths.ignore`` or not (checker/manifests/includes.py)."""
     loader = SnapshotManifests(snapshot)
     found = {path: fmt for path, fmt in candidate_paths(snapshot, ignore).items() if under_any(path, paths)}
     loader.prefetch(sorted(found))
@@ -228,7 +227,7 @@ def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tup
 
     A manifest is parsed when its text differs, when a file it reads into its parse differs, when an include
     starts or stops reaching it, or when an include changes whether it is installed in production (see
-    checker/includes.py). A side on which a file is not judged (not there, or there but not yet reached through
+    checker/manifests/includes.py). A side on which a file is not judged (not there, or there but not yet reached through
     an include) is left out, so everything the file lists is added (or removed)."""
     base_entries, head_entries = base.entries(), head.entries()
     loaders = [SnapshotManifests(base), SnapshotManifests(head)]

@@ -1,4 +1,4 @@
-"""Package patterns in policies: ``pypi:internal-*``, ``npm:@acme/*@>=2`` (path globs live in checker.globs).
+"""Package patterns in policies: ``pypi:internal-*``, ``npm:@acme/*@>=2`` (path globs live in checker.snapshot.globs).
 
 Patterns are compiled once per policy; matching is then a regular-expression call.
 """
@@ -50,7 +50,7 @@ class PackagePattern(NamedTuple):
             return True
         if version is None:
             return False
-        from checker.versions import version_matches
+        from checker.versions.compare import version_matches
 
         return version_matches(ecosystem, version, self.version)
 

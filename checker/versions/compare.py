@@ -1,7 +1,7 @@
 """Comparing versions across ecosystems: ordering, bump type, and matching a version against a range.
 
 PyPI versions follow PEP 440 (through ``packaging``); npm versions and ranges follow node-semver (through
-``checker.npm_versions``). Versions that do not parse (git commits, tags such as ``v4``, image digests) cannot be
+``checker.versions.semver``). Versions that do not parse (git commits, tags such as ``v4``, image digests) cannot be
 ordered: their bump is ``other``.
 """
 
@@ -31,14 +31,14 @@ def parse_version(text: str) -> Any:
 def compare(ecosystem: str, a: str, b: str) -> int | None:
     """-1, 0 or 1 as a sorts before, with or after b; None when they cannot be ordered."""
     if ecosystem == "npm":
-        from checker import npm_versions
+        from checker.versions import semver
 
-        order = npm_versions.compare(a, b)
+        order = semver.compare(a, b)
         return (0 if a == b else None) if order is None else order
     if ecosystem == "docker":
-        from checker import ref_versions
+        from checker.versions import refs
 
-        return ref_versions.compare_tags(a, b)
+        return refs.compare_tags(a, b)
     va, vb = parse_version(a), parse_version(b)
     if va is None or vb is None:
         return 0 if a == b else None
@@ -48,13 +48,13 @@ def compare(ecosystem: str, a: str, b: str) -> int | None:
 def bump(ecosystem: str, before: str, after: str) -> str:
     """``major``, ``minor``, ``patch`` or ``other``, from the first release component that differs."""
     if ecosystem == "npm":
-        from checker import npm_versions
+        from checker.versions import semver
 
-        return npm_versions.bump(before, after)
+        return semver.bump(before, after)
     if ecosystem == "docker":
-        from checker import ref_versions
+        from checker.versions import refs
 
-        return ref_versions.bump_tags(before, after)
+        return refs.bump_tags(before, after)
     va, vb = parse_version(before), parse_version(after)
     if va is None or vb is None:
         return "other"
@@ -94,9 +94,9 @@ def _is_valid_npm_spec(spec: str) -> bool:
     spec = spec.strip()
     if spec in ("*", "") or _NPM_LITERAL.fullmatch(spec):
         return True
-    from checker import npm_versions
+    from checker.versions import semver
 
-    parsed = npm_versions.parse_range(spec)
+    parsed = semver.parse_range(spec)
     return parsed is not None and not parsed.dropped
 
 
@@ -107,9 +107,9 @@ def version_matches(ecosystem: str, version: str, spec: str) -> bool:
     if spec in ("*", ""):
         return True
     if ecosystem == "npm":
-        from checker import npm_versions
+        from checker.versions import semver
 
-        return version == spec or npm_versions.satisfies(version, spec, include_prerelease=True)
+        return version == spec or semver.satisfies(version, spec, include_prerelease=True)
     if not is_range(spec):
         if version == spec:
             return True
@@ -129,9 +129,9 @@ def lower_bound(specifier: str, ecosystem: str = "pypi") -> str | None:
     """The smallest version a declared range admits, as written (``>=2.1,<3`` -> ``2.1``), or None. npm ranges
     are read as node-semver reads them (``^1.2`` -> ``1.2.0``, ``1.x`` -> ``1.0.0``)."""
     if ecosystem == "npm":
-        from checker import npm_versions
+        from checker.versions import semver
 
-        return npm_versions.lower_bound(specifier)
+        return semver.lower_bound(specifier)
     best = None
     for part in specifier.split(","):
         part = part.strip()

@@ -1,0 +1,14 @@
+"""``lockgate demo``: the embedded example (checker/demo/), judged fully offline."""
+
+from __future__ import annotations
+
+import argparse
+
+from checker.commands.output import emit, use_color
+
+
+def run(args: argparse.Namespace) -> int:
+    from checker.demo.example import run_demo
+
+    return run_demo(args.format, color=args.format == "text" and use_color(),
+                    emit=lambda text: emit(text, args.format))

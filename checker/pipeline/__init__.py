@@ -1,0 +1,9 @@
+"""The wiring of one run: snapshot -> manifests -> diff -> facts -> judge -> Report. Decides nothing about
+dependencies itself; it calls the stages in order.
+
+``run.py``: ``CheckRequest`` in, ``Report`` out (``run_check``, ``run_diff``). ``unchanged.py``: the start-up fast
+path for a commit that changes no manifest (no policy, parser or model loaded).
+
+May import: every stage (checker.snapshot, checker.manifests, checker.diff, checker.registries, checker.policy,
+checker.review, checker.judge, checker.report) and the shared modules.
+"""
