@@ -113,7 +113,7 @@ _SUBCOMMANDS = {
 def _parser(command: str | None = None):  # type: ignore[no-untyped-def]
     """The argument parser; with ``command``, only that command's arguments are built. argparse pays for every
     argument it is given (and looks up a translation for each help text), so a hook run should not build the
-    seven other commands it will not parse (measured: about a third of the parser's cost)."""
+    seven other commands it will not parse (``benchmarks/suite.py``, start-up group, hook row)."""
     import argparse
 
     class Formatter(argparse.HelpFormatter):

@@ -67,8 +67,3 @@ class UnreadableFile(SnapshotError):
 class UsageError(LockgateError):
     """Command-line arguments that do not fit together."""
 
-
-class FactsUnavailable(LockgateError):
-    """A fact could not be obtained and the policy says an unknown fact blocks. Exit code 3."""
-
-    exit_code = 3

@@ -3,8 +3,8 @@
 Why: a run builds large, acyclic data that lives until it ends — two revisions of a 50,000-entry package-lock
 are 300,000 objects (loaded JSON, Dependencies, hash sets) — and the cyclic collector, triggered every few
 hundred allocations, traverses the growing heap again and again and frees nothing: reference counting frees
-everything that dies. Measured by ``benchmarks/suite.py`` (scale section): a quarter of the CPU time of a
-50,000-entry ``lockgate diff``, the same peak memory. Mercurial pauses its collector around large parses for the
+everything that dies. Measured by ``benchmarks/suite.py`` (scale section: a 50,000-entry ``lockgate diff``, CPU
+time and peak memory, with and without the pause). Mercurial pauses its collector around large parses for the
 same reason. The collector is back in its previous state afterwards, so in-process callers (the tests) keep it.
 """
 

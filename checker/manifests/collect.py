@@ -297,7 +297,7 @@ def _with_graph_problem(manifest: Manifest, graph: includes.Graph) -> Manifest:
 def _prefetch_both(loaders: list[SnapshotManifests], base_paths: list[str], head_paths: list[str]) -> None:
     """Read the base's and the head's files at the same time, the head's in a second thread. Reading is mostly
     waiting for ``git cat-file`` to inflate each blob, and the snapshots of a run have a reader each
-    (revisions.Snapshots): both sides of a 20 MB lockfile arrive in the time of one (measured: 200 -> 115 ms).
+    (revisions.Snapshots): both sides of a large lockfile arrive in about the time of one (``benchmarks/scale.py``).
     An error of the base is the one reported when both sides fail, as when they were read one after the other."""
     if not base_paths or not head_paths:
         loaders[0].prefetch(base_paths)
@@ -326,8 +326,9 @@ def _prefetch_both(loaders: list[SnapshotManifests], base_paths: list[str], head
 def _includes_matter(found: dict[str, Format], base_entries: dict[str, str | None],
                      head_entries: dict[str, str | None]) -> bool:
     """Whether the include graphs must be walked: some manifest found reads other files, and something changed.
-    (Scanning every requirements file of pypi/warehouse for includes costs about 2 ms: no cheaper guess is worth
-    its false negatives, such as a file reached through another that did not change.)"""
+    (Scanning every requirements file of a repository for includes is cheap, ``benchmarks/suite.py``'s warehouse
+    rows: no cheaper guess is worth its false negatives, such as a file reached through another that did not
+    change.)"""
     if not any(fmt.includes for fmt in found.values()):
         return False
     differs = _differs(base_entries, head_entries)

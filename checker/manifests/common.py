@@ -9,8 +9,6 @@ from checker.errors import ManifestError
 
 _PEP503 = re.compile(r"[-_.]+")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-# pip accepts only these for --hash; anything else is refused by pip's hash-checking mode.
-STRONG_HASHES = frozenset({"sha256", "sha384", "sha512"})
 
 
 def canonical_pypi_name(name: str) -> str:

@@ -23,7 +23,6 @@ from checker.errors import ManifestError
 MAX_BYTES = 2 * 1024 * 1024
 # Collections nested deeper than this are refused, with the line (no workflow nests a tenth as deep).
 MAX_DEPTH = 200
-MAX_FLOW_DEPTH = MAX_DEPTH  # the limit's name from when only flow collections were checked
 # ruamel.yaml's C composer recurses without a limit and crashes the whole process (a segmentation fault, not an
 # exception) on ``[[[[…]]]]``, ``- - - - …`` or ``? ? ? …`` some twenty thousand deep. Below this depth it is safe
 # (a tenth of that); a text that might nest deeper has its depth counted before it is composed.
@@ -106,7 +105,7 @@ def line_of(node: "Node | None", default: int | None = None) -> int | None:
 def _compose(text: str):  # type: ignore[no-untyped-def]
     """The document's node graph. With ruamel.yaml.clib, its C parser is driven directly with a resolver that
     resolves nothing: lockgate reads scalars as text, so tag resolution (a regex per scalar) and the loader class
-    ``YAML.compose`` builds on every call are pure cost (measured 8.1 ms -> 2.4 ms for warehouse's 7 workflows).
+    ``YAML.compose`` builds on every call are pure cost (``benchmarks/actions.py``: warehouse's workflows).
     Without the C extension, ruamel.yaml's pure-Python composer gives the same nodes."""
     try:
         from _ruamel_yaml import CParser

@@ -13,12 +13,8 @@ follows ``@``.
 
 from __future__ import annotations
 
-import re
 
 _DOCKER_HUB = frozenset({"docker.io", "index.docker.io"})
-_DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}")
-_TAG = re.compile(r"[\w][\w.-]{0,127}")
-SHA256_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 
 
 class ImageRef:
@@ -76,9 +72,4 @@ def parse_image(text: str) -> ImageRef:
     return ImageRef(canonical_image_name(rest), tag or None, digest_value or None)
 
 
-def is_valid_digest(digest: str) -> bool:
-    return _DIGEST.fullmatch(digest) is not None
 
-
-def is_valid_tag(tag: str) -> bool:
-    return _TAG.fullmatch(tag) is not None

@@ -74,10 +74,6 @@ _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
 # A double-quoted scalar whose escapes are all JSON's (but no surrogate ``\\uD800``-``\\uDFFF``, which JSON pairs up
 # and YAML does not).
 _JSON_ESCAPED = re.compile(r'"(?:[^"\\]|\\["\\/bfnrt]|\\u(?![dD][89a-fA-F])[0-9a-fA-F]{4})*"')
-_QUOTED_KEY = {
-    "'": re.compile(r"'((?:[^']|'')*)':(?: |$)"),
-    '"': re.compile(r'"([^"\\]*)":(?: |$)'),
-}
 # One item of a flow mapping or sequence as pnpm writes them: a quoted or plain scalar, then ``,`` or the end.
 # (No pattern here can backtrack over a run of spaces: a plain scalar runs greedily to the next comma, and its
 # trailing spaces are stripped afterwards, so a hostile line costs linear time.)
@@ -268,18 +264,6 @@ def _read(text: str, line_depth: int) -> tuple[object, dict[tuple, int]]:
     if pending is not None:
         pending[0][pending[1]] = None
     return (root or None), lines
-
-
-def _quoted_key(stripped: str, quote: str) -> tuple[str, str | None]:
-    """A quoted mapping key and what follows ``: `` on its line (None when the line ends with the colon)."""
-    found = _QUOTED_KEY[quote].match(stripped)
-    if found is None:
-        raise _Abandon
-    key = found.group(1)
-    if quote == "'" and "''" in key:
-        key = key.replace("''", "'")
-    end = found.end()
-    return key, (stripped[end:] if end < len(stripped) else None)
 
 
 def _block_value(value: str) -> object:

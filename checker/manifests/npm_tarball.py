@@ -79,12 +79,6 @@ def own_registry(url: str, name: str, version: str | None) -> str | None:
     return base + "/"
 
 
-def tarball_url(registry: str, name: str, version: str) -> str:
-    """The URL a registry serves ``name@version`` from (the layout above)."""
-    basename = name.rpartition("/")[2]
-    return f"{registry.rstrip('/')}/{name}/-/{basename}-{version}.tgz"
-
-
 def is_default_registry(registry: str) -> bool:
     """Whether a registry base is npm's own (``https://registry.npmjs.org/``)."""
     return registry.rstrip("/").lower() == DEFAULT_REGISTRY.rstrip("/")

@@ -28,8 +28,7 @@ registry, or taken from its parent's tarball when ``bundled``), and so does lock
 error.
 
 Lines: the file is read member by member (``json_strict.load_members``), which gives every entry's line in the
-same pass as its value; the 540 KB lockfile of pypi/warehouse parses in well under its 60 ms budget (see
-benchmarks/npm.py).
+same pass as its value; the lockfile of pypi/warehouse parses within its budget (``benchmarks/npm.py``).
 """
 
 from __future__ import annotations

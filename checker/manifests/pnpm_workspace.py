@@ -34,7 +34,7 @@ from __future__ import annotations
 import posixpath
 
 from checker.errors import LockgateError, ManifestError
-from checker.manifests import gha_yaml, npm_patches, pnpm_settings
+from checker.manifests import gha_yaml, pnpm_settings
 from checker.manifests.common import is_blank
 from checker.manifests.config_dependency import config_dependency
 from checker.manifests.settings import repository_path

@@ -38,13 +38,6 @@ _HASH_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha5
 _VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+")
 
 
-class Requirements(NamedTuple):
-    """What a list of requirement strings gave: the dependencies read, and the strings that could not be."""
-
-    dependencies: list[Dependency]
-    problems: list[Problem]
-
-
 def requirement(text: str, path: str, line: int | None, scope: str, what: str,
                 marker: str | None = None) -> Dependency | Problem:
     """One PEP 508 requirement string as a Dependency, or a Problem naming ``what`` (``install_requires``) when

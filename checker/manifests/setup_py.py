@@ -387,17 +387,6 @@ def _is_setup_module(module: str) -> bool:
     return module in _SETUP_MODULES or module.startswith(("setuptools.", "distutils."))
 
 
-def _dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _arguments(args: ast.arguments) -> list[ast.arg]:
     found = list(args.posonlyargs) + list(args.args) + list(args.kwonlyargs)
     found += [arg for arg in (args.vararg, args.kwarg) if arg is not None]

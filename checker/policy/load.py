@@ -21,7 +21,6 @@ from checker.rules import all_rules
 from checker.rules.base import Option, Rule
 from checker.versions.compare import is_valid_spec
 
-DEFAULT_POLICY_PATH = ".github/lockgate.yml"
 ON_UNKNOWN = ("info", "warn", "block")
 BUMP_CHOICES = ("major", "minor", "patch", "other")
 SCOPE_CHOICES = ("prod", "dev", "optional", "build")

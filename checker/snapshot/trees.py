@@ -159,13 +159,6 @@ def locate(directory: str, required: list[str], optional: list[str]) -> tuple[st
     return root, commits
 
 
-def has_commits(repo: str) -> bool:
-    done = subprocess.run(
-        ["git", "-C", repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], capture_output=True, check=False
-    )
-    return done.returncode == 0
-
-
 class BlobReader:
     """One long-lived ``git cat-file --batch`` process for a repository; reads any number of blobs.
 
