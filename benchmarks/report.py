@@ -18,11 +18,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from types import MappingProxyType
 
 from harness import PROJECT, Measure, measure_call, measure_command
 
-from checker.model import Change, Dependency, Facts, Finding, Report, ReviewStatus  # noqa: E402
+from checker.model import Change, Dependency, Facts, Finding, Provenance, Report, ReviewStatus  # noqa: E402
 from checker.registries.types import Publisher  # noqa: E402
 
 NOW = dt.datetime(2026, 3, 24, 11, 0, tzinfo=dt.timezone.utc)
@@ -48,7 +47,7 @@ def pull_request(count: int) -> Report:
                                 change, "package-lock.json", i + 1, "approve the pull request as alice"))
         facts.append(Facts("npm", name, "1.0.1", release_time=NOW - dt.timedelta(hours=i % 100),
                            hashes=frozenset({"sha512:" + "b" * 128}), install_script=False,
-                           provenance=MappingProxyType({"evidence": "provenance", "publishers": frozenset({publisher})})))
+                           provenance=Provenance("provenance", frozenset({publisher}))))
     return Report("b" * 40, "c" * 40, tuple(changes), tuple(findings), tuple(reviews), "block",
                   ".github/lockgate.yml", False, "0.1.0", tuple(facts))
 

@@ -4,9 +4,10 @@ Every stage takes and returns these immutable records and nothing else, so a sta
 and no stage reaches back into another. Nothing here imports anything heavy.
 
 The records are ``typing.NamedTuple`` classes rather than frozen dataclasses: the same typed, immutable,
-keyword-constructible plain data, at a third of the cost to define (each run defines every record class before it
-reads a byte, and on CPython 3.10-3.12 ``@dataclass`` compiles six methods per class: measured 5.4 M instructions
-per class against 1.75 M, and 9.5 ms to import ``dataclasses`` itself). Copies with changes use ``_replace``.
+keyword-constructible plain data, at a fraction of the cost to define: each run defines every record class before it
+reads a byte, on CPython 3.10-3.12 ``@dataclass`` compiles six methods per class, and importing ``dataclasses``
+itself costs more than the rest of a hook run on a commit with no manifest (``benchmarks/suite.py``, start-up
+group). Copies with changes use ``_replace``.
 Being tuples, records compare equal to tuples of equal values; lockgate never mixes the two.
 """
 
@@ -14,6 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Mapping
 
 # Package ecosystems, plus three that are not package registries but decide what gets installed or run all the
 # same: ``config`` (a registry setting or a lifecycle script: name ``<tool>.<key>`` such as ``npm.registry``,
@@ -32,11 +38,10 @@ BUMPS = ("major", "minor", "patch", "other")
 LEVELS = ("off", "info", "warn", "block")
 LEVEL_RANK = {"off": 0, "info": 1, "warn": 2, "block": 3}
 
-# A manifest that lists exact, resolved versions (a lockfile, a pip-compile output) is a "lock"; one that
+# ``Manifest.kind``: a manifest that lists exact, resolved versions (a lockfile, a pip-compile output) is a "lock"; one that
 # declares what is wanted (pyproject.toml, requirements.in, package.json) is "declared". Rules that demand
 # hashes and exact pins look at locks only. A file that could not be read at all is "unreadable": it has no
 # dependencies, only its Problem (what it really lists is unknown, so the diff reports no change for it).
-MANIFEST_KINDS = ("lock", "declared", "unreadable")
 
 # Reads another file of the same snapshot (a requirements include, a sibling pyproject.toml).
 # Returns None when the file does not exist; raises ManifestError when it exists but cannot be read.
@@ -226,12 +231,13 @@ class Change(NamedTuple):
         return self.dependency.line
 
 
-class _Unknown:
-    """The answer "we could not find out". Distinct from None ("the registry says: none")."""
+class Unknown:
+    """The answer "we could not find out". Distinct from None ("the registry says: none"). One instance,
+    ``UNKNOWN``: test with ``is UNKNOWN``; a field that may hold it is typed ``X | Unknown``."""
 
-    _instance: "_Unknown | None" = None
+    _instance: "Unknown | None" = None
 
-    def __new__(cls) -> "_Unknown":
+    def __new__(cls) -> "Unknown":
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -246,7 +252,70 @@ class _Unknown:
         return "UNKNOWN"
 
 
-UNKNOWN = _Unknown()
+UNKNOWN = Unknown()
+
+# Evidence of where a release was built, weakest first (pnpm's ``trustPolicy`` ranks the same three): no
+# provenance, a provenance attestation, a trusted publisher (published from CI through OIDC). How each registry's
+# documents map to them: checker/registries/types.py.
+NO_PROVENANCE = "none"
+PROVENANCE = "provenance"
+TRUSTED_PUBLISHER = "trusted-publisher"
+EVIDENCE_RANK = {NO_PROVENANCE: 0, PROVENANCE: 1, TRUSTED_PUBLISHER: 2}
+
+
+class Publisher(NamedTuple):
+    """Who published through a trusted-publishing identity.
+
+    kind: ``GitHub``, ``GitLab``, ``Google``, ``ActiveState`` (PyPI's spelling; npm's ``github`` / ``gitlab`` are
+    mapped to it). repository: ``owner/repo`` (GitLab: ``namespace/project``). workflow: the workflow file name
+    (``release.yml``; GitLab: the CI file path). environment: the deployment environment, None when none.
+    email: a Google service account. None wherever the source does not say.
+    """
+
+    kind: str
+    repository: str | None = None
+    workflow: str | None = None
+    environment: str | None = None
+    email: str | None = None
+
+    def describe(self) -> str:
+        if self.repository:
+            text = f"{self.kind} {self.repository}"
+            if self.workflow:
+                text += f" ({self.workflow}"
+                text += f", environment {self.environment})" if self.environment else ")"
+            return text
+        return f"{self.kind} {self.email}" if self.email else self.kind
+
+    def matches(self, repository: str | None = None, workflow: str | None = None,
+                environment: str | None = None) -> bool:
+        """Whether this publisher is the expected one. Only the parts given are compared: the repository without
+        regard to case (GitHub's names are case-insensitive), the workflow by file name (``release.yml`` matches
+        ``.github/workflows/release.yml``), the environment exactly."""
+        if repository is not None and (self.repository or "").lower() != repository.strip().lower():
+            return False
+        if workflow is not None and _basename(self.workflow) != _basename(workflow):
+            return False
+        if environment is not None and (self.environment or "") != environment:
+            return False
+        return True
+
+
+def _basename(path: str | None) -> str:
+    return (path or "").strip().rsplit("/", 1)[-1]
+
+
+class Provenance(NamedTuple):
+    """A version's provenance, by the registry's word: ``evidence`` (``provenance`` or ``trusted-publisher``; a
+    version without any has ``Facts.provenance`` None), the ``publishers`` it names (UNKNOWN when not asked for or
+    not obtainable), and, when the provenance rule's ``verify`` is on, whether the attestation verified
+    cryptographically against the expected publisher (``verified``: True, False, or UNKNOWN when not checked) and
+    why (``verification``)."""
+
+    evidence: str
+    publishers: frozenset[Publisher] | Unknown = UNKNOWN
+    verified: bool | Unknown = UNKNOWN
+    verification: str | None = None
 
 
 class Facts(NamedTuple):
@@ -263,38 +332,49 @@ class Facts(NamedTuple):
     ``none``; None when no version was published earlier; UNKNOWN when not looked up or not obtainable),
     ``prior_version`` (the newest earlier version with that evidence) and ``prior_partial`` (some earlier
     version's evidence was unknown, so the strongest may be understated).
-    ``provenance`` is a mapping ``{"evidence": "trusted-publisher" | "provenance", "publishers": frozenset of
-    checker.registries.types.Publisher | UNKNOWN}``, None when the registry says the version has none, UNKNOWN
-    when it could not be found out (offline, a mirror that strips it).
+    ``provenance`` is a Provenance record, None when the registry says the version has none, UNKNOWN when it could
+    not be found out (offline, a mirror that strips it).
     """
 
     ecosystem: str
     name: str
     version: str
-    release_time: object = UNKNOWN  # datetime (UTC) | UNKNOWN
-    yanked: object = UNKNOWN  # bool | UNKNOWN
-    hashes: object = UNKNOWN  # frozenset[str] | UNKNOWN
-    provenance: object = UNKNOWN  # Provenance-like mapping | None (none published) | UNKNOWN
-    install_script: object = UNKNOWN  # bool | UNKNOWN
-    exists: object = UNKNOWN  # bool | UNKNOWN
+    release_time: dt.datetime | Unknown = UNKNOWN  # UTC
+    yanked: bool | Unknown = UNKNOWN
+    hashes: frozenset[str] | Unknown = UNKNOWN
+    provenance: Provenance | None | Unknown = UNKNOWN  # None: the registry says the version has none
+    install_script: bool | Unknown = UNKNOWN
+    exists: bool | Unknown = UNKNOWN
     yanked_reason: str | None = None
-    deprecated: object = UNKNOWN  # str (npm's message) | None | UNKNOWN
+    deprecated: str | None | Unknown = UNKNOWN  # npm's message
     registry: str | None = None
     stale: bool = False
-    as_of: object = UNKNOWN  # datetime (UTC): the run's clock | UNKNOWN
-    prior_evidence: object = UNKNOWN  # str | None (no earlier version) | UNKNOWN
+    as_of: dt.datetime | Unknown = UNKNOWN  # the run's clock (UTC)
+    prior_evidence: str | None | Unknown = UNKNOWN  # None: no earlier version
     prior_version: str | None = None
     prior_partial: bool = False
     # GitHub Actions pinned by commit: the commit each tag named by a version comment points to (None: the
     # repository has no such tag), and whether the pinned commit is reachable from a branch or tag of the named
     # repository (False: an impostor commit that exists only in a fork's network).
-    tag_commits: object = UNKNOWN  # Mapping[str, str | None] | UNKNOWN
-    reachable: object = UNKNOWN  # bool | UNKNOWN
+    tag_commits: Mapping[str, str | None] | Unknown = UNKNOWN
+    reachable: bool | Unknown = UNKNOWN
     reason: str | None = None
     # PyPI: the latest upload of the files the lockfiles pin (a release can gain files long after it was published:
     # a stolen token can add a wheel to a release years old). None: nothing pinned, the release time is the age;
     # UNKNOWN: a pinned file whose upload time the index does not give.
-    pinned_upload_time: object = None  # datetime (UTC) | None | UNKNOWN
+    pinned_upload_time: dt.datetime | None | Unknown = None  # UTC
+
+    @property
+    def evidence(self) -> str | Unknown:
+        """The version's evidence level: ``trusted-publisher``, ``provenance``, ``none``, or UNKNOWN."""
+        if self.provenance is None:
+            return NO_PROVENANCE
+        return UNKNOWN if self.provenance is UNKNOWN else self.provenance.evidence
+
+    @property
+    def unknown_reason(self) -> str:
+        """Why a fact is unknown, in words a user can act on."""
+        return self.reason or "the registry was not asked"
 
 
 class Finding(NamedTuple):

@@ -181,7 +181,7 @@ def test_the_registry_facts_reach_every_format(report) -> None:  # type: ignore[
     facts = {(f.name, f.version): f for f in report.facts}
     pytest_facts = facts[("pytest", "8.3.5")]
     assert pytest_facts.release_time == dt.datetime(2025, 3, 2, 12, 54, 52, 226935, tzinfo=dt.timezone.utc)
-    assert pytest_facts.provenance is not None and pytest_facts.provenance["evidence"] == "trusted-publisher"
+    assert pytest_facts.provenance is not None and pytest_facts.evidence == "trusted-publisher"
     litellm = facts[("litellm", "1.82.8")]
     assert litellm.release_time == dt.datetime(2026, 3, 24, 10, 20, 11, tzinfo=dt.timezone.utc)
     assert litellm.provenance is None and litellm.exists is True

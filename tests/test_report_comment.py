@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from types import MappingProxyType
 
-from checker.model import Change, Dependency, Facts, Finding, Report, ReviewStatus
+from checker.model import Change, Dependency, Facts, Finding, Provenance, Report, ReviewStatus
 from checker.registries.types import Publisher
 from checker.report.markdown import (
     COMMENT_LIMIT, FOLD_AFTER, MARKER, MAX_ROWS, PolicyView, ReviewState, render, render_comment,
@@ -106,12 +105,12 @@ def test_facts_fill_the_columns() -> None:
     publisher = Publisher("GitHub", "BerriAI/litellm", "publish.yml")
     facts = (
         Facts("pypi", "litellm", "1.82.6", release_time=NOW - dt.timedelta(days=4),
-              provenance=MappingProxyType({"evidence": "trusted-publisher", "publishers": frozenset({publisher})})),
+              provenance=Provenance("trusted-publisher", frozenset({publisher}))),
         Facts("pypi", "litellm", "1.82.7", release_time=NOW - dt.timedelta(minutes=40), provenance=None,
               hashes=frozenset({"sha256:" + "a" * 64})),
         Facts("npm", "@ctrl/tinycolor", "4.1.1", release_time=NOW - dt.timedelta(hours=2),
-              provenance=MappingProxyType({"evidence": "provenance", "publishers": frozenset({
-                  Publisher("GitHub", "scttcper/tinycolor", ".github/workflows/release.yml")})})),
+              provenance=Provenance("provenance", frozenset({
+                  Publisher("GitHub", "scttcper/tinycolor", ".github/workflows/release.yml")}))),
     )
     text = render(make([litellm, tiny], [], facts=facts, verdict="pass"), now=NOW)
     rows = ROW.findall(text)

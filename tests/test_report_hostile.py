@@ -14,11 +14,10 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from types import MappingProxyType
 
 import pytest
 
-from checker.model import Change, Dependency, Facts, Finding, Report, ReviewStatus, Source
+from checker.model import Change, Dependency, Facts, Finding, Provenance, Report, ReviewStatus, Source
 from checker.registries.types import Publisher
 from checker.report import FORMATS, render
 from checker.report.markdown import ReviewState, render_comment
@@ -108,10 +107,10 @@ def hostile_report(values: dict[str, str]) -> Report:
               reason=f"offline: PyPI was not asked{v('facts_reason')}"),
         Facts("npm", tiny_new.name, tiny_new.version or "", release_time=NOW - dt.timedelta(hours=5), yanked=False,
               hashes=frozenset({"sha512:" + "d" * 128}), install_script=True,
-              provenance=MappingProxyType({"evidence": "provenance", "publishers": frozenset({publisher})}),
+              provenance=Provenance("provenance", frozenset({publisher})),
               reason=f"partly stale{v('facts_reason')}"),
         Facts("npm", tiny_old.name, tiny_old.version or "", release_time=NOW - dt.timedelta(days=300),
-              provenance=MappingProxyType({"evidence": "provenance", "publishers": frozenset({publisher})})),
+              provenance=Provenance("provenance", frozenset({publisher}))),
     )
     return Report(f"{'e' * 40}{v('base')}", f"{'f' * 40}{v('head')}", (litellm, trivy, tiny, image), findings, reviews,
                   "block", policy=f".github/lockgate.yml{v('policy')}", version="0.1.0", facts=facts)

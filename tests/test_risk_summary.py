@@ -4,21 +4,21 @@ a reviewer reads it, and the one action that unblocks each change."""
 from __future__ import annotations
 
 import datetime as dt
-from types import MappingProxyType
 
 import pytest
 
-from checker.model import UNKNOWN, Change, Dependency, Facts, Finding, Report, ReviewStatus, Source
+from checker.model import UNKNOWN, Change, Dependency, Facts, Finding, Provenance, Report, ReviewStatus, Source
 from checker.registries.types import Publisher
+from checker.rules.release_age import age_words as humanize
 from checker.report.risk import (
-    PolicyView, ReviewState, action_for, headline_counts, humanize, registry_line, summarize,
+    PolicyView, ReviewState, action_for, headline_counts, registry_line, summarize,
 )
 
 NOW = dt.datetime(2026, 3, 24, 11, 0, tzinfo=dt.timezone.utc)
 HEAD = "f" * 40
 SHA = "915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2"
 PUBLISHER = Publisher("GitHub", "BerriAI/litellm", "publish.yml", "pypi")
-TRUSTED = MappingProxyType({"evidence": "trusted-publisher", "publishers": frozenset({PUBLISHER})})
+TRUSTED = Provenance("trusted-publisher", frozenset({PUBLISHER}))
 
 
 def pypi(name: str, version: str | None, *, hashes: tuple[str, ...] = ("sha256:" + "a" * 64,),
@@ -125,7 +125,7 @@ def test_age_from_the_registry_never_from_the_lockfile() -> None:
     ("provenance", "before", "state", "publisher"),
     [
         (TRUSTED, None, "publisher", "GitHub BerriAI/litellm (publish.yml, environment pypi)"),
-        (MappingProxyType({"evidence": "provenance", "publishers": UNKNOWN}), None, "attested", None),
+        (Provenance("provenance", UNKNOWN), None, "attested", None),
         (None, None, "none", None),
         (UNKNOWN, None, "unknown", None),  # a mirror that strips provenance: unknown, never "none"
         (None, TRUSTED, "downgrade", None),  # the earlier version had a trusted publisher

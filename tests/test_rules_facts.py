@@ -4,11 +4,10 @@ provenance-downgrade, on hand-built Facts (UNKNOWN kept apart from None and Fals
 from __future__ import annotations
 
 import datetime as dt
-from types import MappingProxyType
 
 import pytest
 
-from checker.model import UNKNOWN, Change, Dependency, Facts, Manifest, Source
+from checker.model import UNKNOWN, Change, Dependency, Facts, Manifest, Provenance, Source
 from checker.judge.engine import judge
 from checker.policy.load import load_policy
 from checker.registries.types import Publisher
@@ -99,8 +98,8 @@ def test_hash_mismatch() -> None:
     assert run(dep(hashes=frozenset({"yarn-berry:10c0/abc"})), facts(**KNOWN)) == []
 
 
-def _trusted(*publishers: Publisher) -> MappingProxyType:
-    return MappingProxyType({"evidence": "trusted-publisher", "publishers": frozenset(publishers)})
+def _trusted(*publishers: Publisher) -> Provenance:
+    return Provenance("trusted-publisher", frozenset(publishers))
 
 
 PIN = ("  provenance:\n    level: block\n    trusted-publishers:\n"
@@ -119,21 +118,20 @@ def test_provenance_trusted_publishers() -> None:
     assert rules(run(dep(), other_workflow, PIN)) == [("provenance", "block", False)]
     none = facts(**KNOWN)  # provenance None: the registry says there is none
     assert "has no provenance, and the policy requires it" in run(dep(), none, PIN)[0][3]
-    unknown_who = facts(**{**KNOWN, "provenance": MappingProxyType({"evidence": "trusted-publisher",
-                                                                    "publishers": UNKNOWN})})
+    unknown_who = facts(**{**KNOWN, "provenance": Provenance("trusted-publisher", UNKNOWN)})
     assert rules(run(dep(), unknown_who, PIN)) == [("provenance", "warn", True)]
     assert run(dep(name="other"), facts(name="other", **KNOWN), PIN) == []  # not named: not required
 
 
 def test_provenance_verify_without_the_extra_says_so() -> None:
     pin = PIN + "    verify: true\n"
-    unverified = MappingProxyType({"evidence": "trusted-publisher", "verified": UNKNOWN,
-                                   "verification": "cryptographic verification needs the optional extra lockgate[verify]",
-                                   "publishers": frozenset({Publisher("GitHub", "BerriAI/litellm", "release.yml")})})
+    unverified = Provenance("trusted-publisher", frozenset({Publisher("GitHub", "BerriAI/litellm", "release.yml")}),
+                            verified=UNKNOWN,
+                            verification="cryptographic verification needs the optional extra lockgate[verify]")
     [(rule, level, unknown, message)] = run(dep(), facts(**{**KNOWN, "provenance": unverified}), pin)
     assert (rule, level, unknown) == ("provenance", "warn", True)
     assert "needs the optional extra lockgate[verify]" in message
-    failed = MappingProxyType({**unverified, "verified": False, "verification": "bad signature"})
+    failed = unverified._replace(verified=False, verification="bad signature")
     assert rules(run(dep(), facts(**{**KNOWN, "provenance": failed}), pin)) == [("provenance", "block", False)]
 
 
@@ -148,8 +146,8 @@ def test_provenance_verify_without_the_extra_says_so() -> None:
     ("none", UNKNOWN, [("provenance-downgrade", "warn", True)]),
 ])
 def test_provenance_downgrade(evidence: object, prior: object, expected: list) -> None:
-    provenance = UNKNOWN if evidence is UNKNOWN else None if evidence == "none" else MappingProxyType(
-        {"evidence": evidence, "publishers": UNKNOWN})
+    provenance = UNKNOWN if evidence is UNKNOWN else None if evidence == "none" else Provenance(
+        evidence, UNKNOWN)
     fact = facts(**{**KNOWN, "provenance": provenance, "prior_evidence": prior}, prior_version="1.82.6")
     assert rules(run(dep(), fact)) == expected
     if expected and not expected[0][2]:

@@ -5,5 +5,5 @@ dependencies itself; it calls the stages in order.
 path for a commit that changes no manifest (no policy, parser or model loaded).
 
 May import: every stage (checker.snapshot, checker.manifests, checker.diff, checker.registries, checker.policy,
-checker.review, checker.judge, checker.report) and the shared modules.
+checker.rules, checker.review, checker.judge, checker.report) and the shared modules.
 """

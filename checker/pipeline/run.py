@@ -137,7 +137,8 @@ def _facts(request: CheckRequest, policy, dependencies: list, now: dt.datetime, 
     registries answer from the cache only; what it does not hold is unknown. Nothing is looked up for rules that
     are off. ``trusted``: the revision whose ``.npmrc`` may name registries and credentials (never the head of a
     pull request, which could point a token at a host of its choosing)."""
-    from checker.registries.stage import REGISTRY_RULES, asks_registry
+    from checker.registries.stage import REGISTRY_RULES
+    from checker.rules.base import asks_registry
 
     wanted = policy.rules["pin-comment"].level != "off" or (
         any(policy.rules[r].level != "off" for r in REGISTRY_RULES) and any(asks_registry(d) for d in dependencies))
@@ -156,7 +157,7 @@ def _facts(request: CheckRequest, policy, dependencies: list, now: dt.datetime, 
 
 def _facts_tuple(facts: dict) -> tuple:  # type: ignore[type-arg]
     """Report.facts: the registry facts of the run, in a stable order (GitHub ref facts stay with the rules)."""
-    from checker.registries.stage import REGISTRY_ECOSYSTEMS
+    from checker.rules.base import REGISTRY_ECOSYSTEMS
 
     return tuple(facts[key] for key in sorted(facts) if key[0] in REGISTRY_ECOSYSTEMS)
 

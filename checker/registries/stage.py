@@ -26,8 +26,8 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 from checker.versions.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
-from checker.model import UNKNOWN, Dependency, Facts
-from checker.rules.base import REGISTRY_ECOSYSTEMS, asks_registry  # noqa: F401  (the stage's own question, which the rules share)
+from checker.model import UNKNOWN, Dependency, Facts, Provenance, Unknown
+from checker.rules.base import asks_registry
 
 FactsKey = tuple[str, str, str]
 WORKERS = 4
@@ -175,16 +175,15 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
             facts = _to_facts(answer, now)
             if request.ecosystem == "pypi":
                 facts = facts._replace(pinned_upload_time=newest_pinned_upload(answer.facts, pinned[key]))
-            if verify and request.ecosystem == "pypi" and request.publishers and isinstance(facts.provenance, Mapping):
+            if verify and request.ecosystem == "pypi" and request.publishers and isinstance(facts.provenance, Provenance):
                 pin = next(p for p in pins if p.pattern.matches(request.ecosystem, request.name, request.version))
                 verified, why = _verify(stack, request, answer.facts, pin, offline)
-                facts = facts._replace(provenance=MappingProxyType(
-                    {**facts.provenance, "verified": verified, "verification": why}))
+                facts = facts._replace(provenance=facts.provenance._replace(verified=verified, verification=why))
             found[key] = _masked(facts, stack.fetcher.redact)
     return found
 
 
-def newest_pinned_upload(version: Any, hashes: Iterable[str]) -> object:
+def newest_pinned_upload(version: Any, hashes: Iterable[str]) -> dt.datetime | None | Unknown:
     """The latest upload time of the files of ``version`` that ``hashes`` pin (release-age judges it: a file added
     to an old release is as new as its upload). None when no pinned hash names a published file (nothing pinned, or
     hashes the registry never published, which hash-mismatch reports); UNKNOWN when a pinned file has no upload
@@ -193,9 +192,8 @@ def newest_pinned_upload(version: Any, hashes: Iterable[str]) -> object:
     if not files:
         return None
     times = [file.upload_time for file in files]
-    if any(not isinstance(time, dt.datetime) for time in times):
-        return UNKNOWN
-    return max(times)
+    known = [time for time in times if isinstance(time, dt.datetime)]
+    return max(known) if len(known) == len(times) else UNKNOWN
 
 
 def _masked(facts: Facts, redact: Any) -> Facts:
@@ -211,7 +209,7 @@ def _masked(facts: Facts, redact: Any) -> Facts:
     return facts._replace(**changed) if changed else facts
 
 
-def _verify(stack: Any, request: Any, version: Any, pin: Any, offline: bool) -> tuple[object, str]:
+def _verify(stack: Any, request: Any, version: Any, pin: Any, offline: bool) -> tuple[bool | Unknown, str]:
     """Verify the attestation of the file the lockfile pins (else the first attested file) against ``pin``."""
     from checker.registries import verify
     from checker.registries.http import RegistryError
@@ -248,7 +246,7 @@ def _to_facts(answer: Any, now: dt.datetime | None) -> Facts:
     version = answer.facts
     facts = version.to_facts()
     reasons = [version.reason] if version.reason else []
-    prior: object = UNKNOWN
+    prior: str | None | Unknown = UNKNOWN
     prior_version: str | None = None
     partial = False
     history = answer.history
@@ -317,12 +315,12 @@ def _pin_facts(github: Any, key: FactsKey, repo: str, tags: list[str]) -> Facts:
                 return Facts(*key, reason=f"GitHub's API at {github.api_url} knows no repository {repo}")
         except GitHubUnavailable as exc:
             return Facts(*key, reason=str(exc))
-    tag_commits: object = UNKNOWN
+    tag_commits: Mapping[str, str | None] | Unknown = UNKNOWN
     try:
         tag_commits = MappingProxyType({tag: github.version_tag_commit(repo, tag) for tag in tags})
     except GitHubUnavailable as exc:
         reasons.append(str(exc))
-    reachable: object = UNKNOWN
+    reachable: bool | Unknown = UNKNOWN
     try:
         answer = github.commit_reachable(repo, key[2], tags)
         if answer is None:

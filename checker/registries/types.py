@@ -17,15 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 from typing import NamedTuple
 
-from checker.model import UNKNOWN, Facts
+from checker.model import EVIDENCE_RANK, PROVENANCE, TRUSTED_PUBLISHER, UNKNOWN, Facts, Provenance, Publisher, Unknown
+from checker.model import NO_PROVENANCE as NONE
 
-NONE = "none"
-PROVENANCE = "provenance"
-TRUSTED_PUBLISHER = "trusted-publisher"
-EVIDENCE_RANK: Mapping[str, int] = MappingProxyType({NONE: 0, PROVENANCE: 1, TRUSTED_PUBLISHER: 2})
+__all__ = ["EVIDENCE_RANK", "NONE", "PROVENANCE", "TRUSTED_PUBLISHER", "Publisher"]  # the records' vocabulary, from checker.model
 
 _TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?")
 
@@ -59,55 +56,13 @@ def parse_time(value: object) -> dt.datetime | None:
     return stamp.astimezone(dt.timezone.utc)
 
 
-def stronger(a: object, b: object) -> object:
+def stronger(a: str | Unknown, b: str | Unknown) -> str | Unknown:
     """The stronger of two evidence levels; UNKNOWN only when neither is known."""
-    if a is UNKNOWN:
+    if isinstance(a, Unknown):
         return b
-    if b is UNKNOWN:
+    if isinstance(b, Unknown):
         return a
-    return a if EVIDENCE_RANK[a] >= EVIDENCE_RANK[b] else b  # type: ignore[index]
-
-
-class Publisher(NamedTuple):
-    """Who published through a trusted-publishing identity.
-
-    kind: ``GitHub``, ``GitLab``, ``Google``, ``ActiveState`` (PyPI's spelling; npm's ``github`` / ``gitlab`` are
-    mapped to it). repository: ``owner/repo`` (GitLab: ``namespace/project``). workflow: the workflow file name
-    (``release.yml``; GitLab: the CI file path). environment: the deployment environment, None when none.
-    email: a Google service account. None wherever the source does not say.
-    """
-
-    kind: str
-    repository: str | None = None
-    workflow: str | None = None
-    environment: str | None = None
-    email: str | None = None
-
-    def describe(self) -> str:
-        if self.repository:
-            text = f"{self.kind} {self.repository}"
-            if self.workflow:
-                text += f" ({self.workflow}"
-                text += f", environment {self.environment})" if self.environment else ")"
-            return text
-        return f"{self.kind} {self.email}" if self.email else self.kind
-
-    def matches(self, repository: str | None = None, workflow: str | None = None,
-                environment: str | None = None) -> bool:
-        """Whether this publisher is the expected one. Only the parts given are compared: the repository without
-        regard to case (GitHub's names are case-insensitive), the workflow by file name (``release.yml`` matches
-        ``.github/workflows/release.yml``), the environment exactly."""
-        if repository is not None and (self.repository or "").lower() != repository.strip().lower():
-            return False
-        if workflow is not None and _basename(self.workflow) != _basename(workflow):
-            return False
-        if environment is not None and (self.environment or "") != environment:
-            return False
-        return True
-
-
-def _basename(path: str | None) -> str:
-    return (path or "").strip().rsplit("/", 1)[-1]
+    return a if EVIDENCE_RANK[a] >= EVIDENCE_RANK[b] else b
 
 
 class FileFacts(NamedTuple):
@@ -120,13 +75,13 @@ class FileFacts(NamedTuple):
     filename: str
     url: str
     hashes: frozenset[str]
-    upload_time: object = UNKNOWN
+    upload_time: dt.datetime | Unknown = UNKNOWN
     yanked: bool = False
     yanked_reason: str | None = None
-    provenance_url: object = UNKNOWN
+    provenance_url: str | None | Unknown = UNKNOWN
 
     @property
-    def evidence(self) -> object:
+    def evidence(self) -> str | Unknown:
         if self.provenance_url is UNKNOWN:
             return UNKNOWN
         return TRUSTED_PUBLISHER if self.provenance_url else NONE
@@ -156,17 +111,17 @@ class VersionFacts(NamedTuple):
     name: str
     version: str
     registry: str
-    exists: object = UNKNOWN
-    release_time: object = UNKNOWN
-    last_upload_time: object = UNKNOWN
-    yanked: object = UNKNOWN
+    exists: bool | Unknown = UNKNOWN
+    release_time: dt.datetime | Unknown = UNKNOWN
+    last_upload_time: dt.datetime | Unknown = UNKNOWN
+    yanked: bool | Unknown = UNKNOWN
     yanked_reason: str | None = None
-    deprecated: object = UNKNOWN
-    hashes: object = UNKNOWN
-    evidence: object = UNKNOWN
-    publishers: object = UNKNOWN
-    install_scripts: object = UNKNOWN
-    has_install_script: object = UNKNOWN
+    deprecated: str | None | Unknown = UNKNOWN
+    hashes: frozenset[str] | Unknown = UNKNOWN
+    evidence: str | Unknown = UNKNOWN
+    publishers: frozenset[Publisher] | Unknown = UNKNOWN
+    install_scripts: Mapping[str, str] | Unknown = UNKNOWN
+    has_install_script: bool | Unknown = UNKNOWN
     files: tuple[FileFacts, ...] = ()
     stale: bool = False
     reason: str | None = None
@@ -179,10 +134,9 @@ class VersionFacts(NamedTuple):
 
     def to_facts(self) -> Facts:
         """The pipeline's ``checker.model.Facts`` for this version (the fields it has room for)."""
-        provenance: object = UNKNOWN
-        if self.evidence is not UNKNOWN:
-            provenance = None if self.evidence == NONE else MappingProxyType(
-                {"evidence": self.evidence, "publishers": self.publishers})
+        provenance: Provenance | None | Unknown = UNKNOWN
+        if isinstance(self.evidence, str):
+            provenance = None if self.evidence == NONE else Provenance(self.evidence, self.publishers)
         return Facts(
             self.ecosystem, self.name, self.version, release_time=self.release_time, yanked=self.yanked,
             hashes=self.hashes, provenance=provenance, install_script=self.has_install_script, reason=self.reason,
@@ -190,7 +144,7 @@ class VersionFacts(NamedTuple):
 
 
 def unknown_facts(ecosystem: str, name: str, version: str, registry: str, reason: str,
-                  *, exists: object = UNKNOWN) -> VersionFacts:
+                  *, exists: bool | Unknown = UNKNOWN) -> VersionFacts:
     """Facts that are all UNKNOWN (or say only whether the version exists), with the reason."""
     return VersionFacts(ecosystem, name, version, registry, exists=exists, reason=reason)
 
@@ -200,9 +154,9 @@ class HistoryEntry(NamedTuple):
 
     version: str
     release_time: dt.datetime
-    evidence: object
+    evidence: str | Unknown
     prerelease: bool = False
-    publishers: object = UNKNOWN
+    publishers: frozenset[Publisher] | Unknown = UNKNOWN
 
 
 class History(NamedTuple):
@@ -222,15 +176,15 @@ class History(NamedTuple):
     include_prereleases: bool = False
     reason: str | None = None
 
-    def strongest(self) -> tuple[object, HistoryEntry | None]:
+    def strongest(self) -> tuple[str | Unknown, HistoryEntry | None]:
         """The strongest evidence of any entry, and the newest entry that has it; (UNKNOWN, None) when no entry's
         evidence is known."""
-        best: object = UNKNOWN
+        best: str | Unknown = UNKNOWN
         holder: HistoryEntry | None = None
         for entry in self.entries:
-            if entry.evidence is UNKNOWN:
+            if isinstance(entry.evidence, Unknown):
                 continue
-            if best is UNKNOWN or EVIDENCE_RANK[entry.evidence] > EVIDENCE_RANK[best]:  # type: ignore[index]
+            if isinstance(best, Unknown) or EVIDENCE_RANK[entry.evidence] > EVIDENCE_RANK[best]:
                 best, holder = entry.evidence, entry
         return best, holder
 
@@ -239,7 +193,7 @@ class History(NamedTuple):
         """True when some entry's evidence is UNKNOWN (the strongest may then be understated)."""
         return any(entry.evidence is UNKNOWN for entry in self.entries)
 
-    def last_publishers(self) -> object:
+    def last_publishers(self) -> frozenset[Publisher] | Unknown:
         """The publishers of the newest entry whose publishers were looked up and are known; UNKNOWN if none."""
         for entry in self.entries:
             if entry.publishers is not UNKNOWN and entry.publishers:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
-from checker.model import UNKNOWN
+from checker.model import UNKNOWN, Unknown
 
 EXTRA_MISSING = ("cryptographic verification needs the optional extra lockgate[verify] "
                  "(pip install 'lockgate[verify]'); the publisher was read from the registry, not verified")
@@ -28,7 +28,7 @@ def available() -> bool:
 
 
 def verify_file(provenance_document: object, filename: str, sha256: str, pin: Any, *,
-                offline: bool = False) -> tuple[object, str]:
+                offline: bool = False) -> tuple[bool | Unknown, str]:
     """(True | False | UNKNOWN, why) for one distribution file: does any attestation in the provenance document
     verify against ``pin`` (repository, workflow, environment) for that file's digest?"""
     if not available():

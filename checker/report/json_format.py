@@ -85,7 +85,13 @@ def _value(value: Any) -> Any:
 
 def facts_record(facts: Any) -> dict[str, Any]:
     """What the registries said about one version: every field of checker.model.Facts, UNKNOWN as "unknown"."""
-    return {name: _value(getattr(facts, name)) for name in type(facts)._fields}
+    record = {name: _value(getattr(facts, name)) for name in type(facts)._fields}
+    provenance = getattr(facts, "provenance", None)
+    if isinstance(record.get("provenance"), dict) and getattr(provenance, "verification", None) is None:
+        # ``verified`` / ``verification`` are there only when the provenance rule's ``verify`` checked the
+        # attestation (the documented shape: {"evidence", "publishers"[, "verified", "verification"]}).
+        del record["provenance"]["verified"], record["provenance"]["verification"]
+    return record
 
 
 def skeleton(version: str, base: str, head: str, policy: str | None, mode: str, verdict: str) -> dict[str, Any]:

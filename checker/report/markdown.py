@@ -32,14 +32,13 @@ from checker.report.links import (
     version_page,
 )
 from checker.report.risk import (
-    REVIEW_RULES,
     Action,
     ChangeRisk,
     PolicyView,
     ReviewState,
     Summary,
+    asks_review,
     headline_counts,
-    humanize,
     join_names,
     plural,
     registry_line,
@@ -47,6 +46,7 @@ from checker.report.risk import (
     summarize,
 )
 from checker.report.text import SAME_VERSION_SHOWN, short
+from checker.rules.release_age import age_words
 
 __all__ = ["COMMENT_LIMIT", "MARKER", "ReviewState", "PolicyView", "render", "render_comment"]
 
@@ -132,7 +132,7 @@ def _age_cell(row: ChangeRisk) -> str:
     age = row.age
     if age.state == "known" and age.released is not None:
         if age.age is not None:
-            return escape.markdown(humanize(age.age))
+            return escape.markdown(age_words(age.age))
         return escape.markdown(f"{age.released:%Y-%m-%d}")
     if row.status == "deleted":
         return DASH
@@ -231,7 +231,7 @@ def _unblock(summary: Summary, fit: _Fit, review: ReviewState | None, policy: Po
             f"**{escape.markdown(action.title)}**: {escape.markdown(detail)}"
         )
     for finding, action in summary.loose_actions[: fit.unblock]:
-        symbol = "\u23f3" if finding.rule in REVIEW_RULES else "\u274c"  # a policy change waits for a review
+        symbol = "\u23f3" if asks_review(finding.rule) else "\u274c"  # a policy change waits for a review
         lines.append(f"{symbol} {_where(finding.manifest, finding.line)}: {_action_text(action)}")
     if len(summary.loose_actions) > fit.unblock:
         lines.append(f"\u2026 and {plural(len(summary.loose_actions) - fit.unblock, 'more blocking finding')}")

@@ -20,49 +20,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from checker.model import INFO_KINDS, UNKNOWN, Change, Facts, Finding, Publisher, Report, ReviewStatus, Unknown
+from checker.rules import rule_by_id
+from checker.rules.base import DEFAULT_ACTION_RANK, REGISTRY_ECOSYSTEMS
+from checker.rules.provenance_downgrade import evidence_words, weaker
+from checker.rules.release_age import age_words
 from checker.versions.gitrefs import is_full_sha, repository_of, version_label
-from checker.model import INFO_KINDS, UNKNOWN, Change, Facts, Finding, Report, ReviewStatus
 
 RISKS = ("high", "medium", "low", "none")
 RISK_RANK = {risk: rank for rank, risk in enumerate(RISKS)}
 VERDICT_WORDS = {"block": "Blocked", "review": "Needs review", "warn": "Passes with warnings", "pass": "Passes"}
 
-# When several rules block one change, the action shown is that of the first of them here: first what means
-# changing the pull request, then judgement calls that may end in a written exception, then waiting, and the
-# review last (reviewing a denied or unpinned version is wasted effort). Rules not listed come before review.
-ACTION_ORDER = (
-    "deny", "version-exists", "hash-mismatch", "registry-source", "hash-pinning", "exact-pinning",
-    "action-pinning", "image-pinning", "pin-comment", "provenance", "provenance-downgrade", "install-scripts",
-    "release-age", "exception-expired", "policy-change", "review",
-)
-# What each rule asks for, in a few words (the details come from the finding).
-ACTION_TITLES = {
-    "deny": "Move off this version",
-    "version-exists": "Pick a version the registry lists",
-    "hash-mismatch": "Find out why the hashes differ from the registry's",
-    "registry-source": "Fetch it from an allowed source",
-    "hash-pinning": "Add hashes",
-    "exact-pinning": "Pin an exact version",
-    "action-pinning": "Pin a full commit SHA",
-    "image-pinning": "Pin the image by digest",
-    "pin-comment": "Fix the pin",
-    "provenance": "Check the publisher, or write an exception",
-    "provenance-downgrade": "Find out why provenance got weaker, or write an exception",
-    "install-scripts": "Read the install script, then allow it",
-    "release-age": "Wait for the cooldown",
-    "exception-expired": "Renew or remove the exception",
-    "policy-change": "Get the policy change reviewed",
-    "review": "Get a review",
-}
-# Rules that ask only for a review: a change blocked by nothing else "needs review" rather than "is blocked".
-REVIEW_RULES = frozenset({"review", "policy-change"})
-# Rules whose finding may be accepted deliberately: their action offers an exception to write.
-_EXCEPTION_RULES = frozenset({"provenance", "provenance-downgrade", "install-scripts", "release-age"})
-# Ecosystems whose registries lockgate asks about release times and provenance.
-FACT_ECOSYSTEMS = frozenset({"pypi", "npm"})
+# What each rule asks for (its ``action``), which comes first when several block one change (``action_rank``),
+# whether it offers an exception, and whether it asks only for a review: the rules say (checker/rules/base.py).
 # Manifests that declare ranges rather than lock artifacts: hashes do not apply to them.
 _DECLARED_FORMATS = frozenset({"pyproject", "package-json"})
 EXCEPTION_DAYS = 30
@@ -126,7 +98,7 @@ class Age(NamedTuple):
     reason: str | None = None
 
 
-class Provenance(NamedTuple):
+class ProvenanceState(NamedTuple):
     """Where the new version came from, by the registry's word (unverified). state: ``publisher`` (a trusted
     publisher or attestation naming who built it), ``attested`` (an attestation whose publisher is not known),
     ``none`` (the registry says there is none), ``downgrade`` (weaker than before), ``unknown``, ``n/a``."""
@@ -164,7 +136,7 @@ class ChangeRisk(NamedTuple):
     review_only: bool  # blocked, and only by the review
     status: str | None  # "deleted" / "yanked" by the registry's word, else None
     age: Age
-    provenance: Provenance
+    provenance: ProvenanceState
     hashes: str  # verified | pinned | missing | mismatch | sha | tag | digest | bundled | n/a
     hash_count: int
     install_scripts: str  # yes | new | no | unknown | n/a
@@ -238,97 +210,61 @@ def run_clock(report: Report) -> dt.datetime | None:
 
 
 def _fact(facts: Facts | None, name: str) -> object:
-    """A field of Facts, UNKNOWN when there are no facts or the field does not exist (yet)."""
-    return UNKNOWN if facts is None else getattr(facts, name, UNKNOWN)
+    """A field of Facts, UNKNOWN when the run has no facts for the version."""
+    return UNKNOWN if facts is None else getattr(facts, name)
 
 
-def _get(value: object, key: str) -> object:
-    """A key of a mapping or an attribute of a record (the facts stage may use either for provenance)."""
-    if isinstance(value, (dict, MappingProxyType)) or (not hasattr(value, "_fields") and not hasattr(value, "__dataclass_fields__") and isinstance(value, Mapping)):
-        return value.get(key, UNKNOWN)  # type: ignore[union-attr]
-    return getattr(value, key, UNKNOWN)
-
-
-def _text(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _publisher_parts(publisher: object) -> tuple[str | None, str | None, str | None, str | None]:
-    """(kind, repository, workflow, environment) of a publisher object or mapping."""
-    return (_text(_get(publisher, "kind")), _text(_get(publisher, "repository")),
-            _text(_get(publisher, "workflow")) or _text(_get(publisher, "workflow_filepath")),
-            _text(_get(publisher, "environment")))
-
-
-def describe_publisher(publisher: object) -> str:
-    kind, repository, workflow, environment = _publisher_parts(publisher)
-    text = " ".join(part for part in (kind, repository) if part) or "a trusted publisher"
-    if workflow:
-        text += f" ({workflow}" + (f", environment {environment})" if environment else ")")
+def describe_publisher(publisher: Publisher) -> str:
+    """``GitHub owner/repo (release.yml, environment pypi)``; a publisher that names no repository by its kind."""
+    text = " ".join(part for part in (publisher.kind, publisher.repository) if part) or "a trusted publisher"
+    if publisher.workflow:
+        text += f" ({publisher.workflow}" + (f", environment {publisher.environment})" if publisher.environment else ")")
     return text
 
 
-def _evidence_of(provenance: object) -> object:
-    """``trusted-publisher`` / ``provenance`` / ``none`` / UNKNOWN from a Facts.provenance value."""
-    if provenance is UNKNOWN:
-        return UNKNOWN
-    if provenance is None:
-        return "none"
-    evidence = _get(provenance, "evidence")
-    return evidence if isinstance(evidence, str) else "provenance"
-
-
-_EVIDENCE_RANK = {"none": 0, "provenance": 1, "trusted-publisher": 2}
-_EVIDENCE_WORDS = {"none": "no provenance", "provenance": "a provenance attestation",
-                   "trusted-publisher": "a trusted publisher"}
-
-
-def _earlier(facts: Facts | None, before: Facts | None) -> tuple[object, str | None]:
+def _earlier(facts: Facts | None, before: Facts | None) -> tuple[str | Unknown, str | None]:
     """The strongest evidence published before the new version, and in words. The facts stage gives it as
     ``prior_evidence`` (any version published strictly earlier, as pnpm's no-downgrade reads it); without that,
     the old version's own evidence when its facts are in the report."""
-    prior = _fact(facts, "prior_evidence")
+    prior = facts.prior_evidence if facts is not None else UNKNOWN
     if isinstance(prior, str):
-        version = _fact(facts, "prior_version")
-        words = _EVIDENCE_WORDS.get(prior, prior)
-        return prior, words + (f" ({version})" if isinstance(version, str) and prior != "none" else "")
-    old = _evidence_of(_fact(before, "provenance"))
+        version = facts.prior_version if facts is not None else None
+        return prior, evidence_words(prior) + (f" ({version})" if version and prior != "none" else "")
+    old = before.evidence if before is not None else UNKNOWN
     if isinstance(old, str):
-        return old, _EVIDENCE_WORDS.get(old, old)
+        return old, evidence_words(old)
     return UNKNOWN, None
 
 
-def _provenance(change: Change, facts: Facts | None, before: Facts | None, findings: list[Finding]) -> Provenance:
+def _provenance(change: Change, facts: Facts | None, before: Facts | None, findings: list[Finding]) -> ProvenanceState:
     dep = change.after
-    if dep is None or dep.ecosystem not in FACT_ECOSYSTEMS:
-        return Provenance("n/a")
-    value = _fact(facts, "provenance")
-    evidence = _evidence_of(value)
+    if dep is None or dep.ecosystem not in REGISTRY_ECOSYSTEMS:
+        return ProvenanceState("n/a")
+    value = facts.provenance if facts is not None else UNKNOWN
+    evidence = facts.evidence if facts is not None else UNKNOWN
     before_evidence, before_words = _earlier(facts, before)
     publisher = repository = workflow = None
-    if evidence not in (UNKNOWN, "none"):
-        publishers = _get(value, "publishers")
-        if publishers is not UNKNOWN and publishers:
-            ordered = list(publishers)  # type: ignore[call-overload]
-            if len(ordered) > 1:
-                ordered.sort(key=lambda p: tuple(x or "" for x in _publisher_parts(p)))
+    if value is not None and not isinstance(value, Unknown):
+        publishers = value.publishers
+        if not isinstance(publishers, Unknown) and publishers:
+            ordered = sorted(publishers, key=lambda p: (p.kind or "", p.repository or "", p.workflow or "",
+                                                        p.environment or ""))
             first = ordered[0]
-            kind, repo, workflow, _ = _publisher_parts(first)
+            workflow = first.workflow
             publisher = describe_publisher(first) + (f" and {len(ordered) - 1} more" if len(ordered) > 1 else "")
-            repository = repo if kind and kind.lower() == "github" else None
+            repository = first.repository if first.kind and first.kind.lower() == "github" else None
     downgraded = any(f.rule == "provenance-downgrade" and not f.unknown for f in findings) or (
-        isinstance(evidence, str) and isinstance(before_evidence, str)
-        and _EVIDENCE_RANK.get(evidence, 0) < _EVIDENCE_RANK.get(before_evidence, 0)
+        isinstance(evidence, str) and isinstance(before_evidence, str) and weaker(evidence, before_evidence)
     )
-    common = dict(evidence=evidence if isinstance(evidence, str) else None, publisher=publisher,
-                  repository=repository, workflow=workflow, before=before_words)
+    known = evidence if isinstance(evidence, str) else None
     if downgraded:
-        return Provenance("downgrade", **common)  # type: ignore[arg-type]
-    if evidence is UNKNOWN:
-        return Provenance("unknown", reason=_reason(facts), before=before_words)
-    if evidence == "none":
-        return Provenance("none", **common)  # type: ignore[arg-type]
-    return Provenance("publisher" if publisher else "attested", **common)  # type: ignore[arg-type]
+        return ProvenanceState("downgrade", known, publisher, repository, workflow, before_words)
+    if known is None:
+        return ProvenanceState("unknown", reason=_reason(facts), before=before_words)
+    if known == "none":
+        return ProvenanceState("none", known, publisher, repository, workflow, before_words)
+    return ProvenanceState("publisher" if publisher else "attested", known, publisher, repository, workflow,
+                           before_words)
 
 
 def _reason(facts: Facts | None) -> str:
@@ -339,7 +275,7 @@ def _reason(facts: Facts | None) -> str:
 
 def _age(change: Change, facts: Facts | None, now: dt.datetime | None) -> Age:
     dep = change.after
-    if dep is None or dep.ecosystem not in FACT_ECOSYSTEMS:
+    if dep is None or dep.ecosystem not in REGISTRY_ECOSYSTEMS:
         return Age("n/a")
     released = _fact(facts, "release_time")
     if not isinstance(released, dt.datetime):
@@ -419,7 +355,7 @@ def _status(facts: Facts | None) -> str | None:
 # --- risk and actions ---------------------------------------------------------------------------------------------
 
 
-def _risk(change: Change, findings: list[Finding], status: str | None, hashes: str, provenance: Provenance) -> str:
+def _risk(change: Change, findings: list[Finding], status: str | None, hashes: str, provenance: ProvenanceState) -> str:
     counting = [f for f in findings if f.counts and f.rule != "review"]
     if any(f.level == "block" and not f.unknown for f in counting):
         return "high"
@@ -432,8 +368,26 @@ def _risk(change: Change, findings: list[Finding], status: str | None, hashes: s
     return "low"
 
 
-def _rank(rule: str) -> float:
-    return ACTION_ORDER.index(rule) if rule in ACTION_ORDER else ACTION_ORDER.index("review") - 0.5
+def _rank(rule_id: str) -> int:
+    rule = rule_by_id(rule_id)
+    return rule.action_rank if rule is not None else DEFAULT_ACTION_RANK
+
+
+def action_title(rule_id: str) -> str:
+    """What the rule asks for, in a few words."""
+    rule = rule_by_id(rule_id)
+    return rule.action if rule is not None and rule.action else f"Resolve {rule_id}"
+
+
+def asks_review(rule_id: str) -> bool:
+    """Whether the rule asks only for a review (a change blocked by nothing else "needs review")."""
+    rule = rule_by_id(rule_id)
+    return rule is not None and rule.asks_review
+
+
+def _offers_exception(rule_id: str) -> bool:
+    rule = rule_by_id(rule_id)
+    return rule is not None and rule.offers_exception
 
 
 def join_names(names: tuple[str, ...] | list[str], conjunction: str = "or") -> str:
@@ -455,7 +409,7 @@ def _review_action(finding: Finding, change: Change | None, review: ReviewState 
     """Who must approve, from the pull request's review state or the policy; without either, the finding's own
     hint (which names the policy's reviewers and the ledger command)."""
     if review is None and policy is None:
-        return Action("review", ACTION_TITLES["review"], finding.hint or finding.message)
+        return Action("review", action_title("review"), finding.hint or finding.message)
     reviewers = review.reviewers if review is not None and review.reviewers else (policy.reviewers if policy else ())
     label = review.label if review is not None and review.label else (policy.label if policy else None)
     who = join_names(list(reviewers)) if reviewers else "a maintainer (an owner, member or collaborator)"
@@ -468,7 +422,7 @@ def _review_action(finding: Finding, change: Change | None, review: ReviewState 
 
         detail += ", or an entry in the review ledger on the base branch:"
         snippet = review_command(change).replace('"..."', '"…"')
-    return Action("review", ACTION_TITLES["review"], detail, snippet)
+    return Action("review", action_title("review"), detail, snippet)
 
 
 _FULL_SHA_LOWER = re.compile(r"[0-9a-f]{40}")
@@ -488,11 +442,11 @@ def _release_age_action(finding: Finding, change: Change | None, facts: Facts | 
         ends = (released + dt.timedelta(days=days)).astimezone(dt.timezone.utc)
         detail = f"the {days}-day cooldown ends on {ends:%Y-%m-%d %H:%M} UTC"
         if now is not None and ends > now:
-            detail += f" (in {humanize(ends - now)})"
+            detail += f" (in {age_words(ends - now)})"
         detail += f"; the version was released on {released.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
     else:
         detail = finding.hint or finding.message
-    return Action("release-age", ACTION_TITLES["release-age"], detail + "; for an urgent fix, write an exception:",
+    return Action("release-age", action_title("release-age"), detail + "; for an urgent fix, write an exception:",
                   exception_snippet(finding, now))
 
 
@@ -515,39 +469,20 @@ def action_for(findings: list[Finding], change: Change | None, facts: Facts | No
     elif first.rule == "policy-change":
         # Approved like a bump, but never by the ledger (it may be the very file changed): no ledger command.
         reviewed = _review_action(first, None, review, policy, head)
-        action = Action(first.rule, ACTION_TITLES[first.rule], reviewed.detail)
+        action = Action(first.rule, action_title(first.rule), reviewed.detail)
     elif first.rule == "release-age":
         action = _release_age_action(first, change, facts, policy, now)
     else:
-        title = ACTION_TITLES.get(first.rule, f"Resolve {first.rule}")
+        title = action_title(first.rule)
         detail = first.hint or first.message
         snippet = None
-        if first.rule in _EXCEPTION_RULES:
+        if _offers_exception(first.rule):
             detail += "; or, once checked, write an exception:"
             snippet = exception_snippet(first, now)
         elif first.rule in ("deny", "version-exists", "hash-mismatch"):
             detail = first.message + (f"; {first.hint}" if first.hint else "")
         action = Action(first.rule, title, detail, snippet)
     return Action(action.rule, action.title, action.detail, action.snippet, also)
-
-
-def humanize(delta: dt.timedelta) -> str:
-    """A duration in the largest unit that keeps it readable: ``42 min``, ``5 h``, ``3 days``, ``4 months``."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "under a minute"
-    if minutes < 60:
-        return f"{minutes} min"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} h"
-    days = hours // 24
-    if days < 60:
-        return f"{days} days"
-    months = days // 30
-    if months < 24:
-        return f"{months} months"
-    return f"{days // 365} years"
 
 
 # --- the summary --------------------------------------------------------------------------------------------------
@@ -605,7 +540,7 @@ def summarize(report: Report, *, now: dt.datetime | None = None, policy: PolicyV
         unknown=sum(1 for f in counting if f.unknown),
     )
     state = report.verdict
-    if state == "block" and blocks and all(f.rule in REVIEW_RULES for f in blocks):
+    if state == "block" and blocks and all(asks_review(f.rule) for f in blocks):
         state = "review"
     return Summary(report.verdict, state, tuple(rows), tuple(loose), tuple(loose_actions), counts, report.judged_all,
                    tuple(sorted(rows, key=lambda row: row.sort_key)))
@@ -642,7 +577,7 @@ def registry_line(row: ChangeRisk) -> str | None:
     """What the registry said about the new version, in one line of plain text (None for ecosystems lockgate
     asks no registry about)."""
     dep = row.change.after
-    if dep is None or dep.ecosystem not in FACT_ECOSYSTEMS:
+    if dep is None or dep.ecosystem not in REGISTRY_ECOSYSTEMS:
         return None
     if row.facts is None:
         return "registry: not asked (unknown)"
@@ -652,7 +587,7 @@ def registry_line(row: ChangeRisk) -> str | None:
         parts.append("the version is not listed (deleted or never published)")
     if row.age.state == "known" and row.age.released is not None:
         parts.append(f"released {row.age.released:%Y-%m-%d %H:%M} UTC"
-                     + (f" ({humanize(row.age.age)} earlier)" if row.age.age is not None else ""))
+                     + (f" ({age_words(row.age.age)} earlier)" if row.age.age is not None else ""))
     elif exists is not False:
         parts.append("release time unknown")
     yanked = _fact(row.facts, "yanked")
@@ -664,12 +599,12 @@ def registry_line(row: ChangeRisk) -> str | None:
         parts.append(f"deprecated ({deprecated})")
     prov = row.provenance
     if prov.state in ("publisher", "attested"):
-        parts.append(f"provenance: {prov.publisher or _EVIDENCE_WORDS.get(prov.evidence or '', 'attested')}")
+        parts.append(f"provenance: {prov.publisher or evidence_words(prov.evidence or '')}")
     elif prov.state == "none":
         parts.append("provenance: none published")
     elif prov.state == "downgrade":
         was = f" (an earlier version had {prov.before})" if prov.before else ""
-        parts.append(f"provenance: downgraded to {_EVIDENCE_WORDS.get(prov.evidence or '', 'unknown')}{was}")
+        parts.append(f"provenance: downgraded to {evidence_words(prov.evidence) if prov.evidence else 'unknown'}{was}")
     elif exists is not False:
         parts.append("provenance unknown")
     if row.hashes == "verified":

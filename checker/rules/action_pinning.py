@@ -144,6 +144,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="action-pinning",
     default_level="block",
+    action="Pin a full commit SHA",
+    action_rank=70,
     summary="GitHub Actions and reusable workflows must be pinned by full commit SHA (per-pattern policy).",
     explanation=(
         "A tag or branch is a movable pointer. In March 2026 an attacker force-pushed 76 of the 77 tags of "

@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from checker.model import Change, Dependency, Facts, Manifest
 
-# Option kinds the policy loader knows how to validate (and the JSON Schema describes).
-OPTION_KINDS = ("int", "bool", "str", "choice", "str-list", "package-list", "str-map", "deny-list", "publisher-list")
+# The action rank of a rule that sets none: after every rule that does, before the review (160).
+DEFAULT_ACTION_RANK = 155
 
 # The ecosystems whose registries the facts stage asks (checker/registries/stage.py).
 REGISTRY_ECOSYSTEMS = ("pypi", "npm")
@@ -47,6 +47,13 @@ class Subject(NamedTuple):
     facts: Facts | None = None
 
 
+def registry_facts(subject: Subject) -> Facts | None:
+    """The registry facts a rule that reads them judges its subject by: None when lockgate asks no registry about
+    the dependency (see ``asks_registry``), or when no facts stage ran (the engine alone: nothing to judge). An
+    offline run has facts, all UNKNOWN, so that a rule says what it could not check."""
+    return subject.facts if asks_registry(subject.dependency) else None
+
+
 class Issue(NamedTuple):
     """A rule's complaint. level None means the level the policy sets for the rule; a rule may ask for a lower
     one for a milder sub-case (the engine never raises a level above the policy's)."""
@@ -64,6 +71,18 @@ ManifestCheck = Callable[[Manifest, "Manifest | None", Mapping[str, Any]], Itera
 
 
 class Rule(NamedTuple):
+    """A rule: its id, default level and texts (``lockgate explain``), its options, its checks, and what the risk
+    summary needs to know of it.
+
+    ``action``: what the rule asks for, in a few words ("Pin a full commit SHA"); empty: "Resolve <id>".
+    ``action_rank``: when several rules block one change, the summary shows the action of the lowest rank: first
+    what means changing the pull request (deny 10 … pin-comment 90), then judgement calls that may end in a written
+    exception (provenance 100 … install-scripts 120), then waiting (release-age 130), and the review last (160):
+    reviewing a denied or unpinned version is wasted effort. A rule that says nothing comes just before the review.
+    ``offers_exception``: a finding of this rule may be accepted deliberately, so its action offers an exception to
+    write. ``asks_review``: the rule asks only for a review (a change blocked by nothing else "needs review").
+    """
+
     id: str
     default_level: str
     summary: str
@@ -73,6 +92,10 @@ class Rule(NamedTuple):
     options: tuple[Option, ...] = ()
     check_dependency: DependencyCheck | None = None
     check_manifest: ManifestCheck | None = None
+    action: str = ""
+    action_rank: int = DEFAULT_ACTION_RANK
+    offers_exception: bool = False
+    asks_review: bool = False
 
     def defaults(self) -> dict[str, Any]:
         return {option.name: option.default for option in self.options}

@@ -62,6 +62,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="deny",
     default_level="block",
+    action="Move off this version",
+    action_rank=10,
     summary="Versions that must never be installed: publicly documented malicious releases and your own list.",
     explanation=(
         "Some releases are known to be malicious: litellm 1.82.7 and 1.82.8 (March 2026) stole credentials at "

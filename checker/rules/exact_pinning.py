@@ -22,6 +22,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="exact-pinning",
     default_level="block",
+    action="Pin an exact version",
+    action_rank=60,
     summary="Files that are installed as they stand (requirements .txt files) must pin exact versions.",
     explanation=(
         "A range such as `requests>=2` lets the next `pip install` pick whatever is newest at that moment, "

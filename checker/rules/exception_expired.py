@@ -7,6 +7,8 @@ from checker.rules.base import Rule
 RULE = Rule(
     id="exception-expired",
     default_level="warn",
+    action="Renew or remove the exception",
+    action_rank=140,
     summary="A policy exception whose expiry date has passed.",
     explanation=(
         "Exceptions are debts with a due date. When one expires it stops waiving findings, and lockgate reports "

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.model import UNKNOWN
-from checker.rules.base import Issue, Rule, Subject, asks_registry
+from checker.model import Unknown
+from checker.rules.base import Issue, Rule, Subject, registry_facts
 
 # Digests a registry publishes; other entries (Yarn Berry's cache checksums) are not comparable with any.
 REGISTRY_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b_256"})
@@ -24,16 +24,16 @@ def _algorithm(entry: str) -> str:
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
     pinned = sorted(h.lower() for h in dep.hashes if _algorithm(h) in REGISTRY_ALGORITHMS)
-    if not pinned or not asks_registry(dep):
+    if not pinned:
         return
-    facts = subject.facts
+    facts = registry_facts(subject)
     if facts is None:
-        return  # no facts stage ran (the engine alone): nothing to judge; offline runs carry UNKNOWN facts
-    if facts is not None and facts.exists is False:
+        return
+    if facts.exists is False:
         return  # version-exists reports it
-    published = facts.hashes if facts is not None else UNKNOWN
-    if not isinstance(published, (set, frozenset)) or not published:
-        reason = (facts.reason if facts is not None else None) or "the registry was not asked"
+    published = facts.hashes
+    if isinstance(published, Unknown) or not published:
+        reason = facts.unknown_reason
         yield Issue(
             f"could not check the {len(pinned)} pinned hash(es) of {dep.name} {dep.version} against the registry's "
             f"({reason})",
@@ -61,7 +61,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     what = "changed hashes" if kind == "hashes-changed" else "hashes"
     yield Issue(
         f"{dep.name} {dep.version}: {len(foreign)} of the {what} pinned in {dep.manifest} ({shown}{more}) "
-        f"{'is' if len(foreign) == 1 else 'are'} not among the hashes {facts.registry or 'the registry'} published "  # type: ignore[union-attr]
+        f"{'is' if len(foreign) == 1 else 'are'} not among the hashes {facts.registry or 'the registry'} published "
         "for this version: the artifact is not the one the registry serves (lockfile injection, or a republished "
         "artifact)",
         hint="regenerate the lockfile from the registry (pip-compile --generate-hashes, npm install) and find out "
@@ -72,6 +72,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="hash-mismatch",
     default_level="block",
+    action="Find out why the hashes differ from the registry's",
+    action_rank=30,
     summary="Every pinned hash is one the registry published for that version.",
     explanation=(
         "A hash pins an artifact only if it is the right one. A lockfile or requirements hash that the registry "

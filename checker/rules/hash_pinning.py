@@ -115,6 +115,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="hash-pinning",
     default_level="block",
+    action="Add hashes",
+    action_rank=50,
     summary="Every downloaded artifact must be checked against a hash recorded in the repository.",
     explanation=(
         "A version number names a release, not its bytes: a registry account that is taken over can upload a new "

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
+from checker.model import LEVELS
 from checker.rules.base import Issue, Option, Rule, Subject
 
-_LEVELS = ("off", "info", "warn", "block")
 
 
 def _split(version: str | None) -> tuple[str | None, str | None]:
@@ -63,6 +63,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="image-pinning",
     default_level="block",
+    action="Pin the image by digest",
+    action_rank=80,
     summary="Container images must be pinned by digest; no tag or `latest` is a finding of its own.",
     explanation=(
         "Container images are pulled by Dockerfiles (`FROM`, `COPY --from`), workflow jobs (`container:`, "
@@ -82,10 +84,10 @@ RULE = Rule(
     ),
     options=(
         Option("tag-only", "choice", "warn", "level for an image pinned by tag but not digest (capped at the rule's)",
-               _LEVELS),
+               LEVELS),
         Option("unresolved", "choice", "warn",
                "level for an image chosen at run time by an expression or build argument (capped at the rule's)",
-               _LEVELS),
+               LEVELS),
         Option("allow", "package-list", [], "images that need no digest, e.g. docker:registry.example.com/ours/*"),
     ),
     check_dependency=check,

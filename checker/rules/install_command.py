@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.model import InstallCommand, Manifest
+from checker.model import LEVELS, InstallCommand, Manifest
 from checker.rules.base import Issue, Option, Rule
 
-_LEVELS = ("off", "info", "warn", "block")
 _PACKAGE_ECOSYSTEMS = frozenset({"pypi", "npm", "gem", "go", "cargo", "url"})
 _HINTS = {
     "pip": "list the packages in a requirements file with hashes (pip-compile --generate-hashes, uv pip compile "
@@ -146,7 +145,7 @@ RULE = Rule(
     options=(
         Option("exact-version", "choice", "block",
                "level for a command that names exact versions but can check no hash (`pip install x==1.2.3`, "
-               "`npm install -g x@1.2.3`; capped at the rule's)", _LEVELS),
+               "`npm install -g x@1.2.3`; capped at the rule's)", LEVELS),
         Option("allow", "str-list", [],
                "commands accepted as they are, by glob on the command's text (`pip install --upgrade pip`, "
                "`curl -fsSL https://sh.rustup.rs *`)"),

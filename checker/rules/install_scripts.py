@@ -70,6 +70,9 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="install-scripts",
     default_level="block",
+    action="Read the install script, then allow it",
+    action_rank=120,
+    offers_exception=True,
     summary="npm packages that run install scripts: a new one is flagged, a version that gains one is blocked.",
     explanation=(
         "npm runs a package's preinstall, install and postinstall scripts on every `npm install` and `npm ci`, "

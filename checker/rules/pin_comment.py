@@ -18,10 +18,9 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from checker.versions.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
-from checker.model import UNKNOWN
+from checker.model import LEVELS, UNKNOWN
 from checker.rules.base import Issue, Option, Rule, Subject
 
-_LEVELS = ("off", "info", "warn", "block")
 
 
 def _pin(dep_ecosystem: str, name: str, sha: str, comment: str) -> str:
@@ -98,6 +97,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="pin-comment",
     default_level="block",
+    action="Fix the pin",
+    action_rank=90,
     summary="A commit pin carries a true version comment, and the commit belongs to the named repository.",
     explanation=(
         "`uses: owner/repo@<sha>  # v4.2.0` is only as good as what a reviewer can check. Without the comment "
@@ -133,14 +134,14 @@ RULE = Rule(
             "choice",
             "warn",
             "level for a commit pin without a version comment (capped at the rule's level)",
-            _LEVELS,
+            LEVELS,
         ),
         Option(
             "mismatch",
             "choice",
             "block",
             "level for a comment whose tag points to another commit, or names no tag (capped at the rule's level)",
-            _LEVELS,
+            LEVELS,
         ),
     ),
     check_dependency=check,

@@ -21,6 +21,9 @@ LOCAL_HINT = "it will need an approval by an allowed reviewer in the pull reques
 RULE = Rule(
     id="policy-change",
     default_level="block",
+    action="Get the policy change reviewed",
+    action_rank=150,
+    asks_review=True,
     summary="A change to the policy, a file it extends, or the review ledger needs a review.",
     explanation=(
         "The policy decides what every pull request may bring in, and the review ledger approves changes in "

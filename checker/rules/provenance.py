@@ -12,39 +12,26 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.model import UNKNOWN
-from checker.rules.base import Issue, Option, Rule, Subject, asks_registry
-
-
-def _describe(publisher: object) -> str:
-    describe = getattr(publisher, "describe", None)
-    return describe() if callable(describe) else str(publisher)
-
-
-def _matches(publisher: object, pin: Any) -> bool:
-    matches = getattr(publisher, "matches", None)
-    return bool(callable(matches) and matches(repository=pin.repository, workflow=pin.workflow,
-                                              environment=pin.environment))
+from checker.model import Unknown
+from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
-    if not asks_registry(dep):
+    facts = registry_facts(subject)
+    if facts is None:
         return
     pin = next((p for p in options["trusted-publishers"] if p.pattern.matches(dep.ecosystem, dep.name, dep.version)),
                None)
     required = pin is not None or any(p.matches(dep.ecosystem, dep.name, dep.version) for p in options["require"])
     if not required:
         return
-    facts = subject.facts
-    if facts is None:
-        return  # no facts stage ran (the engine alone): nothing to judge; offline runs carry UNKNOWN facts
-    if facts is not None and facts.exists is False:
+    if facts.exists is False:
         return
-    reason = (facts.reason if facts is not None else None) or "the registry was not asked"
-    provenance = facts.provenance if facts is not None else UNKNOWN
+    reason = facts.unknown_reason
+    provenance = facts.provenance
     expected = f" from {pin.describe()}" if pin is not None else ""
-    if provenance is UNKNOWN:
+    if isinstance(provenance, Unknown):
         yield Issue(
             f"could not find out whether {dep.name} {dep.version} has provenance{expected} ({reason})",
             hint="run where the registry itself can be reached (a mirror may strip provenance)",
@@ -60,16 +47,17 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         return
     if pin is None:
         return
-    publishers = provenance.get("publishers", UNKNOWN) if isinstance(provenance, Mapping) else UNKNOWN
-    if publishers is UNKNOWN:
+    publishers = provenance.publishers
+    if isinstance(publishers, Unknown):
         yield Issue(
             f"{dep.name} {dep.version} has provenance, but who published it could not be read ({reason})",
             hint="run where the registry can be reached",
             unknown=True,
         )
         return
-    if not any(_matches(p, pin) for p in publishers):  # type: ignore[union-attr]
-        who = ", ".join(sorted(_describe(p) for p in publishers)) or "no publisher"  # type: ignore[union-attr]
+    if not any(p.matches(repository=pin.repository, workflow=pin.workflow, environment=pin.environment)
+               for p in publishers):
+        who = ", ".join(sorted(p.describe() for p in publishers)) or "no publisher"
         yield Issue(
             f"{dep.name} {dep.version} was published by {who}, not by the expected {pin.describe()}: valid "
             "provenance from the wrong workflow or repository (as the 2026 TanStack releases had)",
@@ -78,8 +66,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         )
         return
     if options["verify"] and dep.ecosystem == "pypi":
-        verified = provenance.get("verified", UNKNOWN)
-        why = provenance.get("verification") or "not verified"
+        verified = provenance.verified
+        why = provenance.verification or "not verified"
         if verified is False:
             yield Issue(f"{dep.name} {dep.version}: the attestation does not verify: {why}",
                         hint="do not take this version; report it to the maintainers and to PyPI")
@@ -91,6 +79,9 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="provenance",
     default_level="block",
+    action="Check the publisher, or write an exception",
+    action_rank=100,
+    offers_exception=True,
     summary="Named packages carry provenance, from the publisher the policy pins.",
     explanation=(
         "Provenance says where a release was built: PyPI's PEP 740 attestations name the trusted publisher (a "

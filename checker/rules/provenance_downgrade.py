@@ -12,39 +12,40 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.model import UNKNOWN
-from checker.rules.base import Issue, Option, Rule, Subject, asks_registry
+from checker.model import EVIDENCE_RANK, Unknown
+from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
 
-RANK = {"none": 0, "provenance": 1, "trusted-publisher": 2}
-WORDS = {"none": "no provenance", "provenance": "a provenance attestation", "trusted-publisher": "a trusted publisher"}
+# Each evidence level (checker.model.EVIDENCE_RANK) in words, as the finding and the risk summary say it.
+EVIDENCE_WORDS = {"none": "no provenance", "provenance": "a provenance attestation",
+                  "trusted-publisher": "a trusted publisher"}
 
 
-def evidence_of(provenance: object) -> object:
-    """``trusted-publisher`` / ``provenance`` / ``none`` / UNKNOWN from a Facts.provenance value."""
-    if provenance is UNKNOWN:
-        return UNKNOWN
-    if provenance is None:
-        return "none"
-    evidence = provenance.get("evidence") if isinstance(provenance, Mapping) else None
-    return evidence if evidence in RANK else "provenance"
+def weaker(evidence: str, prior: str) -> bool:
+    """Whether ``evidence`` ranks below ``prior`` (a level lockgate does not know ranks as a plain attestation)."""
+    return _rank(evidence) < _rank(prior)
+
+
+def evidence_words(evidence: str) -> str:
+    return EVIDENCE_WORDS.get(evidence, EVIDENCE_WORDS["provenance"])
+
+
+def _rank(evidence: str) -> int:
+    return EVIDENCE_RANK.get(evidence, EVIDENCE_RANK["provenance"])
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
-    if not asks_registry(dep) or any(p.matches(dep.ecosystem, dep.name, dep.version) for p in options["exclude"]):
+    facts = registry_facts(subject)
+    if facts is None or any(p.matches(dep.ecosystem, dep.name, dep.version) for p in options["exclude"]):
         return
-    facts = subject.facts
-    if facts is None:
-        return  # no facts stage ran (the engine alone): nothing to judge; offline runs carry UNKNOWN facts
-    if facts is not None and facts.exists is False:
+    if facts.exists is False:
         return
-    reason = (facts.reason if facts is not None else None) or "the registry was not asked"
-    evidence = evidence_of(facts.provenance) if facts is not None else UNKNOWN
-    prior = facts.prior_evidence if facts is not None else UNKNOWN
+    reason = facts.unknown_reason
+    evidence, prior = facts.evidence, facts.prior_evidence
     if prior is None:
         return  # the first version published: nothing to compare with
-    if evidence is UNKNOWN or prior is UNKNOWN:
-        what = "its provenance" if evidence is UNKNOWN else "the provenance of the versions published before it"
+    if isinstance(evidence, Unknown) or isinstance(prior, Unknown):
+        what = "its provenance" if isinstance(evidence, Unknown) else "the provenance of the versions published before it"
         yield Issue(
             f"could not compare the provenance of {dep.name} {dep.version} with earlier versions: {what} is unknown "
             f"({reason})",
@@ -52,11 +53,11 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             unknown=True,
         )
         return
-    if RANK[evidence] >= RANK[prior]:  # type: ignore[index]
+    if not weaker(evidence, prior):
         return
-    earlier = f"version {facts.prior_version}" if facts and facts.prior_version else "an earlier version"
+    earlier = f"version {facts.prior_version}" if facts.prior_version else "an earlier version"
     yield Issue(
-        f"{dep.name} {dep.version} was published with {WORDS[evidence]}, but {earlier} had {WORDS[prior]}: "  # type: ignore[index]
+        f"{dep.name} {dep.version} was published with {evidence_words(evidence)}, but {earlier} had {evidence_words(prior)}: "
         "a release that did not come from the project's usual pipeline, as a stolen token's would not",
         hint=f"ask the maintainers why {dep.version} was not published the usual way before taking it; stay on the "
         "previous version meanwhile",
@@ -66,6 +67,9 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="provenance-downgrade",
     default_level="block",
+    action="Find out why provenance got weaker, or write an exception",
+    action_rank=110,
+    offers_exception=True,
     summary="A new version's provenance is not weaker than that of any version published before it.",
     explanation=(
         "Evidence of where a release was built ranks trusted publisher (published from CI through OIDC) > "

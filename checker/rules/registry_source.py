@@ -258,6 +258,8 @@ def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, 
 RULE = Rule(
     id="registry-source",
     default_level="block",
+    action="Fetch it from an allowed source",
+    action_rank=40,
     summary="Packages come only from allowed registries over HTTPS; git, URL and path sources need an allowance.",
     explanation=(
         "Where a package comes from matters as much as which version it is. An extra index can shadow a private "

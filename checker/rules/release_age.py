@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterator, Mapping
 
-from checker.model import UNKNOWN
-from checker.rules.base import Issue, Option, Rule, Subject, asks_registry
+from checker.model import Unknown
+from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
 
 
 def cooldown_days(options: Mapping[str, Any], bump: str | None) -> int:
@@ -28,19 +28,30 @@ def _when(stamp: dt.datetime) -> str:
     return stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _age_words(delta: dt.timedelta) -> str:
-    minutes = max(int(delta.total_seconds() // 60), 0)
+def age_words(delta: dt.timedelta) -> str:
+    """A duration in the largest unit that keeps it readable: ``42 min``, ``5 h``, ``3 days``, ``4 months``. The
+    one wording of ages: this rule's findings and the risk summary's age column say the same."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
     if minutes < 60:
         return f"{minutes} min"
     hours = minutes // 60
     if hours < 48:
         return f"{hours} h"
-    return f"{hours // 24} days"
+    days = hours // 24
+    if days < 60:
+        return f"{days} days"
+    months = days // 30
+    if months < 24:
+        return f"{months} months"
+    return f"{days // 365} years"
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
-    if not asks_registry(dep):
+    facts = registry_facts(subject)
+    if facts is None:
         return
     if any(pattern.matches(dep.ecosystem, dep.name, dep.version) for pattern in options["exclude"]):
         return
@@ -48,15 +59,11 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     days = cooldown_days(options, bump)
     if days <= 0:
         return
-    facts = subject.facts
-    if facts is None:
-        return  # no facts stage ran (the engine alone): nothing to judge; offline runs carry UNKNOWN facts
-    if facts is not None and facts.exists is False:
+    if facts.exists is False:
         return  # version-exists reports it
-    released = facts.release_time if facts is not None else UNKNOWN
-    now = facts.as_of if facts is not None else UNKNOWN
-    if not isinstance(released, dt.datetime) or not isinstance(now, dt.datetime):
-        reason = (facts.reason if facts is not None else None) or "the registry was not asked"
+    released, now = facts.release_time, facts.as_of
+    if isinstance(released, Unknown) or isinstance(now, Unknown):
+        reason = facts.unknown_reason
         yield Issue(
             f"could not find out when {dep.name} {dep.version} was released ({reason}), so its "
             f"{days}-day cooldown cannot be checked",
@@ -65,7 +72,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         )
         return
     newest = facts.pinned_upload_time  # a file added to the release after it was published is as new as its upload
-    if newest is UNKNOWN:
+    if isinstance(newest, Unknown):
         yield Issue(
             f"could not find out when the files of {dep.name} {dep.version} that the lockfile pins were uploaded "
             f"(the index gives no upload time for one of them), so its {days}-day cooldown cannot be checked",
@@ -74,13 +81,13 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         )
         return
     cooldown = dt.timedelta(days=days)
-    latest = newest if isinstance(newest, dt.datetime) and newest > released else released
+    latest = newest if newest is not None and newest > released else released
     if now - latest >= cooldown:
         return
     if now - released < cooldown:
-        what, when = f"was released {_age_words(now - released)} ago ({_when(released)})", ""
+        what, when = f"was released {age_words(now - released)} ago ({_when(released)})", ""
     else:  # an old release whose pinned file is new
-        what, when = f"gained its newest file {_age_words(now - latest)} ago ({_when(latest)})", \
+        what, when = f"gained its newest file {age_words(now - latest)} ago ({_when(latest)})", \
             "; the lockfile pins that file"
     which = f"{bump} bumps" if bump in ("major", "minor", "patch") and options.get(f"{bump}-days") is not None \
         else "new versions"
@@ -96,6 +103,9 @@ _DAYS_DOC = "cooldown in days for {} bumps (default: `days`)"
 RULE = Rule(
     id="release-age",
     default_level="block",
+    action="Wait for the cooldown",
+    action_rank=130,
+    offers_exception=True,
     summary="A new version younger than the cooldown (default 3 days) is held back.",
     explanation=(
         "Malicious releases are usually found and removed within hours or days: litellm 1.82.7 and 1.82.8 "

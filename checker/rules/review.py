@@ -7,6 +7,9 @@ from checker.rules.base import Rule
 RULE = Rule(
     id="review",
     default_level="block",
+    action="Get a review",
+    action_rank=160,
+    asks_review=True,
     summary="Version bumps and new dependencies stay blocked until an allowed reviewer has looked at them.",
     explanation=(
         "Every attack of 2025 and 2026 on npm and PyPI arrived as an ordinary-looking version bump that nobody "

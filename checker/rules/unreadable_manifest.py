@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.model import Manifest
+from checker.model import LEVELS, Manifest
 from checker.rules.base import Issue, Option, Rule
 
-_LEVELS = ("off", "info", "warn", "block")
 
 
 def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, Any]) -> Iterator[Issue]:
@@ -54,7 +53,7 @@ RULE = Rule(
     ),
     options=(
         Option("unchanged", "choice", "warn",
-               "level for a problem that was there before the change judged (capped at the rule's level)", _LEVELS),
+               "level for a problem that was there before the change judged (capped at the rule's level)", LEVELS),
     ),
     check_manifest=check_manifest,
 )

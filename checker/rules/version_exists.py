@@ -9,22 +9,19 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from checker.model import UNKNOWN
-from checker.rules.base import Issue, Option, Rule, Subject, asks_registry
+from checker.model import LEVELS, Unknown
+from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
 
-_LEVELS = ("off", "info", "warn", "block")
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
-    if not asks_registry(dep):
-        return
-    facts = subject.facts
+    facts = registry_facts(subject)
     if facts is None:
-        return  # no facts stage ran (the engine alone): nothing to judge; offline runs carry UNKNOWN facts
-    exists = facts.exists if facts is not None else UNKNOWN
-    reason = (facts.reason if facts is not None else None) or "the registry was not asked"
-    registry = (facts.registry if facts is not None else None) or "the registry"
+        return
+    exists = facts.exists
+    reason = facts.unknown_reason
+    registry = facts.registry or "the registry"
     if exists is False:
         yield Issue(
             f"{registry} does not list {dep.name} {dep.version}: it was deleted or unpublished (as litellm 1.82.7 and "
@@ -33,21 +30,21 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             "anything installed from it",
         )
         return
-    if exists is UNKNOWN:
+    if isinstance(exists, Unknown):
         yield Issue(
             f"could not find out whether {registry} still lists {dep.name} {dep.version} ({reason})",
             hint="run where the registry can be reached",
             unknown=True,
         )
         return
-    if facts is not None and facts.yanked is True:
+    if facts.yanked is True:
         why = f": {facts.yanked_reason}" if facts.yanked_reason else ""
         yield Issue(
             f"{dep.name} {dep.version} is yanked on {registry}{why}",
             hint="move to a release that is not yanked",
             level=options["yanked"],
         )
-    if facts is not None and isinstance(facts.deprecated, str) and facts.deprecated:
+    if isinstance(facts.deprecated, str) and facts.deprecated:
         yield Issue(
             f"{dep.name} {dep.version} is deprecated on {registry}: {facts.deprecated}",
             hint="move to the replacement the deprecation names",
@@ -58,6 +55,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 RULE = Rule(
     id="version-exists",
     default_level="block",
+    action="Pick a version the registry lists",
+    action_rank=20,
     summary="The registry still lists the version (deleted: block) and has not yanked it (warn).",
     explanation=(
         "A version the registry no longer lists was deleted or unpublished — usually because it was malicious: "
@@ -75,9 +74,9 @@ RULE = Rule(
         "  # block: https://pypi.org/simple does not list litellm 1.82.8: it was deleted or unpublished"
     ),
     options=(
-        Option("yanked", "choice", "warn", "level for a yanked version (capped at the rule's level)", _LEVELS),
+        Option("yanked", "choice", "warn", "level for a yanked version (capped at the rule's level)", LEVELS),
         Option("deprecated", "choice", "info", "level for an npm version marked deprecated (capped at the rule's "
-               "level)", _LEVELS),
+               "level)", LEVELS),
     ),
     check_dependency=check,
 )
