@@ -21,6 +21,8 @@ Nothing is imported here (``lockgate check`` must start fast); import the module
 - ``cache.py`` — ``Cache``: the on-disk store (LOCKGATE_CACHE_DIR, XDG_CACHE_HOME/lockgate, ~/.cache/lockgate).
 - ``http.py`` — ``HttpClient``: timeouts, retries with backoff and Retry-After, a time budget, size limits,
   credentials per origin and redaction; ``RegistryError`` / ``NotFound``.
+- ``connections.py`` — ``ConnectionPool``: the HTTP helper's kept-alive connections per host (and proxy), lent
+  to one request at a time, given back only after an answer read whole.
 - ``github.py`` — GitHub tags and commit reachability for action pins (through PyGithub).
 - ``stage.py`` — the facts stage itself: which dependencies to ask about, where (the policy's registries, a
   lockfile's index), turned into the pipeline's ``Facts``.

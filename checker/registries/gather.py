@@ -10,6 +10,8 @@ network for the others: that work is pure CPU, which threads would only slow dow
 
 Registry trouble never raises here: it comes back as UNKNOWN facts with a reason. ``Registries.create`` builds the
 whole stack (HTTP helper, on-disk cache, fetcher) from a handful of options; tests and benchmarks inject their own.
+The HTTP helper keeps up to ``workers`` connections per host alive for the workers to reuse; ``close()`` (or
+``with``) closes them when the run is over.
 """
 
 from __future__ import annotations
@@ -94,11 +96,22 @@ class Registries:
 
         # Offline too: nothing is fetched then, but the helper's register of secrets still masks them in messages
         # and in the cache's records (so an entry stored online is found offline).
-        http = HttpClient(timeout=timeout, retries=retries, budget_seconds=budget_seconds,
-                          credentials=credentials, sleep=sleep, **http_options)  # type: ignore[arg-type]
+        http = HttpClient(timeout=timeout, retries=retries, budget_seconds=budget_seconds, credentials=credentials,
+                          sleep=sleep, **{"max_idle": workers, **http_options})  # type: ignore[arg-type]
         store = Cache.default(environ, redact=http.redact) if cache is True else (cache or None)
         return cls(Fetcher(http, store, offline=offline, ttl=ttl), workers=workers,
                    provenance_files=provenance_files, npm_serves_provenance=npm_serves_provenance)
+
+    def close(self) -> None:
+        """Close the kept-alive registry connections (the facts stage does it when its run is over)."""
+        if self.fetcher.http is not None:
+            self.fetcher.http.close()
+
+    def __enter__(self) -> "Registries":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def pypi(self, index_url: str | None = None) -> PypiClient:
         key = index_url.rstrip("/") if index_url else None

@@ -1,4 +1,4 @@
-"""The one small HTTP helper every registry request goes through (urllib, standard library only).
+"""The one small HTTP helper every registry request goes through (http.client, standard library only).
 
 Why its own helper: a supply-chain gate must never hang a CI job, never blow up its memory on a hostile answer,
 and never print a token. So every request here has
@@ -13,7 +13,10 @@ and never print a token. So every request here has
   bound): a body larger than expected is an error, not a memory blow-up;
 - redirects followed by hand (at most five, never from https to http), so that credentials go only to the origin
   they were configured for (urllib itself would forward an ``Authorization`` header to any host);
-- only http and https (urllib would also read ``file:`` and ``ftp:`` URLs).
+- only http and https (urllib would also read ``file:`` and ``ftp:`` URLs);
+- connections kept alive and reused per host, by one request at a time (connections.py says why a small pool on
+  ``http.client`` rather than urllib or urllib3): a connection is given back only when its answer was read whole,
+  and one the server closed while idle is sent on again once on a new connection, which is not a retry.
 
 Credentials: ``credentials`` maps a URL prefix (``https://npm.example.com/`` or scheme-less
 ``//npm.example.com/``, as ``.npmrc`` writes them) to an ``Authorization`` value (``Bearer …``, ``Basic …``);
@@ -42,6 +45,7 @@ from typing import NamedTuple
 
 from checker import __version__
 from checker.redaction import redact_url  # noqa: F401  (re-exported: registry clients import it from here)
+from checker.registries.connections import ConnectionPool, Lease, finished, proxy_headers, route_for
 from checker.registries.log import debug
 
 TYPE_CHECKING = False
@@ -125,64 +129,20 @@ def origin(url: str) -> str:
     return f"{parts.scheme.lower()}://{host}{port}"
 
 
-def _opener(proxies: Mapping[str, str] | None):  # type: ignore[no-untyped-def]
-    """urllib's opener, without redirect handling: HttpClient follows redirects itself, deciding about
-    credentials. Built on the first request: urllib.request, http.client and ssl cost tens of milliseconds to
-    import, which a run that never goes to the network (offline, or everything cached) does not pay."""
-    import urllib.request
-
-    class NoRedirects(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-            return None
-
-    class Watched:
-        """Hands each new connection's socket to the request's watchdog once it is connected (TLS included)."""
-
-        def do_open(self, http_class, req, **kwargs):  # type: ignore[no-untyped-def]
-            watchdog = getattr(req, "watchdog", None)
-            if watchdog is None:
-                return super().do_open(http_class, req, **kwargs)  # type: ignore[misc]
-
-            def connection(*args, **options):  # type: ignore[no-untyped-def]
-                conn = http_class(*args, **options)
-                connect = conn.connect
-
-                def watched_connect() -> None:
-                    connect()
-                    watchdog.attach(conn.sock)
-
-                conn.connect = watched_connect
-                return conn
-
-            return super().do_open(connection, req, **kwargs)  # type: ignore[misc]
-
-    class WatchedHTTP(Watched, urllib.request.HTTPHandler):
-        pass
-
-    class WatchedHTTPS(Watched, urllib.request.HTTPSHandler):
-        pass
-
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(None if proxies is None else dict(proxies)),
-        WatchedHTTP(),
-        WatchedHTTPS(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        NoRedirects(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
-
-
 class _Watchdog:
     """Ends a request whose time is up by shutting its socket down, so that a read blocked on a server that sends
     nothing (or a byte now and then, each just within the socket timeout) returns at once. Real time, not the
-    client's injectable clock: it guards real sockets."""
+    client's injectable clock: it guards real sockets.
+
+    The request gives it each socket it comes to use (``attach``: a new connection's TCP socket, its TLS socket
+    before the handshake, or a kept-alive connection's), and takes it back (``detach``) before that connection is
+    closed or lent to another request, so that a late timer never shuts down a connection it no longer guards.
+    ``fired``: a socket of this request was shut down, so what was read from it may be cut short."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.fired = False
+        self._expired = False
         self._sock: object = None
         self._lock = threading.Lock()
         self._timer = threading.Timer(max(0.0, seconds), self._fire)
@@ -192,27 +152,34 @@ class _Watchdog:
     def attach(self, sock: object) -> None:
         with self._lock:
             self._sock = sock
-            fired = self.fired
-        if fired:
-            self._shutdown(sock)
+            if self._expired:
+                self._shutdown(sock)
+
+    def detach(self) -> bool:
+        """Stop guarding the socket; True when it was never shut down (its answer, if read whole, is whole)."""
+        with self._lock:
+            self._sock = None
+            return not self.fired
 
     def cancel(self) -> None:
         self._timer.cancel()
 
     def _fire(self) -> None:
         with self._lock:
-            self.fired = True
-            sock = self._sock
-        if sock is not None:
-            self._shutdown(sock)
+            self._expired = True
+            if self._sock is not None:
+                self._shutdown(self._sock)
 
-    @staticmethod
-    def _shutdown(sock: object) -> None:
+    def _shutdown(self, sock: object) -> None:
+        """Called with the lock held: ``detach`` waits for it, so the socket is not closed meanwhile."""
         import socket
 
+        self.fired = True
         try:
-            sock.shutdown(socket.SHUT_RDWR)  # type: ignore[attr-defined]
-        except (OSError, AttributeError):
+            # socket.socket's own shutdown, also for a TLS socket: it cuts the connection under a TLS read or
+            # handshake in progress, where SSLSocket.shutdown would also unwrap the socket.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # type: ignore[arg-type]
+        except (OSError, TypeError):
             pass
 
 
@@ -221,7 +188,9 @@ class HttpClient:
 
     ``sleep``, ``clock`` (monotonic), ``wall`` (epoch seconds, for HTTP-date ``Retry-After``) and ``rng`` are
     injectable so that tests of retries never really wait. ``proxies``: None uses the environment's
-    ``HTTP(S)_PROXY`` / ``NO_PROXY`` as urllib does; ``{}`` disables proxies.
+    ``HTTP(S)_PROXY`` / ``NO_PROXY`` as urllib does; ``{}`` disables proxies. Connections are kept alive and
+    reused (connections.py); ``max_idle``: how many idle connections per host it keeps (the facts stage's worker
+    count); ``close()`` (or ``with``) closes them.
     """
 
     def __init__(
@@ -242,6 +211,7 @@ class HttpClient:
         wall: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         deadline: float | None = None,
+        max_idle: int = 16,
     ) -> None:
         self.timeout = timeout
         self.retries = retries
@@ -265,7 +235,9 @@ class HttpClient:
             self._remember(value)
         self.requests = 0  # attempts made, for tests and benchmarks
         self._proxies = proxies
-        self._opener = None  # built on the first request (see _opener)
+        self._routes: Mapping[str, str] | None = None  # the proxies in force, read on the first request
+        self._max_idle = max_idle
+        self._pool: ConnectionPool | None = None  # made on the first request (importing http.client takes time)
 
     # -- public -------------------------------------------------------------------------------------------------
 
@@ -285,6 +257,22 @@ class HttpClient:
         except RegistryError as error:  # one last pass, so that no registered secret leaves in an exception
             raise type(error)(self.redact(error.reason), status=error.status,
                               url=self.redact(redact_url(url))) from None
+
+    def close(self) -> None:
+        """Close the kept-alive connections. The client stays usable: a later request connects anew."""
+        if self._pool is not None:
+            self._pool.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connections(self) -> int:
+        """Connections opened so far (tests and benchmarks)."""
+        return self._pool.opened if self._pool is not None else 0
 
     def add_secret(self, value: str) -> None:
         """Register one more string to redact (a token embedded in an index URL's path, say)."""
@@ -403,8 +391,6 @@ class HttpClient:
 
     def _once(self, url: str, headers: Mapping[str, str], auth: str | None, limit: int) -> Response | str:
         """One request. A Response, the Location of a redirect (str), or raises _Retry / RegistryError."""
-        import urllib.request
-
         shown = self.redact(redact_url(url))
         host = urllib.parse.urlsplit(url).hostname or "?"
         remaining = self.remaining()
@@ -412,20 +398,16 @@ class HttpClient:
             raise RegistryError(f"registry time budget of {self.budget_seconds:g} s used up before {shown}", url=url)
         timeout = max(0.001, min(self.timeout, remaining))
         allowed = min(BODY_TIMEOUTS * timeout, remaining)  # the whole answer, headers and body
-        request = urllib.request.Request(url, method="GET")
-        request.add_header("User-Agent", self.user_agent)
-        request.add_header("Accept-Encoding", "gzip")
-        for name, value in headers.items():
-            request.add_header(name, value)
-        if auth is not None:
-            request.add_header("Authorization", auth)
+        sent: dict[str, tuple[str, str]] = {}  # by lower-case name: a caller's header replaces a default one
+        defaults = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip"}
+        for name, value in [*defaults.items(), *headers.items(), *([("Authorization", auth)] if auth else [])]:
+            sent[name.lower()] = (name, value)
         with self._lock:
             self.requests += 1
         started = self.clock()
         watchdog = _Watchdog(allowed)
-        request.watchdog = watchdog  # type: ignore[attr-defined]
         try:
-            result = self._exchange(request, url, shown, host, timeout, limit, started)
+            result = self._exchange(url, dict(sent.values()), shown, host, timeout, limit, started, watchdog)
             if watchdog.fired:  # the shut-down socket read as an end of data: the answer is cut, not complete
                 raise _Retry(f"{host} was cut off")
             return result
@@ -439,50 +421,110 @@ class HttpClient:
         finally:
             watchdog.cancel()
 
-    def _exchange(self, request: urllib.request.Request, url: str, shown: str, host: str, timeout: float, limit: int,
-                  started: float) -> Response | str:
-        """Send the request and read the answer (``_once`` holds the watchdog that bounds it)."""
+    def _connections(self) -> tuple[ConnectionPool, Mapping[str, str]]:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ConnectionPool(self._max_idle)
+            if self._routes is None:
+                if self._proxies is None:
+                    import urllib.request
+
+                    self._routes = dict(urllib.request.getproxies())
+                else:
+                    self._routes = dict(self._proxies)
+            return self._pool, self._routes
+
+    def _exchange(self, url: str, headers: dict[str, str], shown: str, host: str, timeout: float, limit: int,
+                  started: float, watchdog: _Watchdog) -> Response | str:
+        """Send the request on a pooled connection and read the answer (``_once`` holds the watchdog that bounds
+        it). The connection goes back to the pool only when the answer was read whole (connections.py)."""
         import http.client
         import socket
         import ssl
-        import urllib.error
 
+        pool, proxies = self._connections()
+        route, target = route_for(url, proxies)
+        headers = {**headers, **proxy_headers(route)}
+        fresh = False
+        while True:
+            try:
+                lease = pool.acquire(route, timeout, watchdog.attach, fresh=fresh)
+            except (socket.timeout, TimeoutError):
+                watchdog.detach()
+                raise _Retry(f"no answer from {host} within {timeout:g} s") from None
+            except ssl.SSLCertVerificationError as error:
+                watchdog.detach()
+                raise RegistryError(f"TLS certificate of {host} not accepted: {_short(error)}", url=url) from None
+            except (http.client.HTTPException, OSError) as error:
+                watchdog.detach()
+                raise _Retry(f"could not connect to {host}: {_short(error)}") from None
+            response = None
+            reusable = False
+            try:
+                response = self._send(lease, target, headers, host, timeout, watchdog)
+                if response is None:  # a kept-alive connection the server had closed: once more, on a new one
+                    fresh = True
+                    continue
+                result = self._answer(response, url, shown, host, timeout, limit, started)
+                reusable = finished(response)
+                return result
+            finally:
+                whole = watchdog.detach()  # first: the watchdog must not shut down a socket being closed or lent
+                if response is not None:
+                    response.close()
+                if whole and reusable:
+                    pool.release(lease)
+                else:
+                    pool.discard(lease)
+
+    def _send(self, lease: Lease, target: str, headers: dict[str, str], host: str, timeout: float,
+              watchdog: _Watchdog) -> http.client.HTTPResponse | None:
+        """Send the request and read the status and headers; None when a reused connection turns out closed by
+        the server before any of the answer arrived (a stale keep-alive)."""
+        import http.client
+        import socket
+
+        stale = (http.client.RemoteDisconnected, ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
         try:
-            with self._lock:
-                if self._opener is None:
-                    self._opener = _opener(self._proxies)
-            response = self._opener.open(request, timeout=timeout)
-        except urllib.error.HTTPError as error:
-            status = error.code
-            error_headers = {k.lower(): v for k, v in (error.headers or {}).items()}
-            error.close()
-            debug("GET %s -> HTTP %s", shown, status)
-            if status in REDIRECT_STATUSES and error_headers.get("location"):
-                return error_headers["location"]
-            if status == 304:
-                return Response(url=redact_url(url), status=304, body=b"",
-                                headers=MappingProxyType({k: self.redact(v) for k, v in error_headers.items()}))
-            if status in (404, 410):
-                raise NotFound(f"HTTP {status} from {shown}", status=status, url=url) from None
-            if status in RETRY_STATUSES or status >= 500:
-                raise _Retry(f"HTTP {status} from {shown}", status,
-                             self._retry_after(error_headers.get("retry-after"))) from None
-            raise RegistryError(f"HTTP {status} from {shown}", status=status, url=url) from None
+            lease.connection.request("GET", target, headers=headers)
         except (socket.timeout, TimeoutError):
             raise _Retry(f"no answer from {host} within {timeout:g} s") from None
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, (socket.timeout, TimeoutError)):
-                raise _Retry(f"no answer from {host} within {timeout:g} s") from None
-            if isinstance(error.reason, ssl.SSLCertVerificationError):
-                raise RegistryError(f"TLS certificate of {host} not accepted: {_short(error.reason)}",
-                                    url=url) from None
-            raise _Retry(f"could not connect to {host}: {_short(error.reason)}") from None
+        except stale as error:
+            if lease.reused and not watchdog.fired:
+                return None
+            raise _Retry(f"could not connect to {host}: {_short(error)}") from None
+        except (http.client.HTTPException, OSError) as error:
+            raise _Retry(f"could not connect to {host}: {_short(error)}") from None
+        try:
+            return lease.connection.getresponse()
+        except (socket.timeout, TimeoutError):
+            raise _Retry(f"no answer from {host} within {timeout:g} s") from None
+        except stale as error:
+            if lease.reused and not watchdog.fired:
+                return None
+            raise _Retry(f"connection to {host} failed: {_short(error)}") from None
         except (http.client.HTTPException, OSError) as error:
             raise _Retry(f"connection to {host} failed: {_short(error)}") from None
-        with response:
-            status = response.status
-            response_headers = {k.lower(): v for k, v in response.headers.items()}
-            body = self._read(response, response_headers, limit, shown, host, started, timeout)
+
+    def _answer(self, response: http.client.HTTPResponse, url: str, shown: str, host: str, timeout: float,
+                limit: int, started: float) -> Response | str:
+        """The outcome of an answer whose status and headers have arrived: its body read for a 2xx, else a
+        redirect's Location, a 304, or the error it is (an error's body is not read)."""
+        status = response.status
+        response_headers = {k.lower(): v for k, v in response.headers.items()}
+        if not 200 <= status < 300:
+            debug("GET %s -> HTTP %s", shown, status)
+            if status in REDIRECT_STATUSES and response_headers.get("location"):
+                return response_headers["location"]
+            if status == 304:
+                return Response(url=redact_url(url), status=304, body=b"",
+                                headers=MappingProxyType({k: self.redact(v) for k, v in response_headers.items()}))
+            if status in (404, 410):
+                raise NotFound(f"HTTP {status} from {shown}", status=status, url=url)
+            if status in RETRY_STATUSES or status >= 500:
+                raise _Retry(f"HTTP {status} from {shown}", status, self._retry_after(response_headers.get("retry-after")))
+            raise RegistryError(f"HTTP {status} from {shown}", status=status, url=url)
+        body = self._read(response, response_headers, limit, shown, host, started, timeout)
         debug("GET %s -> HTTP %s, %d bytes", shown, status, len(body))
         return Response(url=redact_url(url), status=status, body=self._scrub(body),
                         headers=MappingProxyType({k: self.redact(v) for k, v in response_headers.items()}))

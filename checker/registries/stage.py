@@ -180,6 +180,8 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
                 verified, why = _verify(stack, request, answer.facts, pin, offline)
                 facts = facts._replace(provenance=facts.provenance._replace(verified=verified, verification=why))
             found[key] = _masked(facts, stack.fetcher.redact)
+        if registries is None:  # the stack this run made: its kept-alive connections end with it
+            stack.close()
     return found
 
 

@@ -5,6 +5,8 @@ in for a PyPI index, an npm registry or the GitHub API.
 Misbehaviours (``kind``):
 - ``ok``: ``status`` with ``body`` (JSON text) as ``content_type``; ``headers`` added.
 - ``hang``: read the request, never answer (until the server stops): a read timeout on the client.
+- ``close``: read the request, close the connection without a word: on a kept-alive connection (``protocol =
+  "HTTP/1.1"``), what a client sees that sends on a connection the server closed while it was idle.
 - ``reset``: send the headers and half of ``body``, then reset the connection (TCP RST).
 - ``drip``: send the headers and then one byte of a body that never ends every ``interval`` seconds.
 - ``drip-headers``: send the status line and then one byte of header every ``interval`` seconds, forever.
@@ -71,6 +73,9 @@ class FaultyServer(FakeServer):
 
     def _hang(self, request: BaseHTTPRequestHandler, step: Misbehaviour) -> None:
         self.stopping.wait()
+        request.close_connection = True
+
+    def _close(self, request: BaseHTTPRequestHandler, step: Misbehaviour) -> None:
         request.close_connection = True
 
     def _reset(self, request: BaseHTTPRequestHandler, step: Misbehaviour) -> None:

@@ -4,7 +4,10 @@ daemon thread, used as a context manager (or ``start()`` / ``stop()``), and smal
 A fake subclasses FakeServer and implements ``serve(request)``, where ``request`` is the http.server handler of
 one request: read ``request.command``, ``request.path``, ``request.headers``, and answer with ``send`` (a body with
 its Content-Length) or anything lower-level a fault needs (a reset, a stall, a drip). ``protocol`` chooses HTTP/1.0
-(one request per connection) or HTTP/1.1 (keep-alive, as PyGithub's requests session uses it).
+(one request per connection) or HTTP/1.1 (keep-alive, as PyGithub's requests session and lockgate's registry
+connections use it); ``connections`` counts the connections accepted. ``tls`` (an ``ssl.SSLContext``, see
+tls.py) serves https instead, each handshake in its connection's own thread after ``handshake_delay`` seconds (the
+round trips a handshake costs against a distant server); ``handshakes`` counts the completed ones.
 
 Stopping the server also wakes every handler that waits on ``stopping`` (a hanging or dripping fault), so a test
 never leaves a thread behind.
@@ -16,6 +19,7 @@ import json
 import socket
 import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -23,6 +27,28 @@ from typing import Any
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # listen() backlog: many clients connect at once in the benchmarks
+    fake: "FakeServer"
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """Serve one connection, in its own thread: over TLS when the fake has a context."""
+        fake = self.fake
+        if fake.tls is None:
+            super().finish_request(request, client_address)
+            return
+        import ssl
+
+        if fake.handshake_delay:
+            time.sleep(fake.handshake_delay)
+        try:
+            secure = fake.tls.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return  # a client that refused the certificate, or gave up
+        with fake.lock:
+            fake.handshakes += 1
+        try:
+            super().finish_request(secure, client_address)
+        finally:
+            secure.close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that drops its connection (a call abandoned at its deadline) is no server error to print."""
@@ -37,8 +63,12 @@ class FakeServer:
     """Base of the fakes: state lives in the subclass; ``lock`` guards it across handler threads."""
 
     protocol = "HTTP/1.0"
+    tls: Any = None  # an ssl.SSLContext: serve https
+    handshake_delay = 0.0
 
     def __init__(self) -> None:
+        self.connections = 0
+        self.handshakes = 0
         self.lock = threading.RLock()
         self.stopping = threading.Event()
         self._server: _Server | None = None
@@ -56,6 +86,7 @@ class FakeServer:
     def start(self) -> Any:
         self.stopping.clear()
         self._server = _Server(("127.0.0.1", 0), self._handler())
+        self._server.fake = self
         self._port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
@@ -76,7 +107,7 @@ class FakeServer:
 
     @property
     def root(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls is not None else 'http'}://127.0.0.1:{self.port}"
 
     # -- answering ----------------------------------------------------------------------------------------------
 
@@ -91,6 +122,11 @@ class FakeServer:
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with fake.lock:
+                    fake.connections += 1
 
             def _serve(self) -> None:
                 try:
