@@ -402,3 +402,25 @@ def test_not_found_through_a_kept_connection(fake: FakeRegistry) -> None:
             http.get(fake.root + "/simple/no-such-project/")
         http.get(fake.root + PAGE)
     assert fake.connections == 2
+
+
+# -- the benchmark -------------------------------------------------------------------------------------------------
+
+
+def test_the_tls_benchmark_measures_what_it_says() -> None:
+    """benchmarks/tls_registry.py at a tiny size: every package answered over TLS by both clients, today's with a
+    handshake per request, the pooled one with at most one per worker (no figure is asserted)."""
+    import sys
+
+    benchmarks = Path(__file__).resolve().parents[1] / "benchmarks"
+    if str(benchmarks) not in sys.path:
+        sys.path.insert(0, str(benchmarks))
+    from tls_registry import measure_tls
+
+    figures = measure_tls(packages=6, latency=0.0, runs=1)
+    pooled = figures.pooled
+    assert (pooled.requests, pooled.known) == (6, 6) and 1 <= pooled.handshakes <= 6
+    if figures.today is not None:  # the baseline commit is in this clone
+        assert (figures.today.requests, figures.today.handshakes, figures.today.known) == (6, 6, 6)
+    else:
+        assert figures.note.startswith("today's client not measured")
