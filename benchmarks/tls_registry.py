@@ -40,7 +40,7 @@ from pathlib import Path
 
 from harness import PROJECT, Measure
 
-BASELINE = "653e92b934c94cb1d25ef79b1f378d68fa0d861e"  # main before the pool: checker/registries/http.py on urllib
+BASELINE = "96183e8ba4d4094dd8bd2ff83916e4b94dda8daa"  # main just before the pool: http.py on urllib
 WORKERS = 16
 
 # One measured run, in a fresh interpreter whose ``checker`` is the one under ``root`` (this tree, or the baseline's

@@ -10,7 +10,6 @@ The fake servers count the connections they accept and the TLS handshakes they c
 from __future__ import annotations
 
 import gc
-import random
 import re
 import socket
 import warnings
@@ -20,26 +19,15 @@ from pathlib import Path
 import pytest
 
 from checker.registries.connections import ConnectionPool, Lease, Route, _dropped
-from checker.registries.http import HttpClient, NotFound, RegistryError, parse_json
+from checker.registries.http import NotFound, RegistryError, parse_json
 from fakes.faulty import FaultyServer, Misbehaviour
 from fakes.proxy import TLS_RECORD_HEADER, Dripper, Proxy
 from fakes.registry import Fault, FakeRegistry, standard_scenarios
 from fakes.tls import Certificates, make_certificates, server_context
+from test_registry_http import Sleeps, client  # an HttpClient that records its backoff instead of sleeping
 
 PAGE = "/simple/yanky/"
 M = Misbehaviour
-
-
-class Sleeps(list):  # type: ignore[type-arg]
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def client(sleeps: Sleeps | None = None, **options: object) -> HttpClient:
-    settings: dict[str, object] = {"proxies": {}, "sleep": sleeps if sleeps is not None else Sleeps(),
-                                   "rng": random.Random(7), "timeout": 5.0}
-    settings.update(options)
-    return HttpClient(**settings)  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)

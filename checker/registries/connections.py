@@ -44,13 +44,14 @@ import threading
 import urllib.parse
 from base64 import b64encode
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import http.client
+    import socket
     import ssl
 
-Guard = Callable[[object], None]  # gives a request's watchdog the socket it must be able to shut down
+Guard = Callable[[object], None]  # gives a request's watchdog the socket it must be able to shut down (None: none)
 
 
 class Proxy(NamedTuple):
@@ -132,7 +133,8 @@ class ConnectionPool:
     def acquire(self, route: Route, timeout: float, guard: Guard, *, fresh: bool = False) -> Lease:
         """A connection for one request on ``route``, connected, its socket given to ``guard`` (the request's
         watchdog) as soon as it exists: an idle one unless ``fresh``, else a new one. Raises what connecting
-        raises (OSError, ssl.SSLError, http.client.HTTPException); the caller closes nothing then."""
+        raises (OSError, ssl.SSLError, http.client.HTTPException), having taken the socket back from ``guard``
+        and closed it."""
         while not fresh:
             with self._lock:
                 idle = self._idle.get(route)
@@ -143,7 +145,7 @@ class ConnectionPool:
             if sock is None or _dropped(sock):
                 connection.close()
                 continue
-            sock.settimeout(timeout)  # type: ignore[attr-defined]
+            sock.settimeout(timeout)
             connection.timeout = timeout
             guard(sock)
             return Lease(route, connection, reused=True)
@@ -153,6 +155,7 @@ class ConnectionPool:
         try:
             connection.connect()
         except BaseException:
+            guard(None)  # the watchdog lets go of the socket before it is closed
             connection.close()
             raise
         return Lease(route, connection, reused=False)
@@ -195,16 +198,16 @@ class ConnectionPool:
         host, port = (route.host, route.port) if proxy is None else (proxy.host, proxy.port)
         connection: http.client.HTTPConnection
         if route.scheme == "https" or (proxy is not None and proxy.scheme == "https"):
-            https = _guarded_https()(host, port, timeout=timeout, context=self._tls())
-            https.guard = guard  # type: ignore[attr-defined]
-            connection = https
+            connection = _guarded_https()(host, port, timeout=timeout, context=self._tls(), guard=guard)
         else:
             connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        # http.client makes the TCP socket through this hook of its own (an attribute typeshed does not list): the
+        # watchdog gets the socket before a proxy's answer to CONNECT or a TLS handshake is read from it.
         create = connection._create_connection  # type: ignore[attr-defined]
 
         def create_guarded(*args: object, **kwargs: object) -> object:
             sock = create(*args, **kwargs)
-            guard(sock)  # the proxy tunnel's answer and the TLS handshake are read under the watchdog too
+            guard(sock)
             return sock
 
         connection._create_connection = create_guarded  # type: ignore[attr-defined]
@@ -226,7 +229,7 @@ class ConnectionPool:
 
 
 @functools.lru_cache(maxsize=None)
-def _guarded_https() -> type[http.client.HTTPSConnection]:
+def _guarded_https() -> Callable[..., http.client.HTTPSConnection]:
     """The HTTPS connection class, made on first use: http.client and ssl are imported only by a run that goes to
     the network."""
     import http.client
@@ -236,16 +239,19 @@ def _guarded_https() -> type[http.client.HTTPSConnection]:
         handshake dripping a byte at a time is cut like a dripping body). TLS goes to the tunnel's end when there
         is a tunnel (https through a proxy), else to the host connected to."""
 
-        guard: Guard | None = None
+        def __init__(self, *args: Any, guard: Guard, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.guard = guard
 
         def connect(self) -> None:
+            """HTTPSConnection.connect, with the handshake apart from the wrapping (its private ``_tunnel_host``
+            and ``_context``, which typeshed does not list, are read as it reads them)."""
             http.client.HTTPConnection.connect(self)  # TCP, and the CONNECT tunnel when there is one
             server_hostname = self._tunnel_host or self.host  # type: ignore[attr-defined]
             sock = self._context.wrap_socket(self.sock, server_hostname=server_hostname,  # type: ignore[attr-defined]
                                              do_handshake_on_connect=False)
             self.sock = sock
-            if self.guard is not None:
-                self.guard(sock)
+            self.guard(sock)
             sock.do_handshake()
 
     return GuardedHTTPS
@@ -270,7 +276,7 @@ def finished(response: http.client.HTTPResponse) -> bool:
     return response.length == 0  # Content-Length reached, or an answer without a body (304, 204)
 
 
-def _dropped(sock: object) -> bool:
+def _dropped(sock: socket.socket) -> bool:
     """True when an idle connection is unusable: readable means the server closed it (an end of stream, a TLS
     close_notify) or sent bytes nobody asked for; either way it cannot carry a request."""
     import select
@@ -280,8 +286,8 @@ def _dropped(sock: object) -> bool:
             return True
         if hasattr(select, "poll"):
             poller = select.poll()
-            poller.register(sock, select.POLLIN)  # type: ignore[arg-type]
+            poller.register(sock, select.POLLIN)
             return bool(poller.poll(0))
-        return bool(select.select([sock], [], [], 0)[0])  # type: ignore[list-item]
+        return bool(select.select([sock], [], [], 0)[0])
     except (OSError, ValueError):
         return True

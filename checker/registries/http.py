@@ -150,9 +150,10 @@ class _Watchdog:
         self._timer.start()
 
     def attach(self, sock: object) -> None:
+        """Guard ``sock`` from now on (None: no socket); time already up: shut it down at once."""
         with self._lock:
             self._sock = sock
-            if self._expired:
+            if self._expired and sock is not None:
                 self._shutdown(sock)
 
     def detach(self) -> bool:
@@ -450,13 +451,10 @@ class HttpClient:
             try:
                 lease = pool.acquire(route, timeout, watchdog.attach, fresh=fresh)
             except (socket.timeout, TimeoutError):
-                watchdog.detach()
                 raise _Retry(f"no answer from {host} within {timeout:g} s") from None
             except ssl.SSLCertVerificationError as error:
-                watchdog.detach()
                 raise RegistryError(f"TLS certificate of {host} not accepted: {_short(error)}", url=url) from None
             except (http.client.HTTPException, OSError) as error:
-                watchdog.detach()
                 raise _Retry(f"could not connect to {host}: {_short(error)}") from None
             response = None
             reusable = False
@@ -485,26 +483,20 @@ class HttpClient:
         import socket
 
         stale = (http.client.RemoteDisconnected, ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
-        try:
-            lease.connection.request("GET", target, headers=headers)
-        except (socket.timeout, TimeoutError):
-            raise _Retry(f"no answer from {host} within {timeout:g} s") from None
-        except stale as error:
-            if lease.reused and not watchdog.fired:
-                return None
-            raise _Retry(f"could not connect to {host}: {_short(error)}") from None
-        except (http.client.HTTPException, OSError) as error:
-            raise _Retry(f"could not connect to {host}: {_short(error)}") from None
-        try:
-            return lease.connection.getresponse()
-        except (socket.timeout, TimeoutError):
-            raise _Retry(f"no answer from {host} within {timeout:g} s") from None
-        except stale as error:
-            if lease.reused and not watchdog.fired:
-                return None
-            raise _Retry(f"connection to {host} failed: {_short(error)}") from None
-        except (http.client.HTTPException, OSError) as error:
-            raise _Retry(f"connection to {host} failed: {_short(error)}") from None
+        connection = lease.connection
+        steps = ((lambda: connection.request("GET", target, headers=headers), f"could not connect to {host}"),
+                 (connection.getresponse, f"connection to {host} failed"))
+        response = None
+        for step, failure in steps:
+            try:
+                response = step()
+            except (socket.timeout, TimeoutError):
+                raise _Retry(f"no answer from {host} within {timeout:g} s") from None
+            except (http.client.HTTPException, OSError) as error:
+                if isinstance(error, stale) and lease.reused and not watchdog.fired:
+                    return None
+                raise _Retry(f"{failure}: {_short(error)}") from None
+        return response
 
     def _answer(self, response: http.client.HTTPResponse, url: str, shown: str, host: str, timeout: float,
                 limit: int, started: float) -> Response | str:
