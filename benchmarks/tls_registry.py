@@ -1,11 +1,12 @@
 """Registry facts over TLS, cold: today's client (a new connection per request) and the pooled client, same run.
 
     python benchmarks/tls_registry.py [--packages N] [--latency SECONDS] [--handshake-round-trips N] [--runs N]
-                                      [--baseline REF]
+                                      [--baseline REF] [--fake-ca-only]
 
 A fake registry (tests/fakes/registry.py) serves https on 127.0.0.1 from its own process, with a certificate made
 at run time (tests/fakes/tls.py). The clients trust this machine's CA bundle with the fake's CA appended, named by
-``SSL_CERT_FILE``: loading a real bundle is part of what each of today's connections costs. Half of the ``--packages``
+``SSL_CERT_FILE``: loading a real bundle is part of what each of today's connections costs (``--fake-ca-only``:
+the fake's CA alone, which leaves the handshakes and their round trips). Half of the ``--packages``
 (300) are PyPI projects, half npm packages, a third of them attested (benchmarks/facts.py's population). Each run
 is a fresh process with an empty cache that asks the facts stage (``gather_facts``, what ``lockgate check`` runs;
 the policy names the fake as the PyPI index and the npm registry) about every package as a changed dependency,
@@ -131,11 +132,13 @@ def baseline_tree(ref: str, scratch: Path) -> tuple[Path | None, str]:
     return target, ""
 
 
-def trust_file(authority: str, scratch: Path) -> tuple[Path, str]:
+def trust_file(authority: str, scratch: Path, system: bool = True) -> tuple[Path, str]:
     """What the clients trust: this machine's CA certificates with the fake's CA appended (so that a client pays
     for loading a real bundle, as it does against a real registry), and where the bundle came from."""
     import ssl
 
+    if not system:
+        return Path(authority), "the fake's CA alone"
     paths = ssl.get_default_verify_paths()
     found = next((Path(p) for p in (paths.cafile, paths.openssl_cafile) if p and Path(p).is_file()), None)
     if found is None:
@@ -168,7 +171,7 @@ def _run_client(root: Path, settings: dict[str, object], authority: str) -> dict
 
 
 def measure_tls(packages: int = 300, latency: float = 0.05, runs: int = 5, handshake_round_trips: int = 2,
-                baseline: str = BASELINE) -> TlsFigures:
+                baseline: str = BASELINE, system_cas: bool = True) -> TlsFigures:
     """Both clients, ``runs`` times each, alternating (see the module docstring)."""
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
@@ -178,7 +181,7 @@ def measure_tls(packages: int = 300, latency: float = 0.05, runs: int = 5, hands
         server.start()
         try:
             root, authority, population = parent.recv()
-            trust, trusted = trust_file(authority, Path(scratch))
+            trust, trusted = trust_file(authority, Path(scratch), system_cas)
             policy = (f"extends: default\nregistries:\n  pypi: {root}/simple\n  npm: {root}/npm\n"
                       "  retries: 1\n  timeout: 10\n")
             settings = {"policy": policy, "packages": population}
@@ -222,8 +225,11 @@ def main() -> int:
                         help="round trips a new connection waits before its request (TCP + TLS 1.3: 2)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--baseline", default=BASELINE, help="the commit whose client is today's (git ref)")
+    parser.add_argument("--fake-ca-only", action="store_true", help="trust the fake's CA alone, not this machine's "
+                        "CA bundle with it")
     args = parser.parse_args()
-    result = measure_tls(args.packages, args.latency, args.runs, args.handshake_round_trips, args.baseline)
+    result = measure_tls(args.packages, args.latency, args.runs, args.handshake_round_trips, args.baseline,
+                         not args.fake_ca_only)
     print(f"facts for {result.packages} packages over TLS, cold cache, {WORKERS} workers; registry "
           f"{args.latency * 1000:g} ms away (a request: 1 round trip, a new connection: "
           f"{args.handshake_round_trips} more); {args.runs} runs per client, alternating")

@@ -328,6 +328,20 @@ def test_a_tls_handshake_dripping_without_end_is_cut_by_the_watchdog() -> None:
     assert dripper.connections == 2
 
 
+def test_a_kept_tls_connection_closed_by_the_server_is_sent_on_again_once_quietly(
+        monkeypatch: pytest.MonkeyPatch, certificates: Certificates) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates.authority))
+    sleeps = Sleeps()
+    server = faulty(M("ok"), M("close"), M("ok"))
+    server.tls = server_context(certificates)
+    with server, client(sleeps) as http:
+        http.get(server.root + "/a")
+        http.get(server.root + "/b")
+        assert http.requests == 2
+    assert server.paths() == ["/a", "/b", "/b"]
+    assert (server.handshakes, sleeps) == (2, [])
+
+
 def test_a_registry_answering_no_tls_is_a_connection_failure(fake: FakeRegistry) -> None:
     with client(retries=0) as http:
         with pytest.raises(RegistryError, match=r"^could not connect to 127\.0\.0\.1: .*SSL"):
