@@ -10,10 +10,12 @@ The fake servers count the connections they accept and the TLS handshakes they c
 from __future__ import annotations
 
 import gc
+import json
 import re
 import socket
 import warnings
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from checker.registries.http import NotFound, RegistryError, parse_json
 from fakes.faulty import FaultyServer, Misbehaviour
 from fakes.proxy import TLS_RECORD_HEADER, Dripper, Proxy
 from fakes.registry import Fault, FakeRegistry, standard_scenarios
+from fakes.server import FakeServer
 from fakes.tls import Certificates, make_certificates, server_context
 from test_registry_http import Sleeps, client  # an HttpClient that records its backoff instead of sleeping
 
@@ -101,6 +104,42 @@ def test_connections_are_per_host(fake: FakeRegistry) -> None:
     assert (fake.connections, other.connections, http.connections) == (1, 1, 2)
 
 
+class ChunkedServer(FakeServer):
+    """Answers every GET with a JSON body in chunks (``Transfer-Encoding: chunked``, as CDNs in front of npm send),
+    kept alive; ``cut`` stops one answer after its first chunk, leaving the connection open."""
+
+    protocol = "HTTP/1.1"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cut: set[str] = set()
+
+    def serve(self, request: BaseHTTPRequestHandler) -> None:
+        body = json.dumps({"path": request.path, "pad": "x" * 3000}).encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Transfer-Encoding", "chunked")
+        request.end_headers()
+        for start in range(0, len(body), 1000):
+            request.wfile.write(b"%x\r\n%s\r\n" % (len(body[start:start + 1000]), body[start:start + 1000]))
+            if request.path in self.cut:
+                self.stopping.wait(1.0)  # then the connection waits for the next request: the client gave up
+                return
+        request.wfile.write(b"0\r\n\r\n")
+
+
+def test_chunked_answers_read_to_their_last_chunk_keep_the_connection() -> None:
+    with ChunkedServer() as server, client(timeout=0.3, retries=0) as http:
+        for path in ("/a", "/b", "/c"):
+            assert parse_json(http.get(server.root + path).body, path)["path"] == path  # type: ignore[index]
+        assert server.connections == 1
+        server.cut.add("/d")
+        with pytest.raises(RegistryError, match=r"stopped sending for 0\.3 s"):
+            http.get(server.root + "/d")
+        assert parse_json(http.get(server.root + "/e").body, "/e")["path"] == "/e"  # type: ignore[index]
+    assert server.connections == 2
+
+
 # -- what may not go back ------------------------------------------------------------------------------------------
 
 # (fault on the first request, the error it is, client settings; "max_bytes" is the first request's): the second
@@ -129,6 +168,7 @@ def test_an_answer_not_read_whole_closes_its_connection(fake: FakeRegistry, faul
             http.get(fake.root + PAGE, max_bytes=limit)  # type: ignore[arg-type]
         assert re.fullmatch(error, str(caught.value)), str(caught.value)
         again = http.get(fake.root + "/simple/moved/")
+        assert http.requests == 2  # the second answered at the first try: nothing of the first was left to read
     assert parse_json(again.body, again.url)["name"] == "moved"  # type: ignore[index]
     assert fake.connections == 2
 
