@@ -466,3 +466,27 @@ def test_the_tls_benchmark_measures_what_it_says() -> None:
         assert (figures.today.requests, figures.today.handshakes, figures.today.known) == (6, 6, 6)
     else:
         assert figures.note.startswith("today's client not measured")
+
+
+# -- what http.client refuses to write -------------------------------------------------------------------------
+
+
+def test_a_url_http_client_refuses_is_an_error_that_quotes_no_secret(fake: FakeRegistry) -> None:
+    sleeps = Sleeps()
+    with client(sleeps) as http:
+        with pytest.raises(RegistryError) as caught:
+            http.get(fake.root + "/simple/a b/?token=S3cretQuery")
+    assert str(caught.value) == f"refusing to fetch {fake.root}/simple/a b/?token=***: a space or a control " \
+                                "character in the URL"
+    assert sleeps == [] and fake.requests == []
+
+
+def test_a_token_with_a_line_break_is_refused_without_quoting_it(fake: FakeRegistry) -> None:
+    """A token expanded from an environment variable that holds two lines: http.client refuses the header and
+    would quote it; lockgate says what is wrong without it, and sends nothing."""
+    with client(credentials={fake.root + "/": "Bearer first-line\nsecond-line-S3cret"}) as http:
+        with pytest.raises(RegistryError) as caught:
+            http.get(fake.root + PAGE)
+    assert str(caught.value) == ("refusing to send the request to 127.0.0.1: a header holds a line break or a "
+                                 "control character (a token read from the environment?)")
+    assert fake.requests == []

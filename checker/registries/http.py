@@ -459,7 +459,7 @@ class HttpClient:
             response = None
             reusable = False
             try:
-                response = self._send(lease, target, headers, host, timeout, watchdog)
+                response = self._send(lease, target, headers, shown, host, timeout, watchdog)
                 if response is None:  # a kept-alive connection the server had closed: once more, on a new one
                     fresh = True
                     continue
@@ -475,27 +475,40 @@ class HttpClient:
                 else:
                     pool.discard(lease)
 
-    def _send(self, lease: Lease, target: str, headers: dict[str, str], host: str, timeout: float,
+    def _send(self, lease: Lease, target: str, headers: dict[str, str], shown: str, host: str, timeout: float,
               watchdog: _Watchdog) -> http.client.HTTPResponse | None:
         """Send the request and read the status and headers; None when a reused connection turns out closed by
-        the server before any of the answer arrived (a stale keep-alive)."""
+        the server before any of the answer arrived (a stale keep-alive). A request http.client refuses to write
+        (a space or a control character in the URL, a line break in a header) is no retry, and its message does
+        not quote what was refused: that may hold a token."""
         import http.client
         import socket
 
         stale = (http.client.RemoteDisconnected, ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
         connection = lease.connection
-        steps = ((lambda: connection.request("GET", target, headers=headers), f"could not connect to {host}"),
-                 (connection.getresponse, f"connection to {host} failed"))
+
+        def write() -> None:
+            connection.putrequest("GET", target, skip_accept_encoding=True)  # Accept-Encoding is in ``headers``
+            for name, value in headers.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+
         response = None
-        for step, failure in steps:
+        for step, failure in ((write, f"could not connect to {host}"),
+                              (connection.getresponse, f"connection to {host} failed")):
             try:
                 response = step()
+            except http.client.InvalidURL:
+                raise RegistryError(f"refusing to fetch {shown}: a space or a control character in the URL") from None
             except (socket.timeout, TimeoutError):
                 raise _Retry(f"no answer from {host} within {timeout:g} s") from None
             except (http.client.HTTPException, OSError) as error:
                 if isinstance(error, stale) and lease.reused and not watchdog.fired:
                     return None
                 raise _Retry(f"{failure}: {_short(error)}") from None
+            except ValueError:  # http.client refuses a header value or name (it would quote it)
+                raise RegistryError(f"refusing to send the request to {host}: a header holds a line break or a "
+                                    "control character (a token read from the environment?)") from None
         return response
 
     def _answer(self, response: http.client.HTTPResponse, url: str, shown: str, host: str, timeout: float,
