@@ -140,6 +140,26 @@ def test_chunked_answers_read_to_their_last_chunk_keep_the_connection() -> None:
     assert server.connections == 2
 
 
+class TwoAnswers(FakeServer):
+    """Answers ``/a`` twice: its own answer, then one more nobody asked for (a server trying to answer the next
+    request on the connection before it is asked); every other path once."""
+
+    protocol = "HTTP/1.1"
+
+    def serve(self, request: BaseHTTPRequestHandler) -> None:
+        answers = [request.path, "/injected"] if request.path == "/a" else [request.path]
+        for path in answers:
+            body = json.dumps({"path": path}).encode()
+            request.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                                % (len(body), body))
+
+
+def test_an_answer_nobody_asked_for_is_never_taken_for_the_next_one() -> None:
+    with TwoAnswers() as server, client() as http:
+        assert parse_json(http.get(server.root + "/a").body, "/a") == {"path": "/a"}
+        assert parse_json(http.get(server.root + "/b").body, "/b") == {"path": "/b"}
+
+
 # -- what may not go back ------------------------------------------------------------------------------------------
 
 # (fault on the first request, the error it is, client settings; "max_bytes" is the first request's): the second
