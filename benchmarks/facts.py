@@ -92,13 +92,17 @@ def run(requests: list[FactsRequest], cache_dir: Path, workers: int, clock: Cloc
 
 def run_stage(requests: list[FactsRequest], cache_dir: Path, workers: int, clock: Clock) -> tuple[float, int, int]:
     """The whole facts stage (checker/registries/stage.py) for the same packages as changed dependencies under the default
-    policy: requests built from Dependencies, gathered, turned into the pipeline's Facts (prior evidence included)."""
-    from checker.registries.stage import gather_facts
-    from checker.model import Dependency, Source
+    policy, with the fake as the policy's PyPI index and npm registry (a lockfile naming 127.0.0.1 as its index
+    would be refused by registry-source, and the stage asks no host that rule refuses): requests built from
+    Dependencies, gathered, turned into the pipeline's Facts (prior evidence included)."""
+    from checker.model import Dependency
     from checker.policy.load import load_policy
+    from checker.registries.stage import gather_facts
 
-    policy = load_policy(None, "preset:default", lambda path: None)
-    deps = [Dependency(r.ecosystem, r.name, r.version, source=Source("registry", r.registry)) for r in requests]
+    bases = {r.ecosystem: r.registry for r in requests}
+    text = f"extends: default\nregistries:\n  pypi: {bases['pypi']}\n  npm: {bases['npm']}\n"
+    policy = load_policy(text, ".github/lockgate.yml", lambda path: None)
+    deps = [Dependency(r.ecosystem, r.name, r.version) for r in requests]
     http = HttpClient(proxies={}, timeout=10.0, retries=1)
     stack = Registries(Fetcher(http, Cache(cache_dir), clock=clock), workers=workers)
     started = time.perf_counter()

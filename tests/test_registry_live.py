@@ -14,10 +14,10 @@ from checker.registries.gather import FactsRequest, Registries
 
 @pytest.mark.live
 def test_release_times_from_the_real_registries(tmp_path: Path) -> None:
-    stack = Registries.create(cache=Cache(tmp_path), retries=2, timeout=20)
     pypi = FactsRequest("pypi", "requests", "2.31.0")
     npm = FactsRequest("npm", "left-pad", "1.3.0")
-    answers = stack.gather([pypi, npm])
+    with Registries.create(cache=Cache(tmp_path), retries=2, timeout=20) as stack:
+        answers = stack.gather([pypi, npm])
     requests_facts = answers[pypi].facts
     assert requests_facts.exists is True, requests_facts.reason
     assert requests_facts.release_time == dt.datetime(2023, 5, 22, 15, 12, 42, 313790, tzinfo=dt.timezone.utc)
