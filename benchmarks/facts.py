@@ -28,16 +28,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from harness import PROJECT, Measure
-
-sys.path.insert(0, str(PROJECT / "tests"))  # the fake registry of the test suite
+from harness import Measure  # first: puts this tree on sys.path (checker, and tests.fakes below)
 
 from checker.model import UNKNOWN  # noqa: E402
 from checker.registries.cache import Cache  # noqa: E402
 from checker.registries.fetch import Fetcher  # noqa: E402
 from checker.registries.gather import WORKERS, FactsRequest, Registries  # noqa: E402
 from checker.registries.http import HttpClient  # noqa: E402
-from fakes.registry import FakeRegistry, at, github_publisher  # noqa: E402
+from tests.fakes.registry import FakeRegistry, at, github_publisher  # noqa: E402
 
 
 def populate(fake: FakeRegistry, packages: int) -> list[FactsRequest]:

@@ -24,11 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import PROJECT, git_env
+from harness import git_env  # first: puts this tree on sys.path (checker, and tests.fakes below)
 
-sys.path.insert(0, str(PROJECT / "tests"))  # the fake GitHub API of the test suite
-
-from fakes.github_api import FakeGitHub  # noqa: E402
+from tests.fakes.github_api import FakeGitHub  # noqa: E402
 
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64

@@ -70,11 +70,10 @@ print(json.dumps({"seconds": elapsed, "cpu": cpu, "known": known, "checker": che
 
 def serve(packages: int, latency: float, handshake_delay: float, certificates_dir: str, pipe: Connection) -> None:
     """The fake registry over TLS, in its own process (serving must not compete with the client for the GIL)."""
-    sys.path.insert(0, str(PROJECT / "tests"))
     from facts import populate  # benchmarks/facts.py: the same population as the facts benchmark
 
-    from fakes.registry import FakeRegistry
-    from fakes.tls import make_certificates, server_context
+    from tests.fakes.registry import FakeRegistry  # the project root is on sys.path (harness)
+    from tests.fakes.tls import make_certificates, server_context
 
     certificates = make_certificates(Path(certificates_dir))
     fake = FakeRegistry(latency=latency)

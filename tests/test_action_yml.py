@@ -23,9 +23,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from checker.manifests.requirements import parse as parse_requirements
-from fakes.github_api import FakeGitHub
-from fakes.runner import parse_outputs
-from test_pr_end_to_end import HASH_A, HASH_B, POLICY, pinned
+from tests.fakes.github_api import FakeGitHub
+from tests.fakes.runner import parse_outputs
+from tests.test_pr_end_to_end import HASH_A, HASH_B, POLICY, pinned
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "ghs_ActionStepToken000000000000000000"

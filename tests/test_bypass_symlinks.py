@@ -151,7 +151,7 @@ def test_check_blocks_a_change_made_through_a_link(capsys, repo):
 def test_the_api_snapshot_judges_a_link_by_its_target():
     """The snapshot read through the GitHub API: a link's content id is its target's (an edit of the target alone
     is a change), a link through a linked folder is followed, and a tree of too many links is refused."""
-    from fakes.github_api import FakeGitHub
+    from tests.fakes.github_api import FakeGitHub
 
     from checker.errors import SnapshotError
     from checker.github.api import ApiSettings, GitHubClient, Redactor

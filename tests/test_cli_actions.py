@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from checker.cli import main
-from conftest import unreadable_lines
-from fakes.github_api import FakeGitHub, checkout_repo, sha
+from tests.conftest import unreadable_lines
+from tests.fakes.github_api import FakeGitHub, checkout_repo, sha
 
 WORKFLOW = ".github/workflows/ci.yml"
 V410, V420, IMPOSTOR = sha("c2-v4.1.0"), sha("c3-v4.2.0"), sha("fork-impostor")

@@ -7,7 +7,7 @@ import hashlib
 import json
 
 from checker.cli import main
-from conftest import unreadable_lines
+from tests.conftest import unreadable_lines
 
 
 def _sri(text: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from checker.cli import main
-from conftest import unreadable_lines
+from tests.conftest import unreadable_lines
 
 SHA512 = "sha512-" + "A" * 86 + "=="
 KNOWN_BAD = Path(__file__).resolve().parents[1] / "policies" / "known-bad.yml"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from checker.cli import main
-from fakes.github_api import FakeGitHub, FakeRepo, sha
+from tests.fakes.github_api import FakeGitHub, FakeRepo, sha
 
 CONFIG = ".pre-commit-config.yaml"
 HOOKS = "https://github.com/pre-commit/pre-commit-hooks"

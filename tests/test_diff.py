@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hypothesis_profiles import use_profile
+from tests.hypothesis_profiles import use_profile
 
 from checker.diff.changes import diff, diff_dependencies
 from checker.model import Change, Dependency, Manifest, Source

@@ -16,7 +16,7 @@ from checker.policy.load import load_policy
 from checker.registries.cache import Cache
 from checker.registries.gather import Registries
 from checker.registries.npmrc import parse_npmrc
-from fakes.registry import FakeRegistry, standard_scenarios
+from tests.fakes.registry import FakeRegistry, standard_scenarios
 
 NOW = dt.datetime(2026, 3, 8, tzinfo=dt.timezone.utc)
 

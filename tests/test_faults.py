@@ -29,9 +29,9 @@ from checker.registries.github import GitHubRefs, GitHubUnavailable
 from checker.registries.http import MiB, HttpClient
 from checker.registries.npm import NpmClient
 from checker.registries.pypi import SIMPLE_JSON, PypiClient
-from fakes import runner
-from fakes.faulty import FaultyServer, Misbehaviour, bomb, refused_url
-from fakes.github_api import FakeGitHub, sha
+from tests.fakes import runner
+from tests.fakes.faulty import FaultyServer, Misbehaviour, bomb, refused_url
+from tests.fakes.github_api import FakeGitHub, sha
 
 M = Misbehaviour
 HASH_A = "sha256:" + "a" * 64

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from hypothesis_profiles import hang_guard, use_profile
+from tests.hypothesis_profiles import hang_guard, use_profile
 
 from checker.errors import ManifestError
 from checker.manifests.gitconfig import Entry, read

@@ -12,7 +12,7 @@ from checker.github.api import ApiSettings, GitHubApiError, GitHubClient, Redact
 from checker.github.comment import sticky_comments
 from checker.github.evidence import fetch_pull
 from checker.report.markdown import MARKER
-from fakes.github_api import READ_ONLY, FakeGitHub, Token
+from tests.fakes.github_api import READ_ONLY, FakeGitHub, Token
 
 TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a"
 BASE, HEAD = "ba" * 20, "1e" * 20

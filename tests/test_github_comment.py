@@ -12,7 +12,7 @@ from checker.github.comment import upsert
 from checker.github.evidence import fetch_pull
 from checker.model import Change, Dependency, Finding, Report, ReviewStatus
 from checker.report.markdown import COMMENT_LIMIT, MARKER, ReviewState, render_comment
-from fakes.github_api import READ_ONLY, FakeGitHub, Token
+from tests.fakes.github_api import READ_ONLY, FakeGitHub, Token
 
 TOKEN = "ghs_app_token_for_comments_0001"
 

@@ -11,7 +11,7 @@ from checker.github.api import ApiSettings, GitHubClient, Redactor
 from checker.github.evidence import fetch_evidence
 from checker.policy.load import ReviewPolicy
 from checker.review.decision import LabelEvent, PullRequestEvidence, PullRequestReview, decide_pull_request
-from fakes.github_api import FakeGitHub, Token
+from tests.fakes.github_api import FakeGitHub, Token
 
 HEAD = "ce" * 20
 OLD = "0d" * 20

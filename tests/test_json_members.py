@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from hypothesis_profiles import use_profile
-from test_property_parsers import _mutate, seeds
+from tests.hypothesis_profiles import use_profile
+from tests.test_property_parsers import _mutate, seeds
 
 from checker.errors import ManifestError
 from checker.manifests import json_strict

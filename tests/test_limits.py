@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from conftest import unreadable_lines
+from tests.conftest import unreadable_lines
 from checker.manifests.collect import SnapshotManifests, candidate_paths, load_all
 from checker.manifests.includes import MAX_REACHED_FILES, walk
 from checker.model import Problem
@@ -35,7 +35,7 @@ from checker.snapshot.trees import (
     WorktreeSnapshot,
     max_file_bytes,
 )
-from fakes.github_api import FakeGitHub
+from tests.fakes.github_api import FakeGitHub
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "ghs_limits0123456789"
@@ -490,7 +490,7 @@ def test_an_error_message_never_prints_raw_control_characters(monkeypatch, capsy
 
 
 def test_no_output_format_carries_raw_control_characters():
-    from test_report_hostile import FIELDS, HOSTILE, outputs
+    from tests.test_report_hostile import FIELDS, HOSTILE, outputs
 
     rendered = outputs({field: HOSTILE for field in FIELDS})
     assert set(rendered) >= {"text", "json", "markdown", "sarif", "github", "comment", "compact"}
@@ -513,7 +513,7 @@ def test_annotations_escape_control_characters_but_keep_the_toolkits_escapes():
 
 
 def test_a_pr_run_with_an_unreadable_manifest_escapes_its_path_in_the_summary_and_the_status(repo, tmp_path):
-    from fakes.runner import Runner
+    from tests.fakes.runner import Runner
 
     evil = "requirements-`<img src=x>\x1b[31m`.txt"
     with FakeGitHub() as fake:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis_profiles import THOROUGH, hang_guard, use_profile
+from tests.hypothesis_profiles import THOROUGH, hang_guard, use_profile
 
 from checker.errors import ManifestError
 from checker.manifests import FORMATS_BY_NAME

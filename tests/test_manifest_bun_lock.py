@@ -256,7 +256,7 @@ def test_what_json_cannot_say_is_an_error_not_a_guess(text):
 
 
 def test_megabyte_lines_read_in_linear_time():
-    from hypothesis_profiles import hang_guard
+    from tests.hypothesis_profiles import hang_guard
 
     for text in ('"' + '\\"' * 500_000, '"' * 1_000_000, "/*" * 500_000, '"a",' * 250_000, "[" + ", " * 500_000 + "]",
                  '{"a": "b" // ' + "/" * 1_000_000):

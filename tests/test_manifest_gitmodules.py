@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GitRepo
+from tests.conftest import GitRepo
 
 from checker.cli import main
 from checker.manifests.collect import decode
@@ -306,7 +306,7 @@ def test_a_repository_without_submodules_starts_no_extra_git_process(repo, monke
 
 
 def test_the_api_snapshot_reads_gitlinks_as_git_does():
-    from fakes.github_api import FakeGitHub
+    from tests.fakes.github_api import FakeGitHub
 
     from checker.github.api import ApiSettings, GitHubClient, Redactor
     from checker.github.contents import ApiSnapshot

@@ -10,7 +10,7 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.pipfile_lock import parse
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Source
-from conftest import corpus_dir
+from tests.conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipfile_lock"
 MARKUPSAFE_FIRST = "sha256:0212a68688482dc52b2d45013df70d169f542b7394fc744c02a57374a4207003"

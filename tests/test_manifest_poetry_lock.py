@@ -11,7 +11,7 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.poetry_lock import parse
 from checker.model import Dependency, Manifest, Source
-from conftest import corpus_dir
+from tests.conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "poetry_lock"
 

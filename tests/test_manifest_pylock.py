@@ -12,7 +12,7 @@ from checker.manifests.pylock import parse
 from checker.model import DEFAULT_SOURCE, Dependency, Manifest, Source
 
 PYPI_FILES = frozenset({"https://files.pythonhosted.org"})
-from conftest import corpus_dir
+from tests.conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pylock"
 

@@ -10,7 +10,7 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.pyproject import direct_names, parse
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Source
-from conftest import corpus_dir
+from tests.conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pyproject"
 

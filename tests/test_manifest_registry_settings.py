@@ -163,7 +163,7 @@ def test_yarnrc_yml_a_missing_or_outside_release_is_a_problem() -> None:
 
 
 def test_yarnrc_yml_real_prettier_from_the_corpus() -> None:
-    from conftest import corpus_file
+    from tests.conftest import corpus_file
 
     path = corpus_file("real", "prettier-prettier", ".yarnrc.yml")
     manifest = parse(".yarnrc.yml", path.read_text(encoding="utf-8"))

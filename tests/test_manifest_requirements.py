@@ -10,7 +10,7 @@ from checker.errors import ManifestError
 from checker.manifests import requirements, requirements_grammar
 from checker.manifests.requirements import parse, scope_for
 from checker.model import Dependency, IndexOption, Manifest, Source
-from conftest import corpus_dir
+from tests.conftest import corpus_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "requirements" / "repo"
 

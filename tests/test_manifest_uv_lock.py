@@ -11,7 +11,7 @@ from checker.errors import ManifestError
 from checker.manifests import format_for
 from checker.manifests.uv_lock import parse, parse_lock, read_fast
 from checker.model import Manifest, Source
-from conftest import corpus_dir
+from tests.conftest import corpus_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "uv_lock"
 PYPI = Source("registry", url="https://pypi.org/simple", hosts=frozenset({"https://files.pythonhosted.org"}))

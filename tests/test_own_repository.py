@@ -28,8 +28,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from checker.cli import main
-from fakes.github_api import FakeGitHub, FakeRepo
-from fakes.registry import FakeRegistry, iso, pypi_file_stem
+from tests.fakes.github_api import FakeGitHub, FakeRepo
+from tests.fakes.registry import FakeRegistry, iso, pypi_file_stem
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = ROOT / ".github" / "lockgate.yml"

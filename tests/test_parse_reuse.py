@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from hypothesis_profiles import use_profile
-from test_property_parsers import _mutate, _mutate_tree, _outcome, seeds
+from tests.hypothesis_profiles import use_profile
+from tests.test_property_parsers import _mutate, _mutate_tree, _outcome, seeds
 
 from checker.manifests.collect import load_changed
 from checker.errors import ManifestError

@@ -23,8 +23,8 @@ from checker.policy.load import load_policy
 from checker.policy.watch import may_have_changed
 from checker.rules.policy_change import describe
 from checker.snapshot.trees import EmptySnapshot, Snapshot
-from fakes import runner
-from fakes.github_api import FakeGitHub
+from tests.fakes import runner
+from tests.fakes.github_api import FakeGitHub
 
 POLICY = ".github/lockgate.yml"
 LEDGER = ".github/lockgate-reviews.yml"

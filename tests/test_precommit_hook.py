@@ -243,7 +243,7 @@ def test_the_hook_pattern_covers_every_format_lockgate_reads() -> None:
     their own (patch files, pnpmfiles, a committed Yarn release): a commit that touches only one starts the hook."""
     import re
 
-    from test_property_parsers import PATHS
+    from tests.test_property_parsers import PATHS
 
     from checker.manifests import format_for
 

@@ -29,8 +29,8 @@ import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
-from conftest import corpus_dir
-from hypothesis_profiles import THOROUGH, hang_guard, use_profile
+from tests.conftest import corpus_dir
+from tests.hypothesis_profiles import THOROUGH, hang_guard, use_profile
 
 from checker.manifests.collect import decode
 from checker.errors import ManifestError

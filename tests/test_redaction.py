@@ -28,9 +28,9 @@ from checker.cli import main
 from checker.github.api import ApiSettings, GitHubApiError, GitHubClient, Redactor
 from checker.registries.github import GitHubRefs, GitHubUnavailable
 from checker.registries.http import HttpClient, RegistryError
-from fakes import runner
-from fakes.github_api import FakeGitHub, sha
-from fakes.server import FakeServer, send
+from tests.fakes import runner
+from tests.fakes.github_api import FakeGitHub, sha
+from tests.fakes.server import FakeServer, send
 
 PYPI_TOKEN = "pypi-AgEIcHlwaS5vcmcSECRET0123456789abcdef"
 NPM_TOKEN = "npm_UserTokenSECRET0123456789abcdefABCDEF"

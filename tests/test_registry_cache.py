@@ -15,7 +15,7 @@ import pytest
 from checker.registries.cache import Cache, default_directory
 from checker.registries.fetch import Fetcher
 from checker.registries.http import HttpClient, NotFound, RegistryError
-from fakes.registry import Fault, FakeRegistry, at, standard_scenarios
+from tests.fakes.registry import Fault, FakeRegistry, at, standard_scenarios
 
 ACCEPT = "application/vnd.pypi.simple.v1+json"
 PAGE = "/simple/yanky/"

@@ -22,12 +22,12 @@ import pytest
 
 from checker.registries.connections import ConnectionPool, Lease, Route, _dropped
 from checker.registries.http import NotFound, RegistryError, parse_json
-from fakes.faulty import FaultyServer, Misbehaviour
-from fakes.proxy import TLS_RECORD_HEADER, Dripper, Proxy
-from fakes.registry import Fault, FakeRegistry, standard_scenarios
-from fakes.server import FakeServer
-from fakes.tls import Certificates, make_certificates, server_context
-from test_registry_http import Sleeps, client  # an HttpClient that records its backoff instead of sleeping
+from tests.fakes.faulty import FaultyServer, Misbehaviour
+from tests.fakes.proxy import TLS_RECORD_HEADER, Dripper, Proxy
+from tests.fakes.registry import Fault, FakeRegistry, standard_scenarios
+from tests.fakes.server import FakeServer
+from tests.fakes.tls import Certificates, make_certificates, server_context
+from tests.test_registry_http import Sleeps, client  # an HttpClient that records its backoff instead of sleeping
 
 PAGE = "/simple/yanky/"
 M = Misbehaviour
@@ -298,7 +298,7 @@ def test_the_facts_workers_share_the_pool_within_its_bound() -> None:
     with keepalive_registry(latency=0.01) as registry:
         names = [f"pkg-{n}" for n in range(24)]
         for name in names:
-            registry.add_pypi(name, "1.0", __import__("fakes.registry").registry.at(1))
+            registry.add_pypi(name, "1.0", __import__("tests.fakes.registry").fakes.registry.at(1))
         with Registries.create(cache=False, workers=4, retries=0, proxies={}) as stack:
             answers = stack.gather([FactsRequest("pypi", name, "1.0", registry.pypi_url) for name in names])
             http = stack.fetcher.http

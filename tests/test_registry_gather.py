@@ -13,7 +13,7 @@ from checker.model import UNKNOWN, Facts
 from checker.registries.cache import Cache
 from checker.registries.gather import FactsRequest, Registries
 from checker.registries.types import NONE, TRUSTED_PUBLISHER, Publisher
-from fakes.registry import Fault, FakeRegistry, at, standard_scenarios
+from tests.fakes.registry import Fault, FakeRegistry, at, standard_scenarios
 
 
 @pytest.fixture

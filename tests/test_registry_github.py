@@ -13,7 +13,7 @@ import pytest
 from checker.registries.stage import gather_facts
 from checker.model import UNKNOWN, Dependency
 from checker.registries.github import GitHubRefs, GitHubUnavailable
-from fakes.github_api import FakeGitHub, FakeRepo, checkout_repo, sha
+from tests.fakes.github_api import FakeGitHub, FakeRepo, checkout_repo, sha
 
 C1, V410, V420, MAIN = sha("c1"), sha("c2-v4.1.0"), sha("c3-v4.2.0"), sha("c4-main")
 R0, R1, IMPOSTOR = sha("r0-releases/v3"), sha("r1-releases/v3"), sha("fork-impostor")

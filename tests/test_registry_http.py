@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from checker.registries.http import HttpClient, NotFound, RegistryError, Response, parse_json, redact_url
-from fakes.registry import Fault, FakeRegistry, standard_scenarios
+from tests.fakes.registry import Fault, FakeRegistry, standard_scenarios
 
 PAGE = "/simple/yanky/"
 

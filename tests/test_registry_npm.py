@@ -18,7 +18,7 @@ from checker.registries.fetch import Fetcher
 from checker.registries.http import HttpClient
 from checker.registries.npm import NpmClient, escape_name
 from checker.registries.types import NONE, PROVENANCE, TRUSTED_PUBLISHER, Publisher
-from fakes.registry import Fault, FakeRegistry, at, standard_scenarios
+from tests.fakes.registry import Fault, FakeRegistry, at, standard_scenarios
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from checker.registries.fetch import Fetcher
 from checker.registries.http import HttpClient
 from checker.registries.pypi import SIMPLE_JSON, PypiClient, canonical_version, version_from_filename
 from checker.registries.types import NONE, TRUSTED_PUBLISHER, Publisher
-from fakes.registry import Fault, FakeRegistry, at, github_publisher, sha256, standard_scenarios
+from tests.fakes.registry import Fault, FakeRegistry, at, github_publisher, sha256, standard_scenarios
 
 ACME = Publisher("GitHub", "acme/tp-then-token", "release.yml")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from checker.demo.example import demo_report, render_demo
-from sarif_check import sarif_errors
+from tests.sarif_check import sarif_errors
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 FILES = {"text": "demo.txt", "markdown": "demo.md", "json": "demo.json", "sarif": "demo.sarif", "github": "demo.github"}

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from fakes.registry import FakeRegistry, Fault, standard_scenarios
+from tests.fakes.registry import FakeRegistry, Fault, standard_scenarios
 
 NOW_LATE = "2026-04-01T00:00:00Z"  # every scenario release is weeks old
 

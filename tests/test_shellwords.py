@@ -6,7 +6,7 @@ import shlex
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis_profiles import hang_guard, use_profile
+from tests.hypothesis_profiles import hang_guard, use_profile
 
 from checker.manifests.shellwords import split
 

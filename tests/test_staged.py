@@ -59,7 +59,7 @@ def test_a_linked_worktree(capsys, repo, tmp_path):
 
 
 def test_a_submodule_is_judged_as_its_own_repository(capsys, repo, tmp_path):
-    from conftest import GitRepo
+    from tests.conftest import GitRepo
 
     inner = GitRepo(tmp_path / "inner")
     inner.commit("inner base", {"requirements.txt": pinned("x", "1.0", HASH_A)})

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler
 
-from fakes.server import FakeServer, reset, send
+from .server import FakeServer, reset, send
 
 
 @dataclass

@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlparse
 
-from fakes.server import FakeServer, read_body, send_json
+from .server import FakeServer, read_body, send_json
 
 DOCS = "https://docs.github.com/rest"
 BODY_LIMIT = 65536

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fakes.github_api import FakeGitHub
+from .github_api import FakeGitHub
 
 
 def parse_outputs(text: str) -> dict[str, str]:
