@@ -100,7 +100,7 @@ def test_lockgate_action_pinning_and_pin_comment_agree_offline(capsys, tmp_path:
     know without GitHub (unknown), never a missing or malformed version comment. (The test data stays ignored:
     PATH arguments restrict what is judged, but every manifest of the tree is still read.)"""
     policy = tmp_path / "default.yml"
-    policy.write_text('extends: default\npaths: {ignore: ["tests/fixtures/**", "checker/demo/files/**"]}\n')
+    policy.write_text('extends: default\npaths: {ignore: ["tests/**/fixtures/**", "checker/demo/files/**"]}\n')
     code, doc = lockgate_json(capsys, "--offline", "--policy", str(policy), ".github", "action.yml")
     rules = {(f["rule"], f["unknown"]) for f in doc["findings"]}
     assert rules == {("pin-comment", True)}, doc["findings"]
@@ -137,7 +137,7 @@ def test_the_repository_policy_is_the_strict_preset_with_test_data_ignored() -> 
     policy = load_policy_file(str(POLICY))
     assert policy.chain == ("preset:default", "preset:strict", str(POLICY))
     assert policy.on_unknown == "block"
-    assert policy.ignore == ("tests/fixtures/**", "checker/demo/files/**")
+    assert policy.ignore == ("tests/**/fixtures/**", "checker/demo/files/**")
     assert policy.rules["release-age"].options["days"] == 7
 
 

@@ -39,7 +39,7 @@ from checker.model import ECOSYSTEMS, SCOPES, Dependency, Manifest
 
 use_profile()
 
-FIXTURES = Path(__file__).parent / "fixtures"
+TESTS = Path(__file__).parent  # the seed patterns below name fixture folders from here
 
 # The path each format is parsed under (its name decides nothing inside the parser, but must be one it reads).
 PATHS = {
@@ -251,37 +251,37 @@ _SEED_BYTES = 10**9 if THOROUGH else 48 * 1024
 _SEED_HEAD_LINES = 400
 
 _FIXTURE_SEEDS = {
-    "requirements": ["requirements/repo/**/*.txt"],
-    "pyproject": ["pyproject/*.toml", "*/**/pyproject.toml"],
-    "poetry-lock": ["poetry_lock/**/*.lock"],
-    "uv-lock": ["uv_lock/*.lock"],
-    "pipfile-lock": ["pipfile_lock/*.json", "pipfile_lock/**/Pipfile.lock"],
-    "pylock": ["pylock/**/*.toml"],
-    "gha-workflow": ["workflow/*.yml", "zizmor_oracle/*.yml"],
-    "gha-action": ["action_yml/*"],
-    "dockerfile": ["dockerfile/*"],
-    "package-json": ["package_json/*.json", "yarn_lock/**/package.json"],
-    "package-lock": ["package_lock/*.json"],
-    "npm-shrinkwrap": ["package_lock/*.json"],
-    "yarn-lock": ["yarn_lock/*/yarn.lock"],
-    "pnpm-lock": ["pnpm_lock/*.yaml"],
-    "pnpm-workspace": ["pnpm_workspace/*.yaml"],
-    "npmrc": ["registry_settings/npmrc/*"],
-    "yarnrc-yml": ["registry_settings/yarnrc_yml/*"],
-    "yarnrc": ["registry_settings/yarnrc/*"],
-    "pip-conf": ["registry_settings/pip_conf/*"],
-    "uv-toml": ["registry_settings/uv_toml/*"],
-    "bunfig": ["registry_settings/bunfig/*"],
-    "pre-commit-config": ["precommit_config/real/*.yaml"],
-    "setup-py": ["setup_py/*.py"],
-    "setup-cfg": ["setup_cfg/*.cfg"],
-    "tox-ini": ["tox_ini/*.ini"],
-    "pipfile": ["pipfile/*Pipfile"],
-    "tox-toml": ["tox_ini/*.toml"],
-    "conda-env": ["conda_env/*.yml"],
-    "gitmodules": ["gitmodules/*/.gitmodules"],
-    "bun-lock": ["bun_lock/*/*"],
-    "bun-lockb": ["bun_lock/*/*"],  # any text: the binary lockfile is refused whatever it holds
+    "requirements": ["manifests/fixtures/requirements/repo/**/*.txt"],
+    "pyproject": ["manifests/fixtures/pyproject/*.toml", "manifests/fixtures/*/**/pyproject.toml"],
+    "poetry-lock": ["manifests/fixtures/poetry_lock/**/*.lock"],
+    "uv-lock": ["manifests/fixtures/uv_lock/*.lock"],
+    "pipfile-lock": ["manifests/fixtures/pipfile_lock/*.json", "manifests/fixtures/pipfile_lock/**/Pipfile.lock"],
+    "pylock": ["manifests/fixtures/pylock/**/*.toml"],
+    "gha-workflow": ["manifests/fixtures/workflow/*.yml", "fixtures/zizmor_oracle/*.yml"],
+    "gha-action": ["manifests/fixtures/action_yml/*"],
+    "dockerfile": ["manifests/fixtures/dockerfile/*"],
+    "package-json": ["manifests/fixtures/package_json/*.json", "manifests/fixtures/yarn_lock/**/package.json"],
+    "package-lock": ["manifests/fixtures/package_lock/*.json"],
+    "npm-shrinkwrap": ["manifests/fixtures/package_lock/*.json"],
+    "yarn-lock": ["manifests/fixtures/yarn_lock/*/yarn.lock"],
+    "pnpm-lock": ["manifests/fixtures/pnpm_lock/*.yaml"],
+    "pnpm-workspace": ["manifests/fixtures/pnpm_workspace/*.yaml"],
+    "npmrc": ["manifests/fixtures/registry_settings/npmrc/*"],
+    "yarnrc-yml": ["manifests/fixtures/registry_settings/yarnrc_yml/*"],
+    "yarnrc": ["manifests/fixtures/registry_settings/yarnrc/*"],
+    "pip-conf": ["manifests/fixtures/registry_settings/pip_conf/*"],
+    "uv-toml": ["manifests/fixtures/registry_settings/uv_toml/*"],
+    "bunfig": ["manifests/fixtures/registry_settings/bunfig/*"],
+    "pre-commit-config": ["manifests/fixtures/precommit_config/real/*.yaml"],
+    "setup-py": ["manifests/fixtures/setup_py/*.py"],
+    "setup-cfg": ["manifests/fixtures/setup_cfg/*.cfg"],
+    "tox-ini": ["manifests/fixtures/tox_ini/*.ini"],
+    "pipfile": ["manifests/fixtures/pipfile/*Pipfile"],
+    "tox-toml": ["manifests/fixtures/tox_ini/*.toml"],
+    "conda-env": ["manifests/fixtures/conda_env/*.yml"],
+    "gitmodules": ["manifests/fixtures/gitmodules/*/.gitmodules"],
+    "bun-lock": ["manifests/fixtures/bun_lock/*/*"],
+    "bun-lockb": ["manifests/fixtures/bun_lock/*/*"],  # any text: the binary lockfile is refused whatever it holds
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -331,7 +331,7 @@ def _read_seed(path: Path) -> str | None:
 def _seeds(name: str) -> list[str]:
     paths: list[Path] = []
     for pattern in _FIXTURE_SEEDS[name]:
-        paths.extend(sorted(FIXTURES.glob(pattern)))
+        paths.extend(sorted(TESTS.glob(pattern)))
     corpus = corpus_dir()
     if corpus is not None:
         for pattern in _CORPUS_SEEDS[name]:

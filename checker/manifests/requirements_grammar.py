@@ -11,7 +11,7 @@ Lines are joined on a trailing backslash exactly as pip's ``join_lines``; commen
 ``(^|\\s+)#.*$`` would match; a line is cut into a requirement part and an options part at the first
 space-separated word that starts with ``-`` (pip's ``break_args_options``); options are read as pip's optparse
 parser reads them (``--opt=value``, ``--opt value``, ``-ovalue``, clustered flags, every unambiguous abbreviation
-of a long option). ``tests/test_include_oracle.py`` holds the include reader to pip's own ``parse_requirements``.
+of a long option). ``tests/manifests/test_include_oracle.py`` holds the include reader to pip's own ``parse_requirements``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Why not ``shlex``: it builds each word a character at a time with ``self.token = self.token + char``, which CPython
 cannot do in place on an attribute, so a word of n characters costs n²: a 1 MB option in a requirements file
 (``-r aaaa…``) took 15 s. pip splits option lines with ``shlex.split`` itself, so lockgate must split them exactly as
-it does — this module does, proved against ``shlex.split`` on generated text (tests/test_shellwords.py).
+it does — this module does, proved against ``shlex.split`` on generated text (tests/manifests/test_shellwords.py).
 
 Grammar (``shlex`` in POSIX mode, ``whitespace_split``, no comments, no punctuation characters)::
 

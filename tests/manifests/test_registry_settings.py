@@ -1,5 +1,5 @@
 """The registry-settings parsers: .npmrc, .yarnrc.yml, .yarnrc, pip.conf, uv.toml, bunfig.toml and the uv/Poetry
-settings of pyproject.toml, on minimal files, real files (tests/fixtures/registry_settings/SOURCES.md) and the
+settings of pyproject.toml, on minimal files, real files (tests/manifests/fixtures/registry_settings/SOURCES.md) and the
 spellings an attacker would try."""
 
 from __future__ import annotations

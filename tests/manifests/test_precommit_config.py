@@ -371,7 +371,7 @@ def test_too_large() -> None:
     assert caught.message == "larger than 2 MiB, expected a pre-commit configuration"
 
 
-# --- real files of public repositories (tests/fixtures/precommit_config/real/SOURCES.md) ------------------------
+# --- real files of public repositories (tests/manifests/fixtures/precommit_config/real/SOURCES.md) ------------------------
 
 
 def test_real_pre_commit_repository() -> None:

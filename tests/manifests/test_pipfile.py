@@ -113,7 +113,7 @@ def test_a_source_without_a_name_is_named_by_its_url() -> None:
 
 def test_an_editable_key_of_pipenv_s_first_pipfiles_is_a_path_dependency() -> None:
     # psf/requests, 2017 (found by benchmarks/replay.py): `"-e ." = {extras = ["socks"]}`, as pipfile-spec 3
-    # lockfiles key it too (tests/test_manifest_pipfile_lock.py).
+    # lockfiles key it too (tests/manifests/test_pipfile_lock.py).
     manifest = _parse('[packages]\n"-e ." = {extras = ["socks"]}\n')
     assert manifest.problems == ()
     dependency = _one(manifest, ".")

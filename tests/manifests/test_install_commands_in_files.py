@@ -11,7 +11,7 @@ import pytest
 from checker.manifests import action_yml, dockerfile, install_commands, workflow
 
 SCORECARD = Path(__file__).parent / "fixtures" / "install_commands" / "scorecard"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "pypi-warehouse"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real" / "pypi-warehouse"
 HASH = "--hash=sha256:" + "0" * 64
 
 
