@@ -490,7 +490,7 @@ def test_an_error_message_never_prints_raw_control_characters(monkeypatch, capsy
 
 
 def test_no_output_format_carries_raw_control_characters():
-    from tests.test_report_hostile import FIELDS, HOSTILE, outputs
+    from tests.report.test_hostile import FIELDS, HOSTILE, outputs
 
     rendered = outputs({field: HOSTILE for field in FIELDS})
     assert set(rendered) >= {"text", "json", "markdown", "sarif", "github", "comment", "compact"}

@@ -14,7 +14,7 @@ import pytest
 from checker.report.markdown import MARKER
 from tests.fakes import runner
 from tests.fakes.github_api import READ_ONLY, FakeGitHub, Token
-from tests.sarif_check import sarif_errors
+from tests.report.sarif_check import sarif_errors
 
 TOKEN = "ghs_EndToEndWorkflowToken0123456789AB"
 FORK_TOKEN = "ghs_ReadOnlyForkToken0123456789ABCDE"

@@ -1,6 +1,6 @@
-"""A server on 127.0.0.1 that misbehaves on purpose, for the fault tests (tests/test_faults.py): every request is
-answered by the next scripted Misbehaviour (the last one repeats), whatever its path, so that one server can stand
-in for a PyPI index, an npm registry or the GitHub API.
+"""A server on 127.0.0.1 that misbehaves on purpose, for the fault tests (tests/registries/test_faults.py): every
+request is answered by the next scripted Misbehaviour (the last one repeats), whatever its path, so that one server
+can stand in for a PyPI index, an npm registry or the GitHub API.
 
 Misbehaviours (``kind``):
 - ``ok``: ``status`` with ``body`` (JSON text) as ``content_type``; ``headers`` added.

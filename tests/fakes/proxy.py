@@ -1,4 +1,4 @@
-"""Raw TCP servers on 127.0.0.1 for the connection tests (tests/test_registry_connections.py): an HTTP proxy, and a
+"""Raw TCP servers on 127.0.0.1 for the connection tests (tests/registries/test_connections.py): an HTTP proxy, and a
 server that drips bytes where a TLS handshake or a proxy's answer belongs.
 
 ``Proxy`` reads each request's head and logs it (``requests``: request line, headers), then:

@@ -436,7 +436,7 @@ def test_formats() -> None:
     assert FORMATS == ("text", "json", "markdown", "sarif", "github")
 
 
-# Hostile values through every field of every format: tests/test_report_hostile.py.
+# Hostile values through every field of every format: tests/report/test_hostile.py.
 
 
 def test_text_folds_the_unknowns_of_a_change_into_one_line() -> None:

@@ -22,7 +22,7 @@ from checker.registries.types import Publisher
 from checker.report import FORMATS, render
 from checker.report.markdown import ReviewState, render_comment
 from checker.report.risk import PolicyView
-from tests.sarif_check import sarif_errors
+from tests.report.sarif_check import sarif_errors
 
 NOW = dt.datetime(2026, 3, 24, 11, 0, tzinfo=dt.timezone.utc)
 SHA_OLD = "b4ffde65f46336ab88eb53be808477a3936bae11"

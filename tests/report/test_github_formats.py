@@ -14,7 +14,7 @@ from checker.model import Change, Dependency, Finding, Report, ReviewStatus
 from checker.report import render
 from checker.report.annotations import command, escape_data, escape_property
 from checker.rules import all_rules
-from tests.sarif_check import sarif_errors
+from tests.report.sarif_check import sarif_errors
 
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64

@@ -1,4 +1,4 @@
-"""lockgate's SARIF output against the official SARIF 2.1.0 schema (tests/fixtures/sarif), with ``jsonschema``.
+"""lockgate's SARIF output against the official SARIF 2.1.0 schema (tests/report/fixtures/sarif), with ``jsonschema``.
 
 ``jsonschema`` (a test dependency) does the validating. The schema's string formats are checked here too:
 jsonschema leaves ``uri``, ``uri-reference`` and ``date-time`` unchecked unless optional packages (rfc3987,

@@ -27,7 +27,7 @@ from tests.fakes.proxy import TLS_RECORD_HEADER, Dripper, Proxy
 from tests.fakes.registry import Fault, FakeRegistry, standard_scenarios
 from tests.fakes.server import FakeServer
 from tests.fakes.tls import Certificates, make_certificates, server_context
-from tests.test_registry_http import Sleeps, client  # an HttpClient that records its backoff instead of sleeping
+from tests.registries.test_http import Sleeps, client  # an HttpClient that records its backoff instead of sleeping
 
 PAGE = "/simple/yanky/"
 M = Misbehaviour
@@ -474,7 +474,7 @@ def test_the_tls_benchmark_measures_what_it_says() -> None:
     handshake per request, the pooled one with at most one per worker (no figure is asserted)."""
     import sys
 
-    benchmarks = Path(__file__).resolve().parents[1] / "benchmarks"
+    benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
     if str(benchmarks) not in sys.path:
         sys.path.insert(0, str(benchmarks))
     from tls_registry import measure_tls

@@ -1,12 +1,12 @@
 """Snapshot tests: every format of the demo's report (the March 2026 scenario of ``lockgate demo``), pinned byte for
-byte in tests/snapshots/. One model, five renderings: a change to any renderer shows up here as a diff to review.
+byte in tests/report/snapshots/. One model, five renderings: a change to any renderer shows up here as a diff to review.
 
 Deterministic by construction: the demo's commits have fixed authors and dates (so fixed ids), its clock is fixed
 (``DEMO_NOW``), and its registry facts come from documents shipped with the package.
 
 To regenerate after an intended change (a new rule, new wording), then review the diff:
 
-    LOCKGATE_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report_snapshots.py
+    LOCKGATE_UPDATE_SNAPSHOTS=1 python -m pytest tests/report/test_snapshots.py
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from checker.demo.example import demo_report, render_demo
-from tests.sarif_check import sarif_errors
+from tests.report.sarif_check import sarif_errors
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 FILES = {"text": "demo.txt", "markdown": "demo.md", "json": "demo.json", "sarif": "demo.sarif", "github": "demo.github"}
@@ -39,7 +39,7 @@ def test_snapshot(report, fmt: str) -> None:  # type: ignore[no-untyped-def]
     expected = path.read_text(encoding="utf-8")
     assert rendered == expected, (
         f"{path.name} differs from the rendering; if the change is intended, regenerate with "
-        "LOCKGATE_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report_snapshots.py and review the diff"
+        "LOCKGATE_UPDATE_SNAPSHOTS=1 python -m pytest tests/report/test_snapshots.py and review the diff"
     )
 
 
