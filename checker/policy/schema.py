@@ -3,7 +3,7 @@
 Editors use it for completion and for marking mistakes as they are typed (``# yaml-language-server: $schema=...``),
 so it describes what the loader (checker/policy/load.py) accepts, no more and no less: the shorthands the loader
 takes (``rule: block`` for ``{level: block}``, one string for a list of one, an empty section), the non-blank strings
-it insists on, the presets and rule ids it knows. tests/test_schema_validation.py holds the two to agreement on
+it insists on, the presets and rule ids it knows. tests/policy/test_schema.py holds the two to agreement on
 the README's examples, the presets, and systematic mutations of them, with the independent ``jsonschema`` package.
 What only the loader can judge stays with it: whether a version range parses, whether an ``extends`` path exists.
 """

@@ -16,7 +16,7 @@ from checker.model import Dependency, Manifest, Source
 
 
 def parse_lock(text: str, path: str, read, *, fast: bool = True) -> Manifest:
-    """yarn_lock.parse_lock without Berry's ``yarn.cacheKey`` setting, which tests/test_diff_noise.py covers: the
+    """yarn_lock.parse_lock without Berry's ``yarn.cacheKey`` setting, which tests/diff/test_noise.py covers: the
     packages are what these tests are about."""
     manifest = yarn_lock.parse_lock(text, path, read, fast=fast)
     return manifest._replace(dependencies=tuple(d for d in manifest.dependencies if d.ecosystem == "npm"))

@@ -107,7 +107,7 @@ def test_hashes_changed_same_version() -> None:
 
 def test_hashes_added_to_an_entry_pin_artifacts() -> None:
     """No artifact was pinned before, so none was replaced: the version's artifacts are pinned now (see
-    tests/test_diff_noise.py for what stays hashes-changed)."""
+    tests/diff/test_noise.py for what stays hashes-changed)."""
     before, after = dep("requests", "2.32.3"), dep("requests", "2.32.3", hashes=HASH_A)
     assert summary(diff_dependencies([before], [after])) == [("artifacts-added", "requests", "2.32.3", "2.32.3", "other")]
 

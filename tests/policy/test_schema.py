@@ -30,7 +30,7 @@ from checker.errors import PolicyError
 from checker.policy.load import load_policy, preset_names, presets_dir
 from checker.policy.schema import policy_schema
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = policy_schema()
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
 TOP_KEYS = set(SCHEMA["properties"])

@@ -427,7 +427,7 @@ def test_a_new_reference_beside_a_kept_one_is_still_reported() -> None:
 def test_occurrences_that_differ_in_what_is_installed_are_not_merged() -> None:
     """attacker: add a second copy of a locked package that differs only in its tarball URL (lockfile injection,
     which registry-source judges): it is reported, so that the rules see it. A copy of the same artifact in another
-    scope is where it is installed, not what (tests/test_diff_copies.py): reaching production is scope-changed,
+    scope is where it is installed, not what (tests/diff/test_copies.py): reaching production is scope-changed,
     a development copy of what production installs anyway is no change."""
     lodash = Dependency("npm", "lodash", "4.17.21", hashes=frozenset({"sha512:" + "a" * 128}),
                         manifest="package-lock.json", resolved="https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz")
@@ -614,7 +614,7 @@ def test_a_cache_key_yarn_would_not_compute_quiets_nothing() -> None:
         assert len(_berry_changes(*_rekeyed("8", key))) == 1 + len(PACKAGES), key
 
 
-# --- real files (tests/fixtures/noise/SOURCES.md) ------------------------------------------------------------------
+# --- real files (tests/diff/fixtures/noise/SOURCES.md) ------------------------------------------------------------------
 
 
 def _fixture_changes(stem: str, filename: str) -> list[tuple[str, str]]:

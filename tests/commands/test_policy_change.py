@@ -1,11 +1,8 @@
-"""A change that edits the gate itself — the policy, a file its ``extends`` chain reads, the review ledger — is judged
-by the base revision's policy and reported as a ``policy-change`` finding that needs a review: the comparison of two
-policies (checker/policy/compare.py), the detection in two trees (checker/judge/policy_edits.py), the engine's levels, the
-command line on a git repository in every format, and ``lockgate pr`` against the fake GitHub API."""
+"""A change that edits the gate itself — the policy, a file its ``extends`` chain reads, the review ledger — end to
+end: the command line on a git repository in every format, and ``lockgate pr`` against the fake GitHub API."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -14,250 +11,18 @@ from typing import Any
 import pytest
 
 from checker.cli import main
-from checker.errors import PolicyError
-from checker.judge.policy_edits import detect_policy_changes
-from checker.policy.compare import FileChange, PolicyChange
-from checker.policy.compare import PolicyDiff, compare_ledgers, compare_policies
-from checker.judge.engine import judge
-from checker.policy.load import load_policy
-from checker.policy.watch import may_have_changed
-from checker.rules.policy_change import describe
-from checker.snapshot.trees import EmptySnapshot, Snapshot
 from tests.fakes import runner
 from tests.fakes.github_api import FakeGitHub
+from tests.policy.edits import BASE_POLICY, LEDGER, POLICY
 
-POLICY = ".github/lockgate.yml"
-LEDGER = ".github/lockgate-reviews.yml"
+
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64
 TOKEN = "ghs_PolicyChangeToken0123456789ABCDEF"
-BASE_POLICY = "extends: default\nreview:\n  reviewers: [alice]\n  label: deps-reviewed\n"
 
 
 def pinned(name: str, version: str, digest: str) -> str:
     return f"{name}=={version} \\\n    --hash={digest}\n"
-
-
-def load(text: str | None, files: dict[str, str] | None = None, path: str = POLICY) -> Any:
-    return load_policy(text, path, (files or {}).get)
-
-
-class Tree(Snapshot):
-    """A snapshot held in memory (content ids unknown, so changes are found by content)."""
-
-    def __init__(self, files: dict[str, str]) -> None:
-        self.files = {path: text.encode() for path, text in files.items()}
-
-    def entries(self) -> dict[str, str | None]:
-        return dict.fromkeys(self.files)
-
-    def read(self, path: str) -> bytes | None:
-        return self.files.get(path)
-
-
-# --- comparing two policies ---------------------------------------------------------------------------------------
-
-
-def test_loosening_changes_are_named_first_and_the_keys_listed() -> None:
-    before = load(BASE_POLICY + "rules:\n  release-age: {level: block, days: 3}\n")
-    after = load(
-        "extends: default\n"
-        "on-unknown: info\n"
-        "paths: {ignore: ['vendor/**']}\n"
-        "rules:\n"
-        "  release-age: {level: warn, days: 1}\n"
-        "  hash-pinning: {level: block, files-without-hashes: off}\n"
-        "  registry-source: {level: block, allow-git: ['pypi:our-fork']}\n"
-        "review:\n  reviewers: [alice, mallory]\n  label: deps-reviewed\n  skip: [{scope: dev}]\n"
-        "exceptions:\n  - {rule: deny, package: 'pypi:litellm', reason: trusted, expires: 2027-01-31}\n"
-    )
-    diff = compare_policies(before, after)
-    assert diff.loosened == (
-        "on-unknown warn -> info",
-        "paths.ignore: adds vendor/**",
-        "rules.hash-pinning.files-without-hashes warn -> off",
-        "rules.registry-source.allow-git: adds pypi:our-fork",
-        "rules.release-age.level block -> warn",
-        "rules.release-age.days 3 -> 1",
-        "review.skip: adds {scope: dev}",
-        "review.reviewers: adds mallory",
-        "exceptions: adds deny on pypi:litellm until 2027-01-31 (trusted)",
-    )
-    assert diff.other == ()
-    assert diff.keys == ("exceptions", "on-unknown", "paths", "review", "rules")
-
-
-def test_tightening_changes_are_listed_as_other_changes() -> None:
-    before = load(BASE_POLICY + "exceptions:\n  - {rule: deny, package: 'pypi:x', reason: r, expires: 2027-01-31}\n")
-    after = load("extends: strict\nreview:\n  reviewers: [alice]\n  label: deps-reviewed\n")
-    diff = compare_policies(before, after)
-    assert diff.loosened == ()
-    assert "extends default -> strict (which extends default)" in diff.other
-    assert "on-unknown warn -> block" in diff.other
-    assert "rules.release-age.days 3 -> 7" in diff.other
-    assert "review.required-for: now also reviews removed" in diff.other
-    assert "exceptions: removes deny on pypi:x until 2027-01-31 (r)" in diff.other
-    assert diff.keys == ("exceptions", "extends", "on-unknown", "review", "rules")
-
-
-def test_a_per_bump_cooldown_is_compared_with_the_days_it_replaces() -> None:
-    before = load(BASE_POLICY)  # release-age: 3 days for every bump (the default preset)
-    shorter = compare_policies(before, load(BASE_POLICY + "rules:\n  release-age: {level: block, patch-days: 1}\n"))
-    assert shorter.loosened == ("rules.release-age.patch-days unset -> 1",)
-    longer = compare_policies(before, load(BASE_POLICY + "rules:\n  release-age: {level: block, major-days: 9}\n"))
-    assert (longer.loosened, longer.other) == ((), ("rules.release-age.major-days unset -> 9",))
-
-
-def test_review_reviewers_label_stale_approvals_and_registries() -> None:
-    before = load("extends: default\nreview:\n  reviewers: [alice, bob]\n")
-    after = load("extends: default\nreview:\n  reviewers: [bob]\n  label: lgtm\n  allow-stale-approvals: true\n"
-                 "registries:\n  pypi: https://user:s3cret@mirror.example/simple\n  timeout: 30\n")
-    diff = compare_policies(before, after)
-    assert diff.loosened == (
-        "review.label unset -> lgtm",
-        "review.allow-stale-approvals false -> true",
-        "registries.pypi: facts from the public registry -> https://mirror.example/simple",
-    )
-    assert diff.other == ("review.reviewers: removes alice", "registries.timeout 10.0 -> 30.0")
-    assert "s3cret" not in json.dumps(diff.loosened + diff.other)  # credentials in an index URL are never shown
-
-
-def test_action_pinning_policies_weakened() -> None:
-    before = load("extends: default\n")
-    after = load("extends: default\nrules:\n  action-pinning: {level: block, policies: {'actions/*': ref-pin, '*': hash-pin}}\n")
-    assert compare_policies(before, after).loosened == ("rules.action-pinning.policies.actions/* unset -> ref-pin",)
-
-
-def test_the_same_effect_written_differently_is_no_difference() -> None:
-    before = load("extends: default\nrules:\n  exact-pinning: block\n")
-    after = load("# reformatted\nextends: default\nrules:\n  exact-pinning: {level: block}\n")
-    assert compare_policies(before, after) == PolicyDiff()
-
-
-def test_ledger_entries_added_and_removed() -> None:
-    from checker.review.ledger import parse_ledger
-
-    old = parse_ledger("reviews:\n  - {package: 'pypi:a', from: '1.0', to: '1.1', reviewer: alice, reason: ok}\n", LEDGER)
-    new = parse_ledger("reviews:\n  - {package: 'npm:b', to: '2.0', reviewer: mallory, reason: mine, "
-                       "manifest: package-lock.json}\n", LEDGER)
-    diff = compare_ledgers(old, new)
-    assert diff.loosened == ("adds a review: npm:b - -> 2.0 in package-lock.json by mallory",)
-    assert diff.other == ("removes a review: pypi:a 1.0 -> 1.1 by alice",)
-    assert diff.keys == ("reviews",)
-
-
-# --- the finding's words ----------------------------------------------------------------------------------------
-
-
-def change(subject: str = "policy", loosened: tuple[str, ...] = (), other: tuple[str, ...] = (),
-           keys: tuple[str, ...] = ("rules",), before: str = POLICY, after: str = POLICY,
-           files: tuple[FileChange, ...] = (FileChange(POLICY, "modified", 4),)) -> PolicyChange:
-    return PolicyChange(subject, files, PolicyDiff(loosened, other, keys), before, after)
-
-
-def test_describe() -> None:
-    assert describe(change(loosened=("rules.review.level block -> off",), other=("registries.timeout 10 -> 20",),
-                           keys=("registries", "rules"))) == (
-        "the policy changes (.github/lockgate.yml modified). It loosens the gate: rules.review.level block -> off. "
-        "Other changes: registries.timeout 10 -> 20. Keys changed: registries, rules")
-    assert describe(change(other=("on-unknown warn -> block",), keys=("on-unknown",), before="preset:default",
-                           files=(FileChange(POLICY, "added", 1),))) == (
-        "the change adds a policy (.github/lockgate.yml added) where the default preset applied. It changes: "
-        "on-unknown warn -> block. Keys changed: on-unknown")
-    assert describe(change(loosened=("x",), after="preset:default", files=(FileChange(POLICY, "removed"),))) == (
-        "the change removes the policy (.github/lockgate.yml removed): the default preset would apply. "
-        "It loosens the gate: x. Keys changed: rules")
-    assert describe(change(keys=())) == (
-        "the policy changes (.github/lockgate.yml modified), but not what it enforces (comments or formatting only)")
-    many = describe(change(loosened=tuple(f"l{i}" for i in range(10)), other=("o1", "o2", "o3")))
-    assert "It loosens the gate: l0; l1; l2; l3; l4; l5; l6; l7; and 2 more. Other changes: o1; o2; and 1 more." in many
-
-
-# --- the engine ---------------------------------------------------------------------------------------------------
-
-
-def judged(policy_text: str = BASE_POLICY, **options: Any) -> list[tuple[str, str, str | None]]:
-    pending = change(loosened=("rules.review.level block -> off",))
-    judgement = judge([], [], [], load(policy_text), today=dt.date(2026, 3, 20), policy_changes=[pending], **options)
-    return [(f.rule, f.level, f.hint) for f in judgement.findings] + [("verdict", judgement.verdict, None)]
-
-
-def test_a_policy_change_blocks_until_the_pull_request_is_approved() -> None:
-    from checker.rules.policy_change import HINT, LOCAL_HINT
-
-    assert judged() == [("policy-change", "block", HINT), ("verdict", "block", None)]
-    approved = judge([], [], [], load(BASE_POLICY), today=dt.date(2026, 3, 20),
-                     policy_changes=[change(loosened=("x",))], pull_request_evidence="approved by alice on 0123456789ab")
-    [finding] = approved.findings
-    assert (finding.level, approved.verdict) == ("info", "pass")
-    assert finding.message.endswith("(reviewed: approved by alice on 0123456789ab)")
-    assert (finding.manifest, finding.line, finding.dependency) == (POLICY, 4, None)
-    # local work (the index, the work tree, the hook): a warning, the review happens in the pull request
-    assert judged(local=True) == [("policy-change", "warn", LOCAL_HINT), ("verdict", "warn", None)]
-    assert judged(BASE_POLICY + "rules:\n  policy-change: info\n", local=True)[0][1] == "info"
-    assert judged(BASE_POLICY + "rules:\n  policy-change: off\n") == [("verdict", "pass", None)]
-
-
-def test_an_edit_without_effect_is_information_only() -> None:
-    judgement = judge([], [], [], load(BASE_POLICY), today=dt.date(2026, 3, 20), policy_changes=[change(keys=())])
-    assert [(f.rule, f.level) for f in judgement.findings] == [("policy-change", "info")]
-    assert judgement.verdict == "pass"
-
-
-# --- detection in two trees -----------------------------------------------------------------------------------------
-
-
-def test_detection_of_the_policy_an_extended_file_and_the_ledger() -> None:
-    base = Tree({POLICY: "extends: ../policies/base.yml\n", "policies/base.yml": "extends: default\nrules:\n  review: block\n",
-                 "requirements.txt": "a==1\n"})
-    head = Tree({POLICY: "extends: ../policies/base.yml\n", "policies/base.yml": "extends: default\nrules:\n  review: warn\n",
-                 "requirements.txt": "a==1\n",
-                 LEDGER: "reviews:\n  - {package: 'pypi:a', from: '1', to: '2', reviewer: bob, reason: ok}\n"})
-    assert may_have_changed(base, head)
-    policy, ledger = detect_policy_changes(base, head)
-    assert (policy.subject, policy.files) == ("policy", (FileChange("policies/base.yml", "modified", 3),))
-    assert policy.diff.loosened == ("rules.review.level block -> warn",)
-    assert (ledger.subject, ledger.files) == ("ledger", (FileChange(LEDGER, "added", 1),))
-    assert ledger.diff.loosened == ("adds a review: pypi:a 1 -> 2 by bob",)
-
-
-def test_nothing_to_report() -> None:
-    tree = {POLICY: "extends: ../policies/base.yml\n", "policies/base.yml": "extends: default\n", "README": "x"}
-    assert not may_have_changed(Tree(tree), Tree({**tree, "README": "y"}))
-    assert detect_policy_changes(Tree(tree), Tree({**tree, "README": "y"})) == ()
-    # a repository's first commit: its policy is the one it starts with
-    assert detect_policy_changes(EmptySnapshot(), Tree(tree)) == ()
-
-
-def test_a_file_named_only_by_an_extended_file_is_followed() -> None:
-    base = {POLICY: "extends: a.yml\n", ".github/a.yml": "extends: ../b.yml\n", "b.yml": "extends: default\n"}
-    head = {**base, "b.yml": "extends: strict\n"}
-    assert may_have_changed(Tree(base), Tree(head))
-    [found] = detect_policy_changes(Tree(base), Tree(head))
-    assert found.files == (FileChange("b.yml", "modified", 1),)
-    assert "on-unknown warn -> block" in found.diff.other
-
-
-def test_a_head_policy_that_cannot_be_read_is_an_error_naming_file_and_line() -> None:
-    base = Tree({POLICY: "extends: default\n"})
-    with pytest.raises(PolicyError) as caught:
-        detect_policy_changes(base, Tree({POLICY: "extends: default\nrules:\n  review: loud\n"}))
-    assert str(caught.value) == (
-        ".github/lockgate.yml:3: rules.review must be one of off, info, warn, block; found 'loud' (in the policy as "
-        "this change leaves it: the base's policy judges the change, but this one would judge every later change)")
-    with pytest.raises(PolicyError) as caught:
-        detect_policy_changes(base, Tree({POLICY: "extends: default\n", LEDGER: "reviews: [{package: x}]\n"}))
-    assert str(caught.value).startswith(".github/lockgate-reviews.yml:1: reviews[0] needs `to`")
-
-
-def test_a_ledger_moved_to_a_prefilled_file_gains_its_entries() -> None:
-    base = Tree({POLICY: "extends: default\n"})
-    head = Tree({POLICY: "extends: default\nreview:\n  ledger: approved.yml\n",
-                 "approved.yml": "reviews:\n  - {package: 'pypi:evil', to: '6.6.6', reviewer: mallory, reason: trust me}\n"})
-    policy, ledger = detect_policy_changes(base, head)
-    assert policy.diff.loosened == ("review.ledger .github/lockgate-reviews.yml -> approved.yml",)
-    assert ledger.files == (FileChange("approved.yml", "added", 1),)
-    assert ledger.diff.loosened == ("adds a review: pypi:evil - -> 6.6.6 by mallory",)
 
 
 # --- the command line on a git repository ---------------------------------------------------------------------------
