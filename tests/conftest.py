@@ -34,7 +34,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _hermetic_registries(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """The default run asks no package registry: LOCKGATE_REGISTRY_OFFLINE (the registries answer from the cache
     only) and a private, empty registry cache. Tests that talk to the fake registry unset the first (see
-    tests/test_rules_facts_cli.py)."""
+    tests/commands/test_check_registry_facts.py)."""
     monkeypatch.setenv("LOCKGATE_REGISTRY_OFFLINE", "1")
     monkeypatch.setenv("LOCKGATE_CACHE_DIR", str(tmp_path_factory.mktemp("registry-cache")))
 

@@ -21,7 +21,7 @@ FORK_TOKEN = "ghs_ReadOnlyForkToken0123456789ABCDE"
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64
 HASH_C = "sha256:" + "c" * 64
-# Registry facts (release-age, ...) are tested in tests/test_rules_facts_cli.py; here they are off.
+# Registry facts (release-age, ...) are tested in tests/commands/test_check_registry_facts.py; here they are off.
 POLICY = ("rules:\n  release-age: off\n  version-exists: off\n  hash-mismatch: off\n  provenance: off\n"
           "  provenance-downgrade: off\nreview:\n  reviewers: [alice]\n  label: deps-reviewed\n")
 

@@ -11,7 +11,7 @@ from checker.report.risk import action_for, action_title, asks_review, registry_
 from checker.rules import all_rules, rule_by_id
 from checker.rules.base import DEFAULT_ACTION_RANK, Subject, registry_facts
 from checker.rules.release_age import age_words
-from tests.test_rules_facts import NOW, dep, facts, run
+from tests.rules.fact_subjects import NOW, dep, facts, run
 
 HEAD = "f" * 40
 
