@@ -6,7 +6,7 @@ Why synthetic. The real lockfiles of the corpus stop at a few thousand entries; 
 and 50k in each format to show whether time and memory grow linearly. The files imitate the tools' real output
 (field order, quoting, indentation, hashes and integrity of the right length, registry URLs with the package's
 path, dependency edges, dev and nested entries), so that lockgate's fast readers take the same path as on real
-files; tests/test_benchmarks_smoke.py proves that lockgate reads each one to the expected dependencies.
+files; tests/project/test_benchmarks_smoke.py proves that lockgate reads each one to the expected dependencies.
 
 The model is one list of packages (``population``), rendered by one function per format (``RENDERERS``), and an
 ``evolve`` step that bumps versions, adds and removes packages the way a dependency update does. Everything is

@@ -1,7 +1,7 @@
 """lockgate: a supply-chain gate for dependency changes.
 
 The package is the pipeline (DESIGN.md), one sub-package per stage, each importing only from the stages before it
-(its ``__init__`` docstring says which; tests/test_layout.py holds every import to that):
+(its ``__init__`` docstring says which; tests/project/test_layout.py holds every import to that):
 
     snapshot -> manifests -> diff -> registries (facts) -> judge (the policy stage) -> report
 

@@ -27,7 +27,7 @@ import re
 # A URL inside free text: a scheme, then anything up to white space or a character that ends a quoted URL. The
 # scheme starts at the first letter of a run of scheme characters (group 1 is the URL; what precedes it in the run,
 # ``9`` of ``9http://``, stays). Anchoring at the run's start is what keeps this linear: a scheme searched for from
-# every position rescanned a long run without ``://`` once per character (tests/test_linear_time.py).
+# every position rescanned a long run without ``://`` once per character (tests/property/test_linear_time.py).
 _URL_IN_TEXT = re.compile(r"(?<![A-Za-z0-9+.-])[0-9+.-]*([A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>`]+)")
 _GEMFURY_SUFFIX = ".fury.io"
 

@@ -5,7 +5,7 @@ Two profiles, chosen by ``LOCKGATE_HYPOTHESIS``:
   reproducible and a failure is a failure of the code, not of the dice), no example database written into the
   repository, no deadline (a slow machine must not fail a test: speed is measured in benchmarks/).
 - ``thorough``: many more examples, randomized, for a local bug hunt (``LOCKGATE_HYPOTHESIS=thorough pytest
-  tests/test_property_parsers.py``). Still no database in the repository.
+  tests/property/test_parsers.py``). Still no database in the repository.
 
 The hang guard is not a timed assertion: it only ends an example that would otherwise never end (an infinite
 loop or catastrophic backtracking), with a generous bound, so that a hang is reported as the failing example

@@ -27,7 +27,7 @@ _MAX_SCANNED = 24
 # Anything in a policy's text that could name a repository file (``extends: ../base.yml``, ``ledger: x.yml``):
 # a run of path characters holding a name with an extension. Runs are found first and then tested, each once; one
 # pattern for the whole token rescanned a long run without a dot from each of its positions
-# (tests/test_linear_time.py).
+# (tests/property/test_linear_time.py).
 _PATH_RUN = re.compile(rb"[A-Za-z0-9_.@+~/-]+")
 _HAS_EXTENSION = re.compile(rb"[A-Za-z0-9_]\.[A-Za-z0-9_-]")
 _NOT_IN_NAMES = re.compile(rb"[@+~]")

@@ -643,7 +643,7 @@ def test_real_noise() -> None:
 
 def test_a_megabyte_of_unterminated_expressions_in_an_image_is_read_in_linear_time() -> None:
     """`${{` without its `}}`, a megabyte of them: finding expressions must not retry from each one (the hang
-    guard of tests/test_linear_time.py, not a timed assertion)."""
+    guard of tests/property/test_linear_time.py, not a timed assertion)."""
     from tests.hypothesis_profiles import hang_guard
 
     from checker.manifests.workflow import parse

@@ -17,7 +17,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from tests.hypothesis_profiles import use_profile
-from tests.test_property_parsers import _mutate, seeds
+from tests.property.test_parsers import _mutate, seeds
 
 from checker.errors import ManifestError
 from checker.manifests import json_strict

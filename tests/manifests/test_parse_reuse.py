@@ -16,7 +16,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from tests.hypothesis_profiles import use_profile
-from tests.test_property_parsers import _mutate, _mutate_tree, _outcome, seeds
+from tests.property.test_parsers import _mutate, _mutate_tree, _outcome, seeds
 
 from checker.manifests.collect import load_changed
 from checker.errors import ManifestError

@@ -25,9 +25,9 @@ from ruamel.yaml import YAML
 from checker.manifests.requirements import parse as parse_requirements
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.runner import parse_outputs
-from tests.test_pr_end_to_end import HASH_A, HASH_B, POLICY, pinned
+from tests.commands.test_pr import HASH_A, HASH_B, POLICY, pinned
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "ghs_ActionStepToken000000000000000000"
 _EXPRESSION = re.compile(r"\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")
 _PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40})\s+#\s+v\d+\.\d+\.\d+", re.MULTILINE)

@@ -20,7 +20,7 @@ import pytest
 
 from checker.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures" / "zizmor_oracle"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "zizmor_oracle"  # shared: the benchmarks read it too
 CUSTOM = {
     "actions/*": "ref-pin", "github/codeql-action/*": "any", "github/codeql-action": "hash-pin",
     "acme/setup-cli": "ref-pin", "acme/repo/*": "any", "docker/*": "ref-pin", "*": "hash-pin",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-CHECKER = Path(__file__).resolve().parent.parent / "checker"
+CHECKER = Path(__file__).resolve().parents[2] / "checker"
 SHARED = {"checker", "checker.model", "checker.errors", "checker.redaction"}
 TOP_LEVEL = {"__init__.py", "__main__.py", "cli.py", "model.py", "errors.py", "redaction.py"}
 

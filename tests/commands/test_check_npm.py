@@ -16,7 +16,7 @@ from checker.cli import main
 from tests.conftest import unreadable_lines
 
 SHA512 = "sha512-" + "A" * 86 + "=="
-KNOWN_BAD = Path(__file__).resolve().parents[1] / "policies" / "known-bad.yml"
+KNOWN_BAD = Path(__file__).resolve().parents[2] / "policies" / "known-bad.yml"
 
 
 def entry(name: str, version: str, **extra: object) -> dict:

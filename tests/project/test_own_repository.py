@@ -31,7 +31,7 @@ from checker.cli import main
 from tests.fakes.github_api import FakeGitHub, FakeRepo
 from tests.fakes.registry import FakeRegistry, iso, pypi_file_stem
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / ".github" / "lockgate.yml"
 WORKFLOWS = ROOT / ".github" / "workflows"
 FACT_RULES = {"hash-mismatch", "provenance-downgrade", "release-age", "version-exists", "pin-comment"}

@@ -34,7 +34,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ACTION, TEST, BUILD = "requirements/action.txt", "requirements/test.txt", "requirements/build.txt"
 
 _PLATFORMS = {"linux": ("linux", "Linux", "posix"), "darwin": ("darwin", "Darwin", "posix"),

@@ -16,7 +16,7 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from tests.hypothesis_profiles import hang_guard, use_profile
-from tests.test_property_parsers import _pick
+from tests.property.test_parsers import _pick
 
 from checker.errors import PolicyError
 from checker.policy.load import (

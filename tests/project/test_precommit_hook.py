@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64
 
@@ -243,7 +243,7 @@ def test_the_hook_pattern_covers_every_format_lockgate_reads() -> None:
     their own (patch files, pnpmfiles, a committed Yarn release): a commit that touches only one starts the hook."""
     import re
 
-    from tests.test_property_parsers import PATHS
+    from tests.property.test_parsers import PATHS
 
     from checker.manifests import format_for
 

@@ -39,7 +39,7 @@ from checker.model import ECOSYSTEMS, SCOPES, Dependency, Manifest
 
 use_profile()
 
-TESTS = Path(__file__).parent  # the seed patterns below name fixture folders from here
+TESTS = Path(__file__).resolve().parents[1]  # the seed patterns below name fixture folders from here
 
 # The path each format is parsed under (its name decides nothing inside the parser, but must be one it reads).
 PATHS = {

@@ -19,7 +19,7 @@ from checker.cli import main
 from checker.diff.changes import diff
 from checker.manifests import format_for
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
 def _import(name: str):  # type: ignore[no-untyped-def]
