@@ -1,6 +1,6 @@
 """A GitHub Actions job's environment for ``lockgate pr``: a subprocess in a workspace, an event file, the
 GITHUB_* variables, output and summary files, and the fake GitHub API behind GITHUB_API_URL (PyGithub talks to it).
-Shared by the end-to-end tests of the action (tests/commands/test_pr.py, tests/test_policy_change.py, ...)."""
+Shared by the end-to-end tests of the action (tests/commands/test_pr.py, tests/commands/test_policy_change.py, ...)."""
 
 from __future__ import annotations
 
