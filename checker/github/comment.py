@@ -80,12 +80,14 @@ def upsert(
     if me is None:
         me = getattr(created.user, "login", None)
     after = sticky_comments(client, pull, me)
-    if len(after) <= 1:
+    if not after or after[0].id == created.id:
+        # Ours is the oldest (or the listing does not show it yet): it stays; any newer one is the racing run's.
+        _delete(client, after[1:])
         return CommentResult("created", created.html_url, created.id)
+    # An older comment exists: the racing run's, which keeps it and may already have deleted ours. Ours goes, and
+    # its body, the newer, goes into the one kept.
     keep, extra = after[0], after[1:]
     _delete(client, extra)
-    if keep.id == created.id:
-        return CommentResult("created", created.html_url, created.id)
     if keep.body != body:
         client.call(f"edit comment {keep.id}", _WRITE, keep.edit, body)
     return CommentResult("updated", keep.html_url, keep.id)

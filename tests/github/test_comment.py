@@ -117,6 +117,38 @@ def test_two_racing_runs_leave_one_comment(fake: FakeGitHub) -> None:
     assert {r.id for r in results.values()} == {comments[0]["id"]}  # type: ignore[attr-defined]
 
 
+def test_a_run_whose_comment_the_racing_run_deleted_writes_its_body_into_the_one_kept(fake: FakeGitHub) -> None:
+    """The race of the test above, in the order that made it flaky: run A created its comment first (the older
+    id), then listed, kept its own and deleted B's; B lists after that and sees only A's. B must not report its
+    deleted comment as the sticky one: it writes its (newer) body into A's and reports that one."""
+    reserved: dict[str, int] = {}
+    lists = {"n": 0}
+
+    def race() -> None:
+        lists["n"] += 1
+        if lists["n"] == 1:  # B's first list: A is about to create its comment (an older id than B's)
+            reserved["a"] = fake.new_id()
+        elif lists["n"] == 2:  # B's list after creating: A created, listed, and deleted B's comment meanwhile
+            with fake.lock:
+                [own] = [cid for cid, c in fake.comments.items() if c["_issue"] == 7]
+                del fake.comments[own]
+            with fake.lock:
+                cid = reserved["a"]
+                fake.comments[cid] = {**fake.comments.get(cid, {}), "id": cid, "_issue": 7,
+                                      "url": f"{fake.repo_url}/issues/comments/{cid}",
+                                      "html_url": f"https://github.com/{fake.full_name}/pull/7#issuecomment-{cid}",
+                                      "issue_url": f"{fake.repo_url}/issues/7", "body": f"{MARKER}\nrun-a (updated=False)",
+                                      "user": fake.user("github-actions[bot]"), "created_at": "2026-03-24T10:00:00Z",
+                                      "updated_at": "2026-03-24T10:00:00Z"}
+
+    fake.hooks["list_comments"] = race
+    result = run_upsert(fake, "run-b")
+    comments = fake.comments_on(7)
+    assert [c["id"] for c in comments] == [reserved["a"]]
+    assert (result.action, result.id) == ("updated", reserved["a"])
+    assert comments[0]["body"] == f"{MARKER}\nrun-b (updated=False)"
+
+
 def test_a_read_only_token_fails_with_the_permission_named(fake: FakeGitHub) -> None:
     fake.add_token("ghs_fork_token_00000001", Token(permissions=dict(READ_ONLY)))
     with pytest.raises(GitHubApiError) as caught:
