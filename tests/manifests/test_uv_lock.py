@@ -1,5 +1,5 @@
 """Tests for checker.manifests.uv_lock: values from real and hand-written lockfiles, errors, and the promise that
-the fast reader and the tomllib path give the same Manifest for every input."""
+the fast reader (checker.manifests.uv_lock_fast) and the tomllib path give the same Manifest for every input."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from checker.errors import ManifestError
 from checker.manifests import format_for
-from checker.manifests.uv_lock import parse, parse_lock, read_fast
+from checker.manifests.uv_lock import parse, parse_lock
+from checker.manifests.uv_lock_fast import read_fast
 from checker.model import Manifest, Source
 from tests.conftest import corpus_dir
 
