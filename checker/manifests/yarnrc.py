@@ -2,7 +2,7 @@
 
 Yarn 1 reads ``.yarnrc`` with its lockfile parser (``key value`` lines, JSON-quoted strings, bare words, ``true`` and
 ``false``, indented blocks), so lockgate reads it with the same tokenizer as classic yarn.lock
-(checker/manifests/yarn_lock.py): a line Yarn's grammar cannot read is an error with its line. Yarn merges the
+(checker/manifests/yarn_classic.py): a line Yarn's grammar cannot read is an error with its line. Yarn merges the
 ``.yarnrc`` of every folder from the working folder up, so every one in the repository is read.
 
 Read, each as a ``config`` dependency named ``yarn.<key as written>`` (checker/manifests/settings.py): ``registry``,
@@ -40,7 +40,7 @@ def base_key(key: str) -> str | None:
 
 def _top_level(text: str, path: str) -> list[tuple[str, object, int]]:
     """(key, value, line) of each top-level ``key value`` line."""
-    from checker.manifests.yarn_lock import _Classic
+    from checker.manifests.yarn_classic import _Classic
 
     reader = _Classic(text, path, lambda _: None)
     found = []

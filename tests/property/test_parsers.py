@@ -603,7 +603,7 @@ def _load_tree(name: str, text: str) -> object | None:
 
             return json.loads(to_json(text, "bun.lock"))
         if name == "yarn-lock" and "__metadata" not in text:
-            from checker.manifests.yarn_lock import _Classic
+            from checker.manifests.yarn_classic import _Classic
 
             entries = _Classic(text, "yarn.lock", lambda p: None, fast=False)._entries()
             return {", ".join(e.descriptors): e.fields for e in entries}
