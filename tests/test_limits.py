@@ -301,7 +301,7 @@ def test_files_found_by_name_do_not_count_towards_the_include_bound(repo):
 
 
 def test_an_include_chain_in_one_parse_is_bounded():
-    from checker.manifests.requirements import MAX_INCLUDED_FILES
+    from checker.manifests import MAX_INCLUDED_FILES
 
     texts = {f"r{i}.txt": f"-r r{i + 1}.txt\n" for i in range(MAX_INCLUDED_FILES + 10)}
     error = parse_error("requirements", "-r r0.txt\n", "top.txt", texts.get)

@@ -155,7 +155,7 @@ WORKFLOWS_DIR = ".github/workflows"
 
 FORMATS: tuple[Format, ...] = (
     Format("requirements", "pypi", "requirements", _is_requirements, includes="manifests",
-           scanner="requirements_grammar"),
+           scanner="requirements_includes"),
     Format("pyproject", "pypi", "pyproject", _named("pyproject.toml"), includes="requirements",
            scanner="pyproject_tox"),  # [tool.tox]
     Format("poetry-lock", "pypi", "poetry_lock", _named("poetry.lock")),

@@ -174,14 +174,14 @@ def pip_lines(lines: list[tuple[int, str]], path: str, read: Reader, scope: str,
 def pip_includes(lines: list[tuple[int, str]], path: str) -> list[tuple[str, int | None]]:
     """The files ``-r``/``-c`` lines among ``lines`` name, found by the requirements reader's own include scan; a
     line it cannot read names none (the parse reports it)."""
-    from checker.manifests import requirements_grammar
+    from checker.manifests import requirements_includes
 
     found: list[tuple[str, int | None]] = []
     for number, text in lines:
         if "\n" in text or "\r" in text:
             continue
         try:
-            found.extend((target, number) for target, _ in requirements_grammar.includes(text + "\n", path))
+            found.extend((target, number) for target, _ in requirements_includes.includes(text + "\n", path))
         except ManifestError:
             continue
     return found

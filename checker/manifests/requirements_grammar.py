@@ -1,17 +1,35 @@
-"""pip's line grammar for requirements files: logical lines, comments, the options of a line, the files a line
-reads in (``-r``/``-c``), and the scope a file's name gives it (``scope_for``).
+r"""pip's line grammar for requirements files: logical lines, comments, the options of a line, pip-compile's
+annotations, and the scope a file's name gives it (``scope_for``).
 
 One reader for everything that needs only the grammar: the requirements parser (``requirements.py``) reads every
-line with it, and the collect stage's include walk (``includes``) reads only the options, without importing what
+line with it, and the include scanner (``requirements_includes.py``) reads only the options, without importing what
 reading a requirement needs (packaging, the URL and archive readers). That keeps a commit that touches no
-manifest, whose requirements files are still walked for includes, within its start-up target
+manifest, whose requirements files are still scanned for includes, within its start-up target
 (``benchmarks/suite.py --only startup``).
 
-Lines are joined on a trailing backslash exactly as pip's ``join_lines``; comments are cut where pip's pattern
-``(^|\\s+)#.*$`` would match; a line is cut into a requirement part and an options part at the first
-space-separated word that starts with ``-`` (pip's ``break_args_options``); options are read as pip's optparse
-parser reads them (``--opt=value``, ``--opt value``, ``-ovalue``, clustered flags, every unambiguous abbreviation
-of a long option). ``tests/manifests/test_include_oracle.py`` holds the include reader to pip's own ``parse_requirements``.
+Grammar (EBNF), pip's own reading (pip/_internal/req/req_file.py)::
+
+    file           = { physical-line } ;           (* split as pip splits (str.splitlines); a leading BOM is dropped *)
+    logical-line   = { continued-line } physical-line ;
+    continued-line = physical-line "\" ;           (* not a comment line; joined as pip's line.strip("\\"), which
+                                                      drops backslashes at both ends; a comment line ends a join *)
+    line           = [ requirement ] [ options ] [ comment ] ;
+    comment        = ( start-of-line | white-space ) "#" { any character } ;    (* pip's (^|\s+)#.*$ *)
+    requirement    = { any character } ;           (* up to the first " -" (pip's break_args_options); read by
+                                                      requirements.py *)
+    options        = word { word } ;               (* shell words, POSIX quoting, read as optparse reads them: *)
+    word           = "--" long-name [ "=" value ]  (* or any unambiguous prefix of a long name *)
+                   | "-" { flag-letter } option-letter [ value ]    (* -r file, -rfile, -Zr file *)
+                   | "--" | other-word ;           (* "--" ends the options; other words are ignored *)
+
+An option that needs a value and has none in its word takes the next word. The long names and short letters are
+``LONG_OPTIONS`` and ``SHORT_OPTIONS`` (pip's options for requirements files). An unknown or ambiguous option, a
+missing value, a value for a flag, a ``--hash`` that is not ``algo:digest``, a ``--config-settings`` that is not
+``KEY=VALUE`` and options that cannot be split into words (an open quote) are errors with their line. ``${VAR}``
+references (``ENV_VAR``) are pip's; lockgate never expands them.
+
+pip-compile's annotations are comments too: ``# via -r requirements.in`` beside or below a pin, or ``# via`` then
+one ``#   reason`` line per reason (``annotation_says_direct``).
 """
 
 from __future__ import annotations
@@ -24,9 +42,7 @@ from checker.errors import ManifestError
 from checker.manifests import shellwords
 from checker.manifests.common import hash_string
 
-# pip's own patterns (pip/_internal/req/req_file.py): an include pip fetches rather than reads from the
-# repository, and an environment variable reference.
-_REMOTE_INCLUDE = re.compile(r"^(http|https|file):", re.I)
+# pip's own pattern (pip/_internal/req/req_file.py) of an environment variable reference.
 ENV_VAR = re.compile(r"\$\{([A-Z0-9_]+)\}")
 # Words of a file name that say it is for development only (scope_for).
 _DEV_WORDS = frozenset(
@@ -148,6 +164,42 @@ def split_args_options(text: str) -> tuple[str, str]:
     if cut < 0:
         return text, ""
     return text[:cut].strip(), text[cut + 1 :]
+
+
+# --------------------------------------------------------------------------------------------- annotations
+
+
+def annotation_says_direct(physical: list[str], entry: Line) -> bool:
+    """Whether the pip-compile annotation of an entry makes it a direct dependency.
+
+    pip-compile writes what pulled each pin in, below it (``# via -r requirements/main.in``, or ``# via``
+    followed by one ``#   name`` line per reason) or beside it (``# via pkg-a, pkg-b``). An entry is direct
+    when one reason is a requirements input (``-r file`` / ``-c file``), or when there is no annotation
+    at all (a hand-written file).
+    """
+    comments = [entry.comment] if entry.comment else []
+    index = entry.last + 1
+    while index < len(physical):
+        stripped = physical[index].lstrip()
+        if not stripped.startswith("#"):
+            break
+        comments.append(stripped)
+        index += 1
+    reasons: list[str] = []
+    annotated = in_via = False
+    for comment in comments:
+        body = comment[1:]
+        text = body.strip()
+        if text == "via" or text.startswith("via "):
+            annotated = in_via = True
+            reasons.extend(part.strip() for part in text[3:].split(",") if part.strip())
+        elif in_via and text and body.startswith("  "):
+            reasons.append(text)
+        else:
+            in_via = False
+    if not annotated:
+        return True
+    return any(reason.startswith(("-r ", "-c ")) for reason in reasons)
 
 
 # ------------------------------------------------------------------------------------------------- options
@@ -292,85 +344,7 @@ def _hash_value(value: str, written: str, path: str, line: int) -> str:
     return hash_string(algorithm, digest)
 
 
-# ---------------------------------------------------------------------------------------------- includes
-
-
-class Include(NamedTuple):
-    """A ``-r``/``-c`` directive: the file it names (as a repository path) and where it is written."""
-
-    target: str
-    path: str
-    line: int
-
-
-def resolve_include(written: str, including: str, line: int) -> str:
-    """The repository path of an included file, relative to the including file's directory as pip joins it.
-    Remote, absolute, escaping or variable paths are refused: lockgate must be able to read what pip reads."""
-    if _REMOTE_INCLUDE.match(written):
-        if written.lower().startswith("file:"):
-            raise ManifestError(
-                f"file: URL includes are not supported ({written}): name the file by a relative path",
-                including,
-                line,
-            )
-        raise ManifestError(
-            f"remote includes are not supported: lockgate cannot verify what it cannot read ({written})",
-            including,
-            line,
-        )
-    variable = ENV_VAR.search(written)
-    if variable:
-        raise ManifestError(
-            f"include {written} uses the environment variable {variable.group(0)}: lockgate cannot know "
-            "which file pip would read",
-            including,
-            line,
-        )
-    if written.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", written):
-        raise ManifestError(f"include leaves the repository: {written} is an absolute path", including, line)
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(including), written))
-    if resolved == ".." or resolved.startswith("../"):
-        raise ManifestError(
-            f"include leaves the repository: {written} climbs above the repository root", including, line
-        )
-    return resolved
-
-
-def include_of(options: Options) -> tuple[str, str] | None:
-    """The file an option line includes, as pip picks it: the first ``-r``, else the first ``-c``."""
-    if options.get("requirement"):
-        return "-r", options.get("requirement")[0]
-    if options.get("constraint"):
-        return "-c", options.get("constraint")[0]
-    return None
-
-
-def scan_includes(text: str, path: str, strict: bool = True) -> list[Include]:
-    """The ``-r``/``-c`` directives of a file, read with the parse's own line and option grammar but without
-    reading its requirements. ``strict``: a line pip would refuse is an error; otherwise it is passed over (the
-    collect stage only wants to know which files are read: the file's own parse reports the line)."""
-    includes = []
-    for entry in logical_lines(text.splitlines()):
-        if not entry.text or "-" not in entry.text:
-            continue
-        args, option_text = split_args_options(entry.text)
-        if args or not option_text:
-            continue
-        try:
-            options = parse_options(option_text, path, entry.number)
-            included = include_of(options)
-            if included is not None and not options.get("editable"):
-                includes.append(Include(resolve_include(included[1], path, entry.number), path, entry.number))
-        except ManifestError:
-            if strict:
-                raise
-    return includes
-
-
-def includes(text: str, path: str) -> list[tuple[str, int | None]]:
-    """The files a requirements file includes (``-r``/``-c`` in every spelling pip accepts), with their lines:
-    the same reader as the parse, without reading any requirement."""
-    return [(include.target, include.line) for include in scan_includes(text.removeprefix("\ufeff"), path, strict=False)]
+# ---------------------------------------------------------------------------------------------- file names
 
 
 def scope_for(path: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.manifests.requirements_grammar import includes
+from checker.manifests.requirements_includes import includes
 
 pip_req_file = pytest.importorskip("pip._internal.req.req_file")
 pip_session = pytest.importorskip("pip._internal.network.session")

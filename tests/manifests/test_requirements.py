@@ -821,7 +821,7 @@ def test_extras_are_stripped_as_pips_pattern_strips_them() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from checker.manifests.requirements import _strip_extras
+    from checker.manifests.requirements_sources import strip_extras as _strip_extras
 
     pips = re.compile(r"^(.+)(\[[^\]]+\])$")
 
