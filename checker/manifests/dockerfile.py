@@ -1,4 +1,4 @@
-"""Parser for Dockerfiles: ``Dockerfile``, ``*.Dockerfile``, ``Dockerfile.*`` and ``Containerfile``
+r"""Parser for Dockerfiles: ``Dockerfile``, ``*.Dockerfile``, ``Dockerfile.*`` and ``Containerfile``
 (format "dockerfile", ecosystem "docker").
 
 The images a build pulls: ``FROM [--platform=...] image[:tag][@digest] [AS name]``, ``COPY --from=image`` and
@@ -12,6 +12,23 @@ continuation), line continuations, and heredocs (``RUN <<EOF``), whose bodies ar
 ``RUN`` instructions add their install commands (Manifest.commands) and what those install, ``ENV``/``ARG`` the
 registry settings they make (dockerfile_run). Kind ``declared``: images are pinned by digest, not by a hash list
 (image-pinning judges them).
+
+Grammar (EBNF; BuildKit's reader, frontend/dockerfile/parser; ``escape`` is the backslash, or the backquote when a
+directive says so)::
+
+    file        = { directive } { blank | comment | instruction } ;
+    directive   = "#" name "=" value ;                 (* the first lines only; "escape" must be \ or ` *)
+    comment     = [ white-space ] "#" { any } ;       (* a whole line, also between continued lines *)
+    instruction = keyword [ arguments ] { escape end-of-line { blank | comment } line } { heredoc } ;
+    heredoc     = { line } word end-of-line ;          (* RUN, COPY, ADD, ONBUILD RUN: one body per <<word,
+                                                          <<-word (tabs stripped), <<"word" or <<'word' *)
+    from        = "FROM" { "--" flag } image [ "AS" name ] ;                  (* words as shlex splits them *)
+    arg         = "ARG" name [ "=" value ] { name [ "=" value ] } ;
+    reference   = "$" name | "${" name [ ( ":-" | "-" | ":+" | "+" ) word ] "}" | "\$" ;
+
+The keyword is case-insensitive; continued lines are joined with one space. A file that ends inside a
+continuation or a heredoc, an escape directive of another character, a ``FROM`` or ``ARG`` of another shape and
+arguments that cannot be split into words (an open quote) are errors with their line.
 """
 
 from __future__ import annotations

@@ -6,6 +6,23 @@ literals the expression can *evaluate to* (``'postgres:17.5'``), not every liter
 compared). Following GitHub's semantics: ``a || b`` is a or b; ``a && b`` is b when a is true, else a falsy a
 (no image); comparisons and ``!`` give booleans. ``matrix.KEY`` is looked up in the job's matrix by the caller;
 any other context or function call is opaque (decided at run time).
+
+Grammar (EBNF; GitHub's expression syntax, tokens separated by any white space)::
+
+    expression = or ;
+    or         = and { "||" and } ;
+    and        = compare { "&&" compare } ;
+    compare    = unary { ( "==" | "!=" | "<" | "<=" | ">" | ">=" ) unary } ;
+    unary      = "!" unary | postfix ;
+    postfix    = primary { "." ( identifier | "*" ) | "[" or "]" } ;
+    primary    = string | number | "true" | "false" | "null" | "(" or ")"
+               | identifier [ "(" [ or { "," or } [ "," ] ] ")" ] ;      (* a context, or a function call *)
+    string     = "'" { any character but "'" | "''" } "'" ;
+    number     = [ "-" ] ( "0x" hex-digit { hex-digit } | digit { digit } [ "." digit { digit } ] [ exponent ] ) ;
+    identifier = ( letter | "_" ) { letter | digit | "_" | "-" } ;
+
+An expression outside this grammar (a token it cannot read, a token left over) or nested past the recursion limit
+is opaque as a whole: unknown, never a value. ``${{`` opens an expression and the first ``}}`` after it closes it.
 """
 
 from __future__ import annotations

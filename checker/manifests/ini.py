@@ -5,7 +5,17 @@ Both tools read with ``configparser.ConfigParser`` (setuptools: the default ``Ba
 ``optionxform``), strict (a section or an option written twice is an error), with ``#`` and ``;`` whole-line
 comments, ``=`` and ``:`` as delimiters, values continued on lines indented deeper than their key, and the
 ``[DEFAULT]`` section's options seen in every section. lockgate reads with the same configparser and the same
-settings, so the values are the ones the tool sees.
+settings, so the values are the ones the tool sees. That grammar, in EBNF::
+
+    file         = { blank | comment } { section { blank | comment | option | continuation } } ;
+    comment      = [ white-space ] ( "#" | ";" ) { any character } ;     (* whole lines: no comment after a value *)
+    section      = "[" name "]" ;                      (* each name once in a file *)
+    option       = key ( "=" | ":" ) [ value ] ;      (* cut at the first "=" or ":"; each key once in a section *)
+    continuation = indentation { any character } ;    (* deeper than its option's key: one more line of the value;
+                                                          blank lines inside a value are kept, trailing ones not *)
+
+A file with more than ``MAX_BARE_LINES`` lines that are neither sections, options nor comments is refused before
+configparser reads it (see there).
 
 configparser does not keep line numbers, so ``value_lines`` walks the text once more under the same rules to
 find the line of each line of each value. The values always come from configparser; a line number that the walk

@@ -12,6 +12,19 @@ A lockfile is one object whose large members are objects of entries (npm's ``pac
 of each entry's key, in one pass instead of a decode and a second scan for lines. Given the same file's other
 revision, an entry whose text is unchanged is not decoded again: its value is taken from that revision (see
 ``load_members``).
+
+Grammar. JSON as Python's ``json`` decodes it (RFC 8259, plus ``NaN``, ``Infinity`` and ``-Infinity``), with no key
+twice in one object. ``load_members`` walks the top two levels itself and hands every value below them to the same
+decoder::
+
+    document = ws "{" ws [ member { ws "," ws member } ] ws "}" ws ;
+    member   = key ws ":" ws ( "{" ws [ entry { ws "," ws entry } ] ws "}" | value ) ;
+    entry    = key ws ":" ws value ;                  (* value: any JSON value, decoded by json *)
+    key      = JSON string without a raw control character ;
+    ws       = { " " | tab | CR | LF } ;
+
+Anything else (another top level, a repeated key, any error) goes to ``loads``, so both give the same document or
+the same error.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """YAML for lockfiles: a fast reader for the regular subset that pnpm and Yarn write, ruamel.yaml for the rest.
 
 Why two readers. ``pnpm-lock.yaml`` and Yarn Berry's ``yarn.lock`` are YAML, and lockgate reads two revisions of
-one on every run. ruamel.yaml's pure-Python safe loader needs about a second for a 200-400 KB lockfile (its
-C-backed parser, when installed, a few hundred milliseconds), which is most of lockgate's time budget. But the
-package managers write a small, regular subset of YAML: block mappings indented by spaces, block sequences (each
+one on every run. ruamel.yaml's pure-Python safe loader is many times slower than the fast reader on a large
+lockfile, and would be most of lockgate's time budget (``benchmarks/scale.py --formats pnpm-lock,"yarn berry"``,
+part of ``benchmarks/suite.py``, times the diff of a 50,000-entry lockfile). But the package managers write a
+small, regular subset of YAML: block mappings indented by spaces, block sequences (each
 more indented than its key) whose entries are scalars or block mappings, plain / single-quoted / double-quoted
 scalars on one line, and one-line flow mappings and sequences of scalars (``resolution: {integrity: sha512-...}``,
 ``cpu: [x64]``). A mapping that is a sequence entry is written compactly, as YAML 1.2 allows and as pnpm 11 writes
@@ -19,6 +20,23 @@ not expect. Then ``load_full`` reads the file with ruamel.yaml's safe loader, wh
 or the proper error with its line. So whichever reader reads a file, the data is what a full YAML 1.2 load gives;
 the test suite checks this on every corpus file, on fixtures written to trip the fast reader and on seeded random
 documents. Every pattern here runs in linear time, so a hostile line cannot make the fast reader slow either.
+
+The subset (EBNF; a block collection's entries share one indentation, deeper than their key's; every line is
+printable, LF or CRLF ended)::
+
+    document      = { blank | comment-line | key-line | entry-line } ;    (* "#" comments only on lines of their own *)
+    key-line      = indent key ":" [ " " value ] ;    (* nothing after ":": the block the next lines open, else null *)
+    entry-line    = indent "- " ( value | key ":" [ " " value ] ) ;   (* a scalar or flow collection, or the first key
+                                                         of a block mapping whose other keys stand two past the dash *)
+    key           = double-quoted | single-quoted | plain ;       (* no escape in a double-quoted key *)
+    value         = scalar | flow-mapping | flow-sequence ;
+    flow-mapping  = "{" [ key ": " scalar { "," key ": " scalar } ] "}" ;   (* on one line; spaces after "," *)
+    flow-sequence = "[" [ scalar { "," scalar } ] "]" ;                       (* on one line; spaces after "," *)
+    scalar        = plain | single-quoted | double-quoted ;
+    single-quoted = "'" { any but "'" | "''" } "'" ;
+    double-quoted = '"' { any but '"' and "\" | JSON escape } '"' ;
+    plain         = one line that YAML 1.2 reads as a string, a decimal integer, a simple float (1.5), a boolean or
+                    null, and that holds no ": ", " #" or trailing ":" (nor a bracket or brace in a flow) ;
 
 Hostile input. Lockfiles never use anchors, aliases or merge keys, so the full loader refuses them outright
 (before anything is constructed): an alias bomb costs one pass over the parsed nodes, not an exponential
