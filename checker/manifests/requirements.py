@@ -32,30 +32,12 @@ from typing import TYPE_CHECKING
 from checker.errors import ManifestError
 from checker.manifests.common import canonical_pypi_name
 from checker.manifests.requirements_grammar import (
-    ENV_VAR,
-    Options,
-    annotation_says_direct,
-    logical_lines,
-    parse_options,
-    scope_for,
-    split_args_options,
+    ENV_VAR, Options, annotation_says_direct, logical_lines, parse_options, scope_for, split_args_options,
 )
 from checker.manifests.requirements_includes import Include, check_graph, include_of, resolve_include
 from checker.manifests.requirements_sources import (
-    PROJECT_NAME,
-    URL_SCHEMES,
-    PipRequirement,
-    archive_version,
-    check_direct_url,
-    editable_requirement,
-    index_options,
-    is_local_path,
-    local_path,
-    unnamed_url,
-    url_hashes,
-    url_scheme,
-    url_source,
-    with_index,
+    PROJECT_NAME, URL_SCHEMES, PipRequirement, archive_version, check_direct_url, editable_requirement, index_options,
+    is_local_path, local_path, unnamed_url, url_hashes, url_scheme, url_source, with_index,
 )
 from checker.model import Dependency, IndexOption, Manifest, Reader
 

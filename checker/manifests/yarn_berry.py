@@ -52,26 +52,11 @@ from urllib.parse import unquote
 
 from checker.errors import ManifestError
 from checker.manifests import lockyaml
-from checker.manifests.jslocks import (
-    Edge,
-    alias_target,
-    git_source,
-    locate_url,
-    read_package_json,
-    split_descriptor,
-)
+from checker.manifests.jslocks import Edge, alias_target, git_source, locate_url, read_package_json, split_descriptor
 from checker.manifests.npm_common import is_git_url
 from checker.manifests.settings import setting
 from checker.manifests.yarn_common import (
-    PATH_PROTOCOLS,
-    Entry,
-    Package,
-    dependency_fields,
-    entry_index,
-    finish,
-    lookup,
-    project_roots,
-    ref_of,
+    PATH_PROTOCOLS, Entry, Package, dependency_fields, entry_index, finish, lookup, project_roots, ref_of,
 )
 from checker.model import Dependency, Problem, Reader, Source
 

@@ -54,25 +54,12 @@ import re
 from checker.errors import ManifestError
 from checker.manifests.common import number_too_long
 from checker.manifests.jslocks import (
-    Edge,
-    alias_target,
-    git_source,
-    locate_url,
-    read_package_json,
-    split_descriptor,
-    sri_hashes,
+    Edge, alias_target, git_source, locate_url, read_package_json, split_descriptor, sri_hashes,
 )
 from checker.manifests.npm_common import is_git_url
 from checker.manifests.npm_tarball import parse_tarball_url
 from checker.manifests.yarn_common import (
-    PATH_PROTOCOLS,
-    Entry,
-    Package,
-    dependency_fields,
-    entry_index,
-    finish,
-    project_roots,
-    ref_of,
+    PATH_PROTOCOLS, Entry, Package, dependency_fields, entry_index, finish, project_roots, ref_of,
 )
 from checker.model import Dependency, Problem, Reader, Source
 
