@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from checker import POLICY_SCHEMA_VERSION, __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 # What `lockgate --version` prints: the release, and the policy file format it reads (see checker/__init__.py).
 _VERSION_LINE = f"lockgate {__version__} (policy schema {POLICY_SCHEMA_VERSION})"
@@ -19,7 +23,7 @@ _VERSION_LINE = f"lockgate {__version__} (policy schema {POLICY_SCHEMA_VERSION})
 _FORMATS = ("text", "json", "markdown", "sarif", "github")
 
 
-def _revision_arguments(sub, with_all: bool) -> None:  # type: ignore[no-untyped-def]
+def _revision_arguments(sub: argparse.ArgumentParser, with_all: bool) -> None:
     sub.add_argument("--base", metavar="REV", help="the revision to compare against (default: HEAD, or the parent of --head)")
     heads = sub.add_mutually_exclusive_group()
     heads.add_argument("--head", metavar="REV", help="judge this commit")
@@ -32,7 +36,7 @@ def _revision_arguments(sub, with_all: bool) -> None:  # type: ignore[no-untyped
     sub.add_argument("paths", nargs="*", metavar="PATH", help="only manifests under these paths")
 
 
-def _check_arguments(check) -> None:  # type: ignore[no-untyped-def]
+def _check_arguments(check: argparse.ArgumentParser) -> None:
     _revision_arguments(check, with_all=True)
     check.add_argument("--format", choices=_FORMATS, default="text")
     check.add_argument("--offline", action="store_true", help="ask no registry; facts become unknown")
@@ -46,25 +50,25 @@ def _check_arguments(check) -> None:  # type: ignore[no-untyped-def]
     check.add_argument("--now", metavar="ISO-TIME", help="pin the clock (for reproducible runs)")
 
 
-def _diff_arguments(diff) -> None:  # type: ignore[no-untyped-def]
+def _diff_arguments(diff: argparse.ArgumentParser) -> None:
     _revision_arguments(diff, with_all=False)
     diff.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def _explain_arguments(explain) -> None:  # type: ignore[no-untyped-def]
+def _explain_arguments(explain: argparse.ArgumentParser) -> None:
     explain.add_argument("rule", nargs="?", help="rule id (omit to list the rules)")
 
 
-def _init_arguments(init) -> None:  # type: ignore[no-untyped-def]
+def _init_arguments(init: argparse.ArgumentParser) -> None:
     init.add_argument("--path", default=".github/lockgate.yml")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
-def _no_arguments(sub) -> None:  # type: ignore[no-untyped-def]
+def _no_arguments(sub: argparse.ArgumentParser) -> None:
     pass
 
 
-def _review_arguments(review) -> None:  # type: ignore[no-untyped-def]
+def _review_arguments(review: argparse.ArgumentParser) -> None:
     review.add_argument("package", metavar="PACKAGE", help="ecosystem:name (the ecosystem is inferred when unambiguous)")
     review.add_argument("from_version", metavar="FROM", help="the version before the change (- for a new dependency)")
     review.add_argument("to_version", metavar="TO", help="the version after the change (- for a removal)")
@@ -78,7 +82,7 @@ def _review_arguments(review) -> None:  # type: ignore[no-untyped-def]
     review.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run as if started in DIR")
 
 
-def _pr_arguments(pr) -> None:  # type: ignore[no-untyped-def]
+def _pr_arguments(pr: argparse.ArgumentParser) -> None:
     pr.add_argument("--policy", metavar="FILE", help="policy file (default: .github/lockgate.yml on the base revision)")
     pr.add_argument("--comment", choices=("always", "on-change", "on-failure", "never"), default="on-change",
                     help="when to create the sticky comment (an existing one is always kept up to date)")
@@ -92,7 +96,7 @@ def _pr_arguments(pr) -> None:  # type: ignore[no-untyped-def]
     pr.add_argument("-C", dest="directory", default=".", metavar="DIR", help="the checkout (default: .)")
 
 
-def _demo_arguments(demo) -> None:  # type: ignore[no-untyped-def]
+def _demo_arguments(demo: argparse.ArgumentParser) -> None:
     demo.add_argument("--format", choices=_FORMATS, default="text")
 
 
@@ -110,7 +114,7 @@ _SUBCOMMANDS = {
 }
 
 
-def _parser(command: str | None = None):  # type: ignore[no-untyped-def]
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command``, only that command's arguments are built. argparse pays for every
     argument it is given (and looks up a translation for each help text), so a hook run should not build the
     seven other commands it will not parse (``benchmarks/suite.py``, start-up group, hook row)."""
@@ -148,7 +152,8 @@ def _terminal_columns() -> int:
         columns = 0
     if columns <= 0:
         try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+            stdout = sys.__stdout__  # None when Python started without a standard output
+            columns = os.get_terminal_size(stdout.fileno()).columns if stdout is not None else 0
         except (AttributeError, ValueError, OSError):
             columns = 0
     return columns if columns > 0 else 80

@@ -14,7 +14,7 @@ import argparse
 import datetime as dt
 import json
 import os
-from typing import Any, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple, TypeVar
 
 from checker.errors import LockgateError, UsageError
 from checker.github.api import DEFAULT_API_URL, DEFAULT_BUDGET, ApiSettings, GitHubApiError, GitHubClient, Redactor
@@ -22,6 +22,12 @@ from checker.github.event import EventContext, read_event
 from checker.github.runner import OUTPUT_LIMIT, SUMMARY_LIMIT, Log, append_summary, write_outputs
 from checker.model import Report
 from checker.review.decision import PullRequestDecision
+
+if TYPE_CHECKING:
+    from checker.github.comment import CommentResult
+    from checker.policy.load import ReviewPolicy
+
+_T = TypeVar("_T")
 
 COMMENT_MODES = ("always", "on-change", "on-failure", "never")
 FAIL_ON = ("block", "warn", "never")
@@ -180,7 +186,8 @@ def run_pr(options: PrOptions, env: Mapping[str, str], log: Log | None = None) -
 
         message = terminal(redact(redact_credentials(str(exc))))
         if client is not None and ctx.status_sha:
-            _try(log, "set the commit status", lambda: _set_status(client, ctx.status_sha, "error", message, env))  # type: ignore[arg-type]
+            status_sha = ctx.status_sha  # narrowed here, for the lambda
+            _try(log, "set the commit status", lambda: _set_status(client, status_sha, "error", message, env))
         append_summary(env.get("GITHUB_STEP_SUMMARY"), f"### lockgate could not judge this change\n\n{code(message)}", redact)
         write_outputs(env.get("GITHUB_OUTPUT"), {"verdict": "error", "changes": "[]", "findings": "[]", "comment-url": ""}, redact)
         raise
@@ -192,7 +199,7 @@ def _set_status(client: GitHubClient, sha: str, state: str, text: str, env: Mapp
     set_status(client, sha, state, text, _run_url(env))
 
 
-def _try(log: Log, what: str, action: Any, ctx: EventContext | None = None) -> Any:
+def _try(log: Log, what: str, action: Callable[[], _T], ctx: EventContext | None = None) -> _T | None:
     """Run a publishing step; a GitHub refusal becomes a warning that names the missing permission."""
     try:
         return action()
@@ -227,7 +234,7 @@ def _judge_and_publish(
     snapshots, policy_tree = open_trees(ctx, options.directory, client, log)
     box = _ReviewBox()
 
-    def review_evidence(review_policy: Any) -> str | None:
+    def review_evidence(review_policy: ReviewPolicy) -> str | None:
         box.reviewers, box.label = review_policy.reviewers, review_policy.label
         if ctx.pull_number is None:
             return None
@@ -267,12 +274,13 @@ def _judge_and_publish(
     )
 
     comment_url = None
-    if ctx.pull_number is not None and client is not None and options.comment != "never" and ctx.is_pull_request:
+    pull_number = ctx.pull_number
+    if pull_number is not None and client is not None and options.comment != "never" and ctx.is_pull_request:
         from checker.github.comment import upsert
         from checker.github.evidence import fetch_pull
 
-        def comment() -> Any:
-            pull = fetch_pull(client, ctx.pull_number)  # type: ignore[arg-type]
+        def comment() -> CommentResult:
+            pull = fetch_pull(client, pull_number)
             return upsert(
                 client,
                 pull,

@@ -17,7 +17,11 @@ import os
 import shutil
 import subprocess
 import tempfile
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from checker.model import Report
+    from checker.policy.load import Policy
 
 DEMO_NOW = dt.datetime(2026, 3, 24, 11, 0, tzinfo=dt.timezone.utc)
 _FILES = os.path.join(os.path.dirname(__file__), "files")
@@ -80,7 +84,7 @@ def build_repository(directory: str) -> tuple[str, str]:
     return base, head
 
 
-def demo_policy():  # type: ignore[no-untyped-def]
+def demo_policy() -> Policy:
     """The example repository's policy, loaded as ``lockgate check`` loads it (for the comment's wording: who may
     review, the label, the cooldowns)."""
     from checker.policy.load import load_policy
@@ -97,7 +101,7 @@ def demo_policy():  # type: ignore[no-untyped-def]
     return load_policy(read(POLICY), POLICY, read)
 
 
-def demo_report():  # type: ignore[no-untyped-def]
+def demo_report() -> Report:
     """Judge the example: a temporary repository and a temporary registry cache filled from the shipped
     documents, the run offline. Returns the Report."""
     from checker.demo.registry import cache_directory, prefill
@@ -114,7 +118,7 @@ def demo_report():  # type: ignore[no-untyped-def]
             return run_check(request)
 
 
-def render_demo(report, fmt: str, color: bool = False) -> str:  # type: ignore[no-untyped-def]
+def render_demo(report: Report, fmt: str, color: bool = False) -> str:
     from checker.report import render
     from checker.report.risk import PolicyView
 

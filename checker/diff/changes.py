@@ -85,8 +85,8 @@ def diff_dependencies(before: Sequence[Dependency], after: Sequence[Dependency])
         changes.extend(_diff_one_name(old.get(key, []), new.get(key, [])))
     old_key, new_key = old_last.get(_CACHE_KEY), new_last.get(_CACHE_KEY)
     if new_key is not None and changes and _is_yarn_cache_key(new_key.version):
-        keys = (old_key.version if old_key is not None else None, new_key.version)
-        changes = [c for c in changes if not _only_yarn_rewrote_checksum(c, *keys)]
+        cache_keys = (old_key.version if old_key is not None else None, new_key.version)
+        changes = [c for c in changes if not _only_yarn_rewrote_checksum(c, *cache_keys)]
     return changes
 
 
@@ -184,10 +184,10 @@ def _diff_one_name(old: list[Dependency], new: list[Dependency]) -> list[Change]
     old, new = _distinct(old), _distinct(new)
     if len(old) == 1 and len(new) == 1:
         # The usual case, one entry on each side: the general pairing below gives the same answer, slower.
-        before, after = old[0], new[0]
-        if _identity(before) != _identity(after):
-            return [_version_change(before, after)]
-        same = _same_version_change(before, after)
+        only_before, only_after = old[0], new[0]
+        if _identity(only_before) != _identity(only_after):
+            return [_version_change(only_before, only_after)]
+        same = _same_version_change(only_before, only_after)
         return [] if same is None else [same]
     changes: list[Change] = []
     unmatched_old: list[Dependency] = []
@@ -359,7 +359,7 @@ def _version_change(before: Dependency, after: Dependency) -> Change:
         return Change("source-changed", before, after, "other")
     a, b = _comparable(before), _comparable(after)
     order = compare(after.ecosystem, a, b) if a is not None and b is not None else None
-    if order is None:
+    if order is None or a is None or b is None:
         if before.version is None and after.version is None and before.source == after.source:
             return Change("upgraded", before, after, "other")  # a range changed without a comparable bound
         return Change("source-changed", before, after, "other")
@@ -371,7 +371,7 @@ def _version_change(before: Dependency, after: Dependency) -> Change:
     if order == 0:
         # Same version written differently (1.0 vs 1.0.0) or same lower bound of a changed range.
         kind = "upgraded" if before.source == after.source else "source-changed"
-    return Change(kind, before, after, bump(after.ecosystem, a, b))  # type: ignore[arg-type]
+    return Change(kind, before, after, bump(after.ecosystem, a, b))
 
 
 def _distance(before: Dependency, after: Dependency) -> tuple[int, float]:

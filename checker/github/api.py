@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable, NamedTuple, TypeVar
+from typing import Any, Callable, NamedTuple, TypeVar, cast
 
 from checker.errors import LockgateError
 from checker.redaction import Redactor  # noqa: F401  (re-exported: the run's one masker of secrets)
@@ -128,7 +128,7 @@ class GitHubClient:
         every step that needs them)."""
         if key not in self._memo:
             self._memo[key] = self.call(action, permission, fn, *args)
-        return self._memo[key]  # type: ignore[no-any-return]
+        return cast(T, self._memo[key])  # what ``fn`` returned for this key
 
     def call(self, action: str, permission: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)``; any failure becomes a GitHubApiError saying what ``action`` failed and why."""

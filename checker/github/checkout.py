@@ -96,8 +96,10 @@ def _local(ctx: EventContext, root: str, log: Log) -> tuple[Snapshots, Snapshot]
     snapshots = open_snapshots(root, diff_base, ctx.head, "rev")
     if diff_base == ctx.base or ctx.base is None:
         return snapshots, snapshots.base
+    blobs = snapshots.blobs
+    assert blobs is not None  # open_snapshots always opens git's reader (only the API's trees have none)
     try:
-        policy_tree = RevisionSnapshot(root, _resolve(root, ctx.base), snapshots.blobs)  # type: ignore[arg-type]
+        policy_tree = RevisionSnapshot(root, _resolve(root, ctx.base), blobs)
     except BaseException:
         snapshots.close()
         raise

@@ -62,8 +62,9 @@ def _label_events(client: GitHubClient, pull: Any) -> tuple[LabelEvent, ...]:
     )
     out = []
     for event in raw:
-        if event.event in ("labeled", "unlabeled") and event.label is not None and _utc(event.created_at):
-            out.append(LabelEvent(event.label.name, event.event, _login(event.actor), _utc(event.created_at)))  # type: ignore[arg-type]
+        created = _utc(event.created_at)
+        if event.event in ("labeled", "unlabeled") and event.label is not None and created:
+            out.append(LabelEvent(event.label.name, event.event, _login(event.actor), created))
     return tuple(out)
 
 

@@ -36,9 +36,9 @@ class GatedRetry(GithubRetry):
 
     def new(self, **options: Any) -> "GatedRetry":
         # urllib3 makes a new Retry for every try: the gate goes along.
-        return super().new(gate=self.gate, **options)  # type: ignore[no-any-return]
+        return super().new(gate=self.gate, **options)
 
-    def increment(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def increment(self, *args: Any, **kwargs: Any) -> Any:
         self.gate.check()
         return super().increment(*args, **kwargs)
 

@@ -16,6 +16,7 @@ from checker.rules import all_rules
 from checker.rules.base import Issue, Rule, Subject
 
 if TYPE_CHECKING:
+    from checker.policy.compare import PolicyChange
     from checker.review.ledger import LedgerEntry
 
 
@@ -176,7 +177,7 @@ def _review_findings(
 
 
 def _policy_change_findings(
-    changes: Sequence[Any], policy: Policy, pull_request_evidence: str | None, local: bool
+    changes: Sequence[PolicyChange], policy: Policy, pull_request_evidence: str | None, local: bool
 ) -> Iterable[Finding]:
     """One finding per edit of the gate (policy, extended file, ledger). It needs a review like a bump: the pull
     request's evidence (an approval of the head, the label) reviews it, the ledger never does (it may be the very
@@ -189,6 +190,7 @@ def _policy_change_findings(
         return
     for change in changes:
         message = describe(change)
+        hint: str | None
         level, hint = configured, HINT
         if change.diff.empty:
             level, hint = "info", None
@@ -227,7 +229,7 @@ def judge(
     ledger: Sequence[LedgerEntry] = (),
     pull_request_evidence: str | None = None,
     judge_all: bool = False,
-    policy_changes: Sequence[Any] = (),
+    policy_changes: Sequence[PolicyChange] = (),
     local: bool = False,
 ) -> Judgement:
     """Findings, review states and the verdict for a set of changes (or, with judge_all, for all of head).

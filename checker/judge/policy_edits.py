@@ -12,12 +12,16 @@ an unreadable manifest is: merged, it would stop every later run.
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 
 from checker.errors import PolicyError
 from checker.policy.compare import FileChange, PolicyChange, compare_ledgers, compare_policies
 from checker.policy.load import Policy, load_policy
 from checker.policy.watch import POLICY_PATHS, file_changed, may_have_changed
 from checker.snapshot.trees import EmptySnapshot, Snapshot
+
+if TYPE_CHECKING:
+    from checker.review.ledger import LedgerEntry
 
 
 def policy_from_snapshot(snapshot: Snapshot, paths: tuple[str, ...] = POLICY_PATHS) -> Policy:
@@ -68,7 +72,7 @@ def _on_head(exc: PolicyError) -> PolicyError:
                        "but this one would judge every later change)", exc.path, exc.line)
 
 
-def _ledger_entries(tree: Snapshot, path: str | None) -> tuple:  # type: ignore[type-arg]
+def _ledger_entries(tree: Snapshot, path: str | None) -> tuple[LedgerEntry, ...]:
     from checker.manifests.collect import decode
     from checker.review.ledger import parse_ledger
 

@@ -52,10 +52,18 @@ from __future__ import annotations
 
 import json
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from checker.errors import ManifestError
 from checker.manifests.common import number_too_long, too_deep
+
+if TYPE_CHECKING:
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.error import StreamMark
+    from ruamel.yaml.nodes import Node
+
+    # A ruamel.yaml mark to the 1-based line as git counts it (_line_counter).
+    LineOf = Callable[[StreamMark], int]
 
 # The implicit types ruamel.yaml resolves a plain scalar to under YAML 1.2 (its default): first characters that
 # can start one, and one pattern that matches any of them (bool, float, int, merge, null, timestamp, value).
@@ -195,7 +203,7 @@ def _read(text: str, line_depth: int) -> tuple[object, dict[tuple, int]]:
                 value = _block_value(rest[2:])
                 if type(value) is not dict and type(value) is not list:
                     values[rest] = value  # containers are never shared: each occurrence gets its own
-            container[key] = value  # type: ignore[index]
+            container[key] = value
             continue
         # Everything else: blank lines, comments, sequence entries, a block opening or closing.
         if raw_key:
@@ -347,8 +355,8 @@ def _flow_mapping(value: str) -> dict:
     """``{a: b, c: 'd'}`` on one line, with scalar values only."""
     found = _ONE_PAIR.fullmatch(value)
     if found is not None and found.end(1) < _MAX_KEY:  # the usual ``{integrity: sha512-...}``, ``{node: '>=18'}``
-        key, plain, quoted = found.groups()
-        name: object = _plain(key) if key[0] in _RESOLVER_FIRST else key
+        only_key, plain, quoted = found.groups()
+        name: object = _plain(only_key) if only_key[0] in _RESOLVER_FIRST else only_key
         if plain is None:
             return {name: quoted.replace("''", "'")}
         if plain[-1] != ":":
@@ -371,7 +379,7 @@ def _flow_mapping(value: str) -> dict:
                 raise _Abandon
             key: object = _plain(plain)
         else:
-            key = double if double is not None else single.replace("''", "'")  # type: ignore[union-attr]
+            key = double if double is not None else single.replace("''", "'")
         item = _FLOW_SCALAR.match(inner, found.end())
         if item is None or key in result:
             raise _Abandon
@@ -413,7 +421,7 @@ def load_full(text: str, path: str, line_depth: int = 2) -> tuple[object, dict[t
     # YAML 1.2 allows; and the pure loader's messages and lines are the same everywhere. Only files outside the
     # fast reader's subset come here.
     yaml = YAML(typ="safe", pure=True)
-    yaml.Composer = depth_limited_composer(yaml.Composer, MAX_DEPTH)
+    yaml.Composer = depth_limited_composer(MAX_DEPTH)
     line_of = _line_counter(text)
     try:
         node = yaml.compose(text)
@@ -434,10 +442,10 @@ def load_full(text: str, path: str, line_depth: int = 2) -> tuple[object, dict[t
         raise ManifestError(f"not valid YAML: {str(error).splitlines()[0] if str(error) else 'unreadable'}",
                             path) from None
     except RecursionError:
-        deep = too_deep(text, path)  # the line where brackets nest too deep, when brackets are the cause
-        if deep.line is None:
-            deep = ManifestError("not valid YAML for a lockfile: values nested too deeply", path)
-        raise deep from None
+        nested = too_deep(text, path)  # the line where brackets nest too deep, when brackets are the cause
+        if nested.line is None:
+            nested = ManifestError("not valid YAML for a lockfile: values nested too deeply", path)
+        raise nested from None
     except ValueError:  # an integer too long for int() (Python's 4300-digit limit)
         raise number_too_long(text, path) from None
     return data, _node_lines(node, data, line_depth, line_of)
@@ -454,17 +462,18 @@ MAX_DEPTH = 32
 class TooDeep(Exception):
     """Raised by a depth-limited composer; ``mark`` is where the node too deep starts."""
 
-    def __init__(self, mark: object) -> None:
+    def __init__(self, mark: StreamMark) -> None:
         super().__init__("nested too deeply")
         self.mark = mark
 
 
-def depth_limited_composer(base: type, limit: int) -> type:
-    """A subclass of ruamel.yaml's composer ``base`` that raises TooDeep at a node nested deeper than ``limit``
-    (counted as the composer recurses, so nothing deeper is ever scanned)."""
+def depth_limited_composer(limit: int) -> type[Composer]:
+    """A subclass of ruamel.yaml's composer (the pure-Python loaders' ``YAML.Composer``) that raises TooDeep at a
+    node nested deeper than ``limit`` (counted as the composer recurses, so nothing deeper is ever scanned)."""
+    from ruamel.yaml.composer import Composer
 
-    class DepthLimitedComposer(base):  # type: ignore[valid-type, misc]
-        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    class DepthLimitedComposer(Composer):
+        def compose_node(self, parent: Any, index: Any) -> Any:  # ruamel.yaml's own signature
             depth = self.__dict__.get("_lockgate_depth", 0) + 1
             if depth > limit:
                 raise TooDeep(self.parser.peek_event().start_mark)
@@ -482,7 +491,7 @@ def depth_limited_composer(base: type, limit: int) -> type:
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 
 
-def _line_counter(text: str):  # type: ignore[no-untyped-def]
+def _line_counter(text: str) -> LineOf:
     """A function from a ruamel.yaml mark to the 1-based line as git counts it, within the text (the end of the
     stream after a last line without a newline is that last line)."""
     last = text.count("\n") + 1
@@ -491,7 +500,7 @@ def _line_counter(text: str):  # type: ignore[no-untyped-def]
     return lambda mark: min(text.count("\n", 0, mark.index) + 1, last)
 
 
-def _refuse_anchors(root: object, path: str, line_of) -> None:  # type: ignore[no-untyped-def]
+def _refuse_anchors(root: Node, path: str, line_of: LineOf) -> None:
     """Anchors, aliases and merge keys have no place in a lockfile; refusing them bounds the work on any input
     (an alias bomb is a handful of nodes referenced many times: each anchor is seen, and refused, once)."""
     from ruamel.yaml.nodes import MappingNode, SequenceNode
@@ -503,7 +512,7 @@ def _refuse_anchors(root: object, path: str, line_of) -> None:  # type: ignore[n
         # An anchored node, or one met twice (an alias shares its anchor's node).
         if getattr(node, "anchor", None) is not None or id(node) in seen:
             raise ManifestError("YAML anchors and aliases are not allowed in a lockfile", path,
-                                line_of(node.start_mark))  # type: ignore[attr-defined]
+                                line_of(node.start_mark))
         seen.add(id(node))
         if isinstance(node, MappingNode):
             for key, value in reversed(node.value):
@@ -517,7 +526,7 @@ def _refuse_anchors(root: object, path: str, line_of) -> None:  # type: ignore[n
             stack.extend(reversed(node.value))
 
 
-def _node_lines(node: object, data: object, line_depth: int, line_of) -> dict[tuple, int]:  # type: ignore[no-untyped-def]
+def _node_lines(node: Node, data: object, line_depth: int, line_of: LineOf) -> dict[tuple, int]:
     """The line of every key at depth one and two, from the composed nodes (whose mapping entries are in the
     same order as the constructed dict's: duplicate and merge keys are refused)."""
     from ruamel.yaml.nodes import MappingNode

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from checker import __version__
 from checker.errors import UsageError
@@ -16,6 +16,13 @@ from checker.model import Change, Manifest, Report
 from checker.policy.watch import POLICY_PATHS
 from checker.snapshot.revisions import Snapshots, open_snapshots
 from checker.snapshot.trees import EmptySnapshot, Snapshot
+
+if TYPE_CHECKING:
+    from checker.policy.compare import PolicyChange
+    from checker.model import Dependency, Facts, Finding
+    from checker.policy.load import Policy, ReviewPolicy
+    from checker.review.ledger import LedgerEntry
+
 # Set (to anything but 0): the package registries answer from the cache only, as with --offline (GitHub lookups
 # are not affected). For air-gapped CI; the test suite sets it so that no test reaches a real registry.
 REGISTRY_OFFLINE = "LOCKGATE_REGISTRY_OFFLINE"
@@ -40,13 +47,13 @@ class CheckRequest(NamedTuple):
     online: bool = False
 
 
-def _policy_from_snapshot(snapshot: Snapshot):  # type: ignore[no-untyped-def]
+def _policy_from_snapshot(snapshot: Snapshot) -> Policy:
     from checker.judge.policy_edits import policy_from_snapshot
 
     return policy_from_snapshot(snapshot)
 
 
-def load_request_policy(request: CheckRequest, snapshots: Snapshots, policy_tree: Snapshot | None = None):  # type: ignore[no-untyped-def]
+def load_request_policy(request: CheckRequest, snapshots: Snapshots, policy_tree: Snapshot | None = None) -> Policy:
     """--policy from disk, else the repository's policy as it stands on the base (the head for --all), or on
     ``policy_tree`` when the caller names one (a pull request compared from its merge base: the base branch's tip)."""
     from checker.policy.load import load_policy_file
@@ -103,7 +110,7 @@ def compute_changes(request: CheckRequest, snapshots: Snapshots, ignore: tuple[s
     return base, head, diff(base, head)
 
 
-def _ledger(policy, snapshots: Snapshots, local: bool, tree: Snapshot | None = None):  # type: ignore[no-untyped-def]
+def _ledger(policy: Policy, snapshots: Snapshots, local: bool, tree: Snapshot | None = None) -> tuple[LedgerEntry, ...]:
     """The review ledger as evidence. Judging revisions (a pull request), only the base's ledger counts: a
     change cannot approve itself. Judging local work (the index or the work tree, before a commit), the
     ledger being committed counts too: a developer may record the review in the same commit."""
@@ -120,7 +127,7 @@ def _ledger(policy, snapshots: Snapshots, local: bool, tree: Snapshot | None = N
     return parse_ledger(decode(data, path), path)
 
 
-def network_allowed(request: CheckRequest, policy) -> bool:  # type: ignore[no-untyped-def]
+def network_allowed(request: CheckRequest, policy: Policy) -> bool:
     """Whether registries may be asked: never with --offline; in the hook only with --online or the policy's
     hook.online (a commit must not wait on the network by default)."""
     if request.offline:
@@ -130,8 +137,8 @@ def network_allowed(request: CheckRequest, policy) -> bool:  # type: ignore[no-u
     return True
 
 
-def _facts(request: CheckRequest, policy, dependencies: list, now: dt.datetime,  # type: ignore[no-untyped-def]
-           trusted: Snapshot | None = None) -> dict:
+def _facts(request: CheckRequest, policy: Policy, dependencies: list[Dependency], now: dt.datetime,
+           trusted: Snapshot | None = None) -> dict[tuple[str, str, str], Facts]:
     """The facts stage for the dependencies a run judges: registry facts of PyPI and npm versions (release time,
     existence, hashes, provenance) and GitHub refs of commit-pinned actions. Offline (``network_allowed``) the
     registries answer from the cache only; what it does not hold is unknown. Nothing is looked up for rules that
@@ -155,7 +162,7 @@ def _facts(request: CheckRequest, policy, dependencies: list, now: dt.datetime, 
                         registries_offline=offline or os.environ.get(REGISTRY_OFFLINE, "").strip() not in ("", "0"))
 
 
-def _facts_tuple(facts: dict) -> tuple:  # type: ignore[type-arg]
+def _facts_tuple(facts: dict[tuple[str, str, str], Facts]) -> tuple[Facts, ...]:
     """Report.facts: the registry facts of the run, in a stable order (GitHub ref facts stay with the rules)."""
     from checker.rules.base import REGISTRY_ECOSYSTEMS
 
@@ -170,8 +177,9 @@ def _open(request: CheckRequest) -> Snapshots:
     return open_snapshots(request.directory, request.base, request.head, request.head_mode, request.judge_all)
 
 
-def _pull_request_evidence(provider, changes: list[Change], policy, ledger,  # type: ignore[no-untyped-def]
-                           policy_changes: tuple = ()) -> str | None:  # type: ignore[type-arg]
+def _pull_request_evidence(provider: Callable[[ReviewPolicy], str | None] | None, changes: list[Change],
+                           policy: Policy, ledger: tuple[LedgerEntry, ...],
+                           policy_changes: tuple[PolicyChange, ...] = ()) -> str | None:
     """Ask the GitHub layer for pull-request evidence, only when a change still waits for a review after the
     ledger, or the policy or ledger itself changed (most pull requests need no API call for it)."""
     if provider is None:
@@ -187,13 +195,14 @@ def _pull_request_evidence(provider, changes: list[Change], policy, ledger,  # t
     return provider(policy.review)
 
 
-def _policy_changes(request: CheckRequest, snapshots: Snapshots, judging, policy_tree: Snapshot | None) -> tuple:  # type: ignore[no-untyped-def, type-arg]
+def _policy_changes(request: CheckRequest, snapshots: Snapshots, judging: Policy,
+                    policy_tree: Snapshot | None) -> tuple[PolicyChange, ...]:
     """Edits of the policy and the ledger between the compared trees (what the change itself does to the gate;
     with a ``policy_tree`` that differs from the compared base, the base branch's own later edits are not the
     change's). ``judging``: the policy that judges the run, reused when it was read from the compared base."""
     from checker.judge.policy_edits import detect_policy_changes, relative_policy_path
 
-    paths = POLICY_PATHS
+    paths: tuple[str, ...] = POLICY_PATHS
     if request.policy_file:
         inside = relative_policy_path(request.policy_file, snapshots.root, request.directory)
         paths = (inside,) if inside else POLICY_PATHS
@@ -205,7 +214,7 @@ def run_check(
     request: CheckRequest,
     snapshots: Snapshots | None = None,
     *,
-    review_evidence: Callable[[Any], str | None] | None = None,
+    review_evidence: Callable[[ReviewPolicy], str | None] | None = None,
     policy_tree: Snapshot | None = None,
 ) -> Report:
     """Judge a request and return the Report (the caller renders it and picks the exit code).
@@ -284,7 +293,7 @@ def run_diff(request: CheckRequest) -> Report:
         snapshots.close()
 
 
-def unreadable_findings(manifests: list[Manifest]) -> tuple:  # type: ignore[type-arg]
+def unreadable_findings(manifests: list[Manifest]) -> tuple[Finding, ...]:
     """What ``lockgate diff`` says of the manifests it could not read: one finding per problem, so that a file it
     cannot see into never passes as "no change"."""
     from checker.model import Finding

@@ -140,9 +140,12 @@ class Policy(NamedTuple):
 
 
 def presets_dir() -> str:
-    import checker.policies
+    # checker.policies is the repository's policies/ folder, which setuptools' package-dir maps into the package
+    # (pyproject.toml): a type checker reading checker/ cannot see it.
+    import checker.policies  # type: ignore[import-not-found]
 
-    return os.path.dirname(checker.policies.__file__)
+    module_file: str = checker.policies.__file__
+    return os.path.dirname(module_file)
 
 
 def preset_names() -> list[str]:
@@ -169,7 +172,7 @@ def _yaml_load(text: str, path: str) -> Any:
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
-    yaml.Composer = depth_limited_composer(yaml.Composer, MAX_POLICY_DEPTH)
+    yaml.Composer = depth_limited_composer(MAX_POLICY_DEPTH)
     constructors = yaml.constructor.yaml_constructors
     yaml.constructor.yaml_constructors = {**constructors, "tag:yaml.org,2002:timestamp": _timestamp}
     try:
@@ -241,7 +244,8 @@ def _deep_line(text: str) -> int | None:
             if kind in ("MappingStartEvent", "SequenceStartEvent"):
                 depth += 1
                 if depth > MAX_POLICY_DEPTH:
-                    return event.start_mark.line + 1
+                    line: int = event.start_mark.line  # ruamel.yaml's events are untyped
+                    return line + 1
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 depth -= 1
     except YAMLError:
@@ -270,14 +274,16 @@ def _line(node: Any, key: Any = None, index: int | None = None) -> int | None:
     lc = getattr(node, "lc", None)
     if lc is None:
         return None
-    try:
+    try:  # ruamel.yaml's LineCol, untyped: 0-based lines
         if key is not None:
-            return lc.key(key)[0] + 1
-        if index is not None:
-            return lc.item(index)[0] + 1
-        return lc.line + 1
+            line: int = lc.key(key)[0] + 1
+        elif index is not None:
+            line = lc.item(index)[0] + 1
+        else:
+            line = lc.line + 1
     except (KeyError, IndexError, TypeError, AttributeError):
         return None
+    return line
 
 
 class _Reader:
@@ -605,6 +611,7 @@ def _apply(
         label = f"preset:{name}" if is_preset else target
         if label in stack:
             raise reader.fail(f"extends cycle: {' -> '.join(stack + (label,))}", _line(top, "extends"))
+        parent_text: str | None
         if is_preset:
             if name not in preset_names():
                 raise reader.fail(
@@ -612,7 +619,7 @@ def _apply(
                     _line(top, "extends"),
                 )
             with open(target, encoding="utf-8") as handle:
-                parent_text: str | None = handle.read()
+                parent_text = handle.read()
         else:
             parent_text = read(target)
             if parent_text is None:

@@ -25,6 +25,7 @@ _WORDED = frozenset({"text", "markdown"})
 def render(report: Report, fmt: str, *, color: bool = False, now: dt.datetime | None = None,
            policy: PolicyView | None = None) -> str:
     module = importlib.import_module(f"checker.report.{_MODULES[fmt]}")
-    if fmt in _WORDED and (now is not None or policy is not None):
-        return module.render(report, color=color, now=now, policy=policy)
-    return module.render(report, color=color)
+    # Each format's module has ``render(report, *, color, ...) -> str``.
+    text: str = (module.render(report, color=color, now=now, policy=policy)
+                 if fmt in _WORDED and (now is not None or policy is not None) else module.render(report, color=color))
+    return text

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from checker.model import Finding, Report
 from checker.report import escape
@@ -47,6 +47,9 @@ from checker.report.risk import (
 )
 from checker.report.text import SAME_VERSION_SHOWN, short
 from checker.rules.release_age import age_words
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["COMMENT_LIMIT", "MARKER", "ReviewState", "PolicyView", "render", "render_comment"]
 
@@ -292,23 +295,32 @@ def _links(row: ChangeRisk | None, finding: Finding) -> list[str]:
     return out
 
 
+class _Memo(NamedTuple):
+    """What the fittings of one comment share: the escaped table rows (by row index) and the finding blocks (by
+    finding and form)."""
+
+    rows: dict[int, dict[str, str]]
+    details: dict[tuple[int, bool], dict[str, Any]]
+
+
 def _details(finding: Finding, row: ChangeRisk | None, explained: set[str], fit: _Fit,
-             memo: dict[Any, Any]) -> dict[str, Any]:
+             memo: _Memo) -> dict[str, Any]:
     """One finding's collapsible block; the rule's whole explanation the first time the rule comes up (or every
     time, when ``fit.explain_all``). Built once per finding and form, however many fittings are tried."""
     full = fit.explain_all or finding.rule not in explained
     explained.add(finding.rule)
     key = (id(finding), full)
-    if key not in memo:
-        memo[key] = _build_details(finding, row, full)
-    return memo[key]  # type: ignore[no-any-return]
+    details = memo.details.get(key)
+    if details is None:
+        details = memo.details[key] = _build_details(finding, row, full)
+    return details
 
 
 def _build_details(finding: Finding, row: ChangeRisk | None, full: bool) -> dict[str, Any]:
     rules = _rules()
     rule = rules.get(finding.rule)
     if row is not None:
-        subject = f"{row.name} {row.change.after.display_version() if row.change.after else row.change.before.display_version()}"  # type: ignore[union-attr]
+        subject = f"{row.name} {row.change.dependency.display_version()}"
     elif finding.dependency is not None:
         subject = f"{finding.dependency.name} {finding.dependency.display_version()}"
     else:
@@ -352,9 +364,9 @@ def _build_details(finding: Finding, row: ChangeRisk | None, full: bool) -> dict
 
 
 def _plan(summary: Summary, report: Report, fit: _Fit, *, review: ReviewState | None, policy: PolicyView | None,
-          updated: bool, how_to_see_all: str, memo: dict[Any, Any] | None = None) -> dict[str, Any]:
+          updated: bool, how_to_see_all: str, memo: _Memo | None = None) -> dict[str, Any]:
     """The template's context for one fitting. ``memo`` keeps the escaped rows and blocks between fittings."""
-    memo = {} if memo is None else memo
+    memo = _Memo({}, {}) if memo is None else memo
     ranked = summary.ranked()
     fold = len(ranked) > FOLD_AFTER
     table = [row for row in ranked if not (fold and not row.direct and row.risk in ("low", "none"))]
@@ -367,9 +379,9 @@ def _plan(summary: Summary, report: Report, fit: _Fit, *, review: ReviewState | 
     for row in shown:
         group = groups.setdefault(row.change.manifest, {"path": escape.code(row.change.manifest), "rows": [],
                                                         "details": [], "folded": None})
-        cells = memo.get(("row", row.index))
+        cells = memo.rows.get(row.index)
         if cells is None:
-            cells = memo[("row", row.index)] = _table_row(row)
+            cells = memo.rows[row.index] = _table_row(row)
         group["rows"].append(cells)
     # Details in table order, manifest by manifest, so that "explained above" is true.
     for row in shown:
@@ -431,7 +443,7 @@ def _plan(summary: Summary, report: Report, fit: _Fit, *, review: ReviewState | 
     }
 
 
-def _environment():  # type: ignore[no-untyped-def]
+def _environment() -> jinja2.Environment:
     import jinja2
 
     templates = os.path.join(os.path.dirname(__file__), "templates")
@@ -466,7 +478,7 @@ def render_comment(
     summary = summarize(report, now=now, policy=policy, review=review)
     template = _environment().get_template("comment.md.j2")
 
-    memo: dict[Any, Any] = {}
+    memo = _Memo({}, {})
 
     def attempt(fit: _Fit) -> str:
         return template.render(**_plan(summary, report, fit, review=review, policy=policy, updated=updated,

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 _RANGE_CHARS = frozenset("<>=!~^*, |")
 # An npm policy version that is no range at all (a git commit, a tag): matched by equality.
@@ -17,7 +20,7 @@ _NPM_LITERAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 
 
 @lru_cache(maxsize=4096)
-def parse_version(text: str) -> Any:
+def parse_version(text: str) -> Version | None:
     """A ``packaging`` Version, or None when the text is not a version (a tag, a commit, a digest)."""
     from packaging.version import InvalidVersion, Version
 
@@ -132,15 +135,15 @@ def lower_bound(specifier: str, ecosystem: str = "pypi") -> str | None:
         from checker.versions import semver
 
         return semver.lower_bound(specifier)
-    best = None
+    best: str | None = None
+    best_version: Version | None = None
     for part in specifier.split(","):
         part = part.strip()
         for op in ("===", "==", ">=", "~=", "^", "~", ">"):
             if part.startswith(op):
                 candidate = part[len(op) :].strip().rstrip(".*")
-                if parse_version(candidate) is not None and (
-                    best is None or parse_version(candidate) > parse_version(best)
-                ):
-                    best = candidate
+                version = parse_version(candidate)
+                if version is not None and (best_version is None or version > best_version):
+                    best, best_version = candidate, version
                 break
     return best

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from checker.versions.gitrefs import comment_tag, is_full_sha
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 _TAG = re.compile(r"[vV]?(\d+(?:\.\d+)*)(.*)")
 
@@ -30,7 +33,7 @@ def comparable(ecosystem: str, version: str | None, label: str | None) -> str | 
 
 
 @lru_cache(maxsize=1024)
-def tag_key(tag: str) -> tuple[Any, str] | None:
+def tag_key(tag: str) -> tuple[Version, str] | None:
     """(release as a packaging Version, variant suffix) of an image tag, or None when it starts with no number."""
     from packaging.version import Version
 

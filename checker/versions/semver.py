@@ -101,14 +101,11 @@ _NUMERIC = re.compile(r"^[0-9]+$", re.ASCII)
 
 def _compare_identifiers(a: int | str, b: int | str) -> int:
     """node-semver's compareIdentifiers: numbers numerically, numbers before strings, strings in ASCII order."""
-    a_num, b_num = isinstance(a, int), isinstance(b, int)
-    if a_num and b_num:
-        return (a > b) - (a < b)  # type: ignore[operator]
-    if a_num:
-        return -1
-    if b_num:
+    if isinstance(a, int):
+        return (a > b) - (a < b) if isinstance(b, int) else -1
+    if isinstance(b, int):
         return 1
-    return (a > b) - (a < b)  # type: ignore[operator]
+    return (a > b) - (a < b)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
