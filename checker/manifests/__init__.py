@@ -60,9 +60,10 @@ class Format:
 
     def parse(self, text: str, path: str, read: Reader, memo: dict | None = None) -> Manifest:
         module = importlib.import_module(f"checker.manifests.{self.module}")
-        if memo is not None and getattr(module, "REUSES_BASE", False):
-            return module.parse(text, path, read, memo)
-        return module.parse(text, path, read)
+        # Every format module has ``parse(text, path, read) -> Manifest`` (and ``memo`` when it REUSES_BASE).
+        manifest: Manifest = (module.parse(text, path, read, memo) if memo is not None
+                              and getattr(module, "REUSES_BASE", False) else module.parse(text, path, read))
+        return manifest
 
     def scan_includes(self, text: str, path: str) -> list[tuple[str, int | None]]:
         """The repository paths a file of this format reads, with the line that names each (see the module
@@ -70,7 +71,8 @@ class Format:
         if not self.includes:
             return []
         module = importlib.import_module(f"checker.manifests.{self.scanner}")
-        return module.includes(text, path)  # type: ignore[no-any-return]
+        found: list[tuple[str, int | None]] = module.includes(text, path)
+        return found
 
 
 # Files one include graph may reach (pip's -r/-c; patch files; submodules), in the collect stage's walk of a

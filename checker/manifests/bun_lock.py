@@ -47,7 +47,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from checker.errors import ManifestError
 from checker.manifests import json_strict
@@ -361,7 +361,7 @@ class _Lockfile:
                 continue
             kept = found[earlier]  # the same package installed in two folders: one dependency, the stronger scope
             if _RANK[dependency.scope] < _RANK[kept.scope] or (dependency.direct and not kept.direct):
-                found[earlier] = kept._replace(scope=min(kept.scope, dependency.scope, key=_RANK.get),
+                found[earlier] = kept._replace(scope=min(kept.scope, dependency.scope, key=_RANK.__getitem__),
                                                direct=kept.direct or dependency.direct,
                                                specifier=kept.specifier or dependency.specifier)
         return found
@@ -570,7 +570,7 @@ def _key_line(text: str, key: str) -> int | None:
     return None if at < 0 else text.count("\n", 0, at) + 1
 
 
-def _missing(lockfile: _Lockfile, where: str, what: str, line: int | None) -> None:
+def _missing(lockfile: _Lockfile, where: str, what: str, line: int | None) -> NoReturn:
     raise lockfile.fail(f"{where}: missing its {what} (Bun refuses it)", line)
 
 

@@ -25,8 +25,9 @@ def _line(text: str, value: str) -> int | None:
 def _registry_url(value: object, what: str, path: str) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, dict) and isinstance(value.get("url"), str):
-        return value["url"]
+    url = value.get("url") if isinstance(value, dict) else None
+    if isinstance(url, str):
+        return url
     raise ManifestError(f"{what} must be a URL or a table with a url, found {value!r}"[:200], path)
 
 

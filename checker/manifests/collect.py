@@ -15,6 +15,8 @@ from checker.manifests import Format, format_for
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from checker.model import Manifest
     from checker.snapshot.trees import Snapshot
 
@@ -265,7 +267,7 @@ def load_changed(base: Snapshot, head: Snapshot, ignore: tuple[str, ...]) -> tup
     return base_out, head_out
 
 
-def _differs(base_entries: dict[str, str | None], head_entries: dict[str, str | None]):  # type: ignore[no-untyped-def]
+def _differs(base_entries: dict[str, str | None], head_entries: dict[str, str | None]) -> Callable[[str], bool]:
     """Whether a path may differ between the two trees: absent on one side, different content ids, or ids unknown
     (the work tree): the texts then decide."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 
 from checker.errors import ManifestError
 
@@ -57,14 +58,23 @@ def parse_hash(text: str) -> str | None:
     return None
 
 
-def load_toml(text: str, path: str) -> dict:
+def match_end(pattern: re.Pattern[str], text: str, at: int = 0) -> int:
+    """Where ``pattern`` ends when matched at ``at``; for patterns that match the empty string (``[ \\t]*``), so that
+    they match anywhere."""
+    found = pattern.match(text, at)
+    assert found is not None, pattern.pattern
+    return found.end()
+
+
+def load_toml(text: str, path: str) -> dict[str, Any]:
     """Parse TOML, turning a decode error into a ManifestError that names the file and line."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib
     try:
-        return tomllib.loads(text)
+        document: dict[str, Any] = tomllib.loads(text)  # (tomli, on Python 3.10, is not installed for the type check)
+        return document
     except RecursionError:
         raise too_deep(text, path) from None
     except tomllib.TOMLDecodeError as exc:
@@ -160,7 +170,8 @@ def json_type(value: object) -> str:
         return "boolean"
     if isinstance(value, (int, float)):
         return "number"
-    return {dict: "object", list: "array", str: "string"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "object", list: "array", str: "string"}
+    return names.get(type(value), type(value).__name__)
 
 
 def expect_object(value: object, what: str, path: str, line: int | None) -> dict:

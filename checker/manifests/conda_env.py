@@ -41,6 +41,7 @@ import posixpath
 import re
 
 from checker.errors import ManifestError
+from checker.manifests.common import match_end
 from checker.manifests import gha_yaml
 from checker.manifests.pypi_common import config, env_settings, pip_includes, pip_lines
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Problem, Reader, Source
@@ -241,8 +242,8 @@ def _brackets(inside: str) -> dict[str, str] | None:
                 return None
             value, position = inside[position + 1 : close], close + 1
         else:
-            value = _BRACKET_VALUE.match(inside, position).group()  # type: ignore[union-attr]
-            position += len(value)
+            value_end = match_end(_BRACKET_VALUE, inside, position)
+            value, position = inside[position:value_end], value_end
         found[key.group(1)] = value.strip()
         while position < end and inside[position] in ", ":
             position += 1

@@ -148,6 +148,7 @@ def _from_url(name: str, reference: str, value: str, path: str, line: int | None
         hashes = frozenset({f"{digest[0]}:{digest[1]}"})
     dependency = Dependency(ecosystem="npm", name=name, version=None, specifier=value, source=Source("url", url),
                             hashes=hashes, scope="build", direct=True, manifest=path, line=line)
+    problem: str | None
     if digest is None:
         problem = f"no digest: Corepack downloads {url} and runs it on every install, whatever it serves"
     else:

@@ -36,11 +36,16 @@ from __future__ import annotations
 import posixpath
 
 import re
+from typing import TYPE_CHECKING
 
 from checker.errors import ManifestError
 from checker.manifests.images import parse_image
 from checker.model import Dependency, Manifest, Reader
 from checker.manifests import shellwords
+
+if TYPE_CHECKING:
+    from checker.manifests.dockerfile_run import Stage
+    from checker.manifests.install_commands import Collected
 
 FORMAT = "dockerfile"
 SCOPE = "prod"
@@ -110,14 +115,14 @@ def instructions(text: str, path: str) -> list[Instruction]:
             current = following.rstrip()
             part_lines.append(index)
         parts.append(current)
-        stripped = [part.strip() for part in parts]
-        logical = " ".join(stripped).strip()
+        stripped_parts = [part.strip() for part in parts]
+        logical = " ".join(stripped_parts).strip()
         keyword, _, arguments = logical.partition(" ")
         keyword = keyword.upper()
         arguments = arguments.strip()
         shift = len(logical) - len(arguments)
         pieces, offset = [], 0
-        for part, line in zip(stripped, part_lines):
+        for part, line in zip(stripped_parts, part_lines):
             pieces.append((max(0, offset - shift), line))
             offset += len(part) + 1
         heredocs: list[tuple[str, int, str]] = []
@@ -311,36 +316,44 @@ class _Runs:
     def __init__(self, path: str, read: Reader) -> None:
         self.path = path
         self.read = read
-        self.out = None
-        self.stage = None
-        self.stages: dict[str, object] = {}
+        self.out: Collected | None = None
+        self.stage: Stage | None = None  # set with out
+        self.stages: dict[str, Stage] = {}
 
-    def _module(self):  # type: ignore[no-untyped-def]
-        from checker.manifests import dockerfile_run, install_commands
+    def _started(self) -> tuple[Stage, Collected]:
+        """The current stage and what the RUNs install, made at the first RUN, ENV, ARG or SHELL."""
+        if self.out is None or self.stage is None:
+            from checker.manifests import dockerfile_run, install_commands
 
-        if self.out is None:
             self.out = install_commands.Collected()
             self.stage = dockerfile_run.Stage()
-        return dockerfile_run
+        return self.stage, self.out
 
     def new_stage(self, parent: str | None, name: str | None) -> None:
         if self.out is None:
             return
         from checker.manifests import dockerfile_run
 
-        self.stage = self.stages[parent].copy() if parent in self.stages else dockerfile_run.Stage()  # type: ignore[attr-defined]
+        self.stage = self.stages[parent].copy() if parent in self.stages else dockerfile_run.Stage()
         self.out.downloads.clear()
         if name is not None:
             self.stages[name.lower()] = self.stage
 
     def variables(self, instruction: Instruction) -> None:
-        self._module().variables(self.stage, instruction, self.path, self.out)
+        stage, out = self._started()
+        from checker.manifests import dockerfile_run
+
+        dockerfile_run.variables(stage, instruction, self.path, out)
 
     def shell(self, instruction: Instruction) -> None:
-        self._module().set_shell(self.stage, instruction, self.out)
+        stage, out = self._started()
+        from checker.manifests import dockerfile_run
+
+        dockerfile_run.set_shell(stage, instruction, out)
 
     def run(self, instruction: Instruction, arguments: str) -> None:
-        module = self._module()
+        stage, out = self._started()
+        from checker.manifests import dockerfile_run
         from checker.manifests.install_commands import Context
 
         if arguments is not instruction.arguments:
@@ -348,7 +361,7 @@ class _Runs:
             instruction = Instruction(instruction.keyword, arguments, instruction.line,
                                       [(max(0, o - shift), n) for o, n in instruction.pieces], instruction.heredocs)
         context = Context(path=self.path, scope=SCOPE, read=self.read, workdir=None)
-        module.run(self.stage, instruction, context, self.out)
+        dockerfile_run.run(stage, instruction, context, out)
 
 
 def includes(text: str, path: str) -> list[tuple[str, int | None]]:

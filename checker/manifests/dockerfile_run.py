@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import json
 import shlex
+from typing import TYPE_CHECKING
 
 from checker.manifests import install_commands
 from checker.manifests.env_settings import setting_dependencies
 from checker.model import Problem
 from checker.manifests import shellwords
+
+if TYPE_CHECKING:
+    from checker.manifests.dockerfile import Instruction
 
 _DEFAULT_SHELL = ["/bin/sh", "-c"]
 
@@ -52,7 +56,7 @@ def shell_kind(argv: list[str]) -> str:
     return name
 
 
-def set_shell(stage: Stage, instruction, out: install_commands.Collected) -> None:  # type: ignore[no-untyped-def]
+def set_shell(stage: Stage, instruction: Instruction, out: install_commands.Collected) -> None:
     try:
         argv = json.loads(instruction.arguments)
     except (ValueError, RecursionError):  # RecursionError: brackets nested thousands deep, no array of strings
@@ -64,7 +68,7 @@ def set_shell(stage: Stage, instruction, out: install_commands.Collected) -> Non
     stage.shell = argv
 
 
-def variables(stage: Stage, instruction, path: str, out: install_commands.Collected) -> None:  # type: ignore[no-untyped-def]
+def variables(stage: Stage, instruction: Instruction, path: str, out: install_commands.Collected) -> None:
     """``ENV a=b c="d e"``, legacy ``ENV a b``, ``ARG name[=default]``: the stage's values, and registry
     settings as ``config`` dependencies."""
     try:
@@ -77,15 +81,15 @@ def variables(stage: Stage, instruction, path: str, out: install_commands.Collec
         pairs.append((words[0], " ".join(words[1:])))
     else:
         for word in words:
-            name, eq, value = word.partition("=")
-            pairs.append((name, value if eq else stage.env.get(name)))
+            name, eq, written = word.partition("=")
+            pairs.append((name, written if eq else stage.env.get(name)))
     for name, value in pairs:
         if value is not None:
             out.dependencies.extend(setting_dependencies(name, value, path, instruction.line))
         stage.env[name] = None if value is None or "$" in value else value
 
 
-def run(stage: Stage, instruction, context: install_commands.Context,  # type: ignore[no-untyped-def]
+def run(stage: Stage, instruction: Instruction, context: install_commands.Context,
         out: install_commands.Collected) -> None:
     """One ``RUN``: its commands judged as BuildKit would run them."""
     arguments, pieces = _without_flags(instruction.arguments, instruction.pieces)

@@ -11,9 +11,13 @@ install-command judges it (registry-source would report every script URL a secon
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 
 from checker.manifests.shell import Command, Word
 from checker.model import Dependency, InstallCommand
+
+if TYPE_CHECKING:
+    from checker.manifests.install_commands import Collected, Context
 
 # Options of curl and wget that take a value (the value is not a URL). Options not listed are taken as flags:
 # a value that follows one is then read as a URL, which can only add URLs, never hide one.
@@ -52,13 +56,13 @@ def urls(argv: list[Word]) -> list[str] | None:
     name = _base(argv[0].value)
     args = argv[1:]
     if name == "aws":
-        values = [word.value for word in args]
-        if values[:2] not in (["s3api", "get-object"], ["s3", "cp"], ["s3", "sync"]):
+        written = [word.value for word in args]
+        if written[:2] not in (["s3api", "get-object"], ["s3", "cp"], ["s3", "sync"]):
             return None
-        return [value for value in values if value.startswith("s3://")] or ([] if values[:2] != ["s3api", "get-object"] else [_s3api_url(values)])
+        return [value for value in written if value.startswith("s3://")] or ([] if written[:2] != ["s3api", "get-object"] else [_s3api_url(written)])
     if name == "gsutil":
-        found = [word.value for word in args if word.value.startswith("gs://")]
-        return found if found else ([] if any(not word.static for word in args) else None)
+        buckets = [word.value for word in args if word.value.startswith("gs://")]
+        return buckets if buckets else ([] if any(not word.static for word in args) else None)
     if name not in ("curl", "wget", "fetch", "http", "https", "xh", "aria2c", "axel"):
         return None
     found: list[str] = []
@@ -182,9 +186,10 @@ def pinned_url(url: str) -> bool:
     return len(segments) >= 4 and is_commit(segments[2]) and all(segments[:4]) and "\0" not in url
 
 
-def fetch_run(context, out, found: list[str], text: str, line: int) -> None:  # type: ignore[no-untyped-def]
+def fetch_run(context: Context, out: Collected, found: list[str], text: str, line: int) -> None:
     """A download that runs as code: an InstallCommand and one ``url`` Dependency per URL."""
     static = [url for url in found if "\0" not in url and "${" not in url and "$" not in url]
+    problem: str | None
     if not found:
         problem = "runs code downloaded from a location decided at run time: lockgate cannot tell what it runs"
     elif len(static) < len(found):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import ManifestError
 from checker.versions.gitrefs import trailing_comment
@@ -20,6 +21,10 @@ from checker.manifests.gha_yaml import Mapping, Node, Scalar, Sequence, describe
 from checker.manifests.gha_matrix import matrix_values
 from checker.manifests.images import parse_image
 from checker.model import Dependency, Reader
+
+if TYPE_CHECKING:
+    from checker.manifests.gha_run import RunContext
+    from checker.manifests.install_commands import Collected
 
 _PLACEHOLDER = re.compile("\0(\\d+)\0")
 
@@ -34,10 +39,10 @@ class DependencyBuilder:
         self.read: Reader = read or (lambda _path: None)
         self.dependencies: list[Dependency] = []
         self._seen: set[int] = set()
-        self._collected = None  # install commands of run: steps (install_commands.Collected), made when one is met
+        self._collected: Collected | None = None  # install commands of run: steps, made when one is met
 
     @property
-    def collected(self):  # type: ignore[no-untyped-def]
+    def collected(self) -> Collected:
         """What the ``run:`` steps hold (install_commands.Collected); the module is imported only for a file
         that has a ``run:`` step."""
         if self._collected is None:
@@ -51,7 +56,7 @@ class DependencyBuilder:
         if self._collected is not None:
             self._collected.downloads.clear()
 
-    def manifest_parts(self) -> dict:
+    def manifest_parts(self) -> dict[str, Any]:
         """The Manifest fields the ``run:`` steps fill: dependencies (uses: first, then what the steps install
         and set), commands, indexes, problems, includes."""
         collected = self._collected
@@ -161,7 +166,8 @@ class DependencyBuilder:
             )
         )
 
-    def add_steps(self, steps: Node | None, what: str, run_context: object = None, composite: bool = False) -> None:
+    def add_steps(self, steps: Node | None, what: str, run_context: RunContext | None = None,
+                  composite: bool = False) -> None:
         """``steps:`` of a job or a composite action: each step's ``uses:``, and its ``run:`` read in
         ``run_context`` (gha_run.RunContext)."""
         if steps is None or (isinstance(steps, Scalar) and steps.null):
@@ -179,7 +185,7 @@ class DependencyBuilder:
             if run_context is not None and step.key_line("run") is not None:
                 from checker.manifests import gha_run
 
-                gha_run.add_run(self, step, f"{what}[{index}]", run_context, composite)  # type: ignore[arg-type]
+                gha_run.add_run(self, step, f"{what}[{index}]", run_context, composite)
             elif run_context is not None and step.get("env") is not None:
                 from checker.manifests import gha_run
 

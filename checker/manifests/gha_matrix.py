@@ -27,8 +27,9 @@ def matrix_values(matrix: Node | None, key: str) -> list[str] | None:
     include = matrix.get("include")
     if isinstance(include, Sequence):
         for entry in include.items:
-            if isinstance(entry, Mapping) and entry.get(key) is not None:
-                nodes.append(entry.get(key))  # type: ignore[arg-type]
+            value = entry.get(key) if isinstance(entry, Mapping) else None
+            if value is not None:
+                nodes.append(value)
     elif include is not None:
         return None
     for node in nodes:

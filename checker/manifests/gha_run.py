@@ -15,11 +15,14 @@ known to the commands: ``PIP_REQUIRE_HASHES: 1``) and a place where registry set
 from __future__ import annotations
 
 import posixpath
-from typing import Any
+from typing import TYPE_CHECKING
 
 from checker.manifests import gha_expr
 from checker.manifests.gha_matrix import matrix_values
-from checker.manifests.gha_yaml import Mapping, Scalar, Sequence
+from checker.manifests.gha_yaml import Mapping, Node, Scalar, Sequence
+
+if TYPE_CHECKING:
+    from checker.manifests.gha_deps import DependencyBuilder
 
 _POSIX = frozenset({"bash", "sh", "dash", "zsh", "ksh", "mksh", "ash"})
 
@@ -30,7 +33,7 @@ class RunContext:
     __slots__ = ("env", "shell", "workdir", "windows", "matrix", "ci")
 
     def __init__(self, env: dict[str, str | None], shell: str | None, workdir: str | None, windows: bool,
-                 matrix: object, ci: bool = True) -> None:
+                 matrix: Node | None, ci: bool = True) -> None:
         self.env = env
         self.shell = shell
         self.workdir = workdir
@@ -38,7 +41,7 @@ class RunContext:
         self.matrix = matrix
         self.ci = ci
 
-    def child(self, mapping: Mapping | None, builder: Any, what: str, runs_on: object = None) -> "RunContext":
+    def child(self, mapping: Mapping | None, builder: DependencyBuilder, what: str, runs_on: object = None) -> "RunContext":
         """The context inside a job (or a step's ``env`` only): its own ``env`` and ``defaults.run`` over ours."""
         env = dict(self.env)
         shell, workdir, windows = self.shell, self.workdir, self.windows
@@ -56,7 +59,7 @@ class RunContext:
         return RunContext(env, shell, workdir, windows, self.matrix, self.ci)
 
 
-def environment(builder: Any, node: object, what: str) -> dict[str, str | None]:
+def environment(builder: DependencyBuilder, node: object, what: str) -> dict[str, str | None]:
     """An ``env:`` mapping: its registry settings become ``config`` dependencies; returns the values the steps
     see (None for one decided by an expression)."""
     if not isinstance(node, Mapping):
@@ -141,7 +144,7 @@ def shell_kind(shell: str | None, windows: bool) -> str:
     return name or "sh"
 
 
-def first_line(builder: Any, scalar: Scalar) -> int:
+def first_line(builder: DependencyBuilder, scalar: Scalar) -> int:
     """The line of a ``run:`` value's first character: the line after ``|``/``>`` for a block scalar."""
     if not scalar.plain and 0 < scalar.line <= len(builder.lines):
         after = builder.lines[scalar.line - 1].partition(":")[2].strip()
@@ -150,7 +153,7 @@ def first_line(builder: Any, scalar: Scalar) -> int:
     return scalar.line
 
 
-def add_run(builder: Any, step: Mapping, what: str, context: RunContext, composite: bool) -> None:
+def add_run(builder: DependencyBuilder, step: Mapping, what: str, context: RunContext, composite: bool) -> None:
     """One step's ``run:``: its install commands and settings, judged in the step's shell and environment."""
     from checker.manifests import install_commands
     from checker.model import Problem

@@ -16,9 +16,29 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Union
 
 from checker.errors import ManifestError
+
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    class _Mark(Protocol):
+        """Where a composed node starts or ends: ruamel.yaml's StreamMark, or the C parser's Mark."""
+
+        line: int
+        column: int
+        index: int
+
+    class YamlNode(Protocol):
+        """A node as ruamel.yaml composes it (its classes declare these on each kind of node only)."""
+
+        id: str  # scalar, sequence or mapping
+        tag: object
+        style: str | None
+        value: Any  # a scalar's text, a sequence's nodes, a mapping's (key, value) node pairs
+        start_mark: _Mark
+        end_mark: _Mark
 
 MAX_BYTES = 2 * 1024 * 1024
 # Collections nested deeper than this are refused, with the line (no workflow nests a tenth as deep).
@@ -102,7 +122,7 @@ def line_of(node: "Node | None", default: int | None = None) -> int | None:
     return node.line if node is not None else default
 
 
-def _compose(text: str):  # type: ignore[no-untyped-def]
+def _compose(text: str) -> YamlNode | None:
     """The document's node graph. With ruamel.yaml.clib, its C parser is driven directly with a resolver that
     resolves nothing: lockgate reads scalars as text, so tag resolution (a regex per scalar) and the loader class
     ``YAML.compose`` builds on every call are pure cost (``benchmarks/actions.py``: warehouse's workflows).
@@ -112,13 +132,14 @@ def _compose(text: str):  # type: ignore[no-untyped-def]
     except ImportError:
         from ruamel.yaml import YAML
 
-        return YAML(typ="safe", pure=True).compose(text)
+        node: YamlNode | None = YAML(typ="safe", pure=True).compose(text)
+        return node
 
-    class _TextComposer(CParser):  # type: ignore[misc, valid-type]
-        def resolve(self, kind, value, implicit) -> str:  # type: ignore[no-untyped-def]
+    class _TextComposer(CParser):
+        def resolve(self, kind: object, value: object, implicit: object) -> str:
             return ""
 
-        def descend_resolver(self, parent, index) -> None:  # type: ignore[no-untyped-def]
+        def descend_resolver(self, parent: object, index: object) -> None:
             pass
 
         def ascend_resolver(self) -> None:
@@ -126,7 +147,8 @@ def _compose(text: str):  # type: ignore[no-untyped-def]
 
     composer = _TextComposer(text)
     try:
-        return composer.get_single_node()
+        root: YamlNode | None = composer.get_single_node()
+        return root
     finally:
         composer.dispose()
 
@@ -225,14 +247,14 @@ class _Converter:
         if _ODD_BREAKS.search(text):
             self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
 
-    def position(self, mark) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    def position(self, mark: _Mark) -> tuple[int, int]:
         """(0-based line, column) of a mark, counting only ``\n`` as a line break."""
         if self.line_starts is None:
             return (mark.line, mark.column) if mark.line <= self.last_line else (self.last_line, 0)
         line = bisect_right(self.line_starts, mark.index) - 1
         return line, mark.index - self.line_starts[line]
 
-    def convert(self, node) -> Node:  # type: ignore[no-untyped-def]
+    def convert(self, node: YamlNode) -> Node:
         known = self.done.get(id(node))
         if known is not None:
             return known

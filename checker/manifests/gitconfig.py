@@ -38,6 +38,7 @@ import re
 from typing import NamedTuple
 
 from checker.errors import ManifestError
+from checker.manifests.common import match_end
 
 _BLANKS_OR_NOT = re.compile(r"[ \t\r\n]*")
 _COMMENT = re.compile(r"[^\n]*")
@@ -85,16 +86,17 @@ class _Reader:
         return ManifestError(f"bad config line: {what} (git refuses the file)", self.path, self.line_at(offset))
 
     def entries(self) -> list[Entry]:
-        text, found = self.text, []
+        text = self.text
+        found: list[Entry] = []
         prefix: str | None = None  # the section header as git keys it: ``name`` or ``name.subsection``
         end = len(text)
         while True:
-            self.at = _BLANKS_OR_NOT.match(text, self.at).end()
+            self.at = match_end(_BLANKS_OR_NOT, text, self.at)
             if self.at >= end:
                 return found
             char = text[self.at]
             if char in "#;":
-                self.at = _COMMENT.match(text, self.at).end()
+                self.at = match_end(_COMMENT, text, self.at)
             elif char == "[":
                 prefix = self.header()
             elif _KEY.match(text, self.at):
@@ -109,7 +111,7 @@ class _Reader:
         the section to the first dot and the subsection to the last one: ``[submodule.a "b"]`` is submodule
         ``a.b``)."""
         text, start = self.text, self.at
-        name_end = _NAME.match(text, start + 1).end()
+        name_end = match_end(_NAME, text, start + 1)
         name = text[start + 1 : name_end].lower()
         after = text[name_end : name_end + 1]
         if after == "]":
@@ -119,7 +121,7 @@ class _Reader:
             return name  # the deprecated [section.subsection] too: its subsection is lower-cased with it
         if after not in (" ", "\t", "\r"):
             raise self.fail("a section name holds only letters, digits, '-' and '.'", name_end)
-        at = _SPACE_TAB_CR.match(text, name_end).end()
+        at = match_end(_SPACE_TAB_CR, text, name_end)
         if text[at : at + 1] != '"':
             raise self.fail('expected a quoted subsection: [section "subsection"]', at)
         parts: list[str] = []
@@ -147,7 +149,7 @@ class _Reader:
         key_match = _KEY.match(text, self.at)
         assert key_match is not None
         line = self.line_at(self.at)
-        at = _SPACE_TAB.match(text, key_match.end()).end()
+        at = match_end(_SPACE_TAB, text, key_match.end())
         char = text[at : at + 1]
         key = key_match.group().lower()
         section, dot, subsection = (prefix or "").partition(".")
@@ -178,6 +180,7 @@ class _Reader:
                 return (value[:trim] if trim is not None else value), mixed
             if not quoted and char in " \t\r":
                 blanks = _UNQUOTED_BLANKS.match(text, at)
+                assert blanks is not None  # char is one
                 if length:  # leading blanks are skipped
                     if trim is None:
                         trim = length
@@ -186,7 +189,7 @@ class _Reader:
                 at = blanks.end()
                 continue
             if not quoted and char in "#;":
-                at = _COMMENT.match(text, at).end()
+                at = match_end(_COMMENT, text, at)
                 continue
             if trim is not None:
                 if parts[-1].strip(" ") and len(parts) > 1:

@@ -29,6 +29,8 @@ from checker.model import Problem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from checker.manifests.collect import SnapshotManifests
 
 # Files reached only through includes in one snapshot (those found by their name are no attack and count for
@@ -72,7 +74,8 @@ def walk(loader: SnapshotManifests, roots: dict[str, Format]) -> Graph:
         path = queue.pop()
         fmt = roots.get(path) or reached[path]
         targets = _scan(loader, path, fmt)
-        reads = fmt if fmt.includes == "manifests" else FORMATS_BY_NAME.get(fmt.includes)  # type: ignore[arg-type]
+        reads = fmt if fmt.includes == "manifests" else (
+            FORMATS_BY_NAME.get(fmt.includes) if isinstance(fmt.includes, str) else None)
         if reads is None:
             inputs[path] = frozenset(target for target, _ in targets)
             continue
@@ -103,12 +106,12 @@ def _scan(loader: SnapshotManifests, path: str, fmt: Format) -> list[tuple[str, 
 _DEVELOPMENT_READERS = frozenset({"tox-ini", "tox-toml"})
 
 
-def _installs_in_production(path: str, fmt: Format, scope_for) -> bool:  # type: ignore[no-untyped-def]
+def _installs_in_production(path: str, fmt: Format, scope_for: Callable[[str], str]) -> bool:
     """Whether what a file reads in is installed in production: a requirements file whose name does not say
     development, or a file of another format that installs what it names (setup.cfg's ``file:`` directives, a
     conda environment), unless that format is a test runner's."""
     if fmt.includes == "manifests":
-        return scope_for(path) == "prod"  # type: ignore[no-any-return]
+        return scope_for(path) == "prod"
     return fmt.name not in _DEVELOPMENT_READERS
 
 

@@ -51,14 +51,19 @@ def check_bare_lines(text: str, path: str) -> None:
                                 "comment: refusing to read a file no tool writes", path)
 
 
+class _CaseKeeping(configparser.ConfigParser):
+    """A parser that keeps option names as written (configparser lower-cases them)."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def load(text: str, path: str, *, interpolation: bool, keep_case: bool) -> configparser.ConfigParser:
     """The parsed file, or a ManifestError with the line configparser reports."""
     check_bare_lines(text, path)
-    parser = configparser.ConfigParser(
+    parser = (_CaseKeeping if keep_case else configparser.ConfigParser)(
         interpolation=configparser.BasicInterpolation() if interpolation else None, strict=True
     )
-    if keep_case:
-        parser.optionxform = str  # type: ignore[assignment, method-assign]
     try:
         parser.read_string(text, path)
     except configparser.MissingSectionHeaderError as error:
@@ -73,7 +78,7 @@ def load(text: str, path: str, *, interpolation: bool, keep_case: bool) -> confi
         raise ManifestError("not an INI file: a line that is neither a section, an option nor a value", path,
                             line) from None
     except configparser.Error as error:
-        raise ManifestError(f"not a readable INI file: {error.message}", path) from None  # type: ignore[attr-defined]
+        raise ManifestError(f"not a readable INI file: {error.message}", path) from None
     return parser
 
 

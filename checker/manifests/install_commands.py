@@ -288,7 +288,7 @@ class _Walker:
                 for sub in redirect.heredoc.subs:
                     self.script(sub.script, rereads)
         for assignment in command.assignments:
-            name, _, value = assignment.raw.partition("=")
+            name = assignment.raw.partition("=")[0]
             self.setting(name.rstrip("+"), assignment, command.line)
             if not command.words:
                 self.variables[name.rstrip("+")] = _assigned_value(assignment)

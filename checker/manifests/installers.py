@@ -10,12 +10,15 @@ unknown option can make a command look less pinned, never more.
 from __future__ import annotations
 
 import posixpath
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from checker.errors import ManifestError
 from checker.manifests.install_common import _Install, is_commit
 from checker.manifests.shell import DYNAMIC, Word
 from checker.model import Dependency, IndexOption, Source
+
+if TYPE_CHECKING:
+    from checker.manifests.install_commands import Context, _Walker
 
 Variables = Mapping[str, "str | None"]
 
@@ -147,7 +150,7 @@ def _truthy(variables: Variables, name: str) -> bool:
 # -- registries ------------------------------------------------------------------------------------------------
 
 
-def _index(walker: Any, kind: str, word: Word, line: int) -> str | None:
+def _index(walker: _Walker, kind: str, word: Word, line: int) -> str | None:
     """Record a registry flag as an IndexOption of the manifest (a host whose TLS is not checked as
     ``trusted-host``, whatever the tool calls it, as registry-source reads that kind); the problem it is, if any."""
     value = _shown(word)
@@ -161,7 +164,7 @@ def _index(walker: Any, kind: str, word: Word, line: int) -> str | None:
     return None
 
 
-def _registries(walker: Any, options: Options, kinds: Mapping[str, str], line: int) -> tuple[list[str], str | None]:
+def _registries(walker: _Walker, options: Options, kinds: Mapping[str, str], line: int) -> tuple[list[str], str | None]:
     """Problems of the registry flags, and the URL packages come from (the first index named)."""
     problems: list[str] = []
     source: str | None = None
@@ -182,7 +185,7 @@ def _with_source(dependencies: list[Dependency], url: str | None) -> list[Depend
             for d in dependencies]
 
 
-def _dependency(walker: Any, ecosystem: str, name: str, version: str | None, specifier: str, line: int,
+def _dependency(walker: _Walker, ecosystem: str, name: str, version: str | None, specifier: str, line: int,
                 source: Source | None = None) -> Dependency:
     context = walker.context
     return Dependency(ecosystem=ecosystem, name=name, version=version, specifier=specifier,
@@ -197,7 +200,7 @@ def _problem(*parts: str | None) -> str | None:
 # -- pip and uv ------------------------------------------------------------------------------------------------
 
 
-def pip(walker: Any, args: list[Word], variables: Variables, line: int, uv: bool) -> _Install | None:
+def pip(walker: _Walker, args: list[Word], variables: Variables, line: int, uv: bool) -> _Install | None:
     """``pip install|download|wheel`` (and ``uv pip install|sync``)."""
     general = parse_options(args, _PIP_VALUES if not uv else _UV_VALUES, {} if not uv else _UV_SHORT,
                             _PIP_FLAGS, abbreviations=not uv)
@@ -295,7 +298,7 @@ def _pypi_problem(dependencies: list[Dependency], no_deps: bool) -> str:
             "from a hashed requirements file")
 
 
-def _requirement(walker: Any, text: str, word: Word, line: int) -> list[Dependency] | None:
+def _requirement(walker: _Walker, text: str, word: Word, line: int) -> list[Dependency] | None:
     """A requirement given on the command line, read as pip reads a requirements line; None when it is decided at
     run time."""
     if not word.static or DYNAMIC in text:
@@ -315,14 +318,14 @@ def _requirement(walker: Any, text: str, word: Word, line: int) -> list[Dependen
             for d in manifest.dependencies]
 
 
-def _reader_inside(context: Any) -> Callable[[str], "str | None"]:
+def _reader_inside(context: Context) -> Callable[[str], "str | None"]:
     """The repository's files when commands run in a repository folder, nothing otherwise (inside an image)."""
     if context.workdir is None:
         return lambda path: None
     return context.read
 
 
-def _requirements_file(walker: Any, word: Word, line: int) -> tuple[bool, str | None]:
+def _requirements_file(walker: _Walker, word: Word, line: int) -> tuple[bool, str | None]:
     """(whether ``-r FILE`` turns on hash checking, the problem if it cannot be told). The file is read from the
     repository; one not found by its name as a manifest has its requirements added to this manifest."""
     context = walker.context
@@ -355,7 +358,7 @@ def _requirements_file(walker: Any, word: Word, line: int) -> tuple[bool, str | 
     return False, f"-r {shown} has no --hash entries: pip installs whatever the index serves for those versions"
 
 
-def uv(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def uv(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     """``uv pip …``, ``uv sync``, ``uv tool install|run``, ``uv add``, ``uv run --with``."""
     options = parse_options(args, _UV_VALUES, _UV_SHORT)
     if not options.positional or not options.positional[0].static:
@@ -388,8 +391,9 @@ def uv(walker: Any, args: list[Word], variables: Variables, line: int) -> _Insta
             tool_args = parse_options(packages[1:], _UV_VALUES, _UV_SHORT)
             inner = tool_args
             packages = tool_args.positional[:1] + inner.values.get("with", [])
-            if tool_args.first("from") is not None:
-                packages = [tool_args.first("from")] + inner.values.get("with", [])  # type: ignore[list-item]
+            from_word = tool_args.first("from")
+            if from_word is not None:
+                packages = [from_word] + inner.values.get("with", [])
         problems, source = _registries(walker, inner, kinds, line)
         deps, unknown = _python_packages(walker, packages, line)
         what = "uv add" if verb == "add" else "uv tool"
@@ -397,11 +401,12 @@ def uv(walker: Any, args: list[Word], variables: Variables, line: int) -> _Insta
     return None
 
 
-def uvx(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def uvx(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     options = parse_options(args, _UV_VALUES, _UV_SHORT)
     packages = options.positional[:1]
-    if options.first("from") is not None:
-        packages = [options.first("from")]  # type: ignore[list-item]
+    from_word = options.first("from")
+    if from_word is not None:
+        packages = [from_word]
     packages += options.values.get("with", [])
     if not packages:
         return None
@@ -412,7 +417,7 @@ def uvx(walker: Any, args: list[Word], variables: Variables, line: int) -> _Inst
     return _Install("uvx", _problem(_tool_problem(deps, unknown, "uvx"), *problems), _with_source(deps, source))
 
 
-def pipx(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def pipx(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     options = parse_options(args, frozenset({"index-url", "pip-args", "python", "spec", "suffix", "backend"}),
                             {"i": "index-url"})
     if not options.positional or options.positional[0].value not in ("install", "run", "inject", "upgrade",
@@ -424,8 +429,9 @@ def pipx(walker: Any, args: list[Word], variables: Variables, line: int) -> _Ins
         packages = packages[1:]
     if verb == "run":
         packages = packages[:1]
-    if options.first("spec") is not None:
-        packages = [options.first("spec")]  # type: ignore[list-item]
+    spec = options.first("spec")
+    if spec is not None:
+        packages = [spec]
     problems, source = _registries(walker, options, {"index-url": "index-url"}, line)
     deps, unknown = _python_packages(walker, packages, line)
     return _Install("pipx", _problem(_tool_problem(deps, unknown, f"pipx {verb}"), *problems),
@@ -438,7 +444,7 @@ def _split_commas(word: Word) -> list[Word]:
     return [Word(part, part, word.line, [], word.quoted) for part in word.value.split(",") if part]
 
 
-def _python_packages(walker: Any, words: list[Word], line: int) -> tuple[list[Dependency], list[str]]:
+def _python_packages(walker: _Walker, words: list[Word], line: int) -> tuple[list[Dependency], list[str]]:
     """Requirements named by a tool (``black==24.1.0``, ``ruff@0.4.0``): Dependencies, and those unknown."""
     deps: list[Dependency] = []
     unknown: list[str] = []
@@ -470,7 +476,7 @@ def _tool_problem(deps: list[Dependency], unknown: list[str], what: str) -> str:
 # -- npm, yarn, pnpm, bun --------------------------------------------------------------------------------------
 
 
-def _npm_packages(walker: Any, words: list[Word], line: int) -> tuple[list[Dependency], list[str], bool]:
+def _npm_packages(walker: _Walker, words: list[Word], line: int) -> tuple[list[Dependency], list[str], bool]:
     """npm package specifiers (``pkg``, ``pkg@1.2.3``, ``@s/p@^1``, git URLs, tarballs, paths): Dependencies,
     those decided at run time, and whether every one is pinned by a full commit (Scorecard's pinned npm
     install)."""
@@ -530,7 +536,7 @@ def _create_package(word: Word) -> Word:
     return Word(name, word.raw, word.line, [], False)
 
 
-def _adds(walker: Any, tool: str, verb: str, rest: list[Word], problems: list[str], source: str | None,
+def _adds(walker: _Walker, tool: str, verb: str, rest: list[Word], problems: list[str], source: str | None,
           line: int) -> _Install:
     """An npm-family command that fetches the packages it names (``add``, ``dlx``, ``create``, …)."""
     if not rest:
@@ -540,7 +546,7 @@ def _adds(walker: Any, tool: str, verb: str, rest: list[Word], problems: list[st
     return _Install(tool, _problem(problem, *problems), _not_local(_with_source(deps, source)))
 
 
-def _npm_registry(walker: Any, options: Options, line: int) -> tuple[list[str], str | None]:
+def _npm_registry(walker: _Walker, options: Options, line: int) -> tuple[list[str], str | None]:
     problems, source = _registries(walker, options, {"registry": "registry"}, line)
     for flag in options.flags:
         if flag in ("strict-ssl=false", "strict-ssl=0"):
@@ -548,7 +554,7 @@ def _npm_registry(walker: Any, options: Options, line: int) -> tuple[list[str], 
     return problems, source
 
 
-def npm(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def npm(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     options = parse_options(args, _NPM_VALUES, _NPM_SHORT)
     if not options.positional or not options.positional[0].static:
         return None
@@ -570,13 +576,13 @@ def npm(walker: Any, args: list[Word], variables: Variables, line: int) -> _Inst
     return None
 
 
-def npx(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def npx(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     options = parse_options(args, _NPM_VALUES, _NPM_SHORT)
     problems, source = _npm_registry(walker, options, line)
     return _npx(walker, options, options.positional, line, "npx", problems, source)
 
 
-def _npx(walker: Any, options: Options, rest: list[Word], line: int, what: str, problems: list[str],
+def _npx(walker: _Walker, options: Options, rest: list[Word], line: int, what: str, problems: list[str],
          source: str | None) -> _Install | None:
     if options.flags & {"no-install", "no", "offline"} or "yes=false" in options.flags:
         return None
@@ -594,7 +600,7 @@ def _npx(walker: Any, options: Options, rest: list[Word], line: int, what: str, 
     return _Install(what.split()[0], _problem(problem, *problems), _with_source(deps, source))
 
 
-def _locally_declared(walker: Any, dep: Dependency) -> bool:
+def _locally_declared(walker: _Walker, dep: Dependency) -> bool:
     """Whether the package.json where the command runs depends on the package, with no other version asked for:
     npx then runs the locked copy that ``npm ci`` installed."""
     context = walker.context
@@ -620,7 +626,7 @@ def _locally_declared(walker: Any, dep: Dependency) -> bool:
     return False
 
 
-def yarn(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def yarn(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     options = parse_options(args, frozenset({"registry", "cwd", "modules-folder", "cache-folder", "mutex",
                                              "network-timeout", "mode", "otp"}), {})
     problems, source = _npm_registry(walker, options, line)
@@ -646,7 +652,7 @@ def yarn(walker: Any, args: list[Word], variables: Variables, line: int) -> _Ins
     return None
 
 
-def _berry_ci_default(walker: Any, variables: Variables) -> bool:
+def _berry_ci_default(walker: _Walker, variables: Variables) -> bool:
     """In CI, Yarn 2+ installs immutably unless told otherwise: a ``.yarnrc.yml`` where the command runs that does
     not set enableImmutableInstalls to false."""
     context = walker.context
@@ -658,7 +664,7 @@ def _berry_ci_default(walker: Any, variables: Variables) -> bool:
     return text is not None and "enableImmutableInstalls" not in text
 
 
-def pnpm(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def pnpm(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     options = parse_options(args, frozenset({"registry", "dir", "filter", "workspace", "store-dir", "reporter",
                                              "config.registry", "C"}), {"C": "dir", "F": "filter"})
     problems, source = _npm_registry(walker, options, line)
@@ -683,11 +689,11 @@ def pnpm(walker: Any, args: list[Word], variables: Variables, line: int) -> _Ins
     return None
 
 
-def pnpx(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def pnpx(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     return pnpm(walker, [Word("dlx", "dlx", line, [], False)] + args, variables, line)
 
 
-def bun(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def bun(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     options = parse_options(args, frozenset({"registry", "cwd", "filter", "config", "backend", "cache-dir"}),
                             {"c": "config"})
     problems, source = _npm_registry(walker, options, line)
@@ -711,7 +717,7 @@ def bun(walker: Any, args: list[Word], variables: Variables, line: int) -> _Inst
     return None
 
 
-def bunx(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def bunx(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     return bun(walker, [Word("x", "x", line, [], False)] + [w for w in args if not w.value.startswith("-")][:1],
                variables, line)
 
@@ -719,7 +725,7 @@ def bunx(walker: Any, args: list[Word], variables: Variables, line: int) -> _Ins
 # -- gem, go, cargo ---------------------------------------------------------------------------------------------
 
 
-def gem(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def gem(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     options = parse_options(args, frozenset({"version", "source", "install-dir", "bindir", "platform", "document",
                                              "build-root", "format-executable", "file"}),
                             {"v": "version", "s": "source", "i": "install-dir", "n": "bindir", "g": "file"})
@@ -757,7 +763,7 @@ _GO_VALUES = frozenset({"-C", "-p", "-tags", "-ldflags", "-gcflags", "-asmflags"
                         "-compiler", "-gccgoflags", "-installsuffix"})
 
 
-def go(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def go(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     """``go install``/``go get``/``go run`` of remote packages: pinned by a full semantic version or commit, which
     the checksum database vouches for (Scorecard's rule), unless something turns that database off."""
     if not args or args[0].value not in ("install", "get", "run"):
@@ -836,7 +842,7 @@ def _go_checksums_off(variables: Variables) -> str | None:
     return None
 
 
-def cargo(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def cargo(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     if not args or args[0].value not in ("install", "binstall"):
         return None
     verb = args[0].value
@@ -893,7 +899,7 @@ def _cargo_exact(version: str) -> bool:
 # -- Windows package managers (Scorecard's rules) -----------------------------------------------------------------
 
 
-def choco(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def choco(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     if not args or args[0].value.lower() not in ("install", "upgrade"):
         return None
     for word in args[1:]:
@@ -903,11 +909,11 @@ def choco(walker: Any, args: list[Word], variables: Variables, line: int) -> _In
     return _Install("choco", "choco install checks no checksum of what it downloads: add --require-checksums", [])
 
 
-def cinst(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def cinst(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     return choco(walker, [Word("install", "install", line, [], False)] + args, variables, line)
 
 
-def nuget(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def nuget(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     if not args:
         return None
     verb = args[0].value.lower()
@@ -923,7 +929,7 @@ def nuget(walker: Any, args: list[Word], variables: Variables, line: int) -> _In
     return None
 
 
-def dotnet(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def dotnet(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     values = [word.value.lower() for word in args]
     if not values:
         return None
@@ -944,7 +950,7 @@ def dotnet(walker: Any, args: list[Word], variables: Variables, line: int) -> _I
     return None
 
 
-def msbuild(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def msbuild(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     values = [word.value.lower() for word in args]
     if "/t:restore" not in values and "-t:restore" not in values:
         return None
@@ -953,7 +959,7 @@ def msbuild(walker: Any, args: list[Word], variables: Variables, line: int) -> _
     return _Install("msbuild", "msbuild /t:restore without /p:RestoreLockedMode=true may resolve new versions", [])
 
 
-def handlers(walker: Any) -> dict[str, Callable[[list[Word], Variables, int], "_Install | None"]]:
+def handlers(walker: _Walker) -> dict[str, Callable[[list[Word], Variables, int], "_Install | None"]]:
     """Program name -> handler, bound to the walker."""
     def bind(function: Callable[..., "_Install | None"]) -> Callable[[list[Word], Variables, int], "_Install | None"]:
         return lambda args, variables, line: function(walker, args, variables, line)
@@ -965,7 +971,7 @@ def handlers(walker: Any) -> dict[str, Callable[[list[Word], Variables, int], "_
     return {name: bind(function) for name, function in table.items()}
 
 
-def corepack(walker: Any, args: list[Word], variables: Variables, line: int) -> _Install | None:
+def corepack(walker: _Walker, args: list[Word], variables: Variables, line: int) -> _Install | None:
     """``corepack prepare pnpm@9 --activate`` / ``corepack use``/``install -g``: downloads a package manager;
     pinned only with a ``+sha512.…`` hash."""
     options = parse_options(args, frozenset(), {})

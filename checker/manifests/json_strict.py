@@ -34,7 +34,7 @@ import re
 from typing import Callable
 
 from checker.errors import ManifestError
-from checker.manifests.common import number_too_long, too_deep
+from checker.manifests.common import match_end, number_too_long, too_deep
 
 # A JSON string (group 1, with group 2 set when a colon follows: an object key) or a bracket. Searched for only in
 # text that ``loads`` has accepted, where every string is closed: an unclosed one, rescanned from each of its
@@ -169,7 +169,7 @@ def load_members(text: str, path: str, reader: str, earlier: Members | None = No
 
 
 def _walk(text: str, earlier: Members | None, keep_layouts: bool) -> Members:
-    at = _SPACE.match(text).end()
+    at = match_end(_SPACE, text)
     if text[at] != "{":
         raise _NotWalked
     data: dict[str, object] = {}
@@ -193,7 +193,7 @@ def _walk(text: str, earlier: Members | None, keep_layouts: bool) -> Members:
         else:
             data[member], at = _DECODE_VALUE(text, at)
         found = _NEXT_MEMBER.match(text, at)
-    if found is None or _SPACE.match(text, found.end()).end() != len(text):
+    if found is None or match_end(_SPACE, text, found.end()) != len(text):
         raise _NotWalked
     return Members(text, data, lines, layouts)
 

@@ -146,10 +146,10 @@ def is_commit(ref: str | None) -> bool:
 
 def git_source(url: str) -> Source:
     """``git+ssh://git@host/u/r.git#ref`` -> Source(git, ``ssh://git@host/u/r.git``, ref, commit when full)."""
-    location, _, ref = url.partition("#")
+    location, _, fragment = url.partition("#")
     if location.lower().startswith("git+"):
         location = location[4:]
-    ref = ref or None
+    ref = fragment or None
     commit = ref.lower() if ref is not None and is_commit(ref) else None
     return Source(kind="git", url=location, ref=ref, commit=commit)
 

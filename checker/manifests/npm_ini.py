@@ -138,7 +138,7 @@ def decode(text: str) -> Document:
         if key == "__proto__" or section == "__proto__":
             continue
         if value in ("true", "false", "null"):
-            value = _json(value)  # type: ignore[arg-type]
+            value = _json(value)
         assignments.append(Assignment(key, value, number, section, array))
     return Document(tuple(assignments), tuple(sections))
 

@@ -26,7 +26,7 @@ cannot be read, is a Problem: lockgate never pretends to know a patch it could n
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 from urllib.parse import unquote
 
 from checker.errors import LockgateError
@@ -135,7 +135,8 @@ def selector_parts(key: str) -> tuple[str, str]:
     return (key, "") if at < 0 else (key[:at], key[at + 1:])
 
 
-def patched_map(table: dict, where: str, manifest: str, read: Reader, line_of) -> Patched:  # type: ignore[no-untyped-def]
+def patched_map(table: dict, where: str, manifest: str, read: Reader,
+                line_of: Callable[[str], int | None]) -> Patched:
     """Dependencies for pnpm's or Bun's ``patchedDependencies`` map (``where`` names it in messages; ``line_of``
     gives the line of a key)."""
     from checker.versions.semver import exact_version

@@ -31,7 +31,7 @@ Beyond dependencies, what decides what an install downloads and runs:
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from checker.errors import ManifestError
 from checker.manifests import corepack, npm_patches
@@ -182,7 +182,7 @@ def _patch_maps(data: dict) -> list[tuple[tuple[str, ...], object]]:
 
 def _specifiers(data: dict) -> list[tuple[tuple[str, ...], str]]:
     """Every string specifier of the dependency sections and ``resolutions``, with its key path."""
-    found = []
+    found: list[tuple[tuple[str, ...], str]] = []
     for section in [name for name, _ in _SECTIONS] + ["resolutions"]:
         table = data.get(section)
         if isinstance(table, dict):
@@ -393,7 +393,7 @@ def flat_overrides(
     lines: dict,
     path: str,
     direct_specs: dict[str, str] | None,
-    name_of,
+    name_of: Callable[[str], str],
 ) -> list[Entry]:
     """Yarn ``resolutions`` and ``pnpm.overrides``: one level of ``selector: specifier``."""
     key = key_path[-1]

@@ -87,6 +87,7 @@ def parse(text: str, path: str, read: Reader, memo: dict | None = None) -> Manif
     members = load_json_members(text, path, what, earlier[0] if earlier else None,
                                 keep_layouts=memo is not None and earlier is None)
     data = members.data
+    assert isinstance(data, dict)  # load_json_members refuses any other document
     version = _lockfile_version(data, text, path)
     if version >= 2 and "packages" in data:
         packages = _Packages(data, members.lines.get("packages", {}), text, path, read)

@@ -58,6 +58,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         raise ManifestError("empty file, expected a Pipfile.lock lockfile (JSON)", path, None)
     members = _load_json(text, path)
     data = members.data
+    assert isinstance(data, dict)  # _load_json refuses any other document
     if "_meta" not in data and not any(category in data for category in _SCOPES):
         raise ManifestError('neither "_meta" nor "default" / "develop": expected a Pipfile.lock', path, 1)
     meta = expect_object(data.get("_meta", {}), "_meta", path, _key_line(text, "_meta"))
@@ -70,7 +71,8 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         if category == "_meta" or (category not in _SCOPES and not isinstance(packages, dict)):
             continue
         table = expect_object(packages, f'"{category}"', path, _key_line(text, category))
-        direct = None if pipfile is None else pipfile.get(_PIPFILE_TABLES.get(category, category), frozenset())
+        table_name: str = _PIPFILE_TABLES[category] if category in _PIPFILE_TABLES else category
+        direct = None if pipfile is None else pipfile.get(table_name, frozenset())
         lines = members.lines.get(category, {})
         for raw_name, entry in table.items():
             deps.append(_dependency(raw_name, entry, category, sources, direct, lines.get(raw_name), path,

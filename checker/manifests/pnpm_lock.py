@@ -248,7 +248,7 @@ class _Lockfile:
     def _resolution(self, key: str, resolution: object, line: int | None) -> tuple[Source, frozenset[str], str | None]:
         if not isinstance(resolution, dict):
             raise ManifestError(f"package {key!r} has no `resolution` mapping", self.path, line)
-        hashes = frozenset()
+        hashes: frozenset[str] = frozenset()
         if "integrity" in resolution:
             hashes = sri_hashes(resolution["integrity"], f"`integrity` of {key!r}", self.path, line)
         kind = resolution.get("type")
@@ -279,7 +279,7 @@ class _Lockfile:
 
     def _runtime(self, key: str, resolution: dict, line: int | None) -> tuple[Source, frozenset[str], str | None]:
         """A runtime's archives (``binary``, or ``variations`` of binaries): see the module docstring."""
-        binaries = [resolution]
+        binaries: list[object] = [resolution]
         if resolution["type"] == "variations":
             variants = resolution.get("variants")
             if not isinstance(variants, list) or not variants:

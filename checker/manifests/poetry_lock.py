@@ -86,7 +86,7 @@ def _lock_version(data: dict, text: str, path: str) -> str:
     if "lock-version" not in metadata:
         return _UNNUMBERED  # Poetry 1.0 and older (Poetry's own reading of a missing lock-version)
     version = metadata["lock-version"]
-    if version not in SUPPORTED_LOCK_VERSIONS:
+    if not isinstance(version, str) or version not in SUPPORTED_LOCK_VERSIONS:
         line = _line_of(text, r"^[ \t]*lock-version[ \t]*=")
         raise ManifestError(
             f"unsupported poetry.lock lock-version {version!r}; lockgate reads {supported}", path, line

@@ -40,7 +40,7 @@ import re
 from checker.errors import ManifestError
 from checker.versions.gitrefs import trailing_comment
 from checker.manifests import gha_yaml, hook_deps
-from checker.manifests.gha_yaml import Mapping, Node, Scalar, Sequence, describe, load
+from checker.manifests.gha_yaml import Mapping, Node, Scalar, Sequence, describe, line_of, load
 from checker.model import Dependency, Manifest, Problem, Reader
 
 FORMAT = "pre-commit-config"
@@ -71,7 +71,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         raise ManifestError(f"a pre-commit configuration must be a mapping with repos:, found {describe(root)}",
                             path, root.line)
     if not isinstance(repos, Sequence):
-        raise ManifestError(f"repos must be a list of repositories, found {describe(repos)}", path, repos.line)
+        raise ManifestError(f"repos must be a list of repositories, found {describe(repos)}", path, line_of(repos))
     config = _Config(path, text)
     for index, entry in enumerate(repos.items):
         config.repository(entry, f"repos[{index}]")

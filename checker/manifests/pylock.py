@@ -262,7 +262,7 @@ def _scope(marker: str | None, default_groups: frozenset[str], what: str, path: 
     return "prod"
 
 
-def _evaluate(node: object, scenario: _Scenario) -> bool | None:
+def _evaluate(node: tuple, scenario: _Scenario) -> bool | None:
     """Three-valued: True, False, or None when the answer depends on the environment."""
     if isinstance(node, tuple) and node[0] in ("and", "or"):
         values = [_evaluate(child, scenario) for child in node[1:]]
@@ -343,14 +343,14 @@ class _MarkerParser:
         self.position += 1
         return token
 
-    def parse(self) -> object:
+    def parse(self) -> tuple:
         tree = self._expression("or")
         extra = self._peek()
         if extra is not None:
             self._fail(f"unexpected {extra[1]!r}")
         return tree
 
-    def _expression(self, joiner: str) -> object:
+    def _expression(self, joiner: str) -> tuple:
         """``or`` binds loosest, then ``and``, then a parenthesised expression or a comparison."""
         parts = [self._expression("and") if joiner == "or" else self._atom()]
         while self._peek() == ("bool", joiner):
@@ -358,7 +358,7 @@ class _MarkerParser:
             parts.append(self._expression("and") if joiner == "or" else self._atom())
         return parts[0] if len(parts) == 1 else (joiner, *parts)
 
-    def _atom(self) -> object:
+    def _atom(self) -> tuple:
         if self._peek() == ("paren", "("):
             self._next()
             tree = self._expression("or")

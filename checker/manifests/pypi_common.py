@@ -283,6 +283,7 @@ def requirement_dependency(text: str, path: str, line: int | None, scope: str, c
         req = Requirement(text)
     except InvalidRequirement as exc:
         raise ManifestError(f"invalid requirement {text!r}: {exc}", path, line) from None
+    hashes: frozenset[str]
     source, hashes, version = DEFAULT_SOURCE, frozenset(), pinned_version(req.specifier)
     if req.url:
         try:

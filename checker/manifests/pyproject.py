@@ -250,8 +250,8 @@ def _dependency_groups(data: dict, ctx: _Context) -> list[Dependency]:
     requirement is recorded once, in the group that states it."""
     if "dependency-groups" not in data:
         return []
-    where = _first_key_line(ctx.text, "dependency-groups")
-    table = expect_table(data["dependency-groups"], "[dependency-groups]", ctx.path, where)
+    table = expect_table(data["dependency-groups"], "[dependency-groups]", ctx.path,
+                         _first_key_line(ctx.text, "dependency-groups"))
     groups: dict[str, tuple[str, list]] = {}
     for raw_name, entries in table.items():
         name = canonical_pypi_name(raw_name)

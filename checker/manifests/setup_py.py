@@ -409,7 +409,7 @@ class _Reader:
         self.dependencies: list[Dependency] = []
         self.indexes: list[IndexOption] = []
         self.problems: list[Problem] = []
-        self._seen: set[tuple[str, str, int, str]] = set()
+        self._seen: set[tuple[str | int, ...]] = set()  # (link, text, line) and (what, text, line, marker)
         self._rebinding = module.rebinding[0] if module.rebinding else None
         self._names: dict[tuple[int, str], list[tuple[ast.AST, _Scope]] | str] = {}
         self._single: dict[tuple[int, str], str | None] = {}
@@ -487,7 +487,7 @@ class _Reader:
                     "is a string lockgate cannot prove (or longer than it reads)")
                 self._unreadable(node, what, why)
                 return []
-            return [_Item(text, node.lineno)]
+            return [_Item(text, getattr(node, "lineno", 0))]  # (an expression, or an _Addition: both have one)
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             found = []
             for element in node.elts:
@@ -527,8 +527,10 @@ class _Reader:
                     parts.append(value.value)
                 elif isinstance(value, ast.FormattedValue) and value.conversion == -1 and value.format_spec is None:
                     inner = value.value
-                    is_number = isinstance(inner, ast.Constant) and type(inner.value) in (int, float)
-                    text = str(inner.value) if is_number else self._string(inner, scope)  # type: ignore[union-attr]
+                    if isinstance(inner, ast.Constant) and type(inner.value) in (int, float):
+                        text: str | None = str(inner.value)
+                    else:
+                        text = self._string(inner, scope)
                     if text is None:
                         return None
                     parts.append(text)
@@ -601,8 +603,8 @@ class _Reader:
             return [(node.key, node.node, scope)]
         if isinstance(node, ast.Name):
             found = []
-            for value, value_scope in self._name_values(node, scope, what) or []:
-                found += self._mapping(value, value_scope, what)
+            for held, held_scope in self._name_values(node, scope, what) or []:
+                found += self._mapping(held, held_scope, what)
             return found
         if isinstance(node, ast.Constant) and node.value is None:
             return []
@@ -693,7 +695,7 @@ class _Addition(ast.AST):
 
 def _classify(use: _Use, module: _Module, scope: _Scope) -> tuple[list[ast.AST], str | None]:
     """What one Load of a tracked name adds to it, or why it could change it unseen."""
-    node: ast.AST = use.node
+    node = use.node
     parent = use.parent
     # NAME.method(...)
     if isinstance(parent, ast.Attribute) and parent.value is node:
@@ -745,10 +747,10 @@ def _shared_in_container(container: ast.AST, module: _Module, scope: _Scope) -> 
         elif isinstance(ancestor, ast.Call) and module.is_setup(ancestor.func, scope):
             return [], None
         elif isinstance(ancestor, ast.Assign) and all(isinstance(target, ast.Name) for target in ancestor.targets):
-            for target in ancestor.targets:
-                changed = _element_changed(target.id, module, scope)  # type: ignore[attr-defined]
+            for name in [target.id for target in ancestor.targets if isinstance(target, ast.Name)]:
+                changed = _element_changed(name, module, scope)
                 if changed is not None:
-                    return [], f"is placed in {target.id}, whose element is changed in place (line {changed})"  # type: ignore[attr-defined]
+                    return [], f"is placed in {name}, whose element is changed in place (line {changed})"
             return [], None
         line = getattr(ancestor, "lineno", None)
         return [], f"is placed in a collection used in a way lockgate cannot follow (line {line})"

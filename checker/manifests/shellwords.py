@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from checker.manifests.common import match_end
+
 _BLANKS = re.compile(r"[ \t\r\n]*")
 _PLAIN = re.compile(r"[^ \t\r\n'\"\\]+")
 _DOUBLE_QUOTED = re.compile(r'[^"\\]+')
@@ -31,7 +33,7 @@ def split(text: str) -> list[str]:
     """``shlex.split(text)`` (POSIX mode, no comments), in time linear in ``len(text)``."""
     words: list[str] = []
     end = len(text)
-    at = _BLANKS.match(text, 0).end()  # type: ignore[union-attr]
+    at = match_end(_BLANKS, text)
     while at < end:
         parts: list[str] = []
         while at < end and text[at] not in " \t\r\n":
@@ -55,7 +57,7 @@ def split(text: str) -> list[str]:
                 parts.append(found.group())
                 at = found.end()
         words.append("".join(parts))
-        at = _BLANKS.match(text, at).end()  # type: ignore[union-attr]
+        at = match_end(_BLANKS, text, at)
     return words
 
 

@@ -31,11 +31,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from checker.manifests import ini
 from checker.manifests.pypi_common import config, env_settings, pip_includes, pip_lines, requirement
 from checker.model import Dependency, IndexOption, Manifest, Problem, Reader
+
+if TYPE_CHECKING:
+    import configparser
 
 FORMAT = "tox-ini"
 
@@ -94,7 +97,10 @@ def manifest_of(collected: Collected, path: str, read: Reader, format_name: str)
     problems = list(collected.problems) + read_lines.problems
     for line in collected.requires:
         found = requirement(line.text, path, line.number, "build", "tox requires")
-        (problems if isinstance(found, Problem) else dependencies).append(found)  # type: ignore[arg-type]
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            dependencies.append(found)
     return Manifest(
         path=path,
         format=format_name,
@@ -161,7 +167,7 @@ def _set_env(lines: list[Line], path: str, settings: list[Dependency], indexes: 
 class _Values:
     """Values of the file processed as tox processes them, with the Problems met on the way."""
 
-    def __init__(self, parser, located: dict[tuple[str, str], list[int]], path: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parser: configparser.ConfigParser, located: dict[tuple[str, str], list[int]], path: str) -> None:
         self.parser = parser
         self.located = located
         self.path = path

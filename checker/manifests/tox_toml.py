@@ -195,7 +195,8 @@ class _Reader:
             table = envs.get(env) if isinstance(envs, dict) else None
             for candidate in (table, self.root.get("env_run_base")):
                 if isinstance(candidate, dict) and key in candidate:
-                    return candidate[key]
+                    found: object = candidate[key]
+                    return found
         return None
 
     def _substituted(self, value: str, what: str) -> Line | None:

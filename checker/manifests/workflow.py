@@ -19,7 +19,7 @@ from checker.errors import ManifestError
 from checker.manifests.gha_deps import DependencyBuilder, job_matrix
 from checker.manifests.gha_run import RunContext, environment
 from checker.manifests.option_files import option_files
-from checker.manifests.gha_yaml import Mapping, Scalar, describe, load
+from checker.manifests.gha_yaml import Mapping, Node, Scalar, describe, load
 from checker.model import Manifest, Reader
 
 FORMAT = "gha-workflow"
@@ -43,10 +43,10 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     return Manifest(path=path, format=FORMAT, ecosystem="actions", kind="declared", **builder.manifest_parts())
 
 
-def _job(builder: DependencyBuilder, what: str, job: object, top: RunContext) -> None:
+def _job(builder: DependencyBuilder, what: str, job: Node, top: RunContext) -> None:
     if not isinstance(job, Mapping):
         line = getattr(job, "line", None)
-        raise builder.fail(f"{what} must be a mapping, found {describe(job)}", line)  # type: ignore[arg-type]
+        raise builder.fail(f"{what} must be a mapping, found {describe(job)}", line)
     if not builder.first_visit(job):
         return
     uses_line = job.key_line("uses")
@@ -64,7 +64,7 @@ def _job(builder: DependencyBuilder, what: str, job: object, top: RunContext) ->
     builder.add_steps(job.get("steps"), f"{what}.steps", context)
 
 
-def _container(builder: DependencyBuilder, job: Mapping, what: str, matrix: object) -> None:
+def _container(builder: DependencyBuilder, job: Mapping, what: str, matrix: Node | None) -> None:
     container = job.get("container")
     line = job.key_line("container")
     if container is None or line is None:
@@ -72,12 +72,12 @@ def _container(builder: DependencyBuilder, job: Mapping, what: str, matrix: obje
     if isinstance(container, Mapping):
         image_line = container.key_line("image")
         if image_line is not None:
-            builder.add_image(container.get("image"), f"{what}.container.image", image_line, matrix)  # type: ignore[arg-type]
+            builder.add_image(container.get("image"), f"{what}.container.image", image_line, matrix)
         return
-    builder.add_image(container, f"{what}.container", line, matrix)  # type: ignore[arg-type]
+    builder.add_image(container, f"{what}.container", line, matrix)
 
 
-def _services(builder: DependencyBuilder, job: Mapping, what: str, matrix: object) -> None:
+def _services(builder: DependencyBuilder, job: Mapping, what: str, matrix: Node | None) -> None:
     services = job.get("services")
     if services is None or (isinstance(services, Scalar) and services.null):
         return
@@ -88,9 +88,9 @@ def _services(builder: DependencyBuilder, job: Mapping, what: str, matrix: objec
         if isinstance(service, Mapping):
             image_line = service.key_line("image")
             if image_line is not None:
-                builder.add_image(service.get("image"), f"{where}.image", image_line, matrix)  # type: ignore[arg-type]
+                builder.add_image(service.get("image"), f"{where}.image", image_line, matrix)
         else:
-            builder.add_image(service, where, line, matrix)  # type: ignore[arg-type]
+            builder.add_image(service, where, line, matrix)
 
 
 _SCRIPT_RUNNERS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "source", "."})

@@ -114,8 +114,9 @@ class _Reader:
     def __init__(self, path: str, read: Reader, problems: list[Problem], deps: list[Dependency]) -> None:
         self.path, self.read, self.problems, self.deps = path, read, problems, deps
 
-    def add(self, name: str, value: str, line: int | None, **extra: object) -> None:
-        self.deps.append(setting(name, value, self.path, line, **extra))  # type: ignore[arg-type]
+    def add(self, name: str, value: str, line: int | None, label: str | None = None,
+            hashes: frozenset[str] = frozenset()) -> None:
+        self.deps.append(setting(name, value, self.path, line, label, hashes))
 
     def scalar(self, key: str, line: int, value: Node) -> str | None:
         if isinstance(value, Scalar):

@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from checker.registries.http import MiB, redact_url
 from checker.registries.log import debug
@@ -78,8 +78,8 @@ class Cache:
         self._size: int | None = None  # bytes on disk, counted on first write
 
     @classmethod
-    def default(cls, environ: Mapping[str, str] | None = None, **options: object) -> "Cache":
-        return cls(default_directory(environ), **options)  # type: ignore[arg-type]
+    def default(cls, environ: Mapping[str, str] | None = None, **options: Any) -> "Cache":
+        return cls(default_directory(environ), **options)
 
     # -- reading ------------------------------------------------------------------------------------------------
 

@@ -65,14 +65,15 @@ def run_within(seconds: float, fn: Callable[[], T], gate: Gate | None = None) ->
         if gate is not None:
             gate.close()
         raise DeadlineExceeded()
-    outcome: dict[str, object] = {}
+    value: list[T] = []
+    error: list[BaseException] = []
     done = threading.Event()
 
     def target() -> None:
         try:
-            outcome["value"] = fn()
+            value.append(fn())
         except BaseException as exc:  # handed to the caller, who decides (dropped once the caller has gone)
-            outcome["error"] = exc
+            error.append(exc)
         finally:
             done.set()
 
@@ -81,6 +82,6 @@ def run_within(seconds: float, fn: Callable[[], T], gate: Gate | None = None) ->
         if gate is not None:
             gate.close()
         raise DeadlineExceeded()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    if error:
+        raise error[0]
+    return value[0]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from checker.manifests.common import canonical_pypi_name
 from checker.registries.cache import Cache
@@ -85,7 +85,7 @@ class Registries:
         provenance_files: int = 1,
         npm_serves_provenance: Mapping[str, bool] | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        **http_options: object,
+        **http_options: Any,
     ) -> "Registries":
         """The standard stack. ``cache``: True for the user cache directory (LOCKGATE_CACHE_DIR,
         XDG_CACHE_HOME/lockgate, ~/.cache/lockgate), False for none, or a Cache. Offline, no request is made.
@@ -97,7 +97,7 @@ class Registries:
         # Offline too: nothing is fetched then, but the helper's register of secrets still masks them in messages
         # and in the cache's records (so an entry stored online is found offline).
         http = HttpClient(timeout=timeout, retries=retries, budget_seconds=budget_seconds, credentials=credentials,
-                          sleep=sleep, **{"max_idle": workers, **http_options})  # type: ignore[arg-type]
+                          sleep=sleep, **{"max_idle": workers, **http_options})
         store = Cache.default(environ, redact=http.redact) if cache is True else (cache or None)
         return cls(Fetcher(http, store, offline=offline, ttl=ttl), workers=workers,
                    provenance_files=provenance_files, npm_serves_provenance=npm_serves_provenance)

@@ -20,12 +20,16 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar, cast
 
 DEFAULT_API_URL = "https://api.github.com"
 MAX_REFS = 300  # branches or tags listed per repository (three pages)
 _CONTAINS = frozenset({"behind", "identical"})
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from github import Github
+    from github.Repository import Repository
 
 
 class GitHubUnavailable(Exception):
@@ -59,7 +63,7 @@ class GitHubRefs:
         self.budget_seconds = budget_seconds
         self.deadline = time.monotonic() + budget_seconds
         self.requests = 0
-        self._client: Any = None
+        self._client: Github | None = None
         self._cache: dict[tuple, Any] = {}
         self._lock = threading.Lock()
 
@@ -72,7 +76,7 @@ class GitHubRefs:
 
     # -- plumbing -------------------------------------------------------------------------------------------
 
-    def _github(self) -> Any:
+    def _github(self) -> Github:
         with self._lock:
             if self._client is None:
                 from github import Auth, Github
@@ -138,13 +142,13 @@ class GitHubRefs:
     def _cached(self, key: tuple, compute: Callable[[], T]) -> T:
         with self._lock:
             if key in self._cache:
-                return self._cache[key]
+                return cast(T, self._cache[key])  # what ``compute`` returned for this key
         value = compute()
         with self._lock:
             self._cache[key] = value
         return value
 
-    def _repo(self, repo: str) -> Any:
+    def _repo(self, repo: str) -> Repository:
         return self._github().get_repo(repo)  # lazy: the client is, so this asks nothing yet
 
     # -- lookups --------------------------------------------------------------------------------------------
@@ -263,7 +267,7 @@ class _Reverse:
         self.value = value
 
     def __lt__(self, other: "_Reverse") -> bool:
-        return self.value > other.value
+        return bool(self.value > other.value)  # a Version or a tag name, whichever _newest_first put in
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Reverse) and self.value == other.value

@@ -142,7 +142,7 @@ class NpmClient:
                                  f"{self.registry} has no package {name!r} (HTTP 404)", exists=False)
         except RegistryError as error:
             return unknown_facts("npm", name, version, self.registry, error.reason)
-        versions = document.data.get("versions") or {}  # type: ignore[union-attr]
+        versions = document.data.get("versions") or {}
         if version not in versions and document.origin == "cache" and not self.fetcher.offline:
             try:  # the cached packument may predate this version: ask before calling it missing
                 document = self.packument(name, refresh=True)
@@ -151,8 +151,8 @@ class NpmClient:
                                      f"{self.registry} has no package {name!r} (HTTP 404)", exists=False)
             except RegistryError as error:
                 return unknown_facts("npm", name, version, self.registry, error.reason)
-            versions = document.data.get("versions") or {}  # type: ignore[union-attr]
-        data: Mapping = document.data  # type: ignore[assignment]
+            versions = document.data.get("versions") or {}
+        data: Mapping = document.data
         times = data.get("time") or {}
         reasons = [document.note] if document.note else []
         release_time: object = parse_time(times.get(version)) or UNKNOWN
@@ -230,7 +230,7 @@ class NpmClient:
             document = self.packument(name)
         except RegistryError as error:
             return History("npm", name, before or epoch, include_prereleases=prerelease, reason=error.reason)
-        data: Mapping = document.data  # type: ignore[assignment]
+        data: Mapping = document.data
         times = data.get("time") or {}
         versions = data.get("versions") or {}
         if before is None:

@@ -230,8 +230,8 @@ class PypiClient:
     def _version_facts(self, page: ProjectPage, name: str, version: str, files: tuple[FileFacts, ...],
                        hashes: frozenset[str], want_publishers: bool, reasons: list[str]) -> VersionFacts:
         times = [f.upload_time for f in files if f.upload_time is not UNKNOWN]
-        release_time: object = min(times) if times else UNKNOWN  # type: ignore[type-var]
-        last_upload: object = max(times) if times else UNKNOWN  # type: ignore[type-var]
+        release_time: object = min(times) if times else UNKNOWN
+        last_upload: object = max(times) if times else UNKNOWN
         if files and not times:
             reasons.append(f"{self.registry} gives no upload-time (PEP 700)")
         if not files:
@@ -286,7 +286,7 @@ class PypiClient:
             if not times:
                 return History("pypi", name, epoch, include_prereleases=prerelease,
                                reason=f"the release time of {name} {version} is unknown")
-            before = min(times)  # type: ignore[type-var]
+            before = min(times)
         target = canonical_version(version)
         entries: list[HistoryEntry] = []
         untimed = 0
@@ -297,14 +297,14 @@ class PypiClient:
             if not times:
                 untimed += 1
                 continue
-            released = min(times)  # type: ignore[type-var]
+            released = min(times)
             early = is_prerelease(key)
             if released >= before or (early and not prerelease):
                 continue
             evidence: object = UNKNOWN
             for file in release.files:
                 evidence = stronger(evidence, file.evidence)
-            entries.append(HistoryEntry(release.version, released, evidence, early))  # type: ignore[arg-type]
+            entries.append(HistoryEntry(release.version, released, evidence, early))
         entries.sort(key=lambda e: e.release_time, reverse=True)
         reasons = [page.document.note] if page.document.note else []
         if untimed:
