@@ -13,8 +13,9 @@ Being tuples, records compare equal to tuples of equal values; lockgate never mi
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -231,28 +232,23 @@ class Change(NamedTuple):
         return self.dependency.line
 
 
-class Unknown:
-    """The answer "we could not find out". Distinct from None ("the registry says: none"). One instance,
-    ``UNKNOWN``: test with ``is UNKNOWN``; a field that may hold it is typed ``X | Unknown``."""
+class Unknown(enum.Enum):
+    """The answer "we could not find out". Distinct from None ("the registry says: none"). One member,
+    ``UNKNOWN``: test with ``is UNKNOWN``; a field that may hold it is typed ``X | Unknown``. An enum of one member
+    because that is the sentinel a type checker understands: ``x is UNKNOWN`` narrows ``X | Unknown`` to ``X``."""
 
-    _instance: "Unknown | None" = None
-
-    def __new__(cls) -> "Unknown":
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    UNKNOWN = "UNKNOWN"
 
     def __repr__(self) -> str:
         return "UNKNOWN"
 
+    __str__ = __repr__
+
     def __bool__(self) -> bool:
         return False
 
-    def __reduce__(self) -> str:
-        return "UNKNOWN"
 
-
-UNKNOWN = Unknown()
+UNKNOWN: Final = Unknown.UNKNOWN
 
 # Evidence of where a release was built, weakest first (pnpm's ``trustPolicy`` ranks the same three): no
 # provenance, a provenance attestation, a trusted publisher (published from CI through OIDC). How each registry's
