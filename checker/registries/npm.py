@@ -41,9 +41,10 @@ import json
 import urllib.parse
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from checker.errors import ManifestError
-from checker.model import UNKNOWN
+from checker.model import UNKNOWN, Unknown
 from checker.registries.fetch import Document, Fetcher
 from checker.redaction import index_url_secrets, redact_index_url
 from checker.registries.http import MiB, NotFound, RegistryError, redact_url
@@ -142,7 +143,7 @@ class NpmClient:
                                  f"{self.registry} has no package {name!r} (HTTP 404)", exists=False)
         except RegistryError as error:
             return unknown_facts("npm", name, version, self.registry, error.reason)
-        versions = document.data.get("versions") or {}
+        versions = _packument_data(document).get("versions") or {}
         if version not in versions and document.origin == "cache" and not self.fetcher.offline:
             try:  # the cached packument may predate this version: ask before calling it missing
                 document = self.packument(name, refresh=True)
@@ -151,11 +152,11 @@ class NpmClient:
                                      f"{self.registry} has no package {name!r} (HTTP 404)", exists=False)
             except RegistryError as error:
                 return unknown_facts("npm", name, version, self.registry, error.reason)
-            versions = document.data.get("versions") or {}
-        data: Mapping = document.data
+            versions = _packument_data(document).get("versions") or {}
+        data = _packument_data(document)
         times = data.get("time") or {}
         reasons = [document.note] if document.note else []
-        release_time: object = parse_time(times.get(version)) or UNKNOWN
+        release_time: dt.datetime | Unknown = parse_time(times.get(version)) or UNKNOWN
         manifest = versions.get(version)
         if manifest is None:
             if not document.live:
@@ -169,16 +170,18 @@ class NpmClient:
                                  f"{self.registry}: versions[{version!r}] is not an object")
         if release_time is UNKNOWN:
             reasons.append(f"{self.registry} gives no publish time for {name}@{version}")
-        dist = manifest.get("dist") if isinstance(manifest.get("dist"), dict) else {}
+        dist_value = manifest.get("dist")
+        dist = dist_value if isinstance(dist_value, dict) else {}
         hashes = _hashes(dist, reasons)
         evidence = self._evidence(manifest, versions, reasons)
-        found: object = UNKNOWN
+        found: frozenset[Publisher] | Unknown = UNKNOWN
         if evidence == NONE:
             found = frozenset()
         elif publishers and evidence is not UNKNOWN:
             found = self._publishers(name, version, manifest, reasons)
         deprecated = manifest.get("deprecated")
-        scripts = manifest.get("scripts") if isinstance(manifest.get("scripts"), dict) else {}
+        scripts_value = manifest.get("scripts")
+        scripts = scripts_value if isinstance(scripts_value, dict) else {}
         install = {k: v for k, v in scripts.items() if k in INSTALL_SCRIPTS and isinstance(v, str) and v.strip()}
         has_install = manifest.get("hasInstallScript") is True or bool(install) or manifest.get("gypfile") is True
         return VersionFacts(
@@ -189,7 +192,7 @@ class NpmClient:
             reason="; ".join(reasons) or None,
         )
 
-    def _evidence(self, manifest: Mapping, versions: Mapping, reasons: list[str]) -> object:
+    def _evidence(self, manifest: Mapping, versions: Mapping, reasons: list[str]) -> str | Unknown:
         level = _level(manifest)
         if level != NONE:
             return level
@@ -206,8 +209,10 @@ class NpmClient:
             return True
         return any(isinstance(m, dict) and _level(m) != NONE for m in versions.values())
 
-    def _publishers(self, name: str, version: str, manifest: Mapping, reasons: list[str]) -> object:
-        dist = manifest.get("dist") if isinstance(manifest.get("dist"), dict) else {}
+    def _publishers(self, name: str, version: str, manifest: Mapping,
+                    reasons: list[str]) -> frozenset[Publisher] | Unknown:
+        dist_value = manifest.get("dist")
+        dist = dist_value if isinstance(dist_value, dict) else {}
         attestations = dist.get("attestations")
         url = attestations.get("url") if isinstance(attestations, dict) else None
         if not isinstance(url, str) or not url:
@@ -230,7 +235,7 @@ class NpmClient:
             document = self.packument(name)
         except RegistryError as error:
             return History("npm", name, before or epoch, include_prereleases=prerelease, reason=error.reason)
-        data: Mapping = document.data
+        data = _packument_data(document)
         times = data.get("time") or {}
         versions = data.get("versions") or {}
         if before is None:
@@ -271,6 +276,13 @@ class NpmClient:
 # -- decoding ---------------------------------------------------------------------------------------------------
 
 
+def _packument_data(document: Document) -> dict[str, Any]:
+    """A packument's JSON object (``packument`` refused any other document)."""
+    data = document.data
+    assert isinstance(data, dict)
+    return data
+
+
 def _level(manifest: Mapping) -> str:
     """pnpm's getProvenance: a trusted publisher, else a provenance attestation, else none."""
     user = manifest.get("_npmUser")
@@ -283,7 +295,7 @@ def _level(manifest: Mapping) -> str:
     return NONE
 
 
-def _hashes(dist: Mapping, reasons: list[str]) -> object:
+def _hashes(dist: Mapping, reasons: list[str]) -> frozenset[str] | Unknown:
     from checker.manifests.npm_common import sri_hashes
 
     found: set[str] = set()

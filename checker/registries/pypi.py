@@ -42,7 +42,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from checker.manifests.common import canonical_pypi_name, hash_string
-from checker.model import UNKNOWN
+from checker.model import UNKNOWN, Unknown
 from checker.registries.fetch import Document, Fetcher
 from checker.redaction import index_url_secrets, redact_index_url
 from checker.registries.http import MiB, NotFound, RegistryError, redact_url
@@ -230,21 +230,21 @@ class PypiClient:
     def _version_facts(self, page: ProjectPage, name: str, version: str, files: tuple[FileFacts, ...],
                        hashes: frozenset[str], want_publishers: bool, reasons: list[str]) -> VersionFacts:
         times = [f.upload_time for f in files if f.upload_time is not UNKNOWN]
-        release_time: object = min(times) if times else UNKNOWN
-        last_upload: object = max(times) if times else UNKNOWN
+        release_time: dt.datetime | Unknown = min(times) if times else UNKNOWN
+        last_upload: dt.datetime | Unknown = max(times) if times else UNKNOWN
         if files and not times:
             reasons.append(f"{self.registry} gives no upload-time (PEP 700)")
         if not files:
             reasons.append(f"{self.registry} lists version {version} but no files of it")
-        yanked: object = bool(files) and all(f.yanked for f in files)
+        yanked = bool(files) and all(f.yanked for f in files)
         yanked_reason = next((f.yanked_reason for f in files if f.yanked and f.yanked_reason), None)
-        evidence: object = UNKNOWN
+        evidence: str | Unknown = UNKNOWN
         for file in files:
             evidence = stronger(evidence, file.evidence)
         if files and evidence is UNKNOWN:
             reasons.append(f"{self.registry} does not say whether the files have provenance (no PEP 740 "
                            "provenance key: a mirror that does not serve it?)")
-        publishers: object = UNKNOWN
+        publishers: frozenset[Publisher] | Unknown = UNKNOWN
         if evidence == NONE:
             publishers = frozenset()
         elif evidence == TRUSTED_PUBLISHER and want_publishers:
@@ -256,7 +256,8 @@ class PypiClient:
             files=files, stale=page.document.stale, reason="; ".join(reasons) or None,
         )
 
-    def _publishers(self, files: tuple[FileFacts, ...], hashes: frozenset[str], reasons: list[str]) -> object:
+    def _publishers(self, files: tuple[FileFacts, ...], hashes: frozenset[str],
+                    reasons: list[str]) -> frozenset[Publisher] | Unknown:
         attested = [f for f in files if isinstance(f.provenance_url, str) and f.provenance_url]
         locked = [f for f in attested if f.hashes & hashes]
         others = sorted((f for f in attested if f not in locked),
@@ -301,10 +302,10 @@ class PypiClient:
             early = is_prerelease(key)
             if released >= before or (early and not prerelease):
                 continue
-            evidence: object = UNKNOWN
+            release_evidence: str | Unknown = UNKNOWN
             for file in release.files:
-                evidence = stronger(evidence, file.evidence)
-            entries.append(HistoryEntry(release.version, released, evidence, early))
+                release_evidence = stronger(release_evidence, file.evidence)
+            entries.append(HistoryEntry(release.version, released, release_evidence, early))
         entries.sort(key=lambda e: e.release_time, reverse=True)
         reasons = [page.document.note] if page.document.note else []
         if untimed:
@@ -365,7 +366,7 @@ def _read_file(item: object, index: int, url: str) -> FileFacts:
     if not isinstance(raw_hashes, dict) or not all(isinstance(v, str) for v in raw_hashes.values()):
         raise RegistryError(f"{where}: 'hashes' must map algorithm names to hex digests", url=url)
     hashes = frozenset(hash_string(k, v) for k, v in raw_hashes.items() if k and v)
-    upload_time: object = UNKNOWN
+    upload_time: dt.datetime | Unknown = UNKNOWN
     if "upload-time" in item:
         parsed = parse_time(item["upload-time"])
         if parsed is None:
@@ -374,7 +375,7 @@ def _read_file(item: object, index: int, url: str) -> FileFacts:
     yanked_value = item.get("yanked", False)
     yanked = bool(yanked_value)
     reason = yanked_value if isinstance(yanked_value, str) and yanked_value else None
-    provenance: object = UNKNOWN
+    provenance: str | None | Unknown = UNKNOWN
     if "provenance" in item:
         value = item["provenance"]
         if value is None:

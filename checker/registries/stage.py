@@ -23,11 +23,18 @@ from __future__ import annotations
 
 import datetime as dt
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from checker.versions.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
 from checker.model import UNKNOWN, Dependency, Facts, Provenance, Unknown
 from checker.rules.base import asks_registry
+
+if TYPE_CHECKING:
+    from checker.policy.load import Policy, PublisherPin, RegistryPolicy
+    from checker.registries.gather import FactsAnswer, FactsRequest, Registries
+    from checker.registries.github import GitHubRefs
+    from checker.registries.npmrc import NpmConfig
+    from checker.registries.types import VersionFacts
 
 FactsKey = tuple[str, str, str]
 WORKERS = 4
@@ -41,16 +48,16 @@ PUBLIC_REGISTRIES = {
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
-def registry_facts_wanted(policy: Any) -> bool:
+def registry_facts_wanted(policy: Policy) -> bool:
     return any(policy.rules[rule].level != "off" for rule in REGISTRY_RULES if rule in policy.rules)
 
 
-def registry_for(dep: Dependency, policy: Any, npm_config: Any = None) -> str | None:
+def registry_for(dep: Dependency, policy: Policy, npm_config: NpmConfig | None = None) -> str | None:
     """The index / registry base URL to ask about ``dep`` (None: the public default). See the module docstring."""
     named = (dep.source.url or "").strip().rstrip("/") or None
     if named is not None and named not in PUBLIC_REGISTRIES[dep.ecosystem]:
         return named
-    configured = getattr(getattr(policy, "registries", None), dep.ecosystem, None)
+    configured: str | None = getattr(getattr(policy, "registries", None), dep.ecosystem, None)  # (pypi, npm)
     if configured:
         return configured
     if dep.ecosystem == "npm" and npm_config is not None:
@@ -63,11 +70,11 @@ def gather_facts(
     *,
     offline: bool,
     environ: Mapping[str, str] | None = None,
-    github: Any = None,
-    policy: Any = None,
+    github: GitHubRefs | None = None,
+    policy: Policy | None = None,
     now: dt.datetime | None = None,
     npmrc: Iterable[str | None] = (),
-    registries: Any = None,
+    registries: Registries | None = None,
     registries_offline: bool | None = None,
 ) -> dict[FactsKey, Facts]:
     """Facts keyed by (ecosystem, name, version), as the policy engine looks them up.
@@ -97,7 +104,7 @@ def gather_facts(
 # -- package registries ------------------------------------------------------------------------------------------
 
 
-def _refused_index(dep: Dependency, url: str | None, policy: Any) -> str | None:
+def _refused_index(dep: Dependency, url: str | None, policy: Policy) -> str | None:
     """Why the index or registry a manifest names is not asked, or None when it may be.
 
     A pull request chooses its manifests, so a URL taken from one must not make lockgate send requests wherever
@@ -123,8 +130,8 @@ def _refused_index(dep: Dependency, url: str | None, policy: Any) -> str | None:
             "(add the host to registry-source.hosts, or name the registry in the policy's registries section)")
 
 
-def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, environ: Mapping[str, str] | None,
-                    now: dt.datetime | None, npmrc: Iterable[str | None], registries: Any,
+def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, environ: Mapping[str, str] | None,
+                    now: dt.datetime | None, npmrc: Iterable[str | None], registries: Registries | None,
                     deadline: float | None = None) -> dict[FactsKey, Facts]:
     wanted = [dep for dep in deps if asks_registry(dep)]
     if not wanted:
@@ -138,7 +145,7 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
     provenance = policy.rules["provenance"] if "provenance" in policy.rules else None
     pins = provenance.options.get("trusted-publishers", ()) if provenance and provenance.level != "off" else ()
     history = "provenance-downgrade" in policy.rules and policy.rules["provenance-downgrade"].level != "off"
-    requests: dict[FactsKey, Any] = {}
+    requests: dict[FactsKey, FactsRequest] = {}
     found: dict[FactsKey, Facts] = {}
     pinned: dict[FactsKey, set[str]] = {}  # every hash any manifest pins for a version, for its newest file's age
     for dep in wanted:
@@ -160,7 +167,7 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
         stack = registries or Registries.create(
             offline=offline, cache=settings.cache, environ=environ, ttl=float(settings.cache_ttl),
             timeout=settings.timeout, retries=settings.retries, budget_seconds=settings.budget,
-            **({"deadline": deadline} if deadline is not None and not offline else {}),
+            deadline=deadline if not offline else None,
             credentials=npm_config.credentials if npm_config is not None else None,
             npm_serves_provenance=_npm_provenance(settings),
         )
@@ -185,7 +192,7 @@ def _registry_facts(deps: list[Dependency], policy: Any, *, offline: bool, envir
     return found
 
 
-def newest_pinned_upload(version: Any, hashes: Iterable[str]) -> dt.datetime | None | Unknown:
+def newest_pinned_upload(version: VersionFacts, hashes: Iterable[str]) -> dt.datetime | None | Unknown:
     """The latest upload time of the files of ``version`` that ``hashes`` pin (release-age judges it: a file added
     to an old release is as new as its upload). None when no pinned hash names a published file (nothing pinned, or
     hashes the registry never published, which hash-mismatch reports); UNKNOWN when a pinned file has no upload
@@ -198,20 +205,17 @@ def newest_pinned_upload(version: Any, hashes: Iterable[str]) -> dt.datetime | N
     return max(known) if len(known) == len(times) else UNKNOWN
 
 
-def _masked(facts: Facts, redact: Any) -> Facts:
+def _masked(facts: Facts, redact: Callable[[str], str]) -> Facts:
     """The facts with the run's secrets masked in the texts a registry client wrote (a reason, the registry):
     they may quote a registry URL with a token in its path, built outside the HTTP helper's own redaction."""
-    changed = {}
-    for name in ("reason", "registry", "yanked_reason"):
-        value = getattr(facts, name)
-        if isinstance(value, str):
-            masked = redact(value)
-            if masked != value:
-                changed[name] = masked
-    return facts._replace(**changed) if changed else facts
+    texts = (facts.reason, facts.registry, facts.yanked_reason)
+    reason, registry, yanked_reason = (redact(text) if text is not None else None for text in texts)
+    if (reason, registry, yanked_reason) == texts:
+        return facts
+    return facts._replace(reason=reason, registry=registry, yanked_reason=yanked_reason)
 
 
-def _verify(stack: Any, request: Any, version: Any, pin: Any, offline: bool) -> tuple[bool | Unknown, str]:
+def _verify(stack: Registries, request: FactsRequest, version: VersionFacts, pin: PublisherPin, offline: bool) -> tuple[bool | Unknown, str]:
     """Verify the attestation of the file the lockfile pins (else the first attested file) against ``pin``."""
     from checker.registries import verify
     from checker.registries.http import RegistryError
@@ -224,18 +228,20 @@ def _verify(stack: Any, request: Any, version: Any, pin: Any, offline: bool) -> 
     if not chosen:
         return UNKNOWN, "no file of this version has an attestation to verify"
     file = chosen[0]
+    url = file.provenance_url
+    assert isinstance(url, str)  # an attested file
     digest = next((h.split(":", 1)[1] for h in file.hashes if h.startswith("sha256:")), None)
     if digest is None:
         return UNKNOWN, f"the index gives no sha256 of {file.filename}"
     try:
         document = stack.pypi(request.registry).fetcher.json(
-            file.provenance_url, accept=INTEGRITY_JSON, max_bytes=PROVENANCE_MAX_BYTES, ttl=PROVENANCE_TTL)
+            url, accept=INTEGRITY_JSON, max_bytes=PROVENANCE_MAX_BYTES, ttl=PROVENANCE_TTL)
     except RegistryError as error:
         return UNKNOWN, error.reason
     return verify.verify_file(document.data, file.filename, digest, pin, offline=offline)
 
 
-def _npm_provenance(settings: Any) -> Mapping[str, bool] | None:
+def _npm_provenance(settings: RegistryPolicy) -> Mapping[str, bool] | None:
     if settings.npm_serves_provenance is None:
         return None
     from checker.registries.npm import DEFAULT_REGISTRY
@@ -243,7 +249,7 @@ def _npm_provenance(settings: Any) -> Mapping[str, bool] | None:
     return {settings.npm or DEFAULT_REGISTRY: settings.npm_serves_provenance}
 
 
-def _to_facts(answer: Any, now: dt.datetime | None) -> Facts:
+def _to_facts(answer: FactsAnswer, now: dt.datetime | None) -> Facts:
     """The pipeline's Facts from a registry answer, with the prior evidence of its history."""
     version = answer.facts
     facts = version.to_facts()
@@ -275,7 +281,7 @@ def _to_facts(answer: Any, now: dt.datetime | None) -> Facts:
 
 
 def _github_facts(deps: list[Dependency], *, offline: bool, environ: Mapping[str, str] | None,
-                  github: Any, budget: float | None = None) -> dict[FactsKey, Facts]:
+                  github: GitHubRefs | None, budget: float | None = None) -> dict[FactsKey, Facts]:
     """Facts of commit pins of GitHub repositories: actions, and pre-commit hook repositories on github.com (a
     hook repository elsewhere is not asked anything: pin-comment reports that it cannot be checked)."""
     pins: dict[FactsKey, tuple[str, set[str]]] = {}
@@ -305,7 +311,7 @@ def _github_facts(deps: list[Dependency], *, offline: bool, environ: Mapping[str
     return dict(zip(keys, found))
 
 
-def _pin_facts(github: Any, key: FactsKey, repo: str, tags: list[str]) -> Facts:
+def _pin_facts(github: GitHubRefs, key: FactsKey, repo: str, tags: list[str]) -> Facts:
     from checker.registries.github import GitHubUnavailable
 
     reasons: list[str] = []

@@ -11,9 +11,12 @@ The import is lazy: lockgate never loads sigstore unless a policy asks for verif
 from __future__ import annotations
 
 import importlib.util
-from typing import Any
+from typing import TYPE_CHECKING
 
 from checker.model import UNKNOWN, Unknown
+
+if TYPE_CHECKING:
+    from checker.policy.load import PublisherPin
 
 EXTRA_MISSING = ("cryptographic verification needs the optional extra lockgate[verify] "
                  "(pip install 'lockgate[verify]'); the publisher was read from the registry, not verified")
@@ -27,7 +30,7 @@ def available() -> bool:
         return False
 
 
-def verify_file(provenance_document: object, filename: str, sha256: str, pin: Any, *,
+def verify_file(provenance_document: object, filename: str, sha256: str, pin: PublisherPin, *,
                 offline: bool = False) -> tuple[bool | Unknown, str]:
     """(True | False | UNKNOWN, why) for one distribution file: does any attestation in the provenance document
     verify against ``pin`` (repository, workflow, environment) for that file's digest?"""

@@ -296,7 +296,7 @@ def _links(row: ChangeRisk | None, finding: Finding) -> list[str]:
 
 
 class _Memo(NamedTuple):
-    """What the fittings of one comment share: the escaped table rows (by row index) and the finding blocks (by
+    """What the fittings of one comment share: the escaped table rows (by row position) and the finding blocks (by
     finding and form)."""
 
     rows: dict[int, dict[str, str]]
@@ -370,8 +370,8 @@ def _plan(summary: Summary, report: Report, fit: _Fit, *, review: ReviewState | 
     ranked = summary.ranked()
     fold = len(ranked) > FOLD_AFTER
     table = [row for row in ranked if not (fold and not row.direct and row.risk in ("low", "none"))]
-    in_table = {row.index for row in table}
-    folded = [row for row in ranked if row.index not in in_table]
+    in_table = {row.position for row in table}
+    folded = [row for row in ranked if row.position not in in_table]
     shown = table[: fit.rows]
     left_out = len(table) - len(shown)
     explained: set[str] = set()
@@ -379,9 +379,9 @@ def _plan(summary: Summary, report: Report, fit: _Fit, *, review: ReviewState | 
     for row in shown:
         group = groups.setdefault(row.change.manifest, {"path": escape.code(row.change.manifest), "rows": [],
                                                         "details": [], "folded": None})
-        cells = memo.rows.get(row.index)
+        cells = memo.rows.get(row.position)
         if cells is None:
-            cells = memo.rows[row.index] = _table_row(row)
+            cells = memo.rows[row.position] = _table_row(row)
         group["rows"].append(cells)
     # Details in table order, manifest by manifest, so that "explained above" is true.
     for row in shown:

@@ -124,9 +124,9 @@ class Action(NamedTuple):
 
 
 class ChangeRisk(NamedTuple):
-    """One change, judged and explained."""
+    """One change, judged and explained; ``position``: its place in the report's changes."""
 
-    index: int
+    position: int
     change: Change
     review: ReviewStatus
     findings: tuple[Finding, ...]
@@ -153,7 +153,7 @@ class ChangeRisk(NamedTuple):
     @property
     def sort_key(self) -> tuple[int, int, str, str, int]:
         """Riskiest first; blocked before passing within a risk; then by name."""
-        return (RISK_RANK[self.risk], 0 if self.blocked else 1, self.name.lower(), self.name, self.index)
+        return (RISK_RANK[self.risk], 0 if self.blocked else 1, self.name.lower(), self.name, self.position)
 
 
 class Counts(NamedTuple):
@@ -515,7 +515,7 @@ def summarize(report: Report, *, now: dt.datetime | None = None, policy: PolicyV
         provenance = _provenance(change, facts, before_facts, findings)
         blocking = [f for f in findings if f.counts and f.level == "block"]
         rows.append(ChangeRisk(
-            index=i, change=change, review=status_of_review, findings=tuple(findings), facts=facts,
+            position=i, change=change, review=status_of_review, findings=tuple(findings), facts=facts,
             risk=_risk(change, findings, status, hashes, provenance), blocked=bool(blocking),
             review_only=bool(blocking) and all(f.rule == "review" for f in blocking), status=status,
             age=_age(change, facts, now), provenance=provenance, hashes=hashes, hash_count=count,

@@ -175,7 +175,7 @@ def _registry_lines(report: Report, now: dt.datetime | None) -> dict[int, str]:
     for row in summarize(report, now=now).changes:
         line = registry_line(row)
         if line is not None:
-            lines[row.index] = line
+            lines[row.position] = line
     return lines
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from checker.rules.base import Issue, Option, Rule, Subject
+
+if TYPE_CHECKING:
+    from checker.policy.load import DenyEntry
 
 
 class _Same:
@@ -14,7 +17,7 @@ class _Same:
 
     __slots__ = ("entries",)
 
-    def __init__(self, entries: Sequence[Any]) -> None:
+    def __init__(self, entries: Sequence[DenyEntry]) -> None:
         self.entries = entries
 
     def __hash__(self) -> int:
@@ -24,7 +27,7 @@ class _Same:
         return isinstance(other, _Same) and other.entries is self.entries
 
 
-def _literal_npm(entry: Any) -> str | None:
+def _literal_npm(entry: DenyEntry) -> str | None:
     pattern = entry.pattern
     if pattern.ecosystem == "npm" and "*" not in pattern.name and "?" not in pattern.name:
         return pattern.name
@@ -32,7 +35,7 @@ def _literal_npm(entry: Any) -> str | None:
 
 
 @lru_cache(maxsize=8)
-def _index(key: _Same) -> tuple[dict[str, tuple[Any, ...]], tuple[Any, ...]]:
+def _index(key: _Same) -> tuple[dict[str, tuple[DenyEntry, ...]], tuple[DenyEntry, ...]]:
     """The entries worth trying for an npm name (its literal entries and every other kind, in list order), and
     those for any other name. The shipped list is mostly literal npm names, and a lockfile holds thousands of
     packages: trying every entry on every package was most of a large check's time."""
