@@ -41,7 +41,7 @@ import posixpath
 import re
 
 from checker.errors import ManifestError
-from checker.manifests.common import match_end
+from checker.manifests.common import always_matching
 from checker.manifests import gha_yaml
 from checker.manifests.pypi_common import config, env_settings, pip_includes, pip_lines
 from checker.model import DEFAULT_SOURCE, Dependency, IndexOption, Manifest, Problem, Reader, Source
@@ -52,7 +52,7 @@ _NAME = re.compile(r"[^ =<>!~\[\]]+")
 _PACKAGE_FILE = (".conda", ".tar.bz2")
 _OPERATORS = ("==", ">=", "<=", "!=", "~=", "=", ">", "<")
 _BRACKET_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*")
-_BRACKET_VALUE = re.compile(r"[^, ]*")
+_BRACKET_VALUE = always_matching(r"[^, ]*")
 # conda's platform subdirectories: ``conda-forge/linux-64::numpy`` names the channel conda-forge.
 _SUBDIR = re.compile(r"/(?:noarch|(?:linux|osx|win|zos|emscripten|wasi|freebsd)-[a-z0-9_]+)$")
 
@@ -242,8 +242,8 @@ def _brackets(inside: str) -> dict[str, str] | None:
                 return None
             value, position = inside[position + 1 : close], close + 1
         else:
-            value_end = match_end(_BRACKET_VALUE, inside, position)
-            value, position = inside[position:value_end], value_end
+            value = _BRACKET_VALUE(inside, position).group()
+            position += len(value)
         found[key.group(1)] = value.strip()
         while position < end and inside[position] in ", ":
             position += 1

@@ -38,13 +38,13 @@ import re
 from typing import NamedTuple
 
 from checker.errors import ManifestError
-from checker.manifests.common import match_end
+from checker.manifests.common import always_matching
 
-_BLANKS_OR_NOT = re.compile(r"[ \t\r\n]*")
-_COMMENT = re.compile(r"[^\n]*")
-_NAME = re.compile(r"[A-Za-z0-9.-]*")
+_BLANKS_OR_NOT = always_matching(r"[ \t\r\n]*")
+_COMMENT = always_matching(r"[^\n]*")
+_NAME = always_matching(r"[A-Za-z0-9.-]*")
 _KEY = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
-_SPACE_TAB = re.compile(r"[ \t]*")
+_SPACE_TAB = always_matching(r"[ \t]*")
 _SUBSECTION_PLAIN = re.compile(r'[^"\\\n]+')
 _UNQUOTED_PLAIN = re.compile(r'[^"\\#;\n \t\r]+')
 _QUOTED_PLAIN = re.compile(r'[^"\\\n]+')
@@ -91,12 +91,12 @@ class _Reader:
         prefix: str | None = None  # the section header as git keys it: ``name`` or ``name.subsection``
         end = len(text)
         while True:
-            self.at = match_end(_BLANKS_OR_NOT, text, self.at)
+            self.at = _BLANKS_OR_NOT(text, self.at).end()
             if self.at >= end:
                 return found
             char = text[self.at]
             if char in "#;":
-                self.at = match_end(_COMMENT, text, self.at)
+                self.at = _COMMENT(text, self.at).end()
             elif char == "[":
                 prefix = self.header()
             elif _KEY.match(text, self.at):
@@ -111,7 +111,7 @@ class _Reader:
         the section to the first dot and the subsection to the last one: ``[submodule.a "b"]`` is submodule
         ``a.b``)."""
         text, start = self.text, self.at
-        name_end = match_end(_NAME, text, start + 1)
+        name_end = _NAME(text, start + 1).end()
         name = text[start + 1 : name_end].lower()
         after = text[name_end : name_end + 1]
         if after == "]":
@@ -121,7 +121,7 @@ class _Reader:
             return name  # the deprecated [section.subsection] too: its subsection is lower-cased with it
         if after not in (" ", "\t", "\r"):
             raise self.fail("a section name holds only letters, digits, '-' and '.'", name_end)
-        at = match_end(_SPACE_TAB_CR, text, name_end)
+        at = _SPACE_TAB_CR(text, name_end).end()
         if text[at : at + 1] != '"':
             raise self.fail('expected a quoted subsection: [section "subsection"]', at)
         parts: list[str] = []
@@ -149,7 +149,7 @@ class _Reader:
         key_match = _KEY.match(text, self.at)
         assert key_match is not None
         line = self.line_at(self.at)
-        at = match_end(_SPACE_TAB, text, key_match.end())
+        at = _SPACE_TAB(text, key_match.end()).end()
         char = text[at : at + 1]
         key = key_match.group().lower()
         section, dot, subsection = (prefix or "").partition(".")
@@ -189,7 +189,7 @@ class _Reader:
                 at = blanks.end()
                 continue
             if not quoted and char in "#;":
-                at = match_end(_COMMENT, text, at)
+                at = _COMMENT(text, at).end()
                 continue
             if trim is not None:
                 if parts[-1].strip(" ") and len(parts) > 1:
@@ -217,4 +217,4 @@ class _Reader:
             at = plain.end()
 
 
-_SPACE_TAB_CR = re.compile(r"[ \t\r]*")
+_SPACE_TAB_CR = always_matching(r"[ \t\r]*")

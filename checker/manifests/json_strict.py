@@ -34,7 +34,7 @@ import re
 from typing import Callable
 
 from checker.errors import ManifestError
-from checker.manifests.common import match_end, number_too_long, too_deep
+from checker.manifests.common import always_matching, number_too_long, too_deep
 
 # A JSON string (group 1, with group 2 set when a colon follows: an object key) or a bracket. Searched for only in
 # text that ``loads`` has accepted, where every string is closed: an unclosed one, rescanned from each of its
@@ -42,7 +42,7 @@ from checker.manifests.common import match_end, number_too_long, too_deep
 TOKEN = re.compile(r'("[^"\\]*(?:\\.[^"\\]*)*")([ \t\r\n]*:)?|[{}\[\]]')
 # For load_members: white space; the first member of an object (its key, group 1, and colon) or the object's end
 # (group 2); the next member after a comma, or the end.
-_SPACE = re.compile(r"[ \t\r\n]*")
+_SPACE = always_matching(r"[ \t\r\n]*")
 # A key holds no raw control character (JSON forbids them in strings; the walk leaves such a file to ``loads``).
 _KEY = r'"([^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*)"[ \t\r\n]*:[ \t\r\n]*'
 _FIRST_MEMBER = re.compile(rf"[ \t\r\n]*(?:{_KEY}|(\}}))")
@@ -169,7 +169,7 @@ def load_members(text: str, path: str, reader: str, earlier: Members | None = No
 
 
 def _walk(text: str, earlier: Members | None, keep_layouts: bool) -> Members:
-    at = match_end(_SPACE, text)
+    at = _SPACE(text).end()
     if text[at] != "{":
         raise _NotWalked
     data: dict[str, object] = {}
@@ -193,7 +193,7 @@ def _walk(text: str, earlier: Members | None, keep_layouts: bool) -> Members:
         else:
             data[member], at = _DECODE_VALUE(text, at)
         found = _NEXT_MEMBER.match(text, at)
-    if found is None or match_end(_SPACE, text, found.end()) != len(text):
+    if found is None or _SPACE(text, found.end()).end() != len(text):
         raise _NotWalked
     return Members(text, data, lines, layouts)
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 
-from checker.manifests.common import match_end
+from checker.manifests.common import always_matching
 
-_BLANKS = re.compile(r"[ \t\r\n]*")
+_BLANKS = always_matching(r"[ \t\r\n]*")
 _PLAIN = re.compile(r"[^ \t\r\n'\"\\]+")
 _DOUBLE_QUOTED = re.compile(r'[^"\\]+')
 
@@ -33,7 +33,7 @@ def split(text: str) -> list[str]:
     """``shlex.split(text)`` (POSIX mode, no comments), in time linear in ``len(text)``."""
     words: list[str] = []
     end = len(text)
-    at = match_end(_BLANKS, text)
+    at = _BLANKS(text).end()
     while at < end:
         parts: list[str] = []
         while at < end and text[at] not in " \t\r\n":
@@ -57,7 +57,7 @@ def split(text: str) -> list[str]:
                 parts.append(found.group())
                 at = found.end()
         words.append("".join(parts))
-        at = match_end(_BLANKS, text, at)
+        at = _BLANKS(text, at).end()
     return words
 
 
