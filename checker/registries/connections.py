@@ -208,7 +208,7 @@ class ConnectionPool:
             guard(sock)
             return sock
 
-        connection._create_connection = create_guarded  # type: ignore[attr-defined]
+        connection._create_connection = create_guarded  # type: ignore[attr-defined]  # the hook above
         if proxy is not None and route.scheme == "https":
             headers = {"Proxy-Authorization": proxy.authorization} if proxy.authorization else None
             connection.set_tunnel(route.host, route.port, headers=headers)
@@ -245,6 +245,7 @@ def _guarded_https() -> Callable[..., http.client.HTTPSConnection]:
             """HTTPSConnection.connect, with the handshake apart from the wrapping (its private ``_tunnel_host``
             and ``_context``, which typeshed does not list, are read as it reads them)."""
             http.client.HTTPConnection.connect(self)  # TCP, and the CONNECT tunnel when there is one
+            # (both private attributes: see the docstring)
             server_hostname = self._tunnel_host or self.host  # type: ignore[attr-defined]
             sock = self._context.wrap_socket(self.sock, server_hostname=server_hostname,  # type: ignore[attr-defined]
                                              do_handshake_on_connect=False)

@@ -68,8 +68,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         )
         return
     tag_checked = tag is None or (isinstance(tag_commits, Mapping) and tag in tag_commits)
-    if tag is not None and tag_checked:
-        target = tag_commits[tag]  # type: ignore[index]
+    if tag is not None and isinstance(tag_commits, Mapping) and tag in tag_commits:
+        target = tag_commits[tag]
         if target is None:
             yield Issue(
                 f"the comment names {tag}, but {repo} has no tag {tag}: the version the pull request shows is not "
