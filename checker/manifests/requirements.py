@@ -228,7 +228,7 @@ def _dependency(
     editable = not args
     if editable:
         requirement = editable_requirement(options.get("editable")[0], path, line, read)
-        hashes = frozenset()
+        hashes: frozenset[str] = frozenset()
     else:
         requirement = _parse_requirement(args, path, line, read)
         hashes = requirement.hashes.union(options.get("hash"))

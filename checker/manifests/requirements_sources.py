@@ -140,6 +140,7 @@ def unnamed_url(url: str, path: str, line: int) -> PipRequirement:
     source = url_source(url, path, line)
     hashes = url_hashes(url)
     filename = _url_filename(url)
+    version: str | None
     if filename.lower().endswith(".whl"):
         name, version = _wheel_name_version(filename, path, line)
         return PipRequirement(name, version, "", source, hashes=hashes)
@@ -293,6 +294,7 @@ def local_path(text: str, path: str, line: int, read: Reader) -> PipRequirement:
     bare = strip_extras(text)
     source = Source(kind="path", url=bare)
     filename = posixpath.basename(bare.rstrip("/"))
+    version: str | None
     if filename.lower().endswith(".whl"):
         name, version = _wheel_name_version(filename, path, line)
         return PipRequirement(name, version, "", source)
@@ -366,7 +368,7 @@ def editable_requirement(target: str, path: str, line: int, read: Reader) -> Pip
 
 def index_options(options: Options, line: int) -> list[IndexOption]:
     """Package sources an option line configures. pip reads only the first ``--find-links`` of a line."""
-    found = []
+    found: list[IndexOption] = []
     for dest in _INDEX_DESTS:
         values = options.get(dest)
         if dest == "find-links":

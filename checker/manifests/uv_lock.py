@@ -147,18 +147,21 @@ def _read_package(raw: object, line: int | None, members: frozenset[str],
     if version is not None and type(version) is not str:
         raise ManifestError(f"`version` of {name} must be a string", path, line)
     source = raw.get("source")
-    kind = None if source is None else _source_kind(source, name, path, line)
+    kind, at_root = None, False
+    if source is not None:
+        kind = _source_kind(source, name, path, line)
+        at_root = source[kind] == "."
     hashes, hosts = _files(raw, name, path, line)
     package = _Package(name, version, source, kind, line, hashes, origins.setdefault(hosts, hosts))
     # The project itself: a workspace member, or the root (which a single-project lock does not list).
-    package.member = kind in _MEMBER_SOURCES and (name in members or source[kind] == ".")  # type: ignore[index]
+    package.member = kind in _MEMBER_SOURCES and (name in members or at_root)
     return package
 
 
 def _source_kind(source: object, name: str, path: str, line: int | None) -> str:
     """Which of registry, git, url, path, directory, editable, virtual a ``source`` table is."""
-    kinds = [key for key in source if key in _SOURCE_KINDS] if type(source) is dict else []
-    if len(kinds) != 1 or type(source[kinds[0]]) is not str:  # type: ignore[index]
+    kinds: list[str] = [key for key in source if key in _SOURCE_KINDS] if type(source) is dict else []
+    if type(source) is not dict or len(kinds) != 1 or type(source[kinds[0]]) is not str:
         raise ManifestError(
             f"`source` of {name} must be a table with one of {', '.join(sorted(_SOURCE_KINDS))} (a string)",
             path,

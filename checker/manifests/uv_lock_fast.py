@@ -47,6 +47,8 @@ from __future__ import annotations
 
 import re
 
+from checker.manifests.common import always_matching
+
 
 class _Abandon(Exception):
     """The fast reader met something outside the subset it reads; the caller falls back to tomllib."""
@@ -69,9 +71,9 @@ _PACKAGE_HEADER = "[[package]]\n"
 _END_OF_LINE = re.compile(r"[ \t]*(?:#[^\n]*)?\n")
 _STRING = re.compile(_CAPTURED_STR)
 _INTEGER = re.compile(r"[+-]?" + _INT)
-_SPACES = re.compile(r"[ \t]*")
+_SPACES = always_matching(r"[ \t]*")
 _INLINE_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
-_ARRAY_GAP = re.compile(r"(?:[ \t\n]|#[^\n]*)*")
+_ARRAY_GAP = always_matching(r"(?:[ \t\n]|#[^\n]*)*")
 
 
 def _source_table_pattern(string: str) -> str:
@@ -312,7 +314,7 @@ class _FastReader:
     def _inline_table(self, pos: int) -> tuple[dict, int]:
         text = self.text
         table: dict = {}
-        pos = _SPACES.match(text, pos + 1).end()
+        pos = _SPACES(text, pos + 1).end()
         if text[pos] == "}":
             return table, pos + 1
         while True:
@@ -321,23 +323,23 @@ class _FastReader:
             if key in table:
                 raise _Abandon
             table[key], pos = self._value(found.end())
-            pos = _SPACES.match(text, pos).end()
+            pos = _SPACES(text, pos).end()
             if text[pos] == "}":
                 return table, pos + 1
             if text[pos] != ",":
                 raise _Abandon
-            pos = _SPACES.match(text, pos + 1).end()
+            pos = _SPACES(text, pos + 1).end()
 
     def _array(self, pos: int) -> tuple[list, int]:
         text = self.text
         items = []
-        pos = _ARRAY_GAP.match(text, pos + 1).end()
+        pos = _ARRAY_GAP(text, pos + 1).end()
         while text[pos] != "]":
             value, pos = self._value(pos)
             items.append(value)
-            pos = _ARRAY_GAP.match(text, pos).end()
+            pos = _ARRAY_GAP(text, pos).end()
             if text[pos] == ",":
-                pos = _ARRAY_GAP.match(text, pos + 1).end()
+                pos = _ARRAY_GAP(text, pos + 1).end()
             elif text[pos] != "]":
                 raise _Abandon
         return items, pos + 1

@@ -175,7 +175,7 @@ class _Berry:
         descriptors = entry.descriptors
         resolution = fields.get("resolution")
         at = resolution.find("@", 1) if type(resolution) is str else -1
-        if at < 1:
+        if type(resolution) is not str or at < 1:
             raise ManifestError(f"entry {descriptors[0]!r} needs a `resolution` locator (name@reference)", path, line)
         name, reference = resolution[:at], resolution[at + 1:]
         if reference.startswith("workspace:"):

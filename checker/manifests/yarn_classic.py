@@ -52,7 +52,7 @@ import posixpath
 import re
 
 from checker.errors import ManifestError
-from checker.manifests.common import number_too_long
+from checker.manifests.common import always_matching, number_too_long
 from checker.manifests.jslocks import (
     Edge, alias_target, git_source, locate_url, read_package_json, split_descriptor, sri_hashes,
 )
@@ -204,9 +204,9 @@ class _Classic:
     def _line(self, line: str, number: int) -> tuple[list[str], object, bool]:
         """(keys, value, opens a block) of one line."""
         if line[-1] == ":" and "\\" not in line:
-            keys = _plain_keys(line[:-1].lstrip(" "))
-            if keys is not None:  # `"a@^1", a@^1.1:` and `  dependencies:`
-                return keys, None, True
+            plain = _plain_keys(line[:-1].lstrip(" "))
+            if plain is not None:  # `"a@^1", a@^1.1:` and `  dependencies:`
+                return plain, None, True
         found = _FIELD_LINE.fullmatch(line)
         if found is not None:
             _, bare_key, quoted_key, quoted, bare = found.groups()
@@ -218,7 +218,9 @@ class _Classic:
         while True:
             if position >= len(tokens) or tokens[position][0] not in ("quoted", "bare"):
                 raise ManifestError(f"expected a key, found {line.strip()!r}", self.path, number)
-            keys.append(tokens[position][1])
+            key = tokens[position][1]
+            assert isinstance(key, str)  # a quoted or bare token
+            keys.append(key)
             position += 1
             if position < len(tokens) and tokens[position][0] == "comma":
                 position += 1
@@ -245,7 +247,8 @@ class _Classic:
                 break
             position = found.end()
             kind = found.lastgroup
-            text = found.group(kind)  # type: ignore[arg-type]
+            assert kind is not None  # every alternative is a named group
+            text = found.group(kind)
             if kind == "comment":
                 break
             if kind == "bad":
@@ -270,7 +273,7 @@ class _Classic:
                 except ValueError:  # more digits than Python converts (4300)
                     raise ManifestError(number_too_long(line, self.path).message, self.path, number) from None
             else:
-                tokens.append((kind, text))  # type: ignore[arg-type]
+                tokens.append((kind, text))
         return tokens
 
     # -- building -------------------------------------------------------------------------------------------------
@@ -328,7 +331,7 @@ _DEPENDENCY_BLOCK = re.compile(r"^  (dependencies|optionalDependencies):\n((?:  
 _DEPENDENCY_LINE = re.compile(r'^    (?:([a-zA-Z/.-][^\s:,"]*)|"([^"\\\n]*)") "([^"\\\n]*)"\n', re.MULTILINE)
 # Blank and comment lines between entries. Spaces only: a tab is no indentation to Yarn, and a line that holds
 # one goes to the line-by-line reader, which decides as Yarn's grammar does.
-_GAP = re.compile(r"(?:[ ]*(?:#[^\n]*)?\n)*")
+_GAP = always_matching(r"(?:[ ]*(?:#[^\n]*)?\n)*")
 
 
 def _canonical_entries(text: str) -> list[Entry] | None:
@@ -338,11 +341,11 @@ def _canonical_entries(text: str) -> list[Entry] | None:
         text += "\n"
     entries: list[Entry] = []
     position, line, end = 0, 1, len(text)
-    match_entry, match_gap = _CANONICAL_ENTRY.match, _GAP.match
+    match_entry, match_gap = _CANONICAL_ENTRY.match, _GAP
     while True:
         gap = match_gap(text, position)
-        line += text.count("\n", position, gap.end())  # type: ignore[union-attr]
-        position = gap.end()  # type: ignore[union-attr]
+        line += text.count("\n", position, gap.end())
+        position = gap.end()
         if position >= end:
             return entries
         found = match_entry(text, position)
@@ -437,7 +440,7 @@ def _plain_keys(text: str) -> list[str] | None:
 
 def _shared(target: dict, keys: list[str]) -> dict:
     """Several keys on one line opening one block share it, as in Yarn."""
-    block = target[keys[0]]
+    block: dict = target[keys[0]]
     for key in keys[1:]:
         target[key] = block
     return block
