@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from checker import POLICY_SCHEMA_VERSION, __version__
 
+TYPE_CHECKING = False  # not typing's: importing typing is a visible part of `lockgate --version`
 if TYPE_CHECKING:
     import argparse
 
