@@ -2,8 +2,8 @@
 
 Most commits change no dependency, and the pre-commit hook runs on every one of them, so answering "nothing to
 judge" must cost little more than the git calls. This path opens the two trees, compares blob ids, and renders
-the "no dependency changes" result without loading the policy, the parsers, the model or ``dataclasses`` (whose
-import alone costs more than the rest of the path). When something may have changed it hands the opened trees
+the "no dependency changes" result without loading the policy, the parsers, the rules or ``dataclasses`` (whose
+import alone costs more than the rest of the path; tests/pipeline/test_run.py holds it to that). When something may have changed it hands the opened trees
 to the full pipeline, so nothing is done twice.
 """
 

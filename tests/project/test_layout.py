@@ -134,3 +134,18 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             strong(node)
     return found
+
+
+# The test folders that are not a package of checker/: the cross-cutting suites and the shared helpers
+# (tests/README.md says what each holds).
+TEST_SUITES = {"bypass", "property", "project", "fakes", "fixtures"}
+
+
+def test_the_tests_mirror_the_package():
+    """Every folder of tests/ is a package of checker/ or a cross-cutting suite, and every package of checker/ that
+    holds code has its folder of tests."""
+    tests = CHECKER.parent / "tests"
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))}
+    packages = {p.parent.name for p in CHECKER.glob("*/__init__.py")}
+    assert folders - packages - TEST_SUITES == set(), "test folders that mirror no package of checker/"
+    assert packages - folders == set(), "packages of checker/ without a folder of tests"
