@@ -15,7 +15,6 @@ from checker.model import LEVELS
 from checker.rules.base import Issue, Option, Rule, Subject
 
 
-
 def _split(version: str | None) -> tuple[str | None, str | None]:
     """(tag, digest) of a docker Dependency version (``tag``, ``algo:hex`` or ``tag@algo:hex``)."""
     if version is None:

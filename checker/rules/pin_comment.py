@@ -22,7 +22,6 @@ from checker.model import LEVELS, UNKNOWN
 from checker.rules.base import Issue, Option, Rule, Subject
 
 
-
 def _pin(dep_ecosystem: str, name: str, sha: str, comment: str) -> str:
     """How the pin is written, for hints: ``uses: owner/repo@<sha>  # v1`` or ``rev: <sha>  # frozen: v1``."""
     if dep_ecosystem == "pre-commit":

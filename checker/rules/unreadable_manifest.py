@@ -9,7 +9,6 @@ from checker.model import LEVELS, Manifest
 from checker.rules.base import Issue, Option, Rule
 
 
-
 def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, Any]) -> Iterator[Issue]:
     """Each problem of the head's manifest: at the rule's level when the file (or a file its parse reads) changed,
     at ``unchanged`` when it was like this before the change judged."""

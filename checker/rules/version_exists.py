@@ -13,7 +13,6 @@ from checker.model import LEVELS, Unknown
 from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
 
 
-
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
     facts = registry_facts(subject)

@@ -1,0 +1,31 @@
+"""What every rule shares (checker/rules/base.py): which dependencies a registry rule judges, the facts it judges
+them by, and the defaults of a rule's options and of what the risk summary reads of it."""
+
+from __future__ import annotations
+
+from checker.model import Dependency, Facts, Manifest, Source
+from checker.rules.base import DEFAULT_ACTION_RANK, Option, Rule, Subject, asks_registry, registry_facts
+
+MANIFEST = Manifest("requirements.txt", "requirements", "pypi", ())
+
+
+def test_a_registry_rule_judges_exact_registry_versions_of_pypi_and_npm_only() -> None:
+    assert asks_registry(Dependency("pypi", "a", "1")) and asks_registry(Dependency("npm", "@s/a", "1.0.0"))
+    for dep in (Dependency("pypi", "a", None, ">=1"), Dependency("pypi", "a", "1", source=Source("git", "https://x/y")),
+                Dependency("pypi", "a", "1", editable=True), Dependency("npm", "a", "1.0.0", bundled=True),
+                Dependency("actions", "actions/checkout", "v4")):
+        assert not asks_registry(dep), dep
+
+
+def test_registry_facts_are_the_subjects_when_a_registry_is_asked_about_it() -> None:
+    facts = Facts("pypi", "a", "1")
+    assert registry_facts(Subject(Dependency("pypi", "a", "1"), MANIFEST, None, facts)) is facts
+    assert registry_facts(Subject(Dependency("pypi", "a", "1"), MANIFEST)) is None  # no facts stage ran
+    assert registry_facts(Subject(Dependency("pypi", "a", None, ">=1"), MANIFEST, None, facts)) is None
+
+
+def test_a_rule_that_says_nothing_more_comes_just_before_the_review_and_offers_nothing() -> None:
+    rule = Rule("x", "warn", "s", "e", "f", "ex", options=(Option("days", "int", 3, "doc"),))
+    assert rule.defaults() == {"days": 3}
+    assert (rule.action, rule.action_rank, rule.offers_exception, rule.asks_review) == (
+        "", DEFAULT_ACTION_RANK, False, False)
