@@ -149,3 +149,10 @@ def test_the_tests_mirror_the_package():
     packages = {p.parent.name for p in CHECKER.glob("*/__init__.py")}
     assert folders - packages - TEST_SUITES == set(), "test folders that mirror no package of checker/"
     assert packages - folders == set(), "packages of checker/ without a folder of tests"
+
+
+def test_every_rule_has_its_own_test_file():
+    """One file of tests per rule module, as zizmor has one per audit."""
+    rules = {p.stem for p in (CHECKER / "rules").glob("*.py") if p.stem != "__init__"}
+    tests = {p.stem.removeprefix("test_") for p in (CHECKER.parent / "tests" / "rules").glob("test_*.py")}
+    assert rules - tests == set()
