@@ -100,6 +100,12 @@ def _demo_arguments(demo: argparse.ArgumentParser) -> None:
     demo.add_argument("--format", choices=_FORMATS, default="text")
 
 
+def _db_arguments(db: argparse.ArgumentParser) -> None:
+    db.add_argument("action", choices=("sync",), help="sync: download OSV's advisories into the cache")
+    db.add_argument("--ecosystem", dest="ecosystems", action="append", metavar="NAME",
+                    help="pypi, npm or actions (repeat; default: all three)")
+
+
 # Each command: its help line and the function that adds its arguments.
 _SUBCOMMANDS = {
     "check": ("judge dependency changes (or, with --all, every dependency)", _check_arguments),
@@ -111,6 +117,7 @@ _SUBCOMMANDS = {
     "pr": ("inside GitHub Actions: judge the event's change, comment, set the lockgate status, write outputs",
            _pr_arguments),
     "demo": ("run the embedded example, fully offline", _demo_arguments),
+    "db": ("download OSV's advisory database, for offline runs and the pre-commit hook", _db_arguments),
 }
 
 

@@ -1,0 +1,170 @@
+"""``lockgate db sync``'s download of OSV's exports (checker/registries/osv_db.py) against a fake of their bucket: in
+ranges, resumed after a lost connection, started over when the export changed, checked against the server's MD5 and
+the zip's CRCs before it replaces the copy in use, and indexed by package for offline lookups."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from checker.registries import osv_db
+from checker.registries.http import HttpClient
+from checker.registries.osv_db import OsvDatabase, SyncError, sync
+from tests.fakes.osv_exports import FakeOsvExports, export_zip
+
+FIXTURES = Path(__file__).parent / "fixtures" / "osv_db"
+MAL = (FIXTURES / "MAL-2026-2144.json").read_bytes()
+GHSA = (FIXTURES / "GHSA-9wx4-h78v-vm56.json").read_bytes()
+
+
+def records(*extra: tuple[str, bytes]) -> bytes:
+    """An export of the two real records (and what a test adds), padded so that it spans several ranges."""
+    members = {"MAL-2026-2144.json": MAL, "GHSA-9wx4-h78v-vm56.json": GHSA, **dict(extra)}
+    for number in range(40):  # more real-shaped records: the range logic needs a file of a few chunks
+        record = json.loads(GHSA)
+        record["id"] = f"GHSA-test-{number:04d}"
+        record["affected"][0]["package"]["name"] = f"Package_{number}.Name"
+        members[f"GHSA-test-{number:04d}.json"] = json.dumps(record, indent=2).encode()
+    return export_zip(members)
+
+
+@pytest.fixture
+def bucket(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(osv_db, "CHUNK", 4096)  # several ranges for a small export
+    with FakeOsvExports() as fake:
+        fake.put("PyPI", records())
+        yield fake
+
+
+def client() -> HttpClient:
+    return HttpClient(timeout=5.0, retries=0, budget_seconds=60.0, proxies={})
+
+
+def run(fake: FakeOsvExports, cache: Path, *names: str) -> list[osv_db.SyncResult]:
+    with client() as http:
+        return sync(names or ("pypi",), str(cache), http, base=fake.root)
+
+
+def test_a_sync_downloads_in_ranges_checks_and_indexes_by_package(bucket: FakeOsvExports, tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    with client() as http:
+        [result] = sync(["pypi"], str(tmp_path), http, base=bucket.root,
+                        progress=lambda e, done, total: seen.append((e, done, total)))
+    size = len(bucket.objects["PyPI"])
+    assert result == osv_db.SyncResult("PyPI", "downloaded", size, 42, 42, 0)
+    assert seen[-1] == ("PyPI", size, size) and len(seen) == -(-size // 4096)
+    assert [r for _, r in bucket.ranges][:2] == ["bytes=0-0", "bytes=0-4095"]
+    database = OsvDatabase.open(str(tmp_path), "PyPI")
+    assert database is not None
+    [litellm] = database.records("litellm")
+    assert (litellm["id"], litellm["affected"][0]["versions"]) == ("MAL-2026-2144", ["1.82.7", "1.82.8"])
+    assert [r["id"] for r in database.records("Package_7.Name")] == ["GHSA-test-0007"]
+    assert [r["id"] for r in database.records("package-7-name")] == ["GHSA-test-0007"]  # PEP 503, as PyPI names
+    assert database.records("requests")[0]["aliases"] == ["CVE-2024-35195"]
+    assert database.records("not-there") == []
+    assert not (tmp_path / "osv" / "PyPI" / "all.zip.part").exists()
+
+
+def test_a_second_sync_of_the_same_export_downloads_nothing(bucket: FakeOsvExports, tmp_path: Path) -> None:
+    run(bucket, tmp_path)
+    bucket.ranges.clear()
+    [result] = run(bucket, tmp_path)
+    assert result.status == "up to date" and bucket.ranges == [("/PyPI/all.zip", "bytes=0-0")]
+
+
+def test_a_lost_connection_leaves_the_part_and_the_next_sync_resumes_from_it(bucket: FakeOsvExports,
+                                                                            tmp_path: Path) -> None:
+    bucket.cut_after = 8192
+    with pytest.raises(SyncError):
+        run(bucket, tmp_path)
+    part = tmp_path / "osv" / "PyPI" / "all.zip.part"
+    assert part.stat().st_size == 8192 and OsvDatabase.open(str(tmp_path), "PyPI") is None
+    bucket.cut_after = None
+    bucket.ranges.clear()
+    [result] = run(bucket, tmp_path)
+    assert result.status == "resumed" and result.records == 42
+    assert [r for _, r in bucket.ranges][:2] == ["bytes=0-0", "bytes=8192-12287"]
+    assert (tmp_path / "osv" / "PyPI" / "all.zip").read_bytes() == bucket.objects["PyPI"]
+
+
+def test_an_export_replaced_between_two_syncs_is_downloaded_again_from_the_start(bucket: FakeOsvExports,
+                                                                                tmp_path: Path) -> None:
+    bucket.cut_after = 8192
+    with pytest.raises(SyncError):
+        run(bucket, tmp_path)
+    bucket.cut_after = None
+    bucket.replace("PyPI", records(("MAL-9999.json", MAL.replace(b"MAL-2026-2144", b"MAL-2026-9999"))))
+    bucket.ranges.clear()
+    [result] = run(bucket, tmp_path)
+    assert result.status == "downloaded" and result.records == 43
+    assert [r for _, r in bucket.ranges][1] == "bytes=0-4095"
+
+
+def test_an_export_replaced_during_the_download_is_never_spliced(bucket: FakeOsvExports, tmp_path: Path) -> None:
+    original = FakeOsvExports.serve
+
+    def serve(self: FakeOsvExports, request) -> None:  # type: ignore[no-untyped-def]
+        if request.headers.get("Range") == "bytes=4096-8191" and self.generation == 1:
+            self.replace("PyPI", records(("extra.json", MAL)))
+        original(self, request)
+
+    bucket.serve = serve.__get__(bucket)  # type: ignore[method-assign]
+    with pytest.raises(SyncError, match="was replaced while it was downloaded"):
+        run(bucket, tmp_path)
+    assert OsvDatabase.open(str(tmp_path), "PyPI") is None
+
+
+def test_a_download_that_does_not_match_the_servers_md5_replaces_nothing(bucket: FakeOsvExports,
+                                                                        tmp_path: Path) -> None:
+    run(bucket, tmp_path)
+    bucket.replace("PyPI", records(("extra.json", MAL)))
+    bucket.wrong_md5 = True
+    with pytest.raises(SyncError, match="does not match the MD5"):
+        run(bucket, tmp_path)
+    database = OsvDatabase.open(str(tmp_path), "PyPI")
+    assert database is not None and database.records("litellm")  # the copy in use is untouched
+    assert not (tmp_path / "osv" / "PyPI" / "all.zip.part").exists()
+
+
+def test_a_zip_whose_member_fails_its_crc_is_refused(bucket: FakeOsvExports, tmp_path: Path) -> None:
+    data = bytearray(bucket.objects["PyPI"])
+    with zipfile.ZipFile(__import__("io").BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("MAL-2026-2144.json")
+    offset = info.header_offset + 30 + len(info.filename) + len(info.extra) + 5
+    data[offset] ^= 0xFF  # one byte of the compressed record
+    bucket.replace("PyPI", bytes(data))
+    with pytest.raises(SyncError):
+        run(bucket, tmp_path)
+    assert OsvDatabase.open(str(tmp_path), "PyPI") is None
+
+
+def test_a_server_that_ignores_ranges_gives_the_whole_export_in_one_answer(bucket: FakeOsvExports,
+                                                                          tmp_path: Path) -> None:
+    bucket.ignore_ranges = True
+    [result] = run(bucket, tmp_path)
+    assert result.status == "downloaded" and result.records == 42 and len(bucket.ranges) == 1
+
+
+def test_members_that_are_not_osv_records_are_counted_not_hidden(bucket: FakeOsvExports, tmp_path: Path) -> None:
+    bucket.replace("PyPI", records(("broken.json", b"{not json"), ("list.json", b"[1, 2]")))
+    [result] = run(bucket, tmp_path)
+    assert (result.records, result.unreadable) == (42, 2)
+
+
+def test_an_unknown_ecosystem_or_a_missing_export_is_an_error(bucket: FakeOsvExports, tmp_path: Path) -> None:
+    from checker.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown ecosystem 'cargo'"):
+        run(bucket, tmp_path, "cargo")
+    with pytest.raises(SyncError, match=r"\(404\)"):
+        run(bucket, tmp_path, "npm")
+
+
+def test_ecosystem_names_and_the_mirror_variable() -> None:
+    assert [osv_db.osv_ecosystem(n) for n in ("pypi", "PyPI", "npm", "actions", "GitHub Actions")] == [
+        "PyPI", "PyPI", "npm", "GitHub Actions", "GitHub Actions"]
+    assert osv_db.base_url({}) == osv_db.DEFAULT_BASE
+    assert osv_db.base_url({"LOCKGATE_OSV_DB_URL": "https://mirror.example/osv/"}) == "https://mirror.example/osv"
