@@ -2,7 +2,8 @@
 
 ``compare.py``: ordering, bump type, matching a version against a range, across ecosystems. ``semver.py``:
 node-semver (npm's versions and ranges). ``refs.py``: ordering Action refs, pre-commit revs and image tags.
-``gitrefs.py``: commit SHAs, version comments and the GitHub repository a pin belongs to.
+``gitrefs.py``: commit SHAs, version comments and the GitHub repository a pin belongs to. ``licenses.py``: a
+version's license as an SPDX expression, and whether it satisfies allow and deny lists.
 
-May import: nothing of lockgate (only the standard library and ``packaging``).
+May import: nothing of lockgate (only the standard library, ``packaging`` and ``license_expression``).
 """
