@@ -330,6 +330,10 @@ class Facts(NamedTuple):
     version's evidence was unknown, so the strongest may be understated).
     ``provenance`` is a Provenance record, None when the registry says the version has none, UNKNOWN when it could
     not be found out (offline, a mirror that strips it).
+    ``license`` is the version's license as a normalised SPDX expression (``MIT OR Apache-2.0``), None when the
+    registry gives none that is recognisable (free text such as "Apache 2.0", npm's ``UNLICENSED``), UNKNOWN when
+    it was not looked up (only the ``license`` rule asks) or could not be; ``license_text`` is what the registry said,
+    as written (shortened), when that is not an SPDX expression: for the reviewer.
     """
 
     ecosystem: str
@@ -359,6 +363,10 @@ class Facts(NamedTuple):
     # a stolen token can add a wheel to a release years old). None: nothing pinned, the release time is the age;
     # UNKNOWN: a pinned file whose upload time the index does not give.
     pinned_upload_time: dt.datetime | None | Unknown = None  # UTC
+    # The version's license (rule ``license``; checker/versions/licenses.py): a normalised SPDX expression; None:
+    # the registry gives none that is recognisable; UNKNOWN: not looked up (the rule is off) or not obtainable.
+    license: str | None | Unknown = UNKNOWN
+    license_text: str | None = None  # what the registry said, as written, when it is not an SPDX expression
 
     @property
     def evidence(self) -> str | Unknown:

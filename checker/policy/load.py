@@ -371,6 +371,14 @@ def _option_value(reader: _Reader, option: Option, value: Any, what: str, line: 
         return reader.choice(value, what, line, option.choices)
     if kind == "str-list":
         return tuple(reader.string_list(value, what, line))
+    if kind == "spdx-list":  # SPDX license ids or expressions (rule license), normalised
+        from checker.versions.licenses import normalise_entries
+
+        entries, bad = normalise_entries(reader.string_list(value, what, line))
+        if bad:
+            raise reader.fail(f"{what}: {bad[0]!r} is not an SPDX license id or expression (expected e.g. MIT, "
+                              "Apache-2.0, GPL-2.0-only WITH Classpath-exception-2.0, LicenseRef-Internal)", line)
+        return tuple(entries)
     if kind == "package-list":
         items = value if isinstance(value, list) else [value]
         return tuple(
@@ -728,7 +736,7 @@ def load_policy(text: str | None, path: str, read: PolicyReader) -> Policy:
         for option in rule.options:
             if option.name in merged:
                 options[option.name] = merged[option.name]
-            elif option.kind in ("package-list", "str-list", "deny-list", "publisher-list"):
+            elif option.kind in ("package-list", "str-list", "spdx-list", "deny-list", "publisher-list"):
                 options[option.name] = _option_value(_Reader(f"rule {rule_id}"), option, option.default, option.name, None)
         settings[rule_id] = RuleSetting(merged.get("level", rule.default_level), MappingProxyType(options))
     return Policy(

@@ -55,6 +55,23 @@ def _one_or_more(item: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [item, {"type": "array", "items": item}]}
 
 
+def _spdx_item() -> dict[str, Any]:
+    """An SPDX license id (offered by editors), a LicenseRef-, an id with ``+``, or an expression of several (the
+    loader checks every id of an expression against the SPDX list; a pattern cannot)."""
+    from checker.versions.licenses import spdx_ids
+
+    return {
+        "anyOf": [
+            {"enum": spdx_ids()},
+            {"type": "string", "pattern": r"^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$"},
+            {"type": "string", "pattern": r"^[A-Za-z0-9.-]+\+$"},
+            {"type": "string", "pattern": r"\S\s+(?:AND|OR|WITH|and|or|with)\s+\S"},
+        ],
+        "description": "an SPDX license id or expression (MIT, Apache-2.0 OR MIT, GPL-2.0-only WITH "
+        "Classpath-exception-2.0, LicenseRef-Internal)",
+    }
+
+
 def _option_schema(option: Option) -> dict[str, Any]:
     kind = option.kind
     if kind == "int":
@@ -67,6 +84,8 @@ def _option_schema(option: Option) -> dict[str, Any]:
         schema = {"enum": list(option.choices)}
     elif kind == "str-list":
         schema = _one_or_more(_TEXT)
+    elif kind == "spdx-list":
+        schema = _one_or_more(_spdx_item())
     elif kind == "package-list":
         schema = _one_or_more(_PACKAGE)
     elif kind == "str-map":

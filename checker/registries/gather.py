@@ -39,6 +39,7 @@ class FactsRequest(NamedTuple):
     publishers: look up publisher identities (a request per attested file / version; needed to pin publishers).
     history: also build the provenance history (``provenance-downgrade``); ``publisher_limit`` bounds how many
     earlier versions get their publishers looked up (0: evidence levels only, no extra request).
+    license: also find out the version's license (npm: from the packument; PyPI: one JSON API request).
     """
 
     ecosystem: str
@@ -49,6 +50,7 @@ class FactsRequest(NamedTuple):
     publishers: bool = False
     history: bool = False
     publisher_limit: int = 0
+    license: bool = False
 
 
 class FactsAnswer(NamedTuple):
@@ -134,12 +136,16 @@ class Registries:
         if request.ecosystem == "pypi":
             pypi = self.pypi(request.registry)
             facts = pypi.facts(request.name, request.version, hashes=request.hashes, publishers=request.publishers)
+            if request.license and facts.exists is not False:
+                license, text, why = pypi.license(request.name, request.version)
+                reason = "; ".join(r for r in (facts.reason, why) if r) or None
+                facts = facts._replace(license=license, license_text=text, reason=reason)
             history = pypi.history(request.name, request.version, publisher_limit=request.publisher_limit) \
                 if request.history else None
             return FactsAnswer(request, facts, history)
         if request.ecosystem == "npm":
             npm = self.npm(request.registry)
-            facts = npm.facts(request.name, request.version, publishers=request.publishers)
+            facts = npm.facts(request.name, request.version, publishers=request.publishers, license=request.license)
             history = npm.history(request.name, request.version, publisher_limit=request.publisher_limit) \
                 if request.history else None
             return FactsAnswer(request, facts, history)
@@ -190,5 +196,7 @@ class Registries:
         first = group[0]
         if first.ecosystem not in ECOSYSTEMS or any(r.publishers or r.publisher_limit > 0 for r in group):
             return False
+        if first.ecosystem == "pypi" and any(r.license for r in group):
+            return False  # the JSON API's answer per version may need the network
         client = self.pypi(first.registry) if first.ecosystem == "pypi" else self.npm(first.registry)
         return client.cached(first.name)

@@ -135,7 +135,8 @@ class NpmClient:
 
     # -- facts --------------------------------------------------------------------------------------------------
 
-    def facts(self, name: str, version: str, *, publishers: bool = False) -> VersionFacts:
+    def facts(self, name: str, version: str, *, publishers: bool = False, license: bool = False) -> VersionFacts:
+        """``license``: also read the version's license (``versions[v].license``; no extra request)."""
         try:
             document = self.packument(name)
         except NotFound:
@@ -184,12 +185,18 @@ class NpmClient:
         scripts = scripts_value if isinstance(scripts_value, dict) else {}
         install = {k: v for k, v in scripts.items() if k in INSTALL_SCRIPTS and isinstance(v, str) and v.strip()}
         has_install = manifest.get("hasInstallScript") is True or bool(install) or manifest.get("gypfile") is True
+        found_license: str | None | Unknown = UNKNOWN
+        license_text = None
+        if license:
+            from checker.versions.licenses import npm_license
+
+            found_license, license_text = npm_license(manifest)
         return VersionFacts(
             "npm", name, version, self.registry, exists=True, release_time=release_time,
             last_upload_time=release_time, yanked=False, deprecated=deprecated if isinstance(deprecated, str)
             and deprecated else None, hashes=hashes, evidence=evidence, publishers=found,
             install_scripts=MappingProxyType(install), has_install_script=has_install, stale=document.stale,
-            reason="; ".join(reasons) or None,
+            reason="; ".join(reasons) or None, license=found_license, license_text=license_text,
         )
 
     def _evidence(self, manifest: Mapping, versions: Mapping, reasons: list[str]) -> str | Unknown:

@@ -25,6 +25,9 @@ API (for the facts stage):
   in ``reason``). ``hashes``: the lockfile's digests; files matching them are preferred for provenance lookups.
   ``publishers``: look up the publisher identities (one Integrity API request for each of at most
   ``provenance_files`` attested files; the evidence level itself needs no extra request).
+- ``license(name, version) -> (license, license_text, reason)``: from PyPI's JSON API
+  (``GET {root}/pypi/{name}/{version}/json``: ``info.license_expression``, ``info.classifiers``, ``info.license``),
+  derived only for an index at ``{root}/simple`` (Warehouse's layout); other indexes give UNKNOWN with a reason.
 - ``history(name, version, before=None, publisher_limit=0) -> History``: the versions uploaded before ``before``
   (default: the version's own release time) with their evidence, all from the one project page; the publisher
   identities of the ``publisher_limit`` newest attested ones (one request each — PyPI serves provenance per
@@ -64,6 +67,8 @@ SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"
 PAGE_MAX_BYTES = 64 * MiB
 PROVENANCE_MAX_BYTES = 4 * MiB
+LICENSE_MAX_BYTES = 8 * MiB  # a version's JSON API answer (its description included)
+LICENSE_TTL = 7 * 24 * 3600.0  # a release's metadata does not change once uploaded
 PROVENANCE_TTL = 7 * 24 * 3600.0  # provenance objects rarely change (PEP 740 lets an index add attestations)
 _SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tbz", ".txz", ".tar")
 
@@ -270,6 +275,41 @@ class PypiClient:
                 reasons.append(error.reason)
                 return UNKNOWN
         return frozenset(found)
+
+    # -- license ------------------------------------------------------------------------------------------------
+
+    def json_api_url(self, name: str, version: str) -> str | None:
+        """PyPI's JSON API URL of a version (``{root}/pypi/{name}/{version}/json``), for an index whose simple API
+        is served at ``{root}/simple`` as Warehouse (pypi.org, test.pypi.org) serves it; None for any other
+        index, which has no JSON API that lockgate knows of."""
+        if not self.index_url.endswith("/simple"):
+            return None
+        root = self.index_url[: -len("/simple")]
+        quoted = urllib.parse.quote(canonical_pypi_name(name), safe="")
+        return f"{root}/pypi/{quoted}/{urllib.parse.quote(version, safe='')}/json"
+
+    def license(self, name: str, version: str) -> tuple[str | None | Unknown, str | None, str | None]:
+        """(license, license_text, why it is unknown) of a version, from the JSON API's ``info``
+        (checker/versions/licenses.py reads it). One request per version, through the Fetcher's cache and budget."""
+        url = self.json_api_url(name, version)
+        if url is None:
+            return UNKNOWN, None, (f"{self.registry} is not a Warehouse index (no /simple suffix), so lockgate cannot "
+                                   "read the license from its JSON API")
+        try:
+            document = self.fetcher.json(url, accept="application/json", max_bytes=LICENSE_MAX_BYTES,
+                                         ttl=LICENSE_TTL)
+        except NotFound:
+            return UNKNOWN, None, f"{redact_url(url)} answered 404: the index serves no JSON API for {name} {version}"
+        except RegistryError as error:
+            return UNKNOWN, None, error.reason
+        data = document.data
+        info = data.get("info") if isinstance(data, dict) else None
+        if not isinstance(info, dict):
+            return UNKNOWN, None, f"{redact_url(url)}: expected a JSON object with an 'info' object"
+        from checker.versions.licenses import pypi_license
+
+        found = pypi_license(info)
+        return found.expression, found.text, None
 
     # -- history ------------------------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ Rules are pure; they read Facts (``Subject.facts``). This stage asks, only for t
 changed ones in a pull request, every one with ``--all``), concurrently, each question once:
 - the package registries (checker/registries/gather.py) about PyPI and npm versions that come from a registry:
   whether the version exists or is yanked, when it was released, its published hashes, its provenance and
-  publisher, its install scripts, and the strongest provenance of the versions published before it;
+  publisher, its install scripts, the strongest provenance of the versions published before it, and (rule
+  ``license`` on) its license;
 - GitHub (checker/registries/github.py) about GitHub Actions and pre-commit hook repositories on github.com pinned
   by full commit SHA: the commit the version comment's tag points to, and whether the commit is reachable from a
   branch or tag of the repository.
@@ -40,7 +41,7 @@ FactsKey = tuple[str, str, str]
 WORKERS = 4
 # The rules that read registry facts: the registries are asked only when one of them is on.
 REGISTRY_RULES = ("release-age", "version-exists", "hash-mismatch", "provenance", "provenance-downgrade",
-                  "install-scripts")
+                  "install-scripts", "license")
 PUBLIC_REGISTRIES = {
     "pypi": frozenset({"https://pypi.org/simple", "https://pypi.python.org/simple", "https://pypi.org/pypi"}),
     "npm": frozenset({"https://registry.npmjs.org", "https://registry.yarnpkg.com", "http://registry.npmjs.org"}),
@@ -145,6 +146,7 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
     provenance = policy.rules["provenance"] if "provenance" in policy.rules else None
     pins = provenance.options.get("trusted-publishers", ()) if provenance and provenance.level != "off" else ()
     history = "provenance-downgrade" in policy.rules and policy.rules["provenance-downgrade"].level != "off"
+    license = "license" in policy.rules and policy.rules["license"].level != "off"
     requests: dict[FactsKey, FactsRequest] = {}
     found: dict[FactsKey, Facts] = {}
     pinned: dict[FactsKey, set[str]] = {}  # every hash any manifest pins for a version, for its newest file's age
@@ -161,7 +163,7 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
         publishers = any(pin.pattern.matches(dep.ecosystem, dep.name, dep.version) for pin in pins)
         requests[key] = FactsRequest(dep.ecosystem, dep.name, dep.version or "", registry=url,
                                      hashes=frozenset(h.lower() for h in dep.hashes), publishers=publishers,
-                                     history=history)
+                                     history=history, license=license)
     if requests:
         settings = policy.registries
         stack = registries or Registries.create(

@@ -103,7 +103,8 @@ class VersionFacts(NamedTuple):
     asked for or not obtainable. Unverified: read from the registry, not checked cryptographically.
     install_scripts: npm ``scripts`` entries that run on install (``preinstall``, ``install``, ``postinstall``);
     has_install_script: npm's ``hasInstallScript`` (or those scripts, or ``gypfile``). UNKNOWN for PyPI.
-    files: PyPI only, the version's files. stale: an answer served from an expired cache entry (offline, or the
+    license / license_text: the version's license (see ``checker.model.Facts``); npm: from the packument, PyPI:
+    from the JSON API when asked for (``PypiClient.license``). files: PyPI only, the version's files. stale: an answer served from an expired cache entry (offline, or the
     registry failed); ``reason`` then says from when.
     """
 
@@ -125,6 +126,8 @@ class VersionFacts(NamedTuple):
     files: tuple[FileFacts, ...] = ()
     stale: bool = False
     reason: str | None = None
+    license: str | None | Unknown = UNKNOWN
+    license_text: str | None = None
 
     def files_matching(self, hashes: Iterable[str]) -> tuple[FileFacts, ...]:
         """The files whose published digests include one of ``hashes`` (``algo:hex``): the artifacts a lockfile
@@ -140,6 +143,7 @@ class VersionFacts(NamedTuple):
         return Facts(
             self.ecosystem, self.name, self.version, release_time=self.release_time, yanked=self.yanked,
             hashes=self.hashes, provenance=provenance, install_script=self.has_install_script, reason=self.reason,
+            license=self.license, license_text=self.license_text,
         )
 
 

@@ -22,6 +22,7 @@ RULE_MODULES = (
     "hash_mismatch",
     "provenance",
     "provenance_downgrade",
+    "license",
     "action_pinning",
     "pin_comment",
     "hook_pinning",

@@ -69,6 +69,13 @@ CLASSIFIERS: Mapping[str, str] = {
 }
 
 
+def spdx_ids() -> list[str]:
+    """Every SPDX license id PEP 639 accepts (packaging's copy of the SPDX list), for the policy schema."""
+    from packaging.licenses._spdx import LICENSES  # the list packaging validates with; no public name for it
+
+    return sorted(entry["id"] for entry in LICENSES.values())
+
+
 class License(NamedTuple):
     """A version's license: ``expression`` (normalised SPDX; None when nothing recognisable was given) and ``text``
     (what the registry said, as written, when it is not that expression; None otherwise)."""

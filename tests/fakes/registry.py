@@ -98,6 +98,7 @@ class FakeRegistry(FakeServer):
         self.provenance: dict[str, dict[str, Any]] = {}  # path -> provenance object
         self.npm: dict[str, dict[str, Any]] = {}  # name -> packument
         self.attestations: dict[str, dict[str, Any]] = {}  # path -> attestation document
+        self.pypi_json: dict[tuple[str, str], dict[str, Any]] = {}  # (canonical name, version) -> JSON API ``info``
         self.faults: dict[str, deque[Fault]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.in_flight = 0
@@ -166,6 +167,12 @@ class FakeRegistry(FakeServer):
                 added.append(entry)
             return added
 
+    def set_pypi_info(self, name: str, version: str, **info: Any) -> None:
+        """Serve ``GET /pypi/<name>/<version>/json`` (PyPI's JSON API) with these ``info`` fields (``license``,
+        ``license_expression``, ``classifiers``, …) next to the simple page."""
+        with self.lock:
+            self.pypi_json[(name, version)] = {"name": name, "version": version, "summary": f"{name} package", **info}
+
     def pypi_page(self, name: str) -> dict[str, Any]:
         project = self.pypi[name]
         files = [dict(f) for f in project["files"]]
@@ -180,8 +187,8 @@ class FakeRegistry(FakeServer):
     def add_npm(self, name: str, version: str, published: dt.datetime, *, trusted: bool = False,
                 repository: str | None = None, workflow: str = "release.yml", publisher: str = "alice",
                 scripts: dict[str, str] | None = None, has_install_script: bool | None = None,
-                deprecated: str | None = None) -> dict[str, Any]:
-        """Add a version. ``trusted``: published through trusted publishing (``_npmUser.trustedPublisher``);
+                deprecated: str | None = None, license: Any = "MIT") -> dict[str, Any]:
+        """Add a version. ``license``: the version's ``license`` field as written (None: left out). ``trusted``: published through trusted publishing (``_npmUser.trustedPublisher``);
         ``repository``: the GitHub repository named in its SLSA provenance (None: no provenance)."""
         with self.lock:
             doc = self.npm.setdefault(name, {
@@ -208,11 +215,13 @@ class FakeRegistry(FakeServer):
                 user = {"name": "GitHub Actions", "email": "npm-oidc-no-reply@github.com",
                         "trustedPublisher": {"id": "github", "oidcConfigId": f"oidc:{sha256(name.encode())[:12]}"}}
             manifest: dict[str, Any] = {
-                "name": name, "version": version, "main": "index.js", "license": "MIT",
+                "name": name, "version": version, "main": "index.js",
                 "_id": f"{name}@{version}", "_nodeVersion": "22.11.0", "_npmVersion": "11.5.1",
                 "dist": dist, "_npmUser": user, "maintainers": doc["maintainers"],
                 "directories": {}, "_hasShrinkwrap": False,
             }
+            if license is not None:
+                manifest["license"] = license
             if scripts is not None:
                 manifest["scripts"] = scripts
             if has_install_script is not None:
@@ -257,6 +266,11 @@ class FakeRegistry(FakeServer):
                 name = path[len("/simple/"):].strip("/")
                 if name in self.pypi:
                     return 200, SIMPLE_JSON, self.pypi_page(name)
+            elif path.startswith("/pypi/") and path.endswith("/json"):
+                parts = path.split("/")  # "", "pypi", name, version, "json"
+                info = self.pypi_json.get((parts[2], unquote(parts[3]))) if len(parts) == 5 else None
+                if info is not None:
+                    return 200, "application/json", {"info": info, "urls": [], "vulnerabilities": []}
             elif path.startswith("/integrity/"):
                 if path in self.provenance:
                     return 200, INTEGRITY_JSON, self.provenance[path]

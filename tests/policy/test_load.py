@@ -77,7 +77,7 @@ def test_no_policy_file_means_the_default_preset() -> None:
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block", "hook-pinning": "block", "install-command": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
-        "provenance-downgrade": "block",
+        "provenance-downgrade": "block", "license": "off",
     }
     assert dict(policy.rules["hash-pinning"].options) == {
         "algorithms": ("sha256", "sha384", "sha512"), "files-without-hashes": "warn",
@@ -566,7 +566,7 @@ def test_starter_policy_loads() -> None:
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block", "hook-pinning": "block", "install-command": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
-        "provenance-downgrade": "block",
+        "provenance-downgrade": "block", "license": "off",
     }
     assert option(policy, "registry-source", "hosts") == ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org")
     assert option(policy, "registry-source", "allow-path") == (PackagePattern("*", "*", None, "*"),)

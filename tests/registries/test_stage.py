@@ -150,3 +150,67 @@ def test_an_index_the_manifest_names_is_asked_only_when_registry_source_allows_i
     [facts] = gather_facts([evil], offline=False, policy=allowed, now=NOW,
                            registries=Registries.create(cache=Cache(tmp_path / "c"), retries=0, timeout=2)).values()
     assert facts.reason.startswith("not asked: http://169.254.169.254/simple is plain HTTP")
+
+
+LICENSED = "rules: {license: {level: block, deny: [BUSL-1.1]}}\n"
+
+
+def test_licenses_are_gathered_only_when_the_license_rule_is_on(tmp_path: Path) -> None:
+    """PyPI: the JSON API (PEP 639 expression, a classifier, free text); npm: the packument's license field, real
+    shapes (@uniswap/v3-core 1.0.0 is "BUSL-1.1"; legacy ``licenses`` arrays; ``SEE LICENSE IN``)."""
+    with FakeRegistry() as fake:
+        fake.add_pypi("packaging", "24.2", at_day(1))
+        fake.set_pypi_info("packaging", "24.2", license=None, license_expression="Apache-2.0 OR BSD-2-Clause",
+                           classifiers=["License :: OSI Approved :: Apache Software License"])
+        fake.add_pypi("oldstyle", "1.0", at_day(1))
+        fake.set_pypi_info("oldstyle", "1.0", license="", classifiers=["License :: OSI Approved :: MIT License"])
+        fake.add_pypi("freetext", "1.0", at_day(1))
+        fake.set_pypi_info("freetext", "1.0", license="Apache 2.0",
+                           classifiers=["License :: OSI Approved :: Apache Software License"])
+        fake.add_pypi("nojson", "1.0", at_day(1))  # an index that serves no JSON API for it
+        fake.add_npm("@uniswap/v3-core", "1.0.0", at_day(1), license="BUSL-1.1")
+        fake.add_npm("legacy", "1.0.0", at_day(1), license=None)
+        fake.npm["legacy"]["versions"]["1.0.0"]["licenses"] = [{"type": "MIT"}, {"type": "Apache-2.0"}]
+        fake.add_npm("n8n-like", "1.0.0", at_day(1), license="SEE LICENSE IN LICENSE.md")
+        where = f"registries: {{pypi: '{fake.pypi_url}', npm: '{fake.npm_url}'}}\n"
+        deps = [Dependency("pypi", n, v) for n, v in (("packaging", "24.2"), ("oldstyle", "1.0"),
+                                                       ("freetext", "1.0"), ("nojson", "1.0"))]
+        deps += [Dependency("npm", n, "1.0.0") for n in ("@uniswap/v3-core", "legacy", "n8n-like")]
+        found = gather_facts(deps, offline=False, policy=policy(where + LICENSED), now=NOW,
+                             registries=Registries.create(cache=Cache(tmp_path), retries=0, timeout=2))
+        off = gather_facts(deps[:1], offline=False, policy=policy(where), now=NOW,
+                           registries=Registries.create(cache=Cache(tmp_path / "off"), retries=0, timeout=2))
+        json_requests = [p for p in fake.paths() if p.startswith("/pypi/")]
+    licenses = {name: (f.license, f.license_text) for (_, name, _), f in found.items()}
+    assert licenses == {
+        "packaging": ("Apache-2.0 OR BSD-2-Clause", None), "oldstyle": ("MIT", None),
+        "freetext": (None, "Apache 2.0; Apache Software License"), "nojson": (UNKNOWN, None),
+        "@uniswap/v3-core": ("BUSL-1.1", None), "legacy": ("MIT OR Apache-2.0", None),
+        "n8n-like": (None, "SEE LICENSE IN LICENSE.md"),
+    }
+    assert "/pypi/nojson/1.0/json answered 404" in (found[("pypi", "nojson", "1.0")].reason or "")
+    assert off[("pypi", "packaging", "24.2")].license is UNKNOWN  # the rule is off: nothing asked
+    assert sorted(json_requests) == ["/pypi/freetext/1.0/json", "/pypi/nojson/1.0/json", "/pypi/oldstyle/1.0/json",
+                                     "/pypi/packaging/24.2/json"]
+
+
+def test_a_license_offline_and_not_cached_is_unknown(tmp_path: Path) -> None:
+    found = gather_facts([Dependency("pypi", "a", "1")], offline=True, policy=policy(LICENSED), now=NOW,
+                         registries=Registries.create(offline=True, cache=Cache(tmp_path)))
+    assert found[("pypi", "a", "1")].license is UNKNOWN
+
+
+def test_an_index_that_is_not_warehouse_gives_no_license(tmp_path: Path) -> None:
+    from checker.registries.fetch import Fetcher
+    from checker.registries.pypi import PypiClient
+
+    client = PypiClient(Fetcher(None, None, offline=True), "https://mirror.example/pypi-proxy/")  # type: ignore[arg-type]
+    assert client.json_api_url("A_b", "1.0") is None
+    license, _, why = client.license("a", "1.0")
+    assert license is UNKNOWN and "not a Warehouse index" in (why or "")
+    assert PypiClient(Fetcher(None, None, offline=True)).json_api_url("A_b", "1.0") == (  # type: ignore[arg-type]
+        "https://pypi.org/pypi/a-b/1.0/json")
+
+
+def at_day(day: int) -> dt.datetime:
+    return dt.datetime(2026, 3, day, 12, tzinfo=dt.timezone.utc)

@@ -1,0 +1,76 @@
+"""license on hand-built Facts, through the engine (and the policy loader's checks of its lists)."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.errors import PolicyError
+from checker.model import UNKNOWN, Source
+from checker.policy.load import load_policy
+from checker.rules.license import RULE
+from tests.rules.fact_subjects import KNOWN, dep, facts, run
+
+ON = "  license: {level: block, allow: [MIT, Apache-2.0, BSD-3-Clause]}\n"
+
+
+def licensed(expression: object, text: str | None = None, **more: object) -> object:
+    return facts(**{**KNOWN, "license": expression, "license_text": text, **more})
+
+
+def license_findings(found: list[tuple[str, str, bool, str]]) -> list[tuple[str, bool, str]]:
+    return [(level, unknown, message) for rule, level, unknown, message in found if rule == "license"]
+
+
+def test_off_by_default_and_blocking_nothing_until_configured() -> None:
+    assert RULE.default_level == "off"
+    assert license_findings(run(dep(), licensed("BUSL-1.1"))) == []
+    assert license_findings(run(dep(), licensed("BUSL-1.1"), "  license: block\n")) == []  # no list: nothing refused
+
+
+def test_a_relicensing_upgrade_is_judged_by_the_new_license() -> None:
+    assert license_findings(run(dep(), licensed("BUSL-1.1"), ON)) == [
+        ("block", False, "litellm 1.82.8 (was 1.0) is licensed BUSL-1.1: BUSL-1.1 is not on the allow-list")]
+    assert license_findings(run(dep(), licensed("MIT"), ON)) == []
+
+
+@pytest.mark.parametrize(("expression", "policy", "blocked"), [
+    ("MIT OR GPL-3.0-only", ON, False),
+    ("MIT AND GPL-3.0-only", ON, True),
+    ("GPL-3.0-only", "  license: {level: block, deny: [GPL-3.0-only]}\n", True),
+    ("GPL-3.0-or-later", "  license: {level: block, deny: [GPL-3.0-only]}\n", False),  # exact ids, documented
+    ("GPL-2.0-only", "  license: {level: block, deny: [GPL-2.0]}\n", True),  # a deprecated id in the list
+    ("LicenseRef-Proprietary", ON, True),
+])
+def test_lists(expression: str, policy: str, blocked: bool) -> None:
+    assert bool(license_findings(run(dep(), licensed(expression), policy))) is blocked
+
+
+def test_no_recognisable_license_takes_the_unknown_level() -> None:
+    [(level, unknown, message)] = license_findings(run(dep(), licensed(None, "Apache 2.0"), ON))
+    assert (level, unknown) == ("warn", False)
+    assert message == "litellm 1.82.8 (was 1.0) has no recognisable SPDX license: the registry says 'Apache 2.0'"
+    assert license_findings(run(dep(), licensed(None), ON.replace("}", ", unknown: block}")))[0][0] == "block"
+    assert license_findings(run(dep(), licensed(None), ON.replace("}", ", unknown: off}"))) == []
+
+
+def test_not_found_out_is_an_unknown_finding_never_a_pass() -> None:
+    [(level, unknown, message)] = license_findings(
+        run(dep(), licensed(UNKNOWN, reason="offline, not cached: https://pypi.org/pypi/litellm/1.82.8/json"), ON))
+    assert unknown is True
+    assert "could not find out the license of litellm 1.82.8" in message and "offline, not cached" in message
+
+
+def test_exclude_scopes_and_what_is_not_a_registry_version() -> None:
+    busl = licensed("BUSL-1.1")
+    assert license_findings(run(dep(), busl, ON.replace("}", ", exclude: [\"pypi:lite*\"]}"))) == []
+    assert license_findings(run(dep(scope="dev"), busl, ON.replace("}", ", scopes: [prod]}"))) == []
+    assert license_findings(run(dep(scope="prod"), busl, ON.replace("}", ", scopes: [prod]}"))) != []
+    assert license_findings(run(dep(source=Source("git", "https://github.com/x/y")), busl, ON)) == []
+    assert license_findings(run(dep(), licensed("BUSL-1.1", exists=False), ON)) == []  # version-exists says it
+
+
+def test_the_policy_refuses_a_list_entry_that_is_no_spdx_expression() -> None:
+    with pytest.raises(PolicyError, match="'Apache 2.0' is not an SPDX license id or expression"):
+        load_policy("rules:\n  license: {level: block, allow: [MIT, Apache 2.0]}\n", "lockgate.yml", lambda p: None)
+    policy = load_policy("rules:\n  license: {level: block, allow: [mit, GPL-2.0+]}\n", "lockgate.yml", lambda p: None)
+    assert policy.rules["license"].options["allow"] == ("MIT", "GPL-2.0-or-later")
