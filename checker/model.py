@@ -333,7 +333,8 @@ class Facts(NamedTuple):
     ``license`` is the version's license as a normalised SPDX expression (``MIT OR Apache-2.0``), None when the
     registry gives none that is recognisable (free text such as "Apache 2.0", npm's ``UNLICENSED``), UNKNOWN when
     it was not looked up (only the ``license`` rule asks) or could not be; ``license_text`` is what the registry said,
-    as written (shortened), when that is not an SPDX expression: for the reviewer.
+    as written (shortened), when that is not an SPDX expression: for the reviewer. ``prior_license``: the same of the
+    version an upgrade or downgrade moves from (so that a relicensing shows: MIT -> BUSL-1.1).
     """
 
     ecosystem: str
@@ -367,6 +368,9 @@ class Facts(NamedTuple):
     # the registry gives none that is recognisable; UNKNOWN: not looked up (the rule is off) or not obtainable.
     license: str | None | Unknown = UNKNOWN
     license_text: str | None = None  # what the registry said, as written, when it is not an SPDX expression
+    # The license of the version an upgrade or downgrade moves from (a relicensing is a change a reviewer must see);
+    # UNKNOWN when not looked up, not obtainable, or when changes reach this version from versions licensed apart.
+    prior_license: str | None | Unknown = UNKNOWN
 
     @property
     def evidence(self) -> str | Unknown:

@@ -18,6 +18,8 @@ from checker.snapshot.revisions import Snapshots, open_snapshots
 from checker.snapshot.trees import EmptySnapshot, Snapshot
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from checker.policy.compare import PolicyChange
     from checker.model import Dependency, Facts, Finding
     from checker.policy.load import Policy, ReviewPolicy
@@ -137,8 +139,20 @@ def network_allowed(request: CheckRequest, policy: Policy) -> bool:
     return True
 
 
+def _previous_versions(changes: Sequence[Change]) -> dict[tuple[str, str, str], set[str]]:
+    """For each version an upgrade or downgrade brings, the versions it moves from (the facts stage reads their
+    licenses, so that a relicensing shows)."""
+    found: dict[tuple[str, str, str], set[str]] = {}
+    for change in changes:
+        if change.kind in ("upgraded", "downgraded") and change.before is not None and change.after is not None:
+            after = change.after
+            found.setdefault((after.ecosystem, after.name, after.version or ""), set()).add(change.before.version or "")
+    return found
+
+
 def _facts(request: CheckRequest, policy: Policy, dependencies: list[Dependency], now: dt.datetime,
-           trusted: Snapshot | None = None) -> dict[tuple[str, str, str], Facts]:
+           trusted: Snapshot | None = None,
+           previous: dict[tuple[str, str, str], set[str]] | None = None) -> dict[tuple[str, str, str], Facts]:
     """The facts stage for the dependencies a run judges: registry facts of PyPI and npm versions (release time,
     existence, hashes, provenance) and GitHub refs of commit-pinned actions. Offline (``network_allowed``) the
     registries answer from the cache only; what it does not hold is unknown. Nothing is looked up for rules that
@@ -158,7 +172,7 @@ def _facts(request: CheckRequest, policy: Policy, dependencies: list[Dependency]
         data = trusted.read(".npmrc")
         npmrc.append(data.decode("utf-8", "replace") if data is not None else None)
     offline = not network_allowed(request, policy)
-    return gather_facts(dependencies, offline=offline, policy=policy, now=now, npmrc=npmrc,
+    return gather_facts(dependencies, offline=offline, policy=policy, now=now, npmrc=npmrc, previous=previous,
                         registries_offline=offline or os.environ.get(REGISTRY_OFFLINE, "").strip() not in ("", "0"))
 
 
@@ -256,7 +270,8 @@ def run_check(
         pull_request = _pull_request_evidence(review_evidence, changes, policy, ledger, policy_changes)
         trusted = policy_tree if policy_tree is not None else (
             snapshots.head if isinstance(snapshots.base, EmptySnapshot) else snapshots.base)
-        facts = _facts(request, policy, [change.after for change in changes if change.after is not None], now, trusted)
+        facts = _facts(request, policy, [change.after for change in changes if change.after is not None], now, trusted,
+                       previous=_previous_versions(changes))
         judgement = judge(
             changes, base, head, policy, today=now.date(), ledger=ledger, facts=facts, pull_request_evidence=pull_request,
             policy_changes=policy_changes, local=request.head_mode != "rev",

@@ -77,6 +77,7 @@ def gather_facts(
     npmrc: Iterable[str | None] = (),
     registries: Registries | None = None,
     registries_offline: bool | None = None,
+    previous: Mapping[FactsKey, Iterable[str]] | None = None,
 ) -> dict[FactsKey, Facts]:
     """Facts keyed by (ecosystem, name, version), as the policy engine looks them up.
 
@@ -84,7 +85,8 @@ def gather_facts(
     only the GitHub lookups run (the historical behaviour). ``now``: the run's clock (``Facts.as_of``).
     ``npmrc``: texts of trusted ``.npmrc`` files (the user's is read here). ``github`` / ``registries``: a
     GitHubRefs / Registries to use instead of ones built from the environment (tests). ``registries_offline``:
-    the package registries answer from the cache only (default: ``offline``)."""
+    the package registries answer from the cache only (default: ``offline``). ``previous``: for a version, the
+    versions the run's upgrades and downgrades move from (rule ``license``: ``Facts.prior_license``)."""
     import time
 
     deps = list(dependencies)
@@ -98,7 +100,7 @@ def gather_facts(
     if policy is not None and registry_facts_wanted(policy):
         deadline = started + budget if budget is not None else None
         found.update(_registry_facts(deps, policy, offline=offline if registries_offline is None else registries_offline, environ=environ, now=now, npmrc=npmrc,
-                                     registries=registries, deadline=deadline))
+                                     registries=registries, deadline=deadline, previous=previous or {}))
     return found
 
 
@@ -133,7 +135,8 @@ def _refused_index(dep: Dependency, url: str | None, policy: Policy) -> str | No
 
 def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, environ: Mapping[str, str] | None,
                     now: dt.datetime | None, npmrc: Iterable[str | None], registries: Registries | None,
-                    deadline: float | None = None) -> dict[FactsKey, Facts]:
+                    deadline: float | None = None,
+                    previous: Mapping[FactsKey, Iterable[str]] | None = None) -> dict[FactsKey, Facts]:
     wanted = [dep for dep in deps if asks_registry(dep)]
     if not wanted:
         return {}
@@ -164,6 +167,15 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
         requests[key] = FactsRequest(dep.ecosystem, dep.name, dep.version or "", registry=url,
                                      hashes=frozenset(h.lower() for h in dep.hashes), publishers=publishers,
                                      history=history, license=license)
+    # The versions upgrades and downgrades move from, for their license only (npm: the packument already fetched;
+    # PyPI: one JSON API request each).
+    priors: dict[FactsKey, list[FactsRequest]] = {}
+    if license:
+        for key, request in requests.items():
+            for old in sorted(set((previous or {}).get(key, ()))):
+                if old and old != request.version:
+                    priors.setdefault(key, []).append(FactsRequest(request.ecosystem, request.name, old,
+                                                                   registry=request.registry, license=True))
     if requests:
         settings = policy.registries
         stack = registries or Registries.create(
@@ -175,13 +187,15 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
         )
         for secret in npm_config.secrets if npm_config is not None else ():  # values expanded from the environment
             stack.fetcher.add_secret(secret)
-        answers = stack.gather(requests.values())
+        answers = stack.gather([*requests.values(), *(r for rs in priors.values() for r in rs)])
         verify = bool(provenance and provenance.level != "off" and provenance.options.get("verify"))
         for key, request in requests.items():
             answer = answers.get(request)
             if answer is None:
                 continue
             facts = _to_facts(answer, now)
+            if key in priors:
+                facts = facts._replace(prior_license=_prior_license([answers.get(r) for r in priors[key]]))
             if request.ecosystem == "pypi":
                 facts = facts._replace(pinned_upload_time=newest_pinned_upload(answer.facts, pinned[key]))
             if verify and request.ecosystem == "pypi" and request.publishers and isinstance(facts.provenance, Provenance):
@@ -192,6 +206,14 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
         if registries is None:  # the stack this run made: its kept-alive connections end with it
             stack.close()
     return found
+
+
+def _prior_license(answers: list[FactsAnswer | None]) -> str | None | Unknown:
+    """The license of the versions a change moves from, when they are all known and agree; else UNKNOWN."""
+    found = {answer.facts.license if answer is not None else UNKNOWN for answer in answers}
+    if len(found) != 1:
+        return UNKNOWN
+    return found.pop()
 
 
 def newest_pinned_upload(version: VersionFacts, hashes: Iterable[str]) -> dt.datetime | None | Unknown:

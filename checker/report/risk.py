@@ -607,6 +607,13 @@ def registry_line(row: ChangeRisk) -> str | None:
         parts.append(f"provenance: downgraded to {evidence_words(prov.evidence) if prov.evidence else 'unknown'}{was}")
     elif exists is not False:
         parts.append("provenance unknown")
+    license = _fact(row.facts, "license")
+    if isinstance(license, str) or (license is None and exists is not False):  # looked up (the license rule is on)
+        text = license if license is not None else "none recognisable"
+        prior = _fact(row.facts, "prior_license")
+        was = f" (was {prior or 'none recognisable'})" if (isinstance(prior, str) or prior is None) and prior != license \
+            else ""
+        parts.append(f"license: {text}{was}")
     if row.hashes == "verified":
         parts.append("hashes match the registry's")
     elif row.hashes == "mismatch":

@@ -5,7 +5,8 @@ off nothing is looked up (a PyPI license costs one JSON API request per version)
 warns in a repository that never asked. On, it judges the versions a change brings (added, upgraded, downgraded,
 from another source, moved to another scope) and, with ``--all``, every dependency; an upgrade is judged by the
 new version's license, so a relicensing to a license the lists refuse (MIT -> BUSL-1.1) is caught like a new
-package. The license comes from the registry (``Facts.license``, checker/versions/licenses.py): PEP 639's
+package, and the finding names both licenses (``Facts.prior_license``); a relicensing the lists allow is an info
+finding, for the reviewer. The license comes from the registry (``Facts.license``, checker/versions/licenses.py): PEP 639's
 expression, an unambiguous trove classifier or an SPDX free-text field on PyPI, the packument's ``license`` on npm.
 
 How the lists are read (checker/versions/licenses.py): ``OR`` is a choice (``MIT OR GPL-3.0-only`` passes an
@@ -43,12 +44,28 @@ def _was(subject: Subject) -> str:
     return ""
 
 
+def _named(license: str | None) -> str:
+    return license if license is not None else "no recognisable license"
+
+
+def relicensing(subject: Subject) -> str | None:
+    """``MIT -> BUSL-1.1`` when an upgrade or downgrade moves to a version licensed otherwise (both known)."""
+    facts = subject.facts
+    if facts is None or not _was(subject):
+        return None
+    before, after = facts.prior_license, facts.license
+    if isinstance(before, Unknown) or isinstance(after, Unknown) or before == after:
+        return None
+    return f"{_named(before)} -> {_named(after)}"
+
+
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     facts = registry_facts(subject)
     if facts is None or facts.exists is False or not _judged(subject, options):
         return
     dep = subject.dependency
     allow, deny = options["allow"], options["deny"]
+    changed = relicensing(subject)
     what = f"{dep.name} {dep.version}{_was(subject)}"
     exception = f"or write an exception for {dep.key}@{dep.version} with a reason"
     if isinstance(facts.license, Unknown):
@@ -66,18 +83,19 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             return
         said = f": the registry says {facts.license_text!r}" if facts.license_text else ": the registry names none"
         yield Issue(
-            f"{what} has no recognisable SPDX license{said}",
+            f"{what} {'is relicensed ' + changed if changed else 'has no recognisable SPDX license'}{said}",
             hint="read the package's license; if it is acceptable, add it to the policy as an exception (or its "
             f"SPDX id or LicenseRef- to license.allow), {exception}",
             level=level,
         )
         return
-    if not allow and not deny:
-        return
     from checker.versions.licenses import evaluate
 
-    verdict = evaluate(facts.license, allow, deny)
-    if verdict.passes:
+    verdict = evaluate(facts.license, allow, deny) if allow or deny else None
+    if verdict is None or verdict.passes:
+        if changed is not None:  # allowed, but a relicensing is a change a reviewer must see
+            yield Issue(f"{what} is relicensed {changed}",
+                        hint="read the new license terms", level="info")
         return
     reasons = []
     if verdict.denied:
@@ -85,7 +103,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     if verdict.not_allowed:
         reasons.append(f"{', '.join(verdict.not_allowed)} is not on the allow-list")
     yield Issue(
-        f"{what} is licensed {facts.license}: {'; '.join(reasons) or 'the lists refuse it'}",
+        f"{what} is {'relicensed ' + changed if changed else 'licensed ' + facts.license}: "
+        f"{'; '.join(reasons) or 'the lists refuse it'}",
         hint=f"choose another package or version, {exception}",
     )
 
@@ -105,7 +124,8 @@ RULE = Rule(
         "and `deny` are SPDX ids or expressions: `OR` in a package's license is a choice (`MIT OR GPL-3.0-only` "
         "passes an allow-list with MIT), `AND` binds to every part, `X WITH E` matches `X WITH E` and `X`, deprecated "
         "ids match their successors (`GPL-2.0` is `GPL-2.0-only`). An upgrade is judged by the new version's license, "
-        "so a relicensing to a refused license (MIT -> BUSL-1.1) blocks like a new package. A package with no "
+        "so a relicensing to a refused license blocks like a new package and says `MIT -> BUSL-1.1`; a relicensing the "
+        "lists allow (or with no lists) is an info finding, since a reviewer must see it. A package with no "
         "recognisable license gets the level `unknown` says; one whose license could not be found out (offline, an "
         "index that is not Warehouse) costs what `on-unknown` says. The rule is off by default: a license policy is "
         "the repository's choice, and with it off no license is looked up."

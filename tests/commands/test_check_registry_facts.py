@@ -264,3 +264,17 @@ def test_text_output_shows_the_registry_facts(capsys, repo, fake) -> None:  # ty
     out = capsys.readouterr().out
     assert code == 1
     assert "BLOCK release-age: moved 2.1 was released 24 h ago (2026-03-06 12:00 UTC)" in out
+
+
+def test_license_shows_a_relicensing_end_to_end(capsys, repo, fake) -> None:  # type: ignore[no-untyped-def]
+    """The license rule, on: the old and new versions' licenses from the JSON API, the verdict, the JSON facts."""
+    fake.set_pypi_info("moved", "2.0", license="MIT", classifiers=["License :: OSI Approved :: MIT License"])
+    fake.set_pypi_info("moved", "2.1", license_expression="BUSL-1.1")
+    base, head = bump(repo, fake, "moved==2.0\n", "moved==2.1\n",
+                      "  license: {level: block, allow: [MIT, Apache-2.0]}\n  provenance-downgrade: off\n")
+    code, doc = check(capsys, repo, base, head, "--now", NOW_LATE)
+    assert code == 1 and findings(doc) == [("license", "block", "moved", False)]
+    assert doc["findings"][0]["message"] == (
+        "moved 2.1 (was 2.0) is relicensed MIT -> BUSL-1.1: BUSL-1.1 is not on the allow-list")
+    [facts] = doc["facts"]
+    assert (facts["license"], facts["license_text"], facts["prior_license"]) == ("BUSL-1.1", None, "MIT")

@@ -214,3 +214,32 @@ def test_an_index_that_is_not_warehouse_gives_no_license(tmp_path: Path) -> None
 
 def at_day(day: int) -> dt.datetime:
     return dt.datetime(2026, 3, day, 12, tzinfo=dt.timezone.utc)
+
+
+def test_the_license_of_the_version_an_upgrade_leaves_is_read_too(tmp_path: Path) -> None:
+    """A relicensing (MIT -> BUSL-1.1) shows: the stage reads the old version's license, for that only."""
+    with FakeRegistry() as fake:
+        fake.add_npm("relicensed", "1.0.0", at_day(1), license="MIT")
+        fake.add_npm("relicensed", "2.0.0", at_day(2), license="BUSL-1.1")
+        fake.add_pypi("moved", "1.0", at_day(1))
+        fake.set_pypi_info("moved", "1.0", license="MIT")
+        fake.add_pypi("moved", "1.1", at_day(2))
+        fake.set_pypi_info("moved", "1.1", license="MIT")
+        fake.add_pypi("moved", "2.0", at_day(3))
+        fake.set_pypi_info("moved", "2.0", license_expression="BUSL-1.1")
+        where = f"registries: {{pypi: '{fake.pypi_url}', npm: '{fake.npm_url}'}}\n"
+        deps = [Dependency("npm", "relicensed", "2.0.0"), Dependency("pypi", "moved", "2.0")]
+        previous = {("npm", "relicensed", "2.0.0"): {"1.0.0"}, ("pypi", "moved", "2.0"): {"1.0", "1.1"}}
+        found = gather_facts(deps, offline=False, policy=policy(where + LICENSED), now=NOW, previous=previous,
+                             registries=Registries.create(cache=Cache(tmp_path), retries=0, timeout=2))
+        npm_requests = [p for p in fake.paths() if p.startswith("/npm/")]
+        fake.set_pypi_info("moved", "1.1", license="Apache-2.0")  # two old versions licensed apart: no claim
+        apart = gather_facts(deps[1:], offline=False, policy=policy(where + LICENSED), now=NOW, previous=previous,
+                             registries=Registries.create(cache=Cache(tmp_path / "2"), retries=0, timeout=2))
+    assert (found[("npm", "relicensed", "2.0.0")].prior_license, found[("npm", "relicensed", "2.0.0")].license) == (
+        "MIT", "BUSL-1.1")
+    assert (found[("pypi", "moved", "2.0")].prior_license, found[("pypi", "moved", "2.0")].license) == (
+        "MIT", "BUSL-1.1")
+    assert sorted(found) == [("npm", "relicensed", "2.0.0"), ("pypi", "moved", "2.0")]  # the old ones not reported
+    assert npm_requests == ["/npm/relicensed"]  # one packument for both versions
+    assert apart[("pypi", "moved", "2.0")].prior_license is UNKNOWN

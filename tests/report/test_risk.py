@@ -360,3 +360,14 @@ def test_yanked_reason_and_deprecation_are_evidence() -> None:
     yanked = Facts("pypi", "a", "2", yanked=True, yanked_reason="broken wheel", exists=True)
     [row] = summarize(report([upgrade(pypi("a", "1"), pypi("a", "2"))], facts=(yanked,))).changes
     assert row.status == "yanked" and "yanked (broken wheel)" in (registry_line(row) or "")
+
+
+def test_registry_line_says_the_license_when_it_was_looked_up() -> None:
+    change = upgrade(pypi("moved", "2.0"), pypi("moved", "2.1"))
+    base = Facts("pypi", "moved", "2.1", release_time=NOW - dt.timedelta(days=3), provenance=None)
+    lines = []
+    for fields in ({}, {"license": "BUSL-1.1", "prior_license": "MIT"}, {"license": "MIT", "prior_license": "MIT"},
+                   {"license": None, "license_text": "SEE LICENSE IN LICENSE"}):
+        [row] = summarize(report([change], facts=(base._replace(**fields),)), now=NOW).changes
+        lines.append((registry_line(row) or "").split("none published")[1])
+    assert lines == ["", ", license: BUSL-1.1 (was MIT)", ", license: MIT", ", license: none recognisable"]

@@ -74,3 +74,18 @@ def test_the_policy_refuses_a_list_entry_that_is_no_spdx_expression() -> None:
         load_policy("rules:\n  license: {level: block, allow: [MIT, Apache 2.0]}\n", "lockgate.yml", lambda p: None)
     policy = load_policy("rules:\n  license: {level: block, allow: [mit, GPL-2.0+]}\n", "lockgate.yml", lambda p: None)
     assert policy.rules["license"].options["allow"] == ("MIT", "GPL-2.0-or-later")
+
+
+def test_a_relicensing_names_both_licenses() -> None:
+    """hashicorp-style: MIT -> BUSL-1.1 blocks with both named; a relicensing the lists allow is an info line."""
+    assert license_findings(run(dep(), licensed("BUSL-1.1", prior_license="MIT"), ON)) == [
+        ("block", False, "litellm 1.82.8 (was 1.0) is relicensed MIT -> BUSL-1.1: BUSL-1.1 is not on the allow-list")]
+    assert license_findings(run(dep(), licensed("Apache-2.0", prior_license="MIT"), ON)) == [
+        ("info", False, "litellm 1.82.8 (was 1.0) is relicensed MIT -> Apache-2.0")]
+    assert license_findings(run(dep(), licensed("Apache-2.0", prior_license="MIT"), "  license: block\n")) == [
+        ("info", False, "litellm 1.82.8 (was 1.0) is relicensed MIT -> Apache-2.0")]
+    assert license_findings(run(dep(), licensed(None, "SEE LICENSE IN LICENSE.md", prior_license="MIT"), ON)) == [
+        ("warn", False, "litellm 1.82.8 (was 1.0) is relicensed MIT -> no recognisable license: the registry says "
+                        "'SEE LICENSE IN LICENSE.md'")]
+    assert license_findings(run(dep(), licensed("MIT", prior_license="MIT"), ON)) == []  # unchanged: nothing
+    assert license_findings(run(dep(), licensed("MIT", prior_license=UNKNOWN), ON)) == []  # not known: no claim
