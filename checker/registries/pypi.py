@@ -306,6 +306,9 @@ class PypiClient:
         info = data.get("info") if isinstance(data, dict) else None
         if not isinstance(info, dict):
             return UNKNOWN, None, f"{redact_url(url)}: expected a JSON object with an 'info' object"
+        said = info.get("version")
+        if isinstance(said, str) and canonical_version(said) != canonical_version(version):
+            return UNKNOWN, None, f"{redact_url(url)} answered about version {said}, not {version}"
         from checker.versions.licenses import pypi_license
 
         found = pypi_license(info)

@@ -611,8 +611,8 @@ def registry_line(row: ChangeRisk) -> str | None:
     if isinstance(license, str) or (license is None and exists is not False):  # looked up (the license rule is on)
         text = license if license is not None else "none recognisable"
         prior = _fact(row.facts, "prior_license")
-        was = f" (was {prior or 'none recognisable'})" if (isinstance(prior, str) or prior is None) and prior != license \
-            else ""
+        known_prior = isinstance(prior, str) or prior is None
+        was = f" (was {prior or 'none recognisable'})" if known_prior and prior != license else ""
         parts.append(f"license: {text}{was}")
     if row.hashes == "verified":
         parts.append("hashes match the registry's")

@@ -6,14 +6,16 @@ warns in a repository that never asked. On, it judges the versions a change brin
 from another source, moved to another scope) and, with ``--all``, every dependency; an upgrade is judged by the
 new version's license, so a relicensing to a license the lists refuse (MIT -> BUSL-1.1) is caught like a new
 package, and the finding names both licenses (``Facts.prior_license``); a relicensing the lists allow is an info
-finding, for the reviewer. The license comes from the registry (``Facts.license``, checker/versions/licenses.py): PEP 639's
-expression, an unambiguous trove classifier or an SPDX free-text field on PyPI, the packument's ``license`` on npm.
+finding, for the reviewer. The license comes from the registry (``Facts.license``, checker/versions/licenses.py):
+PEP 639's expression, an unambiguous trove classifier or an SPDX free-text field on PyPI, the packument's
+``license`` on npm.
 
 How the lists are read (checker/versions/licenses.py): ``OR`` is a choice (``MIT OR GPL-3.0-only`` passes an
-allow-list with MIT), ``AND`` binds to every part, ``X WITH E`` matches entries ``X WITH E`` and ``X``, a compound
-entry matches a whole expression. A package with no recognisable license (free text, npm's ``UNLICENSED``,
-nothing) gets the level ``unknown`` says; one whose license could not be found out (offline, an index without a
-JSON API) is an ``unknown`` finding that costs what the policy's ``on-unknown`` says.
+allow-list with MIT), ``AND`` binds to every part, ``X WITH E`` matches entries ``X WITH E`` and ``X``, ``X+`` and
+``X-or-later`` match ``X`` and ``X-only``, a compound entry matches a whole expression. A package with no
+recognisable license (free text, npm's ``UNLICENSED``, nothing) gets the level ``unknown`` says; one whose license
+could not be found out (offline, an index without a JSON API) is an ``unknown`` finding that costs what the policy's
+``on-unknown`` says.
 """
 
 from __future__ import annotations
@@ -122,8 +124,9 @@ RULE = Rule(
         "else a trove classifier that names one license and version, else a free-text field that is itself an SPDX "
         "expression; on npm the packument's `license` (legacy `{type}` objects and `licenses` arrays too). `allow` "
         "and `deny` are SPDX ids or expressions: `OR` in a package's license is a choice (`MIT OR GPL-3.0-only` "
-        "passes an allow-list with MIT), `AND` binds to every part, `X WITH E` matches `X WITH E` and `X`, deprecated "
-        "ids match their successors (`GPL-2.0` is `GPL-2.0-only`). An upgrade is judged by the new version's license, "
+        "passes an allow-list with MIT), `AND` binds to every part, `X WITH E` matches `X WITH E` and `X`, `X+` and "
+        "`X-or-later` match `X` and `X-only` (denying GPL-3.0-only denies GPL-3.0-or-later), deprecated ids match "
+        "their successors (`GPL-2.0` is `GPL-2.0-only`). An upgrade is judged by the new version's license, "
         "so a relicensing to a refused license blocks like a new package and says `MIT -> BUSL-1.1`; a relicensing the "
         "lists allow (or with no lists) is an info finding, since a reviewer must see it. A package with no "
         "recognisable license gets the level `unknown` says; one whose license could not be found out (offline, an "

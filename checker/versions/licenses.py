@@ -17,13 +17,16 @@ exception ids, ``LicenseRef-``, ``AND``/``OR``/``WITH``, parentheses, any case);
 successors (``GPL-2.0`` -> ``GPL-2.0-only``, ``GPL-2.0+`` -> ``GPL-2.0-or-later``), so that a list entry and a
 package's license compare as one license.
 
-Evaluation (``evaluate``): ``OR`` is a choice the user makes and ``AND`` binds them to every part, so
-``MIT OR GPL-3.0-only`` satisfies an allow-list that has ``MIT`` and ``MIT AND GPL-3.0-only`` needs both. A term
-``X WITH E`` (an exception grants more permissions) matches list entries ``X WITH E`` and ``X``: allowing ``X``
-allows it, denying ``X`` denies it unless ``X WITH E`` itself is allowed. A list entry that is a compound
-expression (``MIT AND BSD-3-Clause``) matches a package whose whole expression is that one. A term is acceptable
-when it is not denied and, when there is an allow-list, allowed; the expression passes when some choice of its
-``OR`` branches uses acceptable terms only (the terms substituted by TRUE/FALSE and the expression simplified).
+Evaluation (``evaluate``): ``OR`` is a choice the user makes and ``AND`` binds them to every part, so ``MIT OR
+GPL-3.0-only`` satisfies an allow-list that has ``MIT`` and ``MIT AND GPL-3.0-only`` needs both. A term ``X WITH E``
+(an exception grants more permissions) matches list entries ``X WITH E`` and ``X``: allowing ``X`` allows it,
+denying ``X`` denies it unless ``X WITH E`` itself is allowed. ``X+`` and ``X-or-later`` (this version or any later)
+likewise match ``X`` and ``X-only``: allowing the version allows the choice of it, and denying it denies the "or
+later" spelling too (a later version of a refused license is not waved through by a ``+``). A list entry that is a
+compound expression (``MIT AND BSD-3-Clause``) matches a package whose whole expression is that one. A term is
+acceptable when it is not denied and, when there is an allow-list, allowed; the expression passes when some choice
+of its ``OR`` branches uses acceptable terms only (the terms substituted by TRUE/FALSE and the expression
+simplified).
 """
 
 from __future__ import annotations
@@ -183,11 +186,18 @@ def npm_license(manifest: Mapping[str, Any]) -> License:
 # -- evaluation ----------------------------------------------------------------------------------------------------
 
 
-def _term(symbol: Any) -> tuple[str, str]:
-    """(the term as written, its base license) of a symbol of a parsed expression."""
+def _term(symbol: Any) -> tuple[str, list[str]]:
+    """(the term as written, the entries it also matches) of a symbol of a parsed expression: ``X WITH E``
+    matches ``X``; ``X+`` and ``X-or-later`` (a version or any later one) match ``X`` and ``X-only``."""
     rendered = str(symbol.render())
-    base = getattr(getattr(symbol, "license_symbol", None), "key", None)
-    return rendered, str(base) if base is not None else rendered
+    key = getattr(getattr(symbol, "license_symbol", None), "key", None)
+    bases = [str(key)] if key is not None and str(key) != rendered else []
+    for base in [rendered, *bases]:
+        if base.endswith("+"):
+            bases.append(base[:-1])
+        elif base.endswith("-or-later"):
+            bases += [base[: -len("-or-later")], base[: -len("-or-later")] + "-only"]
+    return rendered, bases
 
 
 def is_compound(entry: str) -> bool:
@@ -214,10 +224,10 @@ def evaluate(expression: str, allow: Sequence[str], deny: Sequence[str]) -> Verd
     refused_deny: list[str] = []
     refused_allow: list[str] = []
     for symbol in licensing.license_symbols(parsed, unique=True, decompose=False):
-        term, base = _term(symbol)
+        term, bases = _term(symbol)
         exact_allowed = term.casefold() in allowed
-        is_allowed = not allow or exact_allowed or base.casefold() in allowed
-        is_denied = term.casefold() in denied or (base.casefold() in denied and not exact_allowed)
+        is_allowed = not allow or exact_allowed or any(b.casefold() in allowed for b in bases)
+        is_denied = term.casefold() in denied or (any(b.casefold() in denied for b in bases) and not exact_allowed)
         if is_denied:
             refused_deny.append(term)
         elif not is_allowed:

@@ -243,3 +243,15 @@ def test_the_license_of_the_version_an_upgrade_leaves_is_read_too(tmp_path: Path
     assert sorted(found) == [("npm", "relicensed", "2.0.0"), ("pypi", "moved", "2.0")]  # the old ones not reported
     assert npm_requests == ["/npm/relicensed"]  # one packument for both versions
     assert apart[("pypi", "moved", "2.0")].prior_license is UNKNOWN
+
+
+def test_a_json_api_answer_about_another_version_is_not_taken(tmp_path: Path) -> None:
+    with FakeRegistry() as fake:
+        fake.add_pypi("liar", "2.0", at_day(1))
+        fake.set_pypi_info("liar", "2.0", license="MIT")
+        fake.pypi_json[("liar", "2.0")]["version"] = "1.0"  # a mirror serving the wrong release's metadata
+        found = gather_facts([Dependency("pypi", "liar", "2.0")], offline=False, now=NOW,
+                             policy=policy(f"registries: {{pypi: '{fake.pypi_url}'}}\n" + LICENSED),
+                             registries=Registries.create(cache=Cache(tmp_path), retries=0, timeout=2))
+    facts = found[("pypi", "liar", "2.0")]
+    assert facts.license is UNKNOWN and "answered about version 1.0, not 2.0" in (facts.reason or "")

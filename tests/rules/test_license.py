@@ -37,7 +37,8 @@ def test_a_relicensing_upgrade_is_judged_by_the_new_license() -> None:
     ("MIT OR GPL-3.0-only", ON, False),
     ("MIT AND GPL-3.0-only", ON, True),
     ("GPL-3.0-only", "  license: {level: block, deny: [GPL-3.0-only]}\n", True),
-    ("GPL-3.0-or-later", "  license: {level: block, deny: [GPL-3.0-only]}\n", False),  # exact ids, documented
+    ("GPL-3.0-or-later", "  license: {level: block, deny: [GPL-3.0-only]}\n", True),  # "or later" is no way round
+    ("GPL-2.0-only", "  license: {level: block, deny: [GPL-3.0-only]}\n", False),  # another version
     ("GPL-2.0-only", "  license: {level: block, deny: [GPL-2.0]}\n", True),  # a deprecated id in the list
     ("LicenseRef-Proprietary", ON, True),
 ])

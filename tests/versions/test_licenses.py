@@ -17,6 +17,9 @@ from checker.versions.licenses import License, evaluate, normalise, normalise_en
     ("(MIT)", "MIT"),
     ("Apache 2.0", None),  # free text, not SPDX
     ("MIT License", None),
+    ("\u041cIT", None),  # a Cyrillic M: not the MIT id
+    ("mit\u200b", None),  # a zero-width space
+    ("MIT OR (GPL-3.0-only", None),
     ("MIT WITH MIT", None),  # not an exception id
     ("MIT AND", None),
     ("UNLICENSED", None),
@@ -45,6 +48,13 @@ def test_normalise(text: str, expected: str | None) -> None:
     ("MIT AND BSD-3-Clause", ["Apache-2.0"], ["MIT AND BSD-3-Clause"], False),
     ("MIT", [], [], True),
     ("mit", ["MIT"], [], True),
+    ("LicenseRef-MIT", ["MIT"], [], False),  # a LicenseRef is the author's own text, whatever its name says
+    ("MIT+", [], ["MIT"], False),  # "or later" does not slip past a deny of the version
+    ("GPL-2.0+", [], ["GPL-2.0-only"], False),
+    ("GPL-3.0-or-later", [], ["GPL-3.0"], False),
+    ("GPL-3.0-or-later", ["GPL-3.0-only"], [], True),  # the user may choose 3.0
+    ("GPL-3.0-or-later", ["GPL-3.0-or-later"], ["GPL-3.0-only"], True),  # an exact allow wins
+    ("GPL-2.0-only", ["GPL-2.0-or-later"], [], False),  # not the other way round
 ])
 def test_evaluate(expression: str, allow: list[str], deny: list[str], passes: bool) -> None:
     assert evaluate(normalise(expression) or expression, allow, deny).passes is passes
