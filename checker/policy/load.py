@@ -372,12 +372,18 @@ def _option_value(reader: _Reader, option: Option, value: Any, what: str, line: 
     if kind == "str-list":
         return tuple(reader.string_list(value, what, line))
     if kind == "spdx-list":  # SPDX license ids or expressions (rule license), normalised
+        items = reader.string_list(value, what, line)
+        if not items:  # the default: no license code loaded
+            return ()
         from checker.versions.licenses import normalise_entries
 
-        entries, bad = normalise_entries(reader.string_list(value, what, line))
+        entries, bad = normalise_entries(items)
         if bad:
-            raise reader.fail(f"{what}: {bad[0]!r} is not an SPDX license id or expression (expected e.g. MIT, "
-                              "Apache-2.0, GPL-2.0-only WITH Classpath-exception-2.0, LicenseRef-Internal)", line)
+            index = items.index(bad[0])
+            where = _line(value, index=index) if isinstance(value, list) else None
+            raise reader.fail(f"{what}[{index}]: {bad[0]!r} is not an SPDX license id or expression (expected e.g. "
+                              "MIT, Apache-2.0, GPL-2.0-only WITH Classpath-exception-2.0, LicenseRef-Internal)",
+                              where or line)
         return tuple(entries)
     if kind == "package-list":
         items = value if isinstance(value, list) else [value]

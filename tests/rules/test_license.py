@@ -71,8 +71,9 @@ def test_exclude_scopes_and_what_is_not_a_registry_version() -> None:
 
 
 def test_the_policy_refuses_a_list_entry_that_is_no_spdx_expression() -> None:
-    with pytest.raises(PolicyError, match="'Apache 2.0' is not an SPDX license id or expression"):
-        load_policy("rules:\n  license: {level: block, allow: [MIT, Apache 2.0]}\n", "lockgate.yml", lambda p: None)
+    with pytest.raises(PolicyError, match=r"lockgate.yml:5: rules.license.allow\[1\]: 'Apache 2.0' is not an SPDX"):
+        load_policy("rules:\n  license:\n    allow:\n      - MIT\n      - Apache 2.0\n", "lockgate.yml",
+                    lambda p: None)
     policy = load_policy("rules:\n  license: {level: block, allow: [mit, GPL-2.0+]}\n", "lockgate.yml", lambda p: None)
     assert policy.rules["license"].options["allow"] == ("MIT", "GPL-2.0-or-later")
 
