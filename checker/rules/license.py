@@ -144,7 +144,8 @@ RULE = Rule(
     options=(
         Option("allow", "spdx-list", [], "SPDX ids or expressions a license may use (empty: any not denied)"),
         Option("deny", "spdx-list", [], "SPDX ids or expressions a license may not use"),
-        Option("unknown", "choice", "warn", "level for a package with no recognisable SPDX license",
+        Option("unknown", "choice", "warn",
+               "level for a package with no recognisable SPDX license (capped at the rule's)",
                ("off", "info", "warn", "block")),
         Option("scopes", "str-list", [], "dependency scopes judged (`prod`, `dev`, ...; empty: every scope)"),
         Option("exclude", "package-list", [], "packages whose license is not judged (`npm:@acme/*`)"),
