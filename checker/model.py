@@ -314,6 +314,24 @@ class Provenance(NamedTuple):
     verification: str | None = None
 
 
+class Advisory(NamedTuple):
+    """One advisory that affects a version (an OSV record): ``id`` (``GHSA-…``, ``PYSEC-…``, ``MAL-…``), its
+    ``aliases`` (``CVE-…``), a one-line ``summary``, the ``severity`` (``low`` | ``moderate`` | ``high`` |
+    ``critical``; UNKNOWN when the record gives none), the CVSS base ``score`` it comes from (None when no vector
+    gave one), the lowest version that ``fixed`` it above the one judged (None: no fix published), whether it
+    reports a ``malicious`` package (an OpenSSF malicious-packages ``MAL-`` record, or a GHSA of type malware), and
+    the ``url`` of its page."""
+
+    id: str
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    severity: str | Unknown = UNKNOWN
+    score: float | None = None
+    fixed: str | None = None
+    malicious: bool = False
+    url: str = ""
+
+
 class Facts(NamedTuple):
     """What the registries said about one version. Every field may be UNKNOWN; ``reason`` says why.
 
@@ -364,6 +382,9 @@ class Facts(NamedTuple):
     # a stolen token can add a wheel to a release years old). None: nothing pinned, the release time is the age;
     # UNKNOWN: a pinned file whose upload time the index does not give.
     pinned_upload_time: dt.datetime | None | Unknown = None  # UTC
+    # The advisories OSV lists for this version (empty: none; UNKNOWN: OSV could not be asked, and no synced
+    # database answers offline).
+    vulnerabilities: tuple[Advisory, ...] | Unknown = UNKNOWN
     # The version's license (rule ``license``; checker/versions/licenses.py): a normalised SPDX expression; None:
     # the registry gives none that is recognisable; UNKNOWN: not looked up (the rule is off) or not obtainable.
     license: str | None | Unknown = UNKNOWN
