@@ -27,6 +27,9 @@ Nothing is imported here (``lockgate check`` must start fast); import the module
 - ``stage.py`` — the facts stage itself: which dependencies to ask about, where (the policy's registries, a
   lockfile's index), turned into the pipeline's ``Facts``.
 - ``deadline.py`` — run a call within a deadline (shared with checker/github).
+- ``advisories.py`` — an OSV record read for one version: ``advisory_for(record, ecosystem, name, version,
+  listed=…)`` gives the model's ``Advisory`` (severity from CVSS vectors, the fix hint, malicious or not), None or
+  UNKNOWN; pure, for the OSV API's records and a synced OSV export alike.
 
 May import: checker.model, checker.errors, checker.redaction, checker.versions, checker.manifests (names, .npmrc),
 checker.rules (the facts stage asks only what an enabled rule reads, and never a host registry-source refuses).
