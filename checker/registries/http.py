@@ -1,5 +1,8 @@
 """The one small HTTP helper every registry request goes through (http.client, standard library only).
 
+GETs, and POSTs for queries (OSV's ``querybatch``, which asks about a thousand packages in one request): a query
+changes nothing on the server, so a POST gets the same retries as a GET, and is redirected only by 307/308.
+
 Why its own helper: a supply-chain gate must never hang a CI job, never blow up its memory on a hostile answer,
 and never print a token. So every request here has
 - a timeout on every wait for data, the whole answer (headers and body) within three timeouts, and an overall time
@@ -83,6 +86,18 @@ class _Retry(Exception):
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+
+
+class _Call(NamedTuple):
+    """What is asked: the method, and the body sent with it (None: none)."""
+
+    method: str = "GET"
+    body: bytes | None = None
+
+
+class _Redirect(NamedTuple):
+    location: str
+    status: int
 
 
 class Response(NamedTuple):
@@ -185,7 +200,7 @@ class _Watchdog:
 
 
 class HttpClient:
-    """GET requests with timeouts, retries, a time budget, size limits and redaction. Thread-safe; one per run.
+    """GET (and query POST) requests with timeouts, retries, a time budget, size limits and redaction. Thread-safe; one per run.
 
     ``sleep``, ``clock`` (monotonic), ``wall`` (epoch seconds, for HTTP-date ``Retry-After``) and ``rng`` are
     injectable so that tests of retries never really wait. ``proxies``: None uses the environment's
@@ -244,6 +259,18 @@ class HttpClient:
 
     def get(self, url: str, *, headers: Mapping[str, str] | None = None, max_bytes: int | None = None) -> Response:
         """GET ``url``; a 2xx or 304 Response, else RegistryError / NotFound (after the retries it deserves)."""
+        return self._request("GET", url, None, headers, max_bytes)
+
+    def post(self, url: str, body: bytes, *, headers: Mapping[str, str] | None = None,
+             max_bytes: int | None = None) -> Response:
+        """POST ``body`` to ``url``, for queries only (OSV's ``querybatch``): the same timeouts, watchdog, limits,
+        redaction and retries as a GET, since a query asked twice answers the same and changes nothing. Redirects:
+        only 307 and 308 (they keep the method and the body); a 301/302/303 would turn the query into a GET of
+        another URL, so it is an error, not followed. A 2xx Response, else RegistryError / NotFound."""
+        return self._request("POST", url, body, headers, max_bytes)
+
+    def _request(self, method: str, url: str, body: bytes | None, headers: Mapping[str, str] | None,
+                 max_bytes: int | None) -> Response:
         url, basic = self._split_userinfo(url)
         scheme = urllib.parse.urlsplit(url).scheme.lower()
         if scheme not in ("http", "https"):
@@ -254,7 +281,7 @@ class HttpClient:
                 self._remember(value)
         limit = self.max_bytes if max_bytes is None else max_bytes
         try:
-            return self._with_retries(url, extra, basic, limit)
+            return self._with_retries(url, extra, basic, limit, _Call(method, body))
         except RegistryError as error:  # one last pass, so that no registered secret leaves in an exception
             raise type(error)(self.redact(error.reason), status=error.status,
                               url=self.redact(redact_url(url))) from None
@@ -279,12 +306,12 @@ class HttpClient:
         """Register one more string to redact (a token embedded in an index URL's path, say)."""
         self._remember(value)
 
-    def _with_retries(self, url: str, extra: dict[str, str], basic: str | None, limit: int) -> Response:
+    def _with_retries(self, url: str, extra: dict[str, str], basic: str | None, limit: int, call: _Call) -> Response:
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._follow(url, extra, basic, limit)
+                return self._follow(url, extra, basic, limit, call)
             except _Retry as failure:
                 reason = self.redact(failure.reason)
                 if attempt > self.retries:
@@ -375,23 +402,26 @@ class HttpClient:
                 best = (len(prefix), value)
         return best[1] if best else None
 
-    def _follow(self, url: str, headers: dict[str, str], basic: str | None, limit: int) -> Response:
+    def _follow(self, url: str, headers: dict[str, str], basic: str | None, limit: int, call: _Call) -> Response:
         basic_origin = origin(url) if basic else None
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             auth = self._authorization(current, basic_origin, basic)
-            result = self._once(current, headers, auth, limit)
+            result = self._once(current, headers, auth, limit, call)
             if isinstance(result, Response):
                 return result
-            target = urllib.parse.urljoin(current, result)
+            target = urllib.parse.urljoin(current, result.location)
+            if call.method != "GET" and result.status not in (307, 308):
+                raise RegistryError(f"{redact_url(current)} answered {call.method} with a {result.status} redirect to "
+                                    f"{redact_url(target)}: only 307 and 308 keep a {call.method}", url=url)
             if urllib.parse.urlsplit(current).scheme == "https" and urllib.parse.urlsplit(target).scheme != "https":
                 raise RegistryError(
                     f"{redact_url(current)} redirects to {redact_url(target)}: refusing to leave https", url=url)
             current = target
         raise RegistryError(f"more than {MAX_REDIRECTS} redirects from {redact_url(url)}", url=url)
 
-    def _once(self, url: str, headers: Mapping[str, str], auth: str | None, limit: int) -> Response | str:
-        """One request. A Response, the Location of a redirect (str), or raises _Retry / RegistryError."""
+    def _once(self, url: str, headers: Mapping[str, str], auth: str | None, limit: int, call: _Call) -> Response | _Redirect:
+        """One request. A Response, a redirect, or raises _Retry / RegistryError."""
         shown = self.redact(redact_url(url))
         host = urllib.parse.urlsplit(url).hostname or "?"
         remaining = self.remaining()
@@ -401,6 +431,8 @@ class HttpClient:
         allowed = min(BODY_TIMEOUTS * timeout, remaining)  # the whole answer, headers and body
         sent: dict[str, tuple[str, str]] = {}  # by lower-case name: a caller's header replaces a default one
         defaults = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip"}
+        if call.body is not None:
+            defaults["Content-Type"] = "application/json"
         for name, value in [*defaults.items(), *headers.items(), *([("Authorization", auth)] if auth else [])]:
             sent[name.lower()] = (name, value)
         with self._lock:
@@ -408,7 +440,7 @@ class HttpClient:
         started = self.clock()
         watchdog = _Watchdog(allowed)
         try:
-            result = self._exchange(url, dict(sent.values()), shown, host, timeout, limit, started, watchdog)
+            result = self._exchange(url, dict(sent.values()), shown, host, timeout, limit, started, watchdog, call)
             if watchdog.fired:  # the shut-down socket read as an end of data: the answer is cut, not complete
                 raise _Retry(f"{host} was cut off")
             return result
@@ -436,7 +468,7 @@ class HttpClient:
             return self._pool, self._routes
 
     def _exchange(self, url: str, headers: dict[str, str], shown: str, host: str, timeout: float, limit: int,
-                  started: float, watchdog: _Watchdog) -> Response | str:
+                  started: float, watchdog: _Watchdog, call: _Call) -> Response | _Redirect:
         """Send the request on a pooled connection and read the answer (``_once`` holds the watchdog that bounds
         it). The connection goes back to the pool only when the answer was read whole (connections.py)."""
         import http.client
@@ -459,11 +491,11 @@ class HttpClient:
             response = None
             reusable = False
             try:
-                response = self._send(lease, target, headers, shown, host, timeout, watchdog)
+                response = self._send(lease, target, headers, shown, host, timeout, watchdog, call)
                 if response is None:  # a kept-alive connection the server had closed: once more, on a new one
                     fresh = True
                     continue
-                result = self._answer(response, url, shown, host, timeout, limit, started)
+                result = self._answer(response, url, shown, host, timeout, limit, started, call.method)
                 reusable = finished(response)
                 return result
             finally:
@@ -476,7 +508,7 @@ class HttpClient:
                     pool.discard(lease)
 
     def _send(self, lease: Lease, target: str, headers: dict[str, str], shown: str, host: str, timeout: float,
-              watchdog: _Watchdog) -> http.client.HTTPResponse | None:
+              watchdog: _Watchdog, call: _Call) -> http.client.HTTPResponse | None:
         """Send the request and read the status and headers; None when a reused connection turns out closed by
         the server before any of the answer arrived (a stale keep-alive). A request http.client refuses to write
         (a space or a control character in the URL, a line break in a header) is no retry, and its message does
@@ -488,10 +520,12 @@ class HttpClient:
         connection = lease.connection
 
         def write() -> None:
-            connection.putrequest("GET", target, skip_accept_encoding=True)  # Accept-Encoding is in ``headers``
+            connection.putrequest(call.method, target, skip_accept_encoding=True)  # Accept-Encoding is in ``headers``
             for name, value in headers.items():
                 connection.putheader(name, value)
-            connection.endheaders()
+            if call.body is not None:
+                connection.putheader("Content-Length", str(len(call.body)))
+            connection.endheaders(call.body)
 
         response = None
         for step, failure in ((write, f"could not connect to {host}"),
@@ -512,15 +546,15 @@ class HttpClient:
         return response
 
     def _answer(self, response: http.client.HTTPResponse, url: str, shown: str, host: str, timeout: float,
-                limit: int, started: float) -> Response | str:
+                limit: int, started: float, method: str = "GET") -> Response | _Redirect:
         """The outcome of an answer whose status and headers have arrived: its body read for a 2xx, else a
         redirect's Location, a 304, or the error it is (an error's body is not read)."""
         status = response.status
         response_headers = {k.lower(): v for k, v in response.headers.items()}
         if not 200 <= status < 300:
-            debug("GET %s -> HTTP %s", shown, status)
+            debug("%s %s -> HTTP %s", method, shown, status)
             if status in REDIRECT_STATUSES and response_headers.get("location"):
-                return response_headers["location"]
+                return _Redirect(response_headers["location"], status)
             if status == 304:
                 return Response(url=redact_url(url), status=304, body=b"",
                                 headers=MappingProxyType({k: self.redact(v) for k, v in response_headers.items()}))
@@ -530,7 +564,7 @@ class HttpClient:
                 raise _Retry(f"HTTP {status} from {shown}", status, self._retry_after(response_headers.get("retry-after")))
             raise RegistryError(f"HTTP {status} from {shown}", status=status, url=url)
         body = self._read(response, response_headers, limit, shown, host, started, timeout)
-        debug("GET %s -> HTTP %s, %d bytes", shown, status, len(body))
+        debug("%s %s -> HTTP %s, %d bytes", method, shown, status, len(body))
         return Response(url=redact_url(url), status=status, body=self._scrub(body),
                         headers=MappingProxyType({k: self.redact(v) for k, v in response_headers.items()}))
 

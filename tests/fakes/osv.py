@@ -14,7 +14,7 @@ given to ``add(record, affects=…)`` (for a record without a list). Names are m
 normalised by PEP 503, npm as written.
 
 Faults are scripted per path (``fail(path, Fault(...))``, the registry fake's Fault: ``status`` with headers
-such as ``Retry-After``, ``truncate``, ``slow``). ``latency`` delays every answer (benchmarks); ``requests`` logs
+such as ``Retry-After``, ``truncate``, ``slow``, ``redirect``). ``latency`` delays every answer (benchmarks); ``requests`` logs
 (method, path, body).
 """
 
@@ -121,6 +121,9 @@ class FakeOsv(FakeServer):
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.seconds)
             fault = None
+        if fault is not None and fault.kind == "redirect":
+            send(request, fault.status, b"", {"Location": fault.location})
+            return
         if fault is not None and fault.kind == "status":
             send(request, fault.status, b'{"code": 13, "message": "fault"}',
                  {"Content-Type": "application/json", **fault.headers})

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from checker.registries.http import HttpClient, NotFound, RegistryError, Response, parse_json, redact_url
+from checker.registries.http import HttpClient, NotFound, RegistryError, Response, _Redirect, parse_json, redact_url
+from tests.fakes.osv import FakeOsv
 from tests.fakes.registry import Fault, FakeRegistry, standard_scenarios
 
 PAGE = "/simple/yanky/"
@@ -291,7 +292,7 @@ def test_the_longest_credential_prefix_wins(fake: FakeRegistry) -> None:
 
 def test_an_https_page_may_not_redirect_to_http() -> None:
     http = client()
-    http._once = lambda url, headers, auth, limit: "http://mirror.example/simple/x/"  # type: ignore[method-assign]
+    http._once = lambda url, headers, auth, limit, call: _Redirect("http://mirror.example/simple/x/", 302)  # type: ignore[method-assign]
     with pytest.raises(RegistryError) as caught:
         http.get("https://index.example/simple/x/")
     assert str(caught.value) == ("https://index.example/simple/x/ redirects to http://mirror.example/simple/x/: "
@@ -300,7 +301,7 @@ def test_an_https_page_may_not_redirect_to_http() -> None:
 
 def test_redirect_loops_end() -> None:
     http = client()
-    http._once = lambda url, headers, auth, limit: url  # type: ignore[method-assign]
+    http._once = lambda url, headers, auth, limit, call: _Redirect(url, 302)  # type: ignore[method-assign]
     with pytest.raises(RegistryError, match="more than 5 redirects"):
         http.get("https://index.example/simple/x/")
 
@@ -314,3 +315,34 @@ def test_a_304_is_an_answer(fake: FakeRegistry) -> None:
     assert etag
     response = client().get(fake.root + PAGE, headers={"If-None-Match": etag})
     assert isinstance(response, Response) and response.status == 304 and response.body == b""
+
+
+# -- POST (OSV's querybatch) -----------------------------------------------------------------------------------------
+
+QUERY = b'{"queries": [{"package": {"ecosystem": "PyPI", "name": "litellm"}, "version": "1.82.8"}]}'
+
+
+def test_a_post_sends_its_body_and_is_retried_like_a_get() -> None:
+    sleeps = Sleeps()
+    with FakeOsv() as osv:
+        osv.add_fixtures()
+        osv.fail("/v1/querybatch", Fault("status", 503), Fault("status", 429, headers={"Retry-After": "2"}))
+        response = client(sleeps).post(osv.url + "/v1/querybatch", QUERY)
+        assert parse_json(response.body, "x") == {"results": [{"vulns": [{"id": "MAL-2026-2144",
+                                                                          "modified": "2026-03-26T09:53:17Z"}]}]}
+        assert [(m, body) for m, _, body in osv.requests] == [("POST", QUERY)] * 3
+        assert sleeps[1] == 2.0
+
+
+def test_a_post_follows_only_redirects_that_keep_it_a_post() -> None:
+    with FakeOsv() as osv:
+        osv.add_fixtures()
+        osv.fail("/v1/querybatch", Fault("redirect", 307, location="/v1/querybatch"))
+        assert client().post(osv.url + "/v1/querybatch", QUERY).status == 200
+        assert [(m, body) for m, _, body in osv.requests] == [("POST", QUERY)] * 2
+        osv.fail("/v1/querybatch", Fault("redirect", 302, location="/elsewhere"))
+        with pytest.raises(RegistryError) as caught:
+            client().post(osv.url + "/v1/querybatch", QUERY)
+        assert str(caught.value).endswith("answered POST with a 302 redirect to " + osv.url + "/elsewhere: only 307 and "
+                                          "308 keep a POST")
+
