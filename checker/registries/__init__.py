@@ -16,6 +16,8 @@ Nothing is imported here (``lockgate check`` must start fast); import the module
   ``FileFacts``, the evidence levels ``TRUSTED_PUBLISHER`` > ``PROVENANCE`` > ``NONE`` and ``EVIDENCE_RANK``.
 - ``pypi.py`` — ``PypiClient``: PEP 691/700/740 simple JSON pages and PyPI's Integrity API.
 - ``npm.py`` — ``NpmClient``: full packuments and SLSA provenance attestations.
+- ``osv.py`` — ``OsvClient``: OSV's querybatch (1,000 queries a request, pages followed) and its records by id
+  (cached, checked against ``modified``); ``registries.osv(url)`` gives it on the registries' Fetcher.
 - ``fetch.py`` — ``Fetcher``: cache freshness (TTL), ETag/Last-Modified revalidation, offline mode, stale copies
   when a registry fails, one fetch per document per run.
 - ``cache.py`` — ``Cache``: the on-disk store (LOCKGATE_CACHE_DIR, XDG_CACHE_HOME/lockgate, ~/.cache/lockgate).

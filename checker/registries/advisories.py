@@ -85,8 +85,15 @@ def advisory_for(record: Mapping[str, Any], ecosystem: str, name: str, version: 
     return Advisory(
         id=str(record.get("id", "")), aliases=_strings(record.get("aliases")), summary=summary_of(record),
         severity=severity, score=score, fixed=_lowest(ecosystem, fixes), malicious=is_malicious(record),
-        url=OSV_PAGE + str(record.get("id", "")),
+        url=page_url(str(record.get("id", ""))),
     )
+
+
+def page_url(advisory_id: str) -> str:
+    """The advisory's page on osv.dev (the id quoted: it comes from a server, and reaches reports as a link)."""
+    import urllib.parse
+
+    return OSV_PAGE + urllib.parse.quote(advisory_id, safe="")
 
 
 def _strings(value: object) -> tuple[str, ...]:

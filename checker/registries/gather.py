@@ -16,9 +16,10 @@ The HTTP helper keeps up to ``workers`` connections per host alive for the worke
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from checker.manifests.common import canonical_pypi_name
 from checker.registries.cache import Cache
@@ -26,6 +27,9 @@ from checker.registries.fetch import DEFAULT_TTL, Fetcher
 from checker.registries.npm import NpmClient
 from checker.registries.pypi import PypiClient
 from checker.registries.types import History, VersionFacts, unknown_facts
+
+if TYPE_CHECKING:
+    from checker.registries.osv import OsvClient
 
 WORKERS = 16
 ECOSYSTEMS = ("pypi", "npm")
@@ -70,6 +74,8 @@ class Registries:
         self.npm_serves_provenance = {k.rstrip("/"): v for k, v in (npm_serves_provenance or {}).items()}
         self._pypi: dict[str | None, PypiClient] = {}
         self._npm: dict[str | None, NpmClient] = {}
+        self._osv: dict[str | None, OsvClient] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def create(
@@ -129,6 +135,18 @@ class Registries:
         if client is None:
             host_setting = self.npm_serves_provenance.get(key or "")
             client = self._npm.setdefault(key, NpmClient(self.fetcher, registry_url, serves_provenance=host_setting))
+        return client
+
+    def osv(self, url: str | None = None) -> OsvClient:
+        """The OSV client of this run (``url``: the API's base URL; see osv.osv_url), on the same Fetcher: one
+        HTTP helper, cache, time budget and offline mode with the registries."""
+        from checker.registries.osv import OsvClient
+
+        key = (url or "").rstrip("/") or None
+        with self._lock:
+            client = self._osv.get(key)
+            if client is None:
+                client = self._osv[key] = OsvClient(self.fetcher, url, workers=self.workers)
         return client
 
     def answer(self, request: FactsRequest) -> FactsAnswer:

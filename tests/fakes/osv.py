@@ -153,12 +153,12 @@ class FakeOsv(FakeServer):
         ecosystem = package.get("ecosystem", "")
         with self.lock:
             ids = list(self.index.get((ecosystem, normalise(ecosystem, package.get("name", "")), query.get("version", "")), ()))
-            records = [self.records[i] for i in ids]
+            listed = [(i, self.records[i].get("modified", "")) for i in ids]
         start = int(query.get("page_token") or 0)
-        page = records[start:start + self.page_size]
+        page = listed[start:start + self.page_size]
         answer: dict[str, Any] = {}
         if page:
-            answer["vulns"] = [{"id": r["id"], "modified": r.get("modified", "")} for r in page]
-        if start + self.page_size < len(records):
+            answer["vulns"] = [{"id": i, "modified": modified} for i, modified in page]
+        if start + self.page_size < len(listed):
             answer["next_page_token"] = str(start + self.page_size)
         return answer

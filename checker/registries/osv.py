@@ -1,0 +1,234 @@
+"""OSV (https://osv.dev): the advisories that affect a version — vulnerabilities, and the OpenSSF malicious-packages
+feed (``MAL-`` records) — through the same HTTP helper, cache, time budget and offline mode as the registries.
+
+Two endpoints of the documented API (https://google.github.io/osv.dev/api/):
+- ``POST {url}/v1/querybatch`` with ``{"queries": [{"package": {"ecosystem", "name"}, "version"}]}``, at most
+  ``BATCH`` (1,000) queries a request; the answer has one result per query, in order: ``{"vulns": [{"id",
+  "modified"}], "next_page_token"}`` (``{}``: no advisory). A result with a ``next_page_token`` has more: the
+  query is sent again with ``page_token`` (together with the others that have more), at most ``MAX_ROUNDS``
+  times; a query still unfinished then is UNKNOWN, never a short list.
+- ``GET {url}/v1/vulns/{id}``: the whole record, read by checker/registries/advisories.py (severity, the fix hint,
+  malicious or not). Records are cached on disk by URL (that is, by id) for ``RECORD_TTL``, and checked against
+  the ``modified`` the query gave: a cached record whose ``modified`` differs is fetched again (revalidated).
+  Records are fetched concurrently (``workers`` threads, each record once per run).
+
+The querybatch answer itself is not cached: it is the one part that must be new (a malicious release is reported
+within hours, and a cached "no advisory" would pass it for as long as the cache lives), and it costs one request
+per thousand packages; the records, the heavy part, are cached. Offline nothing is asked: every answer is UNKNOWN
+("offline: OSV was not asked"), until a synced database answers offline (``lockgate db sync``, later).
+
+Every failure — a timeout, a 5xx or 429 after the HTTP helper's retries, an answer that is not JSON or not the
+documented shape, a result count that differs from the query count — is UNKNOWN with the reason, for the queries
+it concerns; never "no advisories". A record that cannot be fetched still counts: the query's answer holds an
+Advisory with its id (malicious when it is a ``MAL-`` id) and unknown severity, and the reason says why.
+
+Base URL: ``LOCKGATE_OSV_URL`` (tests, an air-gapped mirror), else the policy's ``registries.osv.url``, else
+``https://api.osv.dev``. Ecosystems: ``pypi`` → ``PyPI`` (PEP 503 names), ``npm`` → ``npm`` (names as written),
+``actions`` → ``GitHub Actions``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from checker.model import UNKNOWN, Advisory, Unknown
+from checker.registries.advisories import OSV_ECOSYSTEMS, advisory_for, osv_name, page_url
+from checker.registries.fetch import Fetcher
+from checker.registries.http import MiB, RegistryError, parse_json, redact_url
+
+DEFAULT_URL = "https://api.osv.dev"
+ENV_URL = "LOCKGATE_OSV_URL"
+BATCH = 1000  # the API's limit of queries per querybatch
+MAX_ROUNDS = 20  # querybatch requests per chunk of queries, following next_page_token
+RECORD_TTL = 7 * 24 * 3600.0  # a record is checked against the query's `modified` anyway
+QUERY_MAX_BYTES = 32 * MiB
+RECORD_MAX_BYTES = 8 * MiB
+WORKERS = 16
+
+
+def osv_url(configured: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The OSV API base URL: ``LOCKGATE_OSV_URL``, else the policy's, else api.osv.dev."""
+    import os
+
+    env = os.environ if environ is None else environ
+    return (env.get(ENV_URL, "").strip() or configured or DEFAULT_URL).rstrip("/")
+
+
+class OsvQuery(NamedTuple):
+    """One version to ask about, in lockgate's terms (ecosystem ``pypi`` / ``npm`` / ``actions``)."""
+
+    ecosystem: str
+    name: str
+    version: str
+
+
+class OsvAnswer(NamedTuple):
+    """The advisories that affect the version (empty: none), or UNKNOWN; ``reason`` says why, or what is partial."""
+
+    advisories: tuple[Advisory, ...] | Unknown
+    reason: str | None = None
+
+
+class _Listed(NamedTuple):
+    id: str
+    modified: str
+
+
+class OsvClient:
+    """Asks one OSV API. Thread-safe: its state is in the Fetcher (shared with the registry clients)."""
+
+    def __init__(self, fetcher: Fetcher, url: str | None = None, *, workers: int = WORKERS) -> None:
+        self.fetcher = fetcher
+        self.url = (url or DEFAULT_URL).rstrip("/")
+        self.workers = workers
+
+    def advisories(self, queries: Iterable[OsvQuery]) -> dict[OsvQuery, OsvAnswer]:
+        """An answer for every query (see the module docstring); never raises for OSV trouble."""
+        wanted = list(dict.fromkeys(queries))
+        answers: dict[OsvQuery, OsvAnswer] = {}
+        asked = []
+        for query in wanted:
+            if query.ecosystem not in OSV_ECOSYSTEMS:
+                answers[query] = OsvAnswer(UNKNOWN, f"lockgate asks OSV nothing about {query.ecosystem} packages")
+            else:
+                asked.append(query)
+        if not asked:
+            return answers
+        if self.fetcher.offline or self.fetcher.http is None:
+            answers.update((q, OsvAnswer(UNKNOWN, "offline: OSV was not asked")) for q in asked)
+            return answers
+        listed: dict[OsvQuery, list[_Listed]] = {}
+        for start in range(0, len(asked), BATCH):
+            chunk = asked[start:start + BATCH]
+            found, failed = self._query(chunk)
+            listed.update(found)
+            answers.update((q, OsvAnswer(UNKNOWN, reason)) for q, reason in failed.items())
+        records = self._records({item for items in listed.values() for item in items})
+        for query, items in listed.items():
+            answers[query] = self._answer(query, items, records)
+        return answers
+
+    # -- querybatch ------------------------------------------------------------------------------------------------
+
+    def _query(self, chunk: list[OsvQuery]) -> tuple[dict[OsvQuery, list[_Listed]], dict[OsvQuery, str]]:
+        """The ids listed for each query of one chunk, following pages; the queries that failed, with why."""
+        found: dict[OsvQuery, list[_Listed]] = {query: [] for query in chunk}
+        failed: dict[OsvQuery, str] = {}
+        pending: dict[OsvQuery, str | None] = {query: None for query in chunk}  # query -> page token
+        for _ in range(MAX_ROUNDS):
+            if not pending:
+                return found, failed
+            batch = list(pending)
+            try:
+                results = self._post(batch, pending)
+            except RegistryError as error:
+                failed.update((query, error.reason) for query in batch)
+                break
+            pending = {}
+            for query, result in zip(batch, results):
+                items, token = result
+                found[query].extend(items)
+                if token:
+                    pending[query] = token
+        else:
+            if pending:
+                failed.update((query, f"OSV listed more pages of advisories than lockgate follows ({MAX_ROUNDS})")
+                              for query in pending)
+        for query in failed:
+            found.pop(query, None)
+        return found, failed
+
+    def _post(self, batch: list[OsvQuery], tokens: Mapping[OsvQuery, str | None]) -> list[tuple[list[_Listed], str | None]]:
+        url = f"{self.url}/v1/querybatch"
+        body = json.dumps({"queries": [_query_json(query, tokens.get(query)) for query in batch]}).encode()
+        http = self.fetcher.http
+        assert http is not None
+        response = http.post(url, body, headers={"Accept": "application/json"}, max_bytes=QUERY_MAX_BYTES)
+        data = parse_json(response.body, url)
+        results = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(results, list) or len(results) != len(batch):
+            count = len(results) if isinstance(results, list) else "no"
+            raise RegistryError(f"{redact_url(url)} answered {count} results to {len(batch)} queries, not the "
+                                "documented shape", url=url)
+        return [_read_result(result, url) for result in results]
+
+    # -- records ---------------------------------------------------------------------------------------------------
+
+    def _records(self, listed: set[_Listed]) -> dict[str, Mapping[str, Any] | str]:
+        """Each listed record by id, or why it could not be had."""
+        items = sorted(listed)
+        if not items:
+            return {}
+        if len(items) == 1:
+            return {items[0].id: self._record(items[0])}
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(items)))) as pool:
+            return dict(zip((item.id for item in items), pool.map(self._record, items)))
+
+    def _record(self, item: _Listed) -> Mapping[str, Any] | str:
+        import urllib.parse
+
+        url = f"{self.url}/v1/vulns/{urllib.parse.quote(item.id, safe='')}"
+        try:
+            document = self.fetcher.json(url, accept="application/json", max_bytes=RECORD_MAX_BYTES, ttl=RECORD_TTL)
+            if _modified(document.data) != item.modified and not document.live:
+                document = self.fetcher.json(url, accept="application/json", max_bytes=RECORD_MAX_BYTES,
+                                             ttl=RECORD_TTL, refresh=True)
+        except RegistryError as error:
+            return error.reason
+        data = document.data
+        if not isinstance(data, dict) or data.get("id") != item.id:
+            return f"{self.fetcher.shown(url)} did not answer the record {item.id}"
+        return data
+
+    def _answer(self, query: OsvQuery, items: list[_Listed], records: Mapping[str, Mapping[str, Any] | str]) -> OsvAnswer:
+        advisories: dict[str, Advisory] = {}
+        reasons = []
+        for item in items:
+            record = records.get(item.id, "not fetched")
+            if isinstance(record, str):
+                reasons.append(f"advisory {item.id}: {record}")
+                advisories[item.id] = Advisory(id=item.id, malicious=item.id.upper().startswith("MAL-"),
+                                               url=page_url(item.id))
+                continue
+            found = advisory_for(record, query.ecosystem, query.name, query.version, listed=True)
+            if isinstance(found, Advisory):
+                advisories[item.id] = found
+        ordered = tuple(advisories[key] for key in sorted(advisories))
+        return OsvAnswer(ordered, "; ".join(reasons) or None)
+
+
+def _query_json(query: OsvQuery, token: str | None) -> dict[str, Any]:
+    found: dict[str, Any] = {"package": {"ecosystem": OSV_ECOSYSTEMS[query.ecosystem],
+                                         "name": osv_name(query.ecosystem, query.name)},
+                             "version": query.version}
+    if token:
+        found["page_token"] = token
+    return found
+
+
+def _read_result(result: object, url: str) -> tuple[list[_Listed], str | None]:
+    """One querybatch result: the ids it lists and its next page token; RegistryError when it is not the shape the
+    API documents (then nothing of the batch is trusted)."""
+    shape = RegistryError(f"{redact_url(url)} answered a result that is not the documented shape", url=url)
+    if not isinstance(result, dict):
+        raise shape
+    vulns = result.get("vulns", [])
+    token = result.get("next_page_token")
+    if not isinstance(vulns, list) or (token is not None and not isinstance(token, str)):
+        raise shape
+    items = []
+    for vuln in vulns:
+        if not isinstance(vuln, dict) or not isinstance(vuln.get("id"), str) or not vuln["id"].strip():
+            raise shape
+        modified = vuln.get("modified")
+        items.append(_Listed(vuln["id"].strip(), modified if isinstance(modified, str) else ""))
+    return items, token or None
+
+
+def _modified(data: object) -> str | None:
+    value = data.get("modified") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
