@@ -154,15 +154,16 @@ def _facts(request: CheckRequest, policy: Policy, dependencies: list[Dependency]
            trusted: Snapshot | None = None,
            previous: dict[tuple[str, str, str], set[str]] | None = None) -> dict[tuple[str, str, str], Facts]:
     """The facts stage for the dependencies a run judges: registry facts of PyPI and npm versions (release time,
-    existence, hashes, provenance) and GitHub refs of commit-pinned actions. Offline (``network_allowed``) the
+    existence, hashes, provenance), OSV's advisories, and GitHub refs of commit-pinned actions. Offline (``network_allowed``) the
     registries answer from the cache only; what it does not hold is unknown. Nothing is looked up for rules that
     are off. ``trusted``: the revision whose ``.npmrc`` may name registries and credentials (never the head of a
     pull request, which could point a token at a host of its choosing)."""
-    from checker.registries.stage import REGISTRY_RULES
-    from checker.rules.base import asks_registry
+    from checker.registries.stage import REGISTRY_RULES, osv_wanted
+    from checker.rules.base import asks_registry, osv_version
 
     wanted = policy.rules["pin-comment"].level != "off" or (
-        any(policy.rules[r].level != "off" for r in REGISTRY_RULES) and any(asks_registry(d) for d in dependencies))
+        any(policy.rules[r].level != "off" for r in REGISTRY_RULES) and any(asks_registry(d) for d in dependencies)
+    ) or (osv_wanted(policy) and any(osv_version(d) is not None for d in dependencies))
     if not dependencies or not wanted:
         return {}
     from checker.registries.stage import gather_facts

@@ -25,8 +25,8 @@ ON_UNKNOWN = ("info", "warn", "block")
 BUMP_CHOICES = ("major", "minor", "patch", "other")
 SCOPE_CHOICES = ("prod", "dev", "optional", "build")
 _TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions", "hook", "registries")
-_REGISTRY_KEYS = ("pypi", "npm", "timeout", "retries", "budget", "cache", "cache-ttl")
-_REGISTRY_ECOSYSTEM_KEYS = {"pypi": ("url",), "npm": ("url", "serves-provenance")}
+_REGISTRY_KEYS = ("pypi", "npm", "osv", "timeout", "retries", "budget", "cache", "cache-ttl")
+_REGISTRY_ECOSYSTEM_KEYS = {"pypi": ("url",), "npm": ("url", "serves-provenance"), "osv": ("url",)}
 _HOOK_KEYS = ("online", "on-unknown")
 _REVIEW_KEYS = ("required-for", "skip", "reviewers", "label", "ledger", "allow-stale-approvals")
 _SKIP_KEYS = ("scope", "bump", "kind", "package", "direct")
@@ -113,13 +113,15 @@ class RegistryPolicy(NamedTuple):
     names no index, or names pypi.org / registry.npmjs.org): a mirror, a proxy, or a test server. A manifest that
     names another index is asked at that index. None: the public registry. ``npm_serves_provenance``: whether the
     npm registry passes provenance through, so that its absence means "none" (None: decided per registry; only
-    registry.npmjs.org is trusted to). ``timeout`` per request (seconds), ``retries`` on 429/5xx/connection errors,
+    registry.npmjs.org is trusted to). ``osv``: the OSV API asked about advisories (None: https://api.osv.dev; the
+    environment's ``LOCKGATE_OSV_URL`` overrides both). ``timeout`` per request (seconds), ``retries`` on 429/5xx/connection errors,
     ``budget``: seconds all registry lookups of a run may take; ``cache``: use the on-disk cache; ``cache_ttl``:
     seconds a cached document is used without asking again."""
 
     pypi: str | None = None
     npm: str | None = None
     npm_serves_provenance: bool | None = None
+    osv: str | None = None
     timeout: float = 10.0
     retries: int = 3
     budget: float = 120.0

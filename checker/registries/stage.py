@@ -8,7 +8,11 @@ changed ones in a pull request, every one with ``--all``), concurrently, each qu
   ``license`` on) its license;
 - GitHub (checker/registries/github.py) about GitHub Actions and pre-commit hook repositories on github.com pinned
   by full commit SHA: the commit the version comment's tag points to, and whether the commit is reachable from a
-  branch or tag of the repository.
+  branch or tag of the repository;
+- OSV (checker/registries/osv.py) about the advisories that affect each version it can answer (``osv_version``:
+  PyPI and npm versions, actions on a full version tag), when a rule that reads them (``OSV_RULES``) is on: the
+  ``Facts.vulnerabilities`` of that version, each Advisory with its fix hint. It is asked in a thread of its own
+  while the registries are asked, on the same HTTP helper, cache and time budget.
 
 Offline (``--offline``, the hook's default) the registries answer from the on-disk cache only and GitHub is not
 asked; whatever is not known is UNKNOWN with a reason ("offline, not cached: …"): "could not find out", never "no".
@@ -24,17 +28,18 @@ from __future__ import annotations
 
 import datetime as dt
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from checker.versions.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
 from checker.model import UNKNOWN, Dependency, Facts, Provenance, Unknown
-from checker.rules.base import asks_registry
+from checker.rules.base import asks_registry, osv_version
 
 if TYPE_CHECKING:
     from checker.policy.load import Policy, PublisherPin, RegistryPolicy
     from checker.registries.gather import FactsAnswer, FactsRequest, Registries
     from checker.registries.github import GitHubRefs
     from checker.registries.npmrc import NpmConfig
+    from checker.registries.osv import OsvAnswer
     from checker.registries.types import VersionFacts
 
 FactsKey = tuple[str, str, str]
@@ -42,6 +47,8 @@ WORKERS = 4
 # The rules that read registry facts: the registries are asked only when one of them is on.
 REGISTRY_RULES = ("release-age", "version-exists", "hash-mismatch", "provenance", "provenance-downgrade",
                   "install-scripts", "license")
+# The rules that read advisories: OSV is asked only when one of them is on (a policy without them asks nothing).
+OSV_RULES = ("vulnerability", "malicious")
 PUBLIC_REGISTRIES = {
     "pypi": frozenset({"https://pypi.org/simple", "https://pypi.python.org/simple", "https://pypi.org/pypi"}),
     "npm": frozenset({"https://registry.npmjs.org", "https://registry.yarnpkg.com", "http://registry.npmjs.org"}),
@@ -51,6 +58,11 @@ _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 def registry_facts_wanted(policy: Policy) -> bool:
     return any(policy.rules[rule].level != "off" for rule in REGISTRY_RULES if rule in policy.rules)
+
+
+def osv_wanted(policy: Policy) -> bool:
+    rules = policy.rules
+    return any(rules.get(rule) is not None and rules[rule].level != "off" for rule in OSV_RULES)
 
 
 def registry_for(dep: Dependency, policy: Policy, npm_config: NpmConfig | None = None) -> str | None:
@@ -97,7 +109,7 @@ def gather_facts(
     started = time.monotonic()
     if policy is None or policy.rules["pin-comment"].level != "off":
         found.update(_github_facts(deps, offline=offline, environ=environ, github=github, budget=budget))
-    if policy is not None and registry_facts_wanted(policy):
+    if policy is not None and (registry_facts_wanted(policy) or osv_wanted(policy)):
         deadline = started + budget if budget is not None else None
         found.update(_registry_facts(deps, policy, offline=offline if registries_offline is None else registries_offline, environ=environ, now=now, npmrc=npmrc,
                                      registries=registries, deadline=deadline, previous=previous or {}))
@@ -137,8 +149,10 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
                     now: dt.datetime | None, npmrc: Iterable[str | None], registries: Registries | None,
                     deadline: float | None = None,
                     previous: Mapping[FactsKey, Iterable[str]] | None = None) -> dict[FactsKey, Facts]:
-    wanted = [dep for dep in deps if asks_registry(dep)]
-    if not wanted:
+    """The registries' facts and OSV's advisories of ``deps`` (each only when a rule that reads it is on)."""
+    wanted = [dep for dep in deps if asks_registry(dep)] if registry_facts_wanted(policy) else []
+    advised = [dep for dep in deps if osv_version(dep) is not None] if osv_wanted(policy) else []
+    if not wanted and not advised:
         return {}
     from checker.registries.gather import FactsRequest, Registries
     from checker.registries.npmrc import parse_npmrc, user_npmrc
@@ -176,7 +190,7 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
                 if old and old != request.version:
                     priors.setdefault(key, []).append(FactsRequest(request.ecosystem, request.name, old,
                                                                    registry=request.registry, license=True))
-    if requests:
+    if requests or advised:
         settings = policy.registries
         stack = registries or Registries.create(
             offline=offline, cache=settings.cache, environ=environ, ttl=float(settings.cache_ttl),
@@ -187,7 +201,9 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
         )
         for secret in npm_config.secrets if npm_config is not None else ():  # values expanded from the environment
             stack.fetcher.add_secret(secret)
-        answers = stack.gather([*requests.values(), *(r for rs in priors.values() for r in rs)])
+        advisories = _Advisories(stack, advised, policy, environ) if advised else None  # asked meanwhile
+        answers = (stack.gather([*requests.values(), *(r for rs in priors.values() for r in rs)])
+                   if requests else {})
         verify = bool(provenance and provenance.level != "off" and provenance.options.get("verify"))
         for key, request in requests.items():
             answer = answers.get(request)
@@ -203,6 +219,12 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
                 verified, why = _verify(stack, request, answer.facts, pin, offline)
                 facts = facts._replace(provenance=facts.provenance._replace(verified=verified, verification=why))
             found[key] = _masked(facts, stack.fetcher.redact)
+        if advisories is not None:
+            for key, advice in advisories.result().items():
+                facts = found.get(key) or Facts(*key, as_of=now or UNKNOWN)
+                reason = advice.reason and f"advisories: {stack.fetcher.redact(advice.reason)}"
+                found[key] = facts._replace(vulnerabilities=advice.advisories,
+                                            reason="; ".join(r for r in (facts.reason, reason) if r) or None)
         if registries is None:  # the stack this run made: its kept-alive connections end with it
             stack.close()
     return found
@@ -214,6 +236,40 @@ def _prior_license(answers: list[FactsAnswer | None]) -> str | None | Unknown:
     if len(found) != 1:
         return UNKNOWN
     return found.pop()
+
+
+class _Advisories:
+    """OSV's answers for ``deps``, asked in a thread of its own from construction on (the registries are asked
+    meanwhile, on the same HTTP helper and budget); ``result()`` waits for them, by FactsKey."""
+
+    def __init__(self, stack: Registries, deps: list[Dependency], policy: Policy,
+                 environ: Mapping[str, str] | None) -> None:
+        import threading
+
+        from checker.registries.osv import OsvQuery, osv_url
+
+        self._queries: dict[FactsKey, OsvQuery] = {}
+        for dep in deps:
+            version = osv_version(dep)
+            assert version is not None
+            self._queries.setdefault((dep.ecosystem, dep.name, dep.version or ""), OsvQuery(dep.ecosystem, dep.name, version))
+        self._client = stack.osv(osv_url(policy.registries.osv, environ))
+        self._answers: dict[Any, Any] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="lockgate-osv", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._answers = self._client.advisories(self._queries.values())
+        except BaseException as error:  # handed to the caller's thread, never lost
+            self._error = error
+
+    def result(self) -> dict[FactsKey, OsvAnswer]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return {key: self._answers[query] for key, query in self._queries.items()}
 
 
 def newest_pinned_upload(version: VersionFacts, hashes: Iterable[str]) -> dt.datetime | None | Unknown:

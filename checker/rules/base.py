@@ -28,6 +28,23 @@ def asks_registry(dep: Dependency) -> bool:
     )
 
 
+def osv_version(dep: Dependency) -> str | None:
+    """The version OSV is asked about for this dependency, None when OSV is not asked (its facts then hold no
+    advisories to judge, and a rule that reads them skips it): an exact PyPI or npm version from a registry (as
+    ``asks_registry``), or a GitHub Action whose ref is a full version tag (``v4.2.0`` is asked as ``4.2.0``,
+    as GitHub's advisories write action versions). A commit pin is not asked by its version comment: the pull
+    request writes the comment (pin-comment checks it against the tag)."""
+    if asks_registry(dep):
+        return dep.version
+    if dep.ecosystem == "actions" and dep.version:
+        from checker.versions import semver
+
+        text = dep.version[1:] if dep.version[:1] in ("v", "V") else dep.version
+        if semver.parse(text, loose=False) is not None:
+            return text
+    return None
+
+
 class Option(NamedTuple):
     name: str
     kind: str

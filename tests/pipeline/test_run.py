@@ -43,7 +43,7 @@ def test_a_commit_that_changes_no_manifest_loads_no_parser_policy_or_rule(repo: 
         "import json, sys\n"
         "from checker.cli import main\n"
         "code = main(['check', '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json'])\n"
-        "sys.stderr.write(json.dumps([code, sorted(m for m in sys.modules if m.startswith('checker') or m == 'dataclasses')]))\n"
+        "sys.stderr.write(json.dumps([code, sorted(m for m in sys.modules if m.startswith(('checker', 'cvss')) or m == 'dataclasses')]))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True)
     code, modules = json.loads(done.stderr)
@@ -51,8 +51,9 @@ def test_a_commit_that_changes_no_manifest_loads_no_parser_policy_or_rule(repo: 
     loaded = set(modules)
     assert "checker.pipeline.unchanged" in loaded
     assert not loaded & {"checker.pipeline.run", "checker.judge.engine", "checker.policy.load",
-                         "checker.manifests.requirements", "checker.rules", "checker.diff.changes"}, sorted(loaded)
-    assert "dataclasses" not in loaded
+                         "checker.manifests.requirements", "checker.rules", "checker.diff.changes",
+                         "checker.registries.osv", "checker.registries.advisories", "checker.versions.osv_ranges"}, sorted(loaded)
+    assert "dataclasses" not in loaded and "cvss" not in loaded
 
 
 def test_a_check_of_a_manifest_change_goes_on_to_the_full_pipeline(repo: GitRepo) -> None:
@@ -69,3 +70,21 @@ def test_a_check_of_a_manifest_change_goes_on_to_the_full_pipeline(repo: GitRepo
     assert done.returncode == 1
     assert [c["to"] for c in json.loads(done.stdout)["changes"]] == ["1.1"]
     assert {"checker.pipeline.unchanged", "checker.pipeline.run", "checker.judge.engine"} <= set(done.stderr.split())
+
+
+def test_the_hook_on_a_commit_that_changes_no_manifest_loads_nothing_of_osv(repo: GitRepo) -> None:
+    """The pre-commit hook's fast path: a staged change to no manifest asks OSV nothing and imports none of it."""
+    repo.commit("base", {"requirements.txt": PINNED, "README.md": "x\n"})
+    repo.write("README.md", "y\n")
+    repo.git("add", "README.md")
+    probe = (
+        "import json, sys\n"
+        "from checker.cli import main\n"
+        "code = main(['check', '--hook'])\n"
+        "sys.stderr.write(json.dumps([code, sorted(m for m in sys.modules if m.startswith(('checker', 'cvss')))]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True)
+    code, modules = json.loads(done.stderr)
+    assert code == 0
+    assert not set(modules) & {"checker.registries.osv", "checker.registries.advisories", "checker.versions.osv_ranges",
+                               "checker.registries.stage", "cvss"}, modules

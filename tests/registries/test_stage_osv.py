@@ -1,0 +1,143 @@
+"""The facts stage's advisories (checker/registries/stage.py with checker/registries/osv.py): OSV is asked only
+when a rule that reads advisories is on, about the versions it can answer, while the registries are asked; its
+answers fill ``Facts.vulnerabilities``; offline or failing, they are unknown with the reason.
+
+The ``vulnerability`` and ``malicious`` rules are another module's; these tests switch them on in the policy
+record directly, so they hold with or without those rules shipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from checker.model import UNKNOWN, Advisory, Dependency
+from checker.policy.load import Policy, RuleSetting, load_policy
+from checker.registries.cache import Cache
+from checker.registries.gather import Registries
+from checker.registries.stage import gather_facts, osv_wanted
+from checker.rules.base import osv_version
+from tests.fakes.osv import FakeOsv
+from tests.fakes.registry import Fault, FakeRegistry, standard_scenarios
+
+NOW = dt.datetime(2026, 3, 8, tzinfo=dt.timezone.utc)
+LITELLM = Dependency("pypi", "litellm", "1.82.8")
+OLD_LITELLM = Dependency("pypi", "litellm", "1.82.6")
+CHALK = Dependency("npm", "chalk", "5.6.1")
+JINJA = Dependency("pypi", "jinja2", "3.1.2")
+
+
+def policy(text: str = "", *, advisories: bool = True) -> Policy:
+    loaded = load_policy("extends: default\n" + text, ".github/lockgate.yml", lambda p: None)
+    if not advisories:
+        return loaded
+    return loaded._replace(rules={**loaded.rules, "vulnerability": RuleSetting("block", {}),
+                                  "malicious": RuleSetting("block", {})})
+
+
+def stack(tmp_path: Path, **options: object) -> Registries:
+    return Registries.create(cache=Cache(tmp_path), retries=0, timeout=2, sleep=lambda s: None, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def osv() -> FakeOsv:
+    with FakeOsv() as server:
+        server.add_fixtures()
+        yield server
+
+
+def ids(facts: object) -> list[str]:
+    advisories = getattr(facts, "vulnerabilities")
+    assert advisories is not UNKNOWN, getattr(facts, "reason")
+    return [a.id for a in advisories]
+
+
+def test_advisories_and_registry_facts_together(osv: FakeOsv, tmp_path: Path) -> None:
+    with FakeRegistry() as registry:
+        standard_scenarios(registry)
+        rules = policy(f"registries: {{pypi: '{registry.pypi_url}', npm: '{registry.npm_url}', osv: '{osv.url}'}}\n")
+        found = gather_facts([LITELLM, OLD_LITELLM, CHALK, JINJA], offline=False, policy=rules, now=NOW,
+                             registries=stack(tmp_path), environ={})
+    litellm = found[("pypi", "litellm", "1.82.8")]
+    assert ids(litellm) == ["MAL-2026-2144"] and litellm.exists is False  # OSV's word and the registry's, side by side
+    assert litellm.vulnerabilities[0].malicious  # type: ignore[index]
+    assert ids(found[("pypi", "litellm", "1.82.6")]) == [] and found[("pypi", "litellm", "1.82.6")].exists is True
+    assert ids(found[("npm", "chalk", "5.6.1")]) == ["MAL-2025-46969"]
+    [jinja] = found[("pypi", "jinja2", "3.1.2")].vulnerabilities  # type: ignore[misc]
+    assert isinstance(jinja, Advisory) and (jinja.id, jinja.severity, jinja.fixed) == ("GHSA-h5c8-rqwp-cp95", "moderate", "3.1.3")
+    assert osv.paths("POST") == ["/v1/querybatch"]
+
+
+def test_nothing_is_asked_of_osv_unless_a_rule_reads_advisories(osv: FakeOsv, tmp_path: Path) -> None:
+    rules = policy(f"registries: {{osv: '{osv.url}'}}\n", advisories=False)
+    assert not osv_wanted(rules)
+    off = rules._replace(rules={**rules.rules, "vulnerability": RuleSetting("off", {})})
+    assert not osv_wanted(off)
+    registry_off = ("rules: {release-age: off, version-exists: off, hash-mismatch: off, provenance: off, "
+                    "provenance-downgrade: off, install-scripts: off}\n")
+    assert gather_facts([LITELLM], offline=False, policy=policy(registry_off + f"registries: {{osv: '{osv.url}'}}\n",
+                                                                advisories=False), registries=stack(tmp_path)) == {}
+    assert osv.requests == []
+
+
+def test_osv_alone_when_no_registry_rule_is_on(osv: FakeOsv, tmp_path: Path) -> None:
+    rules = policy("rules: {release-age: off, version-exists: off, hash-mismatch: off, provenance: off, "
+                   "provenance-downgrade: off, install-scripts: off}\n" + f"registries: {{osv: '{osv.url}'}}\n")
+    found = gather_facts([LITELLM, CHALK], offline=False, policy=rules, now=NOW, registries=stack(tmp_path), environ={})
+    assert ids(found[("pypi", "litellm", "1.82.8")]) == ["MAL-2026-2144"]
+    assert found[("pypi", "litellm", "1.82.8")].exists is UNKNOWN and found[("pypi", "litellm", "1.82.8")].as_of == NOW
+    assert [path for _, path, _ in osv.requests if path == "/v1/querybatch"] == ["/v1/querybatch"]
+
+
+def test_the_environment_names_the_osv_url_over_the_policy(osv: FakeOsv, tmp_path: Path) -> None:
+    rules = policy("rules: {release-age: off, version-exists: off, hash-mismatch: off, provenance: off, "
+                   "provenance-downgrade: off, install-scripts: off}\nregistries: {osv: 'https://osv.invalid'}\n")
+    found = gather_facts([LITELLM], offline=False, policy=rules, registries=stack(tmp_path),
+                         environ={"LOCKGATE_OSV_URL": osv.url})
+    assert ids(found[("pypi", "litellm", "1.82.8")]) == ["MAL-2026-2144"]
+
+
+def test_offline_the_advisories_are_unknown(osv: FakeOsv, tmp_path: Path) -> None:
+    found = gather_facts([LITELLM], offline=True, policy=policy(f"registries: {{osv: '{osv.url}'}}\n"), now=NOW,
+                         registries=Registries.create(offline=True, cache=Cache(tmp_path)), environ={})
+    facts = found[("pypi", "litellm", "1.82.8")]
+    assert facts.vulnerabilities is UNKNOWN
+    assert facts.reason == "offline, not cached: https://pypi.org/simple/litellm/; advisories: offline: OSV was not asked"
+    assert osv.requests == []
+
+
+def test_a_failing_osv_is_unknown_and_the_registries_still_answer(osv: FakeOsv, tmp_path: Path) -> None:
+    osv.fail("/v1/querybatch", Fault("status", 503))
+    with FakeRegistry() as registry:
+        standard_scenarios(registry)
+        rules = policy(f"registries: {{pypi: '{registry.pypi_url}', osv: '{osv.url}'}}\n")
+        found = gather_facts([OLD_LITELLM], offline=False, policy=rules, now=NOW, registries=stack(tmp_path), environ={})
+    facts = found[("pypi", "litellm", "1.82.6")]
+    assert facts.vulnerabilities is UNKNOWN and facts.exists is True
+    assert facts.reason == f"advisories: HTTP 503 from {osv.url}/v1/querybatch (gave up after 1 try)"
+
+
+def test_which_dependencies_osv_answers(osv: FakeOsv, tmp_path: Path) -> None:
+    tagged = Dependency("actions", "tj-actions/changed-files", "v45.0.0")
+    pinned = Dependency("actions", "tj-actions/changed-files", "a" * 40, label="v45.0.0")
+    moving = Dependency("actions", "actions/checkout", "v4")
+    assert [osv_version(d) for d in (LITELLM, tagged, pinned, moving)] == ["1.82.8", "45.0.0", None, None]
+    assert osv_version(Dependency("pypi", "a", None, ">=1")) is None
+    assert osv_version(Dependency("docker", "node", "20")) is None
+    rules = policy(f"rules: {{pin-comment: off}}\nregistries: {{osv: '{osv.url}'}}\n")
+    found = gather_facts([tagged, pinned, moving], offline=False, policy=rules, registries=stack(tmp_path), environ={})
+    assert list(found) == [("actions", "tj-actions/changed-files", "v45.0.0")]
+    [query] = json.loads(osv.requests[0][2])["queries"]
+    assert query == {"package": {"ecosystem": "GitHub Actions", "name": "tj-actions/changed-files"}, "version": "45.0.0"}
+
+
+def test_the_osv_url_in_the_policy_is_validated() -> None:
+    from checker.errors import PolicyError
+
+    assert policy("registries:\n  osv: {url: 'https://osv.corp/'}\n").registries.osv == "https://osv.corp"
+    assert policy("registries:\n  osv: https://osv.corp\n").registries.osv == "https://osv.corp"
+    with pytest.raises(PolicyError) as caught:
+        policy("registries:\n  osv: {url: 'file:///etc/passwd'}\n")
+    assert caught.value.line == 3 and caught.value.message.startswith("registries.osv.url must be an http(s) URL")
