@@ -22,6 +22,12 @@ documented shape, a result count that differs from the query count — is UNKNOW
 it concerns; never "no advisories". A record that cannot be fetched still counts: the query's answer holds an
 Advisory with its id (malicious when it is a ``MAL-`` id) and unknown severity, and the reason says why.
 
+A version is asked in every spelling that installs the same release (``spellings``): a pin ``litellm==1.82.8.0``
+installs 1.82.8, and a server matching the text "1.82.8.0" against a list that says "1.82.8" would answer "none".
+PyPI: as written, PEP 440's normal form (``1.82.08`` -> ``1.82.8``) and the canonical one without trailing zeros
+(``1.82.8.0`` -> ``1.82.8``); npm: as written and node-semver's clean form (``v5.6.1`` -> ``5.6.1``). The answers
+are merged; they cost no request of their own (the batch holds them).
+
 Base URL: ``LOCKGATE_OSV_URL`` (tests, an air-gapped mirror), else the policy's ``registries.osv.url``, else
 ``https://api.osv.dev``. Ecosystems: ``pypi`` → ``PyPI`` (PEP 503 names), ``npm`` → ``npm`` (names as written),
 ``actions`` → ``GitHub Actions``.
@@ -99,14 +105,22 @@ class OsvClient:
         if self.fetcher.offline or self.fetcher.http is None:
             answers.update((q, OsvAnswer(UNKNOWN, "offline: OSV was not asked")) for q in asked)
             return answers
+        spelled = {query: [query._replace(version=v) for v in spellings(query.ecosystem, query.version)]
+                   for query in asked}
+        sent = list(dict.fromkeys(variant for variants in spelled.values() for variant in variants))
         listed: dict[OsvQuery, list[_Listed]] = {}
-        for start in range(0, len(asked), BATCH):
-            chunk = asked[start:start + BATCH]
-            found, failed = self._query(chunk)
+        failed: dict[OsvQuery, str] = {}
+        for start in range(0, len(sent), BATCH):
+            found, lost = self._query(sent[start:start + BATCH])
             listed.update(found)
-            answers.update((q, OsvAnswer(UNKNOWN, reason)) for q, reason in failed.items())
+            failed.update(lost)
         records = self._records({item for items in listed.values() for item in items})
-        for query, items in listed.items():
+        for query, variants in spelled.items():
+            reason = next((failed[v] for v in variants if v in failed), None)
+            if reason is not None:
+                answers[query] = OsvAnswer(UNKNOWN, reason)
+                continue
+            items = list(dict.fromkeys(item for v in variants for item in listed[v]))
             answers[query] = self._answer(query, items, records)
         return answers
 
@@ -199,6 +213,26 @@ class OsvClient:
                 advisories[item.id] = found
         ordered = tuple(advisories[key] for key in sorted(advisories))
         return OsvAnswer(ordered, "; ".join(reasons) or None)
+
+
+def spellings(ecosystem: str, version: str) -> list[str]:
+    """The spellings of ``version`` that install the same release, the written one first (module docstring)."""
+    found = [version]
+    if ecosystem == "pypi":
+        from packaging.utils import canonicalize_version
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            found += [str(Version(version)), str(canonicalize_version(version))]
+        except InvalidVersion:
+            pass
+    elif ecosystem == "npm":
+        from checker.versions import semver
+
+        clean = semver.valid(version)
+        if clean:
+            found.append(clean)
+    return list(dict.fromkeys(found))
 
 
 def _query_json(query: OsvQuery, token: str | None) -> dict[str, Any]:

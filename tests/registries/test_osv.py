@@ -185,3 +185,23 @@ def test_a_record_of_another_id_is_not_taken(fake: FakeOsv, tmp_path: Path) -> N
     fake.records["MAL-2026-2144"] = {**fake.records["MAL-2025-46969"]}
     [advisory] = client(fake, tmp_path).advisories([LITELLM])[LITELLM].advisories  # type: ignore[misc]
     assert advisory == Advisory("MAL-2026-2144", malicious=True, url="https://osv.dev/vulnerability/MAL-2026-2144")
+
+
+@pytest.mark.parametrize("version", ["1.82.8.0", "1.82.08", "1.82.8", "01.82.8"])
+def test_every_spelling_that_installs_the_release_is_asked(fake: FakeOsv, tmp_path: Path, version: str) -> None:
+    """pip installs 1.82.8 for ``litellm==1.82.8.0``: a server matching text against "1.82.8" must still be asked
+    about "1.82.8", in the same batch."""
+    query = OsvQuery("pypi", "litellm", version)
+    answer = client(fake, tmp_path).advisories([query])[query]
+    assert [a.id for a in answer.advisories] == ["MAL-2026-2144"]  # type: ignore[union-attr]
+    assert len(fake.paths("POST")) == 1
+
+
+def test_npm_spellings(fake: FakeOsv, tmp_path: Path) -> None:
+    from checker.registries.osv import spellings
+
+    assert spellings("npm", "v5.6.1") == ["v5.6.1", "5.6.1"] and spellings("npm", "5.6.1") == ["5.6.1"]
+    assert spellings("pypi", "1.0.0") == ["1.0.0", "1"] and spellings("pypi", "not a version") == ["not a version"]
+    query = OsvQuery("npm", "chalk", "v5.6.1")
+    assert [a.id for a in client(fake, tmp_path).advisories([query])[query].advisories] == ["MAL-2025-46969"]  # type: ignore[union-attr]
+
