@@ -1,5 +1,5 @@
-"""Release times read from the real registries (pypi.org, registry.npmjs.org). Marked ``live``: skipped unless
-LOCKGATE_LIVE=1, since the default test run is hermetic."""
+"""Release times read from the real registries (pypi.org, registry.npmjs.org), and advisories from the real OSV
+API (api.osv.dev). Marked ``live``: skipped unless LOCKGATE_LIVE=1, since the default test run is hermetic."""
 
 from __future__ import annotations
 
@@ -27,3 +27,23 @@ def test_release_times_from_the_real_registries(tmp_path: Path) -> None:
     assert isinstance(left_pad.release_time, dt.datetime) and left_pad.release_time.tzinfo is not None
     assert dt.datetime(2014, 1, 1, tzinfo=dt.timezone.utc) < left_pad.release_time < dt.datetime.now(dt.timezone.utc)
     assert "sha1:5b8a3a7765dfe001261dde915589e782f8c94d1e" in left_pad.hashes  # type: ignore[operator]
+
+
+@pytest.mark.live
+def test_advisories_from_the_real_osv_api(tmp_path: Path) -> None:
+    """api.osv.dev: jinja2 2.10 has PYSEC-2019-217 (fixed in 2.10.1), litellm 1.82.8 the malicious-package record
+    MAL-2026-2144, and a version with no advisory has none."""
+    from checker.registries.osv import OsvQuery
+
+    jinja = OsvQuery("pypi", "jinja2", "2.10")
+    litellm = OsvQuery("pypi", "litellm", "1.82.8")
+    clean = OsvQuery("npm", "left-pad", "1.3.0")
+    with Registries.create(cache=Cache(tmp_path), retries=2, timeout=20) as stack:
+        answers = stack.osv().advisories([jinja, litellm, clean])
+    for query in (jinja, litellm, clean):
+        assert isinstance(answers[query].advisories, tuple), answers[query].reason
+    found = {a.id: a for a in answers[jinja].advisories}  # type: ignore[union-attr]
+    assert "PYSEC-2019-217" in found, answers[jinja].reason
+    assert found["PYSEC-2019-217"].fixed == "2.10.1"
+    assert any(a.malicious and a.id == "MAL-2026-2144" for a in answers[litellm].advisories)  # type: ignore[union-attr]
+    assert answers[clean].advisories == (), answers[clean].reason
