@@ -90,6 +90,8 @@ TARGETS = {
     "oracle": Target(4, 0, "differences", "action-pinning findings = zizmor's unpinned-uses"),
     "facts-cold": Target(5, 1500, "ms", "facts for 200 packages at 50 ms latency, cold cache"),
     "facts-warm": Target(5, 100, "ms", "the same, warm cache"),
+    "facts-osv-cold": Target(19, 2000, "ms", "facts stage + OSV advisories for 200 packages at 50 ms latency, cold"),
+    "facts-osv-warm": Target(19, 150, "ms", "the same, warm cache"),
     "hook": Target(7, 250, "ms", "`check --hook` on a bump staged in a 1.5 MB uv.lock"),
     "scale-time": Target(9, 2000, "ms", "`lockgate diff` of a 50k-entry package-lock, 10% changed"),
     "scale-memory": Target(9, 300, "MB", "peak memory of that diff"),
@@ -308,7 +310,7 @@ def section_facts(ctx: Context) -> list[Table]:
     table = Table(f"Registry facts: {packages} changed packages, fake registry at 50 ms latency (in process)",
                   (("what", "what"), ("median_ms", "median ms"), ("min_ms", "min ms"), ("requests", "requests"),
                    ("target", "target"), ("status", "status")))
-    keys = {"cold": "facts-cold", "warm": "facts-warm"}
+    keys = {"cold": "facts-cold", "warm": "facts-warm", "osv cold": "facts-osv-cold", "osv warm": "facts-osv-warm"}
     for case, label in CASES.items():
         measure, made = figures.cases[case]
         row: dict[str, object] = {"what": label.format(workers="default"), "median_ms": measure.median_ms,
