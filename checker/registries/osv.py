@@ -14,8 +14,10 @@ Two endpoints of the documented API (https://google.github.io/osv.dev/api/):
 
 The querybatch answer itself is not cached: it is the one part that must be new (a malicious release is reported
 within hours, and a cached "no advisory" would pass it for as long as the cache lives), and it costs one request
-per thousand packages; the records, the heavy part, are cached. Offline nothing is asked: every answer is UNKNOWN
-("offline: OSV was not asked"), until a synced database answers offline (``lockgate db sync``, later).
+per thousand packages; the records, the heavy part, are cached. Offline nothing is asked: the copy ``lockgate db
+sync`` keeps in the cache directory answers (checker/registries/osv_db.py), lockgate matching each record of the
+package itself (advisories.py, without the API's word: a record it cannot evaluate leaves the answer UNKNOWN when
+no other record affects the version); an ecosystem never synced is UNKNOWN ("offline: OSV was not asked, and …").
 
 Every failure — a timeout, a 5xx or 429 after the HTTP helper's retries, an answer that is not JSON or not the
 documented shape, a result count that differs from the query count — is UNKNOWN with the reason, for the queries
@@ -103,7 +105,7 @@ class OsvClient:
         if not asked:
             return answers
         if self.fetcher.offline or self.fetcher.http is None:
-            answers.update((q, OsvAnswer(UNKNOWN, "offline: OSV was not asked")) for q in asked)
+            answers.update(self._offline(asked))
             return answers
         spelled = {query: [query._replace(version=v) for v in spellings(query.ecosystem, query.version)]
                    for query in asked}
@@ -122,6 +124,45 @@ class OsvClient:
                 continue
             items = list(dict.fromkeys(item for v in variants for item in listed[v]))
             answers[query] = self._answer(query, items, records)
+        return answers
+
+    def _offline(self, queries: list[OsvQuery]) -> dict[OsvQuery, OsvAnswer]:
+        """Answers from the synced copies (see the module docstring)."""
+        import os
+
+        from checker.registries.osv_db import OsvDatabase, SyncError
+
+        cache = self.fetcher.cache
+        directory = os.path.dirname(cache.root) if cache is not None else None
+        copies: dict[str, OsvDatabase | None] = {}
+        answers = {}
+        for query in queries:
+            ecosystem = OSV_ECOSYSTEMS[query.ecosystem]
+            if ecosystem not in copies:
+                copies[ecosystem] = OsvDatabase.open(directory, ecosystem) if directory else None
+            copy = copies[ecosystem]
+            if copy is None:
+                answers[query] = OsvAnswer(UNKNOWN, f"offline: OSV was not asked, and no copy of its {ecosystem} "
+                                                    "advisories was synced (lockgate db sync)")
+                continue
+            try:
+                records = copy.records(query.name)
+            except SyncError as error:
+                answers[query] = OsvAnswer(UNKNOWN, str(error))
+                continue
+            found: dict[str, Advisory] = {}
+            undecided = []
+            for record in records:
+                advisory = advisory_for(record, query.ecosystem, query.name, query.version)
+                if isinstance(advisory, Advisory):
+                    found[advisory.id] = advisory
+                elif advisory is UNKNOWN:
+                    undecided.append(str(record.get("id", "?")))
+            verb = "affects" if len(undecided) == 1 else "affect"
+            reason = (f"lockgate cannot tell from the synced copy whether {', '.join(sorted(undecided))} {verb} "
+                      "this version") if undecided else None
+            answers[query] = OsvAnswer(UNKNOWN if undecided and not found else
+                                       tuple(found[key] for key in sorted(found)), reason)
         return answers
 
     # -- querybatch ------------------------------------------------------------------------------------------------

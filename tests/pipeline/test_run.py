@@ -39,15 +39,8 @@ def test_diff_reports_the_changes_and_judges_nothing(repo: GitRepo) -> None:
 def test_a_commit_that_changes_no_manifest_loads_no_parser_policy_or_rule(repo: GitRepo) -> None:
     repo.commit("base", {"requirements.txt": PINNED, "README.md": "x\n"})
     repo.commit("docs", {"README.md": "y\n"})
-    probe = (
-        "import json, sys\n"
-        "from checker.cli import main\n"
-        "code = main(['check', '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json'])\n"
-        "sys.stderr.write(json.dumps([code, sorted(m for m in sys.modules if m.startswith(('checker', 'cvss')) or m == 'dataclasses')]))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True)
-    code, modules = json.loads(done.stderr)
-    assert code == 0 and json.loads(done.stdout)["changes"] == []
+    code, modules, stdout = _modules_after(repo, ["check", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
+    assert code == 0 and json.loads(stdout)["changes"] == []
     loaded = set(modules)
     assert "checker.pipeline.unchanged" in loaded
     assert not loaded & {"checker.pipeline.run", "checker.judge.engine", "checker.policy.load",
@@ -77,14 +70,22 @@ def test_the_hook_on_a_commit_that_changes_no_manifest_loads_nothing_of_osv(repo
     repo.commit("base", {"requirements.txt": PINNED, "README.md": "x\n"})
     repo.write("README.md", "y\n")
     repo.git("add", "README.md")
-    probe = (
-        "import json, sys\n"
-        "from checker.cli import main\n"
-        "code = main(['check', '--hook'])\n"
-        "sys.stderr.write(json.dumps([code, sorted(m for m in sys.modules if m.startswith(('checker', 'cvss')))]))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True)
-    code, modules = json.loads(done.stderr)
+    code, modules, _ = _modules_after(repo, ["check", "--hook"])
     assert code == 0
     assert not set(modules) & {"checker.registries.osv", "checker.registries.advisories", "checker.versions.osv_ranges",
                                "checker.registries.stage", "cvss"}, modules
+
+
+def _modules_after(repo: GitRepo, arguments: list[str]) -> tuple[int, list[str], str]:
+    """Run ``lockgate <arguments>`` in a fresh interpreter: its exit code, the lockgate (and cvss, dataclasses)
+    modules it loaded, and its output."""
+    probe = (
+        "import json, sys\n"
+        "from checker.cli import main\n"
+        f"code = main({arguments!r})\n"
+        "sys.stderr.write(json.dumps([code, sorted(m for m in sys.modules if m.startswith(('checker', 'cvss')) "
+        "or m == 'dataclasses')]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True)
+    code, modules = json.loads(done.stderr)
+    return code, modules, done.stdout

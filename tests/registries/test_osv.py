@@ -164,8 +164,43 @@ def test_records_are_cached_by_id_and_refetched_when_modified(fake: FakeOsv, tmp
 
 
 def test_offline_nothing_is_asked(fake: FakeOsv, tmp_path: Path) -> None:
-    answers = client(fake, tmp_path, offline=True).advisories([LITELLM])
-    assert answers[LITELLM] == (UNKNOWN, "offline: OSV was not asked") and fake.requests == []
+    answers = client(fake, tmp_path, offline=True).advisories([LITELLM, CHALK])
+    assert answers[LITELLM] == (UNKNOWN, "offline: OSV was not asked, and no copy of its PyPI advisories was synced "
+                                         "(lockgate db sync)")
+    assert answers[CHALK].advisories is UNKNOWN and fake.requests == []
+    assert client(fake, None, offline=True).advisories([LITELLM])[LITELLM].advisories is UNKNOWN
+
+
+def synced(cache: Path, ecosystem: str, records: list[dict[str, object]]) -> None:
+    """A copy as ``lockgate db sync`` leaves it (checker/registries/osv_db.py's layout and index)."""
+    import zipfile
+
+    from checker.registries.osv_db import _build_index, directory_of
+
+    folder = Path(directory_of(str(cache), ecosystem))
+    folder.mkdir(parents=True)
+    with zipfile.ZipFile(folder / "all.zip", "w") as archive:
+        for record in records:
+            archive.writestr(f"{record['id']}.json", json.dumps(record))
+    index = _build_index(str(folder / "all.zip"), ecosystem)
+    (folder / "index.json").write_text(json.dumps({**index, "synced_at": 0.0}))
+
+
+def test_offline_a_synced_copy_answers(fake: FakeOsv, tmp_path: Path) -> None:
+    records = fixture_records()
+    synced(tmp_path, "PyPI", [r for r in records if any(e["package"]["ecosystem"] == "PyPI" for e in r["affected"])]
+           + [{"id": "GHSA-odd", "affected": [{"package": {"ecosystem": "PyPI", "name": "odd"},
+                                               "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "x!"}]}]}]}])
+    offline = client(fake, tmp_path, offline=True)
+    jinja_old, odd = OsvQuery("pypi", "Jinja2", "2.10"), OsvQuery("pypi", "odd", "1.0")
+    answers = offline.advisories([LITELLM, CLEAN, JINJA, jinja_old, odd, CHALK])
+    assert [a.id for a in answers[LITELLM].advisories] == ["MAL-2026-2144"]  # type: ignore[union-attr]
+    assert answers[CLEAN] == ((), None)
+    assert [(a.id, a.fixed) for a in answers[JINJA].advisories] == [("GHSA-h5c8-rqwp-cp95", "3.1.3")]  # type: ignore[union-attr]
+    assert [a.id for a in answers[jinja_old].advisories] == ["GHSA-h5c8-rqwp-cp95", "PYSEC-2019-217"]  # type: ignore[union-attr]
+    assert answers[odd] == (UNKNOWN, "lockgate cannot tell from the synced copy whether GHSA-odd affects this version")
+    assert answers[CHALK].advisories is UNKNOWN  # npm was never synced
+    assert fake.requests == []
 
 
 def test_an_ecosystem_osv_is_not_asked_about(fake: FakeOsv, tmp_path: Path) -> None:

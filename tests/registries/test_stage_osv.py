@@ -104,7 +104,8 @@ def test_offline_the_advisories_are_unknown(osv: FakeOsv, tmp_path: Path) -> Non
                          registries=Registries.create(offline=True, cache=Cache(tmp_path)), environ={})
     facts = found[("pypi", "litellm", "1.82.8")]
     assert facts.vulnerabilities is UNKNOWN
-    assert facts.reason == "offline, not cached: https://pypi.org/simple/litellm/; advisories: offline: OSV was not asked"
+    assert facts.reason == ("offline, not cached: https://pypi.org/simple/litellm/; advisories: offline: OSV was not "
+                            "asked, and no copy of its PyPI advisories was synced (lockgate db sync)")
     assert osv.requests == []
 
 
