@@ -44,7 +44,8 @@ from typing import Any, NamedTuple
 Key = Callable[[str], Any]  # a version string -> a comparable value, or None when it does not parse
 _ZERO = (0,)
 _EVENT_KINDS = ("introduced", "fixed", "last_affected", "limit")
-MAX_EVENTS = 10_000  # more events than any real record has: a hostile record cannot make evaluation slow
+MAX_EVENTS = 2_000  # more events than any real record has (PyPA's most: 28): a hostile record cannot make evaluation slow
+MAX_FIX_CANDIDATES = 32  # fixes tried for the hint, lowest first (each is one more evaluation of the entry)
 
 
 class Match(NamedTuple):
@@ -242,7 +243,7 @@ def lowest_fix(entry: Mapping[str, Any], ecosystem: str, version: str, fixes: Se
         return None
     above = sorted({(parsed, fix) for fix in fixes if (parsed := key(fix)) is not None and parsed > at},
                    key=lambda item: item[0])
-    for _, fix in above:
+    for _, fix in above[:MAX_FIX_CANDIDATES]:
         if _decide(entry, ecosystem, fix)[0] is not True:
             return fix
     return None

@@ -277,3 +277,18 @@ def test_random_timelines_agree_with_intervals(timeline: tuple[list[dict[str, st
     expected = any(start <= index and (end is None or index < end or (inclusive and index == end))
                    for start, end, inclusive in intervals)
     assert affected(entry(*events), VERSIONS[index]) is expected
+
+
+def test_a_hostile_record_cannot_make_evaluation_slow() -> None:
+    """Thousands of ranges reopened at every fix: the evaluation stays bounded (events beyond MAX_EVENTS are
+    unknown, and at most MAX_FIX_CANDIDATES fixes are tried for the hint). Not a timed assertion: a quadratic
+    evaluation of this record would take minutes and be stopped by the suite's hang guard."""
+    from checker.versions.osv_ranges import MAX_EVENTS
+
+    events = [{"introduced": "0"}]
+    for n in range(1, MAX_EVENTS // 2):
+        events += [{"fixed": f"{n}.0.0"}, {"introduced": f"{n}.0.0"}]
+    match = evaluate(entry(*events), "0.5.0")
+    assert match.affected is True and match.fixed is None  # every fix reopened: none to point at
+    too_many = evaluate(entry(*events, {"fixed": "1.0.0"}, {"fixed": "2.0.0"}), "0.5.0")
+    assert too_many.affected is None and too_many.reason == f"a range with more than {MAX_EVENTS} events"
