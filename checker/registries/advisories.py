@@ -112,12 +112,13 @@ def _lowest(ecosystem: str, fixes: Sequence[str]) -> str | None:
 
 
 def summary_of(record: Mapping[str, Any]) -> str:
-    """The record's one-line summary, else the first line of its details, on one line and bounded."""
+    """The record's one-line summary, else the first line of its details, on one line, bounded, and without control
+    characters (a record is text from a server: an ANSI escape must not reach a terminal through a report)."""
     for field in ("summary", "details"):
         text = record.get(field)
         if isinstance(text, str) and text.strip():
             line = next((part.strip() for part in text.strip().splitlines() if part.strip()), "")
-            line = " ".join(line.split())
+            line = " ".join("".join(c for c in line if c.isprintable() or c.isspace()).split())
             return line if len(line) <= MAX_SUMMARY else line[: MAX_SUMMARY - 1] + "…"
     return ""
 

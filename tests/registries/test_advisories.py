@@ -121,6 +121,7 @@ def test_the_lowest_fix_among_several_entries_and_summaries() -> None:
 
     assert len(summary_of(long)) == 200 and summary_of({"id": "X"}) == ""
     assert summary_of({"details": "\n\n  First line  \nsecond"}) == "First line"
+    assert summary_of({"summary": "red\x1b[31m text\x07\u202e here"}) == "red[31m text here"
 
 
 def test_osv_names() -> None:
