@@ -125,9 +125,15 @@ def baseline_tree(ref: str, scratch: Path) -> tuple[Path | None, str]:
                              capture_output=True)
     if archive.returncode != 0:
         return None, f"today's client not measured: commit {ref[:10]} is not in this clone"
+    # The presets too, where the installed package finds them (checker/policies): the baseline's own, not this
+    # tree's, which may name rules the baseline does not know.
+    presets = subprocess.run(["git", "-C", str(PROJECT), "archive", "--format=tar", "--prefix=checker/", ref,
+                              "policies"], capture_output=True)
     target.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))  # type: ignore[arg-type]
+    for tree in (archive.stdout, presets.stdout if presets.returncode == 0 else b""):
+        if tree:
+            with tarfile.open(fileobj=io.BytesIO(tree)) as tar:
+                tar.extractall(target, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))  # type: ignore[arg-type]
     return target, ""
 
 

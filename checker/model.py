@@ -425,6 +425,9 @@ class Finding(NamedTuple):
     # True when the finding says "could not find out" rather than "found a problem"; its level then comes
     # from the policy's ``on-unknown``.
     unknown: bool = False
+    # The advisory the finding is about (rules vulnerability and malicious; None for every other finding): an
+    # exception may name it by id or alias, and the reports link to it.
+    advisory: Advisory | None = None
 
     @property
     def counts(self) -> bool:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 from checker.model import LEVEL_RANK, Change, Facts, Finding, Manifest, ReviewStatus
-from checker.policy.load import Policy, known_bad
+from checker.policy.load import Policy, PolicyException, known_bad
 from checker.redaction import redact_credentials  # a URL a rule quotes never shows its credentials
 from checker.rules import all_rules
 from checker.rules.base import Issue, Rule, Subject
@@ -54,7 +54,10 @@ def subjects_for_changes(
         dep = change.after
         if dep is None or dep.manifest not in by_path:
             continue
-        out.append(Subject(dep, by_path[dep.manifest], change, facts.get((dep.ecosystem, dep.name, dep.version or ""))))
+        before = change.before
+        before_facts = facts.get((before.ecosystem, before.name, before.version or "")) if before is not None else None
+        out.append(Subject(dep, by_path[dep.manifest], change, facts.get((dep.ecosystem, dep.name, dep.version or "")),
+                           before_facts))
     return out
 
 
@@ -88,6 +91,7 @@ def _run_rules(
                         Finding(
                             rule.id, level, redact_credentials(issue.message), dep, subject.change, dep.manifest,
                             issue.line or dep.line, issue.hint and redact_credentials(issue.hint), unknown=issue.unknown,
+                            advisory=issue.advisory,
                         )
                     )
         if rule.check_manifest is not None:
@@ -112,7 +116,7 @@ def _apply_exceptions(findings: list[Finding], policy: Policy, today: dt.date) -
                 Finding(
                     "exception-expired",
                     expired_level,
-                    f"exception for {exception.rule} on {exception.package.text} expired on "
+                    f"exception for {exception.rule} on {exception.covers} expired on "
                     f"{exception.expires.isoformat()} ({exception.reason})",
                     manifest=exception.path,
                     line=exception.line,
@@ -121,25 +125,29 @@ def _apply_exceptions(findings: list[Finding], policy: Policy, today: dt.date) -
             )
     active = [e for e in policy.exceptions if e.expires >= today]
     for finding in findings:
-        dep = finding.dependency
-        waiver = None
-        if dep is not None:
-            waiver = next(
-                (
-                    e
-                    for e in active
-                    if (e.rule == "*" or e.rule == finding.rule) and e.package.matches(dep.ecosystem, dep.name, dep.version)
-                ),
-                None,
-            )
+        waiver = next((e for e in active if waives(e, finding)), None)
         if waiver is not None:
-            finding = Finding(
-                finding.rule, finding.level, finding.message, finding.dependency, finding.change, finding.manifest,
-                finding.line, finding.hint, f"{waiver.reason} (until {waiver.expires.isoformat()}, {waiver.origin})",
-                finding.unknown,
-            )
+            finding = finding._replace(
+                excepted_by=f"{waiver.reason} (until {waiver.expires.isoformat()}, {waiver.origin})")
         out.append(finding)
     return out
+
+
+def waives(exception: PolicyException, finding: Finding) -> bool:
+    """Whether an (unexpired) exception covers a finding: its rule (``*``: any, but never malicious), its package
+    when it names one, and when it names an advisory, the finding's advisory by id or alias, in any case. A
+    malicious finding is waived only by an exception for rule malicious that names its advisory."""
+    dep = finding.dependency
+    if dep is None or exception.rule not in ("*", finding.rule):
+        return False
+    if exception.package is not None and not exception.package.matches(dep.ecosystem, dep.name, dep.version):
+        return False
+    if finding.rule == "malicious" and (exception.rule != "malicious" or exception.advisory is None):
+        return False
+    if exception.advisory is None:
+        return True
+    advisory = finding.advisory
+    return advisory is not None and exception.advisory.upper() in {n.strip().upper() for n in (advisory.id, *advisory.aliases)}
 
 
 def _review_findings(

@@ -164,22 +164,22 @@ def _review(out: _Collector, before: Any, after: Any) -> None:
 
 
 def _exception_text(exception: Any) -> str:
-    return f"{exception.rule} on {exception.package.text} until {exception.expires.isoformat()} ({exception.reason})"
+    return f"{exception.rule} on {exception.covers} until {exception.expires.isoformat()} ({exception.reason})"
 
 
 def _exceptions(out: _Collector, before: Sequence[Any], after: Sequence[Any]) -> None:
-    old = {(e.rule, e.package.text): e for e in before}
-    new = {(e.rule, e.package.text): e for e in after}
+    old = {(e.rule, e.covers): e for e in before}
+    new = {(e.rule, e.covers): e for e in after}
     for key, exception in new.items():
         previous = old.get(key)
         if previous is None:
             out.add("exceptions", f"exceptions: adds {_exception_text(exception)}", True)
         elif previous.expires != exception.expires:
-            out.add("exceptions", f"exceptions: {exception.rule} on {exception.package.text} expires "
+            out.add("exceptions", f"exceptions: {exception.rule} on {exception.covers} expires "
                                   f"{previous.expires.isoformat()} -> {exception.expires.isoformat()}",
                     exception.expires > previous.expires)
         elif previous.reason != exception.reason:
-            out.add("exceptions", f"exceptions: {exception.rule} on {exception.package.text} gets the reason "
+            out.add("exceptions", f"exceptions: {exception.rule} on {exception.covers} gets the reason "
                                   f"{exception.reason!r}", False)
     for key, exception in old.items():
         if key not in new:

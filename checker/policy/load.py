@@ -30,7 +30,9 @@ _REGISTRY_ECOSYSTEM_KEYS = {"pypi": ("url",), "npm": ("url", "serves-provenance"
 _HOOK_KEYS = ("online", "on-unknown")
 _REVIEW_KEYS = ("required-for", "skip", "reviewers", "label", "ledger", "allow-stale-approvals")
 _SKIP_KEYS = ("scope", "bump", "kind", "package", "direct")
-_EXCEPTION_KEYS = ("rule", "package", "reason", "expires")
+_EXCEPTION_KEYS = ("rule", "package", "advisory", "reason", "expires")
+# The rules whose findings name an advisory, so that an exception may name it; malicious only that way.
+_ADVISORY_RULES = ("vulnerability", "malicious")
 MAX_EXTENDS_DEPTH = 10
 
 # Reads a policy file named by ``extends`` (a path relative to the repository or the working directory).
@@ -62,16 +64,26 @@ class ReviewPolicy(NamedTuple):
 
 
 class PolicyException(NamedTuple):
+    """A waiver: findings of ``rule`` (``*``: any) on the dependencies ``package`` matches and, when ``advisory`` is
+    set (rules vulnerability and malicious only), about that advisory (its id or any alias, in any case). One of
+    package and advisory is always set; both narrow."""
+
     rule: str
-    package: PackagePattern
+    package: PackagePattern | None
     reason: str
     expires: dt.date
     path: str
     line: int | None
+    advisory: str | None = None
 
     @property
     def origin(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
+
+    @property
+    def covers(self) -> str:
+        """What it waives, in words: ``pypi:requests``, ``GHSA-9wx4-h78v-vm56``, or both."""
+        return " ".join(part for part in (self.package and self.package.text, self.advisory) if part)
 
 
 class DenyEntry(NamedTuple):
@@ -547,22 +559,26 @@ def _exceptions(reader: _Reader, value: Any, line: int | None, rules: Mapping[st
     if value is None:
         return []
     if not isinstance(value, list):
-        raise reader.fail("exceptions must be a list of {rule, package, reason, expires} entries", line)
+        raise reader.fail("exceptions must be a list of {rule, package or advisory, reason, expires} entries", line)
     out = []
     for index, item in enumerate(value):
         item_line = _line(value, index=index) or line
         what = f"exceptions[{index}]"
         item = reader.mapping(item, what, item_line, _EXCEPTION_KEYS)
-        for required in _EXCEPTION_KEYS:
+        for required in ("rule", "reason", "expires"):
             if required not in item:
                 raise reader.fail(
-                    f"{what} needs `{required}` (every exception names a rule, a package, a reason and an expiry date)",
+                    f"{what} needs `{required}` (every exception names a rule, a package or an advisory, a reason and "
+                    "an expiry date)",
                     item_line,
                 )
         lines = {key: _line(item, key) or item_line for key in item}
         rule = reader.string(item["rule"], f"{what}.rule", lines["rule"])
         if rule != "*" and rule not in rules:
             raise reader.fail(f"{what}.rule: unknown rule {rule!r}; valid rules: {', '.join(rules)}", lines["rule"])
+        advisory = _advisory(reader, item, what, lines, rule)
+        if "package" not in item and advisory is None:
+            raise reader.fail(f"{what} needs `package` or `advisory` (what the exception waives)", item_line)
         expires = item["expires"]
         if isinstance(expires, dt.datetime):
             expires = expires.date()
@@ -576,14 +592,36 @@ def _exceptions(reader: _Reader, value: Any, line: int | None, rules: Mapping[st
         out.append(
             PolicyException(
                 rule=rule,
-                package=reader.package(item["package"], f"{what}.package", lines["package"]),
+                package=reader.package(item["package"], f"{what}.package", lines["package"]) if "package" in item else None,
                 reason=reader.string(item["reason"], f"{what}.reason", lines["reason"]),
                 expires=expires,
                 path=reader.path,
                 line=item_line,
+                advisory=advisory,
             )
         )
     return out
+
+
+def _advisory(reader: _Reader, item: Mapping[str, Any], what: str, lines: Mapping[str, int | None],
+              rule: str) -> str | None:
+    """The exception's advisory id (``GHSA-…``, ``CVE-…``, ``PYSEC-…``, ``MAL-…``), checked for a ``PREFIX-rest``
+    shape so that a typo does not silently waive nothing; None when it names none. A ``malicious`` finding is waived
+    only by an exception that names its advisory: never by a whole package."""
+    if "advisory" not in item:
+        if rule == "malicious":
+            raise reader.fail(f"{what}: an exception for malicious must name the advisory (`advisory: MAL-...`): "
+                              "malware is never waived for a whole package", lines.get("rule"))
+        return None
+    if rule not in _ADVISORY_RULES:
+        raise reader.fail(f"{what}.advisory: only findings of {' and '.join(_ADVISORY_RULES)} name an advisory; "
+                          f"found rule {rule!r}", lines["advisory"])
+    advisory = reader.string(item["advisory"], f"{what}.advisory", lines["advisory"]).strip()
+    prefix, _, rest = advisory.partition("-")
+    if not prefix.isalnum() or not prefix[0].isalpha() or not rest or any(c.isspace() or c in ",;" for c in advisory):
+        raise reader.fail(f"{what}.advisory must be one advisory id or alias such as GHSA-9wx4-h78v-vm56, "
+                          f"CVE-2024-35195, PYSEC-2023-74 or MAL-2025-1234; found {advisory!r}", lines["advisory"])
+    return advisory
 
 
 class _Accumulated:

@@ -201,11 +201,15 @@ def policy_schema() -> dict[str, Any]:
                 "type": ["array", "null"],
                 "items": {
                     "type": "object",
-                    "required": ["rule", "package", "reason", "expires"],
+                    "required": ["rule", "reason", "expires"],
+                    "anyOf": [{"required": ["package"]}, {"required": ["advisory"]}],
                     "additionalProperties": False,
                     "properties": {
                         "rule": {"enum": [*rule_ids, "*"]},
                         "package": _PACKAGE,
+                        "advisory": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9]*-[^\\s,;]+$",
+                                     "description": "an advisory id or alias (GHSA-…, CVE-…, PYSEC-…, MAL-…); rules "
+                                                    "vulnerability and malicious only"},
                         "reason": _TEXT,
                         "expires": {"type": "string", "format": "date"},
                     },

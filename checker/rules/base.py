@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
-from checker.model import Change, Dependency, Facts, Manifest
+from checker.model import Advisory, Change, Dependency, Facts, Manifest
 
 # The action rank of a rule that sets none: after every rule that does, before the review (160).
 DEFAULT_ACTION_RANK = 155
@@ -62,6 +62,9 @@ class Subject(NamedTuple):
     manifest: Manifest
     change: Change | None = None
     facts: Facts | None = None
+    # The facts of the version the change moved off (``change.before``), when the facts stage looked it up: what
+    # a rule needs to say what a change fixes (None: not looked up, or no change).
+    before_facts: Facts | None = None
 
 
 def registry_facts(subject: Subject) -> Facts | None:
@@ -80,6 +83,8 @@ class Issue(NamedTuple):
     level: str | None = None
     unknown: bool = False
     line: int | None = None
+    # The advisory the complaint is about (vulnerability, malicious): exceptions may name it by id or alias.
+    advisory: Advisory | None = None
 
 
 DependencyCheck = Callable[[Subject, Mapping[str, Any]], Iterable[Issue]]
@@ -93,7 +98,7 @@ class Rule(NamedTuple):
 
     ``action``: what the rule asks for, in a few words ("Pin a full commit SHA"); empty: "Resolve <id>".
     ``action_rank``: when several rules block one change, the summary shows the action of the lowest rank: first
-    what means changing the pull request (deny 10 … pin-comment 90), then judgement calls that may end in a written
+    what means changing the pull request (malicious 5, deny 10, vulnerability 12 … pin-comment 90), then judgement calls that may end in a written
     exception (provenance 100 … install-scripts 120), then waiting (release-age 130), and the review last (160):
     reviewing a denied or unpinned version is wasted effort. A rule that says nothing comes just before the review.
     ``offers_exception``: a finding of this rule may be accepted deliberately, so its action offers an exception to

@@ -23,7 +23,7 @@ HASH_B = "sha256:" + "b" * 64
 HASH_C = "sha256:" + "c" * 64
 # Registry facts (release-age, ...) are tested in tests/commands/test_check_registry_facts.py; here they are off.
 POLICY = ("rules:\n  release-age: off\n  version-exists: off\n  hash-mismatch: off\n  provenance: off\n"
-          "  provenance-downgrade: off\nreview:\n  reviewers: [alice]\n  label: deps-reviewed\n")
+          "  provenance-downgrade: off\n  vulnerability: off\n  malicious: off\nreview:\n  reviewers: [alice]\n  label: deps-reviewed\n")
 
 
 def pinned(name: str, version: str, digest: str) -> str:

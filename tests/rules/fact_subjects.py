@@ -26,7 +26,9 @@ def run(after: Dependency, fact: Facts | None, policy: str = "", bump: str = "pa
     before = Dependency("pypi", after.name, "1.0", "==1.0", manifest="requirements.txt", line=3)
     change = Change("upgraded", before, after, bump)
     head = [Manifest("requirements.txt", "requirements", "pypi", (after,))]
-    text = "extends: default\nreview: {required-for: []}\nrules:\n  hash-pinning: off\n  deny: off\n" + policy
+    # The advisory rules are off unless the test's policy names them: most tests judge one other rule.
+    advisories = "".join(f"  {rule}: off\n" for rule in ("vulnerability", "malicious") if f"  {rule}:" not in policy)
+    text = "extends: default\nreview: {required-for: []}\nrules:\n  hash-pinning: off\n  deny: off\n" + advisories + policy
     judged = judge([change], [], head, load_policy(text, ".github/lockgate.yml", lambda p: None), today=NOW.date(),
                    facts={("pypi", after.name, after.version or ""): fact} if fact is not None else {})
     return [(f.rule, f.level, f.unknown, f.message) for f in judged.findings]
@@ -37,4 +39,4 @@ def rules(found: list[tuple[str, str, bool, str]]) -> list[tuple[str, str, bool]
 
 
 KNOWN = dict(exists=True, release_time=NOW - dt.timedelta(days=30), yanked=False, hashes=frozenset({SHA_A}),
-             provenance=None, prior_evidence=None)
+             provenance=None, prior_evidence=None, vulnerabilities=())
