@@ -38,7 +38,7 @@ def command(name: str, message: str, **properties: object) -> str:
 
 
 def annotation(finding: Finding) -> str:
-    title = f"lockgate {finding.rule}"
+    title = f"lockgate {finding.rule}" + (f" {finding.advisory.id}" if finding.advisory is not None else "")
     message = finding.message + (f"\nFix: {finding.hint}" if finding.hint else "")
     return command(COMMANDS[finding.level], message, file=finding.manifest, line=finding.line, title=title)
 

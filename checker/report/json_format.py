@@ -49,6 +49,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "hint": finding.hint,
         "unknown": finding.unknown,
         "excepted": finding.excepted_by,
+        "advisory": _value(finding.advisory),
     }
 
 

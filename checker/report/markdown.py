@@ -274,6 +274,9 @@ def _links(row: ChangeRisk | None, finding: Finding) -> list[str]:
     if dep is None:
         return []
     out = []
+    advisory = finding.advisory
+    if advisory is not None and advisory.url:
+        out.append(escape.link(f"advisory {advisory.id}", advisory.url))  # an unsafe URL stays plain text
     page = registry_page(dep)
     if page:
         out.append(escape.link(f"{_ECOSYSTEM_NAMES.get(dep.ecosystem, 'registry')} page", page))

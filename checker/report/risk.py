@@ -398,9 +398,13 @@ def join_names(names: tuple[str, ...] | list[str], conjunction: str = "or") -> s
 
 
 def exception_snippet(finding: Finding, now: dt.datetime | None) -> str:
+    """The policy line that would waive the finding: by its advisory when it names one (the exception then covers
+    that advisory only, not the next one found in the same version), else by package and version."""
     dep = finding.dependency
     package = f"{dep.key}@{dep.display_version()}" if dep is not None else "ECOSYSTEM:NAME"
     expires = (now + dt.timedelta(days=EXCEPTION_DAYS)).date().isoformat() if now is not None else "YYYY-MM-DD"
+    if finding.advisory is not None:
+        return f'- {{rule: {finding.rule}, advisory: {finding.advisory.id}, reason: "…", expires: {expires}}}'
     return f'- {{rule: {finding.rule}, package: "{package}", reason: "…", expires: {expires}}}'
 
 
@@ -570,6 +574,13 @@ def headline_counts(summary: Summary) -> str:
         parts.append(f"{c.waived} waived")
     if not (c.blocks or c.warns or c.waived):
         parts.append("no findings")
+    findings = [f for row in summary.changes for f in row.findings] + list(summary.loose)
+    if any(f.advisory is not None for f in findings):
+        from checker.report.advisories import advisory_counts
+
+        advisories = advisory_counts(findings, summary.judged_all)
+        if advisories:
+            parts.append(advisories)
     return " · ".join(parts)
 
 

@@ -67,6 +67,14 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     if dep is not None:
         properties["package"] = dep.key
         properties["version"] = dep.display_version()
+    advisory = finding.advisory
+    if advisory is not None:
+        # SARIF's helpUri belongs to a rule, not a result: the advisory's page is the result's own helpUri
+        # property, and its id and aliases are there for a consumer that groups by advisory.
+        properties["advisory"] = advisory.id
+        properties["aliases"] = list(advisory.aliases)
+        if advisory.url:
+            properties["helpUri"] = advisory.url
     result["properties"] = properties
     return result
 

@@ -202,10 +202,16 @@ def summary_line(report: Report, paint: _Painter | None = None) -> str:
     else:
         n = len(report.changes)
         scope = f"{n} dependency change{'s' if n != 1 else ''}" if n else "no dependency changes"
-    return _summary(paint or _Painter(False), report.verdict, blocks, warns, waived, scope)
+    advisories = None
+    if any(f.advisory is not None for f in counting):
+        from checker.report.advisories import advisory_counts
+
+        advisories = advisory_counts(counting, report.judged_all)
+    return _summary(paint or _Painter(False), report.verdict, blocks, warns, waived, scope, advisories)
 
 
-def _summary(paint: _Painter, verdict: str, blocks: int, warns: int, waived: int, scope: str) -> str:
+def _summary(paint: _Painter, verdict: str, blocks: int, warns: int, waived: int, scope: str,
+             advisories: str | None = None) -> str:
     parts = []
     if blocks:
         parts.append(f"{blocks} blocking finding{'s' if blocks != 1 else ''}")
@@ -214,4 +220,5 @@ def _summary(paint: _Painter, verdict: str, blocks: int, warns: int, waived: int
     if waived:
         parts.append(f"{waived} waived")
     detail = ", ".join(parts) if parts else "no findings"
-    return paint(verdict, _VERDICT_WORDS[verdict]) + f": {detail} ({scope})"
+    tail = f"; {advisories}" if advisories else ""
+    return paint(verdict, _VERDICT_WORDS[verdict]) + f": {detail} ({scope}){tail}"

@@ -290,7 +290,7 @@ def test_json_document_shape() -> None:
         assert list(change) == DESIGN_CHANGE_KEYS + ["review_evidence"]
     for finding in doc["findings"]:
         assert list(finding)[: len(DESIGN_FINDING_KEYS)] == DESIGN_FINDING_KEYS
-        assert list(finding) == DESIGN_FINDING_KEYS + ["hint", "unknown", "excepted"]
+        assert list(finding) == DESIGN_FINDING_KEYS + ["hint", "unknown", "excepted", "advisory"]
 
 
 def test_json_changes() -> None:
@@ -317,7 +317,7 @@ def test_json_findings() -> None:
     assert deny == {
         "rule": "deny", "level": "block", "ecosystem": "pypi", "name": "litellm", "version": "1.82.8",
         "manifest": "requirements.txt", "line": 12, "message": "litellm 1.82.8 is denied: stolen token",
-        "hint": "move off this version", "unknown": False, "excepted": None,
+        "hint": "move off this version", "unknown": False, "excepted": None, "advisory": None,
     }
     assert hashes["excepted"] == "vendored (until 2027-01-31, .github/lockgate.yml:9)"
     assert (index["ecosystem"], index["name"], index["version"], index["line"]) == (None, None, None, 1)
