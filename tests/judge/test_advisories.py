@@ -127,3 +127,18 @@ def test_the_facts_of_the_version_moved_off_give_the_fix_line() -> None:
                      today=TODAY, facts=facts).findings
     [fixed] = [f for f in findings if f.rule == "vulnerability"]
     assert fixed.level == "info" and "2.30.0 -> 2.32.3 fixes GHSA-j8r2-6x86-q33q" in fixed.message
+
+
+def test_check_all_reports_every_vulnerable_version_and_no_fix_lines() -> None:
+    text = "extends: default\nrules:\n  hash-pinning: off\n  vulnerability: block\n  malicious: block\n"
+    policy = load_policy(text, ".github/lockgate.yml", lambda p: None)
+    deps = (dep("requests", "2.31.0"), dep("litellm", "1.82.7"), dep("idna", "3.10"))
+    facts = {("pypi", "requests", "2.31.0"): Facts("pypi", "requests", "2.31.0", exists=True,
+                                                   vulnerabilities=(SESSION_VERIFY,)),
+             ("pypi", "litellm", "1.82.7"): Facts("pypi", "litellm", "1.82.7", exists=True, vulnerabilities=(MALWARE,)),
+             ("pypi", "idna", "3.10"): Facts("pypi", "idna", "3.10", exists=True, vulnerabilities=())}
+    findings = judge([], [], [Manifest("requirements.txt", "requirements", "pypi", deps)], policy, today=TODAY,
+                     facts=facts, judge_all=True).findings
+    assert sorted((f.rule, f.level, f.advisory and f.advisory.id) for f in findings
+                  if f.rule in ("vulnerability", "malicious")) == [
+        ("malicious", "block", "MAL-2026-0000"), ("vulnerability", "warn", "GHSA-9wx4-h78v-vm56")]
