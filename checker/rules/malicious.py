@@ -72,8 +72,8 @@ RULE = Rule(
     "machine which installed it could read (CI secrets, tokens, cloud and SSH keys).",
     example=(
         "litellm 1.82.6 -> 1.82.7:\n"
-        "  # block: litellm 1.82.7 is malware according to MAL-2026-...: credential stealer run at start-up "
-        "through a .pth file"
+        "  # block: litellm 1.82.7 is malware according to MAL-2026-2144 (PYSEC-2026-2): Malicious code in litellm\n"
+        "  #        (PyPI) (remove it or go back to the last clean version, and ... rotate the secrets ...)"
     ),
     check_dependency=check,
 )

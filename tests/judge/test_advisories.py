@@ -90,18 +90,18 @@ def test_malicious_is_not_waived_by_a_package_or_a_wildcard_exception() -> None:
     args = dict(name="litellm", before="1.82.6", after="1.82.7", advisories=(MALWARE,))
     with pytest.raises(PolicyError, match="must name the advisory"):
         run(exception("malicious", package='"pypi:litellm"'), **args)
-    assert run(exception('"*"', package='"pypi:litellm"'), **args) == [("malicious", "block", "MAL-2026-0000", False)]
+    assert run(exception('"*"', package='"pypi:litellm"'), **args) == [("malicious", "block", "MAL-2026-2144", False)]
     # rule "*" naming the advisory is still not an exception for malicious
     with pytest.raises(PolicyError, match="only findings of vulnerability and malicious"):
-        run(exception('"*"', advisory="MAL-2026-0000"), **args)
-    assert run(exception("vulnerability", advisory="MAL-2026-0000"), **args) == [
-        ("malicious", "block", "MAL-2026-0000", False)]
+        run(exception('"*"', advisory="MAL-2026-2144"), **args)
+    assert run(exception("vulnerability", advisory="MAL-2026-2144"), **args) == [
+        ("malicious", "block", "MAL-2026-2144", False)]
 
 
 def test_malicious_is_waived_by_an_exception_naming_its_advisory() -> None:
     args = dict(name="litellm", before="1.82.6", after="1.82.7", advisories=(MALWARE,))
-    assert run(exception("malicious", advisory="GHSA-0000-0000-0000"), **args) == [
-        ("malicious", "block", "MAL-2026-0000", True)]
+    assert run(exception("malicious", advisory="PYSEC-2026-2"), **args) == [
+        ("malicious", "block", "MAL-2026-2144", True)]
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -141,4 +141,4 @@ def test_check_all_reports_every_vulnerable_version_and_no_fix_lines() -> None:
                      facts=facts, judge_all=True).findings
     assert sorted((f.rule, f.level, f.advisory and f.advisory.id) for f in findings
                   if f.rule in ("vulnerability", "malicious")) == [
-        ("malicious", "block", "MAL-2026-0000"), ("vulnerability", "warn", "GHSA-9wx4-h78v-vm56")]
+        ("malicious", "block", "MAL-2026-2144"), ("vulnerability", "warn", "GHSA-9wx4-h78v-vm56")]

@@ -79,7 +79,7 @@ def test_sarif_result_names_the_advisory_and_its_page() -> None:
 
 def test_annotation_title_names_the_advisory() -> None:
     out = render(report(vulnerable("litellm", "1.82.7", MALWARE, rule="malicious")), "github")
-    assert out.startswith("::error file=requirements.txt,line=3,title=lockgate malicious MAL-2026-0000::")
+    assert out.startswith("::error file=requirements.txt,line=3,title=lockgate malicious MAL-2026-2144::")
 
 
 def test_risk_summary_blocks_high_and_offers_an_exception_by_advisory() -> None:

@@ -27,11 +27,11 @@ def judge(kind: str | None, before: str | None, after: str, advisories: Any) -> 
 
 def test_a_malicious_version_blocks_with_the_advisory_and_what_to_do() -> None:
     [issue] = judge("upgraded", "1.82.6", "1.82.7", (MALWARE,))
-    assert issue.message == ("litellm 1.82.7 is malware according to MAL-2026-0000 (GHSA-0000-0000-0000): Malicious "
+    assert issue.message == ("litellm 1.82.7 is malware according to MAL-2026-2144 (PYSEC-2026-2): Malicious "
                              "code in litellm (PyPI)")
     assert issue.level is None and not issue.unknown and issue.advisory == MALWARE
     assert issue.hint is not None and "rotate the secrets" in issue.hint and ".pth" in issue.hint
-    assert issue.hint.endswith("(see https://osv.dev/vulnerability/MAL-2026-0000)")
+    assert issue.hint.endswith("(see https://osv.dev/vulnerability/MAL-2026-2144)")
 
 
 @pytest.mark.parametrize("severity", ["low", "moderate", UNKNOWN])
@@ -52,9 +52,9 @@ def test_check_all_judges_every_version() -> None:
 
 
 def test_a_malware_ghsa_and_its_mal_record_are_one_finding() -> None:
-    ghsa = Advisory("GHSA-0000-0000-0000", ("MAL-2026-0000",), "Malware in litellm", "critical", malicious=True)
+    ghsa = Advisory("PYSEC-2026-2", ("MAL-2026-2144",), "Malware in litellm", "critical", malicious=True)
     [issue] = judge("added", None, "1.82.7", (MALWARE, ghsa))
-    assert issue.advisory is not None and issue.advisory.id == "GHSA-0000-0000-0000"
+    assert issue.advisory is not None and issue.advisory.id == "PYSEC-2026-2"
 
 
 def test_vulnerabilities_are_not_its_business() -> None:
