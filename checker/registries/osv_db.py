@@ -39,12 +39,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from checker.errors import LockgateError
+from checker.registries.advisories import OSV_ECOSYSTEMS
 from checker.registries.http import MiB, HttpClient, RegistryError, Response
 
 DEFAULT_BASE = "https://osv-vulnerabilities.storage.googleapis.com"
 BASE_ENV = "LOCKGATE_OSV_DB_URL"
-# lockgate's ecosystems and OSV's names for them.
-ECOSYSTEMS: Mapping[str, str] = {"pypi": "PyPI", "npm": "npm", "actions": "GitHub Actions"}
+# lockgate's ecosystems and OSV's names for them (the advisories reader's table: one table, two users).
+ECOSYSTEMS: Mapping[str, str] = OSV_ECOSYSTEMS
 CHUNK = 16 * MiB
 MAX_WHOLE = 1024 * MiB  # a server that ignores ranges sends the whole export in one answer, up to this
 MAX_RECORD = 4 * MiB  # one OSV record; a member larger than this is not one
