@@ -141,7 +141,8 @@ def network_allowed(request: CheckRequest, policy: Policy) -> bool:
 
 def _previous_versions(changes: Sequence[Change]) -> dict[tuple[str, str, str], set[str]]:
     """For each version an upgrade or downgrade brings, the versions it moves from (the facts stage reads their
-    licenses, so that a relicensing shows)."""
+    licenses, so that a relicensing shows, and their advisories, so that the vulnerability rule says what a change
+    fixes)."""
     found: dict[tuple[str, str, str], set[str]] = {}
     for change in changes:
         if change.kind in ("upgraded", "downgraded") and change.before is not None and change.after is not None:

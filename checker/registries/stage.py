@@ -152,6 +152,11 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
     """The registries' facts and OSV's advisories of ``deps`` (each only when a rule that reads it is on)."""
     wanted = [dep for dep in deps if asks_registry(dep)] if registry_facts_wanted(policy) else []
     advised = [dep for dep in deps if osv_version(dep) is not None] if osv_wanted(policy) else []
+    # The versions changes move off, in the same batch: the vulnerability rule's "fixes …" line reads their
+    # advisories (the engine looks them up by the old version).
+    advised += [moved for dep in advised
+                for old in sorted(set((previous or {}).get((dep.ecosystem, dep.name, dep.version or ""), ())))
+                if old != dep.version and osv_version(moved := dep._replace(version=old)) is not None]
     if not wanted and not advised:
         return {}
     from checker.registries.gather import FactsRequest, Registries

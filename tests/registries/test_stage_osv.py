@@ -142,3 +142,16 @@ def test_the_osv_url_in_the_policy_is_validated() -> None:
     with pytest.raises(PolicyError) as caught:
         policy("registries:\n  osv: {url: 'file:///etc/passwd'}\n")
     assert caught.value.line == 3 and caught.value.message.startswith("registries.osv.url must be an http(s) URL")
+
+
+def test_the_version_a_change_moves_off_is_asked_too_for_the_fixes_line(osv: FakeOsv, tmp_path: Path) -> None:
+    """An upgrade off an affected version: the vulnerability rule says which advisories it fixes, from the old
+    version's advisories (the engine looks them up by the old version), asked in the same batch."""
+    rules = policy("rules: {release-age: off, version-exists: off, hash-mismatch: off, provenance: off, "
+                   "provenance-downgrade: off, install-scripts: off}\n" + f"registries: {{osv: '{osv.url}'}}\n")
+    newer = Dependency("pypi", "litellm", "1.82.9")
+    found = gather_facts([newer], offline=False, policy=rules, now=NOW, registries=stack(tmp_path), environ={},
+                         previous={("pypi", "litellm", "1.82.9"): {"1.82.8", "1.82.9"}})
+    assert ids(found[("pypi", "litellm", "1.82.9")]) == []
+    assert ids(found[("pypi", "litellm", "1.82.8")]) == ["MAL-2026-2144"]
+    assert [path for _, path, _ in osv.requests if path == "/v1/querybatch"] == ["/v1/querybatch"]
