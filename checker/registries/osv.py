@@ -17,7 +17,9 @@ within hours, and a cached "no advisory" would pass it for as long as the cache 
 per thousand packages; the records, the heavy part, are cached. Offline nothing is asked: the copy ``lockgate db
 sync`` keeps in the cache directory answers (checker/registries/osv_db.py), lockgate matching each record of the
 package itself (advisories.py, without the API's word: a record it cannot evaluate leaves the answer UNKNOWN when
-no other record affects the version); an ecosystem never synced is UNKNOWN ("offline: OSV was not asked, and …").
+no other record affects the version); an ecosystem never synced is UNKNOWN ("offline: OSV was not asked, and …"),
+and so is a version without advisories in a copy older than ``osv_db.MAX_COPY_AGE`` (malware is reported within
+hours: an old copy's "none" would pass a release reported since; the advisories it does hold are still reported).
 
 Every failure — a timeout, a 5xx or 429 after the HTTP helper's retries, an answer that is not JSON or not the
 documented shape, a result count that differs from the query count — is UNKNOWN with the reason, for the queries
@@ -130,7 +132,7 @@ class OsvClient:
         """Answers from the synced copies (see the module docstring)."""
         import os
 
-        from checker.registries.osv_db import OsvDatabase, SyncError
+        from checker.registries.osv_db import MAX_COPY_AGE, OsvDatabase, SyncError
 
         cache = self.fetcher.cache
         directory = os.path.dirname(cache.root) if cache is not None else None
@@ -150,6 +152,9 @@ class OsvClient:
             except SyncError as error:
                 answers[query] = OsvAnswer(UNKNOWN, str(error))
                 continue
+            age = self.fetcher.clock() - copy.synced_at
+            old = (f"the synced copy of OSV's {ecosystem} advisories is {int(age // 86400)} days old; run lockgate db "
+                   "sync") if age > MAX_COPY_AGE else None
             found: dict[str, Advisory] = {}
             undecided = []
             for record in records:
@@ -161,7 +166,9 @@ class OsvClient:
             verb = "affects" if len(undecided) == 1 else "affect"
             reason = (f"lockgate cannot tell from the synced copy whether {', '.join(sorted(undecided))} {verb} "
                       "this version") if undecided else None
-            answers[query] = OsvAnswer(UNKNOWN if undecided and not found else
+            if old is not None:  # what an old copy lacks is a release reported since: its "none" is not a "no"
+                reason = "; ".join(r for r in (old, reason) if r)
+            answers[query] = OsvAnswer(UNKNOWN if (undecided or old) and not found else
                                        tuple(found[key] for key in sorted(found)), reason)
         return answers
 

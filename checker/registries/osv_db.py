@@ -49,6 +49,10 @@ ECOSYSTEMS: Mapping[str, str] = OSV_ECOSYSTEMS
 CHUNK = 16 * MiB
 MAX_WHOLE = 1024 * MiB  # a server that ignores ranges sends the whole export in one answer, up to this
 MAX_RECORD = 4 * MiB  # one OSV record; a member larger than this is not one
+# A copy older than this answers no "none" offline (checker/registries/osv.py): what it lacks is what was reported
+# since, and malicious releases are reported within hours. A week lets a laptop run the hook between syncs.
+MAX_COPY_AGE = 7 * 24 * 3600.0
+INDEX_FORMAT = 2  # how index.json keys packages (package_key); another format is re-indexed by the next sync
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 
 Progress = Callable[[str, int, int], None]
@@ -86,9 +90,15 @@ def osv_ecosystem(name: str) -> str:
 
 
 def package_key(ecosystem: str, name: str) -> str:
-    """How a package is named in the index: PEP 503 for PyPI (``Foo_Bar`` is ``foo-bar``), as written elsewhere."""
+    """How a package is named in the index, so that every spelling that names one package finds it: PEP 503 for
+    PyPI (``Foo_Bar`` is ``foo-bar``), lower case for GitHub Actions (GitHub's names ignore case, as the online
+    match does: advisories._same_package), as written for npm."""
     if ecosystem == "PyPI":
-        return re.sub(r"[-_.]+", "-", name).lower()
+        from checker.manifests.common import canonical_pypi_name
+
+        return canonical_pypi_name(name)
+    if ecosystem == "GitHub Actions":
+        return name.lower()
     return name
 
 
@@ -119,7 +129,7 @@ def _sync_one(ecosystem: str, cache_directory: str, http: HttpClient, base: str,
     remote = _probe(http, url)
     index = _read_json(os.path.join(folder, "index.json"))
     if (index and remote.etag and index.get("etag") == remote.etag and index.get("size") == remote.size
-            and os.path.exists(done_path)):
+            and index.get("format") == INDEX_FORMAT and os.path.exists(done_path)):
         return SyncResult(ecosystem, "up to date", remote.size, int(index.get("records", 0)),
                           len(index.get("packages", {})), int(index.get("unreadable", 0)))
     status = "downloaded"
@@ -143,7 +153,7 @@ def _sync_one(ecosystem: str, cache_directory: str, http: HttpClient, base: str,
     except SyncError:
         _remove(part_path, part_path + ".json")
         raise
-    index.update(etag=remote.etag, size=remote.size, synced_at=time.time(), url=url)
+    index.update(etag=remote.etag, size=remote.size, synced_at=time.time(), url=url, format=INDEX_FORMAT)
     os.replace(part_path, done_path)
     _write_json(os.path.join(folder, "index.json"), index)
     _remove(part_path + ".json")
@@ -266,7 +276,8 @@ def _affected_names(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ecosystem: 
     names: set[str] = set()
     for entry in record.get("affected") or ():
         package = entry.get("package") if isinstance(entry, dict) else None
-        if isinstance(package, dict) and package.get("ecosystem") == ecosystem and isinstance(package.get("name"), str):
+        if (isinstance(package, dict) and isinstance(package.get("ecosystem"), str)
+                and package["ecosystem"].split(":", 1)[0] == ecosystem and isinstance(package.get("name"), str)):
             names.add(package["name"])
     return names
 
@@ -287,8 +298,8 @@ class OsvDatabase:
         folder = directory_of(cache_directory, ecosystem)
         index = _read_json(os.path.join(folder, "index.json"))
         path = os.path.join(folder, "all.zip")
-        if not index or not os.path.exists(path):
-            return None
+        if not index or index.get("format") != INDEX_FORMAT or not os.path.exists(path):
+            return None  # never synced, or indexed by an older lockgate: keyed otherwise, it would miss packages
         return cls(path, index, ecosystem)
 
     def records(self, name: str) -> list[dict[str, Any]]:

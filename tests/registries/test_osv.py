@@ -171,11 +171,13 @@ def test_offline_nothing_is_asked(fake: FakeOsv, tmp_path: Path) -> None:
     assert client(fake, None, offline=True).advisories([LITELLM])[LITELLM].advisories is UNKNOWN
 
 
-def synced(cache: Path, ecosystem: str, records: list[dict[str, object]]) -> None:
-    """A copy as ``lockgate db sync`` leaves it (checker/registries/osv_db.py's layout and index)."""
+def synced(cache: Path, ecosystem: str, records: list[dict[str, object]], age: float = 3600.0) -> None:
+    """A copy as ``lockgate db sync`` leaves it (checker/registries/osv_db.py's layout and index), ``age`` seconds
+    old."""
+    import time
     import zipfile
 
-    from checker.registries.osv_db import _build_index, directory_of
+    from checker.registries.osv_db import INDEX_FORMAT, _build_index, directory_of
 
     folder = Path(directory_of(str(cache), ecosystem))
     folder.mkdir(parents=True)
@@ -183,7 +185,7 @@ def synced(cache: Path, ecosystem: str, records: list[dict[str, object]]) -> Non
         for record in records:
             archive.writestr(f"{record['id']}.json", json.dumps(record))
     index = _build_index(str(folder / "all.zip"), ecosystem)
-    (folder / "index.json").write_text(json.dumps({**index, "synced_at": 0.0}))
+    (folder / "index.json").write_text(json.dumps({**index, "synced_at": time.time() - age, "format": INDEX_FORMAT}))
 
 
 def test_offline_a_synced_copy_answers(fake: FakeOsv, tmp_path: Path) -> None:
@@ -240,3 +242,19 @@ def test_npm_spellings(fake: FakeOsv, tmp_path: Path) -> None:
     query = OsvQuery("npm", "chalk", "v5.6.1")
     assert [a.id for a in client(fake, tmp_path).advisories([query])[query].advisories] == ["MAL-2025-46969"]  # type: ignore[union-attr]
 
+
+def test_offline_an_old_copy_says_none_no_longer(fake: FakeOsv, tmp_path: Path) -> None:
+    """A copy synced ten days ago still reports the advisories it holds, but a version it lists nothing for is
+    unknown: a malicious release reported since would not be in it."""
+    records = [r for r in fixture_records() if any(e["package"]["ecosystem"] == "PyPI" for e in r["affected"])]
+    synced(tmp_path, "PyPI", records, age=10 * 86400.0)
+    answers = client(fake, tmp_path, offline=True).advisories([LITELLM, CLEAN])
+    assert [a.id for a in answers[LITELLM].advisories] == ["MAL-2026-2144"]  # type: ignore[union-attr]
+    assert answers[CLEAN] == (UNKNOWN, "the synced copy of OSV's PyPI advisories is 10 days old; run lockgate db sync")
+
+
+def test_offline_a_copy_indexed_by_an_older_lockgate_is_not_used(fake: FakeOsv, tmp_path: Path) -> None:
+    synced(tmp_path, "PyPI", [r for r in fixture_records() if r["id"] == "MAL-2026-2144"])
+    index = tmp_path / "osv" / "PyPI" / "index.json"
+    index.write_text(json.dumps({**json.loads(index.read_text()), "format": 1}))
+    assert client(fake, tmp_path, offline=True).advisories([LITELLM])[LITELLM].advisories is UNKNOWN

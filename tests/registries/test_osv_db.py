@@ -168,3 +168,17 @@ def test_ecosystem_names_and_the_mirror_variable() -> None:
         "PyPI", "PyPI", "npm", "GitHub Actions", "GitHub Actions"]
     assert osv_db.base_url({}) == osv_db.DEFAULT_BASE
     assert osv_db.base_url({"LOCKGATE_OSV_DB_URL": "https://mirror.example/osv/"}) == "https://mirror.example/osv"
+
+
+def test_every_spelling_of_a_package_finds_its_records(bucket: FakeOsvExports, tmp_path: Path) -> None:
+    """The index keys packages as the online match compares them: an action named in another case (GitHub's names
+    ignore case) or a PyPI name in another spelling is the same package, never "no advisories"."""
+    action = json.loads(GHSA)
+    action.update(id="GHSA-action", affected=[{"package": {"ecosystem": "GitHub Actions", "name": "Tj-Actions/Changed-Files"},
+                                                "versions": ["45.0.7"]}])
+    bucket.put("GitHub Actions", export_zip({"GHSA-action.json": json.dumps(action).encode()}))
+    run(bucket, tmp_path, "pypi", "actions")
+    actions = OsvDatabase.open(str(tmp_path), "GitHub Actions")
+    assert actions is not None and [r["id"] for r in actions.records("tj-actions/changed-files")] == ["GHSA-action"]
+    pypi = OsvDatabase.open(str(tmp_path), "PyPI")
+    assert pypi is not None and [r["id"] for r in pypi.records("LiteLLM")] == ["MAL-2026-2144"]
