@@ -13,6 +13,7 @@ import gc
 import json
 import re
 import socket
+import threading
 import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -142,9 +143,14 @@ def test_chunked_answers_read_to_their_last_chunk_keep_the_connection() -> None:
 
 class TwoAnswers(FakeServer):
     """Answers ``/a`` twice: its own answer, then one more nobody asked for (a server trying to answer the next
-    request on the connection before it is asked); every other path once."""
+    request on the connection before it is asked); every other path once. ``injected`` is set once the second
+    answer is on the wire."""
 
     protocol = "HTTP/1.1"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.injected = threading.Event()
 
     def serve(self, request: BaseHTTPRequestHandler) -> None:
         answers = [request.path, "/injected"] if request.path == "/a" else [request.path]
@@ -152,11 +158,17 @@ class TwoAnswers(FakeServer):
             body = json.dumps({"path": path}).encode()
             request.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
                                 % (len(body), body))
+        if request.path == "/a":
+            self.injected.set()
 
 
 def test_an_answer_nobody_asked_for_is_never_taken_for_the_next_one() -> None:
+    """The unasked answer arrives before the next request is sent (the test waits for it: on a loaded machine the
+    server's second write could otherwise come after the request, where it is indistinguishable from the server's
+    answer to it). The idle connection is then readable and is not reused."""
     with TwoAnswers() as server, client() as http:
         assert parse_json(http.get(server.root + "/a").body, "/a") == {"path": "/a"}
+        assert server.injected.wait(10)
         assert parse_json(http.get(server.root + "/b").body, "/b") == {"path": "/b"}
 
 
