@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,13 +31,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def _quiet_osv() -> Iterator[str]:
+    """One fake OSV API for the session that knows no advisory (tests/fakes/osv.py)."""
+    from tests.fakes.osv import FakeOsv
+
+    with FakeOsv() as osv:
+        yield osv.url
+
+
 @pytest.fixture(autouse=True)
-def _hermetic_registries(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _hermetic_registries(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                         _quiet_osv: str) -> None:
     """The default run asks no package registry: LOCKGATE_REGISTRY_OFFLINE (the registries answer from the cache
     only) and a private, empty registry cache. Tests that talk to the fake registry unset the first (see
-    tests/commands/test_check_registry_facts.py)."""
+    tests/commands/test_check_registry_facts.py). OSV, which the shipped presets ask about every changed version,
+    is a fake on 127.0.0.1 that knows no advisory (LOCKGATE_OSV_URL, which wins over the policy's URL), and offline the
+    cache holds a fresh synced copy of OSV that has none (``lockgate db sync``'s layout): a test that goes online
+    reaches no real service, and a test about another rule sees no advisory either way. Tests about advisories
+    point LOCKGATE_OSV_URL at a fake of their own (or delete it, to test the policy's URL)."""
+    from tests.fakes.osv import quiet_copies
+
+    cache = tmp_path_factory.mktemp("registry-cache")
+    quiet_copies(cache)  # offline runs answer advisories from here: a fresh copy without any
     monkeypatch.setenv("LOCKGATE_REGISTRY_OFFLINE", "1")
-    monkeypatch.setenv("LOCKGATE_CACHE_DIR", str(tmp_path_factory.mktemp("registry-cache")))
+    monkeypatch.setenv("LOCKGATE_CACHE_DIR", str(cache))
+    monkeypatch.setenv("LOCKGATE_OSV_URL", _quiet_osv)
 
 
 def corpus_dir() -> Path | None:

@@ -28,6 +28,7 @@ from checker.cli import main
 from checker.github.api import ApiSettings, GitHubApiError, GitHubClient, Redactor
 from checker.registries.github import GitHubRefs, GitHubUnavailable
 from checker.registries.http import HttpClient, RegistryError
+from tests.fakes.osv import quiet_copies
 from tests.fakes import runner
 from tests.fakes.github_api import FakeGitHub, sha
 from tests.fakes.server import FakeServer, send
@@ -116,6 +117,7 @@ def online(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     cache = tmp_path / "cache"
     monkeypatch.delenv("LOCKGATE_REGISTRY_OFFLINE", raising=False)
     monkeypatch.setenv("LOCKGATE_CACHE_DIR", str(cache))
+    quiet_copies(cache)  # OSV knows no advisory, offline as online (tests/conftest.py)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "GH_TOKEN"):
         monkeypatch.delenv(name, raising=False)

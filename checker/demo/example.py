@@ -2,10 +2,11 @@
 
 The example is March 2026. A bot's grouped pull request bumps litellm 1.82.6 -> 1.82.8 (the release published
 with a stolen PyPI token and deleted from PyPI within hours), moves aquasecurity/trivy-action in a workflow from a
-commit pin to a tag (the tags an attacker force-pushed that month), and bumps pytest 8.3.4 -> 8.3.5 in the test
-requirements (a clean patch bump that passes). lockgate blocks the first two and says why and what unblocks
-them. No network: the registry facts come from PyPI documents shipped with lockgate (checker/demo/registry.py),
-read through the real clients from a temporary cache.
+commit pin to a tag (the tags an attacker force-pushed that month), bumps requests 2.30.0 -> 2.31.0 (which fixes
+one published advisory and is still affected by another), and bumps pytest 8.3.4 -> 8.3.5 in the test requirements
+(a clean patch bump that passes). lockgate blocks the first two and says why and what unblocks them. No network:
+the registry facts come from PyPI documents, and the advisories from OSV records, shipped with lockgate
+(checker/demo/registry.py), read through the real clients from a temporary cache.
 
 The commits have fixed authors and dates, so their ids, and the demo's output, are the same on every run.
 """
@@ -30,7 +31,7 @@ _RENAMES = {"_github": ".github"}
 POLICY = ".github/lockgate.yml"
 INTRO = (
     "lockgate demo: a bot's pull request (March 2026) bumps litellm 1.82.6 -> 1.82.8, moves "
-    "aquasecurity/trivy-action from a commit to a tag, and bumps pytest 8.3.4 -> 8.3.5.\n\n"
+    "aquasecurity/trivy-action from a commit to a tag, bumps requests 2.30.0 -> 2.31.0 and pytest 8.3.4 -> 8.3.5.\n\n"
 )
 
 
@@ -75,11 +76,11 @@ def build_repository(directory: str) -> tuple[str, str]:
     _git(directory, "init", "-q", "-b", "main")
     _checkout(directory, tree("base"))
     _git(directory, "add", "-A")
-    _git(directory, "commit", "-q", "-m", "Pin litellm 1.82.6, trivy-action 0.28.0 and pytest 8.3.4")
+    _git(directory, "commit", "-q", "-m", "Pin litellm 1.82.6, trivy-action 0.28.0, requests 2.30.0 and pytest 8.3.4")
     base = _git(directory, "rev-parse", "HEAD")
     _checkout(directory, tree("head"))
     _git(directory, "add", "-A")
-    _git(directory, "commit", "-q", "-m", "Bump the dependencies group: litellm 1.82.8, trivy-action 0.33.1, pytest 8.3.5")
+    _git(directory, "commit", "-q", "-m", "Bump the dependencies group: litellm 1.82.8, trivy-action 0.33.1, requests 2.31.0, pytest 8.3.5")
     head = _git(directory, "rev-parse", "HEAD")
     return base, head
 

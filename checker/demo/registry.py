@@ -1,5 +1,6 @@
-"""The demo's registry answers: the documents PyPI served about the example's packages, shipped with lockgate and
-handed to the real registry clients through their on-disk cache, so the demo runs the whole facts stage offline.
+"""The demo's registry answers: the documents PyPI served about the example's packages, and the OSV records of
+their advisories, shipped with lockgate and handed to the real clients through their on-disk cache, so the demo
+runs the whole facts stage offline.
 
 ``files/registry/index.json`` lists each document with the URL and ``Accept`` header the clients ask for and the
 content type the registry answers with; the documents themselves sit beside it. ``prefill`` stores them in a
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 REGISTRY_FILES = os.path.join(os.path.dirname(__file__), "files", "registry")
+OSV_FILES = os.path.join(os.path.dirname(__file__), "files", "osv")
 CACHE_VARIABLE = "LOCKGATE_CACHE_DIR"
 
 
@@ -26,7 +28,13 @@ def documents() -> list[dict[str, str]]:
 
 
 def prefill(directory: str) -> int:
-    """Store every shipped document in a cache at ``directory``; returns how many."""
+    """Store every shipped document in a cache at ``directory``, and the shipped OSV records as the synced copy of
+    their ecosystems (``osv/<Ecosystem>/*.json``; ``lockgate db sync``'s layout), current as of now; returns how
+    many documents. Only the ecosystems shipped get a copy: the demo's action is asked about in no copy,
+    and says so (lockgate does not claim an action has no advisory when it holds none of that ecosystem's)."""
+    import json
+
+    from checker.registries import osv_db
     from checker.registries.cache import Cache
 
     cache = Cache(directory)
@@ -35,6 +43,13 @@ def prefill(directory: str) -> int:
         with open(os.path.join(REGISTRY_FILES, entry["file"]), "rb") as handle:
             body = handle.read()
         cache.put(entry["url"], entry["accept"], body, content_type=entry["content_type"])
+    for ecosystem in sorted(os.listdir(OSV_FILES)):
+        folder = os.path.join(OSV_FILES, ecosystem)
+        loaded = []
+        for name in sorted(os.listdir(folder)):
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                loaded.append(json.load(handle))
+        osv_db.install(directory, ecosystem, loaded, source="lockgate demo (checker/demo/files/osv)")
     return len(entries)
 
 

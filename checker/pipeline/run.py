@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from checker import __version__
@@ -178,11 +179,14 @@ def _facts(request: CheckRequest, policy: Policy, dependencies: list[Dependency]
                         registries_offline=offline or os.environ.get(REGISTRY_OFFLINE, "").strip() not in ("", "0"))
 
 
-def _facts_tuple(facts: dict[tuple[str, str, str], Facts]) -> tuple[Facts, ...]:
-    """Report.facts: the registry facts of the run, in a stable order (GitHub ref facts stay with the rules)."""
+def _facts_tuple(facts: dict[tuple[str, str, str], Facts], judged: Iterable[Dependency]) -> tuple[Facts, ...]:
+    """Report.facts: the facts of the versions the run judged (``judged``; not those of the versions changes move
+    off, asked only for the vulnerability rule's "fixes" line), PyPI and npm ones and actions (their tags' commits
+    and their advisories), in a stable order. Other ecosystems' facts stay with the rules."""
     from checker.rules.base import REGISTRY_ECOSYSTEMS
 
-    return tuple(facts[key] for key in sorted(facts) if key[0] in REGISTRY_ECOSYSTEMS)
+    keys = {(dep.ecosystem, dep.name, dep.version or "") for dep in judged}
+    return tuple(facts[key] for key in sorted(facts) if key in keys and key[0] in (*REGISTRY_ECOSYSTEMS, "actions"))
 
 
 def empty_report(snapshots: Snapshots, policy_label: str | None) -> Report:
@@ -259,12 +263,12 @@ def run_check(
 
             paths = _relative_paths(request, snapshots.root)
             head = _restrict(load_all(snapshots.head, policy.ignore, paths), paths)
-            facts = _facts(request, policy, [dep for manifest in head for dep in manifest.dependencies], now,
-                           snapshots.head)
+            every = [dep for manifest in head for dep in manifest.dependencies]
+            facts = _facts(request, policy, every, now, snapshots.head)
             judgement = judge([], [], head, policy, today=now.date(), judge_all=True, facts=facts)
             return Report(
                 snapshots.base_label, snapshots.head_label, (), judgement.findings, (), judgement.verdict,
-                policy.source, True, __version__, _facts_tuple(facts),
+                policy.source, True, __version__, _facts_tuple(facts, every),
             )
         base, head, changes = compute_changes(request, snapshots, policy.ignore)
         policy_changes = _policy_changes(request, snapshots, loaded, policy_tree)
@@ -272,15 +276,15 @@ def run_check(
         pull_request = _pull_request_evidence(review_evidence, changes, policy, ledger, policy_changes)
         trusted = policy_tree if policy_tree is not None else (
             snapshots.head if isinstance(snapshots.base, EmptySnapshot) else snapshots.base)
-        facts = _facts(request, policy, [change.after for change in changes if change.after is not None], now, trusted,
-                       previous=_previous_versions(changes))
+        judged = [change.after for change in changes if change.after is not None]
+        facts = _facts(request, policy, judged, now, trusted, previous=_previous_versions(changes))
         judgement = judge(
             changes, base, head, policy, today=now.date(), ledger=ledger, facts=facts, pull_request_evidence=pull_request,
             policy_changes=policy_changes, local=request.head_mode != "rev",
         )
         return Report(
             snapshots.base_label, snapshots.head_label, tuple(changes), judgement.findings, judgement.reviews,
-            judgement.verdict, policy.source, False, __version__, _facts_tuple(facts),
+            judgement.verdict, policy.source, False, __version__, _facts_tuple(facts, judged),
         )
     finally:
         snapshots.close()

@@ -56,6 +56,12 @@ RECORD_TTL = 7 * 24 * 3600.0  # a record is checked against the query's `modifie
 QUERY_MAX_BYTES = 32 * MiB
 RECORD_MAX_BYTES = 8 * MiB
 WORKERS = 16
+# OSV evaluates no version of a GitHub Actions package: GitHub's advisories for actions carry ECOSYSTEM ranges and
+# no ``versions`` list, and osv.dev does not order that ecosystem's versions (google/osv.dev#2308), so a query with
+# a version answers "none" for an affected one. Such packages are asked by name alone, and lockgate evaluates every
+# record listed, as it does offline (a record it cannot evaluate leaves the answer UNKNOWN). OSV compares these
+# names by case and GitHub does not: an action is asked as written and in lower case (one batch, no extra request).
+PACKAGE_QUERIES = frozenset({"actions"})
 
 
 def osv_url(configured: str | None = None, environ: Mapping[str, str] | None = None) -> str:
@@ -109,7 +115,9 @@ class OsvClient:
         if self.fetcher.offline or self.fetcher.http is None:
             answers.update(self._offline(asked))
             return answers
-        spelled = {query: [query._replace(version=v) for v in spellings(query.ecosystem, query.version)]
+        spelled = {query: ([query._replace(name=name, version="") for name in dict.fromkeys((query.name, query.name.lower()))]
+                           if query.ecosystem in PACKAGE_QUERIES else
+                           [query._replace(version=v) for v in spellings(query.ecosystem, query.version)])
                    for query in asked}
         sent = list(dict.fromkeys(variant for variants in spelled.values() for variant in variants))
         listed: dict[OsvQuery, list[_Listed]] = {}
@@ -125,7 +133,8 @@ class OsvClient:
                 answers[query] = OsvAnswer(UNKNOWN, reason)
                 continue
             items = list(dict.fromkeys(item for v in variants for item in listed[v]))
-            answers[query] = self._answer(query, items, records)
+            answers[query] = (self._evaluated(query, items, records) if query.ecosystem in PACKAGE_QUERIES
+                              else self._answer(query, items, records))
         return answers
 
     def _offline(self, queries: list[OsvQuery]) -> dict[OsvQuery, OsvAnswer]:
@@ -155,17 +164,8 @@ class OsvClient:
             age = self.fetcher.clock() - copy.synced_at
             old = (f"the synced copy of OSV's {ecosystem} advisories is {int(age // 86400)} days old; run lockgate db "
                    "sync") if age > MAX_COPY_AGE else None
-            found: dict[str, Advisory] = {}
-            undecided = []
-            for record in records:
-                advisory = advisory_for(record, query.ecosystem, query.name, query.version)
-                if isinstance(advisory, Advisory):
-                    found[advisory.id] = advisory
-                elif advisory is UNKNOWN:
-                    undecided.append(str(record.get("id", "?")))
-            verb = "affects" if len(undecided) == 1 else "affect"
-            reason = (f"lockgate cannot tell from the synced copy whether {', '.join(sorted(undecided))} {verb} "
-                      "this version") if undecided else None
+            found, undecided = _evaluate(query, records)
+            reason = _undecided_reason(undecided, "from the synced copy ")
             if old is not None:  # what an old copy lacks is a release reported since: its "none" is not a "no"
                 reason = "; ".join(r for r in (old, reason) if r)
             answers[query] = OsvAnswer(UNKNOWN if (undecided or old) and not found else
@@ -263,6 +263,41 @@ class OsvClient:
         return OsvAnswer(ordered, "; ".join(reasons) or None)
 
 
+    def _evaluated(self, query: OsvQuery, items: list[_Listed],
+                   records: Mapping[str, Mapping[str, Any] | str]) -> OsvAnswer:
+        """The answer to a package query (PACKAGE_QUERIES): lockgate decides which listed records affect the
+        version. A record that could not be fetched, or not evaluated, leaves the answer UNKNOWN unless another
+        record does affect the version (then the reason still names it)."""
+        fetched = [record for item in items if not isinstance(record := records.get(item.id, "not fetched"), str)]
+        lost = [f"advisory {item.id}: {records.get(item.id, 'not fetched')}" for item in items
+                if isinstance(records.get(item.id, "not fetched"), str)]
+        found, undecided = _evaluate(query, fetched)
+        reason = "; ".join(r for r in (*lost, _undecided_reason(undecided, "")) if r) or None
+        if (lost or undecided) and not found:
+            return OsvAnswer(UNKNOWN, reason)
+        return OsvAnswer(tuple(found[key] for key in sorted(found)), reason)
+
+
+def _evaluate(query: OsvQuery, records: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Advisory], list[str]]:
+    """The records that affect the query's version, by id, and the ids of those lockgate cannot evaluate."""
+    found: dict[str, Advisory] = {}
+    undecided = []
+    for record in records:
+        advisory = advisory_for(record, query.ecosystem, query.name, query.version)
+        if isinstance(advisory, Advisory):
+            found[advisory.id] = advisory
+        elif advisory is UNKNOWN:
+            undecided.append(str(record.get("id", "?")))
+    return found, undecided
+
+
+def _undecided_reason(undecided: list[str], where: str) -> str | None:
+    if not undecided:
+        return None
+    verb = "affects" if len(undecided) == 1 else "affect"
+    return f"lockgate cannot tell {where}whether {', '.join(sorted(undecided))} {verb} this version"
+
+
 def spellings(ecosystem: str, version: str) -> list[str]:
     """The spellings of ``version`` that install the same release, the written one first (module docstring)."""
     found = [version]
@@ -285,8 +320,9 @@ def spellings(ecosystem: str, version: str) -> list[str]:
 
 def _query_json(query: OsvQuery, token: str | None) -> dict[str, Any]:
     found: dict[str, Any] = {"package": {"ecosystem": OSV_ECOSYSTEMS[query.ecosystem],
-                                         "name": osv_name(query.ecosystem, query.name)},
-                             "version": query.version}
+                                         "name": osv_name(query.ecosystem, query.name)}}
+    if query.ecosystem not in PACKAGE_QUERIES:
+        found["version"] = query.version
     if token:
         found["page_token"] = token
     return found

@@ -63,7 +63,8 @@ class SyncError(LockgateError):
 
 
 class SyncResult(NamedTuple):
-    """One ecosystem's sync: ``status`` ``downloaded`` | ``resumed`` | ``up to date``; the export's size, how many
+    """One ecosystem's sync: ``status`` ``downloaded`` | ``resumed`` | ``up to date`` (``installed``: ``install``); the
+    export's size, how many
     records and packages the index holds, and how many members could not be read as OSV records."""
 
     ecosystem: str
@@ -158,6 +159,28 @@ def _sync_one(ecosystem: str, cache_directory: str, http: HttpClient, base: str,
     _write_json(os.path.join(folder, "index.json"), index)
     _remove(part_path + ".json")
     return SyncResult(ecosystem, status, remote.size, index["records"], len(index["packages"]), index["unreadable"])
+
+
+def install(cache_directory: str, ecosystem: str, records: Iterable[Mapping[str, Any]], *, source: str,
+            synced_at: float | None = None) -> SyncResult:
+    """Make ``records`` the copy of ``ecosystem`` (OSV's name or lockgate's), packed and indexed as a sync leaves
+    an export, and replacing what was there atomically. For copies that do not come from OSV's bucket: the demo's
+    advisories (checker/demo/), an air-gapped mirror's files. ``source`` is recorded where a sync records the
+    export's URL; ``synced_at`` (default: now) is when the records were current."""
+    ecosystem = osv_ecosystem(ecosystem)
+    folder = directory_of(cache_directory, ecosystem)
+    os.makedirs(folder, exist_ok=True)
+    part_path, done_path = os.path.join(folder, "all.zip.part"), os.path.join(folder, "all.zip")
+    with zipfile.ZipFile(part_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for record in records:
+            archive.writestr(f"{record['id']}.json", json.dumps(record))
+    index = _build_index(part_path, ecosystem)
+    index.update(etag=None, size=os.path.getsize(part_path), url=source, format=INDEX_FORMAT,
+                 synced_at=time.time() if synced_at is None else synced_at)
+    os.replace(part_path, done_path)
+    _write_json(os.path.join(folder, "index.json"), index)
+    return SyncResult(ecosystem, "installed", index["size"], index["records"], len(index["packages"]),
+                      index["unreadable"])
 
 
 def _probe(http: HttpClient, url: str) -> _Remote:

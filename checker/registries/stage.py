@@ -111,8 +111,15 @@ def gather_facts(
         found.update(_github_facts(deps, offline=offline, environ=environ, github=github, budget=budget))
     if policy is not None and (registry_facts_wanted(policy) or osv_wanted(policy)):
         deadline = started + budget if budget is not None else None
-        found.update(_registry_facts(deps, policy, offline=offline if registries_offline is None else registries_offline, environ=environ, now=now, npmrc=npmrc,
-                                     registries=registries, deadline=deadline, previous=previous or {}))
+        registry_found = _registry_facts(deps, policy, offline=offline if registries_offline is None else registries_offline,
+                                         environ=environ, now=now, npmrc=npmrc, registries=registries,
+                                         deadline=deadline, previous=previous or {})
+        for key, facts in registry_found.items():
+            # An action's GitHub facts (its tag's commits, for pin-comment) and its advisories are one record.
+            known = found.get(key)
+            found[key] = facts if known is None else known._replace(
+                vulnerabilities=facts.vulnerabilities,
+                reason="; ".join(r for r in (known.reason, facts.reason) if r) or None)
     return found
 
 
@@ -156,7 +163,8 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
     # advisories (the engine looks them up by the old version).
     advised += [moved for dep in advised
                 for old in sorted(set((previous or {}).get((dep.ecosystem, dep.name, dep.version or ""), ())))
-                if old != dep.version and osv_version(moved := dep._replace(version=old)) is not None]
+                # (label=None: the comment a commit pin had before is not known here; it is not asked by the new one's)
+                if old != dep.version and osv_version(moved := dep._replace(version=old, label=None)) is not None]
     if not wanted and not advised:
         return {}
     from checker.registries.gather import FactsRequest, Registries

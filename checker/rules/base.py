@@ -32,17 +32,38 @@ def osv_version(dep: Dependency) -> str | None:
     """The version OSV is asked about for this dependency, None when OSV is not asked (its facts then hold no
     advisories to judge, and a rule that reads them skips it): an exact PyPI or npm version from a registry (as
     ``asks_registry``), or a GitHub Action whose ref is a full version tag (``v4.2.0`` is asked as ``4.2.0``,
-    as GitHub's advisories write action versions). A commit pin is not asked by its version comment: the pull
-    request writes the comment (pin-comment checks it against the tag)."""
+    as GitHub's advisories write action versions), or a commit pin whose version comment is one. The comment is
+    the pull request's word, and the pin the recommended form: asking by it is what lets advisories reach pinned
+    actions at all, and a comment that lies about the commit is pin-comment's block (online)."""
     if asks_registry(dep):
         return dep.version
     if dep.ecosystem == "actions" and dep.version:
         from checker.versions import semver
+        from checker.versions.gitrefs import is_full_sha
 
-        text = dep.version[1:] if dep.version[:1] in ("v", "V") else dep.version
+        ref = dep.label if is_full_sha(dep.version) else dep.version
+        if not ref:
+            return None
+        text = ref[1:] if ref[:1] in ("v", "V") else ref
         if semver.parse(text, loose=False) is not None:
             return text
     return None
+
+
+def advisory_facts(subject: Subject) -> Facts | None:
+    """The facts whose advisories (``Facts.vulnerabilities``) the vulnerability and malicious rules judge: None when
+    OSV is not asked about the dependency (see ``osv_version``)."""
+    return subject.facts if osv_version(subject.dependency) is not None else None
+
+
+def advised_version(dep: Dependency) -> str:
+    """The version a message about advisories names: an action pinned by commit is named by its comment and the
+    commit (``v45.0.7 (0e58ed8671d6)``), since that comment is what OSV was asked about."""
+    from checker.versions.gitrefs import is_full_sha
+
+    if dep.ecosystem == "actions" and dep.version and is_full_sha(dep.version) and dep.label:
+        return f"{dep.label} ({dep.version[:12]})"
+    return dep.version or ""
 
 
 class Option(NamedTuple):

@@ -14,17 +14,20 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from checker.model import UNKNOWN
-from checker.rules.base import Issue, Rule, Subject, registry_facts
+from checker.rules.base import Issue, Rule, Subject, advised_version, advisory_facts
 from checker.rules.vulnerability import brings_version, distinct_advisories
 
 HINT = ("remove it or go back to the last clean version, and treat every machine that installed it as compromised: "
         "its install scripts or .pth files ran there, so rotate the secrets they could read (tokens, cloud keys, "
         "SSH keys, CI secrets)")
+ACTION_HINT = ("pin a commit of a release the advisory does not name, and treat every workflow run that used it as "
+               "compromised: it ran with the job's token and secrets, so rotate them")
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
-    facts = registry_facts(subject)
+    facts = advisory_facts(subject)
+    version = advised_version(dep)
     if facts is None or facts.exists is False:
         return
     if facts.vulnerabilities is UNKNOWN:
@@ -32,7 +35,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             return  # a same-version change installs no version the base did not have: no new unknown to report
         reason = f" ({facts.reason})" if facts.reason else ""
         yield Issue(
-            f"could not check whether {dep.name} {dep.version} is a known malicious release: the advisory database "
+            f"could not check whether {dep.name} {version} is a known malicious release: the advisory database "
             f"could not be asked{reason}; only lockgate's known-bad list was checked",
             hint="run where OSV can be reached, or `lockgate db sync` for offline runs",
             unknown=True,
@@ -45,8 +48,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         summary = f": {' '.join(advisory.summary.split())}" if advisory.summary.strip() else ""
         where = f" (see {advisory.url})" if advisory.url else ""
         yield Issue(
-            f"{dep.name} {dep.version} is malware according to {advisory.id}{aliases}{summary}",
-            hint=HINT + where,
+            f"{dep.name} {version} is malware according to {advisory.id}{aliases}{summary}",
+            hint=(ACTION_HINT if dep.ecosystem == "actions" else HINT) + where,
             advisory=advisory,
         )
 

@@ -13,7 +13,8 @@ import pytest
 
 from checker.cli import main
 from tests.conftest import unreadable_lines
-from tests.fakes.github_api import FakeGitHub, checkout_repo, sha
+from tests.fakes.github_api import FakeGitHub, FakeRepo, checkout_repo, sha
+from tests.fakes.osv import FakeOsv
 
 WORKFLOW = ".github/workflows/ci.yml"
 V410, V420, IMPOSTOR = sha("c2-v4.1.0"), sha("c3-v4.2.0"), sha("fork-impostor")
@@ -252,3 +253,29 @@ def test_offline_text_check_imports_neither_pygithub_nor_jinja2(repo):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_hijacked_action_pinned_by_commit_is_blocked_as_malware(capsys, repo, fake, monkeypatch):  # type: ignore[no-untyped-def]
+    """tj-actions/changed-files, March 2025: the commit the hijacked tag v45.0.7 pointed to, pinned with that comment
+    (pin-comment is satisfied: the tag does point there). OSV, asked by package as it must be for actions, has
+    GitHub's advisory; lockgate judges v45.0.7 affected, and the malicious rule blocks. The fixed release passes."""
+    hijacked, fixed = sha("tj-hijacked"), sha("tj-46.0.1")
+    fake.repos["tj-actions/changed-files"] = FakeRepo(parents={hijacked: [], fixed: [hijacked]},
+                                                      branches={"main": fixed},
+                                                      tags={"v45.0.7": hijacked, "v46.0.1": fixed})
+    with FakeOsv() as osv:
+        osv.add_fixtures()
+        monkeypatch.setenv("LOCKGATE_OSV_URL", osv.url)
+        monkeypatch.delenv("LOCKGATE_REGISTRY_OFFLINE")
+        base = repo.commit("base", {".github/lockgate.yml": "rules:\n  review: off\n"})
+        head = repo.commit("ci", {WORKFLOW: workflow(f"tj-actions/changed-files@{hijacked} # v45.0.7")})
+        code, doc = check(capsys, repo, "--base", base, "--head", head)
+        assert code == 1
+        assert [(f["rule"], f["level"], f["advisory"]["id"]) for f in doc["findings"]] == [
+            ("malicious", "block", "GHSA-mrrh-fwg8-r2c3")]
+        [facts] = [f for f in doc["facts"] if f["ecosystem"] == "actions"]
+        assert [v["id"] for v in facts["vulnerabilities"]] == ["GHSA-mrrh-fwg8-r2c3"]
+        later = repo.commit("fix", {WORKFLOW: workflow(f"tj-actions/changed-files@{fixed} # v46.0.1")})
+        code, doc = check(capsys, repo, "--base", base, "--head", later)
+        assert (code, doc["findings"]) == (0, [])
+

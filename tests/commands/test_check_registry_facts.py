@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
+from tests.fakes.osv import quiet_copies
 from tests.fakes.registry import FakeRegistry, Fault, standard_scenarios
 
 NOW_LATE = "2026-04-01T00:00:00Z"  # every scenario release is weeks old
@@ -26,6 +27,7 @@ NOW_LATE = "2026-04-01T00:00:00Z"  # every scenario release is weeks old
 def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
     monkeypatch.delenv("LOCKGATE_REGISTRY_OFFLINE", raising=False)
     monkeypatch.setenv("LOCKGATE_CACHE_DIR", str(tmp_path / "cache"))
+    quiet_copies(tmp_path / "cache")  # OSV knows no advisory, offline as online (tests/conftest.py)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)

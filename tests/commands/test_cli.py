@@ -62,7 +62,8 @@ def test_demo_blocks_litellm_and_explains(capsys):
     doc = json.loads(out)
     assert doc["verdict"] == "block"
     assert {(c["name"], c["kind"]) for c in doc["changes"]} == {
-        ("litellm", "upgraded"), ("aquasecurity/trivy-action", "upgraded"), ("pytest", "upgraded")}
+        ("litellm", "upgraded"), ("aquasecurity/trivy-action", "upgraded"), ("pytest", "upgraded"),
+        ("requests", "upgraded")}
 
 
 def test_upgrade_is_reported_in_the_json_contract(capsys, repo):

@@ -1,8 +1,9 @@
 """``lockgate demo``: the March 2026 scenario, offline, from data shipped with the package.
 
 A bot's pull request bumps litellm 1.82.6 -> 1.82.8 (denied, needs a review; the registry no longer lists it),
-moves aquasecurity/trivy-action from a commit to a tag (pinning, review), and bumps pytest 8.3.4 -> 8.3.5 in the
-test requirements (passes). The registry documents go through the real PyPI client from a temporary cache."""
+moves aquasecurity/trivy-action from a commit to a tag (pinning, review), bumps requests 2.30.0 -> 2.31.0 (still
+affected by one advisory, fixes another; review), and bumps pytest 8.3.4 -> 8.3.5 in the test requirements
+(passes). The registry documents go through the real PyPI client from a temporary cache."""
 
 from __future__ import annotations
 
@@ -37,13 +38,21 @@ def test_the_cli_demo_blocks_and_says_why(capsys: pytest.CaptureFixture[str], no
     assert main(["demo"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("lockgate demo: a bot's pull request (March 2026) bumps litellm 1.82.6 -> 1.82.8, moves "
-                          "aquasecurity/trivy-action from a commit to a tag, and bumps pytest 8.3.4 -> 8.3.5.\n\n")
+                          "aquasecurity/trivy-action from a commit to a tag, bumps requests 2.30.0 -> 2.31.0 and pytest "
+                          "8.3.4 -> 8.3.5.\n\n")
     assert "  x upgraded       litellm 1.82.6 -> 1.82.8 (patch)   review required\n" in out
     assert "      BLOCK deny: pypi:litellm@1.82.8 is denied by pypi:litellm@1.82.8: published with a PyPI token" in out
     assert ("  x upgraded       aquasecurity/trivy-action 915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2 (0.28.0) -> 0.33.1 "
             "(minor) [build]   review required\n") in out
     assert "  + upgraded       pytest 8.3.4 -> 8.3.5 (patch) [dev]\n" in out
-    assert out.rstrip().endswith("(3 dependency changes)")
+    assert ("      WARN  vulnerability: requests 2.31.0 is affected by GHSA-9wx4-h78v-vm56 (CVE-2024-35195), moderate 5.6: "
+            "Requests `Session` object does not verify requests after making first request with verify=False\n"
+            "            fix: fixed in 2.32.2: upgrade to it (see https://osv.dev/vulnerability/GHSA-9wx4-h78v-vm56)\n") in out
+    assert ("      INFO  vulnerability: requests 2.30.0 -> 2.31.0 fixes GHSA-j8r2-6x86-q33q (CVE-2023-32681), moderate "
+            "6.1: Unintended leak of Proxy-Authorization header in requests\n") in out
+    # no copy of the GitHub Actions advisories is shipped: lockgate says it could not check, never "none"
+    assert "could not check aquasecurity/trivy-action 0.33.1 for known vulnerabilities" in out
+    assert out.rstrip().endswith("(4 dependency changes); 1 vulnerable change: 1 moderate")
     assert "\x1b" not in out  # not a terminal: no colour
 
 
@@ -52,7 +61,7 @@ def test_the_markdown_demo_is_the_full_comment(capsys: pytest.CaptureFixture[str
     md = capsys.readouterr().out
     lines = md.split("\n")
     assert lines[0] == "<!-- lockgate:risk-summary -->"
-    assert lines[1].startswith("### \u274c lockgate: Blocked · 2 of 3 dependency changes blocked · ")
+    assert lines[1].startswith("### \u274c lockgate: Blocked · 3 of 4 dependency changes blocked · ")
     unblock = md[md.index("**What unblocks this**"):md.index("\n\n", md.index("**What unblocks this**"))].split("\n")
     assert unblock[1].startswith(
         "- \u274c **aquasecurity/trivy\\-action** <code>915b19bbe73b</code> (0\\.28\\.0) \u2192 <code>0\\.33\\.1</code> in "
@@ -101,6 +110,7 @@ def test_the_report(report) -> None:  # type: ignore[no-untyped-def]
         "litellm": ("upgraded", "patch", "1.82.6", "1.82.8"),
         "aquasecurity/trivy-action": ("upgraded", "minor", "915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2", "0.33.1"),
         "pytest": ("upgraded", "patch", "8.3.4", "8.3.5"),
+        "requests": ("upgraded", "minor", "2.30.0", "2.31.0"),
     }
     rules = {(f.rule, f.dependency.name if f.dependency else None) for f in report.findings if f.counts}
     assert {("deny", "litellm"), ("review", "litellm"), ("action-pinning", "aquasecurity/trivy-action"),
@@ -108,7 +118,11 @@ def test_the_report(report) -> None:  # type: ignore[no-untyped-def]
     assert not any(f.dependency is not None and f.dependency.name == "pytest" and f.counts and f.level != "info"
                    for f in report.findings)  # the clean bump passes
     reviews = {c.name: r.state for c, r in zip(report.changes, report.reviews)}
-    assert reviews == {"litellm": "required", "aquasecurity/trivy-action": "required", "pytest": "not-required"}
+    assert reviews == {"litellm": "required", "aquasecurity/trivy-action": "required", "pytest": "not-required",
+                       "requests": "required"}
+    [vulnerable] = [f for f in report.findings if f.rule == "vulnerability" and f.level == "warn" and not f.unknown]
+    assert vulnerable.advisory is not None and vulnerable.advisory.id == "GHSA-9wx4-h78v-vm56"
+    assert not any(f.rule == "malicious" and not f.unknown for f in report.findings)  # 11:00: no MAL record yet
 
 
 def test_the_demo_leaves_the_users_cache_alone(report, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -140,11 +154,21 @@ def test_registry_documents_are_listed_with_what_the_clients_ask_for() -> None:
 
     docs = registry.documents()
     assert {d["url"] for d in docs if d["accept"] == SIMPLE_JSON} == {
-        "https://pypi.org/simple/litellm/", "https://pypi.org/simple/pytest/"}
+        "https://pypi.org/simple/litellm/", "https://pypi.org/simple/pytest/", "https://pypi.org/simple/requests/"}
     assert all(d["content_type"] == d["accept"] for d in docs)
     assert {d["accept"] for d in docs} == {SIMPLE_JSON, INTEGRITY_JSON}
     for d in docs:
         assert os.path.isfile(os.path.join(registry.REGISTRY_FILES, d["file"]))
+
+
+def test_the_shipped_advisories_become_a_synced_copy(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from checker.registries.osv_db import OsvDatabase
+
+    registry.prefill(str(tmp_path))
+    copy = OsvDatabase.open(str(tmp_path), "PyPI")
+    assert copy is not None
+    assert sorted(r["id"] for r in copy.records("requests")) == ["GHSA-9wx4-h78v-vm56", "GHSA-j8r2-6x86-q33q"]
+    assert OsvDatabase.open(str(tmp_path), "GitHub Actions") is None  # none shipped: unknown, not "no advisory"
 
 
 def test_pytest_facts_come_from_the_shipped_page(pypi) -> None:  # type: ignore[no-untyped-def]

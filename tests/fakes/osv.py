@@ -11,7 +11,9 @@ It speaks the documented API (https://google.github.io/osv.dev/api/):
 Which versions a record affects is the fake's own index, kept independent of the evaluator under test: the
 versions its ``affected[].versions`` lists name (what osv.dev itself matches a version query against), plus those
 given to ``add(record, affects=…)`` (for a record without a list). Names are matched as OSV does: PyPI
-normalised by PEP 503, npm as written.
+normalised by PEP 503, npm as written. A query without a ``version`` lists every record of the package. GitHub
+Actions records list no versions (their ranges are ECOSYSTEM ranges OSV does not evaluate), so a version query
+about an action answers none, as osv.dev's does (google/osv.dev#2308): lockgate must ask by package.
 
 Faults are scripted per path (``fail(path, Fault(...))``, the registry fake's Fault: ``status`` with headers
 such as ``Retry-After``, ``truncate``, ``slow``, ``redirect``). ``latency`` delays every answer (benchmarks); ``requests`` logs
@@ -151,8 +153,17 @@ class FakeOsv(FakeServer):
     def _query(self, query: dict[str, Any]) -> dict[str, Any]:
         package = query.get("package") or {}
         ecosystem = package.get("ecosystem", "")
+        name = normalise(ecosystem, package.get("name", ""))
         with self.lock:
-            ids = list(self.index.get((ecosystem, normalise(ecosystem, package.get("name", "")), query.get("version", "")), ()))
+            if "version" in query:
+                ids = list(self.index.get((ecosystem, name, query["version"]), ()))
+            else:  # a package query: every record of the package, whatever version it affects
+                ids = list(dict.fromkeys(i for (e, n, _), listed_ids in self.index.items() if (e, n) == (ecosystem, name)
+                                         for i in listed_ids))
+                ids += [i for i, record in self.records.items() if i not in ids and any(
+                    (item.get("package") or {}).get("ecosystem") == ecosystem
+                    and normalise(ecosystem, (item.get("package") or {}).get("name", "")) == name
+                    for item in record.get("affected", ()))]
             listed = [(i, self.records[i].get("modified", "")) for i in ids]
         start = int(query.get("page_token") or 0)
         page = listed[start:start + self.page_size]
@@ -162,3 +173,12 @@ class FakeOsv(FakeServer):
         if start + self.page_size < len(listed):
             answer["next_page_token"] = str(start + self.page_size)
         return answer
+
+
+def quiet_copies(cache_directory: str | Path) -> None:
+    """Fresh synced copies of OSV that know no advisory, for every ecosystem lockgate syncs, in a cache directory
+    (LOCKGATE_CACHE_DIR's layout): offline runs then find no advisory, as the quiet fake server does online."""
+    from checker.registries import osv_db
+
+    for ecosystem in osv_db.ECOSYSTEMS:
+        osv_db.install(str(cache_directory), ecosystem, [], source="tests/fakes/osv.py")

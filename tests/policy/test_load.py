@@ -78,8 +78,7 @@ def test_no_policy_file_means_the_default_preset() -> None:
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
         "provenance-downgrade": "block", "license": "off",
-        # off in the presets until the OSV facts stage fills Facts.vulnerabilities (policies/default.yml)
-        "vulnerability": "off", "malicious": "off",
+        "vulnerability": "block", "malicious": "block",
     }
     assert dict(policy.rules["hash-pinning"].options) == {
         "algorithms": ("sha256", "sha384", "sha512"), "files-without-hashes": "warn",
@@ -570,8 +569,7 @@ def test_starter_policy_loads() -> None:
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
         "provenance-downgrade": "block", "license": "off",
-        # off in the presets until the OSV facts stage fills Facts.vulnerabilities (policies/default.yml)
-        "vulnerability": "off", "malicious": "off",
+        "vulnerability": "block", "malicious": "block",
     }
     assert option(policy, "registry-source", "hosts") == ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org")
     assert option(policy, "registry-source", "allow-path") == (PackagePattern("*", "*", None, "*"),)

@@ -29,6 +29,7 @@ from checker.registries.github import GitHubRefs, GitHubUnavailable
 from checker.registries.http import MiB, HttpClient
 from checker.registries.npm import NpmClient
 from checker.registries.pypi import SIMPLE_JSON, PypiClient
+from tests.fakes.osv import quiet_copies
 from tests.fakes import runner
 from tests.fakes.faulty import FaultyServer, Misbehaviour, bomb, refused_url
 from tests.fakes.github_api import FakeGitHub, sha
@@ -198,6 +199,7 @@ def test_the_budget_stops_every_lookup_of_the_run() -> None:
 def online(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("LOCKGATE_REGISTRY_OFFLINE", raising=False)
     monkeypatch.setenv("LOCKGATE_CACHE_DIR", str(tmp_path / "cache"))
+    quiet_copies(tmp_path / "cache")  # OSV knows no advisory, offline as online (tests/conftest.py)
 
 
 def policy(index: str, on_unknown: str) -> str:

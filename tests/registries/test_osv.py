@@ -14,7 +14,7 @@ from checker.model import UNKNOWN, Advisory
 from checker.registries.cache import Cache
 from checker.registries.fetch import Fetcher
 from checker.registries.http import HttpClient
-from checker.registries.osv import DEFAULT_URL, OsvClient, OsvQuery, osv_url
+from checker.registries.osv import DEFAULT_URL, OsvAnswer, OsvClient, OsvQuery, osv_url
 from tests.fakes.osv import FakeOsv, fixture_records
 from tests.fakes.registry import Fault
 
@@ -56,9 +56,45 @@ def test_names_go_to_osv_as_it_wants_them(fake: FakeOsv, tmp_path: Path) -> None
                                                  OsvQuery("actions", "tj-actions/changed-files", "45.0.0")])
     queries = json.loads(fake.requests[0][2])["queries"]
     assert queries == [{"package": {"ecosystem": "PyPI", "name": "litellm"}, "version": "1.82.8"},
-                       {"package": {"ecosystem": "GitHub Actions", "name": "tj-actions/changed-files"},
-                        "version": "45.0.0"}]
+                       {"package": {"ecosystem": "GitHub Actions", "name": "tj-actions/changed-files"}}]
     assert len(answers[OsvQuery("pypi", "LiteLLM", "1.82.8")].advisories) == 1  # type: ignore[arg-type]
+
+
+def test_an_action_is_asked_by_package_and_its_version_judged_here(fake: FakeOsv, tmp_path: Path) -> None:
+    """OSV matches no GitHub Actions version (google/osv.dev#2308): asked with one, it answers none for the
+    hijacked tj-actions 45.0.7 (the fake does the same). lockgate asks by package, once for all versions of it and
+    in lower case too (OSV compares names by case, GitHub does not), and evaluates the record itself."""
+    hijacked = OsvQuery("actions", "TJ-Actions/Changed-Files", "45.0.7")
+    fixed = OsvQuery("actions", "tj-actions/changed-files", "46.0.1")
+    answers = client(fake, tmp_path).advisories([hijacked, fixed])
+    [advisory] = answers[hijacked].advisories  # type: ignore[misc]
+    assert (advisory.id, advisory.aliases, advisory.severity, advisory.score, advisory.fixed, advisory.malicious) == (
+        "GHSA-mrrh-fwg8-r2c3", ("CVE-2025-30066",), "high", 8.6, "46.0.1", True)  # CWE-506: embedded malicious code
+    assert answers[fixed] == OsvAnswer((), None)
+    [post] = [json.loads(body)["queries"] for method, _, body in fake.requests if method == "POST"]
+    assert post == [{"package": {"ecosystem": "GitHub Actions", "name": "TJ-Actions/Changed-Files"}},
+                    {"package": {"ecosystem": "GitHub Actions", "name": "tj-actions/changed-files"}}]
+    with FakeOsv() as versioned:  # what asking with the version would have answered
+        versioned.add_fixtures()
+        http = HttpClient(proxies={}, sleep=lambda seconds: None, retries=0, timeout=2.0)
+        body = json.dumps({"queries": [{"package": {"ecosystem": "GitHub Actions", "name": "tj-actions/changed-files"},
+                                        "version": "45.0.7"}]}).encode()
+        assert json.loads(http.post(versioned.url + "/v1/querybatch", body).body) == {"results": [{}]}
+
+
+def test_an_action_record_lockgate_cannot_evaluate_or_fetch_is_unknown(fake: FakeOsv, tmp_path: Path) -> None:
+    record = copy.deepcopy(next(r for r in fixture_records() if r["id"] == "GHSA-mrrh-fwg8-r2c3"))
+    record["id"] = "GHSA-test-gitonly"
+    record["affected"][0]["ranges"] = [{"type": "GIT", "repo": "https://github.com/tj-actions/changed-files",
+                                        "events": [{"introduced": "0"}, {"fixed": "a" * 40}]}]
+    fake.add(record)
+    answer = client(fake, tmp_path).advisories([OsvQuery("actions", "tj-actions/changed-files", "46.0.1")])
+    [query] = answer
+    assert answer[query].advisories is UNKNOWN
+    assert answer[query].reason == "lockgate cannot tell whether GHSA-test-gitonly affects this version"
+    fake.fail("/v1/vulns/GHSA-mrrh-fwg8-r2c3", Fault("status", 500), Fault("status", 500))
+    lost = client(fake, tmp_path / "other", retries=0).advisories([OsvQuery("actions", "tj-actions/changed-files", "46.0.1")])
+    assert next(iter(lost.values())).advisories is UNKNOWN
 
 
 def test_pages_are_followed(tmp_path: Path) -> None:

@@ -182,3 +182,19 @@ def test_every_spelling_of_a_package_finds_its_records(bucket: FakeOsvExports, t
     assert actions is not None and [r["id"] for r in actions.records("tj-actions/changed-files")] == ["GHSA-action"]
     pypi = OsvDatabase.open(str(tmp_path), "PyPI")
     assert pypi is not None and [r["id"] for r in pypi.records("LiteLLM")] == ["MAL-2026-2144"]
+
+
+def test_records_installed_from_elsewhere_are_a_copy_like_a_synced_one(tmp_path: Path) -> None:
+    """``install``: the demo's advisories, or an air-gapped mirror's files, packed and indexed as a sync leaves an
+    export; it replaces what was there."""
+    records = [json.loads((FIXTURES / name).read_text()) for name in ("MAL-2026-2144.json", "GHSA-9wx4-h78v-vm56.json")]
+    result = osv_db.install(str(tmp_path), "pypi", records, source="test", synced_at=1000.0)
+    assert (result.ecosystem, result.status, result.records, result.packages, result.unreadable) == (
+        "PyPI", "installed", 2, 2, 0)
+    copy = OsvDatabase.open(str(tmp_path), "PyPI")
+    assert copy is not None and copy.synced_at == 1000.0
+    assert [r["id"] for r in copy.records("LiteLLM")] == ["MAL-2026-2144"]
+    osv_db.install(str(tmp_path), "PyPI", [], source="test")
+    emptied = OsvDatabase.open(str(tmp_path), "PyPI")
+    assert emptied is not None and emptied.records("litellm") == []
+    assert sorted(p.name for p in (tmp_path / "osv" / "PyPI").iterdir()) == ["all.zip", "index.json"]

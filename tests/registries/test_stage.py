@@ -12,7 +12,7 @@ import pytest
 from checker.errors import PolicyError
 from checker.registries.stage import asks_registry, gather_facts, registry_for
 from checker.model import UNKNOWN, Dependency, Source
-from checker.policy.load import load_policy
+from checker.policy.load import RuleSetting, load_policy
 from checker.registries.cache import Cache
 from checker.registries.gather import Registries
 from checker.registries.npmrc import parse_npmrc
@@ -21,8 +21,14 @@ from tests.fakes.registry import FakeRegistry, standard_scenarios
 NOW = dt.datetime(2026, 3, 8, tzinfo=dt.timezone.utc)
 
 
-def policy(text: str = ""):  # type: ignore[no-untyped-def]
-    return load_policy("extends: default\n" + text, ".github/lockgate.yml", lambda p: None)
+def policy(text: str = "", *, advisories: bool = False):  # type: ignore[no-untyped-def]
+    """The default preset with ``text``; the advisory rules off unless ``advisories`` (OSV's part of the stage is
+    tests/registries/test_stage_osv.py's)."""
+    loaded = load_policy("extends: default\n" + text, ".github/lockgate.yml", lambda p: None)
+    if advisories:
+        return loaded
+    return loaded._replace(rules={**loaded.rules, "vulnerability": RuleSetting("off", {}),
+                                  "malicious": RuleSetting("off", {})})
 
 
 def error(text: str) -> PolicyError:

@@ -30,11 +30,11 @@ JINJA = Dependency("pypi", "jinja2", "3.1.2")
 
 
 def policy(text: str = "", *, advisories: bool = True) -> Policy:
+    """The default preset with ``text``; ``advisories=False`` turns the two rules that read advisories off."""
     loaded = load_policy("extends: default\n" + text, ".github/lockgate.yml", lambda p: None)
-    if not advisories:
-        return loaded
-    return loaded._replace(rules={**loaded.rules, "vulnerability": RuleSetting("block", {}),
-                                  "malicious": RuleSetting("block", {})})
+    level = "block" if advisories else "off"
+    return loaded._replace(rules={**loaded.rules, "vulnerability": RuleSetting(level, {}),
+                                  "malicious": RuleSetting(level, {})})
 
 
 def stack(tmp_path: Path, **options: object) -> Registries:
@@ -121,17 +121,48 @@ def test_a_failing_osv_is_unknown_and_the_registries_still_answer(osv: FakeOsv, 
 
 
 def test_which_dependencies_osv_answers(osv: FakeOsv, tmp_path: Path) -> None:
-    tagged = Dependency("actions", "tj-actions/changed-files", "v45.0.0")
-    pinned = Dependency("actions", "tj-actions/changed-files", "a" * 40, label="v45.0.0")
+    """A full version tag, or a commit pin by its version comment (the pin lockgate recommends: not asking by it
+    would leave every pinned action unchecked; a comment that lies is pin-comment's block); not a moving major tag,
+    nor a pin without a comment that is a version."""
+    tagged = Dependency("actions", "tj-actions/changed-files", "v45.0.7")
+    pinned = Dependency("actions", "tj-actions/changed-files", "a" * 40, label="v45.0.7")
+    fixed = Dependency("actions", "tj-actions/changed-files", "b" * 40, label="v46.0.1")
     moving = Dependency("actions", "actions/checkout", "v4")
-    assert [osv_version(d) for d in (LITELLM, tagged, pinned, moving)] == ["1.82.8", "45.0.0", None, None]
+    bare = Dependency("actions", "actions/checkout", "c" * 40)
+    assert [osv_version(d) for d in (LITELLM, tagged, pinned, moving, bare)] == ["1.82.8", "45.0.7", "45.0.7", None,
+                                                                                  None]
     assert osv_version(Dependency("pypi", "a", None, ">=1")) is None
     assert osv_version(Dependency("docker", "node", "20")) is None
     rules = policy(f"rules: {{pin-comment: off}}\nregistries: {{osv: '{osv.url}'}}\n")
-    found = gather_facts([tagged, pinned, moving], offline=False, policy=rules, registries=stack(tmp_path), environ={})
-    assert list(found) == [("actions", "tj-actions/changed-files", "v45.0.0")]
-    [query] = json.loads(osv.requests[0][2])["queries"]
-    assert query == {"package": {"ecosystem": "GitHub Actions", "name": "tj-actions/changed-files"}, "version": "45.0.0"}
+    found = gather_facts([tagged, pinned, fixed, moving, bare], offline=False, policy=rules,
+                         registries=stack(tmp_path), environ={})
+    assert sorted(found) == sorted((d.ecosystem, d.name, d.version) for d in (tagged, pinned, fixed))
+    assert ids(found[("actions", "tj-actions/changed-files", "v45.0.7")]) == ["GHSA-mrrh-fwg8-r2c3"]
+    assert ids(found[("actions", "tj-actions/changed-files", "a" * 40)]) == ["GHSA-mrrh-fwg8-r2c3"]
+    assert ids(found[("actions", "tj-actions/changed-files", "b" * 40)]) == []
+    [query] = json.loads(osv.requests[0][2])["queries"]  # one package query answers every version of the action
+    assert query == {"package": {"ecosystem": "GitHub Actions", "name": "tj-actions/changed-files"}}
+
+
+def test_an_actions_tag_commits_and_its_advisories_are_one_record(osv: FakeOsv, tmp_path: Path) -> None:
+    """pin-comment's GitHub facts and OSV's answer for the same action version are merged, never one in place of
+    the other (a lost tag_commits would make pin-comment unknown; lost advisories, a false pass)."""
+    from checker.registries.github import GitHubRefs
+    from tests.fakes.github_api import FakeGitHub, FakeRepo
+
+    pinned = Dependency("actions", "tj-actions/changed-files", "a" * 40, label="v45.0.7")
+    github = FakeGitHub().start()
+    try:
+        github.repos["tj-actions/changed-files"] = FakeRepo(parents={"a" * 40: []}, branches={"main": "a" * 40},
+                                                            tags={"v45.0.7": "a" * 40})
+        refs = GitHubRefs(api_url=github.api_url, retries=0, backoff=0)
+        found = gather_facts([pinned], offline=False, policy=policy(f"registries: {{osv: '{osv.url}'}}\n"),
+                             registries=stack(tmp_path), environ={}, github=refs)
+    finally:
+        github.stop()
+    facts = found[("actions", "tj-actions/changed-files", "a" * 40)]
+    assert ids(facts) == ["GHSA-mrrh-fwg8-r2c3"]
+    assert dict(facts.tag_commits) == {"v45.0.7": "a" * 40} and facts.reachable is True  # type: ignore[arg-type]
 
 
 def test_the_osv_url_in_the_policy_is_validated() -> None:

@@ -74,3 +74,21 @@ def test_unknown_advisories_of_a_same_version_change_are_not_reported(kind: str)
 
 def test_no_exception_is_offered() -> None:
     assert not RULE.offers_exception and RULE.action_rank < 10  # before deny: the strongest action first
+
+
+def test_an_action_pinned_by_commit_is_named_by_its_comment_and_the_hint_is_about_ci_secrets() -> None:
+    """tj-actions/changed-files, March 2025: GitHub's advisory (CWE-506) for every version up to 45.0.7. A commit
+    pin is asked about by its version comment, and the message names both."""
+    hijack = Advisory("GHSA-mrrh-fwg8-r2c3", ("CVE-2025-30066",), "tj-actions changed-files through 45.0.7 allows "
+                      "remote attackers to discover secrets by reading actions logs.", "high", 8.6, "46.0.1",
+                      malicious=True, url="https://osv.dev/vulnerability/GHSA-mrrh-fwg8-r2c3")
+    pinned = Dependency("actions", "tj-actions/changed-files", "0e58ed8671d6b60d0890c21b07f8835ace038e67",
+                        manifest=".github/workflows/ci.yml", line=9, label="v45.0.7")
+    facts = Facts("actions", pinned.name, pinned.version, vulnerabilities=(hijack,))
+    manifest = Manifest(".github/workflows/ci.yml", "workflow", "actions", ())
+    [issue] = check(Subject(pinned, manifest, Change("added", None, pinned), facts), RULE.defaults())
+    assert issue.message.startswith("tj-actions/changed-files v45.0.7 (0e58ed8671d6) is malware according to "
+                                    "GHSA-mrrh-fwg8-r2c3 (CVE-2025-30066)")
+    assert issue.hint is not None and "job's token and secrets" in issue.hint and ".pth" not in issue.hint
+    bare = pinned._replace(label=None)  # no version comment: OSV is not asked, nothing to judge
+    assert list(check(Subject(bare, manifest, Change("added", None, bare), facts), RULE.defaults())) == []
