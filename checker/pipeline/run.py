@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from checker import __version__
 from checker.errors import UsageError
-from checker.model import Change, Manifest, Report
+from checker.model import UNKNOWN, Change, Manifest, Report
 from checker.policy.watch import POLICY_PATHS
 from checker.snapshot.revisions import Snapshots, open_snapshots
 from checker.snapshot.trees import EmptySnapshot, Snapshot
@@ -159,12 +159,13 @@ def _facts(request: CheckRequest, policy: Policy, dependencies: list[Dependency]
     registries answer from the cache only; what it does not hold is unknown. Nothing is looked up for rules that
     are off. ``trusted``: the revision whose ``.npmrc`` may name registries and credentials (never the head of a
     pull request, which could point a token at a host of its choosing)."""
-    from checker.registries.stage import REGISTRY_RULES, osv_wanted
+    from checker.registries.stage import REGISTRY_RULES, osv_wanted, scorecard_wanted
     from checker.rules.base import asks_registry, osv_version
 
     wanted = policy.rules["pin-comment"].level != "off" or (
         any(policy.rules[r].level != "off" for r in REGISTRY_RULES) and any(asks_registry(d) for d in dependencies)
-    ) or (osv_wanted(policy) and any(osv_version(d) is not None for d in dependencies))
+    ) or (osv_wanted(policy) and any(osv_version(d) is not None for d in dependencies)) or (
+        scorecard_wanted(policy) and any(d.ecosystem == "actions" for d in dependencies))
     if not dependencies or not wanted:
         return {}
     from checker.registries.stage import gather_facts
@@ -182,7 +183,8 @@ def _facts_tuple(facts: dict[tuple[str, str, str], Facts]) -> tuple[Facts, ...]:
     """Report.facts: the registry facts of the run, in a stable order (GitHub ref facts stay with the rules)."""
     from checker.rules.base import REGISTRY_ECOSYSTEMS
 
-    return tuple(facts[key] for key in sorted(facts) if key[0] in REGISTRY_ECOSYSTEMS)
+    return tuple(facts[key] for key in sorted(facts)
+                 if key[0] in REGISTRY_ECOSYSTEMS or facts[key].scorecard is not UNKNOWN)  # an action's score too
 
 
 def empty_report(snapshots: Snapshots, policy_label: str | None) -> Report:
