@@ -33,11 +33,13 @@ VIEWER = "https://scorecard.dev/viewer/?uri="
 SCORED_HOSTS = ("github.com", "gitlab.com")  # the hosts Scorecard scans (checker/registries/scorecard.py asks only these)
 
 
-def viewer_url(repo: SourceRepository) -> str:
-    """Scorecard's page of a repository's result (``https://scorecard.dev/viewer/?uri=github.com/owner/repo``)."""
+def viewer_url(repo: SourceRepository, *, encoded: bool = True) -> str:
+    """Scorecard's page of a repository's result (``https://scorecard.dev/viewer/?uri=github.com/owner/repo``);
+    ``encoded``: the slashes of the query percent-encoded (the same page), as the reports' link checker wants a
+    query."""
     from urllib.parse import quote
 
-    return VIEWER + quote(repo.describe(), safe="/")
+    return VIEWER + quote(repo.describe(), safe="" if encoded else "/")
 
 
 def _facts(subject: Subject) -> Facts | None:
@@ -108,7 +110,10 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     yield Issue(
         f"{what}: its source repository {repo.describe()} scores {describe_score(card)} on OpenSSF Scorecard, "
         f"below {minimum:g}" + (f"; weakest: {checks}" if checks else ""),
-        hint=f"read {viewer_url(repo)} before you depend on it; choose a better-kept package, {exception}",
+        # Without its scheme: findings pass through credential redaction, which masks every URL's query values.
+        # The reports link the page in full (the comment's links, SARIF's helpUri).
+        hint=f"read its Scorecard page ({viewer_url(repo, encoded=False).removeprefix('https://')}) before you depend on it; choose "
+        f"a better-kept package, {exception}",
     )
 
 

@@ -77,7 +77,7 @@ def test_no_policy_file_means_the_default_preset() -> None:
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block", "hook-pinning": "block", "install-command": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
-        "provenance-downgrade": "block", "license": "off",
+        "provenance-downgrade": "block", "license": "off", "scorecard": "off",
         # off in the presets until the OSV facts stage fills Facts.vulnerabilities (policies/default.yml)
         "vulnerability": "off", "malicious": "off",
     }
@@ -569,7 +569,7 @@ def test_starter_policy_loads() -> None:
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block", "hook-pinning": "block", "install-command": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
-        "provenance-downgrade": "block", "license": "off",
+        "provenance-downgrade": "block", "license": "off", "scorecard": "off",
         # off in the presets until the OSV facts stage fills Facts.vulnerabilities (policies/default.yml)
         "vulnerability": "off", "malicious": "off",
     }
