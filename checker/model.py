@@ -332,6 +332,51 @@ class Advisory(NamedTuple):
     url: str = ""
 
 
+class SourceRepository(NamedTuple):
+    """The source repository a version says it is built from (PyPI's project URLs, npm's ``repository``, an action's
+    own name): ``host`` in lower case (``github.com``, ``gitlab.com``, a GitHub Enterprise host), ``owner`` (on
+    GitLab the whole namespace, ``group/subgroup``) and ``name``, as written (GitHub compares them without regard to
+    case). A record rather than an ``owner/repo`` string so that a repository on another host is never mistaken for
+    the github.com one of the same name. checker/registries/sourcerepo.py reads it from the registries' words."""
+
+    host: str
+    owner: str
+    name: str
+
+    @property
+    def slug(self) -> str:
+        """``owner/name``."""
+        return f"{self.owner}/{self.name}"
+
+    def describe(self) -> str:
+        """``github.com/owner/name``: how Scorecard names a repository."""
+        return f"{self.host}/{self.owner}/{self.name}"
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.describe()}"
+
+
+class ScorecardCheck(NamedTuple):
+    """One check of an OpenSSF Scorecard result: its ``name`` (``Code-Review``), ``score`` (0-10; None when the
+    check did not apply, the API's -1), Scorecard's ``reason`` and the check's documentation ``url``."""
+
+    name: str
+    score: int | None
+    reason: str = ""
+    url: str = ""
+
+
+class Scorecard(NamedTuple):
+    """A repository's OpenSSF Scorecard result (api.securityscorecards.dev): the aggregate ``score`` (0-10), the
+    ``date`` it was computed (as the API writes it), and the ``checks`` that scored lowest, lowest first (a few: the
+    ones a reviewer reads first)."""
+
+    score: float
+    date: str = ""
+    checks: tuple[ScorecardCheck, ...] = ()
+
+
 class Facts(NamedTuple):
     """What the registries said about one version. Every field may be UNKNOWN; ``reason`` says why.
 
@@ -392,6 +437,12 @@ class Facts(NamedTuple):
     # The license of the version an upgrade or downgrade moves from (a relicensing is a change a reviewer must see);
     # UNKNOWN when not looked up, not obtainable, or when changes reach this version from versions licensed apart.
     prior_license: str | None | Unknown = UNKNOWN
+    # The source repository the version names (rule ``scorecard``; checker/registries/sourcerepo.py): None: it names
+    # none lockgate recognises as a repository; UNKNOWN: not looked up (only the scorecard rule asks) or not obtainable.
+    repository: SourceRepository | None | Unknown = UNKNOWN
+    # The OpenSSF Scorecard result of that repository: None: the repository has no score (Scorecard's API answered
+    # 404, or the version names no repository it scores); UNKNOWN: not looked up or not obtainable.
+    scorecard: Scorecard | None | Unknown = UNKNOWN
 
     @property
     def evidence(self) -> str | Unknown:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from checker import __version__
 from checker.errors import UsageError
-from checker.model import Change, Manifest, Report
+from checker.model import UNKNOWN, Change, Manifest, Report
 from checker.policy.watch import POLICY_PATHS
 from checker.snapshot.revisions import Snapshots, open_snapshots
 from checker.snapshot.trees import EmptySnapshot, Snapshot
@@ -160,12 +160,13 @@ def _facts(request: CheckRequest, policy: Policy, dependencies: list[Dependency]
     registries answer from the cache only; what it does not hold is unknown. Nothing is looked up for rules that
     are off. ``trusted``: the revision whose ``.npmrc`` may name registries and credentials (never the head of a
     pull request, which could point a token at a host of its choosing)."""
-    from checker.registries.stage import REGISTRY_RULES, osv_wanted
+    from checker.registries.stage import REGISTRY_RULES, osv_wanted, scorecard_wanted
     from checker.rules.base import asks_registry, osv_version
 
     wanted = policy.rules["pin-comment"].level != "off" or (
         any(policy.rules[r].level != "off" for r in REGISTRY_RULES) and any(asks_registry(d) for d in dependencies)
-    ) or (osv_wanted(policy) and any(osv_version(d) is not None for d in dependencies))
+    ) or (osv_wanted(policy) and any(osv_version(d) is not None for d in dependencies)) or (
+        scorecard_wanted(policy) and any(d.ecosystem == "actions" for d in dependencies))
     if not dependencies or not wanted:
         return {}
     from checker.registries.stage import gather_facts

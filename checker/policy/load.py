@@ -25,8 +25,9 @@ ON_UNKNOWN = ("info", "warn", "block")
 BUMP_CHOICES = ("major", "minor", "patch", "other")
 SCOPE_CHOICES = ("prod", "dev", "optional", "build")
 _TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions", "hook", "registries")
-_REGISTRY_KEYS = ("pypi", "npm", "osv", "timeout", "retries", "budget", "cache", "cache-ttl")
-_REGISTRY_ECOSYSTEM_KEYS = {"pypi": ("url",), "npm": ("url", "serves-provenance"), "osv": ("url",)}
+_REGISTRY_KEYS = ("pypi", "npm", "osv", "scorecard", "timeout", "retries", "budget", "cache", "cache-ttl")
+_REGISTRY_ECOSYSTEM_KEYS = {"pypi": ("url",), "npm": ("url", "serves-provenance"), "osv": ("url",),
+                            "scorecard": ("url",)}
 _HOOK_KEYS = ("online", "on-unknown")
 _REVIEW_KEYS = ("required-for", "skip", "reviewers", "label", "ledger", "allow-stale-approvals")
 _SKIP_KEYS = ("scope", "bump", "kind", "package", "direct")
@@ -126,7 +127,8 @@ class RegistryPolicy(NamedTuple):
     names another index is asked at that index. None: the public registry. ``npm_serves_provenance``: whether the
     npm registry passes provenance through, so that its absence means "none" (None: decided per registry; only
     registry.npmjs.org is trusted to). ``osv``: the OSV API asked about advisories (None: https://api.osv.dev; the
-    environment's ``LOCKGATE_OSV_URL`` overrides both). ``timeout`` per request (seconds), ``retries`` on 429/5xx/connection errors,
+    environment's ``LOCKGATE_OSV_URL`` overrides both). ``scorecard``: the OpenSSF Scorecard API (None:
+    https://api.securityscorecards.dev; ``LOCKGATE_SCORECARD_URL`` overrides both). ``timeout`` per request (seconds), ``retries`` on 429/5xx/connection errors,
     ``budget``: seconds all registry lookups of a run may take; ``cache``: use the on-disk cache; ``cache_ttl``:
     seconds a cached document is used without asking again."""
 
@@ -134,6 +136,7 @@ class RegistryPolicy(NamedTuple):
     npm: str | None = None
     npm_serves_provenance: bool | None = None
     osv: str | None = None
+    scorecard: str | None = None
     timeout: float = 10.0
     retries: int = 3
     budget: float = 120.0
@@ -375,6 +378,10 @@ def _option_value(reader: _Reader, option: Option, value: Any, what: str, line: 
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise reader.fail(f"{what} must be a whole number of 0 or more; found {value!r}", line)
         return int(value)
+    if kind == "score":  # an OpenSSF Scorecard score
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 10:
+            raise reader.fail(f"{what} must be a number from 0 to 10; found {value!r}", line)
+        return float(value)
     if kind == "bool":
         if not isinstance(value, bool):
             raise reader.fail(f"{what} must be true or false; found {value!r}", line)

@@ -76,6 +76,8 @@ def _option_schema(option: Option) -> dict[str, Any]:
     kind = option.kind
     if kind == "int":
         schema: dict[str, Any] = {"type": "integer", "minimum": 0}
+    elif kind == "score":
+        schema = {"type": "number", "minimum": 0, "maximum": 10}
     elif kind == "bool":
         schema = {"type": "boolean"}
     elif kind == "str":
@@ -227,6 +229,10 @@ def policy_schema() -> dict[str, Any]:
                     "osv": {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
                                               "properties": {"url": _URL}}],
                             "description": "the OSV API asked about advisories (default https://api.osv.dev)"},
+                    "scorecard": {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
+                                                    "properties": {"url": _URL}}],
+                                  "description": "the OpenSSF Scorecard API asked about source repositories "
+                                  "(default https://api.securityscorecards.dev)"},
                     "timeout": {"type": "number", "exclusiveMinimum": 0, "description": "seconds per request"},
                     "retries": {"type": "integer", "minimum": 0},
                     "budget": {"type": "number", "exclusiveMinimum": 0,

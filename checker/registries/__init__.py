@@ -18,6 +18,10 @@ Nothing is imported here (``lockgate check`` must start fast); import the module
 - ``npm.py`` — ``NpmClient``: full packuments and SLSA provenance attestations.
 - ``osv.py`` — ``OsvClient``: OSV's querybatch (1,000 queries a request, pages followed) and its records by id
   (cached, checked against ``modified``); ``registries.osv(url)`` gives it on the registries' Fetcher.
+- ``scorecard.py`` — ``ScorecardClient``: a repository's OpenSSF Scorecard result (cached a day, 404: not scored);
+  ``registries.scorecard(url)`` gives it on the registries' Fetcher.
+- ``sourcerepo.py`` — the source repository a version names (PyPI project URLs, npm ``repository``, an action's
+  name) as a ``SourceRepository``, read strictly: a URL that names no repository is None.
 - ``fetch.py`` — ``Fetcher``: cache freshness (TTL), ETag/Last-Modified revalidation, offline mode, stale copies
   when a registry fails, one fetch per document per run.
 - ``cache.py`` — ``Cache``: the on-disk store (LOCKGATE_CACHE_DIR, XDG_CACHE_HOME/lockgate, ~/.cache/lockgate).

@@ -30,6 +30,7 @@ from checker.registries.types import History, VersionFacts, unknown_facts
 
 if TYPE_CHECKING:
     from checker.registries.osv import OsvClient
+    from checker.registries.scorecard import ScorecardClient
 
 WORKERS = 16
 ECOSYSTEMS = ("pypi", "npm")
@@ -44,6 +45,8 @@ class FactsRequest(NamedTuple):
     history: also build the provenance history (``provenance-downgrade``); ``publisher_limit`` bounds how many
     earlier versions get their publishers looked up (0: evidence levels only, no extra request).
     license: also find out the version's license (npm: from the packument; PyPI: one JSON API request).
+    repository: also find out the source repository it names (npm: from the packument; PyPI: the same JSON API
+    request as the license, made once however many of the two ask for it).
     """
 
     ecosystem: str
@@ -55,6 +58,7 @@ class FactsRequest(NamedTuple):
     history: bool = False
     publisher_limit: int = 0
     license: bool = False
+    repository: bool = False
 
 
 class FactsAnswer(NamedTuple):
@@ -137,6 +141,13 @@ class Registries:
             client = self._npm.setdefault(key, NpmClient(self.fetcher, registry_url, serves_provenance=host_setting))
         return client
 
+    def scorecard(self, url: str | None = None) -> ScorecardClient:
+        """The Scorecard client of this run (``url``: the API's base URL; see scorecard.scorecard_url), on the same
+        Fetcher: one HTTP helper, cache, time budget and offline mode with the registries."""
+        from checker.registries.scorecard import ScorecardClient
+
+        return ScorecardClient(self.fetcher, url, workers=self.workers)
+
     def osv(self, url: str | None = None) -> OsvClient:
         """The OSV client of this run (``url``: the API's base URL; see osv.osv_url), on the same Fetcher: one
         HTTP helper, cache, time budget and offline mode with the registries."""
@@ -158,12 +169,19 @@ class Registries:
                 license, text, why = pypi.license(request.name, request.version)
                 reason = "; ".join(r for r in (facts.reason, why) if r) or None
                 facts = facts._replace(license=license, license_text=text, reason=reason)
+            if request.repository and facts.exists is not False:
+                source, why = pypi.repository(request.name, request.version)  # the license's request, fetched once
+                if why and why in (facts.reason or ""):
+                    why = None  # the license said it already: one request, one failure
+                reason = "; ".join(r for r in (facts.reason, why) if r) or None
+                facts = facts._replace(repository=source, reason=reason)
             history = pypi.history(request.name, request.version, publisher_limit=request.publisher_limit) \
                 if request.history else None
             return FactsAnswer(request, facts, history)
         if request.ecosystem == "npm":
             npm = self.npm(request.registry)
-            facts = npm.facts(request.name, request.version, publishers=request.publishers, license=request.license)
+            facts = npm.facts(request.name, request.version, publishers=request.publishers, license=request.license,
+                              repository=request.repository)
             history = npm.history(request.name, request.version, publisher_limit=request.publisher_limit) \
                 if request.history else None
             return FactsAnswer(request, facts, history)
@@ -214,7 +232,7 @@ class Registries:
         first = group[0]
         if first.ecosystem not in ECOSYSTEMS or any(r.publishers or r.publisher_limit > 0 for r in group):
             return False
-        if first.ecosystem == "pypi" and any(r.license for r in group):
+        if first.ecosystem == "pypi" and any(r.license or r.repository for r in group):
             return False  # the JSON API's answer per version may need the network
         client = self.pypi(first.registry) if first.ecosystem == "pypi" else self.npm(first.registry)
         return client.cached(first.name)

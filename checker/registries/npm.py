@@ -25,8 +25,9 @@ evidence is UNKNOWN, never "none".
 
 API (for the facts stage):
 - ``NpmClient(fetcher, registry_url=DEFAULT_REGISTRY, serves_provenance=None)``
-- ``facts(name, version, publishers=False) -> VersionFacts`` (never raises for registry trouble; ``publishers``
-  costs one attestation request when the version has provenance);
+- ``facts(name, version, publishers=False, license=False, repository=False) -> VersionFacts`` (never raises for
+  registry trouble; ``publishers`` costs one attestation request when the version has provenance; ``license`` and
+  ``repository`` read the version's manifest, checker/registries/sourcerepo.py the latter);
 - ``history(name, version, before=None, publisher_limit=0) -> History``: every version published before
   ``before`` (default: the version's own publish time) with its evidence, from the one packument; publisher
   identities for the ``publisher_limit`` newest ones with provenance (one request each).
@@ -44,7 +45,7 @@ from types import MappingProxyType
 from typing import Any
 
 from checker.errors import ManifestError
-from checker.model import UNKNOWN, Unknown
+from checker.model import UNKNOWN, SourceRepository, Unknown
 from checker.registries.fetch import Document, Fetcher
 from checker.redaction import index_url_secrets, redact_index_url
 from checker.registries.http import MiB, NotFound, RegistryError, redact_url
@@ -135,8 +136,10 @@ class NpmClient:
 
     # -- facts --------------------------------------------------------------------------------------------------
 
-    def facts(self, name: str, version: str, *, publishers: bool = False, license: bool = False) -> VersionFacts:
-        """``license``: also read the version's license (``versions[v].license``; no extra request)."""
+    def facts(self, name: str, version: str, *, publishers: bool = False, license: bool = False,
+              repository: bool = False) -> VersionFacts:
+        """``license``: also read the version's license (``versions[v].license``; no extra request).
+        ``repository``: also read its source repository (``versions[v].repository``; no extra request)."""
         try:
             document = self.packument(name)
         except NotFound:
@@ -191,12 +194,18 @@ class NpmClient:
             from checker.versions.licenses import npm_license
 
             found_license, license_text = npm_license(manifest)
+        source: SourceRepository | None | Unknown = UNKNOWN
+        if repository:
+            from checker.registries.sourcerepo import npm_repository
+
+            source = npm_repository(manifest)
         return VersionFacts(
             "npm", name, version, self.registry, exists=True, release_time=release_time,
             last_upload_time=release_time, yanked=False, deprecated=deprecated if isinstance(deprecated, str)
             and deprecated else None, hashes=hashes, evidence=evidence, publishers=found,
             install_scripts=MappingProxyType(install), has_install_script=has_install, stale=document.stale,
             reason="; ".join(reasons) or None, license=found_license, license_text=license_text,
+            repository=source,
         )
 
     def _evidence(self, manifest: Mapping, versions: Mapping, reasons: list[str]) -> str | Unknown:

@@ -28,6 +28,8 @@ API (for the facts stage):
 - ``license(name, version) -> (license, license_text, reason)``: from PyPI's JSON API
   (``GET {root}/pypi/{name}/{version}/json``: ``info.license_expression``, ``info.classifiers``, ``info.license``),
   derived only for an index at ``{root}/simple`` (Warehouse's layout); other indexes give UNKNOWN with a reason.
+- ``repository(name, version) -> (repository, reason)``: the source repository the same JSON API answer names
+  (``info.project_urls``, ``info.home_page``; checker/registries/sourcerepo.py): no request of its own.
 - ``history(name, version, before=None, publisher_limit=0) -> History``: the versions uploaded before ``before``
   (default: the version's own release time) with their evidence, all from the one project page; the publisher
   identities of the ``publisher_limit`` newest attested ones (one request each — PyPI serves provenance per
@@ -42,10 +44,10 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from checker.manifests.common import canonical_pypi_name, hash_string
-from checker.model import UNKNOWN, Unknown
+from checker.model import UNKNOWN, SourceRepository, Unknown
 from checker.registries.fetch import Document, Fetcher
 from checker.redaction import index_url_secrets, redact_index_url
 from checker.registries.http import MiB, NotFound, RegistryError, redact_url
@@ -291,28 +293,46 @@ class PypiClient:
     def license(self, name: str, version: str) -> tuple[str | None | Unknown, str | None, str | None]:
         """(license, license_text, why it is unknown) of a version, from the JSON API's ``info``
         (checker/versions/licenses.py reads it). One request per version, through the Fetcher's cache and budget."""
-        url = self.json_api_url(name, version)
-        if url is None:
-            return UNKNOWN, None, (f"{self.registry} is not a Warehouse index (no /simple suffix), so lockgate cannot "
-                                   "read the license from its JSON API")
-        try:
-            document = self.fetcher.json(url, accept="application/json", max_bytes=LICENSE_MAX_BYTES,
-                                         ttl=LICENSE_TTL)
-        except NotFound:
-            return UNKNOWN, None, f"{redact_url(url)} answered 404: the index serves no JSON API for {name} {version}"
-        except RegistryError as error:
-            return UNKNOWN, None, error.reason
-        data = document.data
-        info = data.get("info") if isinstance(data, dict) else None
-        if not isinstance(info, dict):
-            return UNKNOWN, None, f"{redact_url(url)}: expected a JSON object with an 'info' object"
-        said = info.get("version")
-        if isinstance(said, str) and canonical_version(said) != canonical_version(version):
-            return UNKNOWN, None, f"{redact_url(url)} answered about version {said}, not {version}"
+        info, why = self.json_info(name, version)
+        if info is None:
+            return UNKNOWN, None, why
         from checker.versions.licenses import pypi_license
 
         found = pypi_license(info)
         return found.expression, found.text, None
+
+    def repository(self, name: str, version: str) -> tuple[SourceRepository | None | Unknown, str | None]:
+        """(source repository, why it is unknown) of a version, from the JSON API's ``info`` (``project_urls``,
+        ``home_page``; checker/registries/sourcerepo.py reads them): the same request as ``license``."""
+        info, why = self.json_info(name, version)
+        if info is None:
+            return UNKNOWN, why
+        from checker.registries.sourcerepo import pypi_repository
+
+        return pypi_repository(info), None
+
+    def json_info(self, name: str, version: str) -> tuple[Mapping[str, Any] | None, str | None]:
+        """The JSON API's ``info`` object of a version, or None and why not. The Fetcher fetches it once per run
+        however many facts read it (single flight by URL), and caches it for ``LICENSE_TTL``."""
+        url = self.json_api_url(name, version)
+        if url is None:
+            return None, (f"{self.registry} is not a Warehouse index (no /simple suffix), so lockgate cannot read "
+                          "its JSON API")
+        try:
+            document = self.fetcher.json(url, accept="application/json", max_bytes=LICENSE_MAX_BYTES,
+                                         ttl=LICENSE_TTL)
+        except NotFound:
+            return None, f"{redact_url(url)} answered 404: the index serves no JSON API for {name} {version}"
+        except RegistryError as error:
+            return None, error.reason
+        data = document.data
+        info = data.get("info") if isinstance(data, dict) else None
+        if not isinstance(info, dict):
+            return None, f"{redact_url(url)}: expected a JSON object with an 'info' object"
+        said = info.get("version")
+        if isinstance(said, str) and canonical_version(said) != canonical_version(version):
+            return None, f"{redact_url(url)} answered about version {said}, not {version}"
+        return info, None
 
     # -- history ------------------------------------------------------------------------------------------------
 

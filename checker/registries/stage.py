@@ -9,6 +9,10 @@ changed ones in a pull request, every one with ``--all``), concurrently, each qu
 - GitHub (checker/registries/github.py) about GitHub Actions and pre-commit hook repositories on github.com pinned
   by full commit SHA: the commit the version comment's tag points to, and whether the commit is reachable from a
   branch or tag of the repository;
+- OpenSSF Scorecard (checker/registries/scorecard.py), when the ``scorecard`` rule is on, about the source
+  repository each PyPI and npm version names (``Facts.repository``, read from the registry's answer: PyPI's JSON
+  API, the one request the license shares; npm's packument) and each action's own repository: ``Facts.scorecard``,
+  asked once per repository after the registries answered;
 - OSV (checker/registries/osv.py) about the advisories that affect each version it can answer (``osv_version``:
   PyPI and npm versions, actions on a full version tag), when a rule that reads them (``OSV_RULES``) is on: the
   ``Facts.vulnerabilities`` of that version, each Advisory with its fix hint. It is asked in a thread of its own
@@ -31,7 +35,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from checker.versions.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
-from checker.model import UNKNOWN, Dependency, Facts, Provenance, Unknown
+from checker.model import UNKNOWN, Dependency, Facts, Provenance, SourceRepository, Unknown
 from checker.rules.base import asks_registry, osv_version
 
 if TYPE_CHECKING:
@@ -46,7 +50,9 @@ FactsKey = tuple[str, str, str]
 WORKERS = 4
 # The rules that read registry facts: the registries are asked only when one of them is on.
 REGISTRY_RULES = ("release-age", "version-exists", "hash-mismatch", "provenance", "provenance-downgrade",
-                  "install-scripts", "license")
+                  "install-scripts", "license", "scorecard")
+# The rule that reads Scorecard results: Scorecard is asked only when it is on.
+SCORECARD_RULE = "scorecard"
 # The rules that read advisories: OSV is asked only when one of them is on (a policy without them asks nothing).
 OSV_RULES = ("vulnerability", "malicious")
 PUBLIC_REGISTRIES = {
@@ -58,6 +64,11 @@ _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 def registry_facts_wanted(policy: Policy) -> bool:
     return any(policy.rules[rule].level != "off" for rule in REGISTRY_RULES if rule in policy.rules)
+
+
+def scorecard_wanted(policy: Policy) -> bool:
+    setting = policy.rules.get(SCORECARD_RULE)
+    return setting is not None and setting.level != "off"
 
 
 def osv_wanted(policy: Policy) -> bool:
@@ -111,15 +122,15 @@ def gather_facts(
         found.update(_github_facts(deps, offline=offline, environ=environ, github=github, budget=budget))
     if policy is not None and (registry_facts_wanted(policy) or osv_wanted(policy)):
         deadline = started + budget if budget is not None else None
-        registry_found = _registry_facts(deps, policy, offline=offline if registries_offline is None else registries_offline,
-                                         environ=environ, now=now, npmrc=npmrc, registries=registries,
-                                         deadline=deadline, previous=previous or {})
-        for key, facts in registry_found.items():
-            # An action's GitHub facts (its tag's commits, for pin-comment) and its advisories are one record.
-            known = found.get(key)
-            found[key] = facts if known is None else known._replace(
-                vulnerabilities=facts.vulnerabilities,
-                reason="; ".join(r for r in (known.reason, facts.reason) if r) or None)
+        registry = _registry_facts(deps, policy, offline=offline if registries_offline is None else registries_offline, environ=environ, now=now, npmrc=npmrc,
+                                   registries=registries, deadline=deadline, previous=previous or {})
+        for key, facts in registry.items():
+            earlier = found.get(key)  # an action's GitHub facts: keep them, add what OSV and Scorecard said
+            if earlier is not None:
+                facts = earlier._replace(vulnerabilities=facts.vulnerabilities, repository=facts.repository,
+                                         scorecard=facts.scorecard,
+                                         reason="; ".join(r for r in (earlier.reason, facts.reason) if r) or None)
+            found[key] = facts
     return found
 
 
@@ -165,7 +176,9 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
                 for old in sorted(set((previous or {}).get((dep.ecosystem, dep.name, dep.version or ""), ())))
                 # (label=None: the comment a commit pin had before is not known here; it is not asked by the new one's)
                 if old != dep.version and osv_version(moved := dep._replace(version=old, label=None)) is not None]
-    if not wanted and not advised:
+    scoring = scorecard_wanted(policy)
+    actions = [dep for dep in deps if dep.ecosystem == "actions"] if scoring else []
+    if not wanted and not advised and not actions:
         return {}
     from checker.registries.gather import FactsRequest, Registries
     from checker.registries.npmrc import parse_npmrc, user_npmrc
@@ -193,7 +206,7 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
         publishers = any(pin.pattern.matches(dep.ecosystem, dep.name, dep.version) for pin in pins)
         requests[key] = FactsRequest(dep.ecosystem, dep.name, dep.version or "", registry=url,
                                      hashes=frozenset(h.lower() for h in dep.hashes), publishers=publishers,
-                                     history=history, license=license)
+                                     history=history, license=license, repository=scoring)
     # The versions upgrades and downgrades move from, for their license only (npm: the packument already fetched;
     # PyPI: one JSON API request each).
     priors: dict[FactsKey, list[FactsRequest]] = {}
@@ -203,7 +216,7 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
                 if old and old != request.version:
                     priors.setdefault(key, []).append(FactsRequest(request.ecosystem, request.name, old,
                                                                    registry=request.registry, license=True))
-    if requests or advised:
+    if requests or advised or actions:
         settings = policy.registries
         stack = registries or Registries.create(
             offline=offline, cache=settings.cache, environ=environ, ttl=float(settings.cache_ttl),
@@ -238,9 +251,42 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
                 reason = advice.reason and f"advisories: {stack.fetcher.redact(advice.reason)}"
                 found[key] = facts._replace(vulnerabilities=advice.advisories,
                                             reason="; ".join(r for r in (facts.reason, reason) if r) or None)
+        if scoring:
+            _scorecards(stack, found, [*requests], actions, policy, environ, now)
         if registries is None:  # the stack this run made: its kept-alive connections end with it
             stack.close()
     return found
+
+
+def _scorecards(stack: Registries, found: dict[FactsKey, Facts], asked: list[FactsKey], actions: list[Dependency],
+                policy: Policy, environ: Mapping[str, str] | None, now: dt.datetime | None) -> None:
+    """``Facts.repository`` of the actions (their own repository) and ``Facts.scorecard`` of every version asked
+    about (the registries' ``asked`` and the actions), in ``found``; each repository asked once."""
+    from checker.registries.scorecard import scorecard_url
+    from checker.registries.sourcerepo import action_repository
+
+    keys = list(dict.fromkeys(asked))
+    for dep in actions:
+        key = (dep.ecosystem, dep.name, dep.version or "")
+        facts = found.get(key) or Facts(*key, as_of=now or UNKNOWN)
+        found[key] = facts._replace(repository=action_repository(dep.name))
+        keys.append(key)
+    repositories = {facts.repository for key in keys if isinstance((facts := found[key]).repository, SourceRepository)}
+    answers = stack.scorecard(scorecard_url(policy.registries.scorecard, environ)).scores(repositories) \
+        if repositories else {}
+    for key in dict.fromkeys(keys):
+        facts = found[key]
+        repo = facts.repository
+        if isinstance(repo, Unknown):
+            continue  # the registry could not say: the score stays UNKNOWN, the reason says why
+        if repo is None:
+            found[key] = facts._replace(scorecard=None)
+            continue
+        answer = answers[repo]
+        reason = facts.reason
+        if answer.reason and answer.scorecard is not None:  # unknown, or a stale copy; "not scored" the rule says
+            reason = "; ".join(r for r in (reason, f"scorecard: {stack.fetcher.redact(answer.reason)}") if r)
+        found[key] = facts._replace(scorecard=answer.scorecard, reason=reason)
 
 
 def _prior_license(answers: list[FactsAnswer | None]) -> str | None | Unknown:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from checker.model import EVIDENCE_RANK, PROVENANCE, TRUSTED_PUBLISHER, UNKNOWN, Facts, Provenance, Publisher, Unknown
+from checker.model import EVIDENCE_RANK, PROVENANCE, TRUSTED_PUBLISHER, UNKNOWN, Facts, Provenance, Publisher, SourceRepository, Unknown
 from checker.model import NO_PROVENANCE as NONE
 
 __all__ = ["EVIDENCE_RANK", "NONE", "PROVENANCE", "TRUSTED_PUBLISHER", "Publisher"]  # the records' vocabulary, from checker.model
@@ -104,7 +104,8 @@ class VersionFacts(NamedTuple):
     install_scripts: npm ``scripts`` entries that run on install (``preinstall``, ``install``, ``postinstall``);
     has_install_script: npm's ``hasInstallScript`` (or those scripts, or ``gypfile``). UNKNOWN for PyPI.
     license / license_text: the version's license (see ``checker.model.Facts``); npm: from the packument, PyPI:
-    from the JSON API when asked for (``PypiClient.license``). files: PyPI only, the version's files. stale: an answer served from an expired cache entry (offline, or the
+    from the JSON API when asked for (``PypiClient.license``). repository: the source repository the version names
+    (npm: the packument's ``repository``; PyPI: the JSON API's project URLs), when asked for. files: PyPI only, the version's files. stale: an answer served from an expired cache entry (offline, or the
     registry failed); ``reason`` then says from when.
     """
 
@@ -128,6 +129,7 @@ class VersionFacts(NamedTuple):
     reason: str | None = None
     license: str | None | Unknown = UNKNOWN
     license_text: str | None = None
+    repository: SourceRepository | None | Unknown = UNKNOWN
 
     def files_matching(self, hashes: Iterable[str]) -> tuple[FileFacts, ...]:
         """The files whose published digests include one of ``hashes`` (``algo:hex``): the artifacts a lockfile
@@ -143,7 +145,7 @@ class VersionFacts(NamedTuple):
         return Facts(
             self.ecosystem, self.name, self.version, release_time=self.release_time, yanked=self.yanked,
             hashes=self.hashes, provenance=provenance, install_script=self.has_install_script, reason=self.reason,
-            license=self.license, license_text=self.license_text,
+            license=self.license, license_text=self.license_text, repository=self.repository,
         )
 
 

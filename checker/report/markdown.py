@@ -42,6 +42,8 @@ from checker.report.risk import (
     join_names,
     plural,
     registry_line,
+    scorecard_link,
+    scorecard_words,
     source_tag,
     summarize,
 )
@@ -181,7 +183,20 @@ def _table_row(row: ChangeRisk) -> dict[str, str]:
         "hashes": _HASH_WORDS[row.hashes] + (f" ({row.hash_count})" if row.hash_count > 1 and row.hashes in ("pinned", "verified") else ""),
         "scripts": _SCRIPT_WORDS[row.install_scripts],
         "review": _review_cell(row),
+        "scorecard": _scorecard_cell(row),
     }
+
+
+def _scorecard_cell(row: ChangeRisk) -> str:
+    """The OpenSSF Scorecard score of the new version's source repository, linked to its page (the column shows
+    only when the run asked Scorecard about some change)."""
+    link = scorecard_link(row.facts)
+    words = scorecard_words(row.facts)
+    if link is not None and words is not None:
+        return escape.link(words.split(" ")[1], link[1])
+    if words is not None:
+        return "not scored" if "not scored" in words else "no repository"
+    return DASH
 
 
 def _where(manifest: str | None, line: int | None) -> str:
@@ -295,6 +310,9 @@ def _links(row: ChangeRisk | None, finding: Finding) -> list[str]:
             repo_url = github_url(repo)
             if repo_url:
                 out.append(escape.link(f"source repository {repo}", repo_url))
+        scored = scorecard_link(row.facts)
+        if scored is not None:
+            out.append(escape.link(*scored))
     return out
 
 
@@ -434,6 +452,7 @@ def _plan(summary: Summary, report: Report, fit: _Fit, *, review: ReviewState | 
         "unblock": _unblock(summary, fit, review, policy),
         "review": _review_section(review, report.head) if review is not None else None,
         "groups": list(groups.values()),
+        "scorecard": any(scorecard_words(row.facts) is not None for row in shown),
         "other": other,
         "other_count": len(summary.loose),
         "omitted": omitted,

@@ -22,7 +22,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from checker.model import INFO_KINDS, UNKNOWN, Change, Facts, Finding, Publisher, Report, ReviewStatus, Unknown
+from checker.model import (
+    INFO_KINDS, UNKNOWN, Change, Facts, Finding, Publisher, Report, ReviewStatus, Scorecard, SourceRepository, Unknown,
+)
 from checker.rules import rule_by_id
 from checker.rules.base import DEFAULT_ACTION_RANK, REGISTRY_ECOSYSTEMS
 from checker.rules.provenance_downgrade import evidence_words, weaker
@@ -589,7 +591,8 @@ def registry_line(row: ChangeRisk) -> str | None:
     asks no registry about)."""
     dep = row.change.after
     if dep is None or dep.ecosystem not in REGISTRY_ECOSYSTEMS:
-        return None
+        score = scorecard_words(row.facts) if dep is not None else None  # an action's own repository
+        return f"source: {score}" if score else None
     if row.facts is None:
         return "registry: not asked (unknown)"
     parts = []
@@ -625,6 +628,9 @@ def registry_line(row: ChangeRisk) -> str | None:
         known_prior = isinstance(prior, str) or prior is None
         was = f" (was {prior or 'none recognisable'})" if known_prior and prior != license else ""
         parts.append(f"license: {text}{was}")
+    score = scorecard_words(row.facts)
+    if score:
+        parts.append(score)
     if row.hashes == "verified":
         parts.append("hashes match the registry's")
     elif row.hashes == "mismatch":
@@ -633,6 +639,31 @@ def registry_line(row: ChangeRisk) -> str | None:
     if row.facts.reason and (row.age.state == "unknown" or prov.state == "unknown" or exists is False):
         text += f" — {row.facts.reason}"
     return text
+
+
+def scorecard_words(facts: Facts | None) -> str | None:
+    """``scorecard 6.4/10 (github.com/owner/repo)``, or that there is none; None when Scorecard was not asked (the
+    rule is off) or could not be (the rule's unknown finding says so)."""
+    card = _fact(facts, "scorecard")
+    repo = _fact(facts, "repository")
+    if isinstance(card, Scorecard) and isinstance(repo, SourceRepository):
+        from checker.rules.scorecard import describe_score
+
+        return f"scorecard {describe_score(card).split(' ')[0]} ({repo.describe()})"
+    if card is None:
+        return f"no scorecard ({repo.describe()} not scored)" if isinstance(repo, SourceRepository) else \
+            "no scorecard (no source repository named)"
+    return None
+
+
+def scorecard_link(facts: Facts | None) -> tuple[str, str] | None:
+    """(text, URL) of the Scorecard page of the version's source repository, when Scorecard scored it."""
+    card, repo = _fact(facts, "scorecard"), _fact(facts, "repository")
+    if not isinstance(card, Scorecard) or not isinstance(repo, SourceRepository):
+        return None
+    from checker.rules.scorecard import viewer_url
+
+    return f"OpenSSF Scorecard of {repo.describe()}", viewer_url(repo)
 
 
 def source_tag(row: ChangeRisk) -> tuple[str | None, str | None, str | None]:

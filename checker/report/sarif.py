@@ -12,13 +12,14 @@ import hashlib
 import json
 from urllib.parse import quote
 
+from checker.model import Scorecard, SourceRepository
 from checker.report.escape import json_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from checker.model import Finding, Report
+    from checker.model import Facts, Finding, Report
     from checker.rules.base import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -47,7 +48,7 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: dict[str, int], facts: Facts | None = None) -> dict[str, Any]:
     text = finding.message + (f" Fix: {finding.hint}" if finding.hint else "")
     result: dict[str, Any] = {"ruleId": finding.rule}
     if finding.rule in rule_index:
@@ -75,6 +76,15 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         properties["aliases"] = list(advisory.aliases)
         if advisory.url:
             properties["helpUri"] = advisory.url
+    card, repo = getattr(facts, "scorecard", None), getattr(facts, "repository", None)
+    if isinstance(card, Scorecard) and isinstance(repo, SourceRepository):
+        # the OpenSSF Scorecard of the version's source repository, and its page for a scorecard finding
+        properties["repository"] = repo.describe()
+        properties["scorecard"] = card.score
+        if finding.rule == "scorecard":
+            from checker.rules.scorecard import viewer_url
+
+            properties["helpUri"] = viewer_url(repo)
     result["properties"] = properties
     return result
 
@@ -84,6 +94,7 @@ def document(report: Report) -> dict[str, Any]:
 
     rules = list(all_rules().values())
     rule_index = {rule.id: i for i, rule in enumerate(rules)}
+    facts = {(f.ecosystem, f.name, f.version): f for f in report.facts}
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -98,11 +109,16 @@ def document(report: Report) -> dict[str, Any]:
                 },
                 "invocations": [{"executionSuccessful": True}],
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, rule_index) for f in report.findings if f.level != "off"],
+                "results": [_result(f, rule_index, _facts_of(f, facts)) for f in report.findings if f.level != "off"],
                 "properties": {"verdict": report.verdict, "base": report.base, "head": report.head},
             }
         ],
     }
+
+
+def _facts_of(finding: Finding, facts: dict[tuple[str, str, str], Facts]) -> Facts | None:
+    dep = finding.dependency
+    return facts.get((dep.ecosystem, dep.name, dep.version or "")) if dep is not None else None
 
 
 def render(report: Report, color: bool = False) -> str:

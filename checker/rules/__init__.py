@@ -25,6 +25,7 @@ RULE_MODULES = (
     "provenance",
     "provenance_downgrade",
     "license",
+    "scorecard",
     "action_pinning",
     "pin_comment",
     "hook_pinning",

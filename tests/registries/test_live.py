@@ -47,3 +47,19 @@ def test_advisories_from_the_real_osv_api(tmp_path: Path) -> None:
     assert found["PYSEC-2019-217"].fixed == "2.10.1"
     assert any(a.malicious and a.id == "MAL-2026-2144" for a in answers[litellm].advisories)  # type: ignore[union-attr]
     assert answers[clean].advisories == (), answers[clean].reason
+
+
+@pytest.mark.live
+def test_a_score_from_the_real_scorecard_api(tmp_path: Path) -> None:
+    """api.securityscorecards.dev scores ossf/scorecard itself; a repository that does not exist has no result."""
+    from checker.model import Scorecard, SourceRepository
+
+    scored = SourceRepository("github.com", "ossf", "scorecard")
+    missing = SourceRepository("github.com", "ossf", "no-such-repository-for-lockgate")
+    with Registries.create(cache=Cache(tmp_path), retries=2, timeout=20) as stack:
+        answers = stack.scorecard().scores([scored, missing])
+    card = answers[scored].scorecard
+    assert isinstance(card, Scorecard), answers[scored].reason
+    assert 0 <= card.score <= 10 and card.date and card.checks
+    assert all(c.score is not None and c.name for c in card.checks)
+    assert answers[missing].scorecard is None, answers[missing].reason

@@ -81,7 +81,7 @@ def test_registries_section_is_validated_with_lines() -> None:
     err = error("registries:\n  retries: -1\n")
     assert err.message == "registries.retries must be a whole number of 0 or more; found -1"
     err = error("registries:\n  pip: x\n")
-    assert err.message.startswith("unknown key 'pip' in registries; valid keys: pypi, npm, osv, timeout")
+    assert err.message.startswith("unknown key 'pip' in registries; valid keys: pypi, npm, osv, scorecard, timeout")
     err = error("registries:\n  npm: {url: 'https://n', serves-provenance: maybe}\n")
     assert err.message == "registries.npm.serves-provenance must be true or false; found 'maybe'"
     settings = policy("registries: {timeout: 2.5, retries: 0, budget: 30, cache: false, cache-ttl: 60, "
