@@ -406,6 +406,22 @@ def _option_value(reader: _Reader, option: Option, value: Any, what: str, line: 
                               "MIT, Apache-2.0, GPL-2.0-only WITH Classpath-exception-2.0, LicenseRef-Internal)",
                               where or line)
         return tuple(entries)
+    if kind == "license-scopes":  # rule license: per scope, lists that replace the rule's own
+        if not isinstance(value, Mapping):
+            raise reader.fail(f"{what} must be a mapping of scope names to {{allow: [...], deny: [...]}}", line)
+        scopes = {}
+        for scope, lists in value.items():
+            item_line = _line(value, scope) or line
+            where = f"{what}.{scope}"
+            if not isinstance(lists, Mapping) or not lists or set(map(str, lists)) - {"allow", "deny"}:
+                raise reader.fail(f"{where} must be a mapping with allow and/or deny (lists of SPDX ids or "
+                                  f"expressions); found {dict(lists) if isinstance(lists, Mapping) else lists!r}",
+                                  item_line)
+            spdx = option._replace(kind="spdx-list")
+            scopes[str(scope)] = MappingProxyType({
+                name: _option_value(reader, spdx, lists.get(name, []), f"{where}.{name}", _line(lists, name) or item_line)
+                for name in ("allow", "deny")})
+        return MappingProxyType(scopes)
     if kind == "package-list":
         items = value if isinstance(value, list) else [value]
         return tuple(
@@ -789,7 +805,8 @@ def load_policy(text: str | None, path: str, read: PolicyReader) -> Policy:
         for option in rule.options:
             if option.name in merged:
                 options[option.name] = merged[option.name]
-            elif option.kind in ("package-list", "str-list", "spdx-list", "deny-list", "publisher-list"):
+            elif option.kind in ("package-list", "str-list", "spdx-list", "deny-list", "publisher-list",
+                                 "license-scopes"):
                 options[option.name] = _option_value(_Reader(f"rule {rule_id}"), option, option.default, option.name, None)
         settings[rule_id] = RuleSetting(merged.get("level", rule.default_level), MappingProxyType(options))
     return Policy(

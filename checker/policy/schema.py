@@ -88,6 +88,10 @@ def _option_schema(option: Option) -> dict[str, Any]:
         schema = _one_or_more(_TEXT)
     elif kind == "spdx-list":
         schema = _one_or_more(_spdx_item())
+    elif kind == "license-scopes":
+        schema = {"type": "object", "additionalProperties": {
+            "type": "object", "minProperties": 1, "additionalProperties": False,
+            "properties": {"allow": _one_or_more(_spdx_item()), "deny": _one_or_more(_spdx_item())}}}
     elif kind == "package-list":
         schema = _one_or_more(_PACKAGE)
     elif kind == "str-map":

@@ -66,7 +66,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     if facts is None or facts.exists is False or not _judged(subject, options):
         return
     dep = subject.dependency
-    allow, deny = options["allow"], options["deny"]
+    scoped = options["by-scope"].get(dep.scope)
+    allow, deny = (scoped["allow"], scoped["deny"]) if scoped is not None else (options["allow"], options["deny"])
     changed = relicensing(subject)
     what = f"{dep.name} {dep.version}{_was(subject)}"
     exception = f"or write an exception for {dep.key}@{dep.version} with a reason"
@@ -126,7 +127,9 @@ RULE = Rule(
         "and `deny` are SPDX ids or expressions: `OR` in a package's license is a choice (`MIT OR GPL-3.0-only` "
         "passes an allow-list with MIT), `AND` binds to every part, `X WITH E` matches `X WITH E` and `X`, `X+` and "
         "`X-or-later` match `X` and `X-only` (denying GPL-3.0-only denies GPL-3.0-or-later), deprecated ids match "
-        "their successors (`GPL-2.0` is `GPL-2.0-only`). An upgrade is judged by the new version's license, "
+        "their successors (`GPL-2.0` is `GPL-2.0-only`). `by-scope` gives a scope lists of its own in place of "
+        "`allow` and `deny` (a dev-only test tool under GPL, a shipped library never); `scopes` limits the rule to "
+        "some scopes. An upgrade is judged by the new version's license, "
         "so a relicensing to a refused license blocks like a new package and says `MIT -> BUSL-1.1`; a relicensing the "
         "lists allow (or with no lists) is an info finding, since a reviewer must see it. A package with no "
         "recognisable license gets the level `unknown` says; one whose license could not be found out (offline, an "
@@ -139,7 +142,8 @@ RULE = Rule(
         "package-lock.json: + @uniswap/v3-core 1.0.0   (license BUSL-1.1)\n"
         "  # block: @uniswap/v3-core 1.0.0 is licensed BUSL-1.1: BUSL-1.1 is not on the allow-list\n"
         "policy: license: {level: block, allow: [MIT, Apache-2.0, BSD-3-Clause, ISC], unknown: warn,\n"
-        "                  scopes: [prod], exclude: [\"npm:@acme/*\"]}"
+        "                  exclude: [\"npm:@acme/*\"],\n"
+        "                  by-scope: {dev: {allow: [MIT, Apache-2.0, BSD-3-Clause, ISC, GPL-3.0-only]}}}"
     ),
     options=(
         Option("allow", "spdx-list", [], "SPDX ids or expressions a license may use (empty: any not denied)"),
@@ -148,6 +152,8 @@ RULE = Rule(
                "level for a package with no recognisable SPDX license (capped at the rule's)",
                ("off", "info", "warn", "block")),
         Option("scopes", "str-list", [], "dependency scopes judged (`prod`, `dev`, ...; empty: every scope)"),
+        Option("by-scope", "license-scopes", {}, "lists for one scope, in place of `allow` and `deny` "
+               "(`{dev: {allow: [MIT, GPL-3.0-only]}}`: a test tool may be GPL where a shipped library may not)"),
         Option("exclude", "package-list", [], "packages whose license is not judged (`npm:@acme/*`)"),
     ),
     check_dependency=check,

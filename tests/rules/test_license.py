@@ -70,6 +70,31 @@ def test_exclude_scopes_and_what_is_not_a_registry_version() -> None:
     assert license_findings(run(dep(), licensed("BUSL-1.1", exists=False), ON)) == []  # version-exists says it
 
 
+def test_a_scope_may_have_lists_of_its_own() -> None:
+    """A test tool may be GPL where a shipped library may not: ``by-scope`` replaces the lists for one scope."""
+    policy = ("  license:\n    level: block\n    allow: [MIT]\n    by-scope:\n"
+              "      dev: {allow: [MIT, GPL-3.0-only]}\n      build: {deny: [AGPL-3.0-only]}\n")
+    gpl = licensed("GPL-3.0-or-later")
+    assert license_findings(run(dep(scope="dev"), gpl, policy)) == []
+    assert license_findings(run(dep(scope="prod"), gpl, policy)) == [
+        ("block", False, "litellm 1.82.8 (was 1.0) is licensed GPL-3.0-or-later: GPL-3.0-or-later is not on the "
+                         "allow-list")]
+    assert license_findings(run(dep(scope="build"), gpl, policy)) == []  # build: only a deny-list, which passes it
+    assert license_findings(run(dep(scope="build"), licensed("AGPL-3.0-or-later"), policy)) != []
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("    by-scope: [dev]\n", r"lockgate.yml:3: rules.license.by-scope must be a mapping of scope names"),
+    ("    by-scope:\n      dev: {allowed: [MIT]}\n", r"lockgate.yml:4: rules.license.by-scope.dev must be a "
+                                                       r"mapping with allow and/or deny"),
+    ("    by-scope:\n      dev:\n        allow: [MIT, Apache 2]\n", r"lockgate.yml:5: rules.license.by-scope.dev.allow\[1\]: "
+                                                                      r"'Apache 2' is not an SPDX"),
+])
+def test_the_policy_refuses_a_malformed_by_scope(text: str, error: str) -> None:
+    with pytest.raises(PolicyError, match=error):
+        load_policy("rules:\n  license:\n" + text, "lockgate.yml", lambda p: None)
+
+
 def test_the_policy_refuses_a_list_entry_that_is_no_spdx_expression() -> None:
     with pytest.raises(PolicyError, match=r"lockgate.yml:5: rules.license.allow\[1\]: 'Apache 2.0' is not an SPDX"):
         load_policy("rules:\n  license:\n    allow:\n      - MIT\n      - Apache 2.0\n", "lockgate.yml",
