@@ -26,7 +26,7 @@ BUMP_CHOICES = ("major", "minor", "patch", "other")
 SCOPE_CHOICES = ("prod", "dev", "optional", "build")
 _TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions", "hook", "registries")
 _REGISTRY_KEYS = ("pypi", "npm", "osv", "scorecard", "timeout", "retries", "budget", "cache", "cache-ttl")
-_REGISTRY_ECOSYSTEM_KEYS = {"pypi": ("url",), "npm": ("url", "serves-provenance"), "osv": ("url",),
+_REGISTRY_ECOSYSTEM_KEYS = {"pypi": ("url",), "npm": ("url", "serves-provenance"), "osv": ("url", "private"),
                             "scorecard": ("url",)}
 _HOOK_KEYS = ("online", "on-unknown")
 _REVIEW_KEYS = ("required-for", "skip", "reviewers", "label", "ledger", "allow-stale-approvals")
@@ -127,7 +127,8 @@ class RegistryPolicy(NamedTuple):
     names another index is asked at that index. None: the public registry. ``npm_serves_provenance``: whether the
     npm registry passes provenance through, so that its absence means "none" (None: decided per registry; only
     registry.npmjs.org is trusted to). ``osv``: the OSV API asked about advisories (None: https://api.osv.dev; the
-    environment's ``LOCKGATE_OSV_URL`` overrides both). ``scorecard``: the OpenSSF Scorecard API (None:
+    environment's ``LOCKGATE_OSV_URL`` overrides both); ``osv_private``: packages whose names are never sent to it
+    (internal packages: their advisories come from the synced copy only, else are unknown). ``scorecard``: the OpenSSF Scorecard API (None:
     https://api.securityscorecards.dev; ``LOCKGATE_SCORECARD_URL`` overrides both). ``timeout`` per request (seconds), ``retries`` on 429/5xx/connection errors,
     ``budget``: seconds all registry lookups of a run may take; ``cache``: use the on-disk cache; ``cache_ttl``:
     seconds a cached document is used without asking again."""
@@ -136,6 +137,7 @@ class RegistryPolicy(NamedTuple):
     npm: str | None = None
     npm_serves_provenance: bool | None = None
     osv: str | None = None
+    osv_private: tuple[PackagePattern, ...] = ()
     scorecard: str | None = None
     timeout: float = 10.0
     retries: int = 3
@@ -412,14 +414,14 @@ def _option_value(reader: _Reader, option: Option, value: Any, what: str, line: 
         scopes = {}
         for scope, lists in value.items():
             item_line = _line(value, scope) or line
-            where = f"{what}.{scope}"
+            named = f"{what}.{scope}"
             if not isinstance(lists, Mapping) or not lists or set(map(str, lists)) - {"allow", "deny"}:
-                raise reader.fail(f"{where} must be a mapping with allow and/or deny (lists of SPDX ids or "
+                raise reader.fail(f"{named} must be a mapping with allow and/or deny (lists of SPDX ids or "
                                   f"expressions); found {dict(lists) if isinstance(lists, Mapping) else lists!r}",
                                   item_line)
             spdx = option._replace(kind="spdx-list")
             scopes[str(scope)] = MappingProxyType({
-                name: _option_value(reader, spdx, lists.get(name, []), f"{where}.{name}", _line(lists, name) or item_line)
+                name: _option_value(reader, spdx, lists.get(name, []), f"{named}.{name}", _line(lists, name) or item_line)
                 for name in ("allow", "deny")})
         return MappingProxyType(scopes)
     if kind == "package-list":
@@ -765,6 +767,11 @@ def _registry_settings(reader: _Reader, value: Any, line: int | None, merged: di
                 entry_line = _line(sub, name) or item_line
                 if name == "url":
                     merged[key] = _registry_url(reader, entry, f"registries.{key}.url", entry_line)
+                elif name == "private":  # packages whose names never go to OSV's API
+                    items = entry if isinstance(entry, list) else [entry]
+                    merged["osv_private"] = tuple(
+                        reader.package(item, f"registries.osv.private[{i}]", _line(entry, index=i) or entry_line)
+                        for i, item in enumerate(items))
                 else:
                     if not isinstance(entry, bool):
                         raise reader.fail(f"registries.{key}.{name} must be true or false; found {entry!r}", entry_line)

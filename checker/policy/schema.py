@@ -231,7 +231,10 @@ def policy_schema() -> dict[str, Any]:
                     "npm": {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
                                               "properties": {"url": _URL, "serves-provenance": {"type": "boolean"}}}]},
                     "osv": {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
-                                              "properties": {"url": _URL}}],
+                                              "properties": {"url": _URL, "private": {
+                                                  **_one_or_more(_PACKAGE),
+                                                  "description": "packages whose names are never sent to OSV's "
+                                                  "API (answered from the synced copy only)"}}}],
                             "description": "the OSV API asked about advisories (default https://api.osv.dev)"},
                     "scorecard": {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
                                                     "properties": {"url": _URL}}],

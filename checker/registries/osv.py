@@ -100,9 +100,12 @@ class OsvClient:
         self.url = (url or DEFAULT_URL).rstrip("/")
         self.workers = workers
 
-    def advisories(self, queries: Iterable[OsvQuery]) -> dict[OsvQuery, OsvAnswer]:
-        """An answer for every query (see the module docstring); never raises for OSV trouble."""
-        wanted = list(dict.fromkeys(queries))
+    def advisories(self, queries: Iterable[OsvQuery], *, private: Iterable[OsvQuery] = ()) -> dict[OsvQuery, OsvAnswer]:
+        """An answer for every query (see the module docstring); never raises for OSV trouble. ``private``: queries
+        whose package names must not leave the machine (the policy's ``registries.osv.private``): answered from the
+        synced copy only, as offline, never sent to the API."""
+        wanted = list(dict.fromkeys([*queries, *private]))
+        kept = set(private)
         answers: dict[OsvQuery, OsvAnswer] = {}
         asked = []
         for query in wanted:
@@ -115,6 +118,11 @@ class OsvClient:
         if self.fetcher.offline or self.fetcher.http is None:
             answers.update(self._offline(asked))
             return answers
+        if kept:
+            answers.update(self._offline([q for q in asked if q in kept], sent=False))
+            asked = [q for q in asked if q not in kept]
+            if not asked:
+                return answers
         spelled = {query: ([query._replace(name=name, version="") for name in dict.fromkeys((query.name, query.name.lower()))]
                            if query.ecosystem in PACKAGE_QUERIES else
                            [query._replace(version=v) for v in spellings(query.ecosystem, query.version)])
@@ -137,8 +145,9 @@ class OsvClient:
                               else self._answer(query, items, records))
         return answers
 
-    def _offline(self, queries: list[OsvQuery]) -> dict[OsvQuery, OsvAnswer]:
-        """Answers from the synced copies (see the module docstring)."""
+    def _offline(self, queries: list[OsvQuery], *, sent: bool = True) -> dict[OsvQuery, OsvAnswer]:
+        """Answers from the synced copies (see the module docstring). ``sent=False``: for packages the policy keeps
+        from the API, which the reason says instead of "offline"."""
         import os
 
         from checker.registries.osv_db import MAX_COPY_AGE, OsvDatabase, SyncError
@@ -153,8 +162,10 @@ class OsvClient:
                 copies[ecosystem] = OsvDatabase.open(directory, ecosystem) if directory else None
             copy = copies[ecosystem]
             if copy is None:
-                answers[query] = OsvAnswer(UNKNOWN, f"offline: OSV was not asked, and no copy of its {ecosystem} "
-                                                    "advisories was synced (lockgate db sync)")
+                why = ("offline: OSV was not asked" if sent else
+                       "its name is not sent to OSV (the policy's registries.osv.private)")
+                answers[query] = OsvAnswer(UNKNOWN, f"{why}, and no copy of its {ecosystem} advisories was synced "
+                                                    "(lockgate db sync)")
                 continue
             try:
                 records = copy.records(query.name)

@@ -308,10 +308,15 @@ class _Advisories:
         from checker.registries.osv import OsvQuery, osv_url
 
         self._queries: dict[FactsKey, OsvQuery] = {}
+        self._private: list[OsvQuery] = []
+        kept = policy.registries.osv_private
         for dep in deps:
             version = osv_version(dep)
             assert version is not None
-            self._queries.setdefault((dep.ecosystem, dep.name, dep.version or ""), OsvQuery(dep.ecosystem, dep.name, version))
+            query = self._queries.setdefault((dep.ecosystem, dep.name, dep.version or ""),
+                                             OsvQuery(dep.ecosystem, dep.name, version))
+            if any(pattern.matches(dep.ecosystem, dep.name, dep.version) for pattern in kept):
+                self._private.append(query)
         self._client = stack.osv(osv_url(policy.registries.osv, environ))
         self._answers: dict[Any, Any] = {}
         self._error: BaseException | None = None
@@ -320,7 +325,9 @@ class _Advisories:
 
     def _run(self) -> None:
         try:
-            self._answers = self._client.advisories(self._queries.values())
+            private = set(self._private)
+            self._answers = self._client.advisories([q for q in self._queries.values() if q not in private],
+                                                    private=private)
         except BaseException as error:  # handed to the caller's thread, never lost
             self._error = error
 

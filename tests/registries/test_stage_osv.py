@@ -186,3 +186,37 @@ def test_the_version_a_change_moves_off_is_asked_too_for_the_fixes_line(osv: Fak
     assert ids(found[("pypi", "litellm", "1.82.9")]) == []
     assert ids(found[("pypi", "litellm", "1.82.8")]) == ["MAL-2026-2144"]
     assert [path for _, path, _ in osv.requests if path == "/v1/querybatch"] == ["/v1/querybatch"]
+
+
+def test_a_private_package_is_never_named_to_osv_and_is_answered_from_the_synced_copy(osv: FakeOsv,
+                                                                                     tmp_path: Path) -> None:
+    """registries.osv.private: internal names must not leave the machine. They are answered from the copy
+    ``lockgate db sync`` keeps (a record naming the package still counts), and without one they are unknown with
+    the reason, never "no advisory"; the others still go to the API."""
+    from checker.registries import osv_db
+
+    internal = Dependency("pypi", "acme-billing", "2.0")
+    rules = policy(f"registries:\n  osv: {{url: '{osv.url}', private: ['pypi:acme-*']}}\n"
+                   "rules: {release-age: off, version-exists: off, hash-mismatch: off, provenance: off, "
+                   "provenance-downgrade: off, install-scripts: off}\n")
+    assert [p.name for p in rules.registries.osv_private] == ["acme-*"]
+    found = gather_facts([internal, LITELLM], offline=False, policy=rules, registries=stack(tmp_path), environ={})
+    sent = [json.loads(body) for method, _, body in osv.requests if method == "POST"]
+    assert "acme" not in json.dumps(sent) and ids(found[("pypi", "litellm", "1.82.8")]) == ["MAL-2026-2144"]
+    facts = found[("pypi", "acme-billing", "2.0")]
+    assert facts.vulnerabilities is UNKNOWN
+    assert "its name is not sent to OSV (the policy's registries.osv.private)" in (facts.reason or "")
+    squatted = {"id": "MAL-2026-9999", "modified": "2026-03-01T00:00:00Z", "summary": "Malicious code in acme-billing",
+                "affected": [{"package": {"ecosystem": "PyPI", "name": "acme-billing"}, "versions": ["2.0"]}]}
+    osv_db.install(str(tmp_path), "pypi", [squatted], source="test")
+    found = gather_facts([internal], offline=False, policy=rules, registries=stack(tmp_path), environ={})
+    assert ids(found[("pypi", "acme-billing", "2.0")]) == ["MAL-2026-9999"]
+    assert "acme" not in json.dumps([body.decode() for _, _, body in osv.requests])
+
+
+def test_the_private_list_is_checked_where_the_policy_says_it() -> None:
+    from checker.errors import PolicyError
+
+    with pytest.raises(PolicyError) as caught:
+        policy("registries:\n  osv:\n    private: ['pypi:']\n")
+    assert caught.value.line == 4 and "registries.osv.private[0]" in caught.value.message  # after "extends"
