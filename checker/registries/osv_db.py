@@ -16,13 +16,18 @@ large download must be, through the registries' HTTP helper (timeouts, retries, 
   member's CRC (``zipfile.testzip``); a file that fails either is deleted and the sync is an error. Only then does
   it replace the copy in use, atomically, with its index.
 
-The index (``index.json``) maps each package, in the name form lookups use (PEP 503 for PyPI, as written for npm and
-GitHub Actions), to the zip members that name it in ``affected[].package``. A member that is not a readable OSV
+The index maps each package, in the name form lookups use (PEP 503 for PyPI, as written for npm, lower case for
+GitHub Actions), to the zip members that name it in ``affected[].package``, with where each member's bytes lie
+(local header offset, method, sizes, CRC-32). It is sharded by a hash of the package key into ``SHARD_CHARS``-hex
+files, and a lookup reads one shard and seeks to the members (``_read_member``): loading a whole index of npm's
+quarter of a million packages, and parsing the zip's central directory, cost about 1.4 s per offline lookup
+(benchmarks/osv_copy.py). ``index.json`` holds the counts, the export's ETag, size and URL, when it was synced,
+and the name of the shard folder; it is written last. A member that is not a readable OSV
 record is counted and said (``unreadable``): the advisories it holds cannot be looked up, and the command's output
 says so rather than pretending the copy is whole.
 
 Layout under the cache directory (checker/registries/cache.py's): ``osv/{Ecosystem}/all.zip``, ``index.json``,
-and while downloading ``all.zip.part`` with ``all.zip.part.json``.
+``index.<token>/<xx>.json`` (the shards), and while downloading ``all.zip.part`` with ``all.zip.part.json``.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import struct
 import time
 import zipfile
 import zlib
@@ -52,7 +59,9 @@ MAX_RECORD = 4 * MiB  # one OSV record; a member larger than this is not one
 # A copy older than this answers no "none" offline (checker/registries/osv.py): what it lacks is what was reported
 # since, and malicious releases are reported within hours. A week lets a laptop run the hook between syncs.
 MAX_COPY_AGE = 7 * 24 * 3600.0
-INDEX_FORMAT = 2  # how index.json keys packages (package_key); another format is re-indexed by the next sync
+INDEX_FORMAT = 3  # how the index keys and shards packages; another format is re-indexed by the next sync
+SHARD_CHARS = 2  # shards named by the first hex digits of sha1(package key): 256 files of ~1/256 of the index each
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")  # a zip member's local file header (APPNOTE 4.3.7)
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 
 Progress = Callable[[str, int, int], None]
@@ -128,11 +137,11 @@ def _sync_one(ecosystem: str, cache_directory: str, http: HttpClient, base: str,
     os.makedirs(folder, exist_ok=True)
     done_path, part_path = os.path.join(folder, "all.zip"), os.path.join(folder, "all.zip.part")
     remote = _probe(http, url)
-    index = _read_json(os.path.join(folder, "index.json"))
-    if (index and remote.etag and index.get("etag") == remote.etag and index.get("size") == remote.size
-            and index.get("format") == INDEX_FORMAT and os.path.exists(done_path)):
-        return SyncResult(ecosystem, "up to date", remote.size, int(index.get("records", 0)),
-                          len(index.get("packages", {})), int(index.get("unreadable", 0)))
+    current = _read_json(os.path.join(folder, "index.json"))
+    if (current and remote.etag and current.get("etag") == remote.etag and current.get("size") == remote.size
+            and current.get("format") == INDEX_FORMAT and os.path.exists(done_path)):
+        return SyncResult(ecosystem, "up to date", remote.size, int(current.get("records", 0)),
+                          int(current.get("packages", 0)), int(current.get("unreadable", 0)))
     status = "downloaded"
     if remote.whole is not None:
         with open(part_path, "wb") as handle:
@@ -154,11 +163,9 @@ def _sync_one(ecosystem: str, cache_directory: str, http: HttpClient, base: str,
     except SyncError:
         _remove(part_path, part_path + ".json")
         raise
-    index.update(etag=remote.etag, size=remote.size, synced_at=time.time(), url=url, format=INDEX_FORMAT)
-    os.replace(part_path, done_path)
-    _write_json(os.path.join(folder, "index.json"), index)
+    _commit(folder, part_path, index, etag=remote.etag, size=remote.size, synced_at=time.time(), url=url)
     _remove(part_path + ".json")
-    return SyncResult(ecosystem, status, remote.size, index["records"], len(index["packages"]), index["unreadable"])
+    return SyncResult(ecosystem, status, remote.size, index.records, len(index.packages), index.unreadable)
 
 
 def install(cache_directory: str, ecosystem: str, records: Iterable[Mapping[str, Any]], *, source: str,
@@ -170,17 +177,15 @@ def install(cache_directory: str, ecosystem: str, records: Iterable[Mapping[str,
     ecosystem = osv_ecosystem(ecosystem)
     folder = directory_of(cache_directory, ecosystem)
     os.makedirs(folder, exist_ok=True)
-    part_path, done_path = os.path.join(folder, "all.zip.part"), os.path.join(folder, "all.zip")
+    part_path = os.path.join(folder, "all.zip.part")
     with zipfile.ZipFile(part_path, "w", zipfile.ZIP_DEFLATED) as archive:
         for record in records:
             archive.writestr(f"{record['id']}.json", json.dumps(record))
     index = _build_index(part_path, ecosystem)
-    index.update(etag=None, size=os.path.getsize(part_path), url=source, format=INDEX_FORMAT,
-                 synced_at=time.time() if synced_at is None else synced_at)
-    os.replace(part_path, done_path)
-    _write_json(os.path.join(folder, "index.json"), index)
-    return SyncResult(ecosystem, "installed", index["size"], index["records"], len(index["packages"]),
-                      index["unreadable"])
+    size = os.path.getsize(part_path)
+    _commit(folder, part_path, index, etag=None, size=size, url=source,
+            synced_at=time.time() if synced_at is None else synced_at)
+    return SyncResult(ecosystem, "installed", size, index.records, len(index.packages), index.unreadable)
 
 
 def _probe(http: HttpClient, url: str) -> _Remote:
@@ -271,8 +276,15 @@ def _check(path: str, remote: _Remote, url: str) -> None:
         raise SyncError(f"{url}: {broken} fails its CRC check; nothing was replaced")
 
 
-def _build_index(path: str, ecosystem: str) -> dict[str, Any]:
-    packages: dict[str, list[str]] = {}
+class _Index(NamedTuple):
+    records: int
+    unreadable: int
+    # package key -> the members that name it: [name, local header offset, method, compressed size, size, CRC-32]
+    packages: dict[str, list[list[Any]]]
+
+
+def _build_index(path: str, ecosystem: str) -> _Index:
+    packages: dict[str, list[list[Any]]] = {}
     records = unreadable = 0
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
@@ -283,9 +295,40 @@ def _build_index(path: str, ecosystem: str) -> dict[str, Any]:
                 unreadable += 1
                 continue
             records += 1
+            where = [info.filename, info.header_offset, info.compress_type, info.compress_size, info.file_size,
+                     info.CRC]
             for name in names:
-                packages.setdefault(package_key(ecosystem, name), []).append(info.filename)
-    return {"records": records, "unreadable": unreadable, "packages": packages}
+                packages.setdefault(package_key(ecosystem, name), []).append(where)
+    return _Index(records, unreadable, packages)
+
+
+def _shard(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:SHARD_CHARS]
+
+
+def _commit(folder: str, part_path: str, index: _Index, **meta: Any) -> None:
+    """Make a checked export and its index the copy in use. The index is sharded (``SHARD_CHARS``): a lookup reads
+    one small shard instead of parsing an index of every package (npm's names a quarter of a million: about 300 ms
+    to load whole, benchmarks/osv_copy.py), and each entry says where its member's bytes are, so that a lookup
+    reads them directly instead of parsing the zip's central directory (over a second for npm's export). The
+    shards go to a folder of a new name first; ``index.json``, written last and atomically, names it; the folder it
+    named before is removed after."""
+    shards: dict[str, dict[str, list[list[Any]]]] = {}
+    for key, members in index.packages.items():
+        shards.setdefault(_shard(key), {})[key] = members
+    token = hashlib.sha1(f"{time.time_ns()}-{os.getpid()}".encode()).hexdigest()[:12]
+    shard_folder = f"index.{token}"
+    os.makedirs(os.path.join(folder, shard_folder))
+    for name, entries in shards.items():
+        _write_json(os.path.join(folder, shard_folder, f"{name}.json"), entries)
+    before = _read_json(os.path.join(folder, "index.json")) or {}
+    os.replace(part_path, os.path.join(folder, "all.zip"))
+    _write_json(os.path.join(folder, "index.json"), {
+        **meta, "format": INDEX_FORMAT, "records": index.records, "unreadable": index.unreadable,
+        "packages": len(index.packages), "shards": shard_folder})
+    old = before.get("shards")
+    if isinstance(old, str) and old.startswith("index.") and old != shard_folder and "/" not in old:
+        shutil.rmtree(os.path.join(folder, old), ignore_errors=True)
 
 
 def _affected_names(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ecosystem: str) -> set[str] | None:
@@ -311,9 +354,10 @@ class OsvDatabase:
     def __init__(self, path: str, index: Mapping[str, Any], ecosystem: str) -> None:
         self.path = path
         self.ecosystem = ecosystem
-        self._packages: Mapping[str, list[str]] = index.get("packages", {})
         self.synced_at = float(index.get("synced_at", 0.0))
         self.unreadable = int(index.get("unreadable", 0))
+        self._shards = os.path.join(os.path.dirname(path), str(index.get("shards", "")))
+        self._loaded: dict[str, Mapping[str, list[list[Any]]]] = {}
 
     @classmethod
     def open(cls, cache_directory: str, ecosystem: str) -> OsvDatabase | None:
@@ -326,15 +370,48 @@ class OsvDatabase:
         return cls(path, index, ecosystem)
 
     def records(self, name: str) -> list[dict[str, Any]]:
-        members = self._packages.get(package_key(self.ecosystem, name), [])
+        """The records that name the package, each read at the offset the index gives and checked against its
+        CRC-32; a SyncError when the copy does not hold what its index says (changed or damaged since)."""
+        key = package_key(self.ecosystem, name)
+        shard = _shard(key)
+        if shard not in self._loaded:
+            path = os.path.join(self._shards, f"{shard}.json")
+            loaded = _read_json(path) if os.path.exists(path) else {}
+            if loaded is None:
+                raise SyncError(f"the synced OSV copy's index {path} cannot be read: run lockgate db sync again")
+            self._loaded[shard] = loaded
+        members = self._loaded[shard].get(key, [])
         if not members:
             return []
         try:
-            with zipfile.ZipFile(self.path) as archive:
-                return [json.loads(archive.read(member)) for member in members]
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError) as error:
+            with open(self.path, "rb") as handle:
+                return [json.loads(_read_member(handle, *member)) for member in members]
+        except (OSError, EOFError, ValueError, TypeError, zlib.error) as error:
             raise SyncError(f"the synced OSV copy {self.path} cannot be read ({error}): run lockgate db sync "
                             "again") from None
+
+
+def _read_member(handle: Any, name: str, offset: int, method: int, compressed: int, size: int, crc: int) -> bytes:
+    """One zip member's bytes, read from its local header at ``offset`` (the index recorded where it is)."""
+    handle.seek(offset)
+    header = handle.read(_LOCAL_HEADER.size)
+    if len(header) != _LOCAL_HEADER.size:
+        raise EOFError(f"{name}: the file ends inside its header")
+    fields = _LOCAL_HEADER.unpack(header)
+    if fields[0] != b"PK\x03\x04":
+        raise ValueError(f"{name}: no zip member at offset {offset}")
+    name_length, extra_length = fields[9], fields[10]
+    if handle.read(name_length).decode("utf-8", "replace") != name:
+        raise ValueError(f"{name}: another member is at offset {offset}")
+    handle.seek(extra_length, os.SEEK_CUR)
+    data = handle.read(compressed)
+    if method == zipfile.ZIP_DEFLATED:
+        data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, size + 1)
+    elif method != zipfile.ZIP_STORED:
+        raise ValueError(f"{name}: compression method {method} (the export uses deflate)")
+    if len(data) != size or zlib.crc32(data) != crc:
+        raise ValueError(f"{name}: fails its CRC check")
+    return bytes(data)
 
 
 def _read_json(path: str) -> dict[str, Any] | None:

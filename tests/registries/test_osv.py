@@ -211,17 +211,10 @@ def synced(cache: Path, ecosystem: str, records: list[dict[str, object]], age: f
     """A copy as ``lockgate db sync`` leaves it (checker/registries/osv_db.py's layout and index), ``age`` seconds
     old."""
     import time
-    import zipfile
 
-    from checker.registries.osv_db import INDEX_FORMAT, _build_index, directory_of
+    from checker.registries import osv_db
 
-    folder = Path(directory_of(str(cache), ecosystem))
-    folder.mkdir(parents=True)
-    with zipfile.ZipFile(folder / "all.zip", "w") as archive:
-        for record in records:
-            archive.writestr(f"{record['id']}.json", json.dumps(record))
-    index = _build_index(str(folder / "all.zip"), ecosystem)
-    (folder / "index.json").write_text(json.dumps({**index, "synced_at": time.time() - age, "format": INDEX_FORMAT}))
+    osv_db.install(str(cache), ecosystem, records, source="test", synced_at=time.time() - age)
 
 
 def test_offline_a_synced_copy_answers(fake: FakeOsv, tmp_path: Path) -> None:

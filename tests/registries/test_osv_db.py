@@ -197,4 +197,35 @@ def test_records_installed_from_elsewhere_are_a_copy_like_a_synced_one(tmp_path:
     osv_db.install(str(tmp_path), "PyPI", [], source="test")
     emptied = OsvDatabase.open(str(tmp_path), "PyPI")
     assert emptied is not None and emptied.records("litellm") == []
-    assert sorted(p.name for p in (tmp_path / "osv" / "PyPI").iterdir()) == ["all.zip", "index.json"]
+    files = {p.name for p in (tmp_path / "osv" / "PyPI").iterdir()}  # the shards it replaced are gone
+    [shards] = files - {"all.zip", "index.json"}
+    assert {"all.zip", "index.json"} <= files and shards.startswith("index.")
+
+
+def test_a_lookup_reads_one_shard_and_the_members_where_the_index_says(tmp_path: Path) -> None:
+    """The index is sharded by package and says where each member's bytes are (benchmarks/osv_copy.py: a lookup in
+    npm's export parsed a quarter of a million entries before). Stored members read as deflated ones do; a copy
+    that no longer holds what its index says is an error that says to sync again, never "no advisory"."""
+    records = [json.loads(GHSA)] + [dict(json.loads(GHSA), id=f"GHSA-test-{n:04d}",
+                                         affected=[{"package": {"ecosystem": "PyPI", "name": f"p{n}"}}])
+                                    for n in range(300)]
+    osv_db.install(str(tmp_path), "PyPI", records, source="test")
+    folder = tmp_path / "osv" / "PyPI"
+    index = json.loads((folder / "index.json").read_text())
+    shards = list((folder / index["shards"]).iterdir())
+    assert index["packages"] == 301 and 100 < len(shards) <= 256
+    copy = OsvDatabase.open(str(tmp_path), "PyPI")
+    assert copy is not None and [r["id"] for r in copy.records("P150")] == ["GHSA-test-0150"]
+    assert [r["id"] for r in copy.records("requests")] == ["GHSA-9wx4-h78v-vm56"]
+    with zipfile.ZipFile(folder / "all.zip", "w", zipfile.ZIP_STORED) as archive:  # same members, stored, in order
+        for record in records:
+            archive.writestr(f"{record['id']}.json", json.dumps(record))
+    with pytest.raises(SyncError, match="run lockgate db sync again"):  # offsets moved: the index is stale
+        OsvDatabase.open(str(tmp_path), "PyPI").records("requests")  # type: ignore[union-attr]
+    osv_db.install(str(tmp_path), "PyPI", records, source="test")
+    data = bytearray((folder / "all.zip").read_bytes())
+    at = data.index(b"GHSA-9wx4-h78v-vm56.json") + len(b"GHSA-9wx4-h78v-vm56.json") + 5
+    data[at] ^= 0xFF  # one byte of the member's compressed data
+    (folder / "all.zip").write_bytes(bytes(data))
+    with pytest.raises(SyncError, match="cannot be read"):
+        OsvDatabase.open(str(tmp_path), "PyPI").records("requests")  # type: ignore[union-attr]
