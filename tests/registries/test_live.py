@@ -32,16 +32,19 @@ def test_release_times_from_the_real_registries(tmp_path: Path) -> None:
 @pytest.mark.live
 def test_advisories_from_the_real_osv_api(tmp_path: Path) -> None:
     """api.osv.dev: jinja2 2.10 has PYSEC-2019-217 (fixed in 2.10.1), litellm 1.82.8 the malicious-package record
-    MAL-2026-2144, and a version with no advisory has none."""
+    MAL-2026-2144, the hijacked tj-actions/changed-files 45.0.7 GitHub's GHSA-mrrh-fwg8-r2c3 (asked by package: with
+    a version OSV answers none, google/osv.dev#2308), and a version with no advisory has none."""
     from checker.registries.osv import OsvQuery
 
     jinja = OsvQuery("pypi", "jinja2", "2.10")
     litellm = OsvQuery("pypi", "litellm", "1.82.8")
     clean = OsvQuery("npm", "left-pad", "1.3.0")
+    hijacked = OsvQuery("actions", "tj-actions/changed-files", "45.0.7")  # OSV matches no actions version itself
     with Registries.create(cache=Cache(tmp_path), retries=2, timeout=20) as stack:
-        answers = stack.osv().advisories([jinja, litellm, clean])
-    for query in (jinja, litellm, clean):
+        answers = stack.osv().advisories([jinja, litellm, clean, hijacked])
+    for query in (jinja, litellm, clean, hijacked):
         assert isinstance(answers[query].advisories, tuple), answers[query].reason
+    assert "GHSA-mrrh-fwg8-r2c3" in {a.id for a in answers[hijacked].advisories}  # type: ignore[union-attr]
     found = {a.id: a for a in answers[jinja].advisories}  # type: ignore[union-attr]
     assert "PYSEC-2019-217" in found, answers[jinja].reason
     assert found["PYSEC-2019-217"].fixed == "2.10.1"
