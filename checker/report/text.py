@@ -76,26 +76,32 @@ def _folded_unknown_lines(findings: list[Finding], paint: _Painter, indent: str)
     Offline, or with a registry that failed, every registry rule reports the same missing answer; the registry
     line above already says why, so four lines repeating it would bury the findings that matter. The rules are
     all named, the level is kept, and the fix is the advice they share. Machine formats keep every finding."""
+    from checker.rules import all_rules
+
+    rules = all_rules()
     lines: list[str] = []
-    unknown: dict[str, list[Finding]] = defaultdict(list)
+    unknown: dict[tuple[str, str], list[Finding]] = defaultdict(list)  # (level, whose answer) -> findings
     for finding in findings:
         if finding.unknown and finding.excepted_by is None:
-            unknown[finding.level].append(finding)
-    folded = {level for level, group in unknown.items() if len(group) > 1}
+            source = rules[finding.rule].facts_from if finding.rule in rules else "the registry"
+            unknown[(finding.level, source)].append(finding)
+    folded = {key for key, group in unknown.items() if len(group) > 1}
     for finding in findings:
-        if finding.unknown and finding.excepted_by is None and finding.level in folded:
+        if finding.unknown and finding.excepted_by is None and any(
+                finding in unknown[key] for key in folded if key[0] == finding.level):
             continue
         lines.extend(_finding_lines(finding, paint, indent))
     for level in ("block", "warn", "info"):
-        if level not in folded:
-            continue
-        group = unknown[level]
-        rules = ", ".join(sorted({f.rule for f in group}))
-        label = paint(level, level.upper().ljust(5))
-        lines.append(f"{indent}{label} {rules}: could not be checked, the registry's answer is unknown (see above)")
-        hint = _shared_hint([f.hint for f in group])
-        if hint:
-            lines.append(f"{indent}      {paint('dim', 'fix: ' + terminal(hint))}")
+        for key in sorted(key for key in folded if key[0] == level):
+            group = unknown[key]
+            source = key[1]
+            label = paint(level, level.upper().ljust(5))
+            why = "the registry's answer is unknown (see above)" if source == "the registry" else \
+                f"{source}'s answer is unknown"
+            lines.append(f"{indent}{label} {', '.join(sorted({f.rule for f in group}))}: could not be checked, {why}")
+            hint = _shared_hint([f.hint for f in group])
+            if hint:
+                lines.append(f"{indent}      {paint('dim', 'fix: ' + terminal(hint))}")
     return lines
 
 

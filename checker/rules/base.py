@@ -124,6 +124,7 @@ class Rule(NamedTuple):
     reviewing a denied or unpinned version is wasted effort. A rule that says nothing comes just before the review.
     ``offers_exception``: a finding of this rule may be accepted deliberately, so its action offers an exception to
     write. ``asks_review``: the rule asks only for a review (a change blocked by nothing else "needs review").
+    ``facts_from``: whose answer the rule's ``unknown`` findings lack, as a report names it when it folds them.
     """
 
     id: str
@@ -139,6 +140,7 @@ class Rule(NamedTuple):
     action_rank: int = DEFAULT_ACTION_RANK
     offers_exception: bool = False
     asks_review: bool = False
+    facts_from: str = "the registry"
 
     def defaults(self) -> dict[str, Any]:
         return {option.name: option.default for option in self.options}

@@ -56,6 +56,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="malicious",
+    facts_from="OSV",
     default_level="block",
     action="Remove the malicious version and rotate the secrets it could read",
     action_rank=5,

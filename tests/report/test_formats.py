@@ -468,3 +468,12 @@ def test_text_folds_the_unknowns_of_a_change_into_one_line() -> None:
     assert text.count("WARN") == 1
     assert [f["rule"] for f in json.loads(render(report, "json"))["findings"]] == [
         "review", "release-age", "hash-mismatch", "version-exists"]
+    osv_hint = "run where OSV can be reached, or `lockgate db sync` for offline runs"
+    advisories = (Finding("vulnerability", "warn", "could not check anyio 4.14.1", after, change, "uv.lock", None,
+                          osv_hint, unknown=True),
+                  Finding("malicious", "warn", "could not check whether anyio 4.14.1", after, change, "uv.lock", None,
+                          osv_hint, unknown=True))
+    text = render(report._replace(findings=findings + advisories), "text")
+    assert ("WARN  malicious, vulnerability: could not be checked, OSV's answer is unknown\n"
+            f"            fix: {osv_hint}\n") in text  # its own line: the registry line above is not OSV's reason
+    assert "WARN  hash-mismatch, release-age, version-exists: could not be checked, the registry's answer" in text
