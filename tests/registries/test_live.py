@@ -66,3 +66,18 @@ def test_a_score_from_the_real_scorecard_api(tmp_path: Path) -> None:
     assert 0 <= card.score <= 10 and card.date and card.checks
     assert all(c.score is not None and c.name for c in card.checks)
     assert answers[missing].scorecard is None, answers[missing].reason
+
+
+@pytest.mark.live
+def test_a_real_npm_tarball_is_read_in_memory(tmp_path: Path) -> None:
+    """registry.npmjs.org: bufferutil 4.0.8's tarball, checked against its packument's integrity, holds its
+    binding.gyp and prebuilt binaries for three systems, and agrees with its packument (no manifest confusion)."""
+    from checker.registries.npm_contents import NpmContentsClient, manifest_confusion
+
+    with Registries.create(cache=Cache(tmp_path), retries=2, timeout=20) as stack:
+        document = stack.fetcher.json("https://registry.npmjs.org/bufferutil/4.0.8", accept="application/json")
+        dist = document.data["dist"]
+        contents = NpmContentsClient(stack.fetcher).contents(dist["tarball"], dist["integrity"], dist["shasum"])
+    assert "binding.gyp" in contents.files
+    assert {kind for _, kind in contents.binaries} >= {"ELF", "PE"}
+    assert manifest_confusion(document.data, contents) == []
