@@ -314,6 +314,36 @@ class Provenance(NamedTuple):
     verification: str | None = None
 
 
+class Uploader(NamedTuple):
+    """Who uploaded one release, by the registry's word: npm's ``_npmUser`` — the account ``name`` and ``email`` as
+    written (never normalised: a look-alike spelling is another identity), and ``trusted``, the trusted publisher
+    configuration (``github:oidc:…``: ``trustedPublisher.id`` and ``oidcConfigId``) when it was published through
+    OIDC. PyPI names no uploader (a version's facts then say None)."""
+
+    name: str
+    email: str | None = None
+    trusted: str | None = None
+
+
+class ReleasePublisher(NamedTuple):
+    """Who published one earlier release (rule ``publisher-change``): its ``version``, ``uploader`` (None: the
+    registry names none, as PyPI never does; UNKNOWN: a mirror that strips it) and the ``publishers`` its provenance names (empty: no provenance;
+    UNKNOWN: not looked up — each costs a request — or not obtainable)."""
+
+    version: str
+    uploader: Uploader | None | Unknown = None
+    publishers: frozenset[Publisher] | Unknown = UNKNOWN
+
+
+class Ownership(NamedTuple):
+    """A PyPI project's collaborators as the JSON API serves them today (``ownership``: ``roles`` as (role, user)
+    pairs, Owners first, and the ``organization`` that holds the project, None when none). The current state, not
+    a history: shown to the reviewer beside a publisher change."""
+
+    roles: tuple[tuple[str, str], ...] = ()
+    organization: str | None = None
+
+
 class Advisory(NamedTuple):
     """One advisory that affects a version (an OSV record): ``id`` (``GHSA-…``, ``PYSEC-…``, ``MAL-…``), its
     ``aliases`` (``CVE-…``), a one-line ``summary``, the ``severity`` (``low`` | ``moderate`` | ``high`` |
@@ -443,6 +473,15 @@ class Facts(NamedTuple):
     # The OpenSSF Scorecard result of that repository: None: the repository has no score (Scorecard's API answered
     # 404, or the version names no repository it scores); UNKNOWN: not looked up or not obtainable.
     scorecard: Scorecard | None | Unknown = UNKNOWN
+    # Rule ``publisher-change``: who uploaded this version (npm's ``_npmUser``; None: the registry names no uploader,
+    # as PyPI never does; UNKNOWN: not looked up or not obtainable), who published the newest earlier releases
+    # (newest first, at most the rule's ``releases``; the stable ones unless this version is a prerelease; UNKNOWN:
+    # not looked up or not obtainable), how many releases were published before this one (UNKNOWN: not known), and
+    # PyPI's ``ownership`` roles when the JSON API request another rule makes carries them (None: not served).
+    uploader: Uploader | None | Unknown = UNKNOWN
+    prior_publishers: tuple[ReleasePublisher, ...] | Unknown = UNKNOWN
+    prior_count: int | Unknown = UNKNOWN
+    ownership: Ownership | None | Unknown = UNKNOWN
 
     @property
     def evidence(self) -> str | Unknown:

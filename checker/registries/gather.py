@@ -47,6 +47,8 @@ class FactsRequest(NamedTuple):
     license: also find out the version's license (npm: from the packument; PyPI: one JSON API request).
     repository: also find out the source repository it names (npm: from the packument; PyPI: the same JSON API
     request as the license, made once however many of the two ask for it).
+    ownership: PyPI: also read the project's ``ownership`` roles, only from the JSON API answer that ``license`` or
+    ``repository`` makes anyway (no request of its own; rule ``publisher-change``).
     """
 
     ecosystem: str
@@ -59,6 +61,7 @@ class FactsRequest(NamedTuple):
     publisher_limit: int = 0
     license: bool = False
     repository: bool = False
+    ownership: bool = False
 
 
 class FactsAnswer(NamedTuple):
@@ -175,6 +178,8 @@ class Registries:
                     why = None  # the license said it already: one request, one failure
                 reason = "; ".join(r for r in (facts.reason, why) if r) or None
                 facts = facts._replace(repository=source, reason=reason)
+            if request.ownership and (request.license or request.repository) and facts.exists is not False:
+                facts = facts._replace(ownership=pypi.ownership(request.name, request.version))
             history = pypi.history(request.name, request.version, publisher_limit=request.publisher_limit) \
                 if request.history else None
             return FactsAnswer(request, facts, history)

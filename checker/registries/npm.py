@@ -12,7 +12,9 @@ Read from it, per version:
 - evidence as pnpm's ``trustPolicy`` computes it: ``_npmUser.trustedPublisher`` (``{"id": "github",
   "oidcConfigId": …}``) is a trusted publisher, ``dist.attestations.provenance`` (``{"predicateType":
   "https://slsa.dev/provenance/v1"}``) a provenance attestation;
-- ``scripts`` (``preinstall``, ``install``, ``postinstall``), ``hasInstallScript``, ``gypfile``, ``deprecated``.
+- ``scripts`` (``preinstall``, ``install``, ``postinstall``), ``hasInstallScript``, ``gypfile``, ``deprecated``;
+- ``_npmUser`` (``{"name", "email", "trustedPublisher"?}``): who published the version, as an Uploader (the
+  ``publisher-change`` rule compares it with the earlier versions' — all in the one packument).
 
 Publisher identities (repository, workflow) are not in the packument: they come from the version's SLSA
 provenance statement, one request to ``dist.attestations.url`` (``{"attestations": [{"predicateType", "bundle":
@@ -45,7 +47,7 @@ from types import MappingProxyType
 from typing import Any
 
 from checker.errors import ManifestError
-from checker.model import UNKNOWN, SourceRepository, Unknown
+from checker.model import UNKNOWN, SourceRepository, Unknown, Uploader
 from checker.registries.fetch import Document, Fetcher
 from checker.redaction import index_url_secrets, redact_index_url
 from checker.registries.http import MiB, NotFound, RegistryError, redact_url
@@ -205,7 +207,7 @@ class NpmClient:
             and deprecated else None, hashes=hashes, evidence=evidence, publishers=found,
             install_scripts=MappingProxyType(install), has_install_script=has_install, stale=document.stale,
             reason="; ".join(reasons) or None, license=found_license, license_text=license_text,
-            repository=source,
+            repository=source, uploader=uploader(manifest) or UNKNOWN,
         )
 
     def _evidence(self, manifest: Mapping, versions: Mapping, reasons: list[str]) -> str | Unknown:
@@ -273,7 +275,7 @@ class NpmClient:
                 continue
             level = _level(versions[other])
             evidence = level if level != NONE or passes else UNKNOWN
-            entries.append(HistoryEntry(other, released, evidence, early))
+            entries.append(HistoryEntry(other, released, evidence, early, uploader=uploader(versions[other])))
         entries.sort(key=lambda e: e.release_time, reverse=True)
         if not passes:
             reasons.append(f"{self.registry} shows no provenance for any version of this package; it may strip it")
@@ -285,7 +287,7 @@ class NpmClient:
                 continue
             looked += 1
             found = self._publishers(name, entry.version, versions[entry.version], reasons)
-            entries[index] = HistoryEntry(entry.version, entry.release_time, entry.evidence, entry.prerelease, found)
+            entries[index] = entry._replace(publishers=found)
         return History("npm", name, before, tuple(entries), prerelease, "; ".join(reasons) or None)
 
 
@@ -309,6 +311,20 @@ def _level(manifest: Mapping) -> str:
     if isinstance(attestations, dict) and attestations.get("provenance"):
         return PROVENANCE
     return NONE
+
+
+def uploader(manifest: Mapping) -> Uploader | None:
+    """A version's ``_npmUser`` as an Uploader, the strings as written (a look-alike spelling must stay another
+    identity); None when the version names none (a mirror that strips it, a version older than the field)."""
+    user = manifest.get("_npmUser")
+    if not isinstance(user, dict) or not isinstance(user.get("name"), str) or not user["name"]:
+        return None
+    email = user.get("email")
+    trusted = user.get("trustedPublisher")
+    config = None
+    if isinstance(trusted, dict) and trusted:
+        config = f"{trusted.get('id') or '?'}:{trusted.get('oidcConfigId') or '?'}"
+    return Uploader(user["name"], email if isinstance(email, str) and email else None, config)
 
 
 def _hashes(dist: Mapping, reasons: list[str]) -> frozenset[str] | Unknown:

@@ -47,7 +47,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from checker.manifests.common import canonical_pypi_name, hash_string
-from checker.model import UNKNOWN, SourceRepository, Unknown
+from checker.model import UNKNOWN, Ownership, SourceRepository, Unknown
 from checker.registries.fetch import Document, Fetcher
 from checker.redaction import index_url_secrets, redact_index_url
 from checker.registries.http import MiB, NotFound, RegistryError, redact_url
@@ -260,7 +260,7 @@ class PypiClient:
             "pypi", name, version, self.registry, exists=True, release_time=release_time,
             last_upload_time=last_upload, yanked=yanked, yanked_reason=yanked_reason, deprecated=None,
             hashes=frozenset(h for f in files for h in f.hashes), evidence=evidence, publishers=publishers,
-            files=files, stale=page.document.stale, reason="; ".join(reasons) or None,
+            files=files, stale=page.document.stale, reason="; ".join(reasons) or None, uploader=None,
         )
 
     def _publishers(self, files: tuple[FileFacts, ...], hashes: frozenset[str],
@@ -310,6 +310,20 @@ class PypiClient:
         from checker.registries.sourcerepo import pypi_repository
 
         return pypi_repository(info), None
+
+    def ownership(self, name: str, version: str) -> Ownership | None | Unknown:
+        """The project's ``ownership`` (``{"roles": [{"role", "user"}], "organization"}``, top level of the JSON API
+        answer, Warehouse since 2025) from the same request as ``license``: None when the answer has none (an
+        older Warehouse, another index), UNKNOWN when the answer could not be had."""
+        info, _ = self.json_info(name, version)
+        url = self.json_api_url(name, version)
+        if info is None or url is None:
+            return UNKNOWN
+        try:  # the answer json_info just had: the Fetcher's memo serves it again without a request
+            data = self.fetcher.json(url, accept="application/json", max_bytes=LICENSE_MAX_BYTES, ttl=LICENSE_TTL).data
+        except RegistryError:
+            return UNKNOWN
+        return read_ownership(data.get("ownership") if isinstance(data, dict) else None)
 
     def json_info(self, name: str, version: str) -> tuple[Mapping[str, Any] | None, str | None]:
         """The JSON API's ``info`` object of a version, or None and why not. The Fetcher fetches it once per run
@@ -381,8 +395,7 @@ class PypiClient:
                 continue
             looked += 1
             publishers = self._publishers(page.files_of(entry.version), frozenset(), reasons)
-            entries[index] = HistoryEntry(entry.version, entry.release_time, entry.evidence, entry.prerelease,
-                                          publishers)
+            entries[index] = entry._replace(publishers=publishers)
         return History("pypi", name, before, tuple(entries), prerelease, "; ".join(reasons) or None)
 
 
@@ -469,6 +482,19 @@ def _read_provenance(data: object, url: str) -> frozenset[Publisher]:
             raise RegistryError(f"{shown}: an attestation bundle without a publisher kind", url=url)
         publishers.add(publisher_from_json(publisher))
     return frozenset(publishers)
+
+
+def read_ownership(raw: object) -> Ownership | None:
+    """Warehouse's ``ownership`` object as an Ownership; None when absent or not the documented shape. Roles keep
+    the user names as written; entries that are not ``{"role": str, "user": str}`` are left out."""
+    if not isinstance(raw, dict):
+        return None
+    roles = raw.get("roles")
+    pairs = tuple((item["role"], item["user"]) for item in roles if isinstance(item, dict)
+                  and isinstance(item.get("role"), str) and isinstance(item.get("user"), str)) \
+        if isinstance(roles, list) else ()
+    organization = raw.get("organization")
+    return Ownership(pairs, organization if isinstance(organization, str) and organization else None)
 
 
 def publisher_from_json(raw: dict) -> Publisher:

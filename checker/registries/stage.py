@@ -35,7 +35,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from checker.versions.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
-from checker.model import UNKNOWN, Dependency, Facts, Provenance, SourceRepository, Unknown
+from checker.model import UNKNOWN, Dependency, Facts, Provenance, ReleasePublisher, SourceRepository, Unknown
 from checker.rules.base import asks_registry, osv_version
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ FactsKey = tuple[str, str, str]
 WORKERS = 4
 # The rules that read registry facts: the registries are asked only when one of them is on.
 REGISTRY_RULES = ("release-age", "version-exists", "hash-mismatch", "provenance", "provenance-downgrade",
-                  "install-scripts", "license", "scorecard")
+                  "install-scripts", "license", "scorecard", "publisher-change")
+# The rule that compares a version's publisher with the earlier releases' (checker/rules/publisher_change.py).
+PUBLISHER_RULE = "publisher-change"
 # The rule that reads Scorecard results: Scorecard is asked only when it is on.
 SCORECARD_RULE = "scorecard"
 # The rules that read advisories: OSV is asked only when one of them is on (a policy without them asks nothing).
@@ -188,7 +190,14 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
         npm_config = parse_npmrc([user_npmrc(environ), *npmrc], environ)
     provenance = policy.rules["provenance"] if "provenance" in policy.rules else None
     pins = provenance.options.get("trusted-publishers", ()) if provenance and provenance.level != "off" else ()
-    history = "provenance-downgrade" in policy.rules and policy.rules["provenance-downgrade"].level != "off"
+    change_rule = policy.rules.get(PUBLISHER_RULE)
+    publisher_change = change_rule is not None and change_rule.level != "off"
+    downgrade = "provenance-downgrade" in policy.rules and policy.rules["provenance-downgrade"].level != "off"
+    history = downgrade or publisher_change
+    # publisher-change: the earlier releases' uploaders come with the history's document; the identities their
+    # provenance names cost a request each, so only ``lookups`` of them, and only for upgrades and downgrades.
+    releases = int(change_rule.options.get("releases", 10)) if publisher_change and change_rule else 0
+    lookups = int(change_rule.options.get("lookups", 3)) if publisher_change and change_rule else 0
     license = "license" in policy.rules and policy.rules["license"].level != "off"
     requests: dict[FactsKey, FactsRequest] = {}
     found: dict[FactsKey, Facts] = {}
@@ -204,9 +213,11 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
             found[key] = Facts(*key, reason=refused, as_of=now or UNKNOWN)
             continue
         publishers = any(pin.pattern.matches(dep.ecosystem, dep.name, dep.version) for pin in pins)
+        compared = publisher_change and key in (previous or {})
         requests[key] = FactsRequest(dep.ecosystem, dep.name, dep.version or "", registry=url,
-                                     hashes=frozenset(h.lower() for h in dep.hashes), publishers=publishers,
-                                     history=history, license=license, repository=scoring)
+                                     hashes=frozenset(h.lower() for h in dep.hashes), publishers=publishers or compared,
+                                     history=history, publisher_limit=lookups if compared else 0, license=license,
+                                     repository=scoring, ownership=compared)
     # The versions upgrades and downgrades move from, for their license only (npm: the packument already fetched;
     # PyPI: one JSON API request each).
     priors: dict[FactsKey, list[FactsRequest]] = {}
@@ -235,7 +246,7 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
             answer = answers.get(request)
             if answer is None:
                 continue
-            facts = _to_facts(answer, now)
+            facts = _to_facts(answer, now, releases)
             if key in priors:
                 facts = facts._replace(prior_license=_prior_license([answers.get(r) for r in priors[key]]))
             if request.ecosystem == "pypi":
@@ -395,8 +406,9 @@ def _npm_provenance(settings: RegistryPolicy) -> Mapping[str, bool] | None:
     return {settings.npm or DEFAULT_REGISTRY: settings.npm_serves_provenance}
 
 
-def _to_facts(answer: FactsAnswer, now: dt.datetime | None) -> Facts:
-    """The pipeline's Facts from a registry answer, with the prior evidence of its history."""
+def _to_facts(answer: FactsAnswer, now: dt.datetime | None, releases: int = 0) -> Facts:
+    """The pipeline's Facts from a registry answer, with the prior evidence of its history and, for
+    publisher-change, who published its ``releases`` newest earlier releases."""
     version = answer.facts
     facts = version.to_facts()
     reasons = [version.reason] if version.reason else []
@@ -404,7 +416,15 @@ def _to_facts(answer: FactsAnswer, now: dt.datetime | None) -> Facts:
     prior_version: str | None = None
     partial = False
     history = answer.history
+    prior_publishers: tuple[ReleasePublisher, ...] | Unknown = UNKNOWN
+    prior_count: int | Unknown = UNKNOWN
     if history is not None and version.exists is True:
+        if history.before != _EPOCH:
+            prior_count = len(history.entries)
+            if releases:
+                prior_publishers = tuple(ReleasePublisher(  # no provenance: nobody to look up
+                    e.version, e.uploader, frozenset() if e.evidence == "none" else e.publishers)
+                    for e in history.entries[:releases])
         if history.before == _EPOCH:
             if history.reason and history.reason not in reasons:
                 reasons.append(history.reason)
@@ -420,6 +440,7 @@ def _to_facts(answer: FactsAnswer, now: dt.datetime | None) -> Facts:
         exists=version.exists, yanked_reason=version.yanked_reason, deprecated=version.deprecated,
         registry=version.registry or None, stale=version.stale, as_of=now or UNKNOWN, prior_evidence=prior,
         prior_version=prior_version, prior_partial=partial, reason="; ".join(reasons) or None,
+        prior_publishers=prior_publishers, prior_count=prior_count,
     )
 
 

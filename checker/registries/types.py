@@ -19,7 +19,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from checker.model import EVIDENCE_RANK, PROVENANCE, TRUSTED_PUBLISHER, UNKNOWN, Facts, Provenance, Publisher, SourceRepository, Unknown
+from checker.model import (
+    EVIDENCE_RANK, PROVENANCE, TRUSTED_PUBLISHER, UNKNOWN, Facts, Ownership, Provenance, Publisher, SourceRepository,
+    Unknown, Uploader,
+)
 from checker.model import NO_PROVENANCE as NONE
 
 __all__ = ["EVIDENCE_RANK", "NONE", "PROVENANCE", "TRUSTED_PUBLISHER", "Publisher"]  # the records' vocabulary, from checker.model
@@ -107,6 +110,9 @@ class VersionFacts(NamedTuple):
     from the JSON API when asked for (``PypiClient.license``). repository: the source repository the version names
     (npm: the packument's ``repository``; PyPI: the JSON API's project URLs), when asked for. files: PyPI only, the version's files. stale: an answer served from an expired cache entry (offline, or the
     registry failed); ``reason`` then says from when.
+    uploader: who uploaded it (npm's ``_npmUser``; None: the registry names none, as PyPI never does; UNKNOWN: a
+    packument without it, a mirror that strips it). ownership: PyPI's ``ownership`` roles, when the JSON API was
+    asked anyway (license, repository) and serves them (None: it does not).
     """
 
     ecosystem: str
@@ -130,6 +136,8 @@ class VersionFacts(NamedTuple):
     license: str | None | Unknown = UNKNOWN
     license_text: str | None = None
     repository: SourceRepository | None | Unknown = UNKNOWN
+    uploader: Uploader | None | Unknown = UNKNOWN
+    ownership: Ownership | None | Unknown = UNKNOWN
 
     def files_matching(self, hashes: Iterable[str]) -> tuple[FileFacts, ...]:
         """The files whose published digests include one of ``hashes`` (``algo:hex``): the artifacts a lockfile
@@ -146,6 +154,7 @@ class VersionFacts(NamedTuple):
             self.ecosystem, self.name, self.version, release_time=self.release_time, yanked=self.yanked,
             hashes=self.hashes, provenance=provenance, install_script=self.has_install_script, reason=self.reason,
             license=self.license, license_text=self.license_text, repository=self.repository,
+            uploader=self.uploader, ownership=self.ownership,
         )
 
 
@@ -156,13 +165,15 @@ def unknown_facts(ecosystem: str, name: str, version: str, registry: str, reason
 
 
 class HistoryEntry(NamedTuple):
-    """One earlier version in a provenance history. publishers: UNKNOWN unless looked up (bounded, see History)."""
+    """One earlier version in a provenance history. publishers: UNKNOWN unless looked up (bounded, see History).
+    uploader: who uploaded it (npm's ``_npmUser``, from the one packument; None: the registry names none)."""
 
     version: str
     release_time: dt.datetime
     evidence: str | Unknown
     prerelease: bool = False
     publishers: frozenset[Publisher] | Unknown = UNKNOWN
+    uploader: Uploader | None | Unknown = None
 
 
 class History(NamedTuple):

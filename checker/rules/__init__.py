@@ -24,6 +24,7 @@ RULE_MODULES = (
     "hash_mismatch",
     "provenance",
     "provenance_downgrade",
+    "publisher_change",
     "license",
     "scorecard",
     "action_pinning",
