@@ -26,6 +26,7 @@ RULE_MODULES = (
     "provenance_downgrade",
     "license",
     "scorecard",
+    "artifact_content",
     "action_pinning",
     "pin_comment",
     "hook_pinning",
