@@ -83,6 +83,7 @@ def test_a_real_npm_tarball_is_read_in_memory(tmp_path: Path) -> None:
     assert manifest_confusion(document.data, contents) == []
 
 
+@pytest.mark.live
 def test_a_real_wheels_file_list_by_range_requests(tmp_path: Path) -> None:
     """pip 24.0's wheel (2 MB) from pypi.org's file host, read by ranges (checker/registries/artifacts.py): its
     file list and metadata, compared with 23.3.2's, for a small part of the wheel."""
