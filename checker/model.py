@@ -407,6 +407,39 @@ class Scorecard(NamedTuple):
     checks: tuple[ScorecardCheck, ...] = ()
 
 
+class ArtifactContents(NamedTuple):
+    """What one release file of a PyPI version holds (rule ``artifact-content``; checker/registries/artifacts.py),
+    read from the wheel's zip directory and metadata files by HTTP range requests.
+
+    ``kind``: ``wheel``, or ``sdist`` when the version has no wheel (then only ``filename``, ``url`` and ``size``
+    are known: building an sdist runs code). ``files``: every member name as the zip writes it. ``pth_files``:
+    ``.pth`` files Python reads at start-up (at the wheel's root or a ``.data/purelib|platlib`` root);
+    ``pth_imports``: those of them with an ``import`` line (executed at every interpreter start). ``top_level``:
+    ``top_level.txt``'s names (None: the wheel has none). ``entry_points``: ``console_scripts:name`` and
+    ``gui_scripts:name``. ``native``: native binaries and executables (``.so``, ``.pyd``, ``.dll``, ``.dylib``,
+    ``.exe``, ``.data/scripts/`` files). ``unsafe_names``: member names with ``..``, an absolute path, a drive letter
+    or a backslash. ``requires_dist``, ``urls`` (``Home-page`` and ``Project-URL`` values) and ``emails``
+    (``Author-email``, ``Maintainer-email``) from ``METADATA``. ``fetched``: bytes downloaded to read it (0: from
+    the cache)."""
+
+    filename: str
+    url: str
+    size: int
+    kind: str = "wheel"
+    files: tuple[str, ...] = ()
+    pth_files: tuple[str, ...] = ()
+    pth_imports: tuple[str, ...] = ()
+    top_level: tuple[str, ...] | None = None
+    entry_points: tuple[str, ...] = ()
+    native: tuple[str, ...] = ()
+    unsafe_names: tuple[str, ...] = ()
+    requires_dist: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    version: str = ""  # the release this file belongs to (for a prior: which release was compared)
+    fetched: int = 0
+
+
 class Facts(NamedTuple):
     """What the registries said about one version. Every field may be UNKNOWN; ``reason`` says why.
 
@@ -482,6 +515,11 @@ class Facts(NamedTuple):
     prior_publishers: tuple[ReleasePublisher, ...] | Unknown = UNKNOWN
     prior_count: int | Unknown = UNKNOWN
     ownership: Ownership | None | Unknown = UNKNOWN
+    # The release file rule ``artifact-content`` inspects (PyPI), and the one of the release it is compared with (the
+    # version an upgrade or downgrade moves from, else the release before it on the index): None for a prior when
+    # there is none (a first release); UNKNOWN when not looked up (the rule is off) or not obtainable.
+    artifact: ArtifactContents | Unknown = UNKNOWN
+    prior_artifact: ArtifactContents | None | Unknown = UNKNOWN
 
     @property
     def evidence(self) -> str | Unknown:

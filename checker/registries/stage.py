@@ -50,9 +50,11 @@ FactsKey = tuple[str, str, str]
 WORKERS = 4
 # The rules that read registry facts: the registries are asked only when one of them is on.
 REGISTRY_RULES = ("release-age", "version-exists", "hash-mismatch", "provenance", "provenance-downgrade",
-                  "install-scripts", "license", "scorecard", "publisher-change")
+                  "install-scripts", "license", "scorecard", "publisher-change", "artifact-content")
 # The rule that compares a version's publisher with the earlier releases' (checker/rules/publisher_change.py).
 PUBLISHER_RULE = "publisher-change"
+# The rule that reads release files' contents: wheels are inspected only when it is on.
+ARTIFACT_RULE = "artifact-content"
 # The rule that reads Scorecard results: Scorecard is asked only when it is on.
 SCORECARD_RULE = "scorecard"
 # The rules that read advisories: OSV is asked only when one of them is on (a policy without them asks nothing).
@@ -70,6 +72,11 @@ def registry_facts_wanted(policy: Policy) -> bool:
 
 def scorecard_wanted(policy: Policy) -> bool:
     setting = policy.rules.get(SCORECARD_RULE)
+    return setting is not None and setting.level != "off"
+
+
+def artifacts_wanted(policy: Policy) -> bool:
+    setting = policy.rules.get(ARTIFACT_RULE)
     return setting is not None and setting.level != "off"
 
 
@@ -262,6 +269,8 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
                 reason = advice.reason and f"advisories: {stack.fetcher.redact(advice.reason)}"
                 found[key] = facts._replace(vulnerabilities=advice.advisories,
                                             reason="; ".join(r for r in (facts.reason, reason) if r) or None)
+        if artifacts_wanted(policy):
+            _artifacts(stack, requests, found, previous or {})
         if scoring:
             _scorecards(stack, found, [*requests], actions, policy, environ, now)
         if registries is None:  # the stack this run made: its kept-alive connections end with it
@@ -298,6 +307,38 @@ def _scorecards(stack: Registries, found: dict[FactsKey, Facts], asked: list[Fac
         if answer.reason and answer.scorecard is not None:  # unknown, or a stale copy; "not scored" the rule says
             reason = "; ".join(r for r in (reason, f"scorecard: {stack.fetcher.redact(answer.reason)}") if r)
         found[key] = facts._replace(scorecard=answer.scorecard, reason=reason)
+
+
+def _artifacts(stack: Registries, requests: Mapping[FactsKey, FactsRequest], found: dict[FactsKey, Facts],
+               previous: Mapping[FactsKey, Iterable[str]]) -> None:
+    """``Facts.artifact`` and ``Facts.prior_artifact`` of the PyPI versions asked about (checker/registries/
+    artifacts.py), concurrently on the registries' HTTP helper, cache and time budget."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from checker.registries.artifacts import Comparison, Inspector, compare
+    from checker.registries.http import RegistryError
+
+    keys = [key for key, request in requests.items()
+            if request.ecosystem == "pypi" and key in found and found[key].exists is not False]
+    if not keys:
+        return
+    inspector = Inspector(stack.fetcher)
+
+    def one(key: FactsKey) -> Comparison:
+        request = requests[key]
+        try:
+            page = stack.pypi(request.registry).project(request.name)
+        except RegistryError as error:
+            return Comparison(UNKNOWN, UNKNOWN, error.reason)
+        return compare(inspector, page, request.version, sorted(previous.get(key, ())))
+
+    with ThreadPoolExecutor(max_workers=min(stack.workers, len(keys))) as pool:
+        answers = list(pool.map(one, keys))
+    for key, answer in zip(keys, answers):
+        facts = found[key]
+        reason = answer.reason and f"artifact: {stack.fetcher.redact(answer.reason)}"
+        found[key] = facts._replace(artifact=answer.artifact, prior_artifact=answer.prior,
+                                    reason="; ".join(r for r in (facts.reason, reason) if r) or None)
 
 
 def _prior_license(answers: list[FactsAnswer | None]) -> str | None | Unknown:

@@ -27,6 +27,7 @@ RULE_MODULES = (
     "publisher_change",
     "license",
     "scorecard",
+    "artifact_content",
     "action_pinning",
     "pin_comment",
     "hook_pinning",

@@ -81,3 +81,20 @@ def test_a_real_npm_tarball_is_read_in_memory(tmp_path: Path) -> None:
     assert "binding.gyp" in contents.files
     assert {kind for _, kind in contents.binaries} >= {"ELF", "PE"}
     assert manifest_confusion(document.data, contents) == []
+
+
+@pytest.mark.live
+def test_a_real_wheels_file_list_by_range_requests(tmp_path: Path) -> None:
+    """pip 24.0's wheel (2 MB) from pypi.org's file host, read by ranges (checker/registries/artifacts.py): its
+    file list and metadata, compared with 23.3.2's, for a small part of the wheel."""
+    from checker.model import ArtifactContents
+    from checker.registries.artifacts import Inspector, compare
+
+    with Registries.create(cache=Cache(tmp_path), retries=2, timeout=20) as stack:
+        page = stack.pypi().project("pip")
+        found = compare(Inspector(stack.fetcher), page, "24.0", ["23.3.2"])
+    new, old = found.artifact, found.prior
+    assert isinstance(new, ArtifactContents) and isinstance(old, ArtifactContents), found.reason
+    assert new.filename == "pip-24.0-py3-none-any.whl" and "pip/__main__.py" in new.files
+    assert new.pth_files == () and new.top_level == ("pip",) and "console_scripts:pip" in new.entry_points
+    assert 0 < new.fetched < new.size // 10

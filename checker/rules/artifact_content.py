@@ -1,0 +1,187 @@
+"""artifact-content: what a new PyPI release file holds that the release before it did not (litellm 1.82.8).
+
+litellm 1.82.8 had valid hashes, a normal version bump and no advisory on its first day; what gave it away was a new
+``litellm_init.pth`` in the wheel, which Python's ``site`` module executes at every interpreter start-up. This rule
+compares the wheel of each added, upgraded, downgraded or hashes-changed PyPI version with the wheel of the version
+it moves from (an added one: the release before it on the index), chosen by the same rule for both
+(checker/registries/artifacts.py reads them by HTTP range requests, without downloading the wheels), and reports,
+each signal at its own level: a new ``.pth`` file (``pth``), files outside the distribution's top-level names
+(``new-top-level``), native binaries in a package that had none (``native``), new console or GUI scripts
+(``entry-points``), a release with only an sdist where the one before had a wheel (``sdist-only``: building it runs
+code), new ``Requires-Dist`` entries (``requires-dist``), a changed home page, project URL or author/maintainer
+e-mail (``metadata``), and a release that grew more than ``size-growth`` times (info). Member names with ``..`` or
+an absolute path always block: no honest wheel has them.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any, Iterator, Mapping
+
+from checker.model import ArtifactContents, Unknown
+from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
+
+JUDGED_KINDS = frozenset({"added", "upgraded", "downgraded", "hashes-changed"})
+LEVELS = ("off", "info", "warn", "block")
+SHOWN = 5  # file names listed in a finding; the rest are counted
+_METADATA_FOLDERS = (".dist-info", ".data")
+
+
+def inspector_link(artifact: ArtifactContents, name: str, member: str) -> str | None:
+    """The file on PyPI's inspector (https://inspector.pypi.io/project/<name>/<version>/packages/<path>/<member>),
+    for a file PyPI's file host serves; None elsewhere (a private index has no inspector)."""
+    parts = urllib.parse.urlsplit(artifact.url)
+    if parts.hostname != "files.pythonhosted.org" or not parts.path.startswith("/packages/"):
+        return None
+    quoted = urllib.parse.quote(member)
+    return f"https://inspector.pypi.io/project/{name}/{artifact.version}{parts.path}/{quoted}"
+
+
+def _listed(names: list[str], artifact: ArtifactContents | None = None, project: str = "") -> str:
+    shown = []
+    for name in names[:SHOWN]:
+        link = inspector_link(artifact, project, name) if artifact is not None else None
+        shown.append(f"{name} ({link})" if link else name)
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return ", ".join(shown) + more
+
+
+def _roots(artifact: ArtifactContents) -> set[str]:
+    """The top-level names a wheel installs into site-packages (its own metadata folders left out)."""
+    roots = set()
+    for name in artifact.files:
+        parts = name.split("/")
+        if parts[0].endswith(".data") and len(parts) >= 3 and parts[1] in ("purelib", "platlib"):
+            parts = parts[2:]
+        elif parts[0].endswith(_METADATA_FOLDERS):
+            continue
+        roots.add(parts[0].removesuffix(".py") if len(parts) == 1 else parts[0])
+    return roots
+
+
+def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
+    facts = registry_facts(subject)
+    dep = subject.dependency
+    if facts is None or dep.ecosystem != "pypi" or facts.exists is False:
+        return
+    if subject.change is not None and subject.change.kind not in JUDGED_KINDS:
+        return
+    new, old = facts.artifact, facts.prior_artifact
+    what = f"{dep.name} {dep.version}"
+    if isinstance(new, Unknown):
+        yield Issue(f"could not read what the release files of {what} hold ({facts.unknown_reason})",
+                    hint="run where the index and its file host can be reached", unknown=True)
+        return
+    yield from _signals(dep.name, what, new, None if isinstance(old, Unknown) else old, options)
+    if isinstance(old, Unknown):
+        yield Issue(f"could not read the release {what} is compared with ({facts.unknown_reason}): only what is "
+                    "dangerous on its own was checked", hint="run where the index can be reached", unknown=True)
+
+
+def _signals(project: str, what: str, new: ArtifactContents, old: ArtifactContents | None,
+             options: Mapping[str, Any]) -> Iterator[Issue]:
+    against = f" (compared with {old.version})" if old is not None else " (no earlier release to compare with)"
+    if new.unsafe_names:
+        yield Issue(f"{what}: {new.filename} has member names that escape the install folder: "
+                    f"{_listed(list(new.unsafe_names))}", hint="do not install it; report it to the index")
+    if new.kind == "sdist":
+        if old is not None and old.kind == "wheel" and options["sdist-only"] != "off":
+            yield Issue(f"{what} has only a source distribution where {old.version} had a wheel: installing it runs "
+                        "its build code", hint="read the sdist's setup code before accepting it",
+                        level=options["sdist-only"])
+        return
+    before = old if old is not None and old.kind == "wheel" else None
+    level = options["pth"]
+    pth = [name for name in new.pth_files if before is None or name not in before.pth_files]
+    if pth and level != "off":
+        imports = [name for name in pth if name in new.pth_imports]
+        said = (f"; {_listed(imports)} {'has' if len(imports) == 1 else 'have'} an import line, executed at every "
+                "Python start-up" if imports else "")
+        yield Issue(f"{what} adds {len(pth)} .pth file{'s' if len(pth) > 1 else ''}{against}: "
+                    f"{_listed(pth, new, project)}{said}",
+                    hint="read the .pth file: code in it runs in every Python process of the environment (litellm "
+                    "1.82.8's litellm_init.pth stole credentials this way)", level=level)
+    if before is None:
+        return
+    yield from _compared(project, what, new, before, against, options)
+
+
+def _compared(project: str, what: str, new: ArtifactContents, old: ArtifactContents, against: str,
+              options: Mapping[str, Any]) -> Iterator[Issue]:
+    level = options["new-top-level"]
+    known = _roots(old) | set(new.top_level or ()) | set(old.top_level or ())
+    outside = sorted(name for name in new.files if not name.split("/")[0].endswith(_METADATA_FOLDERS)
+                     and name.split("/")[0].removesuffix(".py") not in known and name not in new.pth_files)
+    if outside and level != "off":
+        yield Issue(f"{what} installs files outside its package's top-level names{against}: "
+                    f"{_listed(outside, new, project)}", hint="read the new files", level=level)
+    level = options["native"]
+    if new.native and not old.native and level != "off":
+        yield Issue(f"{what} adds native binaries or executables where {old.version} had none: "
+                    f"{_listed(list(new.native), new, project)}", hint="find out why a pure-Python package ships "
+                    "compiled code", level=level)
+    level = options["entry-points"]
+    scripts = [name for name in new.entry_points if name not in old.entry_points]
+    if scripts and level != "off":
+        yield Issue(f"{what} adds commands{against}: {', '.join(scripts)}",
+                    hint="a new command can shadow a common one on PATH", level=level)
+    level = options["requires-dist"]
+    requires = [r for r in new.requires_dist if r not in old.requires_dist]
+    if requires and level != "off":
+        yield Issue(f"{what} declares new dependencies{against}: {', '.join(requires[:10])}",
+                    hint="they are installed with it: review them too", level=level)
+    level = options["metadata"]
+    if level != "off":
+        for label, was, now in (("project URLs", old.urls, new.urls), ("author/maintainer e-mails", old.emails,
+                                                                        new.emails)):
+            if was and now and set(was) != set(now):
+                yield Issue(f"{what} changes its {label}{against}: {', '.join(was)} -> {', '.join(now)}",
+                            hint="a changed contact or source can be an account takeover", level=level)
+    factor = options["size-growth"]
+    if factor and old.size > 0 and new.size > factor * old.size:
+        yield Issue(f"{what}'s wheel is {new.size / old.size:.1f} times the size of {old.version}'s "
+                    f"({old.size} -> {new.size} bytes)", hint="find out what was added", level="info")
+
+
+RULE = Rule(
+    id="artifact-content",
+    default_level="off",
+    action="Read what the new release file adds",
+    action_rank=115,
+    facts_from="the index's release files",
+    offers_exception=True,
+    summary="A new PyPI release whose wheel adds a .pth file, files outside its package, native code or commands.",
+    explanation=(
+        "For each added, upgraded, downgraded or hashes-changed PyPI version, lockgate reads the wheel's file list "
+        "and metadata files by HTTP range requests (the zip's central directory, then METADATA, entry_points.txt, "
+        "top_level.txt and any .pth file alone: a few kilobytes, not the wheel) and compares them with the wheel of "
+        "the version it moves from (an added dependency: the release before it on the index), the same wheel "
+        "chosen for both (pure-Python first, else the same platform tag). Signals, each with its own level: `pth` "
+        "a new .pth file (Python executes its import lines at every start-up: litellm 1.82.8's litellm_init.pth), "
+        "`new-top-level` files outside the distribution's top-level names, `native` native binaries in a package "
+        "that had none, `entry-points` new console or GUI scripts, `sdist-only` a release with only an sdist where "
+        "the one before had a wheel (building it runs code), `requires-dist` new declared dependencies, `metadata` a "
+        "changed project URL or author/maintainer e-mail, `size-growth` a wheel that grew more than that many times "
+        "(info). Member names with `..` or an absolute path always block. File names link to PyPI's inspector. "
+        "Contents are cached by the file's sha256; offline, a wheel not cached is unknown (`on-unknown`)."
+    ),
+    fix="Read the new files (the inspector links show them); if the release is sound, record a review or write a "
+    "policy exception for the version with a reason; if not, stay on the earlier version.",
+    example=(
+        "requirements.txt: litellm 1.82.6 -> 1.82.8\n"
+        "  # block: litellm 1.82.8 adds 1 .pth file (compared with 1.82.6): litellm_init.pth; litellm_init.pth has an "
+        "import line, executed at every Python start-up\n"
+        "policy: artifact-content: {level: block, pth: block, new-top-level: warn, native: warn}"
+    ),
+    options=(
+        Option("pth", "choice", "block", "level for a new .pth file", LEVELS),
+        Option("new-top-level", "choice", "warn", "level for files outside the top-level names", LEVELS),
+        Option("native", "choice", "warn", "level for native binaries in a package that had none", LEVELS),
+        Option("entry-points", "choice", "warn", "level for new console_scripts / gui_scripts", LEVELS),
+        Option("sdist-only", "choice", "warn", "level for an sdist-only release after wheels", LEVELS),
+        Option("requires-dist", "choice", "info", "level for new Requires-Dist entries", LEVELS),
+        Option("metadata", "choice", "warn", "level for changed project URLs or author/maintainer e-mails", LEVELS),
+        Option("size-growth", "int", 5, "info when the wheel grows more than this many times (0: never)"),
+    ),
+    check_dependency=check,
+)
