@@ -27,6 +27,7 @@ RULE_MODULES = (
     "publisher_change",
     "license",
     "scorecard",
+    "source_tag",
     "action_pinning",
     "pin_comment",
     "hook_pinning",

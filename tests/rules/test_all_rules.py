@@ -17,7 +17,7 @@ def test_rules_and_their_default_levels() -> None:
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block", "hook-pinning": "block", "install-command": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
-        "provenance-downgrade": "block", "publisher-change": "off", "license": "off", "scorecard": "off", "vulnerability": "block",
+        "provenance-downgrade": "block", "publisher-change": "off", "license": "off", "scorecard": "off", "source-tag": "off", "vulnerability": "block",
         "malicious": "block",
     }
     for rule_id, rule in all_rules().items():
