@@ -13,6 +13,11 @@ changed ones in a pull request, every one with ``--all``), concurrently, each qu
   repository each PyPI and npm version names (``Facts.repository``, read from the registry's answer: PyPI's JSON
   API, the one request the license shares; npm's packument) and each action's own repository: ``Facts.scorecard``,
   asked once per repository after the registries answered;
+- GitHub again, when the ``source-tag`` rule is on, about the release tag of the source repository each PyPI and
+  npm version names (``Facts.repository``, read as for Scorecard): ``Facts.source_tag`` (the first of the rule's
+  candidate tags that exists, with its commit) and, for npm, ``Facts.git_head`` from the packument; the same
+  GitHubRefs as the commit pins (one cache, one budget), one task per repository after the registries answered,
+  concurrently with Scorecard (``_SourceTags``);
 - OSV (checker/registries/osv.py) about the advisories that affect each version it can answer (``osv_version``:
   PyPI and npm versions, actions on a full version tag), when a rule that reads them (``OSV_RULES``) is on: the
   ``Facts.vulnerabilities`` of that version, each Advisory with its fix hint. It is asked in a thread of its own
@@ -346,26 +351,37 @@ class _SourceTags:
             if isinstance(repo, SourceRepository) and repo.host in hosts:
                 self._keys[key] = (repo, candidate_tags(*key))
         self._offline = offline or github is None
-        self._future: Any = None
+        self._future: list[Any] | None = None
         self._pool: Any = None
-        lookups = sorted(set(self._keys.values()))
-        if lookups and not self._offline:
+        # One task per repository (its versions one after another: a tag two of them try is asked once, from the
+        # client's cache), the repositories concurrently.
+        by_repository: dict[SourceRepository, list[tuple[str, ...]]] = {}
+        for repo, tags in sorted(set(self._keys.values())):
+            by_repository.setdefault(repo, []).append(tags)
+        if by_repository and not self._offline:
             from concurrent.futures import ThreadPoolExecutor
 
             assert github is not None
-            self._pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(lookups)), thread_name_prefix="lockgate-tags")
-            self._future = {lookup: self._pool.submit(_find_tag, github, *lookup) for lookup in lookups}
+            self._pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(by_repository)),
+                                            thread_name_prefix="lockgate-tags")
+            self._future = [self._pool.submit(_find_tags, github, repo, lists) for repo, lists in by_repository.items()]
 
     def apply(self, found: dict[FactsKey, Facts]) -> None:
         answers: dict[tuple[SourceRepository, tuple[str, ...]], tuple[Any, str | None]] = {}
         if self._future is not None:
-            answers = {lookup: future.result() for lookup, future in self._future.items()}
+            for future in self._future:
+                answers.update(future.result())
             self._pool.shutdown(wait=True)
         for key, lookup in self._keys.items():
             tag, why = answers.get(lookup, (UNKNOWN, "offline: GitHub was not asked about release tags"))
             facts = found[key]
             reason = "; ".join(r for r in (facts.reason, why and f"source tag: {why}") if r) or None
             found[key] = facts._replace(source_tag=tag, tags_api=self._api, reason=reason)
+
+
+def _find_tags(github: GitHubRefs, repo: SourceRepository,
+               lists: list[tuple[str, ...]]) -> dict[tuple[SourceRepository, tuple[str, ...]], tuple[Any, str | None]]:
+    return {(repo, tags): _find_tag(github, repo, tags) for tags in lists}
 
 
 def _find_tag(github: GitHubRefs, repo: SourceRepository, tags: tuple[str, ...]) -> tuple[Any, str | None]:

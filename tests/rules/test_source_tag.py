@@ -35,7 +35,7 @@ def test_no_tag_warns_by_default_and_blocks_in_strict() -> None:
     default = load_policy("extends: default\n", "p.yml", lambda p: None).rules["source-tag"]
     strict = load_policy("extends: strict\n", "p.yml", lambda p: None).rules["source-tag"]
     assert (default.level, default.options["missing"], default.options["unchecked"]) == ("off", "warn", "off")
-    assert (strict.level, strict.options["missing"], strict.options["unchecked"]) == ("block", "block", "info")
+    assert (strict.level, strict.options["missing"], strict.options["unchecked"]) == ("block", "block", "off")
     assert findings(run(dep(), tagged(None), "  source-tag: {level: block, missing: block}\n"))[0][0] == "block"
     assert findings(run(dep(), tagged(None), "  source-tag: {missing: block}\n")) == []  # the rule is off
 
