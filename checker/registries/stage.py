@@ -389,6 +389,8 @@ def _find_tag(github: GitHubRefs, repo: SourceRepository, tags: tuple[str, ...])
     from checker.model import SourceTag
     from checker.registries.github import GitHubUnavailable
 
+    if not tags:
+        return UNKNOWN, "the name and version make no tag name lockgate asks GitHub about"
     try:
         for tag in tags:
             commit = github.tag_commit(repo.slug, tag)

@@ -70,7 +70,18 @@ def candidate_tags(ecosystem: str, name: str, version: str) -> tuple[str, ...]:
                 found.append(f"{label}@{each}")  # "@scope/pkg-1.2.3" is no tag anyone writes
                 continue
             found += [f"{label}-{each}", f"{label}@{each}", f"{label}-v{each}"]
-    return tuple(dict.fromkeys(found))
+    return tuple(tag for tag in dict.fromkeys(found) if _safe_tag(tag))
+
+
+# What a tag name asked of the API may hold: a name and version come from the pull request's lockfiles, and a
+# segment ``..`` in a URL path is resolved by the HTTP stack (``v1/../../../other/repo/git/ref/tags/x`` would ask
+# about another repository's tag and could "find" one there).
+_TAG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_@/!")
+
+
+def _safe_tag(tag: str) -> bool:
+    return (0 < len(tag) <= 255 and set(tag) <= _TAG_CHARS
+            and all(segment not in ("", ".", "..") for segment in tag.split("/")))
 
 
 def github_hosts(api_url: str) -> frozenset[str]:

@@ -167,3 +167,14 @@ def test_offline_github_is_not_asked(world, tmp_path: Path) -> None:  # type: ig
 def test_each_repository_and_tag_asked_once(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     gather(world, [pypi("litellm", "1.82.6"), pypi("LiteLLM", "1.82.6")], tmp_path)
     assert tag_paths(world[1]) == ["/api/v3/repos/BerriAI/litellm/git/ref/tags/v1.82.6"]
+
+
+def test_a_version_that_makes_no_tag_name_is_unknown_and_never_asked(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A lockfile's version goes into the API's URL path: ``..`` segments would ask about another repository."""
+    registry, github = world
+    evil = "1/../../../../attacker/evil/git/ref/tags/v1"
+    registry.add_npm("trick", evil, at(1))["repository"] = "acme/trick"
+    github.repos["attacker/evil"] = FakeRepo(parents={sha("e"): []}, branches={"main": sha("e")}, tags={"v1": sha("e")})
+    facts = gather(world, [npm("trick", evil)], tmp_path)[("npm", "trick", evil)]
+    assert facts.source_tag is UNKNOWN and "make no tag name" in (facts.reason or "")
+    assert github.requests == []

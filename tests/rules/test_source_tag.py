@@ -168,8 +168,10 @@ def test_candidate_tags() -> None:
         "Foo_Bar-v1.82.8", "foo-bar-1.82.8", "foo-bar@1.82.8", "foo-bar-v1.82.8")
     assert candidate_tags("npm", "@scope/pkg", "1.2.3") == (
         "v1.2.3", "1.2.3", "@scope/pkg@1.2.3", "pkg-1.2.3", "pkg@1.2.3", "pkg-v1.2.3")
-    assert candidate_tags("pypi", "x", "not a version") == ("vnot a version", "not a version", "x-not a version",
-                                                            "x@not a version", "x-vnot a version")
+    # Nothing that is no tag name, and no path trick: the tag goes into the API's URL path.
+    assert candidate_tags("pypi", "x", "not a version") == ()
+    assert candidate_tags("npm", "x", "1/../../../../evil/repo/git/ref/tags/v1") == ()
+    assert candidate_tags("npm", "x", "1.0.0/..") == ()
 
 
 def test_github_hosts() -> None:
