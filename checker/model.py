@@ -387,6 +387,14 @@ class SourceRepository(NamedTuple):
         return f"https://{self.describe()}"
 
 
+class SourceTag(NamedTuple):
+    """The tag of a version's source repository that names the version (rule ``source-tag``): the tag's ``name`` as
+    the repository spells it (``v1.82.6``) and the ``commit`` it points to (annotated tags peeled; lower-case hex)."""
+
+    name: str
+    commit: str
+
+
 class ScorecardCheck(NamedTuple):
     """One check of an OpenSSF Scorecard result: its ``name`` (``Code-Review``), ``score`` (0-10; None when the
     check did not apply, the API's -1), Scorecard's ``reason`` and the check's documentation ``url``."""
@@ -520,6 +528,16 @@ class Facts(NamedTuple):
     # there is none (a first release); UNKNOWN when not looked up (the rule is off) or not obtainable.
     artifact: ArtifactContents | Unknown = UNKNOWN
     prior_artifact: ArtifactContents | None | Unknown = UNKNOWN
+    # The tag of that repository that names this version (rule ``source-tag``; checker/registries/stage.py): None: the
+    # repository has none of the tags tried; UNKNOWN: not looked up (the rule is off, the repository is unknown or
+    # not on GitHub, offline) or not obtainable (``reason`` says why).
+    source_tag: SourceTag | None | Unknown = UNKNOWN
+    # The GitHub API that answers for that repository's host (github.com, or GITHUB_API_URL's Enterprise Server),
+    # whether or not it was reached; None: the version names no repository on a host lockgate reads tags from.
+    tags_api: str | None = None
+    # npm: the commit the version's packument entry says it was published from (``gitHead``); None: it names none;
+    # UNKNOWN: not looked up (only the source-tag rule asks) or not obtainable.
+    git_head: str | None | Unknown = UNKNOWN
 
     @property
     def evidence(self) -> str | Unknown:

@@ -197,17 +197,19 @@ class NpmClient:
 
             found_license, license_text = npm_license(manifest)
         source: SourceRepository | None | Unknown = UNKNOWN
+        git_head: str | None | Unknown = UNKNOWN
         if repository:
             from checker.registries.sourcerepo import npm_repository
 
             source = npm_repository(manifest)
+            git_head = _git_head(manifest.get("gitHead"))
         return VersionFacts(
             "npm", name, version, self.registry, exists=True, release_time=release_time,
             last_upload_time=release_time, yanked=False, deprecated=deprecated if isinstance(deprecated, str)
             and deprecated else None, hashes=hashes, evidence=evidence, publishers=found,
             install_scripts=MappingProxyType(install), has_install_script=has_install, stale=document.stale,
             reason="; ".join(reasons) or None, license=found_license, license_text=license_text,
-            repository=source, uploader=uploader(manifest) or UNKNOWN,
+            repository=source, uploader=uploader(manifest) or UNKNOWN, git_head=git_head,
         )
 
     def _evidence(self, manifest: Mapping, versions: Mapping, reasons: list[str]) -> str | Unknown:
@@ -424,3 +426,12 @@ def _repository(url: object) -> str | None:
     path = parts.path.strip("/").removesuffix(".git")
     return path if path.count("/") == 1 else None
 
+
+
+def _git_head(value: object) -> str | None:
+    """npm's ``gitHead``: the full commit (40 or 64 hex digits, lower case) the version was published from; None when
+    the packument names none, or something that is no commit (a branch name proves nothing)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    return text if len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text) else None

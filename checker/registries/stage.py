@@ -13,6 +13,11 @@ changed ones in a pull request, every one with ``--all``), concurrently, each qu
   repository each PyPI and npm version names (``Facts.repository``, read from the registry's answer: PyPI's JSON
   API, the one request the license shares; npm's packument) and each action's own repository: ``Facts.scorecard``,
   asked once per repository after the registries answered;
+- GitHub again, when the ``source-tag`` rule is on, about the release tag of the source repository each PyPI and
+  npm version names (``Facts.repository``, read as for Scorecard): ``Facts.source_tag`` (the first of the rule's
+  candidate tags that exists, with its commit) and, for npm, ``Facts.git_head`` from the packument; the same
+  GitHubRefs as the commit pins (one cache, one budget), one task per repository after the registries answered,
+  concurrently with Scorecard (``_SourceTags``);
 - OSV (checker/registries/osv.py) about the advisories that affect each version it can answer (``osv_version``:
   PyPI and npm versions, actions on a full version tag), when a rule that reads them (``OSV_RULES``) is on: the
   ``Facts.vulnerabilities`` of that version, each Advisory with its fix hint. It is asked in a thread of its own
@@ -50,13 +55,15 @@ FactsKey = tuple[str, str, str]
 WORKERS = 4
 # The rules that read registry facts: the registries are asked only when one of them is on.
 REGISTRY_RULES = ("release-age", "version-exists", "hash-mismatch", "provenance", "provenance-downgrade",
-                  "install-scripts", "license", "scorecard", "publisher-change", "artifact-content")
+                  "install-scripts", "license", "scorecard", "publisher-change", "artifact-content", "source-tag")
 # The rule that compares a version's publisher with the earlier releases' (checker/rules/publisher_change.py).
 PUBLISHER_RULE = "publisher-change"
 # The rule that reads release files' contents: wheels are inspected only when it is on.
 ARTIFACT_RULE = "artifact-content"
 # The rule that reads Scorecard results: Scorecard is asked only when it is on.
 SCORECARD_RULE = "scorecard"
+# The rule that reads release tags of source repositories: GitHub is asked about them only when it is on.
+SOURCE_TAG_RULE = "source-tag"
 # The rules that read advisories: OSV is asked only when one of them is on (a policy without them asks nothing).
 OSV_RULES = ("vulnerability", "malicious")
 PUBLIC_REGISTRIES = {
@@ -77,6 +84,11 @@ def scorecard_wanted(policy: Policy) -> bool:
 
 def artifacts_wanted(policy: Policy) -> bool:
     setting = policy.rules.get(ARTIFACT_RULE)
+    return setting is not None and setting.level != "off"
+
+
+def source_tag_wanted(policy: Policy) -> bool:
+    setting = policy.rules.get(SOURCE_TAG_RULE)
     return setting is not None and setting.level != "off"
 
 
@@ -127,12 +139,18 @@ def gather_facts(
     # registries get what is left, so that a slow GitHub and a slow registry do not add up.
     budget = policy.registries.budget if policy is not None else None
     started = time.monotonic()
+    if github is None and not offline and (policy is None or policy.rules["pin-comment"].level != "off"
+                                           or source_tag_wanted(policy)):
+        from checker.registries.github import GitHubRefs  # one client: one cache and one budget for both lookups
+
+        github = GitHubRefs.from_environment(environ, **({"budget_seconds": budget} if budget is not None else {}))
     if policy is None or policy.rules["pin-comment"].level != "off":
         found.update(_github_facts(deps, offline=offline, environ=environ, github=github, budget=budget))
     if policy is not None and (registry_facts_wanted(policy) or osv_wanted(policy)):
         deadline = started + budget if budget is not None else None
         registry = _registry_facts(deps, policy, offline=offline if registries_offline is None else registries_offline, environ=environ, now=now, npmrc=npmrc,
-                                   registries=registries, deadline=deadline, previous=previous or {})
+                                   registries=registries, deadline=deadline, previous=previous or {},
+                                   github=github, github_offline=offline)
         for key, facts in registry.items():
             earlier = found.get(key)  # an action's GitHub facts: keep them, add what OSV and Scorecard said
             if earlier is not None:
@@ -175,7 +193,8 @@ def _refused_index(dep: Dependency, url: str | None, policy: Policy) -> str | No
 def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, environ: Mapping[str, str] | None,
                     now: dt.datetime | None, npmrc: Iterable[str | None], registries: Registries | None,
                     deadline: float | None = None,
-                    previous: Mapping[FactsKey, Iterable[str]] | None = None) -> dict[FactsKey, Facts]:
+                    previous: Mapping[FactsKey, Iterable[str]] | None = None, github: GitHubRefs | None = None,
+                    github_offline: bool = True) -> dict[FactsKey, Facts]:
     """The registries' facts and OSV's advisories of ``deps`` (each only when a rule that reads it is on)."""
     wanted = [dep for dep in deps if asks_registry(dep)] if registry_facts_wanted(policy) else []
     advised = [dep for dep in deps if osv_version(dep) is not None] if osv_wanted(policy) else []
@@ -186,6 +205,7 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
                 # (label=None: the comment a commit pin had before is not known here; it is not asked by the new one's)
                 if old != dep.version and osv_version(moved := dep._replace(version=old, label=None)) is not None]
     scoring = scorecard_wanted(policy)
+    tagging = source_tag_wanted(policy)
     actions = [dep for dep in deps if dep.ecosystem == "actions"] if scoring else []
     if not wanted and not advised and not actions:
         return {}
@@ -224,7 +244,7 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
         requests[key] = FactsRequest(dep.ecosystem, dep.name, dep.version or "", registry=url,
                                      hashes=frozenset(h.lower() for h in dep.hashes), publishers=publishers or compared,
                                      history=history, publisher_limit=lookups if compared else 0, license=license,
-                                     repository=scoring, ownership=compared)
+                                     repository=scoring or tagging, ownership=compared)
     # The versions upgrades and downgrades move from, for their license only (npm: the packument already fetched;
     # PyPI: one JSON API request each).
     priors: dict[FactsKey, list[FactsRequest]] = {}
@@ -271,8 +291,11 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
                                             reason="; ".join(r for r in (facts.reason, reason) if r) or None)
         if artifacts_wanted(policy):
             _artifacts(stack, requests, found, previous or {})
+        tags = _SourceTags(found, [*requests], github, offline=github_offline, environ=environ) if tagging else None
         if scoring:
             _scorecards(stack, found, [*requests], actions, policy, environ, now)
+        if tags is not None:
+            tags.apply(found)
         if registries is None:  # the stack this run made: its kept-alive connections end with it
             stack.close()
     return found
@@ -339,6 +362,85 @@ def _artifacts(stack: Registries, requests: Mapping[FactsKey, FactsRequest], fou
         reason = answer.reason and f"artifact: {stack.fetcher.redact(answer.reason)}"
         found[key] = facts._replace(artifact=answer.artifact, prior_artifact=answer.prior,
                                     reason="; ".join(r for r in (facts.reason, reason) if r) or None)
+class _SourceTags:
+    """The release tag of each version's source repository (rule ``source-tag``), looked up on GitHub from
+    construction on, concurrently with Scorecard, each (repository, tags) once; ``apply`` waits and writes
+    ``Facts.source_tag`` (and ``tags_api``) into ``found``.
+
+    Only repositories on a host a GitHub API answers for are asked (``github_hosts``: github.com, and
+    GITHUB_API_URL's Enterprise Server); the others keep UNKNOWN with ``tags_api`` None, which the rule reads as
+    "cannot be checked". Offline, or without a client, GitHub is not asked: UNKNOWN with the reason. The candidate
+    tags are tried in order through ``GitHubRefs.tag_commit`` (exact ref names, annotated tags peeled, cached for
+    the run); when none exists the repository itself is asked for, so that a repository the API does not know
+    (private, deleted, or github.com asked at an Enterprise Server) is an unknown, never "no tag"."""
+
+    def __init__(self, found: Mapping[FactsKey, Facts], keys: list[FactsKey], github: GitHubRefs | None, *,
+                 offline: bool, environ: Mapping[str, str] | None) -> None:
+        import os
+
+        from checker.registries.github import DEFAULT_API_URL
+        from checker.rules.source_tag import candidate_tags, github_hosts
+
+        env = environ if environ is not None else os.environ
+        self._api = github.api_url if github is not None else (env.get("GITHUB_API_URL") or DEFAULT_API_URL)
+        hosts = github_hosts(self._api)
+        self._keys: dict[FactsKey, tuple[SourceRepository, tuple[str, ...]]] = {}
+        for key in dict.fromkeys(keys):
+            repo = found[key].repository if key in found else None
+            if isinstance(repo, SourceRepository) and repo.host in hosts:
+                self._keys[key] = (repo, candidate_tags(*key))
+        self._offline = offline or github is None
+        self._future: list[Any] | None = None
+        self._pool: Any = None
+        # One task per repository (its versions one after another: a tag two of them try is asked once, from the
+        # client's cache), the repositories concurrently.
+        by_repository: dict[SourceRepository, list[tuple[str, ...]]] = {}
+        for repo, tags in sorted(set(self._keys.values())):
+            by_repository.setdefault(repo, []).append(tags)
+        if by_repository and not self._offline:
+            from concurrent.futures import ThreadPoolExecutor
+
+            assert github is not None
+            self._pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(by_repository)),
+                                            thread_name_prefix="lockgate-tags")
+            self._future = [self._pool.submit(_find_tags, github, repo, lists) for repo, lists in by_repository.items()]
+
+    def apply(self, found: dict[FactsKey, Facts]) -> None:
+        answers: dict[tuple[SourceRepository, tuple[str, ...]], tuple[Any, str | None]] = {}
+        if self._future is not None:
+            for future in self._future:
+                answers.update(future.result())
+            self._pool.shutdown(wait=True)
+        for key, lookup in self._keys.items():
+            tag, why = answers.get(lookup, (UNKNOWN, "offline: GitHub was not asked about release tags"))
+            facts = found[key]
+            reason = "; ".join(r for r in (facts.reason, why and f"source tag: {why}") if r) or None
+            found[key] = facts._replace(source_tag=tag, tags_api=self._api, reason=reason)
+
+
+def _find_tags(github: GitHubRefs, repo: SourceRepository,
+               lists: list[tuple[str, ...]]) -> dict[tuple[SourceRepository, tuple[str, ...]], tuple[Any, str | None]]:
+    return {(repo, tags): _find_tag(github, repo, tags) for tags in lists}
+
+
+def _find_tag(github: GitHubRefs, repo: SourceRepository, tags: tuple[str, ...]) -> tuple[Any, str | None]:
+    """(the first of ``tags`` that ``repo`` has as a SourceTag, None when it has none, or UNKNOWN; why unknown)."""
+    from checker.model import SourceTag
+    from checker.registries.github import GitHubUnavailable
+
+    if not tags:
+        return UNKNOWN, "the name and version make no tag name lockgate asks GitHub about"
+    try:
+        for tag in tags:
+            commit = github.tag_commit(repo.slug, tag)
+            if commit is not None:
+                return SourceTag(tag, commit), None
+        if github.default_branch(repo.slug) is None:
+            return UNKNOWN, f"GitHub's API at {github.api_url} knows no repository {repo.slug} (private, deleted or " \
+                            "renamed, or not on this server)"
+    except GitHubUnavailable as exc:
+        return UNKNOWN, str(exc)
+    return None, None
 
 
 def _prior_license(answers: list[FactsAnswer | None]) -> str | None | Unknown:

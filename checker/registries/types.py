@@ -108,7 +108,8 @@ class VersionFacts(NamedTuple):
     has_install_script: npm's ``hasInstallScript`` (or those scripts, or ``gypfile``). UNKNOWN for PyPI.
     license / license_text: the version's license (see ``checker.model.Facts``); npm: from the packument, PyPI:
     from the JSON API when asked for (``PypiClient.license``). repository: the source repository the version names
-    (npm: the packument's ``repository``; PyPI: the JSON API's project URLs), when asked for. files: PyPI only, the version's files. stale: an answer served from an expired cache entry (offline, or the
+    (npm: the packument's ``repository``; PyPI: the JSON API's project URLs), when asked for; git_head: npm's
+    ``gitHead`` of the version (None: the packument names none), read with it. files: PyPI only, the version's files. stale: an answer served from an expired cache entry (offline, or the
     registry failed); ``reason`` then says from when.
     uploader: who uploaded it (npm's ``_npmUser``; None: the registry names none, as PyPI never does; UNKNOWN: a
     packument without it, a mirror that strips it). ownership: PyPI's ``ownership`` roles, when the JSON API was
@@ -138,6 +139,7 @@ class VersionFacts(NamedTuple):
     repository: SourceRepository | None | Unknown = UNKNOWN
     uploader: Uploader | None | Unknown = UNKNOWN
     ownership: Ownership | None | Unknown = UNKNOWN
+    git_head: str | None | Unknown = UNKNOWN  # npm's gitHead, read with the repository
 
     def files_matching(self, hashes: Iterable[str]) -> tuple[FileFacts, ...]:
         """The files whose published digests include one of ``hashes`` (``algo:hex``): the artifacts a lockfile
@@ -154,7 +156,7 @@ class VersionFacts(NamedTuple):
             self.ecosystem, self.name, self.version, release_time=self.release_time, yanked=self.yanked,
             hashes=self.hashes, provenance=provenance, install_script=self.has_install_script, reason=self.reason,
             license=self.license, license_text=self.license_text, repository=self.repository,
-            uploader=self.uploader, ownership=self.ownership,
+            uploader=self.uploader, ownership=self.ownership, git_head=self.git_head,
         )
 
 

@@ -28,6 +28,7 @@ RULE_MODULES = (
     "license",
     "scorecard",
     "artifact_content",
+    "source_tag",
     "action_pinning",
     "pin_comment",
     "hook_pinning",

@@ -78,7 +78,7 @@ def test_no_policy_file_means_the_default_preset() -> None:
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
         "provenance-downgrade": "block", "publisher-change": "off", "license": "off", "scorecard": "off",
-        "artifact-content": "off",
+        "artifact-content": "off", "source-tag": "off",
         "vulnerability": "block", "malicious": "block",
     }
     assert dict(policy.rules["hash-pinning"].options) == {
@@ -570,7 +570,7 @@ def test_starter_policy_loads() -> None:
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
         "provenance-downgrade": "block", "publisher-change": "off", "license": "off", "scorecard": "off",
-        "artifact-content": "off",
+        "artifact-content": "off", "source-tag": "off",
         "vulnerability": "block", "malicious": "block",
     }
     assert option(policy, "registry-source", "hosts") == ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org")

@@ -34,7 +34,7 @@ from tests.fakes.registry import FakeRegistry, iso, pypi_file_stem
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / ".github" / "lockgate.yml"
 WORKFLOWS = ROOT / ".github" / "workflows"
-FACT_RULES = {"hash-mismatch", "provenance-downgrade", "release-age", "version-exists", "pin-comment"}
+FACT_RULES = {"hash-mismatch", "provenance-downgrade", "release-age", "version-exists", "pin-comment", "source-tag"}
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
 
 pytestmark = pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs lockgate's git checkout")

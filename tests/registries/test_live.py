@@ -98,3 +98,21 @@ def test_a_real_wheels_file_list_by_range_requests(tmp_path: Path) -> None:
     assert new.filename == "pip-24.0-py3-none-any.whl" and "pip/__main__.py" in new.files
     assert new.pth_files == () and new.top_level == ("pip",) and "console_scripts:pip" in new.entry_points
     assert 0 < new.fetched < new.size // 10
+
+
+@pytest.mark.live
+def test_a_release_tag_from_the_real_pypi_and_github(tmp_path: Path) -> None:
+    """requests 2.31.0 names github.com/psf/requests (PyPI's JSON API), which has the tag v2.31.0 (GitHub's API; a
+    GITHUB_TOKEN in the environment lifts the 60-an-hour limit)."""
+    from checker.model import Dependency, SourceRepository, SourceTag
+    from checker.policy.load import load_policy
+    from checker.registries.stage import gather_facts
+
+    policy = load_policy("rules:\n  source-tag: block\n  vulnerability: off\n  malicious: off\n  pin-comment: off\n",
+                         "p.yml", lambda p: None)
+    dep = Dependency("pypi", "requests", "2.31.0", "==2.31.0", manifest="requirements.txt", line=1)
+    with Registries.create(cache=Cache(tmp_path), retries=2, timeout=20) as stack:
+        facts = gather_facts([dep], offline=False, policy=policy, registries=stack)[("pypi", "requests", "2.31.0")]
+    assert facts.repository == SourceRepository("github.com", "psf", "requests"), facts.reason
+    assert isinstance(facts.source_tag, SourceTag), facts.reason
+    assert facts.source_tag.name == "v2.31.0" and len(facts.source_tag.commit) == 40

@@ -20,12 +20,11 @@ def test_the_actions_come_in_the_documented_order() -> None:
     """Changing the pull request first, then judgement calls that may end in an exception, then waiting, the
     review last; a rule that names no rank comes just before the review."""
     ranked = sorted((rule.action_rank, rule.id) for rule in all_rules().values())
-    assert [rule_id for _, rule_id in ranked][:22] == [
+    assert [rule_id for _, rule_id in ranked][:23] == [
         "malicious", "deny", "vulnerability", "version-exists", "hash-mismatch", "registry-source", "hash-pinning",
         "exact-pinning",
         "action-pinning", "image-pinning", "pin-comment", "provenance", "provenance-downgrade", "publisher-change",
-        "artifact-content",
-        "install-scripts",
+        "artifact-content", "source-tag", "install-scripts",
         "license", "scorecard", "release-age", "exception-expired", "policy-change", "hook-pinning"]
     assert ranked[-1] == (rule_by_id("review").action_rank, "review")  # type: ignore[union-attr]
     unranked = {rule.id for rule in all_rules().values() if rule.action_rank == DEFAULT_ACTION_RANK}

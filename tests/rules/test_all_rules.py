@@ -18,7 +18,7 @@ def test_rules_and_their_default_levels() -> None:
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
         "provenance-downgrade": "block", "publisher-change": "off", "license": "off", "scorecard": "off",
-        "artifact-content": "off", "vulnerability": "block",
+        "artifact-content": "off", "source-tag": "off", "vulnerability": "block",
         "malicious": "block",
     }
     for rule_id, rule in all_rules().items():
