@@ -362,6 +362,8 @@ def _artifacts(stack: Registries, requests: Mapping[FactsKey, FactsRequest], fou
         reason = answer.reason and f"artifact: {stack.fetcher.redact(answer.reason)}"
         found[key] = facts._replace(artifact=answer.artifact, prior_artifact=answer.prior,
                                     reason="; ".join(r for r in (facts.reason, reason) if r) or None)
+
+
 class _SourceTags:
     """The release tag of each version's source repository (rule ``source-tag``), looked up on GitHub from
     construction on, concurrently with Scorecard, each (repository, tags) once; ``apply`` waits and writes

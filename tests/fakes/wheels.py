@@ -9,7 +9,8 @@ and 1.82.8 adds the root ``litellm_init.pth`` with an import line, as the compro
 ``FakeWheelHost``: ``put(path, data)``; ``ranges`` (False: answer every request 200 with the whole file);
 ``faults[path]``: ``lie-length`` (a Content-Length larger than the body), ``wrong-range`` (206 of another range),
 ``wrong-total`` (a Content-Range total that differs from the first answer's), ``full-after-range`` (200 to a later
-range). ``requests``: the (path, Range header) pairs asked, ``sent``: body bytes sent.
+range). ``requests``: the (path, Range header) pairs asked, ``sent``: body bytes sent. ``latency``: seconds every
+answer waits (a distant host, for the benchmark).
 """
 
 from __future__ import annotations
@@ -71,9 +72,10 @@ def litellm_wheel(version: str) -> bytes:
 class FakeWheelHost(FakeServer):
     protocol = "HTTP/1.1"
 
-    def __init__(self, *, ranges: bool = True) -> None:
+    def __init__(self, *, ranges: bool = True, latency: float = 0.0) -> None:
         super().__init__()
         self.ranges = ranges
+        self.latency = latency  # seconds every answer waits (benchmarks/artifacts.py)
         self.files: dict[str, bytes] = {}
         self.types: dict[str, str] = {}
         self.faults: dict[str, str] = {}
@@ -106,6 +108,10 @@ class FakeWheelHost(FakeServer):
     def serve(self, request: BaseHTTPRequestHandler) -> None:
         path = request.path
         wanted = request.headers.get("Range")
+        if self.latency:
+            import time
+
+            time.sleep(self.latency)
         with self.lock:
             self.requests.append((path, wanted))
             data = self.files.get(path)

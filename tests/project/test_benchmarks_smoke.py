@@ -187,3 +187,18 @@ def test_growth_is_judged_on_each_size_s_fastest_run_with_the_median_ratio_besid
     assert [round(ms, 1) for _, _, ms in diff_slope.per_1k] == [100.0, 100.0]
     assert diff_slope.slope_ratio == pytest.approx(1.0)
     assert diff_slope.median_slope_ratio == pytest.approx((6500 - 1010) / 40 / ((1010 - 110) / 9))
+
+
+@pytest.mark.parametrize("script, args, says", [
+    ("artifacts.py", ["--packages", "2", "--runs", "1", "--files", "3", "--latency", "0"], "added by inspection"),
+    ("osv_copy.py", ["--records", "40", "--lookups", "2", "--runs", "1"], "ratio this tree / baseline"),
+])
+def test_the_fact_benchmarks_run_at_tiny_sizes(script: str, args: list[str], says: str) -> None:
+    """benchmarks/artifacts.py (wheels read by ranges from a host in another process) and benchmarks/osv_copy.py
+    (a synced OSV copy built by each side's own code) run end to end and print their table."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, str(BENCHMARKS / script), *args], cwd=BENCHMARKS, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert says in done.stdout
