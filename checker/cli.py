@@ -98,6 +98,9 @@ def _pr_arguments(pr: argparse.ArgumentParser) -> None:
 
 def _demo_arguments(demo: argparse.ArgumentParser) -> None:
     demo.add_argument("--format", choices=_FORMATS, default="text")
+    demo.add_argument("--no-known-bad", action="store_true",
+                      help="turn the shipped list of known malicious releases off: litellm 1.82.8 is then caught by "
+                      "what its wheel holds (a new .pth) and its age alone")
 
 
 def _db_arguments(db: argparse.ArgumentParser) -> None:

@@ -426,7 +426,8 @@ class ArtifactContents(NamedTuple):
     ``top_level.txt``'s names (None: the wheel has none). ``entry_points``: ``console_scripts:name`` and
     ``gui_scripts:name``. ``native``: native binaries and executables (``.so``, ``.pyd``, ``.dll``, ``.dylib``,
     ``.exe``, ``.data/scripts/`` files). ``unsafe_names``: member names with ``..``, an absolute path, a drive letter
-    or a backslash. ``requires_dist``, ``urls`` (``Home-page`` and ``Project-URL`` values) and ``emails``
+    or a backslash. ``requires_dist``, ``urls`` (``Home-page``, ``Download-URL`` and the ``Project-URL`` values
+    whose label names a home page, download or source repository: artifacts.WHERE_LABELS) and ``emails``
     (``Author-email``, ``Maintainer-email``) from ``METADATA``. ``fetched``: bytes downloaded to read it (0: from
     the cache)."""
 

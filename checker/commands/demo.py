@@ -11,4 +11,4 @@ def run(args: argparse.Namespace) -> int:
     from checker.demo.example import run_demo
 
     return run_demo(args.format, color=args.format == "text" and use_color(),
-                    emit=lambda text: emit(text, args.format))
+                    emit=lambda text: emit(text, args.format), known_bad=not args.no_known_bad)

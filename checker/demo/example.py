@@ -29,6 +29,8 @@ _FILES = os.path.join(os.path.dirname(__file__), "files")
 # Shipped under names without a leading dot (package data globs skip dot-folders); restored in the repository.
 _RENAMES = {"_github": ".github"}
 POLICY = ".github/lockgate.yml"
+NO_KNOWN_BAD = ("The list of known malicious releases is off (--no-known-bad): litellm 1.82.8 is judged as on the "
+                "morning nobody had listed it, by what is inside its wheel and by its age.")
 INTRO = (
     "lockgate demo: a bot's pull request (March 2026) bumps litellm 1.82.6 -> 1.82.8, moves "
     "aquasecurity/trivy-action from a commit to a tag, bumps requests 2.30.0 -> 2.31.0 and pytest 8.3.4 -> 8.3.5.\n\n"
@@ -71,18 +73,33 @@ def _checkout(directory: str, files: dict[str, str]) -> None:
         shutil.copyfile(source, target)
 
 
-def build_repository(directory: str) -> tuple[str, str]:
-    """A repository with two commits (base, head) holding the example's files; returns their ids."""
+def build_repository(directory: str, *, known_bad: bool = True) -> tuple[str, str]:
+    """A repository with two commits (base, head) holding the example's files; returns their ids. ``known_bad``
+    False: the example's policy turns the shipped list of known malicious releases off (``deny: known-bad:
+    false``), to show what lockgate sees of a release nobody has listed yet."""
     _git(directory, "init", "-q", "-b", "main")
     _checkout(directory, tree("base"))
+    if not known_bad:
+        _without_known_bad(directory)
     _git(directory, "add", "-A")
     _git(directory, "commit", "-q", "-m", "Pin litellm 1.82.6, trivy-action 0.28.0, requests 2.30.0 and pytest 8.3.4")
     base = _git(directory, "rev-parse", "HEAD")
     _checkout(directory, tree("head"))
+    if not known_bad:
+        _without_known_bad(directory)
     _git(directory, "add", "-A")
     _git(directory, "commit", "-q", "-m", "Bump the dependencies group: litellm 1.82.8, trivy-action 0.33.1, requests 2.31.0, pytest 8.3.5")
     head = _git(directory, "rev-parse", "HEAD")
     return base, head
+
+
+def _without_known_bad(directory: str) -> None:
+    path = os.path.join(directory, *POLICY.split("/"))
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    text = text.replace("\nrules:\n", "\nrules:\n  deny: {level: block, known-bad: false}\n", 1)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def demo_policy() -> Policy:
@@ -102,9 +119,9 @@ def demo_policy() -> Policy:
     return load_policy(read(POLICY), POLICY, read)
 
 
-def demo_report() -> Report:
+def demo_report(*, known_bad: bool = True) -> Report:
     """Judge the example: a temporary repository and a temporary registry cache filled from the shipped
-    documents, the run offline. Returns the Report."""
+    documents, the run offline. Returns the Report. ``known_bad``: see build_repository."""
     from checker.demo.registry import cache_directory, prefill
     from checker.pipeline.run import CheckRequest, run_check
 
@@ -112,7 +129,7 @@ def demo_report() -> Report:
         repo = os.path.join(directory, "repo")
         cache = os.path.join(directory, "cache")
         os.makedirs(repo)
-        base, head = build_repository(repo)
+        base, head = build_repository(repo, known_bad=known_bad)
         prefill(cache)
         request = CheckRequest(directory=repo, base=base, head=head, head_mode="rev", offline=True, now=DEMO_NOW)
         with cache_directory(cache):
@@ -127,9 +144,12 @@ def render_demo(report: Report, fmt: str, color: bool = False) -> str:
     return (INTRO + text) if fmt == "text" else text
 
 
-def run_demo(fmt: str, color: bool, emit: Callable[[str], None]) -> int:
+def run_demo(fmt: str, color: bool, emit: Callable[[str], None], *, known_bad: bool = True) -> int:
     from checker.pipeline.run import exit_code
 
-    report = demo_report()
-    emit(render_demo(report, fmt, color))
+    report = demo_report(known_bad=known_bad)
+    text = render_demo(report, fmt, color)
+    if fmt == "text" and not known_bad:
+        text = text.replace(INTRO, INTRO.rstrip("\n") + " " + NO_KNOWN_BAD + "\n\n", 1)
+    emit(text)
     return exit_code(report)

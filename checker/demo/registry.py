@@ -14,6 +14,10 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from checker.registries.http import Response
 
 REGISTRY_FILES = os.path.join(os.path.dirname(__file__), "files", "registry")
 OSV_FILES = os.path.join(os.path.dirname(__file__), "files", "osv")
@@ -43,6 +47,7 @@ def prefill(directory: str) -> int:
         with open(os.path.join(REGISTRY_FILES, entry["file"]), "rb") as handle:
             body = handle.read()
         cache.put(entry["url"], entry["accept"], body, content_type=entry["content_type"])
+    _inspect_wheels(directory)
     for ecosystem in sorted(os.listdir(OSV_FILES)):
         folder = os.path.join(OSV_FILES, ecosystem)
         loaded = []
@@ -66,3 +71,42 @@ def cache_directory(directory: str) -> Iterator[str]:
             os.environ.pop(CACHE_VARIABLE, None)
         else:
             os.environ[CACHE_VARIABLE] = before
+
+
+class _ShippedFiles:
+    """The HTTP helper's part the wheel reader uses, answering from the shipped release files (``files/``) by their
+    file name, as a host without range support would (the whole file): no socket is opened."""
+
+    def get(self, url: str, *, headers: object = None, max_bytes: int | None = None) -> Response:
+        from checker.registries.http import NotFound, Response
+
+        path = os.path.join(REGISTRY_FILES, "files", os.path.basename(url))
+        if not os.path.isfile(path):
+            raise NotFound(f"{url}: not shipped with the demo", url=url)
+        with open(path, "rb") as handle:
+            return Response(url, 200, handle.read())
+
+    def redact(self, text: str) -> str:
+        return text
+
+    def add_secret(self, value: str) -> None:
+        pass
+
+
+# The example's upgrades whose wheels are shipped (files/registry/files/): new version, the version it leaves.
+UPGRADES = (("litellm", "1.82.8", "1.82.6"), ("requests", "2.31.0", "2.30.0"), ("pytest", "8.3.5", "8.3.4"))
+
+
+def _inspect_wheels(directory: str) -> None:
+    """Read the shipped wheels (pytest's and requests' real ones, reconstructions of litellm 1.82.6 and 1.82.8: see
+    files/README.md) with the real wheel reader and keep what it found in the cache, by each file's sha256, as an
+    online run would: the offline demo's artifact-content then answers from the cache."""
+    from checker.registries.artifacts import Inspector, compare
+    from checker.registries.cache import Cache
+    from checker.registries.fetch import Fetcher
+    from checker.registries.pypi import PypiClient
+
+    fetcher = Fetcher(_ShippedFiles(), Cache(directory))  # type: ignore[arg-type]  # the part of HttpClient used
+    inspector = Inspector(fetcher)
+    for name, version, before in UPGRADES:
+        compare(inspector, PypiClient(fetcher).project(name), version, [before])

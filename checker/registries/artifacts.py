@@ -33,7 +33,7 @@ from checker.registries.wheels import MAX_MEMBER_BYTES, ArtifactError, Listing, 
 if TYPE_CHECKING:
     from checker.registries.pypi import ProjectPage
 
-CACHE_ACCEPT = "application/vnd.lockgate.artifact+json; v=1"
+CACHE_ACCEPT = "application/vnd.lockgate.artifact+json; v=2"  # v=2: urls are where the project lives
 METADATA_MAX_BYTES = 4 * MiB
 MAX_PTH_READ = 8  # .pth files read for import lines (more is itself suspicious; the rest are named unread)
 NATIVE_SUFFIXES = (".so", ".pyd", ".dll", ".dylib", ".exe", ".bin")
@@ -240,11 +240,21 @@ def _unsafe(name: str) -> bool:
             or (len(name) >= 2 and name[1] == ":" and name[0].isalpha()) or "\x00" in name)
 
 
+# Project-URL labels (as PEP 753 normalises them: lower case, no punctuation or white space) that say where the
+# project lives or where its code comes from. A moved home page or source repository is a signal; a new link to
+# documentation, a changelog or a sponsor page is not (pytest 8.3.5 added two, and dropped its Twitter link).
+WHERE_LABELS = frozenset({"homepage", "home", "source", "sourcecode", "repository", "github", "gitlab", "code",
+                          "download"})
+
+
 def _urls(metadata: Any) -> tuple[str, ...]:
     if metadata is None:
         return ()
     found = [*(metadata.get_all("Home-page") or ()), *(metadata.get_all("Download-URL") or ())]
-    found += [value.split(",", 1)[-1].strip() for value in metadata.get_all("Project-URL") or ()]
+    for value in metadata.get_all("Project-URL") or ():
+        label, _, url = str(value).partition(",")
+        if "".join(c for c in label.lower() if c.isalnum()) in WHERE_LABELS:
+            found.append(url.strip())
     return tuple(sorted({str(url).strip() for url in found if str(url).strip() and str(url).strip() != "UNKNOWN"}))
 
 

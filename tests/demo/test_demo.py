@@ -221,3 +221,34 @@ def test_the_registry_facts_reach_every_format(report) -> None:  # type: ignore[
     assert by_name["litellm"]["release_time"] == "2026-03-24T10:20:11Z" and by_name["litellm"]["provenance"] is None
     assert by_name["pytest"]["release_time"] == "2025-03-02T12:54:52.226935Z"
     assert by_name["pytest"]["provenance"]["publishers"][0]["repository"] == "pytest-dev/pytest"
+
+
+def test_without_the_known_bad_list_the_wheel_and_the_cooldown_still_block_litellm(
+        capsys: pytest.CaptureFixture[str], no_network: None) -> None:
+    """Issue 20's point: on the morning nobody had listed litellm 1.82.8, what its wheel holds (a new .pth with an
+    import line, read by the real wheel reader from the shipped reconstruction) and its age block it."""
+    assert main(["demo", "--no-known-bad"]) == 1
+    out = capsys.readouterr().out
+    assert "The list of known malicious releases is off (--no-known-bad)" in out.split("\n")[0]
+    assert "BLOCK deny:" not in out
+    assert ("      BLOCK artifact-content: litellm 1.82.8 adds 1 .pth file (compared with 1.82.6): litellm_init.pth "
+            "(https://inspector.pypi.io/project/litellm/1.82.8/packages/") in out
+    assert "litellm_init.pth has an import line, executed at every Python start-up" in out
+    assert "      BLOCK release-age: litellm 1.82.8 was released 39 min ago" in out
+    assert "artifact-content: pytest" not in out and "artifact-content: requests" not in out  # real wheels: clean
+
+
+def test_the_real_wheels_shipped_are_the_pages_files() -> None:
+    import hashlib
+
+    for name in ("pytest", "requests", "litellm"):
+        with open(os.path.join(registry.REGISTRY_FILES, "pypi", f"{name}.json"), encoding="utf-8") as handle:
+            page = json.load(handle)
+        for file in page["files"]:
+            path = os.path.join(registry.REGISTRY_FILES, "files", file["filename"])
+            if os.path.exists(path):
+                with open(path, "rb") as handle:
+                    assert hashlib.sha256(handle.read()).hexdigest() == file["hashes"]["sha256"], file["filename"]
+    assert sorted(os.listdir(os.path.join(registry.REGISTRY_FILES, "files"))) == [
+        "litellm-1.82.6-py3-none-any.whl", "litellm-1.82.8-py3-none-any.whl", "pytest-8.3.4-py3-none-any.whl",
+        "pytest-8.3.5-py3-none-any.whl", "requests-2.30.0-py3-none-any.whl", "requests-2.31.0-py3-none-any.whl"]

@@ -144,3 +144,27 @@ def test_pep_658_metadata_is_used_when_offered_and_checked(host: FakeWheelHost, 
     pypi, inspector = client(host, tmp_path / "other")
     art = compare(inspector, pypi.project("litellm"), "1.82.8").artifact
     assert isinstance(art, ArtifactContents) and art.requires_dist == ("httpx>=0.23.0", "openai>=1.99.5")
+
+
+def test_only_where_the_project_lives_counts_as_its_urls() -> None:
+    """pytest 8.3.4 -> 8.3.5 (real METADATA headers): documentation and sponsor links came and a Twitter link went;
+    the home page and the repository stayed. Only a moved home page, download or source repository is a signal."""
+    from email.parser import Parser
+
+    from checker.registries.artifacts import _urls
+
+    def urls(*project_urls: str, home: str = "") -> tuple[str, ...]:
+        text = (f"Home-page: {home}\n" if home else "") + "".join(f"Project-URL: {u}\n" for u in project_urls)
+        return _urls(Parser().parsestr(text))
+
+    before = urls("Changelog, https://docs.pytest.org/en/stable/changelog.html", "Twitter, https://twitter.com/pytestdotorg",
+                  "Source, https://github.com/pytest-dev/pytest", "Tracker, https://github.com/pytest-dev/pytest/issues",
+                  home="https://docs.pytest.org/en/latest/")
+    after = urls("Changelog, https://docs.pytest.org/en/stable/changelog.html",
+                 "Contact, https://docs.pytest.org/en/stable/contact.html",
+                 "Funding, https://docs.pytest.org/en/stable/sponsor.html",
+                 "Source, https://github.com/pytest-dev/pytest", "Tracker, https://github.com/pytest-dev/pytest/issues",
+                 home="https://docs.pytest.org/en/latest/")
+    assert before == after == ("https://docs.pytest.org/en/latest/", "https://github.com/pytest-dev/pytest")
+    assert urls("Source Code, https://github.com/evil/fork") == ("https://github.com/evil/fork",)  # PEP 753 label
+    assert urls("source-code, https://github.com/evil/fork") == ("https://github.com/evil/fork",)
