@@ -447,6 +447,9 @@ class ArtifactContents(NamedTuple):
     emails: tuple[str, ...] = ()
     version: str = ""  # the release this file belongs to (for a prior: which release was compared)
     fetched: int = 0
+    # npm (``kind`` ``npm``): the fields of package.json on which the tarball and the registry's version document
+    # disagree (manifest confusion: npm installs by the tarball's, lockgate's other rules read the registry's).
+    mismatched: tuple[str, ...] = ()
 
 
 class Facts(NamedTuple):

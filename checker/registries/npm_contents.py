@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from checker.registries.http import MiB, RegistryError
 
 if TYPE_CHECKING:
+    from checker.model import ArtifactContents
     from checker.registries.fetch import Fetcher
 
 MAX_TARBALL = 64 * MiB
@@ -83,15 +84,17 @@ class TarballContents(NamedTuple):
     manifest: Mapping[str, Any] | None = None
     unpacked_size: int = 0
     problems: tuple[str, ...] = ()
+    unsafe: tuple[str, ...] = ()  # entry names that leave the package folder, as written
 
     def to_json(self) -> dict[str, Any]:
         return {"files": list(self.files), "binaries": [list(b) for b in self.binaries], "links": list(self.links),
-                "manifest": self.manifest, "unpacked_size": self.unpacked_size, "problems": list(self.problems)}
+                "manifest": self.manifest, "unpacked_size": self.unpacked_size, "problems": list(self.problems),
+                "unsafe": list(self.unsafe)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TarballContents:
         return cls(tuple(data["files"]), tuple((str(p), str(k)) for p, k in data["binaries"]), tuple(data["links"]),
-                   data["manifest"], int(data["unpacked_size"]), tuple(data["problems"]))
+                   data["manifest"], int(data["unpacked_size"]), tuple(data["problems"]), tuple(data["unsafe"]))
 
 
 def check_integrity(data: bytes, integrity: str | None, shasum: str | None = None) -> None:
@@ -137,6 +140,7 @@ def read_tarball(data: bytes) -> TarballContents:
     binaries: list[tuple[str, str]] = []
     links: list[str] = []
     problems: list[str] = []
+    unsafe: list[str] = []
     manifest: Mapping[str, Any] | None = None
     top: str | None = None
     try:
@@ -147,6 +151,7 @@ def read_tarball(data: bytes) -> TarballContents:
                 name = member.name.replace("\\", "/")
                 if name.startswith("/") or ".." in name.split("/"):
                     problems.append(f"entry {member.name!r} leaves the package folder")
+                    unsafe.append(member.name)
                     continue
                 folder, _, inner = name.partition("/")
                 top = top or folder
@@ -183,7 +188,7 @@ def read_tarball(data: bytes) -> TarballContents:
     except tarfile.TarError as error:
         raise TarballError(f"not a readable tar archive ({error})") from None
     return TarballContents(tuple(sorted(files)), tuple(sorted(binaries)), tuple(sorted(links)), manifest, len(raw),
-                           tuple(problems))
+                           tuple(problems), tuple(unsafe))
 
 
 def manifest_confusion(published: Mapping[str, Any], contents: TarballContents) -> list[str]:
@@ -260,3 +265,31 @@ class NpmContentsClient:
         if (integrity or shasum) and cache is not None:
             cache.put(key, SUMMARY_ACCEPT, json.dumps(found.to_json()).encode(), content_type=SUMMARY_ACCEPT)
         return found
+
+
+def as_artifact(url: str, version: str, contents: TarballContents, published: Mapping[str, Any]) -> ArtifactContents:
+    """The tarball as rule ``artifact-content`` reads release files (kind ``npm``): native binaries, the commands
+    its ``bin`` installs (``bin:<name>``, by the tarball's own package.json: what npm installs), the entries that
+    leave the package folder, and the package.json fields the registry's document disagrees on."""
+    from checker.model import ArtifactContents
+
+    packed = contents.manifest or {}
+    commands = _normal("bin", packed.get("bin"), str(packed.get("name") or published.get("name") or "")) or {}
+    return ArtifactContents(
+        filename=url.rsplit("/", 1)[-1], url=url, size=contents.unpacked_size, kind="npm", files=contents.files,
+        native=tuple(path for path, _ in contents.binaries),
+        entry_points=tuple(sorted(f"bin:{name}" for name in commands)),
+        unsafe_names=contents.unsafe, version=version, mismatched=tuple(manifest_confusion(published, contents)))
+
+
+def release_before(packument: Mapping[str, Any], version: str) -> str | None:
+    """The version published last before ``version`` (by the packument's ``time``), the one an added dependency's
+    tarball is compared with; None for a first release."""
+    times = packument.get("time") or {}
+    when = times.get(version)
+    if not isinstance(when, str):
+        return None
+    earlier = [(t, v) for v, t in times.items()
+               if v not in ("created", "modified", version) and isinstance(t, str) and t < when
+               and v in (packument.get("versions") or {})]
+    return max(earlier)[1] if earlier else None

@@ -40,10 +40,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from checker.versions.gitrefs import PINNED_ECOSYSTEMS, comment_tag, is_full_sha, pinned_repository
-from checker.model import UNKNOWN, Dependency, Facts, Provenance, ReleasePublisher, SourceRepository, Unknown
+from checker.model import (UNKNOWN, ArtifactContents, Dependency, Facts, Provenance, ReleasePublisher,
+                           SourceRepository, Unknown)
 from checker.rules.base import asks_registry, osv_version
 
 if TYPE_CHECKING:
+    from checker.registries.artifacts import Comparison
     from checker.policy.load import Policy, PublisherPin, RegistryPolicy
     from checker.registries.gather import FactsAnswer, FactsRequest, Registries
     from checker.registries.github import GitHubRefs
@@ -342,13 +344,15 @@ def _artifacts(stack: Registries, requests: Mapping[FactsKey, FactsRequest], fou
     from checker.registries.http import RegistryError
 
     keys = [key for key, request in requests.items()
-            if request.ecosystem == "pypi" and key in found and found[key].exists is not False]
+            if request.ecosystem in ("pypi", "npm") and key in found and found[key].exists is not False]
     if not keys:
         return
     inspector = Inspector(stack.fetcher)
 
     def one(key: FactsKey) -> Comparison:
         request = requests[key]
+        if request.ecosystem == "npm":
+            return _npm_tarballs(stack, request, sorted(previous.get(key, ())))
         try:
             page = stack.pypi(request.registry).project(request.name)
         except RegistryError as error:
@@ -362,6 +366,46 @@ def _artifacts(stack: Registries, requests: Mapping[FactsKey, FactsRequest], fou
         reason = answer.reason and f"artifact: {stack.fetcher.redact(answer.reason)}"
         found[key] = facts._replace(artifact=answer.artifact, prior_artifact=answer.prior,
                                     reason="; ".join(r for r in (facts.reason, reason) if r) or None)
+
+
+def _npm_tarballs(stack: Registries, request: FactsRequest, previous: list[str]) -> Comparison:
+    """An npm version's tarball and the one it is compared with (the version the change moves from, else the one
+    published before it), as artifacts (checker/registries/npm_contents.py): each read in memory after its
+    integrity is checked, never unpacked to disk."""
+    from checker.registries.artifacts import Comparison
+    from checker.registries.http import RegistryError
+    from checker.registries.npm_contents import NpmContentsClient, TarballError, as_artifact, release_before
+
+    try:
+        data = stack.npm(request.registry).packument(request.name).data
+    except RegistryError as error:
+        return Comparison(UNKNOWN, UNKNOWN, error.reason)
+    packument: Mapping[str, Any] = data if isinstance(data, dict) else {}
+    versions = packument.get("versions") or {}
+    client = NpmContentsClient(stack.fetcher)
+
+    def read(version: str) -> ArtifactContents | str:
+        document = versions.get(version)
+        if not isinstance(document, dict):
+            return f"the packument lists no {request.name}@{version}"
+        dist = document.get("dist")
+        if not isinstance(dist, dict) or not isinstance(dist.get("tarball"), str):
+            return f"the packument names no tarball for {request.name}@{version}"
+        try:
+            contents = client.contents(dist["tarball"], dist.get("integrity"), dist.get("shasum"))
+        except TarballError as error:
+            return f"{request.name}@{version}: {error.reason}"
+        return as_artifact(dist["tarball"], version, contents, document)
+
+    new = read(request.version)
+    if isinstance(new, str):
+        return Comparison(UNKNOWN, UNKNOWN, new)
+    old_version = next((v for v in previous if v in versions and v != request.version), None) \
+        or release_before(packument, request.version)
+    if old_version is None:
+        return Comparison(new, None, None)
+    prior = read(old_version)
+    return Comparison(new, UNKNOWN, prior) if isinstance(prior, str) else Comparison(new, prior, None)
 
 
 class _SourceTags:

@@ -11,6 +11,11 @@ each signal at its own level: a new ``.pth`` file (``pth``), files outside the d
 code), new ``Requires-Dist`` entries (``requires-dist``), a changed home page, project URL or author/maintainer
 e-mail (``metadata``), and a release that grew more than ``size-growth`` times (info). Member names with ``..`` or
 an absolute path always block: no honest wheel has them.
+
+npm (checker/registries/npm_contents.py reads the tarball in memory after its integrity): a ``package.json`` inside
+the tarball that differs from the registry's version document (``manifest``: manifest confusion, block), and against
+the tarball before it a new ``binding.gyp`` (``install-time``), new ``bin`` commands (``entry-points``) and native
+binaries where there were none (``native``). Install scripts themselves are the ``install-scripts`` rule's.
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ def _roots(artifact: ArtifactContents) -> set[str]:
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     facts = registry_facts(subject)
     dep = subject.dependency
-    if facts is None or dep.ecosystem != "pypi" or facts.exists is False:
+    if facts is None or dep.ecosystem not in ("pypi", "npm") or facts.exists is False:
         return
     if subject.change is not None and subject.change.kind not in JUDGED_KINDS:
         return
@@ -84,6 +89,9 @@ def _signals(project: str, what: str, new: ArtifactContents, old: ArtifactConten
     if new.unsafe_names:
         yield Issue(f"{what}: {new.filename} has member names that escape the install folder: "
                     f"{_listed(list(new.unsafe_names))}", hint="do not install it; report it to the index")
+    if new.kind == "npm":
+        yield from _npm(what, new, old if old is not None and old.kind == "npm" else None, against, options)
+        return
     if new.kind == "sdist":
         if old is not None and old.kind == "wheel" and options["sdist-only"] != "off":
             yield Issue(f"{what} has only a source distribution where {old.version} had a wheel: installing it runs "
@@ -143,6 +151,33 @@ def _compared(project: str, what: str, new: ArtifactContents, old: ArtifactConte
                     f"({old.size} -> {new.size} bytes)", hint="find out what was added", level="info")
 
 
+def _npm(what: str, new: ArtifactContents, old: ArtifactContents | None, against: str,
+         options: Mapping[str, Any]) -> Iterator[Issue]:
+    """An npm tarball's signals: manifest confusion (on its own), and against the tarball before it a new
+    ``binding.gyp`` (a native build at install), new ``bin`` commands, new native binaries."""
+    level = options["manifest"]
+    if new.mismatched and level != "off":
+        yield Issue(f"{what}: the package.json inside {new.filename} differs from the registry's version document in "
+                    f"{', '.join(new.mismatched)} (manifest confusion: npm installs by the tarball's, and every "
+                    "other check read the registry's)", hint="read the tarball's package.json: its scripts and "
+                    "dependencies are what npm runs and installs", level=level)
+    if old is None:
+        return
+    level = options["install-time"]
+    if "binding.gyp" in new.files and "binding.gyp" not in old.files and level != "off":
+        yield Issue(f"{what} adds binding.gyp{against}: npm builds native code from it at install",
+                    hint="find out why the package now compiles code on install", level=level)
+    level = options["entry-points"]
+    commands = [name for name in new.entry_points if name not in old.entry_points]
+    if commands and level != "off":
+        yield Issue(f"{what} adds commands{against}: {', '.join(c.removeprefix('bin:') for c in commands)}",
+                    hint="a new command can shadow a common one on PATH", level=level)
+    level = options["native"]
+    if new.native and not old.native and level != "off":
+        yield Issue(f"{what} adds native binaries where {old.version} had none: {_listed(list(new.native))}",
+                    hint="find out why the package ships compiled code", level=level)
+
+
 RULE = Rule(
     id="artifact-content",
     default_level="off",
@@ -163,6 +198,9 @@ RULE = Rule(
         "the one before had a wheel (building it runs code), `requires-dist` new declared dependencies, `metadata` a "
         "changed project URL or author/maintainer e-mail, `size-growth` a wheel that grew more than that many times "
         "(info). Member names with `..` or an absolute path always block. File names link to PyPI's inspector. "
+        "npm: the tarball (read in memory after its integrity) whose package.json differs from the registry's "
+        "version document blocks (`manifest`: manifest confusion), and a new binding.gyp (`install-time`), new "
+        "`bin` commands and new native binaries are reported against the tarball before it. "
         "Contents are cached by the file's sha256; offline, a wheel not cached is unknown (`on-unknown`)."
     ),
     fix="Read the new files (the inspector links show them); if the release is sound, record a review or write a "
@@ -182,6 +220,10 @@ RULE = Rule(
         Option("requires-dist", "choice", "info", "level for new Requires-Dist entries", LEVELS),
         Option("metadata", "choice", "warn", "level for changed project URLs or author/maintainer e-mails", LEVELS),
         Option("size-growth", "int", 5, "info when the wheel grows more than this many times (0: never)"),
+        Option("manifest", "choice", "block", "level for an npm tarball whose package.json differs from the "
+               "registry's version document (manifest confusion)", LEVELS),
+        Option("install-time", "choice", "warn", "level for a new binding.gyp in an npm tarball (native build at "
+               "install)", LEVELS),
     ),
     check_dependency=check,
 )

@@ -164,3 +164,56 @@ def test_the_client_fetches_checks_and_keeps_the_summary(tmp_path: Path) -> None
             client(tmp_path / "third").contents(url, integrity(b"another release"))
         with pytest.raises(TarballError, match="HTTP 404"):
             client(tmp_path / "fourth").contents(server.root + "/missing.tgz", integrity(b""))
+
+
+class NpmWithTarballs(FakeServer):
+    """A packument for ``pkg`` (1.0.0 and 1.1.0, their ``dist`` naming tarballs served here, with integrity) and the
+    tarballs; ``packed`` overrides the package.json inside a version's tarball (manifest confusion)."""
+
+    protocol = "HTTP/1.1"
+
+    def __init__(self, releases: dict[str, dict[str, bytes]], packed: dict[str, dict[str, object]] | None = None) -> None:
+        super().__init__()
+        self.releases, self.packed = releases, packed or {}
+
+    def documents(self) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        versions, times = {}, {"created": "2026-01-01T00:00:00.000Z"}
+        for day, (version, files) in enumerate(self.releases.items(), start=1):
+            document = {"name": "pkg", "version": version, "scripts": {"test": "jest"}}
+            data = tarball({"package.json": json.dumps(self.packed.get(version, document)).encode(), **files})
+            found[f"/pkg/-/pkg-{version}.tgz"] = data
+            versions[version] = {**document, "dist": {"tarball": f"{self.root}/pkg/-/pkg-{version}.tgz",
+                                                      "integrity": integrity(data)}}
+            times[version] = f"2026-01-{day:02d}T00:00:00.000Z"
+        found["/pkg"] = json.dumps({"name": "pkg", "versions": versions, "time": times}).encode()
+        return found
+
+    def serve(self, request: BaseHTTPRequestHandler) -> None:
+        body = self.documents().get(request.path)
+        send(request, 200 if body is not None else 404, body or b"{}", {"Content-Type": "application/json"})
+
+
+def test_the_facts_stage_compares_an_npm_tarball_with_the_one_before(tmp_path: Path) -> None:
+    """Through the facts stage's npm path: the new version's tarball and the one it moves from, each read after its
+    integrity; the one with a tarball package.json the registry does not show is manifest confusion."""
+    from checker.model import ArtifactContents
+    from checker.registries.gather import FactsRequest, Registries
+    from checker.registries.stage import _npm_tarballs
+
+    releases = {"1.0.0": {"index.js": b"module.exports = 1\n"},
+                "1.1.0": {"index.js": b"module.exports = 2\n", "binding.gyp": b"{}", "bin/x.node": b"\x7fELF\x02"}}
+    packed = {"1.1.0": {"name": "pkg", "version": "1.1.0", "scripts": {"test": "jest", "postinstall": "node x.js"}}}
+    with NpmWithTarballs(releases, packed) as server:
+        stack = Registries.create(cache=Cache(tmp_path), retries=0, timeout=2)
+        try:
+            found = _npm_tarballs(stack, FactsRequest("npm", "pkg", "1.1.0", server.root), ["1.0.0"])
+            added = _npm_tarballs(stack, FactsRequest("npm", "pkg", "1.1.0", server.root), [])  # before: by time
+        finally:
+            stack.close()
+    new, old = found.artifact, found.prior
+    assert isinstance(new, ArtifactContents) and isinstance(old, ArtifactContents), found.reason
+    assert (new.kind, new.version, old.version) == ("npm", "1.1.0", "1.0.0")
+    assert "binding.gyp" in new.files and new.native == ("bin/x.node",) and old.native == ()
+    assert new.mismatched == ("scripts",) and old.mismatched == ()
+    assert added.prior == old

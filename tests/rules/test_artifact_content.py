@@ -95,3 +95,40 @@ def test_a_first_release_with_a_pth_is_reported() -> None:
 def test_inspector_links_only_for_pypis_file_host() -> None:
     private = wheel("1.0")._replace(url="https://pypi.internal.example/files/litellm-1.0-py3-none-any.whl")
     assert inspector_link(private, "litellm", "a.pth") is None
+
+
+def _npm_judged(new: ArtifactContents, old: ArtifactContents | None) -> list[tuple[str | None, str]]:
+    from checker.model import Change, Dependency, Facts, Manifest
+    from checker.rules.artifact_content import check
+    from checker.rules.base import Subject
+
+    after = Dependency("npm", "pkg", "1.1.0", "1.1.0", manifest="package-lock.json", line=3)
+    change = Change("upgraded", after._replace(version="1.0.0"), after)
+    fact = Facts("npm", "pkg", "1.1.0", exists=True, artifact=new, prior_artifact=old)
+    subject = Subject(after, Manifest("package-lock.json", "package-lock", "npm", ()), change, fact)
+    return [(issue.level, issue.message) for issue in check(subject, RULE.defaults())]
+
+
+def npm_tarball(version: str, *files: str, **fields: object) -> ArtifactContents:
+    return ArtifactContents(f"pkg-{version}.tgz", f"https://registry.npmjs.org/pkg/-/pkg-{version}.tgz", 1000,
+                            kind="npm", files=("package.json", "index.js", *files), version=version,
+                            **fields)  # type: ignore[arg-type]
+
+
+def test_npm_manifest_confusion_blocks_on_its_own() -> None:
+    """The registry shows one package.json, the tarball holds another: npm installs by the tarball's."""
+    [(level, message)] = _npm_judged(npm_tarball("1.1.0", mismatched=("scripts", "dependencies")), None)
+    assert level == "block"
+    assert message.startswith("pkg 1.1.0: the package.json inside pkg-1.1.0.tgz differs from the registry's version "
+                              "document in scripts, dependencies (manifest confusion")
+
+
+def test_npm_new_install_time_build_commands_and_binaries_against_the_tarball_before() -> None:
+    new = npm_tarball("1.1.0", "binding.gyp", "build/x.node", entry_points=("bin:ls", "bin:pkg"),
+                      native=("build/x.node",))
+    found = _npm_judged(new, npm_tarball("1.0.0", entry_points=("bin:pkg",)))
+    assert found == [
+        ("warn", "pkg 1.1.0 adds binding.gyp (compared with 1.0.0): npm builds native code from it at install"),
+        ("warn", "pkg 1.1.0 adds commands (compared with 1.0.0): ls"),
+        ("warn", "pkg 1.1.0 adds native binaries where 1.0.0 had none: build/x.node")]
+    assert _npm_judged(new, new._replace(version="1.0.0")) == []  # nothing new: nothing said
