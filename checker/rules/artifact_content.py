@@ -128,11 +128,7 @@ def _compared(project: str, what: str, new: ArtifactContents, old: ArtifactConte
         yield Issue(f"{what} adds native binaries or executables where {old.version} had none: "
                     f"{_listed(list(new.native), new, project)}", hint="find out why a pure-Python package ships "
                     "compiled code", level=level)
-    level = options["entry-points"]
-    scripts = [name for name in new.entry_points if name not in old.entry_points]
-    if scripts and level != "off":
-        yield Issue(f"{what} adds commands{against}: {', '.join(scripts)}",
-                    hint="a new command can shadow a common one on PATH", level=level)
+    yield from _new_commands(what, new, old, against, options)
     level = options["requires-dist"]
     requires = [r for r in new.requires_dist if r not in old.requires_dist]
     if requires and level != "off":
@@ -167,15 +163,21 @@ def _npm(what: str, new: ArtifactContents, old: ArtifactContents | None, against
     if "binding.gyp" in new.files and "binding.gyp" not in old.files and level != "off":
         yield Issue(f"{what} adds binding.gyp{against}: npm builds native code from it at install",
                     hint="find out why the package now compiles code on install", level=level)
+    yield from _new_commands(what, new, old, against, options)
+    level = options["native"]
+    if new.native and not old.native and level != "off":
+        yield Issue(f"{what} adds native binaries where {old.version} had none: {_listed(list(new.native))}",
+                    hint="find out why the package ships compiled code", level=level)
+
+
+def _new_commands(what: str, new: ArtifactContents, old: ArtifactContents, against: str,
+                  options: Mapping[str, Any]) -> Iterator[Issue]:
+    """Commands the release installs that the one before did not (wheels' console/GUI scripts, npm's ``bin``)."""
     level = options["entry-points"]
     commands = [name for name in new.entry_points if name not in old.entry_points]
     if commands and level != "off":
         yield Issue(f"{what} adds commands{against}: {', '.join(c.removeprefix('bin:') for c in commands)}",
                     hint="a new command can shadow a common one on PATH", level=level)
-    level = options["native"]
-    if new.native and not old.native and level != "off":
-        yield Issue(f"{what} adds native binaries where {old.version} had none: {_listed(list(new.native))}",
-                    hint="find out why the package ships compiled code", level=level)
 
 
 RULE = Rule(
