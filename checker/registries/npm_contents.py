@@ -15,10 +15,13 @@ How the tarball is read (a ``.tgz``: gzip around a POSIX ustar/pax archive, ever
   opened: bytes that are not the published ones are not read at all (``TarballError``);
 - gunzipped in memory up to ``MAX_UNPACKED`` bytes (a gzip bomb stops there, ``TarballError``);
 - walked with ``tarfile`` over the bytes, ``MAX_ENTRIES`` entries at most: names only, never extracted; symbolic
-  and hard links are listed (``links``), never followed; a name that leaves the package folder (``..``, an
+  and hard links are listed (``links``), never followed (for the signals a link is an installed path like a file:
+  a ``binding.gyp`` that is a link still builds); a name that leaves the package folder (``..``, an
   absolute path) is a problem (``problems``); each regular file's first bytes name a native binary (ELF, Mach-O,
   PE, WebAssembly) by its magic number;
-- ``package.json`` (at the top folder, at most ``MAX_MANIFEST`` bytes) parsed as strict JSON.
+- ``package.json`` (under whichever top folder: npm strips the first path component of every entry, so
+  ``a/package.json`` and ``b/package.json`` both land at the root; more than one is a problem and no manifest is
+  trusted, which manifest confusion reports) parsed as JSON, at most ``MAX_MANIFEST`` bytes.
 
 Pure except ``NpmContentsClient.contents``, which fetches, and keeps the summary in the registries' cache under a
 key made of the integrity (a published tarball never changes, so the summary never expires).
@@ -142,7 +145,7 @@ def read_tarball(data: bytes) -> TarballContents:
     problems: list[str] = []
     unsafe: list[str] = []
     manifest: Mapping[str, Any] | None = None
-    top: str | None = None
+    roots = 0
     try:
         with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as archive:
             for count, member in enumerate(archive):
@@ -154,7 +157,6 @@ def read_tarball(data: bytes) -> TarballContents:
                     unsafe.append(member.name)
                     continue
                 folder, _, inner = name.partition("/")
-                top = top or folder
                 if not inner or member.isdir():
                     continue
                 if member.issym() or member.islnk():
@@ -167,7 +169,9 @@ def read_tarball(data: bytes) -> TarballContents:
                 handle = archive.extractfile(member)
                 if handle is None:
                     continue
-                if inner == "package.json" and folder == top:
+                if inner == "package.json":  # npm strips the first folder, whatever its name: the last one wins
+                    roots += 1
+                    manifest = None
                     if member.size > MAX_MANIFEST:
                         problems.append(f"package.json is {member.size:,} bytes, more than lockgate reads")
                         continue
@@ -187,6 +191,9 @@ def read_tarball(data: bytes) -> TarballContents:
                     binaries.append((inner, kind))
     except tarfile.TarError as error:
         raise TarballError(f"not a readable tar archive ({error})") from None
+    if roots > 1:  # which one npm ends up with depends on the order it writes them: no manifest can be trusted
+        problems.append(f"the tarball holds {roots} package.json files at its root")
+        manifest = None
     return TarballContents(tuple(sorted(files)), tuple(sorted(binaries)), tuple(sorted(links)), manifest, len(raw),
                            tuple(problems), tuple(unsafe))
 
@@ -244,7 +251,7 @@ class NpmContentsClient:
 
     def contents(self, url: str, integrity: str | None, shasum: str | None = None) -> TarballContents:
         """The tarball's contents; TarballError (the reason) when it cannot be had or read, offline included."""
-        key = f"https://lockgate.invalid/npm-contents/{hashlib.sha256((integrity or shasum or url).encode()).hexdigest()}"
+        key = f"https://lockgate.invalid/npm-contents/v2/{hashlib.sha256((integrity or shasum or url).encode()).hexdigest()}"
         cache = self.fetcher.cache
         if (integrity or shasum) and cache is not None:
             entry = cache.get(key, SUMMARY_ACCEPT)
@@ -276,7 +283,8 @@ def as_artifact(url: str, version: str, contents: TarballContents, published: Ma
     packed = contents.manifest or {}
     commands = _normal("bin", packed.get("bin"), str(packed.get("name") or published.get("name") or "")) or {}
     return ArtifactContents(
-        filename=url.rsplit("/", 1)[-1], url=url, size=contents.unpacked_size, kind="npm", files=contents.files,
+        filename=url.rsplit("/", 1)[-1], url=url, size=contents.unpacked_size, kind="npm",
+        files=tuple(sorted({*contents.files, *contents.links})),  # a link is installed as a path too
         native=tuple(path for path, _ in contents.binaries),
         entry_points=tuple(sorted(f"bin:{name}" for name in commands)),
         unsafe_names=contents.unsafe, version=version, mismatched=tuple(manifest_confusion(published, contents)))

@@ -217,3 +217,32 @@ def test_the_facts_stage_compares_an_npm_tarball_with_the_one_before(tmp_path: P
     assert "binding.gyp" in new.files and new.native == ("bin/x.node",) and old.native == ()
     assert new.mismatched == ("scripts",) and old.mismatched == ()
     assert added.prior == old
+
+
+def test_a_second_package_json_under_another_top_folder_is_not_overlooked() -> None:
+    """npm strips the first path component of every entry, whatever it is: ``evil/package.json`` lands at the root
+    beside ``package/package.json``, and the one written last is what npm reads. Reading only the first folder's
+    would compare the registry with the harmless one; both, and no manifest trusted, is manifest confusion."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as archive:
+        for name, data in (("package/package.json", manifest()), ("evil/package.json",
+                                                                  manifest(scripts={"postinstall": "node x.js"}))):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    contents = read_tarball(gzip.compress(raw.getvalue()))
+    assert contents.manifest is None and contents.problems == ("the tarball holds 2 package.json files at its root",)
+    assert manifest_confusion({"name": "pkg", "version": "1.0.0"}, contents) == ["package.json (the tarball has none)"]
+    single = read_tarball(tarball({"package.json": manifest(scripts={"postinstall": "x"})}, top="renamed"))
+    assert single.manifest is not None and single.manifest["scripts"] == {"postinstall": "x"}  # any folder name
+
+
+def test_a_link_counts_as_an_installed_path_for_the_signals() -> None:
+    """A ``binding.gyp`` that is a symbolic link still makes npm build: the artifact lists it like a file."""
+    from checker.registries.npm_contents import as_artifact
+
+    contents = read_tarball(tarball({"package.json": manifest()}, links={"binding.gyp": "build/real.gyp"}))
+    assert "binding.gyp" not in contents.files and contents.links == ("binding.gyp",)
+    artifact = as_artifact("https://registry.npmjs.org/pkg/-/pkg-1.0.0.tgz", "1.0.0", contents,
+                           {"name": "pkg", "version": "1.0.0"})
+    assert "binding.gyp" in artifact.files
