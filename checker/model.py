@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 # same: ``config`` (a registry setting or a lifecycle script: name ``<tool>.<key>`` such as ``npm.registry``,
 # ``pip.index-url``, ``npm.scripts.postinstall``; version: the value as written), ``url`` (a file a shell
 # command downloads and runs: name the URL) and ``git`` (a submodule: name the repository URL, version the commit).
-ECOSYSTEMS = ("pypi", "npm", "actions", "docker", "pre-commit", "git", "conda", "gem", "go", "cargo", "config", "url")
+# The package ecosystems of issue 21 (each with its own parser modules, version ordering and registry client):
+# ``go`` (module paths), ``cargo`` (crates.io), ``gem`` (RubyGems), ``composer`` (Packagist), ``nuget``, ``maven``,
+# ``pub`` (pub.dev) and ``swift`` (SwiftPM: package identities are repository URLs).
+ECOSYSTEMS = ("pypi", "npm", "actions", "docker", "pre-commit", "git", "conda", "gem", "go", "cargo", "composer",
+              "nuget", "maven", "pub", "swift", "config", "url")
 SCOPES = ("prod", "dev", "optional", "build")
 CHANGE_KINDS = ("added", "removed", "upgraded", "downgraded", "source-changed", "hashes-changed", "scope-changed",
                 "artifacts-added", "integrity-upgraded")

@@ -189,12 +189,15 @@ def _exceptions(out: _Collector, before: Sequence[Any], after: Sequence[Any]) ->
 def _registries(out: _Collector, before: Any, after: Any) -> None:
     from checker.redaction import redact_index_url
 
-    for name in ("pypi", "npm"):
+    from checker.policy.load import OTHER_REGISTRIES
+
+    for key in ("pypi", "npm", *OTHER_REGISTRIES):
+        name = key.replace("-", "_")
         old, new = getattr(before, name), getattr(after, name)
         if old != new:
             old_text = redact_index_url(old) if old else "the public registry"
             new_text = redact_index_url(new) if new else "the public registry"
-            out.add("registries", f"registries.{name}: facts from {old_text} -> {new_text}", True)
+            out.add("registries", f"registries.{key}: facts from {old_text} -> {new_text}", True)
     if before.npm_serves_provenance != after.npm_serves_provenance:
         out.add("registries", f"registries.npm.serves-provenance {show(before.npm_serves_provenance)} -> "
                               f"{show(after.npm_serves_provenance)}", False)

@@ -25,9 +25,14 @@ ON_UNKNOWN = ("info", "warn", "block")
 BUMP_CHOICES = ("major", "minor", "patch", "other")
 SCOPE_CHOICES = ("prod", "dev", "optional", "build")
 _TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions", "hook", "registries")
-_REGISTRY_KEYS = ("pypi", "npm", "osv", "scorecard", "timeout", "retries", "budget", "cache", "cache-ttl")
+# The registries of the other package ecosystems, each asked at one base URL (a mirror, a proxy, a test server):
+# ``go`` the module proxy (GOPROXY), ``go-sumdb`` the checksum database, ``cargo`` crates.io's API, ``gem``
+# RubyGems, ``composer`` Packagist's metadata, ``nuget`` the NuGet v3 service index, ``pub`` pub.dev.
+OTHER_REGISTRIES = ("go", "go-sumdb", "cargo", "gem", "composer", "nuget", "pub")
+_REGISTRY_KEYS = ("pypi", "npm", *OTHER_REGISTRIES, "osv", "scorecard", "timeout", "retries", "budget", "cache",
+                  "cache-ttl")
 _REGISTRY_ECOSYSTEM_KEYS = {"pypi": ("url",), "npm": ("url", "serves-provenance"), "osv": ("url", "private"),
-                            "scorecard": ("url",)}
+                            "scorecard": ("url",), **{key: ("url",) for key in OTHER_REGISTRIES}}
 _HOOK_KEYS = ("online", "on-unknown")
 _REVIEW_KEYS = ("required-for", "skip", "reviewers", "label", "ledger", "allow-stale-approvals")
 _SKIP_KEYS = ("scope", "bump", "kind", "package", "direct")
@@ -129,7 +134,9 @@ class RegistryPolicy(NamedTuple):
     registry.npmjs.org is trusted to). ``osv``: the OSV API asked about advisories (None: https://api.osv.dev; the
     environment's ``LOCKGATE_OSV_URL`` overrides both); ``osv_private``: packages whose names are never sent to it
     (internal packages: their advisories come from the synced copy only, else are unknown). ``scorecard``: the OpenSSF Scorecard API (None:
-    https://api.securityscorecards.dev; ``LOCKGATE_SCORECARD_URL`` overrides both). ``timeout`` per request (seconds), ``retries`` on 429/5xx/connection errors,
+    https://api.securityscorecards.dev; ``LOCKGATE_SCORECARD_URL`` overrides both). ``go``, ``go_sumdb``, ``cargo``,
+    ``gem``, ``composer``, ``nuget``, ``pub``: the other ecosystems' registries (OTHER_REGISTRIES; None: the
+    public one). ``timeout`` per request (seconds), ``retries`` on 429/5xx/connection errors,
     ``budget``: seconds all registry lookups of a run may take; ``cache``: use the on-disk cache; ``cache_ttl``:
     seconds a cached document is used without asking again."""
 
@@ -139,6 +146,13 @@ class RegistryPolicy(NamedTuple):
     osv: str | None = None
     osv_private: tuple[PackagePattern, ...] = ()
     scorecard: str | None = None
+    go: str | None = None
+    go_sumdb: str | None = None
+    cargo: str | None = None
+    gem: str | None = None
+    composer: str | None = None
+    nuget: str | None = None
+    pub: str | None = None
     timeout: float = 10.0
     retries: int = 3
     budget: float = 120.0
@@ -766,7 +780,7 @@ def _registry_settings(reader: _Reader, value: Any, line: int | None, merged: di
             for name, entry in sub.items():
                 entry_line = _line(sub, name) or item_line
                 if name == "url":
-                    merged[key] = _registry_url(reader, entry, f"registries.{key}.url", entry_line)
+                    merged[key.replace("-", "_")] = _registry_url(reader, entry, f"registries.{key}.url", entry_line)
                 elif name == "private":  # packages whose names never go to OSV's API
                     items = entry if isinstance(entry, list) else [entry]
                     merged["osv_private"] = tuple(

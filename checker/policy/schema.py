@@ -48,6 +48,15 @@ _PACKAGE = {
 
 # http(s), a host, no query or fragment (credentials in it are allowed: they are sent to that origin only).
 _URL = {"type": "string", "pattern": "^\\s*https?://[^/?#\\s]+(/[^?#]*)?$", "description": "an index or registry base URL"}
+_OTHER_REGISTRIES = {
+    "go": "the Go module proxy (GOPROXY; default https://proxy.golang.org)",
+    "go-sumdb": "the Go checksum database (GOSUMDB; default https://sum.golang.org)",
+    "cargo": "crates.io's API (default https://crates.io)",
+    "gem": "RubyGems (default https://rubygems.org)",
+    "composer": "Packagist's metadata (default https://repo.packagist.org)",
+    "nuget": "the NuGet v3 service index (default https://api.nuget.org/v3/index.json)",
+    "pub": "pub.dev (default https://pub.dev)",
+}
 
 
 def _one_or_more(item: dict[str, Any]) -> dict[str, Any]:
@@ -230,6 +239,10 @@ def policy_schema() -> dict[str, Any]:
                                                "properties": {"url": _URL}}]},
                     "npm": {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
                                               "properties": {"url": _URL, "serves-provenance": {"type": "boolean"}}}]},
+                    **{key: {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
+                                              "properties": {"url": _URL}}],
+                             "description": description}
+                       for key, description in _OTHER_REGISTRIES.items()},
                     "osv": {"oneOf": [_URL, {"type": ["object", "null"], "additionalProperties": False,
                                               "properties": {"url": _URL, "private": {
                                                   **_one_or_more(_PACKAGE),

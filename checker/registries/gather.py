@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from checker.manifests.common import canonical_pypi_name
 from checker.registries.cache import Cache
@@ -34,6 +34,20 @@ if TYPE_CHECKING:
 
 WORKERS = 16
 ECOSYSTEMS = ("pypi", "npm")
+# The other ecosystems' registries, each answered by a plain facts client: ecosystem -> "module:Class" in
+# checker.registries, imported only when a dependency of that ecosystem is looked up. The class is built as
+# ``Class(fetcher, registry_url)`` (registry_url None: the public registry) and has
+# ``facts(name, version) -> VersionFacts`` (never raising: registry trouble is UNKNOWN with a reason) and
+# ``cached(name) -> bool`` (the package's document is at hand without the network).
+FACTS_CLIENTS: dict[str, str] = {}
+
+
+class FactsClient(Protocol):
+    """What a client of FACTS_CLIENTS offers (see there)."""
+
+    def facts(self, name: str, version: str) -> VersionFacts: ...
+
+    def cached(self, name: str) -> bool: ...
 
 
 class FactsRequest(NamedTuple):
@@ -82,6 +96,7 @@ class Registries:
         self._pypi: dict[str | None, PypiClient] = {}
         self._npm: dict[str | None, NpmClient] = {}
         self._osv: dict[str | None, OsvClient] = {}
+        self._others: dict[tuple[str, str | None], FactsClient] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -144,6 +159,23 @@ class Registries:
             client = self._npm.setdefault(key, NpmClient(self.fetcher, registry_url, serves_provenance=host_setting))
         return client
 
+    def client(self, ecosystem: str, registry_url: str | None = None) -> FactsClient | None:
+        """The facts client of one of FACTS_CLIENTS' ecosystems at ``registry_url`` (None: the public registry),
+        one per (ecosystem, registry) for the run; None for an ecosystem no registry is asked about."""
+        where = FACTS_CLIENTS.get(ecosystem)
+        if where is None:
+            return None
+        key = (ecosystem, registry_url.rstrip("/") if registry_url else None)
+        with self._lock:
+            client = self._others.get(key)
+            if client is None:
+                import importlib
+
+                module, _, name = where.partition(":")
+                factory = getattr(importlib.import_module(f"checker.registries.{module}"), name)
+                client = self._others[key] = factory(self.fetcher, key[1])
+        return client
+
     def scorecard(self, url: str | None = None) -> ScorecardClient:
         """The Scorecard client of this run (``url``: the API's base URL; see scorecard.scorecard_url), on the same
         Fetcher: one HTTP helper, cache, time budget and offline mode with the registries."""
@@ -190,6 +222,9 @@ class Registries:
             history = npm.history(request.name, request.version, publisher_limit=request.publisher_limit) \
                 if request.history else None
             return FactsAnswer(request, facts, history)
+        other = self.client(request.ecosystem, request.registry)
+        if other is not None:
+            return FactsAnswer(request, other.facts(request.name, request.version))
         return FactsAnswer(request, unknown_facts(
             request.ecosystem, request.name, request.version, request.registry or "",
             f"lockgate asks no registry about {request.ecosystem} packages"))
@@ -235,6 +270,9 @@ class Registries:
         """True when the package's document is at hand (fresh in the cache, or fetched already) and no request
         of the group wants publisher identities, which may need the network."""
         first = group[0]
+        other = self.client(first.ecosystem, first.registry)
+        if other is not None:
+            return other.cached(first.name)
         if first.ecosystem not in ECOSYSTEMS or any(r.publishers or r.publisher_limit > 0 for r in group):
             return False
         if first.ecosystem == "pypi" and any(r.license or r.repository for r in group):

@@ -102,9 +102,9 @@ def osv_wanted(policy: Policy) -> bool:
 def registry_for(dep: Dependency, policy: Policy, npm_config: NpmConfig | None = None) -> str | None:
     """The index / registry base URL to ask about ``dep`` (None: the public default). See the module docstring."""
     named = (dep.source.url or "").strip().rstrip("/") or None
-    if named is not None and named not in PUBLIC_REGISTRIES[dep.ecosystem]:
+    if named is not None and named not in PUBLIC_REGISTRIES.get(dep.ecosystem, frozenset()):
         return named
-    configured: str | None = getattr(getattr(policy, "registries", None), dep.ecosystem, None)  # (pypi, npm)
+    configured: str | None = getattr(getattr(policy, "registries", None), dep.ecosystem, None)  # RegistryPolicy
     if configured:
         return configured
     if dep.ecosystem == "npm" and npm_config is not None:

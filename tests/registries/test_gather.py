@@ -12,7 +12,7 @@ import pytest
 from checker.model import UNKNOWN, Facts
 from checker.registries.cache import Cache
 from checker.registries.gather import FactsRequest, Registries
-from checker.registries.types import NONE, TRUSTED_PUBLISHER, Publisher
+from checker.registries.types import NONE, TRUSTED_PUBLISHER, Publisher, VersionFacts
 from tests.fakes.registry import Fault, FakeRegistry, at, standard_scenarios
 
 
@@ -150,3 +150,44 @@ def test_a_mirror_can_be_declared_to_pass_provenance_through(fake: FakeRegistry,
     assert registries(tmp_path).gather([request])[request].facts.evidence is UNKNOWN
     declared = registries(tmp_path, npm_serves_provenance={fake.npm_url + "/": True})
     assert declared.gather([request])[request].facts.evidence == NONE
+
+
+class _EchoClient:
+    """A facts client of FACTS_CLIENTS' shape: remembers how it was built and what it was asked."""
+
+    built: list[tuple[object, str | None]] = []
+
+    def __init__(self, fetcher: object, registry: str | None) -> None:
+        self.registry = registry
+        _EchoClient.built.append((fetcher, registry))
+
+    def facts(self, name: str, version: str) -> VersionFacts:
+        return VersionFacts("go", name, version, self.registry or "public", exists=True)
+
+    def cached(self, name: str) -> bool:
+        return name == "example.com/cached"
+
+
+def test_other_ecosystems_are_answered_by_their_facts_client_one_per_registry(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import sys
+    import types
+
+    from checker.registries import gather
+
+    module = types.ModuleType("checker.registries._echo_client")
+    module.EchoClient = _EchoClient  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "checker.registries._echo_client", module)
+    monkeypatch.setitem(gather.FACTS_CLIENTS, "go", "_echo_client:EchoClient")
+    _EchoClient.built.clear()
+    stack = Registries.create(offline=True, cache=Cache(tmp_path))
+    answers = stack.gather([FactsRequest("go", "example.com/a", "v1.0.0"),
+                                 FactsRequest("go", "example.com/b", "v1.0.0"),
+                                 FactsRequest("go", "example.com/a", "v1.0.0", registry="https://goproxy.test/")])
+    assert {a.facts.registry for a in answers.values()} == {"public", "https://goproxy.test"}
+    assert all(a.facts.exists is True for a in answers.values())
+    assert [registry for _, registry in _EchoClient.built] == [None, "https://goproxy.test"]
+    assert stack.client("go") is stack.client("go", None)
+    assert stack.client("maven") is None  # no registry client: unknown, as before
+    unknown = stack.answer(FactsRequest("maven", "g:a", "1"))
+    assert unknown.facts.exists is UNKNOWN and "asks no registry" in (unknown.facts.reason or "")
