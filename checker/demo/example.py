@@ -122,7 +122,7 @@ def demo_policy() -> Policy:
 def demo_report(*, known_bad: bool = True) -> Report:
     """Judge the example: a temporary repository and a temporary registry cache filled from the shipped
     documents, the run offline. Returns the Report. ``known_bad``: see build_repository."""
-    from checker.demo.registry import cache_directory, prefill
+    from checker.demo.registry import cache_directory, prefill, shipped_github
     from checker.pipeline.run import CheckRequest, run_check
 
     with tempfile.TemporaryDirectory(prefix="lockgate-demo-") as directory:
@@ -131,8 +131,11 @@ def demo_report(*, known_bad: bool = True) -> Report:
         os.makedirs(repo)
         base, head = build_repository(repo, known_bad=known_bad)
         prefill(cache)
-        request = CheckRequest(directory=repo, base=base, head=head, head_mode="rev", offline=True, now=DEMO_NOW)
-        with cache_directory(cache):
+        # Registries and OSV answer from the filled cache (LOCKGATE_REGISTRY_OFFLINE), GitHub from the shipped
+        # answers: no request leaves the machine.
+        request = CheckRequest(directory=repo, base=base, head=head, head_mode="rev", now=DEMO_NOW,
+                               github=shipped_github())
+        with cache_directory(cache, registry_offline=True):
             return run_check(request)
 
 

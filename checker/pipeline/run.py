@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from checker import __version__
 from checker.errors import UsageError
@@ -48,6 +48,9 @@ class CheckRequest(NamedTuple):
     # registry that could not be reached unless the policy wants it).
     hook: bool = False
     online: bool = False
+    # Who answers GitHub's part of the facts (commit pins, release tags) instead of the API the environment names:
+    # a checker.registries.github.GitHubRefs (the demo's shipped answers). None: built from the environment.
+    github: Any = None
 
 
 def _policy_from_snapshot(snapshot: Snapshot) -> Policy:
@@ -177,7 +180,8 @@ def _facts(request: CheckRequest, policy: Policy, dependencies: list[Dependency]
         npmrc.append(data.decode("utf-8", "replace") if data is not None else None)
     offline = not network_allowed(request, policy)
     return gather_facts(dependencies, offline=offline, policy=policy, now=now, npmrc=npmrc, previous=previous,
-                        registries_offline=offline or os.environ.get(REGISTRY_OFFLINE, "").strip() not in ("", "0"))
+                        registries_offline=offline or os.environ.get(REGISTRY_OFFLINE, "").strip() not in ("", "0"),
+                        github=request.github)
 
 
 def _facts_tuple(facts: dict[tuple[str, str, str], Facts], judged: Iterable[Dependency]) -> tuple[Facts, ...]:

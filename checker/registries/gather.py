@@ -200,17 +200,19 @@ class Registries:
         if request.ecosystem == "pypi":
             pypi = self.pypi(request.registry)
             facts = pypi.facts(request.name, request.version, hashes=request.hashes, publishers=request.publishers)
-            if request.license and facts.exists is not False:
+            # The JSON API is asked only about a version the index lists: when the index page could not be read
+            # (the registry is down), these stay unknown for the same reason, at no more requests and retries.
+            if request.license and facts.exists is True:
                 license, text, why = pypi.license(request.name, request.version)
                 reason = "; ".join(r for r in (facts.reason, why) if r) or None
                 facts = facts._replace(license=license, license_text=text, reason=reason)
-            if request.repository and facts.exists is not False:
+            if request.repository and facts.exists is True:
                 source, why = pypi.repository(request.name, request.version)  # the license's request, fetched once
                 if why and why in (facts.reason or ""):
                     why = None  # the license said it already: one request, one failure
                 reason = "; ".join(r for r in (facts.reason, why) if r) or None
                 facts = facts._replace(repository=source, reason=reason)
-            if request.ownership and (request.license or request.repository) and facts.exists is not False:
+            if request.ownership and (request.license or request.repository) and facts.exists is True:
                 facts = facts._replace(ownership=pypi.ownership(request.name, request.version))
             history = pypi.history(request.name, request.version, publisher_limit=request.publisher_limit) \
                 if request.history else None

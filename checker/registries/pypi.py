@@ -39,6 +39,7 @@ API (for the facts stage):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import urllib.parse
 from collections.abc import Iterable, Mapping
@@ -71,6 +72,8 @@ PAGE_MAX_BYTES = 64 * MiB
 PROVENANCE_MAX_BYTES = 4 * MiB
 LICENSE_MAX_BYTES = 8 * MiB  # a version's JSON API answer (its description included)
 LICENSE_TTL = 7 * 24 * 3600.0  # a release's metadata does not change once uploaded
+# What the cache keeps for a JSON API URL that answered 404 (PyPIClient._json_lookup): no JSON API answers so.
+_ABSENT = {"lockgate": "the index answered 404"}
 PROVENANCE_TTL = 7 * 24 * 3600.0  # provenance objects rarely change (PEP 740 lets an index add attestations)
 _SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tbz", ".txz", ".tar")
 
@@ -303,10 +306,13 @@ class PypiClient:
 
     def repository(self, name: str, version: str) -> tuple[SourceRepository | None | Unknown, str | None]:
         """(source repository, why it is unknown) of a version, from the JSON API's ``info`` (``project_urls``,
-        ``home_page``; checker/registries/sourcerepo.py reads them): the same request as ``license``."""
-        info, why = self.json_info(name, version)
+        ``home_page``; checker/registries/sourcerepo.py reads them): the same request as ``license``. An index
+        that has no JSON API (not Warehouse, or a 404: a mirror, a private index) names no repository, and no run
+        will change that: None. An answer that could not be had (offline and not cached, the index failing) is
+        UNKNOWN: another run may have it."""
+        info, why, absent = self._json_lookup(name, version)
         if info is None:
-            return UNKNOWN, why
+            return (None, None) if absent else (UNKNOWN, why)
         from checker.registries.sourcerepo import pypi_repository
 
         return pypi_repository(info), None
@@ -328,25 +334,39 @@ class PypiClient:
     def json_info(self, name: str, version: str) -> tuple[Mapping[str, Any] | None, str | None]:
         """The JSON API's ``info`` object of a version, or None and why not. The Fetcher fetches it once per run
         however many facts read it (single flight by URL), and caches it for ``LICENSE_TTL``."""
+        info, why, _ = self._json_lookup(name, version)
+        return info, why
+
+    def _json_lookup(self, name: str, version: str) -> tuple[Mapping[str, Any] | None, str | None, bool]:
+        """``json_info``'s answer, and whether the index has no JSON API at all for the version (not Warehouse, or
+        a 404): a lasting fact, unlike a failed request."""
         url = self.json_api_url(name, version)
         if url is None:
             return None, (f"{self.registry} is not a Warehouse index (no /simple suffix), so lockgate cannot read "
-                          "its JSON API")
+                          "its JSON API"), True
+        absent = f"{redact_url(url)} answered 404: the index serves no JSON API for {name} {version}"
         try:
             document = self.fetcher.json(url, accept="application/json", max_bytes=LICENSE_MAX_BYTES,
                                          ttl=LICENSE_TTL)
         except NotFound:
-            return None, f"{redact_url(url)} answered 404: the index serves no JSON API for {name} {version}"
+            # Kept for LICENSE_TTL like an answer (the Fetcher caches no 404): an index without a JSON API is a
+            # lasting fact, and an offline run that saw it online must not turn it into an unknown.
+            if self.fetcher.cache is not None:
+                self.fetcher.cache.put(url, "application/json", json.dumps(_ABSENT).encode(),
+                                       content_type="application/json")
+            return None, absent, True
         except RegistryError as error:
-            return None, error.reason
+            return None, error.reason, False
         data = document.data
+        if data == _ABSENT:
+            return None, absent, True
         info = data.get("info") if isinstance(data, dict) else None
         if not isinstance(info, dict):
-            return None, f"{redact_url(url)}: expected a JSON object with an 'info' object"
+            return None, f"{redact_url(url)}: expected a JSON object with an 'info' object", False
         said = info.get("version")
         if isinstance(said, str) and canonical_version(said) != canonical_version(version):
-            return None, f"{redact_url(url)} answered about version {said}, not {version}"
-        return info, None
+            return None, f"{redact_url(url)} answered about version {said}, not {version}", False
+        return info, None, False
 
     # -- history ------------------------------------------------------------------------------------------------
 

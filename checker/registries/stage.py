@@ -363,7 +363,9 @@ def _artifacts(stack: Registries, requests: Mapping[FactsKey, FactsRequest], fou
         answers = list(pool.map(one, keys))
     for key, answer in zip(keys, answers):
         facts = found[key]
-        reason = answer.reason and f"artifact: {stack.fetcher.redact(answer.reason)}"
+        reason = answer.reason and stack.fetcher.redact(answer.reason)
+        # a failure the version's facts already name (the index page could not be read) is said once
+        reason = reason and None if reason and reason in (facts.reason or "") else reason and f"artifact: {reason}"
         found[key] = facts._replace(artifact=answer.artifact, prior_artifact=answer.prior,
                                     reason="; ".join(r for r in (facts.reason, reason) if r) or None)
 

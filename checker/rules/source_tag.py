@@ -13,9 +13,8 @@ checker/registries/sourcerepo.py), the facts stage asks the GitHub API (the clie
 Enterprise Server through ``GITHUB_API_URL``) for the tags ``candidate_tags`` lists, each compared exactly (GitHub's
 ``/git/ref/tags/{tag}`` names one ref: ``v1.82.80`` is not ``v1.82.8``), and records the first that exists
 (``Facts.source_tag``). No tag: the level ``missing`` says (warn; block in strict: a project that does not tag, or
-tags in a way of its own, is possible, and only a strict policy should block it). The rule is on in the strict
-preset and off in the default one until the test suite's fake worlds tag their releases; ``source-tag: block``
-turns it on. npm records the commit a
+tags in a way of its own, is possible, and only a strict policy should block it). The rule is on in both presets
+(the rule's own default level is off, for a policy that extends nothing). npm records the commit a
 version was published from (``gitHead``); one that is not the tag's commit gets the rule's level, block: the
 package was built from something else than the release the repository shows.
 
@@ -114,15 +113,9 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     exception = f"or write an exception for {dep.key}@{dep.version} with a reason"
     repo = facts.repository
     unchecked = options["unchecked"]
-    if isinstance(repo, Unknown) and facts.exists is True:
-        # The registry answered about the version but not about its repository: an index without PyPI's JSON API
-        # (a mirror, a private index), which no run will change; an unknown on every bump would be noise.
-        if unchecked != "off":
-            yield Issue(f"{what}: the registry does not say which source repository it comes from "
-                        f"({facts.unknown_reason}), so no release tag was checked",
-                        hint="look for the release in the project's repository yourself before you trust it, "
-                        + exception, level=unchecked)
-        return
+    # An index without PyPI's JSON API (a mirror, a private index) names no repository (None, below): no run will
+    # change that. An unknown repository is one this run could not find out (offline and not cached, the registry
+    # failing): another run can, so it costs what on-unknown says.
     if isinstance(repo, Unknown):
         yield Issue(f"could not find out which source repository {what} names, so its release tag was not checked "
                     f"({facts.unknown_reason})",
@@ -191,7 +184,7 @@ RULE = Rule(
         "block in strict). npm: a version whose `gitHead` is not the tag's commit gets the rule's level (block). A package that names no repository, or one outside GitHub, "
         "gets the level `unchecked` says (off by default: nobody in the pull request can change it); a tag that "
         "could not be found out (offline, GitHub failing or rate-limited) costs what `on-unknown` says. On in the "
-        "strict preset (missing: block), off in the default one (`source-tag: block` turns it on). The "
+        "default preset (missing: warn) and the strict one (missing: block). The "
         "repository is the one the package claims; provenance checks where it was really built."
     ),
     fix="Look at the repository's tags and changelog: a release the repository does not know should wait until the "

@@ -18,7 +18,7 @@ import pytest
 
 from checker.cli import main
 from tests.fakes.osv import quiet_copies
-from tests.fakes.registry import FakeRegistry, Fault, standard_scenarios
+from tests.fakes.registry import FakeRegistry, Fault, pypi_artifact, standard_scenarios
 
 NOW_LATE = "2026-04-01T00:00:00Z"  # every scenario release is weeks old
 
@@ -123,7 +123,7 @@ def _digest(content: bytes) -> str:
 
 
 def test_a_hash_the_registry_never_published_is_blocked(capsys, repo, fake) -> None:  # type: ignore[no-untyped-def]
-    good = _digest(b"yanky/1.0/sdist")
+    good = _digest(pypi_artifact("yanky", "1.0", "sdist"))
     forged = "sha256:" + "0" * 64
     base = repo.commit("base", {".github/lockgate.yml": policy(fake), "requirements.txt": "other==1\n"})
     head = repo.commit("add", {"requirements.txt": f"yanky==1.0 --hash={good} --hash={forged}\n"})
@@ -181,8 +181,8 @@ def test_provenance_downgrade_pypi_and_npm(capsys, repo, fake) -> None:  # type:
     assert doc["findings"][0]["message"].startswith(
         "tp-then-token 1.3 was published with no provenance, but version 1.2 had a trusted publisher")
     # npm: tp-pkg 1.1.0 (trusted publisher) -> 1.2.0 (a token upload)
-    integrity = "sha512-" + base64.b64encode(hashlib.sha512(b"tp-pkg@1.2.0").digest()).decode()
-    old = "sha512-" + base64.b64encode(hashlib.sha512(b"tp-pkg@1.1.0").digest()).decode()
+    integrity = fake.npm["tp-pkg"]["versions"]["1.2.0"]["dist"]["integrity"]
+    old = fake.npm["tp-pkg"]["versions"]["1.1.0"]["dist"]["integrity"]
 
     def lock(version: str, digest: str) -> str:
         entry = {"version": version, "resolved": f"https://registry.npmjs.org/tp-pkg/-/tp-pkg-{version}.tgz",
@@ -226,7 +226,9 @@ def test_a_registry_that_keeps_failing_is_unknown(capsys, repo, fake) -> None:  
     base, head = bump(repo, fake, "moved==2.0\n", "moved==2.1\n", retries=1)
     code, doc = check(capsys, repo, base, head, "--now", NOW_LATE)
     assert code == 3
-    assert {f["rule"] for f in doc["findings"]} == {"version-exists", "release-age", "provenance-downgrade"}
+    # every rule that reads the index's page for the version: release files, publishers and tags included
+    assert {f["rule"] for f in doc["findings"]} == {"version-exists", "release-age", "provenance-downgrade",
+                                                    "artifact-content", "publisher-change", "source-tag"}
     assert all(f["unknown"] and "503" in f["message"] for f in doc["findings"])
     assert fake.count("/simple/moved/") == 2  # one try and one retry
 

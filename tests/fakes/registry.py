@@ -25,7 +25,9 @@ import base64
 import datetime as dt
 import gzip
 import hashlib
+import io
 import json
+import tarfile
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -66,6 +68,55 @@ def pypi_file_stem(name: str) -> str:
     return name.replace("-", "_").replace(".", "_")
 
 
+def _tar_gz(members: dict[str, bytes]) -> bytes:
+    """A gzipped tar of ``members`` with fixed times: the same members are the same bytes (and hash) every time."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for path, data in members.items():
+            info = tarfile.TarInfo(path)
+            info.size, info.mtime, info.mode = len(data), 1767225600, 0o644
+            archive.addfile(info, io.BytesIO(data))
+    return gzip.compress(raw.getvalue(), mtime=0)
+
+
+def pypi_artifact(name: str, version: str, kind: str) -> bytes:
+    """The release file ``add_pypi`` serves: a real wheel (one module named after the project, METADATA, RECORD),
+    or a real sdist (PKG-INFO and the module), alike from version to version, so that rule artifact-content,
+    which reads them, finds nothing new unless a test makes it so."""
+    from tests.fakes.wheels import build_wheel
+
+    module = pypi_file_stem(name).lower()
+    source = f"__version__ = {version!r}\n"
+    if kind == "wheel":
+        return build_wheel(name, version, {f"{module}/__init__.py": source}, top_level=(module,))
+    stem = f"{pypi_file_stem(name)}-{version}"
+    return _tar_gz({f"{stem}/PKG-INFO": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+                    f"{stem}/{module}/__init__.py": source.encode()})
+
+
+# The package.json fields of a version document that are the package's own (not the registry's ``_id``, ``dist``,
+# ``_npmUser``, ...): the tarball's package.json holds these, so it agrees with the registry's document.
+_PACKAGE_JSON_FIELDS = ("name", "version", "description", "main", "license", "scripts", "bin", "dependencies",
+                        "optionalDependencies", "peerDependencies", "os", "cpu", "engines", "gypfile", "repository")
+
+
+def _wheel_metadata(wheel: bytes) -> bytes | None:
+    """The METADATA member of a wheel: what PEP 658 serves as ``<file>.metadata``."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(wheel)) as archive:
+        name = next((n for n in archive.namelist() if n.endswith(".dist-info/METADATA")), None)
+        return archive.read(name) if name is not None else None
+
+
+def npm_tarball(manifest: dict[str, Any]) -> bytes:
+    """The tarball ``add_npm`` serves for a version document: ``package/package.json`` with the document's own
+    fields and an ``index.js``, as ``npm pack`` lays it out."""
+    package = {key: manifest[key] for key in _PACKAGE_JSON_FIELDS if key in manifest}
+    return _tar_gz({"package/package.json": json.dumps(package, indent=2).encode(),
+                    "package/index.js": f"module.exports = {manifest['version']!r};\n".encode()})
+
+
 def github_publisher(repository: str, workflow: str = "release.yml", environment: str = "") -> dict[str, Any]:
     """A publisher object as PyPI's Integrity API writes it."""
     return {"kind": "GitHub", "repository": repository, "workflow": workflow, "environment": environment,
@@ -98,6 +149,7 @@ class FakeRegistry(FakeServer):
         self.provenance: dict[str, dict[str, Any]] = {}  # path -> provenance object
         self.npm: dict[str, dict[str, Any]] = {}  # name -> packument
         self.attestations: dict[str, dict[str, Any]] = {}  # path -> attestation document
+        self.blobs: dict[str, bytes] = {}  # path -> a release file (wheel, sdist, its .metadata, an npm tarball)
         self.pypi_json: dict[tuple[str, str], dict[str, Any]] = {}  # (canonical name, version) -> JSON API ``info``
         self.faults: dict[str, deque[Fault]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -146,12 +198,16 @@ class FakeRegistry(FakeServer):
             for offset, kind in enumerate(kinds):
                 stem = pypi_file_stem(name)
                 filename = f"{stem}-{version}.tar.gz" if kind == "sdist" else f"{stem}-{version}-py3-none-any.whl"
-                content = f"{name}/{version}/{kind}".encode()
+                content = pypi_artifact(name, version, kind)
+                self.blobs[f"/files/{filename}"] = content
+                metadata = _wheel_metadata(content) if kind == "wheel" else None
+                if metadata is not None:
+                    self.blobs[f"/files/{filename}.metadata"] = metadata
                 entry: dict[str, Any] = {
                     "filename": filename, "url": f"{self.root}/files/{filename}",
                     "hashes": {"sha256": sha256(content), "blake2b_256": hashlib.blake2b(content, digest_size=32).hexdigest()},
                     "requires-python": ">=3.9", "size": len(content),
-                    "core-metadata": False if kind == "sdist" else {"sha256": sha256(content + b"meta")},
+                    "core-metadata": False if metadata is None else {"sha256": sha256(metadata)},
                     "dist-info-metadata": False,
                     "yanked": yanked,
                 }
@@ -197,19 +253,7 @@ class FakeRegistry(FakeServer):
                 "maintainers": [{"name": "alice", "email": "alice@example.com"}], "license": "MIT",
                 "readme": "# readme\n", "readmeFilename": "README.md",
             })
-            content = f"{name}@{version}".encode()
             tarball_name = name.rsplit("/", 1)[-1]
-            dist: dict[str, Any] = {
-                "integrity": "sha512-" + b64(hashlib.sha512(content).digest()),
-                "shasum": hashlib.sha1(content).hexdigest(),
-                "tarball": f"{self.npm_url}/{name}/-/{tarball_name}-{version}.tgz",
-                "fileCount": 3, "unpackedSize": 1234,
-                "signatures": [{"keyid": "SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA", "sig": "MEUCIQ=="}],
-            }
-            if repository is not None:
-                path = f"/npm/-/npm/v1/attestations/{quote(name, safe='@')}@{version}"
-                dist["attestations"] = {"url": f"{self.root}{path}", "provenance": {"predicateType": SLSA_V1}}
-                self.attestations[path] = attestation_document(name, version, content, repository, workflow)
             user: dict[str, Any] = {"name": publisher, "email": f"{publisher}@example.com"}
             if trusted:
                 user = {"name": "GitHub Actions", "email": "npm-oidc-no-reply@github.com",
@@ -217,7 +261,7 @@ class FakeRegistry(FakeServer):
             manifest: dict[str, Any] = {
                 "name": name, "version": version, "main": "index.js",
                 "_id": f"{name}@{version}", "_nodeVersion": "22.11.0", "_npmVersion": "11.5.1",
-                "dist": dist, "_npmUser": user, "maintainers": doc["maintainers"],
+                "_npmUser": user, "maintainers": doc["maintainers"],
                 "directories": {}, "_hasShrinkwrap": False,
             }
             if license is not None:
@@ -228,6 +272,21 @@ class FakeRegistry(FakeServer):
                 manifest["hasInstallScript"] = has_install_script
             if deprecated is not None:
                 manifest["deprecated"] = deprecated
+            content = npm_tarball(manifest)  # the version's own fields: a tarball that agrees with the document
+            tarball_path = f"/npm/{name}/-/{tarball_name}-{version}.tgz"
+            self.blobs[tarball_path] = content
+            dist: dict[str, Any] = {
+                "integrity": "sha512-" + b64(hashlib.sha512(content).digest()),
+                "shasum": hashlib.sha1(content).hexdigest(),
+                "tarball": f"{self.root}{tarball_path}",
+                "fileCount": 2, "unpackedSize": len(content),
+                "signatures": [{"keyid": "SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA", "sig": "MEUCIQ=="}],
+            }
+            if repository is not None:
+                path = f"/npm/-/npm/v1/attestations/{quote(name, safe='@')}@{version}"
+                dist["attestations"] = {"url": f"{self.root}{path}", "provenance": {"predicateType": SLSA_V1}}
+                self.attestations[path] = attestation_document(name, version, content, repository, workflow)
+            manifest["dist"] = dist
             doc["versions"][version] = manifest
             doc["time"][version] = iso(published, 3)
             doc["time"]["modified"] = iso(published, 3)
@@ -351,6 +410,11 @@ class _Answer:
         if self.fake.latency:
             time.sleep(self.fake.latency)
         if fault is not None and self._fault(fault, headers):
+            return
+        with self.fake.lock:
+            blob = self.fake.blobs.get(path)
+        if blob is not None:  # a release file: the whole of it (the artifact readers fall back from ranges to this)
+            send(self.request, 200, blob, {"Content-Type": "application/octet-stream"})
             return
         status, content_type, value = self.fake.route(path)
         body = json.dumps(value, indent=1).encode()

@@ -45,8 +45,8 @@ def build_wheel(name: str, version: str, files: Mapping[str, bytes | str], *, me
     members[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for path, data in members.items():
-            archive.writestr(path, data)
+        for path, data in members.items():  # a fixed time: the same wheel is the same bytes (and hash) every time
+            archive.writestr(zipfile.ZipInfo(path, date_time=(2026, 1, 1, 0, 0, 0)), data, compress_type=compression)
     return buffer.getvalue()
 
 

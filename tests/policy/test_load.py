@@ -77,8 +77,8 @@ def test_no_policy_file_means_the_default_preset() -> None:
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block", "hook-pinning": "block", "install-command": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
-        "provenance-downgrade": "block", "publisher-change": "off", "license": "off", "scorecard": "off",
-        "artifact-content": "off", "source-tag": "off",
+        "provenance-downgrade": "block", "publisher-change": "warn", "license": "off", "scorecard": "off",
+        "artifact-content": "block", "source-tag": "block",
         "vulnerability": "block", "malicious": "block",
     }
     assert dict(policy.rules["hash-pinning"].options) == {
@@ -569,8 +569,8 @@ def test_starter_policy_loads() -> None:
         "action-pinning": "block", "pin-comment": "block", "image-pinning": "block", "hook-pinning": "block", "install-command": "block",
         "install-scripts": "block",
         "version-exists": "block", "release-age": "block", "hash-mismatch": "block", "provenance": "block",
-        "provenance-downgrade": "block", "publisher-change": "off", "license": "off", "scorecard": "off",
-        "artifact-content": "off", "source-tag": "off",
+        "provenance-downgrade": "block", "publisher-change": "warn", "license": "off", "scorecard": "off",
+        "artifact-content": "block", "source-tag": "block",
         "vulnerability": "block", "malicious": "block",
     }
     assert option(policy, "registry-source", "hosts") == ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org")

@@ -29,12 +29,13 @@ from ruamel.yaml import YAML
 
 from checker.cli import main
 from tests.fakes.github_api import FakeGitHub, FakeRepo
-from tests.fakes.registry import FakeRegistry, iso, pypi_file_stem
+from tests.fakes.registry import FakeRegistry, iso, pypi_artifact, pypi_file_stem
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / ".github" / "lockgate.yml"
 WORKFLOWS = ROOT / ".github" / "workflows"
-FACT_RULES = {"hash-mismatch", "provenance-downgrade", "release-age", "version-exists", "pin-comment", "source-tag"}
+FACT_RULES = {"hash-mismatch", "provenance-downgrade", "release-age", "version-exists", "pin-comment", "source-tag",
+              "artifact-content"}
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
 
 pytestmark = pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs lockgate's git checkout")
@@ -178,12 +179,16 @@ def answering_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
                 project = registry.pypi.setdefault(dep.name, {"versions": [], "files": []})
                 if dep.version not in project["versions"]:
                     project["versions"].append(dep.version)
+                # a wheel for each pinned hash (the reader cannot check a hash it reads by ranges; the index's
+                # word is what it caches by): one module, as every release of a plain library holds
+                wheel = pypi_artifact(dep.name, dep.version, "wheel")
                 for index, pinned in enumerate(sorted(dep.hashes)):
                     algorithm, digest = pinned.split(":", 1)
+                    registry.blobs[f"/files/{dep.name}-{dep.version}-{index}.whl"] = wheel
                     project["files"].append({
                         "filename": f"{pypi_file_stem(dep.name)}-{dep.version}-{index}-py3-none-any.whl",
                         "url": f"{registry.root}/files/{dep.name}-{dep.version}-{index}.whl",
-                        "hashes": {algorithm: digest}, "requires-python": ">=3.9", "size": 1,
+                        "hashes": {algorithm: digest}, "requires-python": ">=3.9", "size": len(wheel),
                         "upload-time": uploaded, "yanked": False, "provenance": None,
                     })
             elif dep.ecosystem == "actions":

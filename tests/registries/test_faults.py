@@ -242,8 +242,11 @@ def test_check_finishes_and_the_verdict_follows_on_unknown(capsys, repo, online,
     assert re.fullmatch(expected, facts["reason"]), facts["reason"]
     assert (facts["exists"], facts["release_time"], facts["provenance"]) == ("unknown", "unknown", "unknown")
     unknown = [f for f in doc["findings"] if f["unknown"]]
-    assert {f["rule"] for f in unknown} == {"version-exists", "release-age", "hash-mismatch", "provenance-downgrade"}
-    assert all(f["level"] == on_unknown for f in unknown)
+    assert {f["rule"] for f in unknown} == {"version-exists", "release-age", "hash-mismatch", "provenance-downgrade",
+                                            "artifact-content", "publisher-change", "source-tag"}
+    # an unknown costs what on-unknown says, never more than its rule could: publisher-change only warns
+    assert {f["rule"]: f["level"] for f in unknown} == {
+        rule: "warn" if rule == "publisher-change" else on_unknown for rule in {f["rule"] for f in unknown}}
     assert all(facts["reason"] in f["message"] for f in unknown)
     assert [f for f in doc["findings"] if not f["unknown"]] == []
     if on_unknown == "warn":

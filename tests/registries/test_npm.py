@@ -67,10 +67,10 @@ def test_a_trusted_publisher_version(fake: FakeRegistry, npm: NpmClient) -> None
     assert facts.exists is True and facts.yanked is False and facts.deprecated is None and facts.reason is None
     assert facts.release_time == at(2).replace(microsecond=123000)
     integrity = fake.npm["tp-pkg"]["versions"]["1.1.0"]["dist"]["integrity"]
-    assert facts.hashes == sri_hashes(integrity, "x", "x", None) | {
-        "sha1:" + hashlib.sha1(b"tp-pkg@1.1.0").hexdigest()}
-    assert facts.hashes == frozenset({"sha512:" + hashlib.sha512(b"tp-pkg@1.1.0").hexdigest(),
-                                      "sha1:" + hashlib.sha1(b"tp-pkg@1.1.0").hexdigest()})
+    tarball = fake.blobs["/npm/tp-pkg/-/tp-pkg-1.1.0.tgz"]
+    assert facts.hashes == sri_hashes(integrity, "x", "x", None) | {"sha1:" + hashlib.sha1(tarball).hexdigest()}
+    assert facts.hashes == frozenset({"sha512:" + hashlib.sha512(tarball).hexdigest(),
+                                      "sha1:" + hashlib.sha1(tarball).hexdigest()})
     assert facts.evidence == TRUSTED_PUBLISHER
     assert facts.publishers == frozenset({Publisher("GitHub", "acme/tp-pkg", "release.yml")})
     assert facts.install_scripts == {} and facts.has_install_script is False

@@ -23,12 +23,16 @@ NOW = dt.datetime(2026, 3, 8, tzinfo=dt.timezone.utc)
 
 def policy(text: str = "", *, advisories: bool = False):  # type: ignore[no-untyped-def]
     """The default preset with ``text``; the advisory rules off unless ``advisories`` (OSV's part of the stage is
-    tests/registries/test_stage_osv.py's)."""
+    tests/registries/test_stage_osv.py's), and the rules that read release files, tags and publishers off unless
+    ``text`` names them (theirs are test_stage_artifacts.py's, test_stage_source_tag.py's, the rule's own)."""
     loaded = load_policy("extends: default\n" + text, ".github/lockgate.yml", lambda p: None)
-    if advisories:
-        return loaded
-    return loaded._replace(rules={**loaded.rules, "vulnerability": RuleSetting("off", {}),
-                                  "malicious": RuleSetting("off", {})})
+    quiet = {rule: RuleSetting("off", {}) for rule in INSIDE_RULES if rule not in text}
+    if not advisories:
+        quiet.update({"vulnerability": RuleSetting("off", {}), "malicious": RuleSetting("off", {})})
+    return loaded._replace(rules={**loaded.rules, **quiet})
+
+
+INSIDE_RULES = ("artifact-content", "source-tag", "publisher-change")
 
 
 def error(text: str) -> PolicyError:
@@ -81,7 +85,8 @@ def test_registries_section_is_validated_with_lines() -> None:
     err = error("registries:\n  retries: -1\n")
     assert err.message == "registries.retries must be a whole number of 0 or more; found -1"
     err = error("registries:\n  pip: x\n")
-    assert err.message.startswith("unknown key 'pip' in registries; valid keys: pypi, npm, osv, scorecard, timeout")
+    assert err.message.startswith("unknown key 'pip' in registries; valid keys: pypi, npm, go, go-sumdb, cargo, gem, "
+                                  "composer, nuget, pub, osv, scorecard, timeout")
     err = error("registries:\n  npm: {url: 'https://n', serves-provenance: maybe}\n")
     assert err.message == "registries.npm.serves-provenance must be true or false; found 'maybe'"
     settings = policy("registries: {timeout: 2.5, retries: 0, budget: 30, cache: false, cache-ttl: 60, "

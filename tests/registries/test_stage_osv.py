@@ -33,7 +33,8 @@ def policy(text: str = "", *, advisories: bool = True) -> Policy:
     """The default preset with ``text``; ``advisories=False`` turns the two rules that read advisories off."""
     loaded = load_policy("extends: default\n" + text, ".github/lockgate.yml", lambda p: None)
     level = "block" if advisories else "off"
-    return loaded._replace(rules={**loaded.rules, "vulnerability": RuleSetting(level, {}),
+    inside = {rule: RuleSetting("off", {}) for rule in ("artifact-content", "source-tag", "publisher-change")}
+    return loaded._replace(rules={**loaded.rules, **inside, "vulnerability": RuleSetting(level, {}),
                                   "malicious": RuleSetting(level, {})})
 
 

@@ -26,12 +26,20 @@ def run(after: Dependency, fact: Facts | None, policy: str = "", bump: str = "pa
     before = Dependency("pypi", after.name, "1.0", "==1.0", manifest="requirements.txt", line=3)
     change = Change("upgraded", before, after, bump)
     head = [Manifest("requirements.txt", "requirements", "pypi", (after,))]
-    # The advisory rules are off unless the test's policy names them: most tests judge one other rule.
-    advisories = "".join(f"  {rule}: off\n" for rule in ("vulnerability", "malicious") if f"  {rule}:" not in policy)
-    text = "extends: default\nreview: {required-for: []}\nrules:\n  hash-pinning: off\n  deny: off\n" + advisories + policy
+    # The rules that read advisories, tags, publishers and artifact contents are off unless the test's policy names
+    # them: most tests judge one other rule, on facts that hold nothing for those.
+    text = "extends: default\nreview: {required-for: []}\nrules:\n  hash-pinning: off\n  deny: off\n" + quiet(policy)
     judged = judge([change], [], head, load_policy(text, ".github/lockgate.yml", lambda p: None), today=NOW.date(),
                    facts={("pypi", after.name, after.version or ""): fact} if fact is not None else {})
     return [(f.rule, f.level, f.unknown, f.message) for f in judged.findings]
+
+
+QUIET_RULES = ("vulnerability", "malicious", "artifact-content", "source-tag", "publisher-change")
+
+
+def quiet(rules_text: str) -> str:
+    """``rules_text`` (lines of a policy's ``rules:`` section) with each of QUIET_RULES it does not name turned off."""
+    return "".join(f"  {rule}: off\n" for rule in QUIET_RULES if f"  {rule}:" not in rules_text) + rules_text
 
 
 def rules(found: list[tuple[str, str, bool, str]]) -> list[tuple[str, str, bool]]:

@@ -13,7 +13,7 @@ from checker.judge.engine import judge
 from checker.model import UNKNOWN, Change, Dependency, Manifest, Scorecard, ScorecardCheck, SourceRepository
 from checker.policy.load import load_policy
 from checker.rules.scorecard import RULE, viewer_url
-from tests.rules.fact_subjects import KNOWN, NOW, dep, facts, run
+from tests.rules.fact_subjects import KNOWN, NOW, dep, facts, quiet, run
 
 ON = "  scorecard: {level: warn, min-score: 5}\n"
 REPO = SourceRepository("github.com", "BerriAI", "litellm")
@@ -175,7 +175,7 @@ def e2e_policy(registry: object, extra: str = "") -> str:
         f"  pypi: {{url: \"{registry.pypi_url}\"}}\n  npm: {{url: \"{registry.npm_url}\"}}\n"  # type: ignore[attr-defined]
         "  timeout: 2\n  retries: 1\nreview: {required-for: []}\nrules:\n"
         "  hash-pinning: off\n  release-age: off\n  provenance-downgrade: off\n  action-pinning: off\n"
-        "  vulnerability: off\n  malicious: off\n" + extra
+        + quiet(extra)
     )
 
 

@@ -7,7 +7,7 @@ from checker.judge.engine import judge
 from checker.model import UNKNOWN, Change, Dependency, Facts, Manifest, SourceRepository, SourceTag
 from checker.policy.load import load_policy
 from checker.rules.source_tag import RULE, candidate_tags, github_hosts
-from tests.rules.fact_subjects import KNOWN, NOW, dep, facts
+from tests.rules.fact_subjects import KNOWN, NOW, dep, facts, quiet
 from tests.rules.fact_subjects import run as run_policy
 
 ON = "  source-tag: block\n"  # as the strict preset has it, with missing: warn (the option's default)
@@ -34,10 +34,10 @@ def test_no_tag_warns_by_default_and_blocks_in_strict() -> None:
     assert (RULE.default_level, RULE.defaults()["missing"], RULE.defaults()["unchecked"]) == ("off", "warn", "off")
     default = load_policy("extends: default\n", "p.yml", lambda p: None).rules["source-tag"]
     strict = load_policy("extends: strict\n", "p.yml", lambda p: None).rules["source-tag"]
-    assert (default.level, default.options["missing"], default.options["unchecked"]) == ("off", "warn", "off")
+    assert (default.level, default.options["missing"], default.options["unchecked"]) == ("block", "warn", "off")
     assert (strict.level, strict.options["missing"], strict.options["unchecked"]) == ("block", "block", "off")
     assert findings(run(dep(), tagged(None), "  source-tag: {level: block, missing: block}\n"))[0][0] == "block"
-    assert findings(run(dep(), tagged(None), "  source-tag: {missing: block}\n")) == []  # the rule is off
+    assert findings(run(dep(), tagged(None), "  source-tag: {level: off, missing: block}\n")) == []  # the rule is off
 
 
 def test_litellm_1_82_8_without_a_tag_warns_naming_the_repository_and_the_tags_tried() -> None:
@@ -77,7 +77,7 @@ def npm_run(fact: Facts, policy: str = "") -> list[tuple[str, bool, str]]:
     after = Dependency("npm", "@acme/lib", "1.2.3", "1.2.3", manifest="package-lock.json", line=4)
     before = after._replace(version="1.2.2", specifier="1.2.2")
     text = ("extends: default\nreview: {required-for: []}\nrules:\n  hash-pinning: off\n  deny: off\n"
-            "  vulnerability: off\n  malicious: off\n" + (policy or ON))
+            + quiet(policy or ON))
     judged = judge([Change("upgraded", before, after, "patch")], [],
                    [Manifest("package-lock.json", "package-lock", "npm", (after,))],
                    load_policy(text, "p.yml", lambda p: None), today=NOW.date(),
@@ -124,16 +124,25 @@ def test_an_unknown_repository_is_unknown_when_the_registry_was_not_reached() ->
                        "checked (offline, not cached)")
 
 
-def test_an_index_that_answers_but_names_no_repository_is_unchecked_not_unknown() -> None:
-    """A private index without PyPI's JSON API answers every version and never its repository: an unknown on every
-    bump nobody can act on would be noise."""
-    why = "https://pypi.corp/simple is not a Warehouse index (no /simple suffix), so lockgate cannot read its JSON API"
-    answered = tagged(UNKNOWN, UNKNOWN, None, reason=why)
-    assert findings(run(dep(), answered)) == []
-    [(level, unknown, message)] = findings(run(dep(), answered, "  source-tag: {level: block, unchecked: info}\n"))
-    assert (level, unknown) == ("info", False)
-    assert message == f"litellm 1.82.8: the registry does not say which source repository it comes from ({why}), " \
-        "so no release tag was checked"
+def test_an_index_without_a_json_api_names_no_repository_and_is_unchecked_not_unknown() -> None:
+    """A private index without PyPI's JSON API answers every version and never its repository: the client says
+    "none" (an unknown on every bump nobody can act on would be noise); a repository this run could not find out
+    (offline and not cached) is an unknown, which another run can settle."""
+    from checker.registries.fetch import Fetcher
+    from checker.registries.pypi import PypiClient
+
+    private = PypiClient(Fetcher(None, None, offline=True), "https://pypi.corp/")  # type: ignore[arg-type]
+    assert private.repository("litellm", "1.82.8") == (None, None)
+    public = PypiClient(Fetcher(None, None, offline=True))  # type: ignore[arg-type]
+    repository, why = public.repository("litellm", "1.82.8")
+    assert repository is UNKNOWN and "offline" in (why or "")
+    assert findings(run(dep(), tagged(UNKNOWN, None, None))) == []
+    [(level, unknown, message)] = findings(run(dep(), tagged(UNKNOWN, None, None),
+                                                "  source-tag: {level: block, unchecked: info}\n"))
+    assert (level, unknown, message) == ("info", False, "litellm 1.82.8 names no source repository, so no release "
+                                                        "tag was checked")
+    [(level, unknown, _)] = findings(run(dep(), tagged(UNKNOWN, UNKNOWN, None, reason="offline, not cached")))
+    assert (level, unknown) == ("warn", True)
 
 
 def test_no_repository_or_one_outside_github_is_off_by_default_and_info_when_asked() -> None:
