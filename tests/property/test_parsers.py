@@ -74,6 +74,9 @@ PATHS = {
     "gitmodules": ".gitmodules",
     "bun-lock": "bun.lock",
     "bun-lockb": "bun.lockb",
+    "cargo-lock": "Cargo.lock",
+    "cargo-toml": "Cargo.toml",
+    "package-resolved": "Package.resolved",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -96,6 +99,9 @@ _FAMILY = {
     "poetry-lock": "toml",
     "uv-lock": "toml",
     "pylock": "toml",
+    "cargo-lock": "toml",
+    "cargo-toml": "toml",
+    "package-resolved": "json",
     "pipfile-lock": "json",
     "package-json": "json",
     "package-lock": "json",
