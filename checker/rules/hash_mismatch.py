@@ -64,8 +64,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         f"{'is' if len(foreign) == 1 else 'are'} not among the hashes {facts.registry or 'the registry'} published "
         "for this version: the artifact is not the one the registry serves (lockfile injection, or a republished "
         "artifact)",
-        hint="regenerate the lockfile from the registry (pip-compile --generate-hashes, npm install, cargo update -p "
-        "NAME) and find out where the pinned hash came from",
+        hint="regenerate the lockfile from the registry (pip-compile --generate-hashes, npm install) and find out "
+        "where the pinned hash came from",
     )
 
 
@@ -81,8 +81,7 @@ RULE = Rule(
         "injection (a pull request that swaps a hash together with a `resolved` URL, which reviewers rarely read), "
         "or an artifact republished under the same version number. lockgate compares the pinned digests with those "
         "the registry publishes (PyPI: every file's `hashes` in the JSON simple API; npm: `dist.integrity` and "
-        "`dist.shasum`; crates.io: the version's `checksum`, which Cargo.lock records), for added and upgraded "
-        "versions and for `hashes-changed` changes alike. Digests of an "
+        "`dist.shasum`), for added and upgraded versions and for `hashes-changed` changes alike. Digests of an "
         "algorithm the registry does not publish cannot be compared and are `unknown`."
     ),
     fix="Regenerate the lockfile from the registry and find out where the foreign hash came from before merging.",

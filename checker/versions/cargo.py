@@ -76,10 +76,8 @@ def sort_key(version: CargoVersion, build: bool = True) -> tuple:
     """A key that orders versions as the ``semver`` crate does (``build=False``: SemVer 2.0 precedence, build
     metadata ignored)."""
     pre = (1,) if not version.pre else (0, tuple(_identifier_key(p, False) for p in version.pre))
-    key = (version.major, version.minor, version.patch, pre)
-    if build:
-        key += (tuple(_identifier_key(b, True) for b in version.build),)
-    return key
+    metadata = tuple(_identifier_key(b, True) for b in version.build) if build else ()
+    return (version.major, version.minor, version.patch, pre, metadata)
 
 
 def compare(a: str, b: str, build: bool = True) -> int | None:
