@@ -91,6 +91,8 @@ GROUPS = {
                                       ".pre-commit-config.yml", "*/.pre-commit-config.yml")),
     "bun.lock": (("bun.lock",), ("bun.lock", "*/bun.lock")),
     "pyproject.toml": (("pyproject.toml",), ("pyproject.toml", "*/pyproject.toml")),
+    "Cargo.lock": (("Cargo.lock",), ("Cargo.lock", "*/Cargo.lock")),
+    "Package.resolved": (("Package.resolved",), ("Package.resolved", "*/Package.resolved")),
 }
 
 REPOSITORIES = (
@@ -124,6 +126,11 @@ REPOSITORIES = (
     Repository("honojs/hono", "bun.lock", "bun.lock: lockfileVersion 0 to 1, all the commits there are (2025-2026)"),
     Repository("tox-dev/tox", "pyproject.toml", "pyproject.toml: PEP 621, dependency groups (2020-2026)"),
     Repository("pytest-dev/pytest", "pyproject.toml", "pyproject.toml: PEP 518 to PEP 735 (2017-2026)"),
+    Repository("BurntSushi/ripgrep", "Cargo.lock", "Cargo.lock: [root] and v1 to v4 (2016-2026)"),
+    Repository("sharkdp/fd", "Cargo.lock", "Cargo.lock: v1 to v4 (2017-2026)"),
+    Repository("pointfreeco/swift-composable-architecture", "Package.resolved",
+               "Package.resolved: v1 to v3, the package's and the examples' (2020-2026)"),
+    Repository("pointfreeco/isowords", "Package.resolved", "Package.resolved: v1 to v2 (2021-2024)"),
 )
 
 
@@ -151,6 +158,26 @@ def read_poetry_lock(text: str) -> list[Pair]:
 
 def read_pylock(text: str) -> list[Pair]:
     return [(canonical_pypi(p["name"]), str(p.get("version"))) for p in tomllib.loads(text).get("packages", [])]
+
+
+def read_cargo_lock(text: str) -> list[Pair]:
+    # A package without `source` is one of the workspace's own crates, not a dependency (README "What lockgate
+    # reads"); names as written (the registry's own spelling).
+    return [(p["name"], p["version"]) for p in tomllib.loads(text).get("package", []) if "source" in p]
+
+
+def read_package_resolved(text: str) -> list[Pair]:
+    document = json.loads(text)
+    pins = document["object"]["pins"] if document.get("version") == 1 else document.get("pins", [])
+    pairs = []
+    for pin in pins:
+        if "identity" in pin:
+            identity = pin["identity"]
+        else:  # version 1 writes no identity: SwiftPM's is the URL's last component, without .git, lower-cased
+            identity = pin["repositoryURL"].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git").lower()
+        state = pin["state"]
+        pairs.append((identity, state.get("version") or state["revision"]))  # a branch pin is its revision
+    return pairs
 
 
 def read_pipfile_lock(text: str) -> list[Pair]:
@@ -545,6 +572,8 @@ class Format(NamedTuple):
 
 FORMATS = {
     "uv.lock": Format("uv.lock", "pypi", read_uv_lock, False),
+    "Cargo.lock": Format("Cargo.lock", "cargo", read_cargo_lock, False),
+    "Package.resolved": Format("Package.resolved", "swift", read_package_resolved, False),
     "poetry.lock": Format("poetry.lock", "pypi", read_poetry_lock, False),
     "pylock.toml": Format("pylock.toml", "pypi", read_pylock, False),
     # A package in both `default` and `develop` is one version in two scopes: lockgate reports it reaching
@@ -591,7 +620,7 @@ def format_of(path: str) -> str | None:
         return "pylock.toml"
     if base in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
         return "pre-commit"
-    if base in ("bun.lock", "pyproject.toml"):
+    if base in ("bun.lock", "pyproject.toml", "Cargo.lock", "Package.resolved"):
         return base
     if is_requirements_file(path):
         return "requirements"

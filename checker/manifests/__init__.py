@@ -194,6 +194,9 @@ FORMATS: tuple[Format, ...] = (
     Format("bun-lock", "npm", "bun_lock", _named("bun.lock"), includes=True),  # includes: patch files
     Format("bun-lockb", "npm", "bun_lockb", _named("bun.lockb"), binary=True),  # always reported unreadable
     Format("gitmodules", "git", "gitmodules", _at_root(".gitmodules"), includes=True),  # submodules
+    Format("cargo-lock", "cargo", "cargo_lock", _named("Cargo.lock")),
+    Format("cargo-toml", "cargo", "cargo_toml", _named("Cargo.toml")),
+    Format("package-resolved", "swift", "package_resolved", _named("Package.resolved")),
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

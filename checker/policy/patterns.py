@@ -84,9 +84,12 @@ def _name_regex(glob: str, ecosystem: str) -> re.Pattern[str]:
         from checker.manifests.images import canonical_image_name
 
         glob = canonical_image_name(glob)
-    parts = [".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob]
+    # crates.io takes ``-`` and ``_`` for one character (``serde-json`` is ``serde_json``), as Cargo's lookups do.
+    parts = [".*" if c == "*" else "." if c == "?" else "[-_]" if ecosystem == "cargo" and c in "-_" else re.escape(c)
+             for c in glob]
     body = "".join(parts)
     if ecosystem == "pypi":
         body = body.replace(re.escape("\0"), "-").replace("\0", "-")
-    flags = re.IGNORECASE if ecosystem in ("pypi", "docker", "actions") else 0  # GitHub names ignore case
+    # GitHub names ignore case; so do crates.io's (a crate name is unique whatever its case) and SwiftPM identities.
+    flags = re.IGNORECASE if ecosystem in ("pypi", "docker", "actions", "cargo", "swift") else 0
     return re.compile(body, flags)

@@ -27,9 +27,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from checker.model import UNKNOWN, Advisory, Unknown
+from checker.model import UNKNOWN, Advisory, Dependency, Unknown
 
-OSV_ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm", "actions": "GitHub Actions"}
+OSV_ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm", "actions": "GitHub Actions", "cargo": "crates.io", "swift": "SwiftURL"}
 OSV_PAGE = "https://osv.dev/vulnerability/"
 MALWARE_CWE = "CWE-506"
 _QUALITATIVE = ((9.0, "critical"), (7.0, "high"), (4.0, "moderate"), (0.0, "low"))
@@ -47,6 +47,28 @@ def osv_name(ecosystem: str, name: str) -> str:
     return name
 
 
+def osv_package(dep: Dependency) -> str:
+    """The name OSV is asked about for a dependency: its name, except for Swift, whose OSV ecosystem (``SwiftURL``)
+    names a package by its repository (``github.com/apple/swift-nio``) where lockgate names it by identity."""
+    if dep.ecosystem == "swift" and dep.source.url:
+        from checker.manifests.package_resolved import osv_name as swift_url
+
+        return swift_url(dep.source.url)
+    return dep.name
+
+
+def _same_name(ecosystem: str, theirs: str, ours: str) -> bool:
+    """Whether an OSV record's package name is ours: crates.io takes ``-`` and ``_`` for one character and ignores
+    case; repository URLs (SwiftURL) ignore case and a trailing ``.git``."""
+    if ecosystem == "cargo":
+        return theirs.replace("-", "_").lower() == ours.replace("-", "_").lower()
+    if ecosystem == "swift":
+        from checker.manifests.package_resolved import osv_name as swift_url
+
+        return swift_url(theirs).lower() == swift_url(ours).lower()
+    return osv_name(ecosystem, theirs) == osv_name(ecosystem, ours)
+
+
 def _same_package(package: object, ecosystem: str, name: str) -> bool:
     if not isinstance(package, Mapping):
         return False
@@ -57,7 +79,7 @@ def _same_package(package: object, ecosystem: str, name: str) -> bool:
         return False
     if ecosystem == "actions":
         return their_name.lower() == name.lower()
-    return osv_name(ecosystem, their_name) == osv_name(ecosystem, name)
+    return _same_name(ecosystem, their_name, name)
 
 
 def matching_entries(record: Mapping[str, Any], ecosystem: str, name: str) -> list[Mapping[str, Any]]:

@@ -39,7 +39,9 @@ ECOSYSTEMS = ("pypi", "npm")
 # ``Class(fetcher, registry_url)`` (registry_url None: the public registry) and has
 # ``facts(name, version) -> VersionFacts`` (never raising: registry trouble is UNKNOWN with a reason) and
 # ``cached(name) -> bool`` (the package's document is at hand without the network).
-FACTS_CLIENTS: dict[str, str] = {}
+FACTS_CLIENTS: dict[str, str] = {
+    "cargo": "crates:CratesClient",
+}
 
 
 class FactsClient(Protocol):

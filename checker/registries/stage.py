@@ -71,6 +71,10 @@ OSV_RULES = ("vulnerability", "malicious")
 PUBLIC_REGISTRIES = {
     "pypi": frozenset({"https://pypi.org/simple", "https://pypi.python.org/simple", "https://pypi.org/pypi"}),
     "npm": frozenset({"https://registry.npmjs.org", "https://registry.yarnpkg.com", "http://registry.npmjs.org"}),
+    # crates.io's API, and its index as Cargo.lock and Cargo.toml's registry-index spell it
+    "cargo": frozenset({"https://crates.io", "https://github.com/rust-lang/crates.io-index",
+                        "registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io",
+                        "https://index.crates.io"}),
 }
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
@@ -507,6 +511,7 @@ class _Advisories:
                  environ: Mapping[str, str] | None) -> None:
         import threading
 
+        from checker.registries.advisories import osv_package
         from checker.registries.osv import OsvQuery, osv_url
 
         self._queries: dict[FactsKey, OsvQuery] = {}
@@ -516,7 +521,7 @@ class _Advisories:
             version = osv_version(dep)
             assert version is not None
             query = self._queries.setdefault((dep.ecosystem, dep.name, dep.version or ""),
-                                             OsvQuery(dep.ecosystem, dep.name, version))
+                                             OsvQuery(dep.ecosystem, osv_package(dep), version))
             if any(pattern.matches(dep.ecosystem, dep.name, dep.version) for pattern in kept):
                 self._private.append(query)
         self._client = stack.osv(osv_url(policy.registries.osv, environ))

@@ -15,11 +15,20 @@ from checker.model import Advisory, Change, Dependency, Facts, Manifest
 DEFAULT_ACTION_RANK = 155
 
 # The ecosystems whose registries the facts stage asks (checker/registries/stage.py).
-REGISTRY_ECOSYSTEMS = ("pypi", "npm")
+REGISTRY_ECOSYSTEMS = ("pypi", "npm", "cargo")
+# The ecosystems whose registries publish provenance and publisher identities lockgate reads (PyPI's attestations,
+# npm's provenance and trusted publishers): the provenance rules judge these only. Elsewhere there is nothing to
+# read, and an "unknown provenance" on every change would be noise nobody can act on.
+PROVENANCE_ECOSYSTEMS = ("pypi", "npm")
+
+
+def provenance_facts(subject: Subject) -> Facts | None:
+    """``registry_facts`` for the ecosystems of PROVENANCE_ECOSYSTEMS, None for the others."""
+    return registry_facts(subject) if subject.dependency.ecosystem in PROVENANCE_ECOSYSTEMS else None
 
 
 def asks_registry(dep: Dependency) -> bool:
-    """Whether lockgate asks a registry about this dependency: an exact PyPI or npm version fetched from a
+    """Whether lockgate asks a registry about this dependency: an exact PyPI, npm or crates.io version fetched from a
     registry (not a git, URL or path source, not an editable install, not bundled inside another package). A rule
     that reads registry facts applies to these only; the facts stage asks about these only."""
     return (
@@ -37,6 +46,12 @@ def osv_version(dep: Dependency) -> str | None:
     actions at all, and a comment that lies about the commit is pin-comment's block (online)."""
     if asks_registry(dep):
         return dep.version
+    if dep.ecosystem == "swift" and dep.source.kind == "git" and dep.version and dep.source.url:
+        # A Swift pin at a version (not a branch or bare revision): SwiftPM has no registry lockgate asks, but OSV
+        # knows its packages by repository URL (``SwiftURL``).
+        from checker.versions import cargo
+
+        return dep.version if cargo.parse(dep.version) is not None else None
     if dep.ecosystem == "actions" and dep.version:
         from checker.versions import semver
         from checker.versions.gitrefs import is_full_sha

@@ -63,6 +63,26 @@ def _check_npm(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         )
 
 
+def _check_cargo_lock(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
+    """A Cargo.lock registry package without ``checksum``: Cargo then checks nothing of the ``.crate`` it downloads.
+    When the whole file records none (a registry whose index publishes none, a hand-written file) it is the
+    ``files-without-hashes`` level; one entry without, among entries with, is the rule's own level (an entry that
+    lost its checksum is what an edit to slip in another .crate looks like)."""
+    others = any(dep.hashes for dep in subject.manifest.dependencies if dep.source.kind == "registry")
+    if others:
+        yield Issue(
+            "Cargo.lock entry carries no checksum while the others do: Cargo checks nothing of the .crate it downloads",
+            hint="regenerate the entry with Cargo (`cargo update -p NAME --precise VERSION`) so that it records its "
+            "checksum",
+        )
+        return
+    yield Issue(
+        "Cargo.lock records no checksums: Cargo checks nothing of the .crate files it downloads",
+        hint="use a registry whose index publishes checksums (crates.io does) and regenerate the lockfile",
+        level=options["files-without-hashes"],
+    )
+
+
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep, manifest = subject.dependency, subject.manifest
     if manifest.kind != "lock" or dep.source.kind in _NO_ARTIFACT or dep.editable or dep.constraint:
@@ -98,6 +118,9 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             )
         return
     if dep.hashes:
+        return
+    if manifest.format == "cargo-lock":
+        yield from _check_cargo_lock(subject, options)
         return
     if manifest.format == "requirements":
         yield Issue(
@@ -145,7 +168,8 @@ RULE = Rule(
             "files-without-hashes",
             "choice",
             "warn",
-            "level for entries of a requirements file that uses no hashes at all (capped at the rule's level)",
+            "level for entries of a requirements file (or a Cargo.lock) that uses no hashes at all (capped at the "
+            "rule's level)",
             ("off", "info", "warn", "block"),
         ),
     ),

@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from checker.model import Unknown
-from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
+from checker.rules.base import Issue, Option, Rule, Subject, provenance_facts
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
-    facts = registry_facts(subject)
+    facts = provenance_facts(subject)
     if facts is None:
         return
     pin = next((p for p in options["trusted-publishers"] if p.pattern.matches(dep.ecosystem, dep.name, dep.version)),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from checker.model import EVIDENCE_RANK, Unknown
-from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
+from checker.rules.base import Issue, Option, Rule, Subject, provenance_facts
 
 # Each evidence level (checker.model.EVIDENCE_RANK) in words, as the finding and the risk summary say it.
 EVIDENCE_WORDS = {"none": "no provenance", "provenance": "a provenance attestation",
@@ -35,7 +35,7 @@ def _rank(evidence: str) -> int:
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
-    facts = registry_facts(subject)
+    facts = provenance_facts(subject)
     if facts is None or any(p.matches(dep.ecosystem, dep.name, dep.version) for p in options["exclude"]):
         return
     if facts.exists is False:

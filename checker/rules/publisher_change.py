@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from checker.model import NO_PROVENANCE, UNKNOWN, Facts, Ownership, Publisher, ReleasePublisher, Unknown, Uploader
-from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
+from checker.rules.base import Issue, Option, Rule, Subject, provenance_facts
 from checker.rules.provenance_downgrade import weaker
 
 KINDS = ("upgraded", "downgraded")
@@ -31,7 +31,7 @@ _SHOWN = 3  # earlier identities named in a message
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep, change = subject.dependency, subject.change
-    facts = registry_facts(subject)
+    facts = provenance_facts(subject)
     if facts is None or change is None or change.kind not in KINDS or facts.exists is False:
         return
     if any(p.matches(dep.ecosystem, dep.name, dep.version) for p in options["exclude"]):

@@ -136,6 +136,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     if kind == "registry":
         # npm: judge the URL actually fetched (its host and scheme), not only the registry it was filed under.
         url = fetched or source.url
+        if url and dep.ecosystem == "cargo" and url.startswith(("registry+", "sparse+")):
+            url = url.partition("+")[2]  # Cargo.lock's spelling of a registry's index: the protocol, then the URL
         if url:
             problem = _registry_url_problem(url, options, fetched=fetched is not None)
             if problem:
@@ -163,7 +165,9 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             yield Issue(problem, hint="point the submodule at an https:// or ssh URL of a repository reviewers can see")
         return
     if kind == "git":
-        if not _allowed(dep, options["allow-git"]):
+        # SwiftPM fetches every package from git (a Package.resolved pin is a repository and a commit): what is left
+        # to judge is the pin and the transport, and a change of repository is a source-changed change.
+        if dep.ecosystem != "swift" and not _allowed(dep, options["allow-git"]):
             yield Issue(
                 f"comes from git ({shown}), outside the package registry",
                 hint=f"add {dep.key} to registry-source.allow-git if this is intended",
@@ -188,11 +192,23 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         if problem:
             yield Issue(problem)
         return
+    if kind == "path" and dep.ecosystem == "cargo" and _inside_repository(dep.manifest, source.url or ""):
+        return  # a crate of the same repository (a workspace member): its code is part of what is reviewed
     if kind == "path" and not _allowed(dep, options["allow-path"]):
         yield Issue(
             f"comes from a local path ({shown})",
             hint=f"add {dep.key} to registry-source.allow-path if this is intended",
         )
+
+
+def _inside_repository(manifest: str, path: str) -> bool:
+    """Whether a relative path, read from the manifest's folder, stays inside the repository."""
+    import posixpath
+
+    if not path or path.startswith(("/", "~", "\\")) or ":" in path:
+        return False
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(manifest), path.replace("\\", "/")))
+    return joined != ".." and not joined.startswith("../")
 
 
 _URL_SCHEME = re.compile(r"([A-Za-z0-9+.-]+)(::|://)")

@@ -37,7 +37,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from checker.model import Dependency, Facts, SourceRepository, Unknown
-from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
+from checker.rules.base import Issue, Option, Rule, Subject, provenance_facts
 
 # The changes that bring a version the repository should know.
 JUDGED_KINDS = frozenset({"added", "upgraded", "downgraded"})
@@ -105,7 +105,7 @@ def _tried(dep: Dependency) -> str:
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
-    facts = registry_facts(subject)
+    facts = provenance_facts(subject)
     if facts is None or facts.exists is False or not _judged(subject, options):
         return
     dep = subject.dependency

@@ -31,8 +31,18 @@ def parse_version(text: str) -> Version | None:
         return None
 
 
+# Ecosystems ordered by checker/versions/cargo.py: Cargo (the semver crate, build metadata a tie-break) and SwiftPM
+# (SemVer 2.0, build metadata ignored).
+_CARGO_ORDER = {"cargo": True, "swift": False}
+
+
 def compare(ecosystem: str, a: str, b: str) -> int | None:
     """-1, 0 or 1 as a sorts before, with or after b; None when they cannot be ordered."""
+    if ecosystem in _CARGO_ORDER:
+        from checker.versions import cargo
+
+        order = cargo.compare(a, b, build=_CARGO_ORDER[ecosystem])
+        return (0 if a == b else None) if order is None else order
     if ecosystem == "npm":
         from checker.versions import semver
 
@@ -50,6 +60,10 @@ def compare(ecosystem: str, a: str, b: str) -> int | None:
 
 def bump(ecosystem: str, before: str, after: str) -> str:
     """``major``, ``minor``, ``patch`` or ``other``, from the first release component that differs."""
+    if ecosystem in _CARGO_ORDER:
+        from checker.versions import cargo
+
+        return cargo.bump(before, after)
     if ecosystem == "npm":
         from checker.versions import semver
 

@@ -84,7 +84,14 @@ def _pep440_key(text: str) -> Any:
         return None
 
 
-ECOSYSTEM_ORDER: Mapping[str, Key] = {"PyPI": _pep440_key, "npm": _semver_key, "GitHub Actions": _action_key}
+def _cargo_key(text: str) -> Any:
+    from checker.versions import cargo
+
+    return cargo.osv_key(text)
+
+
+ECOSYSTEM_ORDER: Mapping[str, Key] = {"PyPI": _pep440_key, "npm": _semver_key, "GitHub Actions": _action_key,
+                                      "crates.io": _cargo_key, "SwiftURL": _semver_key}
 
 
 def ordering(range_type: str, ecosystem: str) -> Key | None:

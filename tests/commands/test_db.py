@@ -32,5 +32,5 @@ def test_db_sync_fills_the_cache_and_says_what_it_holds(monkeypatch: pytest.Monk
 
 
 def test_db_sync_refuses_an_ecosystem_it_does_not_know(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["db", "sync", "--ecosystem", "cargo"]) == 2
-    assert "unknown ecosystem 'cargo'" in capsys.readouterr().err
+    assert main(["db", "sync", "--ecosystem", "made-up"]) == 2
+    assert "unknown ecosystem 'made-up'" in capsys.readouterr().err

@@ -108,3 +108,12 @@ def test_a_pattern_with_a_version_does_not_match_an_unknown_version() -> None:
 
 def test_star_version_matches_any_version() -> None:
     assert pattern("pypi:x@*").matches("pypi", "x", "0.0.1")
+
+
+def test_crate_names_match_across_dash_underscore_and_case() -> None:
+    parse_pattern = PackagePattern.parse
+    pattern = parse_pattern("cargo:serde_json")
+    assert pattern.matches("cargo", "serde-json", "1.0.0") and pattern.matches("cargo", "Serde_JSON", "1.0.0")
+    assert not pattern.matches("cargo", "serdexjson", "1.0.0")
+    assert parse_pattern("cargo:tokio-*").matches("cargo", "tokio_util", "0.7.0")
+    assert parse_pattern("swift:Alamofire").matches("swift", "alamofire", "5.8.0")

@@ -72,7 +72,7 @@ def test_generated_lockfiles_carry_realistic_pins(name: str) -> None:
     fmt = synthetic.FORMATS_BY_NAME[name]
     manifest = _manifest(fmt, synthetic.population(ENTRIES, fmt.ecosystem))
     for dep in manifest.dependencies:
-        if fmt.ecosystem == "pypi":
+        if fmt.ecosystem in ("pypi", "cargo"):  # Cargo.lock: the .crate's SHA-256 (`checksum`)
             assert dep.hashes and all(h.startswith("sha256:") and len(h) == 7 + 64 for h in dep.hashes), dep
         elif name == "yarn berry":
             assert len(dep.hashes) == 1  # Yarn's own archive checksum

@@ -79,6 +79,15 @@ CONTEXTS: dict[str, list[str]] = {
     "bun-lock": ['{{"lockfileVersion": 1, "packages": {{"{}": ["a@1", "", {{}}, "sha512-x"]}}}}',
                  '{{"lockfileVersion": 1, // {}\n"packages": {{}}}}'],
     "gitmodules": ['[submodule "{}"]\n\tpath = a\n\turl = x\n', '[submodule "a"]\n\tpath = a\n\turl = {}\n', "# {}\n"],
+    "cargo-lock": ['version = 4\n[[package]]\nname = "{}"\nversion = "1.0.0"\nsource = "x"\n',
+                   'version = 4\n[[package]]\nname = "a"\nversion = "1.0.0"\nsource = "git+{}"\n',
+                   'version = 4\n[[package]]\nname = "a"\nversion = "1"\ndependencies = [\n "{}",\n]\n', "# {}\n"],
+    "cargo-toml": ['[dependencies]\n{} = "1"\n', '[dependencies]\na = {{ git = "{}" }}\n', "[{}]\n",
+                   "[target.{}.dependencies]\n"],
+    "package-resolved": ['{{"pins": [{{"identity": "{}", "kind": "remoteSourceControl", "location": "x", '
+                         '"state": {{"revision": "a"}}}}], "version": 2}}',
+                         '{{"object": {{"pins": [{{"repositoryURL": "{}", "state": {{"revision": "a"}}}}]}}, '
+                         '"version": 1}}'],
 }
 CONTEXTS["npm-shrinkwrap"] = CONTEXTS["package-lock"]
 PATHS = {"gha-workflow": ".github/workflows/ci.yml", "gha-action": "action.yml", "pylock": "pylock.toml",
@@ -103,7 +112,8 @@ def _parse(name: str, context: str, unit: str) -> None:
             "yarnrc": ".yarnrc", "pip-conf": "pip.conf", "uv-toml": "uv.toml", "bunfig": "bunfig.toml",
             "pre-commit-config": ".pre-commit-config.yaml", "setup-py": "setup.py", "setup-cfg": "setup.cfg",
             "tox-ini": "tox.ini", "tox-toml": "tox.toml", "bun-lock": "bun.lock", "bun-lockb": "bun.lockb",
-            "gitmodules": ".gitmodules"}.get(name, path)
+            "gitmodules": ".gitmodules", "cargo-lock": "Cargo.lock", "cargo-toml": "Cargo.toml",
+            "package-resolved": "Package.resolved"}.get(name, path)
     with hang_guard(f"parsing a 1 MB run of {unit!r} in {context[:40]!r} as {name}"):
         try:
             fmt.parse(text, path, lambda other: None)

@@ -74,6 +74,9 @@ PATHS = {
     "gitmodules": ".gitmodules",
     "bun-lock": "bun.lock",
     "bun-lockb": "bun.lockb",
+    "cargo-lock": "Cargo.lock",
+    "cargo-toml": "Cargo.toml",
+    "package-resolved": "Package.resolved",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -96,6 +99,9 @@ _FAMILY = {
     "poetry-lock": "toml",
     "uv-lock": "toml",
     "pylock": "toml",
+    "cargo-lock": "toml",
+    "cargo-toml": "toml",
+    "package-resolved": "json",
     "pipfile-lock": "json",
     "package-json": "json",
     "package-lock": "json",
@@ -282,6 +288,9 @@ _FIXTURE_SEEDS = {
     "gitmodules": ["manifests/fixtures/gitmodules/*/.gitmodules"],
     "bun-lock": ["manifests/fixtures/bun_lock/*/*"],
     "bun-lockb": ["manifests/fixtures/bun_lock/*/*"],  # any text: the binary lockfile is refused whatever it holds
+    "cargo-lock": ["manifests/fixtures/cargo_lock/*.lock"],
+    "cargo-toml": ["manifests/fixtures/cargo_toml/*.toml"],
+    "package-resolved": ["manifests/fixtures/package_resolved/*.json"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -315,6 +324,9 @@ _CORPUS_SEEDS = {
     "gitmodules": [],
     "bun-lock": [],
     "bun-lockb": [],
+    "cargo-lock": [],
+    "cargo-toml": [],
+    "package-resolved": [],
 }
 
 
@@ -592,11 +604,12 @@ def to_yarn_classic(document: object) -> str:
 def _load_tree(name: str, text: str) -> object | None:
     """The data of a seed file in the format's own syntax, or None when it is not readable as such."""
     try:
-        if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml"):
+        if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml",
+                    "cargo-lock", "cargo-toml"):
             import tomllib
 
             return tomllib.loads(text)
-        if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap"):
+        if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap", "package-resolved"):
             return json.loads(text)
         if name == "bun-lock":
             from checker.manifests.jsonc import to_json
@@ -615,9 +628,10 @@ def _load_tree(name: str, text: str) -> object | None:
 
 
 def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
-    if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml"):
+    if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml",
+                "cargo-lock", "cargo-toml"):
         return to_toml
-    if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap", "bun-lock"):
+    if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap", "bun-lock", "package-resolved"):
         return lambda tree: json.dumps(tree, indent=2, ensure_ascii=False)
     if name == "yarn-lock" and "__metadata" not in text:
         return to_yarn_classic

@@ -130,3 +130,28 @@ def test_osv_names() -> None:
                                             "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "46.0.1"}]}]}]}
     found = advisory_for(action, "actions", "TJ-Actions/changed-files", "v45.0.0")
     assert isinstance(found, Advisory) and found.fixed == "46.0.1"
+
+
+def test_crates_and_swift_packages_are_named_as_osv_names_them() -> None:
+    from checker.model import Dependency, Source
+    from checker.registries.advisories import matching_entries, osv_package
+
+    record = {"affected": [{"package": {"ecosystem": "crates.io", "name": "serde-json"}},
+                           {"package": {"ecosystem": "SwiftURL", "name": "github.com/Apple/swift-nio"}}]}
+    assert len(matching_entries(record, "cargo", "serde_json")) == 1
+    nio = Dependency("swift", "swift-nio", "2.40.0", source=Source("git", url="https://github.com/apple/swift-nio.git",
+                                                                   commit="a" * 40))
+    assert osv_package(nio) == "github.com/apple/swift-nio"
+    assert len(matching_entries(record, "swift", osv_package(nio))) == 1
+
+
+def test_osv_is_asked_about_swift_pins_at_a_version_only() -> None:
+    from checker.model import Dependency, Source
+    from checker.rules.base import osv_version
+
+    url = "https://github.com/apple/swift-nio.git"
+    assert osv_version(Dependency("swift", "swift-nio", "2.40.0", source=Source("git", url=url, commit="a" * 40))) \
+        == "2.40.0"
+    assert osv_version(Dependency("swift", "swift-nio", "a" * 40, "main", Source("git", url=url, commit="a" * 40))) \
+        is None
+    assert osv_version(Dependency("cargo", "serde", "1.0.0")) == "1.0.0"

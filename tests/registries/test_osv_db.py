@@ -157,8 +157,8 @@ def test_members_that_are_not_osv_records_are_counted_not_hidden(bucket: FakeOsv
 def test_an_unknown_ecosystem_or_a_missing_export_is_an_error(bucket: FakeOsvExports, tmp_path: Path) -> None:
     from checker.errors import UsageError
 
-    with pytest.raises(UsageError, match="unknown ecosystem 'cargo'"):
-        run(bucket, tmp_path, "cargo")
+    with pytest.raises(UsageError, match="unknown ecosystem 'made-up'"):
+        run(bucket, tmp_path, "made-up")
     with pytest.raises(SyncError, match=r"\(404\)"):
         run(bucket, tmp_path, "npm")
 
@@ -229,3 +229,11 @@ def test_a_lookup_reads_one_shard_and_the_members_where_the_index_says(tmp_path:
     (folder / "all.zip").write_bytes(bytes(data))
     with pytest.raises(SyncError, match="cannot be read"):
         OsvDatabase.open(str(tmp_path), "PyPI").records("requests")  # type: ignore[union-attr]
+
+
+def test_crates_and_swift_repositories_are_keyed_as_their_names_compare() -> None:
+    from checker.registries.osv_db import package_key
+
+    assert package_key("crates.io", "Serde-JSON") == package_key("crates.io", "serde_json")
+    assert package_key("SwiftURL", "https://github.com/Apple/swift-nio.git") == package_key(
+        "SwiftURL", "github.com/apple/swift-nio")

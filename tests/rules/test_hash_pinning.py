@@ -164,3 +164,21 @@ def test_package_json_is_not_judged_for_hashes() -> None:
     declared = parse_package_json('{"dependencies": {"a": "^1"}}', "package.json", lambda _: None)
     [dep] = declared.dependencies
     assert list(hash_pinning.check(Subject(dep, declared), options("hash-pinning"))) == []
+
+
+# --- Cargo.lock --------------------------------------------------------------------------------------------------
+
+
+def test_a_cargo_lock_entry_that_lost_its_checksum_blocks() -> None:
+    lost = dep("serde", "1.0.100", ecosystem="cargo", manifest="Cargo.lock")
+    kept = dep("anyhow", "1.0.0", ecosystem="cargo", hashes=(SHA256,), manifest="Cargo.lock")
+    [issue] = hash_issues(subject(lost, kept, fmt="cargo-lock"))
+    assert issue.level is None and "while the others do" in issue.message
+
+
+def test_a_cargo_lock_without_any_checksum_is_files_without_hashes() -> None:
+    bare = dep("serde", "1.0.100", ecosystem="cargo", manifest="Cargo.lock")
+    [issue] = hash_issues(subject(bare, fmt="cargo-lock"), files_without_hashes="info")
+    assert issue.level == "info" and "records no checksums" in issue.message
+    git = dep("c", "0.1.0", ecosystem="cargo", source=Source("git", url="https://x", commit=COMMIT))
+    assert hash_issues(subject(git, fmt="cargo-lock")) == []

@@ -310,3 +310,41 @@ def test_package_json_git_dependency_must_be_allowed_and_pinned() -> None:
         "comes from git (github:acme/widget), outside the package registry",
         "git ref v1.2.0 is not a full commit: a branch or tag can be moved",
     ]
+
+
+# --- Cargo and SwiftPM -------------------------------------------------------------------------------------------
+
+
+def _issues(target: Dependency, **overrides: Any) -> list[str]:
+    return [i.message for i in registry_source.check(Subject(target, manifest(target)),
+                                                     options("registry-source", **overrides))]
+
+
+def test_a_cargo_alternative_registry_is_judged_by_its_index_url() -> None:
+    ok = dep("serde", "1.0.0", ecosystem="cargo", source=Source("registry", url="sparse+https://index.crates.io"))
+    assert _issues(ok, hosts=["index.crates.io"]) == []
+    evil = dep("serde", "1.0.0", ecosystem="cargo", source=Source("registry", url="sparse+https://evil.example/ix"))
+    [message] = _issues(evil)
+    assert "evil.example is not an allowed registry host" in message
+    plain = dep("serde", "1.0.0", ecosystem="cargo", source=Source("registry", url="registry+http://evil.example/ix"))
+    assert any("plain HTTP" in m for m in _issues(plain, hosts=["evil.example"]))
+
+
+def test_a_cargo_path_inside_the_repository_is_the_repository_s_own_code() -> None:
+    member = dep("grep", None, ecosystem="cargo", source=Source("path", url="crates/grep"), manifest="Cargo.toml")
+    assert _issues(member) == []
+    outside = dep("x", None, ecosystem="cargo", source=Source("path", url="../../x"), manifest="a/Cargo.toml")
+    assert _issues(outside) == ["comes from a local path (../../x)"]
+    absolute = dep("y", None, ecosystem="cargo", source=Source("path", url="/etc/y"), manifest="Cargo.toml")
+    assert len(_issues(absolute)) == 1
+
+
+def test_a_swift_pin_is_git_by_nature_but_must_be_a_commit_over_tls() -> None:
+    pinned = dep("alamofire", "5.8.0", ecosystem="swift",
+                 source=Source("git", url="https://github.com/Alamofire/Alamofire.git", ref="5.8.0", commit=COMMIT))
+    assert _issues(pinned) == []
+    plain = dep("alamofire", "5.8.0", ecosystem="swift",
+                source=Source("git", url="http://github.com/Alamofire/Alamofire.git", ref="5.8.0", commit=COMMIT))
+    assert _issues(plain) == ["http://github.com/Alamofire/Alamofire.git is fetched without TLS"]
+    cargo_git = dep("c", "0.1.0", ecosystem="cargo", source=Source("git", url="https://github.com/o/c", commit=COMMIT))
+    assert any("comes from git" in m for m in _issues(cargo_git))

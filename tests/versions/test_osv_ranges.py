@@ -110,7 +110,7 @@ def test_github_actions_tags_with_a_v() -> None:
     assert affected(item, "v4.1.1") is True and affected(item, "v4.2.0") is False
 
 
-@pytest.mark.parametrize("ecosystem", ["crates.io", "Go", "Maven", "Debian:12", "made-up"])
+@pytest.mark.parametrize("ecosystem", ["Hex", "Go", "Maven", "Debian:12", "made-up"])
 def test_an_ecosystem_lockgate_cannot_order_is_unknown_never_no(ecosystem: str) -> None:
     match = evaluate(entry({"introduced": "0"}, {"fixed": "1.0.0"}, kind="ECOSYSTEM", ecosystem=ecosystem), "2.0.0")
     assert match.affected is None and match.reason == f"lockgate cannot order ECOSYSTEM versions of {ecosystem}"
