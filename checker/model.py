@@ -454,6 +454,11 @@ class ArtifactContents(NamedTuple):
     # npm (``kind`` ``npm``): the fields of package.json on which the tarball and the registry's version document
     # disagree (manifest confusion: npm installs by the tarball's, lockgate's other rules read the registry's).
     mismatched: tuple[str, ...] = ()
+    # Several wheels of one version merged (checker/registries/artifacts.merged): their file names, the first the
+    # one ``filename``/``url`` name; ``located``: (member, URL of the wheel holding it) for each member that first
+    # wheel does not hold, so that evidence links to the right file.
+    wheels: tuple[str, ...] = ()
+    located: tuple[tuple[str, str], ...] = ()
 
 
 class Facts(NamedTuple):

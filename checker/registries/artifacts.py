@@ -1,10 +1,14 @@
 """What a PyPI release file holds (rule ``artifact-content``): which file to look at, and what is in it.
 
-Which file: wheels only (an sdist's contents are what a build makes of them: a version with only an sdist is a
-signal of its own, ``kind="sdist"``). The same rule picks the file of both versions compared: a pure-Python wheel
-(``*-none-any``) first; else the wheel whose ``python-abi-platform`` tag is the other version's chosen one; else the
-first by name. The version compared with: the one an upgrade or downgrade moves from, else (an added dependency, a
-hashes-changed one) the newest release before it on the index (prereleases only for a prerelease).
+Which files: every wheel of the version (not yanked ones, unless all are), read concurrently, up to MAX_WHEELS
+(more is an ArtifactError: unknown, never a guess). pip installs the wheel that best fits the machine, and on Linux
+that is the ``manylinux`` one, not the pure ``py3-none-any`` one: a ``.pth`` shipped in one platform's wheel only
+is installed on that platform, so reading one wheel would let it through. What the wheels hold is merged into one
+ArtifactContents (``merged``: the union of their members and signals, with the wheel that holds each signal), so
+the rule compares everything any wheel of the new version installs with everything any wheel of the version before
+it installed. An sdist's contents are what a build makes of them: a version with only an sdist is a signal of its
+own (``kind="sdist"``). The version compared with: the one an upgrade or downgrade moves from, else (an added
+dependency, a hashes-changed one) the newest release before it on the index (prereleases only for a prerelease).
 
 What is in it (checker/registries/wheels.py reads the zip by ranges): the member names, the ``.pth`` files and
 whether they hold an ``import`` line, ``top_level.txt``, ``entry_points.txt``'s console and GUI scripts, native
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -34,6 +39,11 @@ if TYPE_CHECKING:
     from checker.registries.pypi import ProjectPage
 
 CACHE_ACCEPT = "application/vnd.lockgate.artifact+json; v=2"  # v=2: urls are where the project lives
+# Wheels of one version read at most (numpy 2.x publishes about 70 per release, cffi 2.x about 200, charset-
+# normalizer about 170); a release with more is unknown.
+MAX_WHEELS = 512
+# Wheels of one version read at once (each is a few range requests; the packages are already read concurrently).
+WHEEL_WORKERS = 8
 METADATA_MAX_BYTES = 4 * MiB
 MAX_PTH_READ = 8  # .pth files read for import lines (more is itself suspicious; the rest are named unread)
 NATIVE_SUFFIXES = (".so", ".pyd", ".dll", ".dylib", ".exe", ".bin")
@@ -47,18 +57,39 @@ def wheel_tag(filename: str) -> str | None:
     return "-".join(parts[-3:]) if len(parts) >= 5 else None
 
 
-def choose(files: Iterable[FileFacts], tag: str | None = None) -> FileFacts | None:
-    """The wheel to inspect among ``files`` (see the module docstring); None when there is no wheel."""
-    wheels = sorted((f for f in files if wheel_tag(f.filename) is not None and not f.yanked),
-                    key=lambda f: f.filename) or sorted((f for f in files if wheel_tag(f.filename) is not None),
-                                                        key=lambda f: f.filename)
-    if not wheels:
-        return None
-    pure = [f for f in wheels if str(wheel_tag(f.filename)).endswith("-none-any")]
-    if pure:
-        return pure[0]
-    same = [f for f in wheels if wheel_tag(f.filename) == tag]
-    return (same or wheels)[0]
+def wheels_of(files: Iterable[FileFacts]) -> list[FileFacts]:
+    """Every wheel among ``files`` that pip may install, by name: the ones not yanked, or all of them when every
+    one is (a pinned yanked release is still installed)."""
+    wheels = sorted((f for f in files if wheel_tag(f.filename) is not None), key=lambda f: f.filename)
+    return [f for f in wheels if not f.yanked] or wheels
+
+
+def merged(contents: list[ArtifactContents]) -> ArtifactContents:
+    """One ArtifactContents for several wheels of a version: the first (by name; the pure one when there is one)
+    names and locates it, the members and signals are the union of all, in first-seen order, and ``located``
+    says which other wheel holds each member the first does not."""
+    if len(contents) == 1:
+        return contents[0]
+    first = sorted(contents, key=lambda c: (not c.filename.endswith("-none-any.whl"), c.filename))[0]
+    rest = [c for c in contents if c is not first]
+
+    def union(field: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(item for c in (first, *rest) for item in getattr(c, field)))
+
+    tops = [c.top_level for c in (first, *rest) if c.top_level is not None]
+    located: dict[str, str] = {}
+    own = set(first.files)
+    for other in rest:
+        for name in other.files:
+            if name not in own:
+                located.setdefault(name, other.url)
+    return first._replace(
+        size=max(c.size for c in contents), files=union("files"), pth_files=union("pth_files"),
+        pth_imports=union("pth_imports"), top_level=tuple(dict.fromkeys(t for top in tops for t in top)) if tops
+        else None, entry_points=union("entry_points"), native=union("native"), unsafe_names=union("unsafe_names"),
+        requires_dist=union("requires_dist"), urls=union("urls"), emails=union("emails"),
+        fetched=sum(c.fetched for c in contents), wheels=tuple(c.filename for c in (first, *rest)),
+        located=tuple(sorted(located.items())))
 
 
 def previous_release(versions: Iterable[str], version: str) -> str | None:
@@ -101,11 +132,34 @@ def core_metadata_hash(page_data: object, filename: str) -> str | bool:
 
 
 class Inspector:
-    """Reads release files through one Fetcher (its HTTP helper, cache and offline mode). Thread-safe."""
+    """Reads release files through one Fetcher (its HTTP helper, cache and offline mode). Thread-safe.
+
+    The wheels of one release hold the same ``METADATA``, ``entry_points.txt``, ``top_level.txt`` and ``.pth`` files
+    (cffi publishes about 200 wheels per release, identical but for the compiled module): a member's text is read
+    once per run for each (name, CRC-32, size) the central directories give, and every other wheel reuses it. A
+    wheel whose member differs has another CRC and is read on its own."""
 
     def __init__(self, fetcher: Fetcher, *, max_whole_mib: int | None = None) -> None:
+        import threading
+
         self.fetcher = fetcher
         self.max_whole_mib = max_whole_mib
+        self._texts: dict[tuple[str, int, int], str] = {}
+        self._lock = threading.Lock()
+
+    def _text(self, remote: RemoteZip, member: Member | None) -> str | None:
+        """A member's text, from this run's memo when another wheel had the same member (see the class docstring)."""
+        if member is None:
+            return None
+        key = (member.name.rsplit("/", 1)[-1], member.crc, member.size)
+        with self._lock:
+            known = self._texts.get(key)
+        if known is None:
+            known = _member_text(remote, member)
+            if known is not None:
+                with self._lock:
+                    self._texts.setdefault(key, known)
+        return known
 
     def inspect(self, file: FileFacts, version: str, page_data: object = None) -> ArtifactContents:
         """The contents of ``file`` (a wheel or an sdist). Raises ArtifactError."""
@@ -145,12 +199,12 @@ class Inspector:
         members = {m.name: m for m in listing.members}
         dist_info = _dist_info(listing)
         metadata = self._metadata(file, remote, members, dist_info, page_data)
-        entry_points = _entry_points(_member_text(remote, members.get(f"{dist_info}/entry_points.txt")))
-        top_text = _member_text(remote, members.get(f"{dist_info}/top_level.txt"))
+        entry_points = _entry_points(self._text(remote, members.get(f"{dist_info}/entry_points.txt")))
+        top_text = self._text(remote, members.get(f"{dist_info}/top_level.txt"))
         top_level = tuple(line.strip() for line in top_text.splitlines() if line.strip()) \
             if top_text is not None else None
         pth = tuple(name for name in members if _is_startup_pth(name))
-        imports = tuple(name for name in pth[:MAX_PTH_READ] if _has_import(_member_text(remote, members[name])))
+        imports = tuple(name for name in pth[:MAX_PTH_READ] if _has_import(self._text(remote, members[name])))
         return ArtifactContents(
             file.filename, self.fetcher.shown(file.url), listing.size, kind="wheel", files=tuple(members),
             pth_files=pth, pth_imports=imports, top_level=top_level, entry_points=entry_points,
@@ -164,19 +218,28 @@ class Inspector:
                   page_data: object) -> Any:
         from email.parser import HeaderParser
 
+        member = members.get(f"{dist_info}/METADATA")
+        key = (member.name.rsplit("/", 1)[-1], member.crc, member.size) if member is not None else None
+        with self._lock:
+            text = self._texts.get(key) if key is not None else None
         offered = core_metadata_hash(page_data, file.filename)
-        text: str | None = None
-        if offered:
+        if text is None and offered and member is not None:
             assert self.fetcher.http is not None
             try:
                 body = self.fetcher.http.get(file.url + ".metadata", max_bytes=METADATA_MAX_BYTES).body
-                if offered is True or hashlib.sha256(body).hexdigest() == offered:
+                remote.fetched += len(body)
+                # PEP 658's file is the wheel's own METADATA: the index's hash and the central directory's CRC-32
+                # must both agree, or the member itself is read (an index serving a cleaner METADATA than the
+                # wheel installs is not believed).
+                if (offered is True or hashlib.sha256(body).hexdigest() == offered) and \
+                        zlib.crc32(body) == member.crc and len(body) == member.size:
                     text = body.decode("utf-8", "replace")
-                    remote.fetched += len(body)
+                    with self._lock:
+                        self._texts.setdefault(key, text)  # type: ignore[arg-type]  # key is set with member
             except RegistryError:
                 text = None  # the member itself is the fallback
         if text is None:
-            text = _member_text(remote, members.get(f"{dist_info}/METADATA"))
+            text = self._text(remote, member)
         return HeaderParser().parsestr(text) if text is not None else None
 
 
@@ -212,12 +275,20 @@ def _entry_points(text: str | None) -> tuple[str, ...]:
 
 
 def _is_startup_pth(name: str) -> bool:
-    """A ``.pth`` file site.py reads: at the wheel's root (site-packages), or at a ``.data/purelib`` or
-    ``.data/platlib`` root (installed there too)."""
+    """A ``.pth`` file site.py reads: at the wheel's root (site-packages), at a ``.data/purelib`` or
+    ``.data/platlib`` root (installed there too), or under ``.data/data/`` in a ``site-packages`` or
+    ``dist-packages`` folder (the data scheme installs relative to the environment's prefix, so
+    ``x.data/data/lib/python3.12/site-packages/evil.pth`` lands beside the others)."""
     if not name.lower().endswith(".pth"):
         return False
     parts = name.split("/")
-    return len(parts) == 1 or (len(parts) == 3 and parts[0].endswith(".data") and parts[1] in ("purelib", "platlib"))
+    if len(parts) == 1:
+        return True
+    if not parts[0].endswith(".data") or len(parts) < 3:
+        return False
+    if parts[1] in ("purelib", "platlib"):
+        return len(parts) == 3
+    return parts[1] == "data" and len(parts) >= 4 and parts[-2].lower() in ("site-packages", "dist-packages")
 
 
 def _has_import(text: str | None) -> bool:
@@ -276,9 +347,9 @@ class Comparison(NamedTuple):
 
 
 def compare(inspector: Inspector, page: ProjectPage, version: str, previous: Iterable[str] = ()) -> Comparison:
-    """Inspect ``version`` of ``page``'s project and the version it is compared with (the first of ``previous``
-    the index has, else the release before it): the same wheel-choosing rule for both. Never raises for registry
-    or zip trouble (it is in ``reason``)."""
+    """Inspect every wheel of ``version`` of ``page``'s project and of the version it is compared with (the first
+    of ``previous`` the index has, else the release before it), each side merged (see the module docstring); an
+    sdist when a side has no wheel. Never raises for registry or zip trouble (it is in ``reason``)."""
     from checker.registries.pypi import canonical_version
 
     reasons: list[str] = []
@@ -287,29 +358,50 @@ def compare(inspector: Inspector, page: ProjectPage, version: str, previous: Ite
     if not earlier:
         before = previous_release([r.version for r in page.releases.values()], version)
         earlier = [before] if before is not None else []
-    prior_file = None
-    prior: ArtifactContents | None | Unknown = None
-    if earlier:
-        prior_file = choose(page.files_of(earlier[0])) or _sdist(page.files_of(earlier[0]))
-        prior = UNKNOWN if prior_file is None else prior
-    tag = wheel_tag(prior_file.filename) if prior_file is not None else None
-    files = page.files_of(version)
-    chosen = choose(files, tag) or _sdist(files)
-    artifact: ArtifactContents | Unknown = UNKNOWN
-    if chosen is None:
+    artifact = _read_side(inspector, page, version, reasons)
+    if artifact is None:
         reasons.append(f"the index lists no file of {page.name} {version}")
-    else:
-        try:
-            artifact = inspector.inspect(chosen, version, page.document.data)
-        except ArtifactError as error:
-            reasons.append(f"{chosen.filename}: {error}")
-    if prior_file is not None and artifact is not UNKNOWN:
-        try:
-            prior = inspector.inspect(prior_file, earlier[0], page.document.data)
-        except ArtifactError as error:
-            prior = UNKNOWN
-            reasons.append(f"{prior_file.filename}: {error}")
+        artifact = UNKNOWN
+    prior: ArtifactContents | None | Unknown = None
+    if earlier and artifact is not UNKNOWN:
+        found = _read_side(inspector, page, earlier[0], reasons)
+        prior = UNKNOWN if found is None else found
+    elif earlier:
+        prior = UNKNOWN
     return Comparison(artifact, prior, "; ".join(inspector.fetcher.redact(r) for r in reasons) or None)
+
+
+def _read_side(inspector: Inspector, page: ProjectPage, version: str,
+               reasons: list[str]) -> ArtifactContents | Unknown | None:
+    """Every wheel of one version, merged (else its sdist); None when the index lists no file of it; UNKNOWN (and
+    the reason added) when a file cannot be read or there are more wheels than MAX_WHEELS."""
+    files = page.files_of(version)
+    wheels = wheels_of(files)
+    if len(wheels) > MAX_WHEELS:
+        reasons.append(f"{page.name} {version} has {len(wheels)} wheels; lockgate reads at most {MAX_WHEELS}")
+        return UNKNOWN
+    chosen = wheels or [f for f in (_sdist(files),) if f is not None]
+    if not chosen:
+        return None
+
+    def one(file: FileFacts) -> ArtifactContents | str:
+        try:
+            return inspector.inspect(file, version, page.document.data)
+        except ArtifactError as error:
+            return f"{file.filename}: {error}"
+
+    if len(chosen) == 1:
+        results = [one(chosen[0])]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(WHEEL_WORKERS, len(chosen))) as pool:
+            results = list(pool.map(one, chosen))
+    failed = [r for r in results if isinstance(r, str)]
+    if failed:
+        reasons.extend(failed[:3] + ([f"and {len(failed) - 3} more files"] if len(failed) > 3 else []))
+        return UNKNOWN
+    return merged([r for r in results if not isinstance(r, str)])
 
 
 def _sdist(files: Iterable[FileFacts]) -> FileFacts | None:

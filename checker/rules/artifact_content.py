@@ -29,13 +29,13 @@ from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
 JUDGED_KINDS = frozenset({"added", "upgraded", "downgraded", "hashes-changed"})
 LEVELS = ("off", "info", "warn", "block")
 SHOWN = 5  # file names listed in a finding; the rest are counted
-_METADATA_FOLDERS = (".dist-info", ".data")
 
 
 def inspector_link(artifact: ArtifactContents, name: str, member: str) -> str | None:
     """The file on PyPI's inspector (https://inspector.pypi.io/project/<name>/<version>/packages/<path>/<member>),
-    for a file PyPI's file host serves; None elsewhere (a private index has no inspector)."""
-    parts = urllib.parse.urlsplit(artifact.url)
+    in the wheel that holds it (several wheels merged: ``located``), for a file PyPI's file host serves; None
+    elsewhere (a private index has no inspector)."""
+    parts = urllib.parse.urlsplit(dict(artifact.located).get(member, artifact.url))
     if parts.hostname != "files.pythonhosted.org" or not parts.path.startswith("/packages/"):
         return None
     quoted = urllib.parse.quote(member)
@@ -51,17 +51,27 @@ def _listed(names: list[str], artifact: ArtifactContents | None = None, project:
     return ", ".join(shown) + more
 
 
-def _roots(artifact: ArtifactContents) -> set[str]:
-    """The top-level names a wheel installs into site-packages (its own metadata folders left out)."""
-    roots = set()
-    for name in artifact.files:
-        parts = name.split("/")
-        if parts[0].endswith(".data") and len(parts) >= 3 and parts[1] in ("purelib", "platlib"):
+def install_root(name: str) -> str | None:
+    """Where a wheel member lands, as a top-level name: the first folder (or module) under site-packages, the wheel's
+    ``.data/purelib`` and ``.data/platlib`` installing there too; ``data:<a>/<b>`` for a ``.data/data`` file (it
+    lands under the environment's prefix: ``share/jupyter``, or ``lib/python3.12`` beside site-packages itself);
+    None for the wheel's own metadata, its scripts (judged as native files) and headers."""
+    parts = name.split("/")
+    if parts[0].endswith(".data"):
+        if len(parts) >= 3 and parts[1] in ("purelib", "platlib"):
             parts = parts[2:]
-        elif parts[0].endswith(_METADATA_FOLDERS):
-            continue
-        roots.add(parts[0].removesuffix(".py") if len(parts) == 1 else parts[0])
-    return roots
+        elif len(parts) >= 3 and parts[1] == "data":
+            return "data:" + "/".join(parts[2:4])
+        else:
+            return None
+    elif parts[0].endswith(".dist-info"):
+        return None
+    return parts[0].removesuffix(".py") if len(parts) == 1 else parts[0]
+
+
+def _roots(artifact: ArtifactContents) -> set[str]:
+    """The top-level names a wheel installs (install_root of each member)."""
+    return {root for root in map(install_root, artifact.files) if root is not None}
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
@@ -118,8 +128,8 @@ def _compared(project: str, what: str, new: ArtifactContents, old: ArtifactConte
               options: Mapping[str, Any]) -> Iterator[Issue]:
     level = options["new-top-level"]
     known = _roots(old) | set(new.top_level or ()) | set(old.top_level or ())
-    outside = sorted(name for name in new.files if not name.split("/")[0].endswith(_METADATA_FOLDERS)
-                     and name.split("/")[0].removesuffix(".py") not in known and name not in new.pth_files)
+    outside = sorted(name for name in new.files if (root := install_root(name)) is not None and root not in known
+                     and name not in new.pth_files)
     if outside and level != "off":
         yield Issue(f"{what} installs files outside its package's top-level names{against}: "
                     f"{_listed(outside, new, project)}", hint="read the new files", level=level)

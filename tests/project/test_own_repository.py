@@ -182,8 +182,11 @@ def answering_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
                 # a wheel for each pinned hash (the reader cannot check a hash it reads by ranges; the index's
                 # word is what it caches by): one module, as every release of a plain library holds
                 wheel = pypi_artifact(dep.name, dep.version, "wheel")
+                listed = {f["filename"] for f in project["files"]}
                 for index, pinned in enumerate(sorted(dep.hashes)):
                     algorithm, digest = pinned.split(":", 1)
+                    if f"{pypi_file_stem(dep.name)}-{dep.version}-{index}-py3-none-any.whl" in listed:
+                        continue  # pinned by another requirements file too: one file of the index
                     registry.blobs[f"/files/{dep.name}-{dep.version}-{index}.whl"] = wheel
                     project["files"].append({
                         "filename": f"{pypi_file_stem(dep.name)}-{dep.version}-{index}-py3-none-any.whl",

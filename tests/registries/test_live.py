@@ -116,3 +116,24 @@ def test_a_release_tag_from_the_real_pypi_and_github(tmp_path: Path) -> None:
     assert facts.repository == SourceRepository("github.com", "psf", "requests"), facts.reason
     assert isinstance(facts.source_tag, SourceTag), facts.reason
     assert facts.source_tag.name == "v2.31.0" and len(facts.source_tag.commit) == 40
+
+
+@pytest.mark.live
+def test_npm_publishers_from_the_real_registry_or_unknown_from_a_mirror(tmp_path: Path) -> None:
+    """registry.npmjs.org names who published each version (``_npmUser``): chalk's releases before 5.6.1 came from
+    sindresorhus and qix. A mirror that strips the field (as the one this machine reaches does) must make the
+    publisher unknown, never "nobody": publisher-change then says it could not tell, and does not pass silently."""
+    from checker.model import UNKNOWN, Uploader
+
+    request = FactsRequest("npm", "chalk", "5.6.0", publishers=True, history=True, publisher_limit=3)
+    with Registries.create(cache=Cache(tmp_path), retries=2, timeout=20) as stack:
+        answer = stack.gather([request])[request]
+    facts, history = answer.facts, answer.history
+    assert facts.exists is True, facts.reason
+    assert history is not None
+    uploaders = [entry.uploader for entry in history.entries]
+    if isinstance(facts.uploader, Uploader):  # the real registry
+        assert facts.uploader.name in ("sindresorhus", "qix")
+        assert any(isinstance(u, Uploader) and u.name == "sindresorhus" for u in uploaders)
+    else:  # a mirror without _npmUser
+        assert facts.uploader is UNKNOWN and all(u is None for u in uploaders)

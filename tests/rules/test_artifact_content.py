@@ -24,10 +24,31 @@ def found(new: object, old: object, policy: str = ON) -> list[tuple[str, bool, s
             run(dep(), facts(**KNOWN, artifact=new, prior_artifact=old), policy) if rule == "artifact-content"]
 
 
-def test_off_by_default() -> None:
+def test_off_in_a_policy_that_extends_nothing_and_on_in_both_presets() -> None:
+    from checker.policy.load import load_policy
+
     assert RULE.default_level == "off"
+    for preset in ("default", "strict"):
+        setting = load_policy(f"extends: {preset}\n", "p.yml", lambda p: None).rules["artifact-content"]
+        assert (setting.level, setting.options["pth"], setting.options["manifest"]) == ("block", "block", "block")
     litellm = wheel("1.82.8", "litellm_init.pth", pth_files=("litellm_init.pth",), pth_imports=("litellm_init.pth",))
-    assert found(litellm, wheel("1.82.6"), "") == []
+    assert found(litellm, wheel("1.82.6"), "  artifact-content: off\n") == []
+
+
+def test_files_a_wheel_installs_through_its_data_folder_count_where_they_land() -> None:
+    """``.data/purelib`` and ``.data/platlib`` install into site-packages like the wheel's root; ``.data/data``
+    installs under the environment's prefix. A new name there is a new top-level name; the wheel's own metadata and
+    the data files it already had are not."""
+    known = ("litellm-1.82.8.data/data/share/litellm/schema.json",)
+    new = wheel("1.82.8", "litellm-1.82.8.data/purelib/evil/__init__.py",
+                "litellm-1.82.8.data/data/etc/profile.d/evil.sh", "litellm-1.82.8.data/purelib/litellm/extra.py",
+                *known)
+    old = wheel("1.82.6", *(k.replace("1.82.8", "1.82.6") for k in known))
+    [(level, _, message)] = found(new, old)
+    assert level == "warn"
+    assert "(compared with 1.82.6): litellm-1.82.8.data/data/etc/profile.d/evil.sh (" in message
+    assert "), litellm-1.82.8.data/purelib/evil/__init__.py (" in message
+    assert "extra.py" not in message and "schema.json" not in message
 
 
 def test_litellm_1_82_8_new_pth_with_an_import_line_blocks() -> None:
