@@ -1,0 +1,186 @@
+"""Parser for Bundler's lockfile, ``Gemfile.lock`` / ``gems.locked`` (format "gemfile-lock", kind "lock").
+
+The format, as Bundler's own reader (rubygems/rubygems ``bundler/lib/bundler/lockfile_parser.rb``) reads it: lines
+split on newlines (``\\r\\n`` too); blank lines skipped; a line that starts with a non-blank is a section heading,
+and only these are known::
+
+    GEM | GIT | PATH | PLUGIN SOURCE      a source: "  key: value" options, then "  specs:" and its specs
+    DEPENDENCIES                          "  name (requirements)[!]": what the Gemfile asks for (direct)
+    CHECKSUMS                             "  name (version[-platform]) algo=hex[,algo=hex]" (Bundler 2.5+)
+    PLATFORMS | RUBY VERSION | BUNDLED WITH
+
+Inside a source, options are ``  key: value`` (``remote:`` may repeat: an old GEM section with several remotes
+installs each gem from whichever has it); ``revision:`` is a git source's commit and ``branch:``/``tag:``/``ref:``
+what was asked for. A spec is a line of exactly four spaces, ``name (version)`` or ``name (version-platform)``
+(the version runs to the first ``-``: ``nokogiri (1.16.0-x86_64-linux)``); six spaces are that spec's own
+dependencies. Every line is matched as Bundler matches it (its NAME_VERSION expression, below); Bundler ignores
+lines it does not recognise, so they install nothing, and so does lockgate. When two specs have the same name,
+version and platform, the later one is what Bundler keeps.
+
+What lockgate makes of it:
+- each spec is a ``gem`` dependency: name as written (RubyGems names are case-sensitive), version, the platform in
+  ``markers`` (``platform: x86_64-linux``) so that one version's platform builds are separate entries; the source
+  of its section (GEM: ``registry`` with the remote, several remotes as ``hosts``; GIT: ``git`` with the revision;
+  PATH: ``path``; PLUGIN SOURCE: ``url`` naming the plugin and its remote); ``direct`` when DEPENDENCIES names it.
+- CHECKSUMS as the specs' hashes (``sha256:<hex>``); a lockfile without that section has no hashes, which
+  hash-pinning reports as files-without-hashes (``bundle lock --add-checksums`` adds it).
+- ``BUNDLED WITH``: Bundler 2.3+ installs and runs that very version of itself, so it is a setting,
+  ``config`` ``bundler.bundled-with``, whose change is reviewed like any.
+- A heading lockgate does not know (a future Bundler's) is a Problem: it may say something about what gets
+  installed that lockgate cannot read. Merge-conflict markers make the file unreadable (Bundler refuses it too).
+
+Lines longer than MAX_LINE in a section that holds specs are a Problem rather than matched (no real spec line is
+anywhere near that long, and the expression would be slow on them).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from checker.errors import ManifestError
+from checker.manifests.common import artifact_origin, hash_string
+from checker.model import Dependency, Manifest, Problem, Reader, Source
+
+FORMAT = "gemfile-lock"
+MAX_LINE = 4096
+SOURCE_HEADINGS = ("GEM", "GIT", "PATH", "PLUGIN SOURCE")
+OTHER_HEADINGS = ("DEPENDENCIES", "CHECKSUMS", "PLATFORMS", "RUBY VERSION", "BUNDLED WITH")
+_CONFLICT = re.compile(r"<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|")
+_OPTION = re.compile(r"  ([a-zA-Z]+): (.*)")
+# Bundler's LockfileParser::NAME_VERSION, as written there (Ruby's ``$`` is the end of the line here).
+NAME_VERSION = re.compile(r"( {2}| {4}| {6})(?! )(.*?)(?: \(([^-]*)(?:-(.*))?\))?(!)?(?: ([^ ]+))?\Z")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+DEFAULT_REMOTE = "https://rubygems.org/"
+
+
+class Spec(NamedTuple):
+    name: str
+    version: str | None
+    platform: str | None
+    source: Source
+    line: int
+
+
+def parse(text: str, path: str, read: Reader) -> Manifest:
+    """Parse a Gemfile.lock (see the module docstring)."""
+    if not text.strip():
+        raise ManifestError("empty file, expected a Gemfile.lock", path)
+    conflict = _CONFLICT.search(text)
+    if conflict is not None:
+        raise ManifestError("the lockfile contains merge-conflict markers (Bundler refuses it too)", path,
+                            text.count("\n", 0, conflict.start()) + 1)
+    specs: dict[tuple[str, str | None, str | None], Spec] = {}
+    direct: set[str] = set()
+    checksums: dict[tuple[str, str | None, str | None], tuple[frozenset[str], int]] = {}
+    problems: list[Problem] = []
+    section: str | None = None
+    heading_line = 0
+    options: dict[str, list[str]] = {}
+    source: Source | None = None
+    bundled_with: tuple[str, int] | None = None
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if not line.strip():
+            continue
+        if line in SOURCE_HEADINGS or line in OTHER_HEADINGS:
+            section, heading_line, options, source = line, number, {}, None
+            continue
+        if not line[0].isspace():
+            section = None
+            problems.append(Problem(f"unknown section {line[:80]!r}: lockgate cannot tell what it installs "
+                                    f"(it reads {', '.join(SOURCE_HEADINGS + OTHER_HEADINGS)})", number))
+            continue
+        if section is None:
+            continue  # under an unknown heading (already a Problem)
+        if len(line) > MAX_LINE and section in SOURCE_HEADINGS + ("DEPENDENCIES", "CHECKSUMS"):
+            problems.append(Problem(f"a line of {len(line)} characters in {section}: too long to be a spec", number))
+            continue
+        if section in SOURCE_HEADINGS:
+            if line == "  specs:":
+                source = _source(section, options, path, heading_line)
+                continue
+            option = _OPTION.fullmatch(line)
+            if option is not None and source is None:
+                options.setdefault(option.group(1), []).append(option.group(2))
+                continue
+            found = NAME_VERSION.fullmatch(line)
+            if found is None or len(found.group(1)) != 4:
+                continue  # six spaces: the spec's own dependencies; Bundler ignores anything else here
+            if source is None:
+                problems.append(Problem(f"a spec before `specs:` in {section}: Bundler would fail on it", number))
+                continue
+            name, version, platform = found.group(2), found.group(3), found.group(4)
+            key = (name, version, platform)
+            specs.pop(key, None)  # the later spec is the one Bundler keeps (and where it is now)
+            specs[key] = Spec(name, version, platform, source, number)
+        elif section == "DEPENDENCIES":
+            found = NAME_VERSION.fullmatch(line)
+            if found is not None and len(found.group(1)) == 2:
+                direct.add(found.group(2))
+        elif section == "CHECKSUMS":
+            found = NAME_VERSION.fullmatch(line)
+            if found is None or len(found.group(1)) != 2:
+                continue
+            key = (found.group(2), found.group(3), found.group(4))
+            hashes, problem = _checksums(found.group(6))
+            if problem is not None:
+                problems.append(Problem(f"checksum of {key[0]} {key[1]}: {problem}", number))
+            checksums[key] = (hashes, number)
+        elif section == "BUNDLED WITH":
+            bundled_with = (line.strip(), number)
+    dependencies = [_dependency(spec, checksums, direct, path) for spec in specs.values()]
+    if bundled_with is not None and bundled_with[0]:
+        dependencies.append(Dependency("config", "bundler.bundled-with", bundled_with[0], scope="build",
+                                       manifest=path, line=bundled_with[1]))
+    return Manifest(path=path, format=FORMAT, ecosystem="gem", dependencies=tuple(dependencies), kind="lock",
+                    problems=tuple(problems))
+
+
+def _dependency(spec: Spec, checksums: dict, direct: set[str], path: str) -> Dependency:
+    hashes = checksums.get((spec.name, spec.version, spec.platform), (frozenset(), 0))[0]
+    return Dependency(
+        ecosystem="gem",
+        name=spec.name,
+        version=spec.version,
+        source=spec.source,
+        hashes=hashes,
+        direct=spec.name in direct,
+        manifest=path,
+        line=spec.line,
+        markers=f"platform: {spec.platform}" if spec.platform else None,
+    )
+
+
+def _source(section: str, options: dict[str, list[str]], path: str, line: int) -> Source:
+    """The Source of a GEM / GIT / PATH / PLUGIN SOURCE section from its options."""
+    remotes = options.get("remote", [])
+    if section == "GEM":
+        if not remotes:
+            return Source("registry")
+        first = remotes[0]
+        hosts = frozenset(artifact_origin(remote) for remote in remotes) if len(remotes) > 1 else frozenset()
+        return Source("registry", url=first, hosts=hosts)
+    if section == "GIT":
+        if not remotes:
+            raise ManifestError("a GIT section without `remote:`", path, line)
+        ref = next((options[key][0] for key in ("ref", "tag", "branch") if options.get(key)), None)
+        revision = options.get("revision", [None])[0]
+        return Source("git", url=remotes[0], ref=ref, commit=revision)
+    if section == "PATH":
+        return Source("path", url=remotes[0] if remotes else ".")
+    plugin = options.get("type", ["?"])[0]
+    return Source("url", url=f"bundler plugin {plugin}: {remotes[0] if remotes else '(no remote)'}")
+
+
+def _checksums(written: str | None) -> tuple[frozenset[str], str | None]:
+    """``sha256=<hex>[,algo=<hex>]`` as ``algo:hex`` hashes, and what is wrong with it (None: nothing)."""
+    if not written:
+        return frozenset(), None
+    found = set()
+    for part in written.split(","):
+        algorithm, sep, digest = part.partition("=")
+        if not sep or not algorithm.isalnum() or not _HEX.fullmatch(digest):
+            return frozenset(found), f"{part[:80]!r} is not algorithm=hex"
+        found.add(hash_string(algorithm, digest))
+    return frozenset(found), None
