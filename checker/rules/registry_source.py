@@ -311,7 +311,7 @@ RULE = Rule(
             "hosts",
             "str-list",
             ["pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com", "conda.anaconda.org",
-             "repo.anaconda.com"],
+             "repo.anaconda.com", "rubygems.org", "repo.packagist.org"],
             "registry hosts packages may come from (`*.example.com` allowed)",
         ),
         Option("allow-git", "package-list", [], "packages that may come from git (`pypi:mylib`, `npm:@acme/*`)"),
