@@ -112,7 +112,7 @@ RULE = Rule(
         "(March 2026, published with a stolen PyPI token) were live for about 40 minutes; the 2025 npm worm releases "
         "for a few hours. A cooldown lets the registry, scanners and the community catch them before they reach you, "
         "as Dependabot's `cooldown`, pnpm's `minimumReleaseAge` and uv's `exclude-newer` do. The release time comes "
-        "from the registry (PyPI's `upload-time`, npm's `time`), never from the lockfile, and the age is measured "
+        "from the registry (PyPI's `upload-time`, npm's `time`, RubyGems' `created_at`, Packagist's `time`), never from the lockfile, and the age is measured "
         "from the run's clock (`--now` pins it). `days` is the cooldown; `major-days`, `minor-days` and "
         "`patch-days` set it per bump type (a new dependency uses `days`); `exclude` names packages you publish "
         "yourself. When the release time cannot be obtained (offline, a registry that does not say) the finding is "

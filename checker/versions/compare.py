@@ -142,6 +142,8 @@ def version_matches(ecosystem: str, version: str, spec: str) -> bool:
         from checker.versions import semver
 
         return version == spec or semver.satisfies(version, spec, include_prerelease=True)
+    if ecosystem in _OWN_ORDERING:
+        return _own_matches(ecosystem, version, spec)
     if not is_range(spec):
         if version == spec:
             return True
@@ -155,6 +157,27 @@ def version_matches(ecosystem: str, version: str, spec: str) -> bool:
         return False
     parsed = parse_version(version)
     return parsed is not None and specifier.contains(parsed, prereleases=True)
+
+
+_OPERATORS = ("<=", ">=", "==", "!=", "<", ">", "=")
+
+
+def _own_matches(ecosystem: str, version: str, spec: str) -> bool:
+    """A policy range for an ecosystem with its own ordering (``gem:rails@>=7,<7.1``): comma-separated comparisons,
+    each ordered as the ecosystem orders versions; one that cannot be ordered (a Composer branch) does not match."""
+    if version == spec:
+        return True
+    for part in spec.split(","):
+        part = part.strip()
+        op = next((o for o in _OPERATORS if part.startswith(o)), "==")
+        bound = part[len(op):].strip() if part.startswith(op) else part
+        order = compare(ecosystem, version, bound)
+        if order is None:
+            return False
+        if not {"<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0, "==": order == 0,
+                "=": order == 0, "!=": order != 0}[op]:
+            return False
+    return True
 
 
 def lower_bound(specifier: str, ecosystem: str = "pypi") -> str | None:

@@ -109,3 +109,12 @@ def test_osv_packagist_ranges() -> None:
     assert evaluate(entry, "v5.4.10", "Packagist").affected is False
     assert evaluate(entry, "5.4.10-RC1", "Packagist").affected is True
     assert evaluate(entry, "dev-main", "Packagist").affected is None  # a branch cannot be placed in a range
+
+
+def test_policy_ranges_use_composer_ordering() -> None:
+    from checker.versions.compare import version_matches
+
+    assert version_matches("composer", "v5.4.9", "<5.4.10")
+    assert not version_matches("composer", "v5.4.10", "<5.4.10")
+    assert version_matches("composer", "dev-main", "dev-main")
+    assert not version_matches("composer", "dev-main", "<1.0")  # a branch is ordered against nothing

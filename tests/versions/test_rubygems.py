@@ -98,3 +98,12 @@ def test_osv_rubygems_ranges_use_gem_version_ordering() -> None:
     assert evaluate(entry, "1.16.5.rc1", "RubyGems").affected is True  # a prerelease sorts before its release
     assert evaluate(entry, "1.16.5", "RubyGems").affected is False
     assert evaluate(entry, "1.16.10", "RubyGems").affected is False  # 10 > 5 as numbers, not as text
+
+
+def test_policy_ranges_use_gem_ordering() -> None:
+    from checker.versions.compare import version_matches
+
+    assert version_matches("gem", "7.0.8.1", ">=7.0.8,<7.1")
+    assert version_matches("gem", "7.1.0.rc1", "<7.1")  # a prerelease sorts before its release
+    assert not version_matches("gem", "7.1.0", "<7.1")
+    assert version_matches("gem", "1.16.0", "1.16.0.0")
