@@ -44,6 +44,7 @@ from checker.model import Dependency, Manifest, Problem, Reader, Source
 
 FORMAT = "gemfile-lock"
 MAX_LINE = 4096
+MAX_PROBLEMS = 20  # the first unreadable parts are enough to act on; a file of thousands says no more
 SOURCE_HEADINGS = ("GEM", "GIT", "PATH", "PLUGIN SOURCE")
 OTHER_HEADINGS = ("DEPENDENCIES", "CHECKSUMS", "PLATFORMS", "RUBY VERSION", "BUNDLED WITH")
 _CONFLICT = re.compile(r"<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|")
@@ -66,6 +67,9 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     """Parse a Gemfile.lock (see the module docstring)."""
     if not text.strip():
         raise ManifestError("empty file, expected a Gemfile.lock", path)
+    if text.lstrip().startswith("---"):
+        raise ManifestError("a YAML lockfile of Bundler 0.9 (2010), which Bundler 1.0 and later do not read: "
+                            "expected GEM / GIT / PATH sections", path, 1)
     conflict = _CONFLICT.search(text)
     if conflict is not None:
         raise ManifestError("the lockfile contains merge-conflict markers (Bundler refuses it too)", path,
@@ -88,6 +92,8 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             continue
         if not line[0].isspace():
             section = None
+            if len(problems) >= MAX_PROBLEMS:
+                continue
             problems.append(Problem(f"unknown section {line[:80]!r}: lockgate cannot tell what it installs "
                                     f"(it reads {', '.join(SOURCE_HEADINGS + OTHER_HEADINGS)})", number))
             continue

@@ -169,3 +169,10 @@ def test_real_lockfiles() -> None:
     assert sigstore[0].hashes == frozenset()  # Bundler writes no checksum for a git gem
     assert {d.source.url for d in git.dependencies if d.source.kind == "registry" and d.ecosystem == "gem"} == {
         "https://rubygems.org/", "https://packager.dev/avo-hq/"}
+
+
+def test_bundler_09_yaml_lockfile_is_unreadable() -> None:
+    """rubygems/rubygems.org's Gemfile.lock of 2010 (commit 1651ef8c86): Bundler 0.9 wrote YAML."""
+    with pytest.raises(ManifestError) as error:
+        _parse("--- \nspecs: \n- activesupport: \n    version: 2.3.5\n")
+    assert "Bundler 0.9" in str(error.value) and error.value.line == 1
