@@ -587,7 +587,9 @@ def read_composer_lock(text: str) -> list[Pair]:
     # Composer names are compared without regard to case: lockgate reports them lower-cased (README "What lockgate
     # reads").
     document = json.loads(text)
-    return [(p["name"].lower(), p["version"]) for key in ("packages", "packages-dev") for p in document.get(key) or []]
+    # Composer's 2012 lockfiles name a package by "package".
+    return [((p.get("name") or p["package"]).lower(), p["version"]) for key in ("packages", "packages-dev")
+            for p in document.get(key) or []]
 
 
 class Format(NamedTuple):

@@ -22,6 +22,9 @@ there is one, a ``dev-`` branch's too, at the commit the lockfile names):
   which registry-source judges (Packagist's dists are GitHub's archives, ``api.github.com``).
 ``dist.shasum`` is the archive's SHA-1 (``sha1:<hex>``); Packagist leaves it empty for GitHub archives, which
 then have no hash (hash-pinning: files-without-hashes when the whole lockfile has none).
+
+Composer's lockfiles of 2012 (before its alpha 6) name each package by ``package`` and pin only ``version`` and a
+``source-reference`` commit: read as packages of the default registry at that commit, without a line.
 """
 
 from __future__ import annotations
@@ -82,6 +85,8 @@ def _string(value: object, what: str, path: str, line: int | None) -> str:
 
 def _dependency(package: dict, section: str, scope: str, direct: frozenset[str] | None,
                 lines: dict[str, list[int]], path: str) -> Dependency:
+    if "name" not in package and "package" in package:
+        return _legacy(package, section, scope, direct, lines, path)
     raw_name = package.get("name")
     if not isinstance(raw_name, str) or "/" not in raw_name:
         raise ManifestError(f"a package of `{section}` without a vendor/name `name`", path)
@@ -102,6 +107,22 @@ def _dependency(package: dict, section: str, scope: str, direct: frozenset[str] 
         direct=True if direct is None else name in direct, manifest=path, line=line,
         resolved=dist.get("url") if isinstance(dist.get("url"), str) else None,
     )
+
+
+def _legacy(package: dict, section: str, scope: str, direct: frozenset[str] | None,
+            lines: dict[str, list[int]], path: str) -> Dependency:
+    """An entry of Composer's 2012 lockfiles: ``{"package": "vendor/name", "version": "2.1.0-dev",
+    "source-reference": "<commit>"}``: the version is resolved against the repositories at install time (the
+    default registry), at that commit when one is given."""
+    raw_name = package.get("package")
+    if not isinstance(raw_name, str) or "/" not in raw_name:
+        raise ManifestError(f"a package of `{section}` without a vendor/name `package`", path)
+    name = raw_name.lower()
+    version = _string(package.get("version"), f"`version` of {name}", path, None)
+    reference = package.get("source-reference")
+    commit = reference if isinstance(reference, str) and reference else None
+    return Dependency(ecosystem="composer", name=name, version=version, source=Source("registry", commit=commit),
+                      scope=scope, direct=True if direct is None else name in direct, manifest=path)
 
 
 def _source(package: dict, name: str, version: str, path: str, line: int | None) -> Source:

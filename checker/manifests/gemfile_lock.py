@@ -13,7 +13,7 @@ Inside a source, options are ``  key: value`` (``remote:`` may repeat: an old GE
 installs each gem from whichever has it); ``revision:`` is a git source's commit and ``branch:``/``tag:``/``ref:``
 what was asked for. A spec is a line of exactly four spaces, ``name (version)`` or ``name (version-platform)``
 (the version runs to the first ``-``: ``nokogiri (1.16.0-x86_64-linux)``); six spaces are that spec's own
-dependencies. Every line is matched as Bundler matches it (its NAME_VERSION expression, below); Bundler ignores
+dependencies. Every line is matched as Bundler matches it (its NAME_VERSION expression: ``_name_version``); Bundler ignores
 lines it does not recognise, so they install nothing, and so does lockgate. When two specs have the same name,
 version and platform, the later one is what Bundler keeps.
 
@@ -47,12 +47,10 @@ MAX_LINE = 4096
 MAX_PROBLEMS = 20  # the first unreadable parts are enough to act on; a file of thousands says no more
 SOURCE_HEADINGS = ("GEM", "GIT", "PATH", "PLUGIN SOURCE")
 OTHER_HEADINGS = ("DEPENDENCIES", "CHECKSUMS", "PLATFORMS", "RUBY VERSION", "BUNDLED WITH")
-_CONFLICT = re.compile(r"<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|")
 _OPTION = re.compile(r"  ([a-zA-Z]+): (.*)")
-# Bundler's LockfileParser::NAME_VERSION, as written there (Ruby's ``$`` is the end of the line here).
-NAME_VERSION = re.compile(r"( {2}| {4}| {6})(?! )(.*?)(?: \(([^-]*)(?:-(.*))?\))?(!)?(?: ([^ ]+))?\Z")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 DEFAULT_REMOTE = "https://rubygems.org/"
+_NO_HASHES: frozenset[str] = frozenset()
 
 
 class Spec(NamedTuple):
@@ -70,71 +68,76 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     if text.lstrip().startswith("---"):
         raise ManifestError("a YAML lockfile of Bundler 0.9 (2010), which Bundler 1.0 and later do not read: "
                             "expected GEM / GIT / PATH sections", path, 1)
-    conflict = _CONFLICT.search(text)
-    if conflict is not None:
-        raise ManifestError("the lockfile contains merge-conflict markers (Bundler refuses it too)", path,
-                            text.count("\n", 0, conflict.start()) + 1)
+    _refuse_conflicts(text, path)
     specs: dict[tuple[str, str | None, str | None], Spec] = {}
     direct: set[str] = set()
-    checksums: dict[tuple[str, str | None, str | None], tuple[frozenset[str], int]] = {}
+    checksums: dict[tuple[str, str | None, str | None], frozenset[str]] = {}
     problems: list[Problem] = []
     section: str | None = None
+    in_source = False
     heading_line = 0
     options: dict[str, list[str]] = {}
     source: Source | None = None
     bundled_with: tuple[str, int] | None = None
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw[:-1] if raw.endswith("\r") else raw
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line[-1:] == "\r":
+            line = line[:-1]
+        first = line[:1]
+        if first == " ":
+            if section is None:
+                continue  # under an unknown heading (already a Problem), or before any
+            if len(line) > MAX_LINE and (in_source or section in ("DEPENDENCIES", "CHECKSUMS")):
+                problems.append(Problem(f"a line of {len(line)} characters in {section}: too long to be a spec",
+                                        number))
+                continue
+            if in_source:
+                if line[:5] == "     " or line[:4] != "    ":
+                    if line == "  specs:":
+                        source = _source(section, options, path, heading_line)
+                    elif source is None and line[2:3] != " ":
+                        option = _OPTION.fullmatch(line)
+                        if option is not None:
+                            options.setdefault(option.group(1), []).append(option.group(2))
+                    continue  # six spaces: the spec's own dependencies; Bundler ignores anything else here
+                found = _name_version(line[4:])
+                if found is None:
+                    continue
+                if source is None:
+                    problems.append(Problem(f"a spec before `specs:` in {section}: Bundler would fail on it", number))
+                    continue
+                key = found[:3]
+                specs.pop(key, None)  # the later spec is the one Bundler keeps (and where it is now)
+                specs[key] = Spec(found[0], found[1], found[2], source, number)
+            elif line[2:3] == " " or line[:2] != "  ":
+                if section == "BUNDLED WITH":
+                    bundled_with = (line.strip(), number)
+            elif section == "DEPENDENCIES":
+                found = _name_version(line[2:])
+                if found is not None:
+                    direct.add(found[0])
+            elif section == "CHECKSUMS":
+                found = _name_version(line[2:])
+                if found is None:
+                    continue
+                hashes, problem = _checksums(found[4])
+                if problem is not None:
+                    problems.append(Problem(f"checksum of {found[0]} {found[1]}: {problem}", number))
+                checksums[found[:3]] = hashes
+            elif section == "BUNDLED WITH":
+                bundled_with = (line.strip(), number)
+            continue
         if not line.strip():
             continue
         if line in SOURCE_HEADINGS or line in OTHER_HEADINGS:
             section, heading_line, options, source = line, number, {}, None
+            in_source = line in SOURCE_HEADINGS
             continue
-        if not line[0].isspace():
-            section = None
-            if len(problems) >= MAX_PROBLEMS:
-                continue
+        if first.isspace():  # a tab or another blank first: not Bundler's indentation, ignored as Bundler does
+            continue
+        section, in_source = None, False
+        if len(problems) < MAX_PROBLEMS:
             problems.append(Problem(f"unknown section {line[:80]!r}: lockgate cannot tell what it installs "
                                     f"(it reads {', '.join(SOURCE_HEADINGS + OTHER_HEADINGS)})", number))
-            continue
-        if section is None:
-            continue  # under an unknown heading (already a Problem)
-        if len(line) > MAX_LINE and section in SOURCE_HEADINGS + ("DEPENDENCIES", "CHECKSUMS"):
-            problems.append(Problem(f"a line of {len(line)} characters in {section}: too long to be a spec", number))
-            continue
-        if section in SOURCE_HEADINGS:
-            if line == "  specs:":
-                source = _source(section, options, path, heading_line)
-                continue
-            option = _OPTION.fullmatch(line)
-            if option is not None and source is None:
-                options.setdefault(option.group(1), []).append(option.group(2))
-                continue
-            found = NAME_VERSION.fullmatch(line)
-            if found is None or len(found.group(1)) != 4:
-                continue  # six spaces: the spec's own dependencies; Bundler ignores anything else here
-            if source is None:
-                problems.append(Problem(f"a spec before `specs:` in {section}: Bundler would fail on it", number))
-                continue
-            name, version, platform = found.group(2), found.group(3), found.group(4)
-            key = (name, version, platform)
-            specs.pop(key, None)  # the later spec is the one Bundler keeps (and where it is now)
-            specs[key] = Spec(name, version, platform, source, number)
-        elif section == "DEPENDENCIES":
-            found = NAME_VERSION.fullmatch(line)
-            if found is not None and len(found.group(1)) == 2:
-                direct.add(found.group(2))
-        elif section == "CHECKSUMS":
-            found = NAME_VERSION.fullmatch(line)
-            if found is None or len(found.group(1)) != 2:
-                continue
-            key = (found.group(2), found.group(3), found.group(4))
-            hashes, problem = _checksums(found.group(6))
-            if problem is not None:
-                problems.append(Problem(f"checksum of {key[0]} {key[1]}: {problem}", number))
-            checksums[key] = (hashes, number)
-        elif section == "BUNDLED WITH":
-            bundled_with = (line.strip(), number)
     dependencies = [_dependency(spec, checksums, direct, path) for spec in specs.values()]
     if bundled_with is not None and bundled_with[0]:
         dependencies.append(Dependency("config", "bundler.bundled-with", bundled_with[0], scope="build",
@@ -143,19 +146,48 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
                     problems=tuple(problems))
 
 
+def _refuse_conflicts(text: str, path: str) -> None:
+    """Merge-conflict markers anywhere make the file unreadable, as Bundler refuses it."""
+    found = [text.find(marker) for marker in ("<<<<<<<", "=======", ">>>>>>>", "|||||||")]
+    found = [at for at in found if at >= 0]
+    if found:
+        raise ManifestError("the lockfile contains merge-conflict markers (Bundler refuses it too)", path,
+                            text.count("\n", 0, min(found)) + 1)
+
+
+def _name_version(body: str) -> tuple[str, str | None, str | None, str | None, str | None] | None:
+    """NAME_VERSION on a line after its indentation (which Bundler requires to be followed by a non-space):
+    (name, version, platform, pinned ``!``, checksum). The usual ``name (version)`` shapes are split by hand,
+    giving what the expression gives; anything else goes to the expression itself."""
+    if body[:1] == " ":
+        return None
+    if "!" not in body:
+        if " " not in body:
+            return (body, None, None, None, None) if "(" not in body else _by_expression(body)
+        name, _, rest = body.partition(" (")
+        if name and " " not in name and "(" not in name:
+            inner, close, tail = rest.partition(")")
+            if close and ")" not in tail and (not tail or (tail[0] == " " and len(tail) > 1
+                                                          and " " not in tail[1:])):
+                version, dash, platform = inner.partition("-")
+                return name, version, platform if dash else None, None, tail[1:] or None
+    return _by_expression(body)
+
+
+_BODY = re.compile(r"(.*?)(?: \(([^-]*)(?:-(.*))?\))?(!)?(?: ([^ ]+))?")
+
+
+def _by_expression(body: str) -> tuple[str, str | None, str | None, str | None, str | None] | None:
+    found = _BODY.fullmatch(body)
+    return None if found is None else (found.group(1), found.group(2), found.group(3), found.group(4),
+                                       found.group(5))
+
+
 def _dependency(spec: Spec, checksums: dict, direct: set[str], path: str) -> Dependency:
-    hashes = checksums.get((spec.name, spec.version, spec.platform), (frozenset(), 0))[0]
-    return Dependency(
-        ecosystem="gem",
-        name=spec.name,
-        version=spec.version,
-        source=spec.source,
-        hashes=hashes,
-        direct=spec.name in direct,
-        manifest=path,
-        line=spec.line,
-        markers=f"platform: {spec.platform}" if spec.platform else None,
-    )
+    return Dependency("gem", spec.name, spec.version, "", spec.source,
+                      checksums.get((spec.name, spec.version, spec.platform), _NO_HASHES), "prod",
+                      spec.name in direct, path, spec.line, None,
+                      f"platform: {spec.platform}" if spec.platform else None)
 
 
 def _source(section: str, options: dict[str, list[str]], path: str, line: int) -> Source:
@@ -183,6 +215,8 @@ def _checksums(written: str | None) -> tuple[frozenset[str], str | None]:
     """``sha256=<hex>[,algo=<hex>]`` as ``algo:hex`` hashes, and what is wrong with it (None: nothing)."""
     if not written:
         return frozenset(), None
+    if len(written) == 71 and written[:7] == "sha256=" and _HEX.fullmatch(written, 7):  # the usual one
+        return frozenset((f"sha256:{written[7:].lower()}",)), None
     found = set()
     for part in written.split(","):
         algorithm, sep, digest = part.partition("=")

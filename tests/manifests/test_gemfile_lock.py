@@ -3,6 +3,7 @@ lockfiles (tests/manifests/fixtures/gemfile/SOURCES.md) and on the ways a pull r
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,36 @@ def test_bundler_09_yaml_lockfile_is_unreadable() -> None:
     with pytest.raises(ManifestError) as error:
         _parse("--- \nspecs: \n- activesupport: \n    version: 2.3.5\n")
     assert "Bundler 0.9" in str(error.value) and error.value.line == 1
+
+
+# Bundler's LockfileParser::NAME_VERSION, as written in bundler/lib/bundler/lockfile_parser.rb (Ruby's `$` is the
+# end of the line here): the parser's hand-split fast path must give exactly what it gives.
+NAME_VERSION = re.compile(r"( {2}| {4}| {6})(?! )(.*?)(?: \(([^-]*)(?:-(.*))?\))?(!)?(?: ([^ ]+))?\Z")
+
+
+@pytest.mark.parametrize("body", [
+    "rack (3.0.8)", "rack", "billing!", "nokogiri (1.16.0-x86_64-linux)", "rack (3.0.8) sha256=ab,sha512=cd",
+    "ffi (1.16.3-x86_64-linux-gnu) sha256=" + "a" * 64, "a b (1.0)", "a (1.0) b c", "a(1.0)", "a (1.0", "a (1.0))",
+    "a (>= 1.0, < 2)", "a (1.0)!", "a! (1.0)", "a (1.0-x) (2.0)", "a (1.0)  x", "a (1.0) ", "racc (1.7.3)",
+    "a\t(1.0)", "(1.0)", "a (1-b-c)", "a (1.0) x)", "a ()", "name with spaces",
+])
+def test_the_fast_split_is_bundlers_expression(body: str) -> None:
+    from checker.manifests.gemfile_lock import _name_version
+
+    for indent in ("  ", "    "):
+        found = NAME_VERSION.fullmatch(indent + body)
+        expected = None if found is None else found.group(2, 3, 4, 5, 6)
+        assert _name_version(body) == expected, (indent, body)
+
+
+def test_the_fast_split_on_random_lines() -> None:
+    import random
+
+    from checker.manifests.gemfile_lock import _name_version
+
+    rng = random.Random(7)
+    alphabet = "ab1.- ()!=,x"
+    for _ in range(20000):
+        body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 14))).lstrip(" ") or "a"
+        found = NAME_VERSION.fullmatch("    " + body)
+        assert _name_version(body) == (None if found is None else found.group(2, 3, 4, 5, 6)), body
