@@ -56,7 +56,9 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     lines = _name_lines(text)
     dependencies = []
     for section, scope in _SECTIONS:
-        packages = data.get(section, [])
+        packages = data.get(section)
+        if packages is None:
+            continue  # absent, or null: Composer's early lockfiles wrote "packages-dev": null for none
         if not isinstance(packages, list):
             raise ManifestError(f"`{section}` must be an array", path)
         for package in packages:

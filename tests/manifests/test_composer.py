@@ -137,7 +137,7 @@ def test_composers_2012_lockfiles() -> None:
     """composer/composer's composer.lock of 2012-03 (package, version, source-reference, alias)."""
     text = json.dumps({"hash": "x", "packages": [
         {"package": "Symfony/Finder", "version": "2.1.0-dev", "source-reference": REF},
-        {"package": "symfony/console", "version": "dev-master", "alias": "2.1.0-dev"}]})
+        {"package": "symfony/console", "version": "dev-master", "alias": "2.1.0-dev"}], "packages-dev": None})
     finder, console = parse_lock(text, "composer.lock", lambda p: None).dependencies
     assert finder.name == "symfony/finder" and finder.version == "2.1.0-dev"
     assert finder.source == Source("registry", commit=REF) and console.source == Source("registry")
