@@ -54,6 +54,11 @@ _KNOWN_OPTIONS = frozenset({"group", "groups", "platform", "platforms", "require
                             "bitbucket", "branch", "tag", "ref", "submodules", "source", "glob", "name",
                             "force_ruby_platform", "optional"})
 _IGNORED_STATEMENTS = frozenset({"gemspec", "ruby", "plugin"})
+# Ruby keywords that open a block closed by `end`: code lockgate does not run.
+_BLOCK_KEYWORDS = frozenset({"if", "unless", "case", "while", "until", "for", "begin", "def", "class", "module"})
+# Options whose value only decides what Bundler.require loads at run time, not what gets installed: any Ruby is
+# fine there (`require: !!ENV["BULLET"]`).
+_RUNTIME_OPTIONS = frozenset({"require"})
 _CONTINUES = (",", "\\", "(", "[", "{", "=>", "&&", "||", "+")
 
 
@@ -96,6 +101,11 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             continue
         if first in ("else", "elsif", "when", "in", "rescue", "ensure") and blocks and blocks[-1].conditional:
             continue  # another branch of code already reported (its gems are read and named as conditional)
+        if first in _BLOCK_KEYWORDS:
+            problems.append(Problem(f"Ruby code lockgate does not run ({_shown(statement)}): what it installs may "
+                                    "differ", line))
+            blocks.append(Block("other", conditional=True))
+            continue
         try:
             tokens = _tokens(statement)
         except _Unreadable as error:
@@ -275,8 +285,6 @@ def _tokens(statement: str) -> list[Token]:
             tokens.append(Token("sym", Sym(text[1:])))
         elif kind == "sym2":
             tokens.append(Token("sym", Sym(text[2:-1])))
-        elif kind == "other":
-            raise _Unreadable(f"unexpected {text!r}")
         else:
             tokens.append(Token(kind, text))
     return tokens
@@ -298,7 +306,10 @@ def _arguments(tokens: list[Token]) -> tuple[list[object], dict[str, object]]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if token.kind == "label":
+        if token.kind == "label" and token.value in _RUNTIME_OPTIONS:
+            index = _skip_value(tokens, index + 1)
+            options[str(token.value)] = None
+        elif token.kind == "label":
             value, index = _value(tokens, index + 1)
             options[str(token.value)] = value
         elif token.kind == "sym" and index + 1 < len(tokens) and tokens[index + 1] == Token("op", "=>"):
@@ -317,6 +328,21 @@ def _arguments(tokens: list[Token]) -> tuple[list[object], dict[str, object]]:
             if index == len(tokens):
                 raise _Unreadable("a trailing comma")
     return args, options
+
+
+def _skip_value(tokens: list[Token], index: int) -> int:
+    """The index of the comma that ends the value starting at ``index`` (or the end), whatever Ruby it holds."""
+    depth = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind == "op" and token.value in ("(", "[", "{"):
+            depth += 1
+        elif token.kind == "op" and token.value in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and token == Token("op", ","):
+            return index
+        index += 1
+    return index
 
 
 def _value(tokens: list[Token], index: int) -> tuple[object, int]:

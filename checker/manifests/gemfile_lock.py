@@ -51,6 +51,7 @@ _OPTION = re.compile(r"  ([a-zA-Z]+): (.*)")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 DEFAULT_REMOTE = "https://rubygems.org/"
 _NO_HASHES: frozenset[str] = frozenset()
+_RUBY_BLANKS = " \t\r\n\f\v"  # Ruby's \s: a line starting with any other character (U+00A0, U+001C) ends a section
 
 
 class Spec(NamedTuple):
@@ -126,13 +127,13 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             elif section == "BUNDLED WITH":
                 bundled_with = (line.strip(), number)
             continue
-        if not line.strip():
+        if not line.strip(_RUBY_BLANKS):
             continue
         if line in SOURCE_HEADINGS or line in OTHER_HEADINGS:
             section, heading_line, options, source = line, number, {}, None
             in_source = line in SOURCE_HEADINGS
             continue
-        if first.isspace():  # a tab or another blank first: not Bundler's indentation, ignored as Bundler does
+        if first in _RUBY_BLANKS:  # a tab or another blank first: not Bundler's indentation, ignored as Bundler does
             continue
         section, in_source = None, False
         if len(problems) < MAX_PROBLEMS:

@@ -108,6 +108,12 @@ def test_readable_gemfile() -> None:
     'gem "x", install_if: -> { RUBY_PLATFORM =~ /darwin/ }',
     'gem "x"; gem "y"',
     'instance_eval(File.read("Gemfile.local"))',
+    'gem "x", ">= 1" if ENV["X"]',
+    'send(:gem, "x")',
+    'gem "x", <<~REQ\n  >= 1\nREQ',
+    'gem RAILS_NAME',
+    'gem "x", git: "https://github.com/a/#{name}.git"',
+    'source ENV.fetch("GEM_SOURCE")',
 ])
 def test_ruby_lockgate_does_not_run_is_a_problem(code: str) -> None:
     manifest = _parse(f'source "https://rubygems.org"\n{code}\n')
@@ -145,3 +151,11 @@ def test_real_gemfiles() -> None:
     assert all(p.line in (7,) for p in brew.problems)
     old = parse((FIXTURES / "rubygems.org-2023.Gemfile").read_text(), "Gemfile", lambda p: None)
     assert old.problems == () and {"rails", "pg"} <= {d.name for d in old.dependencies}
+
+
+def test_runtime_only_options_take_any_ruby() -> None:
+    """discourse/discourse's Gemfile: `require:` decides only what Bundler.require loads, not what is installed."""
+    manifest = _parse('group :development do\n  gem "bullet", require: !!ENV["BULLET"]\n'
+                      '  gem "better_errors", platform: :mri, require: !!ENV["BETTER_ERRORS"]\nend\n')
+    assert manifest.problems == ()
+    assert [(d.name, d.scope) for d in manifest.dependencies] == [("bullet", "dev"), ("better_errors", "dev")]

@@ -210,3 +210,13 @@ def test_the_fast_split_on_random_lines() -> None:
         body = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 14))).lstrip(" ") or "a"
         found = NAME_VERSION.fullmatch("    " + body)
         assert _name_version(body) == (None if found is None else found.group(2, 3, 4, 5, 6)), body
+
+
+@pytest.mark.parametrize("blank", ["\u00a0", "\x1c", "\u2003"])
+def test_a_line_starting_with_what_ruby_does_not_call_blank_ends_the_section(blank: str) -> None:
+    """Bundler ends a section at a line matching /^[^\\s]/, and Ruby's \\s is ASCII only: the specs after such a
+    line are installed by nobody, and lockgate does not list them either (and reports the line)."""
+    text = f"GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (3.0.8)\n{blank}\n    evil (6.6.6)\n"
+    manifest = _parse(text)
+    assert [d.name for d in manifest.dependencies] == ["rack"]
+    assert manifest.problems and manifest.problems[0].line == 5

@@ -57,6 +57,8 @@ def test_registry_source_own_hosts_per_ecosystem() -> None:
     assert list(registry_source.check(subject(package), opts)) == []
     evil = package._replace(source=package.source._replace(hosts=frozenset({"https://evil.test"})))
     assert list(registry_source.check(subject(evil), opts))
+    plain_dist = package._replace(source=package.source._replace(hosts=frozenset({"http://api.github.com"})))
+    assert "plain HTTP" in list(registry_source.check(subject(plain_dist), opts))[0].message
     # GitHub's archive hosts are no registry of PyPI's
     pypi = dep(source=Source("registry", url="https://api.github.com/simple"))
     assert list(registry_source.check(subject(pypi), opts))
