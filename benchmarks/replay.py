@@ -133,8 +133,9 @@ REPOSITORIES = (
     Repository("pointfreeco/swift-composable-architecture", "Package.resolved",
                "Package.resolved: v1 to v3, the package's and the examples' (2020-2026)"),
     Repository("pointfreeco/isowords", "Package.resolved", "Package.resolved: v1 to v2 (2021-2024)"),
-    Repository("rubygems/rubygems.org", "Gemfile.lock", "Gemfile.lock: Bundler 1.x to 4, CHECKSUMS from 2.5, a GIT "
-               "source, a second GEM remote (2013-2026)"),
+    Repository("rubygems/rubygems.org", "Gemfile.lock", "Gemfile.lock: Bundler 0.9's YAML (2010, unreadable: Bundler "
+               "1.0 and later refuse it too) to Bundler 4, CHECKSUMS from 2.5, a GIT source, a second GEM remote "
+               "(2010-2026)"),
     Repository("Homebrew/brew", "Gemfile.lock", "Library/Homebrew/Gemfile.lock: platform-specific gems, CHECKSUMS "
                "(2018-2026)"),
     Repository("composer/composer", "composer.lock", "composer.lock: Composer 1 and 2 (2012-2026)"),

@@ -97,7 +97,7 @@ def _dependency(package: dict, section: str, scope: str, direct: frozenset[str] 
     line = candidates.pop(0) if candidates else None
     version = _string(package.get("version"), f"`version` of {name}", path, line)
     source = _source(package, name, version, path, line)
-    dist = package.get("dist") if isinstance(package.get("dist"), dict) else {}
+    dist: dict = package["dist"] if isinstance(package.get("dist"), dict) else {}
     hashes: frozenset[str] = frozenset()
     shasum = dist.get("shasum") if dist else None
     if isinstance(shasum, str) and shasum.strip():
@@ -161,7 +161,7 @@ def _required_names(path: str, read: Reader) -> frozenset[str] | None:
         return None  # composer.json is judged on its own; here every package counts as direct
     if not isinstance(data, dict):
         return None
-    names = set()
+    names: set[str] = set()
     for key in ("require", "require-dev"):
         section = data.get(key)
         if isinstance(section, dict):

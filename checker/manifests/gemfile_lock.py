@@ -218,7 +218,7 @@ def _checksums(written: str | None) -> tuple[frozenset[str], str | None]:
         return frozenset(), None
     if len(written) == 71 and written[:7] == "sha256=" and _HEX.fullmatch(written, 7):  # the usual one
         return frozenset((f"sha256:{written[7:].lower()}",)), None
-    found = set()
+    found: set[str] = set()
     for part in written.split(","):
         algorithm, sep, digest = part.partition("=")
         if not sep or not algorithm.isalnum() or not _HEX.fullmatch(digest):
