@@ -5,7 +5,9 @@ the document does not list does not exist there (RubyGems leaves yanked versions
 asks the subclass for the version's entries in it, and turns trouble into UNKNOWN facts with a reason, never an
 exception. A cached document that does not list the version is fetched again before the version is called missing
 (it may predate the release); a document that could not be confirmed during this run (offline, a failing
-registry) never makes a version missing, only unknown.
+registry) never makes a version missing, only unknown. A 404 for the whole package means "no such package" from the
+public registry only: another server (a private gem server, a Satis repository) may not serve the API at all, so
+its 404 is unknown.
 
 Subclasses set ``ecosystem``, ``default_registry`` and ``what`` (the document's name in messages) and implement
 ``urls(name, version)`` (the documents to read, in order: Packagist keeps dev versions in a second one) and
@@ -29,6 +31,7 @@ class ListingClient:
     ecosystem = ""
     default_registry = ""
     what = "document"
+    api = "API"
     accept = "application/json"
 
     def __init__(self, fetcher: Fetcher, registry_url: str | None = None) -> None:
@@ -90,6 +93,11 @@ class ListingClient:
                 reasons.append(document.note)
             found.extend(entries)
         if not any_document:
+            if self.registry_url != self.default_registry:
+                # Another server (a private gem server, Satis) may not serve this API at all: its 404 says nothing
+                return unknown_facts(self.ecosystem, name, version, self.registry,
+                                     f"{self.registry} answered 404 for {name!r}: it has no such package, or does "
+                                     f"not serve the {self.api} that lockgate asks")
             return unknown_facts(self.ecosystem, name, version, self.registry,
                                  f"{self.registry} has no package {name!r} (HTTP 404)", exists=False)
         if not found:

@@ -62,6 +62,7 @@ class PackagistClient(ListingClient):
     ecosystem = "composer"
     default_registry = DEFAULT_REGISTRY
     what = "package's metadata"
+    api = "Composer 2 metadata (/p2/VENDOR/NAME.json)"
 
     def invalid_name(self, name: str) -> str | None:
         return None if _NAME.fullmatch(name.lower()) else f"{name!r} is not a Composer vendor/name"

@@ -34,6 +34,7 @@ class RubygemsClient(ListingClient):
     ecosystem = "gem"
     default_registry = DEFAULT_REGISTRY
     what = "gem's version list"
+    api = "RubyGems versions API (/api/v1/versions/NAME.json)"
 
     def invalid_name(self, name: str) -> str | None:
         return None if _NAME.fullmatch(name) else f"{name!r} is not a RubyGems name"

@@ -275,6 +275,8 @@ def _index_issue(option: IndexOption, options: Mapping[str, Any]) -> Issue | Non
 def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, Any]) -> Iterator[Issue]:
     """Indexes, find-links and trusted hosts the manifest configures; in a pull request only the new ones."""
     known = {(o.kind, o.value) for o in base.indexes} if base is not None else set()
+    if head.ecosystem in ECOSYSTEM_HOSTS and head.indexes:
+        options = {**options, "hosts": [*options["hosts"], *ECOSYSTEM_HOSTS[head.ecosystem]]}
     for option in head.indexes:
         if (option.kind, option.value) in known:
             continue

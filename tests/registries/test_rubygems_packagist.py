@@ -72,10 +72,21 @@ def test_gem_version_equal_by_gem_version(gems: FakeRubygems, tmp_path: Path) ->
     assert RubygemsClient(fetcher(tmp_path), gems.url).facts("nokogiri", "1.16.0.0").exists is True
 
 
+class PublicRubygems(RubygemsClient):
+    """The client as it treats rubygems.org itself, pointed at the fake."""
+
+    def __init__(self, fetcher: Fetcher, url: str) -> None:
+        self.default_registry = url
+        super().__init__(fetcher, url)
+
+
 def test_gem_missing_and_yanked(gems: FakeRubygems, tmp_path: Path) -> None:
-    client = RubygemsClient(fetcher(tmp_path), gems.url)
+    client = PublicRubygems(fetcher(tmp_path), gems.url)
     missing = client.facts("no-such-gem", "1.0.0")
     assert missing.exists is False and "404" in (missing.reason or "")
+    # another server's 404 may mean only that it does not serve the API (a private gem server): unknown
+    other = RubygemsClient(fetcher(tmp_path / "other"), gems.url).facts("no-such-gem", "1.0.0")
+    assert other.exists is UNKNOWN and "does not serve" in (other.reason or "")
     gems.yank("rack", "3.0.8")  # its only version: the gem answers 404 now
     assert client.facts("rack", "3.0.8").exists is False
     gems.yank("nokogiri", "1.15.0")
@@ -130,7 +141,7 @@ def test_packagist_found(packagist: FakePackagist, tmp_path: Path) -> None:
 
 def test_packagist_missing_malformed_failing_offline(packagist: FakePackagist, tmp_path: Path) -> None:
     client = PackagistClient(fetcher(tmp_path), packagist.url)
-    assert client.facts("acme/none", "1.0.0").exists is False
+    assert client.facts("acme/none", "1.0.0").exists is UNKNOWN  # not the public registry: its 404 says little
     assert client.facts("acme/zipped", "2.0.0").exists is False  # deleted or never tagged
     packagist.fail("/p2/drewm/mailchimp-api.json", Fault("truncate"))
     assert PackagistClient(fetcher(tmp_path / "x"), packagist.url).facts(

@@ -103,3 +103,14 @@ def test_composer_downgrade_is_ordered_by_composer_rules() -> None:
         return parse_composer_lock(text, "composer.lock", lambda p: None).dependencies
     [change] = diff_dependencies(lock("v2.0.0"), lock("2.0.0-RC1"))
     assert change.kind == "downgraded"
+
+
+def test_a_gemfiles_own_source_is_no_finding_and_another_is() -> None:
+    from checker.manifests.gemfile import parse as parse_gemfile
+
+    opts = options("registry-source")
+    public = parse_gemfile('source "https://rubygems.org"\ngem "rack"\n', "Gemfile", lambda p: None)
+    assert list(registry_source.check_manifest(public, None, opts)) == []
+    private = parse_gemfile('source "https://gems.evil.test"\ngem "rack"\n', "Gemfile", lambda p: None)
+    [issue] = registry_source.check_manifest(private, public, opts)
+    assert "gems.evil.test" in issue.message and issue.line == 1
