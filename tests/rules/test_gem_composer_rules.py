@@ -114,3 +114,20 @@ def test_a_gemfiles_own_source_is_no_finding_and_another_is() -> None:
     private = parse_gemfile('source "https://gems.evil.test"\ngem "rack"\n', "Gemfile", lambda p: None)
     [issue] = registry_source.check_manifest(private, public, opts)
     assert "gems.evil.test" in issue.message and issue.line == 1
+
+
+def test_provenance_downgrade_has_nothing_to_compare_for_gems_and_composer() -> None:
+    """RubyGems and Packagist publish no provenance lockgate reads: no permanent 'could not be checked'."""
+    import datetime as dt
+
+    from checker.model import UNKNOWN, Facts
+    from checker.rules import provenance_downgrade
+    from checker.rules.base import Subject
+
+    gem = dep("rack", "3.0.8", ecosystem="gem", manifest="Gemfile.lock")
+    facts = Facts("gem", "rack", "3.0.8", as_of=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), exists=True,
+                  provenance=UNKNOWN, prior_evidence=UNKNOWN)
+    judged = Subject(gem, subject(gem, fmt="gemfile-lock").manifest, facts=facts)
+    assert list(provenance_downgrade.check(judged, options("provenance-downgrade"))) == []
+    npm = judged._replace(dependency=gem._replace(ecosystem="npm"), facts=facts._replace(ecosystem="npm"))
+    assert list(provenance_downgrade.check(npm, options("provenance-downgrade")))  # unknown there: reported
