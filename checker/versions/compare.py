@@ -86,7 +86,8 @@ def bump(ecosystem: str, before: str, after: str) -> str:
 
         return refs.bump_tags(before, after)
     if ecosystem in _OWN_ORDERING:
-        return _ordering(ecosystem).bump(before, after)  # type: ignore[no-any-return]
+        found: str = _ordering(ecosystem).bump(before, after)
+        return found
     va, vb = parse_version(before), parse_version(after)
     if va is None or vb is None:
         return "other"
