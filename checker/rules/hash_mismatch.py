@@ -4,6 +4,10 @@ A lockfile or requirements hash that the registry never published for the versio
 installed is not the one the registry serves: lockfile injection (a pull request that swaps a hash and a
 ``resolved`` URL), or an artifact republished under the same version. ``hashes-changed`` changes (same version,
 other hashes) are judged the same way: the registry says which hashes are right.
+
+RubyGems publishes each platform build's ``sha`` (sha256, ``/api/v1/versions/NAME.json``), compared with
+Gemfile.lock's CHECKSUMS; Packagist a dist's ``shasum`` (sha1, ``/p2/VENDOR/NAME.json``), compared with
+composer.lock's.
 """
 
 from __future__ import annotations
@@ -48,8 +52,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         yield Issue(
             f"the registry publishes only {', '.join(sorted(algorithms))} digests of {dep.name} {dep.version}, and "
             f"none of the pinned hashes uses one ({', '.join(sorted({_algorithm(h) for h in pinned}))})",
-            hint="pin the digests the registry publishes (pip and Bundler: sha256; Composer: sha1) so that they "
-            "can be checked",
+            hint="pin the digests the registry publishes (pip: sha256) so that they can be checked",
             unknown=True,
         )
         return
@@ -65,8 +68,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         f"{'is' if len(foreign) == 1 else 'are'} not among the hashes {facts.registry or 'the registry'} published "
         "for this version: the artifact is not the one the registry serves (lockfile injection, or a republished "
         "artifact)",
-        hint="regenerate the lockfile from the registry (pip-compile --generate-hashes, npm install, bundle lock "
-        "--add-checksums, composer update --lock) and find out where the pinned hash came from",
+        hint="regenerate the lockfile from the registry (pip-compile --generate-hashes, npm install) and find out "
+        "where the pinned hash came from",
     )
 
 
@@ -82,9 +85,7 @@ RULE = Rule(
         "injection (a pull request that swaps a hash together with a `resolved` URL, which reviewers rarely read), "
         "or an artifact republished under the same version number. lockgate compares the pinned digests with those "
         "the registry publishes (PyPI: every file's `hashes` in the JSON simple API; npm: `dist.integrity` and "
-        "`dist.shasum`; RubyGems: each platform build's `sha` (sha256) in `/api/v1/versions/NAME.json`, against "
-        "Gemfile.lock's CHECKSUMS; Packagist: `dist.shasum` (sha1) in `/p2/VENDOR/NAME.json`, against "
-        "composer.lock's), for added and upgraded versions and for `hashes-changed` changes alike. Digests of an "
+        "`dist.shasum`), for added and upgraded versions and for `hashes-changed` changes alike. Digests of an "
         "algorithm the registry does not publish cannot be compared and are `unknown`."
     ),
     fix="Regenerate the lockfile from the registry and find out where the foreign hash came from before merging.",

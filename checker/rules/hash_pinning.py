@@ -179,10 +179,7 @@ RULE = Rule(
         "from a registry must carry hashes. Local paths and git sources pinned by commit carry none and are left "
         "to registry-source. npm lockfile entries must carry `integrity`, and a strong one: npm checks the "
         "strongest algorithm listed, so sha1 alone is weak; an entry with no integrity at all is a finding too "
-        "(lockfile-lint silently skips those). Bundled packages, links and git commits are exempt. Gemfile.lock "
-        "carries hashes in its CHECKSUMS section (Bundler 2.5+) and composer.lock in `dist.shasum` (SHA-1, the "
-        "only digest Composer checks): a lockfile with none at all is reported at the `files-without-hashes` "
-        "level, one entry without while others have them at the rule's level."
+        "(lockfile-lint silently skips those). Bundled packages, links and git commits are exempt."
     ),
     fix="Generate requirements with `pip-compile --generate-hashes`; regenerate lockfiles so entries carry hashes.",
     example=(

@@ -2,8 +2,8 @@
 
 A version a registry no longer lists was deleted or unpublished — usually because it was malicious (litellm
 1.82.7 and 1.82.8 were deleted from PyPI within hours) — or never existed there (a lockfile naming a version of
-another registry). A yanked PyPI release (PEP 592) is one its maintainers asked installers to skip. RubyGems leaves a yanked version out
-of its version list, and Packagist a deleted one: both read as "does not list".
+another registry). A yanked PyPI release (PEP 592) is one its maintainers asked installers to skip. RubyGems leaves a
+yanked version out of its version list, and Packagist a deleted one: both read as "does not list".
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     if exists is False:
         yield Issue(
             f"{registry} does not list {dep.name} {dep.version}: it was deleted or unpublished (as litellm 1.82.7 and "
-            f"1.82.8 were), yanked (RubyGems lists no yanked version), or never published there ({reason})",
+            f"1.82.8 were), or never published there ({reason})",
             hint=f"move to a version the registry lists, and find out why {dep.version} was removed before trusting "
             "anything installed from it",
         )
