@@ -93,6 +93,8 @@ GROUPS = {
     "pyproject.toml": (("pyproject.toml",), ("pyproject.toml", "*/pyproject.toml")),
     "Cargo.lock": (("Cargo.lock",), ("Cargo.lock", "*/Cargo.lock")),
     "Package.resolved": (("Package.resolved",), ("Package.resolved", "*/Package.resolved")),
+    "Gemfile.lock": (("Gemfile.lock",), ("Gemfile.lock", "*/Gemfile.lock", "gems.locked", "*/gems.locked")),
+    "composer.lock": (("composer.lock",), ("composer.lock", "*/composer.lock")),
 }
 
 REPOSITORIES = (
@@ -131,6 +133,13 @@ REPOSITORIES = (
     Repository("pointfreeco/swift-composable-architecture", "Package.resolved",
                "Package.resolved: v1 to v3, the package's and the examples' (2020-2026)"),
     Repository("pointfreeco/isowords", "Package.resolved", "Package.resolved: v1 to v2 (2021-2024)"),
+    Repository("rubygems/rubygems.org", "Gemfile.lock", "Gemfile.lock: Bundler 0.9's YAML (2010, unreadable: Bundler "
+               "1.0 and later refuse it too) to Bundler 4, CHECKSUMS from 2.5, a GIT source, a second GEM remote "
+               "(2010-2026)"),
+    Repository("Homebrew/brew", "Gemfile.lock", "Library/Homebrew/Gemfile.lock: platform-specific gems, CHECKSUMS "
+               "(2018-2026)"),
+    Repository("composer/composer", "composer.lock", "composer.lock: Composer 1 and 2 (2012-2026)"),
+    Repository("matomo-org/matomo", "composer.lock", "composer.lock: dev-master packages, packages-dev (2014-2026)"),
 )
 
 
@@ -560,6 +569,30 @@ def read_bun_lock(text: str) -> list[Pair]:
     return pairs
 
 
+def read_gemfile_lock(text: str) -> list[Pair]:
+    """A deliberately plain reader of Gemfile.lock: in a GEM, GIT, PATH or PLUGIN SOURCE section, a line of exactly
+    four spaces is a spec, ``name (version)`` or ``name (version-platform)`` (the version runs to the first ``-``:
+    lockgate keeps the platform apart, as Bundler does)."""
+    pairs, section = [], ""
+    for line in text.splitlines():
+        if line and not line[0].isspace():
+            section = line.strip()
+        elif section in ("GEM", "GIT", "PATH", "PLUGIN SOURCE") and line.startswith("    ") and line[4:5] not in (
+                " ", ""):
+            name, _, rest = line.strip().partition(" (")
+            pairs.append((name, rest.rstrip(")").split("-", 1)[0]))
+    return pairs
+
+
+def read_composer_lock(text: str) -> list[Pair]:
+    # Composer names are compared without regard to case: lockgate reports them lower-cased (README "What lockgate
+    # reads").
+    document = json.loads(text)
+    # Composer's 2012 lockfiles name a package by "package".
+    return [((p.get("name") or p["package"]).lower(), p["version"]) for key in ("packages", "packages-dev")
+            for p in document.get(key) or []]
+
+
 class Format(NamedTuple):
     name: str
     ecosystem: str | tuple[str, ...]  # lockgate's ecosystem(s) of what the reader compares
@@ -593,6 +626,8 @@ FORMATS = {
     "pre-commit": Format("pre-commit", ("pre-commit", "pypi", "npm"), read_precommit_config, False, partial=True),
     "bun.lock": Format("bun.lock", "npm", read_bun_lock, False),
     "pyproject.toml": Format("pyproject.toml", "pypi", read_pyproject, False),
+    "Gemfile.lock": Format("Gemfile.lock", "gem", read_gemfile_lock, False),
+    "composer.lock": Format("composer.lock", "composer", read_composer_lock, False),
 }
 
 
@@ -622,6 +657,8 @@ def format_of(path: str) -> str | None:
         return "pre-commit"
     if base in ("bun.lock", "pyproject.toml", "Cargo.lock", "Package.resolved"):
         return base
+    if base in ("Gemfile.lock", "gems.locked"):
+        return "Gemfile.lock"
     if is_requirements_file(path):
         return "requirements"
     if re.fullmatch(r"\.github/workflows/[^/]+\.ya?ml", path):

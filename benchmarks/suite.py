@@ -43,6 +43,7 @@ import actions  # noqa: E402
 import js_locks  # noqa: E402
 import npm  # noqa: E402
 import report as report_bench  # noqa: E402
+import ruby_php  # noqa: E402
 import run as python_bench  # noqa: E402
 import scale  # noqa: E402
 from harness import DEFAULT_CORPUS, Measure, development_lockgate, install_fresh, load_average  # noqa: E402
@@ -228,6 +229,7 @@ def section_parse(ctx: Context) -> list[Table]:
                    ("target", "target"), ("status", "status")))
     figures = python_bench.parse_figures(ctx.args.corpus, ctx.runs * 2)
     figures += js_locks.parse_figures(ctx.args.corpus, ctx.runs * 2, max(1, ctx.runs // 3))
+    figures += ruby_php.parse_figures(ctx.runs * 2)
     for figure in figures:
         row: dict[str, object] = {"file": figure.file, "kb": figure.size / 1024,
                                   "median_ms": figure.lockgate.median_ms, "min_ms": figure.lockgate.min_ms,

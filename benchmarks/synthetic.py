@@ -461,6 +461,23 @@ def render_cargo_lock(packages: tuple[Package, ...]) -> dict[str, str]:
     return {"Cargo.lock": "\n".join(out)}
 
 
+def render_gemfile_lock(packages: tuple[Package, ...]) -> dict[str, str]:
+    """Bundler 2.6's Gemfile.lock: one GEM section (specs sorted by name, each with its own dependencies at six
+    spaces), PLATFORMS, DEPENDENCIES (the direct gems, with a requirement), CHECKSUMS (sha256) and BUNDLED WITH."""
+    ordered = sorted(packages, key=lambda p: p.name)
+    versions = _versions(packages)
+    out = ["GEM", "  remote: https://rubygems.org/", "  specs:"]
+    for package in ordered:
+        out.append(f"    {package.name} ({package.version})")
+        out.extend(f"      {dep} (>= {versions[dep]})" for dep in package.dependencies)
+    out += ["", "PLATFORMS", "  ruby", "  x86_64-linux", "", "DEPENDENCIES"]
+    out.extend(f"  {p.name} (~> {p.version})" for p in ordered if p.direct)
+    out += ["", "CHECKSUMS"]
+    out.extend(f"  {p.name} ({p.version}) sha256={_sha256('gem', p.name, p.version)}" for p in ordered)
+    out += ["", "BUNDLED WITH", "   2.6.2"]
+    return {"Gemfile.lock": "\n".join(out) + "\n"}
+
+
 @dataclass(frozen=True, slots=True)
 class SyntheticFormat:
     """A format the scale benchmark covers: its ecosystem, the file it writes, and its renderer."""
@@ -483,6 +500,7 @@ FORMATS: tuple[SyntheticFormat, ...] = (
     SyntheticFormat("pnpm-lock", "npm", "pnpm-lock.yaml", render_pnpm_lock),
     SyntheticFormat("workflow", "actions", ".github/workflows/ci.yml", render_workflow),
     SyntheticFormat("Cargo.lock", "cargo", "Cargo.lock", render_cargo_lock),
+    SyntheticFormat("Gemfile.lock", "gem", "Gemfile.lock", render_gemfile_lock),
 )
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 

@@ -142,6 +142,16 @@ def _is_conda_environment(base: str, parent: str) -> bool:
     return False
 
 
+def _is_gemfile_lock(base: str, parent: str) -> bool:
+    """Bundler's lockfile: ``Gemfile.lock``, ``gems.locked``, and ``<name>.gemfile.lock`` (the lockfile of a
+    ``BUNDLE_GEMFILE=<name>.gemfile``, as appraisal's ``gemfiles/`` hold)."""
+    return base in ("Gemfile.lock", "gems.locked") or base.endswith(".gemfile.lock")
+
+
+def _is_gemfile(base: str, parent: str) -> bool:
+    return base in ("Gemfile", "gems.rb") or (base.endswith(".gemfile") and len(base) > 8)
+
+
 def _at_root(name: str) -> Callable[[str, str], bool]:
     """A file git reads only at the top of the repository (``.gitmodules``): a copy in a folder is just a file."""
     return lambda base, parent: base == name and parent == ""
@@ -197,6 +207,10 @@ FORMATS: tuple[Format, ...] = (
     Format("cargo-lock", "cargo", "cargo_lock", _named("Cargo.lock")),
     Format("cargo-toml", "cargo", "cargo_toml", _named("Cargo.toml")),
     Format("package-resolved", "swift", "package_resolved", _named("Package.resolved")),
+    Format("gemfile", "gem", "gemfile", _is_gemfile),
+    Format("gemfile-lock", "gem", "gemfile_lock", _is_gemfile_lock),
+    Format("composer-json", "composer", "composer_json", _named("composer.json")),
+    Format("composer-lock", "composer", "composer_lock", _named("composer.lock")),
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

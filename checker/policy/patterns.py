@@ -90,6 +90,7 @@ def _name_regex(glob: str, ecosystem: str) -> re.Pattern[str]:
     body = "".join(parts)
     if ecosystem == "pypi":
         body = body.replace(re.escape("\0"), "-").replace("\0", "-")
-    # GitHub names ignore case; so do crates.io's (a crate name is unique whatever its case) and SwiftPM identities.
-    flags = re.IGNORECASE if ecosystem in ("pypi", "docker", "actions", "cargo", "swift") else 0
+    # GitHub names ignore case; so do crates.io's (a crate name is unique whatever its case), SwiftPM identities
+    # and Composer's (vendor/name in any case is one package).
+    flags = re.IGNORECASE if ecosystem in ("pypi", "docker", "actions", "cargo", "swift", "composer") else 0
     return re.compile(body, flags)

@@ -29,7 +29,8 @@ from typing import Any
 
 from checker.model import UNKNOWN, Advisory, Dependency, Unknown
 
-OSV_ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm", "actions": "GitHub Actions", "cargo": "crates.io", "swift": "SwiftURL"}
+OSV_ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm", "actions": "GitHub Actions", "cargo": "crates.io", "swift": "SwiftURL",
+                  "gem": "RubyGems", "composer": "Packagist"}
 OSV_PAGE = "https://osv.dev/vulnerability/"
 MALWARE_CWE = "CWE-506"
 _QUALITATIVE = ((9.0, "critical"), (7.0, "high"), (4.0, "moderate"), (0.0, "low"))
@@ -44,6 +45,8 @@ def osv_name(ecosystem: str, name: str) -> str:
         from checker.manifests.common import canonical_pypi_name
 
         return canonical_pypi_name(name)
+    if ecosystem == "composer":  # Composer compares vendor/name without regard to case; Packagist's are lower case
+        return name.lower()
     return name
 
 

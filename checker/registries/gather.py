@@ -41,6 +41,8 @@ ECOSYSTEMS = ("pypi", "npm")
 # ``cached(name) -> bool`` (the package's document is at hand without the network).
 FACTS_CLIENTS: dict[str, str] = {
     "cargo": "crates:CratesClient",
+    "gem": "rubygems:RubygemsClient",
+    "composer": "packagist:PackagistClient",
 }
 
 

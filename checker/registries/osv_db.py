@@ -102,13 +102,13 @@ def osv_ecosystem(name: str) -> str:
 def package_key(ecosystem: str, name: str) -> str:
     """How a package is named in the index, so that every spelling that names one package finds it: PEP 503 for
     PyPI (``Foo_Bar`` is ``foo-bar``), lower case for GitHub Actions (GitHub's names ignore case, as the online
-    match does: advisories._same_package), crates with ``-``/``_`` as one and any case, Swift repositories without
+    match does: advisories._same_package) and for Packagist (Composer compares names without case), crates with ``-``/``_`` as one and any case, Swift repositories without
     scheme, ``.git`` or case; as written for npm."""
     if ecosystem == "PyPI":
         from checker.manifests.common import canonical_pypi_name
 
         return canonical_pypi_name(name)
-    if ecosystem == "GitHub Actions":
+    if ecosystem in ("GitHub Actions", "Packagist"):  # Composer's vendor/name ignores case too
         return name.lower()
     if ecosystem == "crates.io":  # crates.io: `-` and `_` are one character, case is ignored
         return name.replace("-", "_").lower()

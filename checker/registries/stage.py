@@ -75,6 +75,8 @@ PUBLIC_REGISTRIES = {
     "cargo": frozenset({"https://crates.io", "https://github.com/rust-lang/crates.io-index",
                         "registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io",
                         "https://index.crates.io"}),
+    "gem": frozenset({"https://rubygems.org", "http://rubygems.org", "https://index.rubygems.org"}),
+    "composer": frozenset({"https://repo.packagist.org", "https://packagist.org"}),
 }
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 

@@ -26,7 +26,7 @@ from checker.model import (
     INFO_KINDS, UNKNOWN, Change, Facts, Finding, Publisher, Report, ReviewStatus, Scorecard, SourceRepository, Unknown,
 )
 from checker.rules import rule_by_id
-from checker.rules.base import DEFAULT_ACTION_RANK, REGISTRY_ECOSYSTEMS
+from checker.rules.base import DEFAULT_ACTION_RANK, PROVENANCE_ECOSYSTEMS, REGISTRY_ECOSYSTEMS
 from checker.rules.provenance_downgrade import evidence_words, weaker
 from checker.rules.release_age import age_words
 from checker.versions.gitrefs import is_full_sha, repository_of, version_label
@@ -619,8 +619,8 @@ def registry_line(row: ChangeRisk) -> str | None:
     elif prov.state == "downgrade":
         was = f" (an earlier version had {prov.before})" if prov.before else ""
         parts.append(f"provenance: downgraded to {evidence_words(prov.evidence) if prov.evidence else 'unknown'}{was}")
-    elif exists is not False:
-        parts.append("provenance unknown")
+    elif exists is not False and dep is not None and dep.ecosystem in PROVENANCE_ECOSYSTEMS:
+        parts.append("provenance unknown")  # (elsewhere the registry publishes none lockgate reads: nothing to say)
     license = _fact(row.facts, "license")
     if isinstance(license, str) or (license is None and exists is not False):  # looked up (the license rule is on)
         text = license if license is not None else "none recognisable"

@@ -4,6 +4,10 @@ A lockfile or requirements hash that the registry never published for the versio
 installed is not the one the registry serves: lockfile injection (a pull request that swaps a hash and a
 ``resolved`` URL), or an artifact republished under the same version. ``hashes-changed`` changes (same version,
 other hashes) are judged the same way: the registry says which hashes are right.
+
+RubyGems publishes each platform build's ``sha`` (sha256, ``/api/v1/versions/NAME.json``), compared with
+Gemfile.lock's CHECKSUMS; Packagist a dist's ``shasum`` (sha1, ``/p2/VENDOR/NAME.json``), compared with
+composer.lock's.
 """
 
 from __future__ import annotations

@@ -83,6 +83,32 @@ def _check_cargo_lock(subject: Subject, options: Mapping[str, Any]) -> Iterator[
     )
 
 
+# Lockfiles whose package manager records hashes only when asked (Bundler's CHECKSUMS, added by `bundle lock
+# --add-checksums` since Bundler 2.5) or only for some archives (Composer's dist.shasum, a SHA-1 Packagist leaves
+# empty for GitHub's archives): a file with no hash at all is `files-without-hashes`, an entry without one in a file
+# that has them is a finding at the rule's level.
+_OPTIONAL_HASHES = {
+    "gemfile-lock": ("the lockfile has no CHECKSUMS section: Bundler installs whatever the gem server serves for "
+                     "these versions", "record checksums: `bundle lock --add-checksums` (Bundler 2.5+; 2.6+ keeps "
+                     "them on every update)"),
+    "composer-lock": ("the lockfile records no dist.shasum: Composer installs whatever archive the dist URL serves",
+                      "Packagist publishes no checksum for GitHub archives; pin through a repository (Private "
+                      "Packagist, Satis with archive) that records dist.shasum if the archive must be checked"),
+}
+
+
+def _check_optional(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
+    dep, manifest = subject.dependency, subject.manifest
+    if dep.hashes:
+        return  # Composer's SHA-1 is the only digest it knows: no stronger one can be asked for
+    message, hint = _OPTIONAL_HASHES[manifest.format]
+    if not any(other.hashes for other in manifest.dependencies):
+        yield Issue(message, hint=hint, level=options["files-without-hashes"])
+        return
+    yield Issue("lock entry carries no hash, while others in the lockfile do: the artifact that gets installed is "
+                "not checked", hint="regenerate the lockfile so that every entry records its checksum")
+
+
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep, manifest = subject.dependency, subject.manifest
     if manifest.kind != "lock" or dep.source.kind in _NO_ARTIFACT or dep.editable or dep.constraint:
@@ -91,6 +117,9 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         return  # a setting (bun.lock's trustedDependencies, say): nothing is downloaded
     if dep.ecosystem == "npm":
         yield from _check_npm(subject, options)
+        return
+    if manifest.format in _OPTIONAL_HASHES:
+        yield from _check_optional(subject, options)
         return
     allowed = set(options["algorithms"])
     weak = sorted({h.split(":", 1)[0] for h in dep.hashes} - allowed)
@@ -168,8 +197,8 @@ RULE = Rule(
             "files-without-hashes",
             "choice",
             "warn",
-            "level for entries of a requirements file (or a Cargo.lock) that uses no hashes at all (capped at the "
-            "rule's level)",
+            "level for entries of a requirements file, Cargo.lock, Gemfile.lock or composer.lock that records no "
+            "hashes at all (capped at the rule's level)",
             ("off", "info", "warn", "block"),
         ),
     ),

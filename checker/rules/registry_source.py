@@ -120,8 +120,20 @@ def _same_version(a: str, b: str) -> bool:
     return va is not None and vb is not None and va == vb and va.build == vb.build
 
 
+# The public registry of an ecosystem whose lockfiles always name it (Gemfile.lock's `remote: https://rubygems.org/`)
+# and the hosts it sends installs to (Packagist's dists are GitHub's, GitLab's and Bitbucket's archives of the
+# tagged commit): allowed for that ecosystem's packages, as the public default of PyPI and npm is when unnamed.
+ECOSYSTEM_HOSTS = {
+    "gem": ("rubygems.org", "index.rubygems.org"),
+    "composer": ("repo.packagist.org", "packagist.org", "api.github.com", "codeload.github.com", "gitlab.com",
+                 "bitbucket.org"),
+}
+
+
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
+    if dep.ecosystem in ECOSYSTEM_HOSTS:
+        options = {**options, "hosts": [*options["hosts"], *ECOSYSTEM_HOSTS[dep.ecosystem]]}
     source = dep.source
     kind = source.kind
     fetched = _fetched_url(dep) if dep.ecosystem == "npm" else None
@@ -263,6 +275,8 @@ def _index_issue(option: IndexOption, options: Mapping[str, Any]) -> Issue | Non
 def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, Any]) -> Iterator[Issue]:
     """Indexes, find-links and trusted hosts the manifest configures; in a pull request only the new ones."""
     known = {(o.kind, o.value) for o in base.indexes} if base is not None else set()
+    if head.ecosystem in ECOSYSTEM_HOSTS and head.indexes:
+        options = {**options, "hosts": [*options["hosts"], *ECOSYSTEM_HOSTS[head.ecosystem]]}
     for option in head.indexes:
         if (option.kind, option.value) in known:
             continue

@@ -3,7 +3,8 @@
 Most malicious releases are found and pulled within hours or days: litellm 1.82.7 and 1.82.8 (March 2026) were
 live for about 40 minutes, the 2025 npm worm releases for hours. A cooldown — Dependabot's ``cooldown``, pnpm's
 ``minimumReleaseAge``, uv's ``exclude-newer`` — lets the registry and the community catch them first. The age
-comes from the registry (PyPI's PEP 700 ``upload-time``, npm's ``time``), never from the lockfile, and is measured
+comes from the registry (PyPI's PEP 700 ``upload-time``, npm's ``time``, RubyGems' ``created_at``, Packagist's
+``time``), never from the lockfile, and is measured
 from the run's clock (``--now`` pins it). A PyPI release can gain files after it was published (a stolen token
 can add a wheel to an old release, and a lockfile tool then adds its hash: the quiet ``artifacts-added``), so its
 age is that of the newest file the lockfiles pin when that is later (``Facts.pinned_upload_time``).

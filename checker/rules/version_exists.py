@@ -2,7 +2,8 @@
 
 A version a registry no longer lists was deleted or unpublished — usually because it was malicious (litellm
 1.82.7 and 1.82.8 were deleted from PyPI within hours) — or never existed there (a lockfile naming a version of
-another registry). A yanked PyPI release (PEP 592) is one its maintainers asked installers to skip.
+another registry). A yanked PyPI release (PEP 592) is one its maintainers asked installers to skip. RubyGems leaves a
+yanked version out of its version list, and Packagist a deleted one: both read as "does not list".
 """
 
 from __future__ import annotations

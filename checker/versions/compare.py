@@ -1,7 +1,8 @@
 """Comparing versions across ecosystems: ordering, bump type, and matching a version against a range.
 
 PyPI versions follow PEP 440 (through ``packaging``); npm versions and ranges follow node-semver (through
-``checker.versions.semver``). Versions that do not parse (git commits, tags such as ``v4``, image digests) cannot be
+``checker.versions.semver``); RubyGems versions follow ``Gem::Version`` (``checker.versions.rubygems``) and
+Composer's its VersionParser and PHP's version_compare (``checker.versions.composer``). Versions that do not parse (git commits, tags such as ``v4``, image digests) cannot be
 ordered: their bump is ``other``.
 """
 
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from packaging.version import Version
 
 _RANGE_CHARS = frozenset("<>=!~^*, |")
+# Ecosystems with an ordering module of their own in checker.versions (``compare`` and ``bump``), imported lazily.
+_OWN_ORDERING = {"gem": "rubygems", "composer": "composer"}
 # An npm policy version that is no range at all (a git commit, a tag): matched by equality.
 _NPM_LITERAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 
@@ -52,10 +55,20 @@ def compare(ecosystem: str, a: str, b: str) -> int | None:
         from checker.versions import refs
 
         return refs.compare_tags(a, b)
+    if ecosystem in _OWN_ORDERING:
+        module = _ordering(ecosystem)
+        order = module.compare(a, b)
+        return (0 if a == b else None) if order is None else order
     va, vb = parse_version(a), parse_version(b)
     if va is None or vb is None:
         return 0 if a == b else None
     return (va > vb) - (va < vb)
+
+
+def _ordering(ecosystem: str) -> Any:
+    import importlib
+
+    return importlib.import_module(f"checker.versions.{_OWN_ORDERING[ecosystem]}")
 
 
 def bump(ecosystem: str, before: str, after: str) -> str:
@@ -72,6 +85,9 @@ def bump(ecosystem: str, before: str, after: str) -> str:
         from checker.versions import refs
 
         return refs.bump_tags(before, after)
+    if ecosystem in _OWN_ORDERING:
+        found: str = _ordering(ecosystem).bump(before, after)
+        return found
     va, vb = parse_version(before), parse_version(after)
     if va is None or vb is None:
         return "other"
@@ -127,6 +143,8 @@ def version_matches(ecosystem: str, version: str, spec: str) -> bool:
         from checker.versions import semver
 
         return version == spec or semver.satisfies(version, spec, include_prerelease=True)
+    if ecosystem in _OWN_ORDERING:
+        return _own_matches(ecosystem, version, spec)
     if not is_range(spec):
         if version == spec:
             return True
@@ -140,6 +158,27 @@ def version_matches(ecosystem: str, version: str, spec: str) -> bool:
         return False
     parsed = parse_version(version)
     return parsed is not None and specifier.contains(parsed, prereleases=True)
+
+
+_OPERATORS = ("<=", ">=", "==", "!=", "<", ">", "=")
+
+
+def _own_matches(ecosystem: str, version: str, spec: str) -> bool:
+    """A policy range for an ecosystem with its own ordering (``gem:rails@>=7,<7.1``): comma-separated comparisons,
+    each ordered as the ecosystem orders versions; one that cannot be ordered (a Composer branch) does not match."""
+    if version == spec:
+        return True
+    for part in spec.split(","):
+        part = part.strip()
+        op = next((o for o in _OPERATORS if part.startswith(o)), "==")
+        bound = part[len(op):].strip() if part.startswith(op) else part
+        order = compare(ecosystem, version, bound)
+        if order is None:
+            return False
+        if not {"<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0, "==": order == 0,
+                "=": order == 0, "!=": order != 0}[op]:
+            return False
+    return True
 
 
 def lower_bound(specifier: str, ecosystem: str = "pypi") -> str | None:

@@ -33,7 +33,7 @@ is empty, and ``…, fixed: X, introduced: X, …`` (one range closed and the ne
 The fix hint is the lowest ``fixed`` event above the version for which the entry itself does not say "affected"
 (a fix on another branch that a later range re-opens is skipped, and so is one its ``versions`` list names).
 
-May import: the standard library, ``packaging`` and checker.versions.semver only.
+May import: the standard library, ``packaging``, checker.versions.semver, .cargo, .rubygems and .composer only.
 """
 
 from __future__ import annotations
@@ -90,8 +90,23 @@ def _cargo_key(text: str) -> Any:
     return cargo.osv_key(text)
 
 
+def _rubygems_key(text: str) -> Any:
+    from checker.versions import rubygems
+
+    parsed = rubygems.key(text.strip())
+    return None if parsed is None else (1, parsed)
+
+
+def _packagist_key(text: str) -> Any:
+    from checker.versions import composer
+
+    parsed = composer.key(text)
+    return None if parsed is None else (1, parsed)
+
+
 ECOSYSTEM_ORDER: Mapping[str, Key] = {"PyPI": _pep440_key, "npm": _semver_key, "GitHub Actions": _action_key,
-                                      "crates.io": _cargo_key, "SwiftURL": _semver_key}
+                                      "crates.io": _cargo_key, "SwiftURL": _semver_key, "RubyGems": _rubygems_key,
+                                      "Packagist": _packagist_key}
 
 
 def ordering(range_type: str, ecosystem: str) -> Key | None:

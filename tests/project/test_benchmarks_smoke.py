@@ -74,6 +74,8 @@ def test_generated_lockfiles_carry_realistic_pins(name: str) -> None:
     for dep in manifest.dependencies:
         if fmt.ecosystem in ("pypi", "cargo"):  # Cargo.lock: the .crate's SHA-256 (`checksum`)
             assert dep.hashes and all(h.startswith("sha256:") and len(h) == 7 + 64 for h in dep.hashes), dep
+        elif fmt.ecosystem == "gem":  # Bundler 2.6's CHECKSUMS
+            assert {h[:7] for h in dep.hashes} == {"sha256:"} and len(next(iter(dep.hashes))) == 7 + 64, dep
         elif name == "yarn berry":
             assert len(dep.hashes) == 1  # Yarn's own archive checksum
         elif fmt.ecosystem == "npm":  # integrity; Yarn 1 also keeps the sha1 of the resolved URL's fragment

@@ -188,6 +188,8 @@ def _readme_override() -> str:
     (".github/lockgate.yml", True), (".github/lockgate.yaml", True), (".github/lockgate-reviews.yml", True),
     ("ci/lockgate.yml", True), ("docs/lockgate-reviews.yaml", True), ("policies/Lockgate-base.yml", True),
     ("README.md", False), ("src/app.py", False), ("ci/dependency-policy.yml", False), ("lockgate.py", False),
+    ("Gemfile", True), ("app/Gemfile.lock", True), ("gems.locked", True), ("gemfiles/rails_7.gemfile.lock", True),
+    ("composer.json", True), ("web/composer.lock", True), ("src/composer.php", False),
 ])
 def test_the_hook_pattern_starts_lockgate_for_manifests_policies_and_ledgers(path: str, starts: bool) -> None:
     """pre-commit runs a hook when ``re.search(files, path)`` finds a staged path."""

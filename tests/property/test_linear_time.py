@@ -88,6 +88,13 @@ CONTEXTS: dict[str, list[str]] = {
                          '"state": {{"revision": "a"}}}}], "version": 2}}',
                          '{{"object": {{"pins": [{{"repositoryURL": "{}", "state": {{"revision": "a"}}}}]}}, '
                          '"version": 1}}'],
+    "gemfile": ['gem "{}"\n', 'gem "a", "{}"\n', "group :a do\n  gem {}\nend\n", "# {}\n", 'gem "a", {}: 1\n'],
+    "gemfile-lock": ["GEM\n  remote: {}\n  specs:\n    a (1)\n", "GEM\n  remote: x\n  specs:\n    {} (1)\n",
+                     "GEM\n  remote: x\n  specs:\n    a ({})\n", "CHECKSUMS\n  a (1) {}\n", "DEPENDENCIES\n  {}\n"],
+    "composer-json": ['{{"require": {{"{}": "1"}}}}', '{{"require": {{"a/b": "{}"}}}}',
+                      '{{"repositories": [{{"type": "vcs", "url": "{}"}}]}}'],
+    "composer-lock": ['{{"packages": [{{"name": "{}", "version": "1", "dist": {{"type": "zip", "url": "x"}}}}]}}',
+                      '{{"packages": [{{"name": "a/b", "version": "{}", "dist": {{"type": "zip", "url": "x"}}}}]}}'],
 }
 CONTEXTS["npm-shrinkwrap"] = CONTEXTS["package-lock"]
 PATHS = {"gha-workflow": ".github/workflows/ci.yml", "gha-action": "action.yml", "pylock": "pylock.toml",
@@ -113,7 +120,8 @@ def _parse(name: str, context: str, unit: str) -> None:
             "pre-commit-config": ".pre-commit-config.yaml", "setup-py": "setup.py", "setup-cfg": "setup.cfg",
             "tox-ini": "tox.ini", "tox-toml": "tox.toml", "bun-lock": "bun.lock", "bun-lockb": "bun.lockb",
             "gitmodules": ".gitmodules", "cargo-lock": "Cargo.lock", "cargo-toml": "Cargo.toml",
-            "package-resolved": "Package.resolved"}.get(name, path)
+            "package-resolved": "Package.resolved", "gemfile": "Gemfile", "gemfile-lock": "Gemfile.lock",
+            "composer-json": "composer.json", "composer-lock": "composer.lock"}.get(name, path)
     with hang_guard(f"parsing a 1 MB run of {unit!r} in {context[:40]!r} as {name}"):
         try:
             fmt.parse(text, path, lambda other: None)

@@ -77,6 +77,10 @@ PATHS = {
     "cargo-lock": "Cargo.lock",
     "cargo-toml": "Cargo.toml",
     "package-resolved": "Package.resolved",
+    "gemfile": "Gemfile",
+    "gemfile-lock": "Gemfile.lock",
+    "composer-json": "composer.json",
+    "composer-lock": "composer.lock",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -92,6 +96,7 @@ _SYNTAX = {
     "ini": '[]=;#"\'\\${}:/@.\n\r\t -_registryscatruefalsn[]',
     "python": "()[]{}=,.:'\"\\#*+\n\t fimportsetup_requiresxtlb0123456789<>=;",
     "gitconfig": '[]"\\=#; \t\n\r.-submodulepathrbnch/:@',
+    "ruby": 'GEMITPAHSDNCKUR ()!:=,-.~>\'"#{}[]|%\n\t0123456789abcdegimnoprstuwx_',
 }
 _FAMILY = {
     "requirements": "requirements",
@@ -128,6 +133,10 @@ _FAMILY = {
     "gitmodules": "gitconfig",
     "bun-lock": "json",
     "bun-lockb": "json",
+    "gemfile": "ruby",
+    "gemfile-lock": "ruby",
+    "composer-json": "json",
+    "composer-lock": "json",
 }
 
 
@@ -291,6 +300,10 @@ _FIXTURE_SEEDS = {
     "cargo-lock": ["manifests/fixtures/cargo_lock/*.lock"],
     "cargo-toml": ["manifests/fixtures/cargo_toml/*.toml"],
     "package-resolved": ["manifests/fixtures/package_resolved/*.json"],
+    "gemfile": ["manifests/fixtures/gemfile/*.Gemfile"],
+    "gemfile-lock": ["manifests/fixtures/gemfile/*.Gemfile.lock"],
+    "composer-json": ["manifests/fixtures/composer/*.composer.json"],
+    "composer-lock": ["manifests/fixtures/composer/*.composer.lock"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -327,6 +340,10 @@ _CORPUS_SEEDS = {
     "cargo-lock": [],
     "cargo-toml": [],
     "package-resolved": [],
+    "gemfile": [],
+    "gemfile-lock": [],
+    "composer-json": [],
+    "composer-lock": [],
 }
 
 
@@ -642,7 +659,7 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
 # binary lockfile are not).
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
     "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini", "gitmodules",
-    "bun-lockb")]
+    "bun-lockb", "gemfile", "gemfile-lock")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:
