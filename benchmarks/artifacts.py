@@ -1,7 +1,7 @@
 """Artifact inspection (rule ``artifact-content``): what reading the wheels of 50 changed PyPI packages adds to the
 facts stage, cold, with every answer 50 ms away.
 
-    python benchmarks/artifacts.py [--packages N] [--latency SECONDS] [--runs N] [--files N]
+    python benchmarks/artifacts.py [--packages N] [--latency SECONDS] [--runs N] [--files N] [--wheels N]
 
 A file host on 127.0.0.1 (tests/fakes/wheels.py, in its own process) serves a PEP 691 page per package and the
 wheels of two releases each (1.0 and 1.1, built with ``--files`` members of a few kilobytes, so that a wheel is
@@ -9,7 +9,8 @@ megabytes and its central directory tens of kilobytes), and answers range reques
 (``gather_facts``, what ``lockgate check`` runs) for the 50 packages as upgrades 1.0 -> 1.1 from an empty cache,
 once with ``artifact-content`` off and once on, the two alternating; the difference of the medians is what
 inspection adds (target: under 2 s). Printed too: the bytes the host sent per inspected wheel, against the
-wheel's size (the point of range requests: the central directory, not the wheel).
+wheel's size (the point of range requests: the central directory, not the wheel). ``--wheels N``: each release
+has N platform wheels (``cp312-cp312-platNN``; alike but for the tag, as the wheels of one release are), all read.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from harness import Measure  # first: puts this tree on sys.path (checker, and t
 from tests.fakes.wheels import FakeWheelHost, build_wheel  # noqa: E402
 
 
-def serve(packages: int, files: int, latency: float, pipe: Connection) -> None:
+def serve(packages: int, files: int, latency: float, wheels: int, pipe: Connection) -> None:
     """The host, with every package's two releases, in its own process; answers 'sent' with the bytes sent."""
     with FakeWheelHost(latency=latency) as host:
         payload = os.urandom(4096)
@@ -39,7 +40,9 @@ def serve(packages: int, files: int, latency: float, pipe: Connection) -> None:
                 members = {f"bench_package_{n}/module_{i}.py": payload for i in range(files)}
                 wheel = build_wheel(name, version, members, top_level=(f"bench_package_{n}",))
                 size = len(wheel)
-                host.add_release(name, version, wheel)
+                for index in range(wheels):
+                    host.add_release(name, version, wheel,
+                                     tag="py3-none-any" if wheels == 1 else f"cp312-cp312-plat{index:02}")
         pipe.send((host.root, size))
         while True:
             command = pipe.recv()
@@ -81,10 +84,12 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--files", type=int, default=600)
+    parser.add_argument("--wheels", type=int, default=1, help="platform wheels per release")
     options = parser.parse_args()
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
     here, there = multiprocessing.Pipe()
-    server = multiprocessing.Process(target=serve, args=(options.packages, options.files, options.latency, there),
+    server = multiprocessing.Process(target=serve, args=(options.packages, options.files, options.latency,
+                                                         options.wheels, there),
                                      daemon=True)
     server.start()
     root, wheel_size = here.recv()
@@ -100,14 +105,14 @@ def main() -> int:
                     here.send("sent")
                     sent = here.recv()
                     if inspect:
-                        sent_per_wheel.append(sent / (2 * options.packages))
+                        sent_per_wheel.append(sent / (2 * options.packages * options.wheels))
     finally:
         here.send("stop")
         server.join(5)
     off = Measure(statistics.median(times[False]) * 1000, min(times[False]) * 1000, runs=options.runs)
     on = Measure(statistics.median(times[True]) * 1000, min(times[True]) * 1000, runs=options.runs)
-    print(f"facts stage, {options.packages} upgraded PyPI packages, {options.latency * 1000:.0f} ms latency, cold "
-          f"({options.runs} runs, ms)")
+    print(f"facts stage, {options.packages} upgraded PyPI packages ({options.wheels} wheel(s) per release), "
+          f"{options.latency * 1000:.0f} ms latency, cold ({options.runs} runs, ms)")
     print("| artifact-content | median | min | max |")
     print("|---|---:|---:|---:|")
     print(f"| off | {off.median_ms:,.0f} | {off.min_ms:,.0f} | {max(times[False]) * 1000:,.0f} |")

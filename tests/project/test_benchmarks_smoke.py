@@ -192,7 +192,8 @@ def test_growth_is_judged_on_each_size_s_fastest_run_with_the_median_ratio_besid
 
 
 @pytest.mark.parametrize("script, args, says", [
-    ("artifacts.py", ["--packages", "2", "--runs", "1", "--files", "3", "--latency", "0"], "added by inspection"),
+    ("artifacts.py", ["--packages", "2", "--runs", "1", "--files", "3", "--latency", "0", "--wheels", "3"],
+     "added by inspection"),
     ("osv_copy.py", ["--records", "40", "--lookups", "2", "--runs", "1"], "ratio this tree / baseline"),
 ])
 def test_the_fact_benchmarks_run_at_tiny_sizes(script: str, args: list[str], says: str) -> None:
