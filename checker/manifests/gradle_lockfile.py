@@ -126,7 +126,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     per_configuration = posixpath.basename(posixpath.dirname(path)) == "dependency-locks"
     own_configuration = posixpath.basename(path)[: -len(".lockfile")] if per_configuration else None
     dependencies: list[Dependency] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.split("\n"), 1):  # Gradle's lines: "\n" only (not U+2028 and the like)
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -135,7 +135,8 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         if coordinates.strip() == "empty" and equals:
             continue
         parts = coordinates.strip().split(":")
-        if len(parts) != 3 or not all(_valid_part(p) for p in parts) or (equals and not configurations):
+        if len(parts) != 3 or not all(_valid_part(p) for p in parts) or (equals and not configurations) or not all(
+                _valid_part(c) for c in configurations):
             problems.append(Problem(
                 f"line is not group:artifact:version=configurations (Gradle refuses the lock state): "
                 f"{line[:120]!r}", number))

@@ -129,13 +129,15 @@ def _resolve(text: str, properties: dict[str, str]) -> str | None:
         if "${" not in text:
             return text
         missing = False
+        size = len(text)
 
         def value(match: re.Match[str]) -> str:
-            nonlocal missing
+            nonlocal missing, size
             name = match.group(1).strip()
-            if name not in properties:
+            if name not in properties or size > MAX_RESOLVED:
                 missing = True
-                return match.group(0)
+                return ""
+            size += len(properties[name])
             return properties[name]
 
         text = _REFERENCE.sub(value, text)
