@@ -146,9 +146,10 @@ def _plugin(alias: str, entry: object, versions: dict[str, Any], path: str, line
         version, specifier = _plain(version_text)
     elif isinstance(entry, dict):
         unknown = set(entry) - {"id", "version"}
-        plugin_id = entry.get("id")
-        if unknown or not isinstance(plugin_id, str) or not _coordinate(plugin_id):
+        given = entry.get("id")
+        if unknown or not isinstance(given, str) or not _coordinate(given):
             raise _Invalid("expected a table with id and version")
+        plugin_id = given
         version, specifier = _version(entry.get("version"), versions)
     else:
         raise _Invalid("expected a \"plugin.id:version\" string or a table")

@@ -61,6 +61,7 @@ _BUILD_PREFIXES = ("annotationprocessor", "kapt", "ksp", "kotlincompiler", "kotl
                    "spotbugs", "checkstyle", "pmd", "codenarc", "jacocoagent", "jacocoant", "errorprone",
                    "sonarlint", "pitest", "lintchecks", "lintclasspath", "classpath")
 _SCOPE_RANK = {"prod": 3, "build": 2, "dev": 1}
+MAX_PROBLEMS = 50  # lines reported one by one; a file of nothing else is one finding per line up to here, then one
 
 
 def is_lockfile(base: str, parent: str) -> bool:
@@ -126,6 +127,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     per_configuration = posixpath.basename(posixpath.dirname(path)) == "dependency-locks"
     own_configuration = posixpath.basename(path)[: -len(".lockfile")] if per_configuration else None
     dependencies: list[Dependency] = []
+    refused = 0
     for number, raw in enumerate(text.split("\n"), 1):  # Gradle's lines: "\n" only (not U+2028 and the like)
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -137,9 +139,11 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         parts = coordinates.strip().split(":")
         if len(parts) != 3 or not all(_valid_part(p) for p in parts) or (equals and not configurations) or not all(
                 _valid_part(c) for c in configurations):
-            problems.append(Problem(
-                f"line is not group:artifact:version=configurations (Gradle refuses the lock state): "
-                f"{line[:120]!r}", number))
+            refused += 1
+            if refused <= MAX_PROBLEMS:
+                problems.append(Problem(
+                    f"line is not group:artifact:version=configurations (Gradle refuses the lock state): "
+                    f"{line[:120]!r}", number))
             continue
         if own_configuration is not None:
             configurations = configurations or [own_configuration]
@@ -150,6 +154,8 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             hashes=hashes.get((key, version), frozenset()), scope=_scope(configurations, build_script),
             direct=True, manifest=path, line=number,
         ))
+    if refused > MAX_PROBLEMS:
+        problems.append(Problem(f"{refused - MAX_PROBLEMS} more lines that are not group:artifact:version entries"))
     return Manifest(path=path, format=FORMAT, ecosystem=ECOSYSTEM, dependencies=tuple(dependencies), kind="lock",
                     includes=tuple(read_paths), problems=tuple(problems))
 

@@ -258,14 +258,14 @@ def compare(a: str, b: str) -> int | None:
     return _sign(pa.compare(pb))
 
 
-def _release(items: list) -> tuple[tuple[int, str], ...]:
+def _release(items: list) -> list[tuple]:
     """The leading numbers of the top-level list, padded to three (``31.1-jre`` -> 31, 1, 0)."""
-    found: list[tuple[int, str]] = []
+    found: list[tuple] = []
     for item in items:
         if not isinstance(item, _Number):
             break
-        found.append(tuple(item))  # type: ignore[arg-type]
-    return tuple(found + [tuple(_ZERO)] * 3)[:3]  # type: ignore[operator]
+        found.append(item)
+    return (found + [_ZERO] * 3)[:3]
 
 
 def bump(before: str, after: str) -> str:

@@ -213,3 +213,9 @@ def test_file_names() -> None:
 def test_unicode_line_separators_do_not_split_a_line() -> None:
     manifest = lock("a:b:1.0=runtimeClasspath\u2028c:d:2.0=runtimeClasspath\nx:y:1=runtimeClasspath\n")
     assert [d.name for d in manifest.dependencies] == ["x:y"] and [p.line for p in manifest.problems] == [1]
+
+
+def test_a_flood_of_bad_lines_is_bounded() -> None:
+    manifest = lock("junk\n" * 10_000 + "a:b:1.0=runtimeClasspath\n")
+    assert len(manifest.problems) == 51 and manifest.problems[-1].message.startswith("9950 more lines")
+    assert [d.name for d in manifest.dependencies] == ["a:b"]
