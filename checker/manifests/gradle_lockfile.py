@@ -61,6 +61,7 @@ _BUILD_PREFIXES = ("annotationprocessor", "kapt", "ksp", "kotlincompiler", "kotl
                    "spotbugs", "checkstyle", "pmd", "codenarc", "jacocoagent", "jacocoant", "errorprone",
                    "sonarlint", "pitest", "lintchecks", "lintclasspath", "classpath")
 _SCOPE_RANK = {"prod": 3, "build": 2, "dev": 1}
+_NO_HASHES: frozenset[str] = frozenset()
 MAX_PROBLEMS = 50  # lines reported one by one; a file of nothing else is one finding per line up to here, then one
 
 
@@ -127,31 +128,37 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     per_configuration = posixpath.basename(posixpath.dirname(path)) == "dependency-locks"
     own_configuration = posixpath.basename(path)[: -len(".lockfile")] if per_configuration else None
     dependencies: list[Dependency] = []
+    scopes: dict[str, tuple[bool, str]] = {}  # configuration list as written -> (valid, scope)
     refused = 0
     for number, raw in enumerate(text.split("\n"), 1):  # Gradle's lines: "\n" only (not U+2028 and the like)
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         coordinates, equals, configurations_text = line.partition("=")
-        configurations = [c.strip() for c in configurations_text.split(",") if c.strip()] if equals else []
         if coordinates.strip() == "empty" and equals:
             continue
+        known = scopes.get(configurations_text) if equals else None
+        if known is None:
+            configurations = [c.strip() for c in configurations_text.split(",") if c.strip()] if equals else []
+            valid = (not equals or bool(configurations)) and all(_valid_part(c) for c in configurations)
+            if own_configuration is not None:
+                configurations = configurations or [own_configuration]
+            known = (valid, _scope(configurations, build_script))
+            if equals:
+                scopes[configurations_text] = known  # a real lock file repeats a few configuration lists
         parts = coordinates.strip().split(":")
-        if len(parts) != 3 or not all(_valid_part(p) for p in parts) or (equals and not configurations) or not all(
-                _valid_part(c) for c in configurations):
+        if len(parts) != 3 or not all(_valid_part(p) for p in parts) or not known[0]:
             refused += 1
             if refused <= MAX_PROBLEMS:
                 problems.append(Problem(
                     f"line is not group:artifact:version=configurations (Gradle refuses the lock state): "
                     f"{line[:120]!r}", number))
             continue
-        if own_configuration is not None:
-            configurations = configurations or [own_configuration]
         group, artifact, version = parts
         key = f"{group}:{artifact}"
         dependencies.append(Dependency(
             ecosystem=ECOSYSTEM, name=key, version=version, specifier=version,
-            hashes=hashes.get((key, version), frozenset()), scope=_scope(configurations, build_script),
+            hashes=hashes.get((key, version), _NO_HASHES), scope=known[1],
             direct=True, manifest=path, line=number,
         ))
     if refused > MAX_PROBLEMS:
