@@ -17,7 +17,8 @@ effective-POM resolution (no parent POM is fetched, no profile is activated, no 
 - each ``<profile>``'s dependencies, management, build and reporting, as above (a profile can be activated by
   a property or the environment, so what it adds is judged too);
 - ``<repositories>`` and ``<pluginRepositories>`` (top level and in profiles): the manifest's indexes, judged by
-  registry-source (a new repository can shadow any artifact: dependency confusion).
+  registry-source (a new repository can shadow any artifact: dependency confusion), except Maven Central over
+  HTTPS, the repository Maven uses anyway.
 
 Names are ``groupId:artifactId`` as written (Maven coordinates are case-sensitive). Versions: ``${name}``
 references are replaced from this file's top-level ``<properties>`` (recursively, cycles refused) and from the
@@ -47,6 +48,8 @@ ECOSYSTEM = "maven"
 DEFAULT_PLUGIN_GROUP = "org.apache.maven.plugins"
 MAX_DEPTH = 10  # properties that name properties: deeper than any real POM, and a bound on hostile ones
 MAX_RESOLVED = 10_000  # characters: a property doubled at each level must not grow without bound
+# Maven's own default repository (the super POM's ``central``): naming it changes no source, so it is no index.
+MAVEN_CENTRAL = frozenset({"https://repo.maven.apache.org/maven2", "https://repo1.maven.org/maven2"})
 _REFERENCE = re.compile(r"\$\{([^${}]*)\}")
 _SCOPES = {"compile": "prod", "provided": "prod", "runtime": "prod", "import": "prod", "system": "prod",
            "test": "dev"}
@@ -73,7 +76,8 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
     _sections(root, context)
     for profile in _children(root, "profiles", "profile"):
         _sections(profile, context)
-    indexes = [IndexOption("index", url, node.line) for url, node in _repositories(root, context)]
+    indexes = [IndexOption("index", url, node.line) for url, node in _repositories(root, context)
+               if url.rstrip("/") not in MAVEN_CENTRAL]
     return Manifest(path=path, format=FORMAT, ecosystem=ECOSYSTEM, dependencies=tuple(context.out),
                     kind="declared", includes=tuple(includes), indexes=tuple(indexes),
                     problems=tuple(context.problems))

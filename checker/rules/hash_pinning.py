@@ -205,9 +205,7 @@ RULE = Rule(
         "from a registry must carry hashes. Local paths and git sources pinned by commit carry none and are left "
         "to registry-source. npm lockfile entries must carry `integrity`, and a strong one: npm checks the "
         "strongest algorithm listed, so sha1 alone is weak; an entry with no integrity at all is a finding too "
-        "(lockfile-lint silently skips those). Bundled packages, links and git commits are exempt. Gradle lock files "
-        "hold no checksums: lockgate reads them from gradle/verification-metadata.xml (a lock file with none at "
-        "all, or with verification off or lenient in gradle.properties, gets `files-without-hashes`)."
+        "(lockfile-lint silently skips those). Bundled packages, links and git commits are exempt."
     ),
     fix="Generate requirements with `pip-compile --generate-hashes`; regenerate lockfiles so entries carry hashes.",
     example=(

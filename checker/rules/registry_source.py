@@ -325,7 +325,7 @@ RULE = Rule(
             "hosts",
             "str-list",
             ["pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com", "conda.anaconda.org",
-             "repo.anaconda.com", "repo.maven.apache.org", "repo1.maven.org"],
+             "repo.anaconda.com"],
             "registry hosts packages may come from (`*.example.com` allowed)",
         ),
         Option("allow-git", "package-list", [], "packages that may come from git (`pypi:mylib`, `npm:@acme/*`)"),

@@ -147,12 +147,14 @@ def test_repositories_are_indexes() -> None:
 <repository><id>mine</id><url>${repo.url}</url></repository>
 <repository><id>env</id><url>${env.REPO}</url></repository></repositories>
 <pluginRepositories><pluginRepository><id>p</id><url>http://plugins.example.com/</url></pluginRepository>
-</pluginRepositories>
+<pluginRepository><id>c</id><url>http://repo1.maven.org/maven2</url></pluginRepository></pluginRepositories>
 <profiles><profile><repositories><repository><id>x</id><url>https://x.example/</url></repository></repositories>
 </profile></profiles>""")
-    assert [(i.kind, i.value) for i in manifest.indexes] == [
-        ("index", "https://repo.maven.apache.org/maven2"), ("index", "https://repo.example.com/maven"),
-        ("index", "${env.REPO}"), ("index", "http://plugins.example.com/"), ("index", "https://x.example/"),
+    assert [(i.kind, i.value) for i in manifest.indexes] == [  # Maven Central over HTTPS is Maven's default
+        ("index", "https://repo.example.com/maven"),
+        ("index", "${env.REPO}"), ("index", "http://plugins.example.com/"),
+        ("index", "http://repo1.maven.org/maven2"),  # central over plain HTTP is a finding
+        ("index", "https://x.example/"),
     ]
 
 

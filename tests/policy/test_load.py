@@ -31,7 +31,7 @@ from checker.rules import all_rules
 POLICY = ".github/lockgate.yml"
 RULE_IDS = ", ".join(all_rules())
 DEFAULT_HOSTS = ("pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "registry.yarnpkg.com", "conda.anaconda.org",
-                 "repo.anaconda.com", "repo.maven.apache.org", "repo1.maven.org")
+                 "repo.anaconda.com")
 ALL_KINDS = ", ".join(CHANGE_KINDS)
 
 
