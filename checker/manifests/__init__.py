@@ -157,6 +157,11 @@ def _at_root(name: str) -> Callable[[str, str], bool]:
     return lambda base, parent: base == name and parent == ""
 
 
+def _in_folder(name: str, folder: str) -> Callable[[str, str], bool]:
+    """A file of this name in a folder of that name (``.mvn/extensions.xml``, ``gradle/wrapper/…``)."""
+    return lambda base, parent: base == name and parent == folder
+
+
 def _is_gradle_lockfile(base: str, parent: str) -> bool:
     """``gradle.lockfile``, ``buildscript-gradle.lockfile``, ``settings-gradle.lockfile``, and the per-configuration
     ``*.lockfile`` of an older Gradle's ``gradle/dependency-locks/`` folder."""
@@ -228,6 +233,10 @@ FORMATS: tuple[Format, ...] = (
     Format("gradle-lockfile", "maven", "gradle_lockfile", _is_gradle_lockfile, includes=True),
     Format("gradle-catalog", "maven", "gradle_catalog", _is_gradle_catalog),
     Format("maven-pom", "maven", "maven_pom", _named("pom.xml"), includes=True),
+    Format("maven-extensions", "maven", "maven_extensions", _in_folder("extensions.xml", ".mvn")),
+    # The wrappers download and run the build tool itself: where from, and its checksum, are settings.
+    Format("gradle-wrapper", "config", "java_wrapper", _in_folder("gradle-wrapper.properties", "wrapper")),
+    Format("maven-wrapper", "config", "java_wrapper", _in_folder("maven-wrapper.properties", "wrapper")),
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

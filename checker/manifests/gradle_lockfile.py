@@ -205,18 +205,13 @@ def _read_quietly(read: Reader, path: str) -> str | None:
 
 
 def verification_mode(text: str) -> str | None:
-    """``org.gradle.dependency.verification`` of a gradle.properties (a Java properties file: ``key=value``,
-    ``key: value`` or ``key value``; the last assignment wins), lower-cased; None when not set."""
-    found: str | None = None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line[0] in "#!" or not line.startswith(VERIFICATION_MODE):
-            continue
-        rest = line[len(VERIFICATION_MODE):]
-        if rest[:1] not in ("=", ":", " ", "\t"):
-            continue
-        found = rest.lstrip(" \t").lstrip("=:").strip().lower()
-    return found
+    """``org.gradle.dependency.verification`` of a gradle.properties, read as Java reads a properties file
+    (checker/manifests/java_properties.py: continuations, escapes, the last definition wins), lower-cased; None
+    when it is not set."""
+    from checker.manifests import java_properties
+
+    found = java_properties.read(text).get(VERIFICATION_MODE)
+    return None if found is None else found[0].strip().lower()
 
 
 def read_verification(text: str, path: str) -> dict[tuple[str, str], frozenset[str]]:

@@ -137,6 +137,10 @@ def test_a_subproject_reads_the_root_verification_file() -> None:
     "org.gradle.dependency.verification=off\n", "org.gradle.dependency.verification = lenient\n",
     "org.gradle.dependency.verification: OFF\n", "org.gradle.dependency.verification\toff\n",
     "org.gradle.dependency.verification=strict\norg.gradle.dependency.verification=off\n",  # the last one wins
+    "org.gradle.dependency.verification=\\\n    off\n",  # a continuation line
+    "org.gradle.dependency\\u002everification=off\n",  # an escaped key
+    "  org.gradle.dependency.verification   =   lenient  \r\n",
+    "org.gradle.dependency.verification=o\\\n  ff\n",
 ])
 def test_verification_turned_off_or_lenient_counts_no_checksum(properties: str) -> None:
     manifest = lock("org.slf4j:slf4j-api:2.0.13=runtimeClasspath\n",
@@ -147,6 +151,7 @@ def test_verification_turned_off_or_lenient_counts_no_checksum(properties: str) 
 
 def test_strict_verification_and_other_properties_keep_the_checksums() -> None:
     for properties in ("org.gradle.dependency.verification=strict\n", "# org.gradle.dependency.verification=off\n",
+                       "x=\\\n# org.gradle.dependency.verification=off\n",  # a continued value, not a key
                        "org.gradle.dependency.verification.console=verbose\n", "org.gradle.jvmargs=-Xmx2g\n"):
         manifest = lock("org.slf4j:slf4j-api:2.0.13=runtimeClasspath\n",
                         verification=VERIFICATION, properties=properties)

@@ -103,6 +103,10 @@ CONTEXTS: dict[str, list[str]] = {
                   "<project><properties><p>{}</p></properties><dependencies><dependency><groupId>a</groupId>"
                   "<artifactId>a</artifactId><version>${{p}}</version></dependency></dependencies></project>",
                   "<project><parent>{}</parent></project>"],
+    "maven-extensions": ["<extensions><extension><groupId>{}</groupId><artifactId>a</artifactId></extension>"
+                         "</extensions>", "<extensions>{}</extensions>"],
+    "gradle-wrapper": ["distributionUrl={}\n", "{}=x\n", "# {}\n"],
+    "maven-wrapper": ["distributionUrl={}\n", "wrapperUrl=\\\n{}\n"],
 }
 CONTEXTS["npm-shrinkwrap"] = CONTEXTS["package-lock"]
 PATHS = {"gha-workflow": ".github/workflows/ci.yml", "gha-action": "action.yml", "pylock": "pylock.toml",
@@ -130,7 +134,9 @@ def _parse(name: str, context: str, unit: str) -> None:
             "gitmodules": ".gitmodules", "cargo-lock": "Cargo.lock", "cargo-toml": "Cargo.toml",
             "package-resolved": "Package.resolved", "gemfile": "Gemfile", "gemfile-lock": "Gemfile.lock",
             "composer-json": "composer.json", "composer-lock": "composer.lock", "gradle-lockfile": "gradle.lockfile",
-            "gradle-catalog": "gradle/libs.versions.toml", "maven-pom": "pom.xml"}.get(name, path)
+            "gradle-catalog": "gradle/libs.versions.toml", "maven-pom": "pom.xml",
+            "maven-extensions": ".mvn/extensions.xml", "gradle-wrapper": "gradle/wrapper/gradle-wrapper.properties",
+            "maven-wrapper": ".mvn/wrapper/maven-wrapper.properties"}.get(name, path)
     with hang_guard(f"parsing a 1 MB run of {unit!r} in {context[:40]!r} as {name}"):
         try:
             fmt.parse(text, path, lambda other: None)

@@ -84,6 +84,9 @@ PATHS = {
     "gradle-lockfile": "gradle.lockfile",
     "gradle-catalog": "gradle/libs.versions.toml",
     "maven-pom": "pom.xml",
+    "maven-extensions": ".mvn/extensions.xml",
+    "gradle-wrapper": "gradle/wrapper/gradle-wrapper.properties",
+    "maven-wrapper": ".mvn/wrapper/maven-wrapper.properties",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -145,6 +148,9 @@ _FAMILY = {
     "gradle-lockfile": "gradle-lock",
     "gradle-catalog": "toml",
     "maven-pom": "xml",
+    "maven-extensions": "xml",
+    "gradle-wrapper": "ini",
+    "maven-wrapper": "ini",
 }
 
 
@@ -316,6 +322,9 @@ _FIXTURE_SEEDS = {
                         "manifests/fixtures/gradle_lockfile/*/gradle/dependency-locks/*.lockfile"],
     "gradle-catalog": ["manifests/fixtures/gradle_catalog/*.toml"],
     "maven-pom": ["manifests/fixtures/maven_pom/*.xml"],
+    "maven-extensions": ["manifests/fixtures/maven_extensions/*.xml"],
+    "gradle-wrapper": ["manifests/fixtures/java_wrapper/*/gradle-wrapper.properties"],
+    "maven-wrapper": ["manifests/fixtures/java_wrapper/*/maven-wrapper.properties"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -359,6 +368,9 @@ _CORPUS_SEEDS = {
     "gradle-lockfile": [],
     "gradle-catalog": [],
     "maven-pom": [],
+    "maven-extensions": [],
+    "gradle-wrapper": [],
+    "maven-wrapper": [],
 }
 
 
@@ -681,7 +693,8 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
 # binary lockfile are not).
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
     "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini", "gitmodules",
-    "bun-lockb", "gemfile", "gemfile-lock", "gradle-lockfile", "maven-pom")]
+    "bun-lockb", "gemfile", "gemfile-lock", "gradle-lockfile", "maven-pom", "maven-extensions", "gradle-wrapper",
+    "maven-wrapper")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:
