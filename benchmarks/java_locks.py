@@ -26,8 +26,8 @@ else:  # pragma: no cover
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "manifests" / "fixtures"
 # (label, file, the path lockgate parses it under, the folder its reads resolve in)
 JAVA_FILES = (
-    ("ADarko22/JDKCertsTool gradle.lockfile + verification-metadata.xml", "gradle_lockfile/jdkcertstool/gradle.lockfile",
-     "gradle.lockfile"),
+    ("ADarko22/JDKCertsTool gradle.lockfile + verification-metadata.xml",
+     "gradle_lockfile/jdkcertstool/gradle.lockfile", "gradle.lockfile"),
     ("android/nowinandroid gradle/libs.versions.toml", "gradle_catalog/nowinandroid.libs.versions.toml",
      "gradle/libs.versions.toml"),
     ("apache/commons-lang pom.xml", "maven_pom/commons-lang.pom.xml", "pom.xml"),

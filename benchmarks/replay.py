@@ -630,9 +630,13 @@ def _gradle_display(version: object, versions: dict) -> str:
         return _gradle_display(versions[version["ref"]], versions)
     if isinstance(version, str):
         return version
-    parts = [f"{key} {', '.join(value) if isinstance(value, list) else str(value).lower() if isinstance(value, bool) else value}"
-             for key in ("strictly", "require", "prefer", "reject", "rejectAll") if key in version
-             for value in (version[key],)]
+    def shown(value: object) -> str:
+        if isinstance(value, list):
+            return ", ".join(value)
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    parts = [f"{key} {shown(version[key])}" for key in ("strictly", "require", "prefer", "reject", "rejectAll")
+             if key in version]
     for key in ("strictly", "require", "prefer"):
         if key in version:
             value = version[key]

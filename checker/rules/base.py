@@ -40,8 +40,8 @@ def asks_registry(dep: Dependency) -> bool:
 def osv_version(dep: Dependency) -> str | None:
     """The version OSV is asked about for this dependency, None when OSV is not asked (its facts then hold no
     advisories to judge, and a rule that reads them skips it): an exact PyPI or npm version from a registry (as
-    ``asks_registry``), an exact Maven version of an artifact fetched from a repository, or a GitHub Action whose ref is a full version tag (``v4.2.0`` is asked as ``4.2.0``,
-    as GitHub's advisories write action versions), or a commit pin whose version comment is one. The comment is
+    ``asks_registry``), an exact Maven version of an artifact fetched from a repository, or a GitHub Action whose
+    ref is a full version tag (``v4.2.0`` is asked as ``4.2.0``, as GitHub's advisories write action versions), or a commit pin whose version comment is one. The comment is
     the pull request's word, and the pin the recommended form: asking by it is what lets advisories reach pinned
     actions at all, and a comment that lies about the commit is pin-comment's block (online)."""
     if asks_registry(dep):
