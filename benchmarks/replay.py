@@ -14,7 +14,8 @@ so the oldest formats are included) lockgate runs as a fresh process, twice: ``l
 C^ --head C`` (timed) and ``lockgate check --offline --format json`` on the same pair. Exit codes are recorded;
 exit 2 is a usage or policy error and never acceptable on a commit of a real repository.
 
-The independent readers are deliberately plain: ``tomllib`` (uv.lock, poetry.lock, pylock.toml, pyproject.toml),
+The independent readers are deliberately plain: ``tomllib`` (uv.lock, poetry.lock, pylock.toml, pyproject.toml,
+Gradle version catalogs), ElementTree (pom.xml), a line reader of ``group:artifact:version`` (gradle.lockfile),
 ``json`` (package-lock.json, Pipfile.lock, bun.lock once its trailing commas are dropped), a YAML safe loader
 (pnpm-lock.yaml, Berry yarn.lock, workflows, .pre-commit-config.yaml), pip's own requirements file reader with
 ``packaging`` for each requirement, a twenty-line reader of Yarn classic's block format, and a ``FROM`` line reader
@@ -95,6 +96,10 @@ GROUPS = {
     "Package.resolved": (("Package.resolved",), ("Package.resolved", "*/Package.resolved")),
     "Gemfile.lock": (("Gemfile.lock",), ("Gemfile.lock", "*/Gemfile.lock", "gems.locked", "*/gems.locked")),
     "composer.lock": (("composer.lock",), ("composer.lock", "*/composer.lock")),
+    "Gradle locks": (("gradle.lockfile",), ("gradle.lockfile", "*/gradle.lockfile", "*gradle.lockfile",
+                                           "gradle/dependency-locks/", "*/gradle/dependency-locks/")),
+    "Gradle catalogs": (("versions.toml",), ("*.versions.toml",)),
+    "pom.xml": (("pom.xml",), ("pom.xml", "*/pom.xml")),
 }
 
 REPOSITORIES = (
@@ -140,6 +145,13 @@ REPOSITORIES = (
                "(2018-2026)"),
     Repository("composer/composer", "composer.lock", "composer.lock: Composer 1 and 2 (2012-2026)"),
     Repository("matomo-org/matomo", "composer.lock", "composer.lock: dev-master packages, packages-dev (2014-2026)"),
+    Repository("JoseLion/maybe", "Gradle locks",
+               "gradle/dependency-locks/*.lockfile (Gradle 6) to gradle.lockfile, buildscript-gradle.lockfile"),
+    Repository("ADarko22/JDKCertsTool", "Gradle locks", "gradle.lockfile, settings-gradle.lockfile (2025-2026)"),
+    Repository("android/nowinandroid", "Gradle catalogs", "gradle/libs.versions.toml (2022-2026)"),
+    Repository("square/okhttp", "Gradle catalogs", "gradle/libs.versions.toml (2021-2026)"),
+    Repository("apache/commons-lang", "pom.xml", "pom.xml (2002-2026)"),
+    Repository("apache/commons-text", "pom.xml", "pom.xml (2014-2026)"),
 )
 
 
@@ -593,6 +605,141 @@ def read_composer_lock(text: str) -> list[Pair]:
             for p in document.get(key) or []]
 
 
+def read_gradle_lockfile(text: str) -> list[Pair]:
+    """A deliberately plain line reader: ``group:artifact:version[=configurations]`` per line, ``#`` comments and
+    ``empty=`` skipped (lockgate reports a line that is neither; the replayed files have none)."""
+    pairs = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        coordinates = line.split("=", 1)[0]
+        if coordinates == "empty":
+            continue
+        group, artifact, version = coordinates.split(":")
+        pairs.append((f"{group}:{artifact}", version))
+    return pairs
+
+
+def _gradle_display(version: object, versions: dict) -> str:
+    """A catalog version as lockgate spells it (README "What lockgate reads"): one exact version, else the rich
+    version's keys as ``key value; key value``, else ``*``."""
+    if version is None:
+        return "*"
+    if isinstance(version, dict) and "ref" in version:
+        return _gradle_display(versions[version["ref"]], versions)
+    if isinstance(version, str):
+        return version
+    def shown(value: object) -> str:
+        if isinstance(value, list):
+            return ", ".join(value)
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    parts = [f"{key} {shown(version[key])}" for key in ("strictly", "require", "prefer", "reject", "rejectAll")
+             if key in version]
+    for key in ("strictly", "require", "prefer"):
+        if key in version:
+            value = version[key]
+            dynamic = value[:1] in "[(]" or value.endswith("+") or value.startswith("latest.") or "," in value
+            return "; ".join(parts) if dynamic else value
+    return "; ".join(parts)
+
+
+def read_gradle_catalog(text: str) -> list[Pair]:
+    """tomllib: every ``[libraries]`` entry (``"g:a:v"``, ``module``, ``group`` + ``name``) and ``[plugins]``
+    entry, the latter under its marker artifact ``id:id.gradle.plugin`` as lockgate names plugins."""
+    document = tomllib.loads(text)
+    versions = document.get("versions", {})
+    pairs = []
+    for entry in document.get("libraries", {}).values():
+        if isinstance(entry, str):
+            group, artifact, version = entry.split(":")
+            pairs.append((f"{group}:{artifact}", version))
+            continue
+        name = entry.get("module") or f"{entry['group']}:{entry['name']}"
+        pairs.append((name, _gradle_display(entry.get("version"), versions)))
+    for entry in document.get("plugins", {}).values():
+        if isinstance(entry, str):
+            plugin, version = entry.rsplit(":", 1)
+        else:
+            plugin, version = entry["id"], _gradle_display(entry.get("version"), versions)
+        pairs.append((f"{plugin}:{plugin}.gradle.plugin", version))
+    return pairs
+
+
+def read_pom(text: str) -> list[Pair]:
+    """ElementTree: the parent, dependencies, managed dependencies, build and reporting plugins (their own
+    dependencies too), build extensions, in the project and in every profile; ``${x}`` from the file's own
+    properties and coordinates (a version naming anything else is kept as written, as lockgate keeps it). The
+    replayed repositories' parents are all fetched POMs (commons-parent), which lockgate counts too."""
+    import xml.etree.ElementTree as ET
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    def kids(node, *path):  # type: ignore[no-untyped-def]
+        found = [node]
+        for tag in path:
+            found = [c for n in found for c in n if local(c.tag) == tag]
+        return found
+
+    def text_of(node, tag):  # type: ignore[no-untyped-def]
+        found = kids(node, tag)
+        return (found[0].text or "").strip() if found else None
+
+    root = ET.fromstring(text)
+    props: dict[str, str] = {}
+    for holder in kids(root, "properties"):
+        for prop in holder:
+            props[local(prop.tag)] = (prop.text or "").strip()
+    parent = (kids(root, "parent") or [None])[0]
+    for key in ("groupId", "artifactId", "version"):
+        value = text_of(root, key) or (text_of(parent, key) if parent is not None and key != "artifactId" else None)
+        for prefix in ("project.", "pom.", ""):
+            if value is not None:
+                props[prefix + key] = value
+            if parent is not None and text_of(parent, key) is not None:
+                props[f"{prefix}parent.{key}"] = text_of(parent, key)
+
+    def resolve(value: str) -> str | None:
+        for _ in range(10):
+            found = re.search(r"\$\{([^${}]*)\}", value)
+            if found is None:
+                return value
+            if found.group(1).strip() not in props:
+                return None
+            value = value[:found.start()] + props[found.group(1).strip()] + value[found.end():]
+        return None
+
+    pairs = []
+
+    def add(node, default_group: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        group, artifact = text_of(node, "groupId") or default_group, text_of(node, "artifactId")
+        if not group or not artifact or resolve(group) is None or resolve(artifact) is None:
+            return
+        written = text_of(node, "version") or ""
+        version = resolve(written) if written else ""
+        shown = version if version is not None else written
+        if shown.startswith("[") and shown.endswith("]") and "," not in shown:
+            shown = shown[1:-1]
+        pairs.append((f"{resolve(group)}:{resolve(artifact)}", shown or "*"))
+
+    if parent is not None:
+        add(parent)
+    for owner in [root, *kids(root, "profiles", "profile")]:
+        for node in kids(owner, "dependencies", "dependency") + kids(owner, "dependencyManagement", "dependencies",
+                                                                       "dependency"):
+            add(node)
+        for holder in kids(owner, "build") + kids(owner, "build", "pluginManagement") + kids(owner, "reporting"):
+            for plugin in kids(holder, "plugins", "plugin"):
+                add(plugin, "org.apache.maven.plugins")
+                for node in kids(plugin, "dependencies", "dependency"):
+                    add(node)
+        for node in kids(owner, "build", "extensions", "extension"):
+            add(node)
+    return pairs
+
+
 class Format(NamedTuple):
     name: str
     ecosystem: str | tuple[str, ...]  # lockgate's ecosystem(s) of what the reader compares
@@ -628,6 +775,9 @@ FORMATS = {
     "pyproject.toml": Format("pyproject.toml", "pypi", read_pyproject, False),
     "Gemfile.lock": Format("Gemfile.lock", "gem", read_gemfile_lock, False),
     "composer.lock": Format("composer.lock", "composer", read_composer_lock, False),
+    "gradle.lockfile": Format("gradle.lockfile", "maven", read_gradle_lockfile, False),
+    "versions.toml": Format("versions.toml", "maven", read_gradle_catalog, False),
+    "pom.xml": Format("pom.xml", "maven", read_pom, False),
 }
 
 
@@ -655,10 +805,15 @@ def format_of(path: str) -> str | None:
         return "pylock.toml"
     if base in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
         return "pre-commit"
-    if base in ("bun.lock", "pyproject.toml", "Cargo.lock", "Package.resolved"):
+    if base in ("bun.lock", "pyproject.toml", "Cargo.lock", "Package.resolved", "pom.xml"):
         return base
     if base in ("Gemfile.lock", "gems.locked"):
         return "Gemfile.lock"
+    if base in ("gradle.lockfile", "buildscript-gradle.lockfile", "settings-gradle.lockfile") or (
+            path.rsplit("/", 2)[-2:-1] == ["dependency-locks"] and base.endswith(".lockfile")):
+        return "gradle.lockfile"
+    if base.endswith(".versions.toml") and base != ".versions.toml":
+        return "versions.toml"
     if is_requirements_file(path):
         return "requirements"
     if re.fullmatch(r"\.github/workflows/[^/]+\.ya?ml", path):

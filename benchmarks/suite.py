@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import actions  # noqa: E402
+import java_locks  # noqa: E402
 import js_locks  # noqa: E402
 import npm  # noqa: E402
 import report as report_bench  # noqa: E402
@@ -86,6 +87,7 @@ TARGETS = {
     "parse:real/pypi-warehouse/package-lock.json": Target(3, 60, "ms", "parse of warehouse's package-lock.json"),
     "parse:real/vuejs-core/pnpm-lock.yaml": Target(3, 60, "ms", "parse of vuejs/core's pnpm-lock.yaml"),
     "parse:real/prettier-prettier/yarn.lock": Target(3, 60, "ms", "parse of prettier's Berry yarn.lock"),
+    **{f"parse:{label}": Target(21, 60, "ms", f"parse of {label}") for label, _, _ in java_locks.JAVA_FILES},
     "lockfile-lint": Target(3, 0.5, "x", "`check --all` on warehouse's package-lock / lockfile-lint, same checks"),
     "zizmor": Target(4, 1.5, "x", "check of warehouse's workflows + Dockerfile / `zizmor --offline`"),
     "oracle": Target(4, 0, "differences", "action-pinning findings = zizmor's unpinned-uses"),
@@ -230,6 +232,7 @@ def section_parse(ctx: Context) -> list[Table]:
     figures = python_bench.parse_figures(ctx.args.corpus, ctx.runs * 2)
     figures += js_locks.parse_figures(ctx.args.corpus, ctx.runs * 2, max(1, ctx.runs // 3))
     figures += ruby_php.parse_figures(ctx.runs * 2)
+    figures += java_locks.parse_figures(ctx.runs * 2)
     for figure in figures:
         row: dict[str, object] = {"file": figure.file, "kb": figure.size / 1024,
                                   "median_ms": figure.lockgate.median_ms, "min_ms": figure.lockgate.min_ms,

@@ -157,6 +157,23 @@ def _at_root(name: str) -> Callable[[str, str], bool]:
     return lambda base, parent: base == name and parent == ""
 
 
+def _in_folder(name: str, folder: str) -> Callable[[str, str], bool]:
+    """A file of this name in a folder of that name (``.mvn/extensions.xml``, ``gradle/wrapper/…``)."""
+    return lambda base, parent: base == name and parent == folder
+
+
+def _is_gradle_lockfile(base: str, parent: str) -> bool:
+    """``gradle.lockfile``, ``buildscript-gradle.lockfile``, ``settings-gradle.lockfile``, and the per-configuration
+    ``*.lockfile`` of an older Gradle's ``gradle/dependency-locks/`` folder."""
+    return base in ("gradle.lockfile", "buildscript-gradle.lockfile", "settings-gradle.lockfile") or (
+        parent == "dependency-locks" and base.endswith(".lockfile"))
+
+
+def _is_gradle_catalog(base: str, parent: str) -> bool:
+    """``libs.versions.toml`` and any other ``*.versions.toml`` (a catalog settings.gradle imports by path)."""
+    return base.endswith(".versions.toml") and len(base) > len(".versions.toml")
+
+
 def _by_path_only(base: str, parent: str) -> bool:
     """Formats that format_for recognises by their whole path, not by name."""
     return False
@@ -211,6 +228,15 @@ FORMATS: tuple[Format, ...] = (
     Format("gemfile-lock", "gem", "gemfile_lock", _is_gemfile_lock),
     Format("composer-json", "composer", "composer_json", _named("composer.json")),
     Format("composer-lock", "composer", "composer_lock", _named("composer.lock")),
+    # Java: Gradle's lock files (read with the build's verification-metadata.xml checksums), its version catalogs,
+    # Maven's POMs (which read a local parent POM to tell it from a fetched one).
+    Format("gradle-lockfile", "maven", "gradle_lockfile", _is_gradle_lockfile, includes=True),
+    Format("gradle-catalog", "maven", "gradle_catalog", _is_gradle_catalog),
+    Format("maven-pom", "maven", "maven_pom", _named("pom.xml"), includes=True),
+    Format("maven-extensions", "maven", "maven_extensions", _in_folder("extensions.xml", ".mvn")),
+    # The wrappers download and run the build tool itself: where from, and its checksum, are settings.
+    Format("gradle-wrapper", "config", "java_wrapper", _in_folder("gradle-wrapper.properties", "wrapper")),
+    Format("maven-wrapper", "config", "java_wrapper", _in_folder("maven-wrapper.properties", "wrapper")),
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -5,8 +5,9 @@ the OSV API (checker/registries/osv.py, where the server already matched the ver
 synced export of OSV's ``all.zip`` (``lockgate db sync``, where lockgate matches it itself). Pure: no network.
 
 - Which package: the record's ``affected[]`` entries whose ``package`` is this one, by OSV's ecosystem name
-  (``PyPI``, ``npm``, ``GitHub Actions``: ``OSV_ECOSYSTEMS``) and the ecosystem's name rules (PyPI: PEP 503
-  normalised; npm: as written; actions: without regard to case, as GitHub's names are).
+  (``PyPI``, ``npm``, ``GitHub Actions``, ``Maven``: ``OSV_ECOSYSTEMS``) and the ecosystem's name rules (PyPI: PEP
+  503 normalised; npm and Maven's ``groupId:artifactId``: as written; actions: without regard to case, as GitHub's
+  names are).
 - Whether it affects the version: checker/versions/osv_ranges.py on each such entry. A record the OSV API listed
   for the version is an advisory even where lockgate's own evaluation disagrees or cannot tell (a false pass is
   the worst bug a gate has); a withdrawn record (``withdrawn`` set) is none.
@@ -30,7 +31,7 @@ from typing import Any
 from checker.model import UNKNOWN, Advisory, Dependency, Unknown
 
 OSV_ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm", "actions": "GitHub Actions", "cargo": "crates.io", "swift": "SwiftURL",
-                  "gem": "RubyGems", "composer": "Packagist"}
+                  "gem": "RubyGems", "composer": "Packagist", "maven": "Maven"}
 OSV_PAGE = "https://osv.dev/vulnerability/"
 MALWARE_CWE = "CWE-506"
 _QUALITATIVE = ((9.0, "critical"), (7.0, "high"), (4.0, "moderate"), (0.0, "low"))

@@ -40,8 +40,8 @@ def asks_registry(dep: Dependency) -> bool:
 def osv_version(dep: Dependency) -> str | None:
     """The version OSV is asked about for this dependency, None when OSV is not asked (its facts then hold no
     advisories to judge, and a rule that reads them skips it): an exact PyPI or npm version from a registry (as
-    ``asks_registry``), or a GitHub Action whose ref is a full version tag (``v4.2.0`` is asked as ``4.2.0``,
-    as GitHub's advisories write action versions), or a commit pin whose version comment is one. The comment is
+    ``asks_registry``), an exact Maven version of an artifact fetched from a repository, or a GitHub Action whose
+    ref is a full version tag (``v4.2.0`` is asked as ``4.2.0``, as GitHub's advisories write action versions), or a commit pin whose version comment is one. The comment is
     the pull request's word, and the pin the recommended form: asking by it is what lets advisories reach pinned
     actions at all, and a comment that lies about the commit is pin-comment's block (online)."""
     if asks_registry(dep):
@@ -52,6 +52,10 @@ def osv_version(dep: Dependency) -> str | None:
         from checker.versions import cargo
 
         return dep.version if cargo.parse(dep.version) is not None else None
+    if dep.ecosystem == "maven":
+        # No Maven registry is asked (Maven Central has no API for release facts in scope), but OSV knows Maven
+        # advisories by groupId:artifactId and version: an exact version of a fetched artifact is asked.
+        return dep.version if dep.version and dep.source.kind == "registry" else None
     if dep.ecosystem == "actions" and dep.version:
         from checker.versions import semver
         from checker.versions.gitrefs import is_full_sha

@@ -109,6 +109,29 @@ def _check_optional(subject: Subject, options: Mapping[str, Any]) -> Iterator[Is
                 "not checked", hint="regenerate the lockfile so that every entry records its checksum")
 
 
+_GRADLE_VERIFY = "./gradlew --write-verification-metadata sha256 help"
+
+
+def _gradle_issue(subject: Subject, options: Mapping[str, Any]) -> Issue:
+    """A Gradle lock entry without a checksum. Gradle's lock files hold none: its checksums live in
+    gradle/verification-metadata.xml, which the parser reads. No checksum anywhere in the file (no verification
+    file, or verification off or lenient) is a file without hashes; one entry missing while others have them is
+    an artifact Gradle does not verify."""
+    if not any(dep.hashes for dep in subject.manifest.dependencies):
+        return Issue(
+            "Gradle verifies no checksum for this lock file: there is no gradle/verification-metadata.xml, or "
+            "gradle.properties turns verification off or lenient, so a republished or tampered artifact would be "
+            "used unnoticed",
+            hint=f"turn on dependency verification: {_GRADLE_VERIFY}, and commit gradle/verification-metadata.xml",
+            level=options["files-without-hashes"],
+        )
+    return Issue(
+        "no checksum for this version in gradle/verification-metadata.xml: Gradle does not verify the artifact "
+        "(it fails the build in strict mode, or a <trust> rule skips it)",
+        hint=f"regenerate the verification metadata ({_GRADLE_VERIFY}) and review the new checksums",
+    )
+
+
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep, manifest = subject.dependency, subject.manifest
     if manifest.kind != "lock" or dep.source.kind in _NO_ARTIFACT or dep.editable or dep.constraint:
@@ -120,6 +143,9 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         return
     if manifest.format in _OPTIONAL_HASHES:
         yield from _check_optional(subject, options)
+        return
+    if dep.ecosystem == "maven" and not dep.hashes:
+        yield _gradle_issue(subject, options)
         return
     allowed = set(options["algorithms"])
     weak = sorted({h.split(":", 1)[0] for h in dep.hashes} - allowed)

@@ -46,6 +46,11 @@ def compare(ecosystem: str, a: str, b: str) -> int | None:
 
         order = cargo.compare(a, b, build=_CARGO_ORDER[ecosystem])
         return (0 if a == b else None) if order is None else order
+    if ecosystem == "maven":
+        from checker.versions import maven
+
+        order = maven.compare(a, b)
+        return (0 if a == b else None) if order is None else order
     if ecosystem == "npm":
         from checker.versions import semver
 
@@ -77,6 +82,10 @@ def bump(ecosystem: str, before: str, after: str) -> str:
         from checker.versions import cargo
 
         return cargo.bump(before, after)
+    if ecosystem == "maven":
+        from checker.versions import maven
+
+        return maven.bump(before, after)
     if ecosystem == "npm":
         from checker.versions import semver
 
@@ -104,7 +113,11 @@ def is_range(spec: str) -> bool:
 
 def is_valid_spec(spec: str, ecosystem: str = "pypi") -> bool:
     """Whether ``version_matches`` can use ``spec``: ``*``, an exact version, or a range PEP 440 accepts (for
-    npm: a node-semver range; for a pattern of any ecosystem, ``*``: either)."""
+    npm: a node-semver range; for a pattern of any ecosystem, ``*``: either; maven: a Maven range)."""
+    if ecosystem == "maven":
+        from checker.versions import maven
+
+        return maven.is_valid_spec(spec)
     if ecosystem == "npm":
         return _is_valid_npm_spec(spec)
     if ecosystem == "*" and _is_valid_npm_spec(spec):
@@ -139,6 +152,10 @@ def version_matches(ecosystem: str, version: str, spec: str) -> bool:
     spec = spec.strip()
     if spec in ("*", ""):
         return True
+    if ecosystem == "maven":
+        from checker.versions import maven
+
+        return maven.matches(version, spec)
     if ecosystem == "npm":
         from checker.versions import semver
 

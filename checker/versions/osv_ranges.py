@@ -33,7 +33,8 @@ is empty, and ``…, fixed: X, introduced: X, …`` (one range closed and the ne
 The fix hint is the lowest ``fixed`` event above the version for which the entry itself does not say "affected"
 (a fix on another branch that a later range re-opens is skipped, and so is one its ``versions`` list names).
 
-May import: the standard library, ``packaging``, checker.versions.semver, .cargo, .rubygems and .composer only.
+May import: the standard library, ``packaging``, checker.versions.semver, .cargo, .rubygems, .composer and .maven
+only.
 """
 
 from __future__ import annotations
@@ -104,9 +105,16 @@ def _packagist_key(text: str) -> Any:
     return None if parsed is None else (1, parsed)
 
 
+def _maven_key(text: str) -> Any:
+    from checker.versions import maven
+
+    parsed = maven.parse(text)
+    return None if parsed is None else (1, parsed)
+
+
 ECOSYSTEM_ORDER: Mapping[str, Key] = {"PyPI": _pep440_key, "npm": _semver_key, "GitHub Actions": _action_key,
                                       "crates.io": _cargo_key, "SwiftURL": _semver_key, "RubyGems": _rubygems_key,
-                                      "Packagist": _packagist_key}
+                                      "Packagist": _packagist_key, "Maven": _maven_key}
 
 
 def ordering(range_type: str, ecosystem: str) -> Key | None:

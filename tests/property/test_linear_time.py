@@ -95,6 +95,18 @@ CONTEXTS: dict[str, list[str]] = {
                       '{{"repositories": [{{"type": "vcs", "url": "{}"}}]}}'],
     "composer-lock": ['{{"packages": [{{"name": "{}", "version": "1", "dist": {{"type": "zip", "url": "x"}}}}]}}',
                       '{{"packages": [{{"name": "a/b", "version": "{}", "dist": {{"type": "zip", "url": "x"}}}}]}}'],
+    "gradle-lockfile": ["{}\n", "a:b:{}=runtimeClasspath\n", "a:b:1={}\n"],
+    "gradle-catalog": ['[libraries]\na = "{}"\n', '[libraries]\na = {{ module = "{}", version = "1" }}\n',
+                       '[versions]\nx = "{}"\n'],
+    "maven-pom": ["<project>{}</project>", "<project><dependencies><dependency><groupId>{}</groupId>"
+                  "<artifactId>a</artifactId><version>1</version></dependency></dependencies></project>",
+                  "<project><properties><p>{}</p></properties><dependencies><dependency><groupId>a</groupId>"
+                  "<artifactId>a</artifactId><version>${{p}}</version></dependency></dependencies></project>",
+                  "<project><parent>{}</parent></project>"],
+    "maven-extensions": ["<extensions><extension><groupId>{}</groupId><artifactId>a</artifactId></extension>"
+                         "</extensions>", "<extensions>{}</extensions>"],
+    "gradle-wrapper": ["distributionUrl={}\n", "{}=x\n", "# {}\n"],
+    "maven-wrapper": ["distributionUrl={}\n", "wrapperUrl=\\\n{}\n"],
 }
 CONTEXTS["npm-shrinkwrap"] = CONTEXTS["package-lock"]
 PATHS = {"gha-workflow": ".github/workflows/ci.yml", "gha-action": "action.yml", "pylock": "pylock.toml",
@@ -121,7 +133,10 @@ def _parse(name: str, context: str, unit: str) -> None:
             "tox-ini": "tox.ini", "tox-toml": "tox.toml", "bun-lock": "bun.lock", "bun-lockb": "bun.lockb",
             "gitmodules": ".gitmodules", "cargo-lock": "Cargo.lock", "cargo-toml": "Cargo.toml",
             "package-resolved": "Package.resolved", "gemfile": "Gemfile", "gemfile-lock": "Gemfile.lock",
-            "composer-json": "composer.json", "composer-lock": "composer.lock"}.get(name, path)
+            "composer-json": "composer.json", "composer-lock": "composer.lock", "gradle-lockfile": "gradle.lockfile",
+            "gradle-catalog": "gradle/libs.versions.toml", "maven-pom": "pom.xml",
+            "maven-extensions": ".mvn/extensions.xml", "gradle-wrapper": "gradle/wrapper/gradle-wrapper.properties",
+            "maven-wrapper": ".mvn/wrapper/maven-wrapper.properties"}.get(name, path)
     with hang_guard(f"parsing a 1 MB run of {unit!r} in {context[:40]!r} as {name}"):
         try:
             fmt.parse(text, path, lambda other: None)

@@ -81,6 +81,12 @@ PATHS = {
     "gemfile-lock": "Gemfile.lock",
     "composer-json": "composer.json",
     "composer-lock": "composer.lock",
+    "gradle-lockfile": "gradle.lockfile",
+    "gradle-catalog": "gradle/libs.versions.toml",
+    "maven-pom": "pom.xml",
+    "maven-extensions": ".mvn/extensions.xml",
+    "gradle-wrapper": "gradle/wrapper/gradle-wrapper.properties",
+    "maven-wrapper": ".mvn/wrapper/maven-wrapper.properties",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -97,6 +103,8 @@ _SYNTAX = {
     "python": "()[]{}=,.:'\"\\#*+\n\t fimportsetup_requiresxtlb0123456789<>=;",
     "gitconfig": '[]"\\=#; \t\n\r.-submodulepathrbnch/:@',
     "ruby": 'GEMITPAHSDNCKUR ()!:=,-.~>\'"#{}[]|%\n\t0123456789abcdegimnoprstuwx_',
+    "xml": '<>/="\'!?[]&;#${}\n\t -.:projectdenyvrsiogaulfcmbh0123456789',
+    "gradle-lock": ':=,#.\n\r\t -_emptycomrgslf4jaiRuntimeClasspath0123456789',
 }
 _FAMILY = {
     "requirements": "requirements",
@@ -137,6 +145,12 @@ _FAMILY = {
     "gemfile-lock": "ruby",
     "composer-json": "json",
     "composer-lock": "json",
+    "gradle-lockfile": "gradle-lock",
+    "gradle-catalog": "toml",
+    "maven-pom": "xml",
+    "maven-extensions": "xml",
+    "gradle-wrapper": "ini",
+    "maven-wrapper": "ini",
 }
 
 
@@ -304,6 +318,13 @@ _FIXTURE_SEEDS = {
     "gemfile-lock": ["manifests/fixtures/gemfile/*.Gemfile.lock"],
     "composer-json": ["manifests/fixtures/composer/*.composer.json"],
     "composer-lock": ["manifests/fixtures/composer/*.composer.lock"],
+    "gradle-lockfile": ["manifests/fixtures/gradle_lockfile/*/*.lockfile",
+                        "manifests/fixtures/gradle_lockfile/*/gradle/dependency-locks/*.lockfile"],
+    "gradle-catalog": ["manifests/fixtures/gradle_catalog/*.toml"],
+    "maven-pom": ["manifests/fixtures/maven_pom/*.xml"],
+    "maven-extensions": ["manifests/fixtures/maven_extensions/*.xml"],
+    "gradle-wrapper": ["manifests/fixtures/java_wrapper/*/gradle-wrapper.properties"],
+    "maven-wrapper": ["manifests/fixtures/java_wrapper/*/maven-wrapper.properties"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -344,6 +365,12 @@ _CORPUS_SEEDS = {
     "gemfile-lock": [],
     "composer-json": [],
     "composer-lock": [],
+    "gradle-lockfile": [],
+    "gradle-catalog": [],
+    "maven-pom": [],
+    "maven-extensions": [],
+    "gradle-wrapper": [],
+    "maven-wrapper": [],
 }
 
 
@@ -427,6 +454,13 @@ def _sibling_for(name: str) -> st.SearchStrategy[str | None]:
         return st.sampled_from([None] + seeds("package-json")[:3])
     if name in ("requirements", "poetry-lock", "pylock", "pipfile-lock", "setup-cfg", "tox-ini", "conda-env", "tox-toml"):
         return st.sampled_from([None, "flask==2.0.0\n-r requirements.txt\n", '[project]\nname = "x"\n'])
+    if name == "gradle-lockfile":  # gradle/verification-metadata.xml (and gradle.properties), or none
+        return st.sampled_from([None, '<verification-metadata><components><component group="a" name="b" version="1">'
+                                '<artifact name="b.jar"><sha256 value="00"/></artifact></component></components>'
+                                '</verification-metadata>', "org.gradle.dependency.verification=off\n"])
+    if name == "maven-pom":  # a parent POM, or none
+        return st.sampled_from([None, "<project><groupId>a</groupId><artifactId>p</artifactId><version>1</version>"
+                                "</project>"])
     if name == "bun-lock":  # a patch file, or none
         return st.sampled_from([None, "--- a/x.js\n+++ b/x.js\n@@ -1 +1 @@\n-a\n+b\n"])
     if name == "gitmodules":  # every submodule path a gitlink, or none
@@ -622,7 +656,7 @@ def _load_tree(name: str, text: str) -> object | None:
     """The data of a seed file in the format's own syntax, or None when it is not readable as such."""
     try:
         if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml",
-                    "cargo-lock", "cargo-toml"):
+                    "cargo-lock", "cargo-toml", "gradle-catalog"):
             import tomllib
 
             return tomllib.loads(text)
@@ -646,7 +680,7 @@ def _load_tree(name: str, text: str) -> object | None:
 
 def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
     if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml",
-                "cargo-lock", "cargo-toml"):
+                "cargo-lock", "cargo-toml", "gradle-catalog"):
         return to_toml
     if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap", "bun-lock", "package-resolved"):
         return lambda tree: json.dumps(tree, indent=2, ensure_ascii=False)
@@ -659,7 +693,8 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
 # binary lockfile are not).
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
     "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini", "gitmodules",
-    "bun-lockb", "gemfile", "gemfile-lock")]
+    "bun-lockb", "gemfile", "gemfile-lock", "gradle-lockfile", "maven-pom", "maven-extensions", "gradle-wrapper",
+    "maven-wrapper")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:

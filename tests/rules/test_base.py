@@ -29,3 +29,13 @@ def test_a_rule_that_says_nothing_more_comes_just_before_the_review_and_offers_n
     assert rule.defaults() == {"days": 3}
     assert (rule.action, rule.action_rank, rule.offers_exception, rule.asks_review) == (
         "", DEFAULT_ACTION_RANK, False, False)
+
+
+def test_maven_versions_are_asked_of_osv_but_of_no_registry() -> None:
+    from checker.model import Dependency, Source
+    from checker.rules.base import asks_registry, osv_version
+
+    exact = Dependency("maven", "org.slf4j:slf4j-api", "2.0.13", "2.0.13")
+    assert osv_version(exact) == "2.0.13" and not asks_registry(exact)
+    assert osv_version(exact._replace(version=None, specifier="${slf4j.version}")) is None
+    assert osv_version(exact._replace(source=Source("path", url="lib/x.jar"))) is None

@@ -132,3 +132,17 @@ def test_deny_index_keeps_globs_any_ecosystem_and_list_order() -> None:
         "npm:debug@4.4.2 is denied by npm:debug@4.4.2: chalk/debug compromise, September 2025: crypto-wallet stealer"
     ]
     assert denied("debug", "4.4.1") == [] and denied("unrelated", "1.0.0") == []
+
+
+def test_deny_maven_coordinates_case_sensitive_with_maven_ranges() -> None:
+    entry = denied("maven:org.apache.logging.log4j:log4j-core@[2.0-beta9,2.17.1)", "Log4Shell")
+    log4j = dep("org.apache.logging.log4j:log4j-core", "2.14.1", ecosystem="maven", specifier="2.14.1")
+    assert [i.message for i in deny_issues(log4j, entry)] == [
+        "maven:org.apache.logging.log4j:log4j-core@2.14.1 is denied by "
+        "maven:org.apache.logging.log4j:log4j-core@[2.0-beta9,2.17.1): Log4Shell"]
+    assert deny_issues(log4j._replace(version="2.17.1"), entry) == []
+    assert deny_issues(log4j._replace(version="2.17.1-rc1"), entry) != []  # Maven: rc1 comes before 2.17.1
+    assert deny_issues(log4j._replace(version="2.0-beta9"), entry) != []
+    assert deny_issues(log4j._replace(name="Org.Apache.Logging.Log4j:log4j-core"), entry) == []  # case-sensitive
+    glob = denied("maven:com.evil.*")
+    assert deny_issues(dep("com.evil.tools:payload", "1", ecosystem="maven"), glob) != []

@@ -182,3 +182,28 @@ def test_a_cargo_lock_without_any_checksum_is_files_without_hashes() -> None:
     assert issue.level == "info" and "records no checksums" in issue.message
     git = dep("c", "0.1.0", ecosystem="cargo", source=Source("git", url="https://x", commit=COMMIT))
     assert hash_issues(subject(git, fmt="cargo-lock")) == []
+
+
+# --- Gradle lock files (checksums from gradle/verification-metadata.xml) -------------------------------------------
+
+
+def _gradle(*deps: Dependency) -> list[list[Issue]]:
+    from checker.model import Manifest
+
+    manifest = Manifest("gradle.lockfile", "gradle-lockfile", "maven", deps, kind="lock")
+    return [list(hash_pinning.check(Subject(d, manifest), options("hash-pinning"))) for d in deps]
+
+
+def test_a_gradle_lock_without_any_checksum_is_a_file_without_hashes() -> None:
+    [[issue]] = _gradle(Dependency("maven", "org.slf4j:slf4j-api", "2.0.13", "2.0.13", manifest="gradle.lockfile"))
+    assert issue.level == "warn" and "Gradle verifies no checksum" in issue.message
+    assert "--write-verification-metadata" in (issue.hint or "")
+
+
+def test_a_gradle_entry_missing_from_the_verification_file_blocks() -> None:
+    verified = Dependency("maven", "a:b", "1.0", "1.0", hashes=frozenset({SHA256}), manifest="gradle.lockfile")
+    missing = verified._replace(name="c:d", hashes=frozenset())
+    weak = verified._replace(name="e:f", hashes=frozenset({SHA1}))
+    ok, [issue], [weak_issue] = _gradle(verified, missing, weak)
+    assert ok == [] and issue.level is None and "no checksum for this version" in issue.message
+    assert weak_issue.message.startswith("weak hash algorithm sha1")

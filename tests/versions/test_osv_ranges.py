@@ -110,7 +110,15 @@ def test_github_actions_tags_with_a_v() -> None:
     assert affected(item, "v4.1.1") is True and affected(item, "v4.2.0") is False
 
 
-@pytest.mark.parametrize("ecosystem", ["Hex", "Go", "Maven", "Debian:12", "made-up"])
+def test_maven_ranges_use_mavens_own_order() -> None:
+    item = entry({"introduced": "0"}, {"fixed": "2.0"}, kind="ECOSYSTEM", ecosystem="Maven")
+    assert affected(item, "2.0-rc1") is True  # a release candidate comes before its release
+    assert affected(item, "2.0.0") is False and affected(item, "2.0-sp1") is False  # 2.0.0 is 2.0; sp after
+    item = entry({"introduced": "2.13.0"}, {"fixed": "2.13.4.1"}, kind="ECOSYSTEM", ecosystem="Maven")
+    assert affected(item, "2.13.4") is True and affected(item, "2.13.4.2") is False and affected(item, "2.12.7") is False
+
+
+@pytest.mark.parametrize("ecosystem", ["Hex", "Go", "Debian:12", "made-up"])
 def test_an_ecosystem_lockgate_cannot_order_is_unknown_never_no(ecosystem: str) -> None:
     match = evaluate(entry({"introduced": "0"}, {"fixed": "1.0.0"}, kind="ECOSYSTEM", ecosystem=ecosystem), "2.0.0")
     assert match.affected is None and match.reason == f"lockgate cannot order ECOSYSTEM versions of {ecosystem}"
