@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from harness import DEFAULT_CORPUS, measure_call  # noqa: E402
-from run import ParseFigure  # noqa: E402
+from run import ParseFigure, print_parse_table  # noqa: E402
 
 PACKAGE_LOCK = "real/pypi-warehouse/package-lock.json"
 CLASSIC_YARN = "real/vercel-hyper/yarn.lock"
@@ -67,12 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor-runs", type=int, default=3, help="runs of the (slow) YAML floors")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     args = parser.parse_args(argv)
-    print("| file | KB | lockgate median ms | min ms | floor | floor ms |")
-    print("|---|---:|---:|---:|---|---:|")
-    for figure in parse_figures(args.corpus, args.runs, args.floor_runs):
-        floor = f"{figure.floor.median_ms:.1f}" if figure.floor else "-"
-        print(f"| {figure.file} | {figure.size / 1024:.0f} | {figure.lockgate.median_ms:.1f} | "
-              f"{figure.lockgate.min_ms:.1f} | {figure.floor_label} | {floor} |")
+    print_parse_table(parse_figures(args.corpus, args.runs, args.floor_runs))
     return 0
 
 

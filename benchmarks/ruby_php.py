@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from harness import measure_call  # noqa: E402
-from run import ParseFigure  # noqa: E402
+from run import ParseFigure, print_parse_table  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "manifests" / "fixtures"
 FILES = (
@@ -45,12 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args(argv)
-    print("| file | KB | lockgate median ms | min ms | floor | floor ms |")
-    print("|---|---:|---:|---:|---|---:|")
-    for figure in parse_figures(args.runs):
-        floor = f"{figure.floor.median_ms:.2f}" if figure.floor else "-"
-        print(f"| {figure.file} | {figure.size / 1024:.0f} | {figure.lockgate.median_ms:.1f} | "
-              f"{figure.lockgate.min_ms:.1f} | {figure.floor_label} | {floor} |")
+    print_parse_table(parse_figures(args.runs), floor_digits=2)
     return 0
 
 

@@ -137,6 +137,16 @@ class ParseFigure:
     floor_label: str
 
 
+def print_parse_table(figures: list[ParseFigure], floor_digits: int = 1) -> None:
+    """The Markdown table the parse benchmarks print (js_locks.py, ruby_php.py, java_locks.py)."""
+    print("| file | KB | lockgate median ms | min ms | floor | floor ms |")
+    print("|---|---:|---:|---:|---|---:|")
+    for figure in figures:
+        floor = f"{figure.floor.median_ms:.{floor_digits}f}" if figure.floor else "-"
+        print(f"| {figure.file} | {figure.size / 1024:.0f} | {figure.lockgate.median_ms:.1f} | "
+              f"{figure.lockgate.min_ms:.1f} | {figure.floor_label} | {floor} |")
+
+
 def _reader(directory: Path):  # type: ignore[no-untyped-def]
     def read(path: str) -> str | None:
         target = directory / Path(path).name

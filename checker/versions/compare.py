@@ -100,7 +100,13 @@ def bump(ecosystem: str, before: str, after: str) -> str:
     va, vb = parse_version(before), parse_version(after)
     if va is None or vb is None:
         return "other"
-    ra, rb = va.release + (0, 0, 0), vb.release + (0, 0, 0)
+    return release_bump(va.release, vb.release)
+
+
+def release_bump(before: tuple[int, ...], after: tuple[int, ...]) -> str:
+    """``major``, ``minor`` or ``patch``: the first of the first three release numbers that differs (a missing one
+    counts as 0); ``other`` when they agree."""
+    ra, rb = before + (0, 0, 0), after + (0, 0, 0)
     for index, name in enumerate(("major", "minor", "patch")):
         if ra[index] != rb[index]:
             return name

@@ -129,11 +129,9 @@ def key(text: str) -> GemVersion | None:
 def bump(before: str, after: str) -> str:
     """``major``, ``minor`` or ``patch`` from the first of the first three release numbers that differs
     (a missing one counts as 0); ``other`` otherwise or when either side is not a version."""
+    from checker.versions.compare import release_bump
+
     va, vb = parse(before), parse(after)
     if va is None or vb is None:
         return "other"
-    ra, rb = va.release + (0, 0, 0), vb.release + (0, 0, 0)
-    for index, name in enumerate(("major", "minor", "patch")):
-        if ra[index] != rb[index]:
-            return name
-    return "other"
+    return release_bump(va.release, vb.release)
