@@ -58,7 +58,8 @@ class Source(NamedTuple):
 
     kind: ``registry`` (url: the index or registry URL, None for the ecosystem's default), ``git`` (url: the
     repository, ref: the ref as written, commit: the full commit when known), ``url`` (url: the archive),
-    or ``path`` (url: the local path as written).
+    or ``path`` (url: the local path as written), or ``module`` (Go's ``replace`` by another module: url the
+    module path the code comes from, ref its version).
 
     hosts: for a registry package of a lockfile that records where each artifact is downloaded from (uv.lock,
     pylock.toml: the wheel and sdist URLs), the origins of those URLs (``https://files.pythonhosted.org``, no
@@ -78,6 +79,8 @@ class Source(NamedTuple):
         if self.kind == "git":
             at = self.commit or self.ref
             return f"git+{self.url}" + (f"@{at}" if at else "")
+        if self.kind == "module":
+            return f"module {self.url}@{self.ref}"
         return f"{self.kind}:{self.url}"
 
 

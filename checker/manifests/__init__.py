@@ -237,6 +237,11 @@ FORMATS: tuple[Format, ...] = (
     # The wrappers download and run the build tool itself: where from, and its checksum, are settings.
     Format("gradle-wrapper", "config", "java_wrapper", _in_folder("gradle-wrapper.properties", "wrapper")),
     Format("maven-wrapper", "config", "java_wrapper", _in_folder("maven-wrapper.properties", "wrapper")),
+    # Go modules: go.mod's requires and replaces, go.sum's hashes (its includes: the go.mod beside it, for which
+    # modules are direct), a workspace's go.work and its go.work.sum.
+    Format("go-mod", "go", "go_mod", _named("go.mod")),
+    Format("go-sum", "go", "go_sum", _named("go.sum", "go.work.sum"), includes=True),
+    Format("go-work", "go", "go_work", _named("go.work")),
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 from checker.model import LEVEL_RANK
 
 # List options where a new entry lets more through, and those where a removed entry does.
-_GROWTH_LOOSENS = frozenset({"allow", "allow-git", "allow-url", "allow-path", "exclude", "hosts", "algorithms"})
+_GROWTH_LOOSENS = frozenset({"allow", "allow-git", "allow-url", "allow-path", "allow-replace", "exclude", "hosts",
+                             "algorithms"})
 _SHRINK_LOOSENS = frozenset({"require", "packages", "trusted-publishers"})
 # action-pinning's policies, strictest first.
 _PIN_RANK = {"hash-pin": 2, "ref-pin": 1, "any": 0}

@@ -31,7 +31,8 @@ from typing import Any
 from checker.model import UNKNOWN, Advisory, Dependency, Unknown
 
 OSV_ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm", "actions": "GitHub Actions", "cargo": "crates.io", "swift": "SwiftURL",
-                  "gem": "RubyGems", "composer": "Packagist", "maven": "Maven"}
+                  "gem": "RubyGems", "composer": "Packagist", "maven": "Maven",
+                  "go": "Go"}
 OSV_PAGE = "https://osv.dev/vulnerability/"
 MALWARE_CWE = "CWE-506"
 _QUALITATIVE = ((9.0, "critical"), (7.0, "high"), (4.0, "moderate"), (0.0, "low"))

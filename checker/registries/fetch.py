@@ -13,7 +13,9 @@ A Fetcher joins the HTTP helper and the on-disk cache:
 
 Within a run each (URL, Accept) is fetched once: concurrent callers of the same document wait for the first
 one's answer (single flight), and errors are remembered too, so a dead registry costs its retries once.
-Only documents that parse as JSON are cached.
+Only documents that parse as JSON are cached. A client whose registry answers in another text format (the Go
+checksum database's plain-text records) passes its own ``decode`` (bytes, URL -> data, raising RegistryError for a
+body it cannot read): the same rules hold, with that reader in place of JSON's.
 """
 
 from __future__ import annotations
@@ -123,9 +125,11 @@ class Fetcher:
         return self.redact(redact_url(url))
 
     def json(self, url: str, *, accept: str, max_bytes: int | None = None, ttl: float | None = None,
-             refresh: bool = False, content_types: tuple[str, ...] = ()) -> Document:
+             refresh: bool = False, content_types: tuple[str, ...] = (),
+             decode: Callable[[bytes, str], object] = parse_json) -> Document:
         """The JSON document at ``url`` (see the module docstring). ``content_types``: the media types accepted
-        in the answer (empty: any). Raises NotFound (404/410) or RegistryError."""
+        in the answer (empty: any). ``decode``: the body's reader, for a document that is not JSON. Raises
+        NotFound (404/410) or RegistryError."""
         key = (url, accept)
         while True:
             with self._lock:
@@ -141,14 +145,16 @@ class Fetcher:
             if not refresh or document.live:
                 return document
         try:
-            document = self._load(url, accept, max_bytes, self.ttl if ttl is None else ttl, refresh, content_types)
+            document = self._load(url, accept, max_bytes, self.ttl if ttl is None else ttl, refresh, content_types,
+                                  decode)
         except BaseException as error:
             future.set_exception(error)
             raise
         future.set_result(document)
         return document
 
-    def peek(self, url: str, *, accept: str, content_types: tuple[str, ...] = ()) -> Document | None:
+    def peek(self, url: str, *, accept: str, content_types: tuple[str, ...] = (),
+             decode: Callable[[bytes, str], object] = parse_json) -> Document | None:
         """The document if it can be had without the network (already fetched this run, or fresh in the cache;
         offline, any cached copy), remembered for later ``json`` calls; else None. Never raises."""
         key = (url, accept)
@@ -165,7 +171,7 @@ class Fetcher:
         if stale and not self.offline:
             return None
         try:
-            document = self._from_entry(entry, url, content_types, "cache")
+            document = self._from_entry(entry, url, content_types, "cache", decode)
         except RegistryError:
             return None
         if stale:
@@ -181,19 +187,19 @@ class Fetcher:
     # -- plumbing -----------------------------------------------------------------------------------------------
 
     def _load(self, url: str, accept: str, max_bytes: int | None, ttl: float, refresh: bool,
-              content_types: tuple[str, ...]) -> Document:
+              content_types: tuple[str, ...], decode: Callable[[bytes, str], object] = parse_json) -> Document:
         entry = self.cache.get(url, accept) if self.cache is not None else None
         now = self.clock()
         if self.offline:
             if entry is None:
                 raise RegistryError(f"offline, not cached: {self.shown(url)}", url=url)
-            document = self._from_entry(entry, url, content_types, "cache")
+            document = self._from_entry(entry, url, content_types, "cache", decode)
             if entry.age(now) > ttl:
                 return _stale(document, f"offline: using the cached copy from {_when(entry.stored_at)}")
             return document
         if entry is not None and not refresh and entry.age(now) <= ttl:
             try:
-                return self._from_entry(entry, url, content_types, "cache")
+                return self._from_entry(entry, url, content_types, "cache", decode)
             except RegistryError:
                 entry = None  # a cached body we no longer accept: fetch anew
         assert self.http is not None
@@ -211,7 +217,7 @@ class Fetcher:
             if entry is None:
                 raise
             try:
-                document = self._from_entry(entry, url, content_types, "cache")
+                document = self._from_entry(entry, url, content_types, "cache", decode)
             except RegistryError:
                 raise error from None
             debug("serving a stale copy of %s: %s", self.shown(url), error.reason)
@@ -219,23 +225,24 @@ class Fetcher:
         if response.status == 304 and entry is not None:
             renewed = self.cache.touch(entry, url) if self.cache is not None else entry
             try:
-                return self._from_entry(renewed, url, content_types, "revalidated")
+                return self._from_entry(renewed, url, content_types, "revalidated", decode)
             except RegistryError:
                 response = self.http.get(url, headers={"Accept": accept}, max_bytes=max_bytes)
         if response.status == 304:
             raise RegistryError(f"{self.shown(url)} answered 304 Not Modified to a request that had no "
                                 "validators", status=304, url=url)
         _check_type(response.content_type, content_types, url)
-        data = parse_json(response.body, url)
+        data = decode(response.body, url)
         if self.cache is not None:
             self.cache.put(url, accept, response.body, etag=response.header("etag"),
                            last_modified=response.header("last-modified"), content_type=response.content_type,
                            stored_at=now)
         return Document(self.shown(url), data, "network", now)
 
-    def _from_entry(self, entry: CacheEntry, url: str, content_types: tuple[str, ...], origin: str) -> Document:
+    def _from_entry(self, entry: CacheEntry, url: str, content_types: tuple[str, ...], origin: str,
+                    decode: Callable[[bytes, str], object] = parse_json) -> Document:
         _check_type(entry.content_type, content_types, url)
-        return Document(self.shown(url), parse_json(entry.body, url), origin, entry.stored_at)
+        return Document(self.shown(url), decode(entry.body, url), origin, entry.stored_at)
 
 
 def _is_live(future: _Slot) -> bool:

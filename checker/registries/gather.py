@@ -29,6 +29,7 @@ from checker.registries.pypi import PypiClient
 from checker.registries.types import History, VersionFacts, unknown_facts
 
 if TYPE_CHECKING:
+    from checker.policy.load import RegistryPolicy
     from checker.registries.osv import OsvClient
     from checker.registries.scorecard import ScorecardClient
 
@@ -43,7 +44,13 @@ FACTS_CLIENTS: dict[str, str] = {
     "cargo": "crates:CratesClient",
     "gem": "rubygems:RubygemsClient",
     "composer": "packagist:PackagistClient",
+    "go": "goproxy:GoProxyClient",
 }
+# More of the policy's ``registries:`` section a FACTS_CLIENTS class needs beside its registry URL: ecosystem ->
+# {keyword argument: RegistryPolicy field}. The class is then built as ``Class(fetcher, registry_url, **those)``,
+# each value the field's (None when unset, or when the run has no policy); a class without a row gets exactly the
+# two arguments above. Go's client also asks the checksum database (``registries.go-sumdb``).
+CLIENT_SETTINGS: dict[str, dict[str, str]] = {"go": {"sumdb_url": "go_sumdb"}}
 
 
 class FactsClient(Protocol):
@@ -92,8 +99,10 @@ class Registries:
     """The registry clients of one run, sharing one Fetcher (so one cache, one time budget, one memo)."""
 
     def __init__(self, fetcher: Fetcher, *, workers: int = WORKERS, provenance_files: int = 1,
-                 npm_serves_provenance: Mapping[str, bool] | None = None) -> None:
+                 npm_serves_provenance: Mapping[str, bool] | None = None,
+                 settings: RegistryPolicy | None = None) -> None:
         self.fetcher = fetcher
+        self.settings = settings  # the policy's registries section: what CLIENT_SETTINGS hands the clients
         self.workers = workers
         self.provenance_files = provenance_files
         self.npm_serves_provenance = {k.rstrip("/"): v for k, v in (npm_serves_provenance or {}).items()}
@@ -118,6 +127,7 @@ class Registries:
         workers: int = WORKERS,
         provenance_files: int = 1,
         npm_serves_provenance: Mapping[str, bool] | None = None,
+        settings: RegistryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         **http_options: Any,
     ) -> "Registries":
@@ -125,6 +135,7 @@ class Registries:
         XDG_CACHE_HOME/lockgate, ~/.cache/lockgate), False for none, or a Cache. Offline, no request is made.
         ``credentials``: URL prefix -> Authorization value (see http.py). ``npm_serves_provenance``: registry URL
         -> whether that npm registry passes provenance through (default: decided as npm.py describes).
+        ``settings``: the policy's registries section, for the clients' own settings (CLIENT_SETTINGS).
         ``http_options``: more HttpClient settings (``max_retry_after``, ``proxies``, ``max_bytes``, ...)."""
         from checker.registries.http import HttpClient
 
@@ -134,7 +145,7 @@ class Registries:
                           sleep=sleep, **{"max_idle": workers, **http_options})
         store = Cache.default(environ, redact=http.redact) if cache is True else (cache or None)
         return cls(Fetcher(http, store, offline=offline, ttl=ttl), workers=workers,
-                   provenance_files=provenance_files, npm_serves_provenance=npm_serves_provenance)
+                   provenance_files=provenance_files, npm_serves_provenance=npm_serves_provenance, settings=settings)
 
     def close(self) -> None:
         """Close the kept-alive registry connections (the facts stage does it when its run is over)."""
@@ -177,7 +188,9 @@ class Registries:
 
                 module, _, name = where.partition(":")
                 factory = getattr(importlib.import_module(f"checker.registries.{module}"), name)
-                client = self._others[key] = factory(self.fetcher, key[1])
+                options = {keyword: getattr(self.settings, field, None)
+                           for keyword, field in CLIENT_SETTINGS.get(ecosystem, {}).items()}
+                client = self._others[key] = factory(self.fetcher, key[1], **options)
         return client
 
     def scorecard(self, url: str | None = None) -> ScorecardClient:

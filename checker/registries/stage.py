@@ -77,6 +77,7 @@ PUBLIC_REGISTRIES = {
                         "https://index.crates.io"}),
     "gem": frozenset({"https://rubygems.org", "http://rubygems.org", "https://index.rubygems.org"}),
     "composer": frozenset({"https://repo.packagist.org", "https://packagist.org"}),
+    "go": frozenset({"https://proxy.golang.org"}),
 }
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
@@ -269,7 +270,7 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
             timeout=settings.timeout, retries=settings.retries, budget_seconds=settings.budget,
             deadline=deadline if not offline else None,
             credentials=npm_config.credentials if npm_config is not None else None,
-            npm_serves_provenance=_npm_provenance(settings),
+            npm_serves_provenance=_npm_provenance(settings), settings=settings,
         )
         for secret in npm_config.secrets if npm_config is not None else ():  # values expanded from the environment
             stack.fetcher.add_secret(secret)

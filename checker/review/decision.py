@@ -31,7 +31,19 @@ def _skip_matches(entry: SkipEntry, change: Change) -> bool:
 def needs_review(change: Change, policy: ReviewPolicy) -> bool:
     if change.kind not in policy.required_for:
         return False
+    if _go_graph_only(change):
+        return False
     return not any(_skip_matches(entry, change) for entry in policy.skip)
+
+
+def _go_graph_only(change: Change) -> bool:
+    """A go.sum change that builds nothing new and replaces no recorded hash (a version listed only for its
+    go.mod added or dropped; checker/manifests/go_sum.py ``graph_only``): not a change of what is built."""
+    if change.ecosystem != "go" or not change.manifest.endswith(".sum"):
+        return False
+    from checker.manifests.go_sum import graph_only
+
+    return graph_only(change.before, change.after)
 
 
 def review_statuses(

@@ -15,7 +15,7 @@ from checker.model import Advisory, Change, Dependency, Facts, Manifest
 DEFAULT_ACTION_RANK = 155
 
 # The ecosystems whose registries the facts stage asks (checker/registries/stage.py).
-REGISTRY_ECOSYSTEMS = ("pypi", "npm", "cargo", "gem", "composer")
+REGISTRY_ECOSYSTEMS = ("pypi", "npm", "cargo", "gem", "composer", "go")
 # The ecosystems whose registries publish provenance and publisher identities lockgate reads (PyPI's attestations,
 # npm's provenance and trusted publishers): the provenance rules judge these only. Elsewhere there is nothing to
 # read, and an "unknown provenance" on every change would be noise nobody can act on.
@@ -25,6 +25,9 @@ PROVENANCE_ECOSYSTEMS = ("pypi", "npm")
 def provenance_facts(subject: Subject) -> Facts | None:
     """``registry_facts`` for the ecosystems of PROVENANCE_ECOSYSTEMS, None for the others."""
     return registry_facts(subject) if subject.dependency.ecosystem in PROVENANCE_ECOSYSTEMS else None
+# Go dependencies that are no module (the go.mod/go.work ``go`` and ``toolchain`` lines, named as ``go get
+# go@1.22`` names them): no registry or advisory database is asked about them as modules.
+GO_DIRECTIVES = frozenset({"go", "toolchain"})
 
 
 def asks_registry(dep: Dependency) -> bool:
@@ -33,8 +36,14 @@ def asks_registry(dep: Dependency) -> bool:
     that reads registry facts applies to these only; the facts stage asks about these only."""
     return (
         dep.ecosystem in REGISTRY_ECOSYSTEMS and bool(dep.version) and dep.source.kind == "registry"
-        and not dep.editable and not dep.bundled
+        and not dep.editable and not dep.bundled and not (dep.ecosystem == "go" and _unbuilt_go(dep))
     )
+
+
+def _unbuilt_go(dep: Dependency) -> bool:
+    """A go.mod ``go``/``toolchain`` line, or a go.sum module whose go.mod alone is listed (``constraint``: nothing
+    of it is built, checker/manifests/go_sum.py): no release of it is installed to judge."""
+    return dep.name in GO_DIRECTIVES or dep.constraint
 
 
 def osv_version(dep: Dependency) -> str | None:
@@ -45,7 +54,9 @@ def osv_version(dep: Dependency) -> str | None:
     the pull request's word, and the pin the recommended form: asking by it is what lets advisories reach pinned
     actions at all, and a comment that lies about the commit is pin-comment's block (online)."""
     if asks_registry(dep):
-        return dep.version
+        assert dep.version is not None
+        # The Go vulnerability database writes versions without the ``v`` (``0.17.0``), and OSV is asked so.
+        return dep.version[1:] if dep.ecosystem == "go" and dep.version[:1] == "v" else dep.version
     if dep.ecosystem == "swift" and dep.source.kind == "git" and dep.version and dep.source.url:
         # A Swift pin at a version (not a branch or bare revision): SwiftPM has no registry lockgate asks, but OSV
         # knows its packages by repository URL (``SwiftURL``).

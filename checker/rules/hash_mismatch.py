@@ -17,17 +17,27 @@ from typing import Any, Iterator, Mapping
 from checker.model import Unknown
 from checker.rules.base import Issue, Rule, Subject, registry_facts
 
-# Digests a registry publishes; other entries (Yarn Berry's cache checksums) are not comparable with any.
-REGISTRY_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b_256"})
+# Digests a registry publishes; other entries (Yarn Berry's cache checksums) are not comparable with any. Go's
+# ``h1`` (a module zip's dirhash) and ``h1/go.mod`` (its go.mod's) are what the checksum database publishes
+# (checker/manifests/go_sum.py); a go.sum's ``h1/go.mod@<version>`` entries name other versions and are not compared.
+REGISTRY_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b_256", "h1",
+                                 "h1/go.mod"})
+# Digests written in base64, whose case is part of the value: compared as written, never lower-cased.
+_CASE_SENSITIVE = frozenset({"h1", "h1/go.mod"})
 
 
 def _algorithm(entry: str) -> str:
     return entry.split(":", 1)[0].lower()
 
 
+def _normal(entry: str) -> str:
+    """A digest as compared: hex lower-cased, base64 (Go's ``h1:``) as written."""
+    return entry if _algorithm(entry) in _CASE_SENSITIVE else entry.lower()
+
+
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep = subject.dependency
-    pinned = sorted(h.lower() for h in dep.hashes if _algorithm(h) in REGISTRY_ALGORITHMS)
+    pinned = sorted(_normal(h) for h in dep.hashes if _algorithm(h) in REGISTRY_ALGORITHMS)
     if not pinned:
         return
     facts = registry_facts(subject)
@@ -45,7 +55,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             unknown=True,
         )
         return
-    known = {h.lower() for h in published}
+    known = {_normal(h) for h in published}
     algorithms = {_algorithm(h) for h in known}
     comparable = [h for h in pinned if _algorithm(h) in algorithms]
     if not comparable:
@@ -68,8 +78,10 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         f"{'is' if len(foreign) == 1 else 'are'} not among the hashes {facts.registry or 'the registry'} published "
         "for this version: the artifact is not the one the registry serves (lockfile injection, or a republished "
         "artifact)",
-        hint="regenerate the lockfile from the registry (pip-compile --generate-hashes, npm install) and find out "
-        "where the pinned hash came from",
+        hint=("remove the line from go.sum and let `go mod download` write it again (it checks the checksum "
+              "database), and find out where the pinned hash came from" if dep.ecosystem == "go" else
+              "regenerate the lockfile from the registry (pip-compile --generate-hashes, npm install) and find out "
+              "where the pinned hash came from"),
     )
 
 
@@ -85,7 +97,8 @@ RULE = Rule(
         "injection (a pull request that swaps a hash together with a `resolved` URL, which reviewers rarely read), "
         "or an artifact republished under the same version number. lockgate compares the pinned digests with those "
         "the registry publishes (PyPI: every file's `hashes` in the JSON simple API; npm: `dist.integrity` and "
-        "`dist.shasum`), for added and upgraded versions and for `hashes-changed` changes alike. Digests of an "
+        "`dist.shasum`; Go: the checksum database's `h1:` hashes of the module zip and its go.mod, which a go.sum "
+        "line must equal), for added and upgraded versions and for `hashes-changed` changes alike. Digests of an "
         "algorithm the registry does not publish cannot be compared and are `unknown`."
     ),
     fix="Regenerate the lockfile from the registry and find out where the foreign hash came from before merging.",

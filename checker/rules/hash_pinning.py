@@ -132,6 +132,18 @@ def _gradle_issue(subject: Subject, options: Mapping[str, Any]) -> Issue:
     )
 
 
+def _check_go(subject: Subject) -> Iterator[Issue]:
+    """go.sum: a built module version carries the ``h1:`` hash of its zip (a SHA-256 dirhash, checker/manifests/
+    go_sum.py), which the go command checks every download against. go.mod declares, go.sum pins."""
+    dep = subject.dependency
+    if dep.source.kind == "module" or any(h.startswith("h1:") for h in dep.hashes):
+        return  # a replacement module is pinned by its own go.sum line
+    yield Issue(
+        "no h1: hash: go.sum lists no hash of the module's code for this version",
+        hint="run `go mod download` (or `go mod tidy`) so that go.sum records the module's h1: hash",
+    )
+
+
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     dep, manifest = subject.dependency, subject.manifest
     if manifest.kind != "lock" or dep.source.kind in _NO_ARTIFACT or dep.editable or dep.constraint:
@@ -140,6 +152,9 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         return  # a setting (bun.lock's trustedDependencies, say): nothing is downloaded
     if dep.ecosystem == "npm":
         yield from _check_npm(subject, options)
+        return
+    if dep.ecosystem == "go":
+        yield from _check_go(subject)
         return
     if manifest.format in _OPTIONAL_HASHES:
         yield from _check_optional(subject, options)

@@ -206,6 +206,16 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         return
     if kind == "path" and dep.ecosystem == "cargo" and _inside_repository(dep.manifest, source.url or ""):
         return  # a crate of the same repository (a workspace member): its code is part of what is reviewed
+    if kind == "module":
+        # Go's replace by another module: the code built is that module's, fetched under its own name and pinned
+        # by its own go.sum line, not the module the requirements name.
+        if not _allowed(dep, options["allow-replace"]):
+            yield Issue(
+                f"is replaced by another module, {source.url}@{source.ref} (go.mod/go.work replace): the code built "
+                "is not the module's own",
+                hint=f"add {dep.key} to registry-source.allow-replace if this is intended",
+            )
+        return
     if kind == "path" and not _allowed(dep, options["allow-path"]):
         yield Issue(
             f"comes from a local path ({shown})",
@@ -306,7 +316,8 @@ RULE = Rule(
         "nature and needs no allowance (its changes need review): what is judged is how git reaches it. https, "
         "ssh and URLs relative to the repository's own remote are fine; plain http and git://, `file://` and local "
         "paths (a repository on the disk of whatever machine clones, not one reviewers can see), git's `ext::` "
-        "transport (a shell command) and other remote helpers are findings."
+        "transport (a shell command) and other remote helpers are findings. Go: a go.mod or go.work `replace` by "
+        "another module (a fork) needs `allow-replace`, one by a local directory `allow-path`."
     ),
     fix="Use an allowed index over HTTPS, pin git sources to a commit, or allow the package in the policy.",
     example=(
@@ -331,6 +342,8 @@ RULE = Rule(
         Option("allow-git", "package-list", [], "packages that may come from git (`pypi:mylib`, `npm:@acme/*`)"),
         Option("allow-url", "package-list", [], "packages that may come from a direct URL"),
         Option("allow-path", "package-list", [], "packages that may come from a local path"),
+        Option("allow-replace", "package-list", [],
+               "Go modules that may be replaced by another module (go.mod/go.work `replace old => other vX`)"),
     ),
     check_dependency=check,
     check_manifest=check_manifest,

@@ -2,7 +2,9 @@
 
 PyPI versions follow PEP 440 (through ``packaging``); npm versions and ranges follow node-semver (through
 ``checker.versions.semver``); RubyGems versions follow ``Gem::Version`` (``checker.versions.rubygems``) and
-Composer's its VersionParser and PHP's version_compare (``checker.versions.composer``). Versions that do not parse (git commits, tags such as ``v4``, image digests) cannot be
+Composer's its VersionParser and PHP's version_compare (``checker.versions.composer``); Go module versions
+follow golang.org/x/mod/semver (``checker.versions.go``: a leading ``v``, pseudo-versions, ``+incompatible``; a
+policy range is comparators such as ``>=v1.2.0, <v1.3.0``). Versions that do not parse (git commits, tags such as ``v4``, image digests) cannot be
 ordered: their bump is ``other``.
 """
 
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
 _RANGE_CHARS = frozenset("<>=!~^*, |")
 # Ecosystems with an ordering module of their own in checker.versions (``compare`` and ``bump``), imported lazily.
-_OWN_ORDERING = {"gem": "rubygems", "composer": "composer"}
+_OWN_ORDERING = {"gem": "rubygems", "composer": "composer", "go": "go"}
 # An npm policy version that is no range at all (a git commit, a tag): matched by equality.
 _NPM_LITERAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 
@@ -126,6 +128,11 @@ def is_valid_spec(spec: str, ecosystem: str = "pypi") -> bool:
         return maven.is_valid_spec(spec)
     if ecosystem == "npm":
         return _is_valid_npm_spec(spec)
+    if ecosystem == "go":
+        from checker.versions import go
+
+        spec = spec.strip()
+        return spec in ("*", "") or go.parse_spec(spec) is not None
     if ecosystem == "*" and _is_valid_npm_spec(spec):
         return True
     spec = spec.strip()
@@ -166,6 +173,10 @@ def version_matches(ecosystem: str, version: str, spec: str) -> bool:
         from checker.versions import semver
 
         return version == spec or semver.satisfies(version, spec, include_prerelease=True)
+    if ecosystem == "go":
+        from checker.versions import go
+
+        return go.matches(version, spec)
     if ecosystem in _OWN_ORDERING:
         return _own_matches(ecosystem, version, spec)
     if not is_range(spec):

@@ -33,8 +33,8 @@ is empty, and ``…, fixed: X, introduced: X, …`` (one range closed and the ne
 The fix hint is the lowest ``fixed`` event above the version for which the entry itself does not say "affected"
 (a fix on another branch that a later range re-opens is skipped, and so is one its ``versions`` list names).
 
-May import: the standard library, ``packaging``, checker.versions.semver, .cargo, .rubygems, .composer and .maven
-only.
+May import: the standard library, ``packaging``, checker.versions.semver, .cargo, .rubygems, .composer, .maven
+and .go only.
 """
 
 from __future__ import annotations
@@ -112,9 +112,20 @@ def _maven_key(text: str) -> Any:
     return None if parsed is None else (1, parsed)
 
 
+def _go_key(text: str) -> Any:
+    """Go's ordering (checker/versions/go.py). The Go vulnerability database writes versions without the ``v``
+    (``0.17.0``); a pseudo-version is a prerelease and ``+incompatible`` build metadata, as there."""
+    from checker.versions import go
+
+    value = text.strip()
+    parsed = go.parse(value if value[:1] == "v" else "v" + value)
+    return None if parsed is None else (1, parsed.key())
+
+
 ECOSYSTEM_ORDER: Mapping[str, Key] = {"PyPI": _pep440_key, "npm": _semver_key, "GitHub Actions": _action_key,
                                       "crates.io": _cargo_key, "SwiftURL": _semver_key, "RubyGems": _rubygems_key,
-                                      "Packagist": _packagist_key, "Maven": _maven_key}
+                                      "Packagist": _packagist_key, "Maven": _maven_key,
+                                      "Go": _go_key}
 
 
 def ordering(range_type: str, ecosystem: str) -> Key | None:

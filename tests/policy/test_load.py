@@ -86,6 +86,7 @@ def test_no_policy_file_means_the_default_preset() -> None:
     }
     assert dict(policy.rules["registry-source"].options) == {
         "hosts": DEFAULT_HOSTS, "allow-git": (), "allow-url": (), "allow-path": (PackagePattern("*", "*", None, "*"),),
+        "allow-replace": (),
     }
     assert dict(policy.rules["deny"].options) == {"known-bad": True, "packages": ()}
     assert policy.review.required_for == ("added", "upgraded", "downgraded", "source-changed", "hashes-changed",

@@ -87,6 +87,9 @@ PATHS = {
     "maven-extensions": ".mvn/extensions.xml",
     "gradle-wrapper": "gradle/wrapper/gradle-wrapper.properties",
     "maven-wrapper": ".mvn/wrapper/maven-wrapper.properties",
+    "go-mod": "go.mod",
+    "go-sum": "go.sum",
+    "go-work": "go.work",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -105,6 +108,7 @@ _SYNTAX = {
     "ruby": 'GEMITPAHSDNCKUR ()!:=,-.~>\'"#{}[]|%\n\t0123456789abcdegimnoprstuwx_',
     "xml": '<>/="\'!?[]&;#${}\n\t -.:projectdenyvrsiogaulfcmbh0123456789',
     "gradle-lock": ':=,#.\n\r\t -_emptycomrgslf4jaiRuntimeClasspath0123456789',
+    "gomod": '()[]{},"`/=> \t\n\r.-+:!vh1 requiremoduleplacgxtdin0123456789ABZ=',
 }
 _FAMILY = {
     "requirements": "requirements",
@@ -151,6 +155,9 @@ _FAMILY = {
     "maven-extensions": "xml",
     "gradle-wrapper": "ini",
     "maven-wrapper": "ini",
+    "go-mod": "gomod",
+    "go-sum": "gomod",
+    "go-work": "gomod",
 }
 
 
@@ -325,6 +332,9 @@ _FIXTURE_SEEDS = {
     "maven-extensions": ["manifests/fixtures/maven_extensions/*.xml"],
     "gradle-wrapper": ["manifests/fixtures/java_wrapper/*/gradle-wrapper.properties"],
     "maven-wrapper": ["manifests/fixtures/java_wrapper/*/maven-wrapper.properties"],
+    "go-mod": ["manifests/fixtures/go/*.go.mod"],
+    "go-sum": ["manifests/fixtures/go/*.go.sum"],
+    "go-work": ["manifests/fixtures/go/*.go.work"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -371,6 +381,9 @@ _CORPUS_SEEDS = {
     "maven-extensions": [],
     "gradle-wrapper": [],
     "maven-wrapper": [],
+    "go-mod": [],
+    "go-sum": [],
+    "go-work": [],
 }
 
 
@@ -689,12 +702,12 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
     return to_yaml
 
 
-# Formats whose files are documents of nested values (line formats, ini files, Python, git's config syntax and a
-# binary lockfile are not).
+# Formats whose files are documents of nested values (line formats, ini files, Python, git's config syntax, Go's
+# go.mod syntax and a binary lockfile are not).
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
     "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini", "gitmodules",
     "bun-lockb", "gemfile", "gemfile-lock", "gradle-lockfile", "maven-pom", "maven-extensions", "gradle-wrapper",
-    "maven-wrapper")]
+    "maven-wrapper", "go-mod", "go-sum", "go-work")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:

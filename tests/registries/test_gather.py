@@ -179,6 +179,7 @@ def test_other_ecosystems_are_answered_by_their_facts_client_one_per_registry(
     module.EchoClient = _EchoClient  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "checker.registries._echo_client", module)
     monkeypatch.setitem(gather.FACTS_CLIENTS, "go", "_echo_client:EchoClient")
+    monkeypatch.setitem(gather.CLIENT_SETTINGS, "go", {})  # the echo takes only (fetcher, registry_url)
     _EchoClient.built.clear()
     stack = Registries.create(offline=True, cache=Cache(tmp_path))
     answers = stack.gather([FactsRequest("go", "example.com/a", "v1.0.0"),
