@@ -118,6 +118,17 @@ class Subject(NamedTuple):
     before_facts: Facts | None = None
 
 
+# The registries whose documents name a version's license and its source repository (PyPI's JSON API, npm's
+# packument, crates.io's API): the license rule and Scorecard's judge these. The Go module proxy names neither, and
+# an "unknown license" on every Go change would be noise nobody can act on.
+METADATA_ECOSYSTEMS = ("pypi", "npm", "cargo")
+
+
+def metadata_facts(subject: Subject) -> Facts | None:
+    """``registry_facts`` for the ecosystems of METADATA_ECOSYSTEMS, None for the others."""
+    return registry_facts(subject) if subject.dependency.ecosystem in METADATA_ECOSYSTEMS else None
+
+
 def registry_facts(subject: Subject) -> Facts | None:
     """The registry facts a rule that reads them judges its subject by: None when lockgate asks no registry about
     the dependency (see ``asks_registry``), or when no facts stage ran (the engine alone: nothing to judge). An

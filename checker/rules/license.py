@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from checker.model import Unknown
-from checker.rules.base import Issue, Option, Rule, Subject, registry_facts
+from checker.rules.base import Issue, Option, Rule, Subject, metadata_facts
 
 # The changes that bring a version whose license the policy has not judged where it now stands.
 JUDGED_KINDS = frozenset({"added", "upgraded", "downgraded", "source-changed", "scope-changed"})
@@ -62,7 +62,7 @@ def relicensing(subject: Subject) -> str | None:
 
 
 def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
-    facts = registry_facts(subject)
+    facts = metadata_facts(subject)
     if facts is None or facts.exists is False or not _judged(subject, options):
         return
     dep = subject.dependency

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from checker.model import Facts, Scorecard, SourceRepository, Unknown
-from checker.rules.base import Issue, Option, Rule, Subject, asks_registry
+from checker.rules.base import METADATA_ECOSYSTEMS, Issue, Option, Rule, Subject, asks_registry
 
 # The changes that bring a version from a repository the policy has not judged where it now stands.
 JUDGED_KINDS = frozenset({"added", "upgraded", "downgraded"})
@@ -45,7 +45,7 @@ def viewer_url(repo: SourceRepository, *, encoded: bool = True) -> str:
 def _facts(subject: Subject) -> Facts | None:
     """The facts the rule judges: a registry package's, or an action's (its repository is its name)."""
     dep = subject.dependency
-    if asks_registry(dep) or dep.ecosystem == "actions":
+    if (asks_registry(dep) and dep.ecosystem in METADATA_ECOSYSTEMS) or dep.ecosystem == "actions":
         return subject.facts
     return None
 

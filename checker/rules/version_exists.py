@@ -39,9 +39,11 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         return
     if facts.yanked is True:
         why = f": {facts.yanked_reason}" if facts.yanked_reason else ""
+        retracted = dep.ecosystem == "go"  # Go: a `retract` directive of the module's latest go.mod
         yield Issue(
-            f"{dep.name} {dep.version} is yanked on {registry}{why}",
-            hint="move to a release that is not yanked",
+            f"{dep.name} {dep.version} is retracted by its module's authors (the latest go.mod's retract){why}"
+            if retracted else f"{dep.name} {dep.version} is yanked on {registry}{why}",
+            hint="move to a release that is not retracted" if retracted else "move to a release that is not yanked",
             level=options["yanked"],
         )
     if isinstance(facts.deprecated, str) and facts.deprecated:
@@ -62,8 +64,8 @@ RULE = Rule(
         "A version the registry no longer lists was deleted or unpublished — usually because it was malicious: "
         "litellm 1.82.7 and 1.82.8 were deleted from PyPI within hours of their publication in March 2026 — or "
         "never existed there. A lockfile that still names it installs from a cache or a mirror, or fails later. A "
-        "yanked PyPI release (PEP 592) is one its maintainers asked installers to skip (`yanked`, warn by "
-        "default); an npm deprecation is reported at `deprecated` (info by default). Whether the version exists "
+        "yanked PyPI release (PEP 592), or a Go version its module retracts, is one its maintainers asked "
+        "installers to skip (`yanked`, warn by default); an npm deprecation is reported at `deprecated` (info by default). Whether the version exists "
         "is the registry's word from this run: a cached copy that may predate the version is `unknown`, never "
         "\"deleted\"."
     ),

@@ -117,3 +117,16 @@ def test_crate_names_match_across_dash_underscore_and_case() -> None:
     assert not pattern.matches("cargo", "serdexjson", "1.0.0")
     assert parse_pattern("cargo:tokio-*").matches("cargo", "tokio_util", "0.7.0")
     assert parse_pattern("swift:Alamofire").matches("swift", "alamofire", "5.8.0")
+
+
+def test_go_module_paths_are_case_sensitive_and_ranges_are_go_versions() -> None:
+    pattern = PackagePattern.parse("go:github.com/sirupsen/logrus")
+    assert pattern.matches("go", "github.com/sirupsen/logrus", "v1.9.3")
+    assert not pattern.matches("go", "github.com/Sirupsen/logrus", "v1.0.0")  # another module
+    assert PackagePattern.parse("go:golang.org/x/*").matches("go", "golang.org/x/net", "v0.17.0")
+    below = PackagePattern.parse("go:golang.org/x/net@<v0.17.0")
+    assert below.matches("go", "golang.org/x/net", "v0.16.0")
+    assert below.matches("go", "golang.org/x/net", "v0.17.0-rc.1")
+    assert below.matches("go", "golang.org/x/net", "v0.0.0-20231001000000-abcdefabcdef")  # a pseudo-version below
+    assert not below.matches("go", "golang.org/x/net", "v0.17.0")
+    assert PackagePattern.parse("go:golang.org/x/net@v0.17.0").matches("go", "golang.org/x/net", "v0.17.0")

@@ -39,3 +39,20 @@ def test_maven_versions_are_asked_of_osv_but_of_no_registry() -> None:
     assert osv_version(exact) == "2.0.13" and not asks_registry(exact)
     assert osv_version(exact._replace(version=None, specifier="${slf4j.version}")) is None
     assert osv_version(exact._replace(source=Source("path", url="lib/x.jar"))) is None
+
+
+def test_go_modules_are_asked_about_and_osv_without_the_v() -> None:
+    from checker.rules.base import metadata_facts, osv_version, provenance_facts
+
+    module = Dependency("go", "golang.org/x/net", "v0.17.0")
+    assert asks_registry(module) and osv_version(module) == "0.17.0"
+    assert osv_version(module._replace(version="v0.0.0-20191109021931-daa7c04131f5")) == "0.0.0-20191109021931-daa7c04131f5"
+    # the go/toolchain lines, a go.sum version listed for its go.mod only, a replaced module: nothing to ask
+    for dep in (Dependency("go", "go", "1.22"), Dependency("go", "toolchain", "go1.22.3"),
+                module._replace(constraint=True), module._replace(source=Source("path", "../net")),
+                module._replace(source=Source("module", "github.com/fork/net", ref="v0.17.1"))):
+        assert not asks_registry(dep) and osv_version(dep) is None, dep
+    facts = Facts("go", "golang.org/x/net", "v0.17.0")
+    subject = Subject(module, Manifest("go.sum", "go-sum", "go", (module,)), None, facts)
+    assert registry_facts(subject) is facts  # release time, existence, hashes
+    assert provenance_facts(subject) is None and metadata_facts(subject) is None  # the proxy names none of them

@@ -207,3 +207,24 @@ def test_a_gradle_entry_missing_from_the_verification_file_blocks() -> None:
     ok, [issue], [weak_issue] = _gradle(verified, missing, weak)
     assert ok == [] and issue.level is None and "no checksum for this version" in issue.message
     assert weak_issue.message.startswith("weak hash algorithm sha1")
+
+
+def test_go_sum_entries_are_pinned_by_their_h1_hash() -> None:
+    """h1 is Go's SHA-256 dirhash, not a weak algorithm; a built go.sum version without one is unpinned; a version
+    listed for its go.mod only builds nothing; go.mod declares (its hashes are go.sum's)."""
+    from checker.model import Dependency, Manifest
+    from checker.rules import hash_pinning
+    from checker.rules.base import Subject
+    from tests.rules.subjects import options
+
+    def issues(dep: Dependency, kind: str = "lock") -> list[str]:
+        manifest = Manifest(dep.manifest, "go-sum", "go", (dep,), kind=kind)
+        return [i.message for i in hash_pinning.check(Subject(dep, manifest), options("hash-pinning"))]
+
+    built = Dependency("go", "a.com/m", "v1.0.0", hashes=frozenset({"h1:" + "A" * 43 + "=", "h1/go.mod:" + "B" * 43 + "="}),
+                       manifest="go.sum")
+    assert issues(built) == []
+    assert issues(built._replace(hashes=frozenset({"h1/go.mod:" + "B" * 43 + "="}))) == [
+        "no h1: hash: go.sum lists no hash of the module's code for this version"]
+    assert issues(built._replace(hashes=frozenset({"h1/go.mod:" + "B" * 43 + "="}), constraint=True)) == []
+    assert issues(built._replace(hashes=frozenset(), manifest="go.mod"), kind="declared") == []

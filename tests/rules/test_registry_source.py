@@ -348,3 +348,21 @@ def test_a_swift_pin_is_git_by_nature_but_must_be_a_commit_over_tls() -> None:
     assert _issues(plain) == ["http://github.com/Alamofire/Alamofire.git is fetched without TLS"]
     cargo_git = dep("c", "0.1.0", ecosystem="cargo", source=Source("git", url="https://github.com/o/c", commit=COMMIT))
     assert any("comes from git" in m for m in _issues(cargo_git))
+
+
+# --- registry-source: Go replacements --------------------------------------------------------------------------------
+
+
+def test_a_go_module_replaced_by_another_module_needs_an_allowance() -> None:
+    fork = Dependency("go", "golang.org/x/net", "v0.17.0", source=Source("module", "github.com/fork/net", ref="v0.17.1"),
+                      manifest="go.mod", line=9)
+    [issue] = source_issues(fork)
+    assert issue.message == ("is replaced by another module, github.com/fork/net@v0.17.1 (go.mod/go.work replace): "
+                             "the code built is not the module's own")
+    assert issue.hint == "add go:golang.org/x/net to registry-source.allow-replace if this is intended"
+    assert source_issues(fork, **{"allow-replace": ["go:golang.org/x/*"]}) == []
+    assert source_issues(fork, **{"allow-path": ["*"], "allow-url": ["*"]}) != []  # another allowance does not do
+    local = fork._replace(source=Source("path", "../net"))
+    assert [i.message for i in source_issues(local)] == ["comes from a local path (../net)"]
+    assert source_issues(local, **{"allow-path": ["go:golang.org/x/net"]}) == []
+    assert source_issues(fork._replace(source=Source())) == []  # the module proxy, the default registry
