@@ -19,7 +19,7 @@ Gradle version catalogs), ElementTree (pom.xml), a line reader of ``group:artifa
 ``json`` (package-lock.json, Pipfile.lock, bun.lock once its trailing commas are dropped), a YAML safe loader
 (pnpm-lock.yaml, Berry yarn.lock, workflows, .pre-commit-config.yaml), pip's own requirements file reader with
 ``packaging`` for each requirement, a twenty-line reader of Yarn classic's block format, and a ``FROM`` line reader
-for Dockerfiles. Each returns the
+for Dockerfiles, a line splitter for go.sum. Each returns the
 (name, version) pairs a revision installs; the comparison is pairing-free: the net change of each (name, version)
 between the revisions according to the reader must equal the net change according to lockgate's ``changes``
 (each change takes away its ``from`` and brings its ``to``, so a ``hashes-changed`` or ``scope-changed`` entry
@@ -100,6 +100,7 @@ GROUPS = {
                                            "gradle/dependency-locks/", "*/gradle/dependency-locks/")),
     "Gradle catalogs": (("versions.toml",), ("*.versions.toml",)),
     "pom.xml": (("pom.xml",), ("pom.xml", "*/pom.xml")),
+    "Go modules": (("go.sum",), ("go.sum", "*/go.sum")),
 }
 
 REPOSITORIES = (
@@ -152,6 +153,9 @@ REPOSITORIES = (
     Repository("square/okhttp", "Gradle catalogs", "gradle/libs.versions.toml (2021-2026)"),
     Repository("apache/commons-lang", "pom.xml", "pom.xml (2002-2026)"),
     Repository("apache/commons-text", "pom.xml", "pom.xml (2014-2026)"),
+    Repository("spf13/cobra", "Go modules", "go.sum: a go 1.12 to 1.15 module, pseudo-versions (2019-2026)"),
+    Repository("golang/tools", "Go modules",
+               "go.sum, gopls/go.sum: go.mod-only lines, a replace to a local directory (2019-2026)"),
 )
 
 
@@ -740,6 +744,36 @@ def read_pom(text: str) -> list[Pair]:
     return pairs
 
 
+def _go_version_key(version: str) -> tuple:
+    """Semantic version precedence, written out plainly: numbers by value, a prerelease below its release, its
+    identifiers numeric-below-alphanumeric; build metadata (``+incompatible``) ignored."""
+    core, _, prerelease = version.removeprefix("v").split("+", 1)[0].partition("-")
+    numbers = tuple(int(part) for part in core.split("."))
+    identifiers = tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                        for part in prerelease.split(".")) if prerelease else ()
+    return numbers, not prerelease, identifiers
+
+
+def read_go_sum(text: str) -> list[Pair]:
+    built: dict[str, set[str]] = {}
+    listed: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) != 3 or fields[2] == "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=":
+            continue  # a malformed line (lockgate reports it); the old bug's empty go.mod hash the go command drops
+        module, version, _ = fields
+        if version.endswith("/go.mod"):
+            listed.setdefault(module, set()).add(version.removesuffix("/go.mod"))
+        else:
+            built.setdefault(module, set()).add(version)
+    pairs = [(module, version) for module, versions in built.items() for version in versions]
+    # lockgate folds the versions a go.sum lists only for their go.mod (nothing of them is built) into one entry per
+    # module, at the highest of them, and into the module's built entry when it has one (README, go.sum).
+    pairs += [(module, max(versions, key=_go_version_key)) for module, versions in listed.items()
+              if module not in built]
+    return pairs
+
+
 class Format(NamedTuple):
     name: str
     ecosystem: str | tuple[str, ...]  # lockgate's ecosystem(s) of what the reader compares
@@ -778,6 +812,7 @@ FORMATS = {
     "gradle.lockfile": Format("gradle.lockfile", "maven", read_gradle_lockfile, False),
     "versions.toml": Format("versions.toml", "maven", read_gradle_catalog, False),
     "pom.xml": Format("pom.xml", "maven", read_pom, False),
+    "go.sum": Format("go.sum", "go", read_go_sum, False),
 }
 
 

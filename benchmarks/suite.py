@@ -41,6 +41,7 @@ from pathlib import Path
 
 import actions  # noqa: E402
 import java_locks  # noqa: E402
+import go_mods  # noqa: E402
 import js_locks  # noqa: E402
 import npm  # noqa: E402
 import report as report_bench  # noqa: E402
@@ -88,6 +89,8 @@ TARGETS = {
     "parse:real/vuejs-core/pnpm-lock.yaml": Target(3, 60, "ms", "parse of vuejs/core's pnpm-lock.yaml"),
     "parse:real/prettier-prettier/yarn.lock": Target(3, 60, "ms", "parse of prettier's Berry yarn.lock"),
     **{f"parse:{label}": Target(21, 60, "ms", f"parse of {label}") for label, _, _ in java_locks.JAVA_FILES},
+    "parse:tests/manifests/fixtures/go/gopls.go.sum": Target(21, 60, "ms", "parse of golang/tools' gopls/go.sum"),
+    "parse:tests/manifests/fixtures/go/gopls.go.mod": Target(21, 60, "ms", "parse of golang/tools' gopls/go.mod"),
     "lockfile-lint": Target(3, 0.5, "x", "`check --all` on warehouse's package-lock / lockfile-lint, same checks"),
     "zizmor": Target(4, 1.5, "x", "check of warehouse's workflows + Dockerfile / `zizmor --offline`"),
     "oracle": Target(4, 0, "differences", "action-pinning findings = zizmor's unpinned-uses"),
@@ -233,6 +236,7 @@ def section_parse(ctx: Context) -> list[Table]:
     figures += js_locks.parse_figures(ctx.args.corpus, ctx.runs * 2, max(1, ctx.runs // 3))
     figures += ruby_php.parse_figures(ctx.runs * 2)
     figures += java_locks.parse_figures(ctx.runs * 2)
+    figures += go_mods.parse_figures(ctx.runs * 2)
     for figure in figures:
         row: dict[str, object] = {"file": figure.file, "kb": figure.size / 1024,
                                   "median_ms": figure.lockgate.median_ms, "min_ms": figure.lockgate.min_ms,

@@ -72,6 +72,9 @@ def _name(index: int, ecosystem: str) -> str:
         return f"{SCOPES_NPM[index % len(SCOPES_NPM)]}/{name}"
     if ecosystem == "actions":
         return f"{first}-org{index % 97}/{name}"
+    if ecosystem == "go":  # a module path; some with upper case (escaped by the proxy) and a major version suffix
+        owner = f"{first.capitalize() if index % 11 == 5 else first}-org{index % 97}"
+        return f"github.com/{owner}/{name}" + ("/v2" if index % 13 == 4 else "")
     return name
 
 
@@ -432,6 +435,26 @@ def render_pnpm_lock(packages: tuple[Package, ...]) -> dict[str, str]:
 STEPS_PER_JOB = 50
 
 
+def _h1(*parts: str) -> str:
+    return "h1:" + base64.b64encode(hashlib.sha256("\0".join(parts).encode()).digest()).decode()
+
+
+def render_go_sum(packages: tuple[Package, ...]) -> dict[str, str]:
+    """go.sum (with the go.mod beside it): each module's zip and go.mod lines, and for every third module an older
+    version listed for its go.mod only, as minimal version selection leaves them."""
+    out, requires = [], []
+    for index, package in enumerate(packages):
+        version = f"v{package.version}"
+        if index % 3 == 1:
+            out.append(f"{package.name} v0.0.0-2020010100000{index % 10}-abcdefabcdef/go.mod {_h1(package.name, 'old')}")
+        out.append(f"{package.name} {version} {_h1(package.name, version)}")
+        out.append(f"{package.name} {version}/go.mod {_h1(package.name, version, 'go.mod')}")
+        if package.direct:
+            requires.append(f"\t{package.name} {version}")
+    go_mod = "module example.com/synthetic\n\ngo 1.22\n\nrequire (\n" + "\n".join(requires) + "\n)\n"
+    return {"go.sum": "\n".join(out) + "\n", "go.mod": go_mod}
+
+
 def render_workflow(packages: tuple[Package, ...]) -> dict[str, str]:
     """A workflow whose jobs run every action once, each pinned by commit with its version comment."""
     out = ["name: ci", "on:", "  push:", "    branches: [main]", "  pull_request:", "permissions:",
@@ -501,6 +524,7 @@ FORMATS: tuple[SyntheticFormat, ...] = (
     SyntheticFormat("workflow", "actions", ".github/workflows/ci.yml", render_workflow),
     SyntheticFormat("Cargo.lock", "cargo", "Cargo.lock", render_cargo_lock),
     SyntheticFormat("Gemfile.lock", "gem", "Gemfile.lock", render_gemfile_lock),
+    SyntheticFormat("go.sum", "go", "go.sum", render_go_sum),
 )
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from operator import attrgetter
 
 from checker.errors import printable
 from checker.model import Dependency, Manifest, Problem, Reader
@@ -40,7 +41,6 @@ FORMAT = "go-sum"
 ECOSYSTEM = "go"
 ZIP = "h1"
 GO_MOD = "h1/go.mod"
-_H1 = re.compile(r"h1:[A-Za-z0-9+/]{43}=")
 # cmd/go modfetch ``emptyGoModHash``: an old bug wrote this line; the go command drops it.
 _EMPTY_GO_MOD_HASH = "h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 
@@ -52,47 +52,65 @@ def includes(text: str, path: str) -> list[tuple[str, int | None]]:
     return [(posixpath.join(posixpath.dirname(path), "go.mod"), None)]
 
 
+# A well-formed line, in one match: module path, canonical Go version (checker/versions/go.py's grammar with its
+# three numbers: what go.sum holds), an optional ``/go.mod``, an h1: hash. Each part is a run of one character class
+# that the next separator cannot continue, and a prerelease identifier is a number without a leading zero or a run
+# holding a non-digit: linear on any line. A line it does not match is read field by field, for the problem's words.
+_NUMBER = r"(?:0|[1-9][0-9]*)"
+_IDENTIFIER = r"(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
+_SUM_LINE = re.compile(
+    r"[ \t\r]*([A-Za-z0-9_~+-][A-Za-z0-9._~+-]*(?:/[A-Za-z0-9._~+-]+)*)[ \t]+"
+    rf"(v{_NUMBER}\.{_NUMBER}\.{_NUMBER}(?:-{_IDENTIFIER}(?:\.{_IDENTIFIER})*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)"
+    r"(/go\.mod)?[ \t]+(h1:[A-Za-z0-9+/]{43}=)[ \t\r]*"
+)
+
+
 def parse(text: str, path: str, read: Reader) -> Manifest:
     """Parse a go.sum or go.work.sum (see the module docstring)."""
     problems: list[Problem] = []
     zips: dict[tuple[str, str], tuple[str, int]] = {}
     mods: dict[tuple[str, str], tuple[str, int]] = {}
-    from checker.manifests.go_modfile import is_module_path
-    from checker.versions import go
-
+    match = _SUM_LINE.fullmatch
     for number, line in enumerate(text.split("\n"), start=1):
-        fields = line.split()
-        if not fields:
+        found = match(line)
+        if found is None:
+            if line.strip():
+                problems.append(Problem(_line_problem(line), number))
             continue
-        if len(fields) != 3:
-            problems.append(Problem(f"expected `module version h1:hash`, found {len(fields)} fields", number))
+        module, version, go_mod, digest = found.groups()
+        if ".." in module and ".." in module.split("/"):
+            problems.append(Problem(f"{module!r} is not a module path", number))
             continue
-        module, version, digest = fields
-        if digest == _EMPTY_GO_MOD_HASH and version.endswith("/go.mod"):
+        if go_mod is not None and digest == _EMPTY_GO_MOD_HASH:
             continue
-        table = zips
-        if version.endswith("/go.mod"):
-            table, version = mods, version[: -len("/go.mod")]
-        if not is_module_path(module):
-            problems.append(Problem(f"{printable(module)!r} is not a module path", number))
-            continue
-        if not go.is_valid(version):
-            problems.append(Problem(f"{module}: {printable(version)!r} is not a Go version", number))
-            continue
-        if _H1.fullmatch(digest) is None:
-            problems.append(Problem(f"{module} {version}: {printable(digest)[:60]!r} is not an h1: hash (h1: and "
-                                    "the base64 of a SHA-256); the go command checks no other", number))
-            continue
+        table = zips if go_mod is None else mods
         earlier = table.get((module, version))
-        if earlier is not None and earlier[0] != digest:
-            problems.append(Problem(f"{module} {version}{'/go.mod' if table is mods else ''} is listed with two "
-                                    f"different hashes (line {earlier[1]} and this one)", number))
-            continue
         if earlier is None:
             table[(module, version)] = (digest, number)
+        elif earlier[0] != digest:
+            problems.append(Problem(f"{module} {version}{go_mod or ''} is listed with two different hashes (line "
+                                    f"{earlier[1]} and this one)", number))
     return Manifest(path=path, format=FORMAT, ecosystem=ECOSYSTEM,
                     dependencies=tuple(_dependencies(zips, mods, _directs(path, read), path)),
                     kind="lock", problems=tuple(problems))
+
+
+def _line_problem(line: str) -> str:
+    """What is wrong with a line that is not ``module version[/go.mod] h1:hash``, in words."""
+    from checker.manifests.go_modfile import is_module_path
+    from checker.versions import go
+
+    fields = line.split()
+    if len(fields) != 3:
+        return f"expected `module version h1:hash`, found {len(fields)} fields"
+    module, version, digest = fields
+    version = version.removesuffix("/go.mod")
+    if not is_module_path(module):
+        return f"{printable(module)!r} is not a module path"
+    if not go.is_valid(version) or go.parse(version).short:  # type: ignore[union-attr]  # valid: parse is not None
+        return f"{module}: {printable(version)!r} is not a Go version as go.sum writes them (vX.Y.Z)"
+    return (f"{module} {version}: {printable(digest)[:60]!r} is not an h1: hash (h1: and the base64 of a SHA-256); "
+            "the go command checks no other")
 
 
 def _directs(path: str, read: Reader) -> frozenset[str] | None:
@@ -115,40 +133,41 @@ def _directs(path: str, read: Reader) -> frozenset[str] | None:
 
 def _dependencies(zips: dict[tuple[str, str], tuple[str, int]], mods: dict[tuple[str, str], tuple[str, int]],
                   directs: frozenset[str] | None, path: str) -> list[Dependency]:
+    """One dependency per built version, the go.mod-only versions folded in (see the module docstring), in file
+    order. A module with one built version and nothing else listed (most of them) takes the short way."""
     built: dict[str, list[str]] = {}
     for module, version in zips:
         built.setdefault(module, []).append(version)
     listed: dict[str, list[str]] = {}
-    for module, version in mods:
-        if (module, version) not in zips:
-            listed.setdefault(module, []).append(version)
+    for key in mods:
+        if key not in zips:
+            listed.setdefault(key[0], []).append(key[1])
     out: list[Dependency] = []
-    for module in dict.fromkeys([m for m, _ in zips] + [m for m, _ in mods]):
+    for (module, version), (digest, line) in zips.items():
         direct = directs is None or module in directs
-        versions = built.get(module, [])
-        others = listed.get(module, [])
-        top = _highest(versions or others)
-        # The go.mod-only versions, tagged with their version; a module with no built version keeps its top one's
-        # hash untagged (``h1/go.mod:``), as its dependency's own.
-        tagged = frozenset(f"{GO_MOD}@{v}:{mods[(module, v)][0][3:]}" for v in others if versions or v != top)
-        if not versions:
-            digest, line = mods[(module, top)]
-            hashes = frozenset({f"{GO_MOD}:{digest[3:]}"}) | tagged
-            out.append(Dependency(ECOSYSTEM, module, top, specifier=top, hashes=hashes, direct=direct,
-                                  manifest=path, line=line, constraint=True))
+        own = mods.get((module, version))
+        hashes = {digest} if own is None else {digest, f"{GO_MOD}:{own[0][3:]}"}
+        versions = built[module]
+        others = listed.get(module)
+        if others and version == (versions[0] if len(versions) == 1 else _highest(versions)):
+            hashes.update(f"{GO_MOD}@{v}:{mods[(module, v)][0][3:]}" for v in others)
+        out.append(Dependency(ECOSYSTEM, module, version, specifier=version, hashes=frozenset(hashes),
+                              direct=direct, manifest=path, line=line))
+    for module, others in listed.items():
+        if module in built:
             continue
-        for version in versions:
-            digest, line = zips[(module, version)]
-            pinned = {f"{ZIP}:{digest[3:]}"}
-            own = mods.get((module, version))
-            if own is not None:
-                pinned.add(f"{GO_MOD}:{own[0][3:]}")
-            if version == top:
-                pinned |= tagged
-            out.append(Dependency(ECOSYSTEM, module, version, specifier=version, hashes=frozenset(pinned),
-                                  direct=direct, manifest=path, line=line))
-    out.sort(key=lambda dep: dep.line or 0)  # in file order
+        top = others[0] if len(others) == 1 else _highest(others)
+        digest, line = mods[(module, top)]
+        hashes = {f"{GO_MOD}:{digest[3:]}"}
+        hashes.update(f"{GO_MOD}@{v}:{mods[(module, v)][0][3:]}" for v in others if v != top)
+        out.append(Dependency(ECOSYSTEM, module, top, specifier=top, hashes=frozenset(hashes),
+                              direct=directs is None or module in directs, manifest=path, line=line,
+                              constraint=True))
+    out.sort(key=_LINE_OF)
     return out
+
+
+_LINE_OF = attrgetter("line")
 
 
 def _highest(versions: list[str]) -> str:

@@ -92,9 +92,18 @@ def canonical(text: str) -> str:
     return parsed.canonical if parsed is not None else ""
 
 
+def _ordered(text: str) -> GoVersion | None:
+    """A module version, or the Go release of a ``go``/``toolchain`` line (``1.22.3``, ``go1.22.3``) read as one,
+    so that a newer toolchain is an upgrade; a release candidate (``1.21rc1``) is no version here."""
+    if text[:1] == "v":
+        return parse(text)
+    release = text[2:] if text[:3] == "go1" else text
+    return parse("v" + release) if release[:1].isdigit() else None
+
+
 def compare(a: str, b: str) -> int | None:
     """-1, 0 or 1 by Go's precedence; None when either is not a Go version (a branch, a commit) and they differ."""
-    va, vb = parse(a), parse(b)
+    va, vb = _ordered(a), _ordered(b)
     if va is None or vb is None:
         return 0 if a == b else None
     ka, kb = va.key(), vb.key()
@@ -104,7 +113,7 @@ def compare(a: str, b: str) -> int | None:
 def bump(before: str, after: str) -> str:
     """``major``, ``minor``, ``patch`` or ``other`` from the first of MAJOR.MINOR.PATCH that differs (a new
     pseudo-version of the same base, a prerelease change: ``other``)."""
-    va, vb = parse(before), parse(after)
+    va, vb = _ordered(before), _ordered(after)
     if va is None or vb is None:
         return "other"
     for name, x, y in (("major", va.major, vb.major), ("minor", va.minor, vb.minor), ("patch", va.patch, vb.patch)):

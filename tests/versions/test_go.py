@@ -121,3 +121,9 @@ def test_osv_go_ranges_without_v() -> None:
     ecosystem = {**entry, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.10.0"}]}]}
     assert evaluate(ecosystem, "1.9.0", "Go").affected is True
     assert evaluate(ecosystem, "1.10.0", "Go").affected is False
+
+
+def test_go_and_toolchain_lines_order_as_releases() -> None:
+    assert compare("go", "1.21", "1.22.0") == -1 and bump("go", "1.21.0", "1.22.0") == "minor"
+    assert compare("go", "go1.22.3", "go1.22.10") == -1 and bump("go", "go1.22.3", "go1.22.10") == "patch"
+    assert compare("go", "1.21rc1", "1.21.0") is None and compare("go", "default", "go1.22.0") is None
