@@ -109,6 +109,9 @@ def _line_problem(line: str) -> str:
         return f"{printable(module)!r} is not a module path"
     if not go.is_valid(version) or go.parse(version).short:  # type: ignore[union-attr]  # valid: parse is not None
         return f"{module}: {printable(version)!r} is not a Go version as go.sum writes them (vX.Y.Z)"
+    if _SUM_LINE.fullmatch(f"{module} {fields[1]} {digest}") is not None:
+        return (f"{module} {version}: fields separated by white space the go command writes no go.sum with (it "
+                "splits on any Unicode space; lockgate reads only spaces and tabs)")
     return (f"{module} {version}: {printable(digest)[:60]!r} is not an h1: hash (h1: and the base64 of a SHA-256); "
             "the go command checks no other")
 

@@ -81,6 +81,8 @@ def test_one_dependency_per_built_version() -> None:
     (f"a.com/m v1.0.0 sha256:{'a' * 64}", "not an h1: hash"),
     ("a.com/m v1.0.0 h1:short=", "not an h1: hash"),
     (f"a.com/m\u200b v1.0.0 {A}", "not a module path"),
+    (f"a.com/m\u00a0v1.0.0 {A}", "white space"),  # Go's strings.Fields splits there too: reported, never skipped
+    (f"a.com/m v1.0 {A}", "not a Go version as go.sum writes them"),
 ])
 def test_problems(line: str, message: str) -> None:
     manifest = parse(f"ok.com/x v1.0.0 {B}\n{line}\n")
