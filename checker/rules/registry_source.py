@@ -316,8 +316,7 @@ RULE = Rule(
         "nature and needs no allowance (its changes need review): what is judged is how git reaches it. https, "
         "ssh and URLs relative to the repository's own remote are fine; plain http and git://, `file://` and local "
         "paths (a repository on the disk of whatever machine clones, not one reviewers can see), git's `ext::` "
-        "transport (a shell command) and other remote helpers are findings. Go: a go.mod or go.work `replace` by "
-        "another module (a fork) needs `allow-replace`, one by a local directory `allow-path`."
+        "transport (a shell command) and other remote helpers are findings."
     ),
     fix="Use an allowed index over HTTPS, pin git sources to a commit, or allow the package in the policy.",
     example=(

@@ -107,10 +107,16 @@ CONTEXTS: dict[str, list[str]] = {
                          "</extensions>", "<extensions>{}</extensions>"],
     "gradle-wrapper": ["distributionUrl={}\n", "{}=x\n", "# {}\n"],
     "maven-wrapper": ["distributionUrl={}\n", "wrapperUrl=\\\n{}\n"],
+    "go-mod": ["module m\nrequire {} v1.0.0\n", "module m\nrequire a.com/b {}\n", "module m\nreplace a.com/b => {}\n",
+               "module m\nrequire (\n\t{} v1.0.0 // indirect\n)\n", "module m\n// {}\n", 'module m\nrequire "{}" v1.0.0\n',
+               "module m\nretract [{}, v1.0.0]\n", "module m\nrequire a.com/b v1.0.0-{}\n"],
+    "go-sum": ["{} v1.0.0 h1:" + "A" * 43 + "=\n", "a.com/b {} h1:" + "A" * 43 + "=\n", "a.com/b v1.0.0 {}\n",
+               "a.com/b v1.0.0-{} h1:" + "A" * 43 + "=\n", "a.com/b v1.0.0/go.mod h1:{}\n"],
+    "go-work": ["go 1.22\nuse {}\n", "go 1.22\nreplace a.com/b => {}\n", "go 1.22\nuse (\n\t{}\n)\n"],
 }
 CONTEXTS["npm-shrinkwrap"] = CONTEXTS["package-lock"]
 PATHS = {"gha-workflow": ".github/workflows/ci.yml", "gha-action": "action.yml", "pylock": "pylock.toml",
-         "conda-env": "environment.yml"}
+         "conda-env": "environment.yml", "go-mod": "go.mod", "go-sum": "go.sum", "go-work": "go.work"}
 
 
 def _contexts(name: str) -> list[str]:
