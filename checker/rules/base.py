@@ -119,9 +119,9 @@ class Subject(NamedTuple):
 
 
 # The registries whose documents name a version's license and its source repository (PyPI's JSON API, npm's
-# packument, crates.io's API): the license rule and Scorecard's judge these. The Go module proxy names neither, and
-# an "unknown license" on every Go change would be noise nobody can act on.
-METADATA_ECOSYSTEMS = ("pypi", "npm", "cargo")
+# packument, crates.io's, RubyGems' and Packagist's APIs): the license rule and Scorecard's judge these. The Go
+# module proxy names neither, and an "unknown license" on every Go change would be noise nobody can act on.
+METADATA_ECOSYSTEMS = ("pypi", "npm", "cargo", "gem", "composer")
 
 
 def metadata_facts(subject: Subject) -> Facts | None:

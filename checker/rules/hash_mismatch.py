@@ -7,7 +7,8 @@ other hashes) are judged the same way: the registry says which hashes are right.
 
 RubyGems publishes each platform build's ``sha`` (sha256, ``/api/v1/versions/NAME.json``), compared with
 Gemfile.lock's CHECKSUMS; Packagist a dist's ``shasum`` (sha1, ``/p2/VENDOR/NAME.json``), compared with
-composer.lock's.
+composer.lock's. The Go checksum database publishes a module version's ``h1:`` hashes, of its zip and of its go.mod
+(``/lookup/MODULE@VERSION``), which a go.sum line must equal; they are base64, compared as written.
 """
 
 from __future__ import annotations
@@ -97,8 +98,7 @@ RULE = Rule(
         "injection (a pull request that swaps a hash together with a `resolved` URL, which reviewers rarely read), "
         "or an artifact republished under the same version number. lockgate compares the pinned digests with those "
         "the registry publishes (PyPI: every file's `hashes` in the JSON simple API; npm: `dist.integrity` and "
-        "`dist.shasum`; Go: the checksum database's `h1:` hashes of the module zip and its go.mod, which a go.sum "
-        "line must equal), for added and upgraded versions and for `hashes-changed` changes alike. Digests of an "
+        "`dist.shasum`), for added and upgraded versions and for `hashes-changed` changes alike. Digests of an "
         "algorithm the registry does not publish cannot be compared and are `unknown`."
     ),
     fix="Regenerate the lockfile from the registry and find out where the foreign hash came from before merging.",

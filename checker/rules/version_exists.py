@@ -3,7 +3,9 @@
 A version a registry no longer lists was deleted or unpublished — usually because it was malicious (litellm
 1.82.7 and 1.82.8 were deleted from PyPI within hours) — or never existed there (a lockfile naming a version of
 another registry). A yanked PyPI release (PEP 592) is one its maintainers asked installers to skip. RubyGems leaves a
-yanked version out of its version list, and Packagist a deleted one: both read as "does not list".
+yanked version out of its version list, and Packagist a deleted one: both read as "does not list". A Go version
+that a ``retract`` directive of its module's latest go.mod covers is reported as yanked ("retracted"), with the
+directive's rationale.
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ RULE = Rule(
         "A version the registry no longer lists was deleted or unpublished — usually because it was malicious: "
         "litellm 1.82.7 and 1.82.8 were deleted from PyPI within hours of their publication in March 2026 — or "
         "never existed there. A lockfile that still names it installs from a cache or a mirror, or fails later. A "
-        "yanked PyPI release (PEP 592), or a Go version its module retracts, is one its maintainers asked "
-        "installers to skip (`yanked`, warn by default); an npm deprecation is reported at `deprecated` (info by default). Whether the version exists "
+        "yanked PyPI release (PEP 592) is one its maintainers asked installers to skip (`yanked`, warn by "
+        "default); an npm deprecation is reported at `deprecated` (info by default). Whether the version exists "
         "is the registry's word from this run: a cached copy that may predate the version is `unknown`, never "
         "\"deleted\"."
     ),
