@@ -76,7 +76,10 @@ def always_matching(regex: str) -> AlwaysMatch:
 
 
 def load_toml(text: str, path: str) -> dict[str, Any]:
-    """Parse TOML, turning a decode error into a ManifestError that names the file and line."""
+    """Parse TOML, turning a decode error into a ManifestError that names the file and line. Keys dotted deeper
+    than MAX_NESTING are refused first: tomllib builds and checks every level of ``[a.a.a.…]`` for each of its parts,
+    which takes quadratic time (a megabyte header: minutes)."""
+    _refuse_deep_keys(text, path)
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
@@ -97,6 +100,21 @@ def load_toml(text: str, path: str) -> dict[str, Any]:
         raise ManifestError(f"not valid TOML: {message}", path, line) from None
     except ValueError:  # not a TOMLDecodeError: an integer too long for int() (Python's 4300-digit limit)
         raise number_too_long(text, path) from None
+
+
+def _refuse_deep_keys(text: str, path: str) -> None:
+    """A ManifestError at the first line whose key (a table header, or what stands before ``=``) has more than
+    MAX_NESTING dots. Linear: only lines with that many dots at all are looked at closer."""
+    if text.count(".") <= MAX_NESTING:
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count(".") <= MAX_NESTING:
+            continue
+        stripped = line.lstrip()
+        key = stripped.split("]", 1)[0] if stripped.startswith("[") else stripped.split("=", 1)[0]
+        if key.count(".") > MAX_NESTING:
+            raise ManifestError(f"a key dotted more than {MAX_NESTING} levels deep; no real file nests so",
+                                path, number)
 
 
 # Documents nested deeper than this are refused where a reader can tell; the C json module and tomllib recurse
