@@ -16,7 +16,7 @@ from pathlib import Path
 
 from harness import measure_call  # noqa: E402
 from js_locks import yaml_floor  # noqa: E402
-from run import ParseFigure  # noqa: E402
+from run import ParseFigure, print_parse_table  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "manifests" / "fixtures"
 # fixture -> the repository path it is parsed under (its name decides the format)
@@ -58,12 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args(argv)
-    print("| file | KB | lockgate median ms | min ms | floor | floor ms |")
-    print("|---|---:|---:|---:|---|---:|")
-    for figure in parse_figures(args.runs):
-        floor = f"{figure.floor.median_ms:.1f}" if figure.floor else "-"
-        print(f"| {figure.file} | {figure.size / 1024:.0f} | {figure.lockgate.median_ms:.1f} | "
-              f"{figure.lockgate.min_ms:.1f} | {figure.floor_label} | {floor} |")
+    print_parse_table(parse_figures(args.runs))
     return 0
 
 
