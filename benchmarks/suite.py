@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import actions  # noqa: E402
-import java_locks  # noqa: E402
 import dotnet_dart  # noqa: E402
 import go_mods  # noqa: E402
+import java_locks  # noqa: E402
 import js_locks  # noqa: E402
 import npm  # noqa: E402
 import report as report_bench  # noqa: E402
