@@ -101,6 +101,9 @@ GROUPS = {
     "Gradle catalogs": (("versions.toml",), ("*.versions.toml",)),
     "pom.xml": (("pom.xml",), ("pom.xml", "*/pom.xml")),
     "Go modules": (("go.sum",), ("go.sum", "*/go.sum")),
+    "NuGet": (("packages.lock.json", "Directory.Packages.props"),
+              ("packages.lock.json", "*/packages.lock.json", "Directory.Packages.props", "*/Directory.Packages.props")),
+    "pub": (("pubspec.lock",), ("pubspec.lock", "*/pubspec.lock")),
 }
 
 REPOSITORIES = (
@@ -156,6 +159,10 @@ REPOSITORIES = (
     Repository("spf13/cobra", "Go modules", "go.sum: a go 1.12 to 1.15 module, pseudo-versions (2019-2026)"),
     Repository("golang/tools", "Go modules",
                "go.sum, gopls/go.sum: go.mod-only lines, a replace to a local directory (2019-2026)"),
+    Repository("bitwarden/server", "NuGet", "packages.lock.json: version 1, every project (2024-2026)"),
+    Repository("jellyfin/jellyfin", "NuGet", "Directory.Packages.props: central package management (2023-2026)"),
+    Repository("flutter/gallery", "pub", "pubspec.lock: pub.dartlang.org without sha256 to pub.dev with (2019-2024)"),
+    Repository("localsend/localsend", "pub", "pubspec.lock: hosted, git and sdk packages (2022-2026)"),
 )
 
 
@@ -774,6 +781,40 @@ def read_go_sum(text: str) -> list[Pair]:
     return pairs
 
 
+def read_packages_lock(text: str) -> list[Pair]:
+    """NuGet's packages.lock.json: (id, resolved) of every package of every target (versions 1 and 2 under
+    ``dependencies``, version 3 at the top level); ``Project`` entries are the repository's own projects."""
+    document = json.loads(text)
+    if document.get("version", 1) >= 3:
+        targets = [body.get("dependencies", {}) for key, body in document.items() if key != "version"]
+    else:
+        targets = list(document.get("dependencies", {}).values())
+    return [(name, entry["resolved"]) for packages in targets for name, entry in packages.items()
+            if str(entry.get("type", "")).lower() != "project" and "resolved" in entry]
+
+
+def read_directory_packages_props(text: str) -> list[Pair]:
+    """Directory.Packages.props with ElementTree: each ``PackageVersion`` (and ``GlobalPackageReference``) with its
+    ``Version``, element names without their namespace."""
+    import xml.etree.ElementTree as ElementTree
+
+    pairs = []
+    for element in ElementTree.fromstring(text.lstrip("\ufeff")).iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in ("PackageVersion", "GlobalPackageReference") and element.get("Include"):
+            version = element.get("Version") or element.findtext("Version") or "*"
+            if version.startswith("[") and version.endswith("]") and "," not in version:
+                version = version[1:-1]  # `[1.2.3]`: lockgate reports the version it pins
+            pairs.append((element.get("Include"), version))
+    return pairs
+
+
+def read_pubspec_lock(text: str) -> list[Pair]:
+    """pubspec.lock with a YAML safe loader: (name, version) of every package."""
+    document = yaml_load(text) or {}
+    return [(name, str(entry["version"])) for name, entry in (document.get("packages") or {}).items()]
+
+
 class Format(NamedTuple):
     name: str
     ecosystem: str | tuple[str, ...]  # lockgate's ecosystem(s) of what the reader compares
@@ -813,6 +854,9 @@ FORMATS = {
     "versions.toml": Format("versions.toml", "maven", read_gradle_catalog, False),
     "pom.xml": Format("pom.xml", "maven", read_pom, False),
     "go.sum": Format("go.sum", "go", read_go_sum, False),
+    "packages.lock.json": Format("packages.lock.json", "nuget", read_packages_lock, False),
+    "Directory.Packages.props": Format("Directory.Packages.props", "nuget", read_directory_packages_props, False),
+    "pubspec.lock": Format("pubspec.lock", "pub", read_pubspec_lock, False),
 }
 
 

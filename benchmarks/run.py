@@ -138,7 +138,7 @@ class ParseFigure:
 
 
 def print_parse_table(figures: list[ParseFigure], floor_digits: int = 1) -> None:
-    """The Markdown table the parse benchmarks print (js_locks.py, ruby_php.py, java_locks.py)."""
+    """The Markdown table the parse benchmarks print (js_locks.py, ruby_php.py, java_locks.py, dotnet_dart.py)."""
     print("| file | KB | lockgate median ms | min ms | floor | floor ms |")
     print("|---|---:|---:|---:|---|---:|")
     for figure in figures:

@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import actions  # noqa: E402
-import java_locks  # noqa: E402
+import dotnet_dart  # noqa: E402
 import go_mods  # noqa: E402
+import java_locks  # noqa: E402
 import js_locks  # noqa: E402
 import npm  # noqa: E402
 import report as report_bench  # noqa: E402
@@ -91,6 +92,7 @@ TARGETS = {
     **{f"parse:{label}": Target(21, 60, "ms", f"parse of {label}") for label, _, _ in java_locks.JAVA_FILES},
     "parse:tests/manifests/fixtures/go/gopls.go.sum": Target(21, 60, "ms", "parse of golang/tools' gopls/go.sum"),
     "parse:tests/manifests/fixtures/go/gopls.go.mod": Target(21, 60, "ms", "parse of golang/tools' gopls/go.mod"),
+    **{f"parse:fixtures/{name}": Target(21, 60, "ms", f"parse of {name}") for name in dotnet_dart.FILES},
     "lockfile-lint": Target(3, 0.5, "x", "`check --all` on warehouse's package-lock / lockfile-lint, same checks"),
     "zizmor": Target(4, 1.5, "x", "check of warehouse's workflows + Dockerfile / `zizmor --offline`"),
     "oracle": Target(4, 0, "differences", "action-pinning findings = zizmor's unpinned-uses"),
@@ -237,6 +239,7 @@ def section_parse(ctx: Context) -> list[Table]:
     figures += ruby_php.parse_figures(ctx.runs * 2)
     figures += java_locks.parse_figures(ctx.runs * 2)
     figures += go_mods.parse_figures(ctx.runs * 2)
+    figures += dotnet_dart.parse_figures(ctx.runs * 2, max(1, ctx.runs // 3))
     for figure in figures:
         row: dict[str, object] = {"file": figure.file, "kb": figure.size / 1024,
                                   "median_ms": figure.lockgate.median_ms, "min_ms": figure.lockgate.min_ms,

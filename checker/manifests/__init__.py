@@ -179,6 +179,18 @@ def _by_path_only(base: str, parent: str) -> bool:
     return False
 
 
+def _is_nuget_central(base: str, parent: str) -> bool:
+    """``Directory.Packages.props`` in any case (a Windows checkout's MSBuild finds it so)."""
+    return base.lower() == "directory.packages.props"
+
+
+def _is_msbuild_project(base: str, parent: str) -> bool:
+    """``*.csproj``, ``*.fsproj``, ``*.vbproj``, ``Directory.Build.props`` and ``Directory.Build.targets``."""
+    lower = base.lower()
+    return lower.endswith((".csproj", ".fsproj", ".vbproj")) or lower in ("directory.build.props",
+                                                                          "directory.build.targets")
+
+
 # GitHub reads workflows from this one folder at the repository root, and not from its subfolders.
 WORKFLOWS_DIR = ".github/workflows"
 
@@ -242,6 +254,14 @@ FORMATS: tuple[Format, ...] = (
     Format("go-mod", "go", "go_mod", _named("go.mod")),
     Format("go-sum", "go", "go_sum", _named("go.sum", "go.work.sum"), includes=True),
     Format("go-work", "go", "go_work", _named("go.work")),
+    # .NET: NuGet's lock file, central package management, and project files' PackageReference (and SDKs).
+    Format("nuget-lock", "nuget", "nuget_lock", _named("packages.lock.json")),
+    # MSBuild files read the properties of the Directory.Build.props (and .Packages.props) above them: includes.
+    Format("nuget-central", "nuget", "msbuild", _is_nuget_central, includes=True),
+    Format("msbuild-project", "nuget", "msbuild", _is_msbuild_project, includes=True),
+    # Dart and Flutter: pub.
+    Format("pubspec-lock", "pub", "pubspec_lock", _named("pubspec.lock")),
+    Format("pubspec", "pub", "pubspec_yaml", _named("pubspec.yaml")),
 )
 
 FORMATS_BY_NAME = {fmt.name: fmt for fmt in FORMATS}

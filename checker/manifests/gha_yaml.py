@@ -176,6 +176,9 @@ def load(text: str, path: str) -> "Node | None":
         raise ManifestError(f"not valid YAML: {exc}", path) from None
     except RecursionError:
         raise ManifestError("not valid YAML: nested too deeply", path) from None
+    except UnicodeEncodeError as exc:  # a lone surrogate (a byte that was not UTF-8): the C parser cannot take it
+        line = text.count("\n", 0, exc.start) + 1
+        raise ManifestError(f"not UTF-8 text: {text[exc.start]!r} is no character", path, line) from None
     if root is None:
         return None
     try:

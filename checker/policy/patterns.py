@@ -55,6 +55,9 @@ class PackagePattern(NamedTuple):
         return version_matches(ecosystem, version, self.version)
 
 
+# Ecosystems whose registries ignore the case of names: NuGet ids (``Newtonsoft.Json`` is ``newtonsoft.json``).
+_CASE_INSENSITIVE = frozenset({"nuget"})
+
 # Ecosystems whose names are URLs or settings, which may hold an "@" that is not a version's.
 _AT_IN_NAMES = frozenset({"config", "url", "git", "pre-commit"})
 
@@ -93,4 +96,6 @@ def _name_regex(glob: str, ecosystem: str) -> re.Pattern[str]:
     # GitHub names ignore case; so do crates.io's (a crate name is unique whatever its case), SwiftPM identities
     # and Composer's (vendor/name in any case is one package).
     flags = re.IGNORECASE if ecosystem in ("pypi", "docker", "actions", "cargo", "swift", "composer") else 0
+    if ecosystem in _CASE_INSENSITIVE:
+        flags = re.IGNORECASE
     return re.compile(body, flags)

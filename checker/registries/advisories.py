@@ -33,6 +33,11 @@ from checker.model import UNKNOWN, Advisory, Dependency, Unknown
 OSV_ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm", "actions": "GitHub Actions", "cargo": "crates.io", "swift": "SwiftURL",
                   "gem": "RubyGems", "composer": "Packagist", "maven": "Maven",
                   "go": "Go"}
+OSV_ECOSYSTEMS.update(nuget="NuGet", pub="Pub")
+# Ecosystems whose names compare without regard to case (NuGet ids). OSV's API itself compares NuGet names as
+# written (google/osv.dev#5292), so queries send the name as the manifest spells it, which NuGet's own files spell
+# as the package does.
+_CASE_INSENSITIVE = frozenset({"actions", "nuget"})
 OSV_PAGE = "https://osv.dev/vulnerability/"
 MALWARE_CWE = "CWE-506"
 _QUALITATIVE = ((9.0, "critical"), (7.0, "high"), (4.0, "moderate"), (0.0, "low"))
@@ -82,7 +87,7 @@ def _same_package(package: object, ecosystem: str, name: str) -> bool:
         return False
     if osv_ecosystem.split(":", 1)[0] != OSV_ECOSYSTEMS.get(ecosystem):
         return False
-    if ecosystem == "actions":
+    if ecosystem in _CASE_INSENSITIVE:
         return their_name.lower() == name.lower()
     return _same_name(ecosystem, their_name, name)
 

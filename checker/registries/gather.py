@@ -45,6 +45,8 @@ FACTS_CLIENTS: dict[str, str] = {
     "gem": "rubygems:RubygemsClient",
     "composer": "packagist:PackagistClient",
     "go": "goproxy:GoProxyClient",
+    "nuget": "nuget:NugetClient",
+    "pub": "pubdev:PubClient",
 }
 # More of the policy's ``registries:`` section a FACTS_CLIENTS class needs beside its registry URL: ecosystem ->
 # {keyword argument: RegistryPolicy field}. The class is then built as ``Class(fetcher, registry_url, **those)``,

@@ -108,7 +108,7 @@ def package_key(ecosystem: str, name: str) -> str:
         from checker.manifests.common import canonical_pypi_name
 
         return canonical_pypi_name(name)
-    if ecosystem in ("GitHub Actions", "Packagist"):  # Composer's vendor/name ignores case too
+    if ecosystem in ("GitHub Actions", "Packagist", "NuGet"):  # Composer's vendor/name and NuGet ids ignore case too
         return name.lower()
     if ecosystem == "crates.io":  # crates.io: `-` and `_` are one character, case is ignored
         return name.replace("-", "_").lower()

@@ -78,6 +78,8 @@ PUBLIC_REGISTRIES = {
     "gem": frozenset({"https://rubygems.org", "http://rubygems.org", "https://index.rubygems.org"}),
     "composer": frozenset({"https://repo.packagist.org", "https://packagist.org"}),
     "go": frozenset({"https://proxy.golang.org"}),
+    "nuget": frozenset({"https://api.nuget.org/v3/index.json", "https://www.nuget.org/api/v2"}),
+    "pub": frozenset({"https://pub.dev", "https://pub.dartlang.org"}),
 }
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 

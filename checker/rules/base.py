@@ -15,7 +15,7 @@ from checker.model import Advisory, Change, Dependency, Facts, Manifest
 DEFAULT_ACTION_RANK = 155
 
 # The ecosystems whose registries the facts stage asks (checker/registries/stage.py).
-REGISTRY_ECOSYSTEMS = ("pypi", "npm", "cargo", "gem", "composer", "go")
+REGISTRY_ECOSYSTEMS = ("pypi", "npm", "cargo", "gem", "composer", "go", "nuget", "pub")
 # The ecosystems whose registries publish provenance and publisher identities lockgate reads (PyPI's attestations,
 # npm's provenance and trusted publishers): the provenance rules judge these only. Elsewhere there is nothing to
 # read, and an "unknown provenance" on every change would be noise nobody can act on.

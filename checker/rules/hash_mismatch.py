@@ -8,7 +8,10 @@ other hashes) are judged the same way: the registry says which hashes are right.
 RubyGems publishes each platform build's ``sha`` (sha256, ``/api/v1/versions/NAME.json``), compared with
 Gemfile.lock's CHECKSUMS; Packagist a dist's ``shasum`` (sha1, ``/p2/VENDOR/NAME.json``), compared with
 composer.lock's. The Go checksum database publishes a module version's ``h1:`` hashes, of its zip and of its go.mod
-(``/lookup/MODULE@VERSION``), which a go.sum line must equal; they are base64, compared as written.
+(``/lookup/MODULE@VERSION``), which a go.sum line must equal; they are base64, compared as written. pub.dev
+publishes a version's ``archive_sha256``, the ``sha256`` pubspec.lock records. nuget.org's registration publishes no
+package hash at all: a packages.lock.json ``contentHash`` has nothing to be compared with, which is no unknown (NuGet
+itself refuses a package whose content hash differs when it restores in locked mode).
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from typing import Any, Iterator, Mapping
 from checker.model import Unknown
 from checker.rules.base import Issue, Rule, Subject, registry_facts
 
+# Ecosystems whose registry API publishes no digest of a version: NuGet's registration (the lock's contentHash is
+# checked by NuGet itself in locked mode, NU1403). Their clients answer an empty set of hashes, which is no unknown.
+NO_PUBLISHED_HASHES = frozenset({"nuget"})
 # Digests a registry publishes; other entries (Yarn Berry's cache checksums) are not comparable with any. Go's
 # ``h1`` (a module zip's dirhash) and ``h1/go.mod`` (its go.mod's) are what the checksum database publishes
 # (checker/manifests/go_sum.py); a go.sum's ``h1/go.mod@<version>`` entries name other versions and are not compared.
@@ -47,6 +53,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     if facts.exists is False:
         return  # version-exists reports it
     published = facts.hashes
+    if published == frozenset() and dep.ecosystem in NO_PUBLISHED_HASHES:
+        return  # nothing published to compare with: not "could not find out"
     if isinstance(published, Unknown) or not published:
         reason = facts.unknown_reason
         yield Issue(

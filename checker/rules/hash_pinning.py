@@ -1,4 +1,9 @@
-"""hash-pinning: every artifact that will be downloaded is checked against a hash recorded in the repository."""
+"""hash-pinning: every artifact that will be downloaded is checked against a hash recorded in the repository.
+
+A pubspec.lock written before Dart 3.2 records no ``sha256`` at all: like a requirements file without hashes, that
+is ``files-without-hashes`` (``_OPTIONAL_HASHES``). NuGet's packages.lock.json records a ``contentHash`` for every
+package, so an entry without one is a missing hash like any lockfile's.
+"""
 
 from __future__ import annotations
 
@@ -94,6 +99,9 @@ _OPTIONAL_HASHES = {
     "composer-lock": ("the lockfile records no dist.shasum: Composer installs whatever archive the dist URL serves",
                       "Packagist publishes no checksum for GitHub archives; pin through a repository (Private "
                       "Packagist, Satis with archive) that records dist.shasum if the archive must be checked"),
+    "pubspec-lock": ("the pubspec.lock records no sha256 for any package (pub before Dart 3.2): a republished archive "
+                     "would install unnoticed", "run `dart pub get` (or `flutter pub get`) with Dart 3.2 or later, "
+                     "which records each hosted package's sha256 in the lockfile"),
 }
 
 
@@ -238,8 +246,8 @@ RULE = Rule(
             "files-without-hashes",
             "choice",
             "warn",
-            "level for entries of a requirements file, Cargo.lock, Gemfile.lock or composer.lock that records no "
-            "hashes at all (capped at the rule's level)",
+            "level for entries of a requirements file, Cargo.lock, Gemfile.lock, composer.lock or pubspec.lock that "
+            "records no hashes at all (capped at the rule's level)",
             ("off", "info", "warn", "block"),
         ),
     ),

@@ -216,6 +216,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
                 hint=f"add {dep.key} to registry-source.allow-replace if this is intended",
             )
         return
+    if kind == "path" and dep.ecosystem == "pub" and (source.url or "").startswith("sdk:"):
+        return  # a package of the installed Dart or Flutter SDK (pubspec `sdk: flutter`): fetched from nowhere
     if kind == "path" and not _allowed(dep, options["allow-path"]):
         yield Issue(
             f"comes from a local path ({shown})",

@@ -2,10 +2,10 @@
 
 A version a registry no longer lists was deleted or unpublished — usually because it was malicious (litellm
 1.82.7 and 1.82.8 were deleted from PyPI within hours) — or never existed there (a lockfile naming a version of
-another registry). A yanked PyPI release (PEP 592) is one its maintainers asked installers to skip. RubyGems leaves a
-yanked version out of its version list, and Packagist a deleted one: both read as "does not list". A Go version
-that a ``retract`` directive of its module's latest go.mod covers is reported as yanked ("retracted"), with the
-directive's rationale.
+another registry). A yanked PyPI release (PEP 592) is one its maintainers asked installers to skip; so is an unlisted
+NuGet version and a retracted pub version. RubyGems leaves a yanked version out of its version list, and Packagist a
+deleted one: both read as "does not list". A Go version that a ``retract`` directive of its module's latest go.mod
+covers is reported as yanked ("retracted"), with the directive's rationale.
 """
 
 from __future__ import annotations

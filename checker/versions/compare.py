@@ -4,8 +4,9 @@ PyPI versions follow PEP 440 (through ``packaging``); npm versions and ranges fo
 ``checker.versions.semver``); RubyGems versions follow ``Gem::Version`` (``checker.versions.rubygems``) and
 Composer's its VersionParser and PHP's version_compare (``checker.versions.composer``); Go module versions
 follow golang.org/x/mod/semver (``checker.versions.go``: a leading ``v``, pseudo-versions, ``+incompatible``; a
-policy range is comparators such as ``>=v1.2.0, <v1.3.0``). Versions that do not parse (git commits, tags such as ``v4``, image digests) cannot be
-ordered: their bump is ``other``.
+policy range is comparators such as ``>=v1.2.0, <v1.3.0``); NuGet's NuGet.Versioning (``checker.versions.nuget``)
+and pub's pub_semver (``checker.versions.pub``), ranges in their own syntax. Versions that do not parse (git
+commits, tags such as ``v4``, image digests) cannot be ordered: their bump is ``other``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
 
 _RANGE_CHARS = frozenset("<>=!~^*, |")
 # Ecosystems with an ordering module of their own in checker.versions (``compare`` and ``bump``), imported lazily.
-_OWN_ORDERING = {"gem": "rubygems", "composer": "composer", "go": "go"}
+_OWN_ORDERING = {"gem": "rubygems", "composer": "composer", "go": "go", "nuget": "nuget", "pub": "pub"}
+# Of those, the ecosystems whose policy ranges are written in the ecosystem's own syntax (NuGet's ``[1.0,2.0)``,
+# pub's ``^1.2.0`` / ``>=1.0.0 <2.0.0``), matched by the module's ``satisfies``; a plain version is that version.
+_OWN_RANGE_SYNTAX = frozenset({"nuget", "pub"})
 # An npm policy version that is no range at all (a git commit, a tag): matched by equality.
 _NPM_LITERAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 
@@ -133,6 +137,8 @@ def is_valid_spec(spec: str, ecosystem: str = "pypi") -> bool:
 
         spec = spec.strip()
         return spec in ("*", "") or go.parse_spec(spec) is not None
+    if ecosystem in _OWN_RANGE_SYNTAX:
+        return spec.strip() in ("*", "") or _own_spec_valid(ecosystem, spec)
     if ecosystem == "*" and _is_valid_npm_spec(spec):
         return True
     spec = spec.strip()
@@ -145,6 +151,15 @@ def is_valid_spec(spec: str, ecosystem: str = "pypi") -> bool:
     except InvalidSpecifier:
         return False
     return True
+
+
+def _own_spec_valid(ecosystem: str, spec: str) -> bool:
+    """A NuGet range (``[1.0,2.0)``, ``1.*``) or a pub constraint (``^1.2.0``, ``>=1.0.0 <2.0.0``), or a literal
+    (a version that does not parse is matched by equality)."""
+    module = _ordering(ecosystem)
+    if ecosystem == "nuget":
+        return module.parse_range(spec) is not None or _NPM_LITERAL.fullmatch(spec.strip()) is not None
+    return bool(module.is_constraint(spec)) or _NPM_LITERAL.fullmatch(spec.strip()) is not None
 
 
 def _is_valid_npm_spec(spec: str) -> bool:
@@ -177,6 +192,8 @@ def version_matches(ecosystem: str, version: str, spec: str) -> bool:
         from checker.versions import go
 
         return go.matches(version, spec)
+    if ecosystem in _OWN_RANGE_SYNTAX:
+        return _own_syntax_matches(ecosystem, version, spec)
     if ecosystem in _OWN_ORDERING:
         return _own_matches(ecosystem, version, spec)
     if not is_range(spec):
@@ -215,6 +232,18 @@ def _own_matches(ecosystem: str, version: str, spec: str) -> bool:
     return True
 
 
+def _own_syntax_matches(ecosystem: str, version: str, spec: str) -> bool:
+    """NuGet and pub: a plain version is that one version (by the ecosystem's equality: ``1.0`` is NuGet's
+    ``1.0.0.0``), not NuGet's "at least" reading of a bare ``Version=""``; anything else is a range of the
+    ecosystem's own syntax."""
+    module = _ordering(ecosystem)
+    if version == spec or module.compare(version, spec) == 0:
+        return True
+    if ecosystem == "nuget" and spec[:1] not in "[(" and "*" not in spec:
+        return False
+    return bool(module.satisfies(version, spec))
+
+
 def lower_bound(specifier: str, ecosystem: str = "pypi") -> str | None:
     """The smallest version a declared range admits, as written (``>=2.1,<3`` -> ``2.1``), or None. npm ranges
     are read as node-semver reads them (``^1.2`` -> ``1.2.0``, ``1.x`` -> ``1.0.0``)."""
@@ -222,6 +251,9 @@ def lower_bound(specifier: str, ecosystem: str = "pypi") -> str | None:
         from checker.versions import semver
 
         return semver.lower_bound(specifier)
+    if ecosystem in _OWN_RANGE_SYNTAX:
+        found: str | None = _ordering(ecosystem).lower_bound(specifier)
+        return found
     best: str | None = None
     best_version: Version | None = None
     for part in specifier.split(","):

@@ -33,8 +33,8 @@ is empty, and ``…, fixed: X, introduced: X, …`` (one range closed and the ne
 The fix hint is the lowest ``fixed`` event above the version for which the entry itself does not say "affected"
 (a fix on another branch that a later range re-opens is skipped, and so is one its ``versions`` list names).
 
-May import: the standard library, ``packaging``, checker.versions.semver, .cargo, .rubygems, .composer, .maven
-and .go only.
+May import: the standard library, ``packaging``, checker.versions.semver, .cargo, .rubygems, .composer, .maven,
+.go, .nuget and .pub only.
 """
 
 from __future__ import annotations
@@ -122,10 +122,24 @@ def _go_key(text: str) -> Any:
     return None if parsed is None else (1, parsed.key())
 
 
+def _nuget_key(text: str) -> Any:
+    from checker.versions import nuget
+
+    parsed = nuget.parse(text)
+    return None if parsed is None else (1, nuget.sort_key(parsed))
+
+
+def _pub_key(text: str) -> Any:
+    from checker.versions import pub
+
+    parsed = pub.parse(text.strip())
+    return None if parsed is None else (1, pub.sort_key(parsed))
+
+
 ECOSYSTEM_ORDER: Mapping[str, Key] = {"PyPI": _pep440_key, "npm": _semver_key, "GitHub Actions": _action_key,
                                       "crates.io": _cargo_key, "SwiftURL": _semver_key, "RubyGems": _rubygems_key,
                                       "Packagist": _packagist_key, "Maven": _maven_key,
-                                      "Go": _go_key}
+                                      "Go": _go_key, "NuGet": _nuget_key, "Pub": _pub_key}
 
 
 def ordering(range_type: str, ecosystem: str) -> Key | None:

@@ -114,6 +114,17 @@ CONTEXTS: dict[str, list[str]] = {
     "go-sum": ["{} v1.0.0 h1:" + "A" * 43 + "=\n", "a.com/b {} h1:" + "A" * 43 + "=\n", "a.com/b v1.0.0 {}\n",
                "a.com/b v1.0.0-{} h1:" + "A" * 43 + "=\n", "a.com/b v1.0.0/go.mod h1:{}\n"],
     "go-work": ["go 1.22\nuse {}\n", "go 1.22\nreplace a.com/b => {}\n", "go 1.22\nuse (\n\t{}\n)\n"],
+    "nuget-lock": ['{{"version": 1, "dependencies": {{"net8.0": {{"{}": {{"type": "Direct", "resolved": "1.0.0"}}}}}}}}',
+                   '{{"version": 1, "dependencies": {{"net8.0": {{"a": {{"type": "Direct", "resolved": "{}"}}}}}}}}'],
+    "nuget-central": ['<Project><ItemGroup><PackageVersion Include="{}" Version="1.0.0" /></ItemGroup></Project>',
+                      '<Project><ItemGroup><PackageVersion Include="a" Version="{}" /></ItemGroup></Project>'],
+    "msbuild-project": ['<Project><ItemGroup><PackageReference Include="a" Version="$({})" /></ItemGroup></Project>',
+                        '<Project><PropertyGroup><V>{}</V></PropertyGroup><ItemGroup>'
+                        '<PackageReference Include="a" Version="$(V)" /></ItemGroup></Project>',
+                        '<Project Sdk="{}"></Project>'],
+    "pubspec-lock": ['packages:\n  a:\n    dependency: transitive\n    description:\n      name: a\n      url: "{}"\n'
+                     '    source: hosted\n    version: "1.0.0"\n', "packages:\n  {}: 1\n"],
+    "pubspec": ["dependencies:\n  a: {}\n", "flutter:\n  {}\ndependencies:\n  a: any\n", "{}: 1\n"],
 }
 CONTEXTS["npm-shrinkwrap"] = CONTEXTS["package-lock"]
 PATHS = {"gha-workflow": ".github/workflows/ci.yml", "gha-action": "action.yml", "pylock": "pylock.toml",
@@ -143,7 +154,9 @@ def _parse(name: str, context: str, unit: str) -> None:
             "composer-json": "composer.json", "composer-lock": "composer.lock", "gradle-lockfile": "gradle.lockfile",
             "gradle-catalog": "gradle/libs.versions.toml", "maven-pom": "pom.xml",
             "maven-extensions": ".mvn/extensions.xml", "gradle-wrapper": "gradle/wrapper/gradle-wrapper.properties",
-            "maven-wrapper": ".mvn/wrapper/maven-wrapper.properties"}.get(name, path)
+            "maven-wrapper": ".mvn/wrapper/maven-wrapper.properties", "nuget-lock": "packages.lock.json",
+            "nuget-central": "Directory.Packages.props", "msbuild-project": "App.csproj",
+            "pubspec-lock": "pubspec.lock", "pubspec": "pubspec.yaml"}.get(name, path)
     with hang_guard(f"parsing a 1 MB run of {unit!r} in {context[:40]!r} as {name}"):
         try:
             fmt.parse(text, path, lambda other: None)

@@ -90,6 +90,11 @@ PATHS = {
     "go-mod": "go.mod",
     "go-sum": "go.sum",
     "go-work": "go.work",
+    "nuget-lock": "src/App/packages.lock.json",
+    "nuget-central": "Directory.Packages.props",
+    "msbuild-project": "src/App/App.csproj",
+    "pubspec-lock": "pubspec.lock",
+    "pubspec": "pubspec.yaml",
 }
 ALL_FORMATS = sorted(PATHS)
 assert set(PATHS) == set(FORMATS_BY_NAME), "a format was added: give it a path here"
@@ -158,6 +163,11 @@ _FAMILY = {
     "go-mod": "gomod",
     "go-sum": "gomod",
     "go-work": "gomod",
+    "nuget-lock": "json",
+    "nuget-central": "xml",
+    "msbuild-project": "xml",
+    "pubspec-lock": "yaml",
+    "pubspec": "yaml",
 }
 
 
@@ -335,6 +345,11 @@ _FIXTURE_SEEDS = {
     "go-mod": ["manifests/fixtures/go/*.go.mod"],
     "go-sum": ["manifests/fixtures/go/*.go.sum"],
     "go-work": ["manifests/fixtures/go/*.go.work"],
+    "nuget-lock": ["manifests/fixtures/nuget/*.packages.lock.json"],
+    "nuget-central": ["manifests/fixtures/nuget/*.props"],
+    "msbuild-project": ["manifests/fixtures/nuget/*.csproj", "manifests/fixtures/nuget/*.props"],
+    "pubspec-lock": ["manifests/fixtures/pub/*.pubspec.lock"],
+    "pubspec": ["manifests/fixtures/pub/*.pubspec.yaml"],
 }
 _CORPUS_SEEDS = {
     "requirements": ["edge/requirements/*.txt", "real/*/requirements/*.txt"],
@@ -384,6 +399,11 @@ _CORPUS_SEEDS = {
     "go-mod": [],
     "go-sum": [],
     "go-work": [],
+    "nuget-lock": [],
+    "nuget-central": [],
+    "msbuild-project": [],
+    "pubspec-lock": [],
+    "pubspec": [],
 }
 
 
@@ -673,7 +693,8 @@ def _load_tree(name: str, text: str) -> object | None:
             import tomllib
 
             return tomllib.loads(text)
-        if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap", "package-resolved"):
+        if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap", "package-resolved",
+                    "nuget-lock"):
             return json.loads(text)
         if name == "bun-lock":
             from checker.manifests.jsonc import to_json
@@ -695,7 +716,8 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
     if name in ("pyproject", "poetry-lock", "uv-lock", "pylock", "uv-toml", "bunfig", "pipfile", "tox-toml",
                 "cargo-lock", "cargo-toml", "gradle-catalog"):
         return to_toml
-    if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap", "bun-lock", "package-resolved"):
+    if name in ("pipfile-lock", "package-json", "package-lock", "npm-shrinkwrap", "bun-lock", "package-resolved",
+                "nuget-lock"):
         return lambda tree: json.dumps(tree, indent=2, ensure_ascii=False)
     if name == "yarn-lock" and "__metadata" not in text:
         return to_yarn_classic
@@ -707,7 +729,7 @@ def _writer(name: str, text: str):  # type: ignore[no-untyped-def]
 TREE_FORMATS = [name for name in ALL_FORMATS if name not in (
     "requirements", "dockerfile", "npmrc", "pip-conf", "yarnrc", "setup-py", "setup-cfg", "tox-ini", "gitmodules",
     "bun-lockb", "gemfile", "gemfile-lock", "gradle-lockfile", "maven-pom", "maven-extensions", "gradle-wrapper",
-    "maven-wrapper", "go-mod", "go-sum", "go-work")]
+    "maven-wrapper", "go-mod", "go-sum", "go-work", "nuget-central", "msbuild-project")]
 
 
 def _tree_seeds(name: str) -> list[tuple[object, str]]:
