@@ -197,7 +197,8 @@ RULE = Rule(
     action_rank=115,
     facts_from="the index's release files",
     offers_exception=True,
-    summary="A new PyPI release whose wheel adds a .pth file, files outside its package, native code or commands.",
+    summary="A new PyPI or npm release whose files add a .pth file, files outside its package, native code or "
+    "commands, or whose npm package.json is not the registry's.",
     explanation=(
         "For each added, upgraded, downgraded or hashes-changed PyPI version, lockgate reads the wheel's file list "
         "and metadata files by HTTP range requests (the zip's central directory, then METADATA, entry_points.txt, "

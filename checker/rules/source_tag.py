@@ -171,7 +171,7 @@ RULE = Rule(
     action_rank=115,
     offers_exception=True,
     summary="A new or changed PyPI or npm version that its source repository on GitHub has no tag for (npm: or "
-    "whose gitHead is not the tag's commit); on in strict.",
+    "whose gitHead is not the tag's commit).",
     explanation=(
         "A release made the ordinary way is tagged in its repository; one uploaded with a stolen token is not "
         "(litellm 1.82.7 and 1.82.8 had no tag in github.com/BerriAI/litellm, every release before them had one). "

@@ -66,11 +66,15 @@ def preset(name: str) -> dict[str, Any]:
     return json.loads("".join(line for line in text.splitlines(True) if not line.lstrip().startswith("#")))
 
 
-def readme_yaml_blocks() -> list[tuple[int, str]]:
-    """(line, text) of every fenced ```yaml block of the README."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return [(text.count("\n", 0, m.start()) + 2, m.group(1))
-            for m in re.finditer(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)]
+def readme_yaml_blocks() -> list[tuple[str, str]]:
+    """(place, text) of every fenced ```yaml block of the README and the docs (``docs/policy.md:12``)."""
+    found = []
+    for path in (ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))):
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(ROOT).as_posix()
+        found += [(f"{name}:{text.count(chr(10), 0, m.start()) + 2}", m.group(1))
+                  for m in re.finditer(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)]
+    return found
 
 
 NOT_POLICIES = {
@@ -82,17 +86,17 @@ NOT_POLICIES = {
 def readme_policies() -> list[tuple[str, dict[str, Any]]]:
     """The README's policy examples; a `rules:` fragment (rule ids at the top) becomes {rules: fragment}."""
     found = []
-    for line, text in readme_yaml_blocks():
+    for place, text in readme_yaml_blocks():
         document = jsonable(YAML(typ="safe", pure=True).load(text))
         keys = set(document)
         if keys <= TOP_KEYS:
-            found.append((f"README.md:{line}", document))
+            found.append((place, document))
         elif keys <= RULE_IDS:
-            found.append((f"README.md:{line} (rules)", {"rules": document}))
+            found.append((f"{place} (rules)", {"rules": document}))
         elif "jobs" in keys or frozenset(keys) in NOT_POLICIES:
             continue
         else:
-            raise AssertionError(f"README.md:{line}: a YAML block of unknown kind (keys {sorted(keys)}): classify it")
+            raise AssertionError(f"{place}: a YAML block of unknown kind (keys {sorted(keys)}): classify it")
     return found
 
 

@@ -177,8 +177,9 @@ def _hook_pattern() -> str:
 
 
 def _readme_override() -> str:
-    """The README's example `.pre-commit-config.yaml` for a policy and a ledger under other names."""
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    """The documented example `.pre-commit-config.yaml` for a policy and a ledger under other names
+    (docs/pre-commit.md)."""
+    readme = (PROJECT / "docs" / "pre-commit.md").read_text(encoding="utf-8")
     section = readme[readme.index("**A policy, ledger or `extends` file under another name.**"):]
     return section[section.index("```yaml\n") + len("```yaml\n"):section.index("```\n", section.index("```yaml\n") + 1)]
 
