@@ -48,7 +48,7 @@ COMMANDS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
         (
             "lockgate check                                  the work tree against HEAD",
             "lockgate check --staged                         what git commit would record",
-            "lockgate check --base origin/main --head HEAD   a pull request, from its branch",
+            "lockgate check --base origin/main --head HEAD   a pull request's changes",
             "lockgate check --all --offline --format json    a baseline of the whole tree",
         ),
         (
@@ -160,7 +160,7 @@ COMMANDS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
         (
             "lockgate demo                                   the terminal report",
             "lockgate demo --format markdown                 the pull-request comment",
-            "lockgate demo --no-known-bad                    caught without the known-bad list",
+            "lockgate demo --no-known-bad                    without the known-bad list",
         ),
         (
             "1  blocked: the example's verdict (its facts are shipped, so it never varies)",
