@@ -6,25 +6,17 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    import datetime as dt
-
 from checker.commands.output import emit
 from checker.errors import UsageError
 from checker.rules import all_rules
 
-
-# How long the expiry date of the exception snippet lies ahead: as long as the comment's own snippets
-# (checker/report/risk.py's EXCEPTION_DAYS), so that a copied exception is short-lived, not forgotten.
-EXCEPTION_DAYS = 30
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import datetime as dt
 
 
 def run(args: argparse.Namespace) -> int:
-    import datetime as dt
-
-    expires = dt.date.today() + dt.timedelta(days=EXCEPTION_DAYS)
-    emit(explain(args.rule, expires) if args.rule else list_rules())
+    emit(explain(args.rule) if args.rule else list_rules())
     return 0
 
 
@@ -36,11 +28,12 @@ def list_rules() -> str:
 
 
 def explain(rule_id: str, expires: dt.date | None = None) -> str:
-    """The whole explanation of one rule; ``expires``: the date its exception snippet names (default: 30 days from
-    today)."""
+    """The whole explanation of one rule; ``expires``: the date its exception snippet names (default: as far ahead
+    as the pull-request comment's snippets reach, so that a copied exception is short-lived, not forgotten)."""
     import datetime as dt
 
     from checker.policy.describe import WIDTH, default_level_text, exception_lines, settings_lines
+    from checker.report.risk import EXCEPTION_DAYS
 
     rules = all_rules()
     rule = rules.get(rule_id)

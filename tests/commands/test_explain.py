@@ -89,7 +89,9 @@ def test_the_exception_syntax_loads_as_a_policy(rule_id) -> None:
 
 
 def test_the_exception_expires_ahead_of_today() -> None:
-    expires = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    from checker.report.risk import EXCEPTION_DAYS
+
+    expires = (dt.date.today() + dt.timedelta(days=EXCEPTION_DAYS)).isoformat()
     assert f"      expires: {expires}\n" in explain("release-age")
 
 
