@@ -38,7 +38,9 @@ def _revision_arguments(sub: argparse.ArgumentParser, with_all: bool) -> None:
 
 def _check_arguments(check: argparse.ArgumentParser) -> None:
     _revision_arguments(check, with_all=True)
-    check.add_argument("--format", choices=_FORMATS, default="text")
+    check.add_argument("--format", choices=_FORMATS, default="text",
+                       help="text (the default; colour on a terminal), json (lockgate/v1), markdown (the "
+                       "pull-request comment), sarif (code scanning) or github (workflow annotations)")
     check.add_argument("--offline", action="store_true", help="ask no registry; facts become unknown")
     check.add_argument(
         "--hook",
@@ -52,7 +54,8 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
 
 def _diff_arguments(diff: argparse.ArgumentParser) -> None:
     _revision_arguments(diff, with_all=False)
-    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text (the default) or json (lockgate/v1: the changes, and unreadable files as findings)")
 
 
 def _explain_arguments(explain: argparse.ArgumentParser) -> None:
@@ -60,7 +63,7 @@ def _explain_arguments(explain: argparse.ArgumentParser) -> None:
 
 
 def _init_arguments(init: argparse.ArgumentParser) -> None:
-    init.add_argument("--path", default=".github/lockgate.yml")
+    init.add_argument("--path", default=".github/lockgate.yml", help="where to write it (default: %(default)s)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
@@ -97,7 +100,7 @@ def _pr_arguments(pr: argparse.ArgumentParser) -> None:
 
 
 def _demo_arguments(demo: argparse.ArgumentParser) -> None:
-    demo.add_argument("--format", choices=_FORMATS, default="text")
+    demo.add_argument("--format", choices=_FORMATS, default="text", help="as check's --format")
     demo.add_argument("--no-known-bad", action="store_true",
                       help="turn the shipped list of known malicious releases off: litellm 1.82.8 is then caught by "
                       "what its wheel holds (a new .pth) and its age alone")
@@ -106,22 +109,25 @@ def _demo_arguments(demo: argparse.ArgumentParser) -> None:
 def _db_arguments(db: argparse.ArgumentParser) -> None:
     db.add_argument("action", choices=("sync",), help="sync: download OSV's advisories into the cache")
     db.add_argument("--ecosystem", dest="ecosystems", action="append", metavar="NAME",
-                    help="pypi, npm or actions (repeat; default: all three)")
+                    help="an ecosystem by lockgate's name (pypi, npm, cargo, go, ...) or OSV's; repeat; default: "
+                    "every ecosystem OSV exports that lockgate judges")
 
 
-# Each command: its help line and the function that adds its arguments.
+# Each command: the function that adds its arguments (its texts are checker/commands/usage.py's).
 _SUBCOMMANDS = {
-    "check": ("judge dependency changes (or, with --all, every dependency)", _check_arguments),
-    "diff": ("print dependency changes without judging them", _diff_arguments),
-    "explain": ("explain a rule: why it exists, how to fix its findings", _explain_arguments),
-    "init": ("write a starter policy to .github/lockgate.yml", _init_arguments),
-    "schema": ("print the policy file's JSON Schema", _no_arguments),
-    "review": ("record a reviewed dependency change in the review ledger", _review_arguments),
-    "pr": ("inside GitHub Actions: judge the event's change, comment, set the lockgate status, write outputs",
-           _pr_arguments),
-    "demo": ("run the embedded example, fully offline", _demo_arguments),
-    "db": ("download OSV's advisory database, for offline runs and the pre-commit hook", _db_arguments),
+    "check": _check_arguments,
+    "diff": _diff_arguments,
+    "explain": _explain_arguments,
+    "init": _init_arguments,
+    "schema": _no_arguments,
+    "review": _review_arguments,
+    "pr": _pr_arguments,
+    "demo": _demo_arguments,
+    "db": _db_arguments,
 }
+
+# Help is written for a 100-column terminal at most: wider, lines get too long to read.
+_MAX_HELP_COLUMNS = 100
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -130,26 +136,39 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     seven other commands it will not parse (``benchmarks/suite.py``, start-up group, hook row)."""
     import argparse
 
-    class Formatter(argparse.HelpFormatter):
+    from checker.commands import usage
+
+    class Formatter(argparse.RawDescriptionHelpFormatter):
         """argparse's formatter, told the terminal's width: left to itself it imports ``shutil`` to ask (with
         ``bz2``, ``lzma`` and ``fnmatch``, a few milliseconds), and argparse builds one for every argument added,
-        help or not."""
+        help or not. The description is one paragraph wrapped to that width; the sections under the arguments
+        (examples, exit codes) are printed as written, so that their columns stay aligned."""
 
         def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
                      width: int | None = None) -> None:
             super().__init__(prog, indent_increment, max_help_position,
-                             _terminal_columns() - 2 if width is None else width)
+                             min(_terminal_columns(), _MAX_HELP_COLUMNS) - 2 if width is None else width)
+
+        def _fill_text(self, text: str, width: int, indent: str) -> str:
+            if "\n" in text:  # a section written line by line
+                return super()._fill_text(text, width, indent)
+            import textwrap
+
+            return textwrap.fill(" ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent)
 
     parser = argparse.ArgumentParser(
         prog="lockgate",
-        description="A supply-chain gate for dependency changes: pinning, hashes, sources, known-bad releases and review.",
+        description=usage.TOP_DESCRIPTION,
+        epilog=usage.TOP_EPILOG,
         formatter_class=Formatter,
     )
     parser.add_argument("--version", action="version", version=_VERSION_LINE)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (help_text, add_arguments) in _SUBCOMMANDS.items():
+    for name, add_arguments in _SUBCOMMANDS.items():
         if command is None or name == command:
-            add_arguments(commands.add_parser(name, help=help_text, formatter_class=Formatter))
+            help_line, description, examples, exit_codes = usage.COMMANDS[name]
+            add_arguments(commands.add_parser(name, help=help_line, description=description,
+                                              epilog=usage.epilog(examples, exit_codes), formatter_class=Formatter))
     return parser
 
 
