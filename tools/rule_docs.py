@@ -10,6 +10,7 @@ docs/rules.md keeps the longer hand-written reference (history, edge cases, figu
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from checker.policy.describe import exception_lines  # noqa: E402
 from checker.policy.load import load_policy  # noqa: E402
 from checker.rules import all_rules  # noqa: E402
 from checker.rules.base import Rule  # noqa: E402
 
 DOCS = ROOT / "docs" / "rules"
 PRESETS = ("default", "strict")
+EXPIRES = dt.date(2026, 12, 31)  # a fixed date: the pages are the same whenever they are written
 
 
 def _shown(value: Any) -> str:
@@ -65,13 +68,24 @@ def rule_page(rule: Rule) -> str:
         lines.append("")
     lines += ["## Example", "", "```", rule.example.rstrip(), "```", ""]
     lines += ["## Accepting a finding", ""]
-    if rule.offers_exception:
-        lines += ["An exception in the policy, with a reason and an expiry date:", "", "```yaml", "exceptions:",
-                  f"  - rule: {rule.id}", '    package: "pypi:name@1.2.3"', '    reason: "why this is acceptable"',
-                  "    expires: 2026-12-31", "```", ""]
-    else:
-        lines += ["This rule offers no exception: resolve what it found, or record a review "
-                  "(`lockgate review PACKAGE FROM TO --reason \"…\"`) where the rule asks for one.", ""]
+    said = exception_lines(rule, EXPIRES)  # what `lockgate explain` says: prose, the snippet, notes on its keys
+    prose, snippet, notes = [], [], []
+    part = prose
+    for line in said:
+        if line.strip() == "exceptions:" and line.startswith("  "):
+            part = snippet
+        elif part is snippet and not line.startswith("    "):
+            part = notes
+        if part is notes and line.startswith("  ") and not line.startswith("    ") and notes:
+            notes.append("")  # a new note: its own paragraph
+        part.append(line[2:] if part is snippet else line.strip())
+    lines += [" ".join(" ".join(prose).split()), ""]
+    if snippet:
+        lines += ["```yaml", *snippet, "```", ""]
+    for note in " ".join(notes).split("  "):
+        if note.strip():
+            lines += [f"- {note.strip()}"]
+    lines += [""] if notes else []
     lines += [f"`lockgate explain {rule.id}` prints the same in the terminal. "
               "[All rules](README.md) · [the reference](../rules.md)", ""]
     return "\n".join(lines)
