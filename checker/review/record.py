@@ -112,32 +112,34 @@ def record_review(
     return RecordedReview(shown, line, key, blocker is None, blocker)
 
 
-def _git(root: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _git(root: str, *args: str, literal: bool = True) -> subprocess.CompletedProcess[str]:
     """git with every path taken literally: a ledger named ``*`` or ``:(glob)**`` in a policy must stage that one
-    file, never every file a pathspec would match."""
-    return subprocess.run(["git", "--literal-pathspecs", "-C", root, *args], capture_output=True, text=True,
-                          check=False)
+    file, never every file a pathspec would match (``check-ignore``, which only reads, refuses the option)."""
+    return subprocess.run(["git", *(["--literal-pathspecs"] if literal else []), "-C", root, *args],
+                          capture_output=True, text=True, check=False)
 
 
 def _why_not_stage(root: str, ledger: str) -> str | None:
     """Why the ledger must not be staged (read before the entry is appended), or None. Staging a file stages all
     of it: a ledger with edits the user has not staged would carry them into the commit unseen."""
-    done = _git(root, "status", "--porcelain=v1", "-z", "--ignored", "--", ledger)
+    done = _git(root, "status", "--porcelain=v1", "-z", "--", ledger)
     if done.returncode != 0:
         return "git cannot tell its state"
     status = done.stdout[:2]
-    if status == "!!":
-        return "git ignores it"
     if status and status != "??" and status[1] != " ":
         return "it has other edits that are not staged"
     return None
 
 
 def _git_add(root: str, ledger: str) -> str | None:
+    """Stage the ledger; None when it is staged, else why not."""
     done = _git(root, "add", "--", ledger)
-    if done.returncode != 0:
-        return "git add failed: " + (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-    return None
+    if done.returncode == 0:
+        return None
+    if _git(root, "check-ignore", "-q", "--", ledger, literal=False).returncode == 0:
+        return "git ignores it"  # not forced in with -f: the ignore rule may be there for a reason
+    said = [line for line in done.stderr.splitlines() if line.strip()]
+    return "git add failed: " + (said[0] if said else "(no message)")
 
 
 def _kind(ecosystem: str, from_version: str, to_version: str, given: str | None) -> str:
