@@ -82,6 +82,9 @@ def _review_arguments(review: argparse.ArgumentParser) -> None:
     review.add_argument("--reviewer", help="who reviewed it (default: git config github.user or user.name)")
     review.add_argument("--ledger", help="ledger file (default: the policy's review.ledger)")
     review.add_argument("--policy", metavar="FILE", help="policy file (default: .github/lockgate.yml in the work tree)")
+    review.add_argument("--no-stage", action="store_true",
+                        help="do not git add the ledger after recording (by default it is staged, so that the next "
+                        "commit carries the review)")
     review.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run as if started in DIR")
 
 

@@ -7,6 +7,10 @@ import argparse
 from checker.commands.options import check_request, head_mode, parse_now
 from checker.commands.output import emit, use_color
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from checker.model import Finding, Report
+
 
 def run(args: argparse.Namespace) -> int:
     color = args.format == "text" and use_color()
@@ -27,5 +31,29 @@ def run(args: argparse.Namespace) -> int:
     from checker.report import render
 
     report = run_check(check_request(args), snapshots)
-    emit(render(report, args.format, color=color), args.format)
-    return exit_code(report)
+    output = render(report, args.format, color=color)
+    code = exit_code(report)
+    if args.hook and args.format == "compact" and code != 0:
+        output += _runner_note(report)
+    emit(output, args.format)
+    return code
+
+
+def _runner_note(report: Report) -> str:
+    """Under a blocked hook's message: how to run the commands it offers from the developer's shell, where the
+    hook's own ``lockgate`` may not be (checker/commands/runner.py)."""
+    import os
+    import sys
+
+    from checker.commands.runner import path_note
+    from checker.review.ledger import review_command
+
+    blocking: dict[int, list[Finding]] = {}
+    for finding in report.findings:
+        if finding.counts and finding.level == "block" and finding.change is not None:
+            blocking.setdefault(id(finding.change), []).append(finding)
+    # The review command is the fix only where the review is all that blocks (a denied or unpinned version is
+    # fixed first, and the message says how).
+    commands = [review_command(found[0].change) for found in blocking.values()
+                if found[0].change is not None and all(f.rule == "review" for f in found)]
+    return path_note(commands or ["lockgate check --staged"], os.environ, sys.argv[0], sys.executable)

@@ -151,8 +151,12 @@ def waives(exception: PolicyException, finding: Finding) -> bool:
 
 
 def _review_findings(
-    changes: Sequence[Change], statuses: Sequence[ReviewStatus], policy: Policy
+    changes: Sequence[Change], statuses: Sequence[ReviewStatus], policy: Policy, local: bool = False
 ) -> Iterable[Finding]:
+    """One finding per change that still needs a review, with the fix that applies where lockgate runs. In a pull
+    request: an approval, or the ledger entry on the base branch. Judging local work (the hook, ``check --staged``,
+    ``check`` of the work tree) there is no pull request to approve yet: the ledger entry recorded with the change
+    (in the index or the work tree) lets it through, so that is the one step to offer."""
     level = policy.rules["review"].level
     if level == "off":
         return
@@ -172,6 +176,10 @@ def _review_findings(
         from checker.review.ledger import review_command
 
         ledger_cmd = review_command(change)
+        if local:
+            hint = f"record the review in the ledger, committed with this change: {ledger_cmd}"
+        else:
+            hint = f"approve the pull request as {who}, or record the review on the base branch: {ledger_cmd}"
         yield Finding(
             "review",
             level,
@@ -180,7 +188,7 @@ def _review_findings(
             change,
             dep.manifest,
             dep.line,
-            f"approve the pull request as {who}, or record the review on the base branch: {ledger_cmd}",
+            hint,
         )
 
 
@@ -259,7 +267,7 @@ def judge(
                   for m in base if m.path not in head_paths]
     findings = _run_rules(subjects, pairs, policy)
     statuses = _review_statuses(changes, policy, ledger, pull_request_evidence)
-    findings.extend(_review_findings(changes, statuses, policy))
+    findings.extend(_review_findings(changes, statuses, policy, local))
     findings.extend(_policy_change_findings(policy_changes, policy, pull_request_evidence, local))
     findings = _apply_exceptions(findings, policy, today)
     findings.sort(key=lambda f: (f.manifest or "", f.line or 0, -LEVEL_RANK[f.level], f.rule))

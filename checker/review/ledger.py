@@ -18,6 +18,21 @@ _ENTRY_KEYS = ("package", "from", "to", "kind", "reviewer", "date", "reason", "m
 # Changes that keep the version: the version says nothing of what was reviewed (the new artifact, the new source,
 # the new scope), so only an entry recorded for that very kind of change, from that very version, covers one.
 SAME_VERSION_KINDS = ("hashes-changed", "source-changed", "scope-changed", *INFO_KINDS)
+# Reasons that say nothing was written yet: what the printed command holds (``--reason "..."``, kept with its quotes
+# when pasted inside other quotes), the help's metavar, and the usual fillers. Compared case-insensitively once the
+# punctuation around them is gone (``<reason>``, ``TODO:``, ``'tbd'``); a reason of one character says nothing either.
+PLACEHOLDER_REASONS = frozenset({
+    "todo", "tbd", "tba", "fixme", "xxx", "xx", "wip", "reason", "text", "placeholder", "n/a", "na", "none", "null",
+    "what you checked", "why",
+})
+
+
+def placeholder_reason(reason: str) -> bool:
+    """Whether ``reason`` is a placeholder rather than what the reviewer checked (a ledger entry is the evidence
+    that someone looked: one that says "..." is evidence of copy and paste)."""
+    words = [i for i, ch in enumerate(reason) if ch.isalnum()]
+    core = reason[words[0]:words[-1] + 1].casefold() if words else ""
+    return len(core) <= 1 or core in PLACEHOLDER_REASONS
 
 
 class LedgerEntry(NamedTuple):
@@ -152,6 +167,9 @@ def append_entry(path: str, package: str, from_version: str | None, to_version: 
 
     if not reason.strip():
         raise UsageError("--reason must say what was reviewed and why it is acceptable")
+    if placeholder_reason(reason):
+        raise UsageError(f"--reason {reason.strip()!r} is a placeholder: say what you checked and why it is acceptable "
+                         "(for example --reason \"read the diff of 2.32.3..2.32.4: no new install hooks\")")
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()

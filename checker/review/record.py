@@ -1,7 +1,9 @@
 """``lockgate review``: record a reviewed change in the ledger, inferring what the user left out.
 
 The ecosystem is inferred from the work tree's manifests when the name is unambiguous; the reviewer comes from
-git configuration; the ledger path from the policy.
+git configuration; the ledger path from the policy. The entry counts for a local commit once the ledger is in the
+index (the pre-commit hook judges the index), so the ledger is staged after recording, unless it held edits of the
+user's own that were not staged: those are theirs to stage, and the caller says so in one line.
 """
 
 from __future__ import annotations
@@ -9,11 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from typing import NamedTuple
 
 from checker.errors import UsageError
 from checker.review.ledger import append_entry
 from checker.model import ECOSYSTEMS
 from checker.policy.patterns import hidden_character
+
+
+class RecordedReview(NamedTuple):
+    """What ``lockgate review`` did: the ledger (relative to the working directory), the entry's line, the package
+    as recorded, and whether the ledger was staged; ``not_staged`` says why not (None when it was, or when staging
+    was not asked for)."""
+
+    path: str
+    line: int
+    package: str
+    staged: bool
+    not_staged: str | None
 
 
 def _git_config(directory: str, key: str) -> str | None:
@@ -51,8 +66,9 @@ def record_review(
     ledger: str | None = None,
     policy_file: str | None = None,
     kind: str | None = None,
-) -> tuple[str, int, str]:
-    """Append the entry; returns (ledger path, line of the entry, package as written)."""
+    stage: bool = True,
+) -> RecordedReview:
+    """Append the entry and, with ``stage``, add the ledger to the index."""
     from checker.manifests.common import canonical_pypi_name
     from checker.policy.load import load_policy_file
     from checker.policy.watch import POLICY_PATHS
@@ -80,11 +96,50 @@ def record_review(
     if not who:
         raise UsageError("cannot tell who reviewed: pass --reviewer or set git config user.name")
     key = f"{ecosystem}:{name}"
+    # git reads a relative path from the root; the ledger is named from the working directory. The folder is
+    # resolved (a work tree reached through a symbolic link), the file is not (a linked ledger is staged as a link).
+    ledger = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(ledger))), os.path.basename(ledger))
+    blocker = _why_not_stage(root, ledger) if stage else None
     line = append_entry(
         ledger, key, None if from_version == "-" else from_version, "-" if to_version == "-" else to_version,
         who, reason, dt.date.today(), _kind(ecosystem, from_version, to_version, kind),
     )
-    return os.path.relpath(ledger, os.getcwd()), line, key
+    shown = os.path.relpath(ledger, os.getcwd())
+    if not stage:
+        return RecordedReview(shown, line, key, False, None)
+    if blocker is None:
+        blocker = _git_add(root, ledger)
+    return RecordedReview(shown, line, key, blocker is None, blocker)
+
+
+def _git(root: str, *args: str, literal: bool = True) -> subprocess.CompletedProcess[str]:
+    """git with every path taken literally: a ledger named ``*`` or ``:(glob)**`` in a policy must stage that one
+    file, never every file a pathspec would match (``check-ignore``, which only reads, refuses the option)."""
+    return subprocess.run(["git", *(["--literal-pathspecs"] if literal else []), "-C", root, *args],
+                          capture_output=True, text=True, check=False)
+
+
+def _why_not_stage(root: str, ledger: str) -> str | None:
+    """Why the ledger must not be staged (read before the entry is appended), or None. Staging a file stages all
+    of it: a ledger with edits the user has not staged would carry them into the commit unseen."""
+    done = _git(root, "status", "--porcelain=v1", "-z", "--", ledger)
+    if done.returncode != 0:
+        return "git cannot tell its state"
+    status = done.stdout[:2]
+    if status and status != "??" and status[1] != " ":
+        return "it has other edits that are not staged"
+    return None
+
+
+def _git_add(root: str, ledger: str) -> str | None:
+    """Stage the ledger; None when it is staged, else why not."""
+    done = _git(root, "add", "--", ledger)
+    if done.returncode == 0:
+        return None
+    if _git(root, "check-ignore", "-q", "--", ledger, literal=False).returncode == 0:
+        return "git ignores it"  # not forced in with -f: the ignore rule may be there for a reason
+    said = [line for line in done.stderr.splitlines() if line.strip()]
+    return "git add failed: " + (said[0] if said else "(no message)")
 
 
 def _kind(ecosystem: str, from_version: str, to_version: str, given: str | None) -> str:

@@ -97,7 +97,12 @@ def test_ledger_in_the_index_counts_for_local_checks_only(capsys, repo):
     assert code == 1 and doc["changes"][0]["review"] == "required"  # as a pull request: base ledger only
 
 
-def test_hook_output_is_one_line_per_blocked_change(capsys, repo):
+def test_hook_output_is_one_line_per_blocked_change(capsys, repo, tmp_path, monkeypatch):
+    # lockgate on the developer's PATH: no note on how to run it (tests/commands/test_hook_developer.py).
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "lockgate").write_text("#!/bin/sh\n")
+    (tmp_path / "bin" / "lockgate").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:/usr/bin:/bin")
     repo.commit("base", {"requirements.txt": pinned("litellm", "1.82.6", HASH_A) + pinned("ok", "1.0", HASH_A)})
     repo.write("requirements.txt", pinned("litellm", "1.82.8", HASH_B) + pinned("ok", "1.0", HASH_A) + "httpx>=0.27\n")
     repo.git("add", "-A")

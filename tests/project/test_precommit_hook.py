@@ -124,8 +124,8 @@ def test_a_staged_unreviewed_bump_fails_with_the_fix(project: Project, hook_repo
     assert "lockgate (dependency changes)" in done.stdout and "Failed" in done.stdout
     assert "lockgate: blocked: 1 of 1 dependency change" in done.stdout
     assert (
-        "requirements.txt:1: requests 2.32.3 -> 2.32.4 (patch): review: approve the pull request as a maintainer, "
-        "or record the review on the base branch: lockgate review pypi:requests 2.32.3 2.32.4 --reason"
+        "requirements.txt:1: requests 2.32.3 -> 2.32.4 (patch): review: record the review in the ledger, committed "
+        "with this change: lockgate review pypi:requests 2.32.3 2.32.4 --reason"
     ) in done.stdout
 
 
@@ -258,3 +258,71 @@ def test_the_hook_pattern_covers_every_format_lockgate_reads() -> None:
             assert re.search(pattern, where), (name, where)
     for path in ("patches/lodash@4.17.21.patch", ".pnpmfile.cjs", ".yarn/releases/yarn-4.5.0.cjs", "bun.lockb"):
         assert re.search(pattern, path), path
+
+
+# --- the round trip from a developer's seat (issue 22): blocked -> review recorded -> the next commit passes ---------
+
+
+def _path_without_lockgate(env: dict[str, str]) -> str:
+    """The PATH of a developer who never installed lockgate: only pre-commit's own copy exists."""
+    return os.pathsep.join(d for d in env.get("PATH", "").split(os.pathsep)
+                           if d and not shutil.which("lockgate", path=d))
+
+
+def test_blocked_then_the_printed_command_records_the_review_and_the_next_commit_passes(
+        project: Project, hook_repo: Path, hook_env: dict[str, str]) -> None:
+    """`git commit` with the hook installed, as a developer meets it: the message offers the local step (no pull
+    request exists), and the command printed under it runs from the developer's shell although `lockgate` is not on
+    their PATH; the placeholder reason it holds is refused; with a reason it records and stages the ledger, and the
+    same commit then passes."""
+    import shlex
+
+    env = {**project.env, "PATH": _path_without_lockgate(project.env)}
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    project.commit({
+        ".pre-commit-config.yaml": f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: lockgate\n",
+        "requirements.txt": requirement("2.32.3", HASH_A),
+    })
+    project.git("config", "user.name", "alice")
+    subprocess.run([_pre_commit(), "install"], cwd=project.path, env=env, check=True, capture_output=True)
+    project.stage({"requirements.txt": requirement("2.32.4", HASH_B)})
+
+    def commit() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "commit", "-m", "bump requests"], cwd=project.path, env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    blocked = commit()
+    out = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, out
+    assert ("requirements.txt:1: requests 2.32.3 -> 2.32.4 (patch): review: record the review in the ledger, "
+            'committed with this change: lockgate review pypi:requests 2.32.3 2.32.4 --reason "..."') in out
+    assert "approve the pull request" not in out and "pre-commit run lockgate" not in out
+    lines = out.splitlines()
+    note = next(i for i, line in enumerate(lines) if line.startswith("lockgate is not on your PATH"))
+    assert "(pre-commit runs its own copy)" in lines[note]
+    assert lines[note + 2].startswith("or install it once: pipx install lockgate==")
+    printed = shlex.split(lines[note + 1])
+    assert printed[1:] == ["review", "pypi:requests", "2.32.3", "2.32.4", "--reason", "..."]
+    assert Path(printed[0]).is_absolute() and Path(printed[0]).name == "lockgate"
+    assert Path(printed[0]).is_relative_to(env["PRE_COMMIT_HOME"])  # pre-commit's own environment
+
+    as_printed = subprocess.run(printed, cwd=project.path, env=env, capture_output=True, text=True)
+    assert as_printed.returncode == 2, as_printed.stdout + as_printed.stderr
+    assert "--reason '...' is a placeholder: say what you checked" in as_printed.stderr
+    assert not (project.path / ".github/lockgate-reviews.yml").exists()
+
+    recorded = subprocess.run([*printed[:-1], "read the 2.32.4 diff: no new install hooks"], cwd=project.path,
+                              env=env, capture_output=True, text=True)
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    assert recorded.stdout.splitlines() == [
+        ".github/lockgate-reviews.yml:5: recorded review of pypi:requests 2.32.3 -> 2.32.4",
+        "staged .github/lockgate-reviews.yml: commit it with the change it reviews",
+    ]
+
+    passed = commit()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "lockgate (dependency changes)...." in passed.stderr and "Passed" in passed.stderr  # git's hook output
+    committed = subprocess.run(["git", "show", "--name-only", "--format=", "HEAD"], cwd=project.path, env=env,
+                               capture_output=True, text=True, check=True).stdout.split()
+    assert sorted(committed) == [".github/lockgate-reviews.yml", "requirements.txt"]
