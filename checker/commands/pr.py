@@ -208,7 +208,7 @@ def _try(log: Log, what: str, action: Callable[[], _T], ctx: EventContext | None
         if exc.forbidden and ctx is not None and ctx.fork and ctx.name in ("pull_request", "pull_request_review"):
             hint = (
                 f" This pull request comes from a fork, which gets a read-only token under {ctx.name}; "
-                "see the README's notes on forks."
+                "see docs/action.md, 'Pull requests from forks'."
             )
         elif exc.forbidden:
             hint = " Grant it in the workflow's permissions: block (or pass a token that has it as github-token)."

@@ -147,11 +147,16 @@ def exception_lines(rule: Rule, expires: dt.date) -> list[str]:
         return _wrapped("Exceptions: this rule offers none for a package (malware is never waived for a whole "
                         "package). An advisory shown to be a false report is waived by its id alone, in the "
                         "policy's `exceptions:`:", "", "") + ["  exceptions:", *entry("advisory", advisory)]
-    if not rule.offers_exception:
-        return ["Exceptions: this rule offers no exceptions: fix what it reports (see Fix above)."]
     package = _EXAMPLE_PACKAGES.get(rule.id, _EXAMPLE_PACKAGE)
-    out = _wrapped("Exceptions: once a finding is checked, it may be accepted in the policy's `exceptions:` "
-                   "(a reason and an expiry date are required; an expired exception is reported):", "", "")
+    if rule.offers_exception:
+        out = _wrapped("Exceptions: once a finding is checked, it may be accepted in the policy's `exceptions:` "
+                       "(a reason and an expiry date are required; an expired exception is reported):", "", "")
+    else:
+        # The engine honours an exception for any rule (a repository migrating to hashes waives hash-pinning for a
+        # package meanwhile); this rule's fix is the change itself, so lockgate never suggests one in a report.
+        out = _wrapped("Exceptions: lockgate's reports never suggest one for this rule (fix what it reports, see Fix "
+                       "above), but the policy's `exceptions:` can still accept its findings for a package, with a "
+                       "reason and an expiry date (an expired exception is reported):", "", "")
     out += ["  exceptions:", *entry("package", f'"{package}"')]
     if advisory is not None:
         out += entry("advisory", advisory)

@@ -7,7 +7,7 @@ import os
 from checker.errors import UsageError
 
 STARTER = """\
-# lockgate policy (the README documents every key; `lockgate schema` prints the JSON Schema).
+# lockgate policy (docs/policy.md documents every key; `lockgate schema` prints the JSON Schema).
 # Judged on the base revision of each pull request, so a pull request cannot loosen its own gate.
 extends: default            # a preset (default, strict) or a path to another policy file
 

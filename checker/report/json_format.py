@@ -1,4 +1,4 @@
-"""``--format json``: the ``lockgate/v1`` document. Stable: integrations parse it (the README documents it)."""
+"""``--format json``: the ``lockgate/v1`` document. Stable: integrations parse it (docs/json.md documents it)."""
 
 from __future__ import annotations
 

@@ -19,8 +19,9 @@ RULE = Rule(
         "applied by an allowed reviewer after the last push, or an entry in the review ledger as it stands on the "
         "base revision (a pull request cannot approve itself by adding ledger lines)."
     ),
-    fix="Have an allowed reviewer approve the pull request, or record the review: "
-    "`lockgate review PACKAGE FROM TO --reason TEXT` in a separate, reviewed change.",
+    fix="Before a pull request exists (the pre-commit hook, `lockgate check`): record the review with the change, "
+    "`lockgate review PACKAGE FROM TO --reason TEXT` (it stages the ledger). In a pull request: have an allowed "
+    "reviewer approve it, or record the review in a separate, reviewed change.",
     example=(
         "review:\n"
         "  required-for: [added, upgraded, downgraded, source-changed, hashes-changed]\n"

@@ -46,7 +46,7 @@ def tarball(files: dict[str, bytes], *, links: dict[str, str] | None = None, top
             info = tarfile.TarInfo(f"{top}/{name}")
             info.type, info.linkname = tarfile.SYMTYPE, target
             archive.addfile(info)
-    return gzip.compress(raw.getvalue())
+    return gzip.compress(raw.getvalue(), mtime=0)  # the same files, the same bytes: the packument's integrity holds
 
 
 def manifest(**fields: object) -> bytes:
