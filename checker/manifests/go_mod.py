@@ -133,6 +133,25 @@ def apply_replacements(requires: list[Dependency], replacements: list[Replacemen
     return out
 
 
+def read_shared(statement: Statement, path: str, problems: list[Problem], seen: dict[str, int],
+                replacements: list[Replacement], directives: list[Dependency]) -> None:
+    """A ``replace``, ``go`` or ``toolchain`` statement, read alike in go.mod and go.work: the replacement, or the
+    directive's dependency (a second ``go`` or ``toolchain`` line is a problem, as the go command refuses it)."""
+    verb = statement.verb
+    if verb == "replace":
+        replacement = read_replace(statement, problems)
+        if replacement is not None:
+            replacements.append(replacement)
+        return
+    if verb in seen:
+        problems.append(Problem(f"repeated {verb} statement (first on line {seen[verb]})", statement.line))
+        return
+    seen[verb] = statement.line
+    dep = directive_dependency(statement, path, problems)
+    if dep is not None:
+        directives.append(dep)
+
+
 def parse(text: str, path: str, read: Reader) -> Manifest:
     """Parse a go.mod (see the module docstring). ``read`` is not needed: go.mod names no other file."""
     try:
@@ -153,18 +172,8 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             dep = _require(statement, path, problems)
             if dep is not None:
                 requires.append(dep)
-        elif verb == "replace":
-            replacement = read_replace(statement, problems)
-            if replacement is not None:
-                replacements.append(replacement)
-        elif verb in ("go", "toolchain"):
-            if verb in seen:
-                problems.append(Problem(f"repeated {verb} statement (first on line {seen[verb]})", statement.line))
-                continue
-            seen[verb] = statement.line
-            dep = directive_dependency(statement, path, problems)
-            if dep is not None:
-                directives.append(dep)
+        elif verb in ("replace", "go", "toolchain"):
+            read_shared(statement, path, problems, seen, replacements, directives)
         elif verb == "module":
             module_lines.append(statement.line)
             if len(statement.args) != 1 or not go_modfile.is_module_path(statement.args[0]):

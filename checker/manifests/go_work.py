@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from checker.errors import ManifestError
 from checker.manifests import go_modfile
-from checker.manifests.go_mod import ECOSYSTEM, apply_replacements, directive_dependency, read_replace
+from checker.manifests.go_mod import ECOSYSTEM, Replacement, apply_replacements, read_shared
 from checker.manifests.go_modfile import ModfileError
 from checker.model import Dependency, Manifest, Problem, Reader, Source
 
@@ -33,7 +33,7 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
         raise ManifestError(f"not a go.work lockgate can read: {error.message}", path, error.line) from None
     problems: list[Problem] = []
     deps: list[Dependency] = []
-    replacements = []
+    replacements: list[Replacement] = []
     seen: dict[str, int] = {}
     for statement in found:
         verb = statement.verb
@@ -46,18 +46,8 @@ def parse(text: str, path: str, read: Reader) -> Manifest:
             directory = statement.args[0]
             deps.append(Dependency(ECOSYSTEM, directory, None, source=Source(kind="path", url=directory),
                                    manifest=path, line=statement.line))
-        elif verb == "replace":
-            replacement = read_replace(statement, problems)
-            if replacement is not None:
-                replacements.append(replacement)
-        elif verb in ("go", "toolchain"):
-            if verb in seen:
-                problems.append(Problem(f"repeated {verb} statement (first on line {seen[verb]})", statement.line))
-                continue
-            seen[verb] = statement.line
-            dep = directive_dependency(statement, path, problems)
-            if dep is not None:
-                deps.append(dep)
+        elif verb in ("replace", "go", "toolchain"):
+            read_shared(statement, path, problems, seen, replacements, deps)
     return Manifest(
         path=path,
         format=FORMAT,
