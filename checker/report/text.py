@@ -66,7 +66,7 @@ def _finding_lines(finding: Finding, paint: _Painter, indent: str) -> list[str]:
     if finding.excepted_by:
         lines.append(f"{indent}      {paint('dim', 'waived: ' + terminal(finding.excepted_by))}")
     elif finding.hint:
-        lines.append(f"{indent}      {paint('dim', 'fix: ' + terminal(finding.hint))}")
+        lines.append(f"{indent}      {paint('bold', 'fix:')} {terminal(finding.hint)}")  # the most useful line
     return lines
 
 
@@ -101,7 +101,7 @@ def _folded_unknown_lines(findings: list[Finding], paint: _Painter, indent: str)
             lines.append(f"{indent}{label} {', '.join(sorted({f.rule for f in group}))}: could not be checked, {why}")
             hint = _shared_hint([f.hint for f in group])
             if hint:
-                lines.append(f"{indent}      {paint('dim', 'fix: ' + terminal(hint))}")
+                lines.append(f"{indent}      {paint('bold', 'fix:')} {terminal(hint)}")
     return lines
 
 
@@ -142,14 +142,25 @@ def render(report: Report, color: bool = False, *, now: dt.datetime | None = Non
     for i, change in enumerate(report.changes):
         manifests[change.manifest].append(i)
     registry = _registry_lines(report, now)
-    for path in sorted(manifests.keys() | loose.keys()):
+    rank = {"block": 0, "warn": 1, "info": 2}
+
+    def worst_first(path: str) -> tuple[int, str]:
+        """Blocked manifests first, then those that only warn, clean ones last; by path within each."""
+        levels = [f.level for i in manifests.get(path, []) for f in by_change[i] if f.counts]
+        levels += [f.level for f in loose.get(path, []) if f.counts]
+        return min((rank.get(level, 3) for level in levels), default=3), path
+
+    for path in sorted(manifests.keys() | loose.keys(), key=worst_first):
         out.append("")
         out.append(paint("bold", terminal(path)))
         for i in manifests.get(path, []):
             change, status = report.changes[i], report.reviews[i]
             worst = max((f for f in by_change[i] if f.counts), key=lambda f: ("info", "warn", "block").index(f.level), default=None)
+            # ``+`` only for an added dependency, ``-`` for a removed one (a passing upgrade or removal marked ``+``
+            # read as "added"), ``✓`` for the other changes that pass
             mark = paint(worst.level, "x" if worst.level == "block" else "!") if worst \
-                else paint("info", "i") if change.kind in INFO_KINDS else paint("pass", "+")
+                else paint("info", "i") if change.kind in INFO_KINDS \
+                else paint("pass", {"added": "+", "removed": "-"}.get(change.kind, "✓"))
             review = _review_word(status, paint)
             out.append(f"  {mark} {change.kind:<14} {describe_change(change)}" + (f"   {review}" if review else ""))
             if i in registry:
@@ -160,7 +171,8 @@ def render(report: Report, color: bool = False, *, now: dt.datetime | None = Non
                     out.extend(_finding_lines(finding, paint, "      "))
         for finding in loose.get(path, []):
             if finding.dependency is not None:
-                out.append(f"  - {terminal(finding.dependency.name)} {terminal(finding.dependency.display_version())}"
+                # ``·``: a dependency the change did not touch (``-`` marks a removed one)
+                out.append(f"  · {terminal(finding.dependency.name)} {terminal(finding.dependency.display_version())}"
                            + (f" (line {finding.line})" if finding.line else ""))
                 out.extend(_finding_lines(finding, paint, "      "))
             else:

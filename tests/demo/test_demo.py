@@ -44,7 +44,7 @@ def test_the_cli_demo_blocks_and_says_why(capsys: pytest.CaptureFixture[str], no
     assert "      BLOCK deny: pypi:litellm@1.82.8 is denied by pypi:litellm@1.82.8: published with a PyPI token" in out
     assert ("  x upgraded       aquasecurity/trivy-action 915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2 (0.28.0) -> 0.33.1 "
             "(minor) [build]   review required\n") in out
-    assert "  + upgraded       pytest 8.3.4 -> 8.3.5 (patch) [dev]\n" in out
+    assert "  ✓ upgraded       pytest 8.3.4 -> 8.3.5 (patch) [dev]\n" in out
     assert ("      WARN  vulnerability: requests 2.31.0 is affected by GHSA-9wx4-h78v-vm56 (CVE-2024-35195), moderate 5.6: "
             "Requests `Session` object does not verify requests after making first request with verify=False\n"
             "            fix: fixed in 2.32.2: upgrade to it (see https://osv.dev/vulnerability/GHSA-9wx4-h78v-vm56)\n") in out

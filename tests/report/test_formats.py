@@ -166,13 +166,6 @@ def test_trusted_prose_keeps_its_code_spans_and_nothing_else() -> None:
 TEXT = f"""\
 lockgate 0.1.0  base 4713fe7c0d2b  head a43e091  policy .github/lockgate.yml
 
-.github/lockgate.yml
-  WARN  exception-expired: line 9: exception for deny on pypi:x expired on 2026-01-01 (r)
-        fix: renew it
-
-.github/workflows/ci.yml
-  + source-changed actions/checkout {SHA_OLD} (v4.1.0) -> {SHA_NEW} (v4.2.2)   reviewed (approved by alice)
-
 requirements.txt
   x upgraded       litellm 1.82.6 -> 1.82.8 (patch)   review required
       BLOCK deny: litellm 1.82.8 is denied: stolen token
@@ -182,11 +175,18 @@ requirements.txt
   + added          httpx 0.28.1 [transitive] [dev]   reviewed (ledger .github/lockgate-reviews.yml:3 by alice)
       WARN  hash-pinning: the requirements file pins no hashes
             waived: vendored (until 2027-01-31, .github/lockgate.yml:9)
-  + removed        six 1.16.0
+  - removed        six 1.16.0
   WARN  registry-source: line 1: --trusted-host pypi.internal turns off TLS verification
         fix: remove --trusted-host
-  - rich >=13 (line 20)
+  · rich >=13 (line 20)
       INFO  exact-pinning: rich is a range
+
+.github/lockgate.yml
+  WARN  exception-expired: line 9: exception for deny on pypi:x expired on 2026-01-01 (r)
+        fix: renew it
+
+.github/workflows/ci.yml
+  ✓ source-changed actions/checkout {SHA_OLD} (v4.1.0) -> {SHA_NEW} (v4.2.2)   reviewed (approved by alice)
 
 BLOCKED: 2 blocking findings, 2 warnings, 1 waived (4 dependency changes)
 """
@@ -202,7 +202,8 @@ def test_text_in_colour() -> None:
         "\x1b[1mlockgate 0.1.0\x1b[0m  base 4713fe7c0d2b  head a43e091  policy .github/lockgate.yml"
     )
     assert "  \x1b[31mx\x1b[0m upgraded       litellm 1.82.6 -> 1.82.8 (patch)   \x1b[31mreview required\x1b[0m\n" in out
-    assert "  \x1b[32m+\x1b[0m removed        six 1.16.0\n" in out
+    assert "  \x1b[32m-\x1b[0m removed        six 1.16.0\n" in out
+    assert "            \x1b[1mfix:\x1b[0m move off this version\n" in out  # the fix is not dimmed
     assert "      \x1b[33mWARN \x1b[0m hash-pinning: the requirements file pins no hashes\n" in out
     assert out.endswith("\x1b[31mBLOCKED\x1b[0m: 2 blocking findings, 2 warnings, 1 waived (4 dependency changes)\n")
     assert re.sub(r"\x1b\[\d+m", "", out) == TEXT
