@@ -1,6 +1,6 @@
 """What a PyPI release file holds (rule ``artifact-content``): which file to look at, and what is in it.
 
-Which files: every wheel of the version (not yanked ones, unless all are), read concurrently, up to MAX_WHEELS
+Which files: every wheel of the version (yanked ones too: an exact pin installs them), read concurrently, up to MAX_WHEELS
 (more is an ArtifactError: unknown, never a guess). pip installs the wheel that best fits the machine, and on Linux
 that is the ``manylinux`` one, not the pure ``py3-none-any`` one: a ``.pth`` shipped in one platform's wheel only
 is installed on that platform, so reading one wheel would let it through. What the wheels hold is merged into one
@@ -58,10 +58,9 @@ def wheel_tag(filename: str) -> str | None:
 
 
 def wheels_of(files: Iterable[FileFacts]) -> list[FileFacts]:
-    """Every wheel among ``files`` that pip may install, by name: the ones not yanked, or all of them when every
-    one is (a pinned yanked release is still installed)."""
-    wheels = sorted((f for f in files if wheel_tag(f.filename) is not None), key=lambda f: f.filename)
-    return [f for f in wheels if not f.yanked] or wheels
+    """Every wheel among ``files``, by name, yanked ones included: pip still installs a yanked file for an exact
+    pin (PEP 592), and a lockfile pins exactly, so a yanked platform wheel is as installable as the others."""
+    return sorted((f for f in files if wheel_tag(f.filename) is not None), key=lambda f: f.filename)
 
 
 def merged(contents: list[ArtifactContents]) -> ArtifactContents:

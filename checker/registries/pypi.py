@@ -72,6 +72,8 @@ PAGE_MAX_BYTES = 64 * MiB
 PROVENANCE_MAX_BYTES = 4 * MiB
 LICENSE_MAX_BYTES = 8 * MiB  # a version's JSON API answer (its description included)
 LICENSE_TTL = 7 * 24 * 3600.0  # a release's metadata does not change once uploaded
+# Warehouse's public hosts: they serve the JSON API for every version their index lists.
+PUBLIC_JSON_API_HOSTS = frozenset({"pypi.org", "test.pypi.org", "pypi.python.org"})
 # What the cache keeps for a JSON API URL that answered 404 (PyPIClient._json_lookup): no JSON API answers so.
 _ABSENT = {"lockgate": "the index answered 404"}
 PROVENANCE_TTL = 7 * 24 * 3600.0  # provenance objects rarely change (PEP 740 lets an index add attestations)
@@ -349,6 +351,10 @@ class PypiClient:
             document = self.fetcher.json(url, accept="application/json", max_bytes=LICENSE_MAX_BYTES,
                                          ttl=LICENSE_TTL)
         except NotFound:
+            if urllib.parse.urlsplit(url).hostname in PUBLIC_JSON_API_HOSTS:
+                # pypi.org has a JSON API for every version it lists: a 404 there is a glitch (a CDN's stale 404
+                # for a release uploaded minutes ago, the litellm case), never "this index names no repository".
+                return None, absent, False
             # Kept for LICENSE_TTL like an answer (the Fetcher caches no 404): an index without a JSON API is a
             # lasting fact, and an offline run that saw it online must not turn it into an unknown.
             if self.fetcher.cache is not None:

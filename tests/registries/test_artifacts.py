@@ -46,8 +46,9 @@ def test_wheel_tags_and_the_wheels_read() -> None:
     assert [f.filename for f in wheels_of(files(linux, mac, "a-1.0-py3-none-any.whl", "a-1.0.tar.gz"))] == [
         "a-1.0-cp312-cp312-macosx_11_0_arm64.whl", linux, "a-1.0-py3-none-any.whl"]
     assert wheels_of(files("a-1.0.tar.gz")) == []
+    # a yanked wheel is read too: pip installs it for an exact pin (PEP 592), which is what a lockfile writes
     yanked = [f._replace(yanked=True) if f.filename == mac else f for f in files(linux, mac)]
-    assert [f.filename for f in wheels_of(yanked)] == [linux]
+    assert [f.filename for f in wheels_of(yanked)] == [mac, linux]
 
 
 def test_several_wheels_merge_into_the_union_of_what_they_install() -> None:

@@ -186,3 +186,28 @@ def test_candidate_tags() -> None:
 def test_github_hosts() -> None:
     assert github_hosts("https://api.github.com") == {"github.com"}
     assert github_hosts("https://GHE.example.com/api/v3") == {"github.com", "ghe.example.com"}
+
+
+def test_a_404_from_the_public_pypi_json_api_stays_unknown(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """pypi.org serves the JSON API for every version it lists: a 404 there (a CDN's stale answer for a release
+    uploaded minutes ago, as litellm 1.82.8 was) is unknown, never "names no repository" (which would skip the tag
+    check without a word), and it is not remembered as an absent API."""
+    from checker.registries.cache import Cache
+    from checker.registries.fetch import Fetcher
+    from checker.registries.http import NotFound
+    from checker.registries.pypi import PypiClient
+
+    class NotFoundHttp:
+        def get(self, url: str, **_: object) -> object:
+            raise NotFound(f"{url}: 404", url=url)
+
+        def redact(self, text: str) -> str:
+            return text
+
+    cache = Cache(tmp_path)
+    public = PypiClient(Fetcher(NotFoundHttp(), cache))  # type: ignore[arg-type]
+    repository, why = public.repository("litellm", "1.82.8")
+    assert repository is UNKNOWN and "answered 404" in (why or "")
+    assert cache.get("https://pypi.org/pypi/litellm/1.82.8/json", "application/json") is None
+    private = PypiClient(Fetcher(NotFoundHttp(), cache), "https://pypi.corp.example/simple")  # type: ignore[arg-type]
+    assert private.repository("litellm", "1.82.8") == (None, None)  # a private index without the JSON API
