@@ -554,6 +554,10 @@ class Facts(NamedTuple):
     # npm: the commit the version's packument entry says it was published from (``gitHead``); None: it names none;
     # UNKNOWN: not looked up (only the source-tag rule asks) or not obtainable.
     git_head: str | None | Unknown = UNKNOWN
+    # Why ``vulnerabilities`` is UNKNOWN (OSV could not be asked and no synced database answers), apart from
+    # ``reason`` (why a registry fact is): a rule names the cause of its own unknown, and the reports fold unknown
+    # findings by cause ("registry unreachable: 4 checks skipped for 300 packages").
+    advisories_reason: str | None = None
 
     @property
     def evidence(self) -> str | Unknown:
@@ -564,8 +568,13 @@ class Facts(NamedTuple):
 
     @property
     def unknown_reason(self) -> str:
-        """Why a fact is unknown, in words a user can act on."""
+        """Why a registry fact is unknown, in words a user can act on."""
         return self.reason or "the registry was not asked"
+
+    @property
+    def advisories_unknown_reason(self) -> str:
+        """Why the advisories are unknown, in words a user can act on."""
+        return self.advisories_reason or "the advisory database was not asked"
 
 
 class Finding(NamedTuple):
@@ -590,6 +599,9 @@ class Finding(NamedTuple):
     # The advisory the finding is about (rules vulnerability and malicious; None for every other finding): an
     # exception may name it by id or alias, and the reports link to it.
     advisory: Advisory | None = None
+    # An unknown finding: why the fact could not be had ("offline, not cached: https://pypi.org/simple/x/"); the
+    # reports fold unknown findings by it (checker/report/unknowns.py). Empty for every other finding.
+    cause: str = ""
 
     @property
     def counts(self) -> bool:

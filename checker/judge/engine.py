@@ -91,7 +91,7 @@ def _run_rules(
                         Finding(
                             rule.id, level, redact_credentials(issue.message), dep, subject.change, dep.manifest,
                             issue.line or dep.line, issue.hint and redact_credentials(issue.hint), unknown=issue.unknown,
-                            advisory=issue.advisory,
+                            advisory=issue.advisory, cause=redact_credentials(issue.cause) if issue.unknown else "",
                         )
                     )
         if rule.check_manifest is not None:
@@ -101,7 +101,8 @@ def _run_rules(
                     if level != "off":
                         findings.append(
                             Finding(rule.id, level, redact_credentials(issue.message), None, None, head.path,
-                                    issue.line, issue.hint and redact_credentials(issue.hint), unknown=issue.unknown)
+                                    issue.line, issue.hint and redact_credentials(issue.hint), unknown=issue.unknown,
+                                    cause=redact_credentials(issue.cause) if issue.unknown else "")
                         )
     return findings
 

@@ -166,7 +166,7 @@ def gather_facts(
             earlier = found.get(key)  # an action's GitHub facts: keep them, add what OSV and Scorecard said
             if earlier is not None:
                 facts = earlier._replace(vulnerabilities=facts.vulnerabilities, repository=facts.repository,
-                                         scorecard=facts.scorecard,
+                                         scorecard=facts.scorecard, advisories_reason=facts.advisories_reason,
                                          reason="; ".join(r for r in (earlier.reason, facts.reason) if r) or None)
             found[key] = facts
     return found
@@ -297,9 +297,8 @@ def _registry_facts(deps: list[Dependency], policy: Policy, *, offline: bool, en
         if advisories is not None:
             for key, advice in advisories.result().items():
                 facts = found.get(key) or Facts(*key, as_of=now or UNKNOWN)
-                reason = advice.reason and f"advisories: {stack.fetcher.redact(advice.reason)}"
                 found[key] = facts._replace(vulnerabilities=advice.advisories,
-                                            reason="; ".join(r for r in (facts.reason, reason) if r) or None)
+                                            advisories_reason=advice.reason and stack.fetcher.redact(advice.reason))
         if artifacts_wanted(policy):
             _artifacts(stack, requests, found, previous or {})
         tags = _SourceTags(found, [*requests], github, offline=github_offline, environ=environ) if tagging else None

@@ -50,6 +50,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "unknown": finding.unknown,
         "excepted": finding.excepted_by,
         "advisory": _value(finding.advisory),
+        "cause": finding.cause or None,
     }
 
 

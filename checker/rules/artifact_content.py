@@ -85,12 +85,14 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     what = f"{dep.name} {dep.version}"
     if isinstance(new, Unknown):
         yield Issue(f"could not read what the release files of {what} hold ({facts.unknown_reason})",
-                    hint="run where the index and its file host can be reached", unknown=True)
+                    hint="run where the index and its file host can be reached", unknown=True,
+                    cause=facts.unknown_reason)
         return
     yield from _signals(dep.name, what, new, None if isinstance(old, Unknown) else old, options)
     if isinstance(old, Unknown):
         yield Issue(f"could not read the release {what} is compared with ({facts.unknown_reason}): only what is "
-                    "dangerous on its own was checked", hint="run where the index can be reached", unknown=True)
+                    "dangerous on its own was checked", hint="run where the index can be reached", unknown=True,
+                    cause=facts.unknown_reason)
 
 
 def _signals(project: str, what: str, new: ArtifactContents, old: ArtifactContents | None,

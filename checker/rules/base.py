@@ -147,6 +147,9 @@ class Issue(NamedTuple):
     line: int | None = None
     # The advisory the complaint is about (vulnerability, malicious): exceptions may name it by id or alias.
     advisory: Advisory | None = None
+    # An unknown complaint: why the fact could not be had (the facts' reason), so that the reports fold the unknowns
+    # of one cause into one line. Empty: the message says why.
+    cause: str = ""
 
 
 DependencyCheck = Callable[[Subject, Mapping[str, Any]], Iterable[Issue]]

@@ -62,6 +62,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"({reason})",
             hint="run where the registry can be reached",
             unknown=True,
+            cause=reason,
         )
         return
     known = {_normal(h) for h in published}
@@ -73,6 +74,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"none of the pinned hashes uses one ({', '.join(sorted({_algorithm(h) for h in pinned}))})",
             hint="pin the digests the registry publishes (pip: sha256) so that they can be checked",
             unknown=True,
+            cause="the registry publishes no digest of the kind pinned",
         )
         return
     foreign = [h for h in comparable if h not in known]

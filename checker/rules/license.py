@@ -78,6 +78,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             hint="run where the registry can be reached (PyPI licenses come from pypi.org's JSON API), "
             f"{exception}",
             unknown=True,
+            cause=facts.unknown_reason,
         )
         return
     if facts.license is None:

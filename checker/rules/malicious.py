@@ -33,12 +33,13 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     if facts.vulnerabilities is UNKNOWN:
         if not brings_version(subject.change):
             return  # a same-version change installs no version the base did not have: no new unknown to report
-        reason = f" ({facts.reason})" if facts.reason else ""
+        reason = f" ({facts.advisories_reason})" if facts.advisories_reason else ""
         yield Issue(
             f"could not check whether {dep.name} {version} is a known malicious release: the advisory database "
             f"could not be asked{reason}; only lockgate's known-bad list was checked",
             hint="run where OSV can be reached, or `lockgate db sync` for offline runs",
             unknown=True,
+            cause=facts.advisories_unknown_reason,
         )
         return
     for advisory in distinct_advisories(facts.vulnerabilities):

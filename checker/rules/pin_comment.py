@@ -52,6 +52,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             hint="verify by hand that the commit is the one the release tag points to (git ls-remote URL "
             "refs/tags/TAG), in the repository itself, not in a fork",
             unknown=True,
+            cause="not a repository on github.com",
         )
         return
     facts = subject.facts
@@ -90,6 +91,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"could not check commit {short} against {repo} on GitHub ({reason})",
             hint="run online with a GitHub token (GITHUB_TOKEN), or verify the pin by hand",
             unknown=True,
+            cause=reason,
         )
 
 

@@ -36,6 +36,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"could not find out whether {dep.name} {dep.version} has provenance{expected} ({reason})",
             hint="run where the registry itself can be reached (a mirror may strip provenance)",
             unknown=True,
+            cause=reason,
         )
         return
     if provenance is None:
@@ -53,6 +54,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"{dep.name} {dep.version} has provenance, but who published it could not be read ({reason})",
             hint="run where the registry can be reached",
             unknown=True,
+            cause=reason,
         )
         return
     if not any(p.matches(repository=pin.repository, workflow=pin.workflow, environment=pin.environment)
@@ -73,7 +75,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
                         hint="do not take this version; report it to the maintainers and to PyPI")
         elif verified is not True:
             yield Issue(f"{dep.name} {dep.version}: could not verify the attestation cryptographically ({why})",
-                        hint="install lockgate[verify] and run online", unknown=True)
+                        hint="install lockgate[verify] and run online", unknown=True, cause=why)
 
 
 RULE = Rule(

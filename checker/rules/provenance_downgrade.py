@@ -51,6 +51,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"({reason})",
             hint="run where the registry can be reached (a mirror may strip provenance: ask the registry itself)",
             unknown=True,
+            cause=reason,
         )
         return
     if not weaker(evidence, prior):

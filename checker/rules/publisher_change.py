@@ -156,6 +156,7 @@ def _unknown(what: str, why: str, facts: Facts) -> Issue:
         hint="run where the registry can be reached (a mirror may strip who published a version: ask the registry "
         "itself)",
         unknown=True,
+        cause=facts.unknown_reason,
     )
 
 

@@ -70,6 +70,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"{days}-day cooldown cannot be checked",
             hint="run where the registry can be reached, or wait out the cooldown",
             unknown=True,
+            cause=reason,
         )
         return
     newest = facts.pinned_upload_time  # a file added to the release after it was published is as new as its upload
@@ -79,6 +80,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"(the index gives no upload time for one of them), so its {days}-day cooldown cannot be checked",
             hint="run against an index that gives PEP 700 upload times (pypi.org does), or wait out the cooldown",
             unknown=True,
+            cause="the index gives no upload time for a pinned file",
         )
         return
     cooldown = dt.timedelta(days=days)

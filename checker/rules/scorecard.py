@@ -81,6 +81,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"could not find out the OpenSSF Scorecard score of {what}'s source repository ({facts.unknown_reason})",
             hint=f"run where the registry and api.securityscorecards.dev can be reached, {exception}",
             unknown=True,
+            cause=facts.unknown_reason,
         )
         return
     level = options["unknown"]

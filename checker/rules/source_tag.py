@@ -119,7 +119,8 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     if isinstance(repo, Unknown):
         yield Issue(f"could not find out which source repository {what} names, so its release tag was not checked "
                     f"({facts.unknown_reason})",
-                    hint=f"run where the registry and GitHub can be reached, {exception}", unknown=True)
+                    hint=f"run where the registry and GitHub can be reached, {exception}", unknown=True,
+                    cause=facts.unknown_reason)
         return
     if repo is None or facts.tags_api is None:
         # No repository, or one on a host no GitHub API answers for: nothing can be looked up.
@@ -140,7 +141,7 @@ def _judge_tag(dep: Dependency, facts: Facts, repo: SourceRepository, what: str,
         yield Issue(f"could not find out whether {repo.describe()} has a release tag for {what} "
                     f"({facts.unknown_reason})",
                     hint=f"run where the registry and GitHub can be reached (a GITHUB_TOKEN lifts GitHub's rate "
-                    f"limit), {exception}", unknown=True)
+                    f"limit), {exception}", unknown=True, cause=facts.unknown_reason)
         return
     if tag is None:
         if missing == "off":

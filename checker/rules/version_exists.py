@@ -37,6 +37,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
             f"could not find out whether {registry} still lists {dep.name} {dep.version} ({reason})",
             hint="run where the registry can be reached",
             unknown=True,
+            cause=reason,
         )
         return
     if facts.yanked is True:

@@ -58,7 +58,7 @@ def test_check_reports_the_edit_and_blocks(capsys, repo, loosened) -> None:
         "manifest": POLICY, "line": 3, "message": LOOSENED,
         "hint": "have an allowed reviewer approve the pull request on its head commit (the review ledger cannot "
                 "approve a policy change); until it is merged, the base revision's policy judges this change",
-        "unknown": False, "excepted": None, "advisory": None,
+        "unknown": False, "excepted": None, "advisory": None, "cause": None,
     }
 
 

@@ -105,8 +105,9 @@ def test_offline_the_advisories_are_unknown(osv: FakeOsv, tmp_path: Path) -> Non
                          registries=Registries.create(offline=True, cache=Cache(tmp_path)), environ={})
     facts = found[("pypi", "litellm", "1.82.8")]
     assert facts.vulnerabilities is UNKNOWN
-    assert facts.reason == ("offline, not cached: https://pypi.org/simple/litellm/; advisories: offline: OSV was not "
-                            "asked, and no copy of its PyPI advisories was synced (lockgate db sync)")
+    assert facts.reason == "offline, not cached: https://pypi.org/simple/litellm/"
+    assert facts.advisories_reason == ("offline: OSV was not asked, and no copy of its PyPI advisories was synced "
+                                       "(lockgate db sync)")
     assert osv.requests == []
 
 
@@ -118,7 +119,8 @@ def test_a_failing_osv_is_unknown_and_the_registries_still_answer(osv: FakeOsv, 
         found = gather_facts([OLD_LITELLM], offline=False, policy=rules, now=NOW, registries=stack(tmp_path), environ={})
     facts = found[("pypi", "litellm", "1.82.6")]
     assert facts.vulnerabilities is UNKNOWN and facts.exists is True
-    assert facts.reason == f"advisories: HTTP 503 from {osv.url}/v1/querybatch (gave up after 1 try)"
+    assert facts.reason is None
+    assert facts.advisories_reason == f"HTTP 503 from {osv.url}/v1/querybatch (gave up after 1 try)"
 
 
 def test_which_dependencies_osv_answers(osv: FakeOsv, tmp_path: Path) -> None:
@@ -206,7 +208,7 @@ def test_a_private_package_is_never_named_to_osv_and_is_answered_from_the_synced
     assert "acme" not in json.dumps(sent) and ids(found[("pypi", "litellm", "1.82.8")]) == ["MAL-2026-2144"]
     facts = found[("pypi", "acme-billing", "2.0")]
     assert facts.vulnerabilities is UNKNOWN
-    assert "its name is not sent to OSV (the policy's registries.osv.private)" in (facts.reason or "")
+    assert "its name is not sent to OSV (the policy's registries.osv.private)" in (facts.advisories_reason or "")
     squatted = {"id": "MAL-2026-9999", "modified": "2026-03-01T00:00:00Z", "summary": "Malicious code in acme-billing",
                 "affected": [{"package": {"ecosystem": "PyPI", "name": "acme-billing"}, "versions": ["2.0"]}]}
     osv_db.install(str(tmp_path), "pypi", [squatted], source="test")

@@ -291,7 +291,7 @@ def test_json_document_shape() -> None:
         assert list(change) == DESIGN_CHANGE_KEYS + ["review_evidence"]
     for finding in doc["findings"]:
         assert list(finding)[: len(DESIGN_FINDING_KEYS)] == DESIGN_FINDING_KEYS
-        assert list(finding) == DESIGN_FINDING_KEYS + ["hint", "unknown", "excepted", "advisory"]
+        assert list(finding) == DESIGN_FINDING_KEYS + ["hint", "unknown", "excepted", "advisory", "cause"]
 
 
 def test_json_changes() -> None:
