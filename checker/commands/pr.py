@@ -269,7 +269,7 @@ def _judge_and_publish(
     )
     append_summary(
         env.get("GITHUB_STEP_SUMMARY"),
-        render_comment(report, review, limit=SUMMARY_LIMIT - 1024, how_to_see_all="the job log"),
+        render_comment(report, review, limit=SUMMARY_LIMIT - 1024, how_to_see_all="the job log", environ=env),
         redact,
     )
 
@@ -284,7 +284,8 @@ def _judge_and_publish(
             return upsert(
                 client,
                 pull,
-                lambda updated: redact(render_comment(report, review, updated=updated, limit=COMMENT_LIMIT)),
+                lambda updated: redact(render_comment(report, review, updated=updated, limit=COMMENT_LIMIT,
+                                                      environ=env)),
                 create=_should_create(options.comment, report, options.fail_on),
             )
 

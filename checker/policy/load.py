@@ -93,9 +93,13 @@ class PolicyException(NamedTuple):
 
 
 class DenyEntry(NamedTuple):
+    """One deny-list entry; ``known``: it comes from lockgate's shipped list of known-malicious releases (the
+    message then says so), not from the policy."""
+
     pattern: PackagePattern
     reason: str | None = None
     url: str | None = None
+    known: bool = False
 
 
 class PublisherPin(NamedTuple):
@@ -808,7 +812,7 @@ def known_bad() -> tuple[DenyEntry, ...]:
         document = load_shipped_yaml(handle.read(), "preset:known-bad")
     reader = _Reader("preset:known-bad")
     section = reader.mapping(document, "known-bad", 1, ("packages",))
-    return tuple(_deny_entries(reader, section.get("packages", []), "packages", 1))
+    return tuple(entry._replace(known=True) for entry in _deny_entries(reader, section.get("packages", []), "packages", 1))
 
 
 def load_policy(text: str | None, path: str, read: PolicyReader) -> Policy:

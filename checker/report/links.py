@@ -143,3 +143,45 @@ def version_page(dep: Dependency) -> str | None:
     if dep.ecosystem == "npm" and _NPM_VERSION.fullmatch(version):
         return f"{page}/v/{_q(version)}"
     return None
+
+
+# --- lockgate's own pages -----------------------------------------------------------------------------------------
+
+PROJECT_URL = "https://github.com/lockgate/lockgate"
+_RELEASE = re.compile(r"[0-9]+(?:\.[0-9]+){1,3}(?:[a-z]+[0-9]*)?")
+_RULE_ID = re.compile(r"[a-z][a-z0-9-]{0,60}")
+
+
+def rule_page(rule_id: str, version: str | None = None) -> str | None:
+    """The rule's reference page (docs/rules/ID.md) as of the lockgate release that ran, so that the page says what
+    that run did; the default branch's for a development build."""
+    if _RULE_ID.fullmatch(rule_id) is None:
+        return None
+    ref = f"v{version}" if version and _RELEASE.fullmatch(version) else "main"
+    return f"{PROJECT_URL}/blob/{ref}/docs/rules/{rule_id}.md"
+
+
+# --- the workflow run that wrote the comment ----------------------------------------------------------------------
+
+_RUN_ID = re.compile(r"[0-9]{1,20}")
+_SERVER = re.compile(r"https://[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?")
+
+
+def run_page(environ: dict[str, str] | None) -> str | None:
+    """The Actions run's page, where the job's step summary (the full report) and its log are: from
+    ``GITHUB_SERVER_URL``, ``GITHUB_REPOSITORY``, ``GITHUB_RUN_ID`` and ``GITHUB_RUN_ATTEMPT`` (a re-run is another
+    attempt with its own summary). None outside Actions, or when a value is not what GitHub sets."""
+    if not environ:
+        return None
+    server = (environ.get("GITHUB_SERVER_URL") or "").rstrip("/")
+    repository = github_repository(environ.get("GITHUB_REPOSITORY"))
+    run_id = environ.get("GITHUB_RUN_ID") or ""
+    if _SERVER.fullmatch(server) is None or repository is None or _RUN_ID.fullmatch(run_id) is None:
+        return None
+    if repository != environ.get("GITHUB_REPOSITORY"):
+        return None
+    url = f"{server}/{repository}/actions/runs/{run_id}"
+    attempt = environ.get("GITHUB_RUN_ATTEMPT") or "1"
+    if _RUN_ID.fullmatch(attempt) and attempt != "1":
+        url += f"/attempts/{attempt}"
+    return url

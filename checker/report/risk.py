@@ -370,6 +370,11 @@ def _risk(change: Change, findings: list[Finding], status: str | None, hashes: s
     return "low"
 
 
+def rule_rank(rule_id: str) -> int:
+    """Which rule's action comes first when several block one change (the rule's ``action_rank``)."""
+    return _rank(rule_id)
+
+
 def _rank(rule_id: str) -> int:
     rule = rule_by_id(rule_id)
     return rule.action_rank if rule is not None else DEFAULT_ACTION_RANK
@@ -486,7 +491,7 @@ def action_for(findings: list[Finding], change: Change | None, facts: Facts | No
             detail += "; or, once checked, write an exception:"
             snippet = exception_snippet(first, now)
         elif first.rule in ("deny", "version-exists", "hash-mismatch"):
-            detail = first.message + (f"; {first.hint}" if first.hint else "")
+            detail = first.message + (f": {first.hint}" if first.hint else "")
         action = Action(first.rule, title, detail, snippet)
     return Action(action.rule, action.title, action.detail, action.snippet, also)
 
@@ -553,7 +558,7 @@ def summarize(report: Report, *, now: dt.datetime | None = None, policy: PolicyV
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 def headline_counts(summary: Summary) -> str:

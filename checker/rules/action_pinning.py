@@ -126,7 +126,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     if policy != "hash-pin" or is_full_sha(ref):
         return
     why = f"(required by the {pattern!r} policy)" if pattern != "default" else "(the default policy)"
-    hint = f"pin the commit the ref points to and keep the ref as a comment: uses: {dep.name}@<40-hex sha>  # {ref}"
+    hint = _pin_hint(subject, ref)
     if is_short_sha(ref):
         yield Issue(
             f"{dep.name}@{ref} is a short SHA, not a pin: it is resolved like a branch or tag name and can become "
@@ -141,8 +141,25 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
     )
 
 
+def _pin_hint(subject: Subject, ref: str) -> str:
+    """How to pin without trusting the ref: never "pin what the tag points to now" (during a tag hijack that is the
+    attacker's commit). A change that moves off a commit pin of the same action may keep it; the new release's
+    commit is to be checked against something the attacker cannot move (the release notes, a signed tag) first."""
+    dep = subject.dependency
+    verify = (f"pin the commit of {ref} only once you have checked it is the release's (the release notes or a "
+              f"signed tag name it; a moved tag points at the attacker's commit): "
+              f"`uses: {dep.name}@<40-hex sha>  # {ref}`")
+    change = subject.change
+    before = change.before if change is not None else None
+    if before is not None and before.name == dep.name and before.version and is_full_sha(before.version):
+        label = f"  # {before.label}" if before.label else ""
+        return f"keep the commit the base branch pins (`uses: {dep.name}@{before.version}{label}`), or {verify}"
+    return verify
+
+
 RULE = Rule(
     id="action-pinning",
+    label="movable ref",
     default_level="block",
     action="Pin a full commit SHA",
     action_rank=70,
@@ -159,9 +176,12 @@ RULE = Rule(
         "ref at all is always a finding: GitHub cannot run it."
     ),
     fix=(
-        "Pin the commit the tag points to and keep the tag as a comment: "
+        "Pin the release's full commit SHA and keep the tag as a comment: "
         "`uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8  # v5.0.0` "
-        "(Dependabot and Renovate update both together)."
+        "(Dependabot and Renovate update both together). Take the commit from something an attacker cannot move "
+        "(the release notes, a signed tag, the pin you already had), not from whatever the tag points to today: "
+        "during a tag hijack that is the attacker's commit. The pin-comment rule then checks the pin against its "
+        "comment on every change."
     ),
     example=(
         "rules:\n"

@@ -194,6 +194,7 @@ def _new_commands(what: str, new: ArtifactContents, old: ArtifactContents, again
 
 RULE = Rule(
     id="artifact-content",
+    label="release contents",
     default_level="off",
     action="Read what the new release file adds",
     action_rank=115,

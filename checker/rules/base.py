@@ -169,6 +169,7 @@ class Rule(NamedTuple):
     ``offers_exception``: a finding of this rule may be accepted deliberately, so its action offers an exception to
     write. ``asks_review``: the rule asks only for a review (a change blocked by nothing else "needs review").
     ``facts_from``: whose answer the rule's ``unknown`` findings lack, as a report names it when it folds them.
+    ``label``: what a finding of the rule is, in two or three words, for the comment's "why" column.
     """
 
     id: str
@@ -185,6 +186,7 @@ class Rule(NamedTuple):
     offers_exception: bool = False
     asks_review: bool = False
     facts_from: str = "the registry"
+    label: str = ""  # a finding of the rule in two or three words, for a table cell ("movable ref"); empty: the id
 
     def defaults(self) -> dict[str, Any]:
         return {option.name: option.default for option in self.options}

@@ -54,16 +54,38 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
         entries = by_name.get(dep.name, others)
     for entry in entries:
         if entry.pattern.matches(dep.ecosystem, dep.name, dep.version):
-            reason = f": {entry.reason}" if entry.reason else ""
-            yield Issue(
-                f"{dep.key}@{dep.display_version()} is denied by {entry.pattern.text}{reason}",
-                hint=f"move off this version{(' (see ' + entry.url + ')') if entry.url else ''}",
-            )
+            yield Issue(_message(dep.name, dep.display_version(), f"{dep.key}@{dep.display_version()}", entry),
+                        hint=_hint(subject, entry, entries))
             return
+
+
+def _message(name: str, version: str, key: str, entry: DenyEntry) -> str:
+    """``litellm 1.82.8 is a known-malicious release (published with a stolen token …)``; a policy entry is named
+    only when it is not the very version (a range, a glob): the reader learns which entry to edit, and the version
+    is not said twice."""
+    what = "a known-malicious release" if entry.known else "on the policy's deny list"
+    pattern = entry.pattern.text
+    named = "" if pattern == key else pattern
+    detail = "; ".join(part for part in (named, entry.reason or "") if part)
+    if named and entry.reason:
+        detail = f"{named}: {entry.reason}"
+    return f"{name} {version} is {what}" + (f" ({detail})" if detail else "")
+
+
+def _hint(subject: Subject, entry: DenyEntry, entries: Sequence[DenyEntry]) -> str:
+    """Stay on the version the change moves from when no entry denies it too; else move off this one."""
+    dep, change = subject.dependency, subject.change
+    before = change.before if change is not None else None
+    see = f" (see {entry.url})" if entry.url else ""
+    if before is not None and before.version and before.version != dep.version \
+            and not any(other.pattern.matches(before.ecosystem, before.name, before.version) for other in entries):
+        return f"stay on {before.display_version()}{see}"
+    return f"move off this version{see}"
 
 
 RULE = Rule(
     id="deny",
+    label="known-bad release",
     default_level="block",
     action="Move off this version",
     action_rank=10,

@@ -21,6 +21,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="exact-pinning",
+    label="not pinned exactly",
     default_level="block",
     action="Pin an exact version",
     action_rank=60,

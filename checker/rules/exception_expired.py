@@ -6,6 +6,7 @@ from checker.rules.base import Rule
 
 RULE = Rule(
     id="exception-expired",
+    label="expired exception",
     default_level="warn",
     action="Renew or remove the exception",
     action_rank=140,

@@ -98,6 +98,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="hash-mismatch",
+    label="hash mismatch",
     default_level="block",
     action="Find out why the hashes differ from the registry's",
     action_rank=30,

@@ -215,6 +215,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="hash-pinning",
+    label="no hash",
     default_level="block",
     action="Add hashes",
     action_rank=50,

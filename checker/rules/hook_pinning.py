@@ -87,6 +87,7 @@ def _unpinned(dep: Dependency) -> Issue:
 
 RULE = Rule(
     id="hook-pinning",
+    label="hook not pinned",
     default_level="block",
     summary="pre-commit hooks: repositories pinned by full commit SHA, additional dependencies by exact version.",
     explanation=(

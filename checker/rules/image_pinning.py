@@ -61,6 +61,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="image-pinning",
+    label="image not by digest",
     default_level="block",
     action="Pin the image by digest",
     action_rank=80,

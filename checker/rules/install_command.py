@@ -101,6 +101,7 @@ def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, 
 
 RULE = Rule(
     id="install-command",
+    label="unpinned install",
     default_level="block",
     summary="Commands in workflows, actions and Dockerfiles install pinned packages (exact version and hash), "
             "and never run a downloaded script unchecked.",

@@ -69,6 +69,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="install-scripts",
+    label="install script",
     default_level="block",
     action="Read the install script, then allow it",
     action_rank=120,

@@ -115,6 +115,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="license",
+    label="license",
     default_level="off",
     action="Choose a package whose license the policy allows",
     action_rank=125,

@@ -57,6 +57,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="malicious",
+    label="malware",
     facts_from="OSV",
     default_level="block",
     action="Remove the malicious version and rotate the secrets it could read",

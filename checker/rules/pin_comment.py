@@ -97,6 +97,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="pin-comment",
+    label="pin comment",
     default_level="block",
     action="Fix the pin",
     action_rank=90,

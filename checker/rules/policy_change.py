@@ -20,6 +20,7 @@ LOCAL_HINT = "it will need an approval by an allowed reviewer in the pull reques
 
 RULE = Rule(
     id="policy-change",
+    label="policy change",
     default_level="block",
     action="Get the policy change reviewed",
     action_rank=150,

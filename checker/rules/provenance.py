@@ -80,6 +80,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="provenance",
+    label="provenance",
     default_level="block",
     action="Check the publisher, or write an exception",
     action_rank=100,

@@ -67,6 +67,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="provenance-downgrade",
+    label="weaker provenance",
     default_level="block",
     action="Find out why provenance got weaker, or write an exception",
     action_rank=110,

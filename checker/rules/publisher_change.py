@@ -162,6 +162,7 @@ def _unknown(what: str, why: str, facts: Facts) -> Issue:
 
 RULE = Rule(
     id="publisher-change",
+    label="new publisher",
     default_level="off",
     action="Ask the maintainers whether the release is theirs",
     action_rank=112,

@@ -388,6 +388,7 @@ def _deny_list_changes(before: dict[str, list[Dependency]], after: dict[str, lis
 
 RULE = Rule(
     id="registry-config",
+    label="registry settings",
     default_level="block",
     summary="Registry settings must not point installs at another host, turn off TLS or checksums, or let install "
     "scripts run again.",

@@ -299,6 +299,7 @@ def check_manifest(head: Manifest, base: Manifest | None, options: Mapping[str, 
 
 RULE = Rule(
     id="registry-source",
+    label="unapproved source",
     default_level="block",
     action="Fetch it from an allowed source",
     action_rank=40,

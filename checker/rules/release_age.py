@@ -105,6 +105,7 @@ _DAYS_DOC = "cooldown in days for {} bumps (default: `days`)"
 
 RULE = Rule(
     id="release-age",
+    label="in cooldown",
     default_level="block",
     action="Wait for the cooldown",
     action_rank=130,

@@ -6,6 +6,7 @@ from checker.rules.base import Rule
 
 RULE = Rule(
     id="review",
+    label="review",
     default_level="block",
     action="Get a review",
     action_rank=160,

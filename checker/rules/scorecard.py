@@ -120,6 +120,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="scorecard",
+    label="low Scorecard score",
     facts_from="OpenSSF Scorecard",
     default_level="off",
     action="Read the repository's OpenSSF Scorecard before you depend on it",

@@ -167,6 +167,7 @@ def _judge_tag(dep: Dependency, facts: Facts, repo: SourceRepository, what: str,
 
 RULE = Rule(
     id="source-tag",
+    label="source tag",
     default_level="off",
     action="Check that the release exists in its source repository",
     action_rank=115,

@@ -31,6 +31,7 @@ def _hint(manifest: Manifest, whole: bool) -> str:
 
 RULE = Rule(
     id="unreadable-manifest",
+    label="unreadable",
     default_level="block",
     summary="A manifest lockgate cannot read is reported, and blocks when the change touches it.",
     explanation=(

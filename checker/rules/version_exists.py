@@ -59,6 +59,7 @@ def check(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
 
 RULE = Rule(
     id="version-exists",
+    label="not listed",
     default_level="block",
     action="Pick a version the registry lists",
     action_rank=20,

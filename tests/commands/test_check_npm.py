@@ -154,10 +154,10 @@ def test_chalk_5_6_1_is_denied_with_exit_1_and_a_clear_text_report(capsys, repo)
     assert code == 1
     [denied] = by_rule(doc)["deny"]
     assert denied["message"] == (
-        "npm:chalk@5.6.1 is denied by npm:chalk@5.6.1: chalk/debug compromise, September 2025: crypto-wallet stealer"
+        "chalk 5.6.1 is a known-malicious release (chalk/debug compromise, September 2025: crypto-wallet stealer)"
     )
     code, out, _ = run(capsys, "check", "-C", str(repo.path), "--offline", "--base", base, "--head", head)
-    assert code == 1 and "npm:chalk@5.6.1 is denied" in out and "BLOCKED" in out
+    assert code == 1 and "chalk 5.6.1 is a known-malicious release" in out and "BLOCKED" in out
 
 
 def _known_bad_2025_npm() -> list[tuple[str, str]]:

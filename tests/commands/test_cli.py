@@ -55,7 +55,7 @@ def test_demo_blocks_litellm_and_explains(capsys):
     code, out, err = run(capsys, "demo")
     assert code == 1, err
     assert "BLOCKED" in out
-    assert "pypi:litellm@1.82.8 is denied" in out
+    assert "litellm 1.82.8 is a known-malicious release" in out
     assert "action-pinning: aquasecurity/trivy-action@0.33.1 is pinned to a tag" in out
     assert "✓ upgraded       pytest 8.3.4 -> 8.3.5 (patch) [dev]" in out  # the clean bump passes
     code, out, _ = run(capsys, "demo", "--format", "json")

@@ -113,7 +113,7 @@ def test_hook_output_is_one_line_per_blocked_change(capsys, repo, tmp_path, monk
         "lockgate: blocked: 2 of 2 dependency changes (policy preset:default; details: lockgate check --staged)",
         "  requirements.txt:5: httpx >=0.27: exact-pinning, hash-pinning, review: pin httpx==X.Y.Z with its --hash "
         "lines (pip-compile --generate-hashes, or pip hash)",
-        "  requirements.txt:1: litellm 1.82.6 -> 1.82.8 (patch): deny, review: move off this version",
+        "  requirements.txt:1: litellm 1.82.6 -> 1.82.8 (patch): deny, review: stay on 1.82.6",
     ]
 
 

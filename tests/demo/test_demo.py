@@ -41,7 +41,7 @@ def test_the_cli_demo_blocks_and_says_why(capsys: pytest.CaptureFixture[str], no
                           "aquasecurity/trivy-action from a commit to a tag, bumps requests 2.30.0 -> 2.31.0 and pytest "
                           "8.3.4 -> 8.3.5.\n\n")
     assert "  x upgraded       litellm 1.82.6 -> 1.82.8 (patch)   review required\n" in out
-    assert "      BLOCK deny: pypi:litellm@1.82.8 is denied by pypi:litellm@1.82.8: published with a PyPI token" in out
+    assert "      BLOCK deny: litellm 1.82.8 is a known-malicious release (published with a PyPI token" in out
     assert ("  x upgraded       aquasecurity/trivy-action 915b19bbe73b92a6cf82a1bc12b087c9a19a5fe2 (0.28.0) -> 0.33.1 "
             "(minor) [build]   review required\n") in out
     assert "  ✓ upgraded       pytest 8.3.4 -> 8.3.5 (patch) [dev]\n" in out
@@ -64,15 +64,19 @@ def test_the_markdown_demo_is_the_full_comment(capsys: pytest.CaptureFixture[str
     assert lines[1].startswith("### \u274c lockgate: Blocked · 3 of 4 dependency changes blocked · ")
     unblock = md[md.index("**What unblocks this**"):md.index("\n\n", md.index("**What unblocks this**"))].split("\n")
     assert unblock[1].startswith(
-        "- \u274c **aquasecurity/trivy\\-action** <code>915b19bbe73b</code> (0\\.28\\.0) \u2192 <code>0\\.33\\.1</code> in "
-        "<code>\\.github/workflows/ci\\.yml&#58;10</code>: **Pin a full commit SHA**")
-    assert unblock[2].startswith(
-        "- \u274c **litellm** <code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.8</code> in <code>requirements\\.txt&#58;3</code>: "
-        "**Move off this version**: <code>pypi&#58;litellm&#64;1\\.82\\.8</code> is denied")
-    assert "| [<code>pytest</code>](https://pypi.org/project/pytest/) <sub>dev</sub> | pypi | <code>8\\.3\\.4</code> \u2192 " \
-           "<code>8\\.3\\.5</code> | patch |" in md
-    assert "#### <code>\\.github/workflows/ci\\.yml</code>" in md and "#### <code>requirements\\-dev\\.txt</code>" in md
+        "- \u274c <b>aquasecurity/trivy\\-action</b> <code>915b19bbe73b</code> (0\\.28\\.0) \u2192 <code>0\\.33\\.1</code> minor "
+        "in <code>\\.github/workflows/ci\\.yml&#58;10</code>: **Pin a full commit SHA**: keep the commit the base branch pins")
+    assert unblock[2] == (
+        "- \u274c <b>litellm</b> <code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.8</code> patch in <code>requirements\\.txt&#58;3</code>: "
+        "**Move off this version**: litellm 1\\.82\\.8 is a known\\-malicious release \\(published with a PyPI token stolen "
+        "through a poisoned Trivy in CI \\(March 2026\\); adds litellm\\_init\\.pth, which runs at every Python start\\-up\\)&#58; "
+        "stay on 1\\.82\\.6 <sub>(the other reasons are folded in its details)</sub>")
+    assert "| \U0001f7e2 | [<code>pytest</code>](https://pypi.org/project/pytest/) <sub>dev</sub> | <code>8\\.3\\.4</code> " \
+           "\u2192 <code>8\\.3\\.5</code> patch | 12 months | \u2705 |" in md
+    assert "#### <code>\\.github/workflows/ci\\.yml</code> · GitHub Actions" in md
+    assert "#### <code>requirements\\-dev\\.txt</code> · PyPI" in md
     assert "[source tag 0\\.33\\.1](https://github.com/aquasecurity/trivy-action/releases/tag/0.33.1)" in md
+    assert "**Not checked**\n- \u26a0\ufe0f offline&#58; OSV was not asked" in md  # one line, not a block per rule
     assert lines[-2].startswith("<sub>lockgate ") and "policy <code>\\.github/lockgate\\.yml</code>" in lines[-2]
 
 
@@ -210,9 +214,11 @@ def test_the_registry_facts_reach_every_format(report) -> None:  # type: ignore[
     assert litellm.release_time == dt.datetime(2026, 3, 24, 10, 20, 11, tzinfo=dt.timezone.utc)
     assert litellm.provenance is None and litellm.exists is True
     md = render_demo(report, "markdown")
-    assert ("| patch | 12 months | [GitHub pytest\\-dev/pytest \\(deploy\\.yml, environment deploy\\)]"
-            "(https://github.com/pytest-dev/pytest) | pinned \u2713 (2) | \u2014 | not required |") in md
-    assert "| patch | 39 min | none | pinned \u2713 (2) | \u2014 | \u23f3 required |" in md
+    assert "<code>8\\.3\\.5</code> patch | 12 months | \u2705 |" in md
+    assert "<code>1\\.82\\.8</code> patch | 39 min | \u274c known\\-bad release <sub>+4 more</sub> |" in md
+    assert ("- PyPI · registry&#58; released 2026\\-03\\-24 10&#58;20 UTC \\(39 min earlier\\), provenance&#58; none "
+            "published, hashes match the registry's · hashes: pinned ✓ \\(2\\) · from <code>1\\.82\\.6</code> to "
+            "<code>1\\.82\\.8</code> · at <code>requirements\\.txt&#58;3</code>") in md
     text = render_demo(report, "text")
     assert ("      registry: released 2025-03-02 12:54 UTC (12 months earlier), provenance: GitHub pytest-dev/pytest "
             "(deploy.yml, environment deploy), hashes match the registry's\n") in text

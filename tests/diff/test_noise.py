@@ -199,7 +199,7 @@ def test_reports_show_an_info_kind_as_one_version_needing_no_review() -> None:
     rendered = text.render(report)
     assert "  i artifacts-added requests 2.32.3\n" in rendered
     comment = markdown.render(report)
-    assert "<code>2\\.32\\.3</code> (artifacts added)" in comment and "\u26aa none" in comment
+    assert "<code>2\\.32\\.3</code> (artifacts added)" in comment and "| \u26aa |" in comment
 
 
 # --- 2. npm integrity sha1 -> sha512 -------------------------------------------------------------------------------

@@ -445,7 +445,8 @@ def test_a_token_in_a_submodule_url_is_never_shown(capsys, superproject):
     for output in ("json", "text", "markdown", "sarif"):
         main(["check", "-C", str(repo.path), "--offline", "--format", output, "--base", base, "--head", head])
         out, err = capsys.readouterr()
-        assert "SECRET42" not in out + err and "github.com/acme/lib.git" in out, output
+        shown = "github\\.com/acme/lib\\.git" if output == "markdown" else "github.com/acme/lib.git"  # escaped there
+        assert "SECRET42" not in out + err and shown in out, output
 
 
 def test_a_gitlink_path_with_a_control_character(capsys, repo):

@@ -104,7 +104,7 @@ def test_markdown_escape() -> None:
     assert markdown("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
     assert markdown('a "q" & b') == "a &quot;q&quot; &amp; b"
     assert markdown("a|b") == "a\\|b"
-    assert markdown("@org/team #12") == "<code>&#64;org/team</code> <code>\\#12</code>"
+    assert markdown("@org/team #12") == "<code><wbr>&#64;org/team</code> <code>\\#12</code>"
     assert markdown("[x](javascript:alert(1))") == "\\[x\\]\\(javascript&#58;alert\\(1\\)\\)"
     assert markdown("![i](https://e.org/i.png)") == "\\!\\[i\\]\\(https&#58;//e\\.org/i\\.png\\)"
     assert markdown("line\r\nnext\tcol") == "line  next col"
@@ -121,7 +121,7 @@ def test_code_escape() -> None:
 def test_github_references_are_defused() -> None:
     assert markdown("see GH-123 and gh-7") == "see <code>GH\\-123</code> and <code>gh\\-7</code>"
     assert markdown("high-level GH-x") == "high\\-level GH\\-x"  # only GH- before a number links
-    assert markdown("a@b.example") == "<code>a&#64;b\\.example</code>"  # no mailto autolink
+    assert markdown("a@b.example") == "<code>a<wbr>&#64;b\\.example</code>"  # no mailto autolink (cmark-gfm decodes &#64;)
 
 
 def test_nothing_invisible_is_added_to_what_a_reader_copies() -> None:
@@ -130,7 +130,7 @@ def test_nothing_invisible_is_added_to_what_a_reader_copies() -> None:
     command = 'lockgate review npm:@scope/pkg 1.0.0 1.0.1 --reason "…"'
     for rendered in (code(command), html_code(command), markdown(command), html(command)):
         assert "\u200b" not in rendered and "@" not in rendered  # the @ is an entity: it renders, and is copied, as @
-    assert code(command) == "<code>lockgate review npm&#58;&#64;scope/pkg 1\\.0\\.0 1\\.0\\.1 \\-\\-reason &quot;…&quot;</code>"
+    assert code(command) == "<code>lockgate review npm&#58;<wbr>&#64;scope/pkg 1\\.0\\.0 1\\.0\\.1 \\-\\-reason &quot;…&quot;</code>"
 
 
 def test_html_escape_for_summary_lines() -> None:
@@ -318,7 +318,7 @@ def test_json_findings() -> None:
     assert deny == {
         "rule": "deny", "level": "block", "ecosystem": "pypi", "name": "litellm", "version": "1.82.8",
         "manifest": "requirements.txt", "line": 12, "message": "litellm 1.82.8 is denied: stolen token",
-        "hint": "move off this version", "unknown": False, "excepted": None, "advisory": None,
+        "hint": "move off this version", "unknown": False, "excepted": None, "advisory": None, "cause": None,
     }
     assert hashes["excepted"] == "vendored (until 2027-01-31, .github/lockgate.yml:9)"
     assert (index["ecosystem"], index["name"], index["version"], index["line"]) == (None, None, None, 1)
@@ -335,11 +335,7 @@ def test_json_of_a_baseline() -> None:
 # --- markdown ----------------------------------------------------------------------------------------------------
 
 
-RISK = {"high": "\U0001f534 high", "medium": "\U0001f7e0 medium", "low": "\U0001f7e2 low", "none": "\u26aa none"}
-TABLE_HEAD = (
-    "| Risk | Package | Ecosystem | From \u2192 to | Bump | Age | Provenance | Hashes | Install scripts | Review |\n"
-    "|---|---|---|---|---|---|---|---|---|---|\n"
-)
+TABLE_HEAD = "| Risk | Package | Change | Age | Why |\n|---|---|---|---|---|\n"
 
 
 def test_markdown_opens_with_the_verdict_and_what_unblocks_it() -> None:
@@ -349,31 +345,28 @@ def test_markdown_opens_with_the_verdict_and_what_unblocks_it() -> None:
         "### \u274c lockgate: Blocked · 1 of 4 dependency changes blocked · 2 blocking findings · 2 warnings · 1 waived\n"
         "\n"
         "**What unblocks this**\n"
-        "- \u274c **litellm** <code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.8</code> in <code>requirements\\.txt&#58;12</code>: "
-        "**Move off this version**: litellm 1\\.82\\.8 is denied&#58; stolen token; move off this version "
-        "_(also blocked by review)_\n"
+        "- \u274c <b>litellm</b> <code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.8</code> patch in "
+        "<code>requirements\\.txt&#58;12</code>: **Move off this version**: litellm 1\\.82\\.8 is denied&#58; stolen "
+        "token&#58; move off this version <sub>(the other reasons are folded in its details)</sub>\n"
         "\n"
-        "#### <code>requirements\\.txt</code>\n"
+        "**Not checked**\n"
     )
 
 
 def test_markdown_tables_group_by_manifest_riskiest_first() -> None:
     md = render(sample_report(), "markdown")
     requirements = (
-        "#### <code>requirements\\.txt</code>\n\n" + TABLE_HEAD
-        + f"| {RISK['high']} | [<code>litellm</code>](https://pypi.org/project/litellm/) | pypi | "
-        "<code>1\\.82\\.6</code> \u2192 <code>1\\.82\\.8</code> | patch | unknown | unknown | missing | \u2014 | \u23f3 required |\n"
-        f"| {RISK['low']} | [<code>httpx</code>](https://pypi.org/project/httpx/) <sub>transitive, dev</sub> | pypi | "
-        "new \u2192 <code>0\\.28\\.1</code> | new | unknown | unknown | missing | \u2014 | "
-        "\u2705 ledger \\.github/lockgate\\-reviews\\.yml&#58;3 by alice |\n"
-        f"| {RISK['none']} | [<code>six</code>](https://pypi.org/project/six/) | pypi | <code>1\\.16\\.0</code> \u2192 removed | "
-        "removed | \u2014 | \u2014 | \u2014 | \u2014 | not required |\n"
+        "#### <code>requirements\\.txt</code> · PyPI\n\n" + TABLE_HEAD
+        + "| \U0001f534 | [<code>litellm</code>](https://pypi.org/project/litellm/) | <code>1\\.82\\.6</code> \u2192 "
+        "<code>1\\.82\\.8</code> patch | unknown | \u274c known\\-bad release <sub>+1 more</sub> |\n"
+        "| \U0001f7e2 | [<code>httpx</code>](https://pypi.org/project/httpx/) <sub>transitive, dev</sub> | "
+        "new \u2192 <code>0\\.28\\.1</code> | unknown | \u2705 reviewed |\n"
+        "| \u26aa | [<code>six</code>](https://pypi.org/project/six/) | <code>1\\.16\\.0</code> \u2192 removed | \u2014 | \u2014 |\n"
     )
     workflow = (
-        "#### <code>\\.github/workflows/ci\\.yml</code>\n\n" + TABLE_HEAD
-        + f"| {RISK['low']} | [<code>actions/checkout</code>](https://github.com/actions/checkout) | actions | "
-        "<code>b4ffde65f463</code> (v4\\.1\\.0) \u2192 <code>11bd71901bbe</code> (v4\\.2\\.2) | source\\-changed | \u2014 | "
-        "\u2014 | commit SHA | \u2014 | \u2705 approved by alice |\n"
+        "#### <code>\\.github/workflows/ci\\.yml</code> · GitHub Actions\n\n" + TABLE_HEAD
+        + "| \U0001f7e2 | [<code>actions/checkout</code>](https://github.com/actions/checkout) | "
+        "<code>b4ffde65f463</code> (v4\\.1\\.0) \u2192 <code>11bd71901bbe</code> (v4\\.2\\.2) | \u2014 | \u2705 reviewed |\n"
     )
     assert requirements in md and workflow in md
     assert md.index(requirements) < md.index(workflow)  # the manifest of the riskiest change first
@@ -383,35 +376,31 @@ def _summaries(md: str) -> list[str]:
     return re.findall(r"<details><summary>(.*)</summary>", md)
 
 
-def test_markdown_details_per_finding() -> None:
+def test_markdown_details_per_change_open_with_the_fix_and_the_evidence() -> None:
     from checker.rules import all_rules
 
     md = render(sample_report(), "markdown")
     assert _summaries(md) == [
-        "\u274c <b>block</b> · <code>deny</code> · litellm 1.82.8 \u2014 litellm 1.82.8 is denied&#58; stolen token",
-        "\u274c <b>block</b> · <code>review</code> · litellm 1.82.8 \u2014 upgraded litellm needs a review",
-        "\u26a0\ufe0f <b>waived</b> · <code>hash-pinning</code> · httpx 0.28.1 \u2014 the requirements file pins no hashes",
-        "\u26a0\ufe0f <b>warn</b> · <code>registry-source</code> · requirements.txt&#58;1 \u2014 --trusted-host pypi.internal "
-        "turns off TLS verification",
-        "\u26a0\ufe0f <b>warn</b> · <code>exception-expired</code> · .github/lockgate.yml&#58;9 \u2014 exception for deny on "
-        "pypi&#58;x expired on 2026-01-01 &#40;r&#41;",
-        "\u2139\ufe0f <b>info</b> · <code>exact-pinning</code> · rich &gt;=13 \u2014 rich is a range",
+        "\u274c <b>litellm</b> 1.82.6 \u2192 1.82.8 \u2014 known-bad release",
+        "1 more reason (review), secondary to this verdict",
+        "\u2796 <b>httpx</b> 0.28.1 &#40;new&#41; \u2014 no hash",
+        "\u26a0\ufe0f <b>requirements.txt&#58;1</b> \u2014 warn: --trusted-host pypi.internal turns off TLS verification",
+        "\u26a0\ufe0f <b>.github/lockgate.yml&#58;9</b> \u2014 warn: exception for deny on pypi&#58;x expired on 2026-01-01 "
+        "&#40;r&#41;",
     ]
-    deny = md[md.index("<code>deny</code> · litellm"):]
-    deny = deny[: deny.index("</details>")]
-    explanation = escape_trusted(all_rules()["deny"].explanation)
-    assert f"\n\n**deny**: {explanation}\n\n" in deny
-    assert (
-        "**Evidence**: litellm 1\\.82\\.8 is denied&#58; stolen token\n"
-        "- registry&#58; not asked \\(unknown\\)\n"
-        "- from <code>1\\.82\\.6</code> to <code>1\\.82\\.8</code>\n"
-        "- at <code>requirements\\.txt&#58;12</code>\n\n"
-        "**Fix**: move off this version\n\n"
-        "**Links**: [PyPI page](https://pypi.org/project/litellm/) · "
-        "[version 1\\.82\\.8](https://pypi.org/project/litellm/1.82.8/)\n"
-    ) in deny
-    assert "**Waived** by a policy exception: vendored \\(until 2027\\-01\\-31, \\.github/lockgate\\.yml&#58;9\\)" in md
-    assert "#### Other findings (3)\n" in md
+    deny = md[md.index("<details><summary>\u274c <b>litellm</b>"):]
+    assert deny.index("**Fix**: move off this version\n\n**Evidence**\n") < deny.index("[PyPI page]")
+    assert ("- \u274c [deny](https://github.com/lockgate/lockgate/blob/v0.1.0/docs/rules/deny.md): litellm 1\\.82\\.8 is "
+            "denied&#58; stolen token\n"
+            "- PyPI · registry&#58; not asked \\(unknown\\) · hashes: missing · from <code>1\\.82\\.6</code> to "
+            "<code>1\\.82\\.8</code> · at <code>requirements\\.txt&#58;12</code>\n") in deny
+    # the rule's general explanation is one line with its page, not repeated per finding
+    assert md.count("Versions that must never be installed") == 1
+    assert all_rules()["deny"].explanation[:60] not in md
+    assert "_waived: vendored \\(until 2027\\-01\\-31, \\.github/lockgate\\.yml&#58;9\\)_" in md
+    assert "#### Other findings (2)\n" in md  # the unknown one is in "Not checked"
+    assert "- \u2139\ufe0f the facts it needs were not available&#58; 1 check \\(exact\\-pinning\\) could not be made " \
+           "for rich" in md
 
 
 def escape_trusted(text: str) -> str:

@@ -236,7 +236,7 @@ def test_the_first_thing_to_fix_comes_first() -> None:
     act = action_for(findings, a, None, head=HEAD)
     assert act is not None
     assert (act.rule, act.title, act.detail, act.also) == (
-        "deny", "Move off this version", "denied: stolen token; move off this version", ("release-age", "review"),
+        "deny", "Move off this version", "denied: stolen token: move off this version", ("release-age", "review"),
     )
     assert action_for([finding("review", a, level="warn")], a, None, head=HEAD) is None  # nothing blocks
 

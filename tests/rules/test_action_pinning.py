@@ -118,3 +118,24 @@ def test_schema_describes_the_policies_option() -> None:
     policies = rule["oneOf"][1]["properties"]["policies"]
     assert policies["additionalProperties"] == {"enum": ["hash-pin", "ref-pin", "any"]}
     assert policies["propertyNames"]["pattern"].startswith("^(?:")
+
+
+def test_the_fix_never_says_to_pin_whatever_the_tag_points_to_now() -> None:
+    """During a tag hijack the tag points at the attacker's commit: the fix keeps the base's commit pin when the
+    change moves off one, and otherwise asks for the release's commit checked against something that cannot move."""
+    from checker.model import Change
+    from checker.rules.base import Subject
+
+    tagged = action("aquasecurity/trivy-action", "0.33.1")
+    pinned = Dependency("actions", "aquasecurity/trivy-action", SHA, f"aquasecurity/trivy-action@{SHA}",
+                        label="0.28.0", manifest=tagged.manifest, line=tagged.line)
+    change = Change("upgraded", pinned, tagged, "minor")
+    options = MappingProxyType(HASH_PIN)
+    [moved] = list(action_pinning.check(Subject(tagged, None, change), options))  # type: ignore[arg-type]
+    assert moved.hint is not None and moved.hint.startswith(
+        f"keep the commit the base branch pins (`uses: aquasecurity/trivy-action@{SHA}  # 0.28.0`), or pin the commit "
+        "of 0.33.1 only once you have checked it is the release's")
+    [fresh] = list(action_pinning.check(Subject(tagged, None, None), options))  # type: ignore[arg-type]
+    assert fresh.hint is not None and fresh.hint.startswith("pin the commit of 0.33.1 only once you have checked")
+    for hint in (moved.hint, fresh.hint, action_pinning.RULE.fix):
+        assert "points to now" not in hint and "the ref points to" not in hint and "the tag points to and" not in hint

@@ -233,8 +233,9 @@ def test_check_text_and_comment_show_the_score(capsys: pytest.CaptureFixture[str
     assert "scorecard 6.4/10 (github.com/acme/moved)" in text
     assert main(["check", "-C", str(repo.path), "--base", base, "--head", head, "--format", "markdown"]) == 0
     comment = capsys.readouterr().out
-    assert "| Review | Scorecard |" in comment
-    assert "| [6\\.4/10](https://scorecard.dev/viewer/?uri=github.com%2Facme%2Fmoved) |" in comment
+    assert "scorecard 6\\.4/10 \\(github\\.com/acme/moved\\)" in comment  # in the change's details
+    assert "[OpenSSF Scorecard of github\\.com/acme/moved](https://scorecard.dev/viewer/?uri=github.com%2Facme%2Fmoved)" \
+        in comment
 
 
 def test_nothing_is_asked_when_the_rule_is_off_or_nothing_changed(capsys: pytest.CaptureFixture[str], repo,  # type: ignore[no-untyped-def]
