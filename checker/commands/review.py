@@ -69,7 +69,9 @@ def _run_all_pending(args: argparse.Namespace) -> int:
         raise UsageError("the policy names no review ledger (review.ledger); pass --ledger")
     done = record_reviews(args.directory, pending.waiting, args.reason, ledger, reviewer=args.reviewer,
                           stage=not args.no_stage)
-    emit(_summary(done.path, done.written, done.present, pending, check_command)
+    refused = "".join(f"not recorded: {_change_text(change)}: {why}; review it in the pull request\n"
+                      for change, why in done.refused)
+    emit(_summary(done.path, done.written, done.present, pending, check_command) + refused
          + _staging_line(done.path, done.staged, done.not_staged))
     return 0
 

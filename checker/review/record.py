@@ -113,13 +113,15 @@ def record_review(
 class RecordedBatch(NamedTuple):
     """What ``lockgate review --all-pending`` did: the ledger (relative to the working directory), the entries
     written (each with its line) and the changes left out because the ledger file already holds an entry that
-    covers them (each with that entry's line), and whether the ledger was staged (as ``RecordedReview``)."""
+    covers them (each with that entry's line), and whether the ledger was staged (as ``RecordedReview``);
+    ``refused``: the changes no entry can name exactly, each with why (they stay waiting)."""
 
     path: str
     written: tuple[tuple[Change, int], ...]
     present: tuple[tuple[Change, int], ...]
     staged: bool
     not_staged: str | None
+    refused: tuple[tuple[Change, str], ...] = ()
 
 
 def record_reviews(directory: str, changes: Sequence[Change], reason: str, ledger: str, *,
@@ -127,7 +129,7 @@ def record_reviews(directory: str, changes: Sequence[Change], reason: str, ledge
     """Record one entry per change in ``ledger`` (a path from the working directory), written once for the batch
     and staged as ``record_review`` stages. A change the ledger file already covers (recorded by an earlier run
     and not yet committed, or staged) is not written twice. Each entry names the change's own kind, and is checked
-    to cover its change before anything is written: an entry that would not let its change through is refused."""
+    to cover exactly its change before anything is written: a change no entry can name so is left out (``refused``)."""
     from checker.review.ledger import append_entries
     from checker.snapshot.trees import repository_root
 
@@ -144,27 +146,41 @@ def record_reviews(directory: str, changes: Sequence[Change], reason: str, ledge
             present.append((change, entry.line or 0))
         elif not any(other is change for other in wanted):
             wanted.append(change)
-    new = [_new_entry(change) for change in wanted]
+    refused: list[tuple[Change, str]] = []
+    new: list[NewEntry] = []
+    for change in list(wanted):
+        recorded, why = _new_entry(change)
+        if recorded is None:
+            wanted.remove(change)
+            refused.append((change, why))
+        else:
+            new.append(recorded)
     blocker = _why_not_stage(root, ledger) if stage else None  # read before writing: edits of our own
     lines = append_entries(ledger, new, who, reason, dt.date.today()) if new else []
     shown, staged, not_staged = _stage(root, ledger, stage, blocker)
-    return RecordedBatch(shown, tuple(zip(wanted, lines)), tuple(present), staged, not_staged)
+    return RecordedBatch(shown, tuple(zip(wanted, lines)), tuple(present), staged, not_staged, tuple(refused))
 
 
-def _new_entry(change: Change) -> NewEntry:
+def _new_entry(change: Change) -> tuple[NewEntry | None, str]:
+    """The entry that records ``change``, or None and why none can: the batch writes names it did not type, so an
+    entry must name exactly its change. A name holding ``*`` or ``?`` (a URL's query, in a git or pre-commit
+    source) would be read back as a pattern covering other packages; one holding an invisible character is
+    refused by the ledger's reader."""
     from checker.policy.patterns import PackagePattern
     from checker.review.ledger import LedgerEntry
 
     dep = change.dependency
     before = change.before.display_version() if change.before is not None else None
     after = change.after.display_version() if change.after is not None else "-"
-    new = NewEntry(dep.key, before, after, change.kind)
+    if "*" in dep.name or "?" in dep.name:
+        return None, "its name holds * or ?, which a ledger entry reads as a pattern matching other packages"
+    if any(hidden_character(text) for text in (dep.key, before or "", after)):
+        return None, "it holds an invisible character, which a ledger entry cannot name"
     # Read back as the ledger's reader will read it (a name holding an @ could split into a name and a version).
     pattern = PackagePattern.parse(dep.key)
     if not LedgerEntry(pattern, before, after, "", "", "", None, "", None, change.kind).covers(change):
-        raise UsageError(f"cannot record a review of {dep.key} {before or '-'} -> {after}: no ledger entry can name "
-                         f"it; review it with the pull request instead")
-    return new
+        return None, "no ledger entry can name it exactly"
+    return NewEntry(dep.key, before, after, change.kind), ""
 
 
 def _reviewer(directory: str, given: str | None) -> str:
