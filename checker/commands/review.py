@@ -35,7 +35,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _staging_line(path: str, staged: bool, not_staged: str | None) -> str:
+def _staging_line(path: str, staged: bool, not_staged: str | None, pull_request: bool = False) -> str:
+    """What to do with the ledger next. A pull request's reviews take effect once the ledger is on its base branch
+    (the ledger of the pull request's head never counts), so they are committed there, not with the change."""
+    if pull_request:
+        then = "commit it to the base branch: the pull request's changes count as reviewed once it is there"
+        if staged:
+            return f"staged {path}: {then}\n"
+        why = f" ({not_staged})" if not_staged else ""
+        return f"not staged{why}: git add {shlex.quote(path)}, then {then}\n"
     if staged:
         return f"staged {path}: commit it with the change it reviews\n"
     why = f" ({not_staged})" if not_staged else ""
@@ -72,7 +80,7 @@ def _run_all_pending(args: argparse.Namespace) -> int:
     refused = "".join(f"not recorded: {_change_text(change)}: {why}; review it in the pull request\n"
                       for change, why in done.refused)
     emit(_summary(done.path, done.written, done.present, pending, check_command) + refused
-         + _staging_line(done.path, done.staged, done.not_staged))
+         + _staging_line(done.path, done.staged, done.not_staged, pull_request=mode == "rev"))
     return 0
 
 

@@ -212,7 +212,8 @@ def test_a_pull_request_is_recorded_from_its_merge_base_on_the_base_branch(capsy
     out = capsys.readouterr().out.splitlines()
     assert out == [f"{LEDGER}:3: recorded review of pypi:requests 2.32.3 -> 2.32.4",
                    f"{LEDGER}:10: recorded review of pypi:six 1.16.0 (added)",
-                   f"staged {LEDGER}: commit it with the change it reviews"]
+                   f"staged {LEDGER}: commit it to the base branch: the pull request's changes count as reviewed "
+                   "once it is there"]
     assert [e[0] for e in entries(repo)] == ["pypi:idna", "pypi:requests", "pypi:six"]
     repo.git("commit", "-q", "-m", "review the pull request")
     assert main(["review", "--all-pending", "--base", "main", "--head", "pr", "--reason", REASON]) == 0
