@@ -23,12 +23,19 @@ _VERSION_LINE = f"lockgate {__version__} (policy schema {POLICY_SCHEMA_VERSION})
 _FORMATS = ("text", "json", "markdown", "sarif", "github")
 
 
-def _revision_arguments(sub: argparse.ArgumentParser, with_all: bool) -> None:
+def _head_arguments(sub: argparse.ArgumentParser, worktree_default: bool = True) -> None:
+    """--base, and the head: a commit, the index or the work tree."""
     sub.add_argument("--base", metavar="REV", help="the revision to compare against (default: HEAD, or the parent of --head)")
     heads = sub.add_mutually_exclusive_group()
     heads.add_argument("--head", metavar="REV", help="judge this commit")
-    heads.add_argument("--staged", action="store_true", help="judge the staged index (what git commit would record)")
-    heads.add_argument("--worktree", action="store_true", help="judge the files on disk (the default)")
+    heads.add_argument("--staged", action="store_true", help="judge the staged index (what git commit would record)"
+                       + ("" if worktree_default else " (the default)"))
+    heads.add_argument("--worktree", action="store_true",
+                       help="judge the files on disk" + (" (the default)" if worktree_default else ""))
+
+
+def _revision_arguments(sub: argparse.ArgumentParser, with_all: bool) -> None:
+    _head_arguments(sub)
     if with_all:
         sub.add_argument("--all", action="store_true", dest="judge_all", help="judge every dependency of the head, not only changes")
     sub.add_argument("--policy", metavar="FILE", help="policy file (default: .github/lockgate.yml on the base revision)")
@@ -72,20 +79,49 @@ def _no_arguments(sub: argparse.ArgumentParser) -> None:
 
 
 def _review_arguments(review: argparse.ArgumentParser) -> None:
-    review.add_argument("package", metavar="PACKAGE", help="ecosystem:name (the ecosystem is inferred when unambiguous)")
-    review.add_argument("from_version", metavar="FROM", help="the version before the change (- for a new dependency)")
-    review.add_argument("to_version", metavar="TO", help="the version after the change (- for a removal)")
+    review.add_argument("package", nargs="?", metavar="PACKAGE",
+                        help="ecosystem:name (the ecosystem is inferred when unambiguous)")
+    review.add_argument("from_version", nargs="?", metavar="FROM",
+                        help="the version before the change (- for a new dependency)")
+    review.add_argument("to_version", nargs="?", metavar="TO", help="the version after the change (- for a removal)")
+    review.add_argument("--all-pending", action="store_true", dest="all_pending",
+                        help="record every change that waits for a review (what lockgate check blocks on review), "
+                        "instead of PACKAGE FROM TO: the index against HEAD, as the pre-commit hook judges it, or the "
+                        "revisions --base/--head/--worktree name")
+    _head_arguments(review, worktree_default=False)
     review.add_argument("--kind", metavar="KIND",
                         help="the kind of change reviewed (inferred from FROM and TO; required when they are the same "
                         "version: hashes-changed, source-changed, scope-changed, artifacts-added or integrity-upgraded)")
     review.add_argument("--reason", required=True, help="what was reviewed and why it is acceptable")
     review.add_argument("--reviewer", help="who reviewed it (default: git config github.user or user.name)")
     review.add_argument("--ledger", help="ledger file (default: the policy's review.ledger)")
-    review.add_argument("--policy", metavar="FILE", help="policy file (default: .github/lockgate.yml in the work tree)")
+    review.add_argument("--policy", metavar="FILE",
+                        help="policy file (default: .github/lockgate.yml in the work tree; with --all-pending, as "
+                        "check reads it: on the base revision)")
     review.add_argument("--no-stage", action="store_true",
                         help="do not git add the ledger after recording (by default it is staged, so that the next "
                         "commit carries the review)")
     review.add_argument("-C", dest="directory", default=".", metavar="DIR", help="run as if started in DIR")
+    review.usage = ("%(prog)s PACKAGE FROM TO [--kind KIND] --reason TEXT [options]\n"
+                    "       %(prog)s --all-pending --reason TEXT [--base REV] [--head REV]")
+    review.set_defaults(refuse=lambda args: _review_usage(review, args))
+
+
+def _review_usage(review: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """PACKAGE FROM TO and --all-pending exclude each other (argparse cannot say so of positionals): exit 2 with
+    the usage line, as argparse's own errors do."""
+    given = [value for value in (args.package, args.from_version, args.to_version) if value is not None]
+    revisions = [option for option, value in (("--base", args.base), ("--head", args.head), ("--staged", args.staged),
+                                              ("--worktree", args.worktree)) if value]
+    if args.all_pending:
+        if given:
+            review.error("--all-pending records every change that waits for a review: give it no PACKAGE FROM TO")
+        if args.kind is not None:
+            review.error("--kind is for one change: with --all-pending each entry names its change's own kind")
+    elif len(given) < 3:
+        review.error("give PACKAGE FROM TO (one change), or --all-pending (every change that waits for a review)")
+    elif revisions:
+        review.error(f"{', '.join(revisions)}: only with --all-pending (PACKAGE FROM TO name the change themselves)")
 
 
 def _pr_arguments(pr: argparse.ArgumentParser) -> None:
@@ -202,6 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    refuse = getattr(args, "refuse", None)
+    if refuse is not None:  # what argparse cannot check itself (exits 2 with the command's usage)
+        refuse(args)
     import importlib
 
     from checker.commands.gcpause import call_without_gc

@@ -56,4 +56,9 @@ def _runner_note(report: Report) -> str:
     # fixed first, and the message says how).
     commands = [review_command(found[0].change) for found in blocking.values()
                 if found[0].change is not None and all(f.rule == "review" for f in found)]
-    return path_note(commands or ["lockgate check --staged"], os.environ, sys.argv[0], sys.executable)
+    note = ""
+    if len(commands) > 1:  # one command records them all (checker/commands/review.py) instead of N copied one by one
+        batch = 'lockgate review --all-pending --reason "..."'
+        note = f"{len(commands)} changes wait only for a review: record them all at once with {batch}\n"
+        commands = [batch]
+    return note + path_note(commands or ["lockgate check --staged"], os.environ, sys.argv[0], sys.executable)

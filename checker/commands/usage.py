@@ -119,17 +119,25 @@ COMMANDS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
         "record a reviewed dependency change in the review ledger",
         "Record that a dependency change was reviewed: an entry in the review ledger (the policy's review.ledger, "
         ".github/lockgate-reviews.yml by default) naming the package, the versions, the reviewer and the reason. "
-        "The entry counts once it is on the base branch: a pull request cannot approve itself by adding it. "
-        "Use - as FROM for a new dependency and as TO for a removal.",
+        "The entry counts once it is on the base branch: a pull request cannot approve itself by adding it "
+        "(before a pull request exists, the pre-commit hook also counts the ledger being committed). Use - as FROM "
+        "for a new dependency and as TO for a removal. With --all-pending, instead of PACKAGE FROM TO: one entry for "
+        "every change that waits for a review, found by lockgate check's own judgement (offline) of the index "
+        "against HEAD, as the hook judges it, or of a pull request's --base and --head (compared from their merge "
+        "base); changes other rules block are recorded too, and stay blocked. The ledger is staged unless "
+        "--no-stage; an entry already in it is not written twice.",
         (
             'lockgate review pypi:requests 2.31.0 2.32.3 --reason "read the diff"',
             'lockgate review npm:left-pad - 1.3.0 --reason "vendored before, same code"',
             'lockgate review pypi:idna 3.7 3.7 --kind hashes-changed --reason "rebuilt"',
+            'lockgate review --all-pending --reason "read each diff"   what the hook blocks',
+            'lockgate review --all-pending --base main --head pr-123 --reason "read them"',
         ),
         (
-            "0  the review was recorded",
+            "0  the review was recorded (with --all-pending: every waiting change, or",
+            "   nothing waited, and nothing was written)",
             "2  a usage error: an unknown package, a kind that does not fit FROM and TO,",
-            "   no reviewer known, or no ledger",
+            "   a placeholder reason (..., TODO), no reviewer known, or no ledger",
         ),
     ),
     "pr": (

@@ -36,6 +36,10 @@ def _rule_options(rule: Rule, policy: Policy) -> Mapping[str, Any]:
 
 
 def _level(configured: str, issue: Issue, on_unknown: str) -> str:
+    """A finding's level: the rule's, lowered by the issue's own milder level or, for a fact that could not be found
+    out, by ``on-unknown``. A finding at ``off`` is dropped, except an unknown one (``on-unknown: off``): it is
+    kept at level off, which never counts and which the reports for people leave out, so that the JSON output
+    still tells a tool what was not checked."""
     if issue.unknown:
         wanted = on_unknown
     elif issue.level is not None:
@@ -84,7 +88,7 @@ def _run_rules(
             for subject in subjects:
                 for issue in rule.check_dependency(subject, options):
                     level = _level(configured, issue, policy.on_unknown)
-                    if level == "off":
+                    if level == "off" and not issue.unknown:
                         continue
                     dep = subject.dependency
                     findings.append(
@@ -98,7 +102,7 @@ def _run_rules(
             for head, base in manifest_pairs:
                 for issue in rule.check_manifest(head, base, options):
                     level = _level(configured, issue, policy.on_unknown)
-                    if level != "off":
+                    if level != "off" or issue.unknown:
                         findings.append(
                             Finding(rule.id, level, redact_credentials(issue.message), None, None, head.path,
                                     issue.line, issue.hint and redact_credentials(issue.hint), unknown=issue.unknown,

@@ -21,7 +21,8 @@ from checker.rules import all_rules
 from checker.rules.base import Option, Rule
 from checker.versions.compare import is_valid_spec
 
-ON_UNKNOWN = ("info", "warn", "block")
+# ``off``: an unknown fact costs nothing and is not shown (the JSON output keeps it, at level off, for tools).
+ON_UNKNOWN = ("off", "info", "warn", "block")
 BUMP_CHOICES = ("major", "minor", "patch", "other")
 SCOPE_CHOICES = ("prod", "dev", "optional", "build")
 _TOP_KEYS = ("extends", "on-unknown", "paths", "rules", "review", "exceptions", "hook", "registries")

@@ -11,7 +11,7 @@ STARTER = """\
 # Judged on the base revision of each pull request, so a pull request cannot loosen its own gate.
 extends: default            # a preset (default, strict) or a path to another policy file
 
-on-unknown: warn            # what a fact that could not be obtained costs: info | warn | block
+on-unknown: warn            # what a fact that could not be obtained costs: off | info | warn | block
 
 paths:
   ignore: []                # globs of manifests to skip, e.g. ["docs/**", "examples/**"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 from checker.errors import PolicyError, UsageError
 from checker.model import CHANGE_KINDS, INFO_KINDS, Change
@@ -151,12 +151,49 @@ reviews: []
 """
 
 
+class NewEntry(NamedTuple):
+    """An entry ``lockgate review`` adds: ``from_version`` None for a new dependency, ``to_version`` ``-`` for a
+    removal, ``kind`` None only where the versions alone say what changed (entries of older lockgates)."""
+
+    package: str
+    from_version: str | None
+    to_version: str
+    kind: str | None = None
+
+
+def refuse_placeholder(reason: str) -> None:
+    """Raise a usage error for a reason that says nothing (checked before anything is read or written)."""
+    if not reason.strip():
+        raise UsageError("--reason must say what was reviewed and why it is acceptable")
+    if placeholder_reason(reason):
+        raise UsageError(f"--reason {reason.strip()!r} is a placeholder: say what you checked and why it is acceptable "
+                         "(for example --reason \"read the diff of 2.32.3..2.32.4: no new install hooks\")")
+
+
+def read_ledger(path: str) -> tuple[LedgerEntry, ...]:
+    """The entries of the ledger file at ``path`` as it stands on disk (none when it does not exist)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return ()
+    return parse_ledger(text, path)
+
+
 def append_entry(path: str, package: str, from_version: str | None, to_version: str, reviewer: str,
                  reason: str, today: dt.date, kind: str | None = None) -> int:
-    """Append one entry to the ledger file (created when missing); returns the entry's line number.
+    """Append one entry to the ledger file (created when missing); returns the entry's line number."""
+    return append_entries(path, [NewEntry(package, from_version, to_version, kind)], reviewer, reason, today)[0]
+
+
+def append_entries(path: str, new: Sequence[NewEntry], reviewer: str, reason: str, today: dt.date) -> list[int]:
+    """Append entries to the ledger file (created when missing), all by one reviewer for one reason, in one write;
+    returns each entry's line number.
 
     Existing entries and comments stay byte for byte: when the file already lists entries in block style, the
-    new one is added as text below them. Only a ledger without entries (or with a flow-style list) is re-dumped.
+    new ones are added as text below them. Only a ledger without entries (or with a flow-style list) is re-dumped.
+    The file is replaced whole (a temporary file renamed over it), so an interrupted run leaves the old ledger or the
+    new one, never half of a batch; a ledger that is a symbolic link keeps its link (the file it names is replaced).
     """
     import io
 
@@ -165,11 +202,7 @@ def append_entry(path: str, package: str, from_version: str | None, to_version: 
 
     from checker.policy.load import _yaml_load
 
-    if not reason.strip():
-        raise UsageError("--reason must say what was reviewed and why it is acceptable")
-    if placeholder_reason(reason):
-        raise UsageError(f"--reason {reason.strip()!r} is a placeholder: say what you checked and why it is acceptable "
-                         "(for example --reason \"read the diff of 2.32.3..2.32.4: no new install hooks\")")
+    refuse_placeholder(reason)
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -184,15 +217,18 @@ def append_entry(path: str, package: str, from_version: str | None, to_version: 
     if document is None:  # nothing but comments: keep them, and start the list below them
         text += "reviews: []\n"
         document = _yaml_load(text, path)
-    entry = CommentedMap()
-    entry["package"] = package
-    entry["from"] = from_version
-    entry["to"] = to_version
-    if kind is not None:
-        entry["kind"] = kind
-    entry["reviewer"] = reviewer
-    entry["date"] = today.isoformat()
-    entry["reason"] = reason.strip()
+    added = []
+    for item in new:
+        entry = CommentedMap()
+        entry["package"] = item.package
+        entry["from"] = item.from_version
+        entry["to"] = item.to_version
+        if item.kind is not None:
+            entry["kind"] = item.kind
+        entry["reviewer"] = reviewer
+        entry["date"] = today.isoformat()
+        entry["reason"] = reason.strip()
+        added.append(entry)
     yaml = YAML(typ="rt")
     yaml.width = 4096
     stream = io.StringIO()
@@ -201,7 +237,7 @@ def append_entry(path: str, package: str, from_version: str | None, to_version: 
         # `reviews` is the ledger's only key, so its block list runs to the end of the file: append below it,
         # with the dash in the column the existing entries use.
         yaml.indent(mapping=2, sequence=reviews.lc.col + 2, offset=reviews.lc.col)
-        yaml.dump([entry], stream)
+        yaml.dump(added, stream)
         text += stream.getvalue()
     else:
         if reviews is None:
@@ -209,14 +245,42 @@ def append_entry(path: str, package: str, from_version: str | None, to_version: 
             document["reviews"] = reviews
         if isinstance(reviews, CommentedSeq) and reviews.fa.flow_style():
             reviews.fa.set_block_style()
-        reviews.append(entry)
+        reviews.extend(added)
         yaml.indent(mapping=2, sequence=4, offset=2)
         yaml.dump(document, stream)
         text = stream.getvalue()
     entries = parse_ledger(text, path)
-    directory = os.path.dirname(path)
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    return entries[-1].line or 0
+    _replace_file(path, text)
+    return [entry.line or 0 for entry in entries[len(entries) - len(added):]]
+
+
+def _replace_file(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a temporary file beside the target, renamed over it (keeping its
+    permissions). A symbolic link is followed, so the link stays and the file it names is replaced."""
+    import stat
+    import tempfile
+
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
+    os.makedirs(directory, exist_ok=True)
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    handle, temporary = tempfile.mkstemp(prefix=".lockgate-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)  # what open() would have given a new file
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

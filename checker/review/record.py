@@ -11,24 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from checker.errors import UsageError
-from checker.review.ledger import append_entry
-from checker.model import ECOSYSTEMS
+from checker.review.ledger import NewEntry, append_entry, read_ledger, refuse_placeholder
+from checker.model import ECOSYSTEMS, Change
 from checker.policy.patterns import hidden_character
 
 
 class RecordedReview(NamedTuple):
     """What ``lockgate review`` did: the ledger (relative to the working directory), the entry's line, the package
     as recorded, and whether the ledger was staged; ``not_staged`` says why not (None when it was, or when staging
-    was not asked for)."""
+    was not asked for); ``already``: the ledger file held this very entry, and nothing was written."""
 
     path: str
     line: int
     package: str
     staged: bool
     not_staged: str | None
+    already: bool = False  # the ledger file held this very entry already: nothing was written
 
 
 def _git_config(directory: str, key: str) -> str | None:
@@ -92,24 +93,117 @@ def record_review(
         if not ledger:
             raise UsageError("the policy names no review ledger (review.ledger); pass --ledger")
         ledger = os.path.join(root, ledger)
-    who = reviewer or _git_config(directory, "github.user") or _git_config(directory, "user.name")
+    who = _reviewer(directory, reviewer)
+    key = f"{ecosystem}:{name}"
+    ledger = _ledger_file(ledger)
+    before, after = None if from_version == "-" else from_version, "-" if to_version == "-" else to_version
+    recorded_kind = _kind(ecosystem, from_version, to_version, kind)
+    refuse_placeholder(reason)
+    same = next((e for e in read_ledger(ledger) if e.package.text == key and e.from_version == before
+                 and e.to_version == after and e.kind == recorded_kind), None)
+    if same is not None:  # run twice (or after --no-stage): the entry is there, written once
+        shown, staged, not_staged = _stage(root, ledger, stage, _why_not_stage(root, ledger) if stage else None)
+        return RecordedReview(shown, same.line or 0, key, staged, not_staged, already=True)
+    blocker = _why_not_stage(root, ledger) if stage else None
+    line = append_entry(ledger, key, before, after, who, reason, dt.date.today(), recorded_kind)
+    shown, staged, not_staged = _stage(root, ledger, stage, blocker)
+    return RecordedReview(shown, line, key, staged, not_staged)
+
+
+class RecordedBatch(NamedTuple):
+    """What ``lockgate review --all-pending`` did: the ledger (relative to the working directory), the entries
+    written (each with its line) and the changes left out because the ledger file already holds an entry that
+    covers them (each with that entry's line), and whether the ledger was staged (as ``RecordedReview``);
+    ``refused``: the changes no entry can name exactly, each with why (they stay waiting)."""
+
+    path: str
+    written: tuple[tuple[Change, int], ...]
+    present: tuple[tuple[Change, int], ...]
+    staged: bool
+    not_staged: str | None
+    refused: tuple[tuple[Change, str], ...] = ()
+
+
+def record_reviews(directory: str, changes: Sequence[Change], reason: str, ledger: str, *,
+                   reviewer: str | None = None, stage: bool = True) -> RecordedBatch:
+    """Record one entry per change in ``ledger`` (a path from the working directory), written once for the batch
+    and staged as ``record_review`` stages. A change the ledger file already covers (recorded by an earlier run
+    and not yet committed, or staged) is not written twice. Each entry names the change's own kind, and is checked
+    to cover exactly its change before anything is written: a change no entry can name so is left out (``refused``)."""
+    from checker.review.ledger import append_entries
+    from checker.snapshot.trees import repository_root
+
+    refuse_placeholder(reason)
+    root = repository_root(directory)
+    who = _reviewer(directory, reviewer)
+    ledger = _ledger_file(ledger)
+    existing = read_ledger(ledger)
+    present: list[tuple[Change, int]] = []
+    wanted: list[Change] = []
+    for change in changes:
+        entry = next((e for e in existing if e.covers(change)), None)
+        if entry is not None:
+            present.append((change, entry.line or 0))
+        elif not any(other is change for other in wanted):
+            wanted.append(change)
+    refused: list[tuple[Change, str]] = []
+    new: list[NewEntry] = []
+    for change in list(wanted):
+        recorded, why = _new_entry(change)
+        if recorded is None:
+            wanted.remove(change)
+            refused.append((change, why))
+        else:
+            new.append(recorded)
+    blocker = _why_not_stage(root, ledger) if stage else None  # read before writing: edits of our own
+    lines = append_entries(ledger, new, who, reason, dt.date.today()) if new else []
+    shown, staged, not_staged = _stage(root, ledger, stage, blocker)
+    return RecordedBatch(shown, tuple(zip(wanted, lines)), tuple(present), staged, not_staged, tuple(refused))
+
+
+def _new_entry(change: Change) -> tuple[NewEntry | None, str]:
+    """The entry that records ``change``, or None and why none can: the batch writes names it did not type, so an
+    entry must name exactly its change. A name holding ``*`` or ``?`` (a URL's query, in a git or pre-commit
+    source) would be read back as a pattern covering other packages; one holding an invisible character is
+    refused by the ledger's reader."""
+    from checker.policy.patterns import PackagePattern
+    from checker.review.ledger import LedgerEntry
+
+    dep = change.dependency
+    before = change.before.display_version() if change.before is not None else None
+    after = change.after.display_version() if change.after is not None else "-"
+    if "*" in dep.name or "?" in dep.name:
+        return None, "its name holds * or ?, which a ledger entry reads as a pattern matching other packages"
+    if any(hidden_character(text) for text in (dep.key, before or "", after)):
+        return None, "it holds an invisible character, which a ledger entry cannot name"
+    # Read back as the ledger's reader will read it (a name holding an @ could split into a name and a version).
+    pattern = PackagePattern.parse(dep.key)
+    if not LedgerEntry(pattern, before, after, "", "", "", None, "", None, change.kind).covers(change):
+        return None, "no ledger entry can name it exactly"
+    return NewEntry(dep.key, before, after, change.kind), ""
+
+
+def _reviewer(directory: str, given: str | None) -> str:
+    who = given or _git_config(directory, "github.user") or _git_config(directory, "user.name")
     if not who:
         raise UsageError("cannot tell who reviewed: pass --reviewer or set git config user.name")
-    key = f"{ecosystem}:{name}"
-    # git reads a relative path from the root; the ledger is named from the working directory. The folder is
-    # resolved (a work tree reached through a symbolic link), the file is not (a linked ledger is staged as a link).
-    ledger = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(ledger))), os.path.basename(ledger))
-    blocker = _why_not_stage(root, ledger) if stage else None
-    line = append_entry(
-        ledger, key, None if from_version == "-" else from_version, "-" if to_version == "-" else to_version,
-        who, reason, dt.date.today(), _kind(ecosystem, from_version, to_version, kind),
-    )
+    return who
+
+
+def _ledger_file(ledger: str) -> str:
+    """git reads a relative path from the root; the ledger is named from the working directory. The folder is
+    resolved (a work tree reached through a symbolic link), the file is not (a linked ledger is staged as a link)."""
+    return os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(ledger))), os.path.basename(ledger))
+
+
+def _stage(root: str, ledger: str, stage: bool, blocker: str | None) -> tuple[str, bool, str | None]:
+    """The ledger as shown to the user, whether it is staged and, if it was to be and is not, why not."""
     shown = os.path.relpath(ledger, os.getcwd())
     if not stage:
-        return RecordedReview(shown, line, key, False, None)
+        return shown, False, None
     if blocker is None:
         blocker = _git_add(root, ledger)
-    return RecordedReview(shown, line, key, blocker is None, blocker)
+    return shown, blocker is None, blocker
 
 
 def _git(root: str, *args: str, literal: bool = True) -> subprocess.CompletedProcess[str]:

@@ -21,7 +21,8 @@ RULE = Rule(
         "base revision (a pull request cannot approve itself by adding ledger lines)."
     ),
     fix="Before a pull request exists (the pre-commit hook, `lockgate check`): record the review with the change, "
-    "`lockgate review PACKAGE FROM TO --reason TEXT` (it stages the ledger). In a pull request: have an allowed "
+    "`lockgate review PACKAGE FROM TO --reason TEXT` (it stages the ledger; `lockgate review --all-pending --reason TEXT` "
+    "records every change that waits). In a pull request: have an allowed "
     "reviewer approve it, or record the review in a separate, reviewed change.",
     example=(
         "review:\n"

@@ -88,6 +88,33 @@ def test_on_unknown_sets_the_level_of_unknown_findings(
     assert judgement.verdict == {"info": "pass", "warn": "warn", "block": "block"}[expected]
 
 
+@pytest.mark.parametrize("rule_level", ["block", "warn", "info"])
+def test_on_unknown_off_keeps_the_unknown_finding_at_level_off(monkeypatch: pytest.MonkeyPatch, rule_level: str) -> None:
+    """``on-unknown: off``: the finding is kept (the JSON output tells a tool what was not checked) at level off,
+    which never counts: the verdict is what the known findings say."""
+    monkeypatch.setattr(checker.rules.deny, "RULE", checker.rules.deny.RULE._replace(check_dependency=_unknown_check))
+    judgement = run([upgrade("requests", "2.31.0", "2.32.3")], f"on-unknown: off\nrules:\n  deny: {rule_level}\n",
+                    pull_request_evidence="ok")
+    [finding] = judgement.findings
+    assert (finding.rule, finding.level, finding.unknown, finding.counts) == ("deny", "off", True, False)
+    assert judgement.verdict == "pass"
+
+
+def test_on_unknown_off_silences_only_unknowns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finding that is not about an unknown fact keeps its level; a rule that is off stays silent even about
+    unknowns (it did not run)."""
+    def known_and_unknown(subject: Subject, options: Mapping[str, Any]) -> Iterator[Issue]:
+        yield Issue("denied", unknown=False)
+        yield Issue("could not tell", unknown=True)
+
+    monkeypatch.setattr(checker.rules.deny, "RULE", checker.rules.deny.RULE._replace(check_dependency=known_and_unknown))
+    change = upgrade("requests", "2.31.0", "2.32.3")
+    judgement = run([change], "on-unknown: off\nrules:\n  deny: block\n", pull_request_evidence="ok")
+    assert sorted((f.message, f.level) for f in judgement.findings) == [("could not tell", "off"), ("denied", "block")]
+    assert judgement.verdict == "block"
+    assert run([change], "on-unknown: off\nrules:\n  deny: 'off'\n", pull_request_evidence="ok").findings == ()
+
+
 # --- exceptions ------------------------------------------------------------------------------------------------
 
 

@@ -89,3 +89,22 @@ def _modules_after(repo: GitRepo, arguments: list[str]) -> tuple[int, list[str],
     done = subprocess.run([sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True, check=True)
     code, modules = json.loads(done.stderr)
     return code, modules, done.stdout
+
+
+def test_on_unknown_off_keeps_unknown_findings_at_level_off_in_the_json_output(repo: GitRepo, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Offline, every registry rule could not find out: with ``on-unknown: off`` (and ``hook.on-unknown: off`` in the
+    hook) none of that counts, and the JSON output still lists each at level off for a tool."""
+    from checker.cli import main
+
+    policy = "extends: default\non-unknown: off\nhook: {on-unknown: off}\nrules: {review: 'off'}\n"
+    repo.commit("base", {"requirements.txt": f"requests==2.31.0 --hash=sha256:{'a' * 64}\n",
+                         ".github/lockgate.yml": policy})
+    repo.write("requirements.txt", f"requests==2.32.3 --hash=sha256:{'b' * 64}\n")
+    repo.git("add", "-A")
+    for argv in (["--offline"], ["--hook"]):
+        assert main(["check", "-C", str(repo.path), *argv, "--format", "json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert report["verdict"] == "pass"
+        unknown = [f for f in report["findings"] if f["unknown"]]
+        assert unknown and {f["level"] for f in unknown} == {"off"}
+        assert all(f["level"] == "off" for f in report["findings"])

@@ -41,6 +41,16 @@ def test_loosening_changes_are_named_first_and_the_keys_listed() -> None:
     assert diff.keys == ("exceptions", "on-unknown", "paths", "review", "rules")
 
 
+def test_on_unknown_off_is_a_loosening_and_back_a_tightening() -> None:
+    for before, after in (("info", "off"), ("warn", "off"), ("block", "off")):
+        diff = compare_policies(load(f"{BASE_POLICY}on-unknown: {before}\n"), load(f"{BASE_POLICY}on-unknown: {after}\n"))
+        assert diff.loosened == (f"on-unknown {before} -> off",)
+    back = compare_policies(load(f"{BASE_POLICY}on-unknown: off\n"), load(f"{BASE_POLICY}on-unknown: info\n"))
+    assert (back.loosened, back.other) == ((), ("on-unknown off -> info",))
+    hook = compare_policies(load(BASE_POLICY), load(f"{BASE_POLICY}hook: {{on-unknown: off}}\n"))
+    assert hook.loosened == ("hook.on-unknown warn -> off",)
+
+
 def test_tightening_changes_are_listed_as_other_changes() -> None:
     before = load(BASE_POLICY + "exceptions:\n  - {rule: deny, package: 'pypi:x', reason: r, expires: 2027-01-31}\n")
     after = load("extends: strict\nreview:\n  reviewers: [alice]\n  label: deps-reviewed\n")

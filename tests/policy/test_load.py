@@ -340,9 +340,19 @@ def test_bad_deny_entries() -> None:
 
 def test_bad_on_unknown() -> None:
     err = error("on-unknown: maybe\n")
-    assert (err.line, err.message) == (1, "on-unknown must be one of info, warn, block; found 'maybe'")
-    err = error("on-unknown: off\n")  # YAML 1.2: `off` is a string; an unknown fact cannot cost nothing
-    assert err.message == "on-unknown must be one of info, warn, block; found 'off'"
+    assert (err.line, err.message) == (1, "on-unknown must be one of off, info, warn, block; found 'maybe'")
+    err = error("hook:\n  on-unknown: quiet\n")
+    assert (err.line, err.message) == (2, "hook.on-unknown must be one of off, info, warn, block; found 'quiet'")
+    err = error("on-unknown: false\n")  # YAML 1.1's spelling of off is a boolean in YAML 1.2: not a level
+    assert err.line == 1 and err.message.startswith("on-unknown must be one of off, info, warn, block")
+
+
+def test_on_unknown_off() -> None:
+    """``off`` (YAML 1.2 reads it as a string, quoted or not) silences unknown facts, in CI and in the hook."""
+    assert load("on-unknown: off\n").on_unknown == "off"
+    assert load("on-unknown: 'off'\n").on_unknown == "off"
+    policy = load("hook:\n  on-unknown: off\n")
+    assert (policy.on_unknown, policy.hook.on_unknown) == ("warn", "off")
 
 
 def test_bad_paths() -> None:

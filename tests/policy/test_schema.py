@@ -238,6 +238,12 @@ def test_both_refuse_with_the_loader_naming_file_line_and_choices(policy: str, m
     assert [e.json_path for e in VALIDATOR.iter_errors(document)] == [schema_path]
 
 
+@pytest.mark.parametrize("policy", ["on-unknown: off", "hook: {on-unknown: off}", "on-unknown: 'off'\nhook: {on-unknown: block}"])
+def test_both_accept_on_unknown_off(policy: str) -> None:
+    assert loader_error(policy) is None
+    assert schema_errors(jsonable(YAML(typ="safe", pure=True).load(policy))) == []
+
+
 @pytest.mark.parametrize("policy", [
     "rules:\nreview:\npaths:\nhook:\nregistries:\nexceptions:\n",  # empty sections change nothing
     "rules: {exact-pinning: block, review: ~}",  # the level shorthand; an empty rule

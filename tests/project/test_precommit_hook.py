@@ -326,3 +326,58 @@ def test_blocked_then_the_printed_command_records_the_review_and_the_next_commit
     committed = subprocess.run(["git", "show", "--name-only", "--format=", "HEAD"], cwd=project.path, env=env,
                                capture_output=True, text=True, check=True).stdout.split()
     assert sorted(committed) == [".github/lockgate-reviews.yml", "requirements.txt"]
+
+
+def test_several_blocked_changes_are_recorded_by_one_command_and_the_next_commit_passes(
+        project: Project, hook_repo: Path, hook_env: dict[str, str]) -> None:
+    """Three changes that only a review blocks: the hook names the one command that records them all
+    (`lockgate review --all-pending`), through pre-commit's copy since lockgate is not on the developer's PATH; run
+    with a reason, it records the three and stages the ledger, and the same commit passes."""
+    import shlex
+
+    env = {**project.env, "PATH": _path_without_lockgate(project.env)}
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    project.commit({
+        ".pre-commit-config.yaml": f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: lockgate\n",
+        "requirements.txt": requirement("2.32.3", HASH_A) + f"idna==3.7 \\\n    --hash={HASH_A}\n",
+    })
+    project.git("config", "user.name", "alice")
+    subprocess.run([_pre_commit(), "install"], cwd=project.path, env=env, check=True, capture_output=True)
+    project.stage({"requirements.txt": requirement("2.32.4", HASH_B) + f"idna==3.6 \\\n    --hash={HASH_B}\n"
+                   + f"six==1.16.0 \\\n    --hash={HASH_B}\n"})
+
+    def commit() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "commit", "-m", "bump three"], cwd=project.path, env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    blocked = commit()
+    out = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, out
+    assert ('3 changes wait only for a review: record them all at once with lockgate review --all-pending '
+            '--reason "..."') in out
+    lines = out.splitlines()
+    note = next(i for i, line in enumerate(lines) if line.startswith("lockgate is not on your PATH"))
+    printed = shlex.split(lines[note + 1])
+    assert printed[1:] == ["review", "--all-pending", "--reason", "..."]
+    assert Path(printed[0]).is_relative_to(env["PRE_COMMIT_HOME"])
+
+    as_printed = subprocess.run(printed, cwd=project.path, env=env, capture_output=True, text=True)
+    assert as_printed.returncode == 2 and "is a placeholder" in as_printed.stderr, as_printed.stderr
+    assert not (project.path / ".github/lockgate-reviews.yml").exists()
+
+    recorded = subprocess.run([*printed[:-1], "read the three diffs: no new install hooks"], cwd=project.path,
+                              env=env, capture_output=True, text=True)
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    assert recorded.stdout.splitlines() == [
+        ".github/lockgate-reviews.yml:5: recorded review of pypi:idna 3.7 -> 3.6",
+        ".github/lockgate-reviews.yml:12: recorded review of pypi:requests 2.32.3 -> 2.32.4",
+        ".github/lockgate-reviews.yml:19: recorded review of pypi:six 1.16.0 (added)",
+        "staged .github/lockgate-reviews.yml: commit it with the change it reviews",
+    ]
+
+    passed = commit()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    committed = subprocess.run(["git", "show", "--name-only", "--format=", "HEAD"], cwd=project.path, env=env,
+                               capture_output=True, text=True, check=True).stdout.split()
+    assert sorted(committed) == [".github/lockgate-reviews.yml", "requirements.txt"]

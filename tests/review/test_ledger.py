@@ -10,7 +10,7 @@ import pytest
 from checker.errors import PolicyError, UsageError
 from checker.model import Change, ReviewStatus
 from checker.review.decision import review_statuses
-from checker.review.ledger import LEDGER_HEADER, LedgerEntry, append_entry, parse_ledger
+from checker.review.ledger import LEDGER_HEADER, LedgerEntry, NewEntry, append_entries, append_entry, parse_ledger
 from tests.judge.hand_built import TODAY, added, dep, policy, removed, run, upgrade
 
 
@@ -293,3 +293,39 @@ def test_appended_values_read_back_as_written(tmp_path: Path) -> None:
     assert (entry.from_version, entry.to_version, entry.reviewer, entry.reason, entry.date) == (
         "1.10", "2", "o'brien", reason, "2026-04-01",
     )
+
+
+# --- several entries in one write (lockgate review --all-pending) ---------------------------------------------------
+
+
+def test_append_entries_writes_a_batch_below_the_existing_ones(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.yml"
+    path.write_text(EXISTING, encoding="utf-8")
+    new = [NewEntry("pypi:idna", "3.9", "3.10", "upgraded"), NewEntry("npm:@scope/pkg", None, "1.0.0", "added"),
+           NewEntry("pypi:old", "1.0", "-", "removed")]
+    lines = append_entries(str(path), new, "carol", "read the diffs", TODAY)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(EXISTING)
+    read = parse_ledger(text, str(path))
+    assert [(e.package.text, e.from_version, e.to_version, e.kind, e.line) for e in read[2:]] == [
+        ("pypi:idna", "3.9", "3.10", "upgraded", lines[0]),
+        ("npm:@scope/pkg", None, "1.0.0", "added", lines[1]),
+        ("pypi:old", "1.0", "-", "removed", lines[2]),
+    ]
+    assert lines == sorted(lines) and lines[0] == 13
+
+
+def test_append_entries_refuses_a_placeholder_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.yml"
+    for reason in ("...", "\u2026", "TODO", " "):
+        with pytest.raises(UsageError):
+            append_entries(str(path), [NewEntry("pypi:a", "1", "2", "upgraded")], "bob", reason, TODAY)
+    assert not path.exists()
+
+
+def test_append_entries_keeps_the_permissions_of_the_ledger(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.yml"
+    path.write_text(EXISTING, encoding="utf-8")
+    path.chmod(0o640)
+    append_entries(str(path), [NewEntry("pypi:a", "1", "2", "upgraded")], "bob", "ok", TODAY)
+    assert path.stat().st_mode & 0o777 == 0o640
