@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from checker.commands.options import check_request, head_mode, parse_now
-from checker.commands.output import emit, use_color
+from checker.commands.output import emit, text_width, use_color
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 def run(args: argparse.Namespace) -> int:
     color = args.format == "text" and use_color()
+    width = text_width() if args.format == "text" else None  # the hook's compact output too
     if args.hook and args.format == "text":
         args.format = "compact"
     snapshots = None
@@ -22,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
 
         parse_now(args.now)  # a bad --now is an error even when there is nothing to judge
         output, snapshots = open_and_render_if_unchanged(
-            args.directory, args.base, args.head, head_mode(args), args.format, color
+            args.directory, args.base, args.head, head_mode(args), args.format, color, width
         )
         if output is not None:
             emit(output, args.format)
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from checker.report import render
 
     report = run_check(check_request(args), snapshots)
-    output = render(report, args.format, color=color)
+    output = render(report, args.format, color=color, width=width)
     code = exit_code(report)
     if args.hook and args.format == "compact" and code != 0:
         output += _runner_note(report)

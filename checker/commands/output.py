@@ -15,6 +15,17 @@ def use_color() -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
+def text_width() -> int | None:
+    """The columns to wrap the terminal formats to: the terminal's width when standard output is one (not under
+    GitHub Actions), else None. A pipe, a file or a CI log is not wrapped: one line per finding keeps ``grep``
+    finding a finding whole, and a log viewer wraps to its own width."""
+    if in_actions() or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return max(shutil.get_terminal_size().columns, 40)
+
+
 def emit(text: str, fmt: str = "text") -> None:
     """Standard output; under GitHub Actions made inert for the runner (see report.escape.inert_for_runner), except
     for the ``github`` format, which writes workflow commands on purpose."""

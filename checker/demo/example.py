@@ -139,20 +139,24 @@ def demo_report(*, known_bad: bool = True) -> Report:
             return run_check(request)
 
 
-def render_demo(report: Report, fmt: str, color: bool = False) -> str:
+def render_demo(report: Report, fmt: str, color: bool = False, *, width: int | None = None, note: str = "") -> str:
+    """The demo's report; as text, after the introduction (and ``note``), wrapped to ``width`` when given."""
     from checker.report import render
     from checker.report.risk import PolicyView
 
-    text = render(report, fmt, color=color, now=DEMO_NOW, policy=PolicyView.from_policy(demo_policy()))
-    return (INTRO + text) if fmt == "text" else text
+    text = render(report, fmt, color=color, now=DEMO_NOW, policy=PolicyView.from_policy(demo_policy()), width=width)
+    if fmt != "text":
+        return text
+    from checker.report.wrap import hanging
+
+    intro = INTRO.rstrip("\n") + (" " + note if note else "")
+    return "\n".join(hanging("", intro, width)) + "\n\n" + text
 
 
-def run_demo(fmt: str, color: bool, emit: Callable[[str], None], *, known_bad: bool = True) -> int:
+def run_demo(fmt: str, color: bool, emit: Callable[[str], None], *, known_bad: bool = True,
+             width: int | None = None) -> int:
     from checker.pipeline.run import exit_code
 
     report = demo_report(known_bad=known_bad)
-    text = render_demo(report, fmt, color)
-    if fmt == "text" and not known_bad:
-        text = text.replace(INTRO, INTRO.rstrip("\n") + " " + NO_KNOWN_BAD + "\n\n", 1)
-    emit(text)
+    emit(render_demo(report, fmt, color, width=width, note="" if known_bad else NO_KNOWN_BAD))
     return exit_code(report)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def open_and_render_if_unchanged(
-    directory: str, base: str | None, head: str | None, head_mode: str, fmt: str, color: bool
+    directory: str, base: str | None, head: str | None, head_mode: str, fmt: str, color: bool,
+    width: int | None = None,
 ) -> tuple[str | None, Snapshots | None]:
     """(rendered output, None) when no manifest can differ; (None, open snapshots) otherwise.
 
@@ -33,14 +34,20 @@ def open_and_render_if_unchanged(
                 or may_have_changed(snapshots.base, snapshots.head)):
             return None, snapshots
         if fmt == "compact":
-            output = "lockgate: no dependency changes\n"
+            from checker.report.text import NO_CHANGES
+
+            output = f"lockgate: passed: {NO_CHANGES}\n"  # the compact format's words
             snapshots.close()
             return output, None
         if fmt == "json":
             from checker.report.json_format import render_unchanged
+
+            output = render_unchanged(__version__, snapshots.base_label, snapshots.head_label, color=color)
         else:
-            from checker.report.text import render_unchanged
-        output = render_unchanged(__version__, snapshots.base_label, snapshots.head_label, color=color)
+            from checker.report import text
+
+            output = text.render_unchanged(__version__, snapshots.base_label, snapshots.head_label, color=color,
+                                           width=width)
     except BaseException:
         snapshots.close()
         raise

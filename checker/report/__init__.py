@@ -22,10 +22,19 @@ _MODULES = {"text": "text", "json": "json_format", "markdown": "markdown", "comp
 _WORDED = frozenset({"text", "markdown"})
 
 
+# Formats for a terminal, which wrap to its width when given one (checker/report/wrap.py).
+_WRAPPED = frozenset({"text", "compact"})
+
+
 def render(report: Report, fmt: str, *, color: bool = False, now: dt.datetime | None = None,
-           policy: PolicyView | None = None) -> str:
+           policy: PolicyView | None = None, width: int | None = None) -> str:
+    """``width``: the terminal's columns, for the terminal formats; None: no wrapping (a pipe, a CI log)."""
     module = importlib.import_module(f"checker.report.{_MODULES[fmt]}")
     # Each format's module has ``render(report, *, color, ...) -> str``.
-    text: str = (module.render(report, color=color, now=now, policy=policy)
-                 if fmt in _WORDED and (now is not None or policy is not None) else module.render(report, color=color))
+    extra: dict[str, object] = {}
+    if fmt in _WORDED and (now is not None or policy is not None):
+        extra.update(now=now, policy=policy)
+    if fmt in _WRAPPED and width is not None:
+        extra["width"] = width
+    text: str = module.render(report, color=color, **extra)
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from checker.report.escape import terminal
 from checker.report.text import _Painter, describe_change
+from checker.report.wrap import hanging
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,20 +24,26 @@ def _fix_of(findings: list[Finding]) -> str:
     return "see lockgate explain " + ranked[0].rule
 
 
-def render(report: Report, color: bool = False) -> str:
+def render(report: Report, color: bool = False, *, width: int | None = None) -> str:
+    """The hook's message: a headline with the pull-request comment's counts (``headline_counts``), then, when
+    something blocks, one line per blocked change and one per cause of blocking unknowns (``on-unknown: block``
+    offline would otherwise name every dependency of the lockfile). ``width``: as in the text format."""
+    from checker.report.text import headline
+    from checker.report.unknowns import fold_unknowns, folded
+
     paint = _Painter(color)
+    counts = headline(report)
     blocking = [f for f in report.findings if f.counts and f.level == "block"]
-    warnings = [f for f in report.findings if f.counts and f.level == "warn"]
     if not blocking:
-        n = len(report.changes)
-        note = f"{n} dependency change{'s' if n != 1 else ''} pass" if n else "no dependency changes"
-        if warnings:
-            note += f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''}: run lockgate check --staged for details)"
-        return f"lockgate: {note}\n"
+        note = " (details: lockgate check --staged)" if any(
+            f.counts and f.level == "warn" for f in report.findings) else ""
+        return "\n".join(hanging(f"lockgate: {paint(report.verdict, 'passed')}: ", counts + note, width)) + "\n"
     lines = []
     by_change: dict[int, list[Finding]] = {}
     loose: list[Finding] = []
     for finding in blocking:
+        if folded(finding):
+            continue
         if finding.change is not None:
             by_change.setdefault(id(finding.change), []).append(finding)
         else:
@@ -45,16 +52,19 @@ def render(report: Report, color: bool = False) -> str:
         found = by_change.get(id(change))
         if not found:
             continue
-        rules = ", ".join(dict.fromkeys(f.rule for f in found))
+        # each rule painted on its own, so that a wrap between them leaves no colour running into the indent
+        rules = ", ".join(paint("block", rule) for rule in dict.fromkeys(f.rule for f in found))
         where = f"{terminal(change.manifest)}:{change.line}" if change.line else terminal(change.manifest)
-        lines.append(f"  {where}: {describe_change(change)}: {paint('block', rules)}: {_fix_of(found)}")
+        lines += hanging("  ", f"{where}: {describe_change(change)}: {rules}: {_fix_of(found)}",
+                         width, indent=4)
     for finding in loose:
         where = terminal(finding.manifest or "policy") + (f":{finding.line}" if finding.line else "")
         subject = f"{terminal(finding.dependency.name)} {terminal(finding.dependency.display_version())}: " if finding.dependency else ""
-        lines.append(f"  {where}: {subject}{paint('block', finding.rule)}: {terminal(finding.message)}")
-    blocked = len(by_change)
-    head = f"lockgate: {paint('block', 'blocked')}: {blocked} of {len(report.changes)} dependency change{'s' if len(report.changes) != 1 else ''}"
-    if loose:
-        head += f" and {len(loose)} other finding{'s' if len(loose) != 1 else ''}"
-    head += f" (policy {terminal(report.policy or '-')}; details: lockgate check --staged)"
-    return head + "\n" + "\n".join(lines) + "\n"
+        lines += hanging("  ", f"{where}: {subject}{paint('block', finding.rule)}: {terminal(finding.message)}",
+                         width, indent=4)
+    for group in fold_unknowns(blocking):
+        fix = f": {terminal(group.hint)}" if group.hint else ""
+        lines += hanging("  ", f"{paint('block', 'not')} {paint('block', 'checked')}: {terminal(group.words())}{fix}", width, indent=4)
+    head = hanging(f"lockgate: {paint('block', 'blocked')}: ",
+                   f"{counts} (policy {terminal(report.policy or '-')}; details: lockgate check --staged)", width)
+    return "\n".join(head + lines) + "\n"

@@ -1,17 +1,22 @@
-"""``--format text``: for a terminal. Grouped by manifest, one line per change with its findings under it."""
+"""``--format text``: for a terminal. Grouped by manifest (blocked ones first), one line per change with its
+findings under it; then one line per level and cause of what could not be checked (checker/report/unknowns.py);
+then the verdict with the pull-request comment's counts (``risk.headline_counts``, the same function), so the two
+never disagree. Wrapped to the terminal's width when the command line gives one (checker/report/wrap.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from checker.model import INFO_KINDS
 from checker.report.escape import terminal
+from checker.report.wrap import hanging
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
 
-    from checker.model import Change, Finding, Report, ReviewStatus
+    from checker.model import Change, Finding, Report
 
 _COLORS = {"block": "31", "warn": "33", "info": "36", "pass": "32", "dim": "2", "bold": "1"}
 # Kinds that keep the version: shown as the one version, not "1.0 -> 1.0".
@@ -59,77 +64,51 @@ def describe_change(change: Change) -> str:
     return text
 
 
-def _finding_lines(finding: Finding, paint: _Painter, indent: str) -> list[str]:
+def _finding_lines(finding: Finding, paint: _Painter, indent: str, width: int | None) -> list[str]:
+    """A finding: its level, rule and message, then its fix (or the exception that waived it), each wrapped with
+    continuation lines under the message text."""
     level = paint(finding.level, finding.level.upper().ljust(5))
     where = f"line {finding.line}: " if finding.line and finding.dependency is None else ""
-    lines = [f"{indent}{level} {finding.rule}: {where}{terminal(finding.message)}"]
+    lines = hanging(f"{indent}{level} ", f"{finding.rule}: {where}{terminal(finding.message)}", width)
     if finding.excepted_by:
-        lines.append(f"{indent}      {paint('dim', 'waived: ' + terminal(finding.excepted_by))}")
+        lines += hanging(f"{indent}      ", "waived: " + terminal(finding.excepted_by), width,
+                         paint=lambda piece: paint("dim", piece))
     elif finding.hint:
-        lines.append(f"{indent}      {paint('bold', 'fix:')} {terminal(finding.hint)}")  # the most useful line
+        # the most useful line: bold, never dimmed
+        lines += hanging(f"{indent}      {paint('bold', 'fix:')} ", terminal(finding.hint), width)
     return lines
 
 
-def _folded_unknown_lines(findings: list[Finding], paint: _Painter, indent: str) -> list[str]:
-    """A change's findings, with the "could not find out" ones of one level folded into a single line.
+def _unknown_lines(findings: Iterable[Finding], paint: _Painter, width: int | None) -> list[str]:
+    """The run's unknown findings, one line per level and cause (checker/report/unknowns.py), with the advice they
+    share: offline, in the hook or with a registry that is down, every registry rule reports the same missing
+    answer for every dependency, and 8,000 lines saying it would bury the findings that matter."""
+    from checker.report.unknowns import fold_unknowns
 
-    Offline, or with a registry that failed, every registry rule reports the same missing answer; the registry
-    line above already says why, so four lines repeating it would bury the findings that matter. The rules are
-    all named, the level is kept, and the fix is the advice they share. Machine formats keep every finding."""
-    from checker.rules import all_rules
-
-    rules = all_rules()
-    lines: list[str] = []
-    unknown: dict[tuple[str, str], list[Finding]] = defaultdict(list)  # (level, whose answer) -> findings
-    for finding in findings:
-        if finding.unknown and finding.excepted_by is None:
-            source = rules[finding.rule].facts_from if finding.rule in rules else "the registry"
-            unknown[(finding.level, source)].append(finding)
-    folded = {key for key, group in unknown.items() if len(group) > 1}
-    for finding in findings:
-        if finding.unknown and finding.excepted_by is None and any(
-                finding in unknown[key] for key in folded if key[0] == finding.level):
-            continue
-        lines.extend(_finding_lines(finding, paint, indent))
-    for level in ("block", "warn", "info"):
-        for key in sorted(key for key in folded if key[0] == level):
-            group = unknown[key]
-            source = key[1]
-            label = paint(level, level.upper().ljust(5))
-            why = "the registry's answer is unknown (see above)" if source == "the registry" else \
-                f"{source}'s answer is unknown"
-            lines.append(f"{indent}{label} {', '.join(sorted({f.rule for f in group}))}: could not be checked, {why}")
-            hint = _shared_hint([f.hint for f in group])
-            if hint:
-                lines.append(f"{indent}      {paint('bold', 'fix:')} {terminal(hint)}")
+    groups = fold_unknowns(findings)
+    if not groups:
+        return []
+    lines = ["", paint("bold", "Not checked")]
+    for group in groups:
+        level = paint(group.level, group.level.upper().ljust(5))
+        lines += hanging(f"  {level} ", terminal(group.words()), width)
+        if group.hint:
+            lines += hanging(f"        {paint('bold', 'fix:')} ", terminal(group.hint), width)
     return lines
 
 
-def _shared_hint(hints: list[str | None]) -> str | None:
-    """The advice every hint starts with (``run where the registry can be reached``), or None."""
-    present = sorted({h for h in hints if h}, key=len)
-    if not present:
-        return None
-    shortest = present[0]
-    for cut in (len(shortest), shortest.find(","), shortest.find(" (")):
-        candidate = shortest[:cut].rstrip(" ,") if cut > 0 else ""
-        if candidate and all(h.startswith(candidate) for h in present):
-            return candidate
-    return None
+def render(report: Report, color: bool = False, *, now: dt.datetime | None = None, policy: object = None,
+           width: int | None = None) -> str:
+    """The report for a terminal. ``width``: the terminal's columns to wrap to (checker/report/wrap.py); None
+    (a pipe, a CI log) keeps one line per finding so that ``grep`` finds it whole. ``policy`` is accepted for
+    symmetry with markdown and not used: text says what a finding's hint says.
 
+    Unknown findings that are not waived are not printed under their change: they fold into one line per level
+    and cause after the manifests (``Not checked``)."""
+    from checker.report.unknowns import folded
 
-def _review_word(status: ReviewStatus, paint: _Painter) -> str:
-    if status.state == "required":
-        return paint("block", "review required")
-    if status.state == "reviewed":
-        return paint("pass", f"reviewed ({terminal(status.evidence or '')})")
-    return ""
-
-
-def render(report: Report, color: bool = False, *, now: dt.datetime | None = None, policy: object = None) -> str:
-    """``policy`` is accepted for symmetry with markdown and not used: text says what a finding's hint says."""
     paint = _Painter(color)
-    out = [header(report.version, report.base, report.head, report.policy, paint)]
+    out = header(report.version, report.base, report.head, report.policy, paint, width)
     by_change: dict[int, list[Finding]] = defaultdict(list)
     loose: dict[str, list[Finding]] = defaultdict(list)
     change_index = {id(change): i for i, change in enumerate(report.changes)}
@@ -151,6 +130,9 @@ def render(report: Report, color: bool = False, *, now: dt.datetime | None = Non
         return min((rank.get(level, 3) for level in levels), default=3), path
 
     for path in sorted(manifests.keys() | loose.keys(), key=worst_first):
+        shown_loose = [f for f in loose.get(path, []) if not folded(f)]
+        if not manifests.get(path) and not shown_loose:
+            continue  # a manifest whose only findings are unknowns: the "Not checked" lines name its packages
         out.append("")
         out.append(paint("bold", terminal(path)))
         for i in manifests.get(path, []):
@@ -161,24 +143,37 @@ def render(report: Report, color: bool = False, *, now: dt.datetime | None = Non
             mark = paint(worst.level, "x" if worst.level == "block" else "!") if worst \
                 else paint("info", "i") if change.kind in INFO_KINDS \
                 else paint("pass", {"added": "+", "removed": "-"}.get(change.kind, "✓"))
-            review = _review_word(status, paint)
-            out.append(f"  {mark} {change.kind:<14} {describe_change(change)}" + (f"   {review}" if review else ""))
+            described, tail = describe_change(change), ""
+            if status.state == "required":
+                described, tail = described + "  ", paint("block", "review required")  # kept on one line
+            elif status.state == "reviewed":
+                # painted word by word, so that a wrap between them leaves no colour running into the indent
+                words = f"reviewed ({terminal(status.evidence or '')})".split(" ")
+                described += "   " + " ".join(paint("pass", word) for word in words)
+            out += hanging(f"  {mark} {change.kind:<14} ", described, width, tail=tail)
             if i in registry:
-                out.append(f"      {paint('dim', terminal(registry[i]))}")
-                out.extend(_folded_unknown_lines(by_change[i], paint, "      "))
-            else:
-                for finding in by_change[i]:
-                    out.extend(_finding_lines(finding, paint, "      "))
-        for finding in loose.get(path, []):
+                label, sep, rest = registry[i].partition(": ")  # "registry: …" or "source: …"
+                lead = f"      {paint('dim', terminal(label) + ':')} " if sep else "      "
+                out += hanging(lead, terminal(rest if sep else label), width, paint=lambda piece: paint("dim", piece))
+            for finding in by_change[i]:
+                if not folded(finding):
+                    out += _finding_lines(finding, paint, "      ", width)
+        subject = None
+        for finding in shown_loose:
             if finding.dependency is not None:
-                # ``·``: a dependency the change did not touch (``-`` marks a removed one)
-                out.append(f"  · {terminal(finding.dependency.name)} {terminal(finding.dependency.display_version())}"
-                           + (f" (line {finding.line})" if finding.line else ""))
-                out.extend(_finding_lines(finding, paint, "      "))
+                # ``·``: a dependency the change did not touch (``-`` marks a removed one); once for its findings
+                line = (f"{terminal(finding.dependency.name)} {terminal(finding.dependency.display_version())}"
+                        + (f" (line {finding.line})" if finding.line else ""))
+                if line != subject:
+                    out += hanging("  · ", line, width)
+                    subject = line
+                out += _finding_lines(finding, paint, "      ", width)
             else:
-                out.extend(_finding_lines(finding, paint, "  "))
+                subject = None
+                out += _finding_lines(finding, paint, "  ", width)
+    out += _unknown_lines(report.findings, paint, width)
     out.append("")
-    out.append(summary_line(report, paint))
+    out += hanging(closing_lead(report.verdict, paint), headline(report, now), width)
     return "\n".join(out) + "\n"
 
 
@@ -197,46 +192,38 @@ def _registry_lines(report: Report, now: dt.datetime | None) -> dict[int, str]:
     return lines
 
 
-def header(version: str, base: str, head: str, policy: str | None, paint: _Painter) -> str:
-    return (
-        paint("bold", f"lockgate {version}")
-        + f"  base {terminal(short(base))}  head {terminal(short(head))}  policy {terminal(policy or '-')}"
-    )
+def header(version: str, base: str, head: str, policy: str | None, paint: _Painter,
+           width: int | None = None) -> list[str]:
+    return hanging(paint("bold", f"lockgate {version}") + "  ",
+                   f"base {terminal(short(base))}  head {terminal(short(head))}  policy {terminal(policy or '-')}",
+                   width)
 
 
-def render_unchanged(version: str, base: str, head: str, color: bool = False) -> str:
-    """The whole output of a run that found no manifest to compare (built without a Report: see checker.pipeline.unchanged)."""
+def render_unchanged(version: str, base: str, head: str, color: bool = False, width: int | None = None) -> str:
+    """The whole output of a run that found no manifest to compare (built without a Report: see
+    checker.pipeline.unchanged, which must not import the risk summary; tests/report/test_formats.py holds these
+    words to ``headline_counts`` of a report with no changes)."""
     paint = _Painter(color)
-    return f"{header(version, base, head, None, paint)}\n\n{_summary(paint, 'pass', 0, 0, 0, 'no dependency changes')}\n"
+    return ("\n".join(header(version, base, head, None, paint, width)) + "\n\n"
+            + "\n".join(hanging(closing_lead("pass", paint), NO_CHANGES, width)) + "\n")
+
+
+# What headline_counts says of a run with no dependency changes and no findings.
+NO_CHANGES = "no dependency changes · no findings"
+
+
+def headline(report: Report, now: dt.datetime | None = None) -> str:
+    """The counts after the verdict, in the pull-request comment's words and computed by its function:
+    ``3 of 4 dependency changes blocked · 7 blocking findings · 4 warnings``."""
+    from checker.report.risk import headline_counts, summarize
+
+    return terminal(headline_counts(summarize(report, now=now)))
+
+
+def closing_lead(verdict: str, paint: _Painter) -> str:
+    return paint(verdict, _VERDICT_WORDS[verdict]) + ": "
 
 
 def summary_line(report: Report, paint: _Painter | None = None) -> str:
-    counting = [f for f in report.findings if f.counts]
-    blocks = sum(1 for f in counting if f.level == "block")
-    warns = sum(1 for f in counting if f.level == "warn")
-    waived = sum(1 for f in report.findings if f.excepted_by)
-    if report.judged_all:
-        scope = "all dependencies"
-    else:
-        n = len(report.changes)
-        scope = f"{n} dependency change{'s' if n != 1 else ''}" if n else "no dependency changes"
-    advisories = None
-    if any(f.advisory is not None for f in counting):
-        from checker.report.advisories import advisory_counts
-
-        advisories = advisory_counts(counting, report.judged_all)
-    return _summary(paint or _Painter(False), report.verdict, blocks, warns, waived, scope, advisories)
-
-
-def _summary(paint: _Painter, verdict: str, blocks: int, warns: int, waived: int, scope: str,
-             advisories: str | None = None) -> str:
-    parts = []
-    if blocks:
-        parts.append(f"{blocks} blocking finding{'s' if blocks != 1 else ''}")
-    if warns:
-        parts.append(f"{warns} warning{'s' if warns != 1 else ''}")
-    if waived:
-        parts.append(f"{waived} waived")
-    detail = ", ".join(parts) if parts else "no findings"
-    tail = f"; {advisories}" if advisories else ""
-    return paint(verdict, _VERDICT_WORDS[verdict]) + f": {detail} ({scope}){tail}"
+    """The closing line: ``BLOCKED: 3 of 4 dependency changes blocked · 7 blocking findings · 4 warnings``."""
+    return closing_lead(report.verdict, paint or _Painter(False)) + headline(report)

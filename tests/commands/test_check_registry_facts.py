@@ -282,3 +282,29 @@ def test_license_shows_a_relicensing_end_to_end(capsys, repo, fake) -> None:  # 
         "moved 2.1 (was 2.0) is relicensed MIT -> BUSL-1.1: BUSL-1.1 is not on the allow-list")
     [facts] = doc["facts"]
     assert (facts["license"], facts["license_text"], facts["prior_license"]) == ("BUSL-1.1", None, "MIT")
+
+
+def test_a_failing_registry_is_one_line_per_cause_in_the_terminal_and_the_hook(capsys, repo, fake) -> None:  # type: ignore[no-untyped-def]
+    """A registry that answers 503 for every package: the text and hook outputs say so once (the URLs by host),
+    with the packages it reaches, not once per check and package (JSON keeps every finding)."""
+    for name in ("moved", "yanky"):
+        fake.fail(f"/simple/{name}/", *[Fault("status", 503)] * 2)
+    base, head = bump(repo, fake, "moved==2.0\nyanky==1.0\n", "moved==2.1\nyanky==1.1\n",
+                      "hook: {on-unknown: block, online: true}\n", retries=0)
+    code = main(["check", "-C", str(repo.path), "--base", base, "--head", head, "--now", NOW_LATE])
+    out = capsys.readouterr().out
+    assert code == 3
+    folded = [line for line in out.splitlines() if line.startswith("  BLOCK HTTP 503")]
+    assert len(folded) == 1, out
+    assert "127.0.0.1" in folded[0] and "/simple/" not in folded[0] and "moved and yanky" in folded[0]
+    assert "  x upgraded       moved 2.0 -> 2.1" in out and "  x upgraded       yanky 1.0 -> 1.1" in out
+    assert "BLOCK release-age" not in out  # not once per check
+    for name in ("moved", "yanky"):
+        fake.fail(f"/simple/{name}/", *[Fault("status", 503)] * 2)
+    repo.git("checkout", "-q", base)
+    repo.write("requirements.txt", "moved==2.1\nyanky==1.1\n")
+    repo.git("add", "-A")
+    code = main(["check", "-C", str(repo.path), "--hook", "--now", NOW_LATE])
+    out = capsys.readouterr().out
+    not_checked = [line for line in out.splitlines() if line.startswith("  not checked: HTTP 503")]
+    assert len(not_checked) == 1 and "moved and yanky" in not_checked[0], out

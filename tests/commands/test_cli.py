@@ -89,7 +89,7 @@ def test_commit_without_manifest_changes_passes(capsys, repo):
     head = repo.commit("docs", {"README.md": "y"})
     code, out, _ = run(capsys, "check", "-C", str(repo.path), "--base", base, "--head", head)
     assert code == 0
-    assert "PASSED: no findings (no dependency changes)" in out
+    assert out.endswith("\n\nPASSED: no dependency changes · no findings\n")
 
 
 def test_head_defaults_to_parent_and_worktree(capsys, repo):

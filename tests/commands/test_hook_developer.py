@@ -185,7 +185,7 @@ def test_review_stages_the_ledger_and_the_next_commit_passes(capsys, bump, monke
     ]
     assert staged_status(bump, LEDGER) == f"A  {LEDGER}"
     assert main(["check", "--hook"]) == 0
-    assert capsys.readouterr().out.startswith("lockgate: 1 dependency change pass")
+    assert capsys.readouterr().out.startswith("lockgate: passed: 1 dependency change · ")
 
 
 def test_review_from_a_subfolder_stages_the_ledger_at_the_root(capsys, bump, monkeypatch) -> None:

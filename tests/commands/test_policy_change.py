@@ -178,7 +178,7 @@ def test_staged_and_the_hook_warn(capsys, repo) -> None:
                                "ledger cannot approve it)")
     code = main(["check", "-C", str(repo.path), "--hook"])
     out, _ = capsys.readouterr()
-    assert code == 0 and out == "lockgate: no dependency changes (1 warning: run lockgate check --staged for details)\n"
+    assert code == 0 and out == "lockgate: passed: no dependency changes · 1 warning (details: lockgate check --staged)\n"
 
 
 def test_a_policy_file_given_on_the_command_line_inside_the_repository(capsys, repo) -> None:
@@ -234,7 +234,8 @@ def test_pr_blocks_an_unreviewed_policy_edit(pull, fake) -> None:
     assert f"**Review:** \u23f3 1 change needs a review: an approval of head {head[:12]} by alice" in body
     assert statuses(fake, head) == ["failure"]
     [status] = fake.statuses[head]
-    assert status["description"].startswith("1 change waiting for review; BLOCKED: 1 blocking finding")
+    assert status["description"].startswith(
+        "1 change waiting for review; BLOCKED: no dependency changes · 1 blocking finding")
     [finding] = json.loads(result.outputs["findings"])
     assert (finding["rule"], finding["level"], finding["message"]) == ("policy-change", "block", LOOSENED)
     assert f"::error file=.github/lockgate.yml,line=3,title=lockgate policy-change::{LOOSENED}" in result.stdout

@@ -87,7 +87,8 @@ def test_first_run_creates_the_comment_and_blocks_an_unreviewed_bump(setup, fake
     assert lockgate_statuses(fake, head) == ["failure"]
     [status] = fake.statuses[head]
     assert status["target_url"] == f"https://github.com/acme/app/actions/runs/{1000 + runner.count}"
-    assert status["description"] == "1 change waiting for review; BLOCKED: 1 blocking finding (1 dependency change)"
+    assert status["description"] == ("1 change waiting for review; BLOCKED: 1 of 1 dependency change blocked · "
+                                     "1 blocking finding")
     assert result.outputs["verdict"] == "block"
     assert result.outputs["comment-url"] == comment["html_url"]
     [change] = json.loads(result.outputs["changes"])

@@ -110,7 +110,8 @@ def test_hook_output_is_one_line_per_blocked_change(capsys, repo, tmp_path, monk
     out = capsys.readouterr().out
     assert code == 1
     assert out.splitlines() == [
-        "lockgate: blocked: 2 of 2 dependency changes (policy preset:default; details: lockgate check --staged)",
+        ("lockgate: blocked: 2 of 2 dependency changes blocked · 5 blocking findings · 7 warnings (policy "
+         "preset:default; details: lockgate check --staged)"),
         "  requirements.txt:5: httpx >=0.27: exact-pinning, hash-pinning, review: pin httpx==X.Y.Z with its --hash "
         "lines (pip-compile --generate-hashes, or pip hash)",
         "  requirements.txt:1: litellm 1.82.6 -> 1.82.8 (patch): deny, review: stay on 1.82.6",
@@ -122,7 +123,7 @@ def test_hook_with_nothing_staged_is_one_line(capsys, repo):
     repo.write("README.md", "x")
     repo.git("add", "README.md")
     assert main(["check", "-C", str(repo.path), "--hook"]) == 0
-    assert capsys.readouterr().out == "lockgate: no dependency changes\n"
+    assert capsys.readouterr().out == "lockgate: passed: no dependency changes · no findings\n"
 
 
 def test_network_is_off_in_the_hook_unless_asked(repo):

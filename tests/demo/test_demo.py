@@ -51,8 +51,12 @@ def test_the_cli_demo_blocks_and_says_why(capsys: pytest.CaptureFixture[str], no
     assert ("      INFO  vulnerability: requests 2.30.0 -> 2.31.0 fixes GHSA-j8r2-6x86-q33q (CVE-2023-32681), moderate "
             "6.1: Unintended leak of Proxy-Authorization header in requests\n") in out
     # no copy of the GitHub Actions advisories is shipped: lockgate says it could not check, never "none"
-    assert "could not check aquasecurity/trivy-action 0.33.1 for known vulnerabilities" in out
-    assert out.rstrip().endswith("(4 dependency changes); 1 vulnerable change: 1 moderate")
+    # (folded into one line of the "Not checked" section, with its cause and the fix)
+    assert ("  WARN  offline: OSV was not asked, and no copy of its GitHub Actions advisories was synced (lockgate db "
+            "sync): 2 checks (malicious, vulnerability) could not be made for aquasecurity/trivy-action\n") in out
+    assert "could not check" not in out  # not once per finding
+    assert out.rstrip().endswith("\n\nBLOCKED: 3 of 4 dependency changes blocked · 7 blocking findings · 4 warnings · "
+                                 "1 vulnerable change: 1 moderate")
     assert "\x1b" not in out  # not a terminal: no colour
 
 

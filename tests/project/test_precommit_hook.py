@@ -122,7 +122,7 @@ def test_a_staged_unreviewed_bump_fails_with_the_fix(project: Project, hook_repo
     done = project.try_repo(hook_repo)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "lockgate (dependency changes)" in done.stdout and "Failed" in done.stdout
-    assert "lockgate: blocked: 1 of 1 dependency change" in done.stdout
+    assert "lockgate: blocked: 1 of 1 dependency change blocked · " in done.stdout
     assert (
         "requirements.txt:1: requests 2.32.3 -> 2.32.4 (patch): review: record the review in the ledger, committed "
         "with this change: lockgate review pypi:requests 2.32.3 2.32.4 --reason"
@@ -140,7 +140,7 @@ def test_the_same_bump_with_a_ledger_entry_in_the_index_passes(project: Project,
     done = project.try_repo(hook_repo)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
-    assert "lockgate: 1 dependency change pass" in done.stdout
+    assert "lockgate: passed: 1 dependency change · " in done.stdout
 
 
 def test_a_commit_touching_no_manifest_does_not_start_lockgate(project: Project, hook_repo: Path) -> None:
@@ -238,7 +238,7 @@ def test_the_readme_override_starts_the_hook_for_a_ledger_of_another_name(
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "lockgate (dependency changes)" in done.stdout and "Passed" in done.stdout
-    assert "lockgate: no dependency changes (1 warning: run lockgate check --staged for details)" in done.stdout
+    assert "lockgate: passed: no dependency changes · 1 warning (details: lockgate check --staged)" in done.stdout
 
 
 def test_the_hook_pattern_covers_every_format_lockgate_reads() -> None:

@@ -178,8 +178,6 @@ requirements.txt
   - removed        six 1.16.0
   WARN  registry-source: line 1: --trusted-host pypi.internal turns off TLS verification
         fix: remove --trusted-host
-  · rich >=13 (line 20)
-      INFO  exact-pinning: rich is a range
 
 .github/lockgate.yml
   WARN  exception-expired: line 9: exception for deny on pypi:x expired on 2026-01-01 (r)
@@ -188,7 +186,10 @@ requirements.txt
 .github/workflows/ci.yml
   ✓ source-changed actions/checkout {SHA_OLD} (v4.1.0) -> {SHA_NEW} (v4.2.2)   reviewed (approved by alice)
 
-BLOCKED: 2 blocking findings, 2 warnings, 1 waived (4 dependency changes)
+Not checked
+  INFO  the facts it needs were not available: 1 check (exact-pinning) could not be made for rich
+
+BLOCKED: 1 of 4 dependency changes blocked · 2 blocking findings · 2 warnings · 1 waived
 """
 
 
@@ -205,7 +206,8 @@ def test_text_in_colour() -> None:
     assert "  \x1b[32m-\x1b[0m removed        six 1.16.0\n" in out
     assert "            \x1b[1mfix:\x1b[0m move off this version\n" in out  # the fix is not dimmed
     assert "      \x1b[33mWARN \x1b[0m hash-pinning: the requirements file pins no hashes\n" in out
-    assert out.endswith("\x1b[31mBLOCKED\x1b[0m: 2 blocking findings, 2 warnings, 1 waived (4 dependency changes)\n")
+    assert out.endswith("\x1b[31mBLOCKED\x1b[0m: 1 of 4 dependency changes blocked · 2 blocking findings · 2 warnings · "
+                        "1 waived\n")
     assert re.sub(r"\x1b\[\d+m", "", out) == TEXT
 
 
@@ -231,16 +233,16 @@ def test_short() -> None:
 
 
 def test_summary_line() -> None:
-    assert summary_line(empty_report()) == "PASSED: no findings (no dependency changes)"
-    assert summary_line(empty_report(judged_all=True)) == "PASSED: no findings (all dependencies)"
+    assert summary_line(empty_report()) == "PASSED: no dependency changes · no findings"
+    assert summary_line(empty_report(judged_all=True)) == "PASSED: all dependencies judged · no findings"
     one = Report("b", "h", (Change("added", None, dep("x", "1")),), (Finding("deny", "warn", "m"),),
                  (ReviewStatus("not-required"),), "warn")
-    assert summary_line(one) == "PASSED WITH WARNINGS: 1 warning (1 dependency change)"
+    assert summary_line(one) == "PASSED WITH WARNINGS: 1 dependency change · 1 warning"
 
 
 def test_text_of_nothing() -> None:
     assert render(empty_report(), "text") == (
-        "lockgate 0.1.0  base base  head head  policy -\n\nPASSED: no findings (no dependency changes)\n"
+        "lockgate 0.1.0  base base  head head  policy -\n\nPASSED: no dependency changes · no findings\n"
     )
 
 
@@ -429,41 +431,240 @@ def test_formats() -> None:
 # Hostile values through every field of every format: tests/report/test_hostile.py.
 
 
-def test_text_folds_the_unknowns_of_a_change_into_one_line() -> None:
-    """Offline, every registry rule reports the same missing answer; text names them all on one line (with the
-    advice they share) under the registry line that says why, and keeps the findings that matter as they are.
-    JSON keeps every finding."""
-    from checker.model import Facts
+# --- text: unknowns folded, one line per cause ------------------------------------------------------------------
 
+
+def _offline_change() -> tuple[Change, tuple[Finding, ...]]:
     before, after = dep("anyio", "4.14.0", manifest="uv.lock"), dep("anyio", "4.14.1", manifest="uv.lock")
     change = Change("upgraded", before, after, bump="patch")
-    reason = "offline, not cached: https://pypi.org/simple/anyio/"
+    cause = "offline, not cached: https://pypi.org/simple/anyio/"
 
-    def unknown(rule: str, hint: str) -> Finding:
-        return Finding(rule, "warn", f"{rule}: unknown ({reason})", after, change, "uv.lock", None, hint, unknown=True)
+    def unknown(rule: str, hint: str, why: str = cause) -> Finding:
+        return Finding(rule, "warn", f"{rule}: unknown ({why})", after, change, "uv.lock", None, hint, unknown=True,
+                       cause=why)
 
-    findings = (
+    osv_hint = "run where OSV can be reached, or `lockgate db sync` for offline runs"
+    return change, (
         Finding("review", "block", "upgraded anyio needs a review", after, change, "uv.lock", None, "approve it"),
-        unknown("release-age", "run where the registry can be reached, or wait out the cooldown"),
+        unknown("release-age", "run where the registry can be reached"),
         unknown("hash-mismatch", "run where the registry can be reached"),
         unknown("version-exists", "run where the registry can be reached"),
+        unknown("vulnerability", osv_hint, "offline: OSV was not asked"),
+        unknown("malicious", osv_hint, "offline: OSV was not asked"),
     )
-    facts = (Facts("pypi", "anyio", "4.14.1", reason=reason),)
+
+
+def test_text_folds_the_unknowns_into_one_line_per_cause_after_the_manifests() -> None:
+    """Offline, every registry rule reports the same missing answer; text says it once per cause, after the
+    manifests, and keeps the findings that matter under their change. JSON keeps every finding."""
+    from checker.model import Facts
+
+    change, findings = _offline_change()
+    facts = (Facts("pypi", "anyio", "4.14.1", reason="offline, not cached: https://pypi.org/simple/anyio/"),)
     report = Report("base", "head", (change,), findings, (ReviewStatus("required"),), "block", facts=facts)
     text = render(report, "text")
-    assert "BLOCK review: upgraded anyio needs a review" in text
-    assert ("WARN  hash-mismatch, release-age, version-exists: could not be checked, the registry's answer is "
-            "unknown (see above)\n            fix: run where the registry can be reached\n") in text
-    assert "registry: release time unknown" in text and reason in text
-    assert text.count("WARN") == 1
-    assert [f["rule"] for f in json.loads(render(report, "json"))["findings"]] == [
-        "review", "release-age", "hash-mismatch", "version-exists"]
-    osv_hint = "run where OSV can be reached, or `lockgate db sync` for offline runs"
-    advisories = (Finding("vulnerability", "warn", "could not check anyio 4.14.1", after, change, "uv.lock", None,
-                          osv_hint, unknown=True),
-                  Finding("malicious", "warn", "could not check whether anyio 4.14.1", after, change, "uv.lock", None,
-                          osv_hint, unknown=True))
-    text = render(report._replace(findings=findings + advisories), "text")
-    assert ("WARN  malicious, vulnerability: could not be checked, OSV's answer is unknown\n"
-            f"            fix: {osv_hint}\n") in text  # its own line: the registry line above is not OSV's reason
-    assert "WARN  hash-mismatch, release-age, version-exists: could not be checked, the registry's answer" in text
+    assert text.endswith(
+        "uv.lock\n"
+        "  x upgraded       anyio 4.14.0 -> 4.14.1 (patch)   review required\n"
+        "      registry: release time unknown, provenance unknown — offline, not cached: https://pypi.org/simple/anyio/\n"
+        "      BLOCK review: upgraded anyio needs a review\n"
+        "            fix: approve it\n"
+        "\n"
+        "Not checked\n"
+        "  WARN  offline, not cached: pypi.org: 3 checks (hash-mismatch, release-age, version-exists) could not be "
+        "made for anyio\n"
+        "        fix: run where the registry can be reached\n"
+        "  WARN  offline: OSV was not asked: 2 checks (malicious, vulnerability) could not be made for anyio\n"
+        "        fix: run where OSV can be reached, or `lockgate db sync` for offline runs\n"
+        "\n"
+        "BLOCKED: 1 of 1 dependency change blocked · 1 blocking finding · 5 warnings\n"), text
+    assert [f["rule"] for f in json.loads(render(report, "json"))["findings"]] == [f.rule for f in findings]
+
+
+def test_a_change_whose_only_findings_are_unknown_keeps_its_line_and_a_waived_unknown_stays_under_it() -> None:
+    change, findings = _offline_change()
+    waived = findings[1]._replace(excepted_by="we run offline on purpose")
+    report = Report("base", "head", (change,), (waived, *findings[2:]), (ReviewStatus("not-required"),), "warn")
+    text = render(report, "text")
+    assert "  ! upgraded       anyio 4.14.0 -> 4.14.1 (patch)\n" in text
+    assert ("      WARN  release-age: release-age: unknown (offline, not cached: https://pypi.org/simple/anyio/)\n"
+            "            waived: we run offline on purpose\n") in text
+    assert "2 checks (hash-mismatch, version-exists)" in text
+
+
+def test_unknowns_of_untouched_dependencies_fold_and_their_manifest_is_not_printed_empty() -> None:
+    """``check --all`` offline: 1,000 dependencies, 8 unknowns each, 2 real findings: those and two lines."""
+    findings = []
+    for i in range(1000):
+        d = dep(f"pkg-{i}", "1.0", ecosystem="npm", manifest="package-lock.json", line=i + 2)
+        for rule in ("release-age", "version-exists", "hash-mismatch", "artifact-content", "source-tag",
+                     "provenance-downgrade"):
+            findings.append(Finding(rule, "warn", "unknown", d, None, "package-lock.json", i + 2,
+                                    "run where the registry can be reached", unknown=True,
+                                    cause=f"offline, not cached: https://registry.npmjs.org/pkg-{i}"))
+        if i in (7, 700):
+            findings.append(Finding("install-scripts", "warn", f"pkg-{i} runs an install script", d, None,
+                                    "package-lock.json", i + 2, "read it"))
+    only_unknown = dep("lonely", "1.0", manifest="requirements.txt", line=1)
+    findings.append(Finding("release-age", "warn", "unknown", only_unknown, None, "requirements.txt", 1, None,
+                            unknown=True, cause="offline, not cached: https://pypi.org/simple/lonely/"))
+    report = Report("base", "head", (), tuple(findings), (), "warn", judged_all=True)
+    text = render(report, "text")
+    lines = text.splitlines()
+    assert len(lines) < 20, text
+    assert "  · pkg-7 1.0 (line 9)\n      WARN  install-scripts: pkg-7 runs an install script\n" in text
+    assert "requirements.txt" not in lines  # its only finding is in the Not checked lines
+    assert ("  WARN  offline, not cached: registry.npmjs.org: 6,000 checks (artifact-content, hash-mismatch, "
+            "provenance-downgrade, release-age, source-tag, version-exists) could not be made for 1,000 packages "
+            "(pkg-0, pkg-1, pkg-2, …)") in lines
+    assert lines[-1] == "PASSED WITH WARNINGS: all dependencies judged · 6003 warnings"
+
+
+# --- text: wrapping -------------------------------------------------------------------------------------------
+
+
+def _fits(line: str, width: int) -> bool:
+    """Within the width, or over it only because of a token that could not fit any line (it is never split)."""
+    from checker.report.wrap import cells
+
+    return cells(line) <= width or any(cells(token) > width - 20 for token in line.split())
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\x1b\[\d+m", "", text)
+
+
+def test_text_wraps_with_a_hanging_indent_at_60_and_100_columns() -> None:
+    from checker.report.wrap import cells
+
+    report = sample_report()
+    for width in (60, 100):
+        out = render(report, "text", width=width)
+        for line in out.splitlines():
+            assert _fits(line, width), line
+        # the same words as unwrapped, only the breaks differ
+        assert out.split() == TEXT.split()
+    out = render(report, "text", width=60)
+    assert ("  WARN  registry-source: line 1: --trusted-host\n"
+            "        pypi.internal turns off TLS verification\n"
+            "        fix: remove --trusted-host\n") in out  # continuations under the message, not the level word
+    assert ("  x upgraded       litellm 1.82.6 -> 1.82.8 (patch)   review\n" not in out
+            and "\n                   review required\n" in out)  # "review required" moves whole
+    assert "BLOCKED: 1 of 4 dependency changes blocked · 2 blocking\n         findings · 2 warnings · 1 waived\n" in out
+    assert not any(line.endswith(" ") for line in out.splitlines())
+
+
+def test_wrapping_never_breaks_a_url_or_a_name_at_version() -> None:
+    url = "https://inspector.pypi.io/project/litellm/1.82.8/packages/d2/ca/" + "ab" * 40 + "/litellm_init.pth"
+    finding = Finding("artifact-content", "block", f"litellm@1.82.8 adds litellm_init.pth ({url}); it runs at start-up",
+                      hint=f"read {url} before merging @scope/name@1.2.3-rc.1+build.5")
+    report = Report("b", "h", (), (finding,), (), "block", version="0.1.0")
+    out = render(report, "text", width=60)
+    lines = out.splitlines()
+    assert url in out and "litellm@1.82.8" in out and "@scope/name@1.2.3-rc.1+build.5" in out
+    # a token wider than the room: whole and alone on its line, at the hanging indent
+    assert f"        ({url});" in lines
+    assert f"             {url}" in lines  # the fix's
+    assert out.split() == render(report, "text").split()
+
+
+def test_wrapping_in_colour_breaks_where_plain_text_does() -> None:
+    for width in (60, 100):
+        plain = render(sample_report(), "text", width=width)
+        coloured = render(sample_report(), "text", color=True, width=width)
+        assert coloured != plain and _plain(coloured) == plain
+        # every colour closes on the line it opened on
+        for line in coloured.splitlines():
+            assert line.count("\x1b[0m") == len(re.findall(r"\x1b\[(?!0m)\d+m", line)), line
+    coloured = render(sample_report(), "text", color=True, width=60)
+    assert "            \x1b[1mfix:\x1b[0m move off this version\n" in coloured  # the fix is bold, not dimmed
+    assert "\x1b[2m" not in coloured.split("fix:")[1].split("\n")[0]
+
+
+def test_wide_characters_count_two_cells() -> None:
+    from checker.report.wrap import cells, hanging
+
+    assert cells("漢字") == 4 and cells("✓ ·") == 3 and cells("e\u0301") == 1 and cells("\x1b[31mBLOCK\x1b[0m") == 5
+    wrapped = hanging("  ", "漢字漢字 " * 10, 20, indent=2)
+    assert all(cells(line) <= 20 for line in wrapped) and len(wrapped) == 5
+    name = "漢字" * 8 + "\x1b[31m"  # hostile: wide and with an escape
+    finding = Finding("deny", "block", f"{name}@1.0 is denied", dep(name, "1.0"), None, "requirements.txt", 3, "x")
+    out = render(Report("b", "h", (), (finding,), (), "block", version="0.1.0"), "text", width=40)
+    assert "\x1b" not in out and "漢字" * 8 + "?[31m@1.0" in out
+    assert all(_fits(line, 40) for line in out.splitlines())
+
+
+def test_no_width_no_wrapping() -> None:
+    assert render(sample_report(), "text") == TEXT
+    assert render(sample_report(), "text", width=None) == TEXT
+
+
+# --- the closing line says what the comment's headline says ----------------------------------------------------
+
+
+def _headline(report: Report) -> str:
+    from checker.report.risk import headline_counts, summarize
+
+    return headline_counts(summarize(report))
+
+
+def _markdown_headline(report: Report) -> str:
+    import html as html_module
+
+    first = render(report, "markdown").splitlines()[1]
+    return html_module.unescape(first.split(" · ", 1)[1]).replace("\\", "")
+
+
+def test_the_closing_line_has_the_comments_counts() -> None:
+    from checker.demo.example import demo_report
+    from checker.report.text import render_unchanged
+
+    reports = {
+        "demo": demo_report(),
+        "sample": sample_report(),
+        "nothing": empty_report(),
+        "all": sample_report()._replace(changes=(), reviews=(), judged_all=True),
+        "warn": empty_report("warn"),
+    }
+    words = {"block": "BLOCKED", "warn": "PASSED WITH WARNINGS", "pass": "PASSED"}
+    for name, report in reports.items():
+        counts = _headline(report)
+        assert render(report, "text").splitlines()[-1] == f"{words[report.verdict]}: {counts}", name
+        assert summary_line(report) == f"{words[report.verdict]}: {counts}", name
+        assert _markdown_headline(report) == counts, name
+    assert _headline(reports["demo"]) == ("3 of 4 dependency changes blocked · 7 blocking findings · 4 warnings · "
+                                          "1 vulnerable change: 1 moderate")
+    # the fast path renders without a Report (and without the risk summary): the same words
+    assert render_unchanged("0.1.0", "base", "head") == render(empty_report(), "text")
+
+
+def test_the_hooks_output_has_the_comments_counts() -> None:
+    report = sample_report()
+    out = render(report, "compact")
+    assert out.splitlines()[0] == (f"lockgate: blocked: {_headline(report)} (policy .github/lockgate.yml; details: "
+                                   "lockgate check --staged)")
+    passing = Report("b", "h", (Change("added", None, dep("x", "1")),), (Finding("deny", "warn", "m"),),
+                     (ReviewStatus("not-required"),), "warn")
+    assert render(passing, "compact") == (
+        f"lockgate: passed: {_headline(passing)} (details: lockgate check --staged)\n")
+    assert render(empty_report(), "compact") == f"lockgate: passed: {_headline(empty_report())}\n"
+    narrow = render(report, "compact", width=60)
+    assert narrow.split() == out.split() and max(len(line) for line in narrow.splitlines()) <= 60
+
+
+def test_hostile_values_in_the_folded_lines_are_escaped_in_text_and_the_hook() -> None:
+    """The cause comes from a registry's answer (a reason phrase, a URL) and the names from a manifest: the folded
+    lines escape them as every other line does, wrapped or not."""
+    evil = "\x1b[2J\u202eevil\u2066"
+    d = dep(f"pkg{evil}", "1.0", manifest="requirements.txt", line=1)
+    change = Change("added", None, d)
+    findings = tuple(
+        Finding(rule, "block", "unknown", d, change, "requirements.txt", 1, f"retry{evil}", unknown=True,
+                cause=f"HTTP 503 {evil} from https://pypi.org/simple/pkg{evil}/")
+        for rule in ("release-age", "version-exists"))
+    report = Report("b", "h", (change,), findings, (ReviewStatus("not-required"),), "block", version="0.1.0")
+    for fmt in ("text", "compact"):
+        for width in (None, 40):
+            out = render(report, fmt, width=width)
+            assert "\x1b" not in out and not BIDI & set(out), (fmt, width)
+            assert "HTTP 503 ?[2J?evil?" in out and "2 checks (release-age, version-exists)" in " ".join(out.split())

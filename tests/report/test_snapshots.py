@@ -84,3 +84,13 @@ def test_the_snapshots_agree_with_each_other() -> None:
             assert escaped(finding["rule"]) in not_checked
         else:  # in its change's details, linked to the rule's page
             assert f"[{escaped(finding['rule'])}](https://github.com/lockgate/lockgate/blob/" in markdown
+
+
+def test_text_snapshot_at_100_columns(report) -> None:  # type: ignore[no-untyped-def]
+    """The demo as a 100-column terminal shows it (lockgate demo on a terminal): wrapped under each message."""
+    rendered = render_demo(report, "text", width=100)
+    path = SNAPSHOTS / "demo.100.txt"
+    if UPDATE:
+        path.write_text(rendered, encoding="utf-8")
+    assert rendered == path.read_text(encoding="utf-8"), "regenerate with LOCKGATE_UPDATE_SNAPSHOTS=1 and review"
+    assert rendered.split() == render_demo(report, "text").split()  # the same words: only the breaks differ
