@@ -59,7 +59,7 @@ from checker.report.risk import (
     summarize,
 )
 from checker.report.text import SAME_VERSION_SHOWN, short
-from checker.report.unknowns import UnknownGroup, fold_unknowns, folded
+from checker.report.unknowns import UnknownGroup, fold_unknowns, folded, for_people
 from checker.rules.release_age import age_words
 
 if TYPE_CHECKING:
@@ -301,8 +301,10 @@ def _action_text(action: Action) -> str:
 
 def review_batch_command(report: Report) -> str:
     """One command that records a review of every change waiting only for one, run by a maintainer on the base
-    branch against the pull request's head (a pull request cannot approve itself by adding ledger lines)."""
-    return f'lockgate review --all-pending --head {short(report.head)} --reason "…"'
+    branch once the pull request's head is fetched (a pull request cannot approve itself by adding ledger lines;
+    ``--all-pending`` compares from the merge base, as the gate does). The reason "…" is refused as a placeholder:
+    a pasted command cannot record an empty review."""
+    return f'lockgate review --all-pending --base {short(report.base)} --head {short(report.head)} --reason "…"'
 
 
 def _unblock(summary: Summary, report: Report, fit: _Fit, review: ReviewState | None) -> list[str]:
@@ -334,7 +336,8 @@ def _unblock(summary: Summary, report: Report, fit: _Fit, review: ReviewState | 
         detail = action.detail.rstrip(":") if action.snippet else "an approval of the pull request by an allowed " \
             "reviewer, or entries in the review ledger on the base branch"
         text = (f"\u23f3 **{plural(len(reviews), 'change')}** ({', '.join(names)}{more}) wait only for a review: "
-                f"**{escape.markdown(action.title)}**: {escape.trusted(detail)}; one command records them all:"
+                f"**{escape.markdown(action.title)}**: {escape.trusted(detail)}; one command records them all, run on the "
+                f"base branch once the pull request's head is fetched:"
                 f"<br>{escape.code(review_batch_command(report))}")
         lines.append(text)
     for finding, action in summary.loose_actions[: fit.unblock]:
@@ -560,6 +563,9 @@ class _Prepared(NamedTuple):
     ranked: tuple[ChangeRisk, ...]
     reasons: dict[int, _Reasons]
     notable: frozenset[int]
+    detailed: frozenset[int]  # the changes that get a details block
+    headings: dict[str, tuple[str, str]]  # manifest -> (escaped path, escaped ecosystem)
+    compact_summaries: dict[str, str]  # manifest -> the escaped summary of its collapsed rows
     cells: dict[tuple[int, bool], dict[str, str]]
     blocks: dict[tuple[int, bool], dict[str, Any]]
 
@@ -575,7 +581,24 @@ def _prepare(summary: Summary) -> _Prepared:
         notable = frozenset(row.position for row in ranked if row.risk == "high" or any(
             f.counts and not folded(f) and f.rule != "review" and f.level != "info" for f in row.findings)
             or (row.risk == "medium" and _registry_flags(row)))
-    return _Prepared(tuple(ranked), reasons, notable, {}, {})
+    detailed = frozenset(row.position for row in ranked if _has_details(row, reasons[row.position], notable))
+    headings: dict[str, tuple[str, str]] = {}
+    collapsed: dict[str, list[ChangeRisk]] = {}
+    for row in ranked:
+        manifest = row.change.manifest
+        if manifest not in headings:
+            ecosystem = row.change.ecosystem
+            headings[manifest] = (escape.code(manifest), escape.markdown(_ECOSYSTEM_NAMES.get(ecosystem, ecosystem)))
+        if row.position not in notable:
+            collapsed.setdefault(manifest, []).append(row)
+    with_open_rows = {row.change.manifest for row in ranked if row.position in notable}
+    summaries = {}
+    for manifest, rows in collapsed.items():
+        waiting = sum(1 for row in rows if row.review.state == "required")
+        what = "low risk" + (f", {waiting} waiting for a review" if waiting else "")
+        count = plural(len(rows), "more change" if manifest in with_open_rows else "change")
+        summaries[manifest] = escape.html(f"{count} ({what})")
+    return _Prepared(tuple(ranked), reasons, notable, detailed, headings, summaries, {}, {})
 
 
 def _has_details(row: ChangeRisk, reasons: _Reasons, notable: frozenset[int]) -> bool:
@@ -595,10 +618,13 @@ def _plan(summary: Summary, report: Report, fit: _Fit, prepared: _Prepared, *, r
     """The template's context for one fitting."""
     groups: dict[str, dict[str, Any]] = {}
 
-    def group(path: str, ecosystem: str) -> dict[str, Any]:
-        return groups.setdefault(path, {"path": escape.code(path),
-                                        "ecosystem": escape.markdown(_ECOSYSTEM_NAMES.get(ecosystem, ecosystem)),
-                                        "rows": [], "compact": [], "compact_summary": "", "details": []})
+    def group(path: str) -> dict[str, Any]:
+        found = groups.get(path)
+        if found is None:
+            heading, ecosystem = prepared.headings[path]
+            found = groups[path] = {"path": heading, "ecosystem": ecosystem, "rows": [], "compact": [],
+                                    "compact_summary": prepared.compact_summaries.get(path, ""), "details": []}
+        return found
 
     version = report.version or None
     compact_left = fit.compact
@@ -607,7 +633,7 @@ def _plan(summary: Summary, report: Report, fit: _Fit, prepared: _Prepared, *, r
     details_total = 0
     for row in prepared.ranked:  # riskiest first: the first to be cut are the least risky
         reasons = prepared.reasons[row.position]
-        target = group(row.change.manifest, row.change.ecosystem)
+        target = group(row.change.manifest)
         if row.position in prepared.notable:
             key = (row.position, False)
             cells = prepared.cells.get(key) or prepared.cells.setdefault(key, _row(row, reasons))
@@ -620,7 +646,7 @@ def _plan(summary: Summary, report: Report, fit: _Fit, prepared: _Prepared, *, r
                 key = (row.position, True)
                 cells = prepared.cells.get(key) or prepared.cells.setdefault(key, _row(row, reasons, compact=True))
                 target["compact"].append(cells)
-        if _has_details(row, reasons, prepared.notable):
+        if row.position in prepared.detailed:
             details_total += 1
             if details_left > 0:
                 details_left -= 1
@@ -628,13 +654,6 @@ def _plan(summary: Summary, report: Report, fit: _Fit, prepared: _Prepared, *, r
                 block = prepared.blocks.get(key) or prepared.blocks.setdefault(
                     key, _change_details(row, reasons, version, fit))
                 target["details"].append(block)
-    for path, data in groups.items():
-        rows = [row for row in prepared.ranked if row.change.manifest == path and row.position not in prepared.notable]
-        if rows:
-            waiting = sum(1 for row in rows if row.review.state == "required")
-            what = "low risk" + (f", {waiting} waiting for a review" if waiting else "")
-            data["compact_summary"] = escape.html(
-                f"{plural(len(rows), 'more change')} ({what})" if data["rows"] else f"{plural(len(rows), 'change')} ({what})")
     loose = [f for f in summary.loose if not folded(f)]
     other = [_loose_details(f, version, fit) for f in loose[: fit.other]]
     left_out = []
@@ -714,6 +733,7 @@ def render_comment(
     ``review``: the pull request's review state (``lockgate pr``). ``policy`` and ``now``, when the caller has
     them: who may review and the cooldowns (for the unblock actions), and the run's clock (ages, cooldown ends).
     ``environ``: the Actions run's variables, for the link to the run where the full report is."""
+    report = for_people(report)
     summary = summarize(report, now=now, policy=policy, review=review)
     template = _environment().get_template("comment.md.j2")
     prepared = _prepare(summary)
@@ -723,7 +743,7 @@ def render_comment(
         return template.render(**_plan(summary, report, fit, prepared, review=review, updated=updated, run=run,
                                        how_to_see_all=how_to_see_all))
 
-    details = sum(1 for row in prepared.ranked if _has_details(row, prepared.reasons[row.position], prepared.notable))
+    details = len(prepared.detailed)
     text = attempt(_Fit(details))
     if _size(text) <= limit:
         return text

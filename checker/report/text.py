@@ -105,8 +105,9 @@ def render(report: Report, color: bool = False, *, now: dt.datetime | None = Non
 
     Unknown findings that are not waived are not printed under their change: they fold into one line per level
     and cause after the manifests (``Not checked``)."""
-    from checker.report.unknowns import folded
+    from checker.report.unknowns import folded, for_people
 
+    report = for_people(report)
     paint = _Painter(color)
     out = header(report.version, report.base, report.head, report.policy, paint, width)
     by_change: dict[int, list[Finding]] = defaultdict(list)

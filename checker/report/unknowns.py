@@ -19,9 +19,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from checker.model import Finding
+from checker.model import Finding, Report
 
-__all__ = ["UnknownGroup", "cause_of", "fold_unknowns", "folded"]
+__all__ = ["UnknownGroup", "cause_of", "fold_unknowns", "folded", "for_people"]
 
 # scheme://host[:port] then the rest of the URL up to a space, a semicolon, a comma or a closing parenthesis: one
 # pass, no backtracking (every quantifier is over a class that the next token cannot start with).
@@ -60,6 +60,15 @@ def cause_of(finding: Finding) -> str:
     """The finding's cause with URLs shown by their host; a finding that gives none: its rule could not say."""
     cause = finding.cause.strip() or "the facts it needs were not available"
     return _URL.sub(lambda m: m.group(1), cause)
+
+
+def for_people(report: Report) -> Report:
+    """The report without its level-``off`` findings: ``on-unknown: off`` keeps the unknowns it silences in the
+    engine's output, for the machine formats (JSON names what was not checked); the text and the comment do not
+    show them at all."""
+    if not any(f.level == "off" for f in report.findings):
+        return report
+    return report._replace(findings=tuple(f for f in report.findings if f.level != "off"))
 
 
 def folded(finding: Finding) -> bool:

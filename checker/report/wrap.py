@@ -7,7 +7,8 @@ under the message text instead.
 The rules:
 
 - Lines break only at a space. A token (a URL, ``name@version``, a command's argument, a path) is never split: a
-  reader copies it whole, and a URL cut in two opens the wrong page. A token wider than the room stays whole on a
+  reader copies it whole, and a URL cut in two opens the wrong page. A backtick span of a fix (a snippet or a
+  command) is kept on one line when it fits one. A token wider than the room stays whole on a
   line of its own and overflows: the terminal folds it, which is still copyable.
 - Widths are terminal cells, not characters: wide characters (CJK in a hostile package name, fullwidth forms)
   take two cells, combining marks none (``unicodedata``; the same rule as POSIX ``wcwidth`` for the characters
@@ -56,6 +57,29 @@ def cells(text: str) -> int:
     return total
 
 
+def _spans(words: list[str], room: int) -> list[str]:
+    """The words, with each backtick span of a fix (`uses: owner/repo@<sha>  # v1.2.3`, a command to copy) joined
+    into one token when it fits on a line: a snippet broken after ``uses:`` reads as two things. A span longer than
+    a line, or a backtick left open, stays word by word."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.count("`") % 2 == 1:
+            end = next((j for j in range(i + 1, len(words)) if words[j].count("`") % 2 == 1), None)
+            if end is not None:
+                joined = " ".join(words[i:end + 1])
+                if cells(joined) <= room:
+                    out.append(joined)
+                else:  # too long for a line: its words, and its closing word is not read as an opening
+                    out.extend(words[i:end + 1])
+                i = end + 1
+                continue
+        out.append(word)
+        i += 1
+    return out
+
+
 def hanging(lead: str, body: str, width: int | None, *, indent: int | None = None,
             paint: Callable[[str], str] | None = None, tail: str = "") -> list[str]:
     """``lead`` then ``body``, wrapped at spaces to ``width`` cells; continuation lines are indented by ``indent``
@@ -70,7 +94,7 @@ def hanging(lead: str, body: str, width: int | None, *, indent: int | None = Non
     hang = cells(lead) if indent is None else indent
     lines: list[list[str]] = [[]]
     used = cells(lead)
-    for word in body.split(" ") + ([tail] if tail else []):
+    for word in _spans(body.split(" "), width - hang) + ([tail] if tail else []):
         size = cells(word)
         line = lines[-1]
         if line and used + 1 + size > width:

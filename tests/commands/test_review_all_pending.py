@@ -58,7 +58,7 @@ def test_the_blocked_hook_passes_after_all_pending(capsys, three) -> None:
                               ("pypi:six", None, "1.16.0", "added")]
     assert status(three, LEDGER) == f"A  {LEDGER}"
     assert main(["check", "--hook"]) == 0
-    assert capsys.readouterr().out.startswith("lockgate: 3 dependency changes pass")
+    assert capsys.readouterr().out.startswith("lockgate: passed: 3 dependency changes")
 
 
 def test_a_placeholder_reason_is_refused_before_anything_is_written(capsys, three) -> None:

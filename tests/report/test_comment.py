@@ -80,7 +80,8 @@ def test_changes_waiting_only_for_review_share_one_entry_and_one_command() -> No
         "**Move off this version**: z 2\\.0 is on the policy's deny list \\(worm\\)&#58; stay on 1\\.0",
         "- \u23f3 **3 changes** (a, b, c) wait only for a review: **Get a review**: an approval by alice or bob on "
         "the head commit cccccccccccc, or an entry in the review ledger on the base branch; one command records "
-        "them all:<br><code>lockgate review \\-\\-all\\-pending \\-\\-head cccccccccccc \\-\\-reason &quot;…&quot;</code>",
+        "them all, run on the base branch once the pull request's head is fetched:<br><code>lockgate review "
+        "\\-\\-all\\-pending \\-\\-base bbbbbbbbbbbb \\-\\-head cccccccccccc \\-\\-reason &quot;…&quot;</code>",
     ]
 
 
@@ -255,3 +256,11 @@ def test_updated_comment_says_when_nothing_blocks_any_more() -> None:
     a = bump("a", "1.0", "1.1")
     text = render_comment(make([a], [], [ReviewStatus("reviewed", "approved by alice")]), updated=True)
     assert "Updated for head <code>cccccccccccc</code>: nothing blocks any more." in text
+
+
+def test_on_unknown_off_silences_the_unknowns_in_the_comment() -> None:
+    a = bump("a", "1.0", "1.1")
+    silenced = Finding("release-age", "off", "could not find out when a 1.1 was released", a.after, a,
+                       "requirements.txt", 1, "run where the registry can be reached", unknown=True, cause="offline")
+    text = render_comment(make([a], [silenced], [ReviewStatus("not-required")], verdict="pass"))
+    assert "Not checked" not in text and "could not" not in text and "release\\-age" not in text

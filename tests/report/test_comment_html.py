@@ -130,7 +130,7 @@ def test_a_300_change_pull_request_keeps_every_change_in_the_rendered_comment() 
                            "registry can be reached"]
     # one command records every review
     unblock = root.find_all("ul")[0].text()
-    assert 'lockgate review --all-pending --head cccccccccccc --reason "…"' in unblock
+    assert 'lockgate review --all-pending --base bbbbbbbbbbbb --head cccccccccccc --reason "…"' in unblock
     footer = root.find_all("sub")[-1]
     assert [a.attrs["href"] for a in footer.find_all("a")] == ["https://github.com/acme/app/actions/runs/4242"]
 

@@ -517,7 +517,7 @@ def test_unknowns_of_untouched_dependencies_fold_and_their_manifest_is_not_print
     assert ("  WARN  offline, not cached: registry.npmjs.org: 6,000 checks (artifact-content, hash-mismatch, "
             "provenance-downgrade, release-age, source-tag, version-exists) could not be made for 1,000 packages "
             "(pkg-0, pkg-1, pkg-2, …)") in lines
-    assert lines[-1] == "PASSED WITH WARNINGS: all dependencies judged · 6003 warnings"
+    assert lines[-1] == "PASSED WITH WARNINGS: all dependencies judged · 6,003 warnings"
 
 
 # --- text: wrapping -------------------------------------------------------------------------------------------
@@ -668,3 +668,19 @@ def test_hostile_values_in_the_folded_lines_are_escaped_in_text_and_the_hook() -
             out = render(report, fmt, width=width)
             assert "\x1b" not in out and not BIDI & set(out), (fmt, width)
             assert "HTTP 503 ?[2J?evil?" in out and "2 checks (release-age, version-exists)" in " ".join(out.split())
+
+
+def test_a_snippet_in_backticks_stays_on_one_line_when_it_fits() -> None:
+    from checker.report.wrap import hanging
+
+    body = ("keep the commit the base branch pins (`uses: acme/act@" + "a" * 40 + "  # 0.28.0`), or pin the commit of "
+            "0.33.1 once checked: `uses: acme/act@<40-hex sha>  # 0.33.1`")
+    lines = hanging("fix: ", body, 80)
+    assert "(`uses: acme/act@" + "a" * 40 + "  # 0.28.0`), or" in "\n".join(lines)
+    assert lines[-1].strip() == "`uses: acme/act@<40-hex sha>  # 0.33.1`"
+    assert "".join(lines).replace(" ", "") == ("fix: " + body).replace(" ", "")  # nothing lost or added
+    narrow = hanging("fix: ", "run `a very long command that cannot fit in twenty cells` now", 20)
+    assert len(narrow) > 3  # a span wider than the line is wrapped word by word
+    # a span too long for a line does not make its closing word the opening of another
+    long_then_short = hanging("fix: ", "(`" + "x " * 60 + "y`), then `uses: a@b  # c` end", 40)
+    assert any(line.strip().startswith("`uses: a@b  # c`") or "`uses: a@b  # c`" in line for line in long_then_short)
