@@ -181,10 +181,10 @@ def _review_findings(
         from checker.review.ledger import review_command
 
         ledger_cmd = review_command(change)
-        if local:
-            hint = f"record the review in the ledger, committed with this change: {ledger_cmd}"
+        if local:  # the command in backticks: the comment sets it in code, to copy
+            hint = f"record the review in the ledger, committed with this change: `{ledger_cmd}`"
         else:
-            hint = f"approve the pull request as {who}, or record the review on the base branch: {ledger_cmd}"
+            hint = f"approve the pull request as {who}, or record the review on the base branch: `{ledger_cmd}`"
         yield Finding(
             "review",
             level,

@@ -123,7 +123,7 @@ def test_a_blocked_hook_offers_the_local_step_and_a_command_that_runs(capsys, bu
     assert main(["check", "-C", str(bump.path), "--hook"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[1] == ("  requirements.txt:1: requests 2.32.3 -> 2.32.4 (patch): review: record the review in the "
-                        f"ledger, committed with this change: {REVIEW}")
+                        f"ledger, committed with this change: `{REVIEW}`")
     assert "approve the pull request" not in "\n".join(lines)  # there is none before the push
     assert lines[2] == f"lockgate is not on your PATH (pre-commit runs its own copy); run the copy that ran here as {script}:"
     assert lines[3] == f'  {script} review pypi:requests 2.32.3 2.32.4 --reason "..."'
@@ -142,13 +142,13 @@ def test_the_review_hint_is_local_for_local_work_and_the_approval_route_in_revis
     for args in (["--staged"], []):  # the index (the hook), the work tree (`lockgate check`)
         assert main(["check", "-C", str(bump.path), "--format", "json", *args]) == 1
         [finding] = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "review"]
-        assert finding["hint"] == f"record the review in the ledger, committed with this change: {REVIEW}"
+        assert finding["hint"] == f"record the review in the ledger, committed with this change: `{REVIEW}`"
     base = bump.git("rev-parse", "HEAD")
     head = bump.commit("bump")
     assert main(["check", "-C", str(bump.path), "--base", base, "--head", head, "--format", "json"]) == 1
     [finding] = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "review"]
     assert finding["hint"] == ("approve the pull request as a maintainer, or record the review on the base branch: "
-                               f"{REVIEW}")
+                               f"`{REVIEW}`")
 
 
 # --- lockgate review: the reason, and the ledger staged ------------------------------------------------------------

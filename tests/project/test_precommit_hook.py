@@ -125,7 +125,7 @@ def test_a_staged_unreviewed_bump_fails_with_the_fix(project: Project, hook_repo
     assert "lockgate: blocked: 1 of 1 dependency change blocked · " in done.stdout
     assert (
         "requirements.txt:1: requests 2.32.3 -> 2.32.4 (patch): review: record the review in the ledger, committed "
-        "with this change: lockgate review pypi:requests 2.32.3 2.32.4 --reason"
+        "with this change: `lockgate review pypi:requests 2.32.3 2.32.4 --reason"
     ) in done.stdout
 
 
@@ -296,7 +296,7 @@ def test_blocked_then_the_printed_command_records_the_review_and_the_next_commit
     out = blocked.stdout + blocked.stderr
     assert blocked.returncode == 1, out
     assert ("requirements.txt:1: requests 2.32.3 -> 2.32.4 (patch): review: record the review in the ledger, "
-            'committed with this change: lockgate review pypi:requests 2.32.3 2.32.4 --reason "..."') in out
+            'committed with this change: `lockgate review pypi:requests 2.32.3 2.32.4 --reason "..."`') in out
     assert "approve the pull request" not in out and "pre-commit run lockgate" not in out
     lines = out.splitlines()
     note = next(i for i, line in enumerate(lines) if line.startswith("lockgate is not on your PATH"))

@@ -3,19 +3,16 @@ whose texts, options or preset levels change without its page fails here. Regene
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
+
+from tests.project.tools import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("rule_docs", ROOT / "tools" / "rule_docs.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("rule_docs")
 
 
 def test_every_rule_page_is_current() -> None:

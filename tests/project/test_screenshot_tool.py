@@ -3,22 +3,19 @@ stylesheet, needing no network; with Chromium on the machine (not in CI), the pi
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import struct
 from pathlib import Path
 
 import pytest
 
+from tests.project.tools import load_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _tool():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("screenshot_comment", ROOT / "tools" / "screenshot_comment.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("screenshot_comment")
 
 
 def test_the_page_is_the_rendered_demo_comment_with_githubs_stylesheet() -> None:

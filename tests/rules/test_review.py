@@ -25,7 +25,7 @@ def test_review_required_without_evidence() -> None:
             "review", "block", "upgraded requests 2.31.0 -> 2.32.3 needs a review by a maintainer",
             change.after, change, "requirements.txt", 3,
             "approve the pull request as a maintainer, or record the review on the base branch: "
-            "lockgate review pypi:requests 2.31.0 2.32.3 --reason \"...\"",
+            "`lockgate review pypi:requests 2.31.0 2.32.3 --reason \"...\"`",
         ),
     )
     assert judgement.verdict == "block"
@@ -37,7 +37,7 @@ def test_review_message_names_the_reviewers() -> None:
     assert finding.message == "new dependency httpx 0.28.1 needs a review by alice, @acme/security"
     assert finding.hint == (
         "approve the pull request as alice, @acme/security, or record the review on the base branch: "
-        "lockgate review pypi:httpx - 0.28.1 --reason \"...\""
+        "`lockgate review pypi:httpx - 0.28.1 --reason \"...\"`"
     )
 
 
@@ -49,7 +49,7 @@ def test_removals_need_review_only_when_the_policy_says_so() -> None:
     [finding] = judgement.findings
     assert (finding.rule, finding.dependency, finding.change) == ("review", change.before, change)
     assert finding.message == "removal of six 1.16.0 needs a review by a maintainer"
-    assert finding.hint is not None and finding.hint.endswith("lockgate review pypi:six 1.16.0 - --reason \"...\"")
+    assert finding.hint is not None and finding.hint.endswith("`lockgate review pypi:six 1.16.0 - --reason \"...\"`")
 
 
 def test_source_and_hash_changes_need_review() -> None:
