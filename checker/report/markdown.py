@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -100,6 +101,7 @@ _ECOSYSTEM_NAMES = {
 _PAGE_NAMES = {"pypi": "PyPI page", "npm": "npm page", "actions": "GitHub page", "docker": "image page"}
 DASH = "\u2014"
 ARROW = "\u2192"
+_REVISION = re.compile(r"[0-9a-fA-F]{7,64}")  # a commit a command can name (not "empty tree", not "worktree")
 
 
 class _Fit(NamedTuple):
@@ -304,7 +306,9 @@ def review_batch_command(report: Report) -> str:
     branch once the pull request's head is fetched (a pull request cannot approve itself by adding ledger lines;
     ``--all-pending`` compares from the merge base, as the gate does). The reason "…" is refused as a placeholder:
     a pasted command cannot record an empty review."""
-    return f'lockgate review --all-pending --base {short(report.base)} --head {short(report.head)} --reason "…"'
+    if _REVISION.fullmatch(report.base) and _REVISION.fullmatch(report.head):
+        return f'lockgate review --all-pending --base {short(report.base)} --head {short(report.head)} --reason "…"'
+    return 'lockgate review --all-pending --reason "…"'  # a local run ("worktree", "empty tree"): the hook's diff
 
 
 def _unblock(summary: Summary, report: Report, fit: _Fit, review: ReviewState | None) -> list[str]:

@@ -264,3 +264,12 @@ def test_on_unknown_off_silences_the_unknowns_in_the_comment() -> None:
                        "requirements.txt", 1, "run where the registry can be reached", unknown=True, cause="offline")
     text = render_comment(make([a], [silenced], [ReviewStatus("not-required")], verdict="pass"))
     assert "Not checked" not in text and "could not" not in text and "release\\-age" not in text
+
+
+def test_the_batch_command_names_only_revisions_a_command_can_take() -> None:
+    from checker.report.markdown import review_batch_command
+
+    report = make([bump("a", "1.0", "1.1")])
+    assert review_batch_command(report) == 'lockgate review --all-pending --base bbbbbbbbbbbb --head cccccccccccc --reason "…"'
+    for base, head in (("empty tree", "c" * 40), ("b" * 40, "worktree"), ("b" * 40, "index")):
+        assert review_batch_command(report._replace(base=base, head=head)) == 'lockgate review --all-pending --reason "…"'
