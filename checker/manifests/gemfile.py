@@ -34,6 +34,7 @@ enclosing block's, else the Gemfile's global ``source`` (also listed in ``Manife
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from checker.errors import ManifestError
@@ -210,8 +211,9 @@ def _statements(text: str, path: str) -> list[tuple[str, int]]:
     return found
 
 
-def _strip_comment(line: str) -> str:
-    """The line without a trailing ``#`` comment (a ``#`` inside a string literal stays)."""
+def _unquoted(line: str) -> Iterator[tuple[int, str]]:
+    """(index, character) of each character of ``line`` outside a string literal (a backslash escapes the next
+    character inside one); the one scan both the comment and the bracket depth need."""
     quote = None
     index = 0
     while index < len(line):
@@ -223,31 +225,19 @@ def _strip_comment(line: str) -> str:
                 quote = None
         elif char in "'\"":
             quote = char
-        elif char == "#":
-            return line[:index]
+        else:
+            yield index, char
         index += 1
-    return line
+
+
+def _strip_comment(line: str) -> str:
+    """The line without a trailing ``#`` comment (a ``#`` inside a string literal stays)."""
+    return next((line[:index] for index, char in _unquoted(line) if char == "#"), line)
 
 
 def _depth(code: str) -> int:
-    depth = 0
-    quote = None
-    index = 0
-    while index < len(code):
-        char = code[index]
-        if quote:
-            if char == "\\":
-                index += 1
-            elif char == quote:
-                quote = None
-        elif char in "'\"":
-            quote = char
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        index += 1
-    return depth
+    """How many brackets the code opens and does not close (outside string literals)."""
+    return sum(1 if char in "([" else -1 for _, char in _unquoted(code) if char in "([)]")
 
 
 def _opens_block(statement: str) -> bool:

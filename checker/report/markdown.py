@@ -370,20 +370,8 @@ def _review_section(state: ReviewState, head: str) -> dict[str, Any]:
 # --- unknown facts --------------------------------------------------------------------------------------------------
 
 
-def _unknown_line(group: UnknownGroup, names: int = 3) -> str:
-    """``group.words()`` with each package name set on its own (a name with ``@`` goes in code, and its comma must
-    not go with it)."""
-    symbol = _LEVEL_SYMBOLS.get(group.level, "")
-    checks = plural(group.checks, "check")
-    shown = [escape.markdown(name) for name in group.packages[:names]]
-    if not group.packages:
-        packages = "the manifests"
-    elif len(group.packages) <= names:
-        packages = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
-    else:
-        packages = f"{len(group.packages):,} packages \\({', '.join(shown)}, …\\)"
-    head = escape.markdown(f"{group.cause}: {checks} ({', '.join(group.rules)}) could not be made for")
-    text = f"{symbol} {head} {packages}"
+def _unknown_line(group: UnknownGroup) -> str:
+    text = f"{_LEVEL_SYMBOLS.get(group.level, '')} {group.words(text=escape.markdown)}"
     if group.hint:
         text += f" \u00b7 fix: {escape.trusted(group.hint)}"
     return text
@@ -570,11 +558,12 @@ class _Prepared(NamedTuple):
     detailed: frozenset[int]  # the changes that get a details block
     headings: dict[str, tuple[str, str]]  # manifest -> (escaped path, escaped ecosystem)
     compact_summaries: dict[str, str]  # manifest -> the escaped summary of its collapsed rows
+    unknowns: list[str]  # the "Not checked" lines, one per level and cause
     cells: dict[tuple[int, bool], dict[str, str]]
     blocks: dict[tuple[int, bool], dict[str, Any]]
 
 
-def _prepare(summary: Summary) -> _Prepared:
+def _prepare(summary: Summary, report: Report) -> _Prepared:
     ranked = summary.ranked()
     reasons = {row.position: _reasons(row) for row in ranked}
     if len(ranked) <= FOLD_AFTER:
@@ -602,7 +591,8 @@ def _prepare(summary: Summary) -> _Prepared:
         what = "low risk" + (f", {waiting} waiting for a review" if waiting else "")
         count = plural(len(rows), "more change" if manifest in with_open_rows else "change")
         summaries[manifest] = escape.html(f"{count} ({what})")
-    return _Prepared(tuple(ranked), reasons, notable, detailed, headings, summaries, {}, {})
+    unknowns = [_unknown_line(group) for group in fold_unknowns(report.findings)]
+    return _Prepared(tuple(ranked), reasons, notable, detailed, headings, summaries, unknowns, {}, {})
 
 
 def _has_details(row: ChangeRisk, reasons: _Reasons, notable: frozenset[int]) -> bool:
@@ -679,7 +669,6 @@ def _plan(summary: Summary, report: Report, fit: _Fit, prepared: _Prepared, *, r
             f"Updated for head {escape.code(short(report.head))}: "
             + ("this pull request no longer changes any dependency." if not report.changes else "nothing blocks any more.")
         )
-    unknowns = fold_unknowns(report.findings)
     return {
         "marker": MARKER,
         "symbol": _STATE_SYMBOLS[summary.state],
@@ -688,7 +677,7 @@ def _plan(summary: Summary, report: Report, fit: _Fit, prepared: _Prepared, *, r
         "updated": updated_line,
         "unblock": _unblock(summary, report, fit, review),
         "review": _review_section(review, report.head) if review is not None else None,
-        "unknowns": [_unknown_line(g) for g in unknowns],
+        "unknowns": prepared.unknowns,
         "groups": list(groups.values()),
         "other": other,
         "other_count": len(loose),
@@ -740,7 +729,7 @@ def render_comment(
     report = for_people(report)
     summary = summarize(report, now=now, policy=policy, review=review)
     template = _environment().get_template("comment.md.j2")
-    prepared = _prepare(summary)
+    prepared = _prepare(summary, report)
     run = run_page(dict(environ) if environ is not None else None)
 
     def attempt(fit: _Fit) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from checker.model import Finding, Report
@@ -40,20 +40,24 @@ class UnknownGroup(NamedTuple):
     checks: int
     hint: str | None
 
-    def words(self, names: int = 3) -> str:
-        """``offline, not cached: pypi.org: 8 checks (release-age, …) could not be made for 1,012 packages``."""
+    def words(self, names: int = 3, text: Callable[[str], str] = str) -> str:
+        """``offline, not cached: pypi.org: 8 checks (release-age, …) could not be made for 1,012 packages``.
+        ``text`` escapes each piece for where it lands (the comment's Markdown), a package name on its own: a name
+        set in code must not take the comma after it."""
         checks = f"{self.checks:,} check{'s' if self.checks != 1 else ''}"
         rules = ", ".join(self.rules)
-        return f"{self.cause}: {checks} ({rules}) could not be made for {package_words(self.packages, names)}"
+        head = text(f"{self.cause}: {checks} ({rules}) could not be made for")
+        return f"{head} {package_words(self.packages, names, text)}"
 
 
-def package_words(packages: tuple[str, ...], names: int = 3) -> str:
-    """``requests``, ``a, b and c``, or ``1,012 packages (a, b, c, …)``."""
+def package_words(packages: tuple[str, ...], names: int = 3, text: Callable[[str], str] = str) -> str:
+    """``requests``, ``a, b and c``, or ``1,012 packages (a, b, c, …)``; ``text`` escapes each piece."""
     if not packages:
-        return "the manifests"
+        return text("the manifests")
+    shown = [text(name) for name in packages[:names]]
     if len(packages) <= names:
-        return packages[0] if len(packages) == 1 else f"{', '.join(packages[:-1])} and {packages[-1]}"
-    return f"{len(packages):,} packages ({', '.join(packages[:names])}, …)"
+        return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} {text('and')} {shown[-1]}"
+    return f"{text(f'{len(packages):,} packages (')}{', '.join(shown)}, {text('…)')}"
 
 
 def cause_of(finding: Finding) -> str:
