@@ -16,7 +16,6 @@ Needs no network: the stylesheet is in the repository and Chromium is started wi
 from __future__ import annotations
 
 import argparse
-import html
 import os
 import re
 import shutil
@@ -109,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.html:
         args.html.write_text(page, encoding="utf-8")
     height = screenshot(page, args.output)
-    print(f"{args.output}: {WIDTH} px wide, {height} px high ({html.escape(str(len(markdown.encode())))} bytes of "
-          "Markdown)")
+    print(f"{args.output}: {WIDTH} px wide, {height} px high ({len(markdown.encode())} bytes of Markdown)")
     return 0
 
 

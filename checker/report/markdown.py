@@ -55,7 +55,6 @@ from checker.report.risk import (
     registry_line,
     rule_rank,
     scorecard_link,
-    scorecard_words,
     source_tag,
     summarize,
 )
